@@ -1,0 +1,175 @@
+/*
+ * torchlet native backend: shared types of the kernels.
+ *
+ * The Node-API layer (addon.c, args.c) validates every argument and turns it
+ * into a tl_tensor whose reachable elements are all inside its typed array;
+ * the kernels in the other files trust that and only loop.
+ */
+#ifndef TORCHLET_H
+#define TORCHLET_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TL_MAXDIM 16 /* more dims than this: the JS side uses the reference backend */
+#define TL_MAXOPS 4
+
+typedef enum { TL_F32 = 0, TL_F64 = 1, TL_I32 = 2, TL_BOOL = 3 } tl_dtype;
+
+/* A validated strided operand. `data` points at element 0 of the typed array. */
+typedef struct {
+  char *data;
+  int64_t length; /* elements in the typed array */
+  tl_dtype dtype;
+  int ndim;
+  int64_t shape[TL_MAXDIM];
+  int64_t strides[TL_MAXDIM];
+  int64_t offset;
+  int64_t numel;
+} tl_tensor;
+
+static inline int tl_esize(tl_dtype d) { return d == TL_F64 ? 8 : d == TL_BOOL ? 1 : 4; }
+static inline char *tl_first(const tl_tensor *t) { return t->data + t->offset * tl_esize(t->dtype); }
+
+/* ---- JS number semantics (what a typed-array store does) ---------------- */
+
+/* ECMAScript ToInt32: NaN/±Inf -> 0, otherwise truncate modulo 2^32. */
+static inline int32_t tl_to_int32(double v) {
+  if (fabs(v) < 2147483648.0) return (int32_t)v;
+  if (!isfinite(v)) return 0;
+  double m = fmod(trunc(v), 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return (int32_t)(uint32_t)m;
+}
+
+/* ECMAScript ToUint8 (a Uint8Array store). */
+static inline uint8_t tl_to_uint8(double v) {
+  if (v >= 0 && v < 256.0) return (uint8_t)v;
+  if (!isfinite(v)) return 0;
+  double m = fmod(trunc(v), 256.0);
+  if (m < 0) m += 256.0;
+  return (uint8_t)m;
+}
+
+/* JS truthiness of a number: NaN and ±0 are false. */
+static inline int tl_truthy(double v) { return v != 0 && v == v; }
+
+static inline double tl_load(const char *p, tl_dtype d) {
+  switch (d) {
+    case TL_F32: return *(const float *)p;
+    case TL_F64: return *(const double *)p;
+    case TL_I32: return *(const int32_t *)p;
+    default: return *(const uint8_t *)p;
+  }
+}
+
+/* A plain typed-array store of a JS number. */
+static inline void tl_store(char *p, tl_dtype d, double v) {
+  switch (d) {
+    case TL_F32: *(float *)p = (float)v; break;
+    case TL_F64: *(double *)p = v; break;
+    case TL_I32: *(int32_t *)p = tl_to_int32(v); break;
+    default: *(uint8_t *)p = tl_to_uint8(v); break;
+  }
+}
+
+/* The reference backend's copy() conversion: to bool is `v !== 0` (NaN -> 1). */
+static inline void tl_store_cast(char *p, tl_dtype d, double v) {
+  if (d == TL_BOOL) *(uint8_t *)p = v != 0;
+  else tl_store(p, d, v);
+}
+
+/* ---- thread pool (pool.c) ------------------------------------------------ */
+
+typedef void (*tl_task)(void *ctx, int tid, int nthreads);
+
+int tl_max_threads(void);
+void tl_set_max_threads(int n);
+/* Runs fn(ctx, tid, n) for tid in [0, n) with n <= wanted; the caller is tid 0. */
+void tl_parallel(tl_task fn, void *ctx, int wanted);
+/* Threads worth using for `work` units (about one element-op each). */
+int tl_threads_for(double work);
+
+typedef struct {
+  volatile int count;
+  volatile int phase;
+  int n;
+} tl_barrier;
+void tl_barrier_init(tl_barrier *b, int n);
+void tl_barrier_wait(tl_barrier *b);
+
+/* ---- strided iteration (iter.c) ----------------------------------------- */
+
+/* Up to TL_MAXOPS operands walked together over one shape, dims coalesced. */
+typedef struct {
+  int nops, ndim;
+  int64_t numel;
+  int64_t shape[TL_MAXDIM];
+  int64_t strides[TL_MAXOPS][TL_MAXDIM]; /* elements */
+  char *base[TL_MAXOPS];
+  int esize[TL_MAXOPS];
+} tl_iter;
+
+/* A run of n elements: p[k] points at operand k's first element, s[k] its step (elements). */
+typedef void (*tl_row_fn)(const void *ctx, int64_t n, char **p, const int64_t *s);
+
+/* ops[k] may carry its own strides over `shape` (broadcast strides are 0). */
+void tl_iter_init(tl_iter *it, int nops, int ndim, const int64_t *shape, const tl_tensor *const *ops,
+                  const int64_t *const *strides);
+void tl_iter_range(const tl_iter *it, int64_t begin, int64_t end, tl_row_fn fn, const void *ctx);
+/* Splits the elements over threads when numel * cost is large. */
+void tl_iter_run(const tl_iter *it, tl_row_fn fn, const void *ctx, double cost);
+
+/* ---- kernels --------------------------------------------------------------- */
+
+enum {
+  U_NEG, U_ABS, U_EXP, U_LOG, U_SQRT, U_SIN, U_COS, U_TANH, U_SIGMOID, U_RELU, U_SIGN, U_ERF,
+  U_FLOOR, U_CEIL, U_ROUND, U_RECIPROCAL, U_NOT, U_LOG1P, U_EXPM1, U_ISNAN, U_COUNT
+};
+enum {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+  B_AND, B_OR, B_REMAINDER, B_ATAN2, B_COUNT
+};
+enum { R_SUM, R_PROD, R_MAX, R_MIN, R_COUNT };
+
+extern const char *const tl_unary_names[U_COUNT];
+extern const char *const tl_binary_names[B_COUNT];
+extern const char *const tl_reduce_names[R_COUNT];
+
+void tl_copy(const tl_tensor *out, const tl_tensor *a);
+void tl_fill(const tl_tensor *out, double value);
+void tl_unary(int op, const tl_tensor *out, const tl_tensor *a);
+void tl_binary(int op, const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
+void tl_clamp(const tl_tensor *out, const tl_tensor *a, double lo, double hi);
+void tl_where(const tl_tensor *out, const tl_tensor *cond, const tl_tensor *a, const tl_tensor *b);
+
+/* Returns 0, or -1 when a scratch allocation failed. */
+int tl_reduce(int op, const tl_tensor *out, const tl_tensor *a, const int *reduced /* [a.ndim] flags */);
+void tl_arg_reduce(int is_max, const tl_tensor *values /* or NULL */, const tl_tensor *indices,
+                   const tl_tensor *a, int axis);
+void tl_softmax(const tl_tensor *out, const tl_tensor *a, int log);
+
+int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
+
+void tl_gather(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
+void tl_scatter_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
+void tl_index_select(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
+void tl_index_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
+
+typedef struct {
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
+  int64_t n, c, h, w, oh, ow;
+} tl_conv_geom;
+void tl_im2col(const tl_tensor *out, const tl_tensor *a, const tl_conv_geom *g, double pad_value);
+void tl_col2im(const tl_tensor *out, const tl_tensor *cols, const tl_conv_geom *g);
+
+/* ---- vector math (vmath.c): float32 arrays computed in double precision -- */
+void tl_vexp_f32(float *out, const float *in, int64_t n);
+void tl_vlog_f32(float *out, const float *in, int64_t n);
+void tl_vtanh_f32(float *out, const float *in, int64_t n);
+void tl_vsigmoid_f32(float *out, const float *in, int64_t n);
+/* exp(in[i] - shift) in double, stored to out (float), returns the double sum */
+double tl_vexp_shift_sum_f32(float *out, const float *in, int64_t n, double shift);
+
+#endif

@@ -1,0 +1,275 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { gradMath } from "./grad-math.js";
+import { runInMode, withGrad } from "./grad-mode.js";
+import { AccumulateGrad, type Edge, Node } from "./node.js";
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  /** Accumulate only into these tensors' `.grad`. */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/** The edge that receives the gradient of `t`: its grad_fn output, or its leaf accumulator. */
+export function gradientEdge(t: Tensor): Edge {
+  if (t.gradFn !== null) return { node: t.gradFn, inputNr: t.outputNr };
+  t._accumulator ??= new AccumulateGrad(t);
+  return { node: t._accumulator, inputNr: 0 };
+}
+
+function shapeString(s: readonly number[]): string {
+  return `[${s.join(", ")}]`;
+}
+
+/** Checks roots and fills in implicit gradients (ones for scalar outputs). */
+function rootGradients(outputs: readonly Tensor[], grads: readonly (Tensor | null | undefined)[]): Tensor[] {
+  const math = gradMath();
+  return outputs.map((t, i) => {
+    if (!t.requiresGrad) {
+      throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    const g = grads[i];
+    if (g === undefined || g === null) {
+      if (t.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
+      return math.onesLike(t);
+    }
+    if (g.shape.length !== t.shape.length || g.shape.some((d, k) => d !== t.shape[k])) {
+      throw new Error(`Mismatch in shape: grad_output[${i}] has a shape of ${shapeString(g.shape)} and output[${i}] has a shape of ${shapeString(t.shape)}.`);
+    }
+    return g;
+  });
+}
+
+interface RunOptions {
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** Edges whose incoming gradient is captured and returned (autograd.grad). */
+  capture: Edge[] | null;
+  /** Leaves to accumulate into; null means all reachable leaves. */
+  accumulateOnly: Set<Node> | null;
+}
+
+/**
+ * Runs backward from `roots`. Nodes run once all gradients flowing into them
+ * have arrived (dependency counting), later-created nodes first.
+ */
+function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (Tensor | null)[] {
+  const rootEdges = roots.map(gradientEdge);
+
+  // Count, for each node, how many edges lead into it.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const e of rootEdges) if (!seen.has(e.node)) { seen.add(e.node); stack.push(e.node); }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const e of node.next) {
+      if (e === null) continue;
+      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+      if (!seen.has(e.node)) { seen.add(e.node); stack.push(e.node); }
+    }
+  }
+
+  // When capturing, only nodes that lead to a captured edge need to run.
+  const captureNodes = new Set(opts.capture?.map((e) => e.node) ?? []);
+  let needed: Set<Node> | null = null;
+  if (opts.capture !== null || opts.accumulateOnly !== null) {
+    const targets = opts.capture !== null ? captureNodes : opts.accumulateOnly!;
+    needed = neededNodes([...seen], targets);
+  }
+
+  const math = gradMath();
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const addTo = (edge: Edge, g: Tensor) => {
+    let buf = buffers.get(edge.node);
+    if (!buf) { buf = new Array<Tensor | null>(edge.node.numOutputs).fill(null); buffers.set(edge.node, buf); }
+    const prev = buf[edge.inputNr];
+    buf[edge.inputNr] = prev ? math.add(prev, g) : g;
+  };
+  rootEdges.forEach((e, i) => addTo(e, rootGrads[i]!));
+
+  const captured = opts.capture?.map(() => null as Tensor | null) ?? [];
+  const ready: Node[] = [];
+  for (const e of rootEdges) if (!deps.get(e.node) && !ready.includes(e.node)) ready.push(e.node);
+
+  return runInMode(withGrad(opts.createGraph), () => {
+    while (ready.length > 0) {
+      // later-created first, as PyTorch's ready queue
+      let best = 0;
+      for (let i = 1; i < ready.length; i++) if (ready[i]!.sequenceNr > ready[best]!.sequenceNr) best = i;
+      const node = ready.splice(best, 1)[0]!;
+      const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
+      buffers.delete(node);
+      runPreHooks(node, grads);
+
+      if (opts.capture !== null) {
+        opts.capture.forEach((e, i) => {
+          if (e.node === node) captured[i] = grads[e.inputNr] ?? null;
+        });
+      }
+      const execute = needed === null || needed.has(node);
+      if (execute) {
+        if (node instanceof AccumulateGrad) {
+          const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
+          if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph);
+        } else if (grads.some((g) => g !== null)) {
+          const inputGrads = node.apply(grads);
+          if (!opts.retainGraph) node.release();
+          node.next.forEach((edge, i) => {
+            const g = inputGrads[i];
+            if (edge === null || g === null || g === undefined) return;
+            addTo(edge, fitToInput(g, node, i));
+          });
+        } else if (!opts.retainGraph) {
+          node.release();
+        }
+      }
+      for (const e of node.next) {
+        if (e === null) continue;
+        const left = deps.get(e.node)! - 1;
+        deps.set(e.node, left);
+        if (left === 0) ready.push(e.node);
+      }
+    }
+    return captured;
+  });
+}
+
+/** Nodes from which some target is reachable (the targets included). */
+function neededNodes(nodes: Node[], targets: Set<Node>): Set<Node> {
+  const memo = new Map<Node, boolean>();
+  const visit = (root: Node): boolean => {
+    // iterative post-order to survive deep graphs
+    const stack: [Node, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [node, i] = top;
+      if (memo.has(node)) { stack.pop(); continue; }
+      if (i < node.next.length) {
+        top[1]++;
+        const e = node.next[i];
+        if (e && !memo.has(e.node)) stack.push([e.node, 0]);
+        continue;
+      }
+      stack.pop();
+      memo.set(node, targets.has(node) || node.next.some((e) => e !== null && memo.get(e.node) === true));
+    }
+    return memo.get(root)!;
+  };
+  const out = new Set<Node>();
+  for (const n of nodes) if (visit(n)) out.add(n);
+  return out;
+}
+
+function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
+  if (node.preHooks) {
+    for (const [nr, hooks] of node.preHooks) {
+      for (const hook of hooks) {
+        const g = grads[nr];
+        if (!g) continue;
+        const replaced = hook(g);
+        if (replaced) grads[nr] = replaced;
+      }
+    }
+  }
+  if (node.retained) {
+    for (const [nr, t] of node.retained) {
+      const g = grads[nr];
+      if (!g) continue;
+      const math = gradMath();
+      t.grad = t.grad ? math.add(t.grad, g) : math.detach(math.clone(g));
+    }
+  }
+}
+
+/** Casts and sums a gradient to the shape and dtype of the input it flows to. */
+function fitToInput(g: Tensor, node: Node, i: number): Tensor {
+  const meta = node.inputMeta[i];
+  if (!meta) return g;
+  const math = gradMath();
+  let out = g;
+  const same = out.shape.length === meta.shape.length && out.shape.every((d, k) => d === meta.shape[k]);
+  if (!same) out = math.sumToShape(out, meta.shape);
+  if (out.dtype !== meta.dtype) out = math.cast(out, meta.dtype);
+  return out;
+}
+
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  const math = gradMath();
+  if (leaf.grad === null) {
+    // A fresh copy: the incoming tensor may be shared with other leaves or the caller.
+    leaf.grad = createGraph ? g : math.clone(g);
+  } else if (createGraph || leaf.grad.requiresGrad) {
+    leaf.grad = math.add(leaf.grad, g);
+  } else {
+    math.addInPlace(leaf.grad, g);
+  }
+}
+
+function asArray<T>(x: T | readonly T[]): T[] {
+  return Array.isArray(x) ? [...(x as readonly T[])] : [x as T];
+}
+
+/** `tensor.backward(gradient, options)` / `torch.autograd.backward`. */
+export function backward(
+  tensors: Tensor | readonly Tensor[],
+  gradTensors?: Tensor | null | readonly (Tensor | null)[],
+  options: BackwardOptions = {},
+): void {
+  const outputs = asArray(tensors);
+  const grads = gradTensors === undefined || gradTensors === null ? [] : asArray(gradTensors);
+  const rootGrads = rootGradients(outputs, grads);
+  const createGraph = options.createGraph ?? false;
+  let accumulateOnly: Set<Node> | null = null;
+  if (options.inputs !== undefined) {
+    const inputs = asArray(options.inputs);
+    if (inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
+    accumulateOnly = new Set(inputs.map((t) => {
+      if (t.gradFn !== null) throw new Error("backward: inputs must be leaf tensors in torchlet (PyTorch also accepts non-leaf inputs)");
+      return gradientEdge(t).node;
+    }));
+  }
+  run(outputs, rootGrads, { retainGraph: options.retainGraph ?? createGraph, createGraph, capture: null, accumulateOnly });
+}
+
+export interface GradOptions {
+  gradOutputs?: Tensor | readonly (Tensor | null)[] | null;
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  allowUnused?: boolean;
+}
+
+/** `torch.autograd.grad`: gradients of `outputs` w.r.t. `inputs`, without touching `.grad`. */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: GradOptions = {},
+): (Tensor | null)[] {
+  const outs = asArray(outputs);
+  const ins = asArray(inputs);
+  const gradOutputs = options.gradOutputs === undefined || options.gradOutputs === null ? [] : asArray(options.gradOutputs);
+  const rootGrads = rootGradients(outs, gradOutputs);
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors does not require grad (input ${i})`);
+  });
+  const createGraph = options.createGraph ?? false;
+  const result = run(outs, rootGrads, {
+    retainGraph: options.retainGraph ?? createGraph,
+    createGraph,
+    capture: ins.map(gradientEdge),
+    accumulateOnly: null,
+  });
+  return result.map((g, i) => {
+    if (g === null) {
+      if (!options.allowUnused) {
+        throw new Error(
+          `One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input ${i})`,
+        );
+      }
+      return null;
+    }
+    return createGraph ? g : gradMath().detach(g);
+  });
+}
+
+export { Node };

@@ -1,0 +1,98 @@
+import { runInMode, withGrad, isGradEnabled } from "./grad-mode.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { gradientEdge } from "./engine.js";
+import { Node } from "./node.js";
+
+/** The `ctx` a custom Function's forward and backward share. */
+export class FunctionCtx {
+  /** For each forward argument: whether its gradient is needed. */
+  needsInputGrad: boolean[] = [];
+  /** @internal */
+  _toSave: Tensor[] = [];
+  /** @internal */
+  _dirty: Tensor[] = [];
+  /** @internal set while backward runs */
+  _node: Node | null = null;
+  /** Any other state forward wants to hand to backward. */
+  [key: string]: unknown;
+
+  /** Keeps tensors for backward; in-place changes to them afterwards are detected. */
+  saveForBackward(...tensors: Tensor[]): void {
+    this._toSave = tensors;
+  }
+
+  /** The tensors given to `saveForBackward`, checked against later in-place changes. */
+  get savedTensors(): Tensor[] {
+    if (this._node === null) return this._toSave;
+    return this._node.savedTensors;
+  }
+
+  /** Declares inputs that forward modified in place (and returns). */
+  markDirty(...tensors: Tensor[]): void {
+    this._dirty = tensors;
+  }
+}
+
+function isTensor(x: unknown): x is Tensor {
+  return typeof x === "object" && x !== null && "storage" in x && "shape" in x && "gradFn" in x;
+}
+
+/**
+ * Custom autograd ops, PyTorch's way: subclass, write static `forward(ctx, ...args)`
+ * and `backward(ctx, ...grads)`, call `MyFn.apply(...args)`.
+ *
+ * @example
+ * class Square extends torch.autograd.Function {
+ *   static forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor) { ctx.saveForBackward(x); return x.mul(x); }
+ *   static backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor) { const [x] = ctx.savedTensors; return g.mul(x!).mul(2); }
+ * }
+ * const y = Square.apply(x);
+ */
+export class Function {
+  static forward(_ctx: FunctionCtx, ..._args: any[]): Tensor | Tensor[] {
+    throw new Error("You must implement the forward function for custom autograd.Function.");
+  }
+
+  static backward(_ctx: FunctionCtx, ..._grads: any[]): Tensor | null | (Tensor | null)[] {
+    throw new Error("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.");
+  }
+
+  static apply<T extends typeof Function>(this: T, ...args: any[]): any {
+    const ctx = new FunctionCtx();
+    const tensorArgs = args.map((a) => (isTensor(a) ? a : null));
+    ctx.needsInputGrad = tensorArgs.map((t) => t !== null && t.requiresGrad);
+    const recording = ctx.needsInputGrad.some(Boolean) && isGradEnabled();
+    const result = runInMode(withGrad(false), () => this.forward(ctx, ...args));
+    const outputs = Array.isArray(result) ? result : [result];
+    if (!recording) return result;
+
+    for (const d of ctx._dirty) {
+      if (d.isLeaf && d.requiresGrad) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
+      d.storage.version++;
+    }
+    const cls = this;
+    const node = new Node(
+      `${this.name}Backward`,
+      tensorArgs.map((t) => (t !== null && t.requiresGrad ? gradientEdge(t) : null)),
+      tensorArgs.map((t) => (t !== null ? { shape: t.shape, dtype: t.dtype } : null)),
+      (grads) => {
+        ctx._node = node;
+        const out = cls.backward(ctx, ...grads);
+        const list = Array.isArray(out) ? out : [out];
+        if (list.length !== args.length) {
+          throw new Error(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
+        }
+        return list;
+      },
+      ctx._toSave,
+      outputs.length,
+    );
+    outputs.forEach((o, i) => {
+      if (!isTensor(o)) return;
+      o.gradFn = node;
+      o.outputNr = i;
+      o._requiresGrad = true;
+    });
+    return result;
+  }
+}

@@ -1,0 +1,5 @@
+/** `torch.autograd`: the engine's entry points and custom Functions. */
+export { backward, grad, type BackwardOptions, type GradOptions } from "./engine.js";
+export { Function, FunctionCtx } from "./function.js";
+export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
+export { Node } from "./node.js";

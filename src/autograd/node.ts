@@ -1,0 +1,139 @@
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor, TensorHook } from "../tensor/tensor.js";
+
+/** Where a gradient goes next: input `inputNr` of `node`. */
+export interface Edge {
+  readonly node: Node;
+  readonly inputNr: number;
+}
+
+/** What backward needs to know about an input to shape its gradient. */
+export interface InputMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** Computes input gradients from output gradients; saved tensors arrive unpacked (version-checked). */
+export type BackwardFn = (grads: (Tensor | null)[], saved: Tensor[]) => (Tensor | null)[];
+
+const TYPE_NAMES: Record<DType, string> = {
+  float32: "torch.FloatTensor",
+  float64: "torch.DoubleTensor",
+  int32: "torch.IntTensor",
+  bool: "torch.BoolTensor",
+};
+
+/** A tensor kept for backward with the version it had, so later in-place writes are caught. */
+class SavedTensor {
+  readonly tensor: Tensor;
+  readonly version: number;
+  constructor(tensor: Tensor) {
+    this.tensor = tensor;
+    this.version = tensor.storage.version;
+  }
+
+  unpack(): Tensor {
+    const t = this.tensor;
+    const now = t.storage.version;
+    if (now !== this.version) {
+      const which = t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
+      throw new Error(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: " +
+          `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
+          "Hint: the backtrace further above shows the operation that failed to compute its gradient. " +
+          "The variable in question was changed in there or anywhere later. Good luck!",
+      );
+    }
+    return t;
+  }
+}
+
+let nextSequenceNr = 0;
+
+/**
+ * A node of the backward graph: PyTorch's `grad_fn`. It knows its inputs'
+ * edges (`nextFunctions`), the tensors it saved, and how to turn output
+ * gradients into input gradients.
+ */
+export class Node {
+  readonly name: string;
+  readonly next: readonly (Edge | null)[];
+  readonly inputMeta: readonly (InputMeta | null)[];
+  readonly numOutputs: number;
+  /** Creation order; the engine runs later nodes first, as PyTorch does. */
+  readonly sequenceNr = nextSequenceNr++;
+  private readonly backwardFn: BackwardFn;
+  private saved: SavedTensor[] | null;
+  /** Tensor hooks per output, run on the incoming gradient before this node. */
+  preHooks: Map<number, TensorHook[]> | null = null;
+  /** Non-leaf tensors that asked to keep their grad, per output. */
+  retained: Map<number, Tensor> | null = null;
+
+  constructor(
+    name: string,
+    next: readonly (Edge | null)[],
+    inputMeta: readonly (InputMeta | null)[],
+    backwardFn: BackwardFn,
+    saved: readonly Tensor[] = [],
+    numOutputs = 1,
+  ) {
+    this.name = name;
+    this.next = next;
+    this.inputMeta = inputMeta;
+    this.backwardFn = backwardFn;
+    this.saved = saved.map((t) => new SavedTensor(t));
+    this.numOutputs = numOutputs;
+  }
+
+  /** PyTorch's `next_functions`: `[node, inputNr]` per input, `[null, 0]` where no gradient flows. */
+  get nextFunctions(): [Node | null, number][] {
+    return this.next.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
+  }
+
+  /** The saved tensors, checked against in-place modification since they were saved. */
+  get savedTensors(): Tensor[] {
+    if (this.saved === null) throw new Error(FREED_MESSAGE);
+    return this.saved.map((s) => s.unpack());
+  }
+
+  /** Runs backward for this node. */
+  apply(grads: (Tensor | null)[]): (Tensor | null)[] {
+    return this.backwardFn(grads, this.savedTensors);
+  }
+
+  /** Frees the saved tensors once backward no longer needs them (retainGraph: false). */
+  release(): void {
+    if (this.saved !== null && this.saved.length > 0) this.saved = null;
+  }
+
+  addPreHook(outputNr: number, hook: TensorHook): { remove(): void } {
+    this.preHooks ??= new Map();
+    const list = this.preHooks.get(outputNr) ?? [];
+    list.push(hook);
+    this.preHooks.set(outputNr, list);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+export const FREED_MESSAGE =
+  "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+  "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+  "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
+
+/** The sink of a leaf's gradient: adds it into `variable.grad`. */
+export class AccumulateGrad extends Node {
+  readonly variable: Tensor;
+  constructor(variable: Tensor) {
+    super("AccumulateGrad", [], [], () => []);
+    this.variable = variable;
+  }
+}

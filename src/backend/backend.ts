@@ -1,0 +1,72 @@
+import type { TypedArray } from "../tensor/dtype.js";
+
+/**
+ * The backend seam: a small set of strided, destination-passing kernels.
+ * The core allocates every output, checks shapes and dtypes, broadcasts
+ * operands (stride 0) and promotes types before calling; kernels only loop.
+ * Views never reach a backend: they are layouts over the same storage.
+ * Backends never see gradients.
+ */
+export interface Strided {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg" | "abs" | "exp" | "log" | "sqrt" | "sin" | "cos" | "tanh" | "sigmoid"
+  | "relu" | "sign" | "erf" | "floor" | "ceil" | "round" | "reciprocal" | "not"
+  | "log1p" | "expm1" | "isnan";
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or"
+  | "remainder" | "atan2";
+
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+export type ArgReduceOp = "max" | "min";
+
+/** Geometry of a 2-d convolution or pooling window over NCHW input. */
+export interface Conv2dGeometry {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+}
+
+export interface Backend {
+  readonly name: "reference" | "native";
+
+  /** out[i] = a[i], converting dtype where they differ (bool: x != 0). */
+  copy(out: Strided, a: Strided): void;
+  fill(out: Strided, value: number): void;
+  /** Same dtype in and out; `isnan` and `not` write bool. */
+  unary(op: UnaryOp, out: Strided, a: Strided): void;
+  /** a and b have out's shape (broadcast dims have stride 0) and one dtype; comparisons write bool. */
+  binary(op: BinaryOp, out: Strided, a: Strided, b: Strided): void;
+  /** out[i] = min(max(a[i], lo), hi); NaN bounds are skipped by the caller passing ±Infinity. */
+  clamp(out: Strided, a: Strided, lo: number, hi: number): void;
+  /** out has a's shape with each reduced axis of size 1. */
+  reduce(op: ReduceOp, out: Strided, a: Strided, axes: readonly number[]): void;
+  /** values/indices have a's shape with `axis` of size 1; first index wins at ties, NaN wins over numbers. */
+  argReduce(op: ArgReduceOp, values: Strided | null, indices: Strided, a: Strided, axis: number): void;
+  /** Batched matrix product: a [B, M, K] x b [B, K, N] -> out [B, M, N], any strides. */
+  matmul(out: Strided, a: Strided, b: Strided): void;
+  /** out = cond ? a : b; cond is bool; all of out's shape. */
+  where(out: Strided, cond: Strided, a: Strided, b: Strided): void;
+  /** out[..i..] = a[..index[..i..]..] along `axis`; index is int32 of out's shape. */
+  gather(out: Strided, a: Strided, axis: number, index: Strided): void;
+  /** out[..index[..i..]..] += src[..i..] along `axis`. */
+  scatterAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  /** out = a.indexSelect(axis, index) for a 1-d int32 index. */
+  indexSelect(out: Strided, a: Strided, axis: number, index: Strided): void;
+  /** out.indexAdd_(axis, index, src) for a 1-d int32 index. */
+  indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  /** Softmax (or logSoftmax) along the last axis of a contiguous [rows, n] view. */
+  softmax(out: Strided, a: Strided, log: boolean): void;
+  /** Unfold NCHW input into columns [N, C*kh*kw, oh*ow] (contiguous out); padding reads `padValue`. */
+  im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
+  /** The adjoint of im2col: adds columns back into a zeroed NCHW out. */
+  col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
+}

@@ -1,0 +1,85 @@
+import type { BinaryOp, UnaryOp } from "../backend.js";
+
+/** erf by Abramowitz–Stegun 7.1.26 refined with a series near 0 (|error| < 1e-12 after refinement). */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    // Maclaurin series: converges well for |x| < 2.5 in double precision.
+    let sum = x, term = x;
+    const x2 = x * x;
+    for (let n = 1; n < 120; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // continued fraction for erfc at larger |x|
+  let f = 0;
+  for (let n = 60; n >= 1; n--) f = n / 2 / (ax + f);
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+  return x > 0 ? 1 - erfc : erfc - 1;
+}
+
+/** Round half to even, as PyTorch's round does. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+export const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x > 0 ? x : x !== x ? x : 0),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  reciprocal: (x) => 1 / x,
+  not: (x) => (x ? 0 : 1),
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  isnan: (x) => (x !== x ? 1 : 0),
+};
+
+/** NaN-propagating maximum/minimum, as torch.maximum/minimum. */
+const maximum = (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b);
+const minimum = (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b);
+
+export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum,
+  minimum,
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  and: (a, b) => (a && b ? 1 : 0),
+  or: (a, b) => (a || b ? 1 : 0),
+  // Python's modulo: the result takes the divisor's sign.
+  remainder: (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; },
+  atan2: Math.atan2,
+};
+
+/** Integer division and pow on int32 follow PyTorch: div truncates only when asked, so the core casts first. */
+export const INT_BINARY: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  add: (a, b) => (a + b) | 0,
+  sub: (a, b) => (a - b) | 0,
+  mul: (a, b) => Math.imul(a, b),
+};

@@ -1,0 +1,28 @@
+/**
+ * torchlet: PyTorch for TypeScript. `import * as torch from "torchlet"`.
+ * This file only re-exports; each name lives in the module that owns it.
+ */
+import "./ops/methods.js";
+import "./ops/grad-math-impl.js";
+
+export { Tensor, type TensorHook } from "./tensor/tensor.js";
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export { memory, settleMemory, resetPeakMemory, type MemoryReport } from "./tensor/memory.js";
+export { setBackend, getBackend } from "./backend/select.js";
+
+export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled, ModeGuard } from "./autograd/grad-mode-api.js";
+export type { GradModeSwitch, InferenceModeSwitch } from "./autograd/grad-mode-api.js";
+export * as autograd from "./autograd/index.js";
+
+export * from "./ops/factories.js";
+export { Generator, manualSeed, defaultGenerator } from "./ops/random.js";
+export {
+  add, sub, rsub, mul, div, pow, neg, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sign, erf,
+  floor, ceil, round, reciprocal, log1p, expm1, clamp, maximum, minimum,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
+} from "./ops/elementwise.js";
+export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
+export { matmul, mm, bmm } from "./ops/linalg.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind } from "./ops/indexing.js";
+export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select } from "./ops/views.js";

@@ -1,0 +1,137 @@
+import { gradientEdge } from "../autograd/engine.js";
+import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { type BackwardFn, Node } from "../autograd/node.js";
+import type { Strided } from "../backend/backend.js";
+import { kernels } from "../backend/select.js";
+import { allocate, type DType } from "../tensor/dtype.js";
+import { Storage } from "../tensor/storage.js";
+import { Tensor } from "../tensor/tensor.js";
+
+export { kernels };
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function shapeStr(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** A new contiguous tensor (zero-filled). Inside inference mode it is an inference tensor. */
+export function empty(shape: readonly number[], dtype: DType): Tensor {
+  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, contiguousStrides(shape), 0);
+  if (isInferenceModeEnabled()) t._inference = true;
+  return t;
+}
+
+/** A view over `base`'s storage with a new layout. Views keep the base's inference flag. */
+export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const t = new Tensor(base.storage, shape, strides, offset);
+  t._inference = base._inference;
+  t._base = base._base ?? base;
+  return t;
+}
+
+/** True when an op with these inputs must record a graph. Reads grad state only if an input requires grad. */
+export function needsGrad(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
+  return (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) && isGradEnabled();
+}
+
+export function anyNeedsGrad(ts: readonly Tensor[]): boolean {
+  for (const t of ts) if (t._requiresGrad) return isGradEnabled();
+  return false;
+}
+
+/**
+ * Records `outputs` as produced by a node named `name` from `inputs`.
+ * `backward` gets the output gradients and the saved tensors (unpacked and
+ * version-checked) and returns one gradient per input (null where none);
+ * the engine sums them back to each input's shape and dtype.
+ */
+export function record(
+  name: string,
+  inputs: readonly (Tensor | null)[],
+  outputs: Tensor | readonly Tensor[],
+  backward: BackwardFn,
+  saved: readonly Tensor[] = [],
+): Node {
+  for (const s of saved) {
+    if (s._inference) {
+      throw new Error(
+        "Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.",
+      );
+    }
+  }
+  const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
+  const node = new Node(
+    name,
+    inputs.map((t) => (t !== null && t._requiresGrad ? gradientEdge(t) : null)),
+    inputs.map((t) => (t !== null ? { shape: t.shape, dtype: t.dtype } : null)),
+    backward,
+    saved,
+    outs.length,
+  );
+  outs.forEach((o, i) => {
+    o.gradFn = node;
+    o.outputNr = i;
+    o._requiresGrad = true;
+  });
+  return node;
+}
+
+/** A Strided descriptor of `t` broadcast (stride 0) to `shape`; the caller has checked compatibility. */
+export function broadcastView(t: Strided, shape: readonly number[]): Strided {
+  const nd = shape.length, td = t.shape.length;
+  if (td === nd && t.shape.every((d, i) => d === shape[i])) return t;
+  const strides = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) {
+    const j = i - (nd - td);
+    strides[i] = j < 0 || t.shape[j] === 1 ? 0 : t.strides[j]!;
+  }
+  return { data: t.data, shape, strides, offset: t.offset };
+}
+
+/** PyTorch's broadcasting of two shapes; throws PyTorch's message naming the op. */
+export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): readonly number[] {
+  if (a.length === b.length) {
+    let same = true;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) { same = false; break; }
+    if (same) return a;
+  }
+  const nd = Math.max(a.length, b.length);
+  const out = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) {
+    const da = a[a.length - nd + i] ?? 1, db = b[b.length - nd + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i} (${op}: shapes ${shapeStr(a)} and ${shapeStr(b)})`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** A contiguous copy of `t` in `dtype` (no autograd). */
+export function castData(t: Tensor, dtype: DType): Tensor {
+  const out = empty(t.shape, dtype);
+  kernels().copy(out, t);
+  return out;
+}
+
+/** `t` itself when already contiguous, else a contiguous copy (no autograd). */
+export function contiguousData(t: Tensor): Tensor {
+  return t.isContiguous() ? t : castData(t, t.dtype);
+}

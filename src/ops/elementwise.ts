@@ -1,0 +1,311 @@
+import type { BinaryOp, Strided, UnaryOp } from "../backend/backend.js";
+import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, broadcastView, castData, empty, kernels, needsGrad, record } from "./core.js";
+
+/** A tensor or a JS number, as PyTorch's binary ops accept. */
+export type Operand = Tensor | number;
+
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+/** PyTorch's result type: 0-d tensors and numbers only decide the category, not the precision. */
+export function resultType(a: Operand, b: Operand): DType {
+  if (typeof a === "number") return typeof b === "number" ? (Number.isInteger(a) && Number.isInteger(b) ? "int32" : "float32") : promoteWithScalar(b.dtype, a);
+  if (typeof b === "number") return promoteWithScalar(a.dtype, b);
+  const aDim = a.shape.length > 0, bDim = b.shape.length > 0;
+  if (aDim !== bDim) {
+    const [dimmed, scalar] = aDim ? [a, b] : [b, a];
+    if (CATEGORY[scalar.dtype] <= CATEGORY[dimmed.dtype]) return dimmed.dtype;
+    return scalar.dtype === "float64" ? "float32" : scalar.dtype;
+  }
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+function scalarStrided(value: number, dtype: DType): Strided {
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  return { data, shape: [], strides: [], offset: 0 };
+}
+
+function asDtype(t: Tensor, dtype: DType): Strided {
+  return t.dtype === dtype ? t : castData(t, dtype);
+}
+
+const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
+
+/** Runs a binary kernel with broadcasting and type promotion; no autograd. */
+export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
+  let dtype = computeIn ?? resultType(a, b);
+  if (dtype === "bool" && !COMPARE.has(op)) dtype = "int32";
+  const aShape = typeof a === "number" ? [] : a.shape;
+  const bShape = typeof b === "number" ? [] : b.shape;
+  const shape = broadcastShapes(aShape, bShape, name);
+  const out = empty(shape, COMPARE.has(op) ? "bool" : dtype);
+  const sa = typeof a === "number" ? scalarStrided(a, dtype) : asDtype(a, dtype);
+  const sb = typeof b === "number" ? scalarStrided(b, dtype) : asDtype(b, dtype);
+  kernels().binary(op, out, broadcastView(sa, shape), broadcastView(sb, shape));
+  return out;
+}
+
+/** Runs a unary kernel, computing in float for float-only ops; no autograd. */
+export function unaryData(op: UnaryOp, a: Tensor, keepIntegers = false): Tensor {
+  const dtype = keepIntegers ? a.dtype : toFloating(a.dtype);
+  const out = empty(a.shape, op === "isnan" || op === "not" ? "bool" : dtype);
+  kernels().unary(op, out, asDtype(a, dtype));
+  return out;
+}
+
+const t = (x: Operand): Tensor | null => (typeof x === "number" ? null : x);
+
+export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
+  const alpha = options.alpha ?? 1;
+  if (alpha !== 1) return add(a, mul(b, alpha));
+  const out = binaryData("add", a, b, "add");
+  if (needsGrad(typeof a === "number" ? (b as Tensor) : a, t(b))) {
+    record("AddBackward0", [t(a), t(b)], out, ([g]) => [g!, g!]);
+  }
+  return out;
+}
+
+export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
+  const alpha = options.alpha ?? 1;
+  if (alpha !== 1) return sub(a, mul(b, alpha));
+  if (typeof a === "number") return rsub(b as Tensor, a);
+  const out = binaryData("sub", a, b, "sub");
+  if (needsGrad(a, t(b))) record("SubBackward0", [a, t(b)], out, ([g]) => [g!, neg(g!)]);
+  return out;
+}
+
+/** `other - a` for a number `other` (PyTorch's rsub). */
+export function rsub(a: Tensor, other: number): Tensor {
+  const out = binaryData("sub", other, a, "rsub");
+  if (needsGrad(a)) record("RsubBackward1", [a], out, ([g]) => [neg(g!)]);
+  return out;
+}
+
+export function mul(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") return mul(b, a);
+  const out = binaryData("mul", a, b, "mul");
+  if (typeof b === "number") {
+    if (needsGrad(a)) record("MulBackward0", [a], out, ([g]) => [mul(g!, b)]);
+  } else if (needsGrad(a, b)) {
+    const saved = [a._requiresGrad ? b : null, b._requiresGrad ? a : null];
+    record("MulBackward0", [a, b], out, ([g], s) => {
+      const [bs, as] = unpackOptional(saved, s);
+      return [bs ? mul(g!, bs) : null, as ? mul(g!, as) : null];
+    }, saved.filter((x): x is Tensor => x !== null));
+  }
+  return out;
+}
+
+/** Maps the unpacked saved list back onto an optional layout (nulls where nothing was saved). */
+function unpackOptional(layout: readonly (Tensor | null)[], unpacked: Tensor[]): (Tensor | null)[] {
+  let k = 0;
+  return layout.map((x) => (x === null ? null : unpacked[k++]!));
+}
+
+export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | "floor" } = {}): Tensor {
+  const floatType = (x: Operand) => (typeof x === "number" ? "float32" : toFloating(x.dtype));
+  const dtype = resultType(a, b);
+  const computeIn = isFloating(dtype) ? dtype : typeof a === "number" ? floatType(b) : floatType(a);
+  if (options.roundingMode !== undefined) {
+    const q = binaryData("div", a, b, "div", computeIn);
+    const r = options.roundingMode === "floor" ? unaryData("floor", q, true) : where(lt(q, 0), unaryData("ceil", q, true), unaryData("floor", q, true));
+    return isFloating(dtype) ? r : castData(r, dtype);
+  }
+  const out = binaryData("div", a, b, "div", computeIn);
+  if (typeof a === "number") {
+    const bt = b as Tensor;
+    if (needsGrad(bt)) record("DivBackward1", [bt], out, ([g], [bs, r]) => [neg(div(mul(g!, r!), bs!))], [bt, out]);
+  } else if (typeof b === "number") {
+    if (needsGrad(a)) record("DivBackward1", [a], out, ([g]) => [div(g!, b)]);
+  } else if (needsGrad(a, b)) {
+    record("DivBackward0", [a, b], out, ([g], [as, bs]) => [
+      a._requiresGrad ? div(g!, bs!) : null,
+      b._requiresGrad ? neg(div(mul(g!, as!), mul(bs!, bs!))) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+export function pow(a: Operand, b: Operand): Tensor {
+  if (typeof a === "number") {
+    const bt = b as Tensor;
+    const out = binaryData("pow", a, bt, "pow", toFloating(bt.dtype));
+    if (needsGrad(bt)) record("PowBackward2", [bt], out, ([g], [r]) => [mul(mul(g!, r!), Math.log(a))], [out]);
+    return out;
+  }
+  if (typeof b === "number") {
+    const out = binaryData("pow", a, b, "pow");
+    if (needsGrad(a)) {
+      record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? mul(g!, 0) : mul(mul(g!, b), pow(as!, b - 1))], [a]);
+    }
+    return out;
+  }
+  const out = binaryData("pow", a, b, "pow");
+  if (needsGrad(a, b)) {
+    record("PowBackward1", [a, b], out, ([g], [as, bs, r]) => {
+      const ga = a._requiresGrad
+        ? where(eq(bs!, 0), 0, mul(mul(g!, bs!), pow(as!, sub(bs!, 1))))
+        : null;
+      // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
+      const gb = b._requiresGrad
+        ? where(logicalAnd(eq(as!, 0), ge(bs!, 0)), 0, mul(mul(g!, r!), log(as!)))
+        : null;
+      return [ga, gb];
+    }, [a, b, out]);
+  }
+  return out;
+}
+
+function unaryWithGrad(
+  op: UnaryOp,
+  name: string,
+  backward: (g: Tensor, x: Tensor, result: Tensor) => Tensor,
+  save: "input" | "output" | "none",
+) {
+  return (a: Tensor): Tensor => {
+    const out = unaryData(op, a);
+    if (needsGrad(a)) {
+      const saved = save === "input" ? [a] : save === "output" ? [out] : [];
+      record(name, [a], out, ([g], s) => [backward(g!, save === "input" ? s[0]! : a, save === "output" ? s[0]! : out)], saved);
+    }
+    return out;
+  };
+}
+
+export function neg(a: Tensor): Tensor {
+  const out = unaryData("neg", a, true);
+  if (needsGrad(a)) record("NegBackward0", [a], out, ([g]) => [neg(g!)]);
+  return out;
+}
+
+export const exp = unaryWithGrad("exp", "ExpBackward0", (g, _x, r) => mul(g, r), "output");
+export const log = unaryWithGrad("log", "LogBackward0", (g, x) => div(g, x), "input");
+export const sqrt = unaryWithGrad("sqrt", "SqrtBackward0", (g, _x, r) => div(g, mul(r, 2)), "output");
+export const sin = unaryWithGrad("sin", "SinBackward0", (g, x) => mul(g, cos(x)), "input");
+export const cos = unaryWithGrad("cos", "CosBackward0", (g, x) => neg(mul(g, sin(x))), "input");
+export const tanh = unaryWithGrad("tanh", "TanhBackward0", (g, _x, r) => mul(g, rsub(mul(r, r), 1)), "output");
+export const sigmoid = unaryWithGrad("sigmoid", "SigmoidBackward0", (g, _x, r) => mul(g, mul(r, rsub(r, 1))), "output");
+export const log1p = unaryWithGrad("log1p", "Log1PBackward0", (g, x) => div(g, add(x, 1)), "input");
+export const expm1 = unaryWithGrad("expm1", "Expm1Backward0", (g, _x, r) => mul(g, add(r, 1)), "output");
+export const erf = unaryWithGrad("erf", "ErfBackward0", (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))), "input");
+export const reciprocal = unaryWithGrad("reciprocal", "ReciprocalBackward0", (g, _x, r) => neg(mul(g, mul(r, r))), "output");
+
+export function abs(a: Tensor): Tensor {
+  const out = unaryData("abs", a, true);
+  if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [mul(g!, sign(x!))], [a]);
+  return out;
+}
+
+/** sign(x): -1, 0 or 1 (NaN stays NaN); its gradient is zero. */
+export function sign(a: Tensor): Tensor {
+  const out = unaryData("sign", a, true);
+  if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [mul(g!, 0)]);
+  return out;
+}
+
+export function relu(a: Tensor): Tensor {
+  const out = unaryData("relu", a, true);
+  // PyTorch's threshold_backward: zero where result <= 0 (so at 0 too), grad elsewhere (NaN included)
+  if (needsGrad(a)) record("ReluBackward0", [a], out, ([g], [r]) => [where(le(r!, 0), 0, g!)], [out]);
+  return out;
+}
+
+function roundingOp(op: UnaryOp, name: string) {
+  return (a: Tensor): Tensor => {
+    const out = unaryData(op, a, true);
+    if (needsGrad(a)) record(name, [a], out, ([g]) => [mul(g!, 0)]);
+    return out;
+  };
+}
+export const floor = roundingOp("floor", "FloorBackward0");
+export const ceil = roundingOp("ceil", "CeilBackward0");
+export const round = roundingOp("round", "RoundBackward0");
+
+/** Clamps into [min, max]; either bound may be omitted (null). */
+export function clamp(a: Tensor, min: number | null = null, max: number | null = null): Tensor {
+  if (min === null && max === null) throw new Error("clamp: At least one of 'min' or 'max' must not be None");
+  const lo = min ?? -Infinity, hi = max ?? Infinity;
+  const dtype = (!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)) ? toFloating(a.dtype) : a.dtype;
+  const out = empty(a.shape, dtype);
+  kernels().clamp(out, asDtype(a, dtype), lo, hi);
+  if (needsGrad(a)) {
+    const name = min !== null && max !== null ? "ClampBackward1" : min !== null ? "ClampMinBackward0" : "ClampMaxBackward0";
+    // gradient passes where min <= x <= max, boundaries included
+    record(name, [a], out, ([g], [x]) => [where(logicalAnd(ge(x!, lo), le(x!, hi)), g!, 0)], [a]);
+  }
+  return out;
+}
+
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return extremum("maximum", "MaximumBackward0", a, b);
+}
+
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return extremum("minimum", "MinimumBackward0", a, b);
+}
+
+function extremum(op: "maximum" | "minimum", name: string, a: Tensor, b: Tensor): Tensor {
+  const out = binaryData(op, a, b, op);
+  if (needsGrad(a, b)) {
+    // ties split the gradient in half, as PyTorch 2.x
+    const loses = op === "maximum" ? lt : gt;
+    record(name, [a, b], out, ([g], [as, bs]) => {
+      const half = where(eq(as!, bs!), div(g!, 2), g!);
+      return [
+        a._requiresGrad ? where(loses(as!, bs!), 0, half) : null,
+        b._requiresGrad ? where(loses(bs!, as!), 0, half) : null,
+      ];
+    }, [a, b]);
+  }
+  return out;
+}
+
+function comparison(op: BinaryOp) {
+  return (a: Tensor, b: Operand): Tensor => binaryData(op, a, b, op);
+}
+export const eq = comparison("eq");
+export const ne = comparison("ne");
+export const lt = comparison("lt");
+export const le = comparison("le");
+export const gt = comparison("gt");
+export const ge = comparison("ge");
+export const logicalAnd = comparison("and");
+export const logicalOr = comparison("or");
+
+export function logicalNot(a: Tensor): Tensor {
+  return unaryData("not", a, true);
+}
+
+export function isnan(a: Tensor): Tensor {
+  return unaryData("isnan", a, true);
+}
+
+/** Elementwise `cond ? a : b` with broadcasting; gradients flow to the chosen side. */
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  if (cond.dtype !== "bool") throw new Error(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+  const dtype = resultType(a, b);
+  const aShape = typeof a === "number" ? [] : a.shape, bShape = typeof b === "number" ? [] : b.shape;
+  const shape = broadcastShapes(broadcastShapes(cond.shape, aShape, "where"), bShape, "where");
+  const out = empty(shape, dtype);
+  const sa = typeof a === "number" ? scalarStrided(a, dtype) : asDtype(a, dtype);
+  const sb = typeof b === "number" ? scalarStrided(b, dtype) : asDtype(b, dtype);
+  kernels().where(out, broadcastView(cond, shape), broadcastView(sa, shape), broadcastView(sb, shape));
+  const ta = t(a), tb = t(b);
+  if ((ta || tb) && needsGrad(ta ?? tb!, tb)) {
+    record("WhereBackward0", [ta, tb], out, ([g], [c]) => [
+      ta?._requiresGrad ? where(c!, g!, 0) : null,
+      tb?._requiresGrad ? where(c!, 0, g!) : null,
+    ], [cond]);
+  }
+  return out;
+}
+
+/** The same values in `dtype` (a copy unless already that dtype); differentiable between float dtypes. */
+export function toDtype(a: Tensor, dtype: DType): Tensor {
+  if (a.dtype === dtype) return a;
+  const out = castData(a, dtype);
+  if (isFloating(dtype) && needsGrad(a)) record("ToCopyBackward0", [a], out, ([g]) => [toDtype(g!, a.dtype)]);
+  return out;
+}

@@ -1,0 +1,213 @@
+import { type DType, type TypedArray, dtypeOfArray } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Storage } from "../tensor/storage.js";
+import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { contiguousStrides, empty as emptyData, kernels, numelOf, shapeStr } from "./core.js";
+import { defaultGenerator, type Generator } from "./random.js";
+
+export interface FactoryOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends FactoryOptions {
+  generator?: Generator;
+}
+
+/** Nested arrays of numbers or booleans, as `torch.tensor` accepts. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+function finish(t: Tensor, options: FactoryOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function checkShape(shape: readonly number[], op: string): void {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of integers, got ${typeof shape}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: Trying to create tensor with negative dimension or non-integer size: ${shapeStr(shape)}`);
+  }
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let x: NestedArray = data;
+  while (Array.isArray(x)) {
+    shape.push(x.length);
+    if (x.length === 0) break;
+    x = (x as readonly NestedArray[])[0]!;
+  }
+  return shape;
+}
+
+function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], kinds: Set<string>): void {
+  if (depth === shape.length) {
+    if (Array.isArray(data)) throw new Error(`tensor: expected a number at depth ${depth}, got a list`);
+    if (typeof data !== "number" && typeof data !== "boolean") throw new Error(`tensor: could not convert ${typeof data} to a number`);
+    kinds.add(typeof data);
+    out.push(Number(data));
+    return;
+  }
+  if (!Array.isArray(data) || data.length !== shape[depth]) {
+    throw new Error(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${Array.isArray(data) ? data.length : typeof data})`);
+  }
+  for (const item of data as readonly NestedArray[]) flattenInto(item, shape, depth + 1, out, kinds);
+}
+
+/** Wraps a typed array (not copied) as a tensor of `shape`. */
+export function fromTypedArray(data: TypedArray, shape: readonly number[] = [data.length], options: FactoryOptions = {}): Tensor {
+  checkShape(shape, "fromTypedArray");
+  if (numelOf(shape) !== data.length) throw new Error(`fromTypedArray: shape ${shapeStr(shape)} needs ${numelOf(shape)} elements, got ${data.length}`);
+  const t = new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0);
+  if (isInferenceModeEnabled()) t._inference = true;
+  const dtype = options.dtype ?? dtypeOfArray(data);
+  return finish(dtype === t.dtype ? t : cast(t, dtype), options);
+}
+
+function cast(t: Tensor, dtype: DType): Tensor {
+  const out = emptyData(t.shape, dtype);
+  kernels().copy(out, t);
+  return out;
+}
+
+/**
+ * A tensor from (nested) numbers or booleans, or a typed array (copied).
+ * Numbers give float32 unless `dtype` says otherwise; booleans give bool.
+ *
+ * @example
+ * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ */
+export function tensor(data: NestedArray | TypedArray, options: FactoryOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) return fromTypedArray((data).slice(), [(data).length], options);
+  const shape = inferShape(data);
+  const flat: number[] = [];
+  const kinds = new Set<string>();
+  flattenInto(data, shape, 0, flat, kinds);
+  const dtype = options.dtype ?? (kinds.size === 1 && kinds.has("boolean") ? "bool" : "float32");
+  const t = emptyData(shape, dtype);
+  const d = t.data;
+  for (let i = 0; i < flat.length; i++) d[i] = dtype === "bool" ? (flat[i] ? 1 : 0) : dtype === "int32" ? Math.trunc(flat[i]!) : flat[i]!;
+  return finish(t, options);
+}
+
+function filled(shape: readonly number[], value: number, options: FactoryOptions, op: string): Tensor {
+  checkShape(shape, op);
+  const t = emptyData([...shape], options.dtype ?? "float32");
+  if (value !== 0) t.data.fill(options.dtype === "bool" ? (value ? 1 : 0) : value);
+  return finish(t, options);
+}
+
+export function zeros(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+  return filled(shape, 0, options, "zeros");
+}
+
+export function ones(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+  return filled(shape, 1, options, "ones");
+}
+
+/** Uninitialised in PyTorch; zero-filled here (JS arrays start zeroed). */
+export function empty(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+  return filled(shape, 0, options, "empty");
+}
+
+export function full(shape: readonly number[], value: number | boolean, options: FactoryOptions = {}): Tensor {
+  const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  return filled(shape, Number(value), { ...options, dtype }, "full");
+}
+
+/** `arange(end)` or `arange(start, end, step)`; int32 when every argument is an integer. */
+export function arange(start: number, end?: number, step = 1, options: FactoryOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0) throw new Error("arange: step must be nonzero");
+  if ((hi - lo) / step < 0) throw new Error("arange: upper bound and larger bound inconsistent with step sign");
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : "float32");
+  const t = emptyData([n], dtype);
+  for (let i = 0; i < n; i++) t.data[i] = lo + i * step;
+  return finish(t, options);
+}
+
+/** `steps` evenly spaced values from start to end inclusive. */
+export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
+  const t = emptyData([steps], options.dtype ?? "float32");
+  const stepSize = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // fill from both ends, as PyTorch does, so the end point is exact
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) t.data[i] = i < half ? start + i * stepSize : end - (steps - 1 - i) * stepSize;
+  return finish(t, options);
+}
+
+/** Identity matrix n x m (m defaults to n). */
+export function eye(n: number, m: number = n, options: FactoryOptions = {}): Tensor {
+  const t = filled([n, m], 0, options, "eye");
+  for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
+  return t;
+}
+
+function random(shape: readonly number[], options: RandomOptions, op: string, draw: (g: Generator) => number): Tensor {
+  checkShape(shape, op);
+  const dtype = options.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
+  const t = emptyData([...shape], dtype);
+  const g = options.generator ?? defaultGenerator;
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  return finish(t, options);
+}
+
+/** Uniform in [0, 1). */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return random(shape, options, "rand", (g) => g.random());
+}
+
+/** Standard normal. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return random(shape, options, "randn", (g) => g.normal());
+}
+
+/** Uniform integers in [low, high); int32 by default. */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkShape(shape, "randint");
+  if (!(low < high)) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const t = emptyData([...shape], options.dtype ?? "int32");
+  const g = options.generator ?? defaultGenerator;
+  for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
+  return finish(t, options);
+}
+
+/** A random permutation of 0..n-1 (int32). */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const t = emptyData([n], options.dtype ?? "int32");
+  const g = options.generator ?? defaultGenerator;
+  const d = t.data;
+  for (let i = 0; i < n; i++) d[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    const tmp = d[i]!;
+    d[i] = d[j]!;
+    d[j] = tmp;
+  }
+  return t;
+}
+
+const like = (t: Tensor, options: FactoryOptions) => ({ dtype: t.dtype, ...options });
+
+export function zerosLike(t: Tensor, options: FactoryOptions = {}): Tensor {
+  return zeros(t.shape, like(t, options));
+}
+export function onesLike(t: Tensor, options: FactoryOptions = {}): Tensor {
+  return ones(t.shape, like(t, options));
+}
+export function fullLike(t: Tensor, value: number, options: FactoryOptions = {}): Tensor {
+  return full(t.shape, value, like(t, options));
+}
+export function emptyLike(t: Tensor, options: FactoryOptions = {}): Tensor {
+  return empty(t.shape, like(t, options));
+}
+export function randLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(t.shape, like(t, options));
+}
+export function randnLike(t: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(t.shape, like(t, options));
+}

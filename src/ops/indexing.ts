@@ -1,0 +1,185 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { normalizeDim } from "../tensor/tensor.js";
+import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
+import { narrow, select, unsqueeze } from "./views.js";
+
+function checkIndexTensor(index: Tensor, op: string): void {
+  if (index.dtype !== "int32") throw new Error(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
+}
+
+/** Every index value must lie in [-size, size); negative values are not wrapped here (PyTorch errors too). */
+function checkIndexValues(index: Tensor, size: number, dim: number, op: string): void {
+  const d = index.data;
+  kernelsForEach(index, (o) => {
+    const v = d[o]!;
+    if (v < 0 || v >= size) throw new Error(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+  });
+}
+
+function kernelsForEach(t: Tensor, visit: (offset: number) => void): void {
+  const n = t.numel();
+  const pos = new Array<number>(t.shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let o = t.offset;
+    for (let k = 0; k < pos.length; k++) o += pos[k]! * t.strides[k]!;
+    visit(o);
+    for (let k = pos.length - 1; k >= 0; k--) {
+      if (++pos[k]! < t.shape[k]!) break;
+      pos[k] = 0;
+    }
+  }
+}
+
+/** `out[i][j] = a[index[i][j]][j]` (for dim 0); index has out's shape. */
+export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor(index, "gather");
+  const d = normalizeDim(dim, a.shape.length, "gather");
+  if (index.shape.length !== a.shape.length && !(a.shape.length === 0 && index.shape.length <= 1)) {
+    throw new Error(`gather(): Index tensor must have the same number of dimensions as input tensor (index ${shapeStr(index.shape)}, input ${shapeStr(a.shape)})`);
+  }
+  index.shape.forEach((s, i) => {
+    if (i !== d && s > a.shape[i]!) {
+      throw new Error(`gather(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(a.shape)} apart from dimension ${d}`);
+    }
+  });
+  checkIndexValues(index, a.shape[d] ?? 1, d, "gather");
+  const out = empty(index.shape, a.dtype);
+  kernels().gather(out, a, d, index);
+  if (needsGrad(a)) {
+    record("GatherBackward0", [a], out, ([g], [ix]) => [scatterAdd(empty(a.shape, g!.dtype), d, ix!, g!)], [index]);
+  }
+  return out;
+}
+
+/** Out-of-place `a.scatterAdd(dim, index, src)`: adds src's values at the indexed positions. */
+export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndexTensor(index, "scatter_add");
+  const d = normalizeDim(dim, a.shape.length, "scatter_add");
+  if (index.shape.some((s, i) => s > (src.shape[i] ?? 0))) {
+    throw new Error(`scatter_add(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)}`);
+  }
+  checkIndexValues(index, a.shape[d] ?? 1, d, "scatter_add");
+  const out = castData(a, a.dtype);
+  const srcView = makeView(src, index.shape, src.strides, src.offset);
+  kernels().scatterAdd(out, d, index, src.dtype === a.dtype ? srcView : castData(srcView, a.dtype));
+  if (needsGrad(a, src)) {
+    record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [
+      a._requiresGrad ? g! : null,
+      src._requiresGrad ? gather(g!, d, ix!) : null,
+    ], [index]);
+  }
+  return out;
+}
+
+/** Rows (or slices along `dim`) picked by a 1-d int32 index. */
+export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndexTensor(index, "index_select");
+  if (index.shape.length > 1) throw new Error(`index_select(): Index is supposed to be a vector, got shape ${shapeStr(index.shape)}`);
+  const d = normalizeDim(dim, a.shape.length, "index_select");
+  const idx = index.shape.length === 0 ? unsqueeze(index, 0) : index;
+  checkIndexValues(idx, a.shape[d] ?? 1, d, "index_select");
+  const shape = a.shape.length === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
+  const out = empty(shape, a.dtype);
+  if (a.shape.length === 0) kernels().copy(out, a);
+  else kernels().indexSelect(out, a, d, idx);
+  if (needsGrad(a)) {
+    record("IndexSelectBackward0", [a], out, ([g], [ix]) => [indexAdd(empty(a.shape, g!.dtype), d, ix!, g!)], [idx]);
+  }
+  return out;
+}
+
+/** Out-of-place `a.indexAdd(dim, index, src)`. */
+export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndexTensor(index, "index_add");
+  const d = normalizeDim(dim, a.shape.length, "index_add");
+  checkIndexValues(index, a.shape[d] ?? 1, d, "index_add");
+  const expected = a.shape.map((s, i) => (i === d ? index.numel() : s));
+  if (src.shape.length !== expected.length || src.shape.some((s, i) => s !== expected[i])) {
+    throw new Error(`index_add(): source ${shapeStr(src.shape)} should have shape ${shapeStr(expected)}`);
+  }
+  const out = castData(a, a.dtype);
+  kernels().indexAdd(out, d, index, src.dtype === a.dtype ? src : castData(src, a.dtype));
+  if (needsGrad(a, src)) {
+    record("IndexAddBackward0", [a, src], out, ([g], [ix]) => [
+      a._requiresGrad ? g! : null,
+      src._requiresGrad ? indexSelect(g!, d, ix!) : null,
+    ], [index]);
+  }
+  return out;
+}
+
+/** Joins tensors along an existing dim. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
+  const first = tensors[0]!;
+  if (first.shape.length === 0) throw new Error("zero-dimensional tensor (at position 0) cannot be concatenated");
+  const d = normalizeDim(dim, first.shape.length, "cat");
+  let dtype = first.dtype;
+  tensors.forEach((t, i) => {
+    if (t.shape.length !== first.shape.length) {
+      throw new Error(`Tensors must have same number of dimensions: got ${first.shape.length} and ${t.shape.length}`);
+    }
+    t.shape.forEach((s, k) => {
+      if (k !== d && s !== first.shape[k]) {
+        throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
+      }
+    });
+    if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
+  });
+  const total = tensors.reduce((acc, t) => acc + t.shape[d]!, 0);
+  const shape = first.shape.map((s, k) => (k === d ? total : s));
+  const out = empty(shape, dtype);
+  let at = 0;
+  for (const t of tensors) {
+    const region = makeView(out, t.shape, out.strides, at * out.strides[d]!);
+    kernels().copy(region, t);
+    at += t.shape[d]!;
+  }
+  if (anyNeedsGrad(tensors)) {
+    const sizes = tensors.map((t) => t.shape[d]!);
+    record("CatBackward0", tensors, out, ([g]) => {
+      let start = 0;
+      return sizes.map((len, i) => {
+        const piece = tensors[i]!._requiresGrad ? narrow(g!, d, start, len) : null;
+        start += len;
+        return piece;
+      });
+    });
+  }
+  return out;
+}
+
+/** Joins tensors of one shape along a new dim. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (tensors.length === 0) throw new Error("stack expects a non-empty TensorList");
+  const first = tensors[0]!;
+  const d = normalizeDim(dim, first.shape.length + 1, "stack");
+  tensors.forEach((t, i) => {
+    if (t.shape.length !== first.shape.length || t.shape.some((s, k) => s !== first.shape[k])) {
+      throw new Error(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
+    }
+  });
+  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+}
+
+/** Splits into pieces of `size` along dim (the last may be smaller): views. */
+export function split(a: Tensor, size: number, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, a.shape.length, "split");
+  const n = a.shape[d]!;
+  if (!Number.isInteger(size) || size <= 0) throw new Error(`split: split_size must be a positive integer, got ${size}`);
+  const out: Tensor[] = [];
+  for (let s = 0; s < n; s += size) out.push(narrow(a, d, s, Math.min(size, n - s)));
+  return out;
+}
+
+/** Splits into `chunks` nearly equal pieces along dim. */
+export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, a.shape.length, "chunk");
+  return split(a, Math.ceil(a.shape[d]! / chunks), d);
+}
+
+/** The slices along dim, each without that dim. */
+export function unbind(a: Tensor, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, a.shape.length, "unbind");
+  return Array.from({ length: a.shape[d]! }, (_, i) => select(a, d, i));
+}

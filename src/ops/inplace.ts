@@ -1,0 +1,129 @@
+import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { type DType, isFloating } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, broadcastView, kernels, shapeStr } from "./core.js";
+import { add, clamp, div, mul, relu, sub, toDtype, type Operand } from "./elementwise.js";
+import { defaultGenerator, type Generator } from "./random.js";
+import { clone } from "./views.js";
+
+const TYPE_WORD: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
+
+/** The checks every in-place op makes before writing (API rules 8 and 11). */
+export function checkInplace(self: Tensor): void {
+  if (self._inference && !isInferenceModeEnabled()) {
+    throw new Error(
+      "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
+    );
+  }
+  if (self._requiresGrad && isGradEnabled()) {
+    if (self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  const base = self._base;
+  if (base !== null && base.isLeaf && base._requiresGrad && isGradEnabled()) {
+    throw new Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+}
+
+/** Writes `values` into `self` (broadcasting into self's shape), bumping the version counter. */
+function writeInto(self: Tensor, values: Tensor, op: string, convert: boolean): void {
+  const shape = broadcastShapes(self.shape, values.shape, op);
+  if (shape.length !== self.shape.length || shape.some((d, i) => d !== self.shape[i])) {
+    throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)} (${op})`);
+  }
+  if (!convert && isFloating(values.dtype) && !isFloating(self.dtype)) {
+    throw new Error(`result type ${TYPE_WORD[values.dtype]} can't be cast to the desired output type ${TYPE_WORD[self.dtype]} (${op})`);
+  }
+  kernels().copy(self, broadcastView(values, self.shape));
+  self.storage.version++;
+}
+
+/**
+ * Runs an in-place op as "compute out of place, then write back". When the op
+ * must be recorded, it runs on a clone of `self`'s old value so the graph sees
+ * the value before the write, and `self` takes over the result's grad_fn.
+ */
+export function inplace(
+  self: Tensor,
+  op: string,
+  others: readonly (Tensor | null)[],
+  compute: (old: Tensor) => Tensor,
+  convert = false,
+): Tensor {
+  checkInplace(self);
+  const recording = (self._requiresGrad || others.some((o) => o !== null && o._requiresGrad)) && isGradEnabled();
+  if (!recording) {
+    writeInto(self, compute(self), op, convert);
+    return self;
+  }
+  if (self._base !== null && self._base._requiresGrad) {
+    throw new Error(`${op}: in-place ops on a view of a tensor that requires grad are not supported by torchlet yet; use the out-of-place op`);
+  }
+  const result = compute(clone(self));
+  writeInto(self, result, op, convert);
+  self.gradFn = result.gradFn;
+  self.outputNr = result.outputNr;
+  self._requiresGrad = result._requiresGrad;
+  return self;
+}
+
+const other = (x: Operand) => (typeof x === "number" ? null : x);
+
+export const add_ = (self: Tensor, b: Operand, options: { alpha?: number } = {}) => inplace(self, "add_", [other(b)], (s) => add(s, b, options));
+export const sub_ = (self: Tensor, b: Operand, options: { alpha?: number } = {}) => inplace(self, "sub_", [other(b)], (s) => sub(s, b, options));
+export const mul_ = (self: Tensor, b: Operand) => inplace(self, "mul_", [other(b)], (s) => mul(s, b));
+export const div_ = (self: Tensor, b: Operand) => inplace(self, "div_", [other(b)], (s) => div(s, b));
+export const clamp_ = (self: Tensor, min: number | null = null, max: number | null = null) => inplace(self, "clamp_", [], (s) => clamp(s, min, max));
+export const relu_ = (self: Tensor) => inplace(self, "relu_", [], (s) => relu(s));
+
+/** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
+export function copy_(self: Tensor, src: Tensor): Tensor {
+  return inplace(self, "copy_", [src], () => clone(toDtype(src, self.dtype)), true);
+}
+
+/** Fills with `value` (no gradient flows to the old value). */
+export function fill_(self: Tensor, value: number | boolean): Tensor {
+  checkInplace(self);
+  kernels().fill(self, Number(value));
+  self.storage.version++;
+  if (self._requiresGrad && !self.isLeaf && isGradEnabled()) {
+    // the old values no longer matter: the result is a constant
+    self.gradFn = null;
+    self._requiresGrad = false;
+  }
+  return self;
+}
+
+export const zero_ = (self: Tensor) => fill_(self, 0);
+
+function randomFill(self: Tensor, op: string, draw: () => number): Tensor {
+  checkInplace(self);
+  if (!isFloating(self.dtype)) throw new Error(`${op}: expected a floating point tensor, got ${self.dtype}`);
+  const n = self.numel();
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = draw();
+  kernels().copy(self, { data: values, shape: self.shape, strides: contiguousOf(self.shape), offset: 0 });
+  self.storage.version++;
+  return self;
+}
+
+function contiguousOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Fills with samples from N(mean, std²). */
+export function normal_(self: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return randomFill(self, "normal_", () => mean + std * g.normal());
+}
+
+/** Fills with samples from U[from, to). */
+export function uniform_(self: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return randomFill(self, "uniform_", () => from + (to - from) * g.random());
+}

@@ -1,0 +1,99 @@
+import type { Strided } from "../backend/backend.js";
+import { promoteTypes } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastShapes, castData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { expand, reshape, squeeze, sumToShape, transpose, unsqueeze } from "./views.js";
+
+function as3d(t: Strided, batch: number, rows: number, cols: number, strides: [number, number, number]): Strided {
+  return { data: t.data, shape: [batch, rows, cols], strides, offset: t.offset };
+}
+
+function checkFloat(a: Tensor, b: Tensor, op: string): void {
+  if (a.dtype !== b.dtype) {
+    throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype} (${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  }
+  if (a.dtype === "bool") throw new Error(`${op}: not implemented for 'Bool'`);
+}
+
+/** 2-d matrix product. */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 2) throw new Error(`self must be a matrix (mm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix (mm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  checkFloat(a, b, "mm");
+  const [m, k] = a.shape as [number, number];
+  const [k2, n] = b.shape as [number, number];
+  if (k !== k2) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+  const out = empty([m, n], a.dtype);
+  kernels().matmul(
+    as3d(out, 1, m, n, [0, out.strides[0]!, out.strides[1]!]),
+    as3d(a, 1, m, k, [0, a.strides[0]!, a.strides[1]!]),
+    as3d(b, 1, k, n, [0, b.strides[0]!, b.strides[1]!]),
+  );
+  if (needsGrad(a, b)) {
+    record("MmBackward0", [a, b], out, ([g], [as, bs]) => [
+      a._requiresGrad ? mm(g!, transpose(bs!, 0, 1)) : null,
+      b._requiresGrad ? mm(transpose(as!, 0, 1), g!) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+/** Batched product of [B, M, K] and [B, K, N]. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 3 || b.shape.length !== 3) throw new Error(`batch1 must be a 3D tensor (bmm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  checkFloat(a, b, "bmm");
+  const [B, m, k] = a.shape as [number, number, number];
+  const [B2, k2, n] = b.shape as [number, number, number];
+  if (B !== B2 || k !== k2) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${k}] but got: [${B2}, ${k2}].`);
+  }
+  const out = empty([B, m, n], a.dtype);
+  kernels().matmul(out, a, b);
+  if (needsGrad(a, b)) {
+    record("BmmBackward0", [a, b], out, ([g], [as, bs]) => [
+      a._requiresGrad ? bmm(g!, transpose(bs!, 1, 2)) : null,
+      b._requiresGrad ? bmm(transpose(as!, 1, 2), g!) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+/** PyTorch's matmul: dot, matrix-vector, matrix and broadcast batched products. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  let x = a, y = b;
+  if (x.dtype !== y.dtype) {
+    const dt = promoteTypes(x.dtype, y.dtype);
+    // PyTorch refuses mixed dtypes in matmul; say so with both shapes.
+    throw new Error(`expected m1 and m2 to have the same dtype, but got: ${x.dtype} != ${y.dtype} (matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}; cast one to ${dt})`);
+  }
+  const da = x.shape.length, db = y.shape.length;
+  if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) {
+    if (x.shape[0] !== y.shape[0]) {
+      throw new Error(`inconsistent tensor size, expected tensor [${x.shape[0]}] and src [${y.shape[0]}] to have the same number of elements, but got ${x.shape[0]} and ${y.shape[0]} elements respectively`);
+    }
+    return squeeze(squeeze(mm(unsqueeze(x, 0), unsqueeze(y, 1)), 1), 0);
+  }
+  if (da === 2 && db === 2) return mm(x, y);
+  if (da === 1 && db === 2) return squeeze(mm(unsqueeze(x, 0), y), 0);
+  if (da === 2 && db === 1) return squeeze(mm(x, unsqueeze(y, 1)), 1);
+  // batched: promote vectors, broadcast batch dims, fold into one batch dim
+  const vecA = da === 1, vecB = db === 1;
+  if (vecA) x = unsqueeze(x, 0);
+  if (vecB) y = unsqueeze(y, 1);
+  const [m, k] = x.shape.slice(-2) as [number, number];
+  const [k2, n] = y.shape.slice(-2) as [number, number];
+  if (k !== k2) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${x.shape.slice(0, -2).reduce((p, q) => p * q, 1)}, ${k}] but got: [${y.shape.slice(0, -2).reduce((p, q) => p * q, 1)}, ${k2}]. (matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  }
+  const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2), "matmul");
+  const B = batch.reduce((p, q) => p * q, 1);
+  const xb = reshape(expand(x, [...batch, m, k]), [B, m, k]);
+  const yb = reshape(expand(y, [...batch, k, n]), [B, k, n]);
+  let out = reshape(bmm(xb, yb), [...batch, m, n]);
+  if (vecA) out = squeeze(out, -2);
+  if (vecB) out = squeeze(out, -1);
+  return out;
+}
+
+export { castData, sumToShape };

@@ -1,0 +1,291 @@
+/**
+ * Installs the ops as Tensor methods (`x.add(y)`, `x.sum(1)`, ...), so the
+ * Tensor class itself stays a plain holder of state and imports point down.
+ */
+import { backward as runBackward, gradientEdge, type BackwardOptions } from "../autograd/engine.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import { formatTensor, readValues } from "../tensor/format.js";
+import { Tensor, type TensorHook } from "../tensor/tensor.js";
+import { castData, shapeStr } from "./core.js";
+import * as E from "./elementwise.js";
+import * as I from "./inplace.js";
+import * as X from "./indexing.js";
+import * as L from "./linalg.js";
+import * as R from "./reduce.js";
+import * as S from "./softmax.js";
+import * as V from "./views.js";
+import type { Generator } from "./random.js";
+
+type Operand = Tensor | number;
+
+declare module "../tensor/tensor.js" {
+  interface Tensor {
+    add(other: Operand, options?: { alpha?: number }): Tensor;
+    sub(other: Operand, options?: { alpha?: number }): Tensor;
+    mul(other: Operand): Tensor;
+    div(other: Operand, options?: { roundingMode?: "trunc" | "floor" }): Tensor;
+    pow(exponent: Operand): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    abs(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    relu(): Tensor;
+    sign(): Tensor;
+    erf(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    reciprocal(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    clamp(min?: number | null, max?: number | null): Tensor;
+    maximum(other: Tensor): Tensor;
+    minimum(other: Tensor): Tensor;
+    eq(other: Operand): Tensor;
+    ne(other: Operand): Tensor;
+    lt(other: Operand): Tensor;
+    le(other: Operand): Tensor;
+    gt(other: Operand): Tensor;
+    ge(other: Operand): Tensor;
+    logicalAnd(other: Operand): Tensor;
+    logicalOr(other: Operand): Tensor;
+    logicalNot(): Tensor;
+    isnan(): Tensor;
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    sum(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    mean(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    prod(dim?: number, options?: R.ReduceOptions): Tensor;
+    max(): Tensor;
+    max(dim: number, options?: R.ReduceOptions): R.ValuesIndices;
+    min(): Tensor;
+    min(dim: number, options?: R.ReduceOptions): R.ValuesIndices;
+    argmax(dim?: number, options?: R.ReduceOptions): Tensor;
+    argmin(dim?: number, options?: R.ReduceOptions): Tensor;
+    var(dim?: R.Dims, options?: R.ReduceOptions & { correction?: number }): Tensor;
+    std(dim?: R.Dims, options?: R.ReduceOptions & { correction?: number }): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    split(size: number, dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    unbind(dim?: number): Tensor[];
+    view(...shape: number[] | [readonly number[]]): Tensor;
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    permute(dims: readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    squeeze(dim?: number): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    expand(shape: readonly number[]): Tensor;
+    expandAs(other: Tensor): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    to(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+    bool(): Tensor;
+    add_(other: Operand, options?: { alpha?: number }): Tensor;
+    sub_(other: Operand, options?: { alpha?: number }): Tensor;
+    mul_(other: Operand): Tensor;
+    div_(other: Operand): Tensor;
+    clamp_(min?: number | null, max?: number | null): Tensor;
+    relu_(): Tensor;
+    copy_(src: Tensor): Tensor;
+    fill_(value: number | boolean): Tensor;
+    zero_(): Tensor;
+    normal_(mean?: number, std?: number, options?: { generator?: Generator }): Tensor;
+    uniform_(from?: number, to?: number, options?: { generator?: Generator }): Tensor;
+    /** The value of a one-element tensor. */
+    item(): number;
+    /** Nested JS arrays of the values (booleans for bool tensors). */
+    tolist(): unknown;
+    /** A contiguous typed-array copy of the values. */
+    toArray(): TypedArray;
+    toString(): string;
+    backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+    retainGrad(): void;
+    /** Whether this non-leaf keeps its `.grad` after backward. */
+    readonly retainsGrad: boolean;
+    registerHook(hook: TensorHook): { remove(): void };
+    detach(): Tensor;
+    detach_(): Tensor;
+    requiresGrad_(requiresGrad?: boolean): Tensor;
+  }
+}
+
+function shapeArgs(args: number[] | [readonly number[]]): readonly number[] {
+  return Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
+}
+
+function detach(this: Tensor): Tensor {
+  const out = new Tensor(this.storage, this.shape, this.strides, this.offset);
+  out._inference = this._inference;
+  return out;
+}
+
+function toNested(t: Tensor): unknown {
+  const values = readValues(t);
+  const conv = t.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
+  if (t.shape.length === 0) return conv(values[0]!);
+  let i = 0;
+  const build = (dim: number): unknown[] =>
+    Array.from({ length: t.shape[dim]! }, () => (dim === t.shape.length - 1 ? conv(values[i++]!) : build(dim + 1)));
+  return build(0);
+}
+
+const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
+  add(o: Operand, opt?: { alpha?: number }) { return E.add(this, o, opt); },
+  sub(o: Operand, opt?: { alpha?: number }) { return E.sub(this, o, opt); },
+  mul(o: Operand) { return E.mul(this, o); },
+  div(o: Operand, opt?: { roundingMode?: "trunc" | "floor" }) { return E.div(this, o, opt); },
+  pow(o: Operand) { return E.pow(this, o); },
+  neg() { return E.neg(this); },
+  exp() { return E.exp(this); },
+  log() { return E.log(this); },
+  sqrt() { return E.sqrt(this); },
+  abs() { return E.abs(this); },
+  sin() { return E.sin(this); },
+  cos() { return E.cos(this); },
+  tanh() { return E.tanh(this); },
+  sigmoid() { return E.sigmoid(this); },
+  relu() { return E.relu(this); },
+  sign() { return E.sign(this); },
+  erf() { return E.erf(this); },
+  floor() { return E.floor(this); },
+  ceil() { return E.ceil(this); },
+  round() { return E.round(this); },
+  reciprocal() { return E.reciprocal(this); },
+  log1p() { return E.log1p(this); },
+  expm1() { return E.expm1(this); },
+  clamp(min?: number | null, max?: number | null) { return E.clamp(this, min ?? null, max ?? null); },
+  maximum(o: Tensor) { return E.maximum(this, o); },
+  minimum(o: Tensor) { return E.minimum(this, o); },
+  eq(o: Operand) { return E.eq(this, o); },
+  ne(o: Operand) { return E.ne(this, o); },
+  lt(o: Operand) { return E.lt(this, o); },
+  le(o: Operand) { return E.le(this, o); },
+  gt(o: Operand) { return E.gt(this, o); },
+  ge(o: Operand) { return E.ge(this, o); },
+  logicalAnd(o: Operand) { return E.logicalAnd(this, o); },
+  logicalOr(o: Operand) { return E.logicalOr(this, o); },
+  logicalNot() { return E.logicalNot(this); },
+  isnan() { return E.isnan(this); },
+  matmul(o: Tensor) { return L.matmul(this, o); },
+  mm(o: Tensor) { return L.mm(this, o); },
+  bmm(o: Tensor) { return L.bmm(this, o); },
+  sum(dim?: R.Dims, opt?: R.ReduceOptions) { return R.sum(this, dim, opt); },
+  mean(dim?: R.Dims, opt?: R.ReduceOptions) { return R.mean(this, dim, opt); },
+  prod(dim?: number, opt?: R.ReduceOptions) { return R.prod(this, dim, opt); },
+  max(dim?: number, opt?: R.ReduceOptions) { return dim === undefined ? R.max(this) : R.max(this, dim, opt); },
+  min(dim?: number, opt?: R.ReduceOptions) { return dim === undefined ? R.min(this) : R.min(this, dim, opt); },
+  argmax(dim?: number, opt?: R.ReduceOptions) { return R.argmax(this, dim, opt); },
+  argmin(dim?: number, opt?: R.ReduceOptions) { return R.argmin(this, dim, opt); },
+  var(dim?: R.Dims, opt?: R.ReduceOptions & { correction?: number }) { return R.variance(this, dim, opt); },
+  std(dim?: R.Dims, opt?: R.ReduceOptions & { correction?: number }) { return R.std(this, dim, opt); },
+  softmax(dim: number) { return S.softmax(this, dim); },
+  logSoftmax(dim: number) { return S.logSoftmax(this, dim); },
+  gather(dim: number, index: Tensor) { return X.gather(this, dim, index); },
+  scatterAdd(dim: number, index: Tensor, src: Tensor) { return X.scatterAdd(this, dim, index, src); },
+  indexSelect(dim: number, index: Tensor) { return X.indexSelect(this, dim, index); },
+  indexAdd(dim: number, index: Tensor, src: Tensor) { return X.indexAdd(this, dim, index, src); },
+  split(size: number, dim?: number) { return X.split(this, size, dim); },
+  chunk(chunks: number, dim?: number) { return X.chunk(this, chunks, dim); },
+  unbind(dim?: number) { return X.unbind(this, dim); },
+  view(...shape: number[] | [readonly number[]]) { return V.view(this, shapeArgs(shape)); },
+  reshape(...shape: number[] | [readonly number[]]) { return V.reshape(this, shapeArgs(shape)); },
+  contiguous() { return V.contiguous(this); },
+  clone() { return V.clone(this); },
+  transpose(d0: number, d1: number) { return V.transpose(this, d0, d1); },
+  t() { return V.t(this); },
+  permute(dims: readonly number[]) { return V.permute(this, dims); },
+  unsqueeze(dim: number) { return V.unsqueeze(this, dim); },
+  squeeze(dim?: number) { return V.squeeze(this, dim); },
+  flatten(s?: number, e?: number) { return V.flatten(this, s, e); },
+  expand(shape: readonly number[]) { return V.expand(this, shape); },
+  expandAs(o: Tensor) { return V.expand(this, o.shape); },
+  narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
+  select(dim: number, index: number) { return V.select(this, dim, index); },
+  to(dtype: DType) { return E.toDtype(this, dtype); },
+  float() { return E.toDtype(this, "float32"); },
+  double() { return E.toDtype(this, "float64"); },
+  int() { return E.toDtype(this, "int32"); },
+  bool() { return E.toDtype(this, "bool"); },
+  add_(o: Operand, opt?: { alpha?: number }) { return I.add_(this, o, opt); },
+  sub_(o: Operand, opt?: { alpha?: number }) { return I.sub_(this, o, opt); },
+  mul_(o: Operand) { return I.mul_(this, o); },
+  div_(o: Operand) { return I.div_(this, o); },
+  clamp_(min?: number | null, max?: number | null) { return I.clamp_(this, min ?? null, max ?? null); },
+  relu_() { return I.relu_(this); },
+  copy_(src: Tensor) { return I.copy_(this, src); },
+  fill_(v: number | boolean) { return I.fill_(this, v); },
+  zero_() { return I.zero_(this); },
+  normal_(mean?: number, std?: number, opt?: { generator?: Generator }) { return I.normal_(this, mean, std, opt); },
+  uniform_(from?: number, to?: number, opt?: { generator?: Generator }) { return I.uniform_(this, from, to, opt); },
+  item() {
+    const n = this.numel();
+    if (n !== 1) throw new Error(`a Tensor with ${n} elements cannot be converted to Scalar`);
+    return readValues(this)[0]!;
+  },
+  tolist() { return toNested(this); },
+  toArray() { return castData(this, this.dtype).data; },
+  toString() { return formatTensor(this); },
+  backward(gradient?: Tensor | null, options?: BackwardOptions) { runBackward(this, gradient ?? null, options); },
+  retainGrad() {
+    if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.isLeaf || this._retainsGrad) return;
+    this._retainsGrad = true;
+    const node = this.gradFn!;
+    node.retained ??= new Map();
+    node.retained.set(this.outputNr, this);
+  },
+  registerHook(hook: TensorHook) {
+    if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    const edge = gradientEdge(this);
+    return edge.node.addPreHook(edge.inputNr, hook);
+  },
+  detach,
+  detach_() {
+    if (this._base !== null && this._base._requiresGrad) {
+      throw new Error("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
+    }
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  },
+  requiresGrad_(requiresGrad = true) {
+    this.requiresGrad = requiresGrad;
+    return this;
+  },
+};
+
+Object.defineProperty(Tensor.prototype, "retainsGrad", {
+  get(this: Tensor) {
+    return this._retainsGrad;
+  },
+});
+
+for (const [name, fn] of Object.entries(methods)) {
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+}
+
+Object.defineProperty(Tensor.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value(this: Tensor) {
+    return formatTensor(this);
+  },
+});
+
+export { shapeStr };

@@ -1,0 +1,188 @@
+import type { ReduceOp } from "../backend/backend.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { normalizeDim } from "../tensor/tensor.js";
+import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
+import { binaryData, div, eq, mul, sqrt, sub } from "./elementwise.js";
+import { expand, provideSumAxes, reshape, unsqueeze } from "./views.js";
+import { scatterAdd } from "./indexing.js";
+
+export type Dims = number | readonly number[];
+
+export interface ReduceOptions {
+  keepdim?: boolean;
+}
+
+function normalizeDims(dims: Dims | undefined, ndim: number, op: string): number[] {
+  if (dims === undefined) return [...Array(ndim).keys()];
+  const list = typeof dims === "number" ? [dims] : [...dims];
+  const out = list.map((d) => normalizeDim(d, ndim, op));
+  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${out.join(", ")} appears multiple times in the list of dims`);
+  return out;
+}
+
+/** Reduces `axes` with `op`; the result keeps size-1 dims. No autograd. */
+function reduceData(op: ReduceOp, a: Tensor, axes: readonly number[]): Tensor {
+  const shape = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const dtype = op === "sum" || op === "prod" ? (a.dtype === "bool" ? "int32" : a.dtype) : a.dtype;
+  const out = empty(shape, dtype);
+  kernels().reduce(op, out, dtype === a.dtype ? a : castData(a, dtype), axes);
+  return out;
+}
+
+function dropDims(t: Tensor, axes: readonly number[]): Tensor {
+  const shape = t.shape.filter((_, i) => !axes.includes(i));
+  const strides = t.strides.filter((_, i) => !axes.includes(i));
+  const out = makeView(t, shape, strides, t.offset);
+  out._base = null;
+  return out;
+}
+
+/** Re-inserts reduced dims into a gradient so it broadcasts against the input. */
+function restoreDims(g: Tensor, axes: readonly number[], keepdim: boolean): Tensor {
+  if (keepdim) return g;
+  let out = g;
+  for (const ax of [...axes].sort((x, y) => x - y)) out = unsqueeze(out, ax);
+  return out;
+}
+
+/** Sum of all elements, or over `dim` (a number or list). */
+export function sum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  const keepdim = options.keepdim ?? false;
+  const axes = normalizeDims(dim, a.shape.length, "sum");
+  const kept = reduceData("sum", a, axes);
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(a)) {
+    record(dim === undefined ? "SumBackward0" : "SumBackward1", [a], out, ([g]) => [expand(restoreDims(g!, axes, keepdim), a.shape)]);
+  }
+  return out;
+}
+
+/** Sum over axes keeping dims, for sumToShape. */
+provideSumAxes((g, axes) => sum(g, axes, { keepdim: true }));
+
+export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  const keepdim = options.keepdim ?? false;
+  const axes = normalizeDims(dim, a.shape.length, "mean");
+  if (a.dtype === "int32" || a.dtype === "bool") {
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype === "int32" ? "Int" : "Bool"}`);
+  }
+  const n = numelOf(axes.map((ax) => a.shape[ax]!));
+  const kept = binaryData("div", reduceData("sum", a, axes), n, "mean");
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(a)) {
+    record(dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], out, ([g]) => [div(expand(restoreDims(g!, axes, keepdim), a.shape), n)]);
+  }
+  return out;
+}
+
+/** Product of all elements or over one dim. */
+export function prod(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
+  const keepdim = options.keepdim ?? false;
+  const axes = normalizeDims(dim, a.shape.length, "prod");
+  const kept = reduceData("prod", a, axes);
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(a)) {
+    // d prod / d x_i = prod / x_i (inputs without zeros; PyTorch handles zeros specially)
+    record(dim === undefined ? "ProdBackward0" : "ProdBackward1", [a], out, ([g], [x, r]) => [
+      div(mul(expand(restoreDims(g!, axes, keepdim), a.shape), expand(restoreDims(r!, axes, keepdim), a.shape)), x!),
+    ], [a, out]);
+  }
+  return out;
+}
+
+/** `{ values, indices }` of the max or min along one dim. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+function extremeAlong(op: "max" | "min", a: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const d = normalizeDim(dim, a.shape.length, op);
+  if (a.shape.length > 0 && a.shape[d] === 0) {
+    throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  const shape = a.shape.map((s, i) => (i === d ? 1 : s));
+  const values = empty(shape, a.dtype), indices = empty(shape, "int32");
+  if (a.shape.length === 0) {
+    kernels().copy(values, a);
+  } else kernels().argReduce(op, values, indices, a, d);
+  const v = keepdim || a.shape.length === 0 ? values : dropDims(values, [d]);
+  const idx = keepdim || a.shape.length === 0 ? indices : dropDims(indices, [d]);
+  if (needsGrad(a)) {
+    record(op === "max" ? "MaxBackward0" : "MinBackward0", [a], v, ([g], [ix]) => [
+      scatterAdd(zerosOf(a), d, restoreDims(ix!, [d], keepdim || a.shape.length === 0), restoreDims(g!, [d], keepdim || a.shape.length === 0)),
+    ], [idx]);
+  }
+  return { values: v, indices: idx };
+}
+
+function zerosOf(a: Tensor): Tensor {
+  return empty(a.shape, a.dtype);
+}
+
+function extremeAll(op: "max" | "min", a: Tensor): Tensor {
+  if (a.numel() === 0) {
+    throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+  const out = dropDims(reduceData(op, a, [...a.shape.keys()]), [...a.shape.keys()]);
+  if (needsGrad(a)) {
+    // ties share the gradient evenly (PyTorch's evenly_distribute_backward)
+    record(op === "max" ? "MaxBackward1" : "MinBackward1", [a], out, ([g], [x, r]) => {
+      const mask = eq(x!, r!);
+      const count = sum(mask);
+      return [mul(castData(mask, g!.dtype), div(g!, count))];
+    }, [a, out]);
+  }
+  return out;
+}
+
+/** Max of all elements, or `{ values, indices }` along `dim`. */
+export function max(a: Tensor): Tensor;
+export function max(a: Tensor, dim: number, options?: ReduceOptions): ValuesIndices;
+export function max(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor | ValuesIndices {
+  return dim === undefined ? extremeAll("max", a) : extremeAlong("max", a, dim, options.keepdim ?? false);
+}
+
+export function min(a: Tensor): Tensor;
+export function min(a: Tensor, dim: number, options?: ReduceOptions): ValuesIndices;
+export function min(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor | ValuesIndices {
+  return dim === undefined ? extremeAll("min", a) : extremeAlong("min", a, dim, options.keepdim ?? false);
+}
+
+function argExtreme(op: "max" | "min", a: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  if (dim === undefined) {
+    const flat = reshape(a.isContiguous() ? a : castData(a, a.dtype), [a.numel()]);
+    if (flat.numel() === 0) throw new Error(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    const idx = extremeAlong(op, flat, 0, false).indices;
+    return keepdim ? reshape(idx, a.shape.map(() => 1)) : idx;
+  }
+  return extremeAlong(op, a, dim, keepdim).indices;
+}
+
+/** Index of the max (first one at ties), over all elements or along `dim`. int32. */
+export function argmax(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
+  return argExtreme("max", a, dim, options.keepdim ?? false);
+}
+
+export function argmin(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
+  return argExtreme("min", a, dim, options.keepdim ?? false);
+}
+
+/** Variance with Bessel's correction by default (`correction: 1`), as torch.var. */
+export function variance(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
+  const keepdim = options.keepdim ?? false;
+  const axes = normalizeDims(dim, a.shape.length, "var");
+  const n = numelOf(axes.map((ax) => a.shape[ax]!));
+  const centered = subMean(a, axes);
+  const ss = sum(mul(centered, centered), axes, { keepdim });
+  return div(ss, Math.max(n - (options.correction ?? 1), 0));
+}
+
+function subMean(a: Tensor, axes: number[]): Tensor {
+  return sub(a, mean(a, axes, { keepdim: true }));
+}
+
+/** Standard deviation, `sqrt(var)`. */
+export function std(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
+  return sqrt(variance(a, dim, options));
+}

@@ -1,0 +1,48 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { normalizeDim } from "../tensor/tensor.js";
+import { toFloating } from "../tensor/dtype.js";
+import { castData, contiguousData, empty, kernels, needsGrad, record } from "./core.js";
+import { exp, mul, sub } from "./elementwise.js";
+import { sum } from "./reduce.js";
+import { transpose } from "./views.js";
+
+/** Runs the row kernel along `dim` by moving that dim last (a copy only when needed). */
+function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
+  const last = a.shape.length - 1;
+  const moved = d === last ? a : transpose(a, d, last);
+  const src = contiguousData(moved.dtype === toFloating(a.dtype) ? moved : castData(moved, toFloating(a.dtype)));
+  const n = src.shape[last] ?? 1;
+  const rows = src.numel() / Math.max(n, 1);
+  const out = empty(src.shape, src.dtype);
+  if (src.numel() > 0) {
+    kernels().softmax(
+      { data: out.data, shape: [rows, n], strides: [n, 1], offset: 0 },
+      { data: src.data, shape: [rows, n], strides: [n, 1], offset: src.offset },
+      log,
+    );
+  }
+  if (d === last) return out;
+  const back = transpose(out, d, last);
+  back._base = null;
+  return back;
+}
+
+/** softmax along `dim`. */
+export function softmax(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length, "softmax");
+  const out = softmaxData(a, d, false);
+  if (needsGrad(a)) {
+    record("SoftmaxBackward0", [a], out, ([g], [r]) => [mul(r!, sub(g!, sum(mul(g!, r!), d, { keepdim: true })))], [out]);
+  }
+  return out;
+}
+
+/** log(softmax) along `dim`, computed stably. */
+export function logSoftmax(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length, "log_softmax");
+  const out = softmaxData(a, d, true);
+  if (needsGrad(a)) {
+    record("LogSoftmaxBackward0", [a], out, ([g], [r]) => [sub(g!, mul(exp(r!), sum(g!, d, { keepdim: true })))], [out]);
+  }
+  return out;
+}

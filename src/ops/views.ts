@@ -1,0 +1,258 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { normalizeDim } from "../tensor/tensor.js";
+import { contiguousStrides, empty, kernels, makeView, needsGrad, numelOf, record, shapeStr } from "./core.js";
+
+/** Resolves a single -1 in a requested shape; PyTorch's messages for impossible shapes. */
+export function inferShape(shape: readonly number[], numel: number, op: string): number[] {
+  const out = [...shape];
+  let infer = -1, known = 1;
+  out.forEach((d, i) => {
+    if (d === -1) {
+      if (infer >= 0) throw new Error(`${op}: only one dimension can be inferred`);
+      infer = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: invalid shape dimension ${String(d)}`);
+    } else known *= d;
+  });
+  if (infer >= 0) {
+    if (known === 0 || numel % known !== 0) throw new Error(`shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
+    out[infer] = numel / known;
+  } else if (known !== numel) {
+    throw new Error(`shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
+  }
+  return out;
+}
+
+/** Strides for viewing `t` as `shape` without copying, or null when a copy is needed. */
+function viewStrides(t: Tensor, shape: readonly number[]): number[] | null {
+  if (t.isContiguous()) return contiguousStrides(shape);
+  // Merge/split runs of dims that are contiguous with each other (PyTorch's computeStride).
+  const oldShape = t.shape, oldStrides = t.strides;
+  const newStrides = new Array<number>(shape.length);
+  let viewD = shape.length - 1;
+  let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;
+  let tensorNumel = 1, viewNumel = 1;
+  for (let d = oldShape.length - 1; d >= 0; d--) {
+    tensorNumel *= oldShape[d]!;
+    if (d === 0 || (oldShape[d - 1] !== 1 && oldStrides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBase;
+        viewNumel *= shape[viewD]!;
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = oldStrides[d - 1]!;
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD !== -1) return null;
+  return newStrides;
+}
+
+/** A view with a new shape; throws when the layout can't be viewed (use reshape). */
+export function view(a: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, a.numel(), "view");
+  const strides = viewStrides(a, target);
+  if (strides === null) {
+    throw new Error(
+      "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+    );
+  }
+  return viewAs(a, target, strides);
+}
+
+function viewAs(a: Tensor, shape: number[], strides: number[]): Tensor {
+  const out = makeView(a, shape, strides, a.offset);
+  if (needsGrad(a)) record("ViewBackward0", [a], out, ([g]) => [reshape(g!, a.shape)]);
+  return out;
+}
+
+/** Like view, but copies when the layout can't be viewed. */
+export function reshape(a: Tensor, shape: readonly number[]): Tensor {
+  const target = inferShape(shape, a.numel(), "reshape");
+  const strides = viewStrides(a, target);
+  if (strides !== null) return viewAs(a, target, strides);
+  return view(contiguous(a), target);
+}
+
+/** A contiguous tensor with the same values: `a` itself when already contiguous. */
+export function contiguous(a: Tensor): Tensor {
+  return a.isContiguous() ? a : clone(a);
+}
+
+/** A copy with its own storage; gradients flow through unchanged. */
+export function clone(a: Tensor): Tensor {
+  const out = empty(a.shape, a.dtype);
+  kernels().copy(out, a);
+  if (needsGrad(a)) record("CloneBackward0", [a], out, ([g]) => [g!]);
+  return out;
+}
+
+export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
+  const n = a.shape.length;
+  const d0 = normalizeDim(dim0, n, "transpose"), d1 = normalizeDim(dim1, n, "transpose");
+  if (n === 0) return viewLike(a);
+  const shape = [...a.shape], strides = [...a.strides];
+  [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
+  [strides[d0], strides[d1]] = [strides[d1]!, strides[d0]!];
+  const out = makeView(a, shape, strides, a.offset);
+  if (needsGrad(a)) record("TransposeBackward0", [a], out, ([g]) => [transpose(g!, d0, d1)]);
+  return out;
+}
+
+function viewLike(a: Tensor): Tensor {
+  return viewAs(a, [...a.shape], [...a.strides]);
+}
+
+/** The 2-d transpose; PyTorch's `t()`. */
+export function t(a: Tensor): Tensor {
+  if (a.shape.length > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${a.shape.length}D`);
+  if (a.shape.length < 2) return viewLike(a);
+  return transpose(a, 0, 1);
+}
+
+export function permute(a: Tensor, dims: readonly number[]): Tensor {
+  const n = a.shape.length;
+  if (dims.length !== n) {
+    throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${n} is not equal to len(dims) = ${dims.length}`);
+  }
+  const norm = dims.map((d) => normalizeDim(d, n, "permute"));
+  if (new Set(norm).size !== n) throw new Error("permute: repeated dim");
+  const out = makeView(a, norm.map((d) => a.shape[d]!), norm.map((d) => a.strides[d]!), a.offset);
+  if (needsGrad(a)) {
+    const inverse = new Array<number>(n);
+    norm.forEach((d, i) => (inverse[d] = i));
+    record("PermuteBackward0", [a], out, ([g]) => [permute(g!, inverse)]);
+  }
+  return out;
+}
+
+export function unsqueeze(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length + 1, "unsqueeze");
+  const shape = [...a.shape], strides = [...a.strides];
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, d < a.shape.length ? a.strides[d]! * a.shape[d]! : 1);
+  const out = makeView(a, shape, strides, a.offset);
+  if (needsGrad(a)) record("UnsqueezeBackward0", [a], out, ([g]) => [squeeze(g!, d)]);
+  return out;
+}
+
+/** Removes size-1 dims (all, or the given one). */
+export function squeeze(a: Tensor, dim?: number): Tensor {
+  let keep: number[];
+  if (dim === undefined) keep = a.shape.map((_, i) => i).filter((i) => a.shape[i] !== 1);
+  else {
+    const d = normalizeDim(dim, a.shape.length, "squeeze");
+    keep = a.shape.map((_, i) => i).filter((i) => i !== d || a.shape[i] !== 1);
+  }
+  const out = makeView(a, keep.map((i) => a.shape[i]!), keep.map((i) => a.strides[i]!), a.offset);
+  if (needsGrad(a)) record(dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], out, ([g]) => [reshape(g!, a.shape)]);
+  return out;
+}
+
+export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (a.shape.length === 0) return reshape(a, [1]);
+  const s = normalizeDim(startDim, a.shape.length, "flatten"), e = normalizeDim(endDim, a.shape.length, "flatten");
+  if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
+  const shape = [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
+  return reshape(a, shape);
+}
+
+/** Broadcasts size-1 dims to `shape` without copying (-1 keeps a dim). */
+export function expand(a: Tensor, shape: readonly number[]): Tensor {
+  const nd = shape.length, ad = a.shape.length;
+  if (nd < ad) {
+    throw new Error(`expand(${shapeStr(a.shape)}, size=${shapeStr(shape)}): the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ad})`);
+  }
+  const outShape = new Array<number>(nd), strides = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) {
+    const j = i - (nd - ad);
+    const want = shape[i]!;
+    if (j < 0) {
+      if (want < 0) throw new Error(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
+      outShape[i] = want;
+      strides[i] = 0;
+      continue;
+    }
+    const have = a.shape[j]!;
+    if (want === -1 || want === have) {
+      outShape[i] = have;
+      strides[i] = a.strides[j]!;
+    } else if (have === 1) {
+      outShape[i] = want;
+      strides[i] = 0;
+    } else {
+      throw new Error(
+        `The expanded size of the tensor (${want}) must match the existing size (${have}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(shape)}.  Tensor sizes: ${shapeStr(a.shape)}`,
+      );
+    }
+  }
+  const out = makeView(a, outShape, strides, a.offset);
+  if (needsGrad(a)) record("ExpandBackward0", [a], out, ([g]) => [sumToShape(g!, a.shape)]);
+  return out;
+}
+
+/** Sums a broadcast gradient back to `shape` (the inverse of broadcasting). Differentiable. */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.shape.length - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.shape.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  if (axes.length === 0) return g.shape.length === shape.length ? g : reshape(g, shape);
+  return reshape(sumAxes(g, axes), shape);
+}
+
+/** Hook for reduce.ts: sum over axes keeping dims (set at load to avoid an import cycle). */
+let sumAxes: (g: Tensor, axes: number[]) => Tensor = () => {
+  throw new Error("sumAxes not loaded");
+};
+export function provideSumAxes(f: (g: Tensor, axes: number[]) => Tensor): void {
+  sumAxes = f;
+}
+
+/** `length` elements of `dim` from `start`: a view. */
+export function narrow(a: Tensor, dim: number, start: number, length: number): Tensor {
+  if (a.shape.length === 0) throw new Error("narrow() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, a.shape.length, "narrow");
+  const size = a.shape[d]!;
+  if (!Number.isInteger(start) || !Number.isInteger(length)) throw new Error(`narrow: start and length must be integers, got ${start} and ${length}`);
+  const s = start < 0 ? start + size : start;
+  if (s < 0 || s > size) throw new Error(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
+  if (length < 0 || s + length > size) throw new Error(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  const shape = [...a.shape];
+  shape[d] = length;
+  const out = makeView(a, shape, a.strides, a.offset + s * a.strides[d]!);
+  if (needsGrad(a)) record("SliceBackward0", [a], out, ([g]) => [sliceBackward(g!, a.shape, d, s)]);
+  return out;
+}
+
+/** Places `g` at `start` along `dim` of zeros of `shape` (the backward of narrow). Differentiable. */
+export function sliceBackward(g: Tensor, shape: readonly number[], dim: number, start: number): Tensor {
+  const out = empty(shape, g.dtype);
+  const region = makeView(out, g.shape, out.strides, start * out.strides[dim]!);
+  kernels().copy(region, g);
+  if (needsGrad(g)) record("SliceBackwardBackward0", [g], out, ([gg]) => [narrow(gg!, dim, start, g.shape[dim]!)]);
+  return out;
+}
+
+/** The `index`-th slice along `dim`, removing that dim: a view. */
+export function select(a: Tensor, dim: number, index: number): Tensor {
+  if (a.shape.length === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, a.shape.length, "select");
+  const size = a.shape[d]!;
+  if (!Number.isInteger(index)) throw new Error(`select: index must be an integer, got ${index}`);
+  if (index < -size || index >= size) {
+    throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(a.shape)} at dimension ${d}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const shape = [...a.shape], strides = [...a.strides];
+  shape.splice(d, 1);
+  strides.splice(d, 1);
+  const out = makeView(a, shape, strides, a.offset + i * a.strides[d]!);
+  if (needsGrad(a)) record("SelectBackward0", [a], out, ([g]) => [sliceBackward(unsqueeze(g!, d), a.shape, d, i)]);
+  return out;
+}

@@ -1,0 +1,62 @@
+/** The element types torchlet supports, named as in PyTorch. */
+export type DType = "float32" | "float64" | "int32" | "bool";
+
+/** The typed array that holds each dtype's elements. `bool` is stored as bytes 0/1. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
+
+export function isFloating(dtype: DType): boolean {
+  return dtype === "float32" || dtype === "float64";
+}
+
+export function bytesPerElement(dtype: DType): number {
+  return dtype === "float64" ? 8 : dtype === "bool" ? 1 : 4;
+}
+
+export function allocate(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(n);
+    case "float64":
+      return new Float64Array(n);
+    case "int32":
+      return new Int32Array(n);
+    case "bool":
+      return new Uint8Array(n);
+  }
+}
+
+export function dtypeOfArray(data: TypedArray): DType {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Int32Array) return "int32";
+  return "bool";
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/**
+ * PyTorch's type promotion between two tensors of the same category rank:
+ * bool < int32 < float32 < float64.
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * Promotion with a JS number operand. As in PyTorch, a scalar only changes
+ * the category: an integer tensor with a fractional scalar becomes the default
+ * float dtype (float32); a float tensor keeps its own precision.
+ */
+export function promoteWithScalar(a: DType, scalar: number | boolean): DType {
+  if (typeof scalar === "boolean") return a;
+  if (isFloating(a)) return a;
+  if (!Number.isInteger(scalar)) return "float32";
+  return a === "bool" ? "int32" : a;
+}
+
+/** The float dtype that an op which needs floats (exp, mean, ...) computes in. */
+export function toFloating(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : "float32";
+}

@@ -1,0 +1,60 @@
+/**
+ * Live tensor-storage accounting for `torch.memory()`. Each storage adds its
+ * bytes when created and a FinalizationRegistry takes them away when the
+ * garbage collector frees it, so after a collection the numbers say what a
+ * graph (or anything else) still holds.
+ */
+let liveBytes = 0;
+let liveTensors = 0;
+let peakBytes = 0;
+
+const registry = new FinalizationRegistry<number>((bytes) => {
+  liveBytes -= bytes;
+  liveTensors -= 1;
+});
+
+export function trackStorage(storage: object, bytes: number): void {
+  liveBytes += bytes;
+  liveTensors += 1;
+  if (liveBytes > peakBytes) peakBytes = liveBytes;
+  registry.register(storage, bytes);
+}
+
+export interface MemoryReport {
+  /** Bytes of tensor storage not yet freed by the garbage collector. */
+  liveBytes: number;
+  /** Number of tensor storages not yet freed. */
+  liveTensors: number;
+  /** The largest `liveBytes` seen since start or the last `resetPeak`. */
+  peakBytes: number;
+}
+
+/**
+ * Reports the tensor storages still alive. The counts are exact after a
+ * garbage collection has run and its finalizers have been delivered, e.g.
+ * `node --expose-gc`, then `gc()` and `await torch.settleMemory()`.
+ *
+ * @example
+ * const before = torch.memory().liveBytes;
+ */
+export function memory(): MemoryReport {
+  return { liveBytes, liveTensors, peakBytes };
+}
+
+/** Restarts the peak at the current live bytes. */
+export function resetPeakMemory(): void {
+  peakBytes = liveBytes;
+}
+
+/**
+ * Runs the garbage collector (when node was started with --expose-gc) and
+ * waits until the finalizers of what it freed have updated `memory()`.
+ */
+export async function settleMemory(): Promise<MemoryReport> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return memory();
+}

@@ -1,0 +1,135 @@
+import type { Strided } from "../backend/backend.js";
+import type { DType, TypedArray } from "./dtype.js";
+import { Storage } from "./storage.js";
+import type { Node } from "../autograd/node.js";
+
+/** Per-tensor autograd hooks: run on the gradient w.r.t. this tensor, may return a replacement. */
+export type TensorHook = (grad: Tensor) => Tensor | void;
+
+/**
+ * An n-dimensional array: a strided view (shape, strides, offset) over a
+ * Storage shared with its views. Autograd state lives beside the data:
+ * `requiresGrad`, `gradFn` (the node that made it, null for leaves), `grad`.
+ * Methods (`add`, `sum`, ...) are installed by ops/; the class holds only state.
+ */
+export class Tensor implements Strided {
+  readonly storage: Storage;
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  /** Gradient accumulated by backward (leaves and tensors that `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The node that produced this tensor in a recorded op; null for leaves. */
+  gradFn: Node | null = null;
+  /** Which output of `gradFn` this tensor is. */
+  outputNr = 0;
+  /** @internal leaf flag behind `requiresGrad` */
+  _requiresGrad = false;
+  /** @internal set for tensors created in inference mode */
+  _inference = false;
+  /** @internal hooks registered with registerHook */
+  _hooks: TensorHook[] | null = null;
+  /** @internal true once retainGrad() was called on a non-leaf */
+  _retainsGrad = false;
+  /** @internal the tensor this one is a view of, if any */
+  _base: Tensor | null = null;
+  /** @internal AccumulateGrad node of a leaf, created on first use */
+  _accumulator: Node | null = null;
+
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+  }
+
+  get data(): TypedArray {
+    return this.storage.data;
+  }
+
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+
+  /** Whether gradients flow to this tensor. */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    setRequiresGrad(this, value);
+  }
+
+  /** True for tensors not produced by a recorded op (user-created, or detached). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** The version counter shared by every view of the storage (bumped by in-place ops). */
+  get version(): number {
+    if (this._inference) throw new Error("Inference tensors do not track version counter.");
+    return this.storage.version;
+  }
+
+  /** True for tensors made inside `inferenceMode`. */
+  isInference(): boolean {
+    return this._inference;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim(dim, this.shape.length, "size")]!;
+  }
+
+  stride(): number[] {
+    return [...this.strides];
+  }
+
+  isContiguous(): boolean {
+    let s = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const d = this.shape[i]!;
+      if (d !== 1 && this.strides[i] !== s) return false;
+      s *= d;
+    }
+    return true;
+  }
+}
+
+function setRequiresGrad(t: Tensor, value: boolean): void {
+  if (!t.isLeaf) {
+    if (value) {
+      t._requiresGrad = true;
+      return;
+    }
+    throw new Error(
+      "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+    );
+  }
+  if (value && t.dtype !== "float32" && t.dtype !== "float64") {
+    throw new Error(`only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
+  }
+  t._requiresGrad = value;
+}
+
+/** Wraps a dim that may be negative into [0, ndim); PyTorch's message when out of range. */
+export function normalizeDim(dim: number, ndim: number, op: string): number {
+  if (!Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${String(dim)}`);
+  const n = Math.max(ndim, 1);
+  if (dim < -n || dim >= n) {
+    throw new Error(`${op}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + n : dim;
+}

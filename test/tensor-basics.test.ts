@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+test("views share storage and the version counter", () => {
+  const x = torch.arange(6, undefined, 1, { dtype: "float32" });
+  const v = x.view(2, 3).t();
+  assert.equal(v.storage, x.storage);
+  assert.deepEqual(v.shape, [3, 2]);
+  assert.deepEqual(v.tolist(), [[0, 3], [1, 4], [2, 5]]);
+  const before = x.version;
+  v.mul_(2);
+  assert.equal(x.version, before + 1);
+  assert.deepEqual(Array.from(x.toArray()), [0, 2, 4, 6, 8, 10]);
+});
+
+test("type promotion follows PyTorch", () => {
+  const i = torch.tensor([1, 2], { dtype: "int32" });
+  const f = torch.tensor([0.5, 1.5]);
+  const d = torch.tensor([1, 1], { dtype: "float64" });
+  assert.equal(i.add(f).dtype, "float32");
+  assert.equal(f.add(d).dtype, "float64");
+  assert.equal(i.add(2).dtype, "int32");
+  assert.equal(i.add(2.5).dtype, "float32");
+  assert.equal(f.lt(d).dtype, "bool");
+  assert.equal(i.div(2).dtype, "float32");
+});
+
+test("repr looks like PyTorch's", () => {
+  assert.equal(String(torch.tensor([[1, 2], [3, 4]])), "tensor([[1., 2.],\n        [3., 4.]])");
+  assert.equal(String(torch.tensor([1.5, -2], { requiresGrad: true })), "tensor([ 1.5000, -2.0000], requires_grad=True)");
+  assert.equal(String(torch.tensor([1, 2], { dtype: "int32" })), "tensor([1, 2], dtype=torch.int32)");
+  assert.equal(String(torch.tensor([true, false])), "tensor([ True, False])");
+});
+
+test("backward of a small expression matches the hand derivative", () => {
+  const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const y = x.mul(x).add(x.mul(3)).sum();
+  y.backward();
+  assert.deepEqual(Array.from(x.grad!.toArray()), [5, 7, 9]);
+  assert.equal(y.gradFn!.name, "SumBackward0");
+});
