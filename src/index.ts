@@ -7,7 +7,7 @@ import "./ops/grad-math-impl.js";
 
 export { Tensor, type TensorHook } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
-export { memory, settleMemory, resetPeakMemory, type MemoryReport } from "./tensor/memory.js";
+export { memory, settleMemory, resetPeakMemory, setMemoryTracking, type MemoryReport } from "./tensor/memory.js";
 export { setBackend, getBackend } from "./backend/select.js";
 
 export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled, ModeGuard } from "./autograd/grad-mode-api.js";

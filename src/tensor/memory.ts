@@ -3,7 +3,12 @@
  * bytes when created and a FinalizationRegistry takes them away when the
  * garbage collector frees it, so after a collection the numbers say what a
  * graph (or anything else) still holds.
+ *
+ * Registering with a FinalizationRegistry costs V8 about a microsecond per
+ * object, more than a whole small op, so by default only storages of at least
+ * `minTrackedBytes` are counted; `setMemoryTracking({ minBytes: 0 })` counts all.
  */
+let minTrackedBytes = 1024;
 let liveBytes = 0;
 let liveTensors = 0;
 let peakBytes = 0;
@@ -14,6 +19,7 @@ const registry = new FinalizationRegistry<number>((bytes) => {
 });
 
 export function trackStorage(storage: object, bytes: number): void {
+  if (bytes < minTrackedBytes) return;
   liveBytes += bytes;
   liveTensors += 1;
   if (liveBytes > peakBytes) peakBytes = liveBytes;
@@ -30,7 +36,8 @@ export interface MemoryReport {
 }
 
 /**
- * Reports the tensor storages still alive. The counts are exact after a
+ * Reports the tensor storages still alive (those of at least the tracked
+ * size, 1 KiB by default: see `setMemoryTracking`). The counts are exact after a
  * garbage collection has run and its finalizers have been delivered, e.g.
  * `node --expose-gc`, then `gc()` and `await torch.settleMemory()`.
  *
@@ -39,6 +46,18 @@ export interface MemoryReport {
  */
 export function memory(): MemoryReport {
   return { liveBytes, liveTensors, peakBytes };
+}
+
+/**
+ * Chooses which storages `memory()` counts: those of at least `minBytes`
+ * (default 1024). Storages created before the change keep their status.
+ *
+ * @example
+ * torch.setMemoryTracking({ minBytes: 0 }); // count every tensor, at a per-op cost
+ */
+export function setMemoryTracking(options: { minBytes: number }): void {
+  if (!(options.minBytes >= 0)) throw new Error(`setMemoryTracking: minBytes must be >= 0, got ${options.minBytes}`);
+  minTrackedBytes = options.minBytes;
 }
 
 /** Restarts the peak at the current live bytes. */

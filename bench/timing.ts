@@ -1,0 +1,24 @@
+/** Median timing helpers shared by the benches. */
+
+export function medianOf(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median seconds of `fn` over `reps` runs after `warmup` runs. */
+export function medianTime(fn: () => unknown, reps: number, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return medianOf(times);
+}
+
+/** Median microseconds per call of a tiny `fn`, timed in batches of `inner` calls. */
+export function perOpMicros(fn: () => unknown, inner = 20000, reps = 7): number {
+  return (medianTime(() => { for (let i = 0; i < inner; i++) fn(); }, reps, 1) / inner) * 1e6;
+}
