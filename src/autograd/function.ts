@@ -1,4 +1,4 @@
-import { runInMode, withGrad, isGradEnabled } from "./grad-mode.js";
+import { runInMode, withGrad, isRecording } from "./grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { gradientEdge } from "./engine.js";
 import { Node } from "./node.js";
@@ -61,7 +61,7 @@ export class Function {
     const ctx = new FunctionCtx();
     const tensorArgs = args.map((a) => (isTensor(a) ? a : null));
     ctx.needsInputGrad = tensorArgs.map((t) => t !== null && t.requiresGrad);
-    const recording = ctx.needsInputGrad.some(Boolean) && isGradEnabled();
+    const recording = ctx.needsInputGrad.some(Boolean) && isRecording();
     const result = runInMode(withGrad(false), () => this.forward(ctx, ...args));
     const outputs = Array.isArray(result) ? result : [result];
     if (!recording) return result;

@@ -1,5 +1,5 @@
 import { gradientEdge } from "../autograd/engine.js";
-import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type BackwardFn, Node } from "../autograd/node.js";
 import type { Strided } from "../backend/backend.js";
 import { kernels } from "../backend/select.js";
@@ -46,11 +46,11 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
 
 /** True when an op with these inputs must record a graph. Reads grad state only if an input requires grad. */
 export function needsGrad(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
-  return (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) && isGradEnabled();
+  return (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) && isRecording();
 }
 
 export function anyNeedsGrad(ts: readonly Tensor[]): boolean {
-  for (const t of ts) if (t._requiresGrad) return isGradEnabled();
+  for (const t of ts) if (t._requiresGrad) return isRecording();
   return false;
 }
 

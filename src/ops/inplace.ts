@@ -1,4 +1,4 @@
-import { isGradEnabled, isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, kernels, shapeStr } from "./core.js";
@@ -15,11 +15,11 @@ export function checkInplace(self: Tensor): void {
       "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
     );
   }
-  if (self._requiresGrad && isGradEnabled()) {
+  if (self._requiresGrad && isRecording()) {
     if (self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
   }
   const base = self._base;
-  if (base !== null && base.isLeaf && base._requiresGrad && isGradEnabled()) {
+  if (base !== null && base.isLeaf && base._requiresGrad && isRecording()) {
     throw new Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
   }
 }
@@ -50,7 +50,7 @@ export function inplace(
   convert = false,
 ): Tensor {
   checkInplace(self);
-  const recording = (self._requiresGrad || others.some((o) => o !== null && o._requiresGrad)) && isGradEnabled();
+  const recording = (self._requiresGrad || others.some((o) => o !== null && o._requiresGrad)) && isRecording();
   if (!recording) {
     writeInto(self, compute(self), op, convert);
     return self;
@@ -85,7 +85,7 @@ export function fill_(self: Tensor, value: number | boolean): Tensor {
   checkInplace(self);
   kernels().fill(self, Number(value));
   self.storage.version++;
-  if (self._requiresGrad && !self.isLeaf && isGradEnabled()) {
+  if (self._requiresGrad && !self.isLeaf && isRecording()) {
     // the old values no longer matter: the result is a constant
     self.gradFn = null;
     self._requiresGrad = false;
