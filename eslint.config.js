@@ -22,6 +22,8 @@ export default tseslint.config(
       "@typescript-eslint/unbound-method": "off",
     },
   },
+  // node:test's test() returns a promise that the runner itself awaits.
+  { files: ["test/**/*.ts"], rules: { "@typescript-eslint/no-floating-promises": "off" } },
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,

@@ -26,3 +26,4 @@ export { matmul, mm, bmm } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind } from "./ops/indexing.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select } from "./ops/views.js";
+export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
