@@ -62,7 +62,9 @@ export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): T
   if (alpha !== 1) return add(a, mul(b, alpha));
   const out = binaryData("add", a, b, "add");
   if (needsGrad(typeof a === "number" ? (b as Tensor) : a, t(b))) {
-    record("AddBackward0", [t(a), t(b)], out, ([g]) => [g!, g!]);
+    // a number operand is an input with no edge, like PyTorch's wrapped scalar: next_functions [.., (None, 0)]
+    const ins = typeof a === "number" ? [t(b), null] : [a, t(b)];
+    record("AddBackward0", ins, out, ([g]) => [g!, g!]);
   }
   return out;
 }
@@ -72,7 +74,7 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
   if (alpha !== 1) return sub(a, mul(b, alpha));
   if (typeof a === "number") return rsub(b as Tensor, a);
   const out = binaryData("sub", a, b, "sub");
-  if (needsGrad(a, t(b))) record("SubBackward0", [a, t(b)], out, ([g]) => [g!, neg(g!)]);
+  if (needsGrad(a, t(b))) record("SubBackward0", [a, t(b)], out, ([g]) => [g!, t(b) ? neg(g!) : null]);
   return out;
 }
 
@@ -87,7 +89,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") return mul(b, a);
   const out = binaryData("mul", a, b, "mul");
   if (typeof b === "number") {
-    if (needsGrad(a)) record("MulBackward0", [a], out, ([g]) => [mul(g!, b)]);
+    if (needsGrad(a)) record("MulBackward0", [a, null], out, ([g]) => [mul(g!, b), null]);
   } else if (needsGrad(a, b)) {
     const saved = [a._requiresGrad ? b : null, b._requiresGrad ? a : null];
     record("MulBackward0", [a, b], out, ([g], s) => {
@@ -113,12 +115,12 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
     const r = options.roundingMode === "floor" ? unaryData("floor", q, true) : where(lt(q, 0), unaryData("ceil", q, true), unaryData("floor", q, true));
     return isFloating(dtype) ? r : castData(r, dtype);
   }
+  // PyTorch differentiates number / tensor as reciprocal(tensor) * number (MulBackward0 <- ReciprocalBackward0)
+  if (typeof a === "number" && needsGrad(b as Tensor)) return mul(reciprocal(b as Tensor), a);
   const out = binaryData("div", a, b, "div", computeIn);
-  if (typeof a === "number") {
-    const bt = b as Tensor;
-    if (needsGrad(bt)) record("DivBackward1", [bt], out, ([g], [bs, r]) => [neg(div(mul(g!, r!), bs!))], [bt, out]);
-  } else if (typeof b === "number") {
-    if (needsGrad(a)) record("DivBackward1", [a], out, ([g]) => [div(g!, b)]);
+  if (typeof a === "number") return out;
+  if (typeof b === "number") {
+    if (needsGrad(a)) record("DivBackward0", [a, null], out, ([g]) => [div(g!, b), null]);
   } else if (needsGrad(a, b)) {
     record("DivBackward0", [a, b], out, ([g], [as, bs]) => [
       a._requiresGrad ? div(g!, bs!) : null,
@@ -194,7 +196,8 @@ export const reciprocal = unaryWithGrad("reciprocal", "ReciprocalBackward0", (g,
 
 export function abs(a: Tensor): Tensor {
   const out = unaryData("abs", a, true);
-  if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [mul(g!, sign(x!))], [a]);
+  // d|x| = sgn(x) with PyTorch's sgn: 0 at 0 and at NaN
+  if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [where(gt(x!, 0), g!, where(lt(x!, 0), neg(g!), 0))], [a]);
   return out;
 }
 
@@ -231,9 +234,8 @@ export function clamp(a: Tensor, min: number | null = null, max: number | null =
   const out = empty(a.shape, dtype);
   kernels().clamp(out, asDtype(a, dtype), lo, hi);
   if (needsGrad(a)) {
-    const name = min !== null && max !== null ? "ClampBackward1" : min !== null ? "ClampMinBackward0" : "ClampMaxBackward0";
-    // gradient passes where min <= x <= max, boundaries included
-    record(name, [a], out, ([g], [x]) => [where(logicalAnd(ge(x!, lo), le(x!, hi)), g!, 0)], [a]);
+    // gradient passes where min <= x <= max, boundaries included; PyTorch names every scalar clamp ClampBackward1
+    record("ClampBackward1", [a], out, ([g], [x]) => [where(logicalAnd(ge(x!, lo), le(x!, hi)), g!, 0)], [a]);
   }
   return out;
 }

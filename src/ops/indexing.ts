@@ -2,6 +2,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
 import { narrow, select, unsqueeze } from "./views.js";
+import { runInMode, withGrad } from "../autograd/grad-mode.js";
 
 function checkIndexTensor(index: Tensor, op: string): void {
   if (index.dtype !== "int32") throw new Error(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
@@ -159,7 +160,16 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new Error(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
     }
   });
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  const out = noGradScope(() => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  if (anyNeedsGrad(tensors)) {
+    record("StackBackward0", tensors, out, ([g]) => tensors.map((t, i) => (t._requiresGrad ? select(g!, d, i) : null)));
+  }
+  return out;
+}
+
+/** Runs `f` without recording (the forward of an op that records itself as one node). */
+function noGradScope<T>(f: () => T): T {
+  return runInMode(withGrad(false), f);
 }
 
 /** Splits into pieces of `size` along dim (the last may be smaller): views. */

@@ -3,6 +3,7 @@ import { promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, castData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { expand, reshape, squeeze, sumToShape, transpose, unsqueeze } from "./views.js";
+import { mul } from "./elementwise.js";
 
 function as3d(t: Strided, batch: number, rows: number, cols: number, strides: [number, number, number]): Strided {
   return { data: t.data, shape: [batch, rows, cols], strides, offset: t.offset };
@@ -33,6 +34,50 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     record("MmBackward0", [a, b], out, ([g], [as, bs]) => [
       a._requiresGrad ? mm(g!, transpose(bs!, 0, 1)) : null,
       b._requiresGrad ? mm(transpose(as!, 0, 1), g!) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+/** Inner product of two 1-d tensors of one length (a 0-d result). */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 1 || b.shape.length !== 1) {
+    throw new Error(`1D tensors expected, but got ${a.shape.length}D and ${b.shape.length}D tensors (dot: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  }
+  checkFloat(a, b, "dot");
+  if (a.shape[0] !== b.shape[0]) {
+    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  const k = a.shape[0]!;
+  const out = empty([], a.dtype);
+  kernels().matmul(as3d(out, 1, 1, 1, [0, 0, 0]), as3d(a, 1, 1, k, [0, 0, a.strides[0]!]), as3d(b, 1, k, 1, [0, b.strides[0]!, 0]));
+  if (needsGrad(a, b)) {
+    record("DotBackward0", [a, b], out, ([g], [as, bs]) => [
+      a._requiresGrad ? mul(g!, bs!) : null,
+      b._requiresGrad ? mul(g!, as!) : null,
+    ], [a, b]);
+  }
+  return out;
+}
+
+/** Matrix-vector product: [M, K] x [K] -> [M]. */
+export function mv(a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length !== 2 || b.shape.length !== 1) {
+    throw new Error(`vector + matrix @ vector expected, got 1, ${a.shape.length}, ${b.shape.length} (mv: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  }
+  checkFloat(a, b, "mv");
+  const [m, k] = a.shape as [number, number];
+  if (b.shape[0] !== k) throw new Error(`size mismatch, got input (${m}), mat (${m}x${k}), vec (${b.shape[0]}) (mv: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  const out = empty([m], a.dtype);
+  kernels().matmul(
+    as3d(out, 1, m, 1, [0, out.strides[0]!, 0]),
+    as3d(a, 1, m, k, [0, a.strides[0]!, a.strides[1]!]),
+    as3d(b, 1, k, 1, [0, b.strides[0]!, 0]),
+  );
+  if (needsGrad(a, b)) {
+    record("MvBackward0", [a, b], out, ([g], [as, bs]) => [
+      a._requiresGrad ? mm(unsqueeze(g!, 1), unsqueeze(bs!, 0)) : null,
+      b._requiresGrad ? mv(transpose(as!, 0, 1), g!) : null,
     ], [a, b]);
   }
   return out;
@@ -72,11 +117,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (x.shape[0] !== y.shape[0]) {
       throw new Error(`inconsistent tensor size, expected tensor [${x.shape[0]}] and src [${y.shape[0]}] to have the same number of elements, but got ${x.shape[0]} and ${y.shape[0]} elements respectively`);
     }
-    return squeeze(squeeze(mm(unsqueeze(x, 0), unsqueeze(y, 1)), 1), 0);
+    return dot(x, y);
   }
   if (da === 2 && db === 2) return mm(x, y);
   if (da === 1 && db === 2) return squeeze(mm(unsqueeze(x, 0), y), 0);
-  if (da === 2 && db === 1) return squeeze(mm(x, unsqueeze(y, 1)), 1);
+  if (da === 2 && db === 1) return mv(x, y);
   // batched: promote vectors, broadcast batch dims, fold into one batch dim
   const vecA = da === 1, vecB = db === 1;
   if (vecA) x = unsqueeze(x, 0);

@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
-import { binaryData, div, eq, mul, sqrt, sub } from "./elementwise.js";
+import { binaryData, div, eq, isnan, mul, sqrt, sub } from "./elementwise.js";
 import { expand, provideSumAxes, reshape, unsqueeze } from "./views.js";
 import { scatterAdd } from "./indexing.js";
 
@@ -126,9 +126,9 @@ function extremeAll(op: "max" | "min", a: Tensor): Tensor {
   }
   const out = dropDims(reduceData(op, a, [...a.shape.keys()]), [...a.shape.keys()]);
   if (needsGrad(a)) {
-    // ties share the gradient evenly (PyTorch's evenly_distribute_backward)
+    // ties share the gradient evenly (PyTorch's evenly_distribute_backward); a NaN result shares it among the NaNs
     record(op === "max" ? "MaxBackward1" : "MinBackward1", [a], out, ([g], [x, r]) => {
-      const mask = eq(x!, r!);
+      const mask = Number.isNaN(r!.item()) ? isnan(x!) : eq(x!, r!);
       const count = sum(mask);
       return [mul(castData(mask, g!.dtype), div(g!, count))];
     }, [a, out]);

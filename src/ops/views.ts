@@ -111,7 +111,9 @@ function viewLike(a: Tensor): Tensor {
 export function t(a: Tensor): Tensor {
   if (a.shape.length > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${a.shape.length}D`);
   if (a.shape.length < 2) return viewLike(a);
-  return transpose(a, 0, 1);
+  const out = makeView(a, [a.shape[1]!, a.shape[0]!], [a.strides[1]!, a.strides[0]!], a.offset);
+  if (needsGrad(a)) record("TBackward0", [a], out, ([g]) => [t(g!)]);
+  return out;
 }
 
 export function permute(a: Tensor, dims: readonly number[]): Tensor {

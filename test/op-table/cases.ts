@@ -1,0 +1,268 @@
+/**
+ * THE op table: every case the golden, backend and gradcheck tests run.
+ * Adding an op (or an awkward input for one) is one entry here, then
+ * `npm run build && /usr/bin/python3 scripts/gen_op_fixtures.py`.
+ */
+import type { InputSpec, NestedValues, OpCase } from "./spec.js";
+
+const T = (t: number) => ({ t });
+const f = (shape: number[], more: Partial<InputSpec> = {}): InputSpec => ({ shape, ...more });
+const idx = (shape: number[], hi: number): InputSpec => ({ shape, dtype: "int32", gen: `int:0:${hi}` });
+const trans = (shape: number[], more: Partial<InputSpec> = {}): InputSpec => ({
+  shape: [...shape.slice(0, -2), shape[shape.length - 1]!, shape[shape.length - 2]!],
+  view: [["transpose", -1, -2]],
+  ...more,
+});
+const SPECIAL: NestedValues[] = ["nan", "inf", "-inf", 0, -1.5, 2];
+
+const factories: OpCase[] = [
+  { id: "tensor/nested", op: "tensor", inputs: [], args: [[[1, 2.5, -3], [4, 5, 6]]] },
+  { id: "tensor/float64", op: "tensor", inputs: [], args: [[0.1, 0.2]], options: { dtype: "float64" } },
+  { id: "tensor/bool", op: "tensor", inputs: [], args: [[true, false, true]] },
+  { id: "zeros/basic", op: "zeros", inputs: [], args: [[2, 3]] },
+  { id: "ones/float64", op: "ones", inputs: [], args: [[3]], options: { dtype: "float64" } },
+  { id: "full/basic", op: "full", inputs: [], args: [[2, 2], 3.5] },
+  { id: "arange/int", op: "arange", inputs: [], args: [5] },
+  { id: "arange/step", op: "arange", inputs: [], args: [1, 4, 0.5] },
+  { id: "arange/negative", op: "arange", inputs: [], args: [5, -1, -2] },
+  { id: "linspace/basic", op: "linspace", inputs: [], args: [-1, 1, 7] },
+  { id: "eye/square", op: "eye", inputs: [], args: [3] },
+  { id: "eye/rect", op: "eye", inputs: [], args: [2, 4] },
+  { id: "zerosLike/basic", op: "zerosLike", inputs: [f([2, 3], { grad: false })], args: [T(0)] },
+  { id: "onesLike/float64", op: "onesLike", inputs: [f([2], { dtype: "float64", grad: false })], args: [T(0)] },
+  { id: "fullLike/basic", op: "fullLike", inputs: [f([3], { grad: false })], args: [T(0), -2] },
+];
+
+const views: OpCase[] = [
+  { id: "reshape/basic", op: "reshape", inputs: [f([2, 3])], args: [T(0), [3, 2]] },
+  { id: "reshape/infer", op: "reshape", inputs: [f([2, 3, 2])], args: [T(0), [-1, 4]] },
+  { id: "reshape/transposed", op: "reshape", inputs: [trans([3, 2])], args: [T(0), [6]] },
+  { id: "reshape/0d", op: "reshape", inputs: [f([])], args: [T(0), [1, 1]] },
+  { id: "view/basic", op: "view", inputs: [f([4, 3])], args: [T(0), [2, 6]], py: "a0.view([2, 6])" },
+  { id: "view/narrowed", op: "view", inputs: [f([3, 4], { view: [["narrow", 0, 1, 2]] })], args: [T(0), [8]], py: "a0.view([8])" },
+  { id: "transpose/basic", op: "transpose", inputs: [f([2, 3, 4])], args: [T(0), 0, 2] },
+  { id: "transpose/negative", op: "transpose", inputs: [f([2, 3])], args: [T(0), -1, -2] },
+  { id: "permute/basic", op: "permute", inputs: [f([2, 3, 4])], args: [T(0), [2, 0, 1]] },
+  { id: "permute/expanded", op: "permute", inputs: [f([1, 3], { view: [["expand", [2, 3]]] })], args: [T(0), [1, 0]] },
+  { id: "unsqueeze/middle", op: "unsqueeze", inputs: [f([2, 3])], args: [T(0), 1] },
+  { id: "unsqueeze/negative", op: "unsqueeze", inputs: [f([2, 3])], args: [T(0), -1] },
+  { id: "unsqueeze/0d", op: "unsqueeze", inputs: [f([])], args: [T(0), 0] },
+  { id: "squeeze/all", op: "squeeze", inputs: [f([1, 3, 1])], args: [T(0)] },
+  { id: "squeeze/dim", op: "squeeze", inputs: [f([1, 3, 1])], args: [T(0), 2] },
+  { id: "squeeze/nonsingleton", op: "squeeze", inputs: [f([2, 3])], args: [T(0), 0] },
+  { id: "flatten/all", op: "flatten", inputs: [f([2, 3, 2])], args: [T(0)] },
+  { id: "flatten/range", op: "flatten", inputs: [trans([2, 3, 2])], args: [T(0), 1, 2] },
+  { id: "flatten/0d", op: "flatten", inputs: [f([])], args: [T(0)] },
+  { id: "expand/basic", op: "expand", inputs: [f([3, 1])], args: [T(0), [3, 4]], py: "a0.expand([3, 4])" },
+  { id: "expand/newdims", op: "expand", inputs: [f([3])], args: [T(0), [2, -1]], py: "a0.expand([2, -1])" },
+  { id: "expand/0d", op: "expand", inputs: [f([])], args: [T(0), [2, 2]], py: "a0.expand([2, 2])" },
+  { id: "narrow/basic", op: "narrow", inputs: [f([4, 3])], args: [T(0), 0, 1, 2] },
+  { id: "narrow/negstart", op: "narrow", inputs: [f([3, 5])], args: [T(0), 1, -3, 2] },
+  { id: "select/basic", op: "select", inputs: [f([3, 4])], args: [T(0), 1, 2] },
+  { id: "select/negative", op: "select", inputs: [trans([3, 4])], args: [T(0), 0, -1] },
+];
+
+const unaryOps: [string, string][] = [
+  ["exp", "randn"], ["log", "pos"], ["sqrt", "pos"], ["abs", "randn"], ["neg", "randn"], ["sin", "randn"],
+  ["cos", "randn"], ["tanh", "randn"], ["sigmoid", "randn"], ["relu", "randn"],
+];
+const unary: OpCase[] = unaryOps.flatMap(([op, gen]): OpCase[] => [
+  { id: `${op}/basic`, op, inputs: [f([2, 3], { gen })], args: [T(0)] },
+  { id: `${op}/0d`, op, inputs: [f([], { gen })], args: [T(0)] },
+  { id: `${op}/transposed`, op, inputs: [trans([3, 4], { gen })], args: [T(0)] },
+  { id: `${op}/special`, op, inputs: [f([6], { values: SPECIAL })], args: [T(0)], gradcheck: false },
+]);
+unary.push(
+  { id: "relu/kink", op: "relu", inputs: [f([4], { values: [0, -0, 1, -1] })], args: [T(0)], gradcheck: false },
+  { id: "abs/kink", op: "abs", inputs: [f([3], { values: [0, 2, -2] })], args: [T(0)], gradcheck: false },
+  { id: "exp/float64", op: "exp", inputs: [f([3], { dtype: "float64" })], args: [T(0)] },
+  { id: "neg/int", op: "neg", inputs: [idx([4], 5)], args: [T(0)] },
+  { id: "abs/int", op: "abs", inputs: [{ shape: [4], dtype: "int32", gen: "int:-3:3" }], args: [T(0)] },
+  { id: "sqrt/int", op: "sqrt", inputs: [idx([4], 9)], args: [T(0)] },
+);
+
+const clampCases: OpCase[] = [
+  { id: "clamp/both", op: "clamp", inputs: [f([3, 4])], args: [T(0), -0.5, 0.5] },
+  { id: "clamp/min", op: "clamp", inputs: [f([5])], args: [T(0), 0] },
+  { id: "clamp/max", op: "clamp", inputs: [trans([2, 3])], args: [T(0), null, 0.25] },
+  { id: "clamp/bounds", op: "clamp", inputs: [f([5], { values: [-1, -0.5, 0, 0.5, 1] })], args: [T(0), -0.5, 0.5], gradcheck: false },
+  { id: "clamp/nan", op: "clamp", inputs: [f([3], { values: ["nan", "inf", "-inf"] })], args: [T(0), -1, 1], gradcheck: false },
+  { id: "clamp/int", op: "clamp", inputs: [{ shape: [5], dtype: "int32", gen: "int:-5:5" }], args: [T(0), -2, 2] },
+];
+
+/** add/sub/mul/div share these operand layouts. */
+function binaryCases(op: string, py: string, gen: string, denom = false): OpCase[] {
+  const b = (shape: number[], more: Partial<InputSpec> = {}) => f(shape, denom ? { gen: "pos", ...more } : more);
+  return [
+    { id: `${op}/same`, op, inputs: [f([2, 3], { gen }), b([2, 3])], args: [T(0), T(1)] },
+    { id: `${op}/broadcast`, op, inputs: [f([2, 1, 3], { gen }), b([4, 1])], args: [T(0), T(1)] },
+    { id: `${op}/0d`, op, inputs: [f([2, 3], { gen }), b([])], args: [T(0), T(1)] },
+    { id: `${op}/0d-left`, op, inputs: [f([], { gen }), b([3])], args: [T(0), T(1)] },
+    { id: `${op}/scalar`, op, inputs: [f([2, 3], { gen })], args: [T(0), 2.5] },
+    { id: `${op}/scalar-left`, op, inputs: [b([2, 3])], args: [-1.5, T(0)], py: `-1.5 ${py} a0` },
+    { id: `${op}/transposed`, op, inputs: [trans([3, 4], { gen }), b([3, 4])], args: [T(0), T(1)] },
+    { id: `${op}/expanded`, op, inputs: [f([1, 4], { gen, view: [["expand", [3, 4]]] }), trans([3, 4], denom ? { gen: "pos" } : {})], args: [T(0), T(1)] },
+    { id: `${op}/narrowed`, op, inputs: [f([3, 6], { gen, view: [["narrow", 1, 2, 3]] }), b([3])], args: [T(0), T(1)] },
+    { id: `${op}/float64-mixed`, op, inputs: [f([3], { gen }), b([3], { dtype: "float64" })], args: [T(0), T(1)] },
+    { id: `${op}/int`, op, inputs: [{ shape: [4], dtype: "int32", gen: "int:1:9" }, { shape: [4], dtype: "int32", gen: "int:1:5" }], args: [T(0), T(1)] },
+    { id: `${op}/int-scalar`, op, inputs: [{ shape: [4], dtype: "int32", gen: "int:-4:4" }], args: [T(0), 3] },
+    { id: `${op}/special`, op, inputs: [f([6], { values: SPECIAL }), f([6], { values: [1, "nan", "inf", 0, "-inf", 0] })], args: [T(0), T(1)], gradcheck: false },
+  ];
+}
+
+const arithmetic: OpCase[] = [
+  ...binaryCases("add", "+", "randn"),
+  ...binaryCases("sub", "-", "randn"),
+  ...binaryCases("mul", "*", "randn"),
+  ...binaryCases("div", "/", "randn", true),
+  { id: "add/alpha", op: "add", inputs: [f([3]), f([3])], args: [T(0), T(1)], options: { alpha: 2 } },
+  { id: "pow/scalar2", op: "pow", inputs: [f([2, 3])], args: [T(0), 2] },
+  { id: "pow/scalar3", op: "pow", inputs: [trans([2, 3])], args: [T(0), 3] },
+  { id: "pow/half", op: "pow", inputs: [f([4], { gen: "pos" })], args: [T(0), 0.5] },
+  { id: "pow/negative", op: "pow", inputs: [f([4], { gen: "pos" })], args: [T(0), -1] },
+  { id: "pow/zero", op: "pow", inputs: [f([4])], args: [T(0), 0] },
+  { id: "pow/tensor", op: "pow", inputs: [f([2, 3], { gen: "pos" }), f([3])], args: [T(0), T(1)] },
+  { id: "pow/tensor-0d", op: "pow", inputs: [f([3], { gen: "pos" }), f([])], args: [T(0), T(1)] },
+  { id: "pow/scalar-left", op: "pow", inputs: [f([2, 3])], args: [2, T(0)] },
+  { id: "pow/special", op: "pow", inputs: [f([6], { values: SPECIAL })], args: [T(0), 2], gradcheck: false },
+  { id: "pow/zero-base", op: "pow", inputs: [f([3], { values: [0, 0, 1] }), f([3], { values: [2, 0.5, 0] })], args: [T(0), T(1)], gradcheck: false },
+  { id: "pow/int", op: "pow", inputs: [{ shape: [4], dtype: "int32", gen: "int:-3:4" }], args: [T(0), 2] },
+];
+
+const matmuls: OpCase[] = [
+  { id: "matmul/1d-1d", op: "matmul", inputs: [f([4]), f([4])], args: [T(0), T(1)] },
+  { id: "matmul/2d-1d", op: "matmul", inputs: [f([3, 4]), f([4])], args: [T(0), T(1)] },
+  { id: "matmul/1d-2d", op: "matmul", inputs: [f([3]), f([3, 2])], args: [T(0), T(1)] },
+  { id: "matmul/2d-2d", op: "matmul", inputs: [f([2, 3]), f([3, 4])], args: [T(0), T(1)] },
+  { id: "matmul/transposed", op: "matmul", inputs: [trans([2, 3]), trans([3, 4])], args: [T(0), T(1)] },
+  { id: "matmul/batched", op: "matmul", inputs: [f([2, 3, 4]), f([2, 4, 2])], args: [T(0), T(1)] },
+  { id: "matmul/broadcast", op: "matmul", inputs: [f([2, 1, 2, 3]), f([3, 3, 2])], args: [T(0), T(1)] },
+  { id: "matmul/batched-2d", op: "matmul", inputs: [f([2, 2, 3]), f([3, 2])], args: [T(0), T(1)] },
+  { id: "matmul/1d-3d", op: "matmul", inputs: [f([3]), f([2, 3, 2])], args: [T(0), T(1)] },
+  { id: "matmul/3d-1d", op: "matmul", inputs: [f([2, 2, 3]), f([3])], args: [T(0), T(1)] },
+  { id: "matmul/expanded", op: "matmul", inputs: [f([1, 3], { view: [["expand", [4, 3]]] }), f([3, 2])], args: [T(0), T(1)] },
+  { id: "matmul/float64", op: "matmul", inputs: [f([2, 3], { dtype: "float64" }), f([3, 2], { dtype: "float64" })], args: [T(0), T(1)] },
+  {
+    id: "matmul/long", op: "matmul", inputs: [f([2, 300]), f([300, 2])], args: [T(0), T(1)], gradcheck: false,
+    tol: { rtol: 1e-4, atol: 1e-4, why: "a 300-term float32 dot product: summation order differs from PyTorch's BLAS" },
+  },
+];
+
+function reductions(op: string): OpCase[] {
+  const mean = op === "mean";
+  return [
+    { id: `${op}/all`, op, inputs: [f([3, 4])], args: [T(0)] },
+    { id: `${op}/dim`, op, inputs: [f([3, 4])], args: [T(0), 1] },
+    { id: `${op}/keepdim`, op, inputs: [f([2, 3, 4])], args: [T(0), 1], options: { keepdim: true } },
+    { id: `${op}/negdim`, op, inputs: [trans([3, 4])], args: [T(0), -1] },
+    { id: `${op}/dims`, op, inputs: [f([2, 3, 4])], args: [T(0), [0, 2]] },
+    { id: `${op}/dims-keepdim`, op, inputs: [f([2, 3, 4])], args: [T(0), [2, 0]], options: { keepdim: true } },
+    { id: `${op}/0d`, op, inputs: [f([])], args: [T(0)] },
+    { id: `${op}/expanded`, op, inputs: [f([3, 1], { view: [["expand", [3, 5]]] })], args: [T(0), 0] },
+    { id: `${op}/special`, op, inputs: [f([2, 3], { values: [[1, "nan", 2], ["inf", 1, 2]] })], args: [T(0), 1], gradcheck: false },
+    {
+      id: `${op}/long`, op, inputs: [f([1000])], args: [T(0)], gradcheck: false,
+      tol: { rtol: 1e-4, atol: 1e-4, why: "a 1000-term float32 sum: PyTorch sums pairwise, so rounding differs" },
+    },
+    { id: `${op}/empty`, op, inputs: [f([0, 3])], args: [T(0), 0], gradcheck: false },
+    ...(mean ? [] : [{ id: `${op}/int`, op, inputs: [idx([3, 4], 10)], args: [T(0), 1] }]),
+  ];
+}
+
+function extremes(op: "max" | "min"): OpCase[] {
+  return [
+    { id: `${op}/all`, op, inputs: [f([3, 4])], args: [T(0)] },
+    { id: `${op}/all-ties`, op, inputs: [f([2, 3], { values: [[1, 3, 3], [0, 3, -1]] })], args: [T(0)], gradcheck: false },
+    { id: `${op}/all-nan`, op, inputs: [f([4], { values: [1, "nan", 3, "inf"] })], args: [T(0)], gradcheck: false },
+    { id: `${op}/0d`, op, inputs: [f([])], args: [T(0)] },
+    { id: `${op}/dim-values`, op, inputs: [f([3, 4])], args: [T(0), 1], out: "values" },
+    { id: `${op}/dim-indices`, op, inputs: [f([3, 4])], args: [T(0), 1], out: "indices" },
+    { id: `${op}/keepdim-values`, op, inputs: [trans([3, 4])], args: [T(0), 0], options: { keepdim: true }, out: "values" },
+    { id: `${op}/keepdim-indices`, op, inputs: [trans([3, 4])], args: [T(0), 0], options: { keepdim: true }, out: "indices" },
+    { id: `${op}/dim-ties`, op, inputs: [f([2, 4], { values: [[2, 5, 5, 1], [7, 7, 7, 7]] })], args: [T(0), 1], out: "values", gradcheck: false },
+    { id: `${op}/dim-ties-indices`, op, inputs: [f([2, 4], { values: [[2, 5, 5, 1], [7, 7, 7, 7]] })], args: [T(0), 1], out: "indices" },
+    { id: `${op}/dim-nan`, op, inputs: [f([2, 3], { values: [[1, "nan", 2], ["-inf", 0, "inf"]] })], args: [T(0), 1], out: "values", gradcheck: false },
+    { id: `${op}/int`, op, inputs: [idx([3, 4], 10)], args: [T(0), 0], out: "values" },
+  ];
+}
+
+const argmaxes: OpCase[] = [
+  { id: "argmax/all", op: "argmax", inputs: [f([3, 4])], args: [T(0)] },
+  { id: "argmax/dim", op: "argmax", inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: "argmax/keepdim", op: "argmax", inputs: [trans([3, 4])], args: [T(0), 0], options: { keepdim: true } },
+  { id: "argmax/ties", op: "argmax", inputs: [f([2, 4], { values: [[2, 5, 5, 1], [7, 7, 7, 7]] })], args: [T(0), 1] },
+  { id: "argmax/nan", op: "argmax", inputs: [f([4], { values: [1, "nan", 3, "inf"] })], args: [T(0)] },
+  { id: "argmax/0d", op: "argmax", inputs: [f([])], args: [T(0)] },
+];
+
+const softmaxes: OpCase[] = ["softmax", "logSoftmax"].flatMap((op): OpCase[] => [
+  { id: `${op}/last`, op, inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: `${op}/first`, op, inputs: [f([3, 4])], args: [T(0), 0] },
+  { id: `${op}/middle`, op, inputs: [f([2, 3, 4])], args: [T(0), 1] },
+  { id: `${op}/transposed`, op, inputs: [trans([3, 4])], args: [T(0), -1] },
+  { id: `${op}/0d`, op, inputs: [f([])], args: [T(0), 0] },
+  { id: `${op}/large`, op, inputs: [f([2, 3], { values: [[1000, 1001, 1002], [-1000, 0, 1000]] })], args: [T(0), 1], gradcheck: false },
+  { id: `${op}/neginf`, op, inputs: [f([2, 3], { values: [[0, "-inf", 1], [2, 2, "-inf"]] })], args: [T(0), 1], gradcheck: false },
+  { id: `${op}/float64`, op, inputs: [f([2, 5], { dtype: "float64" })], args: [T(0), 1] },
+]);
+
+const joins: OpCase[] = [
+  { id: "cat/dim0", op: "cat", inputs: [f([2, 3]), f([1, 3])], args: [[T(0), T(1)], 0] },
+  { id: "cat/dim1", op: "cat", inputs: [f([2, 3]), trans([2, 2]), f([2, 1])], args: [[T(0), T(1), T(2)], 1] },
+  { id: "cat/negdim", op: "cat", inputs: [f([2, 2, 1]), f([2, 2, 3])], args: [[T(0), T(1)], -1] },
+  { id: "cat/one", op: "cat", inputs: [f([3])], args: [[T(0)], 0] },
+  { id: "cat/nograd", op: "cat", inputs: [f([2]), f([3], { grad: false })], args: [[T(0), T(1)], 0] },
+  { id: "cat/mixed-dtype", op: "cat", inputs: [f([2]), f([2], { dtype: "float64" })], args: [[T(0), T(1)], 0] },
+  { id: "stack/dim0", op: "stack", inputs: [f([2, 3]), f([2, 3])], args: [[T(0), T(1)], 0] },
+  { id: "stack/last", op: "stack", inputs: [f([2, 3]), trans([2, 3]), f([2, 3])], args: [[T(0), T(1), T(2)], 2] },
+  { id: "stack/0d", op: "stack", inputs: [f([]), f([])], args: [[T(0), T(1)], 0] },
+];
+
+const indexing: OpCase[] = [
+  { id: "where/basic", op: "where", inputs: [{ shape: [2, 3], dtype: "bool", gen: "bool" }, f([2, 3]), f([2, 3])], args: [T(0), T(1), T(2)] },
+  { id: "where/broadcast", op: "where", inputs: [{ shape: [3, 1], dtype: "bool", gen: "bool" }, f([1, 4]), f([])], args: [T(0), T(1), T(2)] },
+  { id: "where/scalar", op: "where", inputs: [{ shape: [4], dtype: "bool", gen: "bool" }, f([4])], args: [T(0), T(1), 0] },
+  { id: "where/transposed", op: "where", inputs: [{ shape: [3, 2], dtype: "bool", gen: "bool" }, trans([3, 2]), f([2])], args: [T(0), T(1), T(2)] },
+  { id: "gather/dim0", op: "gather", inputs: [f([3, 4]), idx([2, 4], 3)], args: [T(0), 0, T(1)] },
+  { id: "gather/dim1", op: "gather", inputs: [f([3, 4]), idx([3, 5], 4)], args: [T(0), 1, T(1)] },
+  { id: "gather/smaller", op: "gather", inputs: [trans([3, 4]), idx([2, 2], 3)], args: [T(0), 1, T(1)] },
+  { id: "gather/repeat", op: "gather", inputs: [f([4]), { shape: [5], dtype: "int32", values: [1, 1, 3, 1, 0] }], args: [T(0), 0, T(1)] },
+  { id: "indexSelect/dim0", op: "indexSelect", inputs: [f([4, 3]), { shape: [3], dtype: "int32", values: [3, 0, 3] }], args: [T(0), 0, T(1)] },
+  { id: "indexSelect/dim1", op: "indexSelect", inputs: [trans([4, 3]), idx([5], 3)], args: [T(0), 1, T(1)] },
+  { id: "indexSelect/empty", op: "indexSelect", inputs: [f([4, 3]), { shape: [0], dtype: "int32", values: [] }], args: [T(0), 0, T(1)], gradcheck: false },
+];
+
+const extremum: OpCase[] = ["maximum", "minimum"].flatMap((op): OpCase[] => [
+  { id: `${op}/same`, op, inputs: [f([2, 3]), f([2, 3])], args: [T(0), T(1)] },
+  { id: `${op}/broadcast`, op, inputs: [f([2, 1]), trans([2, 3])], args: [T(0), T(1)] },
+  { id: `${op}/0d`, op, inputs: [f([3]), f([])], args: [T(0), T(1)] },
+  { id: `${op}/ties`, op, inputs: [f([4], { values: [1, 2, 3, "nan"] }), f([4], { values: [1, 3, 3, 0] })], args: [T(0), T(1)], gradcheck: false },
+  { id: `${op}/random-ties`, op, inputs: [f([3, 4], { gen: "ties" }), f([4], { gen: "ties" })], args: [T(0), T(1)], gradcheck: false },
+]);
+
+const comparisons: OpCase[] = ["eq", "ne", "lt", "le", "gt", "ge"].flatMap((op): OpCase[] => [
+  { id: `${op}/ties`, op, inputs: [f([3, 4], { gen: "ties" }), f([3, 4], { gen: "ties" })], args: [T(0), T(1)] },
+  { id: `${op}/broadcast`, op, inputs: [f([3, 1], { gen: "ties" }), trans([3, 4], { gen: "ties" })], args: [T(0), T(1)] },
+  { id: `${op}/scalar`, op, inputs: [f([5], { gen: "ties" })], args: [T(0), 0] },
+  { id: `${op}/special`, op, inputs: [f([6], { values: SPECIAL }), f([6], { values: ["nan", "inf", 0, 0, -1.5, "nan"] })], args: [T(0), T(1)] },
+  { id: `${op}/int-float`, op, inputs: [idx([4], 3), f([4], { gen: "ties" })], args: [T(0), T(1)] },
+]);
+
+export const OP_TABLE: OpCase[] = [
+  ...factories,
+  ...views,
+  ...unary,
+  ...clampCases,
+  ...arithmetic,
+  ...matmuls,
+  ...reductions("sum"),
+  ...reductions("mean"),
+  ...extremes("max"),
+  ...extremes("min"),
+  ...argmaxes,
+  ...softmaxes,
+  ...joins,
+  ...indexing,
+  ...extremum,
+  ...comparisons,
+];
