@@ -258,7 +258,7 @@ test("rule 4: AsyncLocalStorage is created lazily, on the first async use", () =
 test("grad state is read only when some input requires grad", async () => {
   await torch.noGrad(async () => {}); // make sure the storage exists, so a read would call getStore()
   const proto = AsyncLocalStorage.prototype;
-  const getStore = proto.getStore; // eslint-disable-line @typescript-eslint/unbound-method
+  const getStore = proto.getStore;
   let reads = 0;
   proto.getStore = function (this: AsyncLocalStorage<unknown>) {
     reads++;
