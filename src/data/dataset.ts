@@ -1,0 +1,102 @@
+import { randperm } from "../ops/factories.js";
+import type { Generator } from "../ops/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/**
+ * A map-style dataset: `getItem(i)` for `0 <= i < length`.
+ *
+ * @example
+ * class Squares extends data.Dataset<number> {
+ *   get length() { return 10; }
+ *   getItem(i: number) { return i * i; }
+ * }
+ */
+export abstract class Dataset<T = unknown> {
+  abstract getItem(index: number): T;
+  abstract get length(): number;
+
+  /** Same as `length` (PyTorch's `len(ds)`). */
+  len(): number {
+    return this.length;
+  }
+}
+
+/**
+ * Samples are the i-th rows of tensors that share their first dimension.
+ *
+ * @example
+ * const ds = new data.TensorDataset(x, y);
+ * const [xi, yi] = ds.getItem(0);
+ */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    super();
+    if (tensors.length === 0) throw new Error("TensorDataset needs at least one tensor");
+    const n = tensors[0]!.shape[0];
+    if (tensors.some((t) => t.shape[0] !== n)) throw new Error("Size mismatch between tensors");
+    this.tensors = tensors;
+  }
+
+  getItem(index: number): Tensor[] {
+    return this.tensors.map((t) => t.select(0, index));
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0] ?? 0;
+  }
+}
+
+/**
+ * The samples of `dataset` at `indices`.
+ *
+ * @example
+ * const firstTen = new data.Subset(ds, [...Array(10).keys()]);
+ */
+export class Subset<T> extends Dataset<T> {
+  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {
+    super();
+  }
+
+  getItem(index: number): T {
+    const i = this.indices[index];
+    if (i === undefined) throw new RangeError(`index ${index} is out of range for a Subset of length ${this.indices.length}`);
+    return this.dataset.getItem(i);
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+}
+
+/**
+ * Splits `dataset` at random into non-overlapping subsets of the given lengths
+ * (counts, or fractions summing to 1 as in PyTorch).
+ *
+ * @example
+ * const [train, test] = data.randomSplit(ds, [0.8, 0.2], new torch.Generator(0));
+ */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator?: Generator): Subset<T>[] {
+  const n = dataset.length;
+  let sizes = [...lengths];
+  const fractional = Math.abs(lengths.reduce((a, b) => a + b, 0) - 1) < 1e-9 && lengths.reduce((a, b) => a + b, 0) <= 1;
+  if (fractional && n !== 1) {
+    sizes = lengths.map((f) => {
+      if (f < 0 || f > 1) throw new Error(`Fraction at index ${lengths.indexOf(f)} is not between 0 and 1`);
+      return Math.floor(n * f);
+    });
+    const remainder = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < remainder; i++) sizes[i % sizes.length]! += 1;
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw new Error("Sum of input lengths does not equal the length of the input dataset!");
+  }
+  const perm = Array.from(randperm(n, generator !== undefined ? { generator } : {}).toArray());
+  let at = 0;
+  return sizes.map((len) => {
+    const sub = new Subset(dataset, perm.slice(at, at + len));
+    at += len;
+    return sub;
+  });
+}

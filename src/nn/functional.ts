@@ -1,0 +1,187 @@
+/**
+ * `nn.functional` (usually imported as `F`): stateless forms of the layers and
+ * losses, composed from differentiable ops so their gradients come free.
+ */
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { shapeStr } from "../ops/core.js";
+import { add, div, erf, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { rand } from "../ops/factories.js";
+import { indexSelect } from "../ops/indexing.js";
+import { matmul } from "../ops/linalg.js";
+import type { Generator } from "../ops/random.js";
+import { mean, variance } from "../ops/reduce.js";
+import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax.js";
+import { reshape, transpose } from "../ops/views.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+export { conv2d, type Conv2dOptions } from "../ops/conv.js";
+export { maxPool2d, avgPool2d, type Pool2dOptions, type AvgPool2dOptions } from "../ops/pool.js";
+export * from "./loss-functions.js";
+
+/**
+ * `y = x Wᵀ + b`, as `torch.nn.functional.linear`.
+ *
+ * @example
+ * const y = F.linear(x, weight, bias);
+ */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.dim() !== 2 && weight.dim() !== 1) throw new Error(`linear: expected a 1-D or 2-D weight, got shape ${shapeStr(weight.shape)}`);
+  const last = input.shape[input.shape.length - 1];
+  const inF = weight.shape[weight.dim() - 1];
+  if (last !== inF) {
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${input.shape.slice(0, -1).reduce((a, b) => a * b, 1)}x${last} and ${inF}x${weight.dim() === 2 ? weight.shape[0] : 1}) (linear: input ${shapeStr(input.shape)}, weight ${shapeStr(weight.shape)})`);
+  }
+  const out = matmul(input, weight.dim() === 2 ? transpose(weight, 0, 1) : weight);
+  return bias === null ? out : add(out, bias);
+}
+
+export function relu(input: Tensor): Tensor {
+  return reluOp(input);
+}
+
+export function tanh(input: Tensor): Tensor {
+  return tanhOp(input);
+}
+
+export function sigmoid(input: Tensor): Tensor {
+  return sigmoidOp(input);
+}
+
+/**
+ * GELU: exact `x·Φ(x)` (erf) by default, or the tanh approximation.
+ *
+ * @example
+ * F.gelu(x, { approximate: "tanh" });
+ */
+export function gelu(input: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
+  if ((options.approximate ?? "none") === "tanh") {
+    const inner = mul(add(input, mul(mul(mul(input, input), input), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(input, 0.5), add(tanhOp(inner), 1));
+  }
+  return mul(mul(input, 0.5), add(erf(mul(input, Math.SQRT1_2)), 1));
+}
+
+export function softmax(input: Tensor, dim: number): Tensor {
+  return softmaxOp(input, dim);
+}
+
+export function logSoftmax(input: Tensor, dim: number): Tensor {
+  return logSoftmaxOp(input, dim);
+}
+
+export interface DropoutOptions {
+  /** Drops only when true (pass `this.training`); the grad mode does not matter. */
+  training?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Zeroes each element with probability `p` and scales the rest by `1/(1-p)`,
+ * when `training` (default true).
+ *
+ * @example
+ * const h = F.dropout(x, 0.2, { training: this.training });
+ */
+export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(options.training ?? true) || p === 0) return input;
+  if (p === 1) return mul(input, 0);
+  const keep = lt(rand(input.shape, options.generator !== undefined ? { generator: options.generator } : {}), 1 - p);
+  const scale = div(keep.to(input.dtype), 1 - p);
+  return mul(input, scale);
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  /** Running-average factor; null means a cumulative average (the caller passes 1 / batches). */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over dim 1 of `[N, C, ...]` input. In training it uses the
+ * batch statistics and updates `runningMean`/`runningVar` in place (unbiased
+ * variance), otherwise it uses the running statistics.
+ *
+ * @example
+ * const y = F.batchNorm(x, runningMean, runningVar, { training: true });
+ */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  const training = options.training ?? false;
+  const eps = options.eps ?? 1e-5;
+  const momentum = options.momentum ?? 0.1;
+  if (input.dim() < 2) throw new Error(`batch_norm: expected at least 2-D input, got shape ${shapeStr(input.shape)}`);
+  const C = input.shape[1]!;
+  const dims = [...input.shape.keys()].filter((d) => d !== 1);
+  const bshape = input.shape.map((s, i) => (i === 1 ? s : 1));
+  let m: Tensor, v: Tensor;
+  if (training) {
+    const n = input.numel() / C;
+    if (n <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${shapeStr(input.shape)}`);
+    m = mean(input, dims);
+    v = variance(input, dims, { correction: 0 });
+    if (runningMean !== null && runningVar !== null) {
+      noGrad(() => {
+        runningMean.mul_(1 - momentum).add_(mul(m, momentum));
+        runningVar.mul_(1 - momentum).add_(mul(v, (momentum * n) / (n - 1)));
+      });
+    }
+  } else {
+    if (runningMean === null || runningVar === null) throw new Error("batch_norm: running_mean and running_var must be defined in evaluation mode");
+    m = runningMean;
+    v = runningVar;
+  }
+  let out = div(sub(input, reshape(m, bshape)), sqrt(add(reshape(v, bshape), eps)));
+  if (options.weight != null) out = mul(out, reshape(options.weight, bshape));
+  if (options.bias != null) out = add(out, reshape(options.bias, bshape));
+  return out;
+}
+
+export interface LayerNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Normalises over the trailing `normalizedShape` dims (biased variance).
+ *
+ * @example
+ * const y = F.layerNorm(x, [16]);
+ */
+export function layerNorm(input: Tensor, normalizedShape: readonly number[], options: LayerNormOptions = {}): Tensor {
+  const k = normalizedShape.length;
+  const tail = input.shape.slice(input.dim() - k);
+  if (k > input.dim() || tail.some((s, i) => s !== normalizedShape[i])) {
+    throw new Error(`Given normalized_shape=${shapeStr(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${shapeStr(input.shape)}`);
+  }
+  const dims = Array.from({ length: k }, (_, i) => input.dim() - k + i);
+  const m = mean(input, dims, { keepdim: true });
+  const v = variance(input, dims, { keepdim: true, correction: 0 });
+  let out = div(sub(input, m), sqrt(add(v, options.eps ?? 1e-5)));
+  if (options.weight != null) out = mul(out, options.weight);
+  if (options.bias != null) out = add(out, options.bias);
+  return out;
+}
+
+/**
+ * Rows of `weight` picked by the int32 indices in `input`: shape `[...input.shape, dim]`.
+ * No gradient reaches the `paddingIdx` row.
+ *
+ * @example
+ * const e = F.embedding(torch.tensor([1, 2], { dtype: "int32" }), weight);
+ */
+export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?: number | null } = {}): Tensor {
+  if (input.dtype !== "int32") throw new Error(`Expected tensor for argument #1 'indices' to have scalar type Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
+  const flat = reshape(input, [input.numel()]);
+  let rows = indexSelect(weight, 0, flat);
+  const pad = options.paddingIdx;
+  if (pad != null && rows.requiresGrad) {
+    const idx = pad < 0 ? pad + weight.shape[0]! : pad;
+    // same values, but the padding positions take a detached copy so no gradient flows there
+    rows = where(reshape(flat.eq(idx), [flat.numel(), 1]), rows.detach(), rows);
+  }
+  return reshape(rows, [...input.shape, weight.shape[1]!]);
+}

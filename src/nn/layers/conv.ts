@@ -1,0 +1,114 @@
+import { pair, type Pair } from "../../ops/conv.js";
+import { empty } from "../../ops/factories.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { avgPool2d, conv2d, maxPool2d } from "../functional.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+import { type LayerOptions, resetLinearLike } from "./linear.js";
+
+export interface Conv2dLayerOptions extends LayerOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+const tuple = (p: readonly [number, number]) => `(${p[0]}, ${p[1]})`;
+
+/**
+ * 2-d convolution over NCHW input; weight `[out, in / groups, kh, kw]`.
+ *
+ * @example
+ * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
+ */
+export class Conv2d extends Module {
+  declare weight: Parameter;
+  declare bias: Parameter | null;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly groups: number;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+    super();
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(options.stride ?? 1);
+    this.padding = pair(options.padding ?? 0);
+    this.dilation = pair(options.dilation ?? 1);
+    this.groups = options.groups ?? 1;
+    if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
+    if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
+    const dtype = options.dtype ?? "float32";
+    this.weight = new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }));
+    this.registerParameter("bias", options.bias ?? true ? new Parameter(empty([outChannels], { dtype })) : null);
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    resetLinearLike(this.weight, this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
+    if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${tuple(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${tuple(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ", bias=False";
+    return s;
+  }
+}
+
+/**
+ * Max over each `kernelSize` window (stride defaults to the kernel size).
+ *
+ * @example
+ * const pool = new nn.MaxPool2d(2);
+ */
+export class MaxPool2d extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly options: { stride?: Pair | null; padding?: Pair; dilation?: Pair } = {},
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return maxPool2d(input, this.kernelSize, this.options);
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}, dilation=${String(this.options.dilation ?? 1)}, ceil_mode=False`;
+  }
+}
+
+/**
+ * Mean over each `kernelSize` window.
+ *
+ * @example
+ * const pool = new nn.AvgPool2d(2);
+ */
+export class AvgPool2d extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly options: { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean; divisorOverride?: number | null } = {},
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return avgPool2d(input, this.kernelSize, this.options);
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}`;
+  }
+}

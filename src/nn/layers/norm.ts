@@ -1,0 +1,153 @@
+import { noGrad } from "../../autograd/grad-mode-api.js";
+import { ones, zeros } from "../../ops/factories.js";
+import type { DType } from "../../tensor/dtype.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { batchNorm, layerNorm } from "../functional.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Running-average factor; `null` gives a cumulative moving average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Shared body of BatchNorm1d/2d. In training mode it normalises with the
+ * batch statistics and updates the running ones; in eval mode it uses the
+ * running ones. Only `train()`/`eval()` choose: the grad mode does not (rule 6).
+ */
+export abstract class BatchNormBase extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    const dtype = options.dtype ?? "float32";
+    this.registerParameter("weight", this.affine ? new Parameter(ones([numFeatures], { dtype })) : null);
+    this.registerParameter("bias", this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null);
+    // PyTorch's buffer names, so state dicts load into PyTorch models
+    this.registerBuffer("running_mean", this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer("running_var", this.trackRunningStats ? ones([numFeatures], { dtype }) : null);
+    this.registerBuffer("num_batches_tracked", this.trackRunningStats ? zeros([], { dtype: "int32" }) : null);
+  }
+
+  /** The buffers under their camelCase names. */
+  get runningMean(): Tensor | null {
+    return this._buffers.get("running_mean") ?? null;
+  }
+
+  get runningVar(): Tensor | null {
+    return this._buffers.get("running_var") ?? null;
+  }
+
+  get numBatchesTracked(): Tensor | null {
+    return this._buffers.get("num_batches_tracked") ?? null;
+  }
+
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.zero_();
+      this.runningVar?.fill_(1);
+      this.numBatchesTracked?.zero_();
+    });
+  }
+
+  protected abstract checkInputDim(input: Tensor): void;
+
+  override forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.numBatchesTracked !== null) {
+      noGrad(() => this.numBatchesTracked!.add_(1));
+      factor = this.momentum ?? 1 / this.numBatchesTracked.item();
+    }
+    const useBatchStats = this.training || this.runningMean === null;
+    return batchNorm(input, useBatchStats && !this.training ? null : this.runningMean, useBatchStats && !this.training ? null : this.runningVar, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? "None"}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+  }
+}
+
+/**
+ * Batch normalisation of `[N, C]` or `[N, C, L]` input.
+ *
+ * @example
+ * const bn = new nn.BatchNorm1d(16);
+ */
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}
+
+/**
+ * Batch normalisation of `[N, C, H, W]` input.
+ *
+ * @example
+ * const bn = new nn.BatchNorm2d(8);
+ */
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 4) throw new Error(`expected 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Normalises over the trailing `normalizedShape` dims.
+ *
+ * @example
+ * const ln = new nn.LayerNorm(16); // or new nn.LayerNorm([4, 4])
+ */
+export class LayerNorm extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? 1e-5;
+    const dtype = options.dtype ?? "float32";
+    const affine = options.elementwiseAffine ?? true;
+    this.registerParameter("weight", affine ? new Parameter(ones(this.normalizedShape, { dtype })) : null);
+    this.registerParameter("bias", affine && (options.bias ?? true) ? new Parameter(zeros(this.normalizedShape, { dtype })) : null);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return layerNorm(input, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${this.eps}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
+  }
+}

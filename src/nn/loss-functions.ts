@@ -1,0 +1,169 @@
+/**
+ * Losses of `nn.functional`, following PyTorch 2.x's formulas exactly,
+ * including the weighted mean (divide by the summed weights of the counted
+ * targets), `ignoreIndex`, and label smoothing with class weights.
+ */
+import { shapeStr } from "../ops/core.js";
+import { abs, add, div, eq, exp, log1p, logicalNot, mul, neg, relu, rsub, sub, where } from "../ops/elementwise.js";
+import { gather, indexSelect } from "../ops/indexing.js";
+import { mean, sum } from "../ops/reduce.js";
+import { logSoftmax } from "../ops/softmax.js";
+import { reshape, unsqueeze, squeeze } from "../ops/views.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+export type Reduction = "mean" | "sum" | "none";
+
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+export interface NllLossOptions extends ReductionOptions {
+  /** A weight per class (1-d, C entries). */
+  weight?: Tensor | null;
+  /** Targets equal to this add nothing and are not counted in the mean. */
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the target with the uniform distribution: `(1 - ε)·target + ε / C`. */
+  labelSmoothing?: number;
+}
+
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === "none") return loss;
+  if (reduction === "sum") return sum(loss);
+  if (reduction === "mean") return mean(loss);
+  throw new Error(`${String(reduction)} is not a valid value for reduction`);
+}
+
+/** `weight` reshaped to broadcast along the class dim (1) of an input of `ndim` dims. */
+function classView(weight: Tensor, ndim: number): Tensor {
+  return ndim === 1 ? weight : reshape(weight, Array.from({ length: ndim }, (_, i) => (i === 1 ? weight.numel() : 1)));
+}
+
+function checkTarget(input: Tensor, target: Tensor, op: string): void {
+  if (target.dtype !== "int32") throw new Error(`${op}: expected target of dtype int32 (class indices), got ${target.dtype}`);
+  const n = input.dim() === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
+  if (target.shape.length !== n.length || target.shape.some((s, i) => s !== n[i])) {
+    throw new Error(`${op}: Expected target size ${shapeStr(n)}, got ${shapeStr(target.shape)} (input ${shapeStr(input.shape)})`);
+  }
+}
+
+/** Per-element pieces shared by nll and cross-entropy: picked log-prob, ignore mask, per-target weight. */
+function pick(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number) {
+  const C = logp.dim() === 1 ? logp.shape[0]! : logp.shape[1]!;
+  const ignored = eq(target, ignoreIndex);
+  const safe = where(ignored, 0, target);
+  const flat = safe.toArray();
+  for (const t of flat) if (t < 0 || t >= C) throw new Error(`Target ${t} is out of bounds.`);
+  const classDim = logp.dim() === 1 ? 0 : 1;
+  const picked = squeeze(gather(logp, classDim, unsqueeze(safe, classDim)), classDim);
+  const keep = logicalNot(ignored).to(logp.dtype);
+  const w = weight === null ? keep : mul(reshape(indexSelect(weight, 0, reshape(safe, [safe.numel()])), safe.shape), keep);
+  return { picked, w, ignored, C };
+}
+
+/**
+ * Negative log-likelihood of class-index targets given log-probabilities
+ * `[N, C]`, `[N, C, d...]` or `[C]`.
+ *
+ * @example
+ * const loss = F.nllLoss(F.logSoftmax(logits, 1), target);
+ */
+export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+  checkTarget(input, target, "nll_loss");
+  const reduction = options.reduction ?? "mean";
+  const { picked, w } = pick(input, target, options.weight ?? null, options.ignoreIndex ?? -100);
+  const loss = neg(mul(picked, w));
+  if (reduction === "mean") return div(sum(loss), sum(w));
+  return reduce(loss, reduction);
+}
+
+/**
+ * Cross-entropy of logits `[N, C, ...]` against class indices (int32) or class
+ * probabilities (float, the input's shape), with PyTorch 2.x's weighting,
+ * `ignoreIndex` and `labelSmoothing`.
+ *
+ * @example
+ * const loss = F.crossEntropy(logits, labels, { labelSmoothing: 0.1 });
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const reduction = options.reduction ?? "mean";
+  const eps = options.labelSmoothing ?? 0;
+  if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+  const classDim = input.dim() === 1 ? 0 : 1;
+  const logp = logSoftmax(input, classDim);
+  const weight = options.weight ?? null;
+  const C = input.shape[classDim]!;
+  if (target.dtype !== "int32") {
+    // class probabilities
+    if (target.shape.length !== input.shape.length || target.shape.some((s, i) => s !== input.shape[i])) {
+      throw new Error(`cross_entropy: expected probability target of shape ${shapeStr(input.shape)}, got ${shapeStr(target.shape)}`);
+    }
+    const probs = eps > 0 ? add(mul(target, 1 - eps), eps / C) : target;
+    let prod = mul(logp, probs);
+    if (weight !== null) prod = mul(prod, classView(weight, input.dim()));
+    const loss = neg(sum(prod, classDim));
+    if (reduction === "mean") return div(sum(loss), input.numel() / C);
+    return reduce(loss, reduction);
+  }
+  const nll = nllLoss(logp, target, options);
+  if (eps === 0) return nll;
+  const { ignored, w } = pick(logp, target, weight, options.ignoreIndex ?? -100);
+  let smooth = neg(sum(weight === null ? logp : mul(logp, classView(weight, input.dim())), classDim));
+  smooth = where(ignored, 0, smooth);
+  let ret: Tensor;
+  if (reduction === "mean") {
+    // PyTorch normalises by the weights of the counted targets (or their count)
+    ret = div(sum(smooth), sum(w));
+  } else ret = reduce(smooth, reduction);
+  return add(mul(nll, 1 - eps), mul(ret, eps / C));
+}
+
+function checkSameShape(input: Tensor, target: Tensor, op: string): void {
+  if (input.shape.length !== target.shape.length || input.shape.some((s, i) => s !== target.shape[i])) {
+    throw new Error(`${op}: Using a target size (${shapeStr(target.shape)}) that is different to the input size (${shapeStr(input.shape)}) is not supported`);
+  }
+}
+
+/**
+ * Mean squared error.
+ *
+ * @example
+ * const loss = F.mseLoss(pred, y);
+ */
+export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkSameShape(input, target, "mse_loss");
+  const d = sub(input, target);
+  return reduce(mul(d, d), options.reduction ?? "mean");
+}
+
+/** Mean absolute error. */
+export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkSameShape(input, target, "l1_loss");
+  return reduce(abs(sub(input, target)), options.reduction ?? "mean");
+}
+
+export interface BceWithLogitsOptions extends ReductionOptions {
+  /** Rescales each element's loss. */
+  weight?: Tensor | null;
+  /** Weight of positive examples, broadcast along the last (class) dim. */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * Binary cross-entropy on logits, stable for large |x|:
+ * `(1 - y)·x + (1 + (pw - 1)·y)·softplus(-x)`.
+ *
+ * @example
+ * const loss = F.binaryCrossEntropyWithLogits(logits, y);
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
+  checkSameShape(input, target, "binary_cross_entropy_with_logits");
+  const softplusNeg = add(log1p(exp(neg(abs(input)))), relu(neg(input)));
+  const pw = options.posWeight ?? null;
+  const logWeight = pw === null ? null : add(mul(sub(pw, 1), target), 1);
+  let loss = add(mul(rsub(target, 1), input), logWeight === null ? softplusNeg : mul(logWeight, softplusNeg));
+  if (options.weight != null) loss = mul(loss, options.weight);
+  return reduce(loss, options.reduction ?? "mean");
+}

@@ -1,0 +1,358 @@
+/**
+ * `nn.Module`: the base of layers and models. Fields holding a Parameter,
+ * a Module, or a registered buffer are recorded in assignment order, so
+ * `stateDict()` keys are PyTorch's (`fc1.weight`, `layers.0.bias`).
+ *
+ * Registration intercepts property definition: the constructor returns a
+ * Proxy whose `defineProperty` trap sees both `this.fc1 = ...` in a
+ * constructor (an ordinary [[Set]] ends in [[DefineOwnProperty]] on the
+ * receiver) and class fields `fc1 = ...` (which use [[Define]] directly).
+ */
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { shapeStr } from "../ops/core.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Parameter } from "./parameter.js";
+
+/** A state dict: names to tensors, in registration order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+const INTERNAL = new Set(["_parameters", "_buffers", "_modules", "_nonPersistent", "training"]);
+
+export class Module {
+  /** Whether the module is in training mode (changes Dropout and BatchNorm only). */
+  training = true;
+  /** @internal */
+  readonly _parameters = new Map<string, Parameter | null>();
+  /** @internal */
+  readonly _buffers = new Map<string, Tensor | null>();
+  /** @internal */
+  readonly _modules = new Map<string, Module | null>();
+  /** @internal buffer names left out of the state dict */
+  readonly _nonPersistent = new Set<string>();
+
+  constructor() {
+     
+    return new Proxy(this, {
+      defineProperty(target, prop, desc) {
+        if (typeof prop === "string" && "value" in desc && !INTERNAL.has(prop)) register(target, prop, desc.value);
+        return Reflect.defineProperty(target, prop, desc);
+      },
+      deleteProperty(target, prop) {
+        if (typeof prop === "string") {
+          target._parameters.delete(prop);
+          target._buffers.delete(prop);
+          target._modules.delete(prop);
+        }
+        return Reflect.deleteProperty(target, prop);
+      },
+    });
+  }
+
+  /** The computation; subclasses override it. Called as `model.forward(x)`. */
+  forward(..._args: any[]): any {
+    throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /** Adds a parameter (or null, a declared but absent one such as a missing bias). */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName(this, name, "parameter");
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    this._parameters.set(name, param);
+    defineField(this, name, param);
+  }
+
+  /**
+   * Adds a buffer: state that is not a parameter (running statistics). It is in
+   * `stateDict()` unless `persistent: false`.
+   *
+   * @example
+   * this.registerBuffer("runningMean", torch.zeros([4]));
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkName(this, name, "buffer");
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    }
+    this._buffers.set(name, tensor);
+    if (options.persistent ?? true) this._nonPersistent.delete(name);
+    else this._nonPersistent.add(name);
+    defineField(this, name, tensor);
+  }
+
+  /** Adds a child module under `name` (what assigning a module field does). */
+  registerModule(name: string, module: Module | null): void {
+    checkName(this, name, "module");
+    this._modules.set(name, module);
+    defineField(this, name, module);
+  }
+
+  /** Alias of `registerModule`, as PyTorch's `add_module`. */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  /** `[name, parameter]` pairs of this module and (with `recurse`) its descendants, each parameter once. */
+  namedParameters(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Parameter][] {
+    return this.namedMembers((m) => m._parameters, options);
+  }
+
+  /**
+   * The parameters, each once, in registration order.
+   *
+   * @example
+   * const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+   */
+  parameters(recurse = true): Parameter[] {
+    return this.namedParameters({ recurse }).map(([, p]) => p);
+  }
+
+  namedBuffers(options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean } = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m._buffers, options);
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers({ recurse }).map(([, b]) => b);
+  }
+
+  /** Direct children with their names. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    for (const [name, m] of this._modules) {
+      if (m !== null && !seen.has(m)) {
+        seen.add(m);
+        out.push([name, m]);
+      }
+    }
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and all descendants (pre-order), each once; this one's name is `""`. */
+  namedModules(options: { prefix?: string; memo?: Set<Module>; removeDuplicate?: boolean } = {}): [string, Module][] {
+    const memo = options.memo ?? new Set<Module>();
+    const prefix = options.prefix ?? "";
+    const removeDuplicate = options.removeDuplicate ?? true;
+    if (removeDuplicate && memo.has(this)) return [];
+    if (removeDuplicate) memo.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, m] of this._modules) {
+      if (m === null) continue;
+      out.push(...m.namedModules({ prefix: prefix === "" ? name : `${prefix}.${name}`, memo, removeDuplicate }));
+    }
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /**
+   * Calls `fn` on every descendant, then on this module (PyTorch's order); returns this.
+   *
+   * @example
+   * model.apply((m) => { if (m instanceof nn.Linear) nn.init.zeros_(m.bias!); });
+   */
+  apply(fn: (m: Module) => void): this {
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Sets training mode here and below. It changes Dropout and BatchNorm, never the grad mode (rule 6). */
+  train(mode = true): this {
+    if (typeof mode !== "boolean") throw new Error("training mode is expected to be boolean");
+    this.training = mode;
+    for (const m of this.children()) m.train(mode);
+    return this;
+  }
+
+  /** `train(false)`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Sets `requiresGrad` on every parameter. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** Clears parameter gradients: to null by default, or to zeros with `setToNone: false`. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    zeroGrads(this.parameters(), options.setToNone ?? true);
+  }
+
+  /**
+   * Parameters and persistent buffers by dotted name, detached (sharing storage)
+   * unless `keepVars`.
+   *
+   * @example
+   * Object.keys(new nn.Sequential(new nn.Linear(2, 2)).stateDict()); // ["0.weight", "0.bias"]
+   */
+  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    const keep = options.keepVars ?? false;
+    for (const [name, m] of this.namedModules({ prefix: options.prefix ?? "", removeDuplicate: false })) {
+      const pre = name === "" ? "" : `${name}.`;
+      for (const [k, p] of m._parameters) if (p !== null) out[pre + k] = keep ? p : p.detach();
+      for (const [k, b] of m._buffers) {
+        if (b !== null && !m._nonPersistent.has(k)) out[pre + k] = keep ? b : b.detach();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies `stateDict`'s tensors into this module's parameters and buffers
+   * (under `noGrad`). With `strict` (the default) missing or unexpected keys
+   * throw PyTorch's error; shape mismatches always throw.
+   *
+   * @example
+   * fresh.loadStateDict(model.stateDict());
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, options: { strict?: boolean } = {}): LoadStateDictResult {
+    const strict = options.strict ?? true;
+    const sd = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const own = this.stateDict({ keepVars: true });
+    const missingKeys: string[] = [];
+    const unexpectedKeys = [...sd.keys()].filter((k) => !(k in own));
+    const mismatches: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    for (const [key, target] of Object.entries(own)) {
+      const src = sd.get(key);
+      if (src === undefined) {
+        missingKeys.push(key);
+        continue;
+      }
+      if (!(src instanceof Tensor)) {
+        mismatches.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
+        continue;
+      }
+      if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
+        mismatches.push(`size mismatch for ${key}: copying a param with shape ${shapeStr(src.shape)} from checkpoint, the shape in current model is ${shapeStr(target.shape)}.`);
+        continue;
+      }
+      copies.push([target, src]);
+    }
+    const errors: string[] = [];
+    if (strict && missingKeys.length > 0) errors.push(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(", ")}. `);
+    if (strict && unexpectedKeys.length > 0) errors.push(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}. `);
+    errors.push(...mismatches);
+    if (errors.length > 0) throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join("\n\t")}`);
+    noGrad(() => {
+      for (const [target, src] of copies) target.copy_(src);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Extra text inside this module's repr, e.g. `in_features=4, out_features=2, bias=True`. */
+  extraRepr(): string {
+    return "";
+  }
+
+  /** PyTorch's module repr, e.g. `Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)`. */
+  toString(): string {
+    const lines: string[] = [];
+    const extra = this.extraRepr();
+    if (extra !== "") lines.push(...extra.split("\n"));
+    for (const [name, m] of this._modules) {
+      const body = (m === null ? "None" : m.toString()).split("\n").join("\n  ");
+      lines.push(`(${name}): ${body}`);
+    }
+    const head = this.constructor.name;
+    if (lines.length === 0) return `${head}()`;
+    if (this._modules.size === 0 && lines.length === 1) return `${head}(${lines[0]})`;
+    return `${head}(\n  ${lines.join("\n  ")}\n)`;
+  }
+
+  /** @internal */
+  private namedMembers<T extends Tensor>(
+    get: (m: Module) => Map<string, T | null>,
+    options: { prefix?: string; recurse?: boolean; removeDuplicate?: boolean },
+  ): [string, T][] {
+    const removeDuplicate = options.removeDuplicate ?? true;
+    const mods: [string, Module][] = options.recurse ?? true
+      ? this.namedModules({ prefix: options.prefix ?? "", removeDuplicate })
+      : [[options.prefix ?? "", this]];
+    const seen = new Set<Tensor>();
+    const out: [string, T][] = [];
+    for (const [name, m] of mods) {
+      for (const [k, v] of get(m)) {
+        if (v === null || (removeDuplicate && seen.has(v))) continue;
+        seen.add(v);
+        out.push([name === "" ? k : `${name}.${k}`, v]);
+      }
+    }
+    return out;
+  }
+}
+
+/** Sets grads to null, or detaches and zeroes them (PyTorch's `zero_grad`). */
+export function zeroGrads(params: Iterable<Tensor>, setToNone: boolean): void {
+  for (const p of params) {
+    if (p.grad === null) continue;
+    if (setToNone) {
+      p.grad = null;
+      continue;
+    }
+    const g = p.grad;
+    if (g.gradFn !== null) g.detach_();
+    else g.requiresGrad_(false);
+    noGrad(() => g.zero_());
+  }
+}
+
+/** Defines an own data field (through the proxy, so it registers); it shadows any accessor of the same name. */
+function defineField(m: Module, name: string, value: unknown): void {
+  Object.defineProperty(m, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
+function describe(x: unknown): string {
+  return x instanceof Tensor ? "torch.FloatTensor" : x === null ? "None" : typeof x;
+}
+
+function checkName(m: Module, name: string, what: string): void {
+  if (typeof name !== "string") throw new TypeError(`${what} name should be a string. Got ${typeof name}`);
+  if (name.includes(".")) throw new Error(`${what} name can't contain "."`);
+  if (name === "") throw new Error(`${what} name can't be empty string ""`);
+  void m;
+}
+
+/** Records a field's value in the right registry when it is a Parameter, a Module or a registered buffer. */
+function register(m: Module, name: string, value: unknown): void {
+  if (value instanceof Parameter) {
+    m._buffers.delete(name);
+    m._modules.delete(name);
+    m._parameters.set(name, value);
+  } else if (value instanceof Module) {
+    m._parameters.delete(name);
+    m._buffers.delete(name);
+    m._modules.set(name, value);
+  } else if (m._parameters.has(name)) {
+    if (value !== null && value !== undefined) {
+      throw new TypeError(`cannot assign '${describe(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+    }
+    m._parameters.set(name, null);
+  } else if (m._buffers.has(name)) {
+    if (value !== null && value !== undefined && !(value instanceof Tensor)) {
+      throw new TypeError(`cannot assign '${describe(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+    }
+    m._buffers.set(name, (value) ?? null);
+  } else if (m._modules.has(name)) {
+    if (value !== null && value !== undefined) {
+      throw new TypeError(`cannot assign '${describe(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+    }
+    m._modules.set(name, null);
+  }
+}

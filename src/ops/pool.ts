@@ -1,0 +1,88 @@
+/**
+ * Max and average pooling over NCHW input, composed from `unfold` and a
+ * reduction over each window, so their backward comes from those ops.
+ */
+import type { Conv2dGeometry } from "../backend/backend.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { shapeStr } from "./core.js";
+import { pair, type Pair, outputSize, unfold } from "./conv.js";
+import { max, mean, sum } from "./reduce.js";
+import { reshape } from "./views.js";
+import { div } from "./elementwise.js";
+import { fromTypedArray } from "./factories.js";
+
+export interface Pool2dOptions {
+  /** Defaults to the kernel size, as in PyTorch. */
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+}
+
+export interface AvgPool2dOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
+  const unbatched = input.shape.length === 3;
+  if (input.shape.length !== 3 && input.shape.length !== 4) {
+    throw new Error(`${op}: Expected 3D or 4D (batch mode) tensor for input, got shape ${shapeStr(input.shape)}`);
+  }
+  const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const kernel = pair(kernelSize);
+  const g: Conv2dGeometry = { kernel, stride: pair(stride ?? kernelSize), padding: pair(padding), dilation: pair(dilation) };
+  if (g.padding[0] * 2 > kernel[0] || g.padding[1] * 2 > kernel[1]) {
+    throw new Error(`${op}: pad should be at most half of effective kernel size, but got pad=${g.padding[0]}, kernel_size=${kernel[0]}`);
+  }
+  const [oh, ow] = outputSize([N, C, H, W], g, op);
+  // one channel per "image" so each column is one window
+  const cols = reshape(unfold(reshape(x, [N * C, 1, H, W]), g, padValue), [N * C, kernel[0] * kernel[1], oh * ow]);
+  const finish = (r: Tensor) => reshape(r, unbatched ? [C, oh, ow] : [N, C, oh, ow]);
+  return { cols, finish, g, x };
+}
+
+/**
+ * `F.maxPool2d(input, kernelSize, { stride, padding, dilation })`: the max of each window
+ * (padding never wins). Gradient goes to the first max of each window.
+ *
+ * @example
+ * const y = maxPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
+ */
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
+  const { cols, finish } = windows(input, kernelSize, options.stride, options.padding ?? 0, options.dilation ?? 1, "max_pool2d", -Infinity);
+  return finish(max(cols, 1).values);
+}
+
+/**
+ * `F.avgPool2d(input, kernelSize, { stride, padding, countIncludePad = true, divisorOverride })`.
+ *
+ * @example
+ * const y = avgPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
+ */
+export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  const padding = options.padding ?? 0;
+  const { cols, finish, g, x } = windows(input, kernelSize, options.stride, padding, 1, "avg_pool2d", 0);
+  if (options.divisorOverride != null) return finish(div(sum(cols, 1), options.divisorOverride));
+  const [ph, pw] = g.padding;
+  if ((options.countIncludePad ?? true) || (ph === 0 && pw === 0)) return finish(mean(cols, 1));
+  // count only the real (unpadded) cells of each window
+  const ones = x.shape.slice(2) as [number, number];
+  const count = new Float64Array(cols.shape[2]!);
+  const [oh, ow] = outputSize([1, 1, ...ones], g, "avg_pool2d");
+  for (let y = 0; y < oh; y++) {
+    for (let z = 0; z < ow; z++) {
+      const h0 = Math.max(y * g.stride[0] - ph, 0), h1 = Math.min(y * g.stride[0] - ph + g.kernel[0], ones[0]);
+      const w0 = Math.max(z * g.stride[1] - pw, 0), w1 = Math.min(z * g.stride[1] - pw + g.kernel[1], ones[1]);
+      count[y * ow + z] = (h1 - h0) * (w1 - w0);
+    }
+  }
+  const counts = fromCounts(count, x.dtype === "float64");
+  return finish(div(sum(cols, 1), counts));
+}
+
+function fromCounts(c: Float64Array, f64: boolean): Tensor {
+  return fromTypedArray(f64 ? c : Float32Array.from(c));
+}

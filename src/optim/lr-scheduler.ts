@@ -1,0 +1,314 @@
+/**
+ * `optim.lrScheduler`: learning-rate schedules with PyTorch's positional
+ * arguments and its recursive (chainable) update forms, so values match
+ * PyTorch's step by step.
+ */
+import type { Optimizer } from "./optimizer.js";
+
+type Group = Record<string, unknown> & { lr: number };
+
+export abstract class LRScheduler {
+  readonly optimizer: Optimizer<any>;
+  readonly baseLrs: number[];
+  lastEpoch: number;
+  protected stepCount = 0;
+  private lastLr: number[] = [];
+
+  constructor(optimizer: Optimizer<any>, lastEpoch = -1) {
+    this.optimizer = optimizer;
+    for (const g of this.groups()) {
+      if (lastEpoch === -1) g.initialLr ??= g.lr;
+      else if (g.initialLr === undefined) throw new Error("param 'initial_lr' is not specified in param_groups when resuming an optimizer");
+    }
+    this.baseLrs = this.groups().map((g) => g.initialLr as number);
+    this.lastEpoch = lastEpoch;
+  }
+
+  /** Subclasses call this at the end of their constructor (PyTorch's `_initial_step`). */
+  protected initialStep(): void {
+    this.stepCount = 0;
+    this.step();
+  }
+
+  protected groups(): Group[] {
+    return this.optimizer.paramGroups;
+  }
+
+  /** The learning rates for `lastEpoch`, from the current ones. */
+  protected abstract getLr(): number[];
+
+  /**
+   * Advances one epoch (or batch, for OneCycleLR) and sets each group's `lr`.
+   *
+   * @example
+   * for (let epoch = 0; epoch < 20; epoch++) { train(); scheduler.step(); }
+   */
+  step(): void {
+    this.stepCount++;
+    this.lastEpoch++;
+    const lrs = this.getLr();
+    this.groups().forEach((g, i) => (g.lr = lrs[i]!));
+    this.lastLr = this.groups().map((g) => g.lr);
+  }
+
+  /** The learning rates set by the last `step()`. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  stateDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) if (k !== "optimizer") out[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
+    return out;
+  }
+
+  loadStateDict(sd: Record<string, unknown>): void {
+    Object.assign(this, sd);
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every `stepSize` epochs.
+ *
+ * @example
+ * const sched = new optim.lrScheduler.StepLR(opt, 30, { gamma: 0.1 });
+ */
+export class StepLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer<any>, readonly stepSize: number, options: { gamma?: number; lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.gamma = options.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return this.groups().map((g) => g.lr);
+    return this.groups().map((g) => g.lr * this.gamma);
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` at each milestone epoch.
+ *
+ * @example
+ * new optim.lrScheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
+ */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: number[];
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer<any>, milestones: readonly number[], options: { gamma?: number; lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = options.gamma ?? 0.1;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const hits = this.milestones.filter((m) => m === this.lastEpoch).length;
+    if (hits === 0) return this.groups().map((g) => g.lr);
+    return this.groups().map((g) => g.lr * this.gamma ** hits);
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every epoch.
+ *
+ * @example
+ * new optim.lrScheduler.ExponentialLR(opt, 0.9);
+ */
+export class ExponentialLR extends LRScheduler {
+  constructor(optimizer: Optimizer<any>, readonly gamma: number, options: { lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    if (this.lastEpoch === 0) return this.groups().map((g) => g.lr);
+    return this.groups().map((g) => g.lr * this.gamma);
+  }
+}
+
+/**
+ * Cosine annealing from the base lr to `etaMin` over `TMax` epochs, in
+ * PyTorch's recursive form (it keeps going as a cosine wave after `TMax`).
+ *
+ * @example
+ * new optim.lrScheduler.CosineAnnealingLR(opt, 20, { etaMin: 1e-4 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly etaMin: number;
+
+  constructor(optimizer: Optimizer<any>, readonly TMax: number, options: { etaMin?: number; lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.etaMin = options.etaMin ?? 0;
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const e = this.lastEpoch, T = this.TMax, eta = this.etaMin;
+    const groups = this.groups();
+    if (e === 0) return groups.map((g) => g.lr);
+    if (this.stepCount === 1 && e > 0) {
+      return this.baseLrs.map((b) => eta + ((b - eta) * (1 + Math.cos((e * Math.PI) / T))) / 2);
+    }
+    const m = 2 * T;
+    if ((((e - 1 - T) % m) + m) % m === 0) {
+      return groups.map((g, i) => g.lr + ((this.baseLrs[i]! - eta) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return groups.map((g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - eta) + eta);
+  }
+}
+
+/**
+ * Scales the lr linearly from `startFactor` to `endFactor` over `totalIters` epochs.
+ *
+ * @example
+ * new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: Optimizer<any>, options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+    super(optimizer, options.lastEpoch ?? -1);
+    this.startFactor = options.startFactor ?? 1 / 3;
+    this.endFactor = options.endFactor ?? 1;
+    this.totalIters = options.totalIters ?? 5;
+    if (this.startFactor > 1 || this.startFactor <= 0) {
+      throw new Error("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
+    }
+    if (this.endFactor > 1 || this.endFactor < 0) throw new Error("Ending multiplicative factor expected to be between 0 and 1.");
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const groups = this.groups();
+    if (this.lastEpoch === 0) return groups.map((g) => g.lr * this.startFactor);
+    if (this.lastEpoch > this.totalIters) return groups.map((g) => g.lr);
+    const s = this.startFactor, d = this.endFactor - this.startFactor;
+    return groups.map((g) => g.lr * (1 + d / (this.totalIters * s + (this.lastEpoch - 1) * d)));
+  }
+}
+
+export interface OneCycleOptions {
+  totalSteps?: number | null;
+  epochs?: number | null;
+  stepsPerEpoch?: number | null;
+  pctStart?: number;
+  annealStrategy?: "cos" | "linear";
+  cycleMomentum?: boolean;
+  baseMomentum?: number;
+  maxMomentum?: number;
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
+  lastEpoch?: number;
+}
+
+interface Phase {
+  endStep: number;
+  startLr: "initialLr" | "maxLr" | "minLr";
+  endLr: "initialLr" | "maxLr" | "minLr";
+  startMomentum: "maxMomentum" | "baseMomentum";
+  endMomentum: "maxMomentum" | "baseMomentum";
+}
+
+/**
+ * The 1cycle policy: lr rises from `maxLr / divFactor` to `maxLr`, then anneals
+ * to `initialLr / finalDivFactor`; momentum (or Adam's beta1) cycles inversely.
+ * Step it once per batch.
+ *
+ * @example
+ * new optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 1000 });
+ */
+export class OneCycleLR extends LRScheduler {
+  readonly totalSteps: number;
+  private readonly phases: Phase[];
+  private readonly anneal: (start: number, end: number, pct: number) => number;
+  private readonly cycleMomentum: boolean;
+  private readonly useBetas: boolean;
+
+  constructor(optimizer: Optimizer<any>, maxLr: number | readonly number[], options: OneCycleOptions = {}) {
+    const groups = optimizer.paramGroups as unknown as Group[];
+    let total: number;
+    if (options.totalSteps != null) {
+      if (options.totalSteps <= 0) throw new Error(`Expected positive integer total_steps, but got ${options.totalSteps}`);
+      total = options.totalSteps;
+    } else if (options.epochs != null && options.stepsPerEpoch != null) {
+      total = options.epochs * options.stepsPerEpoch;
+    } else throw new Error("You must define either total_steps OR (epochs AND steps_per_epoch)");
+    const pct = options.pctStart ?? 0.3;
+    if (pct < 0 || pct > 1) throw new Error(`Expected float between 0 and 1 pct_start, but got ${pct}`);
+    const lastEpoch = options.lastEpoch ?? -1;
+    const divFactor = options.divFactor ?? 25, finalDiv = options.finalDivFactor ?? 1e4;
+    const cycle = options.cycleMomentum ?? true;
+    const defaults = optimizer.defaults as Record<string, unknown>;
+    if (cycle && !("momentum" in defaults) && !("betas" in defaults)) {
+      throw new Error("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
+    }
+    const useBetas = "betas" in defaults;
+    groups.forEach((g, i) => {
+      if (lastEpoch === -1) {
+        const m = typeof maxLr === "number" ? maxLr : maxLr[i]!;
+        g.initialLr = m / divFactor;
+        g.maxLr = m;
+        g.minLr = (g.initialLr as number) / finalDiv;
+      }
+      if (cycle) {
+        g.maxMomentum = options.maxMomentum ?? 0.95;
+        g.baseMomentum = options.baseMomentum ?? 0.85;
+        if (lastEpoch === -1) setMomentum(g, useBetas, options.maxMomentum ?? 0.95);
+      }
+    });
+    super(optimizer, lastEpoch);
+    this.totalSteps = total;
+    this.cycleMomentum = cycle;
+    this.useBetas = useBetas;
+    this.anneal = (options.annealStrategy ?? "cos") === "cos"
+      ? (s, e, p) => e + ((s - e) / 2) * (Math.cos(Math.PI * p) + 1)
+      : (s, e, p) => (e - s) * p + s;
+    this.phases = options.threePhase
+      ? [
+        { endStep: pct * total - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
+        { endStep: 2 * pct * total - 2, startLr: "maxLr", endLr: "initialLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
+        { endStep: total - 1, startLr: "initialLr", endLr: "minLr", startMomentum: "maxMomentum", endMomentum: "maxMomentum" },
+      ]
+      : [
+        { endStep: pct * total - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
+        { endStep: total - 1, startLr: "maxLr", endLr: "minLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
+      ];
+    this.initialStep();
+  }
+
+  protected getLr(): number[] {
+    const stepNum = this.lastEpoch;
+    if (stepNum > this.totalSteps) {
+      throw new Error(`Tried to step ${stepNum} times. The specified number of total steps is ${this.totalSteps}`);
+    }
+    return this.groups().map((g) => {
+      let start = 0;
+      for (let i = 0; i < this.phases.length; i++) {
+        const ph = this.phases[i]!;
+        if (stepNum <= ph.endStep || i === this.phases.length - 1) {
+          const pct = (stepNum - start) / (ph.endStep - start);
+          if (this.cycleMomentum) {
+            setMomentum(g, this.useBetas, this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct));
+          }
+          return this.anneal(g[ph.startLr] as number, g[ph.endLr] as number, pct);
+        }
+        start = ph.endStep;
+      }
+      return g.lr;
+    });
+  }
+}
+
+function setMomentum(g: Group, useBetas: boolean, m: number): void {
+  if (useBetas) {
+    const betas = g.betas as [number, number];
+    g.betas = [m, betas[1]];
+  } else g.momentum = m;
+}

@@ -1,0 +1,150 @@
+/**
+ * The optimizer base: parameter groups with their own options, per-parameter
+ * state, `zeroGrad`, `stateDict`/`loadStateDict`. `step()` runs the subclass's
+ * update under `noGrad` (rule 7: parameters stay leaves). Each optimizer keeps
+ * its math in one small function over one parameter, so a fused native kernel
+ * can replace it without touching the bookkeeping.
+ */
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { zeroGrads } from "../nn/module.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** Per-parameter optimizer state: tensors (moment buffers) and numbers (step count). */
+export type ParamState = Record<string, Tensor | number>;
+
+/** A parameter group: its parameters and its options (lr, momentum, ...). */
+export type ParamGroup<O extends object = Record<string, unknown>> = O & { params: Tensor[] };
+
+/** What the constructor takes: parameters, or groups `{ params, ...options }` overriding the defaults. */
+export type Params<O extends object> = Iterable<Tensor> | Iterable<Partial<O> & { params: Iterable<Tensor> }>;
+
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  paramGroups: (Record<string, unknown> & { params: number[] })[];
+}
+
+export abstract class Optimizer<O extends object = Record<string, unknown>> {
+  readonly defaults: O;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** State per parameter (PyTorch's `optimizer.state`). */
+  readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: Params<O>, defaults: O) {
+    this.defaults = defaults;
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new Error("optimizer got an empty parameter list");
+    if (list[0] instanceof Tensor) this.addParamGroup({ params: list as Tensor[] } as Partial<O> & { params: Tensor[] });
+    else for (const g of list as (Partial<O> & { params: Iterable<Tensor> })[]) this.addParamGroup(g);
+  }
+
+  /**
+   * Adds a group; options it leaves out come from the defaults.
+   *
+   * @example
+   * opt.addParamGroup({ params: head.parameters(), lr: 0.1 });
+   */
+  addParamGroup(group: Partial<O> & { params: Iterable<Tensor> }): void {
+    const params = [...group.params];
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new TypeError("optimizer can only optimize Tensors");
+      if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
+    if (params.some((p) => seen.has(p))) throw new Error("some parameters appear in more than one parameter group");
+    this.paramGroups.push({ ...this.defaults, ...group, params });
+  }
+
+  /** Clears the gradients of every parameter (to null by default, as PyTorch 2.x). */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    for (const g of this.paramGroups) zeroGrads(g.params, options.setToNone ?? true);
+  }
+
+  /**
+   * One update of every parameter that has a gradient, under `noGrad`.
+   * `closure` (optional) re-evaluates the loss with grad enabled and returns it.
+   *
+   * @example
+   * loss.backward(); opt.step(); opt.zeroGrad();
+   */
+  step(closure?: () => Tensor): Tensor | undefined {
+    const loss = closure?.();
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          if (p.grad === null) continue;
+          let st = this.state.get(p);
+          if (st === undefined) {
+            st = {};
+            this.state.set(p, st);
+          }
+          this.update(p, p.grad, st, group);
+        }
+      }
+    });
+    return loss;
+  }
+
+  /** The update of one parameter, in place, already under `noGrad`. */
+  protected abstract update(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  /**
+   * `{ state, paramGroups }` with parameters numbered in group order (PyTorch's layout).
+   * State tensors are shared, not copied.
+   */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...options } = g as ParamGroup;
+      return { ...options, params: params.map((p) => {
+        if (!index.has(p)) index.set(p, index.size);
+        return index.get(p)!;
+      }) };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = { ...s };
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores options and state saved by `stateDict()` (state tensors are copied). */
+  loadStateDict(sd: OptimizerStateDict): void {
+    if (sd.paramGroups.length !== this.paramGroups.length) throw new Error("loaded state dict has a different number of parameter groups");
+    const byIndex: Tensor[] = [];
+    sd.paramGroups.forEach((saved, gi) => {
+      const group = this.paramGroups[gi]!;
+      if (saved.params.length !== group.params.length) {
+        throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      }
+      saved.params.forEach((id, k) => (byIndex[id] = group.params[k]!));
+      const { params: _params, ...options } = saved;
+      Object.assign(group, options);
+    });
+    this.state.clear();
+    for (const [id, s] of Object.entries(sd.state)) {
+      const p = byIndex[Number(id)];
+      if (p === undefined) continue;
+      const copy: ParamState = {};
+      for (const [k, v] of Object.entries(s)) copy[k] = v instanceof Tensor ? noGrad(() => v.to(p.dtype).clone()) : v;
+      this.state.set(p, copy);
+    }
+  }
+}
+
+/** The gradient with `maximize` and L2 `weightDecay` applied (a new tensor when either applies). */
+export function effectiveGrad(param: Tensor, grad: Tensor, maximize: boolean, weightDecay: number): Tensor {
+  let g = maximize ? grad.neg() : grad;
+  if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
+  return g;
+}
+
+/** The tensor state entry `key`, created by `init` on first use. */
+export function stateTensor(state: ParamState, key: string, init: () => Tensor): Tensor {
+  const v = state[key];
+  if (v instanceof Tensor) return v;
+  const t = init();
+  state[key] = t;
+  return t;
+}

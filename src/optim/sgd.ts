@@ -1,0 +1,50 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { effectiveGrad, Optimizer, type ParamGroup, type Params, type ParamState } from "./optimizer.js";
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/** One SGD update of `p` in place (PyTorch's `_single_tensor_sgd`). */
+export function sgdUpdate(p: Tensor, grad: Tensor, state: ParamState, o: SGDOptions): void {
+  let d = effectiveGrad(p, grad, o.maximize, o.weightDecay);
+  if (o.momentum !== 0) {
+    let buf = state.momentum_buffer as Tensor | undefined;
+    if (buf === undefined) {
+      buf = d.clone();
+      state.momentum_buffer = buf;
+    } else {
+      buf.mul_(o.momentum).add_(d, { alpha: 1 - o.dampening });
+    }
+    d = o.nesterov ? d.add(buf, { alpha: o.momentum }) : buf;
+  }
+  p.add_(d, { alpha: -o.lr });
+}
+
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov, L2 weight decay.
+ *
+ * @example
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    const defaults: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
+    if (defaults.lr < 0) throw new Error(`Invalid learning rate: ${defaults.lr}`);
+    if (defaults.momentum < 0) throw new Error(`Invalid momentum value: ${defaults.momentum}`);
+    if (defaults.weightDecay < 0) throw new Error(`Invalid weight_decay value: ${defaults.weightDecay}`);
+    if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
+      throw new Error("Nesterov momentum requires a momentum and zero dampening");
+    }
+    super(params, defaults);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<SGDOptions>): void {
+    sgdUpdate(p, grad, state, group);
+  }
+}
