@@ -27,3 +27,7 @@ export { softmax, logSoftmax } from "./ops/softmax.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind } from "./ops/indexing.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select } from "./ops/views.js";
 export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as datasets from "./datasets/index.js";
