@@ -8,12 +8,12 @@ type AnyFn = (...args: any[]) => any;
  * async, generator and async generator functions.
  */
 export interface GradModeSwitch {
+  /** TC39 method decorator: `@torch.noGrad method() {...}`. (First: TypeScript would match a decorated method without parameters to the callback form.) */
+  <F extends AnyFn>(method: F, context: ClassMethodDecoratorContext): F;
   /** `using _ = torch.noGrad();` switches until the end of the block. */
   (): ModeGuard;
   /** Runs `fn` in the mode and returns its value (a promise for an async `fn`, which keeps the mode across its awaits). */
   <R>(fn: () => R): R;
-  /** TC39 method decorator: `@torch.noGrad method() {...}`. */
-  <F extends AnyFn>(method: F, context: ClassMethodDecoratorContext): F;
   /** Returns `fn` wrapped so that each call (each step, for a generator) runs in the mode. */
   wrap<F extends AnyFn>(fn: F): F;
 }
