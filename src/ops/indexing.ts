@@ -8,12 +8,16 @@ function checkIndexTensor(index: Tensor, op: string): void {
   if (index.dtype !== "int32") throw new Error(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
 }
 
-/** Every index value must lie in [-size, size); negative values are not wrapped here (PyTorch errors too). */
-function checkIndexValues(index: Tensor, size: number, dim: number, op: string): void {
+/** Every index value must lie in [0, size); negative values are refused, as PyTorch does for these ops. */
+function checkIndexValues(index: Tensor, input: Tensor, dim: number, op: string): void {
   const d = index.data;
+  const size = input.shape[dim] ?? 1;
   kernelsForEach(index, (o) => {
     const v = d[o]!;
-    if (v < 0 || v >= size) throw new Error(`${op}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+    if (v < 0 || v >= size) {
+      const lead = op === "index_select" ? "index out of range in self: " : "";
+      throw new Error(`${lead}index ${v} is out of bounds for dimension ${dim} with size ${size} (${op}: input ${shapeStr(input.shape)}, index ${shapeStr(index.shape)})`);
+    }
   });
 }
 
@@ -34,7 +38,7 @@ function kernelsForEach(t: Tensor, visit: (offset: number) => void): void {
 /** `out[i][j] = a[index[i][j]][j]` (for dim 0); index has out's shape. */
 export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor(index, "gather");
-  const d = normalizeDim(dim, a.shape.length, "gather");
+  const d = normalizeDim(dim, a.shape.length, "gather", a.shape);
   if (index.shape.length !== a.shape.length && !(a.shape.length === 0 && index.shape.length <= 1)) {
     throw new Error(`gather(): Index tensor must have the same number of dimensions as input tensor (index ${shapeStr(index.shape)}, input ${shapeStr(a.shape)})`);
   }
@@ -43,7 +47,7 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
       throw new Error(`gather(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(a.shape)} apart from dimension ${d}`);
     }
   });
-  checkIndexValues(index, a.shape[d] ?? 1, d, "gather");
+  checkIndexValues(index, a, d, "gather");
   const out = empty(index.shape, a.dtype);
   kernels().gather(out, a, d, index);
   if (needsGrad(a)) {
@@ -55,11 +59,11 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place `a.scatterAdd(dim, index, src)`: adds src's values at the indexed positions. */
 export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "scatter_add");
-  const d = normalizeDim(dim, a.shape.length, "scatter_add");
+  const d = normalizeDim(dim, a.shape.length, "scatter_add", a.shape);
   if (index.shape.some((s, i) => s > (src.shape[i] ?? 0))) {
     throw new Error(`scatter_add(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)}`);
   }
-  checkIndexValues(index, a.shape[d] ?? 1, d, "scatter_add");
+  checkIndexValues(index, a, d, "scatter_add");
   const out = castData(a, a.dtype);
   const srcView = makeView(src, index.shape, src.strides, src.offset);
   kernels().scatterAdd(out, d, index, src.dtype === a.dtype ? srcView : castData(srcView, a.dtype));
@@ -76,9 +80,9 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
 export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor(index, "index_select");
   if (index.shape.length > 1) throw new Error(`index_select(): Index is supposed to be a vector, got shape ${shapeStr(index.shape)}`);
-  const d = normalizeDim(dim, a.shape.length, "index_select");
+  const d = normalizeDim(dim, a.shape.length, "index_select", a.shape);
   const idx = index.shape.length === 0 ? unsqueeze(index, 0) : index;
-  checkIndexValues(idx, a.shape[d] ?? 1, d, "index_select");
+  checkIndexValues(idx, a, d, "index_select");
   const shape = a.shape.length === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
   const out = empty(shape, a.dtype);
   if (a.shape.length === 0) kernels().copy(out, a);
@@ -92,8 +96,8 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place `a.indexAdd(dim, index, src)`. */
 export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "index_add");
-  const d = normalizeDim(dim, a.shape.length, "index_add");
-  checkIndexValues(index, a.shape[d] ?? 1, d, "index_add");
+  const d = normalizeDim(dim, a.shape.length, "index_add", a.shape);
+  checkIndexValues(index, a, d, "index_add");
   const expected = a.shape.map((s, i) => (i === d ? index.numel() : s));
   if (src.shape.length !== expected.length || src.shape.some((s, i) => s !== expected[i])) {
     throw new Error(`index_add(): source ${shapeStr(src.shape)} should have shape ${shapeStr(expected)}`);
@@ -114,15 +118,15 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const first = tensors[0]!;
   if (first.shape.length === 0) throw new Error("zero-dimensional tensor (at position 0) cannot be concatenated");
-  const d = normalizeDim(dim, first.shape.length, "cat");
+  const d = normalizeDim(dim, first.shape.length, "cat", first.shape);
   let dtype = first.dtype;
   tensors.forEach((t, i) => {
     if (t.shape.length !== first.shape.length) {
-      throw new Error(`Tensors must have same number of dimensions: got ${first.shape.length} and ${t.shape.length}`);
+      throw new Error(`Tensors must have same number of dimensions: got ${first.shape.length} and ${t.shape.length} (cat: shapes ${shapeStr(first.shape)} and ${shapeStr(t.shape)})`);
     }
     t.shape.forEach((s, k) => {
       if (k !== d && s !== first.shape[k]) {
-        throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
+        throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[k]} but got size ${s} for tensor number ${i} in the list. (cat: shapes ${shapeStr(first.shape)} and ${shapeStr(t.shape)})`);
       }
     });
     if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
@@ -154,7 +158,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("stack expects a non-empty TensorList");
   const first = tensors[0]!;
-  const d = normalizeDim(dim, first.shape.length + 1, "stack");
+  const d = normalizeDim(dim, first.shape.length + 1, "stack", first.shape);
   tensors.forEach((t, i) => {
     if (t.shape.length !== first.shape.length || t.shape.some((s, k) => s !== first.shape[k])) {
       throw new Error(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
@@ -174,7 +178,7 @@ function noGradScope<T>(f: () => T): T {
 
 /** Splits into pieces of `size` along dim (the last may be smaller): views. */
 export function split(a: Tensor, size: number, dim = 0): Tensor[] {
-  const d = normalizeDim(dim, a.shape.length, "split");
+  const d = normalizeDim(dim, a.shape.length, "split", a.shape);
   const n = a.shape[d]!;
   if (!Number.isInteger(size) || size <= 0) throw new Error(`split: split_size must be a positive integer, got ${size}`);
   const out: Tensor[] = [];
@@ -184,12 +188,12 @@ export function split(a: Tensor, size: number, dim = 0): Tensor[] {
 
 /** Splits into `chunks` nearly equal pieces along dim. */
 export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
-  const d = normalizeDim(dim, a.shape.length, "chunk");
+  const d = normalizeDim(dim, a.shape.length, "chunk", a.shape);
   return split(a, Math.ceil(a.shape[d]! / chunks), d);
 }
 
 /** The slices along dim, each without that dim. */
 export function unbind(a: Tensor, dim = 0): Tensor[] {
-  const d = normalizeDim(dim, a.shape.length, "unbind");
+  const d = normalizeDim(dim, a.shape.length, "unbind", a.shape);
   return Array.from({ length: a.shape[d]! }, (_, i) => select(a, d, i));
 }

@@ -18,12 +18,17 @@ function checkFloat(a: Tensor, b: Tensor, op: string): void {
 
 /** 2-d matrix product. */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.shape.length !== 2) throw new Error(`self must be a matrix (mm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
-  if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix (mm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  return mmNamed(a, b, "mm");
+}
+
+/** mm, with `op` naming the user-facing op in errors. */
+function mmNamed(a: Tensor, b: Tensor, op: string): Tensor {
+  if (a.shape.length !== 2) throw new Error(`self must be a matrix (${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix (${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   checkFloat(a, b, "mm");
   const [m, k] = a.shape as [number, number];
   const [k2, n] = b.shape as [number, number];
-  if (k !== k2) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n})`);
+  if (k !== k2) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}) (${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   const out = empty([m, n], a.dtype);
   kernels().matmul(
     as3d(out, 1, m, n, [0, out.strides[0]!, out.strides[1]!]),
@@ -46,7 +51,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   }
   checkFloat(a, b, "dot");
   if (a.shape[0] !== b.shape[0]) {
-    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively (dot: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
   const k = a.shape[0]!;
   const out = empty([], a.dtype);
@@ -90,7 +95,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const [B, m, k] = a.shape as [number, number, number];
   const [B2, k2, n] = b.shape as [number, number, number];
   if (B !== B2 || k !== k2) {
-    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${k}] but got: [${B2}, ${k2}].`);
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${k}] but got: [${B2}, ${k2}]. (bmm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
   const out = empty([B, m, n], a.dtype);
   kernels().matmul(out, a, b);
@@ -112,15 +117,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new Error(`expected m1 and m2 to have the same dtype, but got: ${x.dtype} != ${y.dtype} (matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}; cast one to ${dt})`);
   }
   const da = x.shape.length, db = y.shape.length;
-  if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D (matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   if (da === 1 && db === 1) {
     if (x.shape[0] !== y.shape[0]) {
-      throw new Error(`inconsistent tensor size, expected tensor [${x.shape[0]}] and src [${y.shape[0]}] to have the same number of elements, but got ${x.shape[0]} and ${y.shape[0]} elements respectively`);
+      throw new Error(`inconsistent tensor size, expected tensor [${x.shape[0]}] and src [${y.shape[0]}] to have the same number of elements, but got ${x.shape[0]} and ${y.shape[0]} elements respectively (matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
     }
     return dot(x, y);
   }
-  if (da === 2 && db === 2) return mm(x, y);
-  if (da === 1 && db === 2) return squeeze(mm(unsqueeze(x, 0), y), 0);
+  if (da === 2 && db === 2) return mmNamed(x, y, "matmul");
+  if (da === 1 && db === 2) return squeeze(mmNamed(unsqueeze(x, 0), y, "matmul"), 0);
   if (da === 2 && db === 1) return mv(x, y);
   // batched: promote vectors, broadcast batch dims, fold into one batch dim
   const vecA = da === 1, vecB = db === 1;

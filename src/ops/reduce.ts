@@ -12,10 +12,11 @@ export interface ReduceOptions {
   keepdim?: boolean;
 }
 
-function normalizeDims(dims: Dims | undefined, ndim: number, op: string): number[] {
+function normalizeDims(dims: Dims | undefined, shape: readonly number[], op: string): number[] {
+  const ndim = shape.length;
   if (dims === undefined) return [...Array(ndim).keys()];
   const list = typeof dims === "number" ? [dims] : [...dims];
-  const out = list.map((d) => normalizeDim(d, ndim, op));
+  const out = list.map((d) => normalizeDim(d, ndim, op, shape));
   if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${out.join(", ")} appears multiple times in the list of dims`);
   return out;
 }
@@ -48,7 +49,7 @@ function restoreDims(g: Tensor, axes: readonly number[], keepdim: boolean): Tens
 /** Sum of all elements, or over `dim` (a number or list). */
 export function sum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;
-  const axes = normalizeDims(dim, a.shape.length, "sum");
+  const axes = normalizeDims(dim, a.shape, "sum");
   const kept = reduceData("sum", a, axes);
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
@@ -62,7 +63,7 @@ provideSumAxes((g, axes) => sum(g, axes, { keepdim: true }));
 
 export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;
-  const axes = normalizeDims(dim, a.shape.length, "mean");
+  const axes = normalizeDims(dim, a.shape, "mean");
   if (a.dtype === "int32" || a.dtype === "bool") {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype === "int32" ? "Int" : "Bool"}`);
   }
@@ -78,7 +79,7 @@ export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor
 /** Product of all elements or over one dim. */
 export function prod(a: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;
-  const axes = normalizeDims(dim, a.shape.length, "prod");
+  const axes = normalizeDims(dim, a.shape, "prod");
   const kept = reduceData("prod", a, axes);
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
@@ -97,7 +98,7 @@ export interface ValuesIndices {
 }
 
 function extremeAlong(op: "max" | "min", a: Tensor, dim: number, keepdim: boolean): ValuesIndices {
-  const d = normalizeDim(dim, a.shape.length, op);
+  const d = normalizeDim(dim, a.shape.length, op, a.shape);
   if (a.shape.length > 0 && a.shape[d] === 0) {
     throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   }
@@ -171,7 +172,7 @@ export function argmin(a: Tensor, dim?: number, options: ReduceOptions = {}): Te
 /** Variance with Bessel's correction by default (`correction: 1`), as torch.var. */
 export function variance(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
   const keepdim = options.keepdim ?? false;
-  const axes = normalizeDims(dim, a.shape.length, "var");
+  const axes = normalizeDims(dim, a.shape, "var");
   const n = numelOf(axes.map((ax) => a.shape[ax]!));
   const centered = subMean(a, axes);
   const ss = sum(mul(centered, centered), axes, { keepdim });

@@ -29,7 +29,7 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
 
 /** softmax along `dim`. */
 export function softmax(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, a.shape.length, "softmax");
+  const d = normalizeDim(dim, a.shape.length, "softmax", a.shape);
   const out = softmaxData(a, d, false);
   if (needsGrad(a)) {
     record("SoftmaxBackward0", [a], out, ([g], [r]) => [mul(r!, sub(g!, sum(mul(g!, r!), d, { keepdim: true })))], [out]);
@@ -39,7 +39,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
 
 /** log(softmax) along `dim`, computed stably. */
 export function logSoftmax(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, a.shape.length, "log_softmax");
+  const d = normalizeDim(dim, a.shape.length, "log_softmax", a.shape);
   const out = softmaxData(a, d, true);
   if (needsGrad(a)) {
     record("LogSoftmaxBackward0", [a], out, ([g], [r]) => [sub(g!, mul(exp(r!), sum(g!, d, { keepdim: true })))], [out]);

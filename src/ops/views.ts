@@ -93,7 +93,7 @@ export function clone(a: Tensor): Tensor {
 
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
   const n = a.shape.length;
-  const d0 = normalizeDim(dim0, n, "transpose"), d1 = normalizeDim(dim1, n, "transpose");
+  const d0 = normalizeDim(dim0, n, "transpose", a.shape), d1 = normalizeDim(dim1, n, "transpose", a.shape);
   if (n === 0) return viewLike(a);
   const shape = [...a.shape], strides = [...a.strides];
   [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
@@ -121,7 +121,7 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== n) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${n} is not equal to len(dims) = ${dims.length}`);
   }
-  const norm = dims.map((d) => normalizeDim(d, n, "permute"));
+  const norm = dims.map((d) => normalizeDim(d, n, "permute", a.shape));
   if (new Set(norm).size !== n) throw new Error("permute: repeated dim");
   const out = makeView(a, norm.map((d) => a.shape[d]!), norm.map((d) => a.strides[d]!), a.offset);
   if (needsGrad(a)) {
@@ -133,7 +133,7 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function unsqueeze(a: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, a.shape.length + 1, "unsqueeze");
+  const d = normalizeDim(dim, a.shape.length + 1, "unsqueeze", a.shape);
   const shape = [...a.shape], strides = [...a.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < a.shape.length ? a.strides[d]! * a.shape[d]! : 1);
@@ -147,7 +147,7 @@ export function squeeze(a: Tensor, dim?: number): Tensor {
   let keep: number[];
   if (dim === undefined) keep = a.shape.map((_, i) => i).filter((i) => a.shape[i] !== 1);
   else {
-    const d = normalizeDim(dim, a.shape.length, "squeeze");
+    const d = normalizeDim(dim, a.shape.length, "squeeze", a.shape);
     keep = a.shape.map((_, i) => i).filter((i) => i !== d || a.shape[i] !== 1);
   }
   const out = makeView(a, keep.map((i) => a.shape[i]!), keep.map((i) => a.strides[i]!), a.offset);
@@ -157,7 +157,7 @@ export function squeeze(a: Tensor, dim?: number): Tensor {
 
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   if (a.shape.length === 0) return reshape(a, [1]);
-  const s = normalizeDim(startDim, a.shape.length, "flatten"), e = normalizeDim(endDim, a.shape.length, "flatten");
+  const s = normalizeDim(startDim, a.shape.length, "flatten", a.shape), e = normalizeDim(endDim, a.shape.length, "flatten", a.shape);
   if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
   const shape = [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
   return reshape(a, shape);
@@ -219,9 +219,11 @@ export function provideSumAxes(f: (g: Tensor, axes: number[]) => Tensor): void {
 /** `length` elements of `dim` from `start`: a view. */
 export function narrow(a: Tensor, dim: number, start: number, length: number): Tensor {
   if (a.shape.length === 0) throw new Error("narrow() cannot be applied to a 0-dim tensor.");
-  const d = normalizeDim(dim, a.shape.length, "narrow");
+  const d = normalizeDim(dim, a.shape.length, "narrow", a.shape);
   const size = a.shape[d]!;
-  if (!Number.isInteger(start) || !Number.isInteger(length)) throw new Error(`narrow: start and length must be integers, got ${start} and ${length}`);
+  if (!Number.isInteger(start) || !Number.isInteger(length)) {
+    throw new Error(`narrow(): arguments 'start' and 'length' must be int, not float (got ${start} and ${length}; input of shape ${shapeStr(a.shape)})`);
+  }
   const s = start < 0 ? start + size : start;
   if (s < 0 || s > size) throw new Error(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
   if (length < 0 || s + length > size) throw new Error(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
@@ -244,9 +246,9 @@ export function sliceBackward(g: Tensor, shape: readonly number[], dim: number, 
 /** The `index`-th slice along `dim`, removing that dim: a view. */
 export function select(a: Tensor, dim: number, index: number): Tensor {
   if (a.shape.length === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
-  const d = normalizeDim(dim, a.shape.length, "select");
+  const d = normalizeDim(dim, a.shape.length, "select", a.shape);
   const size = a.shape[d]!;
-  if (!Number.isInteger(index)) throw new Error(`select: index must be an integer, got ${index}`);
+  if (!Number.isInteger(index)) throw new Error(`select(): argument 'index' must be int, not float (got ${index}; input of shape ${shapeStr(a.shape)})`);
   if (index < -size || index >= size) {
     throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(a.shape)} at dimension ${d}`);
   }

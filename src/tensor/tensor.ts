@@ -124,12 +124,16 @@ function setRequiresGrad(t: Tensor, value: boolean): void {
   t._requiresGrad = value;
 }
 
-/** Wraps a dim that may be negative into [0, ndim); PyTorch's message when out of range. */
-export function normalizeDim(dim: number, ndim: number, op: string): number {
-  if (!Number.isInteger(dim)) throw new Error(`${op}: dim must be an integer, got ${String(dim)}`);
+/**
+ * Wraps a dim that may be negative into [0, ndim). Errors start with PyTorch's
+ * message and then name the op (and the input's shape when given).
+ */
+export function normalizeDim(dim: number, ndim: number, op: string, shape?: readonly number[]): number {
+  const where = shape ? `${op}: input of shape [${shape.join(", ")}]` : op;
+  if (!Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${typeof dim === "number" ? "float" : typeof dim} (got ${String(dim)})`);
   const n = Math.max(ndim, 1);
   if (dim < -n || dim >= n) {
-    throw new Error(`${op}: Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+    throw new Error(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim}) (${where})`);
   }
   return dim < 0 ? dim + n : dim;
 }
