@@ -1,0 +1,320 @@
+"""Writes the golden fixtures of nn, optim and lr schedulers (test/fixtures/nn/*.json).
+
+Run with the system PyTorch: /usr/bin/python3 scripts/gen_nn_fixtures.py
+The tests only read the JSON; CI never runs Python. Sizes stay small.
+PyTorch 1.13 is the oracle here; where 2.x differs the tests follow 2.x (noted in the JSON).
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "nn")
+torch.manual_seed(0)
+
+
+def L(t):
+    return t.detach().tolist()
+
+
+def sd(m):
+    return {k: {"shape": list(v.shape), "dtype": "int32" if v.dtype == torch.int64 else "float32", "data": L(v.flatten())}
+            for k, v in m.state_dict().items()}
+
+
+def rounded(obj):
+    # 8 significant digits keep float32 results well inside the tests' tolerance and the files small
+    if isinstance(obj, float):
+        return obj if not math.isfinite(obj) else float(f"{obj:.8g}")
+    if isinstance(obj, list):
+        return [rounded(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: rounded(v) for k, v in obj.items()}
+    return obj
+
+
+def write(name, obj, exact=False):
+    with open(os.path.join(OUT, name), "w") as f:
+        json.dump(obj if exact else rounded(obj), f, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- layers
+def layer_case(name, make, ctor, x, train=True, int_input=False):
+    m = make()
+    state = sd(m)
+    m.train(train)
+    if not int_input:
+        x = x.clone().requires_grad_(True)
+    y = m(x)
+    gy = torch.randn(y.shape)
+    (y * gy).sum().backward()
+    case = {
+        "name": name, "ctor": ctor, "train": train,
+        "stateDict": state,
+        "input": {"shape": list(x.shape), "data": L(x.flatten()), "dtype": "int32" if int_input else "float32"},
+        "output": {"shape": list(y.shape), "data": L(y.flatten())},
+        "gradOutput": L(gy.flatten()),
+        "inputGrad": None if int_input else L(x.grad.flatten()),
+        "paramGrads": {k: L(p.grad.flatten()) for k, p in m.named_parameters() if p.grad is not None},
+        "stateAfter": sd(m),
+    }
+    return case
+
+
+def layers():
+    cases = []
+    cases.append(layer_case("Linear", lambda: nn.Linear(4, 3), {"type": "Linear", "args": [4, 3]}, torch.randn(5, 4)))
+    cases.append(layer_case("Linear no bias 3d", lambda: nn.Linear(4, 2, bias=False), {"type": "Linear", "args": [4, 2], "options": {"bias": False}}, torch.randn(2, 3, 4)))
+    cases.append(layer_case("Conv2d", lambda: nn.Conv2d(2, 3, 3), {"type": "Conv2d", "args": [2, 3, 3]}, torch.randn(2, 2, 5, 5)))
+    cases.append(layer_case("Conv2d stride padding", lambda: nn.Conv2d(2, 4, (3, 2), stride=2, padding=1),
+                            {"type": "Conv2d", "args": [2, 4, [3, 2]], "options": {"stride": 2, "padding": 1}}, torch.randn(1, 2, 6, 5)))
+    cases.append(layer_case("Conv2d dilation groups", lambda: nn.Conv2d(4, 2, 2, dilation=2, groups=2, bias=False),
+                            {"type": "Conv2d", "args": [4, 2, 2], "options": {"dilation": 2, "groups": 2, "bias": False}}, torch.randn(2, 4, 5, 5)))
+    cases.append(layer_case("MaxPool2d", lambda: nn.MaxPool2d(2), {"type": "MaxPool2d", "args": [2]}, torch.randn(2, 2, 4, 5)))
+    cases.append(layer_case("MaxPool2d stride padding", lambda: nn.MaxPool2d(3, stride=2, padding=1),
+                            {"type": "MaxPool2d", "args": [3], "options": {"stride": 2, "padding": 1}}, torch.randn(1, 2, 5, 5)))
+    cases.append(layer_case("AvgPool2d", lambda: nn.AvgPool2d(2), {"type": "AvgPool2d", "args": [2]}, torch.randn(2, 1, 4, 4)))
+    cases.append(layer_case("AvgPool2d padding exclude", lambda: nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False),
+                            {"type": "AvgPool2d", "args": [3], "options": {"stride": 2, "padding": 1, "countIncludePad": False}}, torch.randn(1, 2, 5, 5)))
+    cases.append(layer_case("AvgPool2d padding include", lambda: nn.AvgPool2d(3, stride=2, padding=1),
+                            {"type": "AvgPool2d", "args": [3], "options": {"stride": 2, "padding": 1}}, torch.randn(1, 1, 5, 5)))
+
+    def bn1():
+        m = nn.BatchNorm1d(3)
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+            m.running_mean.uniform_(-1, 1)
+            m.running_var.uniform_(0.5, 2)
+        return m
+    cases.append(layer_case("BatchNorm1d train", bn1, {"type": "BatchNorm1d", "args": [3]}, torch.randn(6, 3) * 2 + 1))
+    cases.append(layer_case("BatchNorm1d eval", bn1, {"type": "BatchNorm1d", "args": [3]}, torch.randn(6, 3), train=False))
+    cases.append(layer_case("BatchNorm1d 3d momentum", lambda: nn.BatchNorm1d(2, momentum=0.3, eps=1e-3),
+                            {"type": "BatchNorm1d", "args": [2], "options": {"momentum": 0.3, "eps": 1e-3}}, torch.randn(3, 2, 4)))
+    cases.append(layer_case("BatchNorm1d cumulative", lambda: nn.BatchNorm1d(2, momentum=None),
+                            {"type": "BatchNorm1d", "args": [2], "options": {"momentum": None}}, torch.randn(4, 2)))
+
+    def bn2():
+        m = nn.BatchNorm2d(2)
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+        return m
+    cases.append(layer_case("BatchNorm2d train", bn2, {"type": "BatchNorm2d", "args": [2]}, torch.randn(2, 2, 3, 3)))
+    cases.append(layer_case("BatchNorm2d eval", bn2, {"type": "BatchNorm2d", "args": [2]}, torch.randn(2, 2, 3, 3), train=False))
+
+    def ln():
+        m = nn.LayerNorm([2, 3])
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+        return m
+    cases.append(layer_case("LayerNorm", ln, {"type": "LayerNorm", "args": [[2, 3]]}, torch.randn(4, 2, 3)))
+    cases.append(layer_case("LayerNorm last dim", lambda: nn.LayerNorm(5, eps=1e-3), {"type": "LayerNorm", "args": [5], "options": {"eps": 1e-3}}, torch.randn(3, 5)))
+    cases.append(layer_case("Embedding", lambda: nn.Embedding(6, 3), {"type": "Embedding", "args": [6, 3]},
+                            torch.tensor([[1, 2, 1], [5, 0, 3]]), int_input=True))
+    cases.append(layer_case("Embedding padding", lambda: nn.Embedding(5, 2, padding_idx=1), {"type": "Embedding", "args": [5, 2], "options": {"paddingIdx": 1}},
+                            torch.tensor([1, 2, 1, 4]), int_input=True))
+    x = torch.randn(3, 4)
+    cases.append(layer_case("ReLU", nn.ReLU, {"type": "ReLU", "args": []}, x))
+    cases.append(layer_case("GELU", nn.GELU, {"type": "GELU", "args": []}, x))
+    cases.append(layer_case("GELU tanh", lambda: nn.GELU(approximate="tanh"), {"type": "GELU", "args": [{"approximate": "tanh"}]}, x))
+    cases.append(layer_case("Tanh", nn.Tanh, {"type": "Tanh", "args": []}, x))
+    cases.append(layer_case("Sigmoid", nn.Sigmoid, {"type": "Sigmoid", "args": []}, x))
+    cases.append(layer_case("Softmax", lambda: nn.Softmax(1), {"type": "Softmax", "args": [1]}, x))
+    cases.append(layer_case("Softmax dim0", lambda: nn.Softmax(0), {"type": "Softmax", "args": [0]}, x))
+    cases.append(layer_case("Flatten", nn.Flatten, {"type": "Flatten", "args": []}, torch.randn(2, 2, 2, 2)))
+    cases.append(layer_case("Sequential MLP", lambda: nn.Sequential(nn.Linear(4, 5), nn.GELU(), nn.Linear(5, 2)),
+                            {"type": "MLP", "args": []}, torch.randn(3, 4)))
+    cases.append(layer_case("Small CNN", lambda: nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
+                            {"type": "CNN", "args": []}, torch.randn(2, 1, 4, 4)))
+    write("layers.json", {"torch": torch.__version__, "cases": cases})
+
+
+# ---------------------------------------------------------------- losses
+def losses():
+    cases = []
+    N, C = 5, 4
+    logits = torch.randn(N, C)
+    target = torch.tensor([0, 3, 1, 3, 2])
+    target_ign = torch.tensor([0, -100, 1, 3, 2])
+    target_ign2 = torch.tensor([0, 2, 1, 2, 3])
+    w = torch.tensor([0.5, 1.0, 2.0, 1.5])
+    logits3 = torch.randn(2, 3, 2)  # [N, C, d]
+    target3 = torch.tensor([[0, 2], [1, 1]])
+    probs = torch.softmax(torch.randn(N, C), 1)
+
+    def add(name, fn, fname, inp, tgt, opts, tgt_int=True):
+        x = inp.clone().requires_grad_(True)
+        y = fn(x)
+        gy = torch.randn(y.shape) if y.dim() > 0 else torch.tensor(1.0)
+        (y * gy).sum().backward()
+        cases.append({
+            "name": name, "fn": fname, "options": opts,
+            "input": {"shape": list(inp.shape), "data": L(inp.flatten())},
+            "target": {"shape": list(tgt.shape), "data": L(tgt.flatten()), "dtype": "int32" if tgt_int else "float32"},
+            "output": {"shape": list(y.shape), "data": L(y.flatten())},
+            "gradOutput": L(gy.flatten()),
+            "inputGrad": L(x.grad.flatten()),
+        })
+
+    for red in ["mean", "sum", "none"]:
+        add(f"ce {red}", lambda x: F.cross_entropy(x, target, reduction=red), "crossEntropy", logits, target, {"reduction": red})
+        add(f"ce weight {red}", lambda x: F.cross_entropy(x, target, weight=w, reduction=red), "crossEntropy", logits, target, {"reduction": red, "weight": L(w)})
+        add(f"ce ignore {red}", lambda x: F.cross_entropy(x, target_ign, reduction=red), "crossEntropy", logits, target_ign, {"reduction": red})
+        add(f"ce ignore=2 weight {red}", lambda x: F.cross_entropy(x, target_ign2, weight=w, ignore_index=2, reduction=red), "crossEntropy", logits, target_ign2,
+            {"reduction": red, "weight": L(w), "ignoreIndex": 2})
+        add(f"ce smoothing {red}", lambda x: F.cross_entropy(x, target, label_smoothing=0.2, reduction=red), "crossEntropy", logits, target,
+            {"reduction": red, "labelSmoothing": 0.2})
+        add(f"ce smoothing weight ignore {red}", lambda x: F.cross_entropy(x, target_ign, weight=w, label_smoothing=0.1, reduction=red), "crossEntropy", logits, target_ign,
+            {"reduction": red, "labelSmoothing": 0.1, "weight": L(w)})
+        add(f"ce 3d {red}", lambda x: F.cross_entropy(x, target3, reduction=red), "crossEntropy", logits3, target3, {"reduction": red})
+        add(f"ce probs weight smoothing {red}", lambda x: F.cross_entropy(x, probs, weight=w, label_smoothing=0.1, reduction=red), "crossEntropy", logits, probs,
+            {"reduction": red, "weight": L(w), "labelSmoothing": 0.1}, tgt_int=False)
+        logp = torch.log_softmax(logits, 1)
+        add(f"nll weight ignore {red}", lambda x: F.nll_loss(x, target_ign, weight=w, reduction=red), "nllLoss", logp, target_ign, {"reduction": red, "weight": L(w)})
+        a, b = torch.randn(3, 4), torch.randn(3, 4)
+        add(f"mse {red}", lambda x: F.mse_loss(x, b, reduction=red), "mseLoss", a, b, {"reduction": red}, tgt_int=False)
+        add(f"l1 {red}", lambda x: F.l1_loss(x, b, reduction=red), "l1Loss", a, b, {"reduction": red}, tgt_int=False)
+        yb = torch.rand(3, 4).round()
+        za = torch.randn(3, 4) * 3
+        add(f"bce logits {red}", lambda x: F.binary_cross_entropy_with_logits(x, yb, reduction=red), "binaryCrossEntropyWithLogits", za, yb, {"reduction": red}, tgt_int=False)
+        pw = torch.tensor([1.0, 2.0, 0.5, 3.0])
+        bw = torch.rand(3, 4)
+        add(f"bce logits posWeight weight {red}", lambda x: F.binary_cross_entropy_with_logits(x, yb, weight=bw, pos_weight=pw, reduction=red),
+            "binaryCrossEntropyWithLogits", za, yb, {"reduction": red, "posWeight": L(pw), "weight": {"shape": [3, 4], "data": L(bw.flatten())}}, tgt_int=False)
+    write("losses.json", {"torch": torch.__version__, "cases": cases})
+
+
+# ---------------------------------------------------------------- optimizers
+P0 = torch.tensor([[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]])
+P1 = torch.tensor([0.3, -0.6])
+A = torch.tensor([[1.0, 2.0], [0.5, 3.0], [1.5, 0.2]])
+
+
+def objective(p, q):
+    # quadratic plus a quartic term and a coupling between the two parameters
+    return (A * (p - 0.5) ** 2).sum() + 0.1 * (p ** 4).sum() + ((q - 1.0) ** 2).sum() + (p.sum(0) * q).sum() * 0.3
+
+
+def optimizers():
+    cases = []
+    specs = [
+        ("SGD", {"lr": 0.1}, {"lr": 0.1}),
+        ("SGD", {"lr": 0.05, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.9}),
+        ("SGD", {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.1}, {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weightDecay": 0.1}),
+        ("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True}, {"lr": 0.05, "momentum": 0.8, "nesterov": True}),
+        ("SGD", {"lr": 0.01, "momentum": 0.5, "maximize": True}, {"lr": 0.01, "momentum": 0.5, "maximize": True}),
+        ("Adam", {"lr": 0.1}, {"lr": 0.1}),
+        ("Adam", {"lr": 0.05, "betas": (0.8, 0.9), "eps": 1e-6, "weight_decay": 0.1}, {"lr": 0.05, "betas": [0.8, 0.9], "eps": 1e-6, "weightDecay": 0.1}),
+        ("Adam", {"lr": 0.1, "amsgrad": True}, {"lr": 0.1, "amsgrad": True}),
+        ("Adam", {"lr": 0.01, "maximize": True}, {"lr": 0.01, "maximize": True}),
+        ("AdamW", {"lr": 0.1}, {"lr": 0.1}),
+        ("AdamW", {"lr": 0.1, "weight_decay": 0.5, "amsgrad": True}, {"lr": 0.1, "weightDecay": 0.5, "amsgrad": True}),
+        ("RMSprop", {"lr": 0.01}, {"lr": 0.01}),
+        ("RMSprop", {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "weight_decay": 0.1}, {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "weightDecay": 0.1}),
+        ("RMSprop", {"lr": 0.01, "centered": True, "eps": 1e-4}, {"lr": 0.01, "centered": True, "eps": 1e-4}),
+        ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.9, "maximize": True}, {"lr": 0.01, "centered": True, "momentum": 0.9, "maximize": True}),
+    ]
+    for kind, py, ts in specs:
+        for groups in [False, True]:
+            p = P0.clone().requires_grad_(True)
+            q = P1.clone().requires_grad_(True)
+            cls = getattr(torch.optim, kind)
+            if groups:
+                # the second group overrides lr (and momentum where the optimizer has one)
+                g2 = {"params": [q], "lr": py["lr"] * 3}
+                ts_g2 = {"lr": ts["lr"] * 3}
+                if "momentum" in py:
+                    g2["momentum"] = 0.3
+                    ts_g2["momentum"] = 0.3
+                opt = cls([{"params": [p]}, g2], **py)
+            else:
+                opt = cls([p, q], **py)
+            traj = []
+            for _ in range(5):
+                opt.zero_grad()
+                loss = objective(p, q)
+                loss.backward()
+                opt.step()
+                traj.append({"p": L(p.flatten()), "q": L(q)})
+            cases.append({"optimizer": kind, "options": ts, "groups": groups, "group2": ts_g2 if groups else None, "trajectory": traj})
+    write("optimizers.json", {"torch": torch.__version__, "p0": L(P0.flatten()), "q0": L(P1), "a": L(A.flatten()), "cases": cases})
+
+
+# ---------------------------------------------------------------- schedulers
+def schedulers():
+    S = torch.optim.lr_scheduler
+    specs = [
+        ("StepLR", lambda o: S.StepLR(o, 5, gamma=0.5), {"args": [5], "options": {"gamma": 0.5}}),
+        ("MultiStepLR", lambda o: S.MultiStepLR(o, [3, 7, 7, 15], gamma=0.3), {"args": [[3, 7, 7, 15]], "options": {"gamma": 0.3}}),
+        ("ExponentialLR", lambda o: S.ExponentialLR(o, 0.9), {"args": [0.9], "options": {}}),
+        ("CosineAnnealingLR", lambda o: S.CosineAnnealingLR(o, 7, eta_min=0.01), {"args": [7], "options": {"etaMin": 0.01}}),
+        ("CosineAnnealingLR", lambda o: S.CosineAnnealingLR(o, 20), {"args": [20], "options": {}}),
+        ("LinearLR", lambda o: S.LinearLR(o, start_factor=0.25, total_iters=8), {"args": [], "options": {"startFactor": 0.25, "totalIters": 8}}),
+        ("LinearLR", lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=10), {"args": [], "options": {"startFactor": 1.0, "endFactor": 0.1, "totalIters": 10}}),
+        ("OneCycleLR", lambda o: S.OneCycleLR(o, 0.5, total_steps=21), {"args": [0.5], "options": {"totalSteps": 21}}),
+        ("OneCycleLR", lambda o: S.OneCycleLR(o, 0.5, epochs=3, steps_per_epoch=7, anneal_strategy="linear", three_phase=True, pct_start=0.25),
+         {"args": [0.5], "options": {"epochs": 3, "stepsPerEpoch": 7, "annealStrategy": "linear", "threePhase": True, "pctStart": 0.25}}),
+    ]
+    cases = []
+    for kind, make, ts in specs:
+        for opt_kind in ["SGD", "Adam"]:
+            p = torch.zeros(2, requires_grad=True)
+            opt = torch.optim.SGD([p], lr=0.1, momentum=0.9) if opt_kind == "SGD" else torch.optim.Adam([p], lr=0.1)
+            sched = make(opt)
+            lrs, moms = [sched.get_last_lr()[0]], []
+            for _ in range(20):
+                opt.step()
+                sched.step()
+                lrs.append(sched.get_last_lr()[0])
+                g = opt.param_groups[0]
+                moms.append(g["momentum"] if opt_kind == "SGD" else g["betas"][0])
+            cases.append({"scheduler": kind, "optimizer": opt_kind, **ts, "lrs": lrs, "momenta": moms})
+    # learning rates are computed in doubles on both sides: keep every digit
+    write("schedulers.json", {"torch": torch.__version__, "cases": cases}, exact=True)
+
+
+# ---------------------------------------------------------------- state-dict keys
+class Inner(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.bn = nn.BatchNorm2d(2)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8), nn.Dropout(0.1))
+        self.blocks = nn.ModuleList([nn.Linear(8, 8), nn.LayerNorm(8), Inner()])
+        self.emb = nn.Embedding(3, 2)
+        self.head = nn.Linear(8, 2, bias=False)
+        self.register_buffer("scale", torch.ones(2))
+        self.register_buffer("tmp", torch.ones(2), persistent=False)
+        self.loss = nn.CrossEntropyLoss(weight=torch.ones(2))
+
+
+def keys():
+    m = Net()
+    write("state_dict_keys.json", {
+        "torch": torch.__version__,
+        "stateDict": {k: list(v.shape) for k, v in m.state_dict().items()},
+        "parameters": [k for k, _ in m.named_parameters()],
+        "buffers": [k for k, _ in m.named_buffers()],
+        "modules": [k for k, _ in m.named_modules()],
+        "children": [k for k, _ in m.named_children()],
+    })
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    layers()
+    losses()
+    optimizers()
+    schedulers()
+    keys()
+    print("wrote", sorted(os.listdir(OUT)))

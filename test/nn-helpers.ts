@@ -1,0 +1,37 @@
+/** Shared helpers of the nn/optim/data tests: fixture loading and tolerant comparison. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as torch from "../src/index.js";
+
+export const NN_FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "nn");
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(NN_FIXTURES, name), "utf8")) as T;
+}
+
+export interface TensorJson {
+  shape: number[];
+  data: number[];
+  dtype?: "float32" | "int32";
+}
+
+export function fromJson(t: TensorJson, options: { requiresGrad?: boolean } = {}): torch.Tensor {
+  const dtype = t.dtype ?? "float32";
+  const arr = dtype === "int32" ? Int32Array.from(t.data) : Float32Array.from(t.data);
+  return torch.fromTypedArray(arr, t.shape, options.requiresGrad ? { requiresGrad: true } : {});
+}
+
+/** Elementwise |a - e| <= atol + rtol·|e|, naming the first offending index. */
+export function assertClose(actual: ArrayLike<number>, expected: readonly number[], what: string, rtol = 1e-4, atol = 1e-5): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    assert.ok(Math.abs(a - e) <= atol + rtol * Math.abs(e), `${what}[${i}]: got ${a}, expected ${e}`);
+  }
+}
+
+export function values(t: torch.Tensor): number[] {
+  return Array.from(t.toArray());
+}

@@ -1,0 +1,146 @@
+/**
+ * Golden tests of every layer against PyTorch (fixtures: scripts/gen_nn_fixtures.py):
+ * weights loaded with loadStateDict, then output, input gradient, parameter
+ * gradients and the state after one forward (BatchNorm running statistics).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+
+const { nn } = torch;
+
+interface Ctor {
+  type: string;
+  args: unknown[];
+  options?: Record<string, unknown>;
+}
+
+interface LayerCase {
+  name: string;
+  ctor: Ctor;
+  train: boolean;
+  stateDict: Record<string, TensorJson>;
+  input: TensorJson;
+  output: TensorJson;
+  gradOutput: number[];
+  inputGrad: number[] | null;
+  paramGrads: Record<string, number[]>;
+  stateAfter: Record<string, TensorJson>;
+}
+
+function build(c: Ctor): torch.nn.Module {
+  const a = c.args as any[];
+  const o = (c.options ?? {}) as any;
+  switch (c.type) {
+    case "Linear": return new nn.Linear(a[0], a[1], o);
+    case "Conv2d": return new nn.Conv2d(a[0], a[1], a[2], o);
+    case "MaxPool2d": return new nn.MaxPool2d(a[0], o);
+    case "AvgPool2d": return new nn.AvgPool2d(a[0], o);
+    case "BatchNorm1d": return new nn.BatchNorm1d(a[0], o);
+    case "BatchNorm2d": return new nn.BatchNorm2d(a[0], o);
+    case "LayerNorm": return new nn.LayerNorm(a[0], o);
+    case "Embedding": return new nn.Embedding(a[0], a[1], o);
+    case "ReLU": return new nn.ReLU();
+    case "GELU": return new nn.GELU(a[0] ?? {});
+    case "Tanh": return new nn.Tanh();
+    case "Sigmoid": return new nn.Sigmoid();
+    case "Softmax": return new nn.Softmax(a[0]);
+    case "Flatten": return new nn.Flatten();
+    case "MLP": return new nn.Sequential(new nn.Linear(4, 5), new nn.GELU(), new nn.Linear(5, 2));
+    case "CNN":
+      return new nn.Sequential(new nn.Conv2d(1, 2, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(8, 3));
+    default: throw new Error(`unknown layer ${c.type}`);
+  }
+}
+
+const { cases } = readFixture<{ cases: LayerCase[] }>("layers.json");
+
+for (const c of cases) {
+  test(`${c.name} matches PyTorch (output, input and weight gradients, state)`, () => {
+    const m = build(c.ctor);
+    const sd = Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, fromJson(v)]));
+    assert.deepEqual(Object.keys(m.stateDict()), Object.keys(sd), "state-dict keys");
+    m.loadStateDict(sd);
+    m.train(c.train);
+    const x = fromJson(c.input, { requiresGrad: c.input.dtype !== "int32" });
+    const y = m.forward(x) as torch.Tensor;
+    assert.deepEqual(y.shape, c.output.shape);
+    assertClose(values(y), c.output.data, "output");
+    const gy = torch.tensor(c.gradOutput).reshape(y.shape);
+    y.mul(gy).sum().backward();
+    if (c.inputGrad !== null) assertClose(values(x.grad!), c.inputGrad, "input grad");
+    const params = Object.fromEntries(m.namedParameters());
+    assert.deepEqual(Object.keys(c.paramGrads).sort(), Object.keys(params).filter((k) => params[k]!.grad !== null).sort());
+    for (const [k, g] of Object.entries(c.paramGrads)) assertClose(values(params[k]!.grad!), g, `grad of ${k}`);
+    const after = m.stateDict();
+    for (const [k, v] of Object.entries(c.stateAfter)) assertClose(values(after[k]!), v.data, `state ${k} after forward`);
+  });
+}
+
+test("layers initialise like PyTorch: kaiming_uniform(a=√5) weights and U(±1/√fanIn) biases", () => {
+  torch.manualSeed(1);
+  const fc = new nn.Linear(100, 50);
+  const bound = 1 / Math.sqrt(100);
+  const w = values(fc.weight), b = values(fc.bias!);
+  assert.ok(w.every((v) => Math.abs(v) <= bound) && Math.max(...w.map(Math.abs)) > 0.9 * bound);
+  assert.ok(b.every((v) => Math.abs(v) <= bound));
+  // the variance of U(-b, b) is b²/3
+  const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
+  assert.ok(Math.abs(variance - (bound * bound) / 3) < 0.1 * (bound * bound) / 3);
+  const conv = new nn.Conv2d(3, 4, 3);
+  const cb = 1 / Math.sqrt(27);
+  assert.ok(values(conv.weight).every((v) => Math.abs(v) <= cb) && values(conv.bias!).every((v) => Math.abs(v) <= cb));
+  const bn = new nn.BatchNorm1d(3);
+  assert.deepEqual(values(bn.weight!), [1, 1, 1]);
+  assert.deepEqual(values(bn.runningVar!), [1, 1, 1]);
+  const emb = new nn.Embedding(4, 5, { paddingIdx: 2 });
+  assert.deepEqual(values(emb.weight.select(0, 2)), [0, 0, 0, 0, 0]);
+  assert.ok(fc.weight.isLeaf && fc.weight.requiresGrad, "parameters stay leaves after init");
+});
+
+test("nn.init functions return their tensor, work on parameters and follow their formulas", () => {
+  const p = new nn.Parameter(torch.empty([200, 100]));
+  assert.equal(nn.init.zeros_(p), p);
+  assert.deepEqual(new Set(values(p)), new Set([0]));
+  assert.equal(nn.init.ones_(p), p);
+  assert.equal(nn.init.constant_(p, 0.5), p);
+  assert.ok(values(p).every((v) => v === 0.5));
+  const a = Math.sqrt(6 / 300);
+  nn.init.xavierUniform_(p);
+  assert.ok(values(p).every((v) => Math.abs(v) <= a));
+  const std = (t: torch.Tensor) => Math.sqrt(values(t).reduce((s, v) => s + v * v, 0) / t.numel());
+  nn.init.xavierNormal_(p);
+  assert.ok(Math.abs(std(p) - Math.sqrt(2 / 300)) < 0.05 * Math.sqrt(2 / 300));
+  nn.init.kaimingNormal_(p, { nonlinearity: "relu" });
+  assert.ok(Math.abs(std(p) - Math.sqrt(2 / 100)) < 0.05 * Math.sqrt(2 / 100));
+  nn.init.kaimingUniform_(p, { mode: "fan_out", nonlinearity: "relu" });
+  assert.ok(values(p).every((v) => Math.abs(v) <= Math.sqrt(6 / 200)));
+  nn.init.normal_(p, 3, 0.5);
+  assert.ok(Math.abs(values(p).reduce((s, v) => s + v, 0) / p.numel() - 3) < 0.02);
+  nn.init.uniform_(p, -2, -1);
+  assert.ok(values(p).every((v) => v >= -2 && v < -1));
+  assert.ok(p.isLeaf && p.requiresGrad && p.grad === null);
+  assert.equal(nn.init.calculateGain("tanh"), 5 / 3);
+});
+
+test("F.conv2d and pooling take unbatched input and reject bad shapes with PyTorch's messages", () => {
+  const F = nn.functional;
+  const x = torch.randn([2, 5, 5]);
+  const w = torch.randn([3, 2, 3, 3]);
+  assert.deepEqual(F.conv2d(x, w).shape, [3, 3, 3]);
+  assert.deepEqual(F.maxPool2d(x, 2).shape, [2, 2, 2]);
+  assert.throws(() => F.conv2d(torch.randn([1, 3, 5, 5]), w), /expected input\[1, 3, 5, 5\] to have 2 channels, but got 3 channels instead/);
+  assert.throws(() => F.conv2d(torch.randn([1, 2, 2, 2]), w), /Output size is too small/);
+  assert.throws(() => F.linear(torch.randn([2, 3]), torch.randn([4, 5])), /mat1 and mat2 shapes cannot be multiplied \(2x3 and 5x4\)/);
+});
+
+test("conv2d and pooling gradients pass gradcheck in float64", () => {
+  const F = nn.functional;
+  const x = torch.randn([1, 2, 4, 4], { dtype: "float64", requiresGrad: true });
+  const w = torch.randn([2, 1, 2, 2], { dtype: "float64", requiresGrad: true });
+  const b = torch.randn([2], { dtype: "float64", requiresGrad: true });
+  assert.ok(torch.autograd.gradcheck((a, k, c) => F.conv2d(a, k, c, { padding: 1, groups: 2, stride: 2 }), [x, w, b]));
+  assert.ok(torch.autograd.gradcheck((a) => F.avgPool2d(a, 3, { stride: 1, padding: 1, countIncludePad: false }), [x]));
+  assert.ok(torch.autograd.gradcheck((a) => F.maxPool2d(a, 2, { stride: 1 }), [x]));
+});

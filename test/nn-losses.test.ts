@@ -1,0 +1,78 @@
+/**
+ * Losses against PyTorch (fixtures: scripts/gen_nn_fixtures.py): every
+ * reduction, class weights, ignoreIndex, label smoothing (also with weights
+ * and with probability targets), posWeight; value and input gradient.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+
+const { nn } = torch;
+const F = nn.functional;
+
+interface LossCase {
+  name: string;
+  fn: "crossEntropy" | "nllLoss" | "mseLoss" | "l1Loss" | "binaryCrossEntropyWithLogits";
+  options: Record<string, unknown>;
+  input: TensorJson;
+  target: TensorJson;
+  output: TensorJson;
+  gradOutput: number[];
+  inputGrad: number[];
+}
+
+function options(o: Record<string, unknown>): any {
+  const out: Record<string, unknown> = { ...o };
+  if (Array.isArray(o.weight)) out.weight = torch.tensor(o.weight as number[]);
+  else if (o.weight !== undefined) out.weight = fromJson(o.weight as TensorJson);
+  if (o.posWeight !== undefined) out.posWeight = torch.tensor(o.posWeight as number[]);
+  return out;
+}
+
+const { cases } = readFixture<{ cases: LossCase[] }>("losses.json");
+
+for (const c of cases) {
+  test(`${c.name} matches PyTorch (value and gradient)`, () => {
+    const x = fromJson(c.input, { requiresGrad: true });
+    const target = fromJson(c.target);
+    const fn = F[c.fn] as (x: torch.Tensor, t: torch.Tensor, o: unknown) => torch.Tensor;
+    const y = fn(x, target, options(c.options));
+    assert.deepEqual(y.shape, c.output.shape);
+    assertClose(values(y), c.output.data, "loss");
+    y.mul(torch.tensor(c.gradOutput).reshape(y.shape)).sum().backward();
+    assertClose(values(x.grad!), c.inputGrad, "input grad");
+  });
+}
+
+test("loss modules forward to the functional forms and keep their weights as buffers", () => {
+  const logits = torch.randn([4, 3]);
+  const labels = torch.tensor([0, 2, 1, 2], { dtype: "int32" });
+  const w = torch.tensor([1, 2, 0.5]);
+  const ce = new nn.CrossEntropyLoss({ weight: w, labelSmoothing: 0.1, ignoreIndex: 1 });
+  assert.equal(ce.forward(logits, labels).item(), F.crossEntropy(logits, labels, { weight: w, labelSmoothing: 0.1, ignoreIndex: 1 }).item());
+  assert.deepEqual(Object.keys(ce.stateDict()), ["weight"]);
+  const nll = new nn.NLLLoss({ reduction: "sum" });
+  assert.equal(nll.forward(logits.logSoftmax(1), labels).item(), F.nllLoss(logits.logSoftmax(1), labels, { reduction: "sum" }).item());
+  const z = torch.randn([4, 3]), t = torch.rand([4, 3]);
+  assert.equal(new nn.MSELoss().forward(z, t).item(), F.mseLoss(z, t).item());
+  assert.equal(new nn.L1Loss({ reduction: "sum" }).forward(z, t).item(), F.l1Loss(z, t, { reduction: "sum" }).item());
+  const bce = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([1, 2, 3]) });
+  assert.equal(bce.forward(z, t).item(), F.binaryCrossEntropyWithLogits(z, t, { posWeight: torch.tensor([1, 2, 3]) }).item());
+  assert.deepEqual(Object.keys(bce.stateDict()), ["pos_weight"]);
+});
+
+test("losses reject bad targets with PyTorch's messages", () => {
+  const logits = torch.randn([2, 3]);
+  assert.throws(() => F.crossEntropy(logits, torch.tensor([0, 3], { dtype: "int32" })), /Target 3 is out of bounds/);
+  assert.throws(() => F.mseLoss(logits, torch.zeros([3, 2])), /Using a target size \(\[3, 2\]\) that is different to the input size \(\[2, 3\]\)/);
+  assert.throws(() => F.crossEntropy(logits, torch.tensor([0, 1], { dtype: "int32" }), { labelSmoothing: 1.5 }), /label_smoothing must be between 0.0 and 1.0/);
+  assert.throws(() => F.mseLoss(logits, torch.zeros([2, 3]), { reduction: "avg" as "mean" }), /avg is not a valid value for reduction/);
+});
+
+test("binaryCrossEntropyWithLogits stays finite for large logits", () => {
+  const x = torch.tensor([100, -100, 50]);
+  const y = torch.tensor([1, 0, 0]);
+  const v = F.binaryCrossEntropyWithLogits(x, y, { reduction: "none" }).toArray();
+  assertClose(v, [0, 0, 50], "bce");
+});
