@@ -59,6 +59,8 @@ declare module "../tensor/tensor.js" {
     matmul(other: Tensor): Tensor;
     mm(other: Tensor): Tensor;
     bmm(other: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    mv(vec: Tensor): Tensor;
     sum(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     mean(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     prod(dim?: number, options?: R.ReduceOptions): Tensor;
@@ -187,6 +189,8 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   matmul(o: Tensor) { return L.matmul(this, o); },
   mm(o: Tensor) { return L.mm(this, o); },
   bmm(o: Tensor) { return L.bmm(this, o); },
+  dot(o: Tensor) { return L.dot(this, o); },
+  mv(o: Tensor) { return L.mv(this, o); },
   sum(dim?: R.Dims, opt?: R.ReduceOptions) { return R.sum(this, dim, opt); },
   mean(dim?: R.Dims, opt?: R.ReduceOptions) { return R.mean(this, dim, opt); },
   prod(dim?: number, opt?: R.ReduceOptions) { return R.prod(this, dim, opt); },
