@@ -22,7 +22,7 @@ export {
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
 } from "./ops/elementwise.js";
 export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
-export { matmul, mm, bmm } from "./ops/linalg.js";
+export { matmul, mm, bmm, dot, mv } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind } from "./ops/indexing.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select } from "./ops/views.js";
