@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "build/", "node_modules/", "scripts/*.py"] },
+  { ignores: ["dist/", "build/", "node_modules/", "scripts/*.py", "docs/api/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
