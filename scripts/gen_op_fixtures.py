@@ -229,6 +229,47 @@ def graphs():
     return {name: graph(fn(a, b, c).grad_fn, depth=5) for name, fn in GRAPH_EXPRS.items()}
 
 
+def reprs():
+    """PyTorch's repr of a few tensors: number styles, widths, wrapping, summarizing, suffixes."""
+    gen = torch.Generator().manual_seed(7)
+    nan, inf = float("nan"), float("inf")
+    f32 = lambda v: torch.tensor(v, dtype=torch.float32)
+    cases = {
+        "fixed": f32([1.5, -2, 3]),
+        "0d": f32(3.25),
+        "sci-ratio": f32([0.0001, 1000]),
+        "sci-large": f32([1e10, 1]),
+        "int-like-ratio": f32([100000, 1]),
+        "nan-inf-int": f32([nan, 1, inf]),
+        "nan-inf-fixed": f32([nan, 1.5, -inf]),
+        "ints": f32([1, 2, 3]),
+        "zeros": f32([0, 0]),
+        "negative-zero": f32([-0.0, 1]),
+        "tiny": f32([1e-5, 2e-5]),
+        "empty": f32([]),
+        "empty-2d": torch.zeros(2, 0),
+        "matrix": f32([[1, 2], [3, 4]]),
+        "3d": torch.arange(24, dtype=torch.float32).reshape(2, 3, 4) * 0.5,
+        "wrap": torch.randn(3, 30, generator=gen),
+        "summarized-1d": torch.arange(2000, dtype=torch.float32),
+        "summarized-2d": torch.randn(40, 40, generator=gen),
+        "summarized-rows": torch.randn(8, 200, generator=gen),
+        "float64": torch.randn(3, generator=gen, dtype=torch.float64),
+        "int32": torch.arange(-3, 12, dtype=torch.int32),
+        "bool": torch.tensor([True, False, True]),
+        "empty-int32": torch.zeros(0, dtype=torch.int32),
+    }
+    out = {}
+    for name, t in cases.items():
+        out[name] = {"value": encode(t), "repr": repr(t)}
+    x = torch.tensor([1.5, -2.0], requires_grad=True)
+    out["requires-grad"] = {"value": encode(x), "requiresGrad": True, "repr": repr(x)}
+    out["grad-fn"] = {"value": encode(x), "requiresGrad": True, "mul2": True, "repr": repr(x * 2)}
+    long = torch.randn(6, generator=gen).requires_grad_()
+    out["grad-fn-wrapped"] = {"value": encode(long), "requiresGrad": True, "mul2": True, "repr": repr(long * 2)}
+    return out
+
+
 def main():
     torch.set_num_threads(1)
     table = load_table()
@@ -249,6 +290,9 @@ def main():
         fh.write("\n")
     with open(os.path.join(OUT_DIR, "autograd.json"), "w") as fh:
         json.dump({"meta": meta, "secondOrder": second_order(), "graphs": graphs()}, fh, separators=(",", ":"))
+        fh.write("\n")
+    with open(os.path.join(OUT_DIR, "repr.json"), "w") as fh:
+        json.dump({"meta": meta, "reprs": reprs()}, fh, separators=(",", ":"))
         fh.write("\n")
     print("wrote %d cases to %s" % (len(cases), OUT_DIR))
 

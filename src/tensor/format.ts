@@ -17,60 +17,152 @@ export function readValues(t: Pick<Tensor, "data" | "shape" | "strides" | "offse
   return out;
 }
 
-/** Chooses PyTorch's float style for a set of values: integer-looking, fixed or scientific. */
-function floatFormatter(values: number[]): (x: number) => string {
-  const finite = values.filter((v) => Number.isFinite(v));
-  const nonzero = finite.map(Math.abs).filter((v) => v > 0);
-  const intLike = finite.every((v) => Number.isInteger(v));
-  const special = (x: number) => (Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf");
-  if (intLike) {
-    const sci = nonzero.length > 0 && Math.max(...nonzero) >= 1e8;
-    return (x) => (!Number.isFinite(x) ? special(x) : sci ? x.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2") : `${x.toFixed(0)}.`);
-  }
-  const maxAbs = Math.max(...nonzero), minAbs = Math.min(...nonzero);
-  const sci = maxAbs / minAbs > 1000 || maxAbs > 1e8 || minAbs < 1e-4;
-  return (x) => {
-    if (!Number.isFinite(x)) return special(x);
-    return sci ? x.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2") : x.toFixed(4);
-  };
-}
-
+// PyTorch's default print options.
+const PRECISION = 4;
 const EDGE = 3;
 const THRESHOLD = 1000;
+const LINEWIDTH = 80;
 
-/** PyTorch-style repr: `tensor([[1., 2.]], requires_grad=True)`. */
+/** Python's `{:.4e}`: a sign on negative zero and at least two exponent digits. */
+function sci(x: number): string {
+  const s = Math.abs(x).toExponential(PRECISION).replace(/e([+-])(\d)$/, "e$10$2");
+  return (x < 0 || Object.is(x, -0) ? "-" : "") + s;
+}
+
+/** Python's `{:.Nf}`, which keeps the sign of negative zero (JS's toFixed drops it). */
+function fixed(x: number, digits: number): string {
+  return (Object.is(x, -0) ? "-" : "") + x.toFixed(digits);
+}
+
+/**
+ * PyTorch's element formatter: one style and one width for the whole tensor,
+ * decided by its nonzero finite values (integer-looking, fixed or scientific).
+ */
+class Formatter {
+  private readonly floating: boolean;
+  private intMode = true;
+  private sciMode = false;
+  private width = 1;
+
+  constructor(values: readonly number[], floating: boolean, bool: boolean) {
+    this.floating = floating;
+    if (!floating) {
+      for (const v of values) this.width = Math.max(this.width, this.plain(v, bool).length);
+      return;
+    }
+    const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
+    if (finite.length === 0) return;
+    const abs = finite.map(Math.abs);
+    const min = Math.min(...abs), max = Math.max(...abs);
+    this.intMode = finite.every((v) => Number.isInteger(v));
+    this.sciMode = max / min > 1000 || max > 1e8 || (!this.intMode && min < 1e-4);
+    for (const v of finite) {
+      const s = this.sciMode ? sci(v) : this.intMode ? `${fixed(v, 0)}.` : fixed(v, PRECISION);
+      this.width = Math.max(this.width, s.length);
+    }
+  }
+
+  private plain(v: number, bool: boolean): string {
+    return bool ? (v ? "True" : "False") : String(v);
+  }
+
+  /** The width every element is padded to. */
+  get elementWidth(): number {
+    return this.width;
+  }
+
+  format(v: number, bool = false): string {
+    let s: string;
+    if (!this.floating) s = this.plain(v, bool);
+    else if (Number.isNaN(v)) s = "nan";
+    else if (!Number.isFinite(v)) s = v > 0 ? "inf" : "-inf";
+    else if (this.sciMode) s = sci(v);
+    else if (this.intMode) s = `${fixed(v, 0)}.`;
+    else s = fixed(v, PRECISION);
+    return s.padStart(this.width);
+  }
+}
+
+/** Row-major indices kept along a dim of `size` (first and last EDGE when summarizing). */
+function kept(size: number, summarize: boolean): number[] {
+  if (!summarize || size <= 2 * EDGE) return [...Array(size).keys()];
+  return [...Array(EDGE).keys(), ...Array.from({ length: EDGE }, (_, i) => size - EDGE + i)];
+}
+
+/**
+ * PyTorch-style repr: `tensor([[1., 2.]], requires_grad=True)`, with PyTorch's
+ * number styles, summarization past 1000 elements and 80-column line wrapping.
+ *
+ * @example
+ * String(torch.tensor([1.5, -2])); // "tensor([ 1.5000, -2.0000])"
+ */
 export function formatTensor(t: Tensor): string {
   const values = readValues(t);
+  const shape = t.shape;
+  const nd = shape.length;
   const summarize = values.length > THRESHOLD;
-  let fmt: (x: number) => string;
-  if (t.dtype === "bool") fmt = (x) => (x ? "True" : "False");
-  else if (t.dtype === "int32") fmt = (x) => String(x);
-  else fmt = floatFormatter(values);
-  const cells = values.map(fmt);
-  const width = Math.max(0, ...cells.map((c) => c.length));
-  const pad = (s: string) => s.padStart(width);
   const strides: number[] = [];
   let acc = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
+  for (let i = nd - 1; i >= 0; i--) {
     strides[i] = acc;
-    acc *= t.shape[i]!;
+    acc *= shape[i]!;
   }
-  const render = (dim: number, start: number, indent: number): string => {
-    if (dim === t.shape.length) return pad(cells[start]!);
-    const size = t.shape[dim]!;
-    const idx = summarize && size > 2 * EDGE ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => size - EDGE + i)] : [...Array(size).keys()];
-    const parts = idx.map((i) => (i < 0 ? "..." : render(dim + 1, start + i * strides[dim]!, indent + 1)));
-    if (dim === t.shape.length - 1) return `[${parts.join(", ")}]`;
-    const sep = "," + "\n".repeat(t.shape.length - dim - 1) + " ".repeat(indent + 1);
-    return `[${parts.join(sep)}]`;
+  // the formatter sees only what is printed, as PyTorch's get_summarized_data
+  const shown: number[] = [];
+  const collect = (dim: number, start: number): void => {
+    if (dim === nd) {
+      shown.push(values[start]!);
+      return;
+    }
+    for (const i of kept(shape[dim]!, summarize)) collect(dim + 1, start + i * strides[dim]!);
   };
-  let body = t.shape.length === 0 ? cells[0]! : render(0, 0, 7);
-  if (values.length === 0 && t.shape.length > 0) body = "[]";
-  const extras: string[] = [];
-  if (values.length === 0 && t.shape.length > 1) extras.push(`size=(${t.shape.join(", ")})`);
-  if (t.dtype === "float64") extras.push("dtype=torch.float64");
-  if (t.dtype === "int32") extras.push("dtype=torch.int32");
-  if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
-  else if (t.requiresGrad) extras.push("requires_grad=True");
-  return `tensor(${body}${extras.map((e) => ", " + e).join("")})`;
+  if (values.length > 0) collect(0, 0);
+  const bool = t.dtype === "bool";
+  const fmt = new Formatter(shown, t.dtype === "float32" || t.dtype === "float64", bool);
+
+  const vector = (start: number, indent: number): string => {
+    const size = shape[nd - 1]!;
+    const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (fmt.elementWidth + 2)));
+    const idx = kept(size, summarize);
+    const data = idx.map((i) => fmt.format(values[start + i]!, bool));
+    if (idx.length < size) data.splice(EDGE, 0, " ...");
+    const lines: string[] = [];
+    for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
+    return `[${lines.join(",\n" + " ".repeat(indent + 1))}]`;
+  };
+  const render = (dim: number, start: number, indent: number): string => {
+    if (dim === nd - 1) return vector(start, indent);
+    const size = shape[dim]!;
+    const idx = kept(size, summarize);
+    const slices = idx.map((i) => render(dim + 1, start + i * strides[dim]!, indent + 1));
+    if (idx.length < size) slices.splice(EDGE, 0, "...");
+    return `[${slices.join("," + "\n".repeat(nd - dim - 1) + " ".repeat(indent + 1))}]`;
+  };
+
+  const prefix = "tensor(";
+  const suffixes: string[] = [];
+  let body: string;
+  if (values.length === 0) {
+    body = "[]";
+    if (nd !== 1) suffixes.push(`size=(${shape.join(", ")})`);
+    if (t.dtype !== "float32") suffixes.push(`dtype=torch.${t.dtype}`);
+  } else {
+    body = nd === 0 ? fmt.format(values[0]!, bool) : render(0, 0, prefix.length);
+    if (t.dtype === "float64" || t.dtype === "int32") suffixes.push(`dtype=torch.${t.dtype}`);
+  }
+  if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
+  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+  // suffixes go on the last line while it stays within the line width
+  let out = prefix + body;
+  let lastLine = out.length - out.lastIndexOf("\n") + 1;
+  for (const s of suffixes) {
+    if (lastLine + s.length + 2 > LINEWIDTH) {
+      out += ",\n" + " ".repeat(prefix.length) + s;
+      lastLine = prefix.length + s.length;
+    } else {
+      out += ", " + s;
+      lastLine += s.length + 2;
+    }
+  }
+  return out + ")";
 }
