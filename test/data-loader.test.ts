@@ -1,0 +1,121 @@
+/** data: TensorDataset, DataLoader (sync and async iteration, shuffle, dropLast, collate), randomSplit, shipped datasets. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { values } from "./nn-helpers.js";
+
+const { data } = torch;
+
+function dataset(n: number) {
+  const x = torch.arange(0, n * 2, 1, { dtype: "float32" }).reshape([n, 2]);
+  const y = torch.arange(0, n, 1, { dtype: "int32" });
+  return new data.TensorDataset(x, y);
+}
+
+test("DataLoader batches a TensorDataset in order, with a short last batch unless dropLast", () => {
+  const ds = dataset(10);
+  assert.equal(ds.length, 10);
+  assert.deepEqual(ds.getItem(3).map(values), [[6, 7], [3]]);
+  const loader = new data.DataLoader(ds, { batchSize: 4 });
+  assert.equal(loader.length, 3);
+  const batches = [...loader] as torch.Tensor[][];
+  assert.deepEqual(batches.map(([, y]) => values(y!)), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(batches[2]![0]!.shape, [2, 2]);
+  assert.equal(batches[0]![1]!.dtype, "int32");
+  const dropped = new data.DataLoader(ds, { batchSize: 4, dropLast: true });
+  assert.equal(dropped.length, 2);
+  assert.equal([...dropped].length, 2);
+});
+
+test("shuffle with a seeded generator is a repeatable permutation, different each epoch", () => {
+  const ds = dataset(12);
+  const epoch = (loader: torch.data.DataLoader<torch.Tensor[]>) => ([...loader] as torch.Tensor[][]).flatMap(([, y]) => values(y!));
+  const a = new data.DataLoader(ds, { batchSize: 5, shuffle: true, generator: new torch.Generator(7) });
+  const b = new data.DataLoader(ds, { batchSize: 5, shuffle: true, generator: new torch.Generator(7) });
+  const a1 = epoch(a), a2 = epoch(a);
+  assert.deepEqual(a1, epoch(b));
+  assert.deepEqual([...a1].sort((p, q) => p - q), [...Array(12).keys()]);
+  assert.notDeepEqual(a1, a2);
+  assert.notDeepEqual(a1, [...Array(12).keys()]);
+  // rows stay paired with their labels
+  for (const [x, y] of a as Iterable<torch.Tensor[]>) {
+    assert.deepEqual(values(x!), values(y!).flatMap((i) => [2 * i, 2 * i + 1]));
+  }
+});
+
+test("async iteration yields the same batches and lets other work run between them", async () => {
+  const ds = dataset(6);
+  const loader = new data.DataLoader(ds, { batchSize: 2 });
+  let ticks = 0;
+  const other = (async () => {
+    for (let i = 0; i < 10; i++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      ticks++;
+    }
+  })();
+  const seen: number[][] = [];
+  const ticksAt: number[] = [];
+  for await (const [, y] of loader as AsyncIterable<torch.Tensor[]>) {
+    seen.push(values(y!));
+    ticksAt.push(ticks);
+  }
+  await other;
+  assert.deepEqual(seen, [[0, 1], [2, 3], [4, 5]]);
+  assert.ok(ticksAt[2]! > ticksAt[0]!, `the other task ran between batches (${ticksAt.join(", ")})`);
+});
+
+test("a custom Dataset goes through the default collate (stack, numbers, objects) or a collateFn", () => {
+  class Pairs extends data.Dataset<{ x: torch.Tensor; label: number; w: number }> {
+    get length() {
+      return 5;
+    }
+    getItem(i: number) {
+      return { x: torch.full([3], i), label: i % 2, w: i / 2 };
+    }
+  }
+  const ds = new Pairs();
+  assert.equal(ds.len(), 5);
+  const [first] = [...new data.DataLoader(ds, { batchSize: 3 })] as { x: torch.Tensor; label: torch.Tensor; w: torch.Tensor }[];
+  assert.deepEqual(first!.x.shape, [3, 3]);
+  assert.equal(first!.label.dtype, "int32");
+  assert.equal(first!.w.dtype, "float32");
+  assert.deepEqual(values(first!.w), [0, 0.5, 1]);
+  const sums = [...new data.DataLoader(ds, { batchSize: 2, collateFn: (s) => s.reduce((a, b) => a + b.label, 0) })];
+  assert.deepEqual(sums, [1, 1, 0]);
+  assert.throws(() => new data.DataLoader(ds, { batchSize: 0 }), /batch_size should be a positive integer value/);
+});
+
+test("randomSplit makes disjoint subsets of the asked sizes, repeatable from a generator", () => {
+  const ds = dataset(10);
+  const [a, b] = data.randomSplit(ds, [0.7, 0.3], new torch.Generator(0));
+  assert.equal(a!.length, 7);
+  assert.equal(b!.length, 3);
+  const all = [...a!.indices, ...b!.indices].sort((p, q) => p - q);
+  assert.deepEqual(all, [...Array(10).keys()]);
+  const [a2] = data.randomSplit(ds, [7, 3], new torch.Generator(0));
+  assert.deepEqual(a2!.indices, a!.indices);
+  const [c, d, e] = data.randomSplit(dataset(11), [0.5, 0.25, 0.25]);
+  assert.deepEqual([c!.length, d!.length, e!.length], [6, 3, 2]);
+  assert.throws(() => data.randomSplit(ds, [5, 6]), /Sum of input lengths does not equal the length of the input dataset!/);
+  // a Subset of a TensorDataset still batches by indexSelect and keeps the pairing
+  const [x, y] = [...new data.DataLoader(b!, { batchSize: 3 })][0] as torch.Tensor[];
+  assert.deepEqual(values(y!), b!.indices);
+  assert.deepEqual(values(x!), b!.indices.flatMap((i) => [2 * i, 2 * i + 1]));
+});
+
+test("the shipped datasets load without a network", () => {
+  const { images, labels } = torch.datasets.loadDigits();
+  assert.deepEqual(images.shape, [1797, 64]);
+  assert.equal(images.dtype, "float32");
+  assert.deepEqual(labels.shape, [1797]);
+  assert.equal(labels.dtype, "int32");
+  assert.equal(images.max().item(), 16);
+  assert.equal(labels.max().item(), 9);
+  assert.deepEqual(values(labels.narrow(0, 0, 3)), [0, 1, 2]);
+  assert.deepEqual(torch.datasets.loadDigits({ asImages: true }).images.shape, [1797, 1, 8, 8]);
+  const iris = torch.datasets.loadIris();
+  assert.deepEqual(iris.features.shape, [150, 4]);
+  assert.deepEqual(values(iris.features.select(0, 0)).map((v) => Math.round(v * 10) / 10), [5.1, 3.5, 1.4, 0.2]);
+  assert.deepEqual(iris.targetNames, ["setosa", "versicolor", "virginica"]);
+  assert.deepEqual(values(iris.labels.narrow(0, 148, 2)), [2, 2]);
+});
