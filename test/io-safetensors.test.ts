@@ -137,6 +137,8 @@ test("save and load use files; metadata comes back with loadWithMetadata", () =>
 test("save rejects what the format cannot hold", () => {
   assert.throws(() => torch.saveToBytes({ a: [1, 2] as unknown as torch.Tensor }), /the value for "a" is not a Tensor/);
   assert.throws(() => torch.saveToBytes({ __metadata__: torch.ones([1]) }), /"__metadata__" is reserved/);
+  const model = new torch.nn.Linear(2, 2);
+  assert.throws(() => torch.saveToBytes(model as unknown as torch.TensorRecord), /got a module; save its state dict instead: torch.save\(model.stateDict\(\), path\)/);
   assert.throws(() => torch.saveToBytes({}, { metadata: { n: 3 as unknown as string } }), /metadata values must be strings, but "n" is number/);
 });
 

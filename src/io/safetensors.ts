@@ -47,6 +47,9 @@ function compareUtf8(a: string, b: string): number {
 }
 
 function tensorEntries(record: TensorRecord): [string, Tensor][] {
+  if (typeof (record as { stateDict?: unknown }).stateDict === "function") {
+    throw new Error("save: got a module; save its state dict instead: torch.save(model.stateDict(), path)");
+  }
   const entries: [string, Tensor][] = record instanceof Map ? [...record.entries()] : Object.entries(record);
   for (const [name, t] of entries) {
     if (!(t instanceof Tensor)) throw new Error(`save: the value for "${name}" is not a Tensor (got ${t === null ? "null" : typeof t})`);
