@@ -102,3 +102,18 @@ test("rule 7: optimizer.step() runs without grad and parameters stay leaves", ()
   opt.step();
   assert.throws(() => loss.backward(), /one of the variables needed for gradient computation has been modified by an inplace operation/);
 });
+
+test("rule 7: optimizer.step(closure) evaluates the closure with grad on, even inside noGrad (as PyTorch)", () => {
+  const w = torch.ones([2], { requiresGrad: true });
+  const opt = new optim.SGD([w], { lr: 0.1 });
+  const closure = () => {
+    opt.zeroGrad();
+    const loss = w.mul(w).sum();
+    loss.backward();
+    return loss;
+  };
+  const loss = torch.noGrad(() => opt.step(closure))!;
+  assert.equal(loss.requiresGrad, true);
+  values(w).forEach((v) => assert.ok(Math.abs(v - 0.8) < 1e-6)); // 1 - 0.1 * 2
+  assert.equal(w.isLeaf, true);
+});

@@ -5,7 +5,7 @@
  * its math in one small function over one parameter, so a fused native kernel
  * can replace it without touching the bookkeeping.
  */
-import { noGrad } from "../autograd/grad-mode-api.js";
+import { enableGrad, noGrad } from "../autograd/grad-mode-api.js";
 import { zeroGrads } from "../nn/module.js";
 import { Tensor } from "../tensor/tensor.js";
 
@@ -68,7 +68,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * loss.backward(); opt.step(); opt.zeroGrad();
    */
   step(closure?: () => Tensor): Tensor | undefined {
-    const loss = closure?.();
+    // as PyTorch: the closure re-evaluates the loss with grad on, whatever the caller's mode
+    const loss = closure === undefined ? undefined : enableGrad(closure);
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
