@@ -164,6 +164,8 @@ test("train/eval propagate, never touch the grad mode; apply visits children fir
 test("module repr looks like PyTorch's", () => {
   const s = new nn.Sequential(new nn.Linear(4, 2), new nn.ReLU(), new nn.Dropout(0.2));
   assert.equal(String(s), "Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=True)\n  (1): ReLU()\n  (2): Dropout(p=0.2, inplace=False)\n)");
+  assert.equal(String(new nn.BatchNorm2d(3)), "BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+  assert.equal(String(new nn.LayerNorm(4)), "LayerNorm((4,), eps=1e-05, elementwise_affine=True)");
   assert.throws(() => new nn.Module().forward(), /Module \[Module\] is missing the required "forward" function/);
 });
 

@@ -298,6 +298,15 @@ export class Module {
   }
 }
 
+/** A number as Python's repr of a float prints it (`1e-05`, `0.1`, `1.0`), for module reprs. */
+export function pyFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e16)) {
+    return x.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+  }
+  return String(x);
+}
+
 /** Sets grads to null, or detaches and zeroes them (PyTorch's `zero_grad`). */
 export function zeroGrads(params: Iterable<Tensor>, setToNone: boolean): void {
   for (const p of params) {

@@ -3,7 +3,7 @@ import { ones, zeros } from "../../ops/factories.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { batchNorm, layerNorm } from "../functional.js";
-import { Module } from "../module.js";
+import { Module, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 
 export interface BatchNormOptions {
@@ -86,7 +86,7 @@ export abstract class BatchNormBase extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum ?? "None"}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? "None" : pyFloat(this.momentum)}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
   }
 }
 
@@ -148,6 +148,6 @@ export class LayerNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${this.eps}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
+    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
   }
 }
