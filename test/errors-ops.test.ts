@@ -178,6 +178,12 @@ const CASES: Record<string, Refusal> = {
     make: () => [f([2, 3])],
     run: ([a]) => a!.expand([3, 3]),
   },
+  "subtraction of two bool tensors": {
+    start: "Subtraction, the `-` operator, with two bool tensors is not supported.",
+    mentions: ["sub"],
+    make: () => [torch.tensor([true, false]), torch.tensor([true, true])],
+    run: ([a, b]) => a!.sub(b!),
+  },
   "requiresGrad on an integer tensor": {
     start: "only Tensors of floating point dtype can require gradients",
     mentions: ["int32"],

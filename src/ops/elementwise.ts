@@ -34,9 +34,19 @@ function asDtype(t: Tensor, dtype: DType): Strided {
 const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
 /** Runs a binary kernel with broadcasting and type promotion; no autograd. */
+/** Arithmetic on two bools stays bool in PyTorch: add/maximum act as or, mul/minimum as and. */
+const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximum: "or", mul: "and", minimum: "and" };
+
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
   let dtype = computeIn ?? resultType(a, b);
-  if (dtype === "bool" && !COMPARE.has(op)) dtype = "int32";
+  if (dtype === "bool" && !COMPARE.has(op)) {
+    const logical = BOOL_ARITHMETIC[op];
+    if (logical) return binaryData(logical, a, b, name);
+    if (op === "sub") {
+      throw new Error(`Subtraction, the \`-\` operator, with two bool tensors is not supported. Use the \`^\` or \`logical_xor()\` operator instead. (${name})`);
+    }
+    dtype = "int32";
+  }
   const aShape = typeof a === "number" ? [] : a.shape;
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(aShape, bShape, name);
@@ -232,7 +242,8 @@ export function clamp(a: Tensor, min: number | null = null, max: number | null =
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   const dtype = (!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)) ? toFloating(a.dtype) : a.dtype;
   const out = empty(a.shape, dtype);
-  kernels().clamp(out, asDtype(a, dtype), lo, hi);
+  // min(max(x, lo), hi): with lo > hi every value becomes hi, as in PyTorch (kernels test lo first)
+  kernels().clamp(out, asDtype(a, dtype), Math.min(lo, hi), hi);
   if (needsGrad(a)) {
     // gradient passes where min <= x <= max, boundaries included; PyTorch names every scalar clamp ClampBackward1
     record("ClampBackward1", [a], out, ([g], [x]) => [where(logicalAnd(ge(x!, lo), le(x!, hi)), g!, 0)], [a]);

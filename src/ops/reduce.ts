@@ -17,8 +17,9 @@ function normalizeDims(dims: Dims | undefined, shape: readonly number[], op: str
   if (dims === undefined) return [...Array(ndim).keys()];
   const list = typeof dims === "number" ? [dims] : [...dims];
   const out = list.map((d) => normalizeDim(d, ndim, op, shape));
-  if (new Set(out).size !== out.length) throw new Error(`${op}: dim ${out.join(", ")} appears multiple times in the list of dims`);
-  return out;
+  if (new Set(out).size !== out.length) throw new Error(`dim ${out.join(", ")} appears multiple times in the list of dims (${op})`);
+  // a 0-d tensor accepts dim 0 / -1 but has no axis to reduce
+  return ndim === 0 ? [] : out;
 }
 
 /** Reduces `axes` with `op`; the result keeps size-1 dims. No autograd. */

@@ -248,7 +248,48 @@ const comparisons: OpCase[] = ["eq", "ne", "lt", "le", "gt", "ge"].flatMap((op):
   { id: `${op}/int-float`, op, inputs: [idx([4], 3), f([4], { gen: "ties" })], args: [T(0), T(1)] },
 ]);
 
+/** Corners: 0-d with a dim, empty tensors, bool and integer dtypes. */
+const corners: OpCase[] = [
+  { id: "sum/0d-dim", op: "sum", inputs: [f([])], args: [T(0), 0] },
+  { id: "mean/0d-dim", op: "mean", inputs: [f([])], args: [T(0), -1], options: { keepdim: true } },
+  { id: "max/0d-dim", op: "max", inputs: [f([])], args: [T(0), 0], out: "values" },
+  { id: "argmax/0d-dim", op: "argmax", inputs: [f([])], args: [T(0), 0] },
+  { id: "sum/bool", op: "sum", inputs: [{ shape: [2, 3], dtype: "bool", gen: "bool" }], args: [T(0), 1] },
+  { id: "transpose/0d", op: "transpose", inputs: [f([])], args: [T(0), 0, -1] },
+  { id: "squeeze/0d", op: "squeeze", inputs: [f([])], args: [T(0), 0] },
+  { id: "narrow/empty", op: "narrow", inputs: [f([3, 2])], args: [T(0), 0, 1, 0], gradcheck: false },
+  { id: "expand/keep", op: "expand", inputs: [f([2, 1])], args: [T(0), [3, -1, 4]], py: "a0.expand([3, -1, 4])" },
+  { id: "indexSelect/0d-index", op: "indexSelect", inputs: [f([3, 2]), { shape: [], dtype: "int32", values: 2 }], args: [T(0), 0, T(1)] },
+  { id: "gather/0d", op: "gather", inputs: [f([]), { shape: [], dtype: "int32", values: 0 }], args: [T(0), 0, T(1)] },
+  { id: "cat/empty", op: "cat", inputs: [f([0, 3]), f([2, 3])], args: [[T(0), T(1)], 0] },
+  { id: "cat/int", op: "cat", inputs: [idx([2], 5), idx([3], 5)], args: [[T(0), T(1)], 0] },
+  { id: "stack/negdim", op: "stack", inputs: [f([2, 3]), f([2, 3])], args: [[T(0), T(1)], -1] },
+  { id: "where/0d-cond", op: "where", inputs: [{ shape: [], dtype: "bool", values: true }, f([3]), f([2, 1])], args: [T(0), T(1), T(2)] },
+  { id: "where/int-float", op: "where", inputs: [{ shape: [3], dtype: "bool", gen: "bool" }, idx([3], 5), f([3])], args: [T(0), T(1), T(2)] },
+  { id: "softmax/empty", op: "softmax", inputs: [f([0, 3])], args: [T(0), 1], gradcheck: false },
+  { id: "logSoftmax/all-neginf", op: "logSoftmax", inputs: [f([2, 2], { values: [["-inf", "-inf"], [0, 1]] })], args: [T(0), 1], gradcheck: false },
+  { id: "softmax/all-neginf", op: "softmax", inputs: [f([2, 2], { values: [["-inf", "-inf"], [0, 1]] })], args: [T(0), 1], gradcheck: false },
+  { id: "clamp/min-above-max", op: "clamp", inputs: [f([4])], args: [T(0), 1, -1], gradcheck: false },
+  { id: "clamp/float64", op: "clamp", inputs: [f([4], { dtype: "float64" })], args: [T(0), -0.5, 0.5] },
+  { id: "matmul/empty-k", op: "matmul", inputs: [f([2, 0]), f([0, 3])], args: [T(0), T(1)], gradcheck: false },
+  { id: "add/bool", op: "add", inputs: [{ shape: [4], dtype: "bool", values: [true, true, false, false] }, { shape: [4], dtype: "bool", values: [true, false, true, false] }], args: [T(0), T(1)] },
+  { id: "mul/bool", op: "mul", inputs: [{ shape: [4], dtype: "bool", values: [true, true, false, false] }, { shape: [4], dtype: "bool", values: [true, false, true, false] }], args: [T(0), T(1)] },
+  { id: "add/bool-int", op: "add", inputs: [{ shape: [3], dtype: "bool", gen: "bool" }, idx([3], 4)], args: [T(0), T(1)] },
+  { id: "relu/int", op: "relu", inputs: [{ shape: [5], dtype: "int32", gen: "int:-3:3" }], args: [T(0)] },
+  { id: "sigmoid/int", op: "sigmoid", inputs: [{ shape: [5], dtype: "int32", gen: "int:-3:3" }], args: [T(0)] },
+  { id: "exp/int", op: "exp", inputs: [{ shape: [3], dtype: "int32", gen: "int:-3:3" }], args: [T(0)] },
+  { id: "maximum/int-float", op: "maximum", inputs: [idx([4], 3), f([4], { gen: "ties" })], args: [T(0), T(1)], gradcheck: false },
+  { id: "eq/bool", op: "eq", inputs: [{ shape: [4], dtype: "bool", values: [true, true, false, false] }, { shape: [4], dtype: "bool", values: [true, false, true, false] }], args: [T(0), T(1)] },
+  { id: "div/int-int-scalar", op: "div", inputs: [{ shape: [4], dtype: "int32", gen: "int:-9:9" }], args: [T(0), 4] },
+  { id: "pow/int-float-exp", op: "pow", inputs: [idx([4], 5)], args: [T(0), 0.5] },
+  { id: "mul/0d-0d", op: "mul", inputs: [f([]), f([])], args: [T(0), T(1)] },
+  { id: "add/0d-float64-with-float32", op: "add", inputs: [f([3]), f([], { dtype: "float64" })], args: [T(0), T(1)] },
+  // int tensor + 0-d float tensor computes in the default float32 even when the 0-d one is float64: no float64 gradcheck
+  { id: "add/0d-float-with-int", op: "add", inputs: [idx([3], 5), f([])], args: [T(0), T(1)], gradcheck: false },
+];
+
 export const OP_TABLE: OpCase[] = [
+  ...corners,
   ...factories,
   ...views,
   ...unary,
