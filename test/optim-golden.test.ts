@@ -128,3 +128,18 @@ for (const c of sched.cases) {
     assertClose(momenta, c.momenta, "momentum", 1e-9, 1e-12);
   });
 }
+
+test("a scheduler's stateDict resumes the schedule", () => {
+  const make = () => {
+    const opt = new optim.SGD([torch.zeros([1]).requiresGrad_()], { lr: 0.1, momentum: 0.9 });
+    return { opt, s: new S.OneCycleLR(opt, 0.5, { totalSteps: 12 }) };
+  };
+  const a = make();
+  for (let i = 0; i < 5; i++) a.s.step();
+  const b = make();
+  b.s.loadStateDict(a.s.stateDict());
+  b.opt.loadStateDict(a.opt.stateDict());
+  const lrs = (x: ReturnType<typeof make>) => Array.from({ length: 6 }, () => (x.s.step(), x.s.getLastLr()[0]));
+  assert.deepEqual(lrs(b), lrs(a));
+  assert.equal(b.s.lastEpoch, 11);
+});

@@ -56,14 +56,18 @@ export abstract class LRScheduler {
     return [...this.lastLr];
   }
 
+  /** The scheduler's counters and settings (not the optimizer), to resume a schedule. */
   stateDict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) if (k !== "optimizer") out[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
+    for (const [k, v] of Object.entries(this)) {
+      if (k === "optimizer" || typeof v === "function") continue;
+      out[k] = structuredClone(v);
+    }
     return out;
   }
 
   loadStateDict(sd: Record<string, unknown>): void {
-    Object.assign(this, sd);
+    for (const [k, v] of Object.entries(sd)) (this as Record<string, unknown>)[k] = structuredClone(v);
   }
 }
 
