@@ -35,6 +35,15 @@ describe("backward and autograd.grad", () => {
     assert.equal(b.grad, null);
   });
 
+  test("inputs may name a non-leaf: it gets .grad, leaves get nothing", () => {
+    const x = torch.tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(3);
+    h.pow(2).sum().backward(undefined, { inputs: [h] });
+    assert.deepEqual(values(h.grad), [6, 12]);
+    assert.equal(x.grad, null);
+    assert.equal(h.retainsGrad, false, "not retained beyond that call");
+  });
+
   test("autograd.grad returns gradients without touching .grad; allowUnused gives null", () => {
     const a = torch.tensor([1, 2], { requiresGrad: true });
     const unused = torch.tensor([5], { requiresGrad: true });

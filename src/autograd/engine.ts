@@ -221,15 +221,26 @@ export function backward(
   const rootGrads = rootGradients(outputs, grads);
   const createGraph = options.createGraph ?? false;
   let accumulateOnly: Set<Node> | null = null;
+  // non-leaf inputs get their .grad the way retainGrad() does, for this run only
+  const temporarilyRetained: Tensor[] = [];
   if (options.inputs !== undefined) {
     const inputs = asArray(options.inputs);
     if (inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
-    accumulateOnly = new Set(inputs.map((t) => {
-      if (t.gradFn !== null) throw new Error("backward: inputs must be leaf tensors in torchlet (PyTorch also accepts non-leaf inputs)");
+    accumulateOnly = new Set(inputs.map((t, i) => {
+      if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors does not require grad (backward inputs[${i}])`);
+      if (t.gradFn !== null && !t._retainsGrad) {
+        t.gradFn.retained ??= new Map();
+        t.gradFn.retained.set(t.outputNr, t);
+        temporarilyRetained.push(t);
+      }
       return gradientEdge(t).node;
     }));
   }
-  run(outputs, rootGrads, { retainGraph: options.retainGraph ?? createGraph, createGraph, capture: null, accumulateOnly });
+  try {
+    run(outputs, rootGrads, { retainGraph: options.retainGraph ?? createGraph, createGraph, capture: null, accumulateOnly });
+  } finally {
+    for (const t of temporarilyRetained) t.gradFn?.retained?.delete(t.outputNr);
+  }
 }
 
 export interface GradOptions {
