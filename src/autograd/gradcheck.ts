@@ -1,6 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { grad } from "./engine.js";
-import { runInMode, withGrad } from "./grad-mode.js";
 
 export interface GradcheckOptions {
   eps?: number;
@@ -51,7 +50,8 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: re
         const orig = x.data[j]!;
         const f = (v: number) => {
           x.data[j] = v;
-          const y = runInMode(withGrad(false), () => flatValues(outputsOf(fn, xs)[o]!));
+          // evaluated with grad enabled, as PyTorch does: fn may itself differentiate (gradgradcheck)
+          const y = flatValues(outputsOf(fn, xs)[o]!);
           x.data[j] = orig;
           return y;
         };
