@@ -7,8 +7,8 @@ import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { add } from "./elementwise.js";
-import { matmul } from "./linalg.js";
-import { reshape } from "./views.js";
+import { matmul, mm } from "./linalg.js";
+import { permute, reshape } from "./views.js";
 
 export type Pair = number | readonly [number, number];
 
@@ -81,13 +81,15 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const cols = unfold(x, g); // [N, C*kh*kw, L]
   let out: Tensor;
   if (groups === 1) {
-    out = matmul(reshape(weight, [O, C * kh * kw]), cols); // [N, O, L]
+    // one large product [O, K] x [K, N*L] rather than N small ones: the weight
+    // gradient is then one product too, instead of N products and a sum
+    const colsT = reshape(permute(cols, [1, 0, 2]), [C * kh * kw, N * oh * ow]);
+    out = permute(reshape(mm(reshape(weight, [O, C * kh * kw]), colsT), [O, N, oh, ow]), [1, 0, 2, 3]);
   } else {
     // groups: [N, G, Cg*k, L] against [G, O/G, Cg*k]
     const colsG = reshape(cols, [N, groups, Cg * kh * kw, oh * ow]);
-    out = reshape(matmul(reshape(weight, [groups, O / groups, Cg * kh * kw]), colsG), [N, O, oh * ow]);
+    out = reshape(matmul(reshape(weight, [groups, O / groups, Cg * kh * kw]), colsG), [N, O, oh, ow]);
   }
-  out = reshape(out, [N, O, oh, ow]);
   if (bias !== null) out = add(out, reshape(bias, [1, O, 1, 1]));
   return unbatched ? reshape(out, [O, oh, ow]) : out;
 }
