@@ -76,3 +76,13 @@ test("binaryCrossEntropyWithLogits stays finite for large logits", () => {
   const v = F.binaryCrossEntropyWithLogits(x, y, { reduction: "none" }).toArray();
   assertClose(v, [0, 0, 50], "bce");
 });
+
+test("binaryCrossEntropyWithLogits has PyTorch's gradient sigmoid(x) - y at x = 0 (zero-initialised logits)", () => {
+  const x = torch.zeros([3], { requiresGrad: true });
+  F.binaryCrossEntropyWithLogits(x, torch.tensor([1, 0, 0.25]), { reduction: "sum" }).backward();
+  assertClose(values(x.grad!), [-0.5, 0.5, 0.25], "grad at 0");
+  const z = torch.zeros([2], { requiresGrad: true });
+  F.binaryCrossEntropyWithLogits(z, torch.tensor([1, 0]), { reduction: "sum", posWeight: torch.tensor([3, 3]) }).backward();
+  // pos_weight scales the positive term: -3·sigmoid(-0) for y = 1, sigmoid(0) for y = 0
+  assertClose(values(z.grad!), [-1.5, 0.5], "grad at 0 with posWeight");
+});

@@ -4,7 +4,7 @@
  * targets), `ignoreIndex`, and label smoothing with class weights.
  */
 import { shapeStr } from "../ops/core.js";
-import { abs, add, div, eq, exp, log1p, logicalNot, mul, neg, relu, rsub, sub, where } from "../ops/elementwise.js";
+import { abs, add, div, eq, exp, ge, log1p, logicalNot, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
 import { gather, indexSelect } from "../ops/indexing.js";
 import { mean, sum } from "../ops/reduce.js";
 import { logSoftmax } from "../ops/softmax.js";
@@ -160,7 +160,11 @@ export interface BceWithLogitsOptions extends ReductionOptions {
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
   checkSameShape(input, target, "binary_cross_entropy_with_logits");
-  const softplusNeg = add(log1p(exp(neg(abs(input)))), relu(neg(input)));
+  // softplus(-x) = log1p(exp(-|x|)) + max(-x, 0), with -|x| taken by branch so the
+  // gradient at x = 0 is PyTorch's sigmoid(0) - 1 = -0.5 (abs and relu would give 0 there)
+  const nonNeg = ge(input, 0);
+  const negAbs = where(nonNeg, neg(input), input);
+  const softplusNeg = add(log1p(exp(negAbs)), where(nonNeg, 0, neg(input)));
   const pw = options.posWeight ?? null;
   const logWeight = pw === null ? null : add(mul(sub(pw, 1), target), 1);
   let loss = add(mul(rsub(target, 1), input), logWeight === null ? softplusNeg : mul(logWeight, softplusNeg));
