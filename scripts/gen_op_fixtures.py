@@ -108,6 +108,8 @@ def apply_views(x, steps):
             x = x.narrow(rest[0], rest[1], rest[2])
         elif kind == "select":
             x = x.select(rest[0], rest[1])
+        elif kind == "clone":
+            x = x.clone()
         else:
             raise ValueError("unknown view " + kind)
     return x
@@ -130,6 +132,8 @@ def call(case, ts):
     for k, v in case.get("options", {}).items():
         kwargs[snake(k)] = DTYPES[v] if k == "dtype" else v
     args = [resolve(a, ts) for a in case["args"]]
+    if case.get("method"):
+        return getattr(args[0], snake(case["op"]))(*args[1:], **kwargs)
     fn = getattr(torch, snake(case["op"]))
     return fn(*args, **kwargs)
 
@@ -141,18 +145,20 @@ def run_case(case):
         x = draw(spec, gen)
         wants = spec.get("grad", x.is_floating_point())
         leaves.append(x.clone().requires_grad_(bool(wants)))
+    # before the op: in-place cases may write to a leaf (or a view of one)
+    inputs = [encode(x) for x in leaves]
+    needs = [x for x in leaves if x.requires_grad]
     ts = [apply_views(x, spec.get("view")) for x, spec in zip(leaves, case["inputs"])]
     out = call(case, ts)
     if "out" in case:
         out = getattr(out, case["out"])
-    record = {"inputs": [encode(x) for x in leaves], "out": encode(out), "gradOut": None, "grads": [None] * len(leaves)}
-    needs = [x for x in leaves if x.requires_grad]
+    record = {"inputs": inputs, "out": encode(out), "gradOut": None, "grads": [None] * len(leaves)}
     if out.requires_grad and needs:
         g = torch.randn(out.shape, generator=gen, dtype=torch.float64).to(out.dtype)
         grads = torch.autograd.grad(out, needs, g, allow_unused=True)
         record["gradOut"] = encode(g)["data"]
         it = iter(grads)
-        record["grads"] = [(lambda gr: None if gr is None else encode(gr)["data"])(next(it)) if x.requires_grad else None for x in leaves]
+        record["grads"] = [(lambda gr: None if gr is None else encode(gr)["data"])(next(it)) if any(x is n for n in needs) else None for x in leaves]
     return record
 
 
@@ -195,11 +201,10 @@ def graph(fn, depth=4):
     """grad_fn name and next_functions, as nested {name, next} (null where no gradient flows)."""
     if fn is None:
         return None
-    node = {"name": fn.name()}
-    if depth > 0 and fn.name() != "torch::autograd::AccumulateGrad":
+    # C++ nodes print without their namespace in PyTorch's repr (grad_fn=<CopyBackwards>)
+    node = {"name": fn.name().rsplit("::", 1)[-1]}
+    if depth > 0 and node["name"] != "AccumulateGrad":
         node["next"] = [graph(f, depth - 1) for f, _ in fn.next_functions]
-    if node["name"] == "torch::autograd::AccumulateGrad":
-        node["name"] = "AccumulateGrad"
     if node["name"] == "ReshapeAliasBackward0":
         # PyTorch 1.13 only; 2.x records a reshape that can view as ViewBackward0
         node["name"] = "ViewBackward0"
@@ -217,6 +222,8 @@ GRAPH_EXPRS = {
     "max-views": lambda a, b, c: a.max(0).values + a.max() + a.t().select(1, 0),
     "softmax-stack": lambda a, b, c: torch.stack([a.softmax(1), b.log_softmax(0)]).clamp(min=0),
     "reshape-expand": lambda a, b, c: a.reshape(6).unsqueeze(0).expand(2, 6).narrow(1, 1, 3),
+    "inplace-chain": lambda a, b, c: a.clone().add_(b).mul_(2).clamp_(-1, 1),
+    "copy-fill": lambda a, b, c: torch.zeros(2, 3).copy_(a) + b.clone().fill_(1),
     "matvec-dot": lambda a, b, c: a.matmul(b[0]).matmul(b.select(1, 0)) + torch.where(c > 0, a, b).sum(),
 }
 

@@ -40,6 +40,8 @@ const EXPRS: Record<string, (a: Tensor, b: Tensor, c: Tensor) => Tensor> = {
   "max-views": (a) => a.max(0).values.add(a.max()).add(a.t().select(1, 0)),
   "softmax-stack": (a, b) => torch.stack([a.softmax(1), b.logSoftmax(0)]).clamp(0),
   "reshape-expand": (a) => a.reshape([6]).unsqueeze(0).expand([2, 6]).narrow(1, 1, 3),
+  "inplace-chain": (a, b) => a.clone().add_(b).mul_(2).clamp_(-1, 1),
+  "copy-fill": (a, b) => torch.zeros([2, 3]).copy_(a).add(b.clone().fill_(1)),
   "matvec-dot": (a, b, c) => a.matmul(b.select(0, 0)).matmul(b.select(1, 0)).add(torch.where(c.gt(0), a, b).sum()),
 };
 

@@ -1,10 +1,10 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, kernels, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, kernels, record, shapeStr } from "./core.js";
+import { zerosLike } from "./factories.js";
 import { add, clamp, div, mul, relu, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
-import { clone } from "./views.js";
 
 const TYPE_WORD: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
 
@@ -39,8 +39,10 @@ function writeInto(self: Tensor, values: Tensor, op: string, convert: boolean): 
 
 /**
  * Runs an in-place op as "compute out of place, then write back". When the op
- * must be recorded, it runs on a clone of `self`'s old value so the graph sees
- * the value before the write, and `self` takes over the result's grad_fn.
+ * must be recorded, it runs on a copy of `self`'s old value that stands in for
+ * `self` in the graph (same grad_fn edge, no extra node), so saved tensors keep
+ * the value before the write and next_functions read as PyTorch's; `self` then
+ * takes over the result's grad_fn.
  */
 export function inplace(
   self: Tensor,
@@ -58,12 +60,21 @@ export function inplace(
   if (self._base !== null && self._base._requiresGrad) {
     throw new Error(`${op}: in-place ops on a view of a tensor that requires grad are not supported by torchlet yet; use the out-of-place op`);
   }
-  const result = compute(clone(self));
+  const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
   self.gradFn = result.gradFn;
   self.outputNr = result.outputNr;
   self._requiresGrad = result._requiresGrad;
   return self;
+}
+
+/** A copy of `self`'s values that is `self` as far as autograd is concerned. */
+function oldValue(self: Tensor): Tensor {
+  const old = castData(self, self.dtype);
+  old.gradFn = self.gradFn;
+  old.outputNr = self.outputNr;
+  old._requiresGrad = self._requiresGrad;
+  return old;
 }
 
 const other = (x: Operand) => (typeof x === "number" ? null : x);
@@ -77,33 +88,52 @@ export const relu_ = (self: Tensor) => inplace(self, "relu_", [], (s) => relu(s)
 
 /** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
-  return inplace(self, "copy_", [src], () => clone(toDtype(src, self.dtype)), true);
+  return inplace(self, "copy_", [src], (old) => {
+    // PyTorch's CopyBackwards: zeros to the old self, the gradient (in src's dtype) to src
+    const out = castData(src, self.dtype);
+    if (old._requiresGrad || src._requiresGrad) {
+      record("CopyBackwards", [old, src], out, ([g]) => [old._requiresGrad ? zerosLike(g!) : null, src._requiresGrad ? toDtype(g!, src.dtype) : null]);
+    }
+    return out;
+  }, true);
 }
 
-/** Fills with `value` (no gradient flows to the old value). */
+/** Fills with `value`; a zero gradient flows to the old value (PyTorch's FillBackward2). */
 export function fill_(self: Tensor, value: number | boolean): Tensor {
+  return overwrite(self, "fill_", "FillBackward2", () => kernels().fill(self, Number(value)));
+}
+
+/** Fills with zeros (ZeroBackward0). */
+export function zero_(self: Tensor): Tensor {
+  return overwrite(self, "zero_", "ZeroBackward0", () => kernels().fill(self, 0));
+}
+
+/**
+ * Replaces every value of `self` by `write()`. The result no longer depends on
+ * the old values, but, as in PyTorch, a tensor in a graph stays in it: a node
+ * `name` passes a zero gradient to the old value.
+ */
+function overwrite(self: Tensor, op: string, name: string, write: () => void): Tensor {
   checkInplace(self);
-  kernels().fill(self, Number(value));
-  self.storage.version++;
-  if (self._requiresGrad && !self.isLeaf && isRecording()) {
-    // the old values no longer matter: the result is a constant
-    self.gradFn = null;
-    self._requiresGrad = false;
+  const recording = self._requiresGrad && isRecording();
+  if (recording && self._base !== null && self._base._requiresGrad) {
+    throw new Error(`${op}: in-place ops on a view of a tensor that requires grad are not supported by torchlet yet; use the out-of-place op`);
   }
+  const old = recording ? oldValue(self) : null;
+  write();
+  self.storage.version++;
+  if (old !== null) record(name, [old], self, ([g]) => [zerosLike(g!)]);
   return self;
 }
 
-export const zero_ = (self: Tensor) => fill_(self, 0);
-
-function randomFill(self: Tensor, op: string, draw: () => number): Tensor {
-  checkInplace(self);
+function randomFill(self: Tensor, op: string, name: string, draw: () => number): Tensor {
   if (!isFloating(self.dtype)) throw new Error(`${op}: expected a floating point tensor, got ${self.dtype}`);
-  const n = self.numel();
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = draw();
-  kernels().copy(self, { data: values, shape: self.shape, strides: contiguousOf(self.shape), offset: 0 });
-  self.storage.version++;
-  return self;
+  return overwrite(self, op, name, () => {
+    const n = self.numel();
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = draw();
+    kernels().copy(self, { data: values, shape: self.shape, strides: contiguousOf(self.shape), offset: 0 });
+  });
 }
 
 function contiguousOf(shape: readonly number[]): number[] {
@@ -119,11 +149,11 @@ function contiguousOf(shape: readonly number[]): number[] {
 /** Fills with samples from N(mean, std²). */
 export function normal_(self: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
-  return randomFill(self, "normal_", () => mean + std * g.normal());
+  return randomFill(self, "normal_", "NormalBackward0", () => mean + std * g.normal());
 }
 
 /** Fills with samples from U[from, to). */
 export function uniform_(self: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
-  return randomFill(self, "uniform_", () => from + (to - from) * g.random());
+  return randomFill(self, "uniform_", "UniformBackward0", () => from + (to - from) * g.random());
 }

@@ -288,7 +288,28 @@ const corners: OpCase[] = [
   { id: "add/0d-float-with-int", op: "add", inputs: [idx([3], 5), f([])], args: [T(0), T(1)], gradcheck: false },
 ];
 
+/** In-place ops on non-leaf copies (clone), as methods: values and gradients through the write. */
+const cl = (shape: number[], more: Partial<InputSpec> = {}): InputSpec => ({ shape, view: [["clone"]], ...more });
+const inplaceOps: OpCase[] = [
+  { id: "add_/tensor", op: "add_", method: true, inputs: [cl([2, 3]), f([3])], args: [T(0), T(1)] },
+  { id: "add_/alpha", op: "add_", method: true, inputs: [cl([3]), f([3])], args: [T(0), T(1)], options: { alpha: -2 } },
+  { id: "add_/int", op: "add_", method: true, inputs: [idx([3], 5), idx([3], 5)], args: [T(0), T(1)] },
+  { id: "sub_/scalar", op: "sub_", method: true, inputs: [cl([2, 2])], args: [T(0), 1.5] },
+  { id: "mul_/broadcast", op: "mul_", method: true, inputs: [cl([2, 3]), f([2, 1])], args: [T(0), T(1)] },
+  { id: "mul_/scalar", op: "mul_", method: true, inputs: [cl([3])], args: [T(0), -3] },
+  { id: "div_/tensor", op: "div_", method: true, inputs: [cl([2, 3]), f([3], { gen: "pos" })], args: [T(0), T(1)] },
+  { id: "clamp_/both", op: "clamp_", method: true, inputs: [cl([6])], args: [T(0), -0.5, 0.5] },
+  { id: "relu_/basic", op: "relu_", method: true, inputs: [cl([6])], args: [T(0)] },
+  { id: "copy_/broadcast", op: "copy_", method: true, inputs: [cl([2, 3]), f([3])], args: [T(0), T(1)] },
+  { id: "copy_/float64-src", op: "copy_", method: true, inputs: [cl([3]), f([3], { dtype: "float64" })], args: [T(0), T(1)] },
+  { id: "copy_/into-constant", op: "copy_", method: true, inputs: [f([2, 3], { grad: false }), trans([2, 3])], args: [T(0), T(1)], gradcheck: false },
+  { id: "mul_/view-of-constant", op: "mul_", method: true, inputs: [f([3, 4], { grad: false, view: [["narrow", 0, 1, 2]] }), f([4])], args: [T(0), T(1)], gradcheck: false },
+  { id: "fill_/nonleaf", op: "fill_", method: true, inputs: [cl([2, 3])], args: [T(0), 2] },
+  { id: "zero_/nonleaf", op: "zero_", method: true, inputs: [cl([4])], args: [T(0)] },
+];
+
 export const OP_TABLE: OpCase[] = [
+  ...inplaceOps,
   ...corners,
   ...factories,
   ...views,

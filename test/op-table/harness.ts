@@ -66,6 +66,7 @@ export function applyViews(t: torch.Tensor, steps: readonly ViewStep[] | undefin
       case "expand": x = x.expand(step[1]); break;
       case "narrow": x = x.narrow(step[1], step[2], step[3]); break;
       case "select": x = x.select(step[1], step[2]); break;
+      case "clone": x = x.clone(); break;
     }
   }
   return x;
@@ -79,11 +80,12 @@ function resolve(arg: Arg, ts: readonly torch.Tensor[]): unknown {
 
 /** Calls `torch[c.op](...args, options)` on the already-viewed inputs. */
 export function callOp(c: OpCase, ts: readonly torch.Tensor[]): torch.Tensor {
-  const fn = (torch as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op];
-  if (typeof fn !== "function") throw new Error(`op table: torch.${c.op} is not a function`);
   const args = c.args.map((a) => resolve(a, ts));
+  const self = c.method ? (args.shift() as Record<string, (...a: unknown[]) => unknown>) : null;
+  const fn = self ? self[c.op] : (torch as unknown as Record<string, (...a: unknown[]) => unknown>)[c.op];
+  if (typeof fn !== "function") throw new Error(`op table: ${self ? "Tensor.prototype" : "torch"}.${c.op} is not a function`);
   if (c.options) args.push({ ...c.options });
-  const result = fn(...args);
+  const result = fn.apply(self, args);
   if (c.out !== undefined) return (result as Record<string, torch.Tensor>)[c.out]!;
   return result as torch.Tensor;
 }

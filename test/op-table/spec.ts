@@ -11,7 +11,9 @@ export type ViewStep =
   | ["permute", number[]]
   | ["expand", number[]]
   | ["narrow", number, number, number]
-  | ["select", number, number];
+  | ["select", number, number]
+  /** a copy that is not a leaf, so in-place ops may write to it */
+  | ["clone"];
 
 /** A value in explicit input data; non-finite numbers are spelled as strings. */
 export type FixtureNumber = number | "nan" | "inf" | "-inf";
@@ -44,6 +46,8 @@ export interface OpCase {
   id: string;
   /** The torchlet function on the torch namespace: `torch[op](...args, options)`. */
   op: string;
+  /** Call as a method of the first argument instead: `args[0][op](...rest, options)` (both sides). */
+  method?: boolean;
   inputs: InputSpec[];
   args: Arg[];
   /** torchlet's trailing options object; PyTorch keyword arguments (snake_cased) on the script side. */
