@@ -228,6 +228,79 @@ GRAPH_EXPRS = {
 }
 
 
+def _copy_into_row(a, b, c):
+    z = torch.zeros(2, 3)
+    z.select(0, 1).copy_(a.select(0, 0))
+    return z * c
+
+
+def _mul_slice(a, b, c):
+    h = a * 2
+    h.narrow(1, 0, 2).mul_(b.narrow(1, 1, 2))
+    return h.exp()
+
+
+def _nested_view(a, b, c):
+    h = a.clone()
+    h.t().select(0, 2).add_(b.select(1, 0))
+    return h * h
+
+
+def _fill_slice(a, b, c):
+    h = a + b
+    h.select(1, 1).fill_(0)
+    return h.pow(2)
+
+
+def _view_and_base(a, b, c):
+    h = a.clone()
+    v = h.narrow(0, 0, 1)
+    v.mul_(3)
+    return v.sum() + h.sum() * 2 + b.sum()
+
+
+def _relu_transposed(a, b, c):
+    h = a * b
+    h.t().relu_()
+    return h
+
+
+# Each also appears, by id, in test/autograd-inplace-views.test.ts.
+INPLACE_VIEW_EXPRS = {
+    "copy-into-row-of-zeros": _copy_into_row,
+    "mul-slice-of-nonleaf": _mul_slice,
+    "nested-view": _nested_view,
+    "fill-slice": _fill_slice,
+    "view-and-base": _view_and_base,
+    "relu-transposed": _relu_transposed,
+}
+
+
+def inplace_views():
+    out = {}
+    for name, fn in INPLACE_VIEW_EXPRS.items():
+        gen = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+        a = torch.randn(2, 3, generator=gen).requires_grad_()
+        b = torch.randn(2, 3, generator=gen).requires_grad_()
+        c = torch.randn(2, 3, generator=gen)
+        y = fn(a, b, c)
+        v = torch.randn(y.shape, generator=gen)
+        ga, gb = torch.autograd.grad(y, [a, b], v, allow_unused=True)
+        out[name] = {
+            "a": encode(a)["data"], "b": encode(b)["data"], "c": encode(c)["data"], "v": encode(v),
+            "out": encode(y), "gradA": encode(ga)["data"], "gradB": None if gb is None else encode(gb)["data"],
+        }
+    # second order through an in-place op on a view
+    gen = torch.Generator().manual_seed(5)
+    a = torch.randn(2, 3, generator=gen).requires_grad_()
+    h = a.clone()
+    h.narrow(1, 1, 2).mul_(a.narrow(1, 0, 2))
+    (g,) = torch.autograd.grad(h.pow(2).sum(), a, create_graph=True)
+    (gg,) = torch.autograd.grad(g.sum(), a)
+    out["second-order"] = {"a": encode(a)["data"], "grad": encode(g)["data"], "gradgrad": encode(gg)["data"]}
+    return out
+
+
 def graphs():
     gen = torch.Generator().manual_seed(99)
     a = torch.randn(2, 3, generator=gen).requires_grad_()
@@ -296,7 +369,7 @@ def main():
         json.dump({"meta": meta, "cases": cases}, fh, separators=(",", ":"))
         fh.write("\n")
     with open(os.path.join(OUT_DIR, "autograd.json"), "w") as fh:
-        json.dump({"meta": meta, "secondOrder": second_order(), "graphs": graphs()}, fh, separators=(",", ":"))
+        json.dump({"meta": meta, "secondOrder": second_order(), "graphs": graphs(), "inplaceViews": inplace_views()}, fh, separators=(",", ":"))
         fh.write("\n")
     with open(os.path.join(OUT_DIR, "repr.json"), "w") as fh:
         json.dump({"meta": meta, "reprs": reprs()}, fh, separators=(",", ":"))

@@ -2,7 +2,8 @@ import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, kernels, record, shapeStr } from "./core.js";
-import { zerosLike } from "./factories.js";
+import { emptyLike, onesLike, zerosLike } from "./factories.js";
+import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
@@ -57,14 +58,40 @@ export function inplace(
     writeInto(self, compute(self), op, convert);
     return self;
   }
-  if (self._base !== null && self._base._requiresGrad) {
-    throw new Error(`${op}: in-place ops on a view of a tensor that requires grad are not supported by torchlet yet; use the out-of-place op`);
-  }
+  if (self._base !== null) return inplaceOnView(self, self._base, op, compute, convert);
   const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
   self.gradFn = result.gradFn;
   self.outputNr = result.outputNr;
   self._requiresGrad = result._requiresGrad;
+  return self;
+}
+
+/**
+ * A recorded in-place op on a view: the base's values change too, so the base
+ * gets a CopySlices node (as in PyTorch) whose backward passes the base's
+ * gradient outside the view to the base's old value, and the part inside it to
+ * the op's result, through which it reaches the view's old value and the op's
+ * other inputs. The view becomes an as_strided view of the new base.
+ */
+function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Tensor) => Tensor, convert: boolean): Tensor {
+  const overlapping = self.shape.some((d, i) => d > 1 && self.strides[i] === 0);
+  if (!base.isContiguous() || overlapping) {
+    throw new Error(`${op}: in-place ops on ${overlapping ? "an expanded view" : "a view of a non-contiguous tensor"} are not supported when recording a graph; use the out-of-place op`);
+  }
+  const shape = [...self.shape], strides = [...self.strides], offset = self.offset - base.offset;
+  const result = compute(oldValue(self));
+  writeInto(self, result, op, convert);
+  // where the view sits in the base: 0 inside, 1 outside (a constant)
+  const outside = asStridedScatter(onesLike(result), base.shape, shape, strides, offset);
+  const keep = outside.data;
+  for (let i = 0; i < keep.length; i++) keep[i] = keep[i] ? 0 : 1;
+  const baseHadGrad = base._requiresGrad;
+  record("CopySlices", [base, result], base, ([g]) => [
+    baseHadGrad ? mul(g!, outside) : null,
+    asStrided(g!, shape, strides, offset),
+  ]);
+  record("AsStridedBackward0", [base], self, ([g]) => [asStridedScatter(g!, base.shape, shape, strides, offset)]);
   return self;
 }
 
@@ -100,39 +127,36 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
 
 /** Fills with `value`; a zero gradient flows to the old value (PyTorch's FillBackward2). */
 export function fill_(self: Tensor, value: number | boolean): Tensor {
-  return overwrite(self, "fill_", "FillBackward2", () => kernels().fill(self, Number(value)));
+  return overwrite(self, "fill_", "FillBackward2", (t) => kernels().fill(t, Number(value)));
 }
 
 /** Fills with zeros (ZeroBackward0). */
 export function zero_(self: Tensor): Tensor {
-  return overwrite(self, "zero_", "ZeroBackward0", () => kernels().fill(self, 0));
+  return overwrite(self, "zero_", "ZeroBackward0", (t) => kernels().fill(t, 0));
 }
 
 /**
- * Replaces every value of `self` by `write()`. The result no longer depends on
- * the old values, but, as in PyTorch, a tensor in a graph stays in it: a node
- * `name` passes a zero gradient to the old value.
+ * Replaces every value of `self` by what `write` puts into a fresh tensor of
+ * its shape. The result no longer depends on the old values, but, as in
+ * PyTorch, a tensor in a graph stays in it: a node `name` passes a zero
+ * gradient to the old value.
  */
-function overwrite(self: Tensor, op: string, name: string, write: () => void): Tensor {
-  checkInplace(self);
-  const recording = self._requiresGrad && isRecording();
-  if (recording && self._base !== null && self._base._requiresGrad) {
-    throw new Error(`${op}: in-place ops on a view of a tensor that requires grad are not supported by torchlet yet; use the out-of-place op`);
-  }
-  const old = recording ? oldValue(self) : null;
-  write();
-  self.storage.version++;
-  if (old !== null) record(name, [old], self, ([g]) => [zerosLike(g!)]);
-  return self;
+function overwrite(self: Tensor, op: string, name: string, write: (t: Tensor) => void): Tensor {
+  return inplace(self, op, [], (old) => {
+    const out = emptyLike(old);
+    write(out);
+    if (old._requiresGrad && isRecording()) record(name, [old], out, ([g]) => [zerosLike(g!)]);
+    return out;
+  }, true);
 }
 
 function randomFill(self: Tensor, op: string, name: string, draw: () => number): Tensor {
   if (!isFloating(self.dtype)) throw new Error(`${op}: expected a floating point tensor, got ${self.dtype}`);
-  return overwrite(self, op, name, () => {
-    const n = self.numel();
+  return overwrite(self, op, name, (t) => {
+    const n = t.numel();
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = draw();
-    kernels().copy(self, { data: values, shape: self.shape, strides: contiguousOf(self.shape), offset: 0 });
+    kernels().copy(t, { data: values, shape: t.shape, strides: contiguousOf(t.shape), offset: 0 });
   });
 }
 

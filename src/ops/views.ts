@@ -216,6 +216,25 @@ export function provideSumAxes(f: (g: Tensor, axes: number[]) => Tensor): void {
   sumAxes = f;
 }
 
+/**
+ * The elements of contiguous `t` at `offset + sum(i_k * strides[k])` as a view
+ * of `shape` (PyTorch's as_strided, offset relative to `t`). Differentiable.
+ */
+export function asStrided(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const src = contiguous(t);
+  const out = makeView(src, shape, strides, src.offset + offset);
+  if (needsGrad(src)) record("AsStridedBackward0", [src], out, ([g]) => [asStridedScatter(g!, src.shape, shape, strides, offset)]);
+  return out;
+}
+
+/** Zeros of `baseShape` with `g` written at the strided positions (the backward of asStrided). Differentiable. */
+export function asStridedScatter(g: Tensor, baseShape: readonly number[], shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const out = empty(baseShape, g.dtype);
+  kernels().copy(makeView(out, shape, strides, offset), g);
+  if (needsGrad(g)) record("AsStridedScatterBackward0", [g], out, ([gg]) => [asStrided(gg!, shape, strides, offset)]);
+  return out;
+}
+
 /** `length` elements of `dim` from `start`: a view. */
 export function narrow(a: Tensor, dim: number, start: number, length: number): Tensor {
   if (a.shape.length === 0) throw new Error("narrow() cannot be applied to a 0-dim tensor.");

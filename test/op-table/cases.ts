@@ -304,6 +304,9 @@ const inplaceOps: OpCase[] = [
   { id: "copy_/float64-src", op: "copy_", method: true, inputs: [cl([3]), f([3], { dtype: "float64" })], args: [T(0), T(1)] },
   { id: "copy_/into-constant", op: "copy_", method: true, inputs: [f([2, 3], { grad: false }), trans([2, 3])], args: [T(0), T(1)], gradcheck: false },
   { id: "mul_/view-of-constant", op: "mul_", method: true, inputs: [f([3, 4], { grad: false, view: [["narrow", 0, 1, 2]] }), f([4])], args: [T(0), T(1)], gradcheck: false },
+  { id: "mul_/view-of-nonleaf", op: "mul_", method: true, inputs: [f([3, 4], { view: [["clone"], ["narrow", 0, 1, 2]] }), f([4])], args: [T(0), T(1)] },
+  { id: "add_/transposed-view", op: "add_", method: true, inputs: [f([2, 3], { view: [["clone"], ["transpose", 0, 1]] }), f([2])], args: [T(0), T(1)] },
+  { id: "fill_/view-of-nonleaf", op: "fill_", method: true, inputs: [f([3, 2], { view: [["clone"], ["select", 1, 0]] })], args: [T(0), -1] },
   { id: "fill_/nonleaf", op: "fill_", method: true, inputs: [cl([2, 3])], args: [T(0), 2] },
   { id: "zero_/nonleaf", op: "zero_", method: true, inputs: [cl([4])], args: [T(0)] },
 ];

@@ -1,0 +1,105 @@
+/**
+ * In-place ops on views while recording: the base's values and its graph
+ * change together (PyTorch's CopySlices), checked against PyTorch's values
+ * and gradients (fixtures: scripts/gen_op_fixtures.py).
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { assertTensor, assertValues, type Encoded, fromFixture, loadFixture } from "./op-table/harness.js";
+import type { FixtureNumber } from "./op-table/spec.js";
+
+interface Case {
+  a: FixtureNumber[];
+  b: FixtureNumber[];
+  c: FixtureNumber[];
+  v: Encoded;
+  out: Encoded;
+  gradA: FixtureNumber[];
+  gradB: FixtureNumber[] | null;
+}
+interface SecondOrder {
+  a: FixtureNumber[];
+  grad: FixtureNumber[];
+  gradgrad: FixtureNumber[];
+}
+const fx = loadFixture<{ inplaceViews: Record<string, Case | SecondOrder> }>("autograd").inplaceViews;
+
+/** The same expressions as INPLACE_VIEW_EXPRS in the script. */
+const EXPRS: Record<string, (a: Tensor, b: Tensor, c: Tensor) => Tensor> = {
+  "copy-into-row-of-zeros": (a, _b, c) => {
+    const z = torch.zeros([2, 3]);
+    z.select(0, 1).copy_(a.select(0, 0));
+    return z.mul(c);
+  },
+  "mul-slice-of-nonleaf": (a, b) => {
+    const h = a.mul(2);
+    h.narrow(1, 0, 2).mul_(b.narrow(1, 1, 2));
+    return h.exp();
+  },
+  "nested-view": (a, b) => {
+    const h = a.clone();
+    h.t().select(0, 2).add_(b.select(1, 0));
+    return h.mul(h);
+  },
+  "fill-slice": (a, b) => {
+    const h = a.add(b);
+    h.select(1, 1).fill_(0);
+    return h.pow(2);
+  },
+  "view-and-base": (a, b) => {
+    const h = a.clone();
+    const v = h.narrow(0, 0, 1);
+    v.mul_(3);
+    return v.sum().add(h.sum().mul(2)).add(b.sum());
+  },
+  "relu-transposed": (a, b) => {
+    const h = a.mul(b);
+    h.t().relu_();
+    return h;
+  },
+};
+
+describe("in-place ops on views match PyTorch", () => {
+  for (const [id, expr] of Object.entries(EXPRS)) {
+    test(id, () => {
+      const f = fx[id] as Case;
+      const a = fromFixture(f.a, [2, 3], "float32", true);
+      const b = fromFixture(f.b, [2, 3], "float32", true);
+      const c = fromFixture(f.c, [2, 3], "float32");
+      const y = expr(a, b, c);
+      assertTensor(y, f.out, `${id} forward`);
+      y.backward(fromFixture(f.v.data, f.v.shape, "float32"));
+      assertValues(a.grad!.toArray(), f.gradA, `${id} grad of a`);
+      if (f.gradB === null) assert.ok(b.grad === null || Array.from(b.grad.toArray()).every((x) => x === 0));
+      else assertValues(b.grad!.toArray(), f.gradB, `${id} grad of b`);
+    });
+  }
+
+  test("second order through an in-place op on a view", () => {
+    const f = fx["second-order"] as SecondOrder;
+    const a = fromFixture(f.a, [2, 3], "float32", true);
+    const h = a.clone();
+    h.narrow(1, 1, 2).mul_(a.narrow(1, 0, 2));
+    const [g] = torch.autograd.grad(h.pow(2).sum(), a, { createGraph: true });
+    assertValues(g!.toArray(), f.grad, "grad");
+    const [gg] = torch.autograd.grad(g!.sum(), a);
+    assertValues(gg!.toArray(), f.gradgrad, "grad of grad");
+  });
+
+  test("the base takes a CopySlices node and the view an AsStridedBackward0 node", () => {
+    const a = torch.randn([2, 3], { requiresGrad: true });
+    const h = a.mul(2);
+    const v = h.select(0, 0);
+    v.mul_(2);
+    assert.equal(h.gradFn!.name, "CopySlices");
+    assert.equal(v.gradFn!.name, "AsStridedBackward0");
+    assert.equal(v.gradFn!.nextFunctions[0]![0], h.gradFn);
+  });
+
+  test("a view of a leaf that requires grad still refuses in-place", () => {
+    const a = torch.randn([2, 3], { requiresGrad: true });
+    assert.throws(() => a.select(0, 0).mul_(2), /a view of a leaf Variable that requires grad is being used in an in-place operation/);
+  });
+});
