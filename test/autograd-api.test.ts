@@ -237,3 +237,57 @@ describe("torch.memory()", () => {
     assert.equal(z.requiresGrad, false);
   });
 });
+
+describe("the graph keeps only what backward needs", () => {
+  const bytes = 256 * 256 * 4;
+  const held = async (make: () => unknown): Promise<number> => {
+    const base = (await torch.settleMemory()).liveBytes;
+    const keep = make();
+    const after = (await torch.settleMemory()).liveBytes - base;
+    assert.ok(keep !== undefined);
+    return after;
+  };
+  const x = torch.randn([256, 256], { requiresGrad: true });
+  const ops: Record<string, (t: Tensor) => Tensor> = {
+    "sum of a product with a number": (t) => t.mul(2).sum(),
+    "mean of a sum": (t) => t.add(1).mean(),
+    "mean of a transposed negation": (t) => t.neg().t().mean(),
+    "exp (keeps its output, not its input)": (t) => t.mul(3).exp(),
+    "reshape then sum": (t) => t.sub(1).reshape([-1]).sum(0),
+    "cat then sum": (t) => torch.cat([t.mul(2), t.mul(3)]).sum(),
+  };
+  for (const [name, op] of Object.entries(ops)) {
+    test(name, async () => {
+      const resultBytes = name.startsWith("exp") ? bytes : 0;
+      const extra = await held(() => op(x)) - resultBytes;
+      assert.ok(extra < bytes / 2, `${name}: the graph holds ${extra} bytes beyond the result`);
+    });
+  }
+
+  test("saved tensors are freed by backward", async () => {
+    const y = x.mul(3).exp().exp().sum();
+    const before = (await torch.settleMemory()).liveBytes;
+    y.backward();
+    x.grad = null;
+    const after = (await torch.settleMemory()).liveBytes;
+    assert.ok(before - after >= 2 * bytes, `backward freed ${before - after} bytes`);
+  });
+});
+
+test("a custom Function's graph holds only its saved tensors, and frees them in backward", async () => {
+  class Double extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: Tensor) {
+      return x.mul(2);
+    }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g: Tensor) {
+      return g.mul(2);
+    }
+  }
+  const x = torch.randn([256, 256], { requiresGrad: true });
+  const base = (await torch.settleMemory()).liveBytes;
+  const y = (Double.apply(x.mul(3)) as Tensor).sum(); // x.mul(3) is an input, not saved: it must not stay alive
+  const extra = (await torch.settleMemory()).liveBytes - base;
+  assert.ok(extra < 256 * 256 * 2, `the graph holds ${extra} bytes`);
+  y.backward();
+  assert.ok(x.grad !== null);
+});

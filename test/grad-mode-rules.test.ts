@@ -45,7 +45,8 @@ test("rule 1: inside noGrad results don't require grad and no graph is built", a
   assert.equal(noGradRetained, 32 * 4, "noGrad keeps only the [32] float32 output");
   y = forward();
   const gradRetained = (await liveBytes()) - base;
-  assert.ok(gradRetained >= 3 * 32 * 32 * 4, `the graph keeps the activations (${gradRetained} bytes)`);
+  // tanh and exp save their outputs (as in PyTorch); the matmul output is not needed by backward
+  assert.ok(gradRetained >= 2 * 32 * 32 * 4, `the graph keeps the activations (${gradRetained} bytes)`);
   assert.equal(y.requiresGrad, true);
   y = null;
 });

@@ -33,6 +33,11 @@ export class FunctionCtx {
   }
 }
 
+/** Runs a custom Function's forward without recording. */
+function runForward(cls: typeof Function, ctx: FunctionCtx, args: unknown[]): Tensor | Tensor[] {
+  return runInMode(withGrad(false), () => cls.forward(ctx, ...args));
+}
+
 function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "storage" in x && "shape" in x && "gradFn" in x;
 }
@@ -62,7 +67,8 @@ export class Function {
     const tensorArgs = args.map((a) => (isTensor(a) ? a : null));
     ctx.needsInputGrad = tensorArgs.map((t) => t !== null && t.requiresGrad);
     const recording = ctx.needsInputGrad.some(Boolean) && isRecording();
-    const result = runInMode(withGrad(false), () => this.forward(ctx, ...args));
+    // (a helper, not an arrow here: an arrow mentioning `args` would keep the inputs alive in the backward closure's context)
+    const result = runForward(this, ctx, args);
     const outputs = Array.isArray(result) ? result : [result];
     if (!recording) return result;
 
@@ -71,6 +77,7 @@ export class Function {
       d.storage.version++;
     }
     const cls = this;
+    const nArgs = args.length; // the closure below must not hold the inputs
     const node = new Node(
       `${this.name}Backward`,
       tensorArgs.map((t) => (t !== null && t.requiresGrad ? gradientEdge(t) : null)),
@@ -79,14 +86,17 @@ export class Function {
         ctx._node = node;
         const out = cls.backward(ctx, ...grads);
         const list = Array.isArray(out) ? out : [out];
-        if (list.length !== args.length) {
-          throw new Error(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
+        if (list.length !== nArgs) {
+          throw new Error(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${nArgs}, got ${list.length})`);
         }
         return list;
       },
       ctx._toSave,
       outputs.length,
     );
+    // from now on the node holds the saved tensors (and frees them after backward)
+    ctx._node = node;
+    ctx._toSave = [];
     outputs.forEach((o, i) => {
       if (!isTensor(o)) return;
       o.gradFn = node;

@@ -84,7 +84,9 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
   if (alpha !== 1) return sub(a, mul(b, alpha));
   if (typeof a === "number") return rsub(b as Tensor, a);
   const out = binaryData("sub", a, b, "sub");
-  if (needsGrad(a, t(b))) record("SubBackward0", [a, t(b)], out, ([g]) => [g!, t(b) ? neg(g!) : null]);
+  // closures capture shapes and flags, never tensors: a node must hold only what it saves
+  const bIsTensor = typeof b !== "number";
+  if (needsGrad(a, t(b))) record("SubBackward0", [a, t(b)], out, ([g]) => [g!, bIsTensor ? neg(g!) : null]);
   return out;
 }
 
@@ -101,19 +103,16 @@ export function mul(a: Operand, b: Operand): Tensor {
   if (typeof b === "number") {
     if (needsGrad(a)) record("MulBackward0", [a, null], out, ([g]) => [mul(g!, b), null]);
   } else if (needsGrad(a, b)) {
-    const saved = [a._requiresGrad ? b : null, b._requiresGrad ? a : null];
+    // save b only when a needs a gradient, and a only when b does
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    const saved = [ga ? b : null, gb ? a : null];
     record("MulBackward0", [a, b], out, ([g], s) => {
-      const [bs, as] = unpackOptional(saved, s);
+      let k = 0;
+      const bs = ga ? s[k++]! : null, as = gb ? s[k++]! : null;
       return [bs ? mul(g!, bs) : null, as ? mul(g!, as) : null];
     }, saved.filter((x): x is Tensor => x !== null));
   }
   return out;
-}
-
-/** Maps the unpacked saved list back onto an optional layout (nulls where nothing was saved). */
-function unpackOptional(layout: readonly (Tensor | null)[], unpacked: Tensor[]): (Tensor | null)[] {
-  let k = 0;
-  return layout.map((x) => (x === null ? null : unpacked[k++]!));
 }
 
 export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | "floor" } = {}): Tensor {
@@ -132,10 +131,12 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
   if (typeof b === "number") {
     if (needsGrad(a)) record("DivBackward0", [a, null], out, ([g]) => [div(g!, b), null]);
   } else if (needsGrad(a, b)) {
-    record("DivBackward0", [a, b], out, ([g], [as, bs]) => [
-      a._requiresGrad ? div(g!, bs!) : null,
-      b._requiresGrad ? neg(div(mul(g!, as!), mul(bs!, bs!))) : null,
-    ], [a, b]);
+    // b is always needed; a only for b's gradient
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    record("DivBackward0", [a, b], out, ([g], [bs, as]) => [
+      ga ? div(g!, bs!) : null,
+      gb ? neg(div(mul(g!, as!), mul(bs!, bs!))) : null,
+    ], gb ? [b, a] : [b]);
   }
   return out;
 }
@@ -156,12 +157,13 @@ export function pow(a: Operand, b: Operand): Tensor {
   }
   const out = binaryData("pow", a, b, "pow");
   if (needsGrad(a, b)) {
+    const needA = a._requiresGrad, needB = b._requiresGrad;
     record("PowBackward1", [a, b], out, ([g], [as, bs, r]) => {
-      const ga = a._requiresGrad
+      const ga = needA
         ? where(eq(bs!, 0), 0, mul(mul(g!, bs!), pow(as!, sub(bs!, 1))))
         : null;
       // d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
-      const gb = b._requiresGrad
+      const gb = needB
         ? where(logicalAnd(eq(as!, 0), ge(bs!, 0)), 0, mul(mul(g!, r!), log(as!)))
         : null;
       return [ga, gb];
@@ -170,18 +172,11 @@ export function pow(a: Operand, b: Operand): Tensor {
   return out;
 }
 
-function unaryWithGrad(
-  op: UnaryOp,
-  name: string,
-  backward: (g: Tensor, x: Tensor, result: Tensor) => Tensor,
-  save: "input" | "output" | "none",
-) {
+/** A float unary op whose backward needs either its input or its output (saved, and passed as `s`). */
+function unaryWithGrad(op: UnaryOp, name: string, backward: (g: Tensor, s: Tensor) => Tensor, save: "input" | "output") {
   return (a: Tensor): Tensor => {
     const out = unaryData(op, a);
-    if (needsGrad(a)) {
-      const saved = save === "input" ? [a] : save === "output" ? [out] : [];
-      record(name, [a], out, ([g], s) => [backward(g!, save === "input" ? s[0]! : a, save === "output" ? s[0]! : out)], saved);
-    }
+    if (needsGrad(a)) record(name, [a], out, ([g], [s]) => [backward(g!, s!)], [save === "input" ? a : out]);
     return out;
   };
 }
@@ -192,17 +187,17 @@ export function neg(a: Tensor): Tensor {
   return out;
 }
 
-export const exp = unaryWithGrad("exp", "ExpBackward0", (g, _x, r) => mul(g, r), "output");
+export const exp = unaryWithGrad("exp", "ExpBackward0", (g, r) => mul(g, r), "output");
 export const log = unaryWithGrad("log", "LogBackward0", (g, x) => div(g, x), "input");
-export const sqrt = unaryWithGrad("sqrt", "SqrtBackward0", (g, _x, r) => div(g, mul(r, 2)), "output");
+export const sqrt = unaryWithGrad("sqrt", "SqrtBackward0", (g, r) => div(g, mul(r, 2)), "output");
 export const sin = unaryWithGrad("sin", "SinBackward0", (g, x) => mul(g, cos(x)), "input");
 export const cos = unaryWithGrad("cos", "CosBackward0", (g, x) => neg(mul(g, sin(x))), "input");
-export const tanh = unaryWithGrad("tanh", "TanhBackward0", (g, _x, r) => mul(g, rsub(mul(r, r), 1)), "output");
-export const sigmoid = unaryWithGrad("sigmoid", "SigmoidBackward0", (g, _x, r) => mul(g, mul(r, rsub(r, 1))), "output");
+export const tanh = unaryWithGrad("tanh", "TanhBackward0", (g, r) => mul(g, rsub(mul(r, r), 1)), "output");
+export const sigmoid = unaryWithGrad("sigmoid", "SigmoidBackward0", (g, r) => mul(g, mul(r, rsub(r, 1))), "output");
 export const log1p = unaryWithGrad("log1p", "Log1PBackward0", (g, x) => div(g, add(x, 1)), "input");
-export const expm1 = unaryWithGrad("expm1", "Expm1Backward0", (g, _x, r) => mul(g, add(r, 1)), "output");
+export const expm1 = unaryWithGrad("expm1", "Expm1Backward0", (g, r) => mul(g, add(r, 1)), "output");
 export const erf = unaryWithGrad("erf", "ErfBackward0", (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))), "input");
-export const reciprocal = unaryWithGrad("reciprocal", "ReciprocalBackward0", (g, _x, r) => neg(mul(g, mul(r, r))), "output");
+export const reciprocal = unaryWithGrad("reciprocal", "ReciprocalBackward0", (g, r) => neg(mul(g, mul(r, r))), "output");
 
 export function abs(a: Tensor): Tensor {
   const out = unaryData("abs", a, true);
@@ -264,12 +259,10 @@ function extremum(op: "maximum" | "minimum", name: string, a: Tensor, b: Tensor)
   if (needsGrad(a, b)) {
     // ties split the gradient in half, as PyTorch 2.x
     const loses = op === "maximum" ? lt : gt;
+    const ga = a._requiresGrad, gb = b._requiresGrad;
     record(name, [a, b], out, ([g], [as, bs]) => {
       const half = where(eq(as!, bs!), div(g!, 2), g!);
-      return [
-        a._requiresGrad ? where(loses(as!, bs!), 0, half) : null,
-        b._requiresGrad ? where(loses(bs!, as!), 0, half) : null,
-      ];
+      return [ga ? where(loses(as!, bs!), 0, half) : null, gb ? where(loses(bs!, as!), 0, half) : null];
     }, [a, b]);
   }
   return out;
@@ -307,10 +300,8 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   kernels().where(out, broadcastView(cond, shape), broadcastView(sa, shape), broadcastView(sb, shape));
   const ta = t(a), tb = t(b);
   if ((ta || tb) && needsGrad(ta ?? tb!, tb)) {
-    record("WhereBackward0", [ta, tb], out, ([g], [c]) => [
-      ta?._requiresGrad ? where(c!, g!, 0) : null,
-      tb?._requiresGrad ? where(c!, 0, g!) : null,
-    ], [cond]);
+    const ga = ta?._requiresGrad ?? false, gb = tb?._requiresGrad ?? false;
+    record("WhereBackward0", [ta, tb], out, ([g], [c]) => [ga ? where(c!, g!, 0) : null, gb ? where(c!, 0, g!) : null], [cond]);
   }
   return out;
 }
@@ -319,6 +310,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
 export function toDtype(a: Tensor, dtype: DType): Tensor {
   if (a.dtype === dtype) return a;
   const out = castData(a, dtype);
-  if (isFloating(dtype) && needsGrad(a)) record("ToCopyBackward0", [a], out, ([g]) => [toDtype(g!, a.dtype)]);
+  const from = a.dtype;
+  if (isFloating(dtype) && needsGrad(a)) record("ToCopyBackward0", [a], out, ([g]) => [toDtype(g!, from)]);
   return out;
 }

@@ -42,16 +42,19 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
   if (index.shape.length !== a.shape.length && !(a.shape.length === 0 && index.shape.length <= 1)) {
     throw new Error(`gather(): Index tensor must have the same number of dimensions as input tensor (index ${shapeStr(index.shape)}, input ${shapeStr(a.shape)})`);
   }
-  index.shape.forEach((s, i) => {
-    if (i !== d && s > a.shape[i]!) {
+  // (no arrow functions that mention `a` here: V8 would keep `a` alive in the backward closure's context)
+  for (let i = 0; i < index.shape.length; i++) {
+    if (i !== d && index.shape[i]! > a.shape[i]!) {
       throw new Error(`gather(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(a.shape)} apart from dimension ${d}`);
     }
-  });
+  }
   checkIndexValues(index, a, d, "gather");
   const out = empty(index.shape, a.dtype);
   kernels().gather(out, a, d, index);
   if (needsGrad(a)) {
-    record("GatherBackward0", [a], out, ([g], [ix]) => [scatterAdd(empty(a.shape, g!.dtype), d, ix!, g!)], [index]);
+    // backward closures capture shapes and flags, never tensors: a node holds only what it saves
+    const shape = a.shape;
+    record("GatherBackward0", [a], out, ([g], [ix]) => [scatterAdd(empty(shape, g!.dtype), d, ix!, g!)], [index]);
   }
   return out;
 }
@@ -60,7 +63,8 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
 export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "scatter_add");
   const d = normalizeDim(dim, a.shape.length, "scatter_add", a.shape);
-  if (index.shape.some((s, i) => s > (src.shape[i] ?? 0))) {
+  const srcShape = src.shape;
+  if (index.shape.some((s, i) => s > (srcShape[i] ?? 0))) {
     throw new Error(`scatter_add(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)}`);
   }
   checkIndexValues(index, a, d, "scatter_add");
@@ -68,10 +72,8 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
   const srcView = makeView(src, index.shape, src.strides, src.offset);
   kernels().scatterAdd(out, d, index, src.dtype === a.dtype ? srcView : castData(srcView, a.dtype));
   if (needsGrad(a, src)) {
-    record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [
-      a._requiresGrad ? g! : null,
-      src._requiresGrad ? gather(g!, d, ix!) : null,
-    ], [index]);
+    const ga = a._requiresGrad, gs = src._requiresGrad;
+    record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [ga ? g! : null, gs ? gather(g!, d, ix!) : null], [index]);
   }
   return out;
 }
@@ -88,7 +90,8 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
   if (a.shape.length === 0) kernels().copy(out, a);
   else kernels().indexSelect(out, a, d, idx);
   if (needsGrad(a)) {
-    record("IndexSelectBackward0", [a], out, ([g], [ix]) => [indexAdd(empty(a.shape, g!.dtype), d, ix!, g!)], [idx]);
+    const inShape = a.shape;
+    record("IndexSelectBackward0", [a], out, ([g], [ix]) => [indexAdd(empty(inShape, g!.dtype), d, ix!, g!)], [idx]);
   }
   return out;
 }
@@ -105,10 +108,8 @@ export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Te
   const out = castData(a, a.dtype);
   kernels().indexAdd(out, d, index, src.dtype === a.dtype ? src : castData(src, a.dtype));
   if (needsGrad(a, src)) {
-    record("IndexAddBackward0", [a, src], out, ([g], [ix]) => [
-      a._requiresGrad ? g! : null,
-      src._requiresGrad ? indexSelect(g!, d, ix!) : null,
-    ], [index]);
+    const ga = a._requiresGrad, gs = src._requiresGrad;
+    record("IndexAddBackward0", [a, src], out, ([g], [ix]) => [ga ? g! : null, gs ? indexSelect(g!, d, ix!) : null], [index]);
   }
   return out;
 }
@@ -116,23 +117,24 @@ export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Te
 /** Joins tensors along an existing dim. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
-  const first = tensors[0]!;
-  if (first.shape.length === 0) throw new Error("zero-dimensional tensor (at position 0) cannot be concatenated");
-  const d = normalizeDim(dim, first.shape.length, "cat", first.shape);
-  let dtype = first.dtype;
+  // arrow functions here mention shapes, not tensors: V8 keeps what they mention alive in the backward closure
+  const firstShape = tensors[0]!.shape;
+  if (firstShape.length === 0) throw new Error("zero-dimensional tensor (at position 0) cannot be concatenated");
+  const d = normalizeDim(dim, firstShape.length, "cat", firstShape);
+  let dtype = tensors[0]!.dtype;
   tensors.forEach((t, i) => {
-    if (t.shape.length !== first.shape.length) {
-      throw new Error(`Tensors must have same number of dimensions: got ${first.shape.length} and ${t.shape.length} (cat: shapes ${shapeStr(first.shape)} and ${shapeStr(t.shape)})`);
+    if (t.shape.length !== firstShape.length) {
+      throw new Error(`Tensors must have same number of dimensions: got ${firstShape.length} and ${t.shape.length} (cat: shapes ${shapeStr(firstShape)} and ${shapeStr(t.shape)})`);
     }
     t.shape.forEach((s, k) => {
-      if (k !== d && s !== first.shape[k]) {
-        throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[k]} but got size ${s} for tensor number ${i} in the list. (cat: shapes ${shapeStr(first.shape)} and ${shapeStr(t.shape)})`);
+      if (k !== d && s !== firstShape[k]) {
+        throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${firstShape[k]} but got size ${s} for tensor number ${i} in the list. (cat: shapes ${shapeStr(firstShape)} and ${shapeStr(t.shape)})`);
       }
     });
     if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
   });
   const total = tensors.reduce((acc, t) => acc + t.shape[d]!, 0);
-  const shape = first.shape.map((s, k) => (k === d ? total : s));
+  const shape = firstShape.map((s, k) => (k === d ? total : s));
   const out = empty(shape, dtype);
   let at = 0;
   for (const t of tensors) {
@@ -142,10 +144,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   if (anyNeedsGrad(tensors)) {
     const sizes = tensors.map((t) => t.shape[d]!);
+    const needs = tensors.map((t) => t._requiresGrad);
     record("CatBackward0", tensors, out, ([g]) => {
       let start = 0;
       return sizes.map((len, i) => {
-        const piece = tensors[i]!._requiresGrad ? narrow(g!, d, start, len) : null;
+        const piece = needs[i] ? narrow(g!, d, start, len) : null;
         start += len;
         return piece;
       });
@@ -157,23 +160,24 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Joins tensors of one shape along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("stack expects a non-empty TensorList");
-  const first = tensors[0]!;
-  const d = normalizeDim(dim, first.shape.length + 1, "stack", first.shape);
+  const firstShape = tensors[0]!.shape;
+  const d = normalizeDim(dim, firstShape.length + 1, "stack", firstShape);
   tensors.forEach((t, i) => {
-    if (t.shape.length !== first.shape.length || t.shape.some((s, k) => s !== first.shape[k])) {
-      throw new Error(`stack expects each tensor to be equal size, but got ${shapeStr(first.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
+    if (t.shape.length !== firstShape.length || t.shape.some((s, k) => s !== firstShape[k])) {
+      throw new Error(`stack expects each tensor to be equal size, but got ${shapeStr(firstShape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
     }
   });
-  const out = noGradScope(() => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  const out = stackData(tensors, d);
   if (anyNeedsGrad(tensors)) {
-    record("StackBackward0", tensors, out, ([g]) => tensors.map((t, i) => (t._requiresGrad ? select(g!, d, i) : null)));
+    const needs = tensors.map((t) => t._requiresGrad);
+    record("StackBackward0", tensors, out, ([g]) => needs.map((n, i) => (n ? select(g!, d, i) : null)));
   }
   return out;
 }
 
-/** Runs `f` without recording (the forward of an op that records itself as one node). */
-function noGradScope<T>(f: () => T): T {
-  return runInMode(withGrad(false), f);
+/** stack's values, without recording (stack records itself as one node). */
+function stackData(tensors: readonly Tensor[], d: number): Tensor {
+  return runInMode(withGrad(false), () => cat(tensors.map((t) => unsqueeze(t, d)), d));
 }
 
 /** Splits into pieces of `size` along dim (the last may be smaller): views. */

@@ -75,11 +75,12 @@ export function inplace(
  * other inputs. The view becomes an as_strided view of the new base.
  */
 function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Tensor) => Tensor, convert: boolean): Tensor {
-  const overlapping = self.shape.some((d, i) => d > 1 && self.strides[i] === 0);
+  const shape = [...self.shape], strides = [...self.strides], offset = self.offset - base.offset;
+  // (the arrow mentions copies, not `self`: V8 would keep what it mentions alive for the closures below)
+  const overlapping = shape.some((d, i) => d > 1 && strides[i] === 0);
   if (!base.isContiguous() || overlapping) {
     throw new Error(`${op}: in-place ops on ${overlapping ? "an expanded view" : "a view of a non-contiguous tensor"} are not supported when recording a graph; use the out-of-place op`);
   }
-  const shape = [...self.shape], strides = [...self.strides], offset = self.offset - base.offset;
   const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
   // where the view sits in the base: 0 inside, 1 outside (a constant)
@@ -91,7 +92,8 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
     baseHadGrad ? mul(g!, outside) : null,
     asStrided(g!, shape, strides, offset),
   ]);
-  record("AsStridedBackward0", [base], self, ([g]) => [asStridedScatter(g!, base.shape, shape, strides, offset)]);
+  const baseShape = base.shape;
+  record("AsStridedBackward0", [base], self, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
   return self;
 }
 
@@ -115,14 +117,16 @@ export const relu_ = (self: Tensor) => inplace(self, "relu_", [], (s) => relu(s)
 
 /** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
-  return inplace(self, "copy_", [src], (old) => {
-    // PyTorch's CopyBackwards: zeros to the old self, the gradient (in src's dtype) to src
-    const out = castData(src, self.dtype);
-    if (old._requiresGrad || src._requiresGrad) {
-      record("CopyBackwards", [old, src], out, ([g]) => [old._requiresGrad ? zerosLike(g!) : null, src._requiresGrad ? toDtype(g!, src.dtype) : null]);
-    }
-    return out;
-  }, true);
+  const dtype = self.dtype;
+  return inplace(self, "copy_", [src], (old) => copied(old, src, dtype), true);
+}
+
+/** PyTorch's CopyBackwards: zeros to the old self, the gradient (in src's dtype) to src. */
+function copied(old: Tensor, src: Tensor, dtype: DType): Tensor {
+  const out = castData(src, dtype);
+  const ga = old._requiresGrad, gs = src._requiresGrad, srcDtype = src.dtype;
+  if (ga || gs) record("CopyBackwards", [old, src], out, ([g]) => [ga ? zerosLike(g!) : null, gs ? toDtype(g!, srcDtype) : null]);
+  return out;
 }
 
 /** Fills with `value`; a zero gradient flows to the old value (PyTorch's FillBackward2). */

@@ -16,6 +16,19 @@ function checkFloat(a: Tensor, b: Tensor, op: string): void {
   if (a.dtype === "bool") throw new Error(`${op}: not implemented for 'Bool'`);
 }
 
+/** What a product saves: `b` when `a` needs a gradient, `a` when `b` does. */
+function savedPair(a: Tensor, b: Tensor): Tensor[] {
+  return [...(b._requiresGrad ? [a] : []), ...(a._requiresGrad ? [b] : [])];
+}
+
+/** `[a, b]` back from savedPair's list (null where not saved). */
+function unpackPair(ga: boolean, gb: boolean, s: Tensor[]): [Tensor | null, Tensor | null] {
+  let k = 0;
+  const as = gb ? s[k++]! : null;
+  const bs = ga ? s[k++]! : null;
+  return [as, bs];
+}
+
 /** 2-d matrix product. */
 export function mm(a: Tensor, b: Tensor): Tensor {
   return mmNamed(a, b, "mm");
@@ -36,10 +49,12 @@ function mmNamed(a: Tensor, b: Tensor, op: string): Tensor {
     as3d(b, 1, k, n, [0, b.strides[0]!, b.strides[1]!]),
   );
   if (needsGrad(a, b)) {
-    record("MmBackward0", [a, b], out, ([g], [as, bs]) => [
-      a._requiresGrad ? mm(g!, transpose(bs!, 0, 1)) : null,
-      b._requiresGrad ? mm(transpose(as!, 0, 1), g!) : null,
-    ], [a, b]);
+    // save each operand only for the other's gradient; closures hold flags, not tensors
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    record("MmBackward0", [a, b], out, ([g], s) => {
+      const [as, bs] = unpackPair(ga, gb, s);
+      return [ga ? mm(g!, transpose(bs!, 0, 1)) : null, gb ? mm(transpose(as!, 0, 1), g!) : null];
+    }, savedPair(a, b));
   }
   return out;
 }
@@ -57,10 +72,11 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   const out = empty([], a.dtype);
   kernels().matmul(as3d(out, 1, 1, 1, [0, 0, 0]), as3d(a, 1, 1, k, [0, 0, a.strides[0]!]), as3d(b, 1, k, 1, [0, b.strides[0]!, 0]));
   if (needsGrad(a, b)) {
-    record("DotBackward0", [a, b], out, ([g], [as, bs]) => [
-      a._requiresGrad ? mul(g!, bs!) : null,
-      b._requiresGrad ? mul(g!, as!) : null,
-    ], [a, b]);
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    record("DotBackward0", [a, b], out, ([g], s) => {
+      const [as, bs] = unpackPair(ga, gb, s);
+      return [ga ? mul(g!, bs!) : null, gb ? mul(g!, as!) : null];
+    }, savedPair(a, b));
   }
   return out;
 }
@@ -80,10 +96,11 @@ export function mv(a: Tensor, b: Tensor): Tensor {
     as3d(b, 1, k, 1, [0, b.strides[0]!, 0]),
   );
   if (needsGrad(a, b)) {
-    record("MvBackward0", [a, b], out, ([g], [as, bs]) => [
-      a._requiresGrad ? mm(unsqueeze(g!, 1), unsqueeze(bs!, 0)) : null,
-      b._requiresGrad ? mv(transpose(as!, 0, 1), g!) : null,
-    ], [a, b]);
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    record("MvBackward0", [a, b], out, ([g], s) => {
+      const [as, bs] = unpackPair(ga, gb, s);
+      return [ga ? mm(unsqueeze(g!, 1), unsqueeze(bs!, 0)) : null, gb ? mv(transpose(as!, 0, 1), g!) : null];
+    }, savedPair(a, b));
   }
   return out;
 }
@@ -100,10 +117,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const out = empty([B, m, n], a.dtype);
   kernels().matmul(out, a, b);
   if (needsGrad(a, b)) {
-    record("BmmBackward0", [a, b], out, ([g], [as, bs]) => [
-      a._requiresGrad ? bmm(g!, transpose(bs!, 1, 2)) : null,
-      b._requiresGrad ? bmm(transpose(as!, 1, 2), g!) : null,
-    ], [a, b]);
+    const ga = a._requiresGrad, gb = b._requiresGrad;
+    record("BmmBackward0", [a, b], out, ([g], s) => {
+      const [as, bs] = unpackPair(ga, gb, s);
+      return [ga ? bmm(g!, transpose(bs!, 1, 2)) : null, gb ? bmm(transpose(as!, 1, 2), g!) : null];
+    }, savedPair(a, b));
   }
   return out;
 }

@@ -54,7 +54,9 @@ export function sum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor 
   const kept = reduceData("sum", a, axes);
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
-    record(dim === undefined ? "SumBackward0" : "SumBackward1", [a], out, ([g]) => [expand(restoreDims(g!, axes, keepdim), a.shape)]);
+    // closures capture shapes, never tensors: a node holds only what it saves
+    const shape = a.shape;
+    record(dim === undefined ? "SumBackward0" : "SumBackward1", [a], out, ([g]) => [expand(restoreDims(g!, axes, keepdim), shape)]);
   }
   return out;
 }
@@ -68,11 +70,13 @@ export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor
   if (a.dtype === "int32" || a.dtype === "bool") {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${a.dtype === "int32" ? "Int" : "Bool"}`);
   }
-  const n = numelOf(axes.map((ax) => a.shape[ax]!));
+  const inShape = a.shape; // arrow functions must not mention `a`: V8 would keep it alive for the backward closure
+  const n = numelOf(axes.map((ax) => inShape[ax]!));
   const kept = binaryData("div", reduceData("sum", a, axes), n, "mean");
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
-    record(dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], out, ([g]) => [div(expand(restoreDims(g!, axes, keepdim), a.shape), n)]);
+    const shape = a.shape;
+    record(dim === undefined ? "MeanBackward0" : "MeanBackward1", [a], out, ([g]) => [div(expand(restoreDims(g!, axes, keepdim), shape), n)]);
   }
   return out;
 }
@@ -86,7 +90,7 @@ export function prod(a: Tensor, dim?: number, options: ReduceOptions = {}): Tens
   if (needsGrad(a)) {
     // d prod / d x_i = prod / x_i (inputs without zeros; PyTorch handles zeros specially)
     record(dim === undefined ? "ProdBackward0" : "ProdBackward1", [a], out, ([g], [x, r]) => [
-      div(mul(expand(restoreDims(g!, axes, keepdim), a.shape), expand(restoreDims(r!, axes, keepdim), a.shape)), x!),
+      div(mul(expand(restoreDims(g!, axes, keepdim), x!.shape), expand(restoreDims(r!, axes, keepdim), x!.shape)), x!),
     ], [a, out]);
   }
   return out;
@@ -111,15 +115,12 @@ function extremeAlong(op: "max" | "min", a: Tensor, dim: number, keepdim: boolea
   const v = keepdim || a.shape.length === 0 ? values : dropDims(values, [d]);
   const idx = keepdim || a.shape.length === 0 ? indices : dropDims(indices, [d]);
   if (needsGrad(a)) {
+    const inShape = a.shape, dtype = a.dtype, kept = keepdim || a.shape.length === 0;
     record(op === "max" ? "MaxBackward0" : "MinBackward0", [a], v, ([g], [ix]) => [
-      scatterAdd(zerosOf(a), d, restoreDims(ix!, [d], keepdim || a.shape.length === 0), restoreDims(g!, [d], keepdim || a.shape.length === 0)),
+      scatterAdd(empty(inShape, dtype), d, restoreDims(ix!, [d], kept), restoreDims(g!, [d], kept)),
     ], [idx]);
   }
   return { values: v, indices: idx };
-}
-
-function zerosOf(a: Tensor): Tensor {
-  return empty(a.shape, a.dtype);
 }
 
 function extremeAll(op: "max" | "min", a: Tensor): Tensor {

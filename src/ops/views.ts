@@ -66,7 +66,9 @@ export function view(a: Tensor, shape: readonly number[]): Tensor {
 
 function viewAs(a: Tensor, shape: number[], strides: number[]): Tensor {
   const out = makeView(a, shape, strides, a.offset);
-  if (needsGrad(a)) record("ViewBackward0", [a], out, ([g]) => [reshape(g!, a.shape)]);
+  // view closures capture shapes, never tensors: the node must not keep its input's storage alive
+  const inShape = a.shape;
+  if (needsGrad(a)) record("ViewBackward0", [a], out, ([g]) => [reshape(g!, inShape)]);
   return out;
 }
 
@@ -121,9 +123,11 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== n) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${n} is not equal to len(dims) = ${dims.length}`);
   }
-  const norm = dims.map((d) => normalizeDim(d, n, "permute", a.shape));
+  // arrow functions mention shapes, not `a` (V8 would keep `a` alive in the backward closure's context)
+  const shape = a.shape, strides = a.strides;
+  const norm = dims.map((d) => normalizeDim(d, n, "permute", shape));
   if (new Set(norm).size !== n) throw new Error("permute: repeated dim");
-  const out = makeView(a, norm.map((d) => a.shape[d]!), norm.map((d) => a.strides[d]!), a.offset);
+  const out = makeView(a, norm.map((d) => shape[d]!), norm.map((d) => strides[d]!), a.offset);
   if (needsGrad(a)) {
     const inverse = new Array<number>(n);
     norm.forEach((d, i) => (inverse[d] = i));
@@ -145,13 +149,15 @@ export function unsqueeze(a: Tensor, dim: number): Tensor {
 /** Removes size-1 dims (all, or the given one). */
 export function squeeze(a: Tensor, dim?: number): Tensor {
   let keep: number[];
-  if (dim === undefined) keep = a.shape.map((_, i) => i).filter((i) => a.shape[i] !== 1);
+  const shape = a.shape, strides = a.strides; // arrow functions below must not mention `a`
+  if (dim === undefined) keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
   else {
-    const d = normalizeDim(dim, a.shape.length, "squeeze", a.shape);
-    keep = a.shape.map((_, i) => i).filter((i) => i !== d || a.shape[i] !== 1);
+    const d = normalizeDim(dim, shape.length, "squeeze", shape);
+    keep = shape.map((_, i) => i).filter((i) => i !== d || shape[i] !== 1);
   }
-  const out = makeView(a, keep.map((i) => a.shape[i]!), keep.map((i) => a.strides[i]!), a.offset);
-  if (needsGrad(a)) record(dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], out, ([g]) => [reshape(g!, a.shape)]);
+  const out = makeView(a, keep.map((i) => shape[i]!), keep.map((i) => strides[i]!), a.offset);
+  const inShape = a.shape;
+  if (needsGrad(a)) record(dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], out, ([g]) => [reshape(g!, inShape)]);
   return out;
 }
 
@@ -193,7 +199,8 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
     }
   }
   const out = makeView(a, outShape, strides, a.offset);
-  if (needsGrad(a)) record("ExpandBackward0", [a], out, ([g]) => [sumToShape(g!, a.shape)]);
+  const inShape = a.shape;
+  if (needsGrad(a)) record("ExpandBackward0", [a], out, ([g]) => [sumToShape(g!, inShape)]);
   return out;
 }
 
@@ -223,7 +230,8 @@ export function provideSumAxes(f: (g: Tensor, axes: number[]) => Tensor): void {
 export function asStrided(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const src = contiguous(t);
   const out = makeView(src, shape, strides, src.offset + offset);
-  if (needsGrad(src)) record("AsStridedBackward0", [src], out, ([g]) => [asStridedScatter(g!, src.shape, shape, strides, offset)]);
+  const srcShape = src.shape;
+  if (needsGrad(src)) record("AsStridedBackward0", [src], out, ([g]) => [asStridedScatter(g!, srcShape, shape, strides, offset)]);
   return out;
 }
 
@@ -249,7 +257,8 @@ export function narrow(a: Tensor, dim: number, start: number, length: number): T
   const shape = [...a.shape];
   shape[d] = length;
   const out = makeView(a, shape, a.strides, a.offset + s * a.strides[d]!);
-  if (needsGrad(a)) record("SliceBackward0", [a], out, ([g]) => [sliceBackward(g!, a.shape, d, s)]);
+  const inShape = a.shape;
+  if (needsGrad(a)) record("SliceBackward0", [a], out, ([g]) => [sliceBackward(g!, inShape, d, s)]);
   return out;
 }
 
@@ -258,7 +267,8 @@ export function sliceBackward(g: Tensor, shape: readonly number[], dim: number, 
   const out = empty(shape, g.dtype);
   const region = makeView(out, g.shape, out.strides, start * out.strides[dim]!);
   kernels().copy(region, g);
-  if (needsGrad(g)) record("SliceBackwardBackward0", [g], out, ([gg]) => [narrow(gg!, dim, start, g.shape[dim]!)]);
+  const length = g.shape[dim]!;
+  if (needsGrad(g)) record("SliceBackwardBackward0", [g], out, ([gg]) => [narrow(gg!, dim, start, length)]);
   return out;
 }
 
@@ -276,6 +286,7 @@ export function select(a: Tensor, dim: number, index: number): Tensor {
   shape.splice(d, 1);
   strides.splice(d, 1);
   const out = makeView(a, shape, strides, a.offset + i * a.strides[d]!);
-  if (needsGrad(a)) record("SelectBackward0", [a], out, ([g]) => [sliceBackward(unsqueeze(g!, d), a.shape, d, i)]);
+  const inShape = a.shape;
+  if (needsGrad(a)) record("SelectBackward0", [a], out, ([g]) => [sliceBackward(unsqueeze(g!, d), inShape, d, i)]);
   return out;
 }
