@@ -311,7 +311,29 @@ const inplaceOps: OpCase[] = [
   { id: "zero_/nonleaf", op: "zero_", method: true, inputs: [cl([4])], args: [T(0)] },
 ];
 
+/** More layouts (permuted, narrowed, expanded operands and indices), NaN through more ops, empty tensors. */
+const layouts: OpCase[] = [
+  { id: "gather/transposed-index", op: "gather", inputs: [f([3, 3]), { shape: [3, 2], dtype: "int32", gen: "int:0:3", view: [["transpose", 0, 1]] }], args: [T(0), 1, T(1)] },
+  { id: "where/expanded-cond", op: "where", inputs: [{ shape: [1, 4], dtype: "bool", gen: "bool", view: [["expand", [3, 4]]] }, f([3, 4]), trans([3, 4])], args: [T(0), T(1), T(2)] },
+  { id: "where/nan-unchosen", op: "where", inputs: [{ shape: [4], dtype: "bool", values: [true, false, true, false] }, f([4], { values: [1, "nan", 2, "inf"] }), f([4])], args: [T(0), T(1), T(2)], gradcheck: false },
+  { id: "cat/narrowed", op: "cat", inputs: [f([4, 3], { view: [["narrow", 0, 1, 2]] }), f([3, 5], { view: [["narrow", 1, 1, 3]] })], args: [[T(0), T(1)], 0] },
+  { id: "softmax/narrowed", op: "softmax", inputs: [f([3, 6], { view: [["narrow", 1, 1, 4]] })], args: [T(0), 1] },
+  { id: "softmax/nan", op: "softmax", inputs: [f([2, 3], { values: [[1, "nan", 2], [0, 1, 2]] })], args: [T(0), 1], gradcheck: false },
+  { id: "matmul/narrowed", op: "matmul", inputs: [f([3, 5], { view: [["narrow", 1, 1, 3]] }), f([4, 3], { view: [["narrow", 0, 0, 3]] })], args: [T(0), T(1)] },
+  { id: "matmul/permuted-batch", op: "matmul", inputs: [f([3, 2, 4], { view: [["permute", [1, 0, 2]]] }), f([2, 4, 2])], args: [T(0), T(1)] },
+  { id: "matmul/nan", op: "matmul", inputs: [f([2, 2], { values: [[1, "nan"], [2, 3]] }), f([2, 2])], args: [T(0), T(1)], gradcheck: false },
+  { id: "sum/permuted", op: "sum", inputs: [f([2, 3, 4], { view: [["permute", [2, 0, 1]]] })], args: [T(0), [0, 2]] },
+  { id: "max/permuted", op: "max", inputs: [f([2, 3, 4], { view: [["permute", [1, 2, 0]]] })], args: [T(0), 1], out: "values" },
+  { id: "mean/selected", op: "mean", inputs: [f([3, 4], { view: [["select", 1, 2]] })], args: [T(0)] },
+  { id: "mul/expanded-both", op: "mul", inputs: [f([3, 1], { view: [["expand", [3, 4]]] }), f([1, 4], { view: [["expand", [3, 4]]] })], args: [T(0), T(1)] },
+  { id: "add/empty", op: "add", inputs: [f([0, 3]), f([3])], args: [T(0), T(1)], gradcheck: false },
+  { id: "max/empty-other-dim", op: "max", inputs: [f([0, 3])], args: [T(0), 1], out: "values", gradcheck: false },
+  { id: "matmul/empty-batch", op: "matmul", inputs: [f([0, 2, 3]), f([3, 2])], args: [T(0), T(1)], gradcheck: false },
+  { id: "exp/empty", op: "exp", inputs: [f([2, 0])], args: [T(0)], gradcheck: false },
+];
+
 export const OP_TABLE: OpCase[] = [
+  ...layouts,
   ...inplaceOps,
   ...corners,
   ...factories,
