@@ -178,6 +178,18 @@ const CASES: Record<string, Refusal> = {
     make: () => [f([2, 3])],
     run: ([a]) => a!.expand([3, 3]),
   },
+  "integer to a negative integer power": {
+    start: "Integers to negative integer powers are not allowed.",
+    mentions: ["pow", "int32", "[2]"],
+    make: () => [int([2, 3])],
+    run: ([a]) => a!.pow(-1),
+  },
+  "softmax of integers": {
+    start: "\"softmax_lastdim_kernel_impl\" not implemented for 'Int'",
+    mentions: ["softmax", "int32"],
+    make: () => [int([2, 3])],
+    run: ([a]) => a!.softmax(0),
+  },
   "subtraction of two bool tensors": {
     start: "Subtraction, the `-` operator, with two bool tensors is not supported.",
     mentions: ["sub"],

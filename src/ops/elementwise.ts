@@ -144,11 +144,14 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
 export function pow(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
     const bt = b as Tensor;
-    const out = binaryData("pow", a, bt, "pow", toFloating(bt.dtype));
+    const out = binaryData("pow", a, bt, "pow");
     if (needsGrad(bt)) record("PowBackward2", [bt], out, ([g], [r]) => [mul(mul(g!, r!), Math.log(a))], [out]);
     return out;
   }
   if (typeof b === "number") {
+    if (Number.isInteger(b) && b < 0 && !isFloating(resultType(a, b))) {
+      throw new Error(`Integers to negative integer powers are not allowed. (pow: ${a.dtype} tensor of shape [${a.shape.join(", ")}] to the power ${b})`);
+    }
     const out = binaryData("pow", a, b, "pow");
     if (needsGrad(a)) {
       record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? mul(g!, 0) : mul(mul(g!, b), pow(as!, b - 1))], [a]);

@@ -14,8 +14,9 @@ export interface ReduceOptions {
 
 function normalizeDims(dims: Dims | undefined, shape: readonly number[], op: string): number[] {
   const ndim = shape.length;
-  if (dims === undefined) return [...Array(ndim).keys()];
-  const list = typeof dims === "number" ? [dims] : [...dims];
+  const list = typeof dims === "number" ? [dims] : [...(dims ?? [])];
+  // no dims, or an empty list (as PyTorch's sum(x, [])), reduces everything
+  if (list.length === 0) return [...Array(ndim).keys()];
   const out = list.map((d) => normalizeDim(d, ndim, op, shape));
   if (new Set(out).size !== out.length) throw new Error(`dim ${out.join(", ")} appears multiple times in the list of dims (${op})`);
   // a 0-d tensor accepts dim 0 / -1 but has no axis to reduce

@@ -27,8 +27,16 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
   return back;
 }
 
+/** PyTorch refuses integer and bool input here; so do we, in its words. */
+function checkFloating(a: Tensor, op: string): void {
+  if (a.dtype === "int32" || a.dtype === "bool") {
+    throw new Error(`"${op}_lastdim_kernel_impl" not implemented for '${a.dtype === "int32" ? "Int" : "Bool"}' (${op}: input of dtype ${a.dtype}, shape [${a.shape.join(", ")}])`);
+  }
+}
+
 /** softmax along `dim`. */
 export function softmax(a: Tensor, dim: number): Tensor {
+  checkFloating(a, "softmax");
   const d = normalizeDim(dim, a.shape.length, "softmax", a.shape);
   const out = softmaxData(a, d, false);
   if (needsGrad(a)) {
@@ -39,6 +47,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
 
 /** log(softmax) along `dim`, computed stably. */
 export function logSoftmax(a: Tensor, dim: number): Tensor {
+  checkFloating(a, "log_softmax");
   const d = normalizeDim(dim, a.shape.length, "log_softmax", a.shape);
   const out = softmaxData(a, d, true);
   if (needsGrad(a)) {

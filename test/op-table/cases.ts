@@ -329,6 +329,8 @@ const layouts: OpCase[] = [
   { id: "add/empty", op: "add", inputs: [f([0, 3]), f([3])], args: [T(0), T(1)], gradcheck: false },
   { id: "max/empty-other-dim", op: "max", inputs: [f([0, 3])], args: [T(0), 1], out: "values", gradcheck: false },
   { id: "matmul/empty-batch", op: "matmul", inputs: [f([0, 2, 3]), f([3, 2])], args: [T(0), T(1)], gradcheck: false },
+  { id: "pow/scalar-left-int", op: "pow", inputs: [idx([4], 4)], args: [3, T(0)] },
+  { id: "sum/empty-dims", op: "sum", inputs: [f([2, 3])], args: [T(0), []] },
   { id: "exp/empty", op: "exp", inputs: [f([2, 0])], args: [T(0)], gradcheck: false },
 ];
 
