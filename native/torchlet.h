@@ -82,22 +82,18 @@ static inline void tl_store_cast(char *p, tl_dtype d, double v) {
 
 /* ---- thread pool (pool.c) ------------------------------------------------ */
 
-typedef void (*tl_task)(void *ctx, int tid, int nthreads);
+/* Runs [begin, end) of a job on thread tid (0 is the caller; tid < threads). */
+typedef void (*tl_range_fn)(void *ctx, int64_t begin, int64_t end, int tid);
 
 int tl_max_threads(void);
 void tl_set_max_threads(int n);
-/* Runs fn(ctx, tid, n) for tid in [0, n) with n <= wanted; the caller is tid 0. */
-void tl_parallel(tl_task fn, void *ctx, int wanted);
 /* Threads worth using for `work` units (about one element-op each). */
 int tl_threads_for(double work);
-
-typedef struct {
-  volatile int count;
-  volatile int phase;
-  int n;
-} tl_barrier;
-void tl_barrier_init(tl_barrier *b, int n);
-void tl_barrier_wait(tl_barrier *b);
+/*
+ * Runs fn over [0, n) in chunks of `grain`, claimed dynamically by up to
+ * `threads` threads (the caller included); returns when all are done.
+ */
+void tl_parallel_for(int64_t n, int64_t grain, int threads, tl_range_fn fn, void *ctx);
 
 /* ---- strided iteration (iter.c) ----------------------------------------- */
 
@@ -118,8 +114,17 @@ typedef void (*tl_row_fn)(const void *ctx, int64_t n, char **p, const int64_t *s
 void tl_iter_init(tl_iter *it, int nops, int ndim, const int64_t *shape, const tl_tensor *const *ops,
                   const int64_t *const *strides);
 void tl_iter_range(const tl_iter *it, int64_t begin, int64_t end, tl_row_fn fn, const void *ctx);
-/* Splits the elements over threads when numel * cost is large. */
+/* Splits the elements over threads when numel * cost is large; walks tiles for transposed operands. */
 void tl_iter_run(const tl_iter *it, tl_row_fn fn, const void *ctx, double cost);
+
+#define TL_TILE 16
+/* A rows x cols block (each <= TL_TILE) of the last two dims: p[k] at its corner, steps in elements. */
+typedef void (*tl_tile_fn)(const void *ctx, int64_t rows, int64_t cols, char **p, const int64_t *srow,
+                           const int64_t *scol);
+/* True when some operand steps far along the last dim and close along the one before. */
+int tl_iter_transposed(const tl_iter *it);
+/* Like tl_iter_run, but hands whole tiles of the last two dims to `tile` (needs ndim >= 2). */
+void tl_iter_run_tiles(const tl_iter *it, tl_tile_fn tile, const void *ctx, double cost);
 
 /* ---- kernels --------------------------------------------------------------- */
 
@@ -156,6 +161,9 @@ void tl_gather(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tens
 void tl_scatter_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
 void tl_index_select(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
 void tl_index_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
+/* 0 when every index value reachable over shape/strides is in [0, limit); else 1 with the value */
+int tl_index_check(const tl_tensor *index, int ndim, const int64_t *shape, const int64_t *strides, int64_t limit,
+                   int32_t *bad);
 
 typedef struct {
   int64_t kh, kw, sh, sw, ph, pw, dh, dw;
@@ -169,7 +177,7 @@ void tl_vexp_f32(float *out, const float *in, int64_t n);
 void tl_vlog_f32(float *out, const float *in, int64_t n);
 void tl_vtanh_f32(float *out, const float *in, int64_t n);
 void tl_vsigmoid_f32(float *out, const float *in, int64_t n);
-/* exp(in[i] - shift) in double, stored to out (float), returns the double sum */
+/* exp(in[i] - shift) in double, stored to out (float) unless out is NULL; returns the double sum */
 double tl_vexp_shift_sum_f32(float *out, const float *in, int64_t n, double shift);
 
 #endif

@@ -1,0 +1,32 @@
+{
+  # torchlet's native backend: a Node-API addon in plain C (see native/).
+  # Built where it runs, so -march=native is safe. No -ffast-math: the
+  # kernels must keep NaN/Inf semantics; -ffp-contract=off keeps elementwise
+  # results equal to JS doubles (the GEMM uses explicit FMA instead).
+  "targets": [
+    {
+      "target_name": "torchlet_native",
+      "sources": [
+        "native/addon.c",
+        "native/args.c",
+        "native/conv.c",
+        "native/elementwise.c",
+        "native/gemm.c",
+        "native/index.c",
+        "native/iter.c",
+        "native/optim.c",
+        "native/pool.c",
+        "native/reduce.c",
+        "native/vmath.c"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
+      "cflags!": ["-O2", "-O0", "-fno-tree-vectorize"],
+      "ldflags": ["-pthread"],
+      "libraries": ["-lm"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]
+      }
+    }
+  ]
+}

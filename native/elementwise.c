@@ -1,0 +1,520 @@
+/*
+ * Elementwise kernels: copy, fill, unary, binary, clamp, where.
+ * Every op has a generic path that computes in double with the reference
+ * backend's JS semantics and stores like a typed array; the common dtype/op
+ * pairs get tight loops (contiguous and broadcast rows vectorise).
+ */
+#include <string.h>
+
+#include "torchlet.h"
+
+const char *const tl_unary_names[U_COUNT] = {
+    "neg",   "abs",  "exp",   "log",        "sqrt", "sin",   "cos",   "tanh",  "sigmoid", "relu",
+    "sign",  "erf",  "floor", "ceil",       "round", "reciprocal", "not", "log1p", "expm1", "isnan"};
+const char *const tl_binary_names[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne",
+                                              "lt",  "le",  "gt",  "ge",  "and", "or",      "remainder", "atan2"};
+
+/* ---- scalar semantics (the reference backend's scalar-ops.ts) -------------- */
+
+static double js_pow(double a, double b) {
+  /* Math.pow differs from C's pow: pow(1, NaN) and pow(±1, ±Inf) are NaN */
+  if (b != b) return NAN;
+  if (isinf(b) && fabs(a) == 1.0) return NAN;
+  return pow(a, b);
+}
+
+static double unary_scalar(int op, double x) {
+  switch (op) {
+    case U_NEG: return -x;
+    case U_ABS: return fabs(x);
+    case U_EXP: return exp(x);
+    case U_LOG: return log(x);
+    case U_SQRT: return sqrt(x);
+    case U_SIN: return sin(x);
+    case U_COS: return cos(x);
+    case U_TANH: return tanh(x);
+    case U_SIGMOID: return 1.0 / (1.0 + exp(-x));
+    case U_RELU: return x > 0 ? x : x != x ? x : 0.0;
+    case U_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+    case U_ERF: return erf(x);
+    case U_FLOOR: return floor(x);
+    case U_CEIL: return ceil(x);
+    case U_ROUND: return nearbyint(x); /* half to even in the default rounding mode */
+    case U_RECIPROCAL: return 1.0 / x;
+    case U_NOT: return tl_truthy(x) ? 0.0 : 1.0;
+    case U_LOG1P: return log1p(x);
+    case U_EXPM1: return expm1(x);
+    default: return x != x ? 1.0 : 0.0; /* isnan */
+  }
+}
+
+static inline int is_comparison(int op) { return op >= B_EQ && op <= B_OR; }
+
+static double binary_scalar(int op, double a, double b) {
+  switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_DIV: return a / b;
+    case B_POW: return js_pow(a, b);
+    case B_MAXIMUM: return a != a || b != b ? NAN : a > b ? a : b;
+    case B_MINIMUM: return a != a || b != b ? NAN : a < b ? a : b;
+    case B_EQ: return a == b;
+    case B_NE: return a != b;
+    case B_LT: return a < b;
+    case B_LE: return a <= b;
+    case B_GT: return a > b;
+    case B_GE: return a >= b;
+    case B_AND: return tl_truthy(a) && tl_truthy(b);
+    case B_OR: return tl_truthy(a) || tl_truthy(b);
+    case B_REMAINDER: {
+      /* Python's modulo: the result takes the divisor's sign */
+      double r = fmod(a, b);
+      return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+    }
+    default: return atan2(a, b);
+  }
+}
+
+/* int32 add/sub/mul wrap like `(a + b) | 0` and Math.imul */
+static inline double int_binary(int op, int32_t a, int32_t b) {
+  switch (op) {
+    case B_ADD: return (int32_t)((uint32_t)a + (uint32_t)b);
+    case B_SUB: return (int32_t)((uint32_t)a - (uint32_t)b);
+    default: return (int32_t)((uint32_t)a * (uint32_t)b);
+  }
+}
+
+/* ---- loop templates -------------------------------------------------------- */
+
+/* o = EXPR(x) over a row; x is a's element */
+#define ROW2(TO, TA, EXPR)                                                        \
+  do {                                                                            \
+    TO *restrict o_ = (TO *)p[0];                                                 \
+    const TA *restrict a_ = (const TA *)p[1];                                     \
+    const int64_t so_ = s[0], sa_ = s[1];                                         \
+    if (so_ == 1 && sa_ == 1) {                                                   \
+      for (int64_t i = 0; i < n; i++) { const TA x = a_[i]; o_[i] = (EXPR); }     \
+    } else {                                                                      \
+      for (int64_t i = 0; i < n; i++) { const TA x = a_[i * sa_]; o_[i * so_] = (EXPR); } \
+    }                                                                             \
+  } while (0)
+
+/* o = EXPR(x, y) over a row, with the contiguous and broadcast-scalar rows split out */
+#define ROW3(TO, TA, EXPR)                                                                   \
+  do {                                                                                       \
+    TO *restrict o_ = (TO *)p[0];                                                            \
+    const TA *restrict a_ = (const TA *)p[1];                                                \
+    const TA *restrict b_ = (const TA *)p[2];                                                \
+    const int64_t so_ = s[0], sa_ = s[1], sb_ = s[2];                                        \
+    if (so_ == 1 && sa_ == 1 && sb_ == 1) {                                                  \
+      for (int64_t i = 0; i < n; i++) { const TA x = a_[i], y = b_[i]; o_[i] = (EXPR); }     \
+    } else if (so_ == 1 && sa_ == 1 && sb_ == 0) {                                           \
+      const TA y = b_[0];                                                                    \
+      for (int64_t i = 0; i < n; i++) { const TA x = a_[i]; o_[i] = (EXPR); }                \
+    } else if (so_ == 1 && sa_ == 0 && sb_ == 1) {                                           \
+      const TA x = a_[0];                                                                    \
+      for (int64_t i = 0; i < n; i++) { const TA y = b_[i]; o_[i] = (EXPR); }                \
+    } else {                                                                                 \
+      for (int64_t i = 0; i < n; i++) {                                                      \
+        const TA x = a_[i * sa_], y = b_[i * sb_];                                           \
+        o_[i * so_] = (EXPR);                                                                \
+      }                                                                                      \
+    }                                                                                        \
+  } while (0)
+
+/* ---- copy ------------------------------------------------------------------ */
+
+typedef struct {
+  tl_dtype din, dout;
+} cast_ctx;
+
+static void copy_same_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int es = tl_esize(((const cast_ctx *)c)->din);
+  if (s[0] == 1 && s[1] == 1) {
+    memmove(p[0], p[1], (size_t)(n * es));
+    return;
+  }
+  switch (es) {
+    case 8: ROW2(uint64_t, uint64_t, x); break;
+    case 4: ROW2(uint32_t, uint32_t, x); break;
+    default: ROW2(uint8_t, uint8_t, x); break;
+  }
+}
+
+static void copy_cast_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const cast_ctx *cx = c;
+  const tl_dtype di = cx->din, dout = cx->dout;
+  if (dout == TL_F64 && di == TL_F32) ROW2(double, float, (double)x);
+  else if (dout == TL_F32 && di == TL_F64) ROW2(float, double, (float)x);
+  else if (dout == TL_F32 && di == TL_I32) ROW2(float, int32_t, (float)x);
+  else if (dout == TL_F64 && di == TL_I32) ROW2(double, int32_t, (double)x);
+  else if (dout == TL_F32 && di == TL_BOOL) ROW2(float, uint8_t, (float)x);
+  else if (dout == TL_F64 && di == TL_BOOL) ROW2(double, uint8_t, (double)x);
+  else if (dout == TL_I32 && di == TL_BOOL) ROW2(int32_t, uint8_t, (int32_t)x);
+  else if (dout == TL_I32 && di == TL_F32) ROW2(int32_t, float, tl_to_int32(x));
+  else if (dout == TL_I32 && di == TL_F64) ROW2(int32_t, double, tl_to_int32(x));
+  else if (dout == TL_BOOL && di == TL_F32) ROW2(uint8_t, float, x != 0);
+  else if (dout == TL_BOOL && di == TL_F64) ROW2(uint8_t, double, x != 0);
+  else if (dout == TL_BOOL && di == TL_I32) ROW2(uint8_t, int32_t, x != 0);
+  else if (dout == TL_BOOL && di == TL_BOOL) ROW2(uint8_t, uint8_t, x != 0);
+  else {
+    const int eo = tl_esize(dout), ei = tl_esize(di);
+    for (int64_t i = 0; i < n; i++) tl_store_cast(p[0] + i * s[0] * eo, dout, tl_load(p[1] + i * s[1] * ei, di));
+  }
+}
+
+#if defined(__AVX__)
+#include <immintrin.h>
+
+/* 8 x 8 floats: dst[i * ds + j] = src[j * ss + i] */
+static inline void transpose8(const float *src, int64_t ss, float *dst, int64_t ds) {
+  __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + ss), r2 = _mm256_loadu_ps(src + 2 * ss),
+         r3 = _mm256_loadu_ps(src + 3 * ss), r4 = _mm256_loadu_ps(src + 4 * ss), r5 = _mm256_loadu_ps(src + 5 * ss),
+         r6 = _mm256_loadu_ps(src + 6 * ss), r7 = _mm256_loadu_ps(src + 7 * ss);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+         t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+         t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE),
+         u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE),
+         u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+         u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(dst + ds, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(dst + 2 * ds, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(dst + 3 * ds, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(dst + 4 * ds, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(dst + 5 * ds, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(dst + 6 * ds, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(dst + 7 * ds, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+#endif
+
+/* a tile of a 4-byte copy whose source is transposed: out steps 1 along cols, a steps 1 along rows */
+static void copy_transposed_tile(const void *c, int64_t rows, int64_t cols, char **p, const int64_t *srow,
+                                 const int64_t *scol) {
+  (void)c;
+  float *o = (float *)p[0];
+  const float *a = (const float *)p[1];
+  const int64_t os = srow[0], as = scol[1];
+  int64_t i = 0;
+#if defined(__AVX__)
+  for (; i + 8 <= rows; i += 8) {
+    int64_t j = 0;
+    for (; j + 8 <= cols; j += 8) transpose8(a + i + j * as, as, o + i * os + j, os);
+    for (; j < cols; j++)
+      for (int64_t r = i; r < i + 8; r++) o[r * os + j] = a[r + j * as];
+  }
+#endif
+  for (; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++) o[i * os + j] = a[i + j * as];
+}
+
+void tl_copy(const tl_tensor *out, const tl_tensor *a) {
+  const tl_tensor *ops[2] = {out, a};
+  tl_iter it;
+  tl_iter_init(&it, 2, out->ndim, out->shape, ops, NULL);
+  cast_ctx c = {a->dtype, out->dtype};
+  /* bool to bool still normalises (the reference stores v !== 0) */
+  const int plain = a->dtype == out->dtype && out->dtype != TL_BOOL;
+  const int nd = it.ndim;
+  if (plain && tl_esize(a->dtype) == 4 && nd >= 2 && it.strides[0][nd - 1] == 1 && it.strides[1][nd - 2] == 1 &&
+      tl_iter_transposed(&it)) {
+    /* out contiguous along cols, a along rows: a transpose, done in 8 x 8 register blocks (bit copies) */
+    tl_iter_run_tiles(&it, copy_transposed_tile, &c, 1.0);
+    return;
+  }
+  tl_iter_run(&it, plain ? copy_same_row : copy_cast_row, &c, 1.0);
+}
+
+/* ---- fill ------------------------------------------------------------------ */
+
+typedef struct {
+  tl_dtype d;
+  float f;
+  double v;
+  int32_t i;
+  uint8_t b;
+} fill_ctx;
+
+static void fill_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const fill_ctx *f = c;
+  const int64_t so = s[0];
+  switch (f->d) {
+    case TL_F32: { float *o = (float *)p[0]; for (int64_t i = 0; i < n; i++) o[i * so] = f->f; break; }
+    case TL_F64: { double *o = (double *)p[0]; for (int64_t i = 0; i < n; i++) o[i * so] = f->v; break; }
+    case TL_I32: { int32_t *o = (int32_t *)p[0]; for (int64_t i = 0; i < n; i++) o[i * so] = f->i; break; }
+    default:
+      if (so == 1) memset(p[0], f->b, (size_t)n);
+      else for (int64_t i = 0; i < n; i++) ((uint8_t *)p[0])[i * so] = f->b;
+  }
+}
+
+void tl_fill(const tl_tensor *out, double value) {
+  const tl_tensor *ops[1] = {out};
+  tl_iter it;
+  tl_iter_init(&it, 1, out->ndim, out->shape, ops, NULL);
+  fill_ctx c = {out->dtype, (float)value, value, tl_to_int32(value), tl_to_uint8(value)};
+  tl_iter_run(&it, fill_row, &c, 0.5);
+}
+
+/* ---- unary ----------------------------------------------------------------- */
+
+typedef struct {
+  int op;
+  tl_dtype din, dout;
+} op_ctx;
+
+typedef void (*vec_fn)(float *, const float *, int64_t);
+
+/* float32 ops done by the double-precision vector routines; strided rows go through a buffer */
+static void unary_vec_f32(vec_fn fn, int64_t n, char **p, const int64_t *s) {
+  if (s[0] == 1 && s[1] == 1) {
+    fn((float *)p[0], (const float *)p[1], n);
+    return;
+  }
+  float buf[256];
+  for (int64_t i = 0; i < n; i += 256) {
+    int64_t m = n - i < 256 ? n - i : 256;
+    const float *a = (const float *)p[1] + i * s[1];
+    float *o = (float *)p[0] + i * s[0];
+    for (int64_t k = 0; k < m; k++) buf[k] = a[k * s[1]];
+    fn(buf, buf, m);
+    for (int64_t k = 0; k < m; k++) o[k * s[0]] = buf[k];
+  }
+}
+
+static void unary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  switch (((const op_ctx *)c)->op) {
+    case U_NEG: ROW2(float, float, -x); break;
+    case U_ABS: ROW2(float, float, fabsf(x)); break;
+    case U_SQRT: ROW2(float, float, sqrtf(x)); break;
+    case U_RELU: ROW2(float, float, x > 0 ? x : x != x ? x : 0.0f); break;
+    case U_SIGN: ROW2(float, float, x > 0 ? 1.0f : x < 0 ? -1.0f : x); break;
+    case U_FLOOR: ROW2(float, float, floorf(x)); break;
+    case U_CEIL: ROW2(float, float, ceilf(x)); break;
+    case U_ROUND: ROW2(float, float, nearbyintf(x)); break;
+    case U_RECIPROCAL: ROW2(float, float, 1.0f / x); break;
+    case U_EXP: unary_vec_f32(tl_vexp_f32, n, p, s); break;
+    case U_LOG: unary_vec_f32(tl_vlog_f32, n, p, s); break;
+    case U_TANH: unary_vec_f32(tl_vtanh_f32, n, p, s); break;
+    case U_SIGMOID: unary_vec_f32(tl_vsigmoid_f32, n, p, s); break;
+    default: {
+      const int op = ((const op_ctx *)c)->op;
+      ROW2(float, float, (float)unary_scalar(op, x));
+    }
+  }
+}
+
+static void unary_f64_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  switch (op) {
+    case U_NEG: ROW2(double, double, -x); break;
+    case U_ABS: ROW2(double, double, fabs(x)); break;
+    case U_SQRT: ROW2(double, double, sqrt(x)); break;
+    case U_RELU: ROW2(double, double, x > 0 ? x : x != x ? x : 0.0); break;
+    case U_SIGN: ROW2(double, double, x > 0 ? 1.0 : x < 0 ? -1.0 : x); break;
+    case U_FLOOR: ROW2(double, double, floor(x)); break;
+    case U_CEIL: ROW2(double, double, ceil(x)); break;
+    case U_ROUND: ROW2(double, double, nearbyint(x)); break;
+    case U_RECIPROCAL: ROW2(double, double, 1.0 / x); break;
+    case U_EXP: ROW2(double, double, exp(x)); break;
+    case U_LOG: ROW2(double, double, log(x)); break;
+    case U_TANH: ROW2(double, double, tanh(x)); break;
+    default: ROW2(double, double, unary_scalar(op, x));
+  }
+}
+
+static void unary_generic_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const op_ctx *x = c;
+  const int eo = tl_esize(x->dout), ei = tl_esize(x->din);
+  for (int64_t i = 0; i < n; i++)
+    tl_store(p[0] + i * s[0] * eo, x->dout, unary_scalar(x->op, tl_load(p[1] + i * s[1] * ei, x->din)));
+}
+
+static double unary_cost(int op) {
+  switch (op) {
+    case U_NEG: case U_ABS: case U_RELU: case U_SIGN: case U_FLOOR: case U_CEIL: case U_ROUND:
+    case U_NOT: case U_ISNAN: return 1.0;
+    case U_SQRT: case U_RECIPROCAL: return 2.0;
+    default: return 16.0;
+  }
+}
+
+void tl_unary(int op, const tl_tensor *out, const tl_tensor *a) {
+  const tl_tensor *ops[2] = {out, a};
+  tl_iter it;
+  tl_iter_init(&it, 2, out->ndim, out->shape, ops, NULL);
+  op_ctx c = {op, a->dtype, out->dtype};
+  tl_row_fn fn = unary_generic_row;
+  if (op != U_NOT && op != U_ISNAN && out->dtype == a->dtype) {
+    if (a->dtype == TL_F32) fn = unary_f32_row;
+    else if (a->dtype == TL_F64) fn = unary_f64_row;
+  }
+  tl_iter_run(&it, fn, &c, unary_cost(op));
+}
+
+/* ---- binary ---------------------------------------------------------------- */
+
+#define FMAXNAN(x, y) ((x) != (x) || (y) != (y) ? (x) + (y) : (x) > (y) ? (x) : (y))
+#define FMINNAN(x, y) ((x) != (x) || (y) != (y) ? (x) + (y) : (x) < (y) ? (x) : (y))
+
+#define FLOAT_BINARY(T)                                      \
+  switch (op) {                                              \
+    case B_ADD: ROW3(T, T, x + y); return;                   \
+    case B_SUB: ROW3(T, T, x - y); return;                   \
+    case B_MUL: ROW3(T, T, x * y); return;                   \
+    case B_DIV: ROW3(T, T, x / y); return;                   \
+    case B_MAXIMUM: ROW3(T, T, FMAXNAN(x, y)); return;       \
+    case B_MINIMUM: ROW3(T, T, FMINNAN(x, y)); return;       \
+    default: ROW3(T, T, (T)binary_scalar(op, x, y)); return; \
+  }
+
+#define COMPARE(T)                                                        \
+  switch (op) {                                                           \
+    case B_EQ: ROW3(uint8_t, T, x == y); return;                          \
+    case B_NE: ROW3(uint8_t, T, x != y); return;                          \
+    case B_LT: ROW3(uint8_t, T, x < y); return;                           \
+    case B_LE: ROW3(uint8_t, T, x <= y); return;                          \
+    case B_GT: ROW3(uint8_t, T, x > y); return;                           \
+    case B_GE: ROW3(uint8_t, T, x >= y); return;                          \
+    default: ROW3(uint8_t, T, (uint8_t)binary_scalar(op, x, y)); return;  \
+  }
+
+static void binary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  FLOAT_BINARY(float)
+}
+static void binary_f64_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  FLOAT_BINARY(double)
+}
+static void compare_f32_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  COMPARE(float)
+}
+static void compare_f64_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  COMPARE(double)
+}
+static void compare_i32_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  COMPARE(int32_t)
+}
+static void compare_u8_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const int op = ((const op_ctx *)c)->op;
+  COMPARE(uint8_t)
+}
+static void binary_i32_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  switch (((const op_ctx *)c)->op) {
+    case B_ADD: ROW3(int32_t, int32_t, (int32_t)((uint32_t)x + (uint32_t)y)); return;
+    case B_SUB: ROW3(int32_t, int32_t, (int32_t)((uint32_t)x - (uint32_t)y)); return;
+    case B_MUL: ROW3(int32_t, int32_t, (int32_t)((uint32_t)x * (uint32_t)y)); return;
+    case B_MAXIMUM: ROW3(int32_t, int32_t, x > y ? x : y); return;
+    default: ROW3(int32_t, int32_t, x < y ? x : y); return; /* minimum */
+  }
+}
+
+static void binary_generic_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const op_ctx *x = c;
+  const int op = x->op;
+  const int eo = tl_esize(x->dout), ei = tl_esize(x->din);
+  const int int_op = x->din == TL_I32 && (op == B_ADD || op == B_SUB || op == B_MUL);
+  for (int64_t i = 0; i < n; i++) {
+    const char *pa = p[1] + i * s[1] * ei, *pb = p[2] + i * s[2] * ei;
+    double v = int_op ? int_binary(op, *(const int32_t *)pa, *(const int32_t *)pb)
+                      : binary_scalar(op, tl_load(pa, x->din), tl_load(pb, x->din));
+    tl_store(p[0] + i * s[0] * eo, x->dout, v);
+  }
+}
+
+void tl_binary(int op, const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
+  const tl_tensor *ops[3] = {out, a, b};
+  tl_iter it;
+  tl_iter_init(&it, 3, out->ndim, out->shape, ops, NULL);
+  op_ctx c = {op, a->dtype, out->dtype};
+  const tl_dtype d = a->dtype;
+  tl_row_fn fn = binary_generic_row;
+  double cost = 1.0;
+  if (is_comparison(op) && out->dtype == TL_BOOL) {
+    if (d == TL_F32) fn = compare_f32_row;
+    else if (d == TL_F64) fn = compare_f64_row;
+    else if (d == TL_I32) fn = compare_i32_row;
+    else fn = compare_u8_row;
+  } else if (out->dtype == d) {
+    if (d == TL_F32) fn = binary_f32_row;
+    else if (d == TL_F64) fn = binary_f64_row;
+    else if (d == TL_I32 && (op == B_ADD || op == B_SUB || op == B_MUL || op == B_MAXIMUM || op == B_MINIMUM))
+      fn = binary_i32_row;
+  }
+  if (op == B_POW || op == B_ATAN2 || op == B_REMAINDER) cost = 16.0;
+  tl_iter_run(&it, fn, &c, cost);
+}
+
+/* ---- clamp ----------------------------------------------------------------- */
+
+typedef struct {
+  tl_dtype din, dout;
+  double lo, hi;
+} clamp_ctx;
+
+#define CLAMP(x) ((x) != (x) ? (x) : (x) < lo ? lo : (x) > hi ? hi : (x))
+
+static void clamp_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  const clamp_ctx *cc = c;
+  const double lo = cc->lo, hi = cc->hi;
+  if (cc->din == TL_F32 && cc->dout == TL_F32) {
+    ROW2(float, float, (float)CLAMP((double)x));
+  } else if (cc->din == TL_F64 && cc->dout == TL_F64) {
+    ROW2(double, double, CLAMP(x));
+  } else {
+    const int eo = tl_esize(cc->dout), ei = tl_esize(cc->din);
+    for (int64_t i = 0; i < n; i++) {
+      double v = tl_load(p[1] + i * s[1] * ei, cc->din);
+      tl_store(p[0] + i * s[0] * eo, cc->dout, CLAMP(v));
+    }
+  }
+}
+
+void tl_clamp(const tl_tensor *out, const tl_tensor *a, double lo, double hi) {
+  const tl_tensor *ops[2] = {out, a};
+  tl_iter it;
+  tl_iter_init(&it, 2, out->ndim, out->shape, ops, NULL);
+  clamp_ctx c = {a->dtype, out->dtype, lo, hi};
+  tl_iter_run(&it, clamp_row, &c, 1.0);
+}
+
+/* ---- where ----------------------------------------------------------------- */
+
+#define WHERE_ROW(T)                                                                        \
+  do {                                                                                      \
+    T *restrict o = (T *)p[0];                                                              \
+    const uint8_t *restrict cd = (const uint8_t *)p[1];                                     \
+    const T *restrict a = (const T *)p[2], *restrict b = (const T *)p[3];                   \
+    if (s[0] == 1 && s[1] == 1 && s[2] == 1 && s[3] == 1) {                                 \
+      for (int64_t i = 0; i < n; i++) o[i] = cd[i] ? a[i] : b[i];                           \
+    } else {                                                                                \
+      for (int64_t i = 0; i < n; i++) o[i * s[0]] = cd[i * s[1]] ? a[i * s[2]] : b[i * s[3]]; \
+    }                                                                                       \
+  } while (0)
+
+static void where_row(const void *c, int64_t n, char **p, const int64_t *s) {
+  switch (*(const int *)c) {
+    case 8: WHERE_ROW(uint64_t); break;
+    case 4: WHERE_ROW(uint32_t); break;
+    default: {
+      /* bool: the reference copies a (normalising it to 0/1) and then b where cond is false */
+      uint8_t *o = (uint8_t *)p[0];
+      const uint8_t *cd = (const uint8_t *)p[1], *a = (const uint8_t *)p[2], *b = (const uint8_t *)p[3];
+      for (int64_t i = 0; i < n; i++) o[i * s[0]] = cd[i * s[1]] ? a[i * s[2]] != 0 : b[i * s[3]];
+    }
+  }
+}
+
+void tl_where(const tl_tensor *out, const tl_tensor *cond, const tl_tensor *a, const tl_tensor *b) {
+  const tl_tensor *ops[4] = {out, cond, a, b};
+  tl_iter it;
+  tl_iter_init(&it, 4, out->ndim, out->shape, ops, NULL);
+  int es = tl_esize(out->dtype);
+  tl_iter_run(&it, where_row, &es, 1.0);
+}

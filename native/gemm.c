@@ -1,0 +1,348 @@
+/*
+ * Batched GEMM for float32 and float64 in the BLIS style: B is packed into
+ * NR-wide panels and A into MR-tall panels, KC deep (so any operand strides,
+ * transposed or broadcast, look alike afterwards), then a register-blocked
+ * MR x NR FMA micro-kernel runs over tiles of C.
+ * Work is split into tasks of whole MR-row blocks of one product, claimed
+ * dynamically by the pool's threads. Each thread packs what it multiplies:
+ * its own A rows and its own copy of the product's B. Copying B once per
+ * thread costs little next to the product, and keeps every packed panel in
+ * the cache of the core that reads it (reading data another core just wrote
+ * is ~3x slower here); a descheduled thread delays only the task it holds.
+ * A batch item whose B has batch stride 0 (a broadcast weight) reuses the
+ * packed B of the item before.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "torchlet.h"
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#endif
+
+#if defined(__AVX512F__)
+#define MR 12
+#define VLF 16
+#define VLD 8
+typedef __m512 vfs;
+typedef __m512d vds;
+#define VF_ZERO() _mm512_setzero_ps()
+#define VF_LOAD(p) _mm512_loadu_ps(p)
+#define VF_STORE(p, v) _mm512_storeu_ps(p, v)
+#define VF_SET1(x) _mm512_set1_ps(x)
+#define VF_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define VF_ADD(a, b) _mm512_add_ps(a, b)
+#define VD_ZERO() _mm512_setzero_pd()
+#define VD_LOAD(p) _mm512_loadu_pd(p)
+#define VD_STORE(p, v) _mm512_storeu_pd(p, v)
+#define VD_SET1(x) _mm512_set1_pd(x)
+#define VD_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#define VD_ADD(a, b) _mm512_add_pd(a, b)
+#elif defined(__AVX2__) && defined(__FMA__)
+#define MR 6
+#define VLF 8
+#define VLD 4
+typedef __m256 vfs;
+typedef __m256d vds;
+#define VF_ZERO() _mm256_setzero_ps()
+#define VF_LOAD(p) _mm256_loadu_ps(p)
+#define VF_STORE(p, v) _mm256_storeu_ps(p, v)
+#define VF_SET1(x) _mm256_set1_ps(x)
+#define VF_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define VF_ADD(a, b) _mm256_add_ps(a, b)
+#define VD_ZERO() _mm256_setzero_pd()
+#define VD_LOAD(p) _mm256_loadu_pd(p)
+#define VD_STORE(p, v) _mm256_storeu_pd(p, v)
+#define VD_SET1(x) _mm256_set1_pd(x)
+#define VD_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
+#define VD_ADD(a, b) _mm256_add_pd(a, b)
+#else
+/* portable scalar fallback: correct, not fast */
+#define MR 4
+#define VLF 1
+#define VLD 1
+typedef float vfs;
+typedef double vds;
+#define VF_ZERO() 0.0f
+#define VF_LOAD(p) (*(p))
+#define VF_STORE(p, v) (*(p) = (v))
+#define VF_SET1(x) (x)
+#define VF_FMA(a, b, c) fmaf(a, b, c)
+#define VF_ADD(a, b) ((a) + (b))
+#define VD_ZERO() 0.0
+#define VD_LOAD(p) (*(p))
+#define VD_STORE(p, v) (*(p) = (v))
+#define VD_SET1(x) (x)
+#define VD_FMA(a, b, c) fma(a, b, c)
+#define VD_ADD(a, b) ((a) + (b))
+#endif
+
+#define NRF (2 * VLF)
+#define NRD (2 * VLD)
+
+/* Cache blocking (elements): a KC x NR panel of B stays in L1 while the
+ * MC x KC rows of A of one task stay in L2. */
+#define KC_F 256
+#define MC_F (MR * 16)
+#define KC_D 256
+#define MC_D (MR * 8)
+/* one thread's packed B at most (bytes); deeper products go in K slabs */
+#ifndef PACK_LIMIT
+#define PACK_LIMIT ((size_t)64 << 20)
+#endif
+/* a task's packed A rows at most (bytes): they should stay in L2 */
+#ifndef A_BUDGET
+#define A_BUDGET ((size_t)640 << 10)
+#endif
+/* keep at most this much scratch between calls */
+#define KEEP_LIMIT ((size_t)16 << 20)
+
+/*
+ * C[MR x NR] (= or +=) Apanel[MR x kc] * Bpanel[kc x NR]; C has unit column
+ * stride and row stride ldc.
+ */
+#define DEFINE_UKR(NAME, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)                    \
+  static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c,      \
+                   int64_t ldc, int accumulate) {                                            \
+    V acc[MR][2];                                                                            \
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = ZERO();                             \
+    for (int64_t k = 0; k < kc; k++) {                                                       \
+      const V b0 = LOAD(b), b1 = LOAD(b + VL);                                               \
+      for (int r = 0; r < MR; r++) {                                                         \
+        const V av = SET1(a[r]);                                                             \
+        acc[r][0] = FMA(av, b0, acc[r][0]);                                                  \
+        acc[r][1] = FMA(av, b1, acc[r][1]);                                                  \
+      }                                                                                      \
+      a += MR;                                                                               \
+      b += NR;                                                                               \
+    }                                                                                        \
+    if (accumulate) {                                                                        \
+      for (int r = 0; r < MR; r++) {                                                         \
+        STORE(c + r * ldc, ADD(LOAD(c + r * ldc), acc[r][0]));                               \
+        STORE(c + r * ldc + VL, ADD(LOAD(c + r * ldc + VL), acc[r][1]));                     \
+      }                                                                                      \
+    } else {                                                                                 \
+      for (int r = 0; r < MR; r++) {                                                         \
+        STORE(c + r * ldc, acc[r][0]);                                                       \
+        STORE(c + r * ldc + VL, acc[r][1]);                                                  \
+      }                                                                                      \
+    }                                                                                        \
+  }
+
+DEFINE_UKR(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
+DEFINE_UKR(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
+
+/* ---- scratch: per calling thread, kept between calls (up to KEEP_LIMIT) so
+ * that a call does not page-fault fresh memory, which costs more than a
+ * small GEMM */
+
+static _Thread_local void *scratch;
+static _Thread_local size_t scratch_cap;
+
+static void *grow_scratch(size_t bytes) {
+  if (scratch_cap >= bytes) return scratch;
+  free(scratch);
+  bytes = (bytes + 4095) & ~(size_t)4095;
+  scratch = aligned_alloc(64, bytes);
+  scratch_cap = scratch ? bytes : 0;
+  return scratch;
+}
+
+static void trim_scratch(void) {
+  if (scratch_cap > KEEP_LIMIT) {
+    free(scratch);
+    scratch = NULL;
+    scratch_cap = 0;
+  }
+}
+
+#define MAX_THREADS 64
+
+typedef struct {
+  int64_t M, N, K;
+  const char *a, *b;
+  char *c;
+  int64_t sab, sam, sak, sbb, sbk, sbn, scb, scm, scn; /* element strides */
+  int shared_b;            /* B's batch stride is 0 (or one item): pack it once per thread */
+  int64_t batch, mpanels, npanels;
+  int64_t k0, ks;          /* the current K slab */
+  int64_t tasks_per_item;  /* row tasks per product */
+  int64_t kgroup;          /* K depth of the A rows a task packs at once (whole KC blocks) */
+  char *work;              /* per thread: [A block][B slab] */
+  size_t a_bytes, b_bytes;
+  int64_t bkey[MAX_THREADS]; /* the batch item whose slab k0 a thread's B holds (-1: none) */
+} mm_job;
+
+#define DEFINE_GEMM(NAME, T, NR, KC, MC, UKR)                                                    \
+  /* A rows [i0, i0 + h) (h <= MR), K range [k, k + kc) -> one MR x kc panel */                   \
+  static void NAME##_pack_a(const mm_job *j, const T *src, int64_t h, int64_t kc, T *d) {        \
+    if (j->sak == 1 && h == MR) {                                                               \
+      /* k outer: the writes run straight through the panel */                                  \
+      for (int64_t k = 0; k < kc; k++)                                                          \
+        for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r * j->sam + k];                   \
+    } else {                                                                                    \
+      for (int64_t k = 0; k < kc; k++) {                                                        \
+        int64_t r = 0;                                                                          \
+        for (; r < h; r++) d[k * MR + r] = src[r * j->sam + k * j->sak];                        \
+        for (; r < MR; r++) d[k * MR + r] = 0;                                                  \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* B rows [k, k + kc), columns [c0, c0 + w) (w <= NR) -> one kc x NR panel */                 \
+  static void NAME##_pack_b(const mm_job *j, const T *src, int64_t w, int64_t kc, T *d) {        \
+    if (j->sbn == 1) {                                                                          \
+      for (int64_t k = 0; k < kc; k++) {                                                        \
+        int64_t q = 0;                                                                          \
+        for (; q < w; q++) d[k * NR + q] = src[k * j->sbk + q];                                 \
+        for (; q < NR; q++) d[k * NR + q] = 0;                                                  \
+      }                                                                                         \
+    } else {                                                                                    \
+      for (int64_t q = 0; q < NR; q++) {                                                        \
+        if (q < w)                                                                              \
+          for (int64_t k = 0; k < kc; k++) d[k * NR + q] = src[q * j->sbn + k * j->sbk];        \
+        else                                                                                    \
+          for (int64_t k = 0; k < kc; k++) d[k * NR + q] = 0;                                   \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* tasks [t0, t1): task t is a block of MR-row panels of batch item t / tasks_per_item */     \
+  static void NAME##_task(void *arg, int64_t t0, int64_t t1, int tid) {                         \
+    mm_job *j = arg;                                                                            \
+    T *apack = (T *)(j->work + (size_t)tid * (j->a_bytes + j->b_bytes));                        \
+    T *bpack = (T *)((char *)apack + j->a_bytes);                                               \
+    T tmp[MR * NR];                                                                             \
+    for (int64_t t = t0; t < t1; t++) {                                                         \
+      const int64_t q = t / j->tasks_per_item, rt = t % j->tasks_per_item;                      \
+      const int64_t ip0 = j->mpanels * rt / j->tasks_per_item;                                  \
+      const int64_t ip1 = j->mpanels * (rt + 1) / j->tasks_per_item;                            \
+      if (ip0 == ip1) continue;                                                                 \
+      /* this thread's B: the item's K slab, all panels, KC block after KC block */            \
+      const int64_t key = j->shared_b ? 0 : q;                                                  \
+      if (j->bkey[tid] != key) {                                                                \
+        const T *b = (const T *)j->b + key * j->sbb + j->k0 * j->sbk;                           \
+        for (int64_t kk = 0; kk < j->ks; kk += KC) {                                            \
+          const int64_t kc = j->ks - kk < KC ? j->ks - kk : KC;                                 \
+          for (int64_t jp = 0; jp < j->npanels; jp++) {                                         \
+            const int64_t c0 = jp * NR, w = j->N - c0 < NR ? j->N - c0 : NR;                    \
+            NAME##_pack_b(j, b + kk * j->sbk + c0 * j->sbn, w, kc,                              \
+                          bpack + kk * j->npanels * NR + jp * NR * kc);                         \
+          }                                                                                     \
+        }                                                                                       \
+        j->bkey[tid] = key;                                                                     \
+      }                                                                                         \
+      const T *a = (const T *)j->a + q * j->sab + j->k0 * j->sak;                               \
+      T *c = (T *)j->c + q * j->scb;                                                            \
+      /* A rows for a group of KC blocks stay in L2; for each NR column panel the group's */    \
+      /* KC blocks run back to back, so the C tiles stay in L1 between them */                  \
+      for (int64_t g0 = 0; g0 < j->ks; g0 += j->kgroup) {                                       \
+        const int64_t g1 = g0 + j->kgroup < j->ks ? g0 + j->kgroup : j->ks;                     \
+        for (int64_t kk = g0; kk < g1; kk += KC) {                                              \
+          const int64_t kc = j->ks - kk < KC ? j->ks - kk : KC;                                 \
+          for (int64_t ip = ip0; ip < ip1; ip++) {                                              \
+            const int64_t i0 = ip * MR, h = j->M - i0 < MR ? j->M - i0 : MR;                    \
+            NAME##_pack_a(j, a + i0 * j->sam + kk * j->sak, h, kc,                              \
+                          apack + (kk - g0) * (ip1 - ip0) * MR + (ip - ip0) * MR * kc);         \
+          }                                                                                     \
+        }                                                                                       \
+        for (int64_t jp = 0; jp < j->npanels; jp++) {                                           \
+          const int64_t c0 = jp * NR, w = j->N - c0 < NR ? j->N - c0 : NR;                      \
+          for (int64_t kk = g0; kk < g1; kk += KC) {                                            \
+            const int64_t kc = j->ks - kk < KC ? j->ks - kk : KC;                               \
+            const int acc = j->k0 + kk > 0;                                                     \
+            const T *bpanel = bpack + kk * j->npanels * NR + jp * NR * kc;                      \
+            for (int64_t ip = ip0; ip < ip1; ip++) {                                            \
+              const int64_t i0 = ip * MR, h = j->M - i0 < MR ? j->M - i0 : MR;                  \
+              const T *apanel = apack + (kk - g0) * (ip1 - ip0) * MR + (ip - ip0) * MR * kc;    \
+              T *cp = c + i0 * j->scm + c0 * j->scn;                                            \
+              if (h == MR && w == NR && j->scn == 1) {                                          \
+                UKR(kc, apanel, bpanel, cp, j->scm, acc);                                       \
+              } else {                                                                          \
+                UKR(kc, apanel, bpanel, tmp, NR, 0);                                            \
+                for (int64_t r = 0; r < h; r++)                                                 \
+                  for (int64_t x = 0; x < w; x++) {                                             \
+                    T *o = cp + r * j->scm + x * j->scn;                                        \
+                    *o = acc ? *o + tmp[r * NR + x] : tmp[r * NR + x];                          \
+                  }                                                                             \
+              }                                                                                 \
+            }                                                                                   \
+          }                                                                                     \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  static int NAME##_run(mm_job *j) {                                                            \
+    const size_t es = sizeof(T);                                                                \
+    j->mpanels = (j->M + MR - 1) / MR;                                                          \
+    j->npanels = (j->N + NR - 1) / NR;                                                          \
+    const double flops = 2.0 * (double)j->M * (double)j->N * (double)j->K * (double)j->batch;   \
+    int nt = flops < 2e6 ? 1 : tl_max_threads();                                                \
+    if (nt > MAX_THREADS) nt = MAX_THREADS;                                                     \
+    /* row tasks per product: about four per thread in all, at most MC rows each */             \
+    int64_t per = (4 * nt + j->batch - 1) / j->batch;                                           \
+    const int64_t min_tasks = (j->M + MC - 1) / MC;                                             \
+    if (per < min_tasks) per = min_tasks;                                                       \
+    if (per > j->mpanels) per = j->mpanels;                                                     \
+    j->tasks_per_item = per;                                                                    \
+    const int64_t rows = ((j->mpanels + per - 1) / per) * MR;                                   \
+    /* a K slab as deep as the limit allows, in whole KC blocks */                              \
+    const size_t brow = (size_t)j->npanels * NR * es;                                           \
+    int64_t ks = j->K;                                                                          \
+    if (brow * (size_t)ks > PACK_LIMIT) {                                                       \
+      ks = (int64_t)(PACK_LIMIT / brow) / KC * KC;                                              \
+      if (ks < KC) ks = KC;                                                                     \
+    }                                                                                           \
+    /* KC blocks per A group: as many as fit the L2 budget, at least one */                     \
+    int64_t kgroup = (int64_t)(A_BUDGET / (es * (size_t)rows)) / KC * KC;                       \
+    if (kgroup < KC) kgroup = KC;                                                               \
+    if (kgroup > ks) kgroup = ks;                                                               \
+    j->kgroup = kgroup;                                                                         \
+    j->a_bytes = (es * (size_t)(rows * kgroup) + 63) & ~(size_t)63;                             \
+    j->b_bytes = (brow * (size_t)ks + 63) & ~(size_t)63;                                        \
+    j->work = grow_scratch((j->a_bytes + j->b_bytes) * (size_t)nt);                             \
+    if (!j->work) return -1;                                                                    \
+    for (int64_t k0 = 0; k0 < j->K; k0 += ks) {                                                 \
+      j->k0 = k0;                                                                               \
+      j->ks = j->K - k0 < ks ? j->K - k0 : ks;                                                  \
+      for (int t = 0; t < MAX_THREADS; t++) j->bkey[t] = -1;                                    \
+      tl_parallel_for(j->batch * j->tasks_per_item, 1, nt, NAME##_task, j);                     \
+    }                                                                                           \
+    trim_scratch();                                                                             \
+    return 0;                                                                                   \
+  }
+
+DEFINE_GEMM(gemm_f32, float, NRF, KC_F, MC_F, ukr_f32)
+DEFINE_GEMM(gemm_f64, double, NRD, KC_D, MC_D, ukr_f64)
+
+int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
+  mm_job j;
+  memset(&j, 0, sizeof j);
+  const int64_t batch = a->shape[0];
+  j.M = a->shape[1];
+  j.K = a->shape[2];
+  j.N = b->shape[2];
+  j.a = tl_first(a);
+  j.b = tl_first(b);
+  j.c = tl_first(out);
+  j.sab = a->strides[0], j.sam = a->strides[1], j.sak = a->strides[2];
+  j.sbb = b->strides[0], j.sbk = b->strides[1], j.sbn = b->strides[2];
+  j.scb = out->strides[0], j.scm = out->strides[1], j.scn = out->strides[2];
+  j.shared_b = j.sbb == 0 || batch == 1;
+  j.batch = batch;
+  if (batch == 0 || j.M == 0 || j.N == 0) return 0;
+  if (j.K == 0) {
+    /* an empty sum: zeros, as the reference writes */
+    for (int64_t p = 0; p < batch; p++)
+      for (int64_t i = 0; i < j.M; i++)
+        for (int64_t q = 0; q < j.N; q++) {
+          char *o = j.c + (p * j.scb + i * j.scm + q * j.scn) * tl_esize(out->dtype);
+          if (out->dtype == TL_F32) *(float *)o = 0;
+          else *(double *)o = 0;
+        }
+    return 0;
+  }
+  return a->dtype == TL_F32 ? gemm_f32_run(&j) : gemm_f64_run(&j);
+}

@@ -1,0 +1,57 @@
+import type { Conv2dGeometry, Strided } from "../backend.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+
+/**
+ * The raw functions of build/Release/torchlet_native.node (sources in
+ * native/). Every function checks its arguments in C before touching memory
+ * and throws an Error naming the kernel on any violation. Ops are indexes
+ * into (or names from) `unaryOps`, `binaryOps` and `reduceOps`.
+ */
+export interface NativeAddon {
+  /** Kernel names; an index is the `kernel` argument of `call`. */
+  readonly kernels: readonly string[];
+  /**
+   * The packed form of every kernel below, checked by the same code but
+   * without reading JS objects: `meta` is [nscalars, scalars..., nops, then
+   * per operand ndim (-1: absent), shape..., strides..., offset]; `data` are
+   * the operands' typed arrays in order. The scalars are the plain form's
+   * non-operand arguments in order (axes and geometries flattened; booleans 0/1).
+   */
+  call(kernel: number, meta: Float64Array, ...data: (TypedArray | null)[]): void;
+  readonly unaryOps: readonly string[];
+  readonly binaryOps: readonly string[];
+  readonly reduceOps: readonly string[];
+
+  copy(out: Strided, a: Strided): void;
+  fill(out: Strided, value: number): void;
+  unary(op: number | string, out: Strided, a: Strided): void;
+  binary(op: number | string, out: Strided, a: Strided, b: Strided): void;
+  clamp(out: Strided, a: Strided, lo: number, hi: number): void;
+  where(out: Strided, cond: Strided, a: Strided, b: Strided): void;
+  reduce(op: number | string, out: Strided, a: Strided, axes: readonly number[]): void;
+  /** op: "max" | "min" (or 0 | 1) */
+  argReduce(op: number | string, values: Strided | null, indices: Strided, a: Strided, axis: number): void;
+  softmax(out: Strided, a: Strided, log: boolean): void;
+  matmul(out: Strided, a: Strided, b: Strided): void;
+  gather(out: Strided, a: Strided, axis: number, index: Strided): void;
+  scatterAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  indexSelect(out: Strided, a: Strided, axis: number, index: Strided): void;
+  indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
+  col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
+
+  /** See optim.ts for the formulas; flags: 1 nesterov, 2 maximize, 4 first step. */
+  sgdStep(
+    param: Float32Array | Float64Array, grad: Float32Array | Float64Array, buf: Float32Array | Float64Array | null,
+    lr: number, momentum: number, dampening: number, weightDecay: number, flags: number,
+  ): void;
+  /** See optim.ts for the formulas; flags: 1 amsgrad, 2 maximize, 4 decoupled weight decay (AdamW). */
+  adamStep(
+    param: Float32Array | Float64Array, grad: Float32Array | Float64Array,
+    m: Float32Array | Float64Array, v: Float32Array | Float64Array, vmax: Float32Array | Float64Array | null,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, flags: number,
+  ): void;
+
+  /** The pool size; with an argument, sets it first (1..64). */
+  numThreads(n?: number): number;
+}

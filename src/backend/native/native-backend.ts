@@ -1,0 +1,230 @@
+import type { Backend, BinaryOp, Conv2dGeometry, Strided, UnaryOp } from "../backend.js";
+import { referenceBackend as ref } from "../reference/index.js";
+import type { NativeAddon } from "./addon.js";
+
+/*
+ * Calls into C cost a fixed ~0.5 µs (argument packing and checking), so small
+ * work stays in JS (the reference backend); so do dtype combinations and
+ * layouts the addon does not take. Thresholds count elements (matmul:
+ * multiply-adds) and were measured on a 2-core AVX-512 machine: below them
+ * the two paths cost about the same.
+ */
+export const THRESHOLDS = {
+  /** cheap elementwise ops: copy, fill, add, relu, clamp, where, ... */
+  elementwise: 512,
+  /** transcendental unary ops (exp, log, tanh, sigmoid, sin, erf, ...) */
+  transcendental: 128,
+  reduce: 512,
+  softmax: 256,
+  /** batch * M * N * K */
+  matmul: 1024,
+  index: 512,
+  im2col: 512,
+} as const;
+
+const MAX_DIMS = 16;
+const CHEAP_UNARY = new Set<UnaryOp>(["neg", "abs", "relu", "sign", "floor", "ceil", "round", "not", "isnan"]);
+const BOOL_OUT = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** A written operand with a stride-0 dim of size > 1 writes one element many times: leave the order to JS. */
+function selfOverlapping(t: Strided): boolean {
+  const { shape, strides } = t;
+  for (let i = 0; i < shape.length; i++) if (strides[i] === 0 && shape[i]! > 1) return true;
+  return false;
+}
+
+function isFloat(t: Strided): boolean {
+  return t.data instanceof Float32Array || t.data instanceof Float64Array;
+}
+
+function sameType(a: Strided, b: Strided): boolean {
+  return a.data.constructor === b.data.constructor;
+}
+
+/** Work worth sending to C, with an output C may write in any order. */
+function big(out: Strided, n: number, min: number): boolean {
+  return n >= min && out.shape.length <= MAX_DIMS && !selfOverlapping(out);
+}
+
+export function makeNativeBackend(c: NativeAddon): Backend {
+  const code = (names: readonly string[]) => new Map(names.map((name, i) => [name, i]));
+  const unaryCode = code(c.unaryOps), binaryCode = code(c.binaryOps), reduceCode = code(c.reduceOps);
+  const kernel = code(c.kernels);
+  const id = (name: string): number => {
+    const k = kernel.get(name);
+    if (k === undefined) throw new Error(`torchlet native: the addon has no kernel ${name}; rebuild it`);
+    return k;
+  };
+  const K = {
+    copy: id("copy"), fill: id("fill"), unary: id("unary"), binary: id("binary"), clamp: id("clamp"),
+    where: id("where"), reduce: id("reduce"), argReduce: id("argReduce"), softmax: id("softmax"),
+    matmul: id("matmul"), gather: id("gather"), scatterAdd: id("scatterAdd"), indexSelect: id("indexSelect"),
+    indexAdd: id("indexAdd"), im2col: id("im2col"), col2im: id("col2im"),
+  };
+
+  // The packed argument block: [nscalars, scalars..., nops, operands...] (see addon.ts).
+  const meta = new Float64Array(256);
+  let at = 0;
+  const scalars = (...xs: number[]): void => {
+    meta[0] = xs.length;
+    at = 1;
+    for (const x of xs) meta[at++] = x;
+  };
+  const operands = (...ts: (Strided | null)[]): void => {
+    meta[at++] = ts.length;
+    for (const t of ts) {
+      if (t === null) {
+        meta[at++] = -1;
+        continue;
+      }
+      const { shape, strides } = t, n = shape.length;
+      meta[at++] = n;
+      for (let i = 0; i < n; i++) meta[at++] = shape[i]!;
+      for (let i = 0; i < n; i++) meta[at++] = strides[i]!;
+      meta[at++] = t.offset;
+    }
+  };
+  const geometry = (g: Conv2dGeometry): number[] => [
+    g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
+  ];
+
+  return {
+    name: "native",
+
+    copy(out, a) {
+      if (!big(out, numel(out.shape), THRESHOLDS.elementwise)) return ref.copy(out, a);
+      scalars();
+      operands(out, a);
+      c.call(K.copy, meta, out.data, a.data);
+    },
+
+    fill(out, value) {
+      if (!big(out, numel(out.shape), THRESHOLDS.elementwise)) return ref.fill(out, value);
+      scalars(value);
+      operands(out);
+      c.call(K.fill, meta, out.data);
+    },
+
+    unary(op, out, a) {
+      const opc = unaryCode.get(op);
+      const min = CHEAP_UNARY.has(op) ? THRESHOLDS.elementwise : THRESHOLDS.transcendental;
+      const typesOk = op === "not" || op === "isnan" ? out.data instanceof Uint8Array : sameType(out, a);
+      if (opc === undefined || !typesOk || !big(out, numel(out.shape), min)) return ref.unary(op, out, a);
+      scalars(opc);
+      operands(out, a);
+      c.call(K.unary, meta, out.data, a.data);
+    },
+
+    binary(op, out, a, b) {
+      const opc = binaryCode.get(op);
+      const typesOk = sameType(a, b) && (BOOL_OUT.has(op) ? out.data instanceof Uint8Array : sameType(out, a));
+      if (opc === undefined || !typesOk || !big(out, numel(out.shape), THRESHOLDS.elementwise))
+        return ref.binary(op, out, a, b);
+      scalars(opc);
+      operands(out, a, b);
+      c.call(K.binary, meta, out.data, a.data, b.data);
+    },
+
+    clamp(out, a, lo, hi) {
+      if (!sameType(out, a) || !big(out, numel(out.shape), THRESHOLDS.elementwise)) return ref.clamp(out, a, lo, hi);
+      scalars(lo, hi);
+      operands(out, a);
+      c.call(K.clamp, meta, out.data, a.data);
+    },
+
+    reduce(op, out, a, axes) {
+      const opc = reduceCode.get(op);
+      if (opc === undefined || a.shape.length > MAX_DIMS || selfOverlapping(out) || numel(a.shape) < THRESHOLDS.reduce)
+        return ref.reduce(op, out, a, axes);
+      scalars(opc, ...axes);
+      operands(out, a);
+      c.call(K.reduce, meta, out.data, a.data);
+    },
+
+    argReduce(op, values, indices, a, axis) {
+      const ok = indices.data instanceof Int32Array && (values === null || (sameType(values, a) && !selfOverlapping(values)));
+      if (!ok || a.shape.length > MAX_DIMS || selfOverlapping(indices) || numel(a.shape) < THRESHOLDS.reduce)
+        return ref.argReduce(op, values, indices, a, axis);
+      scalars(op === "max" ? 0 : 1, axis);
+      operands(values, indices, a);
+      c.call(K.argReduce, meta, values?.data ?? null, indices.data, a.data);
+    },
+
+    matmul(out, a, b) {
+      const work = numel(a.shape) * (b.shape[2] ?? 0);
+      if (!isFloat(a) || !sameType(a, b) || !sameType(out, a) || !big(out, work, THRESHOLDS.matmul))
+        return ref.matmul(out, a, b);
+      scalars();
+      operands(out, a, b);
+      c.call(K.matmul, meta, out.data, a.data, b.data);
+    },
+
+    where(out, cond, a, b) {
+      const ok = cond.data instanceof Uint8Array && sameType(out, a) && sameType(out, b);
+      if (!ok || !big(out, numel(out.shape), THRESHOLDS.elementwise)) return ref.where(out, cond, a, b);
+      scalars();
+      operands(out, cond, a, b);
+      c.call(K.where, meta, out.data, cond.data, a.data, b.data);
+    },
+
+    gather(out, a, axis, index) {
+      if (!sameType(out, a) || !(index.data instanceof Int32Array) || !big(out, numel(out.shape), THRESHOLDS.index))
+        return ref.gather(out, a, axis, index);
+      scalars(axis);
+      operands(out, a, index);
+      c.call(K.gather, meta, out.data, a.data, index.data);
+    },
+
+    scatterAdd(out, axis, index, src) {
+      if (!sameType(out, src) || !(index.data instanceof Int32Array) || !big(out, numel(src.shape), THRESHOLDS.index))
+        return ref.scatterAdd(out, axis, index, src);
+      scalars(axis);
+      operands(out, index, src);
+      c.call(K.scatterAdd, meta, out.data, index.data, src.data);
+    },
+
+    indexSelect(out, a, axis, index) {
+      if (!sameType(out, a) || !(index.data instanceof Int32Array) || !big(out, numel(out.shape), THRESHOLDS.index))
+        return ref.indexSelect(out, a, axis, index);
+      scalars(axis);
+      operands(out, a, index);
+      c.call(K.indexSelect, meta, out.data, a.data, index.data);
+    },
+
+    indexAdd(out, axis, index, src) {
+      if (!sameType(out, src) || !(index.data instanceof Int32Array) || !big(out, numel(src.shape), THRESHOLDS.index))
+        return ref.indexAdd(out, axis, index, src);
+      scalars(axis);
+      operands(out, index, src);
+      c.call(K.indexAdd, meta, out.data, index.data, src.data);
+    },
+
+    softmax(out, a, log) {
+      if (!isFloat(a) || !sameType(out, a) || !big(out, numel(a.shape), THRESHOLDS.softmax))
+        return ref.softmax(out, a, log);
+      scalars(log ? 1 : 0);
+      operands(out, a);
+      c.call(K.softmax, meta, out.data, a.data);
+    },
+
+    im2col(out, a, g, padValue) {
+      if (!sameType(out, a) || !big(out, numel(out.shape), THRESHOLDS.im2col)) return ref.im2col(out, a, g, padValue);
+      scalars(...geometry(g), padValue);
+      operands(out, a);
+      c.call(K.im2col, meta, out.data, a.data);
+    },
+
+    col2im(out, cols, g) {
+      if (!sameType(out, cols) || !big(out, numel(cols.shape), THRESHOLDS.im2col)) return ref.col2im(out, cols, g);
+      scalars(...geometry(g));
+      operands(out, cols);
+      c.call(K.col2im, meta, out.data, cols.data);
+    },
+  };
+}
