@@ -251,4 +251,6 @@ test("rule 11: inferenceMode makes inference tensors that can't be saved for bac
   assert.equal(torch.noGrad(() => w.mul(t)).isInference(), false);
   assert.deepEqual(Array.from(t.clone().add_(1).toArray()), [5, 5, 5], "a clone is a normal tensor");
   assert.equal(t.detach().isInference(), true);
+  assert.throws(() => t.detach().requiresGrad_(), startsWith("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."));
+  assert.equal(torch.inferenceMode(() => t.detach().requiresGrad_().requiresGrad), true, "allowed inside inference mode");
 });

@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage as AsyncLocalStorageType } from "node:async_hooks";
 import { createRequire } from "node:module";
+import { setInferenceModeProbe } from "../tensor/tensor.js";
 
 /**
  * The only home of grad state (PyTorch's thread-local GradMode and
@@ -84,6 +85,8 @@ export function isRecording(): boolean {
 }
 
 /** Whether inference mode is on (`torch.is_inference_mode_enabled()`); free while no inference scope is alive. */
+setInferenceModeProbe(() => isInferenceModeEnabled());
+
 export function isInferenceModeEnabled(): boolean {
   return inferenceScopes > 0 && frame().mode.inference;
 }

@@ -108,7 +108,20 @@ export class Tensor implements Strided {
   }
 }
 
+/**
+ * Whether inference mode is on. The grad-mode module (above this layer)
+ * installs the real probe when it loads.
+ */
+let inferenceModeProbe: () => boolean = () => false;
+
+export function setInferenceModeProbe(probe: () => boolean): void {
+  inferenceModeProbe = probe;
+}
+
 function setRequiresGrad(t: Tensor, value: boolean): void {
+  if (value && t._inference && !inferenceModeProbe()) {
+    throw new Error("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.");
+  }
   if (!t.isLeaf) {
     if (value) {
       t._requiresGrad = true;
