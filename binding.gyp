@@ -1,5 +1,6 @@
 {
-  # torchlet's native backend: a Node-API addon in plain C (see native/).
+  # torchlet's native backend: a Node-API addon in C (see native/), plus one
+  # C++ file (alloc.cc: the caching allocator needs V8's backing-store API).
   # Built where it runs, so -march=native is safe. No -ffast-math: the
   # kernels must keep NaN/Inf semantics; -ffp-contract=off keeps elementwise
   # results equal to JS doubles (the GEMM uses explicit FMA instead).
@@ -8,6 +9,7 @@
       "target_name": "torchlet_native",
       "sources": [
         "native/addon.c",
+        "native/alloc.cc",
         "native/args.c",
         "native/conv.c",
         "native/elementwise.c",
@@ -20,12 +22,15 @@
         "native/vmath.c"
       ],
       "defines": ["NAPI_VERSION=8"],
-      "cflags": ["-std=gnu11", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
+      "cflags_c": ["-std=gnu11"],
+      "cflags_cc": ["-std=gnu++17"],
+      "cflags": ["-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off", "-pthread", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
       "cflags!": ["-O2", "-O0", "-fno-tree-vectorize"],
       "ldflags": ["-pthread"],
       "libraries": ["-lm"],
       "xcode_settings": {
-        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"],
+        "OTHER_CPLUSPLUSFLAGS": ["-std=gnu++17", "-O3", "-march=native", "-fno-math-errno", "-ffp-contract=off"]
       }
     }
   ]

@@ -598,6 +598,12 @@ static napi_value js_num_threads(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* ---- caching allocator (native/alloc.cc: C++, for V8's backing-store deleters) ---- */
+
+napi_value tl_js_allocate(napi_env env, napi_callback_info info);
+napi_value tl_js_alloc_stats(napi_env env, napi_callback_info info);
+napi_value tl_js_empty_cache(napi_env env, napi_callback_info info);
+
 /* ---- module -------------------------------------------------------------------- */
 
 static void free_keys(napi_env env, void *data, void *hint) {
@@ -641,6 +647,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
       {"numThreads", NULL, js_num_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"allocate", NULL, tl_js_allocate, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"allocStats", NULL, tl_js_alloc_stats, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"emptyCache", NULL, tl_js_empty_cache, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

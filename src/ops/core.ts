@@ -36,6 +36,17 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
   return t;
 }
 
+/**
+ * Like empty() but the contents are undefined (a large storage may hold a
+ * freed tensor's values). Only for outputs that a kernel writes entirely
+ * before anything reads them; every other caller wants empty()'s zeros.
+ */
+export function emptyUninitialized(shape: readonly number[], dtype: DType): Tensor {
+  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape), true)), shape, contiguousStrides(shape), 0);
+  if (isInferenceModeEnabled()) t._inference = true;
+  return t;
+}
+
 /** A view over `base`'s storage with a new layout. Views keep the base's inference flag. */
 export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const t = new Tensor(base.storage, shape, strides, offset);
@@ -126,7 +137,7 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
 
 /** A contiguous copy of `t` in `dtype` (no autograd). */
 export function castData(t: Tensor, dtype: DType): Tensor {
-  const out = empty(t.shape, dtype);
+  const out = emptyUninitialized(t.shape, dtype);
   kernels().copy(out, t);
   return out;
 }

@@ -1,7 +1,7 @@
 import type { BinaryOp, Strided, UnaryOp } from "../backend/backend.js";
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, empty, kernels, needsGrad, record } from "./core.js";
+import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
 /** A tensor or a JS number, as PyTorch's binary ops accept. */
 export type Operand = Tensor | number;
@@ -50,7 +50,7 @@ export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, c
   const aShape = typeof a === "number" ? [] : a.shape;
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(aShape, bShape, name);
-  const out = empty(shape, COMPARE.has(op) ? "bool" : dtype);
+  const out = emptyUninitialized(shape, COMPARE.has(op) ? "bool" : dtype);
   const sa = typeof a === "number" ? scalarStrided(a, dtype) : asDtype(a, dtype);
   const sb = typeof b === "number" ? scalarStrided(b, dtype) : asDtype(b, dtype);
   kernels().binary(op, out, broadcastView(sa, shape), broadcastView(sb, shape));
@@ -60,7 +60,7 @@ export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, c
 /** Runs a unary kernel, computing in float for float-only ops; no autograd. */
 export function unaryData(op: UnaryOp, a: Tensor, keepIntegers = false): Tensor {
   const dtype = keepIntegers ? a.dtype : toFloating(a.dtype);
-  const out = empty(a.shape, op === "isnan" || op === "not" ? "bool" : dtype);
+  const out = emptyUninitialized(a.shape, op === "isnan" || op === "not" ? "bool" : dtype);
   kernels().unary(op, out, asDtype(a, dtype));
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Strided } from "../backend/backend.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, castData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { broadcastShapes, castData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { expand, reshape, squeeze, sumToShape, transpose, unsqueeze } from "./views.js";
 import { mul } from "./elementwise.js";
 
@@ -42,7 +42,7 @@ function mmNamed(a: Tensor, b: Tensor, op: string): Tensor {
   const [m, k] = a.shape as [number, number];
   const [k2, n] = b.shape as [number, number];
   if (k !== k2) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${k2}x${n}) (${op}: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
-  const out = empty([m, n], a.dtype);
+  const out = emptyUninitialized([m, n], a.dtype);
   kernels().matmul(
     as3d(out, 1, m, n, [0, out.strides[0]!, out.strides[1]!]),
     as3d(a, 1, m, k, [0, a.strides[0]!, a.strides[1]!]),
@@ -114,7 +114,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (B !== B2 || k !== k2) {
     throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${k}] but got: [${B2}, ${k2}]. (bmm: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
-  const out = empty([B, m, n], a.dtype);
+  const out = emptyUninitialized([B, m, n], a.dtype);
   kernels().matmul(out, a, b);
   if (needsGrad(a, b)) {
     const ga = a._requiresGrad, gb = b._requiresGrad;

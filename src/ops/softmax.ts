@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
-import { castData, contiguousData, empty, kernels, needsGrad, record } from "./core.js";
+import { castData, contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 import { exp, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./views.js";
@@ -13,7 +13,7 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
   const src = contiguousData(moved.dtype === toFloating(a.dtype) ? moved : castData(moved, toFloating(a.dtype)));
   const n = src.shape[last] ?? 1;
   const rows = src.numel() / Math.max(n, 1);
-  const out = empty(src.shape, src.dtype);
+  const out = emptyUninitialized(src.shape, src.dtype);
   if (src.numel() > 0) {
     kernels().softmax(
       { data: out.data, shape: [rows, n], strides: [n, 1], offset: 0 },

@@ -14,7 +14,49 @@ export function bytesPerElement(dtype: DType): number {
   return dtype === "float64" ? 8 : dtype === "bool" ? 1 : 4;
 }
 
-export function allocate(dtype: DType, n: number): TypedArray {
+/**
+ * Where large storages come from: `(byteLength, zeroFill) => ArrayBuffer`.
+ * The native backend installs its caching allocator here when it loads (so
+ * tensor/ needs no import of backend/); without one, storages are plain
+ * typed arrays.
+ */
+export type LargeAllocator = (byteLength: number, zeroFill: boolean) => ArrayBuffer;
+
+/** Storages of at least this many bytes go to the large allocator: below it, `new Float32Array(n)` is cheap. */
+export const LARGE_ALLOCATION_BYTES = 64 * 1024;
+
+let largeAllocator: LargeAllocator | null = null;
+
+/**
+ * Installs (or with null removes) the allocator for large storages.
+ *
+ * @example
+ * setLargeAllocator((bytes, zero) => new ArrayBuffer(bytes)); // what the default does
+ */
+export function setLargeAllocator(fn: LargeAllocator | null): void {
+  largeAllocator = fn;
+}
+
+/**
+ * A new array of `n` elements, zero-filled unless `uninitialized` is true;
+ * pass true only when the caller writes every element before anyone reads
+ * one (the contents are then whatever a freed storage held).
+ */
+export function allocate(dtype: DType, n: number, uninitialized = false): TypedArray {
+  const bytes = n * bytesPerElement(dtype);
+  if (largeAllocator !== null && bytes >= LARGE_ALLOCATION_BYTES) {
+    const buffer = largeAllocator(bytes, !uninitialized);
+    switch (dtype) {
+      case "float32":
+        return new Float32Array(buffer);
+      case "float64":
+        return new Float64Array(buffer);
+      case "int32":
+        return new Int32Array(buffer);
+      case "bool":
+        return new Uint8Array(buffer);
+    }
+  }
   switch (dtype) {
     case "float32":
       return new Float32Array(n);

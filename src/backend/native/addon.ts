@@ -54,4 +54,34 @@ export interface NativeAddon {
 
   /** The pool size; with an argument, sets it first (1..64). */
   numThreads(n?: number): number;
+
+  /**
+   * The caching allocator (native/alloc.cc): an ArrayBuffer of exactly
+   * `byteLength` bytes (an integer >= 1), 64-byte aligned, whose block returns
+   * to a size-bucketed pool when V8 frees the buffer. `zeroFill` false leaves
+   * the contents undefined.
+   */
+  allocate(byteLength: number, zeroFill: boolean): ArrayBuffer;
+  /** The allocator's counters. */
+  allocStats(): AllocStats;
+  /** Frees every cached block (like torch.cuda.empty_cache()); returns the bytes freed. */
+  emptyCache(): number;
+}
+
+/** Counters of the caching allocator; byte counts are of rounded size classes. */
+export interface AllocStats {
+  /** allocations served from the pool */
+  readonly hits: number;
+  /** allocations that went to the system allocator */
+  readonly misses: number;
+  /** blocks V8 gave back (its deleter ran) */
+  readonly returns: number;
+  /** blocks freed to the system (above the cap, or by emptyCache) */
+  readonly releases: number;
+  readonly cachedBytes: number;
+  readonly cachedBlocks: number;
+  /** bytes of blocks that ArrayBuffers still hold */
+  readonly liveBytes: number;
+  /** the most the pool keeps cached: min(1 GiB, RAM / 8) */
+  readonly capBytes: number;
 }

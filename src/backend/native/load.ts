@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setLargeAllocator } from "../../tensor/dtype.js";
 import type { Backend } from "../backend.js";
 import type { NativeAddon } from "./addon.js";
 import { makeNativeBackend } from "./native-backend.js";
 
-export type { NativeAddon } from "./addon.js";
+export type { AllocStats, NativeAddon } from "./addon.js";
 
 /** The directory holding torchlet's package.json, found by walking up from this file. */
 function packageRoot(): string | null {
@@ -54,6 +55,8 @@ function load(): NativeAddon | null {
       return null;
     }
     addon = loaded;
+    // large storages come from the addon's caching allocator from now on
+    if (typeof loaded.allocate === "function") setLargeAllocator((bytes, zero) => loaded.allocate(bytes, zero));
   } catch (e) {
     loadError = `loading ${file} failed: ${e instanceof Error ? e.message : String(e)}`;
   }
