@@ -3,12 +3,13 @@
  * are each other's adjoint, so each one's backward is the other and conv2d's
  * gradients (also higher-order ones) come from composing ordinary ops.
  */
-import type { Conv2dGeometry } from "../backend/backend.js";
+import type { Conv2dGeometry, Strided } from "../backend/backend.js";
+import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
-import { add } from "./elementwise.js";
-import { matmul, mm } from "./linalg.js";
-import { permute, reshape } from "./views.js";
+import { bmm, matmul } from "./linalg.js";
+import { sum } from "./reduce.js";
+import { reshape, transpose } from "./views.js";
 
 export type Pair = number | readonly [number, number];
 
@@ -42,6 +43,19 @@ export function unfold(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
   return out;
 }
 
+/**
+ * im2col without autograd into a scratch buffer reused across calls: a
+ * Strided [N, C*kh*kw, oh*ow] valid only until the next conv or pool call.
+ */
+export function unfoldScratch(x: Tensor, g: Conv2dGeometry, padValue: number): Strided {
+  const [N, C] = x.shape as [number, number];
+  const [oh, ow] = outputSize(x.shape, g, "unfold");
+  const K = C * g.kernel[0] * g.kernel[1], L = oh * ow;
+  const cols: Strided = { data: columnsScratch(x.dtype, N * K * L), shape: [N, K, L], strides: [K * L, L, 1], offset: 0 };
+  kernels().im2col(cols, x, g, padValue);
+  return cols;
+}
+
 /** col2im with autograd: sums columns [N, C*kh*kw, L] back into an NCHW tensor of `shape`. */
 export function fold(cols: Tensor, shape: readonly number[], g: Conv2dGeometry): Tensor {
   const out = empty(shape, cols.dtype);
@@ -50,11 +64,108 @@ export function fold(cols: Tensor, shape: readonly number[], g: Conv2dGeometry):
   return out;
 }
 
+/** PyTorch's scalar type name in messages ("Float", "Double", ...). */
+function dtypeName(d: DType): string {
+  return { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" }[d];
+}
+
 export interface Conv2dOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
   groups?: number;
+}
+
+/** Bytes of im2col columns the forward materialises at once (a few images per chunk stay in cache). */
+const CHUNK_BYTES = 4 << 20;
+/** Scratch column buffers up to this size are kept between calls: fresh memory costs a page fault per 4 KiB. */
+const KEEP_BYTES = 16 << 20;
+const scratch: { float32: Float32Array | null; float64: Float64Array | null } = { float32: null, float64: null };
+
+/** A scratch array of at least `n` elements of `dtype`, kept for the next call when it is a small float one. */
+function columnsScratch(dtype: DType, n: number): TypedArray {
+  if (dtype === "float32") {
+    const a = scratch.float32 !== null && scratch.float32.length >= n ? scratch.float32 : new Float32Array(n);
+    if (n * 4 <= KEEP_BYTES) scratch.float32 = a;
+    return a;
+  }
+  if (dtype === "float64") {
+    const a = scratch.float64 !== null && scratch.float64.length >= n ? scratch.float64 : new Float64Array(n);
+    if (n * 8 <= KEEP_BYTES) scratch.float64 = a;
+    return a;
+  }
+  return allocate(dtype, n);
+}
+
+/** A [B, rows, cols] Strided descriptor over `data`. */
+function view3(t: Strided, offset: number, shape: [number, number, number], strides: [number, number, number]): Strided {
+  return { data: t.data, shape, strides, offset };
+}
+
+/**
+ * The forward kernel path, no autograd: per chunk of images, im2col into a
+ * scratch buffer, then one batched product per group, `W[g]` (batch stride 0)
+ * times `cols[n][g]`, written straight into out's [N, O, L] layout.
+ */
+function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry, groups: number, oh: number, ow: number): Tensor {
+  const [N, C] = x.shape as [number, number];
+  const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
+  const L = oh * ow, Kg = Cg * kh * kw, K = C * kh * kw, Og = O / groups;
+  const out = empty([N, O, oh, ow], x.dtype);
+  if (N === 0 || O === 0 || L === 0) return out;
+  const k = kernels();
+  const w = contiguousData(weight);
+  const per = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / (K * L * x.data.BYTES_PER_ELEMENT))));
+  const cols: Strided = { data: columnsScratch(x.dtype, per * K * L), shape: [per, K, L], strides: [K * L, L, 1], offset: 0 };
+  for (let n0 = 0; n0 < N; n0 += per) {
+    const nb = Math.min(per, N - n0);
+    const xs: Strided = { data: x.data, shape: [nb, ...x.shape.slice(1)], strides: x.strides, offset: x.offset + n0 * x.strides[0]! };
+    const cs: Strided = nb === per ? cols : { data: cols.data, shape: [nb, K, L], strides: cols.strides, offset: 0 };
+    k.im2col(cs, xs, g, 0);
+    for (let gi = 0; gi < groups; gi++) {
+      k.matmul(
+        view3(out, (n0 * O + gi * Og) * L, [nb, Og, L], [O * L, L, 1]),
+        view3(w, w.offset + gi * Og * Kg, [nb, Og, Kg], [0, Kg, 1]),
+        view3(cols, gi * Kg * L, [nb, Kg, L], [K * L, L, 1]),
+      );
+    }
+  }
+  if (bias !== null) {
+    // in place, elementwise: out += bias broadcast over [N, O, L]
+    const o3 = view3(out, 0, [N, O, L], [O * L, L, 1]);
+    k.binary("add", o3, o3, { data: bias.data, shape: [N, O, L], strides: [0, bias.strides[0]!, 0], offset: bias.offset });
+  }
+  return out;
+}
+
+/**
+ * conv2d's backward in differentiable ops (so double backward works): the
+ * input gradient is W^T times each image's output gradient, folded back
+ * (col2im); the weight gradient is the output gradient times the
+ * recomputed columns, summed over the batch.
+ */
+function convBackward(gout: Tensor, x: Tensor | null, weight: Tensor | null, xShape: readonly number[], wShape: readonly number[],
+  g: Conv2dGeometry, groups: number, needs: readonly boolean[]): (Tensor | null)[] {
+  const [N] = xShape as [number];
+  const [O, Cg, kh, kw] = wShape as [number, number, number, number];
+  const Kg = Cg * kh * kw, Og = O / groups;
+  const L = gout.shape[2]! * gout.shape[3]!;
+  const go = reshape(gout, [N, groups, Og, L]);
+  let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+  if (needs[0]) {
+    const wT = transpose(reshape(weight!, [groups, Og, Kg]), 1, 2); // [G, Kg, Og]
+    const cols = groups === 1 ? matmul(reshape(wT, [Kg, Og]), reshape(gout, [N, O, L])) : matmul(wT, go);
+    gx = fold(reshape(cols, [N, groups * Kg, L]), xShape, g);
+  }
+  if (needs[1]) {
+    const cols = unfold(x!, g); // [N, C*k, L]
+    const prod = groups === 1
+      ? bmm(reshape(gout, [N, O, L]), transpose(cols, 1, 2))
+      : matmul(go, transpose(reshape(cols, [N, groups, Kg, L]), 2, 3));
+    gw = reshape(sum(prod, 0), wShape);
+  }
+  if (needs[2]) gb = sum(gout, [0, 2, 3]);
+  return [gx, gw, gb];
 }
 
 /**
@@ -74,22 +185,26 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (Cg * groups !== C || O % groups !== 0) {
     throw new Error(`Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(x.shape)} to have ${Cg * groups} channels, but got ${C} channels instead`);
   }
+  if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${dtypeName(x.dtype)} but found ${dtypeName(weight.dtype)} (conv2d: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
+  if (bias !== null && bias.dtype !== x.dtype) throw new Error(`Input type (${dtypeName(x.dtype).toLowerCase()}) and bias type (${dtypeName(bias.dtype).toLowerCase()}) should be the same (conv2d)`);
+  if (x.dtype === "bool") throw new Error(`conv2d: not implemented for 'Bool'`);
+  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== O)) {
+    throw new Error(`conv2d: expected bias of shape [${O}], got ${shapeStr(bias.shape)}`);
+  }
   const g: Conv2dGeometry = {
     kernel: [kh, kw], stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
   };
   const [oh, ow] = outputSize([N, C, H, W], g, "conv2d");
-  const cols = unfold(x, g); // [N, C*kh*kw, L]
-  let out: Tensor;
-  if (groups === 1) {
-    // one large product [O, K] x [K, N*L] rather than N small ones: the weight
-    // gradient is then one product too, instead of N products and a sum
-    const colsT = reshape(permute(cols, [1, 0, 2]), [C * kh * kw, N * oh * ow]);
-    out = permute(reshape(mm(reshape(weight, [O, C * kh * kw]), colsT), [O, N, oh, ow]), [1, 0, 2, 3]);
-  } else {
-    // groups: [N, G, Cg*k, L] against [G, O/G, Cg*k]
-    const colsG = reshape(cols, [N, groups, Cg * kh * kw, oh * ow]);
-    out = reshape(matmul(reshape(weight, [groups, O / groups, Cg * kh * kw]), colsG), [N, O, oh, ow]);
+  const out = convForward(x, weight, bias, g, groups, oh, ow);
+  if (needsGrad(x, weight, bias)) {
+    const needs = [x._requiresGrad, weight._requiresGrad, bias?._requiresGrad ?? false];
+    const xShape = x.shape, wShape = weight.shape;
+    // x is needed only for the weight gradient, the weight only for the input gradient
+    record("ConvolutionBackward0", [x, weight, bias], out, ([gout], s) => {
+      let i = 0;
+      const xs = needs[1] ? s[i++]! : null, ws = needs[0] ? s[i++]! : null;
+      return convBackward(gout!, xs, ws, xShape, wShape, g, groups, needs);
+    }, [...(needs[1] ? [x] : []), ...(needs[0] ? [weight] : [])]);
   }
-  if (bias !== null) out = add(out, reshape(bias, [1, O, 1, 1]));
   return unbatched ? reshape(out, [O, oh, ow]) : out;
 }

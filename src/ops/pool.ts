@@ -1,11 +1,13 @@
 /**
  * Max and average pooling over NCHW input, composed from `unfold` and a
  * reduction over each window, so their backward comes from those ops.
+ * Without a graph, max pooling reduces windows unfolded into a reused
+ * scratch buffer instead (no large allocation per call).
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { shapeStr } from "./core.js";
-import { pair, type Pair, outputSize, unfold } from "./conv.js";
+import { empty, kernels, needsGrad, shapeStr } from "./core.js";
+import { pair, type Pair, outputSize, unfold, unfoldScratch } from "./conv.js";
 import { max, mean, sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div } from "./elementwise.js";
@@ -25,22 +27,29 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
-function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
+function geometry(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string) {
   const unbatched = input.shape.length === 3;
   if (input.shape.length !== 3 && input.shape.length !== 4) {
     throw new Error(`${op}: Expected 3D or 4D (batch mode) tensor for input, got shape ${shapeStr(input.shape)}`);
   }
   const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const shape = x.shape as [number, number, number, number];
+  const [N, C] = shape;
   const kernel = pair(kernelSize);
   const g: Conv2dGeometry = { kernel, stride: pair(stride ?? kernelSize), padding: pair(padding), dilation: pair(dilation) };
   if (g.padding[0] * 2 > kernel[0] || g.padding[1] * 2 > kernel[1]) {
     throw new Error(`${op}: pad should be at most half of effective kernel size, but got pad=${g.padding[0]}, kernel_size=${kernel[0]}`);
   }
-  const [oh, ow] = outputSize([N, C, H, W], g, op);
-  // one channel per "image" so each column is one window
-  const cols = reshape(unfold(reshape(x, [N * C, 1, H, W]), g, padValue), [N * C, kernel[0] * kernel[1], oh * ow]);
+  const [oh, ow] = outputSize(shape, g, op);
   const finish = (r: Tensor) => reshape(r, unbatched ? [C, oh, ow] : [N, C, oh, ow]);
+  return { x, g, finish, shape };
+}
+
+function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
+  const { x, g, finish, shape } = geometry(input, kernelSize, stride, padding, dilation, op);
+  const [N, C, H, W] = shape;
+  // one channel per "image" so each column is one window
+  const cols = reshape(unfold(reshape(x, [N * C, 1, H, W]), g, padValue), [N * C, g.kernel[0] * g.kernel[1], -1]);
   return { cols, finish, g, x };
 }
 
@@ -52,7 +61,17 @@ function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefine
  * const y = maxPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
  */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  const { cols, finish } = windows(input, kernelSize, options.stride, options.padding ?? 0, options.dilation ?? 1, "max_pool2d", -Infinity);
+  const padding = options.padding ?? 0, dilation = options.dilation ?? 1;
+  if (!needsGrad(input)) {
+    // no graph: the windows go to a reused scratch buffer and only the maxima are kept
+    const { x, g, finish, shape } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
+    const [N, C, H, W] = shape;
+    const cols = unfoldScratch(reshape(x, [N * C, 1, H, W]), g, -Infinity);
+    const values = empty([N * C, 1, cols.shape[2]!], x.dtype), indices = empty([N * C, 1, cols.shape[2]!], "int32");
+    kernels().argReduce("max", values, indices, cols, 1);
+    return finish(values);
+  }
+  const { cols, finish } = windows(input, kernelSize, options.stride, padding, dilation, "max_pool2d", -Infinity);
   return finish(max(cols, 1).values);
 }
 
