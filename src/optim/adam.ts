@@ -1,6 +1,7 @@
+import { adamStep, type FloatArray } from "../backend/native/optim.js";
 import { zerosLike } from "../ops/factories.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { effectiveGrad, Optimizer, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+import { Tensor } from "../tensor/tensor.js";
+import { bumpVersion, effectiveGrad, fusedData, Optimizer, fusedGrad, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
 
 export interface AdamOptions {
   lr: number;
@@ -16,6 +17,7 @@ export interface AdamOptions {
  * `decoupled` the weight decay shrinks the parameter directly (AdamW).
  */
 export function adamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOptions, decoupled: boolean): void {
+  if (fusedAdamUpdate(p, grad, state, o, decoupled)) return;
   const [beta1, beta2] = o.betas;
   if (decoupled && o.weightDecay !== 0) p.mul_(1 - o.lr * o.weightDecay);
   const g = effectiveGrad(p, grad, o.maximize, decoupled ? 0 : o.weightDecay);
@@ -35,6 +37,38 @@ export function adamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOp
   }
   const denom = second.sqrt().div(bc2Sqrt).add(o.eps);
   p.add_(expAvg.div(denom), { alpha: -o.lr / bc1 });
+}
+
+/** A state tensor (a new zero one when absent) and its flat data for the fused step; null data when it does not qualify. */
+function fusedState(state: ParamState, key: string, p: Tensor): { t: Tensor; data: FloatArray | null; isNew: boolean } {
+  const have = state[key];
+  if (have instanceof Tensor) return { t: have, data: have.numel() === p.numel() ? fusedData(have, p.dtype) : null, isNew: false };
+  const t = zerosLike(p);
+  return { t, data: fusedData(t, p.dtype), isNew: true };
+}
+
+/**
+ * The update as one fused pass (native/optim) over contiguous float storage.
+ * False, with nothing touched, when some tensor does not qualify.
+ */
+function fusedAdamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOptions, decoupled: boolean): boolean {
+  const pd = fusedData(p, p.dtype);
+  if (pd === null) return false;
+  const keys = o.amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"];
+  const st = keys.map((k) => fusedState(state, k, p));
+  if (st.some((s) => s.data === null)) return false;
+  const gd = fusedGrad(grad, p);
+  if (gd === null) return false;
+  const step = ((state.step as number | undefined) ?? 0) + 1;
+  state.step = step;
+  adamStep(pd, gd, st[0]!.data!, st[1]!.data!, st[2]?.data ?? null, step, {
+    lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay,
+    amsgrad: o.amsgrad, maximize: o.maximize, decoupled,
+  });
+  bumpVersion(p);
+  // new state tensors are stored; existing ones were written in place
+  st.forEach((s, i) => (s.isNew ? (state[keys[i]!] = s.t) : bumpVersion(s.t)));
+  return true;
 }
 
 function checkAdam(o: AdamOptions): void {

@@ -7,6 +7,8 @@
  */
 import { enableGrad, noGrad } from "../autograd/grad-mode-api.js";
 import { zeroGrads } from "../nn/module.js";
+import type { FloatArray } from "../backend/native/optim.js";
+import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** Per-parameter optimizer state: tensors (moment buffers) and numbers (step count). */
@@ -139,6 +141,29 @@ export function effectiveGrad(param: Tensor, grad: Tensor, maximize: boolean, we
   let g = maximize ? grad.neg() : grad;
   if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
   return g;
+}
+
+/**
+ * The elements of `t` as one flat float array (a subarray of its storage) when
+ * a fused kernel can update it in place: a contiguous, non-inference tensor
+ * of the float dtype `dtype`. Null otherwise (the caller then takes the
+ * tensor-op path).
+ */
+export function fusedData(t: Tensor, dtype: DType): FloatArray | null {
+  if (t.dtype !== dtype || (dtype !== "float32" && dtype !== "float64") || t._inference || !t.isContiguous()) return null;
+  return (t.data as FloatArray).subarray(t.offset, t.offset + t.numel());
+}
+
+/** The gradient as a flat array for a fused step: `fusedData`, or a contiguous copy of a strided one. */
+export function fusedGrad(grad: Tensor, param: Tensor): FloatArray | null {
+  if (grad.dtype !== param.dtype || grad.numel() !== param.numel() || grad.shape.length !== param.shape.length) return null;
+  if (!grad.shape.every((d, i) => d === param.shape[i])) return null;
+  return fusedData(grad, param.dtype) ?? fusedData(grad.contiguous(), param.dtype);
+}
+
+/** Marks an in-place write by a fused kernel on `t` (the version counter every in-place op bumps). */
+export function bumpVersion(t: Tensor): void {
+  t.storage.version++;
 }
 
 /** The tensor state entry `key`, created by `init` on first use. */

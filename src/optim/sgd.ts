@@ -1,5 +1,7 @@
+import { type FloatArray, sgdStep } from "../backend/native/optim.js";
+import { zerosLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { effectiveGrad, Optimizer, type ParamGroup, type Params, type ParamState } from "./optimizer.js";
+import { bumpVersion, effectiveGrad, fusedData, fusedGrad, Optimizer, type ParamGroup, type Params, type ParamState } from "./optimizer.js";
 
 export interface SGDOptions {
   lr: number;
@@ -10,8 +12,36 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+/**
+ * The update as one fused pass (native/optim) over contiguous float storage.
+ * False, with nothing touched, when some tensor does not qualify.
+ */
+function fusedSgdUpdate(p: Tensor, grad: Tensor, state: ParamState, o: SGDOptions): boolean {
+  const pd = fusedData(p, p.dtype);
+  if (pd === null) return false;
+  let buf = state.momentum_buffer as Tensor | undefined;
+  let bd: FloatArray | null = null;
+  if (o.momentum !== 0 && buf !== undefined) {
+    bd = fusedData(buf, p.dtype);
+    if (bd === null || buf.numel() !== p.numel()) return false;
+  }
+  const gd = fusedGrad(grad, p);
+  if (gd === null) return false;
+  const firstStep = o.momentum !== 0 && buf === undefined;
+  if (firstStep) {
+    buf = zerosLike(p);
+    bd = fusedData(buf, p.dtype);
+    state.momentum_buffer = buf;
+  }
+  sgdStep(pd, gd, bd, firstStep, o);
+  bumpVersion(p);
+  if (buf !== undefined && !firstStep) bumpVersion(buf);
+  return true;
+}
+
 /** One SGD update of `p` in place (PyTorch's `_single_tensor_sgd`). */
 export function sgdUpdate(p: Tensor, grad: Tensor, state: ParamState, o: SGDOptions): void {
+  if (fusedSgdUpdate(p, grad, state, o)) return;
   let d = effectiveGrad(p, grad, o.maximize, o.weightDecay);
   if (o.momentum !== 0) {
     let buf = state.momentum_buffer as Tensor | undefined;
