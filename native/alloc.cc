@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <v8.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -39,9 +40,19 @@ constexpr size_t kMinClass = 4096;       // one page
 constexpr size_t kMaxCap = size_t{1} << 30;  // cache at most 1 GiB ...
 constexpr size_t kRamFraction = 8;       // ... and at most 1/8 of RAM
 
+/* A cached block and when it was last handed out (a larger seq was written more recently). */
+struct Block {
+  void *p;
+  uint64_t seq;
+};
+
 struct Pool {
   std::mutex mu;
-  std::unordered_map<size_t, std::vector<void *>> free_blocks;  // size class -> blocks
+  // size class -> blocks, ascending seq: V8 frees a GC's worth of buffers at
+  // once, in no useful order; handing out the most recently written block
+  // first gives the kernel an output that is likely still in cache.
+  std::unordered_map<size_t, std::vector<Block>> free_blocks;
+  uint64_t next_seq = 0;
   size_t cached_bytes = 0;  // bytes held in free_blocks (by size class)
   size_t live_bytes = 0;    // bytes of blocks handed to V8 and not yet returned (by size class)
   size_t cap = 0;
@@ -70,12 +81,13 @@ size_t size_class(size_t n) {
   return (n + step - 1) / step * step;
 }
 
-void *take_block(size_t cls, bool *hit) {
+void *take_block(size_t cls, bool *hit, uint64_t *seq) {
   {
     std::lock_guard<std::mutex> lock(pool->mu);
+    *seq = ++pool->next_seq;
     auto it = pool->free_blocks.find(cls);
     if (it != pool->free_blocks.end() && !it->second.empty()) {
-      void *p = it->second.back();  // LIFO: the most recently freed block is the warmest
+      void *p = it->second.back().p;  // the most recently written block: the warmest
       it->second.pop_back();
       pool->cached_bytes -= cls;
       pool->live_bytes += cls;
@@ -101,7 +113,7 @@ size_t release_cached() {
   {
     std::lock_guard<std::mutex> lock(pool->mu);
     for (auto &entry : pool->free_blocks)
-      for (void *p : entry.second) victims.push_back(p);
+      for (const Block &b : entry.second) victims.push_back(b.p);
     pool->free_blocks.clear();
     bytes = pool->cached_bytes;
     pool->cached_bytes = 0;
@@ -113,14 +125,20 @@ size_t release_cached() {
 
 /* V8's deleter: called once, when nothing can reach the buffer any more (any thread). */
 void return_block(void *data, size_t length, void *deleter_data) {
-  Pool *pl = static_cast<Pool *>(deleter_data);
+  Pool *pl = pool;
+  // deleter_data carries the block's seq, not a pointer
+  uint64_t seq = (uint64_t)reinterpret_cast<uintptr_t>(deleter_data);
   size_t cls = size_class(length);
   {
     std::lock_guard<std::mutex> lock(pl->mu);
     pl->live_bytes -= cls;
     pl->returns++;
     if (pl->cached_bytes + cls <= pl->cap) {
-      pl->free_blocks[cls].push_back(data);
+      std::vector<Block> &list = pl->free_blocks[cls];
+      Block b{data, seq};
+      list.insert(std::upper_bound(list.begin(), list.end(), b,
+                                   [](const Block &x, const Block &y) { return x.seq < y.seq; }),
+                  b);
       pl->cached_bytes += cls;
       return;
     }
@@ -172,8 +190,9 @@ extern "C" napi_value tl_js_allocate(napi_env env, napi_callback_info info) {
   }
   size_t n = (size_t)len, cls = size_class(n);
   bool hit;
-  void *p = take_block(cls, &hit);
-  if (!p && release_cached() > 0) p = take_block(cls, &hit);
+  uint64_t seq;
+  void *p = take_block(cls, &hit, &seq);
+  if (!p && release_cached() > 0) p = take_block(cls, &hit, &seq);
   if (!p) {
     napi_throw_range_error(env, nullptr, "Array buffer allocation failed (allocate)");
     return nullptr;
@@ -181,7 +200,7 @@ extern "C" napi_value tl_js_allocate(napi_env env, napi_callback_info info) {
   if (zero) std::memset(p, 0, n);
 
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
-  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(p, n, return_block, pool);
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(p, n, return_block, reinterpret_cast<void *>((uintptr_t)seq));
   v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(isolate, std::move(store));
   // The napi callback runs inside a HandleScope; Node returns this handle as is.
   return reinterpret_cast<napi_value>(*ab);
