@@ -8,6 +8,7 @@ import { add, div, erf, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub
 import { rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
+import { linear2d } from "../ops/linear.js";
 import type { Generator } from "../ops/random.js";
 import { mean, variance } from "../ops/reduce.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax.js";
@@ -30,6 +31,12 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const inF = weight.shape[weight.dim() - 1];
   if (last !== inF) {
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${input.shape.slice(0, -1).reduce((a, b) => a * b, 1)}x${last} and ${inF}x${weight.dim() === 2 ? weight.shape[0] : 1}) (linear: input ${shapeStr(input.shape)}, weight ${shapeStr(weight.shape)})`);
+  }
+  if (input.dim() >= 2 && weight.dim() === 2 && (bias === null || bias.dim() <= 1)) {
+    // one fused op on the rows (PyTorch's addmm path); leading dims fold into the rows
+    if (input.dim() === 2) return linear2d(input, weight, bias);
+    const rows = reshape(input, [-1, inF!]);
+    return reshape(linear2d(rows, weight, bias), [...input.shape.slice(0, -1), weight.shape[0]!]);
   }
   const out = matmul(input, weight.dim() === 2 ? transpose(weight, 0, 1) : weight);
   return bias === null ? out : add(out, bias);

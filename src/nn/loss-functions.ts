@@ -7,6 +7,7 @@ import { shapeStr } from "../ops/core.js";
 import { abs, add, div, eq, exp, ge, log1p, logicalNot, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
 import { gather, indexSelect } from "../ops/indexing.js";
 import { mean, sum } from "../ops/reduce.js";
+import { nllLoss2d } from "../ops/nll.js";
 import { logSoftmax } from "../ops/softmax.js";
 import { reshape, unsqueeze, squeeze } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -73,6 +74,12 @@ function pick(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: 
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   checkTarget(input, target, "nll_loss");
   const reduction = options.reduction ?? "mean";
+  const weight = options.weight ?? null;
+  // the common [N, C] case as one op (a differentiable weight needs the composed form)
+  if (input.dim() === 2 && (reduction === "mean" || reduction === "sum" || reduction === "none") && !(weight?.requiresGrad ?? false) &&
+    (input.dtype === "float32" || input.dtype === "float64") && (weight === null || weight.dtype === input.dtype)) {
+    return nllLoss2d(input, target, weight, options.ignoreIndex ?? -100, reduction);
+  }
   const { picked, w } = pick(input, target, options.weight ?? null, options.ignoreIndex ?? -100);
   const loss = neg(mul(picked, w));
   if (reduction === "mean") return div(sum(loss), sum(w));
