@@ -56,7 +56,10 @@ function load(): NativeAddon | null {
     }
     addon = loaded;
     // large storages come from the addon's caching allocator from now on
-    if (typeof loaded.allocate === "function") setLargeAllocator((bytes, zero) => loaded.allocate(bytes, zero));
+    // (TORCHLET_NO_ALLOC_CACHE=1 keeps plain typed arrays, like PYTORCH_NO_CUDA_MEMORY_CACHING)
+    if (typeof loaded.allocate === "function" && process.env.TORCHLET_NO_ALLOC_CACHE !== "1") {
+      setLargeAllocator((bytes, zero) => loaded.allocate(bytes, zero));
+    }
   } catch (e) {
     loadError = `loading ${file} failed: ${e instanceof Error ? e.message : String(e)}`;
   }
