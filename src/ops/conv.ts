@@ -6,7 +6,7 @@
 import type { Conv2dGeometry, Strided } from "../backend/backend.js";
 import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { bmm, matmul } from "./linalg.js";
 import { sum } from "./reduce.js";
 import { reshape, transpose } from "./views.js";
@@ -111,8 +111,9 @@ function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGe
   const [N, C] = x.shape as [number, number];
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
   const L = oh * ow, Kg = Cg * kh * kw, K = C * kh * kw, Og = O / groups;
-  const out = empty([N, O, oh, ow], x.dtype);
-  if (N === 0 || O === 0 || L === 0) return out;
+  if (N === 0 || O === 0 || L === 0) return empty([N, O, oh, ow], x.dtype);
+  // every element is written by the products below
+  const out = emptyUninitialized([N, O, oh, ow], x.dtype);
   const k = kernels();
   const w = contiguousData(weight);
   const per = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / (K * L * x.data.BYTES_PER_ELEMENT))));

@@ -6,7 +6,7 @@
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { empty, kernels, needsGrad, shapeStr } from "./core.js";
+import { emptyUninitialized, kernels, needsGrad, shapeStr } from "./core.js";
 import { pair, type Pair, outputSize, unfold, unfoldScratch } from "./conv.js";
 import { max, mean, sum } from "./reduce.js";
 import { reshape } from "./views.js";
@@ -67,7 +67,7 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOption
     const { x, g, finish, shape } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
     const [N, C, H, W] = shape;
     const cols = unfoldScratch(reshape(x, [N * C, 1, H, W]), g, -Infinity);
-    const values = empty([N * C, 1, cols.shape[2]!], x.dtype), indices = empty([N * C, 1, cols.shape[2]!], "int32");
+    const values = emptyUninitialized([N * C, 1, cols.shape[2]!], x.dtype), indices = emptyUninitialized([N * C, 1, cols.shape[2]!], "int32");
     kernels().argReduce("max", values, indices, cols, 1);
     return finish(values);
   }
