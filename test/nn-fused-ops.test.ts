@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { BACKENDS, backendSkip } from "./backends.js";
 import type { Tensor } from "../src/index.js";
 import { assertClose, values } from "./nn-helpers.js";
 
@@ -34,8 +35,8 @@ function composedNll(logp: Tensor, target: Tensor, weight: Tensor | null, ignore
   return loss.sum().div(w.sum());
 }
 
-for (const backend of ["reference", "native"] as const) {
-  test(`F.linear equals matmul + add with every gradient, leading dims and broadcast bias (${backend})`, () => {
+for (const backend of BACKENDS) {
+  test(`F.linear equals matmul + add with every gradient, leading dims and broadcast bias (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     torch.manualSeed(1);
     const shapes: [number[], number[], number[] | null][] = [
@@ -60,7 +61,7 @@ for (const backend of ["reference", "native"] as const) {
     }
   });
 
-  test(`F.linear passes gradcheck, second order included, and names PyTorch's node (${backend})`, () => {
+  test(`F.linear passes gradcheck, second order included, and names PyTorch's node (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     const x = torch.randn([3, 4], { dtype: "float64", requiresGrad: true });
     const w = torch.randn([2, 4], { dtype: "float64", requiresGrad: true });
@@ -80,7 +81,7 @@ for (const backend of ["reference", "native"] as const) {
     assert.ok(w.grad !== null && b.grad !== null);
   });
 
-  test(`nll_loss on [N, C] equals the composed form: reductions, weights, ignored targets (${backend})`, () => {
+  test(`nll_loss on [N, C] equals the composed form: reductions, weights, ignored targets (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     torch.manualSeed(2);
     for (const dtype of ["float32", "float64"] as const) {
@@ -107,7 +108,7 @@ for (const backend of ["reference", "native"] as const) {
     }
   });
 
-  test(`nll_loss: all targets ignored gives NaN, out-of-range targets throw, second order is zero (${backend})`, () => {
+  test(`nll_loss: all targets ignored gives NaN, out-of-range targets throw, second order is zero (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     const logp = F.logSoftmax(torch.randn([3, 4], { dtype: "float64", requiresGrad: true }), 1);
     assert.ok(Number.isNaN(F.nllLoss(logp, torch.tensor([-100, -100, -100], { dtype: "int32" })).item()));

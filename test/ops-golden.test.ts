@@ -7,22 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import { OP_TABLE } from "./op-table/cases.js";
+import { backendSkip } from "./backends.js";
 import { assertTensor, assertValues, type CaseFixture, fromFixture, loadFixture, runCase } from "./op-table/harness.js";
 
 const fixtures = loadFixture<{ cases: Record<string, CaseFixture> }>("table").cases;
-
-/** Why a backend can't run here (null when it can); leaves the active backend as it was. */
-function unavailable(name: "reference" | "native"): string | null {
-  const previous = torch.getBackend();
-  try {
-    torch.setBackend(name);
-    return null;
-  } catch (e) {
-    return `${name} backend not available: ${(e as Error).message}`;
-  } finally {
-    torch.setBackend(previous);
-  }
-}
 
 test("every table case has a fixture and every fixture a case", () => {
   const ids = OP_TABLE.map((c) => c.id);
@@ -32,8 +20,8 @@ test("every table case has a fixture and every fixture a case", () => {
 });
 
 for (const backend of ["reference", "native"] as const) {
-  const skip = unavailable(backend);
-  describe(`ops against PyTorch on the ${backend} backend`, { skip: skip ?? false }, () => {
+  const skip = backendSkip(backend);
+  describe(`ops against PyTorch on the ${backend} backend`, { skip }, () => {
     let previous: "reference" | "native" = "reference";
     before(() => {
       previous = torch.getBackend();
