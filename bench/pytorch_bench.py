@@ -15,9 +15,15 @@ torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 torch.manual_seed(0)
 
 
+WARMUP_SECONDS = 0.5  # same steady-state warm-up as bench/timing.ts
+
+
 def median_time(fn, reps, warmup=2):
-    for _ in range(warmup):
+    start = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - start < WARMUP_SECONDS:
         fn()
+        i += 1
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()

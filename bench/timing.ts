@@ -6,9 +6,13 @@ export function medianOf(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Median seconds of `fn` over `reps` runs after `warmup` runs. */
+/** Warm-up lasts at least this long, so caches (and the tensor allocator's pool) reach their steady state. */
+const WARMUP_SECONDS = 0.5;
+
+/** Median seconds of `fn` over `reps` runs after at least `warmup` runs and WARMUP_SECONDS. */
 export function medianTime(fn: () => unknown, reps: number, warmup = 2): number {
-  for (let i = 0; i < warmup; i++) fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < warmup || Number(process.hrtime.bigint() - start) / 1e9 < WARMUP_SECONDS; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
