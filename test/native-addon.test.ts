@@ -2,6 +2,7 @@
 // bad call here must throw an Error naming the kernel, and the process must
 // carry on (a kernel that read or wrote out of bounds would crash it or
 // corrupt neighbouring arrays, which the canaries below would notice).
+import { contiguousStrides } from "../src/tensor/layout.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Strided } from "../src/backend/backend.js";
@@ -11,15 +12,7 @@ import type { TypedArray } from "../src/tensor/dtype.js";
 const addon = nativeAddon();
 const skip = addon === null ? `the native addon is not available (${loadNativeBackend().error})` : false;
 
-function contiguous(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
+const contiguous = contiguousStrides;
 
 /** A Strided over `data` (contiguous unless strides are given). */
 function S(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0): Strided {

@@ -2,6 +2,7 @@
 // inputs large enough to reach C (and, for some, the thread pool): float
 // results within 1e-5 relative, integers and bools exact, NaN where NaN.
 // Operands come contiguous, transposed, broadcast (stride 0) and flipped.
+import { contiguousStrides } from "../src/tensor/layout.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, Strided, UnaryOp } from "../src/backend/backend.js";
@@ -45,15 +46,7 @@ function random(kind: Kind, n: number, opts: { lo?: number; hi?: number; special
   return out;
 }
 
-function contiguous(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
+const contiguous = contiguousStrides;
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 function S(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0): Strided {
   return { data, shape, strides: strides ?? contiguous(shape), offset };

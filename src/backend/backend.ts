@@ -35,6 +35,12 @@ export interface Conv2dGeometry {
   readonly dilation: readonly [number, number];
 }
 
+/** Output height and width of a convolution or pooling window over an H x W input. */
+export function windowOutputSize(H: number, W: number, g: Conv2dGeometry): [number, number] {
+  const [kh, kw] = g.kernel, [sh, sw] = g.stride, [ph, pw] = g.padding, [dh, dw] = g.dilation;
+  return [Math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1, Math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1];
+}
+
 export interface Backend {
   readonly name: "reference" | "native";
 

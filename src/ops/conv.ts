@@ -3,7 +3,7 @@
  * are each other's adjoint, so each one's backward is the other and conv2d's
  * gradients (also higher-order ones) come from composing ordinary ops.
  */
-import type { Conv2dGeometry, Strided } from "../backend/backend.js";
+import { type Conv2dGeometry, type Strided, windowOutputSize } from "../backend/backend.js";
 import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
@@ -20,9 +20,7 @@ export function pair(x: Pair): [number, number] {
 
 /** Output spatial size of a window op; PyTorch's error when it is not positive. */
 export function outputSize(inShape: readonly number[], g: Conv2dGeometry, op: string): [number, number] {
-  const H = inShape[2]!, W = inShape[3]!;
-  const oh = Math.floor((H + 2 * g.padding[0] - g.dilation[0] * (g.kernel[0] - 1) - 1) / g.stride[0]) + 1;
-  const ow = Math.floor((W + 2 * g.padding[1] - g.dilation[1] * (g.kernel[1] - 1) - 1) / g.stride[1]) + 1;
+  const [oh, ow] = windowOutputSize(inShape[2]!, inShape[3]!, g);
   if (oh <= 0 || ow <= 0) {
     throw new Error(`${op}: Given input size: (${inShape.slice(1).join("x")}). Calculated output size: (${inShape[1]}x${oh}x${ow}). Output size is too small`);
   }

@@ -9,21 +9,9 @@ import { Tensor } from "../tensor/tensor.js";
 
 export { kernels };
 
-export function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import { numel as numelOf, contiguousStrides } from "../tensor/layout.js";
 
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
+export { numelOf, contiguousStrides };
 
 export function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;

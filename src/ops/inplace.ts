@@ -1,7 +1,7 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, kernels, record, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, sub, toDtype, type Operand } from "./elementwise.js";
@@ -160,18 +160,8 @@ function randomFill(self: Tensor, op: string, name: string, draw: () => number):
     const n = t.numel();
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) values[i] = draw();
-    kernels().copy(t, { data: values, shape: t.shape, strides: contiguousOf(t.shape), offset: 0 });
+    kernels().copy(t, { data: values, shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 });
   });
-}
-
-function contiguousOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
 }
 
 /** Fills with samples from N(mean, std²). */

@@ -1,5 +1,6 @@
 import type { Strided } from "../backend/backend.js";
 import type { DType, TypedArray } from "./dtype.js";
+import { isContiguous } from "./layout.js";
 import { Storage } from "./storage.js";
 import type { Node } from "../autograd/node.js";
 
@@ -98,14 +99,9 @@ export class Tensor implements Strided {
   }
 
   isContiguous(): boolean {
-    let s = 1;
-    for (let i = this.shape.length - 1; i >= 0; i--) {
-      const d = this.shape[i]!;
-      if (d !== 1 && this.strides[i] !== s) return false;
-      s *= d;
-    }
-    return true;
+    return isContiguous(this);
   }
+
 }
 
 /**

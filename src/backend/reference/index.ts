@@ -1,6 +1,7 @@
-import type { ArgReduceOp, Backend, BinaryOp, Conv2dGeometry, ReduceOp, Strided, UnaryOp } from "../backend.js";
+import { type ArgReduceOp, type Backend, type BinaryOp, type Conv2dGeometry, type ReduceOp, type Strided, type UnaryOp, windowOutputSize } from "../backend.js";
 import { BINARY, INT_BINARY, UNARY } from "./scalar-ops.js";
-import { contiguousStrides, forEachRow, numel } from "./strided-loop.js";
+import { contiguousStrides, numel } from "../../tensor/layout.js";
+import { forEachRow } from "./strided-loop.js";
 
 const COMPARISON = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
@@ -220,49 +221,42 @@ function softmax(out: Strided, a: Strided, log: boolean): void {
   }
 }
 
-function im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void {
-  const [N, C, H, W] = a.shape as [number, number, number, number];
+/**
+ * Walks every (image, channel, kernel row, kernel column, output row, output
+ * column) position in im2col's column order, handing `visit` the column
+ * index and the image element it reads (-1 inside the padding).
+ */
+function walkWindows(img: Strided, g: Conv2dGeometry, visit: (col: number, at: number) => void): void {
+  const [N, C, H, W] = img.shape as [number, number, number, number];
   const [kh, kw] = g.kernel, [sh, sw] = g.stride, [ph, pw] = g.padding, [dh, dw] = g.dilation;
-  const oh = Math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-  const [an, ac, ah, aw] = a.strides as [number, number, number, number];
-  const od = out.data, ad = a.data;
-  let o = out.offset;
+  const [oh, ow] = windowOutputSize(H, W, g);
+  const [sn, sc, sy, sx] = img.strides as [number, number, number, number];
+  let col = 0;
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
       for (let i = 0; i < kh; i++)
         for (let j = 0; j < kw; j++)
           for (let y = 0; y < oh; y++) {
             const h = y * sh - ph + i * dh;
-            for (let x = 0; x < ow; x++, o++) {
+            for (let x = 0; x < ow; x++, col++) {
               const w = x * sw - pw + j * dw;
-              od[o] = h >= 0 && h < H && w >= 0 && w < W ? ad[a.offset + n * an + c * ac + h * ah + w * aw]! : padValue;
+              visit(col, h >= 0 && h < H && w >= 0 && w < W ? img.offset + n * sn + c * sc + h * sy + w * sx : -1);
             }
           }
 }
 
+function im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void {
+  const od = out.data, ad = a.data;
+  walkWindows(a, g, (col, at) => {
+    od[out.offset + col] = at < 0 ? padValue : ad[at]!;
+  });
+}
+
 function col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void {
-  const [N, C, H, W] = out.shape as [number, number, number, number];
-  const [kh, kw] = g.kernel, [sh, sw] = g.stride, [ph, pw] = g.padding, [dh, dw] = g.dilation;
-  const oh = Math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-  const ow = Math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-  const [on, oc, oH, oW] = out.strides as [number, number, number, number];
   const od = out.data, cd = cols.data;
-  let i0 = cols.offset;
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < C; c++)
-      for (let i = 0; i < kh; i++)
-        for (let j = 0; j < kw; j++)
-          for (let y = 0; y < oh; y++) {
-            const h = y * sh - ph + i * dh;
-            for (let x = 0; x < ow; x++, i0++) {
-              const w = x * sw - pw + j * dw;
-              if (h >= 0 && h < H && w >= 0 && w < W) {
-                const o = out.offset + n * on + c * oc + h * oH + w * oW;
-                od[o] = od[o]! + cd[i0]!;
-              }
-            }
-          }
+  walkWindows(out, g, (col, at) => {
+    if (at >= 0) od[at] = od[at]! + cd[cols.offset + col]!;
+  });
 }
 
 /** The pure-TypeScript backend: the executable specification of every kernel. */

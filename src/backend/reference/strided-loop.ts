@@ -1,5 +1,3 @@
-import type { Strided } from "../backend.js";
-
 /**
  * Visits every element position of `shape`, handing the callback the matching
  * element offsets into up to three strided operands. The last axis runs as a
@@ -44,32 +42,4 @@ export function forEachRow(
       if (sc) oc -= sc[d]! * shape[d]!;
     }
   }
-}
-
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Strides of a contiguous (row-major) layout. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
-
-/** True when `t` covers its elements densely in row-major order. */
-export function isContiguous(t: Pick<Strided, "shape" | "strides">): boolean {
-  let s = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    const d = t.shape[i]!;
-    if (d !== 1 && t.strides[i] !== s) return false;
-    s *= d;
-  }
-  return true;
 }

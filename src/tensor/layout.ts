@@ -1,0 +1,29 @@
+/** Row-major layout arithmetic shared by the core and the backends. */
+
+export function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Strides of a contiguous (row-major) layout. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/** True when the layout covers its elements densely in row-major order (size-1 dims may have any stride). */
+export function isContiguous(t: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
+  let s = 1;
+  for (let i = t.shape.length - 1; i >= 0; i--) {
+    const d = t.shape[i]!;
+    if (d !== 1 && t.strides[i] !== s) return false;
+    s *= d;
+  }
+  return true;
+}
