@@ -63,6 +63,9 @@ function buildModel(kind: "mlp" | "cnn"): torch.nn.Module {
   );
 }
 
+/** ANSI "erase to end of line": a shorter update must not leave the tail of the longer one. */
+const CLEAR_TO_END = "\x1b[K";
+
 /** One line of progress: a bar, then loss, accuracy and throughput so far. */
 function progressLine(epoch: number, epochs: number, done: number, total: number, loss: number, acc: number, rate: number): string {
   const width = 24;
@@ -134,11 +137,11 @@ async function main(): Promise<void> {
       batch++;
       if (tty) {
         const rate = seen / ((performance.now() - t0) / 1000);
-        process.stdout.write(`\r${progressLine(epoch, cfg.epochs, batch, loader.length, lossSum / seen, correct / seen, rate)}`);
+        process.stdout.write(`\r${progressLine(epoch, cfg.epochs, batch, loader.length, lossSum / seen, correct / seen, rate)}${CLEAR_TO_END}`);
       }
     }
     const line = progressLine(epoch, cfg.epochs, batch, loader.length, lossSum / seen, correct / seen, seen / ((performance.now() - t0) / 1000));
-    process.stdout.write(tty ? `\r${line}\n` : `${line}\n`);
+    process.stdout.write(tty ? `\r${line}${CLEAR_TO_END}\n` : `${line}\n`);
   }
 
   model.eval();
