@@ -1,8 +1,8 @@
 import type { Strided } from "../backend/backend.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, castData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
-import { expand, reshape, squeeze, sumToShape, transpose, unsqueeze } from "./views.js";
+import { broadcastShapes, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { expand, reshape, squeeze, transpose, unsqueeze } from "./views.js";
 import { mul } from "./elementwise.js";
 
 function as3d(t: Strided, batch: number, rows: number, cols: number, strides: [number, number, number]): Strided {
@@ -163,5 +163,3 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (vecB) out = squeeze(out, -1);
   return out;
 }
-
-export { castData, sumToShape };

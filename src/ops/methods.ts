@@ -6,7 +6,7 @@ import { backward as runBackward, gradientEdge, type BackwardOptions } from "../
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import { formatTensor, readValues } from "../tensor/format.js";
 import { Tensor, type TensorHook } from "../tensor/tensor.js";
-import { castData, shapeStr } from "./core.js";
+import { castData } from "./core.js";
 import * as E from "./elementwise.js";
 import * as I from "./inplace.js";
 import * as X from "./indexing.js";
@@ -291,5 +291,3 @@ Object.defineProperty(Tensor.prototype, Symbol.for("nodejs.util.inspect.custom")
     return formatTensor(this);
   },
 });
-
-export { shapeStr };
