@@ -22,8 +22,8 @@ export function bytesPerElement(dtype: DType): number {
  */
 export type LargeAllocator = (byteLength: number, zeroFill: boolean) => ArrayBuffer;
 
-/** Storages of at least this many bytes go to the large allocator: below it, `new Float32Array(n)` is cheap. */
-export const LARGE_ALLOCATION_BYTES = 64 * 1024;
+/** Storages of at least this many bytes go to the pooled allocator (fresh pages fault slowly; measured: digits training ~15% faster at 4 KiB than at 64 KiB). */
+export const LARGE_ALLOCATION_BYTES = 4 * 1024;
 
 let largeAllocator: LargeAllocator | null = null;
 
