@@ -1,23 +1,12 @@
 import { Module } from "../module.js";
 
-/**
- * Runs its modules in order, each on the previous one's output. Children are
- * named "0", "1", ... as in PyTorch.
- *
- * @example
- * const mlp = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 10));
- */
-export class Sequential extends Module {
-  constructor(...modules: Module[]) {
-    super();
-    modules.forEach((m, i) => this.registerModule(String(i), m));
-  }
-
+/** Modules registered under "0", "1", ... with list-like access: the shared part of Sequential and ModuleList. */
+abstract class IndexedModules extends Module {
   /** The i-th module (negative counts from the end). */
   at(index: number): Module {
-    const list = this.children();
-    const m = list[index < 0 ? index + list.length : index];
-    if (m === undefined) throw new Error(`index ${index} is out of range`);
+    const n = this._modules.size;
+    const m = this._modules.get(String(index < 0 ? index + n : index));
+    if (m === undefined || m === null) throw new Error(`index ${index} is out of range`);
     return m;
   }
 
@@ -34,6 +23,20 @@ export class Sequential extends Module {
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }
+}
+
+/**
+ * Runs its modules in order, each on the previous one's output. Children are
+ * named "0", "1", ... as in PyTorch.
+ *
+ * @example
+ * const mlp = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ */
+export class Sequential extends IndexedModules {
+  constructor(...modules: Module[]) {
+    super();
+    for (const m of modules) this.append(m);
+  }
 
   override forward(input: any): any {
     let x = input;
@@ -49,34 +52,15 @@ export class Sequential extends Module {
  * @example
  * this.layers = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 2)]);
  */
-export class ModuleList extends Module {
+export class ModuleList extends IndexedModules {
   constructor(modules: Iterable<Module> = []) {
     super();
     for (const m of modules) this.append(m);
   }
 
-  at(index: number): Module {
-    const n = this._modules.size;
-    const m = this._modules.get(String(index < 0 ? index + n : index));
-    if (m === undefined || m === null) throw new Error(`index ${index} is out of range`);
-    return m;
-  }
-
-  get length(): number {
-    return this._modules.size;
-  }
-
-  append(module: Module): this {
-    this.registerModule(String(this._modules.size), module);
-    return this;
-  }
-
+  /** Appends every module; returns this. */
   extend(modules: Iterable<Module>): this {
     for (const m of modules) this.append(m);
     return this;
-  }
-
-  [Symbol.iterator](): Iterator<Module> {
-    return this.children()[Symbol.iterator]();
   }
 }
