@@ -11,7 +11,6 @@ export interface GradMath {
   add(a: Tensor, b: Tensor): Tensor;
   cast(t: Tensor, dtype: DType): Tensor;
   onesLike(t: Tensor): Tensor;
-  zeros(shape: readonly number[], dtype: DType): Tensor;
   /** A contiguous copy owned by nobody else (for a first `.grad`). */
   clone(t: Tensor): Tensor;
   /** In-place `a += b` without recording. */

@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
 import { binaryData, div, eq, isnan, mul, sqrt, sub } from "./elementwise.js";
-import { expand, provideSumAxes, reshape, unsqueeze } from "./views.js";
+import { expand, reshape, unsqueeze } from "./views.js";
 import { scatterAdd } from "./indexing.js";
 
 export type Dims = number | readonly number[];
@@ -62,8 +62,6 @@ export function sum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor 
   return out;
 }
 
-/** Sum over axes keeping dims, for sumToShape. */
-provideSumAxes((g, axes) => sum(g, axes, { keepdim: true }));
 
 export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;

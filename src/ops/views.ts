@@ -1,6 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { contiguousStrides, empty, kernels, makeView, needsGrad, numelOf, record, shapeStr } from "./core.js";
+// reduce.ts imports this module too; the cycle is safe because neither calls the other while loading.
+import { sum } from "./reduce.js";
 
 /** Resolves a single -1 in a requested shape; PyTorch's messages for impossible shapes. */
 export function inferShape(shape: readonly number[], numel: number, op: string): number[] {
@@ -212,15 +214,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
   if (axes.length === 0) return g.shape.length === shape.length ? g : reshape(g, shape);
-  return reshape(sumAxes(g, axes), shape);
-}
-
-/** Hook for reduce.ts: sum over axes keeping dims (set at load to avoid an import cycle). */
-let sumAxes: (g: Tensor, axes: number[]) => Tensor = () => {
-  throw new Error("sumAxes not loaded");
-};
-export function provideSumAxes(f: (g: Tensor, axes: number[]) => Tensor): void {
-  sumAxes = f;
+  return reshape(sum(g, axes, { keepdim: true }), shape);
 }
 
 /**
