@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: torchlet's workloads side by side with PyTorch
- * (/usr/bin/python3 with torch, when installed) in one run, as a table of
- * medians and ratios. Never part of `npm test`.
+ * (/usr/bin/python3 with torch, when installed) and onnxruntime-node (when
+ * installed) in one run, as a table of medians and ratios. Never part of
+ * `npm test`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as torch from "../src/index.js";
+import { runOnnxruntime, type SharedWorkloads } from "./onnxruntime.js";
 import { medianTime, perOpMicros } from "./timing.js";
 import { cnnWorkload, digitsWorkload } from "./workloads.js";
 
@@ -40,14 +42,19 @@ function crossEntropy(logits: torch.Tensor, target: torch.Tensor): torch.Tensor 
   return logits.logSoftmax(1).gather(1, target.unsqueeze(1)).mean().neg();
 }
 
-function runTorchlet(): Results {
+/** The inference workloads onnxruntime runs too, with the same weights and inputs. */
+function sharedWorkloads(): SharedWorkloads {
+  const input = torch.randn([256, 784]);
+  const params = mlpParams(false);
+  return { mlp: { input, params, forward: () => mlp(input, params) }, cnn: cnnWorkload() };
+}
+
+function runTorchlet(shared: SharedWorkloads): Results {
   const out: Results = {};
-  torch.manualSeed(0);
   for (const n of [128, 256, 512, 1024]) out[`matmul n=${n} (GFLOPS)`] = matmulGflops(n);
-  const x = torch.randn([256, 784]);
+  const x = shared.mlp.input;
   const y = torch.randint(0, 10, [256]);
-  const frozen = mlpParams(false);
-  out["MLP inference, batch 256 (ms)"] = torch.noGrad(() => medianTime(() => mlp(x, frozen), 20)) * 1e3;
+  out["MLP inference, batch 256 (ms)"] = torch.noGrad(() => medianTime(shared.mlp.forward, 20)) * 1e3;
   const params = mlpParams(true);
   const step = () => {
     for (const p of params) p.grad = null;
@@ -55,8 +62,7 @@ function runTorchlet(): Results {
     torch.noGrad(() => { for (const p of params) p.sub_(p.grad!.mul(0.01)); });
   };
   out["MLP training step, batch 256 (ms)"] = medianTime(step, 15) * 1e3;
-  const cnn = cnnWorkload();
-  out["CNN inference, batch 64 (ms)"] = torch.noGrad(() => medianTime(cnn, 15)) * 1e3;
+  out["CNN inference, batch 64 (ms)"] = torch.noGrad(() => medianTime(shared.cnn.forward, 15)) * 1e3;
   for (const [n, label] of [[1 << 20, "1M"], [1 << 24, "16M"]] as const) {
     const a = torch.randn([n]), b = torch.randn([n]);
     const reps = n < 1 << 24 ? 50 : 10;
@@ -93,13 +99,25 @@ function higherIsBetter(name: string): boolean {
   return name.includes("GFLOPS") || name.includes("GB/s");
 }
 
-function printTable(ours: Results, theirs: Results | null): void {
-  const rows = Object.keys(ours);
-  const head = ["workload", "torchlet", "PyTorch", "torchlet vs PyTorch"];
-  const lines = rows.map((name) => {
-    const a = ours[name]!, b = theirs?.[name];
-    const speedup = b === undefined ? "" : higherIsBetter(name) ? a / b : b / a;
-    return [name, a.toFixed(3), b === undefined ? "-" : b.toFixed(3), speedup === "" ? "-" : `${speedup.toFixed(2)}x ${speedup >= 1 ? "faster" : "slower"}`];
+/** "1.23x faster" / "0.50x slower" for torchlet against `other`, or "-" without a number. */
+function ratio(name: string, ours: number, other: number | undefined): string {
+  if (other === undefined) return "-";
+  const speedup = higherIsBetter(name) ? ours / other : other / ours;
+  return `${speedup.toFixed(2)}x ${speedup >= 1 ? "faster" : "slower"}`;
+}
+
+/** One value column and one "torchlet vs X" column per other framework. */
+function printTable(ours: Results, others: [string, Results | null][]): void {
+  const head = ["workload", "torchlet"];
+  for (const [label] of others) head.push(label, `torchlet vs ${label}`);
+  const lines = Object.keys(ours).map((name) => {
+    const a = ours[name]!;
+    const cells = [name, a.toFixed(3)];
+    for (const [, results] of others) {
+      const b = results?.[name];
+      cells.push(b === undefined ? "-" : b.toFixed(3), ratio(name, a, b));
+    }
+    return cells;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
@@ -109,6 +127,9 @@ function printTable(ours: Results, theirs: Results | null): void {
 }
 
 console.log(`torchlet backend: ${torch.getBackend()}`);
-const ours = runTorchlet();
-const theirs = runPyTorch();
-printTable(ours, theirs);
+torch.manualSeed(0);
+const shared = sharedWorkloads();
+const ours = runTorchlet(shared);
+const onnx = await runOnnxruntime(shared);
+const pytorch = runPyTorch();
+printTable(ours, [["PyTorch", pytorch], ["onnxruntime", onnx]]);

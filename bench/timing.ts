@@ -22,6 +22,19 @@ export function medianTime(fn: () => unknown, reps: number, warmup = 2): number 
   return medianOf(times);
 }
 
+/** medianTime for an async `fn` (onnxruntime's session.run): each run is awaited before the next starts. */
+export async function medianTimeAsync(fn: () => Promise<unknown>, reps: number, warmup = 2): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < warmup || Number(process.hrtime.bigint() - start) / 1e9 < WARMUP_SECONDS; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return medianOf(times);
+}
+
 /** Median microseconds per call of a tiny `fn`, timed in batches of `inner` calls. */
 export function perOpMicros(fn: () => unknown, inner = 20000, reps = 7): number {
   return (medianTime(() => { for (let i = 0; i < inner; i++) fn(); }, reps, 1) / inner) * 1e6;

@@ -4,15 +4,25 @@ import type { Tensor } from "../src/index.js";
 
 const { nn, optim } = torch;
 
+/** The CNN bench workload; its layers and input are exposed so the onnxruntime side can use the same weights. */
+export interface CnnWorkload {
+  forward: () => Tensor;
+  input: Tensor;
+  conv1: torch.nn.Conv2d;
+  conv2: torch.nn.Conv2d;
+  fc: torch.nn.Linear;
+}
+
 /** conv3x3 1→32, ReLU, conv3x3 32→64, ReLU, maxpool 2, linear → 10, on a 64x1x28x28 batch. */
-export function cnnWorkload(): () => Tensor {
+export function cnnWorkload(): CnnWorkload {
+  const conv1 = new nn.Conv2d(1, 32, 3), conv2 = new nn.Conv2d(32, 64, 3), fc = new nn.Linear(64 * 12 * 12, 10);
   const model = new nn.Sequential(
-    new nn.Conv2d(1, 32, 3), new nn.ReLU(),
-    new nn.Conv2d(32, 64, 3), new nn.ReLU(),
-    new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(64 * 12 * 12, 10),
+    conv1, new nn.ReLU(),
+    conv2, new nn.ReLU(),
+    new nn.MaxPool2d(2), new nn.Flatten(), fc,
   );
-  const x = torch.randn([64, 1, 28, 28]);
-  return () => model.forward(x) as Tensor;
+  const input = torch.randn([64, 1, 28, 28]);
+  return { forward: () => model.forward(input) as Tensor, input, conv1, conv2, fc };
 }
 
 /**
