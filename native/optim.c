@@ -20,7 +20,6 @@
  *     vmax = max(vmax, v) when amsgrad, and v below means vmax
  *     p -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
  */
-#include <math.h>
 #include <string.h>
 
 #include "args.h"
@@ -163,25 +162,23 @@ static void adam_part(void *arg, int64_t b, int64_t e, int tid) {
 }
 
 /*
- * The common case (float32, no amsgrad, maximize or weight decay) in float
- * arithmetic, one rounding per PyTorch op like its float32 kernels; the loop
- * has no branches, so it vectorises (the generic loop above does not).
+ * The common case (float32, no amsgrad, maximize or weight decay) with the
+ * same double arithmetic as adam_part, but branch-free so it vectorises.
  */
 static void adam_part_f32_plain(void *arg, int64_t b, int64_t e, int tid) {
   (void)tid;
   const adam_job *j = arg;
   float *restrict p = j->p.p, *restrict m = j->m.p, *restrict v = j->v.p;
   const float *restrict g = j->g.p;
-  const float w1 = (float)(1 - j->beta1), b2 = (float)j->beta2, w2 = (float)(1 - j->beta2);
-  const float neg_step = (float)-j->step_size, bc2_sqrt = (float)j->bc2_sqrt, eps = (float)j->eps;
+  const double w1 = 1 - j->beta1, b2 = j->beta2, w2 = 1 - j->beta2;
+  const double step = j->step_size, bc2_sqrt = j->bc2_sqrt, eps = j->eps;
   for (int64_t i = b; i < e; i++) {
-    const float gi = g[i];
-    const float mi = m[i] + w1 * (gi - m[i]);     /* lerp_(g, 1 - beta1), weight < 0.5 */
-    const float vi = b2 * v[i] + w2 * gi * gi;    /* mul_(beta2).addcmul_(g, g, 1 - beta2) */
-    const float denom = sqrtf(vi) / bc2_sqrt + eps;
+    const double gi = g[i];
+    const float mi = (float)(m[i] + w1 * (gi - m[i]));
+    const float vi = (float)(b2 * v[i] + w2 * gi * gi);
     m[i] = mi;
     v[i] = vi;
-    p[i] = p[i] + neg_step * (mi / denom);        /* addcdiv_(m, denom, -step_size) */
+    p[i] = (float)(p[i] - step * mi / (sqrt((double)vi) / bc2_sqrt + eps));
   }
 }
 
@@ -213,7 +210,7 @@ napi_value js_adam_step(napi_env env, napi_callback_info info) {
   const double bc1 = 1 - pow(j.beta1, (double)step), bc2 = 1 - pow(j.beta2, (double)step);
   j.step_size = j.lr / bc1;
   j.bc2_sqrt = sqrt(bc2);
-  const int plain = j.p.d == TL_F32 && !j.amsgrad && !j.maximize && j.wd == 0 && j.beta1 > 0.5;
+  const int plain = j.p.d == TL_F32 && !j.amsgrad && !j.maximize && j.wd == 0;
   tl_parallel_for(j.p.n, 8192, tl_threads_for((double)j.p.n * 8), plain ? adam_part_f32_plain : adam_part, &j);
   return NULL;
 }
