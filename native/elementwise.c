@@ -12,7 +12,8 @@ const char *const tl_unary_names[U_COUNT] = {
     "neg",   "abs",  "exp",   "log",        "sqrt", "sin",   "cos",   "tanh",  "sigmoid", "relu",
     "sign",  "erf",  "floor", "ceil",       "round", "reciprocal", "not", "log1p", "expm1", "isnan"};
 const char *const tl_binary_names[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne",
-                                              "lt",  "le",  "gt",  "ge",  "and", "or",      "remainder", "atan2"};
+                                              "lt",  "le",  "gt",  "ge",  "and", "or",      "remainder", "atan2",
+                                              "threshold_backward"};
 
 /* ---- scalar semantics (the reference backend's scalar-ops.ts) -------------- */
 
@@ -72,6 +73,7 @@ static double binary_scalar(int op, double a, double b) {
       double r = fmod(a, b);
       return r != 0 && (r < 0) != (b < 0) ? r + b : r;
     }
+    case B_THRESHOLD_BACKWARD: return b <= 0 ? 0 : a;
     default: return atan2(a, b);
   }
 }
@@ -367,6 +369,7 @@ void tl_unary(int op, const tl_tensor *out, const tl_tensor *a) {
     case B_DIV: ROW3(T, T, x / y); return;                   \
     case B_MAXIMUM: ROW3(T, T, FMAXNAN(x, y)); return;       \
     case B_MINIMUM: ROW3(T, T, FMINNAN(x, y)); return;       \
+    case B_THRESHOLD_BACKWARD: ROW3(T, T, y <= 0 ? 0 : x); return; \
     default: ROW3(T, T, (T)binary_scalar(op, x, y)); return; \
   }
 

@@ -22,7 +22,9 @@ export type UnaryOp =
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or"
-  | "remainder" | "atan2";
+  | "remainder" | "atan2"
+  /** ReLU's gradient (PyTorch's threshold_backward at 0): b <= 0 ? 0 : a, with a the gradient and b the ReLU's result. */
+  | "threshold_backward";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 export type ArgReduceOp = "max" | "min";

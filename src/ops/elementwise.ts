@@ -218,8 +218,18 @@ export function sign(a: Tensor): Tensor {
 
 export function relu(a: Tensor): Tensor {
   const out = unaryData("relu", a, true);
-  // PyTorch's threshold_backward: zero where result <= 0 (so at 0 too), grad elsewhere (NaN included)
-  if (needsGrad(a)) record("ReluBackward0", [a], out, ([g], [r]) => [where(le(r!, 0), 0, g!)], [out]);
+  if (needsGrad(a)) record("ReluBackward0", [a], out, ([g], [r]) => [thresholdBackward(g!, r!)], [out]);
+  return out;
+}
+
+/**
+ * PyTorch's threshold_backward at 0, ReLU's gradient in one kernel: zero where
+ * the result `r` is <= 0 (so at 0 too), `g` elsewhere (NaN included). Its own
+ * gradient (double backward) goes to `g` by the same rule; `r` gets none.
+ */
+export function thresholdBackward(g: Tensor, r: Tensor): Tensor {
+  const out = binaryData("threshold_backward", g, r, "threshold_backward");
+  if (needsGrad(g, r)) record("ThresholdBackwardBackward0", [g, r], out, ([gg], [rs]) => [thresholdBackward(gg!, rs!), null], [r]);
   return out;
 }
 

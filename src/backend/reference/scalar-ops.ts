@@ -75,6 +75,7 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   // Python's modulo: the result takes the divisor's sign.
   remainder: (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; },
   atan2: Math.atan2,
+  threshold_backward: (a, b) => (b <= 0 ? 0 : a),
 };
 
 /** Integer division and pow on int32 follow PyTorch: div truncates only when asked, so the core casts first. */
