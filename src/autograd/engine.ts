@@ -1,3 +1,4 @@
+import { type Storage, storagesCreatedSoFar } from "../tensor/storage.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { gradMath } from "./grad-math.js";
 import { runInMode, withGrad } from "./grad-mode.js";
@@ -80,13 +81,25 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
 
   const math = gradMath();
   const buffers = new Map<Node, (Tensor | null)[]>();
-  const addTo = (edge: Edge, g: Tensor) => {
+  // A leaf may take a gradient as its .grad without a copy when this run
+  // computed it (a storage newer than the run) and handed its storage to that
+  // leaf only: PyTorch steals a gradient whose refcount is 1. Storages the
+  // caller or user code may still hold count as handed out twice.
+  const firstSerial = storagesCreatedSoFar();
+  const handedOut = new Map<Storage, number>();
+  let mayTake = opts.capture === null && !opts.createGraph;
+  const addTo = (edge: Edge, g: Tensor, trusted: boolean) => {
     let buf = buffers.get(edge.node);
     if (!buf) { buf = new Array<Tensor | null>(edge.node.numOutputs).fill(null); buffers.set(edge.node, buf); }
     const prev = buf[edge.inputNr];
-    buf[edge.inputNr] = prev ? math.add(prev, g) : g;
+    const stored = prev ? math.add(prev, g) : g;
+    buf[edge.inputNr] = stored;
+    if (mayTake) handedOut.set(stored.storage, trusted ? (handedOut.get(stored.storage) ?? 0) + 1 : 2);
   };
-  rootEdges.forEach((e, i) => addTo(e, rootGrads[i]!));
+  const ownedByRun = (g: Tensor) =>
+    mayTake && handedOut.get(g.storage) === 1 && g.storage.serial >= firstSerial && !g.requiresGrad &&
+    g.offset === 0 && g.numel() === g.storage.data.length && g.isContiguous();
+  rootEdges.forEach((e, i) => addTo(e, rootGrads[i]!, false));
 
   const captured = opts.capture?.map(() => null as Tensor | null) ?? [];
   const ready: Node[] = [];
@@ -100,6 +113,8 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
       const node = ready.splice(best, 1)[0]!;
       const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
       buffers.delete(node);
+      // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
+      if (node.preHooks !== null && node.preHooks.size > 0) mayTake = false;
       runPreHooks(node, grads);
 
       if (opts.capture !== null) {
@@ -111,14 +126,14 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
       if (execute) {
         if (node instanceof AccumulateGrad) {
           const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
-          if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph);
+          if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
         } else if (grads.some((g) => g !== null)) {
           const inputGrads = node.apply(grads);
           if (!opts.retainGraph) node.release();
           node.next.forEach((edge, i) => {
             const g = inputGrads[i];
             if (edge === null || g === null || g === undefined) return;
-            addTo(edge, fitToInput(g, node, i));
+            addTo(edge, fitToInput(g, node, i), !node.userCode);
           });
         } else if (!opts.retainGraph) {
           node.release();
@@ -194,11 +209,12 @@ function fitToInput(g: Tensor, node: Node, i: number): Tensor {
   return out;
 }
 
-function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean): void {
+/** Adds `g` into `leaf.grad`; `owned`: nobody else holds g's storage, so it may become the grad as it is. */
+function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, owned: boolean): void {
   const math = gradMath();
   if (leaf.grad === null) {
-    // A fresh copy: the incoming tensor may be shared with other leaves or the caller.
-    leaf.grad = createGraph ? g : math.clone(g);
+    // otherwise a fresh copy: the incoming tensor may be shared with other leaves or the caller
+    leaf.grad = createGraph || owned ? g : math.clone(g);
   } else if (createGraph || leaf.grad.requiresGrad) {
     leaf.grad = math.add(leaf.grad, g);
   } else {

@@ -94,6 +94,7 @@ export class Function {
       ctx._toSave,
       outputs.length,
     );
+    node.userCode = true;
     // from now on the node holds the saved tensors (and frees them after backward)
     ctx._node = node;
     ctx._toSave = [];

@@ -68,6 +68,8 @@ export class Node {
   preHooks: Map<number, TensorHook[]> | null = null;
   /** Non-leaf tensors that asked to keep their grad, per output. */
   retained: Map<number, Tensor> | null = null;
+  /** A custom Function's backward: user code, which may keep the gradients it returns. */
+  userCode = false;
 
   constructor(
     name: string,

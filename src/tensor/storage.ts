@@ -6,11 +6,20 @@ import { trackStorage } from "./memory.js";
  * version counter that every in-place write bumps (API rule 9). `detach()`
  * shares the storage, and so the counter, too.
  */
+let storagesCreated = 0;
+
+/** How many storages were created so far: a storage with `serial >= storagesCreatedSoFar()` is newer than the call. */
+export function storagesCreatedSoFar(): number {
+  return storagesCreated;
+}
+
 export class Storage {
   readonly data: TypedArray;
   readonly dtype: DType;
   /** Bumped by every in-place op on any view of this storage. */
   version = 0;
+  /** Creation order (the autograd engine uses it to tell gradients it computed itself). */
+  readonly serial = storagesCreated++;
 
   constructor(data: TypedArray) {
     this.data = data;
