@@ -57,6 +57,11 @@ struct Pool {
   size_t live_bytes = 0;    // bytes of blocks handed to V8 and not yet returned (by size class)
   size_t cap = 0;
   uint64_t hits = 0, misses = 0, returns = 0, releases = 0;
+  // torch.memory()'s count of the tensor storages asked to be tracked: exact
+  // byte lengths, decremented when V8 frees the buffer (no FinalizationRegistry,
+  // which would keep every tracked storage alive until a full GC)
+  size_t tracked_bytes = 0, tracked_peak = 0;
+  uint64_t tracked_blocks = 0;
 };
 
 // Never destroyed: V8 may free backing stores during isolate teardown, after
@@ -126,11 +131,16 @@ size_t release_cached() {
 /* V8's deleter: called once, when nothing can reach the buffer any more (any thread). */
 void return_block(void *data, size_t length, void *deleter_data) {
   Pool *pl = pool;
-  // deleter_data carries the block's seq, not a pointer
-  uint64_t seq = (uint64_t)reinterpret_cast<uintptr_t>(deleter_data);
+  // deleter_data carries the block's seq and, in the low bit, whether memory() counts it; not a pointer
+  const uint64_t tag = (uint64_t)reinterpret_cast<uintptr_t>(deleter_data);
+  const uint64_t seq = tag >> 1;
   size_t cls = size_class(length);
   {
     std::lock_guard<std::mutex> lock(pl->mu);
+    if (tag & 1) {
+      pl->tracked_bytes -= length;
+      pl->tracked_blocks--;
+    }
     pl->live_bytes -= cls;
     pl->returns++;
     if (pl->cached_bytes + cls <= pl->cap) {
@@ -147,11 +157,12 @@ void return_block(void *data, size_t length, void *deleter_data) {
   std::free(data);
 }
 
-bool get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
+/* argv gets `most` values (undefined past argc); false (with a TypeError thrown) when fewer than `least` came */
+bool get_args(napi_env env, napi_callback_info info, size_t least, size_t most, napi_value *argv) {
+  size_t argc = most;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
-  if (argc < want) {
-    napi_throw_type_error(env, nullptr, "allocate: expected (byteLength, zeroFill)");
+  if (argc < least) {
+    napi_throw_type_error(env, nullptr, "allocate: expected (byteLength, zeroFill[, tracked])");
     return false;
   }
   return true;
@@ -166,13 +177,14 @@ void set_number(napi_env env, napi_value obj, const char *name, double v) {
 }  // namespace
 
 /*
- * allocate(byteLength, zeroFill): an ArrayBuffer of exactly byteLength bytes
- * whose memory comes from the pool (64-byte aligned). zeroFill false leaves
- * the contents undefined: only for outputs a kernel overwrites entirely.
+ * allocate(byteLength, zeroFill, tracked = false): an ArrayBuffer of exactly
+ * byteLength bytes whose memory comes from the pool (64-byte aligned).
+ * zeroFill false leaves the contents undefined: only for outputs a kernel
+ * overwrites entirely. tracked: counted by memoryCounts() while alive.
  */
 extern "C" napi_value tl_js_allocate(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  if (!get_args(env, info, 2, argv)) return nullptr;
+  napi_value argv[3];
+  if (!get_args(env, info, 2, 3, argv)) return nullptr;
   double len;
   bool zero;
   if (napi_get_value_double(env, argv[0], &len) != napi_ok) {
@@ -181,6 +193,13 @@ extern "C" napi_value tl_js_allocate(napi_env env, napi_callback_info info) {
   }
   if (napi_get_value_bool(env, argv[1], &zero) != napi_ok) {
     napi_throw_type_error(env, nullptr, "allocate: zeroFill must be a boolean");
+    return nullptr;
+  }
+  bool tracked = false;
+  napi_valuetype third;
+  if (napi_typeof(env, argv[2], &third) != napi_ok ||
+      (third != napi_undefined && napi_get_value_bool(env, argv[2], &tracked) != napi_ok)) {
+    napi_throw_type_error(env, nullptr, "allocate: tracked must be a boolean");
     return nullptr;
   }
   // ArrayBuffers in Node 20 hold at most 2^53-1 bytes; far below that malloc fails first.
@@ -198,9 +217,16 @@ extern "C" napi_value tl_js_allocate(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (zero) std::memset(p, 0, n);
+  if (tracked) {
+    std::lock_guard<std::mutex> lock(pool->mu);
+    pool->tracked_bytes += n;
+    pool->tracked_blocks++;
+    if (pool->tracked_bytes > pool->tracked_peak) pool->tracked_peak = pool->tracked_bytes;
+  }
 
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
-  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(p, n, return_block, reinterpret_cast<void *>((uintptr_t)seq));
+  const uintptr_t tag = (uintptr_t)(seq << 1 | (tracked ? 1 : 0));
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(p, n, return_block, reinterpret_cast<void *>(tag));
   v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(isolate, std::move(store));
   // The napi callback runs inside a HandleScope; Node returns this handle as is.
   return reinterpret_cast<napi_value>(*ab);
@@ -228,6 +254,36 @@ extern "C" napi_value tl_js_alloc_stats(napi_env env, napi_callback_info info) {
   set_number(env, obj, "liveBytes", (double)live);
   set_number(env, obj, "capBytes", (double)cap);
   return obj;
+}
+
+/*
+ * memoryCounts(resetPeak = false): [liveBytes, liveBlocks, peakBytes] of the
+ * tracked buffers; resetPeak first restarts the peak at the live bytes.
+ */
+extern "C" napi_value tl_js_memory_counts(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  bool reset = false;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc >= 1 && napi_get_value_bool(env, argv[0], &reset) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "memoryCounts: resetPeak must be a boolean");
+    return nullptr;
+  }
+  size_t bytes, peak;
+  uint64_t blocks;
+  {
+    std::lock_guard<std::mutex> lock(pool->mu);
+    if (reset) pool->tracked_peak = pool->tracked_bytes;
+    bytes = pool->tracked_bytes, blocks = pool->tracked_blocks, peak = pool->tracked_peak;
+  }
+  napi_value arr, x;
+  napi_create_array_with_length(env, 3, &arr);
+  const double values[3] = {(double)bytes, (double)blocks, (double)peak};
+  for (uint32_t i = 0; i < 3; i++) {
+    napi_create_double(env, values[i], &x);
+    napi_set_element(env, arr, i, x);
+  }
+  return arr;
 }
 
 /* emptyCache(): frees every cached block (like torch.cuda.empty_cache); returns the bytes freed. */

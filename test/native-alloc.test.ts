@@ -75,19 +75,21 @@ test("allocate: bad byteLength or zeroFill throw", { skip }, () => {
   assert.throws(() => (addon!.allocate as (n: number) => ArrayBuffer)(64), TypeError);
 });
 
-test("large storages come from the pool; small ones stay plain typed arrays", { skip }, () => {
+test("large storages and those memory() counts come from the pool; small ones stay plain typed arrays", { skip }, () => {
   torch.zeros([1]); // loads the backend, which installs the allocator
   const n = LARGE_ALLOCATION_BYTES / 4;
-  const before = stats();
+  const taken = () => { const s = stats(); return s.hits + s.misses; };
+  const before = taken();
   const big = allocate("float32", n);
-  const mid = stats();
-  const small = allocate("float32", n - 1);
-  const end = stats();
-  assert.equal(mid.hits + mid.misses, before.hits + before.misses + 1, "a large storage went through the pool");
-  assert.equal(end.hits + end.misses, mid.hits + mid.misses, "a small one did not");
+  assert.equal(taken(), before + 1, "a large storage went through the pool");
+  const counted = allocate("float32", 256); // 1 KiB: memory() counts it, so the pool hands it out
+  assert.equal(taken(), before + 2, "a counted storage went through the pool");
+  const small = allocate("float32", 255);
+  assert.equal(taken(), before + 2, "a small one did not");
   assert.equal(big.length, n);
   assert.equal(big.buffer.byteLength, n * 4);
-  assert.equal(small.length, n - 1);
+  assert.equal(counted.buffer.byteLength, 1024);
+  assert.equal(small.length, 255);
   assert.ok(big.every((x) => x === 0));
   const bools = allocate("bool", LARGE_ALLOCATION_BYTES + 1);
   assert.ok(bools instanceof Uint8Array && bools.length === LARGE_ALLOCATION_BYTES + 1 && bools.every((x) => x === 0));
@@ -161,4 +163,23 @@ test("a tight synchronous a.add(b) loop gets its blocks back: memory stays bound
   assert.ok(after.hits - before.hits >= iters * 0.9, `pool hits ${after.hits - before.hits} of ${iters}`);
   assert.ok(after.liveBytes < 1024 * 2 ** 20, `live ${after.liveBytes} bytes`);
   assert.ok(grownMiB < 1024, `rss grew ${grownMiB.toFixed(0)} MiB`);
+});
+
+test("a storage dropped young is back in the pool after a minor GC, and memory() no longer counts it", { skip: skip || noGc }, () => {
+  torch.zeros([1]); // loads the backend, which installs the allocator
+  const minorGc = () => (gc as unknown as (o: object) => void)({ type: "minor", execution: "sync" });
+  gc!(); // a full collection first, so that none falls inside the loop below (it would move the live one to the old generation)
+  minorGc();
+  const kept = torch.ones([64, 64]); // 16 KiB, alive throughout
+  const before = torch.memory(), returnsBefore = stats().returns;
+  (() => {
+    for (let i = 0; i < 8; i++) torch.zeros([64, 64]).add_(1);
+  })();
+  assert.equal(torch.memory().liveBytes, before.liveBytes + 8 * 64 * 64 * 4, "counted while alive");
+  // a scavenge frees them: no FinalizationRegistry keeps them alive until a full collection
+  minorGc();
+  assert.equal(stats().returns - returnsBefore, 8, "every dropped block returned");
+  assert.equal(torch.memory().liveBytes, before.liveBytes, "memory() dropped them");
+  assert.equal(torch.memory().liveTensors, before.liveTensors);
+  assert.equal(kept.sum().item(), 64 * 64);
 });

@@ -19,7 +19,7 @@ export function shapeStr(shape: readonly number[]): string {
 
 /** A new contiguous tensor (zero-filled). Inside inference mode it is an inference tensor. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, contiguousStrides(shape), 0);
+  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape)), true), shape, contiguousStrides(shape), 0);
   if (isInferenceModeEnabled()) t._inference = true;
   return t;
 }
@@ -30,7 +30,7 @@ export function empty(shape: readonly number[], dtype: DType): Tensor {
  * before anything reads them; every other caller wants empty()'s zeros.
  */
 export function emptyUninitialized(shape: readonly number[], dtype: DType): Tensor {
-  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape), true)), shape, contiguousStrides(shape), 0);
+  const t = new Tensor(new Storage(allocate(dtype, numelOf(shape), true), true), shape, contiguousStrides(shape), 0);
   if (isInferenceModeEnabled()) t._inference = true;
   return t;
 }

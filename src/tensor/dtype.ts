@@ -1,3 +1,5 @@
+import { isTrackedSize, setAllocatorCounts } from "./memory.js";
+
 /** The element types torchlet supports, named as in PyTorch. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -20,7 +22,16 @@ export function bytesPerElement(dtype: DType): number {
  * tensor/ needs no import of backend/); without one, storages are plain
  * typed arrays.
  */
-export type LargeAllocator = (byteLength: number, zeroFill: boolean) => ArrayBuffer;
+export type LargeAllocator = (byteLength: number, zeroFill: boolean, tracked: boolean) => ArrayBuffer;
+
+/**
+ * The pooled allocator together with its count of the buffers it was asked to
+ * track: `[liveBytes, liveBuffers, peakBytes]` (`resetPeak` restarts the peak).
+ */
+export interface CountingAllocator {
+  allocate: LargeAllocator;
+  counts(resetPeak?: boolean): [number, number, number];
+}
 
 /** Storages of at least this many bytes go to the pooled allocator (fresh pages fault slowly; measured: digits training ~15% faster at 4 KiB than at 64 KiB). */
 export const LARGE_ALLOCATION_BYTES = 4 * 1024;
@@ -28,13 +39,22 @@ export const LARGE_ALLOCATION_BYTES = 4 * 1024;
 let largeAllocator: LargeAllocator | null = null;
 
 /**
- * Installs (or with null removes) the allocator for large storages.
+ * Installs (or with null removes) the allocator for large storages. It also
+ * takes every storage `memory()` counts and counts them itself, exactly and
+ * without a FinalizationRegistry (which keeps what it watches alive until a
+ * full garbage collection).
  *
  * @example
- * setLargeAllocator((bytes, zero) => new ArrayBuffer(bytes)); // what the default does
+ * setLargeAllocator({ allocate: (bytes) => new ArrayBuffer(bytes), counts: () => [0, 0, 0] }); // counts nothing
  */
-export function setLargeAllocator(fn: LargeAllocator | null): void {
-  largeAllocator = fn;
+export function setLargeAllocator(allocator: CountingAllocator | null): void {
+  largeAllocator = allocator?.allocate ?? null;
+  setAllocatorCounts(allocator?.counts ?? null);
+}
+
+/** Whether allocate() gets arrays of this size from the allocator that counts them (so Storage must not count them again). */
+export function countedByAllocator(byteLength: number): boolean {
+  return largeAllocator !== null && byteLength > 0 && isTrackedSize(byteLength);
 }
 
 /**
@@ -44,8 +64,9 @@ export function setLargeAllocator(fn: LargeAllocator | null): void {
  */
 export function allocate(dtype: DType, n: number, uninitialized = false): TypedArray {
   const bytes = n * bytesPerElement(dtype);
-  if (largeAllocator !== null && bytes >= LARGE_ALLOCATION_BYTES) {
-    const buffer = largeAllocator(bytes, !uninitialized);
+  const tracked = isTrackedSize(bytes);
+  if (largeAllocator !== null && (bytes >= LARGE_ALLOCATION_BYTES || tracked) && bytes > 0) {
+    const buffer = largeAllocator(bytes, !uninitialized, tracked);
     switch (dtype) {
       case "float32":
         return new Float32Array(buffer);

@@ -1,23 +1,39 @@
 /**
- * Live tensor-storage accounting for `torch.memory()`. Each storage adds its
- * bytes when created and a FinalizationRegistry takes them away when the
- * garbage collector frees it, so after a collection the numbers say what a
- * graph (or anything else) still holds.
- *
- * Registering with a FinalizationRegistry costs V8 about a microsecond per
- * object, more than a whole small op, so by default only storages of at least
- * `minTrackedBytes` are counted; `setMemoryTracking({ minBytes: 0 })` counts all.
+ * Live tensor-storage accounting for `torch.memory()`, so that after a
+ * garbage collection the numbers say what a graph (or anything else) still
+ * holds. Two counters add up:
+ * - storages from the native caching allocator are counted by it: it adds
+ *   their bytes when it hands a buffer out and takes them away when V8 frees
+ *   the buffer;
+ * - other storages (no native backend, or arrays the caller wrapped) add
+ *   their bytes when created and a FinalizationRegistry takes them away.
+ *   Registering costs V8 about a microsecond per object, and it keeps the
+ *   object alive until a full collection, so this is the fallback.
+ * Only storages of at least `minTrackedBytes` are counted (1 KiB by default);
+ * `setMemoryTracking({ minBytes: 0 })` counts all.
  */
 let minTrackedBytes = 1024;
 let liveBytes = 0;
 let liveTensors = 0;
 let peakBytes = 0;
+let allocatorCounts: ((resetPeak?: boolean) => [number, number, number]) | null = null;
+
+/** Whether storages of this many bytes are counted by memory(). */
+export function isTrackedSize(bytes: number): boolean {
+  return bytes >= minTrackedBytes;
+}
+
+/** Installed with the counting allocator (tensor/dtype.ts setLargeAllocator). */
+export function setAllocatorCounts(counts: ((resetPeak?: boolean) => [number, number, number]) | null): void {
+  allocatorCounts = counts;
+}
 
 const registry = new FinalizationRegistry<number>((bytes) => {
   liveBytes -= bytes;
   liveTensors -= 1;
 });
 
+/** Counts a storage that the allocator does not count itself. */
 export function trackStorage(storage: object, bytes: number): void {
   if (bytes < minTrackedBytes) return;
   liveBytes += bytes;
@@ -31,7 +47,7 @@ export interface MemoryReport {
   liveBytes: number;
   /** Number of tensor storages not yet freed. */
   liveTensors: number;
-  /** The largest `liveBytes` seen since start or the last `resetPeak`. */
+  /** The largest `liveBytes` seen since start or the last `resetPeak` (an upper bound when both counters hold storages). */
   peakBytes: number;
 }
 
@@ -45,7 +61,9 @@ export interface MemoryReport {
  * const before = torch.memory().liveBytes;
  */
 export function memory(): MemoryReport {
-  return { liveBytes, liveTensors, peakBytes };
+  if (allocatorCounts === null) return { liveBytes, liveTensors, peakBytes };
+  const [bytes, count, peak] = allocatorCounts();
+  return { liveBytes: liveBytes + bytes, liveTensors: liveTensors + count, peakBytes: peakBytes + peak };
 }
 
 /**
@@ -63,6 +81,7 @@ export function setMemoryTracking(options: { minBytes: number }): void {
 /** Restarts the peak at the current live bytes. */
 export function resetPeakMemory(): void {
   peakBytes = liveBytes;
+  allocatorCounts?.(true);
 }
 
 /**

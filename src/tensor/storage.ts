@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, dtypeOfArray } from "./dtype.js";
+import { countedByAllocator, type DType, type TypedArray, dtypeOfArray } from "./dtype.js";
 import { trackStorage } from "./memory.js";
 
 /**
@@ -21,9 +21,10 @@ export class Storage {
   /** Creation order (the autograd engine uses it to tell gradients it computed itself). */
   readonly serial = storagesCreated++;
 
-  constructor(data: TypedArray) {
+  /** `fromAllocate`: data is a fresh array from tensor/dtype.ts allocate(), which may count it already. */
+  constructor(data: TypedArray, fromAllocate = false) {
     this.data = data;
     this.dtype = dtypeOfArray(data);
-    trackStorage(this, data.byteLength);
+    if (!fromAllocate || !countedByAllocator(data.byteLength)) trackStorage(this, data.byteLength);
   }
 }

@@ -59,9 +59,11 @@ export interface NativeAddon {
    * The caching allocator (native/alloc.cc): an ArrayBuffer of exactly
    * `byteLength` bytes (an integer >= 1), 64-byte aligned, whose block returns
    * to a size-bucketed pool when V8 frees the buffer. `zeroFill` false leaves
-   * the contents undefined.
+   * the contents undefined. `tracked`: counted by memoryCounts() while alive.
    */
-  allocate(byteLength: number, zeroFill: boolean): ArrayBuffer;
+  allocate(byteLength: number, zeroFill: boolean, tracked?: boolean): ArrayBuffer;
+  /** `[liveBytes, liveBlocks, peakBytes]` of the tracked buffers (exact byte lengths); `resetPeak` restarts the peak first. */
+  memoryCounts(resetPeak?: boolean): [number, number, number];
   /** The allocator's counters. */
   allocStats(): AllocStats;
   /** Frees every cached block (like torch.cuda.empty_cache()); returns the bytes freed. */
