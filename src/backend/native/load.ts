@@ -7,6 +7,7 @@ import { setLargeAllocator } from "../../tensor/dtype.js";
 import type { Backend } from "../backend.js";
 import type { NativeAddon } from "./addon.js";
 import { makeNativeBackend } from "./native-backend.js";
+import { youngCollector } from "./young-gc.js";
 
 export type { AllocStats, NativeAddon } from "./addon.js";
 
@@ -62,10 +63,15 @@ function load(): NativeAddon | null {
       // V8 frees dead ArrayBuffers on a helper thread by default; measured
       // here, that handoff costs ~2 µs per buffer (more than a small op) and
       // returns blocks to the pool late. Sweeping them during the GC itself
-      // makes small storages ~5x cheaper. (TORCHLET_NO_ALLOC_CACHE=1 skips it.)
+      // makes small storages ~5x cheaper. (TORCHLET_NO_ALLOC_CACHE=1 skips it,
+      // and the minor collections of young-gc.ts.)
       setFlagsFromString("--no-concurrent-array-buffer-sweeping");
+      const young = youngCollector(() => loaded.allocStats().liveBytes);
       setLargeAllocator({
-        allocate: (bytes, zero, tracked) => loaded.allocate(bytes, zero, tracked),
+        allocate: (bytes, zero, tracked) => {
+          young.note(bytes);
+          return loaded.allocate(bytes, zero, tracked);
+        },
         counts: (resetPeak) => loaded.memoryCounts(resetPeak === true),
       });
     }

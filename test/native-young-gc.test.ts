@@ -1,0 +1,46 @@
+/**
+ * Allocation-driven minor collections (src/backend/native/young-gc.ts): big
+ * tensors dropped right away go back to the pool after every few megabytes,
+ * so a loop of fresh results runs on a handful of warm blocks instead of
+ * waiting for V8's full collections; a program that keeps what it allocates
+ * makes the collections rarer.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as torch from "../src/index.js";
+import { loadNativeBackend, nativeAddon } from "../src/backend/native/load.js";
+import { youngCollector } from "../src/backend/native/young-gc.js";
+
+const addon = nativeAddon();
+const skip = addon === null ? `the native addon is not available (${loadNativeBackend().error})` : false;
+const MiB = 1024 * 1024;
+
+test("a loop of dropped 4 MiB results keeps few blocks alive, without full collections", { skip }, () => {
+  const a = torch.randn([MiB]), b = torch.randn([MiB]);
+  const start = addon!.allocStats();
+  let peakLive = 0;
+  for (let i = 0; i < 100; i++) {
+    a.add(b);
+    peakLive = Math.max(peakLive, addon!.allocStats().liveBytes);
+  }
+  const end = addon!.allocStats();
+  // 100 results of 4 MiB: V8 alone would let ~64 MiB pile up before a full collection
+  assert.ok(peakLive - start.liveBytes <= 24 * MiB, `peak live growth ${(peakLive - start.liveBytes) / MiB} MiB`);
+  assert.ok(end.returns - start.returns >= 90, `blocks returned: ${end.returns - start.returns}`);
+  assert.ok(end.misses - start.misses <= 8, `fresh blocks: ${end.misses - start.misses}`);
+});
+
+test("the collection interval doubles while collections free nothing, and resets when they do", () => {
+  let live = 0;
+  const keeping = youngCollector(() => live);
+  for (let i = 0; i < 112; i++) {
+    keeping.note(MiB);
+    live += MiB; // nothing is ever freed
+  }
+  // at 16, then 16 + 32, then 48 + 64 MiB
+  assert.equal(keeping.collections, 3);
+  let reads = 0;
+  const freeing = youngCollector(() => (reads++ % 2 === 0 ? 16 * MiB : 0)); // each collection frees 16 MiB
+  for (let i = 0; i < 112; i++) freeing.note(MiB);
+  assert.equal(freeing.collections, 7);
+});
