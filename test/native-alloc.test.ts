@@ -172,10 +172,10 @@ test("a storage dropped young is back in the pool after a minor GC, and memory()
   minorGc();
   const kept = torch.ones([64, 64]); // 16 KiB, alive throughout
   const before = torch.memory(), returnsBefore = stats().returns;
-  (() => {
-    for (let i = 0; i < 8; i++) torch.zeros([64, 64]).add_(1);
-  })();
+  let held: torch.Tensor[] | null = [];
+  for (let i = 0; i < 8; i++) held.push(torch.zeros([64, 64]).add_(1));
   assert.equal(torch.memory().liveBytes, before.liveBytes + 8 * 64 * 64 * 4, "counted while alive");
+  held = null;
   // a scavenge frees them: no FinalizationRegistry keeps them alive until a full collection
   minorGc();
   assert.equal(stats().returns - returnsBefore, 8, "every dropped block returned");

@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { gradMath } from "./grad-math.js";
 import { runInMode, withGrad } from "./grad-mode.js";
 import { AccumulateGrad, type Edge, Node } from "./node.js";
+import { ReadyQueue } from "./ready-queue.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -102,15 +103,12 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
   rootEdges.forEach((e, i) => addTo(e, rootGrads[i]!, false));
 
   const captured = opts.capture?.map(() => null as Tensor | null) ?? [];
-  const ready: Node[] = [];
-  for (const e of rootEdges) if (!deps.get(e.node) && !ready.includes(e.node)) ready.push(e.node);
+  const ready = new ReadyQueue();
+  for (const e of rootEdges) if (!deps.get(e.node) && !ready.has(e.node)) ready.push(e.node);
 
   return runInMode(withGrad(opts.createGraph), () => {
-    while (ready.length > 0) {
-      // later-created first, as PyTorch's ready queue
-      let best = 0;
-      for (let i = 1; i < ready.length; i++) if (ready[i]!.sequenceNr > ready[best]!.sequenceNr) best = i;
-      const node = ready.splice(best, 1)[0]!;
+    while (ready.size > 0) {
+      const node = ready.pop();
       const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
       buffers.delete(node);
       // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
