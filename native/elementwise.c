@@ -35,8 +35,8 @@ static double unary_scalar(int op, double x) {
     case U_COS: return cos(x);
     case U_TANH: return tanh(x);
     case U_SIGMOID: return 1.0 / (1.0 + exp(-x));
-    case U_RELU: return x > 0 ? x : x != x ? x : 0.0;
-    case U_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+    case U_RELU: return x < 0 ? 0.0 : x;                /* NaN and -0 stay, as in PyTorch */
+    case U_SIGN: return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; /* NaN and -0 give 0, as in PyTorch */
     case U_ERF: return erf(x);
     case U_FLOOR: return floor(x);
     case U_CEIL: return ceil(x);
@@ -291,8 +291,8 @@ static void unary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) 
     case U_NEG: ROW2(float, float, -x); break;
     case U_ABS: ROW2(float, float, fabsf(x)); break;
     case U_SQRT: ROW2(float, float, sqrtf(x)); break;
-    case U_RELU: ROW2(float, float, x > 0 ? x : x != x ? x : 0.0f); break;
-    case U_SIGN: ROW2(float, float, x > 0 ? 1.0f : x < 0 ? -1.0f : x); break;
+    case U_RELU: ROW2(float, float, x < 0 ? 0.0f : x); break;
+    case U_SIGN: ROW2(float, float, x > 0 ? 1.0f : x < 0 ? -1.0f : 0.0f); break;
     case U_FLOOR: ROW2(float, float, floorf(x)); break;
     case U_CEIL: ROW2(float, float, ceilf(x)); break;
     case U_ROUND: ROW2(float, float, nearbyintf(x)); break;
@@ -314,8 +314,8 @@ static void unary_f64_row(const void *c, int64_t n, char **p, const int64_t *s) 
     case U_NEG: ROW2(double, double, -x); break;
     case U_ABS: ROW2(double, double, fabs(x)); break;
     case U_SQRT: ROW2(double, double, sqrt(x)); break;
-    case U_RELU: ROW2(double, double, x > 0 ? x : x != x ? x : 0.0); break;
-    case U_SIGN: ROW2(double, double, x > 0 ? 1.0 : x < 0 ? -1.0 : x); break;
+    case U_RELU: ROW2(double, double, x < 0 ? 0.0 : x); break;
+    case U_SIGN: ROW2(double, double, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0); break;
     case U_FLOOR: ROW2(double, double, floor(x)); break;
     case U_CEIL: ROW2(double, double, ceil(x)); break;
     case U_ROUND: ROW2(double, double, nearbyint(x)); break;

@@ -209,7 +209,7 @@ export function abs(a: Tensor): Tensor {
   return out;
 }
 
-/** sign(x): -1, 0 or 1 (NaN stays NaN); its gradient is zero. */
+/** sign(x): -1, 0 or 1 (0 for NaN, as PyTorch's CPU kernel); its gradient is zero. */
 export function sign(a: Tensor): Tensor {
   const out = unaryData("sign", a, true);
   if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [mul(g!, 0)]);

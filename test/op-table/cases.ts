@@ -74,6 +74,7 @@ const unary: OpCase[] = unaryOps.flatMap(([op, gen]): OpCase[] => [
 ]);
 unary.push(
   { id: "relu/kink", op: "relu", inputs: [f([4], { values: [0, -0, 1, -1] })], args: [T(0)], gradcheck: false },
+  { id: "sign/special", op: "sign", inputs: [f([6], { values: ["nan", -0, 0, 2, -1.5, "-inf"] })], args: [T(0)], gradcheck: false },
   { id: "abs/kink", op: "abs", inputs: [f([3], { values: [0, 2, -2] })], args: [T(0)], gradcheck: false },
   { id: "exp/float64", op: "exp", inputs: [f([3], { dtype: "float64" })], args: [T(0)] },
   { id: "neg/int", op: "neg", inputs: [idx([4], 5)], args: [T(0)] },

@@ -39,8 +39,8 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  relu: (x) => (x > 0 ? x : x !== x ? x : 0),
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  relu: (x) => (x < 0 ? 0 : x), // NaN and -0 stay, as in PyTorch
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // NaN and -0 give 0, as in PyTorch
   erf,
   floor: Math.floor,
   ceil: Math.ceil,
