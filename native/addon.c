@@ -114,17 +114,23 @@ static bool geometry(napi_env env, const call_t *c, tl_conv_geom *g) {
   return true;
 }
 
-/* fills n, c, h, w, oh, ow from the image and checks the column matrix against them */
-static bool check_conv(napi_env env, const char *K, const tl_tensor *img, const char *iname, const tl_tensor *cols,
-                       const char *cname, tl_conv_geom *g) {
+/* fills n, c, h, w from the NCHW image and oh, ow from the geometry */
+static bool image_geometry(napi_env env, const char *K, const tl_tensor *img, const char *iname, tl_conv_geom *g) {
   if (img->ndim != 4) return tl_fail(env, K, "%s must be 4-d NCHW, got %d dims", iname, img->ndim), false;
-  if (cols->ndim != 3) return tl_fail(env, K, "%s must be 3-d, got %d dims", cname, cols->ndim), false;
-  if (!tl_same_dtype(env, K, cols, cname, img, iname)) return false;
   g->n = img->shape[0], g->c = img->shape[1], g->h = img->shape[2], g->w = img->shape[3];
   /* every term is below 2^49, so none of this overflows */
   g->oh = floordiv(g->h + 2 * g->ph - g->dh * (g->kh - 1) - 1, g->sh) + 1;
   g->ow = floordiv(g->w + 2 * g->pw - g->dw * (g->kw - 1) - 1, g->sw) + 1;
   if (g->oh < 0 || g->ow < 0) return tl_fail(env, K, "the window does not fit the padded input"), false;
+  return true;
+}
+
+/* fills n, c, h, w, oh, ow from the image and checks the column matrix against them */
+static bool check_conv(napi_env env, const char *K, const tl_tensor *img, const char *iname, const tl_tensor *cols,
+                       const char *cname, tl_conv_geom *g) {
+  if (!image_geometry(env, K, img, iname, g)) return false;
+  if (cols->ndim != 3) return tl_fail(env, K, "%s must be 3-d, got %d dims", cname, cols->ndim), false;
+  if (!tl_same_dtype(env, K, cols, cname, img, iname)) return false;
   int64_t rows, ncols;
   if (__builtin_mul_overflow(g->c, g->kh * g->kw, &rows) || __builtin_mul_overflow(g->oh, g->ow, &ncols))
     return tl_fail(env, K, "geometry is too large"), false;
@@ -361,6 +367,67 @@ static bool run_col2im(napi_env env, call_t *c) {
   return true;
 }
 
+static bool run_conv2d(napi_env env, call_t *c) {
+  const char *K = c->kernel;
+  tl_tensor *out = &c->t[0], *x = &c->t[1], *w = &c->t[2], *bias = c->present[3] ? &c->t[3] : NULL;
+  tl_conv_geom g;
+  if (!geometry(env, c, &g) || !image_geometry(env, K, x, "x", &g)) return false;
+  if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, w, "weight", x, "x") ||
+      !tl_same_dtype(env, K, out, "out", x, "x") || (bias && !tl_same_dtype(env, K, bias, "bias", x, "x")))
+    return false;
+  char sx[160], sw[160], so[160];
+  tl_format_shape(sx, sizeof sx, 4, x->shape);
+  if (w->ndim != 4 || w->shape[1] != g.c || w->shape[2] != g.kh || w->shape[3] != g.kw) {
+    tl_format_shape(sw, sizeof sw, w->ndim, w->shape);
+    return tl_fail(env, K, "weight.shape %s should be [O,%lld,%lld,%lld] for x.shape %s and this kernel", sw,
+                   (long long)g.c, (long long)g.kh, (long long)g.kw, sx),
+           false;
+  }
+  const int64_t O = w->shape[0];
+  if (out->ndim != 4 || out->shape[0] != g.n || out->shape[1] != O || out->shape[2] != g.oh || out->shape[3] != g.ow) {
+    tl_format_shape(so, sizeof so, out->ndim, out->shape);
+    return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g.n, (long long)O,
+                   (long long)g.oh, (long long)g.ow),
+           false;
+  }
+  if (bias && (bias->ndim != 1 || bias->shape[0] != O)) {
+    char sb[160];
+    tl_format_shape(sb, sizeof sb, bias->ndim, bias->shape);
+    return tl_fail(env, K, "bias.shape %s should be [%lld]", sb, (long long)O), false;
+  }
+  if (out->numel == 0) return true;
+  /* threads write whole planes, each as one dense run: the planes must be contiguous and disjoint */
+  const int64_t L = g.oh * g.ow; /* out has this many elements per plane, so no overflow */
+  if ((g.oh > 1 && out->strides[2] != g.ow) || (g.ow > 1 && out->strides[3] != 1))
+    return tl_fail(env, K, "out's planes must be contiguous (strides [., ., %lld, 1])", (long long)g.ow), false;
+  if ((O > 1 && out->strides[1] < L) || (g.n > 1 && out->strides[0] < (O - 1) * out->strides[1] + L))
+    return tl_fail(env, K, "out's planes must not overlap"), false;
+  int64_t k;
+  if (__builtin_mul_overflow(g.c, g.kh * g.kw, &k)) return tl_fail(env, K, "geometry is too large"), false;
+  if (tl_conv2d(out, x, w, bias, &g) != 0) return tl_fail(env, K, "out of memory"), false;
+  return true;
+}
+
+static bool run_max_pool2d(napi_env env, call_t *c) {
+  const char *K = c->kernel;
+  tl_tensor *out = &c->t[0], *x = &c->t[1];
+  tl_conv_geom g;
+  if (!geometry(env, c, &g) || !image_geometry(env, K, x, "x", &g)) return false;
+  if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, out, "out", x, "x")) return false;
+  if (out->ndim != 4 || out->shape[0] != g.n || out->shape[1] != g.c || out->shape[2] != g.oh || out->shape[3] != g.ow) {
+    char so[160];
+    tl_format_shape(so, sizeof so, out->ndim, out->shape);
+    return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g.n, (long long)g.c,
+                   (long long)g.oh, (long long)g.ow),
+           false;
+  }
+  /* threads write disjoint planes; an element reached twice would be raced on */
+  for (int d = 0; d < 4; d++)
+    if (out->shape[d] > 1 && out->strides[d] == 0) return tl_fail(env, K, "out must not have stride-0 dims"), false;
+  tl_max_pool2d(out, x, &g);
+  return true;
+}
+
 /* ---- the kernel table ------------------------------------------------------------------ */
 
 /*
@@ -396,6 +463,8 @@ static const kernel_t KERNELS[] = {
     {"indexAdd", "TiTT", 3, NULL, 0, {"out", "index", "src"}, run_index_add},
     {"im2col", "TTGn", 2, NULL, 0, {"out", "a"}, run_im2col},
     {"col2im", "TTG", 2, NULL, 0, {"out", "cols"}, run_col2im},
+    {"conv2d", "TTTOG", 4, NULL, 0, {"out", "x", "weight", "bias"}, run_conv2d},
+    {"maxPool2d", "TTG", 2, NULL, 0, {"out", "x"}, run_max_pool2d},
 };
 #define NKERNELS ((int)(sizeof KERNELS / sizeof KERNELS[0]))
 
@@ -578,9 +647,12 @@ PLAIN(12, js_index_select)
 PLAIN(13, js_index_add)
 PLAIN(14, js_im2col)
 PLAIN(15, js_col2im)
+PLAIN(16, js_conv2d)
+PLAIN(17, js_max_pool2d)
 static napi_value (*const PLAIN_FNS[])(napi_env, napi_callback_info) = {
     js_copy,   js_fill,   js_unary,        js_binary,      js_clamp,        js_where,    js_reduce, js_arg_reduce,
-    js_softmax, js_matmul, js_gather, js_scatter_add, js_index_select, js_index_add, js_im2col, js_col2im};
+    js_softmax, js_matmul, js_gather, js_scatter_add, js_index_select, js_index_add, js_im2col, js_col2im,
+    js_conv2d, js_max_pool2d};
 
 /* ---- threads ------------------------------------------------------------------- */
 

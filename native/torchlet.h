@@ -171,6 +171,11 @@ typedef struct {
 } tl_conv_geom;
 void tl_im2col(const tl_tensor *out, const tl_tensor *a, const tl_conv_geom *g, double pad_value);
 void tl_col2im(const tl_tensor *out, const tl_tensor *cols, const tl_conv_geom *g);
+/* conv2d.c: out [n, O, oh, ow] = x * w (+ bias), float32/float64, out planes contiguous; 0, or -1 out of memory */
+int tl_conv2d(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias /* or NULL */,
+              const tl_conv_geom *g);
+/* maxpool.c: out [n, c, oh, ow] = max over each window of x (padding never wins, NaN does), float32/float64 */
+void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g);
 
 /* ---- vector math (vmath.c): float32 arrays computed in double precision -- */
 void tl_vexp_f32(float *out, const float *in, int64_t n);

@@ -1,7 +1,8 @@
 /**
- * conv2d's fast forward (chunked im2col into scratch + one batched product per
- * group written straight into the output) and maxPool2d's no-graph path,
- * checked against direct nested-loop definitions on both backends: values,
+ * conv2d's forward (the backend's conv2d kernel, once per group: chunked
+ * im2col + matmul in the reference, a direct kernel in C) and maxPool2d's
+ * no-graph path (the backend's maxPool2d kernel), checked against direct
+ * nested-loop definitions on both backends: values,
  * all three gradients, chunk boundaries, non-contiguous input, scratch reuse,
  * and second-order gradients.
  */

@@ -186,6 +186,53 @@ test("im2col and col2im check their geometry", { skip }, () => {
   rejects("col2im", /geometry must be an object/, () => c.col2im(img, cols, null as unknown as typeof g));
 });
 
+test("conv2d and maxPool2d check shapes, dtypes and the output's layout", { skip }, () => {
+  const c = raw();
+  const g = { kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] } as const;
+  const x = S(f32(2 * 3 * 6 * 5), [2, 3, 6, 5]), w = S(f32(4 * 3 * 9), [4, 3, 3, 3]), b = S(f32(4), [4]);
+  const out = S(f32(2 * 4 * 4 * 3), [2, 4, 4, 3]);
+  c.conv2d(out, x, w, b, g);
+  c.conv2d(out, x, w, null, g);
+  rejects("conv2d", /x must be 4-d/, () => c.conv2d(out, S(f32(90), [3, 6, 5]), w, b, g));
+  rejects("conv2d", /x must be float32 or float64, got int32/, () => c.conv2d(out, S(new Int32Array(180), [2, 3, 6, 5]), w, b, g));
+  rejects("conv2d", /weight \(float64\) and x \(float32\) must have one dtype/, () => c.conv2d(out, x, S(new Float64Array(108), [4, 3, 3, 3]), b, g));
+  rejects("conv2d", /bias \(float64\) and x \(float32\) must have one dtype/, () => c.conv2d(out, x, w, S(new Float64Array(4), [4]), g));
+  rejects("conv2d", /out \(float64\) and x \(float32\) must have one dtype/, () => c.conv2d(S(new Float64Array(96), [2, 4, 4, 3]), x, w, b, g));
+  rejects("conv2d", /weight\.shape \[4,2,3,3\] should be \[O,3,3,3\]/, () => c.conv2d(out, x, S(f32(72), [4, 2, 3, 3]), b, g));
+  rejects("conv2d", /weight\.shape \[4,3,3,3\] should be \[O,3,2,2\]/, () => c.conv2d(out, x, w, b, { ...g, kernel: [2, 2] }));
+  rejects("conv2d", /weight\.shape \[4,3,9\]/, () => c.conv2d(out, x, S(f32(108), [4, 3, 9]), b, g));
+  rejects("conv2d", /out\.shape \[2,4,4,3\] should be \[2,4,2,3\]/, () => c.conv2d(out, x, w, b, { ...g, stride: [2, 1] }));
+  rejects("conv2d", /out\.shape \[2,5,4,3\] should be \[2,4,4,3\]/, () => c.conv2d(S(f32(120), [2, 5, 4, 3]), x, w, b, g));
+  rejects("conv2d", /bias\.shape \[5\] should be \[4\]/, () => c.conv2d(out, x, w, S(f32(5), [5]), g));
+  rejects("conv2d", /bias\.shape \[4,1\] should be \[4\]/, () => c.conv2d(out, x, w, S(f32(4), [4, 1]), g));
+  rejects("conv2d", /the window does not fit/, () => c.conv2d(out, x, w, b, { ...g, kernel: [7, 7] }));
+  rejects("conv2d", /dilation\[0\] = 0 is out of range/, () => c.conv2d(out, x, w, b, { ...g, dilation: [0, 1] }));
+  rejects("conv2d", /planes must be contiguous/, () => c.conv2d(S(f32(96), [2, 4, 4, 3], [48, 12, 1, 4]), x, w, b, g));
+  rejects("conv2d", /planes must not overlap/, () => c.conv2d(S(f32(96), [2, 4, 4, 3], [12, 12, 3, 1]), x, w, b, g));
+  rejects("conv2d", /planes must not overlap/, () => c.conv2d(S(f32(96), [2, 4, 4, 3], [48, 6, 3, 1]), x, w, b, g));
+  rejects("conv2d", /x \(shape \[2,3,6,5\].*outside its data \(length 179\)/, () => c.conv2d(out, S(f32(179), [2, 3, 6, 5]), w, b, g));
+  rejects("conv2d", /expected 5 arguments, got 4/, () => (c.conv2d as unknown as (...a: unknown[]) => void)(out, x, w, b));
+  // the packed form: an absent bias is fine, an absent weight is not
+  const K = c.kernels.indexOf("conv2d");
+  const dims = (t: Strided) => [t.shape.length, ...t.shape, ...t.strides, t.offset];
+  const meta = Float64Array.from([8, 3, 3, 1, 1, 0, 0, 1, 1, 4, ...dims(out), ...dims(x), ...dims(w), -1]);
+  c.call(K, meta, out.data, x.data, w.data, null);
+  rejects("conv2d", /operand weight is required/, () => c.call(K, Float64Array.from([8, 3, 3, 1, 1, 0, 0, 1, 1, 4, ...dims(out), ...dims(x), -1, -1]), out.data, x.data, null, null));
+
+  const pg = { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] } as const;
+  const pooled = S(f32(2 * 3 * 3 * 2), [2, 3, 3, 2]);
+  c.maxPool2d(pooled, x, pg);
+  rejects("maxPool2d", /x must be 4-d/, () => c.maxPool2d(pooled, S(f32(90), [3, 6, 5]), pg));
+  rejects("maxPool2d", /x must be float32 or float64, got int32/, () => c.maxPool2d(S(new Int32Array(36), [2, 3, 3, 2]), S(new Int32Array(180), [2, 3, 6, 5]), pg));
+  rejects("maxPool2d", /out \(float64\) and x \(float32\) must have one dtype/, () => c.maxPool2d(S(new Float64Array(36), [2, 3, 3, 2]), x, pg));
+  rejects("maxPool2d", /out\.shape \[2,3,3,2\] should be \[2,3,5,4\]/, () => c.maxPool2d(pooled, x, { ...pg, stride: [1, 1] }));
+  rejects("maxPool2d", /out\.shape \[3,2,3,2\] should be \[2,3,3,2\]/, () => c.maxPool2d(S(f32(36), [3, 2, 3, 2]), x, pg));
+  rejects("maxPool2d", /stride-0/, () => c.maxPool2d(S(f32(18), [2, 3, 3, 2], [0, 6, 2, 1]), x, pg));
+  rejects("maxPool2d", /the window does not fit/, () => c.maxPool2d(pooled, x, { ...pg, kernel: [9, 2] }));
+  rejects("maxPool2d", /stride\[1\] = 0 is out of range/, () => c.maxPool2d(pooled, x, { ...pg, stride: [2, 0] }));
+  rejects("maxPool2d", /out \(shape \[2,3,3,2\].*outside its data \(length 17\)/, () => c.maxPool2d(S(f32(17), [2, 3, 3, 2]), x, pg));
+});
+
 test("the packed form checks its metadata as strictly", { skip }, () => {
   const c = raw();
   const K = (name: string) => c.kernels.indexOf(name);

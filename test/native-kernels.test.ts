@@ -340,6 +340,117 @@ test("im2col and col2im match for strided, padded, dilated windows", { skip }, (
       }
 });
 
+// ---- conv2d / maxPool2d -------------------------------------------------------------------------
+
+interface ConvCase {
+  x: [number, number, number, number];
+  w: [number, number, number, number];
+  g: Conv2dGeometry;
+  /** nhwc: an NHWC buffer seen as NCHW; flipped: negative H and W strides */
+  layout?: "nhwc" | "flipped";
+  bias?: boolean;
+  /** the weight through [C, O, kh, kw] storage (transposed strides), the bias every other element */
+  strided?: boolean;
+  /** out as one group's planes of a twice-as-wide output */
+  groupOut?: boolean;
+}
+
+const geo = (kernel: [number, number], stride: [number, number] = [1, 1], padding: [number, number] = [0, 0], dilation: [number, number] = [1, 1]): Conv2dGeometry =>
+  ({ kernel, stride, padding, dilation });
+
+/** x [N, C, H, W] of `kind` in the case's layout. */
+function image(kind: "float32" | "float64", [N, C, H, W]: readonly number[], layout: ConvCase["layout"], opts?: Parameters<typeof random>[2]): Strided {
+  const data = random(kind, N! * C! * H! * W!, opts);
+  if (layout === "nhwc") return S(data, [N!, C!, H!, W!], [H! * W! * C!, 1, W! * C!, C!]);
+  if (layout === "flipped") return S(data, [N!, C!, H!, W!], [C! * H! * W!, H! * W!, -W!, -1], H! * W! - 1);
+  return S(data, [N!, C!, H!, W!]);
+}
+
+function convCase(kind: "float32" | "float64", c: ConvCase): void {
+  const [N, C, H, W] = c.x, [O, , kh, kw] = c.w;
+  const x = image(kind, c.x, c.layout);
+  const w = c.strided
+    ? S(random(kind, O * C * kh * kw, { lo: -1, hi: 1 }), c.w, [kh * kw, O * kh * kw, kw, 1])
+    : S(random(kind, O * C * kh * kw, { lo: -1, hi: 1 }), c.w);
+  const bias = c.bias === false ? null : c.strided ? S(random(kind, 2 * O), [O], [2], 1) : S(random(kind, O), [O]);
+  const oh = Math.floor((H + 2 * c.g.padding[0] - c.g.dilation[0] * (kh - 1) - 1) / c.g.stride[0]) + 1;
+  const ow = Math.floor((W + 2 * c.g.padding[1] - c.g.dilation[1] * (kw - 1) - 1) / c.g.stride[1]) + 1;
+  const L = oh * ow;
+  const o = c.groupOut ? S(new ARRAY[kind](N * 2 * O * L), [N, O, oh, ow], [2 * O * L, L, ow, 1], O * L) : out(kind, [N, O, oh, ow]);
+  // the tolerance scales with the sum of |x||w| (+ |bias|) over each window
+  const bound = S(new Float64Array(o.data.length), o.shape, o.strides, o.offset);
+  ref.conv2d(bound, absOf(x), absOf(w), bias === null ? null : absOf(bias), c.g);
+  const what = `conv2d ${kind} x ${c.x.join("x")} w ${c.w.join("x")} ${JSON.stringify(c.g)} ${c.layout ?? ""}${c.strided ? " strided" : ""}${c.groupOut ? " groupOut" : ""}`;
+  same(what, [o], (b, [t]) => b.conv2d(t!, x, w, bias, c.g), 1e-5, bound.data as Float64Array);
+}
+
+test("conv2d matches im2col + matmul for strided, padded, dilated windows and any layout", { skip }, () => {
+  const cases: ConvCase[] = [
+    { x: [2, 3, 13, 11], w: [5, 3, 3, 3], g: geo([3, 3]) },
+    { x: [2, 3, 13, 11], w: [11, 3, 3, 3], g: geo([3, 3]), bias: false, groupOut: true },
+    { x: [3, 4, 9, 10], w: [9, 4, 3, 2], g: geo([3, 2], [1, 1], [1, 2]) },
+    { x: [2, 3, 11, 13], w: [6, 3, 3, 2], g: geo([3, 2], [2, 1], [1, 2], [1, 2]), layout: "nhwc" },
+    { x: [2, 3, 11, 13], w: [7, 3, 2, 3], g: geo([2, 3], [3, 2], [3, 5], [2, 1]), strided: true }, // rows and columns of pure padding
+    { x: [2, 2, 12, 12], w: [8, 2, 2, 2], g: geo([2, 2], [2, 2]), layout: "flipped" },
+    { x: [1, 5, 20, 17], w: [3, 5, 1, 1], g: geo([1, 1]) },
+    { x: [2, 2, 9, 9], w: [4, 2, 9, 9], g: geo([9, 9]) }, // one output position
+    { x: [1, 1, 1, 40], w: [16, 1, 1, 5], g: geo([1, 5], [1, 1], [0, 0], [1, 3]) },
+    { x: [1, 3, 70, 60], w: [20, 3, 3, 3], g: geo([3, 3], [1, 1], [1, 1]) }, // several tile ranges per image
+    { x: [1, 2, 30, 30], w: [8, 2, 3, 3], g: geo([3, 3]) }, // one image, one panel: tiles split over threads
+    { x: [4, 16, 14, 14], w: [40, 16, 3, 3], g: geo([3, 3], [1, 1], [0, 0], [2, 2]), strided: true },
+  ];
+  for (const kind of ["float32", "float64"] as const) for (const c of cases) convCase(kind, c);
+});
+
+test("conv2d keeps NaN and infinities, and an empty K gives the bias", { skip }, () => {
+  for (const kind of ["float32", "float64"] as const) {
+    const x = image(kind, [2, 3, 10, 10], undefined);
+    x.data[5] = NaN;
+    x.data[120] = Infinity;
+    x.data[121] = -Infinity;
+    x.data[250] = Infinity;
+    const w = S(random(kind, 6 * 3 * 9, { lo: -1, hi: 1, specials: false }), [6, 3, 3, 3]);
+    w.data[13] = 0; // 0 * Inf is NaN
+    const bias = S(random(kind, 6, { specials: false }), [6]);
+    for (const g of [geo([3, 3]), geo([3, 3], [1, 1], [1, 1])]) {
+      const oh = g.padding[0] === 1 ? 10 : 8;
+      const o = out(kind, [2, 6, oh, oh]);
+      const bound = S(new Float64Array(2 * 6 * oh * oh), o.shape);
+      ref.conv2d(bound, absOf(x), absOf(w), absOf(bias), g);
+      same(`conv2d ${kind} specials ${JSON.stringify(g.padding)}`, [o], (be, [t]) => be.conv2d(t!, x, w, bias, g), 1e-5, bound.data as Float64Array);
+    }
+    const empty = out(kind, [2, 4, 3, 3]);
+    nb().conv2d(empty, S(new ARRAY[kind](0), [2, 0, 3, 3]), S(new ARRAY[kind](0), [4, 0, 1, 1]), S(ARRAY[kind].from([1, 2, 3, 4]), [4]), geo([1, 1]));
+    assert.deepEqual(Array.from(empty.data.subarray(0, 18)), [...Array(9).fill(1), ...Array(9).fill(2)]);
+  }
+});
+
+test("maxPool2d matches im2col + argmax, with NaN, infinities and signed zeros", { skip }, () => {
+  const geoms = [geo([2, 2], [2, 2]), geo([3, 3], [1, 1], [1, 1]), geo([3, 2], [2, 1], [1, 1], [2, 2]), geo([2, 3], [3, 2], [1, 1], [1, 1])];
+  for (const kind of ["float32", "float64"] as const)
+    for (const g of geoms)
+      for (const layout of [undefined, "nhwc", "flipped"] as const) {
+        const [N, C, H, W] = [2, 3, 11, 14];
+        const x = image(kind, [N, C, H, W], layout);
+        // signed zeros side by side, so which one wins is visible
+        for (let i = 0; i < x.data.length; i += 7) x.data[i] = i % 2 ? -0 : 0;
+        const oh = Math.floor((H + 2 * g.padding[0] - g.dilation[0] * (g.kernel[0] - 1) - 1) / g.stride[0]) + 1;
+        const ow = Math.floor((W + 2 * g.padding[1] - g.dilation[1] * (g.kernel[1] - 1) - 1) / g.stride[1]) + 1;
+        const mine = out(kind, [N, C, oh, ow]), theirs = out(kind, [N, C, oh, ow]);
+        nb().maxPool2d(mine, x, g);
+        ref.maxPool2d(theirs, x, g);
+        for (let i = 0; i < mine.data.length; i++)
+          if (!Object.is(mine.data[i], theirs.data[i]))
+            assert.fail(`maxPool2d ${kind} ${JSON.stringify(g)} ${layout ?? ""}: [${i}] is ${mine.data[i]}, expected ${theirs.data[i]}`);
+        // a transposed output
+        const t = S(new ARRAY[kind](N * C * oh * ow), [N, C, oh, ow], [C * oh * ow, oh * ow, 1, oh]);
+        nb().maxPool2d(t, x, g);
+        const back = out(kind, [N, C, oh, ow]);
+        ref.copy(back, t);
+        assert.deepEqual(Array.from(back.data).map(String), Array.from(theirs.data).map(String));
+      }
+});
+
 // ---- the thread pool ---------------------------------------------------------------------------
 
 test("large kernels split over threads agree with the reference", { skip }, () => {
@@ -367,6 +478,7 @@ test("results do not depend on the number of threads", { skip }, () => {
   const before = c.numThreads();
   const a = operand("float64", 3000, 70, "contiguous", { specials: false });
   const x = S(random("float32", 300 * 200, { specials: false }), [1, 300, 200]), y = S(random("float32", 200 * 150, { specials: false }), [1, 200, 150]);
+  const img = S(random("float32", 2 * 8 * 900, { specials: false }), [2, 8, 30, 30]), kernel = S(random("float32", 24 * 8 * 9, { specials: false }), [24, 8, 3, 3]);
   const run = () => {
     const outs = [[0], [1], [0, 1]].map((axes) => {
       const o = out("float64", [axes.includes(0) ? 1 : 3000, axes.includes(1) ? 1 : 70]);
@@ -375,7 +487,9 @@ test("results do not depend on the number of threads", { skip }, () => {
     });
     const m = out("float32", [1, 300, 150]);
     nb().matmul(m, x, y);
-    return [...outs, Array.from(m.data)];
+    const cv = out("float32", [2, 24, 30, 30]);
+    nb().conv2d(cv, img, kernel, null, { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] });
+    return [...outs, Array.from(m.data), Array.from(cv.data)];
   };
   try {
     c.numThreads(1);

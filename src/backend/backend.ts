@@ -77,4 +77,17 @@ export interface Backend {
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   /** The adjoint of im2col: adds columns back into a zeroed NCHW out. */
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
+  /**
+   * conv2d forward with one group: out [N, O, oh, ow] = the product of
+   * weight [O, C, kh, kw] with each zero-padded window of x [N, C, H, W],
+   * plus bias [O] when given. All one dtype; any input strides; out's planes
+   * are contiguous rows (strides [., ., ow, 1]) and disjoint.
+   */
+  conv2d(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv2dGeometry): void;
+  /**
+   * max_pool2d forward values: out [N, C, oh, ow] holds the max of each
+   * window of x [N, C, H, W] as im2col with -Infinity padding then an argmax
+   * would find it (the first maximum; NaN wins over numbers).
+   */
+  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry): void;
 }

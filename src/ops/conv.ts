@@ -1,10 +1,12 @@
 /**
- * 2-d convolution as im2col + matmul. `unfold` (im2col) and `fold` (col2im)
- * are each other's adjoint, so each one's backward is the other and conv2d's
- * gradients (also higher-order ones) come from composing ordinary ops.
+ * 2-d convolution. The forward is the backend's conv2d kernel (by
+ * definition im2col + matmul; natively a direct kernel that never builds the
+ * columns). The backward is composed of ordinary ops: `unfold` (im2col) and
+ * `fold` (col2im) are each other's adjoint, so each one's backward is the
+ * other and conv2d's gradients (also higher-order ones) follow.
  */
 import { type Conv2dGeometry, type Strided, windowOutputSize } from "../backend/backend.js";
-import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { bmm, matmul } from "./linalg.js";
@@ -41,19 +43,6 @@ export function unfold(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
   return out;
 }
 
-/**
- * im2col without autograd into a scratch buffer reused across calls: a
- * Strided [N, C*kh*kw, oh*ow] valid only until the next conv or pool call.
- */
-export function unfoldScratch(x: Tensor, g: Conv2dGeometry, padValue: number): Strided {
-  const [N, C] = x.shape as [number, number];
-  const [oh, ow] = outputSize(x.shape, g, "unfold");
-  const K = C * g.kernel[0] * g.kernel[1], L = oh * ow;
-  const cols: Strided = { data: columnsScratch(x.dtype, N * K * L), shape: [N, K, L], strides: [K * L, L, 1], offset: 0 };
-  kernels().im2col(cols, x, g, padValue);
-  return cols;
-}
-
 /** col2im with autograd: sums columns [N, C*kh*kw, L] back into an NCHW tensor of `shape`. */
 export function fold(cols: Tensor, shape: readonly number[], g: Conv2dGeometry): Tensor {
   const out = empty(shape, cols.dtype);
@@ -74,65 +63,29 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-/** Bytes of im2col columns the forward materialises at once (a few images per chunk stay in cache). */
-const CHUNK_BYTES = 4 << 20;
-/** Scratch column buffers up to this size are kept between calls: fresh memory costs a page fault per 4 KiB. */
-const KEEP_BYTES = 16 << 20;
-const scratch: { float32: Float32Array | null; float64: Float64Array | null } = { float32: null, float64: null };
-
-/** A scratch array of at least `n` elements of `dtype`, kept for the next call when it is a small float one. */
-function columnsScratch(dtype: DType, n: number): TypedArray {
-  if (dtype === "float32") {
-    const a = scratch.float32 !== null && scratch.float32.length >= n ? scratch.float32 : new Float32Array(n);
-    if (n * 4 <= KEEP_BYTES) scratch.float32 = a;
-    return a;
-  }
-  if (dtype === "float64") {
-    const a = scratch.float64 !== null && scratch.float64.length >= n ? scratch.float64 : new Float64Array(n);
-    if (n * 8 <= KEEP_BYTES) scratch.float64 = a;
-    return a;
-  }
-  return allocate(dtype, n);
+/** `t` narrowed to [start, start + length) along `axis` (a layout only). */
+function narrowed(t: Strided, axis: number, start: number, length: number): Strided {
+  const shape = [...t.shape];
+  shape[axis] = length;
+  return { data: t.data, shape, strides: t.strides, offset: t.offset + start * t.strides[axis]! };
 }
 
-/** A [B, rows, cols] Strided descriptor over `data`. */
-function view3(t: Strided, offset: number, shape: [number, number, number], strides: [number, number, number]): Strided {
-  return { data: t.data, shape, strides, offset };
-}
-
-/**
- * The forward kernel path, no autograd: per chunk of images, im2col into a
- * scratch buffer, then one batched product per group, `W[g]` (batch stride 0)
- * times `cols[n][g]`, written straight into out's [N, O, L] layout.
- */
+/** The forward, no autograd: the backend's conv2d kernel once per group, on channel slices of each operand. */
 function convForward(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv2dGeometry, groups: number, oh: number, ow: number): Tensor {
   const [N, C] = x.shape as [number, number];
-  const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
-  const L = oh * ow, Kg = Cg * kh * kw, K = C * kh * kw, Og = O / groups;
-  if (N === 0 || O === 0 || L === 0) return empty([N, O, oh, ow], x.dtype);
-  // every element is written by the products below
+  const O = weight.shape[0]!;
+  if (N === 0 || O === 0 || oh * ow === 0) return empty([N, O, oh, ow], x.dtype);
+  // every element is written by the kernel
   const out = emptyUninitialized([N, O, oh, ow], x.dtype);
   const k = kernels();
-  const w = contiguousData(weight);
-  const per = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / (K * L * x.data.BYTES_PER_ELEMENT))));
-  const cols: Strided = { data: columnsScratch(x.dtype, per * K * L), shape: [per, K, L], strides: [K * L, L, 1], offset: 0 };
-  for (let n0 = 0; n0 < N; n0 += per) {
-    const nb = Math.min(per, N - n0);
-    const xs: Strided = { data: x.data, shape: [nb, ...x.shape.slice(1)], strides: x.strides, offset: x.offset + n0 * x.strides[0]! };
-    const cs: Strided = nb === per ? cols : { data: cols.data, shape: [nb, K, L], strides: cols.strides, offset: 0 };
-    k.im2col(cs, xs, g, 0);
-    for (let gi = 0; gi < groups; gi++) {
-      k.matmul(
-        view3(out, (n0 * O + gi * Og) * L, [nb, Og, L], [O * L, L, 1]),
-        view3(w, w.offset + gi * Og * Kg, [nb, Og, Kg], [0, Kg, 1]),
-        view3(cols, gi * Kg * L, [nb, Kg, L], [K * L, L, 1]),
-      );
-    }
+  if (groups === 1) {
+    k.conv2d(out, x, weight, bias, g);
+    return out;
   }
-  if (bias !== null) {
-    // in place, elementwise: out += bias broadcast over [N, O, L]
-    const o3 = view3(out, 0, [N, O, L], [O * L, L, 1]);
-    k.binary("add", o3, o3, { data: bias.data, shape: [N, O, L], strides: [0, bias.strides[0]!, 0], offset: bias.offset });
+  const Cg = C / groups, Og = O / groups;
+  for (let gi = 0; gi < groups; gi++) {
+    k.conv2d(narrowed(out, 1, gi * Og, Og), narrowed(x, 1, gi * Cg, Cg), narrowed(weight, 0, gi * Og, Og),
+      bias === null ? null : narrowed(bias, 0, gi * Og, Og), g);
   }
   return out;
 }

@@ -1,13 +1,13 @@
 /**
  * Max and average pooling over NCHW input, composed from `unfold` and a
  * reduction over each window, so their backward comes from those ops.
- * Without a graph, max pooling reduces windows unfolded into a reused
- * scratch buffer instead (no large allocation per call).
+ * Without a graph, max pooling is the backend's maxPool2d kernel instead
+ * (the same values, without building the windows).
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyUninitialized, kernels, needsGrad, shapeStr } from "./core.js";
-import { pair, type Pair, outputSize, unfold, unfoldScratch } from "./conv.js";
+import { pair, type Pair, outputSize, unfold } from "./conv.js";
 import { max, mean, sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div } from "./elementwise.js";
@@ -42,7 +42,7 @@ function geometry(input: Tensor, kernelSize: Pair, stride: Pair | null | undefin
   }
   const [oh, ow] = outputSize(shape, g, op);
   const finish = (r: Tensor) => reshape(r, unbatched ? [C, oh, ow] : [N, C, oh, ow]);
-  return { x, g, finish, shape };
+  return { x, g, finish, shape, oh, ow };
 }
 
 function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
@@ -63,12 +63,10 @@ function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefine
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const padding = options.padding ?? 0, dilation = options.dilation ?? 1;
   if (!needsGrad(input)) {
-    // no graph: the windows go to a reused scratch buffer and only the maxima are kept
-    const { x, g, finish, shape } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
-    const [N, C, H, W] = shape;
-    const cols = unfoldScratch(reshape(x, [N * C, 1, H, W]), g, -Infinity);
-    const values = emptyUninitialized([N * C, 1, cols.shape[2]!], x.dtype), indices = emptyUninitialized([N * C, 1, cols.shape[2]!], "int32");
-    kernels().argReduce("max", values, indices, cols, 1);
+    // no graph: only the maxima are needed, straight from the windows
+    const { x, g, finish, shape, oh, ow } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
+    const values = emptyUninitialized([shape[0], shape[1], oh, ow], x.dtype);
+    kernels().maxPool2d(values, x, g);
     return finish(values);
   }
   const { cols, finish } = windows(input, kernelSize, options.stride, padding, dilation, "max_pool2d", -Infinity);

@@ -39,6 +39,10 @@ export interface NativeAddon {
   indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
+  /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */
+  conv2d(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv2dGeometry): void;
+  /** out [N, C, oh, ow] = max of each window of x; float32/float64. */
+  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry): void;
 
   /** See optim.ts for the formulas; flags: 1 nesterov, 2 maximize, 4 first step. */
   sgdStep(

@@ -65,7 +65,7 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     copy: id("copy"), fill: id("fill"), unary: id("unary"), binary: id("binary"), clamp: id("clamp"),
     where: id("where"), reduce: id("reduce"), argReduce: id("argReduce"), softmax: id("softmax"),
     matmul: id("matmul"), gather: id("gather"), scatterAdd: id("scatterAdd"), indexSelect: id("indexSelect"),
-    indexAdd: id("indexAdd"), im2col: id("im2col"), col2im: id("col2im"),
+    indexAdd: id("indexAdd"), im2col: id("im2col"), col2im: id("col2im"), conv2d: id("conv2d"), maxPool2d: id("maxPool2d"),
   };
 
   // The packed argument block: [nscalars, scalars..., nops, operands...] (see addon.ts).
@@ -225,6 +225,23 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       scalars(...geometry(g));
       operands(out, cols);
       c.call(K.col2im, meta, out.data, cols.data);
+    },
+
+    conv2d(out, x, weight, bias, g) {
+      const [O = 0] = weight.shape;
+      const work = numel(out.shape) * (O > 0 ? numel(weight.shape) / O : 0); // multiply-adds
+      const ok = isFloat(x) && sameType(weight, x) && sameType(out, x) && (bias === null || sameType(bias, x));
+      if (!ok || work < THRESHOLDS.matmul) return ref.conv2d(out, x, weight, bias, g);
+      scalars(...geometry(g));
+      operands(out, x, weight, bias);
+      c.call(K.conv2d, meta, out.data, x.data, weight.data, bias?.data ?? null);
+    },
+
+    maxPool2d(out, x, g) {
+      if (!isFloat(x) || !sameType(out, x) || !big(out, numel(x.shape), THRESHOLDS.reduce)) return ref.maxPool2d(out, x, g);
+      scalars(...geometry(g));
+      operands(out, x);
+      c.call(K.maxPool2d, meta, out.data, x.data);
     },
   };
 }

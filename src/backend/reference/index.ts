@@ -2,6 +2,7 @@ import { type ArgReduceOp, type Backend, type BinaryOp, type Conv2dGeometry, typ
 import { BINARY, INT_BINARY, UNARY } from "./scalar-ops.js";
 import { contiguousStrides, numel } from "../../tensor/layout.js";
 import { forEachRow } from "./strided-loop.js";
+import { conv2dByColumns, maxPool2dByColumns } from "./windows.js";
 
 const COMPARISON = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
@@ -264,4 +265,6 @@ export const referenceBackend: Backend = {
   name: "reference",
   copy, fill, unary, binary, clamp, reduce, argReduce, matmul, where,
   gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
+  conv2d: (out, x, weight, bias, g) => conv2dByColumns(referenceBackend, out, x, weight, bias, g),
+  maxPool2d: (out, x, g) => maxPool2dByColumns(referenceBackend, out, x, g),
 };

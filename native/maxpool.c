@@ -1,0 +1,146 @@
+/*
+ * max_pool2d forward values (float32, float64) straight from the image, no
+ * window columns. The definition is im2col with -Inf padding followed by an
+ * argmax over each window in row-major order (first maximum wins, NaN wins
+ * over numbers). Padding never beats a real element, so it is skipped; the
+ * window is reduced one kernel row at a time (first wins within the row,
+ * then across rows: the same element as row-major order, so even -0 / +0
+ * ties come out as the reference's).
+ * Work splits over (n, c) planes. Windows 2 wide with stride 2 and no
+ * column padding (2x2 pooling) have an AVX-512 path; the generic loop below
+ * also has a plain loop for them.
+ */
+#include "torchlet.h"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+/* b replaces a where b > a or b is NaN: the first maximum of (a, b), NaN winning */
+static inline __m512 later_f32(__m512 a, __m512 b) {
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(b, a, _CMP_GT_OQ) | _mm512_cmp_ps_mask(b, b, _CMP_UNORD_Q), a, b);
+}
+static inline __m512d later_f64(__m512d a, __m512d b) {
+  return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(b, a, _CMP_GT_OQ) | _mm512_cmp_pd_mask(b, b, _CMP_UNORD_Q), a, b);
+}
+
+/*
+ * The 2-wide, stride-2 window without padding along a row, a vector of
+ * outputs at a time: output rows here are often shorter than two vectors,
+ * which left the compiler's loop mostly in its scalar remainder. Kernel rows
+ * are combined in order, each pair first-wins, so ties go as in row-major.
+ */
+static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
+                          int64_t H) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (int64_t x0 = 0; x0 < ow; x0 += 16) {
+    const int64_t cnt = ow - x0 < 16 ? ow - x0 : 16;
+    const __mmask16 lo = (__mmask16)(cnt >= 8 ? 0xffff : (1u << (2 * cnt)) - 1);
+    const __mmask16 hi = (__mmask16)(cnt > 8 ? (1u << (2 * cnt - 16)) - 1 : 0);
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    for (int64_t i = 0; i < kh; i++) {
+      const int64_t h = h0 + i * dh;
+      if (h < 0 || h >= H) continue;
+      const float *row = src + h * xs2 + 2 * x0;
+      const __m512 a = _mm512_maskz_loadu_ps(lo, row), b = _mm512_maskz_loadu_ps(hi, row + 16);
+      m = later_f32(m, later_f32(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b)));
+    }
+    _mm512_mask_storeu_ps(d + x0, (__mmask16)((1u << cnt) - 1), m);
+  }
+}
+
+static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
+                          int64_t H) {
+  const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+  const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+  for (int64_t x0 = 0; x0 < ow; x0 += 8) {
+    const int64_t cnt = ow - x0 < 8 ? ow - x0 : 8;
+    const __mmask8 lo = (__mmask8)(cnt >= 4 ? 0xff : (1u << (2 * cnt)) - 1);
+    const __mmask8 hi = (__mmask8)(cnt > 4 ? (1u << (2 * cnt - 8)) - 1 : 0);
+    __m512d m = _mm512_set1_pd(-INFINITY);
+    for (int64_t i = 0; i < kh; i++) {
+      const int64_t h = h0 + i * dh;
+      if (h < 0 || h >= H) continue;
+      const double *row = src + h * xs2 + 2 * x0;
+      const __m512d a = _mm512_maskz_loadu_pd(lo, row), b = _mm512_maskz_loadu_pd(hi, row + 8);
+      m = later_f64(m, later_f64(_mm512_permutex2var_pd(a, even, b), _mm512_permutex2var_pd(a, odd, b)));
+    }
+    _mm512_mask_storeu_pd(d + x0, (__mmask8)((1u << cnt) - 1), m);
+  }
+}
+#define USE_PAIRS 1
+#else
+#define USE_PAIRS 0
+#define pair_rows_f32(...) ((void)0)
+#define pair_rows_f64(...) ((void)0)
+#endif
+
+typedef struct {
+  const tl_tensor *out, *x;
+  const tl_conv_geom *g;
+} pool_job;
+
+/* v replaces m when it is larger or NaN (so the first NaN, or a later one, sticks) */
+#define BETTER(v, m) ((v) > (m) || (v) != (v))
+
+#define DEFINE_POOL(NAME, T, PAIRS)                                                                \
+  static void NAME##_part(void *arg, int64_t q0, int64_t q1, int tid) {                            \
+    (void)tid;                                                                                     \
+    const pool_job *j = arg;                                                                       \
+    const tl_conv_geom *g = j->g;                                                                  \
+    const tl_tensor *x = j->x, *out = j->out;                                                      \
+    const int64_t xs2 = x->strides[2], xs3 = x->strides[3], os2 = out->strides[2], os3 = out->strides[3]; \
+    const int pair = g->kw == 2 && g->sw == 2 && g->dw == 1 && g->pw == 0 && xs3 == 1 && os3 == 1;  \
+    for (int64_t q = q0; q < q1; q++) {                                                            \
+      const int64_t n = q / g->c, c = q % g->c;                                                    \
+      const T *src = (const T *)tl_first(x) + n * x->strides[0] + c * x->strides[1];               \
+      T *dst = (T *)tl_first(out) + n * out->strides[0] + c * out->strides[1];                     \
+      for (int64_t y = 0; y < g->oh; y++) {                                                        \
+        T *d = dst + y * os2;                                                                      \
+        if (USE_PAIRS && pair) {                                                                   \
+          PAIRS(d, src, xs2, g->ow, y * g->sh - g->ph, g->dh, g->kh, g->h);                        \
+          continue;                                                                                \
+        }                                                                                          \
+        for (int64_t x0 = 0; x0 < g->ow; x0++) d[x0 * os3] = (T)-INFINITY;                         \
+        for (int64_t i = 0; i < g->kh; i++) {                                                      \
+          const int64_t h = y * g->sh - g->ph + i * g->dh;                                         \
+          if (h < 0 || h >= g->h) continue;                                                        \
+          const T *row = src + h * xs2;                                                            \
+          if (pair) {                                                                              \
+            for (int64_t x0 = 0; x0 < g->ow; x0++) {                                               \
+              const T a = row[2 * x0], b = row[2 * x0 + 1];                                        \
+              const T hm = BETTER(b, a) ? b : a;                                                   \
+              d[x0] = BETTER(hm, d[x0]) ? hm : d[x0];                                              \
+            }                                                                                      \
+            continue;                                                                              \
+          }                                                                                        \
+          for (int64_t x0 = 0; x0 < g->ow; x0++) {                                                 \
+            T hm = (T)-INFINITY;                                                                   \
+            for (int64_t jj = 0; jj < g->kw; jj++) {                                               \
+              const int64_t w = x0 * g->sw - g->pw + jj * g->dw;                                   \
+              if (w < 0 || w >= g->w) continue;                                                    \
+              const T v = row[w * xs3];                                                            \
+              if (BETTER(v, hm)) hm = v;                                                           \
+            }                                                                                      \
+            T *o = d + x0 * os3;                                                                   \
+            if (BETTER(hm, *o)) *o = hm;                                                           \
+          }                                                                                        \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+DEFINE_POOL(pool_f32, float, pair_rows_f32)
+DEFINE_POOL(pool_f64, double, pair_rows_f64)
+
+void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g) {
+  if (out->numel == 0) return;
+  pool_job j = {out, x, g};
+  const int64_t planes = g->n * g->c;
+  const double per_plane = (double)(g->oh * g->ow) * (double)(g->kh * g->kw);
+  const int nt = tl_threads_for(per_plane * (double)planes);
+  /* chunks of at least ~16k window elements, several per thread */
+  int64_t grain = (int64_t)(16384 / (per_plane + 1)) + 1;
+  if (nt > 1 && grain > planes / (4 * nt)) grain = planes / (4 * nt) > 0 ? planes / (4 * nt) : 1;
+  tl_parallel_for(planes, grain, nt, x->dtype == TL_F32 ? pool_f32_part : pool_f64_part, &j);
+}
