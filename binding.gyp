@@ -13,6 +13,7 @@
         "native/args.c",
         "native/conv.c",
         "native/conv2d.c",
+        "native/dots.c",
         "native/elementwise.c",
         "native/gemm.c",
         "native/index.c",

@@ -156,6 +156,8 @@ void tl_arg_reduce(int is_max, const tl_tensor *values /* or NULL */, const tl_t
 void tl_softmax(const tl_tensor *out, const tl_tensor *a, int log);
 
 int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
+/* dots.c: the product when N is small and a's rows and b's columns are contiguous; 0 when it does not apply */
+int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
 
 void tl_gather(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
 void tl_scatter_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);

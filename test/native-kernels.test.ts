@@ -277,6 +277,11 @@ test("matmul matches for odd sizes, batches, transposed and broadcast operands",
     matmulCase(kind, 1, 1, 500, 300, "");
     matmulCase(kind, 1, 300, 500, 1, "nan");
     matmulCase(kind, 1, 97, 600, 70, "nan");
+    // few columns, rows of A and columns of B contiguous along K (x Wᵀ of a small linear layer): dot products
+    matmulCase(kind, 3, 37, 700, 10, "Bt");
+    matmulCase(kind, 1, 5, 64, 16, "Bt nan");
+    matmulCase(kind, 1, 66, 2311, 3, "Bt Ot");
+    matmulCase(kind, 2, 1, 100, 1, "Bt Bshared");
   }
 });
 

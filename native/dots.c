@@ -1,0 +1,81 @@
+/*
+ * Matrix products with a few columns (N <= DOTS_MAX_N) whose operands both
+ * run contiguously along K: A's rows and B's columns. That is x Wᵀ in a
+ * linear layer with few outputs (a classifier head: [64, 9216] x [9216, 10]).
+ * Every output is a dot product of two contiguous runs, so nothing is
+ * packed; blocks of RB rows x CB columns share their loads (RB + CB loads
+ * per RB * CB FMAs). The packed GEMM pads N up to its 32-wide panels and
+ * copies B transposed, which here costs several times the arithmetic.
+ * Each lane sums every VL-th term in order; the lanes are then added in
+ * order, then the K % VL remaining terms.
+ */
+#include "torchlet.h"
+#include "vec.h"
+
+#define RB 4
+#define CB 4
+#define DOTS_MAX_N 16
+/* below this depth the packed GEMM's overheads are small anyway */
+#define DOTS_MIN_K 64
+
+typedef struct {
+  const tl_tensor *out, *a, *b;
+  int64_t M, N, K, rblocks, cblocks;
+} dots_job;
+
+#define DEFINE_DOTS(NAME, T, V, VL, ZERO, LOAD, STORE, FMA)                                        \
+  /* tasks [t0, t1): task = (batch item, block of RB rows, block of CB columns) */                \
+  static void NAME##_part(void *arg, int64_t t0, int64_t t1, int tid) {                            \
+    (void)tid;                                                                                     \
+    const dots_job *j = arg;                                                                       \
+    const tl_tensor *a = j->a, *b = j->b, *o = j->out;                                             \
+    for (int64_t t = t0; t < t1; t++) {                                                            \
+      const int64_t cb = t % j->cblocks, rb = t / j->cblocks % j->rblocks;                         \
+      const int64_t q = t / j->cblocks / j->rblocks;                                               \
+      const int64_t i0 = rb * RB, n0 = cb * CB;                                                    \
+      /* rows and columns past the end repeat the last one (computed, not stored), so the */      \
+      /* block keeps constant bounds and its accumulators stay in registers */                    \
+      const T *ar[RB], *bc[CB];                                                                    \
+      for (int r = 0; r < RB; r++)                                                                 \
+        ar[r] = (const T *)tl_first(a) + q * a->strides[0] +                                       \
+                (i0 + r < j->M ? i0 + r : j->M - 1) * a->strides[1];                               \
+      for (int c = 0; c < CB; c++)                                                                 \
+        bc[c] = (const T *)tl_first(b) + q * b->strides[0] +                                       \
+                (n0 + c < j->N ? n0 + c : j->N - 1) * b->strides[2];                               \
+      V acc[RB][CB];                                                                               \
+      for (int r = 0; r < RB; r++)                                                                 \
+        for (int c = 0; c < CB; c++) acc[r][c] = ZERO();                                           \
+      int64_t k = 0;                                                                               \
+      for (; k + VL <= j->K; k += VL) {                                                            \
+        V av[RB], bv[CB];                                                                          \
+        for (int r = 0; r < RB; r++) av[r] = LOAD(ar[r] + k);                                      \
+        for (int c = 0; c < CB; c++) bv[c] = LOAD(bc[c] + k);                                      \
+        for (int r = 0; r < RB; r++)                                                               \
+          for (int c = 0; c < CB; c++) acc[r][c] = FMA(av[r], bv[c], acc[r][c]);                   \
+      }                                                                                            \
+      T lanes[RB][CB][VL];                                                                         \
+      for (int r = 0; r < RB; r++)                                                                 \
+        for (int c = 0; c < CB; c++) STORE(lanes[r][c], acc[r][c]);                                \
+      for (int r = 0; r < RB && i0 + r < j->M; r++)                                                \
+        for (int c = 0; c < CB && n0 + c < j->N; c++) {                                            \
+          T s = 0;                                                                                 \
+          for (int l = 0; l < VL; l++) s += lanes[r][c][l];                                        \
+          for (int64_t kk = k; kk < j->K; kk++) s += ar[r][kk] * bc[c][kk];                        \
+          ((T *)tl_first(o))[q * o->strides[0] + (i0 + r) * o->strides[1] + (n0 + c) * o->strides[2]] = s; \
+        }                                                                                          \
+    }                                                                                              \
+  }
+
+DEFINE_DOTS(dots_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_FMA)
+DEFINE_DOTS(dots_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_FMA)
+
+int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
+  const int64_t batch = a->shape[0], M = a->shape[1], K = a->shape[2], N = b->shape[2];
+  if (N > DOTS_MAX_N || K < DOTS_MIN_K || M == 0 || N == 0 || batch == 0) return 0;
+  if (a->strides[2] != 1 || b->strides[1] != 1) return 0;
+  dots_job j = {out, a, b, M, N, K, (M + RB - 1) / RB, (N + CB - 1) / CB};
+  const double flops = 2.0 * (double)M * (double)N * (double)K * (double)batch;
+  const int nt = flops < 2e6 ? 1 : tl_max_threads();
+  tl_parallel_for(batch * j.rblocks * j.cblocks, 1, nt, a->dtype == TL_F32 ? dots_f32_part : dots_f64_part, &j);
+  return 1;
+}
