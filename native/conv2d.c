@@ -224,11 +224,12 @@ typedef struct {
     j.O = w->shape[0];                                                                              \
     j.K = g->c * g->kh * g->kw;                                                                     \
     j.npanels = (j.O + MR - 1) / MR;                                                                \
-    /* in place: unit strides, no padding, unit column step, rows no closer than W */              \
+    /* in place: unit strides, no padding, unit column step, rows no closer than W (and not much */ \
+    /* farther: each row's slack is computed and dropped; copying the images costs far less) */    \
     const int64_t rowp = g->h == 1 ? g->w : x->strides[2];                                          \
     const int in_place = g->sh == 1 && g->sw == 1 && g->ph == 0 && g->pw == 0 &&                    \
                          x->strides[0] >= 0 && x->strides[1] >= 0 && rowp >= g->w &&                \
-                         (g->w == 1 || x->strides[3] == 1);                                         \
+                         rowp <= g->w + VL && (g->w == 1 || x->strides[3] == 1);                    \
     int64_t plane, per;                                                                             \
     if (in_place) {                                                                                 \
       j.R = rowp;                                                                                   \

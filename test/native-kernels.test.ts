@@ -351,8 +351,8 @@ interface ConvCase {
   x: [number, number, number, number];
   w: [number, number, number, number];
   g: Conv2dGeometry;
-  /** nhwc: an NHWC buffer seen as NCHW; flipped: negative H and W strides */
-  layout?: "nhwc" | "flipped";
+  /** nhwc: an NHWC buffer seen as NCHW; flipped: negative H and W strides; wideRows: each row of a 3x wider buffer */
+  layout?: "nhwc" | "flipped" | "wideRows";
   bias?: boolean;
   /** the weight through [C, O, kh, kw] storage (transposed strides), the bias every other element */
   strided?: boolean;
@@ -365,6 +365,7 @@ const geo = (kernel: [number, number], stride: [number, number] = [1, 1], paddin
 
 /** x [N, C, H, W] of `kind` in the case's layout. */
 function image(kind: "float32" | "float64", [N, C, H, W]: readonly number[], layout: ConvCase["layout"], opts?: Parameters<typeof random>[2]): Strided {
+  if (layout === "wideRows") return S(random(kind, N! * C! * H! * 3 * W!, opts), [N!, C!, H!, W!], [C! * H! * 3 * W!, H! * 3 * W!, 3 * W!, 1]);
   const data = random(kind, N! * C! * H! * W!, opts);
   if (layout === "nhwc") return S(data, [N!, C!, H!, W!], [H! * W! * C!, 1, W! * C!, C!]);
   if (layout === "flipped") return S(data, [N!, C!, H!, W!], [C! * H! * W!, H! * W!, -W!, -1], H! * W! - 1);
@@ -403,6 +404,8 @@ test("conv2d matches im2col + matmul for strided, padded, dilated windows and an
     { x: [1, 3, 70, 60], w: [20, 3, 3, 3], g: geo([3, 3], [1, 1], [1, 1]) }, // several tile ranges per image
     { x: [1, 2, 30, 30], w: [8, 2, 3, 3], g: geo([3, 3]) }, // one image, one panel: tiles split over threads
     { x: [4, 16, 14, 14], w: [40, 16, 3, 3], g: geo([3, 3], [1, 1], [0, 0], [2, 2]), strided: true },
+    { x: [2, 3, 9, 60], w: [4, 3, 3, 40], g: geo([3, 40]) }, // few outputs per row: im2col + GEMM
+    { x: [2, 3, 11, 13], w: [6, 3, 3, 3], g: geo([3, 3]), layout: "wideRows" }, // rows far apart: copied first
   ];
   for (const kind of ["float32", "float64"] as const) for (const c of cases) convCase(kind, c);
 });

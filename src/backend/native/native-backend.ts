@@ -1,5 +1,6 @@
 import type { Backend, BinaryOp, Conv2dGeometry, Strided, UnaryOp } from "../backend.js";
 import { referenceBackend as ref } from "../reference/index.js";
+import { conv2dByColumns } from "../reference/windows.js";
 import type { NativeAddon } from "./addon.js";
 
 /*
@@ -94,7 +95,7 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
   ];
 
-  return {
+  const backend: Backend = {
     name: "native",
 
     copy(out, a) {
@@ -232,6 +233,10 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       const work = numel(out.shape) * (O > 0 ? numel(weight.shape) / O : 0); // multiply-adds
       const ok = isFloat(x) && sameType(weight, x) && sameType(out, x) && (bias === null || sameType(bias, x));
       if (!ok || work < THRESHOLDS.matmul) return ref.conv2d(out, x, weight, bias, g);
+      // The C kernel computes each padded input row's width (over the stride) of positions for the
+      // ow it keeps; when a wide window leaves few outputs per row, im2col + GEMM does less work.
+      const rowWidth = Math.ceil((x.shape[3]! + 2 * g.padding[1]) / g.stride[1]);
+      if (rowWidth > 2 * out.shape[3]! + 16) return conv2dByColumns(backend, out, x, weight, bias, g);
       scalars(...geometry(g));
       operands(out, x, weight, bias);
       c.call(K.conv2d, meta, out.data, x.data, weight.data, bias?.data ?? null);
@@ -244,4 +249,5 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       c.call(K.maxPool2d, meta, out.data, x.data);
     },
   };
+  return backend;
 }

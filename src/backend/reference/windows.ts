@@ -17,6 +17,18 @@ function like(a: TypedArray, n: number): TypedArray {
   return new (a.constructor as new (n: number) => TypedArray)(n);
 }
 
+/** Column buffers up to this size are kept between calls: fresh memory costs a page fault per 4 KiB. */
+const KEEP_BYTES = 16 << 20;
+let kept: TypedArray | null = null;
+
+/** An array of a's type with at least n elements (contents undefined), kept for the next call when small. */
+function columnsScratch(a: TypedArray, n: number): TypedArray {
+  if (kept !== null && kept.constructor === a.constructor && kept.length >= n) return kept;
+  const fresh = like(a, n);
+  if (fresh.byteLength <= KEEP_BYTES) kept = fresh;
+  return fresh;
+}
+
 /** conv2d (one group) as im2col of a chunk of images, then weight [O, K] times each image's columns, then + bias. */
 export function conv2dByColumns(k: Backend, out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv2dGeometry): void {
   const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -28,7 +40,7 @@ export function conv2dByColumns(k: Backend, out: Strided, x: Strided, weight: St
   const w: Strided = { data: like(weight.data, O * K), shape: weight.shape, strides: contiguousStrides(weight.shape), offset: 0 };
   k.copy(w, weight);
   const per = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / Math.max(1, K * L * x.data.BYTES_PER_ELEMENT))));
-  const cols = like(x.data, per * K * L);
+  const cols = columnsScratch(x.data, per * K * L);
   for (let n0 = 0; n0 < N; n0 += per) {
     const nb = Math.min(per, N - n0);
     const cs: Strided = { data: cols, shape: [nb, K, L], strides: [K * L, L, 1], offset: 0 };
