@@ -30,17 +30,37 @@ test("a loop of dropped 4 MiB results keeps few blocks alive, without full colle
   assert.ok(end.misses - start.misses <= 8, `fresh blocks: ${end.misses - start.misses}`);
 });
 
-test("the collection interval doubles while collections free nothing, and resets when they do", () => {
+test("collections come every 16 MiB at most, every 1 MiB when a millisecond has passed", () => {
+  let clock = 0;
+  let reads = 0;
+  const frees = () => (reads++ % 2 === 0 ? 16 * MiB : 0); // each collection frees 16 MiB
+  const fastFreeing = youngCollector(frees, () => clock); // no time passes: only the 16 MiB rule
+  for (let i = 0; i < 112; i++) fastFreeing.note(MiB);
+  assert.equal(fastFreeing.collections, 7);
+  const slowFreeing = youngCollector(frees, () => clock);
+  for (let i = 0; i < 112; i++) {
+    clock += 0.3; // 3.3 allocations of 1 MiB per millisecond
+    slowFreeing.note(MiB);
+  }
+  // 1 MiB reached at once, then the millisecond decides: one collection every 4 allocations
+  assert.equal(slowFreeing.collections, 28);
+});
+
+test("the limits double while collections free nothing, and reset when they do", () => {
   let live = 0;
-  const keeping = youngCollector(() => live);
+  const keeping = youngCollector(() => live, () => 0);
   for (let i = 0; i < 112; i++) {
     keeping.note(MiB);
     live += MiB; // nothing is ever freed
   }
   // at 16, then 16 + 32, then 48 + 64 MiB
   assert.equal(keeping.collections, 3);
-  let reads = 0;
-  const freeing = youngCollector(() => (reads++ % 2 === 0 ? 16 * MiB : 0)); // each collection frees 16 MiB
-  for (let i = 0; i < 112; i++) freeing.note(MiB);
-  assert.equal(freeing.collections, 7);
+  let reads = 0, liveNow = 0;
+  const mixed = youngCollector(() => (reads++ % 2 === 0 ? liveNow : liveNow - 16 * MiB), () => 0);
+  for (let i = 0; i < 48; i++) {
+    liveNow += MiB;
+    mixed.note(MiB);
+  }
+  // every collection frees what was allocated: the limit stays at 16 MiB
+  assert.equal(mixed.collections, 3);
 });

@@ -8,17 +8,24 @@
  * add then runs on cold memory between multi-millisecond pauses (measured:
  * ~4x slower on average than with this). A minor collection (scavenge) frees
  * young dead tensors too, costs tens of microseconds, and returns their blocks
- * while still in cache. So after every `threshold` bytes of pooled
- * allocation we run one; when it frees little (the program keeps its big
- * tensors), the threshold doubles, so a program that holds memory pays
- * almost nothing.
+ * while still in cache. We run one once at least MIN_BYTES were allocated
+ * and a millisecond has passed (a scavenge costs ~40 µs here, so at most ~4%),
+ * or once MAX_BYTES were allocated, whatever the time. Small tensors then
+ * cycle through ~1-2 MiB of warm blocks, big ones through a few. When a
+ * collection frees little (the program keeps its tensors), both limits
+ * double, so a program that holds memory pays almost nothing.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-/** Bytes of pooled allocation between minor collections when they pay off. */
-const BASE_THRESHOLD = 16 * 1024 * 1024;
-const MAX_THRESHOLD = 1024 * 1024 * 1024;
+/** Pooled bytes below which a minor collection cannot pay off. */
+const MIN_BYTES = 1024 * 1024;
+/** Pooled bytes past which we collect whatever the time. */
+const MAX_BYTES = 16 * 1024 * 1024;
+/** Otherwise at most one collection per this many milliseconds. */
+const MIN_INTERVAL_MS = 1;
+/** How far the limits may grow while collections free little. */
+const MAX_SCALE = 64;
 
 type MinorGc = () => void;
 
@@ -36,25 +43,32 @@ function minorGcFunction(): MinorGc {
 /**
  * Wraps an allocator: `note(bytes)` before each pooled allocation runs a
  * minor collection when enough was allocated since the last one.
- * `liveBytes()` reads the pool's bytes still held by ArrayBuffers.
+ * `liveBytes()` reads the pool's bytes still held by ArrayBuffers; `now()`
+ * is the clock in milliseconds.
  */
-export function youngCollector(liveBytes: () => number): { note(bytes: number): void; readonly collections: number } {
+export function youngCollector(
+  liveBytes: () => number,
+  now: () => number = () => performance.now(),
+): { note(bytes: number): void; readonly collections: number } {
   let collect: MinorGc | null = null;
-  let threshold = BASE_THRESHOLD;
+  let scale = 1;
   let pending = 0;
+  let last = now();
   return {
     collections: 0,
     note(bytes: number): void {
       pending += bytes;
-      if (pending < threshold) return;
+      if (pending < MIN_BYTES * scale) return;
+      if (pending < MAX_BYTES * scale && now() - last < MIN_INTERVAL_MS) return;
       collect ??= minorGcFunction();
       (this as { collections: number }).collections++;
       const before = liveBytes();
       collect();
       const freed = before - liveBytes();
       // freed little: what was allocated is still in use, so wait longer next time
-      threshold = freed * 4 < pending ? Math.min(threshold * 2, MAX_THRESHOLD) : BASE_THRESHOLD;
+      scale = freed * 4 < pending ? Math.min(scale * 2, MAX_SCALE) : 1;
       pending = 0;
+      last = now();
     },
   };
 }
