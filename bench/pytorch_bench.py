@@ -134,8 +134,16 @@ def digits_training(path):
     return time.perf_counter() - t0
 
 
+def median_of_self_timed(run, reps, warmup=2):
+    """median_time's warm-up rule for a run that returns its own seconds (bench/timing.ts medianOfSelfTimed)."""
+    warm, i = 0.0, 0
+    while i < warmup or warm < WARMUP_SECONDS:
+        warm += run()
+        i += 1
+    return statistics.median(run() for _ in range(reps))
+
+
 if len(sys.argv) > 2:
-    digits_training(sys.argv[2])  # one untimed run first, as bench.ts does
-    out["digits MLP, 20 epochs (s)"] = statistics.median(digits_training(sys.argv[2]) for _ in range(3))
+    out["digits MLP, 20 epochs (s)"] = median_of_self_timed(lambda: digits_training(sys.argv[2]), 3)
 
 print(json.dumps(out))

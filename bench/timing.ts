@@ -39,3 +39,10 @@ export async function medianTimeAsync(fn: () => Promise<unknown>, reps: number, 
 export function perOpMicros(fn: () => unknown, inner = 20000, reps = 7): number {
   return (medianTime(() => { for (let i = 0; i < inner; i++) fn(); }, reps, 1) / inner) * 1e6;
 }
+
+/** The same warm-up rule and median for a run that times itself (returns its own seconds, e.g. a training loop without its setup). */
+export function medianOfSelfTimed(run: () => number, reps: number, warmup = 2): number {
+  let warm = 0;
+  for (let i = 0; i < warmup || warm < WARMUP_SECONDS; i++) warm += run();
+  return medianOf(Array.from({ length: reps }, run));
+}
