@@ -22,6 +22,7 @@
         "native/optim.c",
         "native/pool.c",
         "native/reduce.c",
+        "native/scratch.c",
         "native/vmath.c"
       ],
       "defines": ["NAPI_VERSION=8"],

@@ -48,29 +48,6 @@
 #define CHUNK_BYTES ((size_t)4 << 20)
 /* one thread's stage at most (bytes): it should stay in L2 */
 #define STAGE_BYTES ((size_t)192 << 10)
-/* keep at most this much scratch between calls: fresh pages fault slowly */
-#define KEEP_LIMIT ((size_t)16 << 20)
-
-static _Thread_local void *scratch;
-static _Thread_local size_t scratch_cap;
-
-static void *grow_scratch(size_t bytes) {
-  bytes += 64; /* never 0, so NULL always means out of memory */
-  if (scratch_cap >= bytes) return scratch;
-  free(scratch);
-  bytes = (bytes + 4095) & ~(size_t)4095;
-  scratch = aligned_alloc(64, bytes);
-  scratch_cap = scratch ? bytes : 0;
-  return scratch;
-}
-
-static void trim_scratch(void) {
-  if (scratch_cap > KEEP_LIMIT) {
-    free(scratch);
-    scratch = NULL;
-    scratch_cap = 0;
-  }
-}
 
 typedef struct {
   const tl_conv_geom *g;
@@ -266,7 +243,7 @@ typedef struct {
     const size_t a_bytes = ((size_t)(j.npanels * MR * j.K) * es + 63) & ~(size_t)63;                \
     const size_t o_bytes = ((size_t)j.K * sizeof(int64_t) + 63) & ~(size_t)63;                      \
     const size_t x_bytes = in_place ? 0 : ((size_t)(per * g->c * plane) * es + 63) & ~(size_t)63;  \
-    char *work = grow_scratch(a_bytes + o_bytes + x_bytes + j.stage_bytes * (size_t)tl_max_threads()); \
+    char *work = tl_scratch(TL_SCRATCH_CONV, a_bytes + o_bytes + x_bytes + j.stage_bytes * (size_t)tl_max_threads()); \
     if (!work) return -1;                                                                           \
     j.apack = work;                                                                                 \
     NAME##_pack(w, j.npanels, (T *)work);                                                           \
@@ -321,7 +298,7 @@ typedef struct {
       if (grain > tasks / (4 * nt)) grain = tasks / (4 * nt) > 0 ? tasks / (4 * nt) : 1;            \
       tl_parallel_for(tasks, grain, nt, NAME##_part, &j);                                           \
     }                                                                                               \
-    trim_scratch();                                                                                 \
+    tl_scratch_trim(TL_SCRATCH_CONV);                                                               \
     return 0;                                                                                       \
   }
 

@@ -16,66 +16,15 @@
 #include <string.h>
 
 #include "torchlet.h"
+#include "vec.h"
 
-#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
-#include <immintrin.h>
-#endif
-
+/* rows of the micro-kernel's C tile: as many as the vector registers hold accumulators for */
 #if defined(__AVX512F__)
 #define MR 12
-#define VLF 16
-#define VLD 8
-typedef __m512 vfs;
-typedef __m512d vds;
-#define VF_ZERO() _mm512_setzero_ps()
-#define VF_LOAD(p) _mm512_loadu_ps(p)
-#define VF_STORE(p, v) _mm512_storeu_ps(p, v)
-#define VF_SET1(x) _mm512_set1_ps(x)
-#define VF_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#define VF_ADD(a, b) _mm512_add_ps(a, b)
-#define VD_ZERO() _mm512_setzero_pd()
-#define VD_LOAD(p) _mm512_loadu_pd(p)
-#define VD_STORE(p, v) _mm512_storeu_pd(p, v)
-#define VD_SET1(x) _mm512_set1_pd(x)
-#define VD_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
-#define VD_ADD(a, b) _mm512_add_pd(a, b)
 #elif defined(__AVX2__) && defined(__FMA__)
 #define MR 6
-#define VLF 8
-#define VLD 4
-typedef __m256 vfs;
-typedef __m256d vds;
-#define VF_ZERO() _mm256_setzero_ps()
-#define VF_LOAD(p) _mm256_loadu_ps(p)
-#define VF_STORE(p, v) _mm256_storeu_ps(p, v)
-#define VF_SET1(x) _mm256_set1_ps(x)
-#define VF_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
-#define VF_ADD(a, b) _mm256_add_ps(a, b)
-#define VD_ZERO() _mm256_setzero_pd()
-#define VD_LOAD(p) _mm256_loadu_pd(p)
-#define VD_STORE(p, v) _mm256_storeu_pd(p, v)
-#define VD_SET1(x) _mm256_set1_pd(x)
-#define VD_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
-#define VD_ADD(a, b) _mm256_add_pd(a, b)
 #else
-/* portable scalar fallback: correct, not fast */
 #define MR 4
-#define VLF 1
-#define VLD 1
-typedef float vfs;
-typedef double vds;
-#define VF_ZERO() 0.0f
-#define VF_LOAD(p) (*(p))
-#define VF_STORE(p, v) (*(p) = (v))
-#define VF_SET1(x) (x)
-#define VF_FMA(a, b, c) fmaf(a, b, c)
-#define VF_ADD(a, b) ((a) + (b))
-#define VD_ZERO() 0.0
-#define VD_LOAD(p) (*(p))
-#define VD_STORE(p, v) (*(p) = (v))
-#define VD_SET1(x) (x)
-#define VD_FMA(a, b, c) fma(a, b, c)
-#define VD_ADD(a, b) ((a) + (b))
 #endif
 
 #define NRF (2 * VLF)
@@ -95,8 +44,6 @@ typedef double vds;
 #ifndef A_BUDGET
 #define A_BUDGET ((size_t)640 << 10)
 #endif
-/* keep at most this much scratch between calls */
-#define KEEP_LIMIT ((size_t)16 << 20)
 
 /*
  * C[MR x NR] (= or +=) Apanel[MR x kc] * Bpanel[kc x NR]; C has unit column
@@ -133,29 +80,6 @@ typedef double vds;
 DEFINE_UKR(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
 DEFINE_UKR(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
 
-/* ---- scratch: per calling thread, kept between calls (up to KEEP_LIMIT) so
- * that a call does not page-fault fresh memory, which costs more than a
- * small GEMM */
-
-static _Thread_local void *scratch;
-static _Thread_local size_t scratch_cap;
-
-static void *grow_scratch(size_t bytes) {
-  if (scratch_cap >= bytes) return scratch;
-  free(scratch);
-  bytes = (bytes + 4095) & ~(size_t)4095;
-  scratch = aligned_alloc(64, bytes);
-  scratch_cap = scratch ? bytes : 0;
-  return scratch;
-}
-
-static void trim_scratch(void) {
-  if (scratch_cap > KEEP_LIMIT) {
-    free(scratch);
-    scratch = NULL;
-    scratch_cap = 0;
-  }
-}
 
 #define MAX_THREADS 64
 
@@ -302,7 +226,7 @@ typedef struct {
     j->kgroup = kgroup;                                                                         \
     j->a_bytes = (es * (size_t)(rows * kgroup) + 63) & ~(size_t)63;                             \
     j->b_bytes = (brow * (size_t)ks + 63) & ~(size_t)63;                                        \
-    j->work = grow_scratch((j->a_bytes + j->b_bytes) * (size_t)nt);                             \
+    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);                             \
     if (!j->work) return -1;                                                                    \
     for (int64_t k0 = 0; k0 < j->K; k0 += ks) {                                                 \
       j->k0 = k0;                                                                               \
@@ -310,7 +234,7 @@ typedef struct {
       for (int t = 0; t < MAX_THREADS; t++) j->bkey[t] = -1;                                    \
       tl_parallel_for(j->batch * j->tasks_per_item, 1, nt, NAME##_task, j);                     \
     }                                                                                           \
-    trim_scratch();                                                                             \
+    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
     return 0;                                                                                   \
   }
 

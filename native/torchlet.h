@@ -95,6 +95,14 @@ int tl_threads_for(double work);
  */
 void tl_parallel_for(int64_t n, int64_t grain, int threads, tl_range_fn fn, void *ctx);
 
+/* ---- per-thread scratch kept between calls (scratch.c) ------------------ */
+
+enum { TL_SCRATCH_GEMM, TL_SCRATCH_CONV, TL_SCRATCH_SLOTS };
+/* At least `bytes` (64-byte aligned) of the calling thread's slot; NULL when out of memory. */
+void *tl_scratch(int slot, size_t bytes);
+/* Frees the slot's buffer if it grew past what is worth keeping (call when done with it). */
+void tl_scratch_trim(int slot);
+
 /* ---- strided iteration (iter.c) ----------------------------------------- */
 
 /* Up to TL_MAXOPS operands walked together over one shape, dims coalesced. */
