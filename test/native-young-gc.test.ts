@@ -46,6 +46,20 @@ test("collections come every 16 MiB at most, every 1 MiB when a millisecond has 
   assert.equal(slowFreeing.collections, 28);
 });
 
+test("a slow collection spaces out the next ones: at most ~5% of the time goes to them", () => {
+  let clock = 0;
+  let reads = 0;
+  const frees = () => (reads++ % 2 === 0 ? 16 * MiB : 0);
+  const slowCollect = () => { clock += 0.5; }; // each collection takes 0.5 ms
+  const c = youngCollector(frees, () => clock, slowCollect);
+  for (let i = 0; i < 100; i++) {
+    clock += 0.3;
+    c.note(MiB / 4);
+  }
+  // the first after 1 MiB (4 allocations), then one per 10 ms (34 allocations): 3 in 100
+  assert.equal(c.collections, 3);
+});
+
 test("the limits double while collections free nothing, and reset when they do", () => {
   let live = 0;
   const keeping = youngCollector(() => live, () => 0);
