@@ -21,7 +21,8 @@ export function resultType(a: Operand, b: Operand): DType {
   return promoteTypes(a.dtype, b.dtype);
 }
 
-function scalarStrided(value: number, dtype: DType): Strided {
+/** A 0-d operand holding `value` as `dtype`. */
+export function scalarStrided(value: number, dtype: DType): Strided {
   const data = allocate(dtype, 1);
   data[0] = value;
   return { data, shape: [], strides: [], offset: 0 };

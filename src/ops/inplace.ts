@@ -1,11 +1,12 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import type { Strided } from "../backend/backend.js";
-import { allocate, type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isFloating } from "../tensor/dtype.js";
+import { hasRepeatedElements } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
-import { add, clamp, div, mul, relu, sub, toDtype, type Operand } from "./elementwise.js";
+import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
 const TYPE_WORD: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
@@ -78,7 +79,7 @@ export function inplace(
 function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Tensor) => Tensor, convert: boolean): Tensor {
   const shape = [...self.shape], strides = [...self.strides], offset = self.offset - base.offset;
   // (the arrow mentions copies, not `self`: V8 would keep what it mentions alive for the closures below)
-  const overlapping = shape.some((d, i) => d > 1 && strides[i] === 0);
+  const overlapping = hasRepeatedElements(self);
   if (!base.isContiguous() || overlapping) {
     throw new Error(`${op}: in-place ops on ${overlapping ? "an expanded view" : "a view of a non-contiguous tensor"} are not supported when recording a graph; use the out-of-place op`);
   }
@@ -125,12 +126,10 @@ function sameLayout(a: Tensor, b: Tensor): boolean {
  */
 function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operand): boolean {
   if (self.dtype !== "float32" && self.dtype !== "float64") return false;
-  if (self._requiresGrad || self.shape.some((d, i) => d > 1 && self.strides[i] === 0)) return false;
+  if (self._requiresGrad || hasRepeatedElements(self)) return false;
   let operand: Strided;
   if (typeof b === "number") {
-    const data = allocate(self.dtype, 1);
-    data[0] = b;
-    operand = { data, shape: [], strides: [], offset: 0 };
+    operand = scalarStrided(b, self.dtype);
   } else {
     if (b.dtype !== self.dtype || (b._requiresGrad && isRecording())) return false;
     if (b.storage === self.storage && !sameLayout(self, b)) return false;

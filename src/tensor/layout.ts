@@ -27,3 +27,10 @@ export function isContiguous(t: { readonly shape: readonly number[]; readonly st
   }
   return true;
 }
+
+/** A stride-0 dim of size > 1: several indices name one element (an expanded view), so a write there is ambiguous. */
+export function hasRepeatedElements(t: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
+  const { shape, strides } = t;
+  for (let i = 0; i < shape.length; i++) if (strides[i] === 0 && shape[i]! > 1) return true;
+  return false;
+}

@@ -1,4 +1,5 @@
 import type { Backend, BinaryOp, Conv2dGeometry, Strided, UnaryOp } from "../backend.js";
+import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
 import { conv2dByColumns } from "../reference/windows.js";
 import type { NativeAddon } from "./addon.js";
@@ -27,18 +28,6 @@ const MAX_DIMS = 16;
 const CHEAP_UNARY = new Set<UnaryOp>(["neg", "abs", "relu", "sign", "floor", "ceil", "round", "not", "isnan"]);
 const BOOL_OUT = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** A written operand with a stride-0 dim of size > 1 writes one element many times: leave the order to JS. */
-function selfOverlapping(t: Strided): boolean {
-  const { shape, strides } = t;
-  for (let i = 0; i < shape.length; i++) if (strides[i] === 0 && shape[i]! > 1) return true;
-  return false;
-}
 
 function isFloat(t: Strided): boolean {
   return t.data instanceof Float32Array || t.data instanceof Float64Array;
@@ -50,7 +39,7 @@ function sameType(a: Strided, b: Strided): boolean {
 
 /** Work worth sending to C, with an output C may write in any order. */
 function big(out: Strided, n: number, min: number): boolean {
-  return n >= min && out.shape.length <= MAX_DIMS && !selfOverlapping(out);
+  return n >= min && out.shape.length <= MAX_DIMS && !hasRepeatedElements(out);
 }
 
 export function makeNativeBackend(c: NativeAddon): Backend {
@@ -141,7 +130,7 @@ export function makeNativeBackend(c: NativeAddon): Backend {
 
     reduce(op, out, a, axes) {
       const opc = reduceCode.get(op);
-      if (opc === undefined || a.shape.length > MAX_DIMS || selfOverlapping(out) || numel(a.shape) < THRESHOLDS.reduce)
+      if (opc === undefined || a.shape.length > MAX_DIMS || hasRepeatedElements(out) || numel(a.shape) < THRESHOLDS.reduce)
         return ref.reduce(op, out, a, axes);
       scalars(opc, ...axes);
       operands(out, a);
@@ -149,8 +138,8 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     },
 
     argReduce(op, values, indices, a, axis) {
-      const ok = indices.data instanceof Int32Array && (values === null || (sameType(values, a) && !selfOverlapping(values)));
-      if (!ok || a.shape.length > MAX_DIMS || selfOverlapping(indices) || numel(a.shape) < THRESHOLDS.reduce)
+      const ok = indices.data instanceof Int32Array && (values === null || (sameType(values, a) && !hasRepeatedElements(values)));
+      if (!ok || a.shape.length > MAX_DIMS || hasRepeatedElements(indices) || numel(a.shape) < THRESHOLDS.reduce)
         return ref.argReduce(op, values, indices, a, axis);
       scalars(op === "max" ? 0 : 1, axis);
       operands(values, indices, a);
