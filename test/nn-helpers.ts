@@ -35,3 +35,20 @@ export function assertClose(actual: ArrayLike<number>, expected: readonly number
 export function values(t: torch.Tensor): number[] {
   return Array.from(t.toArray());
 }
+
+/** One optimizer run of test/fixtures/nn/optimizers.json (scripts/gen_nn_fixtures.py): PyTorch's parameters after each step. */
+export interface OptCase {
+  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop";
+  options: Record<string, unknown>;
+  groups: boolean;
+  group2: Record<string, unknown> | null;
+  trajectory: { p: number[]; q: number[] }[];
+}
+
+/** optimizers.json: the starting parameters, the input, and the cases. */
+export interface OptimizerFixture {
+  p0: number[];
+  q0: number[];
+  a: number[];
+  cases: OptCase[];
+}

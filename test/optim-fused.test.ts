@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, readFixture, values } from "./nn-helpers.js";
+import { assertClose, type OptimizerFixture, readFixture, values } from "./nn-helpers.js";
 
 const { optim } = torch;
 type Opt = torch.optim.Optimizer<any>;
@@ -74,16 +74,8 @@ test("a fused step bumps the version of a saved parameter, so backward through i
   assert.throws(() => y.backward(), /modified by an inplace operation/);
 });
 
-interface OptCase {
-  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop";
-  options: Record<string, unknown>;
-  groups: boolean;
-  group2: Record<string, unknown> | null;
-  trajectory: { p: number[]; q: number[] }[];
-}
-
 test("the fused steps follow PyTorch's trajectories on the reference backend too", () => {
-  const fx = readFixture<{ p0: number[]; q0: number[]; a: number[]; cases: OptCase[] }>("optimizers.json");
+  const fx = readFixture<OptimizerFixture>("optimizers.json");
   const previous = torch.getBackend();
   torch.setBackend("reference");
   try {

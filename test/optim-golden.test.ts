@@ -6,20 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, readFixture, values } from "./nn-helpers.js";
+import { assertClose, type OptCase, type OptimizerFixture, readFixture, values } from "./nn-helpers.js";
 
 const { optim } = torch;
 const S = optim.lrScheduler;
 
-interface OptCase {
-  optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop";
-  options: Record<string, unknown>;
-  groups: boolean;
-  group2: Record<string, unknown> | null;
-  trajectory: { p: number[]; q: number[] }[];
-}
-
-const fx = readFixture<{ p0: number[]; q0: number[]; a: number[]; cases: OptCase[] }>("optimizers.json");
+const fx = readFixture<OptimizerFixture>("optimizers.json");
 const A = torch.tensor(fx.a).reshape([3, 2]);
 
 /** The same objective as the fixture script. */
