@@ -9,17 +9,20 @@ export function medianOf(xs: number[]): number {
 /** Warm-up lasts at least this long, so caches (and the tensor allocator's pool) reach their steady state. */
 const WARMUP_SECONDS = 0.5;
 
-/** Median seconds of `fn` over `reps` runs after at least `warmup` runs and WARMUP_SECONDS. */
+/** Median of `reps` runs of `run`, which returns its own seconds, after at least `warmup` runs and WARMUP_SECONDS of them. */
+export function medianOfSelfTimed(run: () => number, reps: number, warmup = 2): number {
+  let warm = 0;
+  for (let i = 0; i < warmup || warm < WARMUP_SECONDS; i++) warm += run();
+  return medianOf(Array.from({ length: reps }, run));
+}
+
+/** Median seconds of `fn` over `reps` runs, with medianOfSelfTimed's warm-up. */
 export function medianTime(fn: () => unknown, reps: number, warmup = 2): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < warmup || Number(process.hrtime.bigint() - start) / 1e9 < WARMUP_SECONDS; i++) fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  return medianOfSelfTimed(() => {
     const t0 = process.hrtime.bigint();
     fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return medianOf(times);
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  }, reps, warmup);
 }
 
 /** medianTime for an async `fn` (onnxruntime's session.run): each run is awaited before the next starts. */
@@ -38,11 +41,4 @@ export async function medianTimeAsync(fn: () => Promise<unknown>, reps: number, 
 /** Median microseconds per call of a tiny `fn`, timed in batches of `inner` calls. */
 export function perOpMicros(fn: () => unknown, inner = 20000, reps = 7): number {
   return (medianTime(() => { for (let i = 0; i < inner; i++) fn(); }, reps, 1) / inner) * 1e6;
-}
-
-/** The same warm-up rule and median for a run that times itself (returns its own seconds, e.g. a training loop without its setup). */
-export function medianOfSelfTimed(run: () => number, reps: number, warmup = 2): number {
-  let warm = 0;
-  for (let i = 0; i < warmup || warm < WARMUP_SECONDS; i++) warm += run();
-  return medianOf(Array.from({ length: reps }, run));
 }
