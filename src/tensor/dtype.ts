@@ -1,4 +1,4 @@
-import { isTrackedSize, setAllocatorCounts } from "./memory.js";
+import { type AllocatorCounts, isTrackedSize, setAllocatorCounts } from "./memory.js";
 
 /** The element types torchlet supports, named as in PyTorch. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -24,13 +24,10 @@ export function bytesPerElement(dtype: DType): number {
  */
 export type LargeAllocator = (byteLength: number, zeroFill: boolean, tracked: boolean) => ArrayBuffer;
 
-/**
- * The pooled allocator together with its count of the buffers it was asked to
- * track: `[liveBytes, liveBuffers, peakBytes]` (`resetPeak` restarts the peak).
- */
+/** The pooled allocator together with its count of the buffers it was asked to track. */
 export interface CountingAllocator {
   allocate: LargeAllocator;
-  counts(resetPeak?: boolean): [number, number, number];
+  counts: AllocatorCounts;
 }
 
 /** Storages of at least this many bytes go to the pooled allocator (fresh pages fault slowly; measured: digits training ~15% faster at 4 KiB than at 64 KiB). */
@@ -64,9 +61,9 @@ export function countedByAllocator(byteLength: number): boolean {
  */
 export function allocate(dtype: DType, n: number, uninitialized = false): TypedArray {
   const bytes = n * bytesPerElement(dtype);
-  const tracked = isTrackedSize(bytes);
-  if (largeAllocator !== null && (bytes >= LARGE_ALLOCATION_BYTES || tracked) && bytes > 0) {
-    const buffer = largeAllocator(bytes, !uninitialized, tracked);
+  const counted = countedByAllocator(bytes);
+  if (largeAllocator !== null && (counted || bytes >= LARGE_ALLOCATION_BYTES)) {
+    const buffer = largeAllocator(bytes, !uninitialized, counted);
     switch (dtype) {
       case "float32":
         return new Float32Array(buffer);

@@ -16,7 +16,10 @@ let minTrackedBytes = 1024;
 let liveBytes = 0;
 let liveTensors = 0;
 let peakBytes = 0;
-let allocatorCounts: ((resetPeak?: boolean) => [number, number, number]) | null = null;
+/** The counting allocator's `[liveBytes, liveBuffers, peakBytes]` of what it tracks; `resetPeak` restarts the peak first. */
+export type AllocatorCounts = (resetPeak?: boolean) => [number, number, number];
+
+let allocatorCounts: AllocatorCounts | null = null;
 
 /** Whether storages of this many bytes are counted by memory(). */
 export function isTrackedSize(bytes: number): boolean {
@@ -24,7 +27,7 @@ export function isTrackedSize(bytes: number): boolean {
 }
 
 /** Installed with the counting allocator (tensor/dtype.ts setLargeAllocator). */
-export function setAllocatorCounts(counts: ((resetPeak?: boolean) => [number, number, number]) | null): void {
+export function setAllocatorCounts(counts: AllocatorCounts | null): void {
   allocatorCounts = counts;
 }
 
@@ -35,7 +38,7 @@ const registry = new FinalizationRegistry<number>((bytes) => {
 
 /** Counts a storage that the allocator does not count itself. */
 export function trackStorage(storage: object, bytes: number): void {
-  if (bytes < minTrackedBytes) return;
+  if (!isTrackedSize(bytes)) return;
   liveBytes += bytes;
   liveTensors += 1;
   if (liveBytes > peakBytes) peakBytes = liveBytes;
