@@ -7,7 +7,7 @@
  */
 import type { Backend, Conv2dGeometry, Strided } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { contiguousStrides, numel } from "../../tensor/layout.js";
+import { contiguousStrides, isContiguous, numel } from "../../tensor/layout.js";
 
 /** Bytes of window columns built at once (a few images per chunk). */
 const CHUNK_BYTES = 4 << 20;
@@ -36,9 +36,12 @@ export function conv2dByColumns(k: Backend, out: Strided, x: Strided, weight: St
   const [, , oh, ow] = out.shape as [number, number, number, number];
   const K = C * kh * kw, L = oh * ow;
   if (N === 0 || O === 0 || L === 0) return;
-  // the weight as a contiguous [O, K] matrix
-  const w: Strided = { data: like(weight.data, O * K), shape: weight.shape, strides: contiguousStrides(weight.shape), offset: 0 };
-  k.copy(w, weight);
+  // the weight as a contiguous [O, K] matrix (a copy only when it is not one already)
+  let w = weight;
+  if (!isContiguous(weight)) {
+    w = { data: like(weight.data, O * K), shape: weight.shape, strides: contiguousStrides(weight.shape), offset: 0 };
+    k.copy(w, weight);
+  }
   const per = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / Math.max(1, K * L * x.data.BYTES_PER_ELEMENT))));
   const cols = columnsScratch(x.data, per * K * L);
   for (let n0 = 0; n0 < N; n0 += per) {
@@ -47,7 +50,7 @@ export function conv2dByColumns(k: Backend, out: Strided, x: Strided, weight: St
     k.im2col(cs, { data: x.data, shape: [nb, C, H, W], strides: x.strides, offset: x.offset + n0 * x.strides[0]! }, g, 0);
     k.matmul(
       { data: out.data, shape: [nb, O, L], strides: [out.strides[0]!, out.strides[1]!, 1], offset: out.offset + n0 * out.strides[0]! },
-      { data: w.data, shape: [nb, O, K], strides: [0, K, 1], offset: 0 },
+      { data: w.data, shape: [nb, O, K], strides: [0, K, 1], offset: w.offset },
       cs,
     );
   }
