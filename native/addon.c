@@ -367,6 +367,18 @@ static bool run_col2im(napi_env env, call_t *c) {
   return true;
 }
 
+/* out must be [n, channels, oh, ow] for the image and geometry in g */
+static bool check_window_out(napi_env env, const char *K, const tl_tensor *out, const tl_conv_geom *g, int64_t channels) {
+  if (out->ndim == 4 && out->shape[0] == g->n && out->shape[1] == channels && out->shape[2] == g->oh &&
+      out->shape[3] == g->ow)
+    return true;
+  char so[160];
+  tl_format_shape(so, sizeof so, out->ndim, out->shape);
+  return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g->n, (long long)channels,
+                 (long long)g->oh, (long long)g->ow),
+         false;
+}
+
 static bool run_conv2d(napi_env env, call_t *c) {
   const char *K = c->kernel;
   tl_tensor *out = &c->t[0], *x = &c->t[1], *w = &c->t[2], *bias = c->present[3] ? &c->t[3] : NULL;
@@ -375,7 +387,7 @@ static bool run_conv2d(napi_env env, call_t *c) {
   if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, w, "weight", x, "x") ||
       !tl_same_dtype(env, K, out, "out", x, "x") || (bias && !tl_same_dtype(env, K, bias, "bias", x, "x")))
     return false;
-  char sx[160], sw[160], so[160];
+  char sx[160], sw[160];
   tl_format_shape(sx, sizeof sx, 4, x->shape);
   if (w->ndim != 4 || w->shape[1] != g.c || w->shape[2] != g.kh || w->shape[3] != g.kw) {
     tl_format_shape(sw, sizeof sw, w->ndim, w->shape);
@@ -384,12 +396,7 @@ static bool run_conv2d(napi_env env, call_t *c) {
            false;
   }
   const int64_t O = w->shape[0];
-  if (out->ndim != 4 || out->shape[0] != g.n || out->shape[1] != O || out->shape[2] != g.oh || out->shape[3] != g.ow) {
-    tl_format_shape(so, sizeof so, out->ndim, out->shape);
-    return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g.n, (long long)O,
-                   (long long)g.oh, (long long)g.ow),
-           false;
-  }
+  if (!check_window_out(env, K, out, &g, O)) return false;
   if (bias && (bias->ndim != 1 || bias->shape[0] != O)) {
     char sb[160];
     tl_format_shape(sb, sizeof sb, bias->ndim, bias->shape);
@@ -414,13 +421,7 @@ static bool run_max_pool2d(napi_env env, call_t *c) {
   tl_conv_geom g;
   if (!geometry(env, c, &g) || !image_geometry(env, K, x, "x", &g)) return false;
   if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, out, "out", x, "x")) return false;
-  if (out->ndim != 4 || out->shape[0] != g.n || out->shape[1] != g.c || out->shape[2] != g.oh || out->shape[3] != g.ow) {
-    char so[160];
-    tl_format_shape(so, sizeof so, out->ndim, out->shape);
-    return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g.n, (long long)g.c,
-                   (long long)g.oh, (long long)g.ow),
-           false;
-  }
+  if (!check_window_out(env, K, out, &g, g.c)) return false;
   /* threads write disjoint planes; an element reached twice would be raced on */
   for (int d = 0; d < 4; d++)
     if (out->shape[d] > 1 && out->strides[d] == 0) return tl_fail(env, K, "out must not have stride-0 dims"), false;
