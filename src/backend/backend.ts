@@ -26,6 +26,16 @@ export type BinaryOp =
   /** ReLU's gradient (PyTorch's threshold_backward at 0): b <= 0 ? 0 : a, with a the gradient and b the ReLU's result. */
   | "threshold_backward";
 
+/** Whether a binary op compares (its result is bool). A switch, not a Set: it runs on every op, and a Set lookup hashes the name. */
+export function isComparison(op: BinaryOp): boolean {
+  switch (op) {
+    case "eq": case "ne": case "lt": case "le": case "gt": case "ge": case "and": case "or":
+      return true;
+    default:
+      return false;
+  }
+}
+
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 export type ArgReduceOp = "max" | "min";
 

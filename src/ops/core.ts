@@ -1,6 +1,6 @@
 import { gradientEdge } from "../autograd/engine.js";
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
-import { type BackwardFn, Node } from "../autograd/node.js";
+import { type BackwardFn, type Edge, type InputMeta, Node } from "../autograd/node.js";
 import type { Strided } from "../backend/backend.js";
 import { kernels } from "../backend/select.js";
 import { allocate, type DType } from "../tensor/dtype.js";
@@ -74,26 +74,32 @@ export function record(
     }
   }
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
-  const node = new Node(
-    name,
-    inputs.map((t) => (t !== null && t._requiresGrad ? gradientEdge(t) : null)),
-    inputs.map((t) => (t !== null ? { shape: t.shape, dtype: t.dtype } : null)),
-    backward,
-    saved,
-    outs.length,
-  );
-  outs.forEach((o, i) => {
+  // plain loops: this runs for every recorded op, and closures cost more than the work here
+  const n = inputs.length;
+  const edges = new Array<Edge | null>(n), metas = new Array<InputMeta | null>(n);
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i]!;
+    edges[i] = t !== null && t._requiresGrad ? gradientEdge(t) : null;
+    metas[i] = t !== null ? { shape: t.shape, dtype: t.dtype } : null;
+  }
+  const node = new Node(name, edges, metas, backward, saved, outs.length);
+  for (let i = 0; i < outs.length; i++) {
+    const o = outs[i]!;
     o.gradFn = node;
     o.outputNr = i;
     o._requiresGrad = true;
-  });
+  }
   return node;
 }
 
 /** A Strided descriptor of `t` broadcast (stride 0) to `shape`; the caller has checked compatibility. */
 export function broadcastView(t: Strided, shape: readonly number[]): Strided {
   const nd = shape.length, td = t.shape.length;
-  if (td === nd && t.shape.every((d, i) => d === shape[i])) return t;
+  if (td === nd) {
+    let same = true;
+    for (let i = 0; i < nd && same; i++) same = t.shape[i] === shape[i];
+    if (same) return t;
+  }
   const strides = new Array<number>(nd);
   for (let i = 0; i < nd; i++) {
     const j = i - (nd - td);

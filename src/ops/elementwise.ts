@@ -1,4 +1,4 @@
-import type { BinaryOp, Strided, UnaryOp } from "../backend/backend.js";
+import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
@@ -32,15 +32,13 @@ function asDtype(t: Tensor, dtype: DType): Strided {
   return t.dtype === dtype ? t : castData(t, dtype);
 }
 
-const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
-
 /** Runs a binary kernel with broadcasting and type promotion; no autograd. */
 /** Arithmetic on two bools stays bool in PyTorch: add/maximum act as or, mul/minimum as and. */
 const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximum: "or", mul: "and", minimum: "and" };
 
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
   let dtype = computeIn ?? resultType(a, b);
-  if (dtype === "bool" && !COMPARE.has(op)) {
+  if (dtype === "bool" && !isComparison(op)) {
     const logical = BOOL_ARITHMETIC[op];
     if (logical) return binaryData(logical, a, b, name);
     if (op === "sub") {
@@ -51,7 +49,7 @@ export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, c
   const aShape = typeof a === "number" ? [] : a.shape;
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(aShape, bShape, name);
-  const out = emptyUninitialized(shape, COMPARE.has(op) ? "bool" : dtype);
+  const out = emptyUninitialized(shape, isComparison(op) ? "bool" : dtype);
   const sa = typeof a === "number" ? scalarStrided(a, dtype) : asDtype(a, dtype);
   const sb = typeof b === "number" ? scalarStrided(b, dtype) : asDtype(b, dtype);
   kernels().binary(op, out, broadcastView(sa, shape), broadcastView(sb, shape));

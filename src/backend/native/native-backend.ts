@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, Conv2dGeometry, Strided, UnaryOp } from "../backend.js";
+import { type Backend, type Conv2dGeometry, isComparison, type Strided, type UnaryOp } from "../backend.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
 import { conv2dByColumns } from "../reference/windows.js";
@@ -26,7 +26,6 @@ export const THRESHOLDS = {
 
 const MAX_DIMS = 16;
 const CHEAP_UNARY = new Set<UnaryOp>(["neg", "abs", "relu", "sign", "floor", "ceil", "round", "not", "isnan"]);
-const BOOL_OUT = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
 
 function isFloat(t: Strided): boolean {
@@ -102,20 +101,24 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     },
 
     unary(op, out, a) {
+      const n = numel(out.shape);
+      // size first: small ops (the common case for tiny tensors) skip the lookups below
+      if (n < THRESHOLDS.transcendental) return ref.unary(op, out, a);
       const opc = unaryCode.get(op);
       const min = CHEAP_UNARY.has(op) ? THRESHOLDS.elementwise : THRESHOLDS.transcendental;
       const typesOk = op === "not" || op === "isnan" ? out.data instanceof Uint8Array : sameType(out, a);
-      if (opc === undefined || !typesOk || !big(out, numel(out.shape), min)) return ref.unary(op, out, a);
+      if (opc === undefined || !typesOk || !big(out, n, min)) return ref.unary(op, out, a);
       scalars(opc);
       operands(out, a);
       c.call(K.unary, meta, out.data, a.data);
     },
 
     binary(op, out, a, b) {
+      const n = numel(out.shape);
+      if (n < THRESHOLDS.elementwise) return ref.binary(op, out, a, b);
       const opc = binaryCode.get(op);
-      const typesOk = sameType(a, b) && (BOOL_OUT.has(op) ? out.data instanceof Uint8Array : sameType(out, a));
-      if (opc === undefined || !typesOk || !big(out, numel(out.shape), THRESHOLDS.elementwise))
-        return ref.binary(op, out, a, b);
+      const typesOk = sameType(a, b) && (isComparison(op) ? out.data instanceof Uint8Array : sameType(out, a));
+      if (opc === undefined || !typesOk || !big(out, n, THRESHOLDS.elementwise)) return ref.binary(op, out, a, b);
       scalars(opc);
       operands(out, a, b);
       c.call(K.binary, meta, out.data, a.data, b.data);

@@ -1,10 +1,9 @@
-import { type ArgReduceOp, type Backend, type BinaryOp, type Conv2dGeometry, type ReduceOp, type Strided, type UnaryOp, windowOutputSize } from "../backend.js";
+import { type ArgReduceOp, type Backend, type BinaryOp, type Conv2dGeometry, isComparison, type ReduceOp, type Strided, type UnaryOp, windowOutputSize } from "../backend.js";
 import { BINARY, INT_BINARY, UNARY } from "./scalar-ops.js";
 import { contiguousStrides, numel } from "../../tensor/layout.js";
 import { forEachRow } from "./strided-loop.js";
 import { conv2dByColumns, maxPool2dByColumns } from "./windows.js";
 
-const COMPARISON = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
 function isInt(t: Strided): boolean {
   return t.data instanceof Int32Array;
@@ -49,7 +48,7 @@ function unary(op: UnaryOp, out: Strided, a: Strided): void {
 function binary(op: BinaryOp, out: Strided, a: Strided, b: Strided): void {
   const f = (isInt(a) && INT_BINARY[op]) || BINARY[op];
   const od = out.data, ad = a.data, bd = b.data;
-  const trunc = isInt(out) && !COMPARISON.has(op);
+  const trunc = isInt(out) && !isComparison(op);
   forEachRow(out.shape, out, a, b, (o, i, j, n, so, si, sj) => {
     for (let k = 0; k < n; k++, o += so, i += si, j += sj) {
       const v = f(ad[i]!, bd[j]!);

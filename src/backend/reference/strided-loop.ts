@@ -25,6 +25,11 @@ export function forEachRow(
   const sa = a.strides, sb = b?.strides, sc = c?.strides;
   const ia = sa[nd - 1]!, ib = sb ? sb[nd - 1]! : 0, ic = sc ? sc[nd - 1]! : 0;
   const rows = total / inner;
+  if (rows === 1) {
+    // one row (every 1-d operand): no odometer to allocate
+    visit(a.offset, b?.offset ?? 0, c?.offset ?? 0, inner, ia, ib, ic);
+    return;
+  }
   const counter = new Array<number>(nd).fill(0);
   let oa = a.offset, ob = b?.offset ?? 0, oc = c?.offset ?? 0;
   for (let r = 0; r < rows; r++) {
