@@ -153,6 +153,13 @@ static bool check_conv(napi_env env, const char *K, const tl_tensor *img, const 
 
 /* ---- kernels: check, then run ---------------------------------------------------------- */
 
+/* an output that threads write must reach no element twice (a stride-0 dim would be raced on) */
+static bool distinct_elements(napi_env env, const char *K, const tl_tensor *t, const char *name) {
+  for (int d = 0; d < t->ndim; d++)
+    if (t->shape[d] > 1 && t->strides[d] == 0) return tl_fail(env, K, "%s must not have stride-0 dims", name), false;
+  return true;
+}
+
 static bool run_copy(napi_env env, call_t *c) {
   tl_tensor *out = &c->t[0], *a = &c->t[1];
   if (!tl_same_shape(env, c->kernel, a, "a", out, "out")) return false;
@@ -367,14 +374,15 @@ static bool run_col2im(napi_env env, call_t *c) {
   return true;
 }
 
-/* out must be [n, channels, oh, ow] for the image and geometry in g */
-static bool check_window_out(napi_env env, const char *K, const tl_tensor *out, const tl_conv_geom *g, int64_t channels) {
+/* out (called `name`) must be [n, channels, oh, ow] for the image and geometry in g */
+static bool check_window_out(napi_env env, const char *K, const tl_tensor *out, const char *name, const tl_conv_geom *g,
+                             int64_t channels) {
   if (out->ndim == 4 && out->shape[0] == g->n && out->shape[1] == channels && out->shape[2] == g->oh &&
       out->shape[3] == g->ow)
     return true;
   char so[160];
   tl_format_shape(so, sizeof so, out->ndim, out->shape);
-  return tl_fail(env, K, "out.shape %s should be [%lld,%lld,%lld,%lld]", so, (long long)g->n, (long long)channels,
+  return tl_fail(env, K, "%s.shape %s should be [%lld,%lld,%lld,%lld]", name, so, (long long)g->n, (long long)channels,
                  (long long)g->oh, (long long)g->ow),
          false;
 }
@@ -396,7 +404,7 @@ static bool run_conv2d(napi_env env, call_t *c) {
            false;
   }
   const int64_t O = w->shape[0];
-  if (!check_window_out(env, K, out, &g, O)) return false;
+  if (!check_window_out(env, K, out, "out", &g, O)) return false;
   if (bias && (bias->ndim != 1 || bias->shape[0] != O)) {
     char sb[160];
     tl_format_shape(sb, sizeof sb, bias->ndim, bias->shape);
@@ -421,11 +429,42 @@ static bool run_max_pool2d(napi_env env, call_t *c) {
   tl_conv_geom g;
   if (!geometry(env, c, &g) || !image_geometry(env, K, x, "x", &g)) return false;
   if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, out, "out", x, "x")) return false;
-  if (!check_window_out(env, K, out, &g, g.c)) return false;
-  /* threads write disjoint planes; an element reached twice would be raced on */
+  if (!check_window_out(env, K, out, "out", &g, g.c) || !distinct_elements(env, K, out, "out")) return false;
+  tl_tensor *indices = c->present[2] ? &c->t[2] : NULL;
+  if (indices && (!tl_expect_dtype(env, K, indices, "indices", TL_I32) || !check_window_out(env, K, indices, "indices", &g, g.c) ||
+                  !distinct_elements(env, K, indices, "indices")))
+    return false;
+  if (indices && g.h * g.w > INT32_MAX) return tl_fail(env, K, "an input plane has too many elements for int32 indices"), false;
+  tl_max_pool2d(out, x, &g, indices);
+  return true;
+}
+
+static bool run_max_pool2d_backward(napi_env env, call_t *c) {
+  const char *K = c->kernel;
+  tl_tensor *gin = &c->t[0], *grad = &c->t[1], *indices = &c->t[2];
+  if (!tl_float_dtype(env, K, grad, "grad") || !tl_same_dtype(env, K, gin, "gradInput", grad, "grad") ||
+      !tl_expect_dtype(env, K, indices, "indices", TL_I32))
+    return false;
+  if (gin->ndim != 4 || grad->ndim != 4 || indices->ndim != 4)
+    return tl_fail(env, K, "gradInput, grad and indices must be 4-d NCHW"), false;
+  char sg[160], si[160], sx[160];
+  tl_format_shape(sg, sizeof sg, 4, grad->shape);
+  tl_format_shape(si, sizeof si, 4, indices->shape);
+  tl_format_shape(sx, sizeof sx, 4, gin->shape);
   for (int d = 0; d < 4; d++)
-    if (out->shape[d] > 1 && out->strides[d] == 0) return tl_fail(env, K, "out must not have stride-0 dims"), false;
-  tl_max_pool2d(out, x, &g);
+    if (grad->shape[d] != indices->shape[d])
+      return tl_fail(env, K, "grad.shape %s and indices.shape %s differ", sg, si), false;
+  if (gin->shape[0] != grad->shape[0] || gin->shape[1] != grad->shape[1])
+    return tl_fail(env, K, "gradInput.shape %s and grad.shape %s differ in batch or channels", sx, sg), false;
+  /* planes are written densely from the first element, one thread each */
+  int64_t s = 1;
+  for (int d = 3; d >= 0; d--) {
+    if (gin->shape[d] != 1 && gin->strides[d] != s) return tl_fail(env, K, "gradInput must be contiguous"), false;
+    s *= gin->shape[d];
+  }
+  /* every index lands inside its own plane */
+  if (!check_values(env, K, indices, 4, indices->shape, gin->shape[2] * gin->shape[3], 3)) return false;
+  tl_max_pool2d_backward(gin, grad, indices);
   return true;
 }
 
@@ -465,7 +504,8 @@ static const kernel_t KERNELS[] = {
     {"im2col", "TTGn", 2, NULL, 0, {"out", "a"}, run_im2col},
     {"col2im", "TTG", 2, NULL, 0, {"out", "cols"}, run_col2im},
     {"conv2d", "TTTOG", 4, NULL, 0, {"out", "x", "weight", "bias"}, run_conv2d},
-    {"maxPool2d", "TTG", 2, NULL, 0, {"out", "x"}, run_max_pool2d},
+    {"maxPool2d", "TTGO", 3, NULL, 0, {"out", "x", "indices"}, run_max_pool2d},
+    {"maxPool2dBackward", "TTT", 3, NULL, 0, {"gradInput", "grad", "indices"}, run_max_pool2d_backward},
 };
 #define NKERNELS ((int)(sizeof KERNELS / sizeof KERNELS[0]))
 
@@ -554,7 +594,9 @@ static napi_value plain(napi_env env, napi_callback_info info, int id) {
   napi_value argv[MAX_ARGS];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return tl_fail(env, kd->name, "bad call");
   const size_t want = strlen(kd->sig);
-  if (argc < want) return tl_fail(env, kd->name, "expected %zu arguments, got %zu", want, argc);
+  size_t least = want; /* trailing optional operands may be left out (argv holds undefined there) */
+  while (least > 0 && kd->sig[least - 1] == 'O') least--;
+  if (argc < least) return tl_fail(env, kd->name, "expected %zu arguments, got %zu", least, argc);
   tl_keys k;
   if (!tl_load_keys(env, &k)) return NULL;
   int nt = 0;
@@ -650,10 +692,11 @@ PLAIN(14, js_im2col)
 PLAIN(15, js_col2im)
 PLAIN(16, js_conv2d)
 PLAIN(17, js_max_pool2d)
+PLAIN(18, js_max_pool2d_backward)
 static napi_value (*const PLAIN_FNS[])(napi_env, napi_callback_info) = {
     js_copy,   js_fill,   js_unary,        js_binary,      js_clamp,        js_where,    js_reduce, js_arg_reduce,
     js_softmax, js_matmul, js_gather, js_scatter_add, js_index_select, js_index_add, js_im2col, js_col2im,
-    js_conv2d, js_max_pool2d};
+    js_conv2d, js_max_pool2d, js_max_pool2d_backward};
 
 /* ---- threads ------------------------------------------------------------------- */
 

@@ -8,7 +8,8 @@
  * ties come out as the reference's).
  * Work splits over (n, c) planes. Windows 2 wide with stride 2 and no
  * column padding (2x2 pooling) have an AVX-512 path; the generic loop below
- * also has a plain loop for them.
+ * also has a plain loop for them. Also here: the forward that records each
+ * maximum's position, and the backward that sends gradients there.
  */
 #include "torchlet.h"
 
@@ -78,6 +79,7 @@ static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow,
 typedef struct {
   const tl_tensor *out, *x;
   const tl_conv_geom *g;
+  const tl_tensor *indices; /* NULL: values only */
 } pool_job;
 
 /* v replaces m when it is larger or NaN (so the first NaN, or a later one, sticks) */
@@ -133,14 +135,103 @@ typedef struct {
 DEFINE_POOL(pool_f32, float, pair_rows_f32)
 DEFINE_POOL(pool_f64, double, pair_rows_f64)
 
-void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g) {
-  if (out->numel == 0) return;
-  pool_job j = {out, x, g};
-  const int64_t planes = g->n * g->c;
-  const double per_plane = (double)(g->oh * g->ow) * (double)(g->kh * g->kw);
+/*
+ * With indices (max_pool2d_with_indices, which autograd needs): PyTorch's
+ * CPU loop as it is. Each window is scanned in row-major order from its first
+ * real element, which is also the index when nothing beats -Inf; a larger
+ * value or a NaN takes over (so of several NaNs the last one's index is kept,
+ * as in PyTorch). Indices are flat positions h * W + w in the input plane.
+ */
+#define DEFINE_POOL_INDICES(NAME, T)                                                               \
+  static void NAME##_part(void *arg, int64_t q0, int64_t q1, int tid) {                            \
+    (void)tid;                                                                                     \
+    const pool_job *j = arg;                                                                       \
+    const tl_conv_geom *g = j->g;                                                                  \
+    const tl_tensor *x = j->x, *out = j->out, *ix = j->indices;                                    \
+    for (int64_t q = q0; q < q1; q++) {                                                            \
+      const int64_t n = q / g->c, c = q % g->c;                                                    \
+      const T *src = (const T *)tl_first(x) + n * x->strides[0] + c * x->strides[1];               \
+      T *dst = (T *)tl_first(out) + n * out->strides[0] + c * out->strides[1];                     \
+      int32_t *idst = (int32_t *)tl_first(ix) + n * ix->strides[0] + c * ix->strides[1];           \
+      for (int64_t y = 0; y < g->oh; y++) {                                                        \
+        int64_t h0 = y * g->sh - g->ph;                                                            \
+        while (h0 < 0) h0 += g->dh;                                                                \
+        const int64_t h1 = y * g->sh - g->ph + (g->kh - 1) * g->dh + 1;                            \
+        for (int64_t x0 = 0; x0 < g->ow; x0++) {                                                   \
+          int64_t w0 = x0 * g->sw - g->pw;                                                         \
+          while (w0 < 0) w0 += g->dw;                                                              \
+          const int64_t w1 = x0 * g->sw - g->pw + (g->kw - 1) * g->dw + 1;                         \
+          T m = (T)-INFINITY;                                                                      \
+          int64_t at = h0 * g->w + w0;                                                             \
+          for (int64_t h = h0; h < h1 && h < g->h; h += g->dh)                                     \
+            for (int64_t w = w0; w < w1 && w < g->w; w += g->dw) {                                 \
+              const T v = src[h * x->strides[2] + w * x->strides[3]];                              \
+              if (BETTER(v, m)) {                                                                  \
+                m = v;                                                                             \
+                at = h * g->w + w;                                                                 \
+              }                                                                                    \
+            }                                                                                      \
+          dst[y * out->strides[2] + x0 * out->strides[3]] = m;                                     \
+          idst[y * ix->strides[2] + x0 * ix->strides[3]] = (int32_t)at;                            \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+DEFINE_POOL_INDICES(pool_indices_f32, float)
+DEFINE_POOL_INDICES(pool_indices_f64, double)
+
+/* chunks of at least ~16k window elements (or `per_plane` units), several per thread */
+static void run_planes(int64_t planes, double per_plane, tl_range_fn fn, void *job) {
   const int nt = tl_threads_for(per_plane * (double)planes);
-  /* chunks of at least ~16k window elements, several per thread */
   int64_t grain = (int64_t)(16384 / (per_plane + 1)) + 1;
   if (nt > 1 && grain > planes / (4 * nt)) grain = planes / (4 * nt) > 0 ? planes / (4 * nt) : 1;
-  tl_parallel_for(planes, grain, nt, x->dtype == TL_F32 ? pool_f32_part : pool_f64_part, &j);
+  tl_parallel_for(planes, grain, nt, fn, job);
+}
+
+void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g, const tl_tensor *indices) {
+  if (out->numel == 0) return;
+  pool_job j = {out, x, g, indices};
+  const double per_plane = (double)(g->oh * g->ow) * (double)(g->kh * g->kw);
+  const int f32 = x->dtype == TL_F32;
+  tl_range_fn fn = indices ? (f32 ? pool_indices_f32_part : pool_indices_f64_part) : (f32 ? pool_f32_part : pool_f64_part);
+  run_planes(g->n * g->c, per_plane, fn, &j);
+}
+
+/*
+ * The backward: each plane of grad_input (contiguous, zero-filled by the
+ * caller) gets grad added at its indices. Planes are independent, so they
+ * run in parallel; within a plane, overlapping windows may hit one element
+ * several times, and the adds keep grad's order.
+ */
+typedef struct {
+  const tl_tensor *gin, *grad, *indices;
+} unpool_job;
+
+#define DEFINE_UNPOOL(NAME, T)                                                                     \
+  static void NAME##_part(void *arg, int64_t q0, int64_t q1, int tid) {                            \
+    (void)tid;                                                                                     \
+    const unpool_job *j = arg;                                                                     \
+    const tl_tensor *gr = j->grad, *ix = j->indices;                                               \
+    const int64_t C = gr->shape[1], oh = gr->shape[2], ow = gr->shape[3];                          \
+    const int64_t plane = j->gin->shape[2] * j->gin->shape[3];                                     \
+    for (int64_t q = q0; q < q1; q++) {                                                            \
+      const int64_t n = q / C, c = q % C;                                                          \
+      T *dst = (T *)tl_first(j->gin) + q * plane;                                                  \
+      const T *g = (const T *)tl_first(gr) + n * gr->strides[0] + c * gr->strides[1];              \
+      const int32_t *at = (const int32_t *)tl_first(ix) + n * ix->strides[0] + c * ix->strides[1]; \
+      for (int64_t y = 0; y < oh; y++)                                                             \
+        for (int64_t x0 = 0; x0 < ow; x0++)                                                        \
+          dst[at[y * ix->strides[2] + x0 * ix->strides[3]]] += g[y * gr->strides[2] + x0 * gr->strides[3]]; \
+    }                                                                                              \
+  }
+
+DEFINE_UNPOOL(unpool_f32, float)
+DEFINE_UNPOOL(unpool_f64, double)
+
+void tl_max_pool2d_backward(const tl_tensor *grad_input, const tl_tensor *grad, const tl_tensor *indices) {
+  if (grad->numel == 0) return;
+  unpool_job j = {grad_input, grad, indices};
+  run_planes(grad->shape[0] * grad->shape[1], (double)(grad->shape[2] * grad->shape[3]),
+             grad->dtype == TL_F32 ? unpool_f32_part : unpool_f64_part, &j);
 }

@@ -185,7 +185,10 @@ void tl_col2im(const tl_tensor *out, const tl_tensor *cols, const tl_conv_geom *
 int tl_conv2d(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias /* or NULL */,
               const tl_conv_geom *g);
 /* maxpool.c: out [n, c, oh, ow] = max over each window of x (padding never wins, NaN does), float32/float64 */
-void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g);
+void tl_max_pool2d(const tl_tensor *out, const tl_tensor *x, const tl_conv_geom *g,
+                   const tl_tensor *indices /* int32, out's shape, or NULL */);
+/* grad_input [n, c, h, w] contiguous, zeroed: += grad [n, c, oh, ow] at indices (int32, grad's shape, each in [0, h*w)) */
+void tl_max_pool2d_backward(const tl_tensor *grad_input, const tl_tensor *grad, const tl_tensor *indices);
 
 /* ---- vector math (vmath.c): float32 arrays computed in double precision -- */
 void tl_vexp_f32(float *out, const float *in, int64_t n);

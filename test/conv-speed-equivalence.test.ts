@@ -1,7 +1,7 @@
 /**
  * conv2d's forward (the backend's conv2d kernel, once per group: chunked
  * im2col + matmul in the reference, a direct kernel in C) and maxPool2d's
- * no-graph path (the backend's maxPool2d kernel), checked against direct
+ * no-graph path (values only) against its recorded one (with indices), checked against direct
  * nested-loop definitions on both backends: values,
  * all three gradients, chunk boundaries, non-contiguous input, scratch reuse,
  * and second-order gradients.

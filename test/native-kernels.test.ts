@@ -433,7 +433,7 @@ test("conv2d keeps NaN and infinities, and an empty K gives the bias", { skip },
   }
 });
 
-test("maxPool2d matches im2col + argmax, with NaN, infinities and signed zeros", { skip }, () => {
+test("maxPool2d matches the reference loop, with NaN, infinities and signed zeros", { skip }, () => {
   const geoms = [geo([2, 2], [2, 2]), geo([3, 3], [1, 1], [1, 1]), geo([3, 2], [2, 1], [1, 1], [2, 2]), geo([2, 3], [3, 2], [1, 1], [1, 1])];
   for (const kind of ["float32", "float64"] as const)
     for (const g of geoms)

@@ -95,9 +95,18 @@ export interface Backend {
    */
   conv2d(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv2dGeometry): void;
   /**
-   * max_pool2d forward values: out [N, C, oh, ow] holds the max of each
-   * window of x [N, C, H, W] as im2col with -Infinity padding then an argmax
-   * would find it (the first maximum; NaN wins over numbers).
+   * max_pool2d forward: out [N, C, oh, ow] holds the max of each window of
+   * x [N, C, H, W], padding never winning and NaN winning over numbers.
+   * With `indices` (int32, out's shape) it is PyTorch's
+   * max_pool2d_with_indices: each window is scanned in row-major order from
+   * its first real element (the index when nothing beats -Infinity), a larger
+   * value or a NaN takes over, and the index is h * W + w in the input plane.
    */
-  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry): void;
+  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry, indices?: Strided | null): void;
+  /**
+   * max_pool2d backward: adds each element of grad [N, C, oh, ow] into
+   * gradInput [N, C, H, W] (contiguous, zero-filled by the caller) at its
+   * plane position from `indices` (int32, grad's shape, each in [0, H*W)).
+   */
+  maxPool2dBackward(gradInput: Strided, grad: Strided, indices: Strided): void;
 }

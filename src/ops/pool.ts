@@ -1,14 +1,16 @@
 /**
- * Max and average pooling over NCHW input, composed from `unfold` and a
- * reduction over each window, so their backward comes from those ops.
- * Without a graph, max pooling is the backend's maxPool2d kernel instead
- * (the same values, without building the windows).
+ * Max and average pooling over NCHW input. Max pooling is the backend's
+ * maxPool2d kernel; with a graph it also keeps each window's argmax, and the
+ * backward sends gradients there (PyTorch's max_pool2d_with_indices).
+ * Average pooling is `unfold` and a mean over each window, so its backward
+ * comes from those ops.
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { emptyUninitialized, kernels, needsGrad, shapeStr } from "./core.js";
+import { empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { gather } from "./indexing.js";
 import { pair, type Pair, outputSize, unfold } from "./conv.js";
-import { max, mean, sum } from "./reduce.js";
+import { mean, sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
@@ -41,8 +43,10 @@ function geometry(input: Tensor, kernelSize: Pair, stride: Pair | null | undefin
     throw new Error(`${op}: pad should be at most half of effective kernel size, but got pad=${g.padding[0]}, kernel_size=${kernel[0]}`);
   }
   const [oh, ow] = outputSize(shape, g, op);
+  // finish: [N*C, L] window results back to the input's layout; unbatch: [N, C, oh, ow] back to 3-d input's
   const finish = (r: Tensor) => reshape(r, unbatched ? [C, oh, ow] : [N, C, oh, ow]);
-  return { x, g, finish, shape, oh, ow };
+  const unbatch = (r: Tensor) => (unbatched ? reshape(r, [C, oh, ow]) : r);
+  return { x, g, finish, unbatch, shape, oh, ow };
 }
 
 function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
@@ -62,15 +66,34 @@ function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefine
  */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   const padding = options.padding ?? 0, dilation = options.dilation ?? 1;
-  if (!needsGrad(input)) {
-    // no graph: only the maxima are needed, straight from the windows
-    const { x, g, finish, shape, oh, ow } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
-    const values = emptyUninitialized([shape[0], shape[1], oh, ow], x.dtype);
+  const { x, g, unbatch, shape, oh, ow } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
+  const values = emptyUninitialized([shape[0], shape[1], oh, ow], x.dtype);
+  if (!needsGrad(x)) {
+    // no graph: only the maxima are needed
     kernels().maxPool2d(values, x, g);
-    return finish(values);
+    return unbatch(values);
   }
-  const { cols, finish } = windows(input, kernelSize, options.stride, padding, dilation, "max_pool2d", -Infinity);
-  return finish(max(cols, 1).values);
+  // PyTorch's max_pool2d_with_indices: the backward sends each gradient to its window's maximum
+  const indices = emptyUninitialized(values.shape, "int32");
+  kernels().maxPool2d(values, x, g, indices);
+  const inputShape = x.shape;
+  record("MaxPool2DWithIndicesBackward0", [x], values, ([gr], [, ix]) => [maxPool2dBackward(gr!, ix!, inputShape)], [x, indices]);
+  return unbatch(values);
+}
+
+/** The gradient of max_pool2d: `grad` added into zeros of the input's shape at `indices`; differentiable in `grad`. */
+function maxPool2dBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
+  const gradInput = empty(inputShape, grad.dtype);
+  kernels().maxPool2dBackward(gradInput, grad, indices);
+  if (needsGrad(grad)) {
+    // its own gradient picks each window's maximum back out (PyTorch's max_pool_double_backward)
+    const [N, C, H, W] = inputShape as [number, number, number, number];
+    const [, , oh, ow] = grad.shape as [number, number, number, number];
+    record("MaxPool2DWithIndicesBackwardBackward0", [grad], gradInput, ([gg], [ix]) => [
+      reshape(gather(reshape(gg!, [N, C, H * W]), 2, reshape(ix!, [N, C, oh * ow])), [N, C, oh, ow]),
+    ], [indices]);
+  }
+  return gradInput;
 }
 
 /**

@@ -42,7 +42,8 @@ export interface NativeAddon {
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */
   conv2d(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv2dGeometry): void;
   /** out [N, C, oh, ow] = max of each window of x; float32/float64. */
-  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry): void;
+  maxPool2d(out: Strided, x: Strided, g: Conv2dGeometry, indices?: Strided | null): void;
+  maxPool2dBackward(gradInput: Strided, grad: Strided, indices: Strided): void;
 
   /** See optim.ts for the formulas; flags: 1 nesterov, 2 maximize, 4 first step. */
   sgdStep(

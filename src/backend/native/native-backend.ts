@@ -1,7 +1,7 @@
 import { type Backend, type Conv2dGeometry, isComparison, type Strided, type UnaryOp } from "../backend.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
-import { conv2dByColumns } from "../reference/windows.js";
+import { conv2dByColumns } from "../reference/conv-by-columns.js";
 import type { NativeAddon } from "./addon.js";
 
 /*
@@ -55,6 +55,7 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     where: id("where"), reduce: id("reduce"), argReduce: id("argReduce"), softmax: id("softmax"),
     matmul: id("matmul"), gather: id("gather"), scatterAdd: id("scatterAdd"), indexSelect: id("indexSelect"),
     indexAdd: id("indexAdd"), im2col: id("im2col"), col2im: id("col2im"), conv2d: id("conv2d"), maxPool2d: id("maxPool2d"),
+    maxPool2dBackward: id("maxPool2dBackward"),
   };
 
   // The packed argument block: [nscalars, scalars..., nops, operands...] (see addon.ts).
@@ -234,11 +235,20 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       c.call(K.conv2d, meta, out.data, x.data, weight.data, bias?.data ?? null);
     },
 
-    maxPool2d(out, x, g) {
-      if (!isFloat(x) || !sameType(out, x) || !big(out, numel(x.shape), THRESHOLDS.reduce)) return ref.maxPool2d(out, x, g);
+    maxPool2d(out, x, g, indices = null) {
+      const ok = isFloat(x) && sameType(out, x) && (indices === null || indices.data instanceof Int32Array);
+      if (!ok || !big(out, numel(x.shape), THRESHOLDS.reduce)) return ref.maxPool2d(out, x, g, indices);
       scalars(...geometry(g));
-      operands(out, x);
-      c.call(K.maxPool2d, meta, out.data, x.data);
+      operands(out, x, indices);
+      c.call(K.maxPool2d, meta, out.data, x.data, indices?.data ?? null);
+    },
+
+    maxPool2dBackward(gradInput, grad, indices) {
+      const ok = isFloat(grad) && sameType(gradInput, grad) && indices.data instanceof Int32Array;
+      if (!ok || numel(grad.shape) < THRESHOLDS.index) return ref.maxPool2dBackward(gradInput, grad, indices);
+      scalars();
+      operands(gradInput, grad, indices);
+      c.call(K.maxPool2dBackward, meta, gradInput.data, grad.data, indices.data);
     },
   };
   return backend;

@@ -2,7 +2,8 @@ import { type ArgReduceOp, type Backend, type BinaryOp, type Conv2dGeometry, isC
 import { BINARY, INT_BINARY, UNARY } from "./scalar-ops.js";
 import { contiguousStrides, numel } from "../../tensor/layout.js";
 import { forEachRow } from "./strided-loop.js";
-import { conv2dByColumns, maxPool2dByColumns } from "./windows.js";
+import { conv2dByColumns } from "./conv-by-columns.js";
+import { maxPool2d, maxPool2dBackward } from "./max-pool.js";
 
 
 function isInt(t: Strided): boolean {
@@ -265,5 +266,6 @@ export const referenceBackend: Backend = {
   copy, fill, unary, binary, clamp, reduce, argReduce, matmul, where,
   gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
   conv2d: (out, x, weight, bias, g) => conv2dByColumns(referenceBackend, out, x, weight, bias, g),
-  maxPool2d: (out, x, g) => maxPool2dByColumns(referenceBackend, out, x, g),
+  maxPool2d,
+  maxPool2dBackward,
 };

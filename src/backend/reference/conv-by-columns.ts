@@ -1,13 +1,12 @@
 /**
- * conv2d and max_pool2d forwards by their definitions, composed from a
- * backend's im2col, matmul, argReduce and elementwise kernels: the reference
- * backend's conv2d and maxPool2d (so the specification is "unfold, then
- * multiply or reduce each window"), and the native backend's for the dtypes
- * its C kernels do not take.
+ * conv2d forward by its definition, composed from a backend's im2col, matmul
+ * and elementwise kernels: the reference backend's conv2d (so the
+ * specification is "unfold, then multiply each window by the weight"), and
+ * the native backend's for the shapes and dtypes its C kernel does not take.
  */
 import type { Backend, Conv2dGeometry, Strided } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { contiguousStrides, isContiguous, numel } from "../../tensor/layout.js";
+import { contiguousStrides, isContiguous } from "../../tensor/layout.js";
 
 /** Bytes of window columns built at once (a few images per chunk). */
 const CHUNK_BYTES = 4 << 20;
@@ -58,24 +57,5 @@ export function conv2dByColumns(k: Backend, out: Strided, x: Strided, weight: St
     // in place: out += bias broadcast over [N, O, L]
     const o3: Strided = { data: out.data, shape: [N, O, L], strides: [out.strides[0]!, out.strides[1]!, 1], offset: out.offset };
     k.binary("add", o3, o3, { data: bias.data, shape: [N, O, L], strides: [0, bias.strides[0]!, 0], offset: bias.offset });
-  }
-}
-
-/** max_pool2d values, image by image: each channel unfolded as its own image (-Infinity padding), then an argmax per window. */
-export function maxPool2dByColumns(k: Backend, out: Strided, x: Strided, g: Conv2dGeometry): void {
-  if (numel(out.shape) === 0) return;
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [, , oh, ow] = out.shape as [number, number, number, number];
-  const KK = g.kernel[0] * g.kernel[1], L = oh * ow;
-  const cols: Strided = { data: like(x.data, C * KK * L), shape: [C, KK, L], strides: [KK * L, L, 1], offset: 0 };
-  const values: Strided = { data: like(x.data, C * L), shape: [C, 1, L], strides: [L, L, 1], offset: 0 };
-  const indices: Strided = { data: new Int32Array(C * L), shape: [C, 1, L], strides: [L, L, 1], offset: 0 };
-  for (let n = 0; n < N; n++) {
-    const [, sc, sh, sw] = x.strides as [number, number, number, number];
-    k.im2col(cols, { data: x.data, shape: [C, 1, H, W], strides: [sc, 0, sh, sw], offset: x.offset + n * x.strides[0]! }, g, -Infinity);
-    k.argReduce("max", values, indices, cols, 1);
-    const [, oc, oy, ox] = out.strides as [number, number, number, number];
-    k.copy({ data: out.data, shape: [C, oh, ow], strides: [oc, oy, ox], offset: out.offset + n * out.strides[0]! },
-      { data: values.data, shape: [C, oh, ow], strides: [L, ow, 1], offset: 0 });
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * max_pool2d with a graph (PyTorch's max_pool2d_with_indices) against
+ * PyTorch on both backends (fixtures: scripts/gen_pool_fixtures.py): values
+ * and, through the input gradients, which element of each window was chosen
+ * (ties, several NaNs, windows of -inf only, overlapping windows). Also: the
+ * native indices equal the reference's, second-order gradients pass
+ * gradcheck, and modifying the input in place before backward is caught.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { nativeAddon } from "../src/backend/native/load.js";
+import { referenceBackend } from "../src/backend/reference/index.js";
+import type { Conv2dGeometry, Strided } from "../src/backend/backend.js";
+import { BACKENDS, backendSkip } from "./backends.js";
+
+const F = torch.nn.functional;
+type Encoded = number | "nan" | "inf" | "-inf";
+type Pair = number | [number, number];
+
+interface PoolCase {
+  name: string;
+  kernel: Pair;
+  stride: Pair | null;
+  padding: Pair;
+  dilation: Pair;
+  input: { shape: number[]; data: Encoded[] };
+  output: { shape: number[]; data: Encoded[] };
+  gradOutput: Encoded[];
+  inputGrad: Encoded[];
+}
+
+const FIXTURE = join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "max-pool2d.json");
+const CASES = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: PoolCase[] }).cases;
+
+const decode = (v: Encoded): number => (typeof v === "number" ? v : Number(v.replace("inf", "Infinity")));
+const values = (t: Tensor): number[] => Array.from(t.contiguous().data as Float32Array);
+
+function assertClose(actual: number[], expected: Encoded[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  expected.forEach((e, i) => {
+    const want = decode(e), got = actual[i]!;
+    if (Number.isNaN(want) ? !Number.isNaN(got) : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want)))
+      assert.fail(`${what}: [${i}] is ${got}, PyTorch gives ${want}`);
+  });
+}
+
+for (const backend of BACKENDS) {
+  test(`max_pool2d values and gradients match PyTorch, ties and NaN included (${backend})`, { skip: backendSkip(backend) }, () => {
+    torch.setBackend(backend);
+    for (const c of CASES) {
+      const x = torch.tensor(c.input.data.map(decode)).reshape(c.input.shape).requiresGrad_(true);
+      const y = F.maxPool2d(x, c.kernel, { stride: c.stride, padding: c.padding, dilation: c.dilation });
+      assert.equal(y.gradFn?.name, "MaxPool2DWithIndicesBackward0");
+      assert.deepEqual(y.shape, c.output.shape, c.name);
+      assertClose(values(y.detach()), c.output.data, `${c.name} output`);
+      y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
+      assertClose(values(x.grad!), c.inputGrad, `${c.name} input grad`);
+    }
+  });
+
+  test(`max_pool2d second-order gradients pass gradcheck (${backend})`, { skip: backendSkip(backend) }, () => {
+    torch.setBackend(backend);
+    const x = torch.randn([2, 3, 6, 5], { dtype: "float64", requiresGrad: true });
+    const v = torch.randn([2, 3, 6, 5], { dtype: "float64" });
+    // the gradient of <d pool / dx, v> w.r.t. the upstream gradient goes through the backward's own backward
+    const up = torch.randn([2, 3, 3, 2], { dtype: "float64", requiresGrad: true });
+    assert.ok(torch.autograd.gradcheck((u) => {
+      const y = F.maxPool2d(x, 2, { stride: 2 });
+      const [gx] = torch.autograd.grad(y, [x], { gradOutputs: [u], createGraph: true });
+      return gx!.mul(v).sum();
+    }, [up]));
+  });
+
+  test(`max_pool2d saves its input: an in-place change before backward is an error (${backend})`, { skip: backendSkip(backend) }, () => {
+    torch.setBackend(backend);
+    const x = torch.randn([1, 1, 4, 4], { requiresGrad: true });
+    const h = x.mul(2);
+    const y = F.maxPool2d(h, 2);
+    h.add_(1);
+    assert.throws(() => y.sum().backward(), /modified by an inplace operation/);
+  });
+}
+
+test("native max_pool2d indices and backward equal the reference loop's", { skip: nativeAddon() === null ? "native addon not built" : false }, () => {
+  const addon = nativeAddon()!;
+  const geoms: Conv2dGeometry[] = [
+    { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+    { kernel: [3, 2], stride: [2, 1], padding: [1, 1], dilation: [2, 2] },
+  ];
+  const [N, C, H, W] = [2, 3, 11, 14];
+  const data = Float32Array.from({ length: N * C * H * W }, (_, i) => ((i * 7919) % 13) - 6); // many ties
+  for (let i = 0; i < data.length; i += 17) data[i] = NaN;
+  for (let i = 5; i < data.length; i += 23) data[i] = -Infinity;
+  const x: Strided = { data, shape: [N, C, H, W], strides: [C * H * W, H * W, W, 1], offset: 0 };
+  for (const g of geoms) {
+    const oh = Math.floor((H + 2 * g.padding[0] - g.dilation[0] * (g.kernel[0] - 1) - 1) / g.stride[0]) + 1;
+    const ow = Math.floor((W + 2 * g.padding[1] - g.dilation[1] * (g.kernel[1] - 1) - 1) / g.stride[1]) + 1;
+    const shape = [N, C, oh, ow], strides = [C * oh * ow, oh * ow, ow, 1], n = N * C * oh * ow;
+    const mk = <A extends Float32Array | Int32Array>(a: A): Strided => ({ data: a, shape, strides, offset: 0 });
+    const [mine, theirs] = [mk(new Float32Array(n)), mk(new Float32Array(n))];
+    const [mi, ti] = [mk(new Int32Array(n)), mk(new Int32Array(n))];
+    addon.maxPool2d(mine, x, g, mi);
+    referenceBackend.maxPool2d(theirs, x, g, ti);
+    const what = JSON.stringify(g);
+    assert.deepEqual(Array.from(mi.data), Array.from(ti.data), `indices ${what}`);
+    assert.deepEqual(Array.from(mine.data).map(String), Array.from(theirs.data).map(String), `values ${what}`);
+    const grad = mk(Float32Array.from({ length: n }, (_, i) => (i % 5) - 2));
+    const gin = () => ({ data: new Float32Array(N * C * H * W), shape: x.shape, strides: x.strides, offset: 0 });
+    const [gm, gt] = [gin(), gin()];
+    addon.maxPool2dBackward(gm, grad, mi);
+    referenceBackend.maxPool2dBackward(gt, grad, ti);
+    assert.deepEqual(Array.from(gm.data), Array.from(gt.data), `backward ${what}`);
+  }
+});
+
+test("native max_pool2d backward checks its arguments before writing", { skip: nativeAddon() === null ? "native addon not built" : false }, () => {
+  const addon = nativeAddon()!;
+  const S = (data: Float32Array | Int32Array, shape: number[]): Strided => {
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    return { data, shape, strides, offset: 0 };
+  };
+  const gin = S(new Float32Array(16), [1, 1, 4, 4]), grad = S(new Float32Array(4), [1, 1, 2, 2]);
+  assert.throws(() => addon.maxPool2dBackward(gin, grad, S(Int32Array.from([0, 3, 16, 1]), [1, 1, 2, 2])), /index 16 is out of range/);
+  assert.throws(() => addon.maxPool2dBackward(gin, grad, S(Int32Array.from([0, -1, 2, 1]), [1, 1, 2, 2])), /index -1 is out of range/);
+  assert.throws(() => addon.maxPool2dBackward(gin, grad, S(new Int32Array(6), [1, 1, 2, 3])), /grad.shape \[1, ?1, ?2, ?2\] and indices.shape/);
+  assert.throws(() => addon.maxPool2dBackward(gin, S(new Float32Array(8), [2, 1, 2, 2]), S(new Int32Array(8), [2, 1, 2, 2])), /differ in batch or channels/);
+  assert.throws(() => addon.maxPool2dBackward(gin, grad, S(new Float32Array(4), [1, 1, 2, 2])), /indices/);
+  const transposed: Strided = { ...gin, strides: [16, 16, 1, 4] };
+  assert.throws(() => addon.maxPool2dBackward(transposed, grad, S(new Int32Array(4), [1, 1, 2, 2])), /gradInput must be contiguous/);
+  const out = S(new Float32Array(4), [1, 1, 2, 2]);
+  assert.throws(() => addon.maxPool2d(out, gin, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] }, S(new Int32Array(2), [1, 1, 1, 2])), /indices/);
+  assert.deepEqual(Array.from(gin.data), new Array(16).fill(0), "nothing was written");
+});
