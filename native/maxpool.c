@@ -69,11 +69,51 @@ static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow,
     _mm512_mask_storeu_pd(d + x0, (__mmask8)((1u << cnt) - 1), m);
   }
 }
+/*
+ * pair_rows_f32 that also keeps each maximum's index (h * W + w): the two
+ * columns of a window row are taken in order, and a value replaces the
+ * running maximum, with its index, when larger or NaN. Before any element,
+ * the index is the window's first real element's and the maximum -Inf,
+ * exactly as the scalar loop starts.
+ */
+static void pair_rows_indices_f32(float *d, int32_t *id, const float *src, int64_t xs2, int64_t ow, int64_t h0,
+                                  int64_t dh, int64_t kh, int64_t H, int64_t W) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  int64_t first = h0;
+  while (first < 0) first += dh;
+  for (int64_t x0 = 0; x0 < ow; x0 += 16) {
+    const int64_t cnt = ow - x0 < 16 ? ow - x0 : 16;
+    const __mmask16 lo = (__mmask16)(cnt >= 8 ? 0xffff : (1u << (2 * cnt)) - 1);
+    const __mmask16 hi = (__mmask16)(cnt > 8 ? (1u << (2 * cnt - 16)) - 1 : 0);
+    const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(2 * x0)), even); /* w of each window's first column */
+    __m512 m = _mm512_set1_ps(-INFINITY);
+    __m512i at = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(first * W)), cols);
+    for (int64_t i = 0; i < kh; i++) {
+      const int64_t h = h0 + i * dh;
+      if (h < 0 || h >= H) continue;
+      const float *row = src + h * xs2 + 2 * x0;
+      const __m512 a = _mm512_maskz_loadu_ps(lo, row), b = _mm512_maskz_loadu_ps(hi, row + 16);
+      const __m512i here = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(h * W)), cols);
+      const __m512 left = _mm512_permutex2var_ps(a, even, b), right = _mm512_permutex2var_ps(a, odd, b);
+      __mmask16 k = _mm512_cmp_ps_mask(left, m, _CMP_GT_OQ) | _mm512_cmp_ps_mask(left, left, _CMP_UNORD_Q);
+      m = _mm512_mask_blend_ps(k, m, left);
+      at = _mm512_mask_blend_epi32(k, at, here);
+      k = _mm512_cmp_ps_mask(right, m, _CMP_GT_OQ) | _mm512_cmp_ps_mask(right, right, _CMP_UNORD_Q);
+      m = _mm512_mask_blend_ps(k, m, right);
+      at = _mm512_mask_blend_epi32(k, at, _mm512_add_epi32(here, _mm512_set1_epi32(1)));
+    }
+    const __mmask16 keep = (__mmask16)((1u << cnt) - 1);
+    _mm512_mask_storeu_ps(d + x0, keep, m);
+    _mm512_mask_storeu_epi32(id + x0, keep, at);
+  }
+}
 #define USE_PAIRS 1
 #else
 #define USE_PAIRS 0
 #define pair_rows_f32(...) ((void)0)
 #define pair_rows_f64(...) ((void)0)
+#define pair_rows_indices_f32(...) ((void)0)
 #endif
 
 typedef struct {
@@ -142,18 +182,26 @@ DEFINE_POOL(pool_f64, double, pair_rows_f64)
  * value or a NaN takes over (so of several NaNs the last one's index is kept,
  * as in PyTorch). Indices are flat positions h * W + w in the input plane.
  */
-#define DEFINE_POOL_INDICES(NAME, T)                                                               \
+#define DEFINE_POOL_INDICES(NAME, T, PAIRS)                                                        \
   static void NAME##_part(void *arg, int64_t q0, int64_t q1, int tid) {                            \
     (void)tid;                                                                                     \
     const pool_job *j = arg;                                                                       \
     const tl_conv_geom *g = j->g;                                                                  \
     const tl_tensor *x = j->x, *out = j->out, *ix = j->indices;                                    \
+    const int pair = PAIRS && g->kw == 2 && g->sw == 2 && g->dw == 1 && g->pw == 0 &&              \
+                     x->strides[3] == 1 && out->strides[3] == 1 && ix->strides[3] == 1;            \
     for (int64_t q = q0; q < q1; q++) {                                                            \
       const int64_t n = q / g->c, c = q % g->c;                                                    \
       const T *src = (const T *)tl_first(x) + n * x->strides[0] + c * x->strides[1];               \
       T *dst = (T *)tl_first(out) + n * out->strides[0] + c * out->strides[1];                     \
       int32_t *idst = (int32_t *)tl_first(ix) + n * ix->strides[0] + c * ix->strides[1];           \
       for (int64_t y = 0; y < g->oh; y++) {                                                        \
+        if (pair) {                                                                                \
+          pair_rows_indices_f32((float *)(dst + y * out->strides[2]), idst + y * ix->strides[2],   \
+                                (const float *)src, x->strides[2], g->ow, y * g->sh - g->ph, g->dh, \
+                                g->kh, g->h, g->w);                                                \
+          continue;                                                                                \
+        }                                                                                          \
         int64_t h0 = y * g->sh - g->ph;                                                            \
         while (h0 < 0) h0 += g->dh;                                                                \
         const int64_t h1 = y * g->sh - g->ph + (g->kh - 1) * g->dh + 1;                            \
@@ -166,10 +214,9 @@ DEFINE_POOL(pool_f64, double, pair_rows_f64)
           for (int64_t h = h0; h < h1 && h < g->h; h += g->dh)                                     \
             for (int64_t w = w0; w < w1 && w < g->w; w += g->dw) {                                 \
               const T v = src[h * x->strides[2] + w * x->strides[3]];                              \
-              if (BETTER(v, m)) {                                                                  \
-                m = v;                                                                             \
-                at = h * g->w + w;                                                                 \
-              }                                                                                    \
+              const int better = BETTER(v, m); /* selects, not a branch: random data mispredicts */ \
+              m = better ? v : m;                                                                  \
+              at = better ? h * g->w + w : at;                                                     \
             }                                                                                      \
           dst[y * out->strides[2] + x0 * out->strides[3]] = m;                                     \
           idst[y * ix->strides[2] + x0 * ix->strides[3]] = (int32_t)at;                            \
@@ -178,8 +225,8 @@ DEFINE_POOL(pool_f64, double, pair_rows_f64)
     }                                                                                              \
   }
 
-DEFINE_POOL_INDICES(pool_indices_f32, float)
-DEFINE_POOL_INDICES(pool_indices_f64, double)
+DEFINE_POOL_INDICES(pool_indices_f32, float, USE_PAIRS)
+DEFINE_POOL_INDICES(pool_indices_f64, double, 0)
 
 /* chunks of at least ~16k window elements (or `per_plane` units), several per thread */
 static void run_planes(int64_t planes, double per_plane, tl_range_fn fn, void *job) {

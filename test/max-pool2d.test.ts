@@ -91,8 +91,9 @@ test("native max_pool2d indices and backward equal the reference loop's", { skip
     { kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
     { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
     { kernel: [3, 2], stride: [2, 1], padding: [1, 1], dilation: [2, 2] },
+    { kernel: [3, 2], stride: [1, 2], padding: [1, 0], dilation: [1, 1] }, // 2-wide, stride-2 rows with padded rows
   ];
-  const [N, C, H, W] = [2, 3, 11, 14];
+  const [N, C, H, W] = [2, 3, 11, 41]; // 20 outputs per row for 2x2: more than one vector, the last one partial
   const data = Float32Array.from({ length: N * C * H * W }, (_, i) => ((i * 7919) % 13) - 6); // many ties
   for (let i = 0; i < data.length; i += 17) data[i] = NaN;
   for (let i = 5; i < data.length; i += 23) data[i] = -Infinity;
