@@ -94,7 +94,8 @@ test("native max_pool2d indices and backward equal the reference loop's", { skip
     { kernel: [3, 2], stride: [1, 2], padding: [1, 0], dilation: [1, 1] }, // 2-wide, stride-2 rows with padded rows
   ];
   const [N, C, H, W] = [2, 3, 11, 41]; // 20 outputs per row for 2x2: more than one vector, the last one partial
-  const data = Float32Array.from({ length: N * C * H * W }, (_, i) => ((i * 7919) % 13) - 6); // many ties
+  // values in {-1, 0, 1} from a hash of the position: ties inside windows, across rows and columns alike
+  const data = Float32Array.from({ length: N * C * H * W }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) >>> 29) % 3 - 1);
   for (let i = 0; i < data.length; i += 17) data[i] = NaN;
   for (let i = 5; i < data.length; i += 23) data[i] = -Infinity;
   const x: Strided = { data, shape: [N, C, H, W], strides: [C * H * W, H * W, W, 1], offset: 0 };
