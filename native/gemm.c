@@ -81,6 +81,63 @@ DEFINE_UKR(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, V
 DEFINE_UKR(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
 
 
+#if defined(__AVX512F__)
+/* r[0..16) as the rows of a 16 x 16 block -> its columns: unpack 32-bit then 64-bit pairs within 128-bit lanes, then regroup lanes */
+static inline void transpose16(__m512 r[16]) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; i++) {
+    const __m512d a = _mm512_castps_pd(t[4 * i]), b = _mm512_castps_pd(t[4 * i + 1]);
+    const __m512d c = _mm512_castps_pd(t[4 * i + 2]), d = _mm512_castps_pd(t[4 * i + 3]);
+    u[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    u[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    u[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    u[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  /* u[4i + j], lane L: column 4L + j of rows 4i .. 4i+3 */
+  for (int j = 0; j < 4; j++) {
+    t[j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x88);
+    t[4 + j] = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xdd);
+    t[8 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x88);
+    t[12 + j] = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xdd);
+  }
+  for (int j = 0; j < 4; j++) {
+    r[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
+    r[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xdd);
+    r[4 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0x88);
+    r[12 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0xdd);
+  }
+}
+
+/*
+ * pack_b for a float B stored transposed (unit stride along K, as a linear
+ * layer's weight is): 16 x 16 blocks transposed in registers instead of one
+ * strided element at a time. Columns past w are zeros.
+ */
+static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, float *d) {
+  int64_t k = 0;
+  for (; k + 16 <= kc; k += 16)
+    for (int half = 0; half < NRF / 16; half++) {
+      __m512 r[16];
+      for (int i = 0; i < 16; i++) {
+        const int64_t q = 16 * half + i;
+        r[i] = q < w ? _mm512_loadu_ps(src + q * sbn + k) : _mm512_setzero_ps();
+      }
+      transpose16(r);
+      for (int i = 0; i < 16; i++) _mm512_storeu_ps(d + (k + i) * NRF + 16 * half, r[i]);
+    }
+  for (; k < kc; k++)
+    for (int64_t q = 0; q < NRF; q++) d[k * NRF + q] = q < w ? src[q * sbn + k] : 0;
+}
+#define HAVE_PACK_BT 1
+#else
+#define HAVE_PACK_BT 0
+#define pack_bt_f32(...) ((void)0)
+#endif
+
 #define MAX_THREADS 64
 
 typedef struct {
@@ -116,7 +173,9 @@ typedef struct {
                                                                                                 \
   /* B rows [k, k + kc), columns [c0, c0 + w) (w <= NR) -> one kc x NR panel */                 \
   static void NAME##_pack_b(const mm_job *j, const T *src, int64_t w, int64_t kc, T *d) {        \
-    if (j->sbn == 1) {                                                                          \
+    if (HAVE_PACK_BT && sizeof(T) == 4 && NR == NRF && j->sbk == 1 && j->sbn != 1) {            \
+      pack_bt_f32((const float *)src, j->sbn, w, kc, (float *)d);                               \
+    } else if (j->sbn == 1) {                                                                   \
       for (int64_t k = 0; k < kc; k++) {                                                        \
         int64_t q = 0;                                                                          \
         for (; q < w; q++) d[k * NR + q] = src[k * j->sbk + q];                                 \

@@ -274,6 +274,7 @@ test("matmul matches for odd sizes, batches, transposed and broadcast operands",
     matmulCase(kind, 2, 25, 31, 47, "Bt Ot");
     matmulCase(kind, 4, 13, 300, 17, "Bshared");
     matmulCase(kind, 1, 200, 150, 130, "At Bt");
+    matmulCase(kind, 2, 40, 600, 70, "Bt"); // K over several KC slabs, each ending in a partial 16-block
     matmulCase(kind, 1, 1, 500, 300, "");
     matmulCase(kind, 1, 300, 500, 1, "nan");
     matmulCase(kind, 1, 97, 600, 70, "nan");

@@ -34,7 +34,8 @@ export function unfold(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
   if (x.shape.length !== 4) throw new Error(`unfold: expected a 4-D NCHW input, got shape ${shapeStr(x.shape)}`);
   const [N, C] = x.shape as [number, number];
   const [oh, ow] = outputSize(x.shape, g, "unfold");
-  const out = empty([N, C * g.kernel[0] * g.kernel[1], oh * ow], x.dtype);
+  // im2col writes every column entry (padding included), so no zero-fill
+  const out = emptyUninitialized([N, C * g.kernel[0] * g.kernel[1], oh * ow], x.dtype);
   kernels().im2col(out, x, g, padValue);
   if (needsGrad(x)) {
     const shape = x.shape;
