@@ -25,13 +25,21 @@ static inline __m512d later_f64(__m512d a, __m512d b) {
 }
 
 /*
+ * Whether reading `span` elements from the start of image row h (of H, W
+ * wide, xs2 apart) stays inside the image: true when row h + 1 exists and
+ * ends past the span. Full loads then replace masked ones, which measured
+ * ~2x slower here; the lanes past the row are never used.
+ */
+#define WHOLE_READ(h, H, xs2, W, span) ((h) < (H) - 1 && (xs2) > 0 && (span) <= (xs2) + (W))
+
+/*
  * The 2-wide, stride-2 window without padding along a row, a vector of
  * outputs at a time: output rows here are often shorter than two vectors,
  * which left the compiler's loop mostly in its scalar remainder. Kernel rows
  * are combined in order, each pair first-wins, so ties go as in row-major.
  */
 static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
-                          int64_t H) {
+                          int64_t H, int64_t W) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   for (int64_t x0 = 0; x0 < ow; x0 += 16) {
@@ -43,7 +51,9 @@ static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, i
       const int64_t h = h0 + i * dh;
       if (h < 0 || h >= H) continue;
       const float *row = src + h * xs2 + 2 * x0;
-      const __m512 a = _mm512_maskz_loadu_ps(lo, row), b = _mm512_maskz_loadu_ps(hi, row + 16);
+      const int whole = WHOLE_READ(h, H, xs2, W, 2 * x0 + 32);
+      const __m512 a = whole ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(lo, row);
+      const __m512 b = whole ? _mm512_loadu_ps(row + 16) : _mm512_maskz_loadu_ps(hi, row + 16);
       m = later_f32(m, later_f32(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b)));
     }
     _mm512_mask_storeu_ps(d + x0, (__mmask16)((1u << cnt) - 1), m);
@@ -51,7 +61,7 @@ static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, i
 }
 
 static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
-                          int64_t H) {
+                          int64_t H, int64_t W) {
   const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
   const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
   for (int64_t x0 = 0; x0 < ow; x0 += 8) {
@@ -63,7 +73,9 @@ static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow,
       const int64_t h = h0 + i * dh;
       if (h < 0 || h >= H) continue;
       const double *row = src + h * xs2 + 2 * x0;
-      const __m512d a = _mm512_maskz_loadu_pd(lo, row), b = _mm512_maskz_loadu_pd(hi, row + 8);
+      const int whole = WHOLE_READ(h, H, xs2, W, 2 * x0 + 16);
+      const __m512d a = whole ? _mm512_loadu_pd(row) : _mm512_maskz_loadu_pd(lo, row);
+      const __m512d b = whole ? _mm512_loadu_pd(row + 8) : _mm512_maskz_loadu_pd(hi, row + 8);
       m = later_f64(m, later_f64(_mm512_permutex2var_pd(a, even, b), _mm512_permutex2var_pd(a, odd, b)));
     }
     _mm512_mask_storeu_pd(d + x0, (__mmask8)((1u << cnt) - 1), m);
@@ -93,7 +105,9 @@ static void pair_rows_indices_f32(float *d, int32_t *id, const float *src, int64
       const int64_t h = h0 + i * dh;
       if (h < 0 || h >= H) continue;
       const float *row = src + h * xs2 + 2 * x0;
-      const __m512 a = _mm512_maskz_loadu_ps(lo, row), b = _mm512_maskz_loadu_ps(hi, row + 16);
+      const int whole = WHOLE_READ(h, H, xs2, W, 2 * x0 + 32);
+      const __m512 a = whole ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(lo, row);
+      const __m512 b = whole ? _mm512_loadu_ps(row + 16) : _mm512_maskz_loadu_ps(hi, row + 16);
       const __m512i here = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(h * W)), cols);
       const __m512 left = _mm512_permutex2var_ps(a, even, b), right = _mm512_permutex2var_ps(a, odd, b);
       __mmask16 k = _mm512_cmp_ps_mask(left, m, _CMP_GT_OQ) | _mm512_cmp_ps_mask(left, left, _CMP_UNORD_Q);
@@ -140,7 +154,7 @@ typedef struct {
       for (int64_t y = 0; y < g->oh; y++) {                                                        \
         T *d = dst + y * os2;                                                                      \
         if (USE_PAIRS && pair) {                                                                   \
-          PAIRS(d, src, xs2, g->ow, y * g->sh - g->ph, g->dh, g->kh, g->h);                        \
+          PAIRS(d, src, xs2, g->ow, y * g->sh - g->ph, g->dh, g->kh, g->h, g->w);                  \
           continue;                                                                                \
         }                                                                                          \
         for (int64_t x0 = 0; x0 < g->ow; x0++) d[x0 * os3] = (T)-INFINITY;                         \
