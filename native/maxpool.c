@@ -38,23 +38,37 @@ static inline __m512d later_f64(__m512d a, __m512d b) {
  * which left the compiler's loop mostly in its scalar remainder. Kernel rows
  * are combined in order, each pair first-wins, so ties go as in row-major.
  */
-static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
-                          int64_t H, int64_t W) {
+/*
+ * The left and right columns of up to 16 windows 2 wide along a row starting
+ * at `row` (cnt of them real): one pair of loads, then even / odd lanes.
+ * `whole`: the row's next 32 elements may all be read (see WHOLE_READ).
+ */
+static inline void split_pairs_f32(const float *row, int64_t cnt, int whole, __m512 *left, __m512 *right) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  __m512 a, b;
+  if (whole) {
+    a = _mm512_loadu_ps(row);
+    b = _mm512_loadu_ps(row + 16);
+  } else {
+    a = _mm512_maskz_loadu_ps((__mmask16)(cnt >= 8 ? 0xffff : (1u << (2 * cnt)) - 1), row);
+    b = _mm512_maskz_loadu_ps((__mmask16)(cnt > 8 ? (1u << (2 * cnt - 16)) - 1 : 0), row + 16);
+  }
+  *left = _mm512_permutex2var_ps(a, even, b);
+  *right = _mm512_permutex2var_ps(a, odd, b);
+}
+
+static void pair_rows_f32(float *d, const float *src, int64_t xs2, int64_t ow, int64_t h0, int64_t dh, int64_t kh,
+                          int64_t H, int64_t W) {
   for (int64_t x0 = 0; x0 < ow; x0 += 16) {
     const int64_t cnt = ow - x0 < 16 ? ow - x0 : 16;
-    const __mmask16 lo = (__mmask16)(cnt >= 8 ? 0xffff : (1u << (2 * cnt)) - 1);
-    const __mmask16 hi = (__mmask16)(cnt > 8 ? (1u << (2 * cnt - 16)) - 1 : 0);
     __m512 m = _mm512_set1_ps(-INFINITY);
     for (int64_t i = 0; i < kh; i++) {
       const int64_t h = h0 + i * dh;
       if (h < 0 || h >= H) continue;
-      const float *row = src + h * xs2 + 2 * x0;
-      const int whole = WHOLE_READ(h, H, xs2, W, 2 * x0 + 32);
-      const __m512 a = whole ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(lo, row);
-      const __m512 b = whole ? _mm512_loadu_ps(row + 16) : _mm512_maskz_loadu_ps(hi, row + 16);
-      m = later_f32(m, later_f32(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b)));
+      __m512 left, right;
+      split_pairs_f32(src + h * xs2 + 2 * x0, cnt, WHOLE_READ(h, H, xs2, W, 2 * x0 + 32), &left, &right);
+      m = later_f32(m, later_f32(left, right));
     }
     _mm512_mask_storeu_ps(d + x0, (__mmask16)((1u << cnt) - 1), m);
   }
@@ -90,26 +104,20 @@ static void pair_rows_f64(double *d, const double *src, int64_t xs2, int64_t ow,
  */
 static void pair_rows_indices_f32(float *d, int32_t *id, const float *src, int64_t xs2, int64_t ow, int64_t h0,
                                   int64_t dh, int64_t kh, int64_t H, int64_t W) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i twice = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   int64_t first = h0;
   while (first < 0) first += dh;
   for (int64_t x0 = 0; x0 < ow; x0 += 16) {
     const int64_t cnt = ow - x0 < 16 ? ow - x0 : 16;
-    const __mmask16 lo = (__mmask16)(cnt >= 8 ? 0xffff : (1u << (2 * cnt)) - 1);
-    const __mmask16 hi = (__mmask16)(cnt > 8 ? (1u << (2 * cnt - 16)) - 1 : 0);
-    const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(2 * x0)), even); /* w of each window's first column */
+    const __m512i cols = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(2 * x0)), twice); /* w of each window's first column */
     __m512 m = _mm512_set1_ps(-INFINITY);
     __m512i at = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(first * W)), cols);
     for (int64_t i = 0; i < kh; i++) {
       const int64_t h = h0 + i * dh;
       if (h < 0 || h >= H) continue;
-      const float *row = src + h * xs2 + 2 * x0;
-      const int whole = WHOLE_READ(h, H, xs2, W, 2 * x0 + 32);
-      const __m512 a = whole ? _mm512_loadu_ps(row) : _mm512_maskz_loadu_ps(lo, row);
-      const __m512 b = whole ? _mm512_loadu_ps(row + 16) : _mm512_maskz_loadu_ps(hi, row + 16);
+      __m512 left, right;
+      split_pairs_f32(src + h * xs2 + 2 * x0, cnt, WHOLE_READ(h, H, xs2, W, 2 * x0 + 32), &left, &right);
       const __m512i here = _mm512_add_epi32(_mm512_set1_epi32((int32_t)(h * W)), cols);
-      const __m512 left = _mm512_permutex2var_ps(a, even, b), right = _mm512_permutex2var_ps(a, odd, b);
       __mmask16 k = _mm512_cmp_ps_mask(left, m, _CMP_GT_OQ) | _mm512_cmp_ps_mask(left, left, _CMP_UNORD_Q);
       m = _mm512_mask_blend_ps(k, m, left);
       at = _mm512_mask_blend_epi32(k, at, here);
