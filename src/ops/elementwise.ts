@@ -36,7 +36,45 @@ function asDtype(t: Tensor, dtype: DType): Strided {
 /** Arithmetic on two bools stays bool in PyTorch: add/maximum act as or, mul/minimum as and. */
 const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximum: "or", mul: "and", minimum: "and" };
 
+/** Elements up to which same-shape float arithmetic runs right here (below any backend's cut-over to native code). */
+const INLINE_MAX = 64;
+
+/**
+ * add/sub/mul/div of two same-dtype float tensors of one small contiguous
+ * shape, as a plain loop: at a few elements, type promotion, broadcasting
+ * and backend dispatch cost several times the arithmetic. The same values
+ * as the kernels (JS doubles, stored by the typed array). Null otherwise.
+ */
+function inlineArithmetic(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
+  if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") return null;
+  const dtype = a.dtype;
+  if (dtype !== b.dtype || (dtype !== "float32" && dtype !== "float64")) return null;
+  const shape = a.shape, nd = shape.length;
+  if (b.shape.length !== nd) return null;
+  let n = 1;
+  for (let i = nd - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    // same shape, both row-major dense (size-1 dims may have any stride)
+    if (b.shape[i] !== d || (d !== 1 && (a.strides[i] !== n || b.strides[i] !== n))) return null;
+    n *= d;
+  }
+  if (n > INLINE_MAX) return null;
+  const out = emptyUninitialized(shape, dtype);
+  const o = out.data, x = a.data, y = b.data, ao = a.offset, bo = b.offset;
+  switch (op) {
+    case "add": for (let i = 0; i < n; i++) o[i] = x[ao + i]! + y[bo + i]!; break;
+    case "sub": for (let i = 0; i < n; i++) o[i] = x[ao + i]! - y[bo + i]!; break;
+    case "mul": for (let i = 0; i < n; i++) o[i] = x[ao + i]! * y[bo + i]!; break;
+    default: for (let i = 0; i < n; i++) o[i] = x[ao + i]! / y[bo + i]!;
+  }
+  return out;
+}
+
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
+  if (typeof a !== "number" && typeof b !== "number" && (computeIn === undefined || computeIn === a.dtype)) {
+    const out = inlineArithmetic(op, a, b);
+    if (out !== null) return out;
+  }
   let dtype = computeIn ?? resultType(a, b);
   if (dtype === "bool" && !isComparison(op)) {
     const logical = BOOL_ARITHMETIC[op];
