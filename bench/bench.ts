@@ -19,7 +19,7 @@ type Results = Record<string, number>;
 
 function matmulGflops(n: number): number {
   const a = torch.randn([n, n]), b = torch.randn([n, n]);
-  const t = medianTime(() => a.matmul(b), n <= 256 ? 30 : 10);
+  const t = medianTime(() => a.matmul(b), n <= 512 ? 30 : 15);
   return (2 * n ** 3) / t / 1e9;
 }
 

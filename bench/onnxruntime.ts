@@ -89,7 +89,7 @@ export async function runOnnxruntime(shared: SharedWorkloads): Promise<Record<st
 
   for (const n of [128, 256, 512, 1024]) {
     const feeds = { a: tensor(torch.randn([n, n])), b: tensor(torch.randn([n, n])) };
-    out[`matmul n=${n} (GFLOPS)`] = (2 * n ** 3) / (await time(matmulModel(n), feeds, n <= 256 ? 30 : 10)) / 1e9;
+    out[`matmul n=${n} (GFLOPS)`] = (2 * n ** 3) / (await time(matmulModel(n), feeds, n <= 512 ? 30 : 15)) / 1e9;
   }
 
   const { mlp, cnn } = shared;
