@@ -32,7 +32,6 @@ function asDtype(t: Tensor, dtype: DType): Strided {
   return t.dtype === dtype ? t : castData(t, dtype);
 }
 
-/** Runs a binary kernel with broadcasting and type promotion; no autograd. */
 /** Arithmetic on two bools stays bool in PyTorch: add/maximum act as or, mul/minimum as and. */
 const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximum: "or", mul: "and", minimum: "and" };
 
@@ -70,6 +69,7 @@ function inlineArithmetic(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
   return out;
 }
 
+/** Runs a binary kernel with broadcasting and type promotion; no autograd. */
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
   if (typeof a !== "number" && typeof b !== "number" && (computeIn === undefined || computeIn === a.dtype)) {
     const out = inlineArithmetic(op, a, b);

@@ -5,7 +5,6 @@ import { forEachRow } from "./strided-loop.js";
 import { conv2dByColumns } from "./conv-by-columns.js";
 import { maxPool2d, maxPool2dBackward } from "./max-pool.js";
 
-
 function isInt(t: Strided): boolean {
   return t.data instanceof Int32Array;
 }
