@@ -267,6 +267,23 @@ bool tl_same_shape(napi_env env, const char *kernel, const tl_tensor *a, const c
   return false;
 }
 
+/*
+ * tl_check_integer for a packed field whose name is `fmt` filled with
+ * (operand, index). The name is formatted only when the check fails: every
+ * native call reads a dozen such fields, and formatting their names up
+ * front cost more than a small kernel.
+ */
+static bool packed_integer(napi_env env, const char *kernel, double x, double lo, double hi, int64_t *out,
+                           const char *fmt, const char *operand, int index) {
+  if (x >= lo && x <= hi && x == trunc(x)) {
+    *out = (int64_t)x;
+    return true;
+  }
+  char what[64];
+  snprintf(what, sizeof what, fmt, operand, index);
+  return tl_check_integer(env, kernel, what, x, lo, hi, out);
+}
+
 /* one number from the packed metadata, or a thrown error when it runs out */
 static bool meta_next(napi_env env, const char *kernel, const double *m, size_t len, size_t *at, double *x) {
   if (*at >= len) {
@@ -308,26 +325,22 @@ bool tl_read_packed(napi_env env, const char *kernel, napi_value meta, int max_s
     memset(r, 0, sizeof *r);
     r->name = names[k];
     r->data = datas[k];
-    char what[64];
-    snprintf(what, sizeof what, "%s's dim count", names[k]);
-    if (!meta_next(env, kernel, m, len, &at, &x) || !tl_check_integer(env, kernel, what, x, -1, TL_MAXDIM, &n))
+    if (!meta_next(env, kernel, m, len, &at, &x) ||
+        !packed_integer(env, kernel, x, -1, TL_MAXDIM, &n, "%s's dim count", names[k], 0))
       return false;
     present[k] = n >= 0;
     if (!present[k]) continue;
     r->ndim = (int)n;
-    for (int d = 0; d < r->ndim; d++) {
-      snprintf(what, sizeof what, "%s.shape[%d]", names[k], d);
-      if (!meta_next(env, kernel, m, len, &at, &x) || !tl_check_integer(env, kernel, what, x, 0, MAX_EXTENT, &r->shape[d]))
-        return false;
-    }
-    for (int d = 0; d < r->ndim; d++) {
-      snprintf(what, sizeof what, "%s.strides[%d]", names[k], d);
+    for (int d = 0; d < r->ndim; d++)
       if (!meta_next(env, kernel, m, len, &at, &x) ||
-          !tl_check_integer(env, kernel, what, x, -MAX_EXTENT, MAX_EXTENT, &r->strides[d]))
+          !packed_integer(env, kernel, x, 0, MAX_EXTENT, &r->shape[d], "%s.shape[%d]", names[k], d))
         return false;
-    }
-    snprintf(what, sizeof what, "%s.offset", names[k]);
-    if (!meta_next(env, kernel, m, len, &at, &x) || !tl_check_integer(env, kernel, what, x, 0, MAX_EXTENT, &r->offset))
+    for (int d = 0; d < r->ndim; d++)
+      if (!meta_next(env, kernel, m, len, &at, &x) ||
+          !packed_integer(env, kernel, x, -MAX_EXTENT, MAX_EXTENT, &r->strides[d], "%s.strides[%d]", names[k], d))
+        return false;
+    if (!meta_next(env, kernel, m, len, &at, &x) ||
+        !packed_integer(env, kernel, x, 0, MAX_EXTENT, &r->offset, "%s.offset", names[k], 0))
       return false;
   }
   return true;
