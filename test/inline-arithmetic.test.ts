@@ -1,11 +1,11 @@
 /**
- * add/sub/mul/div of small same-shape contiguous float tensors run as a plain
- * loop in ops/elementwise.ts instead of through broadcasting and the
- * backend. They must give exactly what the general path gives (reached here
- * through transposed, so non-contiguous, operands): bit for bit, NaN,
- * infinities, signed zeros and float32 rounding included, for views with
- * offsets and odd size-1 strides, and for 0-d tensors; and record the same
- * graph.
+ * add/sub/mul/div of small dense float tensors (two of one shape, or one and
+ * a number) run as a plain loop in ops/elementwise.ts instead of through
+ * broadcasting and the backend. They must give exactly what the general
+ * path gives (reached here through transposed, so non-contiguous,
+ * operands): bit for bit, NaN, infinities, signed zeros and float32 rounding
+ * (of the number too) included, for views with offsets and odd size-1
+ * strides, and for 0-d tensors; and record the same graph.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,7 +21,7 @@ function bits(t: Tensor): string[] {
 }
 
 for (const backend of BACKENDS) {
-  test(`small same-shape arithmetic equals the general path bit for bit (${backend})`, { skip: backendSkip(backend) }, () => {
+  test(`small dense arithmetic equals the general path bit for bit (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     torch.manualSeed(3);
     for (const dtype of ["float32", "float64"] as const) {
@@ -42,6 +42,14 @@ for (const backend of BACKENDS) {
         assert.deepEqual(bits(rowA[op](rowB)), bits(rowA.unsqueeze(0)[op](rowB).squeeze(0)), `${op} ${dtype} rows`);
         const s = a.select(0, 3).select(0, 4), r = b.select(0, 1).select(0, 2);
         assert.deepEqual(bits(s[op](r)), bits(s.unsqueeze(0)[op](r).squeeze(0)), `${op} ${dtype} 0-d`);
+        // a number on either side (rounded to float32 first for float32 tensors, as a 0-d operand is)
+        for (const k of [0.1, -3, 1e-40, 3.5e38 * 2, NaN, -0]) {
+          assert.deepEqual(bits(a[op](k)), bits(a.t()[op](k).t()), `${op} ${dtype} by ${k}`);
+        }
+      }
+      for (const k of [0.1, 7, -0]) {
+        assert.deepEqual(bits(torch.rsub(a, k)), bits(torch.rsub(a.t(), k).t()), `${k} - ${dtype}`);
+        assert.deepEqual(bits(torch.div(k, a)), bits(torch.div(k, a.t()).t()), `${k} / ${dtype}`);
       }
     }
   });

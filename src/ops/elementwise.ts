@@ -35,43 +35,81 @@ function asDtype(t: Tensor, dtype: DType): Strided {
 /** Arithmetic on two bools stays bool in PyTorch: add/maximum act as or, mul/minimum as and. */
 const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximum: "or", mul: "and", minimum: "and" };
 
-/** Elements up to which same-shape float arithmetic runs right here (below any backend's cut-over to native code). */
+/** Elements up to which small float arithmetic runs right here (below any backend's cut-over to native code). */
 const INLINE_MAX = 64;
 
-/**
- * add/sub/mul/div of two same-dtype float tensors of one small contiguous
- * shape, as a plain loop: at a few elements, type promotion, broadcasting
- * and backend dispatch cost several times the arithmetic. The same values
- * as the kernels (JS doubles, stored by the typed array). Null otherwise.
- */
-function inlineArithmetic(op: BinaryOp, a: Tensor, b: Tensor): Tensor | null {
-  if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") return null;
-  const dtype = a.dtype;
-  if (dtype !== b.dtype || (dtype !== "float32" && dtype !== "float64")) return null;
-  const shape = a.shape, nd = shape.length;
-  if (b.shape.length !== nd) return null;
+/** Element count of a row-major dense layout (size-1 dims may have any stride), or -1. */
+function denseCount(t: Tensor): number {
   let n = 1;
-  for (let i = nd - 1; i >= 0; i--) {
-    const d = shape[i]!;
-    // same shape, both row-major dense (size-1 dims may have any stride)
-    if (b.shape[i] !== d || (d !== 1 && (a.strides[i] !== n || b.strides[i] !== n))) return null;
+  for (let i = t.shape.length - 1; i >= 0; i--) {
+    const d = t.shape[i]!;
+    if (d !== 1 && t.strides[i] !== n) return -1;
     n *= d;
   }
-  if (n > INLINE_MAX) return null;
-  const out = emptyUninitialized(shape, dtype);
-  const o = out.data, x = a.data, y = b.data, ao = a.offset, bo = b.offset;
+  return n;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A number operand, held as the one element of a stride-0 operand (reused: the loops below call nothing). */
+const numberA = new Float64Array(1), numberB = new Float64Array(1);
+
+/**
+ * add/sub/mul/div on small dense float tensors, as a plain loop: two
+ * tensors of one shape and dtype, or a tensor and a number. At a few
+ * elements, type promotion, broadcasting and backend dispatch cost several
+ * times the arithmetic. The values are the kernels': JS doubles stored by
+ * the typed array, a number first rounded to the tensor's dtype (a float32
+ * 0-d operand). Null where the general path must run.
+ */
+function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
+  if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") return null;
+  const t = typeof a === "number" ? b : a;
+  if (typeof t === "number") return null;
+  const dtype = t.dtype;
+  if (dtype !== "float32" && dtype !== "float64") return null;
+  const n = denseCount(t);
+  if (n < 0 || n > INLINE_MAX) return null;
+  if (typeof a !== "number" && typeof b !== "number" && (b.dtype !== dtype || !sameShape(a.shape, b.shape) || denseCount(b) < 0)) {
+    return null;
+  }
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  let x: Tensor["data"], y: Tensor["data"], ao = 0, bo = 0, as = 1, bs = 1;
+  if (typeof a === "number") {
+    numberA[0] = round(a);
+    x = numberA;
+    as = 0;
+  } else {
+    x = a.data;
+    ao = a.offset;
+  }
+  if (typeof b === "number") {
+    numberB[0] = round(b);
+    y = numberB;
+    bs = 0;
+  } else {
+    y = b.data;
+    bo = b.offset;
+  }
+  const out = emptyUninitialized(t.shape, dtype);
+  const o = out.data;
   switch (op) {
-    case "add": for (let i = 0; i < n; i++) o[i] = x[ao + i]! + y[bo + i]!; break;
-    case "sub": for (let i = 0; i < n; i++) o[i] = x[ao + i]! - y[bo + i]!; break;
-    case "mul": for (let i = 0; i < n; i++) o[i] = x[ao + i]! * y[bo + i]!; break;
-    default: for (let i = 0; i < n; i++) o[i] = x[ao + i]! / y[bo + i]!;
+    case "add": for (let i = 0; i < n; i++) o[i] = x[ao + i * as]! + y[bo + i * bs]!; break;
+    case "sub": for (let i = 0; i < n; i++) o[i] = x[ao + i * as]! - y[bo + i * bs]!; break;
+    case "mul": for (let i = 0; i < n; i++) o[i] = x[ao + i * as]! * y[bo + i * bs]!; break;
+    default: for (let i = 0; i < n; i++) o[i] = x[ao + i * as]! / y[bo + i * bs]!;
   }
   return out;
 }
 
 /** Runs a binary kernel with broadcasting and type promotion; no autograd. */
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
-  if (typeof a !== "number" && typeof b !== "number" && (computeIn === undefined || computeIn === a.dtype)) {
+  const first = typeof a === "number" ? b : a;
+  if (typeof first !== "number" && (computeIn === undefined || computeIn === first.dtype)) {
     const out = inlineArithmetic(op, a, b);
     if (out !== null) return out;
   }
