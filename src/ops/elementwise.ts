@@ -77,10 +77,10 @@ function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
   if (typeof a !== "number" && typeof b !== "number" && (b.dtype !== dtype || !sameShape(a.shape, b.shape) || denseCount(b) < 0)) {
     return null;
   }
-  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  const f32 = dtype === "float32";
   let x: Tensor["data"], y: Tensor["data"], ao = 0, bo = 0, as = 1, bs = 1;
   if (typeof a === "number") {
-    numberA[0] = round(a);
+    numberA[0] = f32 ? Math.fround(a) : a;
     x = numberA;
     as = 0;
   } else {
@@ -88,7 +88,7 @@ function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
     ao = a.offset;
   }
   if (typeof b === "number") {
-    numberB[0] = round(b);
+    numberB[0] = f32 ? Math.fround(b) : b;
     y = numberB;
     bs = 0;
   } else {
