@@ -58,6 +58,13 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** A number operand, held as the one element of a stride-0 operand (reused: the loops below call nothing). */
 const numberA = new Float64Array(1), numberB = new Float64Array(1);
 
+/** An operand as [data, offset, step]: a dense tensor's own, or a number put in `cell` (as float32 when asked) with step 0. */
+function operandOf(v: Operand, cell: Float64Array, f32: boolean): [Tensor["data"], number, number] {
+  if (typeof v !== "number") return [v.data, v.offset, 1];
+  cell[0] = f32 ? Math.fround(v) : v;
+  return [cell, 0, 0];
+}
+
 /**
  * add/sub/mul/div on small dense float tensors, as a plain loop: two
  * tensors of one shape and dtype, or a tensor and a number. At a few
@@ -78,23 +85,7 @@ function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
     return null;
   }
   const f32 = dtype === "float32";
-  let x: Tensor["data"], y: Tensor["data"], ao = 0, bo = 0, as = 1, bs = 1;
-  if (typeof a === "number") {
-    numberA[0] = f32 ? Math.fround(a) : a;
-    x = numberA;
-    as = 0;
-  } else {
-    x = a.data;
-    ao = a.offset;
-  }
-  if (typeof b === "number") {
-    numberB[0] = f32 ? Math.fround(b) : b;
-    y = numberB;
-    bs = 0;
-  } else {
-    y = b.data;
-    bo = b.offset;
-  }
+  const [x, ao, as] = operandOf(a, numberA, f32), [y, bo, bs] = operandOf(b, numberB, f32);
   const out = emptyUninitialized(t.shape, dtype);
   const o = out.data;
   switch (op) {
