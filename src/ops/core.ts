@@ -9,7 +9,7 @@ import { Tensor } from "../tensor/tensor.js";
 
 export { kernels };
 
-import { numel as numelOf, contiguousStrides } from "../tensor/layout.js";
+import { numel as numelOf, contiguousStrides, sameShape } from "../tensor/layout.js";
 
 export { numelOf, contiguousStrides };
 
@@ -94,12 +94,8 @@ export function record(
 
 /** A Strided descriptor of `t` broadcast (stride 0) to `shape`; the caller has checked compatibility. */
 export function broadcastView(t: Strided, shape: readonly number[]): Strided {
+  if (sameShape(t.shape, shape)) return t;
   const nd = shape.length, td = t.shape.length;
-  if (td === nd) {
-    let same = true;
-    for (let i = 0; i < nd && same; i++) same = t.shape[i] === shape[i];
-    if (same) return t;
-  }
   const strides = new Array<number>(nd);
   for (let i = 0; i < nd; i++) {
     const j = i - (nd - td);
@@ -110,11 +106,7 @@ export function broadcastView(t: Strided, shape: readonly number[]): Strided {
 
 /** PyTorch's broadcasting of two shapes; throws PyTorch's message naming the op. */
 export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): readonly number[] {
-  if (a.length === b.length) {
-    let same = true;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) { same = false; break; }
-    if (same) return a;
-  }
+  if (sameShape(a, b)) return a;
   const nd = Math.max(a.length, b.length);
   const out = new Array<number>(nd);
   for (let i = 0; i < nd; i++) {

@@ -1,5 +1,6 @@
 import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
+import { isContiguous, numel, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
@@ -38,23 +39,6 @@ const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = { add: "or", maximu
 /** Elements up to which small float arithmetic runs right here (below any backend's cut-over to native code). */
 const INLINE_MAX = 64;
 
-/** Element count of a row-major dense layout (size-1 dims may have any stride), or -1. */
-function denseCount(t: Tensor): number {
-  let n = 1;
-  for (let i = t.shape.length - 1; i >= 0; i--) {
-    const d = t.shape[i]!;
-    if (d !== 1 && t.strides[i] !== n) return -1;
-    n *= d;
-  }
-  return n;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** A number operand, held as the one element of a stride-0 operand (reused: the loops below call nothing). */
 const numberA = new Float64Array(1), numberB = new Float64Array(1);
 
@@ -79,9 +63,9 @@ function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
   if (typeof t === "number") return null;
   const dtype = t.dtype;
   if (dtype !== "float32" && dtype !== "float64") return null;
-  const n = denseCount(t);
-  if (n < 0 || n > INLINE_MAX) return null;
-  if (typeof a !== "number" && typeof b !== "number" && (b.dtype !== dtype || !sameShape(a.shape, b.shape) || denseCount(b) < 0)) {
+  const n = numel(t.shape);
+  if (n > INLINE_MAX || !isContiguous(t)) return null;
+  if (typeof a !== "number" && typeof b !== "number" && (b.dtype !== dtype || !sameShape(a.shape, b.shape) || !isContiguous(b))) {
     return null;
   }
   const f32 = dtype === "float32";

@@ -1,7 +1,7 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
-import { hasRepeatedElements } from "../tensor/layout.js";
+import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
@@ -136,7 +136,7 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
     operand = b;
   }
   const shape = broadcastShapes(self.shape, operand.shape, `${op}_`);
-  if (shape.length !== self.shape.length || shape.some((d, i) => d !== self.shape[i])) return false;
+  if (!sameShape(shape, self.shape)) return false;
   checkInplace(self);
   kernels().binary(op, self, self, broadcastView(operand, shape));
   self.storage.version++;

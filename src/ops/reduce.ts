@@ -62,7 +62,6 @@ export function sum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor 
   return out;
 }
 
-
 export function mean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
   const keepdim = options.keepdim ?? false;
   const axes = normalizeDims(dim, a.shape, "mean");

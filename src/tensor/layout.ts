@@ -6,6 +6,13 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
+/** Whether two shapes are the same dims. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Strides of a contiguous (row-major) layout. */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);

@@ -1,11 +1,6 @@
 import { countedByAllocator, type DType, type TypedArray, dtypeOfArray } from "./dtype.js";
 import { trackStorage } from "./memory.js";
 
-/**
- * One buffer of elements shared by a tensor and all of its views, with the
- * version counter that every in-place write bumps (API rule 9). `detach()`
- * shares the storage, and so the counter, too.
- */
 let storagesCreated = 0;
 
 /** How many storages were created so far: a storage with `serial >= storagesCreatedSoFar()` is newer than the call. */
@@ -13,6 +8,11 @@ export function storagesCreatedSoFar(): number {
   return storagesCreated;
 }
 
+/**
+ * One buffer of elements shared by a tensor and all of its views, with the
+ * version counter that every in-place write bumps (API rule 9). `detach()`
+ * shares the storage, and so the counter, too.
+ */
 export class Storage {
   readonly data: TypedArray;
   readonly dtype: DType;
