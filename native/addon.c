@@ -125,6 +125,16 @@ static bool image_geometry(napi_env env, const char *K, const tl_tensor *img, co
   return true;
 }
 
+/* t must be walked densely from its offset (row-major, size-1 dims may have any stride) */
+static bool require_dense(napi_env env, const char *K, const tl_tensor *t, const char *name) {
+  int64_t s = 1;
+  for (int d = t->ndim - 1; d >= 0; d--) {
+    if (t->shape[d] != 1 && t->strides[d] != s) return tl_fail(env, K, "%s must be contiguous", name), false;
+    s *= t->shape[d];
+  }
+  return true;
+}
+
 /* fills n, c, h, w, oh, ow from the image and checks the column matrix against them */
 static bool check_conv(napi_env env, const char *K, const tl_tensor *img, const char *iname, const tl_tensor *cols,
                        const char *cname, tl_conv_geom *g) {
@@ -142,13 +152,7 @@ static bool check_conv(napi_env env, const char *K, const tl_tensor *img, const 
                    (long long)g->n, (long long)rows, (long long)ncols, iname, si),
            false;
   }
-  /* the columns are walked densely from their offset */
-  int64_t s = 1;
-  for (int d = 2; d >= 0; d--) {
-    if (cols->shape[d] != 1 && cols->strides[d] != s) return tl_fail(env, K, "%s must be contiguous", cname), false;
-    s *= cols->shape[d];
-  }
-  return true;
+  return require_dense(env, K, cols, cname);
 }
 
 /* ---- kernels: check, then run ---------------------------------------------------------- */
@@ -292,14 +296,16 @@ static bool run_matmul(napi_env env, call_t *c) {
     return tl_fail(env, K, "out, a and b must be 3-d [batch, rows, cols], got %d, %d and %d dims", out->ndim,
                    a->ndim, b->ndim),
            false;
-  char sa[160], sb[160], so[160];
-  tl_format_shape(sa, sizeof sa, 3, a->shape);
-  tl_format_shape(sb, sizeof sb, 3, b->shape);
-  tl_format_shape(so, sizeof so, 3, out->shape);
-  if (a->shape[0] != b->shape[0] || a->shape[2] != b->shape[1])
-    return tl_fail(env, K, "a.shape %s and b.shape %s do not agree", sa, sb), false;
-  if (out->shape[0] != a->shape[0] || out->shape[1] != a->shape[1] || out->shape[2] != b->shape[2])
+  const bool ab = a->shape[0] == b->shape[0] && a->shape[2] == b->shape[1];
+  if (!ab || out->shape[0] != a->shape[0] || out->shape[1] != a->shape[1] || out->shape[2] != b->shape[2]) {
+    /* shapes are formatted for the message only: every call comes through here */
+    char sa[160], sb[160], so[160];
+    tl_format_shape(sa, sizeof sa, 3, a->shape);
+    tl_format_shape(sb, sizeof sb, 3, b->shape);
+    tl_format_shape(so, sizeof so, 3, out->shape);
+    if (!ab) return tl_fail(env, K, "a.shape %s and b.shape %s do not agree", sa, sb), false;
     return tl_fail(env, K, "out.shape %s does not match a.shape %s times b.shape %s", so, sa, sb), false;
+  }
   if (!tl_float_dtype(env, K, a, "a") || !tl_same_dtype(env, K, b, "b", a, "a") ||
       !tl_same_dtype(env, K, out, "out", a, "a"))
     return false;
@@ -395,9 +401,9 @@ static bool run_conv2d(napi_env env, call_t *c) {
   if (!tl_float_dtype(env, K, x, "x") || !tl_same_dtype(env, K, w, "weight", x, "x") ||
       !tl_same_dtype(env, K, out, "out", x, "x") || (bias && !tl_same_dtype(env, K, bias, "bias", x, "x")))
     return false;
-  char sx[160], sw[160];
-  tl_format_shape(sx, sizeof sx, 4, x->shape);
   if (w->ndim != 4 || w->shape[1] != g.c || w->shape[2] != g.kh || w->shape[3] != g.kw) {
+    char sx[160], sw[160];
+    tl_format_shape(sx, sizeof sx, 4, x->shape);
     tl_format_shape(sw, sizeof sw, w->ndim, w->shape);
     return tl_fail(env, K, "weight.shape %s should be [O,%lld,%lld,%lld] for x.shape %s and this kernel", sw,
                    (long long)g.c, (long long)g.kh, (long long)g.kw, sx),
@@ -447,21 +453,21 @@ static bool run_max_pool2d_backward(napi_env env, call_t *c) {
     return false;
   if (gin->ndim != 4 || grad->ndim != 4 || indices->ndim != 4)
     return tl_fail(env, K, "gradInput, grad and indices must be 4-d NCHW"), false;
-  char sg[160], si[160], sx[160];
-  tl_format_shape(sg, sizeof sg, 4, grad->shape);
-  tl_format_shape(si, sizeof si, 4, indices->shape);
-  tl_format_shape(sx, sizeof sx, 4, gin->shape);
-  for (int d = 0; d < 4; d++)
-    if (grad->shape[d] != indices->shape[d])
-      return tl_fail(env, K, "grad.shape %s and indices.shape %s differ", sg, si), false;
-  if (gin->shape[0] != grad->shape[0] || gin->shape[1] != grad->shape[1])
-    return tl_fail(env, K, "gradInput.shape %s and grad.shape %s differ in batch or channels", sx, sg), false;
-  /* planes are written densely from the first element, one thread each */
-  int64_t s = 1;
-  for (int d = 3; d >= 0; d--) {
-    if (gin->shape[d] != 1 && gin->strides[d] != s) return tl_fail(env, K, "gradInput must be contiguous"), false;
-    s *= gin->shape[d];
+  bool same = true;
+  for (int d = 0; d < 4; d++) same = same && grad->shape[d] == indices->shape[d];
+  const bool planes = gin->shape[0] == grad->shape[0] && gin->shape[1] == grad->shape[1];
+  if (!same || !planes) {
+    char sg[160], so[160];
+    tl_format_shape(sg, sizeof sg, 4, grad->shape);
+    if (!same) {
+      tl_format_shape(so, sizeof so, 4, indices->shape);
+      return tl_fail(env, K, "grad.shape %s and indices.shape %s differ", sg, so), false;
+    }
+    tl_format_shape(so, sizeof so, 4, gin->shape);
+    return tl_fail(env, K, "gradInput.shape %s and grad.shape %s differ in batch or channels", so, sg), false;
   }
+  /* planes are written densely from the first element, one thread each */
+  if (!require_dense(env, K, gin, "gradInput")) return false;
   /* every index lands inside its own plane */
   if (!check_values(env, K, indices, 4, indices->shape, gin->shape[2] * gin->shape[3], 3)) return false;
   tl_max_pool2d_backward(gin, grad, indices);
