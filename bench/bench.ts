@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as torch from "../src/index.js";
 import { runOnnxruntime, type SharedWorkloads } from "./onnxruntime.js";
-import { medianOfSelfTimed, medianTime, perOpMicros } from "./timing.js";
+import { elementwiseReps, matmulReps, medianOfSelfTimed, medianTime, perOpMicros } from "./timing.js";
 import { cnnWorkload, digitsWorkload } from "./workloads.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -19,7 +19,7 @@ type Results = Record<string, number>;
 
 function matmulGflops(n: number): number {
   const a = torch.randn([n, n]), b = torch.randn([n, n]);
-  const t = medianTime(() => a.matmul(b), n <= 512 ? 30 : 15);
+  const t = medianTime(() => a.matmul(b), matmulReps(n));
   return (2 * n ** 3) / t / 1e9;
 }
 
@@ -65,7 +65,7 @@ function runTorchlet(shared: SharedWorkloads): Results {
   out["CNN inference, batch 64 (ms)"] = torch.noGrad(() => medianTime(shared.cnn.forward, 15)) * 1e3;
   for (const [n, label] of [[1 << 20, "1M"], [1 << 24, "16M"]] as const) {
     const a = torch.randn([n]), b = torch.randn([n]);
-    const reps = n < 1 << 24 ? 50 : 10;
+    const reps = elementwiseReps(n);
     out[`add ${label} floats (GB/s)`] = (3 * 4 * n) / medianTime(() => a.add(b), reps) / 1e9;
     out[`relu ${label} floats (GB/s)`] = (2 * 4 * n) / medianTime(() => a.relu(), reps) / 1e9;
   }

@@ -7,7 +7,7 @@
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { cnnModel, elementwiseModel, matmulModel, mlpModel, type Weight } from "./onnx/models.js";
-import { medianTimeAsync } from "./timing.js";
+import { elementwiseReps, matmulReps, medianTimeAsync } from "./timing.js";
 import type { CnnWorkload } from "./workloads.js";
 
 export const ORT_INSTALL = "npm install --no-save --ignore-scripts onnxruntime-node@1.30.0";
@@ -89,7 +89,7 @@ export async function runOnnxruntime(shared: SharedWorkloads): Promise<Record<st
 
   for (const n of [128, 256, 512, 1024]) {
     const feeds = { a: tensor(torch.randn([n, n])), b: tensor(torch.randn([n, n])) };
-    out[`matmul n=${n} (GFLOPS)`] = (2 * n ** 3) / (await time(matmulModel(n), feeds, n <= 512 ? 30 : 15)) / 1e9;
+    out[`matmul n=${n} (GFLOPS)`] = (2 * n ** 3) / (await time(matmulModel(n), feeds, matmulReps(n))) / 1e9;
   }
 
   const { mlp, cnn } = shared;
@@ -104,7 +104,7 @@ export async function runOnnxruntime(shared: SharedWorkloads): Promise<Record<st
 
   for (const [n, label] of [[1 << 20, "1M"], [1 << 24, "16M"]] as const) {
     const a = tensor(torch.randn([n])), b = tensor(torch.randn([n]));
-    const reps = n < 1 << 24 ? 50 : 10;
+    const reps = elementwiseReps(n);
     out[`add ${label} floats (GB/s)`] = (3 * 4 * n) / (await time(elementwiseModel("Add", n), { a, b }, reps)) / 1e9;
     out[`relu ${label} floats (GB/s)`] = (2 * 4 * n) / (await time(elementwiseModel("Relu", n), { a }, reps)) / 1e9;
   }

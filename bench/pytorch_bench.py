@@ -39,7 +39,7 @@ def per_op_us(fn, inner=20000, reps=7):
 out = {}
 for n in (128, 256, 512, 1024):
     a, b = torch.randn(n, n), torch.randn(n, n)
-    reps = 30 if n <= 512 else 15  # medians of enough runs that a brief stall of the shared host does not decide them
+    reps = 30 if n <= 512 else 15  # as bench/timing.ts matmulReps: one stall of the shared host must not decide a median
     t = median_time(lambda: torch.mm(a, b), reps)
     out[f"matmul n={n} (GFLOPS)"] = 2 * n**3 / t / 1e9
 

@@ -6,6 +6,14 @@ export function medianOf(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * Timed runs per workload size, the same for torchlet and onnxruntime
+ * (bench/pytorch_bench.py states the same rule): enough that one stall of
+ * the shared host does not decide a median.
+ */
+export const matmulReps = (n: number): number => (n <= 512 ? 30 : 15);
+export const elementwiseReps = (n: number): number => (n < 1 << 24 ? 50 : 10);
+
 /** Warm-up lasts at least this long, so caches (and the tensor allocator's pool) reach their steady state. */
 const WARMUP_SECONDS = 0.5;
 
