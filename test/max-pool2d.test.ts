@@ -14,8 +14,9 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { nativeAddon } from "../src/backend/native/load.js";
 import { referenceBackend } from "../src/backend/reference/index.js";
-import type { Conv2dGeometry, Strided } from "../src/backend/backend.js";
+import { type Conv2dGeometry, type Strided, windowOutputSize } from "../src/backend/backend.js";
 import { BACKENDS, backendSkip } from "./backends.js";
+import { S } from "./strided.js";
 
 const F = torch.nn.functional;
 type Encoded = number | "nan" | "inf" | "-inf";
@@ -98,22 +99,19 @@ test("native max_pool2d indices and backward equal the reference loop's", { skip
   const data = Float32Array.from({ length: N * C * H * W }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) >>> 29) % 3 - 1);
   for (let i = 0; i < data.length; i += 17) data[i] = NaN;
   for (let i = 5; i < data.length; i += 23) data[i] = -Infinity;
-  const x: Strided = { data, shape: [N, C, H, W], strides: [C * H * W, H * W, W, 1], offset: 0 };
+  const x = S(data, [N, C, H, W]);
   for (const g of geoms) {
-    const oh = Math.floor((H + 2 * g.padding[0] - g.dilation[0] * (g.kernel[0] - 1) - 1) / g.stride[0]) + 1;
-    const ow = Math.floor((W + 2 * g.padding[1] - g.dilation[1] * (g.kernel[1] - 1) - 1) / g.stride[1]) + 1;
-    const shape = [N, C, oh, ow], strides = [C * oh * ow, oh * ow, ow, 1], n = N * C * oh * ow;
-    const mk = <A extends Float32Array | Int32Array>(a: A): Strided => ({ data: a, shape, strides, offset: 0 });
-    const [mine, theirs] = [mk(new Float32Array(n)), mk(new Float32Array(n))];
-    const [mi, ti] = [mk(new Int32Array(n)), mk(new Int32Array(n))];
+    const [oh, ow] = windowOutputSize(H, W, g);
+    const shape = [N, C, oh, ow], n = N * C * oh * ow;
+    const [mine, theirs] = [S(new Float32Array(n), shape), S(new Float32Array(n), shape)];
+    const [mi, ti] = [S(new Int32Array(n), shape), S(new Int32Array(n), shape)];
     addon.maxPool2d(mine, x, g, mi);
     referenceBackend.maxPool2d(theirs, x, g, ti);
     const what = JSON.stringify(g);
     assert.deepEqual(Array.from(mi.data), Array.from(ti.data), `indices ${what}`);
     assert.deepEqual(Array.from(mine.data).map(String), Array.from(theirs.data).map(String), `values ${what}`);
-    const grad = mk(Float32Array.from({ length: n }, (_, i) => (i % 5) - 2));
-    const gin = () => ({ data: new Float32Array(N * C * H * W), shape: x.shape, strides: x.strides, offset: 0 });
-    const [gm, gt] = [gin(), gin()];
+    const grad = S(Float32Array.from({ length: n }, (_, i) => (i % 5) - 2), shape);
+    const [gm, gt] = [S(new Float32Array(N * C * H * W), x.shape), S(new Float32Array(N * C * H * W), x.shape)];
     addon.maxPool2dBackward(gm, grad, mi);
     referenceBackend.maxPool2dBackward(gt, grad, ti);
     assert.deepEqual(Array.from(gm.data), Array.from(gt.data), `backward ${what}`);
@@ -122,10 +120,6 @@ test("native max_pool2d indices and backward equal the reference loop's", { skip
 
 test("native max_pool2d backward checks its arguments before writing", { skip: nativeAddon() === null ? "native addon not built" : false }, () => {
   const addon = nativeAddon()!;
-  const S = (data: Float32Array | Int32Array, shape: number[]): Strided => {
-    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-    return { data, shape, strides, offset: 0 };
-  };
   const gin = S(new Float32Array(16), [1, 1, 4, 4]), grad = S(new Float32Array(4), [1, 1, 2, 2]);
   assert.throws(() => addon.maxPool2dBackward(gin, grad, S(Int32Array.from([0, 3, 16, 1]), [1, 1, 2, 2])), /index 16 is out of range/);
   assert.throws(() => addon.maxPool2dBackward(gin, grad, S(Int32Array.from([0, -1, 2, 1]), [1, 1, 2, 2])), /index -1 is out of range/);

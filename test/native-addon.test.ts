@@ -2,22 +2,17 @@
 // bad call here must throw an Error naming the kernel, and the process must
 // carry on (a kernel that read or wrote out of bounds would crash it or
 // corrupt neighbouring arrays, which the canaries below would notice).
-import { contiguousStrides } from "../src/tensor/layout.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Strided } from "../src/backend/backend.js";
 import { loadNativeBackend, nativeAddon, type NativeAddon } from "../src/backend/native/load.js";
 import type { TypedArray } from "../src/tensor/dtype.js";
+import { S } from "./strided.js";
 
 const addon = nativeAddon();
 const skip = addon === null ? `the native addon is not available (${loadNativeBackend().error})` : false;
 
-const contiguous = contiguousStrides;
 
-/** A Strided over `data` (contiguous unless strides are given). */
-function S(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0): Strided {
-  return { data, shape, strides: strides ?? contiguous(shape), offset };
-}
 
 const f32 = (n: number) => new Float32Array(n);
 

@@ -2,7 +2,6 @@
 // inputs large enough to reach C (and, for some, the thread pool): float
 // results within 1e-5 relative, integers and bools exact, NaN where NaN.
 // Operands come contiguous, transposed, broadcast (stride 0) and flipped.
-import { contiguousStrides } from "../src/tensor/layout.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Backend, BinaryOp, Conv2dGeometry, ReduceOp, Strided, UnaryOp } from "../src/backend/backend.js";
@@ -10,6 +9,7 @@ import { loadNativeBackend, nativeAddon } from "../src/backend/native/load.js";
 import { adamStep, sgdStep } from "../src/backend/native/optim.js";
 import { referenceBackend as ref } from "../src/backend/reference/index.js";
 import type { TypedArray } from "../src/tensor/dtype.js";
+import { S } from "./strided.js";
 
 const loaded = loadNativeBackend();
 const skip = loaded.backend === null ? `the native addon is not available (${loaded.error})` : false;
@@ -46,11 +46,7 @@ function random(kind: Kind, n: number, opts: { lo?: number; hi?: number; special
   return out;
 }
 
-const contiguous = contiguousStrides;
 const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-function S(data: TypedArray, shape: readonly number[], strides?: readonly number[], offset = 0): Strided {
-  return { data, shape, strides: strides ?? contiguous(shape), offset };
-}
 /** A fresh zeroed (or given) output of `kind` and shape. */
 function out(kind: Kind, shape: readonly number[], init?: TypedArray): Strided {
   return S(init ? init.slice() : new ARRAY[kind](numel(shape)), shape);
