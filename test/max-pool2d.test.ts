@@ -11,15 +11,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { Tensor } from "../src/index.js";
 import { nativeAddon } from "../src/backend/native/load.js";
 import { referenceBackend } from "../src/backend/reference/index.js";
 import { type Conv2dGeometry, type Strided, windowOutputSize } from "../src/backend/backend.js";
 import { BACKENDS, backendSkip } from "./backends.js";
 import { S } from "./strided.js";
+import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
 
 const F = torch.nn.functional;
-type Encoded = number | "nan" | "inf" | "-inf";
 type Pair = number | [number, number];
 
 interface PoolCase {
@@ -36,18 +35,6 @@ interface PoolCase {
 
 const FIXTURE = join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "max-pool2d.json");
 const CASES = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: PoolCase[] }).cases;
-
-const decode = (v: Encoded): number => (typeof v === "number" ? v : Number(v.replace("inf", "Infinity")));
-const values = (t: Tensor): number[] => Array.from(t.contiguous().data as Float32Array);
-
-function assertClose(actual: number[], expected: Encoded[], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  expected.forEach((e, i) => {
-    const want = decode(e), got = actual[i]!;
-    if (Number.isNaN(want) ? !Number.isNaN(got) : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want)))
-      assert.fail(`${what}: [${i}] is ${got}, PyTorch gives ${want}`);
-  });
-}
 
 for (const backend of BACKENDS) {
   test(`max_pool2d values and gradients match PyTorch, ties and NaN included (${backend})`, { skip: backendSkip(backend) }, () => {

@@ -16,7 +16,8 @@ import { reshape, transpose } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export { conv2d, type Conv2dOptions } from "../ops/conv.js";
-export { maxPool2d, avgPool2d, type Pool2dOptions, type AvgPool2dOptions } from "../ops/pool.js";
+export { maxPool2d, avgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions } from "../ops/pool.js";
+export { pad, type PadMode } from "../ops/pad.js";
 export * from "./loss-functions.js";
 
 /**

@@ -1,84 +1,137 @@
 /**
  * Max and average pooling over NCHW input. Max pooling is the backend's
- * maxPool2d kernel; with a graph it also keeps each window's argmax, and the
- * backward sends gradients there (PyTorch's max_pool2d_with_indices).
- * Average pooling is `unfold` and a mean over each window, so its backward
- * comes from those ops.
+ * maxPool2d kernel; with a graph (or when asked for them) it also keeps each
+ * window's argmax, and the backward sends gradients there (PyTorch's
+ * max_pool2d_with_indices). Average pooling is `unfold` and a sum over each
+ * window, so its backward comes from those ops.
+ *
+ * ceilMode: PyTorch adds a last, partial window where floor division would
+ * drop input rows or columns. The kernels work in floor mode, so the input is
+ * extended at the bottom and right with a value that cannot change a result
+ * (-Infinity for max, 0 for the sums of avg, whose divisors count the window
+ * as PyTorch does).
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { gather } from "./indexing.js";
-import { pair, type Pair, outputSize, unfold } from "./conv.js";
-import { mean, sum } from "./reduce.js";
+import { pair, type Pair, unfold } from "./conv.js";
+import { sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
+import { pad } from "./pad.js";
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size, as in PyTorch. */
   stride?: Pair | null;
   padding?: Pair;
   dilation?: Pair;
+  /** Output sizes round up: a last window may start in the input and run past its padding. */
+  ceilMode?: boolean;
+}
+
+export interface MaxPool2dOptions extends Pool2dOptions {
+  /** Also return each window's argmax as h * W + w in its input plane (int32; PyTorch's are int64). */
+  returnIndices?: boolean;
 }
 
 export interface AvgPool2dOptions {
   stride?: Pair | null;
   padding?: Pair;
+  ceilMode?: boolean;
   countIncludePad?: boolean;
   divisorOverride?: number | null;
 }
 
-function geometry(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string) {
+/** PyTorch's pooling_output_shape for one spatial dim. */
+function poolOutputSize(size: number, kernel: number, stride: number, padding: number, dilation: number, ceilMode: boolean): number {
+  const span = size + 2 * padding - dilation * (kernel - 1) - 1;
+  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  // the last window must start inside the input or its left padding
+  if (ceilMode && (out - 1) * stride >= size + padding) out--;
+  return out;
+}
+
+interface PoolOptions {
+  stride?: Pair | null;
+  padding?: Pair;
+  dilation?: Pair;
+  ceilMode?: boolean;
+}
+
+/**
+ * The 4-d input (extended for ceil mode with `fill`), its geometry and output
+ * size; `finish` takes [N*C, L] or [N, C, oh, ow] results to the input's
+ * batched or unbatched layout (a 4-d result of 4-d input as it is).
+ */
+function geometry(input: Tensor, kernelSize: Pair, options: PoolOptions, op: string, fill: number) {
   const unbatched = input.shape.length === 3;
   if (input.shape.length !== 3 && input.shape.length !== 4) {
     throw new Error(`${op}: Expected 3D or 4D (batch mode) tensor for input, got shape ${shapeStr(input.shape)}`);
   }
   const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-  const shape = x.shape as [number, number, number, number];
-  const [N, C] = shape;
+  const [N, C, H, W] = x.shape as [number, number, number, number];
   const kernel = pair(kernelSize);
-  const g: Conv2dGeometry = { kernel, stride: pair(stride ?? kernelSize), padding: pair(padding), dilation: pair(dilation) };
+  const g: Conv2dGeometry = {
+    kernel, stride: pair(options.stride ?? kernelSize), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
+  };
   if (g.padding[0] * 2 > kernel[0] || g.padding[1] * 2 > kernel[1]) {
     throw new Error(`${op}: pad should be at most half of effective kernel size, but got pad=${g.padding[0]}, kernel_size=${kernel[0]}`);
   }
-  const [oh, ow] = outputSize(shape, g, op);
-  // finish: [N*C, L] window results back to the input's layout; unbatch: [N, C, oh, ow] back to 3-d input's
-  const finish = (r: Tensor) => reshape(r, unbatched ? [C, oh, ow] : [N, C, oh, ow]);
-  const unbatch = (r: Tensor) => (unbatched ? reshape(r, [C, oh, ow]) : r);
-  return { x, g, finish, unbatch, shape, oh, ow };
-}
-
-function windows(input: Tensor, kernelSize: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, op: string, padValue: number) {
-  const { x, g, finish, shape } = geometry(input, kernelSize, stride, padding, dilation, op);
-  const [N, C, H, W] = shape;
-  // one channel per "image" so each column is one window
-  const cols = reshape(unfold(reshape(x, [N * C, 1, H, W]), g, padValue), [N * C, g.kernel[0] * g.kernel[1], -1]);
-  return { cols, finish, g, x };
+  const ceil = options.ceilMode ?? false;
+  const oh = poolOutputSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0], ceil);
+  const ow = poolOutputSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1], ceil);
+  if (oh <= 0 || ow <= 0) {
+    throw new Error(`${op}: Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${oh}x${ow}). Output size is too small`);
+  }
+  // rows and columns the last windows reach past the padded input (ceil mode only)
+  const extraH = Math.max(0, (oh - 1) * g.stride[0] + g.dilation[0] * (kernel[0] - 1) + 1 - (H + 2 * g.padding[0]));
+  const extraW = Math.max(0, (ow - 1) * g.stride[1] + g.dilation[1] * (kernel[1] - 1) + 1 - (W + 2 * g.padding[1]));
+  const xp = extraH > 0 || extraW > 0 ? pad(x, [0, extraW, 0, extraH], "constant", fill) : x;
+  const finish = (r: Tensor) => (unbatched ? reshape(r, [C, oh, ow]) : r.shape.length === 4 ? r : reshape(r, [N, C, oh, ow]));
+  return { x: xp, g, finish, shape: [N, C, H, W] as const, oh, ow, extraW };
 }
 
 /**
- * `F.maxPool2d(input, kernelSize, { stride, padding, dilation })`: the max of each window
- * (padding never wins). Gradient goes to the first max of each window.
+ * `F.maxPool2d(input, kernelSize, { stride, padding, dilation, ceilMode, returnIndices })`:
+ * the max of each window (padding never wins). Gradient goes to each window's
+ * maximum (the first of equal ones; a NaN wins). With `returnIndices` it
+ * returns `[values, indices]`.
  *
  * @example
  * const y = maxPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
+ * const [v, i] = maxPool2d(torch.randn([1, 1, 5, 5]), 2, { ceilMode: true, returnIndices: true }); // [1, 1, 3, 3] each
  */
-export function maxPool2d(input: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  const padding = options.padding ?? 0, dilation = options.dilation ?? 1;
-  const { x, g, unbatch, shape, oh, ow } = geometry(input, kernelSize, options.stride, padding, dilation, "max_pool2d");
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Pair, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+  const { x, g, finish, shape, oh, ow, extraW } = geometry(input, kernelSize, options, "max_pool2d", -Infinity);
   const values = emptyUninitialized([shape[0], shape[1], oh, ow], x.dtype);
-  if (!needsGrad(x)) {
+  const returnIndices = options.returnIndices ?? false;
+  if (!needsGrad(x) && !returnIndices) {
     // no graph: only the maxima are needed
     kernels().maxPool2d(values, x, g);
-    return unbatch(values);
+    return finish(values);
   }
   // PyTorch's max_pool2d_with_indices: the backward sends each gradient to its window's maximum
   const indices = emptyUninitialized(values.shape, "int32");
   kernels().maxPool2d(values, x, g, indices);
-  const inputShape = x.shape;
-  record("MaxPool2DWithIndicesBackward0", [x], values, ([gr], [, ix]) => [maxPool2dBackward(gr!, ix!, inputShape)], [x, indices]);
-  return unbatch(values);
+  if (needsGrad(x)) {
+    const inputShape = x.shape;
+    record("MaxPool2DWithIndicesBackward0", [x], values, ([gr], [, ix]) => [maxPool2dBackward(gr!, ix!, inputShape)], [x, indices]);
+  }
+  if (!returnIndices) return finish(values);
+  return [finish(values), finish(extraW > 0 ? unextendedIndices(indices, shape[3], extraW) : indices)];
+}
+
+/** Indices into planes `extraW` columns wider than W (ceil mode's extension) as indices into the input's W-wide planes. */
+function unextendedIndices(indices: Tensor, W: number, extraW: number): Tensor {
+  const wide = W + extraW;
+  const src = indices.data as Int32Array, out = new Int32Array(src.length);
+  // a window's maximum is never in the extension: it starts inside the input and -Infinity loses every tie there
+  for (let i = 0; i < src.length; i++) out[i] = src[i]! - Math.floor(src[i]! / wide) * extraW;
+  return reshape(fromTypedArray(out), indices.shape);
 }
 
 /** The gradient of max_pool2d: `grad` added into zeros of the input's shape at `indices`; differentiable in `grad`. */
@@ -97,32 +150,25 @@ function maxPool2dBackward(grad: Tensor, indices: Tensor, inputShape: readonly n
 }
 
 /**
- * `F.avgPool2d(input, kernelSize, { stride, padding, countIncludePad = true, divisorOverride })`.
+ * `F.avgPool2d(input, kernelSize, { stride, padding, ceilMode, countIncludePad = true, divisorOverride })`.
  *
  * @example
  * const y = avgPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
  */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
-  const padding = options.padding ?? 0;
-  const { cols, finish, g, x } = windows(input, kernelSize, options.stride, padding, 1, "avg_pool2d", 0);
-  if (options.divisorOverride != null) return finish(div(sum(cols, 1), options.divisorOverride));
-  const [ph, pw] = g.padding;
-  if ((options.countIncludePad ?? true) || (ph === 0 && pw === 0)) return finish(mean(cols, 1));
-  // count only the real (unpadded) cells of each window
-  const ones = x.shape.slice(2) as [number, number];
-  const count = new Float64Array(cols.shape[2]!);
-  const [oh, ow] = outputSize([1, 1, ...ones], g, "avg_pool2d");
-  for (let y = 0; y < oh; y++) {
-    for (let z = 0; z < ow; z++) {
-      const h0 = Math.max(y * g.stride[0] - ph, 0), h1 = Math.min(y * g.stride[0] - ph + g.kernel[0], ones[0]);
-      const w0 = Math.max(z * g.stride[1] - pw, 0), w1 = Math.min(z * g.stride[1] - pw + g.kernel[1], ones[1]);
-      count[y * ow + z] = (h1 - h0) * (w1 - w0);
-    }
-  }
-  const counts = fromCounts(count, x.dtype === "float64");
-  return finish(div(sum(cols, 1), counts));
-}
-
-function fromCounts(c: Float64Array, f64: boolean): Tensor {
-  return fromTypedArray(f64 ? c : Float32Array.from(c));
+  const { x, g, finish, shape, oh, ow } = geometry(input, kernelSize, options, "avg_pool2d", 0);
+  const [N, C, H, W] = shape;
+  // one channel per "image" so each column is one window
+  const planes = reshape(x, [N * C, 1, x.shape[2]!, x.shape[3]!]);
+  const sums = sum(reshape(unfold(planes, g, 0), [N * C, g.kernel[0] * g.kernel[1], oh * ow]), 1);
+  if (options.divisorOverride != null) return finish(div(sums, options.divisorOverride));
+  const includePad = options.countIncludePad ?? true;
+  // PyTorch's divisor per window: its extent clipped to the padded input, or to the input itself without countIncludePad
+  const count = new Float64Array(oh * ow);
+  const extent = (o: number, d: 0 | 1, size: number) => {
+    const start = o * g.stride[d] - g.padding[d], end = Math.min(start + g.kernel[d], size + g.padding[d]);
+    return includePad ? end - start : Math.min(end, size) - Math.max(start, 0);
+  };
+  for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++) count[y * ow + z] = extent(y, 0, H) * extent(z, 1, W);
+  return finish(div(sums, fromTypedArray(x.dtype === "float64" ? count : Float32Array.from(count))));
 }

@@ -1,7 +1,7 @@
 import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { avgPool2d, conv2d, maxPool2d } from "../functional.js";
+import { type AvgPool2dOptions, avgPool2d, conv2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
@@ -73,20 +73,21 @@ export class Conv2d extends Module {
  * @example
  * const pool = new nn.MaxPool2d(2);
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   constructor(
     readonly kernelSize: Pair,
-    readonly options: { stride?: Pair | null; padding?: Pair; dilation?: Pair } = {},
+    readonly options: MaxPool2dOptions & { returnIndices?: ReturnIndices } = {},
   ) {
     super();
   }
 
-  override forward(input: Tensor): Tensor {
-    return maxPool2d(input, this.kernelSize, this.options);
+  /** The pooled input, or `[values, indices]` for a layer made with `returnIndices: true`. */
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
+    return maxPool2d(input, this.kernelSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
   }
 
   override extraRepr(): string {
-    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}, dilation=${String(this.options.dilation ?? 1)}, ceil_mode=False`;
+    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}, dilation=${String(this.options.dilation ?? 1)}, ceil_mode=${this.options.ceilMode ? "True" : "False"}`;
   }
 }
 
@@ -99,7 +100,7 @@ export class MaxPool2d extends Module {
 export class AvgPool2d extends Module {
   constructor(
     readonly kernelSize: Pair,
-    readonly options: { stride?: Pair | null; padding?: Pair; countIncludePad?: boolean; divisorOverride?: number | null } = {},
+    readonly options: AvgPool2dOptions = {},
   ) {
     super();
   }
