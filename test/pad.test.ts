@@ -82,3 +82,19 @@ test("F.pad rejects what PyTorch 2.x rejects, with its messages", () => {
   assert.throws(() => F.pad(x, [1.5, 1]), /padding must be integers/);
   assert.throws(() => F.pad(x, [1, 1], "wrap" as PadMode), /Unrecognised padding mode wrap/);
 });
+
+test("the 2-d padding layers are F.pad with PyTorch's padding order and repr", () => {
+  const x = torch.randn([1, 2, 4, 5]);
+  const cases: [torch.nn.Module, torch.Tensor, string][] = [
+    [new torch.nn.ZeroPad2d([1, 1, 2, 0]), F.pad(x, [1, 1, 2, 0]), "ZeroPad2d((1, 1, 2, 0))"],
+    [new torch.nn.ConstantPad2d(1, -1.5), F.pad(x, [1, 1, 1, 1], "constant", -1.5), "ConstantPad2d(padding=(1, 1, 1, 1), value=-1.5)"],
+    [new torch.nn.ReflectionPad2d(2), F.pad(x, [2, 2, 2, 2], "reflect"), "ReflectionPad2d((2, 2, 2, 2))"],
+    [new torch.nn.ReplicationPad2d([1, 0, 0, 3]), F.pad(x, [1, 0, 0, 3], "replicate"), "ReplicationPad2d((1, 0, 0, 3))"],
+  ];
+  for (const [layer, expected, repr] of cases) {
+    assert.deepEqual((layer.forward(x) as torch.Tensor).tolist(), expected.tolist(), repr);
+    assert.equal(String(layer), repr);
+    assert.deepEqual(Object.keys(layer.stateDict()), []);
+  }
+  assert.throws(() => new torch.nn.ZeroPad2d([1, 2] as unknown as [number, number, number, number]), /ZeroPad2d: padding must be an int or 4 ints/);
+});
