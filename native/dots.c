@@ -69,13 +69,48 @@ typedef struct {
 DEFINE_DOTS(dots_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_FMA)
 DEFINE_DOTS(dots_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_FMA)
 
+/*
+ * A B that every product shares (batch stride 0, or one item) but stored the
+ * other way round (x @ W with W [1024, 10] row-major), copied K-contiguous
+ * into scratch ([N, K]: a few hundred KB at most) and described in *bt.
+ * Column after column: written straight through, where a row-by-row copy
+ * would write N places a power of two apart (K = 1024) that evict each other.
+ * 0: not this case; -1: out of memory.
+ */
+static int transposed_b(const tl_tensor *b, int64_t batch, tl_tensor *bt) {
+  const int64_t K = b->shape[1], N = b->shape[2], sk = b->strides[1], sn = b->strides[2];
+  if (batch > 1 && b->strides[0] != 0) return 0;
+  char *d = tl_scratch(TL_SCRATCH_GEMM, (size_t)(K * N) * tl_esize(b->dtype));
+  if (!d) return -1;
+  if (b->dtype == TL_F32) {
+    const float *src = (const float *)tl_first(b);
+    for (int64_t n = 0; n < N; n++)
+      for (int64_t k = 0; k < K; k++) ((float *)d)[n * K + k] = src[k * sk + n * sn];
+  } else {
+    const double *src = (const double *)tl_first(b);
+    for (int64_t n = 0; n < N; n++)
+      for (int64_t k = 0; k < K; k++) ((double *)d)[n * K + k] = src[k * sk + n * sn];
+  }
+  *bt = *b;
+  bt->data = d, bt->offset = 0, bt->length = K * N;
+  bt->strides[0] = 0, bt->strides[1] = 1, bt->strides[2] = K;
+  return 1;
+}
+
 int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
   const int64_t batch = a->shape[0], M = a->shape[1], K = a->shape[2], N = b->shape[2];
   if (N > DOTS_MAX_N || K < DOTS_MIN_K || M == 0 || N == 0 || batch == 0) return 0;
-  if (a->strides[2] != 1 || b->strides[1] != 1) return 0;
+  if (a->strides[2] != 1) return 0;
+  tl_tensor bt;
+  if (b->strides[1] != 1) {
+    const int r = transposed_b(b, batch, &bt);
+    if (r <= 0) return r;
+    b = &bt;
+  }
   dots_job j = {out, a, b, M, N, K, (M + RB - 1) / RB, (N + CB - 1) / CB};
   const double flops = 2.0 * (double)M * (double)N * (double)K * (double)batch;
   const int nt = flops < 2e6 ? 1 : tl_max_threads();
   tl_parallel_for(batch * j.rblocks * j.cblocks, 1, nt, a->dtype == TL_F32 ? dots_f32_part : dots_f64_part, &j);
+  if (b == &bt) tl_scratch_trim(TL_SCRATCH_GEMM);
   return 1;
 }

@@ -279,6 +279,10 @@ test("matmul matches for odd sizes, batches, transposed and broadcast operands",
     matmulCase(kind, 1, 5, 64, 16, "Bt nan");
     matmulCase(kind, 1, 66, 2311, 3, "Bt Ot");
     matmulCase(kind, 2, 1, 100, 1, "Bt Bshared");
+    // the same with B stored row-major (x @ W): copied K-contiguous first, when every product shares it
+    matmulCase(kind, 1, 37, 1024, 10, "nan");
+    matmulCase(kind, 3, 9, 130, 16, "Bshared Ot");
+    matmulCase(kind, 2, 7, 90, 5, ""); // B per product: the packed GEMM
   }
 });
 
