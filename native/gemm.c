@@ -139,6 +139,7 @@ static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, fl
 #endif
 
 #define MAX_THREADS 64
+#define MAX_ROW_TASKS 256
 
 typedef struct {
   int64_t M, N, K;
@@ -149,11 +150,48 @@ typedef struct {
   int64_t batch, mpanels, npanels;
   int64_t k0, ks;          /* the current K slab */
   int64_t tasks_per_item;  /* row tasks per product */
+  int64_t bounds[MAX_ROW_TASKS + 1]; /* the MR-panel rows where each row task of a product starts */
   int64_t kgroup;          /* K depth of the A rows a task packs at once (whole KC blocks) */
   char *work;              /* per thread: [A block][B slab] */
   size_t a_bytes, b_bytes;
   int64_t bkey[MAX_THREADS]; /* the batch item whose slab k0 a thread's B holds (-1: none) */
 } mm_job;
+
+/*
+ * Splits each product's MR-row panels into row tasks (j->bounds, at most
+ * max_panels each) and returns the largest task's panel count.
+ * Several products: about four tasks per thread in all, of equal size.
+ * One product (a layer's x W): sizes shrink toward the end (guided
+ * scheduling: a task is a 1/(2 nt) share of what is left). Waking a worker
+ * that went to sleep takes 0.05-1 ms on this kind of VM, and a late thread
+ * holding one of a few big tasks made the others wait that long at the end
+ * (n = 1024: ~0.5 ms of 7); small last tasks let them share the tail.
+ */
+static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
+  const int64_t P = j->mpanels;
+  int64_t count = 0, largest = 0;
+  if (j->batch == 1 && nt > 1) {
+    for (int64_t at = 0; at < P && count < MAX_ROW_TASKS; count++) {
+      int64_t size = (P - at + 2 * nt - 1) / (2 * nt);
+      if (size > max_panels) size = max_panels;
+      if (count == MAX_ROW_TASKS - 1) size = P - at; /* never happens below ~2^12 panels per thread */
+      j->bounds[count] = at;
+      at += size;
+      if (size > largest) largest = size;
+    }
+  } else {
+    count = (4 * nt + j->batch - 1) / j->batch;
+    const int64_t min_tasks = (P + max_panels - 1) / max_panels;
+    if (count < min_tasks) count = min_tasks;
+    if (count > P) count = P;
+    if (count > MAX_ROW_TASKS) count = MAX_ROW_TASKS;
+    for (int64_t t = 0; t < count; t++) j->bounds[t] = P * t / count;
+    largest = (P + count - 1) / count;
+  }
+  j->bounds[count] = P;
+  j->tasks_per_item = count;
+  return largest;
+}
 
 #define DEFINE_GEMM(NAME, T, NR, KC, MC, UKR)                                                    \
   /* A rows [i0, i0 + h) (h <= MR), K range [k, k + kc) -> one MR x kc panel */                   \
@@ -199,8 +237,7 @@ typedef struct {
     T tmp[MR * NR];                                                                             \
     for (int64_t t = t0; t < t1; t++) {                                                         \
       const int64_t q = t / j->tasks_per_item, rt = t % j->tasks_per_item;                      \
-      const int64_t ip0 = j->mpanels * rt / j->tasks_per_item;                                  \
-      const int64_t ip1 = j->mpanels * (rt + 1) / j->tasks_per_item;                            \
+      const int64_t ip0 = j->bounds[rt], ip1 = j->bounds[rt + 1];                                \
       if (ip0 == ip1) continue;                                                                 \
       /* this thread's B: the item's K slab, all panels, KC block after KC block */            \
       const int64_t key = j->shared_b ? 0 : q;                                                  \
@@ -264,13 +301,7 @@ typedef struct {
     const double flops = 2.0 * (double)j->M * (double)j->N * (double)j->K * (double)j->batch;   \
     int nt = flops < 2e6 ? 1 : tl_max_threads();                                                \
     if (nt > MAX_THREADS) nt = MAX_THREADS;                                                     \
-    /* row tasks per product: about four per thread in all, at most MC rows each */             \
-    int64_t per = (4 * nt + j->batch - 1) / j->batch;                                           \
-    const int64_t min_tasks = (j->M + MC - 1) / MC;                                             \
-    if (per < min_tasks) per = min_tasks;                                                       \
-    if (per > j->mpanels) per = j->mpanels;                                                     \
-    j->tasks_per_item = per;                                                                    \
-    const int64_t rows = ((j->mpanels + per - 1) / per) * MR;                                   \
+    const int64_t rows = row_tasks(j, nt, MC / MR) * MR;                                        \
     /* a K slab as deep as the limit allows, in whole KC blocks */                              \
     const size_t brow = (size_t)j->npanels * NR * es;                                           \
     int64_t ks = j->K;                                                                          \
