@@ -2,6 +2,7 @@
  * Matrix products with a few columns (N <= DOTS_MAX_N) whose operands both
  * run contiguously along K: A's rows and B's columns. That is x Wᵀ in a
  * linear layer with few outputs (a classifier head: [64, 9216] x [9216, 10]).
+ * A shared B stored the other way round (x @ W) is first copied so.
  * Every output is a dot product of two contiguous runs, so nothing is
  * packed; blocks of RB rows x CB columns share their loads (RB + CB loads
  * per RB * CB FMAs). The packed GEMM pads N up to its 32-wide panels and

@@ -164,7 +164,8 @@ void tl_arg_reduce(int is_max, const tl_tensor *values /* or NULL */, const tl_t
 void tl_softmax(const tl_tensor *out, const tl_tensor *a, int log);
 
 int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
-/* dots.c: the product when N is small and a's rows and b's columns are contiguous; 0 when it does not apply */
+/* dots.c: the product when N is small, a's rows are contiguous and b's columns are (or b is shared and gets
+ * copied so): 1 when done, 0 when it does not apply, -1 when a scratch allocation failed */
 int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
 
 void tl_gather(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);

@@ -76,6 +76,7 @@ test("F.pad rejects what PyTorch 2.x rejects, with its messages", () => {
   assert.throws(() => F.pad(x, [3, 3], "reflect"), /Argument #4: Padding size should be less than the corresponding input dimension, but got: padding \(3, 3\) at dimension 2 of input \[1, 2, 3\]/);
   assert.throws(() => F.pad(torch.ones([1, 2, 3]), [0, 0, 2, 0], "reflect"), /Argument #6: .* padding \(2, 0\) at dimension 1 of input \[1, 2, 3\]/);
   assert.throws(() => F.pad(x, [4, 0], "circular"), /Padding value causes wrapping around more than once./);
+  assert.throws(() => F.pad(x, [-3, 2], "circular"), /leaves nothing of dimension 2 \(size 3\) to wrap around/);
   assert.throws(() => F.pad(x, [1, 1], "reflect", 2), /Padding mode "reflect" doesn't take in value argument/);
   assert.throws(() => F.pad(torch.ones([3]), [1, 1], "replicate"), /Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now/);
   assert.throws(() => F.pad(x, [1, 1, 1, 1, 1, 1], "reflect"), /Only 2D, 3D, 4D, 5D padding/);

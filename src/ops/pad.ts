@@ -61,6 +61,7 @@ function sourcePositions(input: Tensor, d: number, left: number, right: number, 
   const positions = new Int32Array(n + left + right);
   // circular wraps within what is left after cropping (as PyTorch does): positions [lo, lo + m)
   const lo = Math.max(-left, 0), m = n - lo - Math.max(-right, 0);
+  if (mode === "circular" && m <= 0) throw new Error(`pad (circular): cropping (${left}, ${right}) leaves nothing of dimension ${d} (size ${n}) to wrap around`);
   for (let j = 0; j < positions.length; j++) {
     const i = j - left; // position in the uncropped input, may be outside [0, n)
     positions[j] = mode === "reflect" ? (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i)
