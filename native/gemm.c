@@ -359,6 +359,7 @@ int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
     return 0;
   }
   /* a few columns, both operands contiguous along K (a linear layer's head): plain dot products */
-  if (tl_matmul_dots(out, a, b)) return 0;
+  const int dots = tl_matmul_dots(out, a, b);
+  if (dots != 0) return dots < 0 ? -1 : 0;
   return a->dtype == TL_F32 ? gemm_f32_run(&j) : gemm_f64_run(&j);
 }
