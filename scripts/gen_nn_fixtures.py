@@ -131,6 +131,23 @@ def layers():
                             {"type": "MLP", "args": []}, torch.randn(3, 4)))
     cases.append(layer_case("Small CNN", lambda: nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
                             {"type": "CNN", "args": []}, torch.randn(2, 1, 4, 4)))
+    # cases added later draw from their own seed, so that every fixture after them stays as it was
+    rng = torch.get_rng_state()
+    torch.manual_seed(1)
+    x = torch.randn(3, 4)
+    x[0, 0] = 0.0  # the gradient of LeakyReLU at 0 is the slope
+    cases.append(layer_case("LeakyReLU", nn.LeakyReLU, {"type": "LeakyReLU", "args": []}, x))
+    cases.append(layer_case("LeakyReLU 0.2", lambda: nn.LeakyReLU(0.2), {"type": "LeakyReLU", "args": [0.2]}, x))
+    cases.append(layer_case("SiLU", nn.SiLU, {"type": "SiLU", "args": []}, x))
+    cases.append(layer_case("AdaptiveAvgPool2d global", lambda: nn.AdaptiveAvgPool2d((1, 1)),
+                            {"type": "AdaptiveAvgPool2d", "args": [[1, 1]]}, torch.randn(2, 3, 4, 5)))
+    cases.append(layer_case("AdaptiveAvgPool2d uneven", lambda: nn.AdaptiveAvgPool2d(3),
+                            {"type": "AdaptiveAvgPool2d", "args": [3]}, torch.randn(2, 2, 7, 5)))
+    cases.append(layer_case("AdaptiveAvgPool2d keep width, unbatched", lambda: nn.AdaptiveAvgPool2d((4, None)),
+                            {"type": "AdaptiveAvgPool2d", "args": [[4, None]]}, torch.randn(2, 6, 3)))
+    cases.append(layer_case("AdaptiveAvgPool2d even", lambda: nn.AdaptiveAvgPool2d((2, 3)),
+                            {"type": "AdaptiveAvgPool2d", "args": [[2, 3]]}, torch.randn(1, 2, 8, 6)))
+    torch.set_rng_state(rng)
     write("layers.json", {"torch": torch.__version__, "cases": cases})
 
 

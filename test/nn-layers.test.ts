@@ -42,6 +42,9 @@ function build(c: Ctor): torch.nn.Module {
     case "LayerNorm": return new nn.LayerNorm(a[0], o);
     case "Embedding": return new nn.Embedding(a[0], a[1], o);
     case "ReLU": return new nn.ReLU();
+    case "LeakyReLU": return new nn.LeakyReLU(...(a as [number?]));
+    case "SiLU": return new nn.SiLU();
+    case "AdaptiveAvgPool2d": return new nn.AdaptiveAvgPool2d(a[0]);
     case "GELU": return new nn.GELU(a[0] ?? {});
     case "Tanh": return new nn.Tanh();
     case "Sigmoid": return new nn.Sigmoid();
@@ -143,4 +146,20 @@ test("conv2d and pooling gradients pass gradcheck in float64", () => {
   assert.ok(torch.autograd.gradcheck((a, k, c) => F.conv2d(a, k, c, { padding: 1, groups: 2, stride: 2 }), [x, w, b]));
   assert.ok(torch.autograd.gradcheck((a) => F.avgPool2d(a, 3, { stride: 1, padding: 1, countIncludePad: false }), [x]));
   assert.ok(torch.autograd.gradcheck((a) => F.maxPool2d(a, 2, { stride: 1 }), [x]));
+});
+
+test("LeakyReLU, SiLU and AdaptiveAvgPool2d print like PyTorch; adaptive pooling rejects bad sizes", () => {
+  assert.equal(String(new nn.LeakyReLU()), "LeakyReLU(negative_slope=0.01)");
+  assert.equal(String(new nn.LeakyReLU(0.2)), "LeakyReLU(negative_slope=0.2)");
+  assert.equal(String(new nn.SiLU()), "SiLU()");
+  assert.equal(String(new nn.AdaptiveAvgPool2d([1, 1])), "AdaptiveAvgPool2d(output_size=(1, 1))");
+  assert.equal(String(new nn.AdaptiveAvgPool2d(3)), "AdaptiveAvgPool2d(output_size=3)");
+  assert.equal(String(new nn.AdaptiveAvgPool2d([4, null])), "AdaptiveAvgPool2d(output_size=(4, None))");
+  const F = torch.nn.functional;
+  assert.throws(() => F.adaptiveAvgPool2d(torch.ones([4, 4]), 2), /adaptive_avg_pool2d\(\): Expected 3D or 4D tensor .* got \[4, 4\]/);
+  assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 0, 4]), 2), /non-zero sizes/);
+  assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 4, 4]), [0, 2]), /output_size must be positive integers, got \[0, 2\]/);
+  // larger than the input: windows overlap and repeat, still PyTorch's rule
+  const up = F.adaptiveAvgPool2d(torch.tensor([[[1, 2], [3, 4]]]), 3);
+  assert.deepEqual(up.tolist(), [[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]);
 });

@@ -4,7 +4,7 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { add, div, erf, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { add, div, erf, gt, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
@@ -16,7 +16,7 @@ import { reshape, transpose } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export { conv2d, type Conv2dOptions } from "../ops/conv.js";
-export { maxPool2d, avgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions } from "../ops/pool.js";
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
 export * from "./loss-functions.js";
 
@@ -45,6 +45,26 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
 
 export function relu(input: Tensor): Tensor {
   return reluOp(input);
+}
+
+/**
+ * `x` where positive, `negativeSlope * x` elsewhere (the gradient at 0 is the slope, as in PyTorch).
+ *
+ * @example
+ * F.leakyRelu(x, 0.2);
+ */
+export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+  return where(gt(input, 0), input, mul(input, negativeSlope));
+}
+
+/**
+ * SiLU (swish): `x * sigmoid(x)`.
+ *
+ * @example
+ * F.silu(x);
+ */
+export function silu(input: Tensor): Tensor {
+  return mul(input, sigmoidOp(input));
 }
 
 export function tanh(input: Tensor): Tensor {

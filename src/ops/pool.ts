@@ -20,6 +20,7 @@ import { sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
+import { matmul } from "./linalg.js";
 import { pad } from "./pad.js";
 
 export interface Pool2dOptions {
@@ -171,4 +172,43 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
   };
   for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++) count[y * ow + z] = extent(y, 0, H) * extent(z, 1, W);
   return finish(div(sums, fromTypedArray(x.dtype === "float64" ? count : Float32Array.from(count))));
+}
+
+/** An adaptive pool's output size: one for both dims, or [height, width] where null keeps the input's. */
+export type AdaptiveSize = number | readonly [number | null, number | null];
+
+/**
+ * `F.adaptiveAvgPool2d(input, outputSize)`: output cell i of a dim of size
+ * `n` averages input [floor(i n / out), ceil((i + 1) n / out)), as PyTorch.
+ * The windows are rectangles, so the pooling is separable: `Ph · x · Pwᵀ`
+ * with averaging matrices (an avg_pool2d when the sizes divide evenly).
+ *
+ * @example
+ * const y = adaptiveAvgPool2d(torch.randn([2, 3, 7, 5]), [3, 2]); // [2, 3, 3, 2]
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  const dims = input.shape.length;
+  if ((dims !== 3 && dims !== 4) || input.shape.slice(1).some((s) => s === 0)) {
+    throw new Error(`adaptive_avg_pool2d(): Expected 3D or 4D tensor with non-zero sizes for non-batch dimensions, but got ${shapeStr(input.shape)}`);
+  }
+  const [H, W] = input.shape.slice(-2) as [number, number];
+  const requested = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
+  if (requested.length !== 2) throw new Error(`adaptive_avg_pool2d: output_size must be 2, got [${requested.join(", ")}]`);
+  const [oh, ow] = [requested[0] ?? H, requested[1] ?? W];
+  if (![oh, ow].every((o) => Number.isInteger(o) && o > 0)) {
+    throw new Error(`adaptive_avg_pool2d: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(input.shape)})`);
+  }
+  if (H % oh === 0 && W % ow === 0) return avgPool2d(input, [H / oh, W / ow]);
+  const ph = averaging(oh, H, input.dtype === "float64"), pw = averaging(ow, W, input.dtype === "float64");
+  return matmul(matmul(ph, input), pw.t());
+}
+
+/** [out, n]: row i averages PyTorch's adaptive window i of a dim of size n. */
+function averaging(out: number, n: number, f64: boolean): Tensor {
+  const m = f64 ? new Float64Array(out * n) : new Float32Array(out * n);
+  for (let i = 0; i < out; i++) {
+    const start = Math.floor((i * n) / out), end = Math.ceil(((i + 1) * n) / out);
+    for (let j = start; j < end; j++) m[i * n + j] = 1 / (end - start);
+  }
+  return reshape(fromTypedArray(m), [out, n]);
 }

@@ -1,12 +1,34 @@
 import { flatten } from "../../ops/views.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { dropout, gelu, logSoftmax, relu, sigmoid, softmax, tanh } from "../functional.js";
+import { dropout, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, tanh } from "../functional.js";
 import { Module } from "../module.js";
 
 /** `max(x, 0)`. @example new nn.ReLU().forward(x) */
 export class ReLU extends Module {
   override forward(input: Tensor): Tensor {
     return relu(input);
+  }
+}
+
+/** `x` where positive, `negativeSlope * x` elsewhere. @example new nn.LeakyReLU(0.2).forward(x) */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return leakyRelu(input, this.negativeSlope);
+  }
+
+  override extraRepr(): string {
+    return `negative_slope=${this.negativeSlope}`;
+  }
+}
+
+/** `x * sigmoid(x)`. @example new nn.SiLU().forward(x) */
+export class SiLU extends Module {
+  override forward(input: Tensor): Tensor {
+    return silu(input);
   }
 }
 

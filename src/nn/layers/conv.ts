@@ -1,7 +1,7 @@
 import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { type AvgPool2dOptions, avgPool2d, conv2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
+import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
@@ -111,5 +111,26 @@ export class AvgPool2d extends Module {
 
   override extraRepr(): string {
     return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}`;
+  }
+}
+
+/**
+ * Average pooling to a fixed output size, whatever the input's (`null` keeps that dim's size).
+ *
+ * @example
+ * const gap = new nn.AdaptiveAvgPool2d(1); // [N, C, H, W] -> [N, C, 1, 1]
+ */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    const o = this.outputSize;
+    return `output_size=${typeof o === "number" ? o : `(${o.map((v) => v ?? "None").join(", ")})`}`;
   }
 }
