@@ -327,6 +327,30 @@ def keys():
     })
 
 
+# ---------------------------------------------------------------- gradient clipping
+def clipping():
+    torch.manual_seed(2)
+    shapes = [[3, 4], [4], [2, 2, 3]]
+    cases = []
+    for name, max_norm, norm_type, value in [("norm 2", 1.0, 2.0, None), ("norm 2, under the limit", 100.0, 2.0, None),
+                                              ("norm inf", 0.5, math.inf, None), ("norm 1", 2.0, 1.0, None),
+                                              ("norm 3", 0.3, 3.0, None), ("value", None, None, 0.4)]:
+        params = [torch.randn(s, requires_grad=True) for s in shapes]
+        for p in params:
+            p.grad = torch.randn(p.shape)
+        frozen = torch.randn(2, requires_grad=True)  # no gradient: skipped
+        before = [L(p.grad.flatten()) for p in params]
+        if value is None:
+            total = torch.nn.utils.clip_grad_norm_(params + [frozen], max_norm, norm_type).item()
+        else:
+            torch.nn.utils.clip_grad_value_(params + [frozen], value)
+            total = None
+        cases.append({"name": name, "maxNorm": max_norm, "normType": "inf" if norm_type == math.inf else norm_type,
+                      "clipValue": value, "shapes": shapes, "grads": before, "total": total,
+                      "clipped": [L(p.grad.flatten()) for p in params]})
+    write("clip.json", {"torch": torch.__version__, "cases": cases})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     layers()
@@ -334,4 +358,5 @@ if __name__ == "__main__":
     optimizers()
     schedulers()
     keys()
+    clipping()
     print("wrote", sorted(os.listdir(OUT)))

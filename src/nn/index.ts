@@ -11,3 +11,4 @@ export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, MSELoss, L1Loss } from "./layers/loss.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";
+export * as utils from "./utils.js";

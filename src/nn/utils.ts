@@ -1,0 +1,64 @@
+/**
+ * `nn.utils`: gradient clipping, as `torch.nn.utils`. Both work on the
+ * `.grad` of each parameter in place, under `noGrad` (a manual update that
+ * must not be recorded), and skip parameters without a gradient.
+ */
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { tensor } from "../ops/factories.js";
+import { Tensor } from "../tensor/tensor.js";
+
+function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = parameters instanceof Tensor ? [parameters] : [...parameters];
+  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+}
+
+export interface ClipGradNormOptions {
+  /** The p of the p-norm over all gradients together (default 2; `Infinity` for the largest magnitude). */
+  normType?: number;
+  /** Throw instead of scaling when the total norm is NaN or infinite. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Scales all gradients together so that their joint norm is at most
+ * `maxNorm` (by `maxNorm / (norm + 1e-6)` when it is larger); returns that
+ * norm, as computed before clipping.
+ *
+ * @example
+ * loss.backward();
+ * nn.utils.clipGradNorm_(model.parameters(), 1.0);
+ * optimizer.step();
+ */
+export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
+  const p = options.normType ?? 2;
+  if (Number.isNaN(p) || p === -Infinity || p <= 0) throw new Error(`clip_grad_norm_: normType must be positive or Infinity, got ${p}`);
+  return noGrad(() => {
+    const grads = gradsOf(parameters);
+    if (grads.length === 0) return tensor(0);
+    // the norm of the per-gradient norms is the norm of all elements together
+    const norms = grads.map((g) => (p === Infinity ? g.abs().max() : g.abs().pow(p).sum().pow(1 / p)));
+    const total = p === Infinity
+      ? norms.reduce((a, b) => a.maximum(b))
+      : norms.map((n) => n.pow(p)).reduce((a, b) => a.add(b)).pow(1 / p);
+    const value = total.item();
+    if ((options.errorIfNonfinite ?? false) && !Number.isFinite(value)) {
+      throw new Error(`The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+    }
+    // clamped at 1 but applied even then, as in PyTorch: a NaN norm makes every gradient NaN
+    const coefficient = Math.min(maxNorm / (value + 1e-6), 1);
+    for (const g of grads) g.mul_(coefficient);
+    return total;
+  });
+}
+
+/**
+ * Clamps every gradient element to [-clipValue, clipValue].
+ *
+ * @example
+ * nn.utils.clipGradValue_(model.parameters(), 0.5);
+ */
+export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  noGrad(() => {
+    for (const g of gradsOf(parameters)) g.clamp_(-clipValue, clipValue);
+  });
+}
