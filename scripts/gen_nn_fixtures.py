@@ -203,6 +203,27 @@ def losses():
         bw = torch.rand(3, 4)
         add(f"bce logits posWeight weight {red}", lambda x: F.binary_cross_entropy_with_logits(x, yb, weight=bw, pos_weight=pw, reduction=red),
             "binaryCrossEntropyWithLogits", za, yb, {"reduction": red, "posWeight": L(pw), "weight": {"shape": [3, 4], "data": L(bw.flatten())}}, tgt_int=False)
+    # cases added later draw from their own seed, so that every fixture after them stays as it was
+    rng = torch.get_rng_state()
+    torch.manual_seed(3)
+    px = torch.rand(3, 4) * 0.98 + 0.01
+    py = torch.rand(3, 4).round()
+    px[0, 0], py[0, 0] = 0.0, 0.0  # at the ends of [0, 1]: PyTorch's clamped logs and 1e-12 floor
+    px[0, 1], py[0, 1] = 1.0, 1.0
+    px[0, 2], py[0, 2] = 0.0, 1.0
+    bw = torch.rand(3, 4)
+    a, b = torch.randn(3, 4) * 2, torch.randn(3, 4)
+    for red in ["mean", "sum", "none"]:
+        add(f"bce {red}", lambda x: F.binary_cross_entropy(x, py, reduction=red), "binaryCrossEntropy", px, py, {"reduction": red}, tgt_int=False)
+        add(f"bce weight {red}", lambda x: F.binary_cross_entropy(x, py, weight=bw, reduction=red), "binaryCrossEntropy", px, py,
+            {"reduction": red, "weight": {"shape": [3, 4], "data": L(bw.flatten())}}, tgt_int=False)
+        for beta in [1.0, 0.5, 0.0]:
+            add(f"smooth l1 beta {beta} {red}", lambda x: F.smooth_l1_loss(x, b, reduction=red, beta=beta), "smoothL1Loss", a, b,
+                {"reduction": red, "beta": beta}, tgt_int=False)
+        for delta in [1.0, 2.0]:
+            add(f"huber delta {delta} {red}", lambda x: F.huber_loss(x, b, reduction=red, delta=delta), "huberLoss", a, b,
+                {"reduction": red, "delta": delta}, tgt_int=False)
+    torch.set_rng_state(rng)
     write("losses.json", {"torch": torch.__version__, "cases": cases})
 
 

@@ -13,7 +13,7 @@ const F = nn.functional;
 
 interface LossCase {
   name: string;
-  fn: "crossEntropy" | "nllLoss" | "mseLoss" | "l1Loss" | "binaryCrossEntropyWithLogits";
+  fn: "crossEntropy" | "nllLoss" | "mseLoss" | "l1Loss" | "binaryCrossEntropyWithLogits" | "binaryCrossEntropy" | "smoothL1Loss" | "huberLoss";
   options: Record<string, unknown>;
   input: TensorJson;
   target: TensorJson;
@@ -85,4 +85,32 @@ test("binaryCrossEntropyWithLogits has PyTorch's gradient sigmoid(x) - y at x = 
   F.binaryCrossEntropyWithLogits(z, torch.tensor([1, 0]), { reduction: "sum", posWeight: torch.tensor([3, 3]) }).backward();
   // pos_weight scales the positive term: -3·sigmoid(-0) for y = 1, sigmoid(0) for y = 0
   assertClose(values(z.grad!), [-1.5, 0.5], "grad at 0 with posWeight");
+});
+
+test("BCELoss, SmoothL1Loss and HuberLoss: modules, errors, gradients beyond the input's", () => {
+  const x = torch.tensor([0.2, 0.7, 0.9]), y = torch.tensor([0, 1, 1]), w = torch.tensor([1, 2, 0.5]);
+  const bce = new nn.BCELoss({ weight: w, reduction: "sum" });
+  assert.equal(bce.forward(x, y).item(), F.binaryCrossEntropy(x, y, { weight: w, reduction: "sum" }).item());
+  assert.deepEqual(Object.keys(bce.stateDict()), ["weight"]);
+  assert.equal(new nn.SmoothL1Loss({ beta: 0.5 }).forward(x, y).item(), F.smoothL1Loss(x, y, { beta: 0.5 }).item());
+  assert.equal(new nn.HuberLoss({ delta: 0.3 }).forward(x, y).item(), F.huberLoss(x, y, { delta: 0.3 }).item());
+  assert.throws(() => F.binaryCrossEntropy(torch.tensor([0.5, 1.5]), torch.tensor([0, 1])), /all elements of input should be between 0 and 1/);
+  assert.throws(() => F.binaryCrossEntropy(torch.tensor([NaN]), torch.tensor([0])), /between 0 and 1/);
+  assert.throws(() => F.smoothL1Loss(x, y, { beta: -1 }), /smooth_l1_loss does not support negative values for beta/);
+  assert.throws(() => F.huberLoss(x, y, { delta: 0 }), /huber_loss does not support non-positive values for delta/);
+  // the target's and the weight's gradients, and the input gradient's own, against finite differences
+  const p = torch.tensor([0.2, 0.6, 0.85], { dtype: "float64", requiresGrad: true });
+  const t = torch.tensor([0.1, 0.5, 0.9], { dtype: "float64", requiresGrad: true });
+  const wt = torch.tensor([1, 2, 0.5], { dtype: "float64", requiresGrad: true });
+  assert.ok(torch.autograd.gradcheck((a, b, c) => F.binaryCrossEntropy(a, b, { weight: c }), [p, t, wt]));
+  assert.ok(torch.autograd.gradcheck((a) => {
+    const [g] = torch.autograd.grad(F.binaryCrossEntropy(a, t.detach(), { reduction: "sum" }), [a], { createGraph: true });
+    return g!.sum();
+  }, [p]));
+  // the input is saved for backward, as in PyTorch
+  const q = torch.tensor([0.3, 0.6], { requiresGrad: true });
+  const h = q.mul(1);
+  const loss = F.binaryCrossEntropy(h, torch.tensor([0, 1]));
+  h.mul_(0.5);
+  assert.throws(() => loss.backward(), /modified by an inplace operation/);
 });

@@ -8,7 +8,7 @@ export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, type BatchNormOptio
 export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
 export { Embedding } from "./layers/embedding.js";
 export { Sequential, ModuleList } from "./layers/container.js";
-export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, MSELoss, L1Loss } from "./layers/loss.js";
+export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";
 export * as utils from "./utils.js";

@@ -3,8 +3,9 @@
  * including the weighted mean (divide by the summed weights of the counted
  * targets), `ignoreIndex`, and label smoothing with class weights.
  */
-import { shapeStr } from "../ops/core.js";
-import { abs, add, div, eq, exp, ge, log1p, logicalNot, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { needsGrad, record, shapeStr } from "../ops/core.js";
+import { abs, add, clamp, div, eq, exp, ge, log, log1p, logicalNot, lt, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
 import { gather, indexSelect } from "../ops/indexing.js";
 import { mean, sum } from "../ops/reduce.js";
 import { nllLoss2d } from "../ops/nll.js";
@@ -177,4 +178,76 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
   let loss = add(mul(rsub(target, 1), input), logWeight === null ? softplusNeg : mul(logWeight, softplusNeg));
   if (options.weight != null) loss = mul(loss, options.weight);
   return reduce(loss, options.reduction ?? "mean");
+}
+
+export interface BceOptions extends ReductionOptions {
+  /** Rescales each element's loss. */
+  weight?: Tensor | null;
+}
+
+/**
+ * Binary cross-entropy of probabilities in [0, 1]:
+ * `-w·(y·log x + (1 - y)·log(1 - x))`, each log clamped at -100 as in
+ * PyTorch, whose gradient `w·(x - y) / max(x·(1 - x), 1e-12)` it also keeps
+ * (finite at x = 0 or 1, where the clamped formula's own would not be).
+ * For logits, `binaryCrossEntropyWithLogits` is the stable choice.
+ *
+ * @example
+ * const loss = F.binaryCrossEntropy(torch.sigmoid(logits), y);
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
+  checkSameShape(input, target, "binary_cross_entropy");
+  for (const v of input.toArray()) {
+    if (!(v >= 0 && v <= 1)) throw new Error("all elements of input should be between 0 and 1");
+  }
+  const weight = options.weight ?? null;
+  const logs = (x: Tensor): [Tensor, Tensor] => [clamp(log(x), -100), clamp(log(rsub(x, 1)), -100)];
+  const loss = noGrad(() => {
+    const [logX, log1mX] = logs(input);
+    const l = neg(add(mul(target, logX), mul(rsub(target, 1), log1mX)));
+    return weight === null ? l : mul(l, weight);
+  });
+  if (needsGrad(input, target, weight)) {
+    const gx = input._requiresGrad, gy = target._requiresGrad, gw = weight?._requiresGrad ?? false;
+    // saved as PyTorch saves them (an in-place change before backward is an error); the closure holds flags only
+    record("BinaryCrossEntropyBackward0", [input, target, weight], loss, ([g], [x, y, w]) => {
+      const scaled = (t: Tensor) => (w === undefined ? t : mul(t, w));
+      const [logX, log1mX] = gy || gw ? logs(x!) : [null, null];
+      return [
+        gx ? scaled(div(mul(g!, sub(x!, y!)), clamp(mul(x!, rsub(x!, 1)), 1e-12))) : null,
+        gy ? scaled(mul(g!, sub(log1mX!, logX!))) : null,
+        gw ? mul(g!, neg(add(mul(y!, logX!), mul(rsub(y!, 1), log1mX!)))) : null,
+      ];
+    }, weight === null ? [input, target] : [input, target, weight]);
+  }
+  return reduce(loss, options.reduction ?? "mean");
+}
+
+/**
+ * Smooth L1: `0.5·d²/β` where |d| < β, `|d| - 0.5·β` elsewhere (L1 when β = 0).
+ *
+ * @example
+ * const loss = F.smoothL1Loss(pred, y, { beta: 0.5 });
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  const beta = options.beta ?? 1;
+  if (beta < 0) throw new Error("smooth_l1_loss does not support negative values for beta.");
+  if (beta === 0) return l1Loss(input, target, options);
+  checkSameShape(input, target, "smooth_l1_loss");
+  const d = sub(input, target), a = abs(d);
+  return reduce(where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta)), options.reduction ?? "mean");
+}
+
+/**
+ * Huber: `0.5·d²` where |d| < δ, `δ·(|d| - 0.5·δ)` elsewhere.
+ *
+ * @example
+ * const loss = F.huberLoss(pred, y, { delta: 2 });
+ */
+export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new Error("huber_loss does not support non-positive values for delta.");
+  checkSameShape(input, target, "huber_loss");
+  const d = sub(input, target), a = abs(d);
+  return reduce(where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), options.reduction ?? "mean");
 }

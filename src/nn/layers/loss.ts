@@ -100,3 +100,41 @@ export class L1Loss extends Module {
     return L.l1Loss(input, target, this.options);
   }
 }
+
+/**
+ * Binary cross-entropy of probabilities (after a sigmoid).
+ *
+ * @example
+ * const loss = new nn.BCELoss().forward(torch.sigmoid(logits), y);
+ */
+export class BCELoss extends WeightedLoss {
+  constructor(options: { weight?: Tensor | null; reduction?: L.Reduction } = {}) {
+    super(options.weight ?? null, options.reduction ?? "mean");
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** Smooth L1 with threshold `beta`. @example new nn.SmoothL1Loss({ beta: 0.5 }).forward(pred, y) */
+export class SmoothL1Loss extends Module {
+  constructor(readonly options: { reduction?: L.Reduction; beta?: number } = {}) {
+    super();
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.smoothL1Loss(input, target, this.options);
+  }
+}
+
+/** Huber loss with threshold `delta`. @example new nn.HuberLoss({ delta: 2 }).forward(pred, y) */
+export class HuberLoss extends Module {
+  constructor(readonly options: { reduction?: L.Reduction; delta?: number } = {}) {
+    super();
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return L.huberLoss(input, target, this.options);
+  }
+}
