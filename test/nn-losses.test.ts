@@ -2,6 +2,7 @@
  * Losses against PyTorch (fixtures: scripts/gen_nn_fixtures.py): every
  * reduction, class weights, ignoreIndex, label smoothing (also with weights
  * and with probability targets), posWeight; value and input gradient.
+ * Also the loss modules, BCE's other gradients, and F.oneHot for targets.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -113,4 +114,16 @@ test("BCELoss, SmoothL1Loss and HuberLoss: modules, errors, gradients beyond the
   const loss = F.binaryCrossEntropy(h, torch.tensor([0, 1]));
   h.mul_(0.5);
   assert.throws(() => loss.backward(), /modified by an inplace operation/);
+});
+
+test("F.oneHot gives PyTorch's one_hot (as int32) and its errors", () => {
+  const i32 = { dtype: "int32" } as const;
+  assert.deepEqual(F.oneHot(torch.tensor([[0, 2], [1, 0]], i32)).tolist(), [[[1, 0, 0], [0, 0, 1]], [[0, 1, 0], [1, 0, 0]]]);
+  assert.deepEqual(F.oneHot(torch.tensor([1], i32), 4).tolist(), [[0, 1, 0, 0]]);
+  assert.equal(F.oneHot(torch.tensor([1], i32)).dtype, "int32");
+  assert.deepEqual(F.oneHot(torch.tensor([], i32), 3).shape, [0, 3]);
+  assert.throws(() => F.oneHot(torch.tensor([-1, 2], i32)), /Class values must be non-negative./);
+  assert.throws(() => F.oneHot(torch.tensor([3], i32), 2), /Class values must be smaller than num_classes./);
+  assert.throws(() => F.oneHot(torch.tensor([1])), /one_hot is only applicable to index tensor/);
+  assert.throws(() => F.oneHot(torch.tensor([], i32)), /Can not infer total number of classes from empty tensor./);
 });

@@ -5,7 +5,7 @@
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
 import { add, div, erf, gt, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
-import { rand } from "../ops/factories.js";
+import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
 import { linear2d } from "../ops/linear.js";
@@ -41,6 +41,29 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const out = matmul(input, weight.dim() === 2 ? transpose(weight, 0, 1) : weight);
   return bias === null ? out : add(out, bias);
+}
+
+/**
+ * `[..., numClasses]` with a 1 at each index of `input` (int32 class
+ * indices; int32 out, where PyTorch gives int64). `numClasses` -1: the
+ * largest index + 1.
+ *
+ * @example
+ * F.oneHot(torch.tensor([0, 2], { dtype: "int32" }), 3); // [[1, 0, 0], [0, 0, 1]]
+ */
+export function oneHot(input: Tensor, numClasses = -1): Tensor {
+  if (input.dtype !== "int32") throw new Error(`one_hot is only applicable to index tensor. (got ${input.dtype})`);
+  const indices = input.toArray();
+  if (numClasses === -1 && indices.length === 0) throw new Error("Can not infer total number of classes from empty tensor.");
+  let classes = numClasses;
+  if (classes === -1) for (const i of indices) classes = Math.max(classes, i + 1);
+  const out = new Int32Array(indices.length * classes);
+  indices.forEach((i, k) => {
+    if (i < 0) throw new Error("Class values must be non-negative.");
+    if (i >= classes) throw new Error("Class values must be smaller than num_classes.");
+    out[k * classes + i] = 1;
+  });
+  return fromTypedArray(out, [...input.shape, classes]);
 }
 
 export function relu(input: Tensor): Tensor {
