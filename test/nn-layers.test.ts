@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+import { backendSkip } from "./backends.js";
 
 const { nn } = torch;
 
@@ -162,4 +163,32 @@ test("LeakyReLU, SiLU and AdaptiveAvgPool2d print like PyTorch; adaptive pooling
   // larger than the input: windows overlap and repeat, still PyTorch's rule
   const up = F.adaptiveAvgPool2d(torch.tensor([[[1, 2], [3, 4]]]), 3);
   assert.deepEqual(up.tolist(), [[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]);
+});
+
+test("ReLU({ inplace: true }) writes over its input, records like relu_ and prints like PyTorch", () => {
+  const act = new nn.ReLU({ inplace: true });
+  assert.equal(String(act), "ReLU(inplace=True)");
+  assert.equal(String(new nn.ReLU()), "ReLU()");
+  const x = torch.tensor([-1, 2, -3, 4], { requiresGrad: true });
+  const h = x.mul(2);
+  const y = act.forward(h);
+  assert.equal(y, h, "the same tensor comes back");
+  assert.deepEqual(h.tolist(), [0, 4, 0, 8]);
+  assert.equal(h.gradFn?.name, "ReluBackward0");
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [0, 2, 0, 2]);
+  assert.throws(() => act.forward(torch.ones([2], { requiresGrad: true })), /a leaf Variable that requires grad is being used in an in-place operation/);
+  // without a graph it runs straight on the input's memory: views see it, the version moves
+  const previous = torch.getBackend();
+  for (const backend of ["reference", "native"] as const) {
+    if (backendSkip(backend)) continue;
+    torch.setBackend(backend);
+    const base = torch.linspace(-2, 2, 2000).reshape([40, 50]);
+    const view = base.t();
+    const before = base.version;
+    torch.noGrad(() => act.forward(view));
+    assert.ok(base.version > before);
+    assert.ok(base.min().item() === 0 && base.max().item() === 2, backend);
+  }
+  torch.setBackend(previous);
 });

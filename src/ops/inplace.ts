@@ -150,7 +150,16 @@ export const sub_ = (self: Tensor, b: Operand, options: { alpha?: number } = {})
 export const mul_ = (self: Tensor, b: Operand) => binaryDirect(self, "mul", b) ? self : inplace(self, "mul_", [other(b)], (s) => mul(s, b));
 export const div_ = (self: Tensor, b: Operand) => binaryDirect(self, "div", b) ? self : inplace(self, "div_", [other(b)], (s) => div(s, b));
 export const clamp_ = (self: Tensor, min: number | null = null, max: number | null = null) => inplace(self, "clamp_", [], (s) => clamp(s, min, max));
-export const relu_ = (self: Tensor) => inplace(self, "relu_", [], (s) => relu(s));
+/** relu_ straight into `self` when nothing is recorded (a float tensor that does not require grad, no repeated elements): no temporary. */
+function reluDirect(self: Tensor): boolean {
+  if ((self.dtype !== "float32" && self.dtype !== "float64") || self._requiresGrad || hasRepeatedElements(self)) return false;
+  checkInplace(self);
+  kernels().unary("relu", self, self);
+  self.storage.version++;
+  return true;
+}
+
+export const relu_ = (self: Tensor) => (reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s)));
 
 /** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
 export function copy_(self: Tensor, src: Tensor): Tensor {

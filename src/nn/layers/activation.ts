@@ -3,10 +3,21 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { dropout, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, tanh } from "../functional.js";
 import { Module } from "../module.js";
 
-/** `max(x, 0)`. @example new nn.ReLU().forward(x) */
+/** `max(x, 0)`; with `inplace`, written over the input (`input.relu_()`). @example new nn.ReLU({ inplace: true }).forward(x) */
 export class ReLU extends Module {
+  readonly inplace: boolean;
+
+  constructor(options: { inplace?: boolean } = {}) {
+    super();
+    this.inplace = options.inplace ?? false;
+  }
+
   override forward(input: Tensor): Tensor {
-    return relu(input);
+    return this.inplace ? input.relu_() : relu(input);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
   }
 }
 
