@@ -160,6 +160,10 @@ test("LeakyReLU, SiLU and AdaptiveAvgPool2d print like PyTorch; adaptive pooling
   assert.throws(() => F.adaptiveAvgPool2d(torch.ones([4, 4]), 2), /adaptive_avg_pool2d\(\): Expected 3D or 4D tensor .* got \[4, 4\]/);
   assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 0, 4]), 2), /non-zero sizes/);
   assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 4, 4]), [0, 2]), /output_size must be positive integers, got \[0, 2\]/);
+  // an Infinity stays in the windows that hold it (PyTorch: inf, 7, 8.5 / 15.5, ...)
+  const x = torch.arange(0, 35).to("float32").reshape([1, 1, 7, 5]);
+  x.data[0] = Infinity;
+  assert.deepEqual(F.adaptiveAvgPool2d(x, 3).reshape([9]).tolist(), [Infinity, 7, 8.5, 15.5, 17, 18.5, 25.5, 27, 28.5]);
   // larger than the input: windows overlap and repeat, still PyTorch's rule
   const up = F.adaptiveAvgPool2d(torch.tensor([[[1, 2], [3, 4]]]), 3);
   assert.deepEqual(up.tolist(), [[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]);

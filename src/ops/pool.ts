@@ -14,13 +14,12 @@
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
-import { gather } from "./indexing.js";
+import { gather, indexSelect } from "./indexing.js";
 import { pair, type Pair, unfold } from "./conv.js";
 import { sum } from "./reduce.js";
 import { reshape } from "./views.js";
-import { div } from "./elementwise.js";
+import { div, where } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
-import { matmul } from "./linalg.js";
 import { pad } from "./pad.js";
 
 export interface Pool2dOptions {
@@ -180,8 +179,10 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
 /**
  * `F.adaptiveAvgPool2d(input, outputSize)`: output cell i of a dim of size
  * `n` averages input [floor(i n / out), ceil((i + 1) n / out)), as PyTorch.
- * The windows are rectangles, so the pooling is separable: `Ph · x · Pwᵀ`
- * with averaging matrices (an avg_pool2d when the sizes divide evenly).
+ * The windows are rectangles, so each spatial dim is pooled in turn (an
+ * avg_pool2d when the sizes divide evenly). Each window's elements are
+ * gathered into a padded row and the padding masked out with `where`, not
+ * multiplied by 0, so an Infinity stays in its own windows.
  *
  * @example
  * const y = adaptiveAvgPool2d(torch.randn([2, 3, 7, 5]), [3, 2]); // [2, 3, 3, 2]
@@ -199,16 +200,29 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
     throw new Error(`adaptive_avg_pool2d: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(input.shape)})`);
   }
   if (H % oh === 0 && W % ow === 0) return avgPool2d(input, [H / oh, W / ow]);
-  const ph = averaging(oh, H, input.dtype === "float64"), pw = averaging(ow, W, input.dtype === "float64");
-  return matmul(matmul(ph, input), pw.t());
+  return adaptiveMean(adaptiveMean(input, dims - 2, oh), dims - 1, ow);
 }
 
-/** [out, n]: row i averages PyTorch's adaptive window i of a dim of size n. */
-function averaging(out: number, n: number, f64: boolean): Tensor {
-  const m = f64 ? new Float64Array(out * n) : new Float32Array(out * n);
-  for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * n) / out), end = Math.ceil(((i + 1) * n) / out);
-    for (let j = start; j < end; j++) m[i * n + j] = 1 / (end - start);
-  }
-  return reshape(fromTypedArray(m), [out, n]);
+/** The adaptive windows' means along `dim` (out of them). */
+function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
+  const n = x.shape[dim]!;
+  if (n === out) return x;
+  const bounds = Array.from({ length: out }, (_, i) => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)] as const);
+  const width = Math.max(...bounds.map(([a, b]) => b - a));
+  // window i's elements in row i, padded to `width` by repeating its last one (masked out below)
+  const index = new Int32Array(out * width), inside = new Uint8Array(out * width), length = new Float64Array(out);
+  bounds.forEach(([a, b], i) => {
+    length[i] = b - a;
+    for (let k = 0; k < width; k++) {
+      index[i * width + k] = Math.min(a + k, b - 1);
+      inside[i * width + k] = a + k < b ? 1 : 0;
+    }
+  });
+  const windowShape = [...x.shape.slice(0, dim), out, width, ...x.shape.slice(dim + 1)];
+  const gathered = reshape(indexSelect(x, dim, fromTypedArray(index)), windowShape);
+  const trailing = new Array<number>(x.shape.length - dim - 1).fill(1); // broadcast over the dims after `dim`
+  const mask = reshape(fromTypedArray(inside).to("bool"), [out, width, ...trailing]);
+  const sums = sum(where(mask, gathered, 0), dim + 1);
+  const counts = reshape(fromTypedArray(x.dtype === "float64" ? length : Float32Array.from(length)), [out, ...trailing]);
+  return div(sums, counts);
 }
