@@ -147,6 +147,15 @@ def layers():
                             {"type": "AdaptiveAvgPool2d", "args": [[4, None]]}, torch.randn(2, 6, 3)))
     cases.append(layer_case("AdaptiveAvgPool2d even", lambda: nn.AdaptiveAvgPool2d((2, 3)),
                             {"type": "AdaptiveAvgPool2d", "args": [[2, 3]]}, torch.randn(1, 2, 8, 6)))
+    cases.append(layer_case("ConvTranspose2d stride 2", lambda: nn.ConvTranspose2d(4, 2, 3, stride=2),
+                            {"type": "ConvTranspose2d", "args": [4, 2, 3], "options": {"stride": 2}}, torch.randn(2, 4, 3, 3)))
+    cases.append(layer_case("ConvTranspose2d padding output_padding groups", lambda: nn.ConvTranspose2d(4, 6, (3, 2), stride=(2, 1), padding=1, output_padding=(1, 0), groups=2),
+                            {"type": "ConvTranspose2d", "args": [4, 6, [3, 2]], "options": {"stride": [2, 1], "padding": 1, "outputPadding": [1, 0], "groups": 2}},
+                            torch.randn(1, 4, 4, 3)))
+    cases.append(layer_case("ConvTranspose2d dilation output_padding no bias", lambda: nn.ConvTranspose2d(2, 3, 2, dilation=2, output_padding=1, bias=False),
+                            {"type": "ConvTranspose2d", "args": [2, 3, 2], "options": {"dilation": 2, "outputPadding": 1, "bias": False}}, torch.randn(1, 2, 3, 3)))
+    cases.append(layer_case("ConvTranspose2d unbatched", lambda: nn.ConvTranspose2d(2, 2, 2, stride=2),
+                            {"type": "ConvTranspose2d", "args": [2, 2, 2], "options": {"stride": 2}}, torch.randn(2, 3, 3)))
     torch.set_rng_state(rng)
     write("layers.json", {"torch": torch.__version__, "cases": cases})
 

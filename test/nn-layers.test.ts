@@ -36,6 +36,7 @@ function build(c: Ctor): torch.nn.Module {
   switch (c.type) {
     case "Linear": return new nn.Linear(a[0], a[1], o);
     case "Conv2d": return new nn.Conv2d(a[0], a[1], a[2], o);
+    case "ConvTranspose2d": return new nn.ConvTranspose2d(a[0], a[1], a[2], o);
     case "MaxPool2d": return new nn.MaxPool2d(a[0], o);
     case "AvgPool2d": return new nn.AvgPool2d(a[0], o);
     case "BatchNorm1d": return new nn.BatchNorm1d(a[0], o);
@@ -195,4 +196,20 @@ test("ReLU({ inplace: true }) writes over its input, records like relu_ and prin
     assert.ok(base.min().item() === 0 && base.max().item() === 2, backend);
   }
   torch.setBackend(previous);
+});
+
+test("ConvTranspose2d prints like PyTorch, rejects PyTorch's bad arguments, and undoes a Conv2d's shape", () => {
+  assert.equal(String(new nn.ConvTranspose2d(4, 6, [3, 2], { stride: [2, 1], padding: 1, outputPadding: [1, 0], groups: 2 })),
+    "ConvTranspose2d(4, 6, kernel_size=(3, 2), stride=(2, 1), padding=(1, 1), output_padding=(1, 0), groups=2)");
+  assert.equal(String(new nn.ConvTranspose2d(2, 3, 2, { dilation: 2, outputPadding: 1, bias: false })),
+    "ConvTranspose2d(2, 3, kernel_size=(2, 2), stride=(1, 1), dilation=(2, 2), output_padding=(1, 1), bias=False)");
+  const F = torch.nn.functional;
+  assert.throws(() => F.convTranspose2d(torch.ones([1, 2, 3, 3]), torch.ones([2, 1, 3, 3]), null, { stride: 2, outputPadding: 2 }),
+    /output padding must be smaller than either stride or dilation, but got output_padding_height: 2 output_padding_width: 2 stride_height: 2 stride_width: 2 dilation_height: 1 dilation_width: 1/);
+  assert.throws(() => F.convTranspose2d(torch.ones([1, 3, 3, 3]), torch.ones([2, 1, 3, 3])),
+    /Given transposed=1, weight of size \[2, 1, 3, 3\], expected input\[1, 3, 3, 3\] to have 2 channels, but got 3 channels instead/);
+  // with outputPadding a stride-2 ConvTranspose2d maps a stride-2 Conv2d's output back to its input's size
+  const down = new nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 }), up = new nn.ConvTranspose2d(8, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  assert.deepEqual(up.forward(down.forward(torch.randn([2, 3, 16, 16]))).shape, [2, 3, 16, 16]);
+  assert.deepEqual(up.weight.shape, [8, 3, 3, 3]);
 });

@@ -1,7 +1,7 @@
 import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
+import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv2d, convTranspose2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
@@ -15,13 +15,8 @@ export interface Conv2dLayerOptions extends LayerOptions {
 
 const tuple = (p: readonly [number, number]) => `(${p[0]}, ${p[1]})`;
 
-/**
- * 2-d convolution over NCHW input; weight `[out, in / groups, kh, kw]`.
- *
- * @example
- * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
- */
-export class Conv2d extends Module {
+/** What Conv2d and ConvTranspose2d share: their arguments, weight, bias, initialisation and repr. */
+abstract class Conv2dBase extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly inChannels: number;
@@ -32,7 +27,8 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+  /** `transposed`: the weight is `[in, out / groups, kh, kw]` (ConvTranspose2d), else `[out, in / groups, kh, kw]`. */
+  protected constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions, transposed: boolean) {
     super();
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -44,26 +40,76 @@ export class Conv2d extends Module {
     if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
     if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
     const dtype = options.dtype ?? "float32";
-    this.weight = new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }));
+    const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
+    this.weight = new Parameter(empty([first, second / this.groups, ...this.kernelSize], { dtype }));
     this.registerParameter("bias", options.bias ?? true ? new Parameter(empty([outChannels], { dtype })) : null);
     this.resetParameters();
   }
 
+  /** PyTorch's: kaiming-uniform weight, bias uniform in ±1/√fanIn (fanIn from the weight's dim 1, transposed or not). */
   resetParameters(): void {
     resetLinearLike(this.weight, this.bias);
   }
 
-  override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  /** Extra `name=value` parts after dilation (ConvTranspose2d's output_padding). */
+  protected reprAfterDilation(): string {
+    return "";
   }
 
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
     if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${tuple(this.padding)}`;
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${tuple(this.dilation)}`;
+    s += this.reprAfterDilation();
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
     return s;
+  }
+}
+
+/**
+ * 2-d convolution over NCHW input; weight `[out, in / groups, kh, kw]`.
+ *
+ * @example
+ * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
+ */
+export class Conv2d extends Conv2dBase {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, options, false);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
+  outputPadding?: Pair;
+}
+
+/**
+ * Transposed 2-d convolution (the gradient of a Conv2d with respect to its
+ * input), upsampling by `stride`; weight `[in, out / groups, kh, kw]`.
+ *
+ * @example
+ * const up = new nn.ConvTranspose2d(16, 8, 2, { stride: 2 }); // doubles H and W
+ */
+export class ConvTranspose2d extends Conv2dBase {
+  readonly outputPadding: [number, number];
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
+    super(inChannels, outChannels, kernelSize, options, true);
+    this.outputPadding = pair(options.outputPadding ?? 0);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return convTranspose2d(input, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, groups: this.groups, dilation: this.dilation,
+    });
+  }
+
+  protected override reprAfterDilation(): string {
+    return this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0 ? `, output_padding=${tuple(this.outputPadding)}` : "";
   }
 }
 
