@@ -156,6 +156,11 @@ def layers():
                             {"type": "ConvTranspose2d", "args": [2, 3, 2], "options": {"dilation": 2, "outputPadding": 1, "bias": False}}, torch.randn(1, 2, 3, 3)))
     cases.append(layer_case("ConvTranspose2d unbatched", lambda: nn.ConvTranspose2d(2, 2, 2, stride=2),
                             {"type": "ConvTranspose2d", "args": [2, 2, 2], "options": {"stride": 2}}, torch.randn(2, 3, 3)))
+    cases.append(layer_case("Conv1d", lambda: nn.Conv1d(3, 4, 3), {"type": "Conv1d", "args": [3, 4, 3]}, torch.randn(2, 3, 8)))
+    cases.append(layer_case("Conv1d stride padding dilation groups", lambda: nn.Conv1d(4, 6, 2, stride=2, padding=1, dilation=2, groups=2),
+                            {"type": "Conv1d", "args": [4, 6, 2], "options": {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}}, torch.randn(1, 4, 9)))
+    cases.append(layer_case("Conv1d unbatched no bias", lambda: nn.Conv1d(2, 3, 3, bias=False),
+                            {"type": "Conv1d", "args": [2, 3, 3], "options": {"bias": False}}, torch.randn(2, 7)))
     torch.set_rng_state(rng)
     write("layers.json", {"torch": torch.__version__, "cases": cases})
 

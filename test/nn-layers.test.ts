@@ -35,6 +35,7 @@ function build(c: Ctor): torch.nn.Module {
   const o = (c.options ?? {}) as any;
   switch (c.type) {
     case "Linear": return new nn.Linear(a[0], a[1], o);
+    case "Conv1d": return new nn.Conv1d(a[0], a[1], a[2], o);
     case "Conv2d": return new nn.Conv2d(a[0], a[1], a[2], o);
     case "ConvTranspose2d": return new nn.ConvTranspose2d(a[0], a[1], a[2], o);
     case "MaxPool2d": return new nn.MaxPool2d(a[0], o);
@@ -198,7 +199,9 @@ test("ReLU({ inplace: true }) writes over its input, records like relu_ and prin
   torch.setBackend(previous);
 });
 
-test("ConvTranspose2d prints like PyTorch, rejects PyTorch's bad arguments, and undoes a Conv2d's shape", () => {
+test("Conv1d and ConvTranspose2d print like PyTorch; ConvTranspose2d rejects PyTorch's bad arguments and undoes a Conv2d's shape", () => {
+  assert.equal(String(new nn.Conv1d(4, 6, 2, { stride: 2, padding: 1, groups: 2 })), "Conv1d(4, 6, kernel_size=(2,), stride=(2,), padding=(1,), groups=2)");
+  assert.deepEqual(new nn.Conv1d(4, 6, 2, { groups: 2 }).weight.shape, [6, 2, 2]);
   assert.equal(String(new nn.ConvTranspose2d(4, 6, [3, 2], { stride: [2, 1], padding: 1, outputPadding: [1, 0], groups: 2 })),
     "ConvTranspose2d(4, 6, kernel_size=(3, 2), stride=(2, 1), padding=(1, 1), output_padding=(1, 0), groups=2)");
   assert.equal(String(new nn.ConvTranspose2d(2, 3, 2, { dilation: 2, outputPadding: 1, bias: false })),

@@ -15,7 +15,7 @@ import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax
 import { reshape, transpose } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-export { conv2d, type Conv2dOptions } from "../ops/conv.js";
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "../ops/conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";

@@ -121,6 +121,33 @@ function convBackward(gout: Tensor, x: Tensor | null, weight: Tensor | null, xSh
   return [gx, gw, gb];
 }
 
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  groups?: number;
+}
+
+/**
+ * `F.conv1d(input, weight, bias, { stride, padding, dilation, groups })` on
+ * `[N, C, L]` or `[C, L]` input, weight `[out, in / groups, k]`: conv2d over
+ * a height of 1.
+ *
+ * @example
+ * const y = conv1d(torch.randn([2, 4, 10]), torch.randn([8, 4, 3]), null, { padding: 1 }); // [2, 8, 10]
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+  if (input.shape.length !== 2 && input.shape.length !== 3) {
+    throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: ${shapeStr(input.shape)}`);
+  }
+  if (weight.shape.length !== 3) throw new Error(`conv1d: expected a 3-D weight [out, in / groups, k], got shape ${shapeStr(weight.shape)}`);
+  const rows = (t: Tensor) => reshape(t, [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]!]);
+  const out = conv2d(rows(input), rows(weight), bias, {
+    stride: [1, options.stride ?? 1], padding: [0, options.padding ?? 0], dilation: [1, options.dilation ?? 1], groups: options.groups ?? 1,
+  });
+  return reshape(out, [...out.shape.slice(0, -2), out.shape[out.shape.length - 1]!]);
+}
+
 /**
  * `F.conv2d(input, weight, bias, { stride, padding, dilation, groups })` on NCHW input.
  *

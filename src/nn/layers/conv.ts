@@ -1,7 +1,7 @@
 import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv2d, convTranspose2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
+import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
@@ -13,29 +13,38 @@ export interface Conv2dLayerOptions extends LayerOptions {
   groups?: number;
 }
 
-const tuple = (p: readonly [number, number]) => `(${p[0]}, ${p[1]})`;
+/** A size tuple as Python prints it: `(3, 3)`, `(3,)`. */
+const tuple = (p: readonly number[]) => `(${p.join(", ")}${p.length === 1 ? "," : ""})`;
 
-/** What Conv2d and ConvTranspose2d share: their arguments, weight, bias, initialisation and repr. */
-abstract class Conv2dBase extends Module {
+/** Per spatial dim sizes: [n] for Conv1d, [h, w] for the 2-d layers. */
+type Sizes = [number] | [number, number];
+
+/** The normalised geometry a convolution layer keeps. */
+interface ConvGeometry<S extends Sizes> {
+  kernelSize: S;
+  stride: S;
+  padding: S;
+  dilation: S;
+}
+
+/** What the convolution layers share: their arguments, weight, bias, initialisation and repr. */
+abstract class ConvBase<S extends Sizes> extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly inChannels: number;
   readonly outChannels: number;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  readonly dilation: [number, number];
+  readonly kernelSize: S;
+  readonly stride: S;
+  readonly padding: S;
+  readonly dilation: S;
   readonly groups: number;
 
-  /** `transposed`: the weight is `[in, out / groups, kh, kw]` (ConvTranspose2d), else `[out, in / groups, kh, kw]`. */
-  protected constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions, transposed: boolean) {
+  /** `transposed`: the weight is `[in, out / groups, ...kernel]` (ConvTranspose2d), else `[out, in / groups, ...kernel]`. */
+  protected constructor(inChannels: number, outChannels: number, geometry: ConvGeometry<S>, options: LayerOptions & { groups?: number }, transposed: boolean) {
     super();
     this.inChannels = inChannels;
     this.outChannels = outChannels;
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(options.stride ?? 1);
-    this.padding = pair(options.padding ?? 0);
-    this.dilation = pair(options.dilation ?? 1);
+    ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation } = geometry);
     this.groups = options.groups ?? 1;
     if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
     if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
@@ -58,12 +67,42 @@ abstract class Conv2dBase extends Module {
 
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
-    if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${tuple(this.padding)}`;
-    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${tuple(this.dilation)}`;
+    if (this.padding.some((v) => v !== 0)) s += `, padding=${tuple(this.padding)}`;
+    if (this.dilation.some((v) => v !== 1)) s += `, dilation=${tuple(this.dilation)}`;
     s += this.reprAfterDilation();
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
     return s;
+  }
+}
+
+/** Conv2d's and ConvTranspose2d's geometry from their options. */
+function geometry2d(kernelSize: Pair, options: Conv2dLayerOptions): ConvGeometry<[number, number]> {
+  return { kernelSize: pair(kernelSize), stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1) };
+}
+
+export interface Conv1dLayerOptions extends LayerOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  groups?: number;
+}
+
+/**
+ * 1-d convolution over `[N, C, L]` (or `[C, L]`) input; weight `[out, in / groups, k]`.
+ *
+ * @example
+ * const conv = new nn.Conv1d(16, 32, 5, { padding: 2 });
+ */
+export class Conv1d extends ConvBase<[number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dLayerOptions = {}) {
+    super(inChannels, outChannels, {
+      kernelSize: [kernelSize], stride: [options.stride ?? 1], padding: [options.padding ?? 0], dilation: [options.dilation ?? 1],
+    }, options, false);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return conv1d(input, this.weight, this.bias, { stride: this.stride[0], padding: this.padding[0], dilation: this.dilation[0], groups: this.groups });
   }
 }
 
@@ -73,9 +112,9 @@ abstract class Conv2dBase extends Module {
  * @example
  * const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
  */
-export class Conv2d extends Conv2dBase {
+export class Conv2d extends ConvBase<[number, number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, options, false);
+    super(inChannels, outChannels, geometry2d(kernelSize, options), options, false);
   }
 
   override forward(input: Tensor): Tensor {
@@ -94,11 +133,11 @@ export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
  * @example
  * const up = new nn.ConvTranspose2d(16, 8, 2, { stride: 2 }); // doubles H and W
  */
-export class ConvTranspose2d extends Conv2dBase {
+export class ConvTranspose2d extends ConvBase<[number, number]> {
   readonly outputPadding: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
-    super(inChannels, outChannels, kernelSize, options, true);
+    super(inChannels, outChannels, geometry2d(kernelSize, options), options, true);
     this.outputPadding = pair(options.outputPadding ?? 0);
   }
 
