@@ -161,6 +161,15 @@ def layers():
                             {"type": "Conv1d", "args": [4, 6, 2], "options": {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}}, torch.randn(1, 4, 9)))
     cases.append(layer_case("Conv1d unbatched no bias", lambda: nn.Conv1d(2, 3, 3, bias=False),
                             {"type": "Conv1d", "args": [2, 3, 3], "options": {"bias": False}}, torch.randn(2, 7)))
+    cases.append(layer_case("MaxPool1d", lambda: nn.MaxPool1d(2), {"type": "MaxPool1d", "args": [2]}, torch.randn(2, 3, 7)))
+    cases.append(layer_case("MaxPool1d stride padding ceil", lambda: nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True),
+                            {"type": "MaxPool1d", "args": [3], "options": {"stride": 2, "padding": 1, "ceilMode": True}}, torch.randn(1, 2, 8)))
+    cases.append(layer_case("MaxPool1d unbatched", lambda: nn.MaxPool1d(2, dilation=2), {"type": "MaxPool1d", "args": [2], "options": {"dilation": 2}},
+                            torch.randn(3, 6)))
+    cases.append(layer_case("AvgPool1d", lambda: nn.AvgPool1d(3, stride=2), {"type": "AvgPool1d", "args": [3], "options": {"stride": 2}}, torch.randn(2, 2, 9)))
+    cases.append(layer_case("AvgPool1d padding ceil exclude", lambda: nn.AvgPool1d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+                            {"type": "AvgPool1d", "args": [3], "options": {"stride": 2, "padding": 1, "ceilMode": True, "countIncludePad": False}},
+                            torch.randn(1, 2, 8)))
     torch.set_rng_state(rng)
     write("layers.json", {"torch": torch.__version__, "cases": cases})
 

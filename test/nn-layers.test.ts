@@ -38,6 +38,8 @@ function build(c: Ctor): torch.nn.Module {
     case "Conv1d": return new nn.Conv1d(a[0], a[1], a[2], o);
     case "Conv2d": return new nn.Conv2d(a[0], a[1], a[2], o);
     case "ConvTranspose2d": return new nn.ConvTranspose2d(a[0], a[1], a[2], o);
+    case "MaxPool1d": return new nn.MaxPool1d(a[0], o);
+    case "AvgPool1d": return new nn.AvgPool1d(a[0], o);
     case "MaxPool2d": return new nn.MaxPool2d(a[0], o);
     case "AvgPool2d": return new nn.AvgPool2d(a[0], o);
     case "BatchNorm1d": return new nn.BatchNorm1d(a[0], o);
@@ -215,4 +217,15 @@ test("Conv1d and ConvTranspose2d print like PyTorch; ConvTranspose2d rejects PyT
   const down = new nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 }), up = new nn.ConvTranspose2d(8, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
   assert.deepEqual(up.forward(down.forward(torch.randn([2, 3, 16, 16]))).shape, [2, 3, 16, 16]);
   assert.deepEqual(up.weight.shape, [8, 3, 3, 3]);
+});
+
+test("MaxPool1d and AvgPool1d print like PyTorch; maxPool1d's indices are positions along L", () => {
+  assert.equal(String(new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true })), "MaxPool1d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)");
+  assert.equal(String(new nn.AvgPool1d(3, { stride: 2 })), "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))");
+  const F = torch.nn.functional;
+  const [v, i] = F.maxPool1d(torch.tensor([[[1, 5, 2, 2, 7, 0, 3]]]), 2, { returnIndices: true, ceilMode: true });
+  assert.deepEqual(v.tolist(), [[[5, 2, 7, 3]]]);
+  assert.deepEqual(i.tolist(), [[[1, 2, 4, 6]]]);
+  assert.deepEqual(new nn.MaxPool1d(2, { returnIndices: true }).forward(torch.ones([2, 4]))[1].shape, [2, 2]);
+  assert.throws(() => F.maxPool1d(torch.ones([5]), 2), /max_pool1d: Expected 2D or 3D \(batch mode\) tensor for input, but got: \[5\]/);
 });

@@ -17,7 +17,8 @@ import type { Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "../ops/conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
-export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type AdaptiveSize } from "../ops/pool.js";
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d } from "../ops/pool.js";
+export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export * from "./loss-functions.js";

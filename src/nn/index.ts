@@ -2,7 +2,7 @@
 export { Module, type StateDict, type LoadStateDictResult } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
-export { Conv1d, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
+export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";

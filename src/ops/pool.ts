@@ -226,3 +226,66 @@ function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
   const counts = reshape(fromTypedArray(x.dtype === "float64" ? length : Float32Array.from(length)), [out, ...trailing]);
   return div(sums, counts);
 }
+
+export interface MaxPool1dOptions {
+  /** Defaults to the kernel size, as in PyTorch. */
+  stride?: number | null;
+  padding?: number;
+  dilation?: number;
+  ceilMode?: boolean;
+  /** Also return each window's argmax (a position along L; int32). */
+  returnIndices?: boolean;
+}
+
+export interface AvgPool1dOptions {
+  stride?: number | null;
+  padding?: number;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+}
+
+/** `[N, C, L]` or `[C, L]` input as 2-d pooling's input of height 1 (and back), named for the 1-d op in errors. */
+function asRows(input: Tensor, op: string): [Tensor, (t: Tensor) => Tensor] {
+  if (input.shape.length !== 2 && input.shape.length !== 3) {
+    throw new Error(`${op}: Expected 2D or 3D (batch mode) tensor for input, but got: ${shapeStr(input.shape)}`);
+  }
+  const rows = reshape(input, [...input.shape.slice(0, -1), 1, input.shape[input.shape.length - 1]!]);
+  return [rows, (t) => reshape(t, [...t.shape.slice(0, -2), t.shape[t.shape.length - 1]!])];
+}
+
+/**
+ * `F.maxPool1d(input, kernelSize, { stride, padding, dilation, ceilMode, returnIndices })`
+ * over the last dim of `[N, C, L]` or `[C, L]` input.
+ *
+ * @example
+ * const y = maxPool1d(torch.randn([2, 4, 10]), 2); // [2, 4, 5]
+ */
+export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, kernelSize: number, options?: MaxPool1dOptions): Tensor;
+export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
+  const [rows, back] = asRows(input, "max_pool1d");
+  const o = {
+    stride: [1, options.stride ?? kernelSize] as const, padding: [0, options.padding ?? 0] as const,
+    dilation: [1, options.dilation ?? 1] as const, ceilMode: options.ceilMode ?? false,
+  };
+  if (options.returnIndices === true) {
+    const [values, indices] = maxPool2d(rows, [1, kernelSize], { ...o, returnIndices: true });
+    return [back(values), back(indices)]; // in a plane of height 1, h * W + w is w
+  }
+  return back(maxPool2d(rows, [1, kernelSize], o));
+}
+
+/**
+ * `F.avgPool1d(input, kernelSize, { stride, padding, ceilMode, countIncludePad = true })`
+ * over the last dim of `[N, C, L]` or `[C, L]` input.
+ *
+ * @example
+ * const y = avgPool1d(torch.randn([2, 4, 10]), 3, { stride: 1, padding: 1 }); // [2, 4, 10]
+ */
+export function avgPool1d(input: Tensor, kernelSize: number, options: AvgPool1dOptions = {}): Tensor {
+  const [rows, back] = asRows(input, "avg_pool1d");
+  return back(avgPool2d(rows, [1, kernelSize], {
+    stride: [1, options.stride ?? kernelSize], padding: [0, options.padding ?? 0],
+    ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true,
+  }));
+}

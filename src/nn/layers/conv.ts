@@ -1,7 +1,10 @@
 import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { type AdaptiveSize, adaptiveAvgPool2d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d, maxPool2d, type MaxPool2dOptions } from "../functional.js";
+import {
+  type AdaptiveSize, adaptiveAvgPool2d, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
+  type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions,
+} from "../functional.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
@@ -217,5 +220,53 @@ export class AdaptiveAvgPool2d extends Module {
   override extraRepr(): string {
     const o = this.outputSize;
     return `output_size=${typeof o === "number" ? o : `(${o.map((v) => v ?? "None").join(", ")})`}`;
+  }
+}
+
+/**
+ * Max over each `kernelSize` window along the last dim (stride defaults to the kernel size).
+ *
+ * @example
+ * const pool = new nn.MaxPool1d(2);
+ */
+export class MaxPool1d<ReturnIndices extends boolean = false> extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: MaxPool1dOptions & { returnIndices?: ReturnIndices } = {},
+  ) {
+    super();
+  }
+
+  /** The pooled input, or `[values, indices]` for a layer made with `returnIndices: true`. */
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
+    return maxPool1d(input, this.kernelSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
+  }
+
+  override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${this.kernelSize}, stride=${o.stride ?? this.kernelSize}, padding=${o.padding ?? 0}, dilation=${o.dilation ?? 1}, ceil_mode=${o.ceilMode ? "True" : "False"}`;
+  }
+}
+
+/**
+ * Mean over each `kernelSize` window along the last dim.
+ *
+ * @example
+ * const pool = new nn.AvgPool1d(3, { stride: 2 });
+ */
+export class AvgPool1d extends Module {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: AvgPool1dOptions = {},
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return avgPool1d(input, this.kernelSize, this.options);
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${tuple([this.kernelSize])}, stride=${tuple([this.options.stride ?? this.kernelSize])}, padding=${tuple([this.options.padding ?? 0])}`;
   }
 }
