@@ -20,12 +20,16 @@ export {
   add, sub, rsub, mul, div, pow, neg, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sign, erf,
   floor, ceil, round, reciprocal, log1p, expm1, clamp, maximum, minimum,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
+  square, rsqrt, isclose, allclose, type CloseOptions,
 } from "./ops/elementwise.js";
-export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
+export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
+export { maskedFill, tril, triu } from "./ops/masking.js";
+export { cumsum } from "./ops/scan.js";
+export { sort, topk } from "./ops/sorting.js";
 export { matmul, mm, bmm, dot, mv } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
-export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind } from "./ops/indexing.js";
-export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select } from "./ops/views.js";
+export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind, flip } from "./ops/indexing.js";
+export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select, repeat } from "./ops/views.js";
 export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";

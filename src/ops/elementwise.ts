@@ -377,3 +377,44 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   if (isFloating(dtype) && needsGrad(a)) record("ToCopyBackward0", [a], out, ([g]) => [toDtype(g!, from)]);
   return out;
 }
+
+/** `a * a`. */
+export function square(a: Tensor): Tensor {
+  return mul(a, a);
+}
+
+/** `1 / sqrt(a)`. */
+export function rsqrt(a: Tensor): Tensor {
+  return reciprocal(sqrt(a));
+}
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  /** Count NaN as equal to NaN. */
+  equalNan?: boolean;
+}
+
+/**
+ * Where `|a - b| <= atol + rtol·|b|` (equal infinities count; NaN only with
+ * `equalNan`); bool, broadcast.
+ *
+ * @example
+ * torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 2.1])); // [true, false]
+ */
+export function isclose(a: Tensor, b: Tensor, options: CloseOptions = {}): Tensor {
+  const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-8;
+  if (rtol < 0 || atol < 0) throw new Error(`isclose: rtol and atol must be non-negative, got rtol=${rtol} and atol=${atol}`);
+  const close = logicalOr(eq(a, b), le(abs(sub(a, b)), add(mul(abs(b), rtol), atol)));
+  return options.equalNan ?? false ? logicalOr(close, logicalAnd(isnan(a), isnan(b))) : close;
+}
+
+/**
+ * Whether every element of `a` is close to `b`'s (see `isclose`).
+ *
+ * @example
+ * torch.allclose(model(x), expected, { atol: 1e-6 }); // true or false
+ */
+export function allclose(a: Tensor, b: Tensor, options: CloseOptions = {}): boolean {
+  return isclose(a, b, options).toArray().every((v) => v !== 0);
+}

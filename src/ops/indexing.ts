@@ -1,8 +1,9 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
-import { narrow, select, unsqueeze } from "./views.js";
+import { clone, narrow, select, unsqueeze } from "./views.js";
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
+import { fromTypedArray } from "./factories.js";
 
 function checkIndexTensor(index: Tensor, op: string): void {
   if (index.dtype !== "int32") throw new Error(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
@@ -200,4 +201,24 @@ export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(a: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, a.shape.length, "unbind", a.shape);
   return Array.from({ length: a.shape[d]! }, (_, i) => select(a, d, i));
+}
+
+/**
+ * A copy with the order along each of `dims` reversed (an index_select per dim).
+ *
+ * @example
+ * torch.flip(torch.tensor([[1, 2], [3, 4]]), [1]); // [[2, 1], [4, 3]]
+ */
+export function flip(a: Tensor, dims: readonly number[]): Tensor {
+  const ds = dims.map((d) => normalizeDim(d, a.shape.length, "flip", a.shape));
+  const repeated = ds.find((d, i) => ds.indexOf(d) !== i);
+  if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims (flip)`);
+  let out = a;
+  for (const d of ds) {
+    const n = a.shape[d]!;
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) index[i] = n - 1 - i;
+    out = indexSelect(out, d, fromTypedArray(index));
+  }
+  return ds.length === 0 ? clone(a) : out;
 }

@@ -13,6 +13,9 @@ import * as X from "./indexing.js";
 import * as L from "./linalg.js";
 import * as R from "./reduce.js";
 import * as S from "./softmax.js";
+import * as M from "./masking.js";
+import * as C from "./scan.js";
+import * as O from "./sorting.js";
 import * as V from "./views.js";
 import type { Generator } from "./random.js";
 
@@ -72,6 +75,22 @@ declare module "../tensor/tensor.js" {
     argmin(dim?: number, options?: R.ReduceOptions): Tensor;
     var(dim?: R.Dims, options?: R.ReduceOptions & { correction?: number }): Tensor;
     std(dim?: R.Dims, options?: R.ReduceOptions & { correction?: number }): Tensor;
+    square(): Tensor;
+    rsqrt(): Tensor;
+    isclose(other: Tensor, options?: E.CloseOptions): Tensor;
+    allclose(other: Tensor, options?: E.CloseOptions): boolean;
+    logsumexp(dim: R.Dims, options?: R.ReduceOptions): Tensor;
+    any(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    all(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    norm(p?: number, dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    maskedFill(mask: Tensor, value: number): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    cumsum(dim: number): Tensor;
+    sort(options?: { dim?: number; descending?: boolean }): R.ValuesIndices;
+    topk(k: number, options?: { dim?: number; largest?: boolean }): R.ValuesIndices;
+    flip(dims: readonly number[]): Tensor;
+    repeat(...sizes: number[] | [readonly number[]]): Tensor;
     softmax(dim: number): Tensor;
     logSoftmax(dim: number): Tensor;
     gather(dim: number, index: Tensor): Tensor;
@@ -200,6 +219,22 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   argmin(dim?: number, opt?: R.ReduceOptions) { return R.argmin(this, dim, opt); },
   var(dim?: R.Dims, opt?: R.ReduceOptions & { correction?: number }) { return R.variance(this, dim, opt); },
   std(dim?: R.Dims, opt?: R.ReduceOptions & { correction?: number }) { return R.std(this, dim, opt); },
+  square() { return E.square(this); },
+  rsqrt() { return E.rsqrt(this); },
+  isclose(o: Tensor, opt?: E.CloseOptions) { return E.isclose(this, o, opt); },
+  allclose(o: Tensor, opt?: E.CloseOptions) { return E.allclose(this, o, opt); },
+  logsumexp(dim: R.Dims, opt?: R.ReduceOptions) { return R.logsumexp(this, dim, opt); },
+  any(dim?: R.Dims, opt?: R.ReduceOptions) { return R.any(this, dim, opt); },
+  all(dim?: R.Dims, opt?: R.ReduceOptions) { return R.all(this, dim, opt); },
+  norm(p?: number, dim?: R.Dims, opt?: R.ReduceOptions) { return R.norm(this, p, dim, opt); },
+  maskedFill(mask: Tensor, value: number) { return M.maskedFill(this, mask, value); },
+  tril(diagonal?: number) { return M.tril(this, diagonal); },
+  triu(diagonal?: number) { return M.triu(this, diagonal); },
+  cumsum(dim: number) { return C.cumsum(this, dim); },
+  sort(opt?: { dim?: number; descending?: boolean }) { return O.sort(this, opt); },
+  topk(k: number, opt?: { dim?: number; largest?: boolean }) { return O.topk(this, k, opt); },
+  flip(dims: readonly number[]) { return X.flip(this, dims); },
+  repeat(...sizes: number[] | [readonly number[]]) { return V.repeat(this, shapeArgs(sizes)); },
   softmax(dim: number) { return S.softmax(this, dim); },
   logSoftmax(dim: number) { return S.logSoftmax(this, dim); },
   gather(dim: number, index: Tensor) { return X.gather(this, dim, index); },

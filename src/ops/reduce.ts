@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
-import { binaryData, div, eq, isnan, mul, sqrt, sub } from "./elementwise.js";
+import { abs, add, binaryData, div, eq, exp, isnan, log, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
 import { expand, reshape, unsqueeze } from "./views.js";
 import { scatterAdd } from "./indexing.js";
 
@@ -186,4 +186,70 @@ function subMean(a: Tensor, axes: number[]): Tensor {
 /** Standard deviation, `sqrt(var)`. */
 export function std(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
   return sqrt(variance(a, dim, options));
+}
+
+/**
+ * `log(sum(exp(a)))` over `dim`, computed as `m + log(sum(exp(a - m)))` with
+ * `m` the (constant) maximum, so large values do not overflow; an infinite
+ * maximum is taken as 0 there, as PyTorch does.
+ *
+ * @example
+ * torch.logsumexp(logits, 1); // the log of each row's softmax denominator
+ */
+export function logsumexp(a: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
+  const axes = normalizeDims(dim, a.shape, "logsumexp");
+  if (a.dtype === "int32" || a.dtype === "bool") throw new Error("logsumexp(): Expected floating point type for result tensor, but got: Int");
+  // the maximum where it is finite (m - m == 0), else 0; a constant: the gradient is softmax(a) either way
+  const m = reduceData("max", a, axes);
+  const safe = where(eq(sub(m, m), 0), m, 0);
+  const out = add(log(sum(exp(sub(a, safe)), axes, { keepdim: true })), safe);
+  return options.keepdim ?? false ? out : reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/**
+ * Whether any element (along `dim`) is nonzero (NaN counts); bool.
+ *
+ * @example
+ * torch.any(torch.isnan(loss)); // a 0-d bool tensor
+ */
+export function any(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  return ne(sum(ne(a, 0), dim, options), 0);
+}
+
+/** Whether every element (along `dim`) is nonzero; bool. */
+export function all(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  return eq(sum(eq(a, 0), dim, options), 0);
+}
+
+/**
+ * The p-norm over `dim` (all elements by default): p = 2 (default), 1,
+ * Infinity (the largest magnitude, over all elements or one dim) or any
+ * other p > 0. The 2-norm's gradient is `x / norm`, taken as 0 where the norm
+ * is 0, as in PyTorch.
+ *
+ * @example
+ * const n = torch.norm(grad); // Euclidean length of all elements
+ */
+export function norm(a: Tensor, p = 2, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  if (a.dtype === "int32" || a.dtype === "bool") throw new Error(`norm(): input dtype should be either floating point or complex. Got ${a.dtype === "int32" ? "Int" : "Bool"} instead.`);
+  if (!(p > 0)) throw new Error(`norm: p must be positive (or Infinity), got ${p}`);
+  if (p === 1) return sum(abs(a), dim, options);
+  if (p === Infinity) {
+    if (dim === undefined) return max(abs(a));
+    if (typeof dim !== "number") throw new Error("norm: p = Infinity over several dims is not supported; reduce one dim at a time");
+    return max(abs(a), dim, options).values;
+  }
+  if (p !== 2) return pow(sum(pow(abs(a), p), dim, options), 1 / p);
+  const axes = normalizeDims(dim, a.shape, "norm");
+  const keepdim = options.keepdim ?? false;
+  const kept = sqrt(reduceData("sum", binaryData("mul", a, a, "norm"), axes));
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(a)) {
+    const keptShape = kept.shape;
+    record("NormBackward1", [a], out, ([g], [x, r]) => {
+      const gk = reshape(g!, keptShape), rk = reshape(r!, keptShape);
+      return [mul(x!, where(eq(rk, 0), 0, div(gk, rk)))];
+    }, [a, out]);
+  }
+  return out;
 }

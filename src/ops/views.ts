@@ -284,3 +284,21 @@ export function select(a: Tensor, dim: number, index: number): Tensor {
   if (needsGrad(a)) record("SelectBackward0", [a], out, ([g]) => [sliceBackward(unsqueeze(g!, d), inShape, d, i)]);
   return out;
 }
+
+/**
+ * `a` tiled `sizes[i]` times along each dim (leading extra sizes add dims),
+ * as PyTorch's `Tensor.repeat`: an expand over a new axis before each dim,
+ * then a reshape, so the gradient sums the copies.
+ *
+ * @example
+ * torch.tensor([1, 2]).repeat([2, 2]); // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ */
+export function repeat(a: Tensor, sizes: readonly number[]): Tensor {
+  if (sizes.length < a.shape.length) {
+    throw new Error(`Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor (repeat: sizes [${sizes.join(", ")}], tensor ${shapeStr(a.shape)})`);
+  }
+  if (sizes.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`Trying to create tensor with negative dimension: repeat sizes [${sizes.join(", ")}]`);
+  const shape = [...new Array<number>(sizes.length - a.shape.length).fill(1), ...a.shape];
+  const expanded = expand(reshape(a, shape.flatMap((s) => [1, s])), shape.flatMap((s, i) => [sizes[i]!, s]));
+  return reshape(expanded, shape.map((s, i) => s * sizes[i]!));
+}

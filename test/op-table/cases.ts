@@ -335,6 +335,46 @@ const layouts: OpCase[] = [
   { id: "exp/empty", op: "exp", inputs: [f([2, 0])], args: [T(0)], gradcheck: false },
 ];
 
+const bools = (shape: number[]): InputSpec => ({ shape, dtype: "bool", gen: "bool", grad: false });
+
+/** Masks, scans, orderings, norms and other tensor utilities. */
+const utilities: OpCase[] = [
+  { id: "square/basic", op: "square", inputs: [f([2, 3])], args: [T(0)] },
+  { id: "rsqrt/basic", op: "rsqrt", inputs: [f([4], { gen: "pos" })], args: [T(0)] },
+  { id: "maskedFill/basic", op: "maskedFill", inputs: [f([2, 3]), bools([2, 3])], args: [T(0), T(1), -2.5] },
+  { id: "maskedFill/broadcast", op: "maskedFill", inputs: [trans([3, 4]), bools([4])], args: [T(0), T(1), 7] },
+  { id: "maskedFill/int", op: "maskedFill", inputs: [idx([2, 3], 9), bools([2, 3])], args: [T(0), T(1), -1] },
+  { id: "tril/basic", op: "tril", inputs: [f([3, 4])], args: [T(0)] },
+  { id: "tril/diagonal", op: "tril", inputs: [f([2, 3, 3])], args: [T(0), 1] },
+  { id: "triu/negative", op: "triu", inputs: [trans([4, 3])], args: [T(0), -1] },
+  { id: "cumsum/dim1", op: "cumsum", inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: "cumsum/transposed", op: "cumsum", inputs: [trans([3, 4])], args: [T(0), 0] },
+  { id: "cumsum/int", op: "cumsum", inputs: [idx([2, 5], 7)], args: [T(0), -1] },
+  { id: "flip/dims", op: "flip", inputs: [f([2, 3, 4])], args: [T(0), [0, 2]] },
+  { id: "logsumexp/dim", op: "logsumexp", inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: "logsumexp/dims-keepdim", op: "logsumexp", inputs: [f([2, 3, 4])], args: [T(0), [0, 2]], options: { keepdim: true } },
+  { id: "logsumexp/large", op: "logsumexp", inputs: [f([2, 3], { values: [[1000, 1001, 999], [-1000, -1002, -1001]] })], args: [T(0), 1] },
+  {
+    id: "logsumexp/infinite", op: "logsumexp", inputs: [f([3, 3], { values: [[1, 2, 3], ["-inf", "-inf", "-inf"], ["inf", 0, 1]] })],
+    args: [T(0), 1], gradcheck: false,
+  },
+  { id: "any/all-elements", op: "any", inputs: [f([2, 3], { gen: "ties" })], args: [T(0)] },
+  { id: "any/dim", op: "any", inputs: [f([3, 4], { gen: "ties" })], args: [T(0), 1] },
+  { id: "all/dim-keepdim", op: "all", inputs: [f([3, 4], { values: [[1, 2, 3, 4], [1, 0, 3, 4], ["nan", 1, 1, 1]] })], args: [T(0), 1], options: { keepdim: true } },
+  { id: "norm/2", op: "norm", inputs: [f([3, 4])], args: [T(0)] },
+  { id: "norm/1-dim", op: "norm", inputs: [f([3, 4])], args: [T(0), 1, 1] },
+  { id: "norm/3-dim-keepdim", op: "norm", inputs: [trans([3, 4])], args: [T(0), 3, 0], options: { keepdim: true } },
+  { id: "norm/inf", op: "norm", inputs: [f([3, 4])], args: [T(0), Infinity], py: "torch.norm(a0, float('inf'))" },
+  { id: "norm/2-zero-row", op: "norm", inputs: [f([2, 3], { values: [[0, 0, 0], [3, -4, 0]] })], args: [T(0), 2, 1], gradcheck: false },
+  { id: "sort/values", op: "sort", inputs: [f([3, 5])], args: [T(0)], options: { dim: 1, descending: true }, out: "values" },
+  { id: "sort/indices", op: "sort", inputs: [trans([4, 3])], args: [T(0)], options: { dim: 0 }, out: "indices" },
+  { id: "sort/nan", op: "sort", inputs: [f([5], { values: [2, "nan", -1, "inf", 0] })], args: [T(0)], out: "values", gradcheck: false },
+  { id: "topk/values", op: "topk", inputs: [f([3, 6])], args: [T(0), 2], out: "values" },
+  { id: "topk/smallest-indices", op: "topk", inputs: [f([5, 3])], args: [T(0), 3], options: { dim: 0, largest: false }, out: "indices" },
+  { id: "repeat/tile", op: "repeat", method: true, inputs: [f([2, 3])], args: [T(0), [2, 1, 3]] },
+  { id: "isclose/equal-nan", op: "isclose", inputs: [f([5], { values: [1, "nan", "inf", 1e-3, 2], grad: false }), f([5], { values: [1.000001, "nan", "inf", 1.1e-3, 2.1], grad: false })], args: [T(0), T(1)], options: { equalNan: true } },
+];
+
 export const OP_TABLE: OpCase[] = [
   ...layouts,
   ...inplaceOps,
@@ -355,4 +395,5 @@ export const OP_TABLE: OpCase[] = [
   ...indexing,
   ...extremum,
   ...comparisons,
+  ...utilities,
 ];

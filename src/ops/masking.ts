@@ -1,0 +1,49 @@
+/**
+ * Masked results: `maskedFill`, and the triangles `tril` / `triu` (as
+ * attention masks use them). Each is a `where` over a boolean mask, so the
+ * gradient is the upstream gradient where the input was kept and 0 elsewhere.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { shapeStr } from "./core.js";
+import { ge, le, sub, toDtype, where } from "./elementwise.js";
+import { arange } from "./factories.js";
+import { reshape } from "./views.js";
+
+/**
+ * `a` with `value` where `mask` (bool, broadcast to `a`'s shape) is true; `a`'s dtype.
+ *
+ * @example
+ * const scores = logits.maskedFill(padding, -Infinity);
+ */
+export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
+  if (mask.dtype !== "bool") throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (mask.shape.length > a.shape.length || mask.shape.some((s, i) => s !== 1 && s !== a.shape[a.shape.length - mask.shape.length + i])) {
+    throw new Error(`masked_fill: the mask of shape ${shapeStr(mask.shape)} does not broadcast to the input's shape ${shapeStr(a.shape)}`);
+  }
+  const out = where(mask, value, a);
+  return out.dtype === a.dtype ? out : toDtype(out, a.dtype);
+}
+
+/** `a` where (row, col) of the last two dims has col - row <= `diagonal` (lower) or >= it (upper), 0 elsewhere. */
+function triangle(a: Tensor, diagonal: number, lower: boolean, op: string): Tensor {
+  if (a.shape.length < 2) throw new Error(`${op}: input tensor must have at least 2 dimensions`);
+  const [m, n] = a.shape.slice(-2) as [number, number];
+  const offset = sub(reshape(arange(0, n), [1, n]), reshape(arange(0, m), [m, 1]));
+  const out = where(lower ? le(offset, diagonal) : ge(offset, diagonal), a, 0);
+  return out.dtype === a.dtype ? out : toDtype(out, a.dtype);
+}
+
+/**
+ * The lower triangle of the last two dims (elements with col - row <= `diagonal`), zeros above.
+ *
+ * @example
+ * const causal = torch.tril(torch.ones([4, 4])); // 1 on and below the diagonal
+ */
+export function tril(a: Tensor, diagonal = 0): Tensor {
+  return triangle(a, diagonal, true, "tril");
+}
+
+/** The upper triangle of the last two dims (col - row >= `diagonal`), zeros below. */
+export function triu(a: Tensor, diagonal = 0): Tensor {
+  return triangle(a, diagonal, false, "triu");
+}
