@@ -395,6 +395,45 @@ def clipping():
     write("clip.json", {"torch": torch.__version__, "cases": cases})
 
 
+# ---------------------------------------------------------------- recurrent layers
+def rnn_case(name, kind, ctor_args, options, x, states=None):
+    m = (nn.LSTM if kind == "LSTM" else nn.GRU)(*ctor_args, **options)
+    state = sd(m)
+    x = x.clone().requires_grad_(True)
+    out, hn = m(x, states) if states is not None else m(x)
+    finals = list(hn) if kind == "LSTM" else [hn]
+    grads_out = [torch.randn(t.shape) for t in [out] + finals]
+    sum((t * g).sum() for t, g in zip([out] + finals, grads_out)).backward()
+    return {
+        "name": name, "kind": kind, "args": ctor_args,
+        "options": {"numLayers": options.get("num_layers", 1), "batchFirst": options.get("batch_first", False),
+                    "bidirectional": options.get("bidirectional", False), "bias": options.get("bias", True)},
+        "stateDict": state,
+        "input": {"shape": list(x.shape), "data": L(x.flatten())},
+        "states": None if states is None else [{"shape": list(t.shape), "data": L(t.flatten())} for t in (states if kind == "LSTM" else [states])],
+        "outputs": [{"shape": list(t.shape), "data": L(t.flatten())} for t in [out] + finals],
+        "gradOutputs": [L(g.flatten()) for g in grads_out],
+        "inputGrad": L(x.grad.flatten()),
+        "paramGrads": {k: L(p.grad.flatten()) for k, p in m.named_parameters()},
+    }
+
+
+def recurrent():
+    torch.manual_seed(4)
+    cases = [
+        rnn_case("LSTM", "LSTM", [3, 4], {}, torch.randn(5, 2, 3)),
+        rnn_case("LSTM batch_first two layers with states", "LSTM", [3, 4], {"num_layers": 2, "batch_first": True}, torch.randn(2, 5, 3),
+                 (torch.randn(2, 2, 4), torch.randn(2, 2, 4))),
+        rnn_case("LSTM bidirectional no bias", "LSTM", [2, 3], {"bidirectional": True, "bias": False}, torch.randn(4, 2, 2)),
+        rnn_case("LSTM unbatched", "LSTM", [3, 2], {}, torch.randn(6, 3)),
+        rnn_case("GRU", "GRU", [3, 4], {}, torch.randn(5, 2, 3)),
+        rnn_case("GRU two layers bidirectional with state", "GRU", [3, 2], {"num_layers": 2, "bidirectional": True}, torch.randn(4, 3, 3),
+                 torch.randn(4, 3, 2)),
+        rnn_case("GRU unbatched batch_first", "GRU", [2, 3], {"batch_first": True}, torch.randn(5, 2)),
+    ]
+    write("rnn.json", {"torch": torch.__version__, "cases": cases})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     layers()
@@ -403,4 +442,5 @@ if __name__ == "__main__":
     schedulers()
     keys()
     clipping()
+    recurrent()
     print("wrote", sorted(os.listdir(OUT)))

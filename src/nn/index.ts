@@ -8,6 +8,7 @@ export { Upsample } from "./layers/upsample.js";
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
 export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
 export { Embedding } from "./layers/embedding.js";
+export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export * as init from "./init.js";
