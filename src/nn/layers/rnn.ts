@@ -78,6 +78,7 @@ abstract class RNNBase extends Module {
   }
 
   /**
+   * @internal
    * Runs every layer and direction over `input` from the initial states
    * `states` (each [layers·directions, N, H]); returns the last layer's
    * outputs and the final states, in the caller's layout.
