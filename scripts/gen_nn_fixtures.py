@@ -434,6 +434,67 @@ def recurrent():
     write("rnn.json", {"torch": torch.__version__, "cases": cases})
 
 
+# ---------------------------------------------------------------- attention
+def mha_case(name, ctor, query, key, value, **call):
+    m = nn.MultiheadAttention(*ctor["args"], **ctor.get("kwargs", {}))
+    state = sd(m)
+    q, k, v = (t.clone().requires_grad_(True) for t in (query, key, value))
+    out, w = m(q, k if key is not query else q, v if value is not query else q, **call)
+    outs = [out] + ([w] if w is not None else [])
+    gs = [torch.randn(t.shape) for t in outs]
+    sum((t * g).sum() for t, g in zip(outs, gs)).backward()
+    enc = lambda t: {"shape": list(t.shape), "data": L(t.flatten()), "dtype": "bool" if t.dtype == torch.bool else "float32"}
+    return {
+        "name": name, "kind": "mha", "args": ctor["args"], "options": ctor.get("options", {}),
+        "call": {k_: enc(v_) if isinstance(v_, torch.Tensor) else v_ for k_, v_ in call.items()},
+        "selfAttention": key is query,
+        "stateDict": state,
+        "inputs": [enc(t) for t in (query, key, value)],
+        "outputs": [enc(t) for t in outs], "gradOutputs": [L(g.flatten()) for g in gs],
+        "inputGrads": [L(t.grad.flatten()) if t.grad is not None else None for t in (q, k, v)],
+        "paramGrads": {n: L(p.grad.flatten()) for n, p in m.named_parameters()},
+    }
+
+
+def sdpa_case(name, q, k, v, mask=None, causal=False, scale=None):
+    # torch 1.13 has no F.scaled_dot_product_attention: this is its documented definition
+    q, k, v = (t.clone().requires_grad_(True) for t in (q, k, v))
+    s = q @ k.transpose(-2, -1) * (scale if scale is not None else 1 / math.sqrt(q.shape[-1]))
+    if causal:
+        s = s.masked_fill(torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).triu(1), float("-inf"))
+    if mask is not None:
+        s = s.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else s + mask
+    out = torch.softmax(s, -1) @ v
+    g = torch.randn(out.shape)
+    (out * g).sum().backward()
+    enc = lambda t: {"shape": list(t.shape), "data": L(t.flatten()), "dtype": "bool" if t.dtype == torch.bool else "float32"}
+    return {"name": name, "kind": "sdpa", "inputs": [enc(t) for t in (q, k, v)], "mask": None if mask is None else enc(mask),
+            "isCausal": causal, "scale": scale, "outputs": [enc(out)], "gradOutputs": [L(g.flatten())],
+            "inputGrads": [L(t.grad.flatten()) for t in (q, k, v)]}
+
+
+def attention():
+    torch.manual_seed(5)
+    x = torch.randn(5, 3, 8)
+    cross_q, cross_kv = torch.randn(3, 4, 8), torch.randn(3, 6, 8)
+    padding = torch.tensor([[False] * 6, [False] * 4 + [True] * 2, [False, True] + [False] * 4])
+    causal = torch.ones(5, 5, dtype=torch.bool).triu(1)
+    cases = [
+        mha_case("self-attention", {"args": [8, 2]}, x, x, x),
+        mha_case("batch_first cross-attention, key padding, per-head weights", {"args": [8, 4], "kwargs": {"batch_first": True}, "options": {"batchFirst": True}},
+                 cross_q, cross_kv, cross_kv, key_padding_mask=padding, average_attn_weights=False),
+        mha_case("causal bool mask, no weights", {"args": [8, 2]}, x, x, x, attn_mask=causal, need_weights=False),
+        mha_case("unbatched float mask, no bias", {"args": [6, 3], "kwargs": {"bias": False}, "options": {"bias": False}},
+                 torch.randn(4, 6), torch.randn(4, 6), torch.randn(4, 6), attn_mask=torch.randn(4, 4)),
+        sdpa_case("sdpa", torch.randn(2, 3, 5, 4), torch.randn(2, 3, 6, 4), torch.randn(2, 3, 6, 4)),
+        sdpa_case("sdpa causal", torch.randn(2, 4, 4), torch.randn(2, 4, 4), torch.randn(2, 4, 4), causal=True),
+        sdpa_case("sdpa bool mask, scale", torch.randn(3, 5, 4), torch.randn(3, 5, 4), torch.randn(3, 5, 4),
+                  mask=(torch.rand(5, 5) > 0.3) | torch.eye(5, dtype=torch.bool), scale=0.3),
+        sdpa_case("sdpa float mask", torch.randn(2, 3, 4), torch.randn(2, 5, 4), torch.randn(2, 5, 4), mask=torch.randn(3, 5)),
+    ]
+    write("attention.json", {"torch": torch.__version__, "cases": cases})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     layers()
@@ -443,4 +504,5 @@ if __name__ == "__main__":
     keys()
     clipping()
     recurrent()
+    attention()
     print("wrote", sorted(os.listdir(OUT)))

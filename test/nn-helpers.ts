@@ -12,13 +12,15 @@ export function readFixture<T>(name: string): T {
 
 export interface TensorJson {
   shape: number[];
+  /** Numbers (booleans for dtype bool, which JSON from Python spells as true / false). */
   data: number[];
-  dtype?: "float32" | "int32";
+  dtype?: "float32" | "int32" | "bool";
 }
 
 export function fromJson(t: TensorJson, options: { requiresGrad?: boolean } = {}): torch.Tensor {
   const dtype = t.dtype ?? "float32";
-  const arr = dtype === "int32" ? Int32Array.from(t.data) : Float32Array.from(t.data);
+  const data = t.data.map(Number);
+  const arr = dtype === "int32" ? Int32Array.from(data) : dtype === "bool" ? Uint8Array.from(data) : Float32Array.from(data);
   return torch.fromTypedArray(arr, t.shape, options.requiresGrad ? { requiresGrad: true } : {});
 }
 

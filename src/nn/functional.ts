@@ -21,6 +21,7 @@ export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d } from ".
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export * from "./loss-functions.js";
 
 /**

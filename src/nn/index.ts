@@ -9,6 +9,7 @@ export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, type BatchNormOptio
 export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
 export { Embedding } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export * as init from "./init.js";
