@@ -161,6 +161,15 @@ def layers():
                             {"type": "Conv1d", "args": [4, 6, 2], "options": {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}}, torch.randn(1, 4, 9)))
     cases.append(layer_case("Conv1d unbatched no bias", lambda: nn.Conv1d(2, 3, 3, bias=False),
                             {"type": "Conv1d", "args": [2, 3, 3], "options": {"bias": False}}, torch.randn(2, 7)))
+    def gn():
+        m = nn.GroupNorm(2, 4)
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+        return m
+    cases.append(layer_case("GroupNorm", gn, {"type": "GroupNorm", "args": [2, 4]}, torch.randn(3, 4, 3, 2) * 2 + 1))
+    cases.append(layer_case("GroupNorm 1-d, no affine", lambda: nn.GroupNorm(3, 6, eps=1e-3, affine=False),
+                            {"type": "GroupNorm", "args": [3, 6], "options": {"eps": 1e-3, "affine": False}}, torch.randn(2, 6, 5)))
     cases.append(layer_case("MaxPool1d", lambda: nn.MaxPool1d(2), {"type": "MaxPool1d", "args": [2]}, torch.randn(2, 3, 7)))
     cases.append(layer_case("MaxPool1d stride padding ceil", lambda: nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True),
                             {"type": "MaxPool1d", "args": [3], "options": {"stride": 2, "padding": 1, "ceilMode": True}}, torch.randn(1, 2, 8)))

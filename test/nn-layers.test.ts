@@ -45,6 +45,7 @@ function build(c: Ctor): torch.nn.Module {
     case "BatchNorm1d": return new nn.BatchNorm1d(a[0], o);
     case "BatchNorm2d": return new nn.BatchNorm2d(a[0], o);
     case "LayerNorm": return new nn.LayerNorm(a[0], o);
+    case "GroupNorm": return new nn.GroupNorm(a[0], a[1], o);
     case "Embedding": return new nn.Embedding(a[0], a[1], o);
     case "ReLU": return new nn.ReLU();
     case "LeakyReLU": return new nn.LeakyReLU(...(a as [number?]));
@@ -219,9 +220,10 @@ test("Conv1d and ConvTranspose2d print like PyTorch; ConvTranspose2d rejects PyT
   assert.deepEqual(up.weight.shape, [8, 3, 3, 3]);
 });
 
-test("MaxPool1d and AvgPool1d print like PyTorch; maxPool1d's indices are positions along L", () => {
+test("MaxPool1d, AvgPool1d and GroupNorm print like PyTorch; maxPool1d's indices are positions along L", () => {
   assert.equal(String(new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true })), "MaxPool1d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)");
   assert.equal(String(new nn.AvgPool1d(3, { stride: 2 })), "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))");
+  assert.equal(String(new nn.GroupNorm(2, 4)), "GroupNorm(2, 4, eps=1e-05, affine=True)");
   const F = torch.nn.functional;
   const [v, i] = F.maxPool1d(torch.tensor([[[1, 5, 2, 2, 7, 0, 3]]]), 2, { returnIndices: true, ceilMode: true });
   assert.deepEqual(v.tolist(), [[[5, 2, 7, 3]]]);

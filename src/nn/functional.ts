@@ -213,12 +213,39 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], opt
     throw new Error(`Given normalized_shape=${shapeStr(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${shapeStr(input.shape)}`);
   }
   const dims = Array.from({ length: k }, (_, i) => input.dim() - k + i);
-  const m = mean(input, dims, { keepdim: true });
-  const v = variance(input, dims, { keepdim: true, correction: 0 });
-  let out = div(sub(input, m), sqrt(add(v, options.eps ?? 1e-5)));
+  let out = normalized(input, dims, options.eps ?? 1e-5);
   if (options.weight != null) out = mul(out, options.weight);
   if (options.bias != null) out = add(out, options.bias);
   return out;
+}
+
+/**
+ * Group normalisation of `[N, C, *]` input: each sample's channels in
+ * `numGroups` groups, each group normalised by its own mean and (biased)
+ * variance, then scaled and shifted per channel.
+ *
+ * @example
+ * const y = F.groupNorm(torch.randn([2, 8, 4, 4]), 2);
+ */
+export function groupNorm(input: Tensor, numGroups: number, options: LayerNormOptions = {}): Tensor {
+  const [N, C] = input.shape as [number, number];
+  if (input.dim() < 2 || C % numGroups !== 0) {
+    throw new Error(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(input.shape)} and num_groups=${numGroups}`);
+  }
+  const grouped = normalized(reshape(input, [N, numGroups, -1]), [2], options.eps ?? 1e-5);
+  let out = reshape(grouped, input.shape);
+  // per channel: [C, 1, ...] against [N, C, *]
+  const perChannel = (t: Tensor) => reshape(t, [C, ...new Array<number>(input.dim() - 2).fill(1)]);
+  if (options.weight != null) out = mul(out, perChannel(options.weight));
+  if (options.bias != null) out = add(out, perChannel(options.bias));
+  return out;
+}
+
+/** `(x - mean) / sqrt(var + eps)` over `dims` (biased variance), as layer and group norm use it. */
+function normalized(input: Tensor, dims: number[], eps: number): Tensor {
+  const m = mean(input, dims, { keepdim: true });
+  const v = variance(input, dims, { keepdim: true, correction: 0 });
+  return div(sub(input, m), sqrt(add(v, eps)));
 }
 
 /**

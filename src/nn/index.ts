@@ -5,7 +5,7 @@ export { Linear, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
-export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, type BatchNormOptions, type LayerNormOptions } from "./layers/norm.js";
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from "./layers/norm.js";
 export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
 export { Embedding } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";

@@ -2,7 +2,7 @@ import { noGrad } from "../../autograd/grad-mode-api.js";
 import { ones, zeros } from "../../ops/factories.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { batchNorm, layerNorm } from "../functional.js";
+import { batchNorm, groupNorm, layerNorm } from "../functional.js";
 import { Module, pyFloat } from "../module.js";
 import { Parameter } from "../parameter.js";
 
@@ -149,5 +149,48 @@ export class LayerNorm extends Module {
 
   override extraRepr(): string {
     return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
+  }
+}
+
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learnable per-channel weight (ones) and bias (zeros); default true. */
+  affine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Group normalisation over `[N, C, *]`: channels in `numGroups` groups, each
+ * normalised per sample; independent of the batch, so the same in training
+ * and evaluation.
+ *
+ * @example
+ * const gn = new nn.GroupNorm(4, 32);
+ */
+export class GroupNorm extends Module {
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    super();
+    if (numChannels % numGroups !== 0) throw new Error("num_channels must be divisible by num_groups");
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    const dtype = options.dtype ?? "float32";
+    const affine = options.affine ?? true;
+    this.registerParameter("weight", affine ? new Parameter(ones([numChannels], { dtype })) : null);
+    this.registerParameter("bias", affine ? new Parameter(zeros([numChannels], { dtype })) : null);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return groupNorm(input, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${this.weight !== null ? "True" : "False"}`;
   }
 }

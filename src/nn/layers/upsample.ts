@@ -1,9 +1,6 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import { interpolate, type InterpolateOptions } from "../functional.js";
-import { Module } from "../module.js";
-
-/** A number as Python prints a float (PyTorch stores scale factors as floats). */
-const pyFloat = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+import { Module, pyFloat } from "../module.js";
 
 /**
  * `F.interpolate` as a layer: nearest (the default), linear or bilinear
