@@ -171,6 +171,15 @@ def layers():
     cases.append(layer_case("GroupNorm 1-d, no affine", lambda: nn.GroupNorm(3, 6, eps=1e-3, affine=False),
                             {"type": "GroupNorm", "args": [3, 6], "options": {"eps": 1e-3, "affine": False}}, torch.randn(2, 6, 5)))
     cases.append(layer_case("MaxPool1d", lambda: nn.MaxPool1d(2), {"type": "MaxPool1d", "args": [2]}, torch.randn(2, 3, 7)))
+    cases.append(layer_case("TransformerEncoderLayer", lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0),
+                            {"type": "TransformerEncoderLayer", "args": [8, 2], "options": {"dimFeedforward": 16, "dropout": 0}}, torch.randn(5, 3, 8)))
+    cases.append(layer_case("TransformerEncoderLayer pre-norm gelu batch_first", lambda: nn.TransformerEncoderLayer(
+        8, 4, dim_feedforward=12, dropout=0.0, activation="gelu", batch_first=True, norm_first=True),
+        {"type": "TransformerEncoderLayer", "args": [8, 4], "options": {"dimFeedforward": 12, "dropout": 0, "activation": "gelu", "batchFirst": True, "normFirst": True}},
+        torch.randn(3, 4, 8)))
+    cases.append(layer_case("TransformerEncoder two layers and a norm", lambda: nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(6, 2, dim_feedforward=10, dropout=0.0), 2, norm=nn.LayerNorm(6)),
+        {"type": "TransformerEncoder", "args": [6, 2, 10, 2]}, torch.randn(4, 2, 6)))
     cases.append(layer_case("MaxPool1d stride padding ceil", lambda: nn.MaxPool1d(3, stride=2, padding=1, ceil_mode=True),
                             {"type": "MaxPool1d", "args": [3], "options": {"stride": 2, "padding": 1, "ceilMode": True}}, torch.randn(1, 2, 8)))
     cases.append(layer_case("MaxPool1d unbatched", lambda: nn.MaxPool1d(2, dilation=2), {"type": "MaxPool1d", "args": [2], "options": {"dilation": 2}},

@@ -46,6 +46,9 @@ function build(c: Ctor): torch.nn.Module {
     case "BatchNorm2d": return new nn.BatchNorm2d(a[0], o);
     case "LayerNorm": return new nn.LayerNorm(a[0], o);
     case "GroupNorm": return new nn.GroupNorm(a[0], a[1], o);
+    case "TransformerEncoderLayer": return new nn.TransformerEncoderLayer(a[0], a[1], o);
+    case "TransformerEncoder":
+      return new nn.TransformerEncoder(new nn.TransformerEncoderLayer(a[0], a[1], { dimFeedforward: a[2], dropout: 0 }), a[3], new nn.LayerNorm(a[0]));
     case "Embedding": return new nn.Embedding(a[0], a[1], o);
     case "ReLU": return new nn.ReLU();
     case "LeakyReLU": return new nn.LeakyReLU(...(a as [number?]));
@@ -230,4 +233,18 @@ test("MaxPool1d, AvgPool1d and GroupNorm print like PyTorch; maxPool1d's indices
   assert.deepEqual(i.tolist(), [[[1, 2, 4, 6]]]);
   assert.deepEqual(new nn.MaxPool1d(2, { returnIndices: true }).forward(torch.ones([2, 4]))[1].shape, [2, 2]);
   assert.throws(() => F.maxPool1d(torch.ones([5]), 2), /max_pool1d: Expected 2D or 3D \(batch mode\) tensor for input, but got: \[5\]/);
+});
+
+test("TransformerEncoder copies its layer (independent parameters, PyTorch's keys); isCausal equals the causal mask", () => {
+  const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0 });
+  const encoder = new nn.TransformerEncoder(layer, 2);
+  const keys = Object.keys(encoder.stateDict());
+  assert.ok(keys.includes("layers.1.self_attn.in_proj_weight") && keys.includes("layers.0.norm2.bias"));
+  const [first, second] = [...encoder.layers] as torch.nn.TransformerEncoderLayer[];
+  assert.deepEqual(values(first!.linear1.weight), values(layer.linear1.weight), "a copy of the given layer");
+  torch.noGrad(() => first!.linear1.weight.add_(1));
+  assert.notDeepEqual(values(first!.linear1.weight), values(second!.linear1.weight), "not shared");
+  const x = torch.randn([5, 2, 8]);
+  const causal = torch.triu(torch.ones([5, 5]), 1).to("bool");
+  assertClose(values(encoder.forward(x, { isCausal: true })), values(encoder.forward(x, { mask: causal })), "isCausal");
 });

@@ -10,6 +10,7 @@ export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identi
 export { Embedding } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";
+export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions } from "./layers/transformer.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export * as init from "./init.js";
