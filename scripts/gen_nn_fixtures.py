@@ -139,6 +139,11 @@ def layers():
     cases.append(layer_case("LeakyReLU", nn.LeakyReLU, {"type": "LeakyReLU", "args": []}, x))
     cases.append(layer_case("LeakyReLU 0.2", lambda: nn.LeakyReLU(0.2), {"type": "LeakyReLU", "args": [0.2]}, x))
     cases.append(layer_case("SiLU", nn.SiLU, {"type": "SiLU", "args": []}, x))
+    cases.append(layer_case("ELU", nn.ELU, {"type": "ELU", "args": []}, x))
+    cases.append(layer_case("ELU 0.5", lambda: nn.ELU(0.5), {"type": "ELU", "args": [0.5]}, x))
+    cases.append(layer_case("Softplus", nn.Softplus, {"type": "Softplus", "args": []}, x * 15))
+    cases.append(layer_case("Softplus beta threshold", lambda: nn.Softplus(beta=2, threshold=1),
+                            {"type": "Softplus", "args": [{"beta": 2, "threshold": 1}]}, x))
     cases.append(layer_case("AdaptiveAvgPool2d global", lambda: nn.AdaptiveAvgPool2d((1, 1)),
                             {"type": "AdaptiveAvgPool2d", "args": [[1, 1]]}, torch.randn(2, 3, 4, 5)))
     cases.append(layer_case("AdaptiveAvgPool2d uneven", lambda: nn.AdaptiveAvgPool2d(3),

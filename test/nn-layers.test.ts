@@ -53,6 +53,8 @@ function build(c: Ctor): torch.nn.Module {
     case "ReLU": return new nn.ReLU();
     case "LeakyReLU": return new nn.LeakyReLU(...(a as [number?]));
     case "SiLU": return new nn.SiLU();
+    case "ELU": return new nn.ELU(...(a as [number?]));
+    case "Softplus": return new nn.Softplus(a[0] ?? {});
     case "AdaptiveAvgPool2d": return new nn.AdaptiveAvgPool2d(a[0]);
     case "GELU": return new nn.GELU(a[0] ?? {});
     case "Tanh": return new nn.Tanh();
@@ -161,6 +163,8 @@ test("LeakyReLU, SiLU and AdaptiveAvgPool2d print like PyTorch; adaptive pooling
   assert.equal(String(new nn.LeakyReLU()), "LeakyReLU(negative_slope=0.01)");
   assert.equal(String(new nn.LeakyReLU(0.2)), "LeakyReLU(negative_slope=0.2)");
   assert.equal(String(new nn.SiLU()), "SiLU()");
+  assert.equal(String(new nn.ELU(0.5)), "ELU(alpha=0.5)");
+  assert.equal(String(new nn.Softplus()), "Softplus(beta=1.0, threshold=20.0)");
   assert.equal(String(new nn.AdaptiveAvgPool2d([1, 1])), "AdaptiveAvgPool2d(output_size=(1, 1))");
   assert.equal(String(new nn.AdaptiveAvgPool2d(3)), "AdaptiveAvgPool2d(output_size=3)");
   assert.equal(String(new nn.AdaptiveAvgPool2d([4, null])), "AdaptiveAvgPool2d(output_size=(4, None))");
@@ -247,4 +251,12 @@ test("TransformerEncoder copies its layer (independent parameters, PyTorch's key
   const x = torch.randn([5, 2, 8]);
   const causal = torch.triu(torch.ones([5, 5]), 1).to("bool");
   assertClose(values(encoder.forward(x, { isCausal: true })), values(encoder.forward(x, { mask: causal })), "isCausal");
+});
+
+test("ELU and Softplus keep finite gradients far from 0 (the unused branch cannot overflow)", () => {
+  const x = torch.tensor([-200, -1, 0, 1, 200], { requiresGrad: true });
+  const F = torch.nn.functional;
+  F.elu(x).sum().add(F.softplus(x).sum()).backward();
+  assert.ok(values(x.grad!).every(Number.isFinite), `got ${values(x.grad!).join(", ")}`);
+  assertClose(values(x.grad!), [0 + 0, Math.exp(-1) + 1 / (1 + Math.E), 1 + 0.5, 1 + 1 / (1 + Math.exp(-1)), 1 + 1], "d/dx (elu + softplus)");
 });

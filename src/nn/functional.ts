@@ -4,7 +4,7 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { add, div, erf, gt, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { add, clamp, div, erf, exp, expm1, gt, log1p, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { matmul } from "../ops/linalg.js";
@@ -82,6 +82,30 @@ export function relu(input: Tensor): Tensor {
  */
 export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
   return where(gt(input, 0), input, mul(input, negativeSlope));
+}
+
+/**
+ * ELU: `x` where positive, `alpha·(exp(x) - 1)` elsewhere.
+ *
+ * @example
+ * F.elu(x);
+ */
+export function elu(input: Tensor, alpha = 1): Tensor {
+  // exp of the clamped input: the unused branch must not overflow, or its zero gradient becomes 0·∞ = NaN
+  return where(gt(input, 0), input, mul(expm1(clamp(input, null, 0)), alpha));
+}
+
+/**
+ * Softplus: `log(1 + exp(beta·x)) / beta`, and `x` itself where `beta·x > threshold` (for stability).
+ *
+ * @example
+ * F.softplus(x);
+ */
+export function softplus(input: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
+  const beta = options.beta ?? 1, threshold = options.threshold ?? 20;
+  const scaled = mul(input, beta);
+  // (clamped for the same reason as elu's)
+  return where(gt(scaled, threshold), input, div(log1p(exp(clamp(scaled, null, threshold))), beta));
 }
 
 /**

@@ -6,7 +6,7 @@ export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPo
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from "./layers/norm.js";
-export { ReLU, LeakyReLU, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
+export { ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
 export { Embedding } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";

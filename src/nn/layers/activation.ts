@@ -1,7 +1,7 @@
 import { flatten } from "../../ops/views.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { dropout, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, tanh } from "../functional.js";
-import { Module } from "../module.js";
+import { dropout, elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from "../functional.js";
+import { Module, pyFloat } from "../module.js";
 
 /** `max(x, 0)`; with `inplace`, written over the input (`input.relu_()`). @example new nn.ReLU({ inplace: true }).forward(x) */
 export class ReLU extends Module {
@@ -33,6 +33,36 @@ export class LeakyReLU extends Module {
 
   override extraRepr(): string {
     return `negative_slope=${this.negativeSlope}`;
+  }
+}
+
+/** `x` where positive, `alpha·(exp(x) - 1)` elsewhere. @example new nn.ELU().forward(x) */
+export class ELU extends Module {
+  constructor(readonly alpha = 1) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return elu(input, this.alpha);
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+}
+
+/** `log(1 + exp(beta·x)) / beta` (linear past `threshold`). @example new nn.Softplus().forward(x) */
+export class Softplus extends Module {
+  constructor(readonly options: { beta?: number; threshold?: number } = {}) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return softplus(input, this.options);
+  }
+
+  override extraRepr(): string {
+    return `beta=${pyFloat(this.options.beta ?? 1)}, threshold=${pyFloat(this.options.threshold ?? 20)}`;
   }
 }
 
