@@ -362,6 +362,31 @@ def schedulers():
     write("schedulers.json", {"torch": torch.__version__, "cases": cases}, exact=True)
 
 
+def plateau():
+    # a metric that improves, stalls, improves a little (below threshold) and stalls again
+    losses = [1.0, 0.8, 0.7, 0.7, 0.71, 0.69, 0.7, 0.7, 0.6999, 0.5, 0.5, 0.52, 0.5, 0.49, 0.49, 0.49, 0.49, 0.3, 0.3, 0.3]
+    specs = [
+        ({"patience": 2, "factor": 0.5}, {}, losses),
+        ({"patience": 1, "factor": 0.3, "cooldown": 2, "min_lr": 0.02}, {}, losses),
+        ({"mode": "max", "patience": 1, "threshold": 0.05, "threshold_mode": "abs"}, {}, [0.1, 0.3, 0.32, 0.33, 0.4, 0.41, 0.41, 0.6, 0.6, 0.6, 0.61]),
+        ({"patience": 0, "factor": 0.5, "min_lr": [0.05, 0.001]}, {"two_groups": True}, losses),
+    ]
+    cases = []
+    for kwargs, extra, metrics in specs:
+        p, q = torch.zeros(2, requires_grad=True), torch.zeros(1, requires_grad=True)
+        groups = [{"params": [p]}, {"params": [q], "lr": 0.01}] if extra.get("two_groups") else [{"params": [p]}]
+        opt = torch.optim.SGD(groups, lr=0.1)
+        sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        lrs = []
+        for m in metrics:
+            opt.step()
+            sched.step(m)
+            lrs.append([g["lr"] for g in opt.param_groups])
+        options = {"".join(w.capitalize() if i else w for i, w in enumerate(k.split("_"))): v for k, v in kwargs.items()}
+        cases.append({"options": options, "twoGroups": bool(extra.get("two_groups")), "metrics": metrics, "lrs": lrs})
+    write("plateau.json", {"torch": torch.__version__, "cases": cases}, exact=True)
+
+
 # ---------------------------------------------------------------- state-dict keys
 class Inner(nn.Module):
     def __init__(self):
@@ -528,4 +553,5 @@ if __name__ == "__main__":
     clipping()
     recurrent()
     attention()
+    plateau()
     print("wrote", sorted(os.listdir(OUT)))

@@ -316,3 +316,111 @@ function setMomentum(g: Group, useBetas: boolean, m: number): void {
     g.betas = [m, betas[1]];
   } else g.momentum = m;
 }
+
+export interface ReduceLROnPlateauOptions {
+  /** "min": lower metrics are better (a loss); "max": higher (an accuracy). */
+  mode?: "min" | "max";
+  /** The lr is multiplied by this on a plateau (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement tolerated before reducing (default 10). */
+  patience?: number;
+  /** How much better counts as better (default 1e-4), relative or absolute per `thresholdMode`. */
+  threshold?: number;
+  thresholdMode?: "rel" | "abs";
+  /** Epochs to wait after a reduction before counting bad epochs again. */
+  cooldown?: number;
+  /** A floor for the lr: one for every group, or one per group. */
+  minLr?: number | readonly number[];
+  /** Reductions smaller than this are skipped. */
+  eps?: number;
+}
+
+/**
+ * Reduces each group's lr by `factor` once the metric passed to `step`
+ * stops improving for more than `patience` epochs, as PyTorch's
+ * ReduceLROnPlateau.
+ *
+ * @example
+ * const sched = new optim.lrScheduler.ReduceLROnPlateau(opt, { patience: 3 });
+ * for (const epoch of epochs) { train(); sched.step(validationLoss()); }
+ */
+export class ReduceLROnPlateau {
+  readonly optimizer: Optimizer<any>;
+  readonly mode: "min" | "max";
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: "rel" | "abs";
+  readonly cooldown: number;
+  readonly minLrs: number[];
+  readonly eps: number;
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+  lastEpoch = 0;
+  private lastLr: number[];
+
+  constructor(optimizer: Optimizer<any>, options: ReduceLROnPlateauOptions = {}) {
+    this.optimizer = optimizer;
+    this.mode = options.mode ?? "min";
+    this.factor = options.factor ?? 0.1;
+    if (this.factor >= 1) throw new Error("Factor should be < 1.0.");
+    this.patience = options.patience ?? 10;
+    this.threshold = options.threshold ?? 1e-4;
+    this.thresholdMode = options.thresholdMode ?? "rel";
+    if (this.mode !== "min" && this.mode !== "max") throw new Error(`mode ${String(this.mode)} is unknown!`);
+    if (this.thresholdMode !== "rel" && this.thresholdMode !== "abs") throw new Error(`threshold mode ${String(this.thresholdMode)} is unknown!`);
+    this.cooldown = options.cooldown ?? 0;
+    const groups = optimizer.paramGroups as Group[];
+    const minLr = options.minLr ?? 0;
+    if (typeof minLr !== "number" && minLr.length !== groups.length) throw new Error(`expected ${groups.length} min_lrs, got ${minLr.length}`);
+    this.minLrs = typeof minLr === "number" ? groups.map(() => minLr) : [...minLr];
+    this.eps = options.eps ?? 1e-8;
+    this.best = this.mode === "min" ? Infinity : -Infinity;
+    this.lastLr = groups.map((g) => g.lr);
+  }
+
+  private isBetter(a: number): boolean {
+    const t = this.threshold, best = this.best;
+    if (this.mode === "min") return this.thresholdMode === "rel" ? a < best * (1 - t) : a < best - t;
+    return this.thresholdMode === "rel" ? a > best * (t + 1) : a > best + t;
+  }
+
+  /** Records this epoch's metric and reduces the lr after more than `patience` epochs without improvement. */
+  step(metric: number): void {
+    this.lastEpoch++;
+    if (this.isBetter(metric)) {
+      this.best = metric;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs++;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0; // bad epochs in cooldown are ignored
+    }
+    if (this.numBadEpochs > this.patience) {
+      (this.optimizer.paramGroups as Group[]).forEach((g, i) => {
+        const next = Math.max(g.lr * this.factor, this.minLrs[i]!);
+        if (g.lr - next > this.eps) g.lr = next;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = (this.optimizer.paramGroups as Group[]).map((g) => g.lr);
+  }
+
+  /** The learning rates after the last `step()`. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** The counters that resume the schedule (with the optimizer's own state dict for the lrs). */
+  stateDict(): { best: number; numBadEpochs: number; cooldownCounter: number; lastEpoch: number } {
+    return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, lastEpoch: this.lastEpoch };
+  }
+
+  loadStateDict(sd: ReturnType<ReduceLROnPlateau["stateDict"]>): void {
+    ({ best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter, lastEpoch: this.lastEpoch } = sd);
+  }
+}
