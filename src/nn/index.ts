@@ -1,5 +1,5 @@
 /** `torch.nn`: modules, layers, losses, `nn.init` and `nn.functional`. */
-export { Module, type StateDict, type LoadStateDictResult } from "./module.js";
+export { Module, RemovableHandle, type StateDict, type LoadStateDictResult, type ForwardHook, type ForwardPreHook } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";

@@ -21,7 +21,51 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
-const INTERNAL = new Set(["_parameters", "_buffers", "_modules", "_nonPersistent", "training"]);
+const INTERNAL = new Set(["_parameters", "_buffers", "_modules", "_nonPersistent", "training", "_forwardPreHooks", "_forwardHooks", "forward"]);
+
+/** Runs before `forward`; may return replacement arguments (an array, or one value). */
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
+/** Runs after `forward`; may return a replacement output. */
+export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+
+/** What `registerForwardHook` and `registerForwardPreHook` return: `remove()` takes the hook off. */
+export class RemovableHandle {
+  constructor(private readonly hooks: Map<number, unknown>, readonly id: number) {}
+
+  remove(): void {
+    this.hooks.delete(this.id);
+  }
+}
+
+let nextHookId = 0;
+/** Marks the forward that runs a module's hooks, so it is installed once. */
+const HOOKED = Symbol("hooked forward");
+
+/**
+ * Makes `m.forward` run its hooks. JavaScript cannot call a module, so where
+ * PyTorch runs hooks in `__call__`, the first registered hook gives the
+ * module an own `forward` that wraps the one it had (a class method or a
+ * field).
+ */
+function hookForward(m: Module): void {
+  const inner = m.forward as ((...args: unknown[]) => unknown) & { [HOOKED]?: true };
+  if (inner[HOOKED]) return;
+  const hooked = function (this: Module, ...args: unknown[]): unknown {
+    let a = args;
+    for (const hook of [...this._forwardPreHooks.values()]) {
+      const r = hook(this, a);
+      if (r !== undefined && r !== null) a = Array.isArray(r) ? r : [r];
+    }
+    let out = inner.apply(this, a);
+    for (const hook of [...this._forwardHooks.values()]) {
+      const r = hook(this, a, out);
+      if (r !== undefined) out = r;
+    }
+    return out;
+  };
+  Object.defineProperty(hooked, HOOKED, { value: true });
+  Object.defineProperty(m, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
+}
 
 export class Module {
   /** Whether the module is in training mode (changes Dropout and BatchNorm only). */
@@ -34,6 +78,10 @@ export class Module {
   readonly _modules = new Map<string, Module | null>();
   /** @internal buffer names left out of the state dict */
   readonly _nonPersistent = new Set<string>();
+  /** @internal */
+  readonly _forwardPreHooks = new Map<number, ForwardPreHook>();
+  /** @internal */
+  readonly _forwardHooks = new Map<number, ForwardHook>();
 
   constructor() {
      
@@ -56,6 +104,36 @@ export class Module {
   /** The computation; subclasses override it. Called as `model.forward(x)`. */
   forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /**
+   * `hook(module, args)` runs before each `forward`; returning an array (or
+   * one value) replaces the arguments.
+   *
+   * @example
+   * const handle = model.registerForwardPreHook((m, [x]) => console.log((x as Tensor).shape));
+   * handle.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    const id = nextHookId++;
+    this._forwardPreHooks.set(id, hook);
+    hookForward(this);
+    return new RemovableHandle(this._forwardPreHooks, id);
+  }
+
+  /**
+   * `hook(module, args, output)` runs after each `forward`; returning a value
+   * replaces the output (to read activations, or change them).
+   *
+   * @example
+   * const acts: Tensor[] = [];
+   * model.fc1.registerForwardHook((m, args, out) => { acts.push(out as Tensor); });
+   */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    const id = nextHookId++;
+    this._forwardHooks.set(id, hook);
+    hookForward(this);
+    return new RemovableHandle(this._forwardHooks, id);
   }
 
   /** Adds a parameter (or null, a declared but absent one such as a missing bias). */
