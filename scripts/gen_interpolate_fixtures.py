@@ -15,11 +15,9 @@ import os
 import torch
 import torch.nn.functional as F
 
+from fixture_numbers import flat
+
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops", "interpolate.json")
-
-
-def flat(t):
-    return [float("%.9g" % v) for v in t.detach().reshape(-1).tolist()]
 
 
 def case(name, x, seed, **kw):

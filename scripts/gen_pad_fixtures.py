@@ -21,19 +21,9 @@ import os
 import torch
 import torch.nn.functional as F
 
+from fixture_numbers import flat
+
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops")
-
-
-def enc(v):
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return float("%.9g" % v)
-
-
-def flat(t):
-    return [enc(v) for v in t.detach().reshape(-1).tolist()]
 
 
 def backprop(x, y, seed):

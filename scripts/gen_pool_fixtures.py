@@ -14,25 +14,14 @@ plain CPU loop; 1.13 and 2.x agree on it. Non-finite numbers are written as
 "nan", "inf" and "-inf".
 """
 import json
-import math
 import os
 
 import torch
 import torch.nn.functional as F
 
+from fixture_numbers import flat
+
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops", "max-pool2d.json")
-
-
-def enc(v):
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return float("%.9g" % v)
-
-
-def flat(t):
-    return [enc(v) for v in t.detach().reshape(-1).tolist()]
 
 
 def case(name, x, kernel, stride=None, padding=0, dilation=1, seed=0):
