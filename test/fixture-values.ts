@@ -1,8 +1,13 @@
 /**
- * Reading the golden fixtures' numbers: the Python scripts write non-finite
- * values as "nan", "inf" and "-inf" (JSON has no literals for them).
+ * Reading the ops golden fixtures (test/fixtures/ops, written by the
+ * scripts/gen_*_fixtures.py scripts): numbers, with non-finite values as
+ * "nan", "inf" and "-inf" (JSON has no literals for them), and the common
+ * check of a one-input op's values and gradient.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 
 export type Encoded = number | "nan" | "inf" | "-inf";
@@ -20,4 +25,34 @@ export function assertClose(actual: number[], expected: Encoded[], what: string)
     if (Number.isNaN(want) ? !Number.isNaN(got) : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want)))
       assert.fail(`${what}: [${i}] is ${got}, PyTorch gives ${want}`);
   });
+}
+
+/** A case of a one-input op: its input, PyTorch's output, an upstream gradient and the input's gradient. */
+export interface GoldenCase {
+  name: string;
+  input: { shape: number[]; data: Encoded[] };
+  output: { shape: number[]; data: Encoded[] };
+  gradOutput: Encoded[];
+  inputGrad: Encoded[];
+}
+
+/** The cases of test/fixtures/ops/`file`. */
+export function readOpsCases<T>(file: string): T[] {
+  const path = join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", file);
+  return (JSON.parse(readFileSync(path, "utf8")) as { cases: T[] }).cases;
+}
+
+/**
+ * Runs `op` on the case's input (as a leaf that requires grad), checks the
+ * output's shape and values against PyTorch's, then backpropagates the case's
+ * upstream gradient and checks the input's gradient. Returns the output.
+ */
+export function checkGolden(c: GoldenCase, op: (x: Tensor) => Tensor): Tensor {
+  const x = torch.tensor(c.input.data.map(decode)).reshape(c.input.shape).requiresGrad_(true);
+  const y = op(x);
+  assert.deepEqual(y.shape, c.output.shape, c.name);
+  assertClose(values(y.detach()), c.output.data, `${c.name} output`);
+  y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
+  assertClose(values(x.grad!), c.inputGrad, `${c.name} input grad`);
+  return y;
 }

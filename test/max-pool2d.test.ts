@@ -8,45 +8,32 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
 import { nativeAddon } from "../src/backend/native/load.js";
 import { referenceBackend } from "../src/backend/reference/index.js";
 import { type Conv2dGeometry, type Strided, windowOutputSize } from "../src/backend/backend.js";
 import { BACKENDS, backendSkip } from "./backends.js";
 import { S } from "./strided.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import { checkGolden, type GoldenCase, readOpsCases } from "./fixture-values.js";
 
 const F = torch.nn.functional;
 type Pair = number | [number, number];
 
-interface PoolCase {
-  name: string;
+interface PoolCase extends GoldenCase {
   kernel: Pair;
   stride: Pair | null;
   padding: Pair;
   dilation: Pair;
-  input: { shape: number[]; data: Encoded[] };
-  output: { shape: number[]; data: Encoded[] };
-  gradOutput: Encoded[];
-  inputGrad: Encoded[];
 }
 
-const FIXTURE = join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "max-pool2d.json");
-const CASES = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: PoolCase[] }).cases;
+const CASES = readOpsCases<PoolCase>("max-pool2d.json");
 
 for (const backend of BACKENDS) {
   test(`max_pool2d values and gradients match PyTorch, ties and NaN included (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
     for (const c of CASES) {
-      const x = torch.tensor(c.input.data.map(decode)).reshape(c.input.shape).requiresGrad_(true);
-      const y = F.maxPool2d(x, c.kernel, { stride: c.stride, padding: c.padding, dilation: c.dilation });
+      const y = checkGolden(c, (x) => F.maxPool2d(x, c.kernel, { stride: c.stride, padding: c.padding, dilation: c.dilation }));
       assert.equal(y.gradFn?.name, "MaxPool2DWithIndicesBackward0");
-      assert.deepEqual(y.shape, c.output.shape, c.name);
-      assertClose(values(y.detach()), c.output.data, `${c.name} output`);
-      y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
-      assertClose(values(x.grad!), c.inputGrad, `${c.name} input grad`);
     }
   });
 

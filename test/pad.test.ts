@@ -6,40 +6,25 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
 import type { PadMode } from "../src/nn/functional.js";
 import { BACKENDS, backendSkip } from "./backends.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import { checkGolden, type GoldenCase, readOpsCases } from "./fixture-values.js";
 
 const F = torch.nn.functional;
 
-interface PadCase {
-  name: string;
+interface PadCase extends GoldenCase {
   pad: number[];
   mode: PadMode;
   value: number | null;
-  input: { shape: number[]; data: Encoded[] };
-  output: { shape: number[]; data: Encoded[] };
-  gradOutput: Encoded[];
-  inputGrad: Encoded[];
 }
 
-const FIXTURE = join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "pad.json");
-const CASES = (JSON.parse(readFileSync(FIXTURE, "utf8")) as { cases: PadCase[] }).cases;
+const CASES = readOpsCases<PadCase>("pad.json");
 
 for (const backend of BACKENDS) {
   test(`F.pad values and gradients match PyTorch in every mode (${backend})`, { skip: backendSkip(backend) }, () => {
     torch.setBackend(backend);
-    for (const c of CASES) {
-      const x = torch.tensor(c.input.data.map(decode)).reshape(c.input.shape).requiresGrad_(true);
-      const y = F.pad(x, c.pad, c.mode, c.value);
-      assert.deepEqual(y.shape, c.output.shape, c.name);
-      assertClose(values(y.detach()), c.output.data, `${c.name} output`);
-      y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
-      assertClose(values(x.grad!), c.inputGrad, `${c.name} input grad`);
-    }
+    for (const c of CASES) checkGolden(c, (x) => F.pad(x, c.pad, c.mode, c.value));
   });
 }
 
