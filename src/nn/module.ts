@@ -376,6 +376,11 @@ export class Module {
   }
 }
 
+/** A tuple as Python prints it, for module reprs: `(3, 3)`, `(3,)`, null as `None`; `item` formats each number. */
+export function pyTuple(values: readonly (number | null)[], item: (x: number) => string = String): string {
+  return `(${values.map((v) => (v === null ? "None" : item(v))).join(", ")}${values.length === 1 ? "," : ""})`;
+}
+
 /** A number as Python's repr of a float prints it (`1e-05`, `0.1`, `1.0`), for module reprs. */
 export function pyFloat(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;

@@ -5,7 +5,7 @@ import {
   type AdaptiveSize, adaptiveAvgPool2d, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
   type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions,
 } from "../functional.js";
-import { Module } from "../module.js";
+import { Module, pyTuple } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
 
@@ -15,9 +15,6 @@ export interface Conv2dLayerOptions extends LayerOptions {
   dilation?: Pair;
   groups?: number;
 }
-
-/** A size tuple as Python prints it: `(3, 3)`, `(3,)`. */
-const tuple = (p: readonly number[]) => `(${p.join(", ")}${p.length === 1 ? "," : ""})`;
 
 /** Per spatial dim sizes: [n] for Conv1d, [h, w] for the 2-d layers. */
 type Sizes = [number] | [number, number];
@@ -69,9 +66,9 @@ abstract class ConvBase<S extends Sizes> extends Module {
   }
 
   override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
-    if (this.padding.some((v) => v !== 0)) s += `, padding=${tuple(this.padding)}`;
-    if (this.dilation.some((v) => v !== 1)) s += `, dilation=${tuple(this.dilation)}`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
+    if (this.padding.some((v) => v !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((v) => v !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
     s += this.reprAfterDilation();
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
@@ -151,7 +148,7 @@ export class ConvTranspose2d extends ConvBase<[number, number]> {
   }
 
   protected override reprAfterDilation(): string {
-    return this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0 ? `, output_padding=${tuple(this.outputPadding)}` : "";
+    return this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0 ? `, output_padding=${pyTuple(this.outputPadding)}` : "";
   }
 }
 
@@ -219,7 +216,7 @@ export class AdaptiveAvgPool2d extends Module {
 
   override extraRepr(): string {
     const o = this.outputSize;
-    return `output_size=${typeof o === "number" ? o : `(${o.map((v) => v ?? "None").join(", ")})`}`;
+    return `output_size=${typeof o === "number" ? o : pyTuple(o)}`;
   }
 }
 
@@ -267,6 +264,6 @@ export class AvgPool1d extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${tuple([this.kernelSize])}, stride=${tuple([this.options.stride ?? this.kernelSize])}, padding=${tuple([this.options.padding ?? 0])}`;
+    return `kernel_size=${pyTuple([this.kernelSize])}, stride=${pyTuple([this.options.stride ?? this.kernelSize])}, padding=${pyTuple([this.options.padding ?? 0])}`;
   }
 }

@@ -3,7 +3,7 @@ import { ones, zeros } from "../../ops/factories.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { batchNorm, groupNorm, layerNorm } from "../functional.js";
-import { Module, pyFloat } from "../module.js";
+import { Module, pyFloat, pyTuple } from "../module.js";
 import { Parameter } from "../parameter.js";
 
 export interface BatchNormOptions {
@@ -148,7 +148,7 @@ export class LayerNorm extends Module {
   }
 
   override extraRepr(): string {
-    return `(${this.normalizedShape.join(", ")}${this.normalizedShape.length === 1 ? "," : ""}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${this.weight !== null ? "True" : "False"}`;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from "../../tensor/tensor.js";
 import { pad, type PadMode } from "../functional.js";
-import { Module } from "../module.js";
+import { Module, pyTuple } from "../module.js";
 
 export type Padding2d = number | readonly [number, number, number, number];
 
@@ -26,7 +26,7 @@ abstract class Pad2d extends Module {
   }
 
   override extraRepr(): string {
-    return `(${this.padding.join(", ")})`;
+    return pyTuple(this.padding);
   }
 }
 

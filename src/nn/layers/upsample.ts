@@ -1,6 +1,6 @@
 import type { Tensor } from "../../tensor/tensor.js";
 import { interpolate, type InterpolateOptions } from "../functional.js";
-import { Module, pyFloat } from "../module.js";
+import { Module, pyFloat, pyTuple } from "../module.js";
 
 /**
  * `F.interpolate` as a layer: nearest (the default), linear or bilinear
@@ -20,10 +20,9 @@ export class Upsample extends Module {
 
   override extraRepr(): string {
     const { size = null, scaleFactor = null, mode = "nearest" } = this.options;
-    const tuple = (v: readonly number[], f: (x: number) => string) => `(${v.map(f).join(", ")})`;
     const what = scaleFactor !== null
-      ? `scale_factor=${typeof scaleFactor === "number" ? pyFloat(scaleFactor) : tuple(scaleFactor, pyFloat)}`
-      : `size=${size === null ? "None" : typeof size === "number" ? size : tuple(size, String)}`;
+      ? `scale_factor=${typeof scaleFactor === "number" ? pyFloat(scaleFactor) : pyTuple(scaleFactor, pyFloat)}`
+      : `size=${size === null ? "None" : typeof size === "number" ? size : pyTuple(size)}`;
     return `${what}, mode='${mode}'`;
   }
 }
