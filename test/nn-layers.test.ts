@@ -231,6 +231,10 @@ test("MaxPool1d, AvgPool1d and GroupNorm print like PyTorch; maxPool1d's indices
   assert.equal(String(new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true })), "MaxPool1d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=True)");
   assert.equal(String(new nn.AvgPool1d(3, { stride: 2 })), "AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))");
   assert.equal(String(new nn.GroupNorm(2, 4)), "GroupNorm(2, 4, eps=1e-05, affine=True)");
+  // pairs print as tuples, as PyTorch prints them (they printed as "2,3")
+  assert.equal(String(new nn.MaxPool2d([2, 3])), "MaxPool2d(kernel_size=(2, 3), stride=(2, 3), padding=0, dilation=1, ceil_mode=False)");
+  assert.equal(String(new nn.MaxPool2d(2, { stride: [1, 2], padding: [1, 0] })), "MaxPool2d(kernel_size=2, stride=(1, 2), padding=(1, 0), dilation=1, ceil_mode=False)");
+  assert.equal(String(new nn.AvgPool2d([2, 3], { padding: [1, 0] })), "AvgPool2d(kernel_size=(2, 3), stride=(2, 3), padding=(1, 0))");
   const F = torch.nn.functional;
   const [v, i] = F.maxPool1d(torch.tensor([[[1, 5, 2, 2, 7, 0, 3]]]), 2, { returnIndices: true, ceilMode: true });
   assert.deepEqual(v.tolist(), [[[5, 2, 7, 3]]]);

@@ -152,6 +152,14 @@ export class ConvTranspose2d extends ConvBase<[number, number]> {
   }
 }
 
+/** A size argument as PyTorch keeps and prints it: an int as is, a pair as a tuple. */
+const pySize = (v: Pair) => (typeof v === "number" ? String(v) : pyTuple(v));
+
+/** MaxPool1d's and MaxPool2d's repr (PyTorch prints the arguments as given). */
+function maxPoolRepr(kernelSize: Pair, o: { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean }): string {
+  return `kernel_size=${pySize(kernelSize)}, stride=${pySize(o.stride ?? kernelSize)}, padding=${pySize(o.padding ?? 0)}, dilation=${pySize(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? "True" : "False"}`;
+}
+
 /**
  * Max over each `kernelSize` window (stride defaults to the kernel size).
  *
@@ -172,7 +180,7 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}, dilation=${String(this.options.dilation ?? 1)}, ceil_mode=${this.options.ceilMode ? "True" : "False"}`;
+    return maxPoolRepr(this.kernelSize, this.options);
   }
 }
 
@@ -195,7 +203,7 @@ export class AvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return `kernel_size=${String(this.kernelSize)}, stride=${String(this.options.stride ?? this.kernelSize)}, padding=${String(this.options.padding ?? 0)}`;
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.options.stride ?? this.kernelSize)}, padding=${pySize(this.options.padding ?? 0)}`;
   }
 }
 
@@ -240,8 +248,7 @@ export class MaxPool1d<ReturnIndices extends boolean = false> extends Module {
   }
 
   override extraRepr(): string {
-    const o = this.options;
-    return `kernel_size=${this.kernelSize}, stride=${o.stride ?? this.kernelSize}, padding=${o.padding ?? 0}, dilation=${o.dilation ?? 1}, ceil_mode=${o.ceilMode ? "True" : "False"}`;
+    return maxPoolRepr(this.kernelSize, this.options);
   }
 }
 
