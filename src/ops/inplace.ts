@@ -125,8 +125,7 @@ function sameLayout(a: Tensor, b: Tensor): boolean {
  * where the general path must run (it also raises the errors).
  */
 function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operand): boolean {
-  if (self.dtype !== "float32" && self.dtype !== "float64") return false;
-  if (self._requiresGrad || hasRepeatedElements(self)) return false;
+  if (!directTarget(self)) return false;
   let operand: Strided;
   if (typeof b === "number") {
     operand = scalarStrided(b, self.dtype);
@@ -137,8 +136,18 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
   }
   const shape = broadcastShapes(self.shape, operand.shape, `${op}_`);
   if (!sameShape(shape, self.shape)) return false;
+  return writeDirect(self, () => kernels().binary(op, self, self, broadcastView(operand, shape)));
+}
+
+/** Whether an op may write `self` straight into its memory: a float tensor outside any graph, no element repeated. */
+function directTarget(self: Tensor): boolean {
+  return (self.dtype === "float32" || self.dtype === "float64") && !self._requiresGrad && !hasRepeatedElements(self);
+}
+
+/** The in-place checks, `write` into self's memory, and the version bump the general path would make. */
+function writeDirect(self: Tensor, write: () => void): true {
   checkInplace(self);
-  kernels().binary(op, self, self, broadcastView(operand, shape));
+  write();
   self.storage.version++;
   return true;
 }
@@ -150,13 +159,9 @@ export const sub_ = (self: Tensor, b: Operand, options: { alpha?: number } = {})
 export const mul_ = (self: Tensor, b: Operand) => binaryDirect(self, "mul", b) ? self : inplace(self, "mul_", [other(b)], (s) => mul(s, b));
 export const div_ = (self: Tensor, b: Operand) => binaryDirect(self, "div", b) ? self : inplace(self, "div_", [other(b)], (s) => div(s, b));
 export const clamp_ = (self: Tensor, min: number | null = null, max: number | null = null) => inplace(self, "clamp_", [], (s) => clamp(s, min, max));
-/** relu_ straight into `self` when nothing is recorded (a float tensor that does not require grad, no repeated elements): no temporary. */
+/** relu_ straight into `self` when nothing is recorded: no temporary. */
 function reluDirect(self: Tensor): boolean {
-  if ((self.dtype !== "float32" && self.dtype !== "float64") || self._requiresGrad || hasRepeatedElements(self)) return false;
-  checkInplace(self);
-  kernels().unary("relu", self, self);
-  self.storage.version++;
-  return true;
+  return directTarget(self) && writeDirect(self, () => kernels().unary("relu", self, self));
 }
 
 export const relu_ = (self: Tensor) => (reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s)));
