@@ -221,6 +221,11 @@ test("Conv1d and ConvTranspose2d print like PyTorch; ConvTranspose2d rejects PyT
     /output padding must be smaller than either stride or dilation, but got output_padding_height: 2 output_padding_width: 2 stride_height: 2 stride_width: 2 dilation_height: 1 dilation_width: 1/);
   assert.throws(() => F.convTranspose2d(torch.ones([1, 3, 3, 3]), torch.ones([2, 1, 3, 3])),
     /Given transposed=1, weight of size \[2, 1, 3, 3\], expected input\[1, 3, 3, 3\] to have 2 channels, but got 3 channels instead/);
+  // dtypes are checked as conv2d checks them (a float64 bias was silently promoted)
+  assert.throws(() => F.convTranspose2d(torch.ones([1, 2, 3, 3]), torch.ones([2, 1, 3, 3]), torch.ones([1], { dtype: "float64" })),
+    /Input type \(float\) and bias type \(double\) should be the same \(conv_transpose2d\)/);
+  assert.throws(() => F.convTranspose2d(torch.ones([1, 2, 3, 3]), torch.ones([2, 1, 3, 3], { dtype: "float64" })),
+    /expected scalar type Float but found Double \(conv_transpose2d: input/);
   // with outputPadding a stride-2 ConvTranspose2d maps a stride-2 Conv2d's output back to its input's size
   const down = new nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 }), up = new nn.ConvTranspose2d(8, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
   assert.deepEqual(up.forward(down.forward(torch.randn([2, 3, 16, 16]))).shape, [2, 3, 16, 16]);

@@ -10,7 +10,7 @@
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeStr } from "./core.js";
-import { fold, pair, type Pair } from "./conv.js";
+import { checkConvOperands, convInput, fold, pair, type Pair } from "./conv.js";
 import { add } from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import { pad } from "./pad.js";
@@ -35,19 +35,14 @@ export interface ConvTranspose2dOptions {
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
   const groups = options.groups ?? 1;
-  const unbatched = input.shape.length === 3;
-  const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-  if (x.shape.length !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: ${shapeStr(input.shape)}`);
-  if (weight.shape.length !== 4) throw new Error(`conv_transpose2d: expected a 4-D weight, got shape ${shapeStr(weight.shape)}`);
+  const { x, unbatched } = convInput("conv_transpose2d", input, weight);
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [Cw, Og, kh, kw] = weight.shape as [number, number, number, number];
   if (!Number.isInteger(groups) || groups < 1 || Cw !== C || C % groups !== 0) {
     throw new Error(`Given transposed=1, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(x.shape)} to have ${Cw} channels, but got ${C} channels instead (groups=${groups})`);
   }
   const O = Og * groups;
-  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== O)) {
-    throw new Error(`conv_transpose2d: expected bias of shape [${O}], got ${shapeStr(bias.shape)}`);
-  }
+  checkConvOperands("conv_transpose2d", x, weight, bias, O);
   const g: Conv2dGeometry = {
     kernel: [kh, kw], stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
   };

@@ -154,23 +154,34 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * @example
  * const y = conv2d(torch.randn([1, 1, 8, 8]), torch.randn([4, 1, 3, 3]), null, { padding: 1 });
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  const groups = options.groups ?? 1;
+/** NCHW input as 4-d (3-d unbatched input gets a batch of 1) and a 4-d weight, or PyTorch's errors naming `op`. */
+export function convInput(op: string, input: Tensor, weight: Tensor): { x: Tensor; unbatched: boolean } {
   const unbatched = input.shape.length === 3;
   const x = unbatched ? reshape(input, [1, ...input.shape]) : input;
-  if (x.shape.length !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${shapeStr(input.shape)}`);
-  if (weight.shape.length !== 4) throw new Error(`conv2d: expected a 4-D weight, got shape ${shapeStr(weight.shape)}`);
+  if (x.shape.length !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to ${op}, but got input of size: ${shapeStr(input.shape)}`);
+  if (weight.shape.length !== 4) throw new Error(`${op}: expected a 4-D weight, got shape ${shapeStr(weight.shape)}`);
+  return { x, unbatched };
+}
+
+/** PyTorch's dtype checks between a convolution's input, weight and bias, and the bias's shape `[outChannels]`. */
+export function checkConvOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, outChannels: number): void {
+  if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${dtypeName(x.dtype)} but found ${dtypeName(weight.dtype)} (${op}: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
+  if (bias !== null && bias.dtype !== x.dtype) throw new Error(`Input type (${dtypeName(x.dtype).toLowerCase()}) and bias type (${dtypeName(bias.dtype).toLowerCase()}) should be the same (${op})`);
+  if (x.dtype === "bool") throw new Error(`${op}: not implemented for 'Bool'`);
+  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
+    throw new Error(`${op}: expected bias of shape [${outChannels}], got ${shapeStr(bias.shape)}`);
+  }
+}
+
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const groups = options.groups ?? 1;
+  const { x, unbatched } = convInput("conv2d", input, weight);
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
   if (Cg * groups !== C || O % groups !== 0) {
     throw new Error(`Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(x.shape)} to have ${Cg * groups} channels, but got ${C} channels instead`);
   }
-  if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${dtypeName(x.dtype)} but found ${dtypeName(weight.dtype)} (conv2d: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
-  if (bias !== null && bias.dtype !== x.dtype) throw new Error(`Input type (${dtypeName(x.dtype).toLowerCase()}) and bias type (${dtypeName(bias.dtype).toLowerCase()}) should be the same (conv2d)`);
-  if (x.dtype === "bool") throw new Error(`conv2d: not implemented for 'Bool'`);
-  if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== O)) {
-    throw new Error(`conv2d: expected bias of shape [${O}], got ${shapeStr(bias.shape)}`);
-  }
+  checkConvOperands("conv2d", x, weight, bias, O);
   const g: Conv2dGeometry = {
     kernel: [kh, kw], stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
   };
