@@ -20,6 +20,7 @@ import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { Linear } from "./linear.js";
+import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
 
 export interface ScaledDotProductAttentionOptions {
   /** Boolean (true: attend) or float (added to the scores), broadcast to [..., L, S]. */
@@ -29,6 +30,11 @@ export interface ScaledDotProductAttentionOptions {
   isCausal?: boolean;
   /** Defaults to 1 / √(embedding dim). */
   scale?: number | null;
+}
+
+/** [L, S], true above the diagonal: the key positions after each query position, which a causal mask leaves out. */
+function causalMask(L: number, S: number): Tensor {
+  return triu(ones([L, S], { dtype: "bool" }), 1);
 }
 
 /** `scores` with a boolean mask (true: keep) or a float mask (added) applied. */
@@ -49,7 +55,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const L = query.shape[query.shape.length - 2]!, S = key.shape[key.shape.length - 2]!;
   if ((options.isCausal ?? false) && options.attnMask != null) throw new Error("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
   let scores = mul(matmul(query, key.transpose(-2, -1)), options.scale ?? 1 / Math.sqrt(E));
-  if (options.isCausal ?? false) scores = withMask(scores, triu(ones([L, S], { dtype: "bool" }), 1), false);
+  if (options.isCausal ?? false) scores = withMask(scores, causalMask(L, S), false);
   if (options.attnMask != null) scores = withMask(scores, options.attnMask, true);
   let weights = softmax(scores, -1);
   if ((options.dropoutP ?? 0) > 0) weights = dropout(weights, options.dropoutP);
@@ -133,8 +139,7 @@ export class MultiheadAttention extends Module {
 
   override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionCallOptions = {}): [Tensor, Tensor | null] {
     const batched = query.shape.length === 3;
-    const layout = (t: Tensor) => (!batched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t); // [L, N, E]
-    const [q0, k0, v0] = [layout(query), layout(key), layout(value)];
+    const [q0, k0, v0] = [query, key, value].map((t) => toSequenceFirst(t, batched, this.batchFirst)) as [Tensor, Tensor, Tensor];
     const [L, N, E] = q0.shape as [number, number, number];
     const S = k0.shape[0]!, H = this.numHeads, hd = E / H;
     if (E !== this.embedDim) throw new Error(`was expecting embedding dimension of ${this.embedDim}, but got ${E}`);
@@ -145,7 +150,7 @@ export class MultiheadAttention extends Module {
     const heads = (t: Tensor, len: number) => t.reshape([len, N * H, hd]).transpose(0, 1);
     const q = heads(linear(q0, wq, bq), L), k = heads(linear(k0, wk, bk), S), v = heads(linear(v0, wv, bv), S);
     let scores = matmul(mul(q, 1 / Math.sqrt(hd)), k.transpose(1, 2)); // [N·H, L, S]
-    if (options.isCausal ?? false) scores = withMask(scores, triu(ones([L, S], { dtype: "bool" }), 1), false);
+    if (options.isCausal ?? false) scores = withMask(scores, causalMask(L, S), false);
     if (options.attnMask != null) scores = withMask(scores, options.attnMask, false);
     if (options.keyPaddingMask != null) {
       const pad = options.keyPaddingMask;
@@ -156,7 +161,7 @@ export class MultiheadAttention extends Module {
     const attended = matmul(this.dropout > 0 ? dropout(weights, this.dropout, { training: this.training }) : weights, v); // [N·H, L, hd]
     const merged = attended.transpose(0, 1).reshape([L, N, E]);
     let output = this.outProj.forward(merged);
-    output = !batched ? output.squeeze(1) : this.batchFirst ? output.transpose(0, 1) : output;
+    output = fromSequenceFirst(output, batched, this.batchFirst);
     if (!(options.needWeights ?? true)) return [output, null];
     weights = weights.reshape([N, H, L, S]);
     if (options.averageAttnWeights ?? true) weights = mean(weights, 1);

@@ -13,6 +13,7 @@ import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import type { LayerOptions } from "./linear.js";
+import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
 
 export interface RNNOptions extends LayerOptions {
   /** Stacked layers (default 1). */
@@ -90,7 +91,7 @@ abstract class RNNBase extends Module {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.shape.length - 1]}`);
     }
     // [L, N, features] inside
-    let x = !batched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
+    let x = toSequenceFirst(input, batched, this.batchFirst);
     const [L, N] = x.shape as [number, number];
     const directions = this.bidirectional ? 2 : 1, H = this.hiddenSize;
     const expected = [this.numLayers * directions, N, H];
@@ -123,7 +124,7 @@ abstract class RNNBase extends Module {
       x = directions === 1 ? outs[0]! : cat(outs, 2);
       if (layer < this.numLayers - 1 && this.dropout > 0) x = dropout(x, this.dropout, { training: this.training });
     }
-    const output = !batched ? x.squeeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
+    const output = fromSequenceFirst(x, batched, this.batchFirst);
     const last = finals.map((list) => (batched ? stack(list, 0) : stack(list, 0).squeeze(1)));
     return [output, last];
   }
