@@ -5,6 +5,7 @@
  * differentiable ops so higher orders work.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
 import { flip } from "./indexing.js";
@@ -21,18 +22,13 @@ export function cumsum(a: Tensor, dim: number): Tensor {
   const src = castData(a, dtype); // contiguous, row-major
   const out = emptyUninitialized(a.shape, dtype);
   const x = src.data, y = out.data;
-  const n = a.shape.length === 0 ? 1 : a.shape[d]!;
-  const inner = a.shape.slice(d + 1).reduce((p, s) => p * s, 1);
-  const outer = n === 0 ? 0 : x.length / (n * inner);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = 0;
-      for (let k = 0, at = o * n * inner + i; k < n; k++, at += inner) {
-        acc += x[at]!;
-        y[at] = acc;
-      }
+  forEachLine(a.shape, d, (start, step, n) => {
+    let acc = 0;
+    for (let k = 0, at = start; k < n; k++, at += step) {
+      acc += x[at]!;
+      y[at] = acc;
     }
-  }
+  });
   if (needsGrad(a)) record("CumsumBackward0", [a], out, ([g]) => [flip(cumsum(flip(g!, [d]), d), [d])]);
   return out;
 }

@@ -5,6 +5,7 @@
  * value came from.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized } from "./core.js";
 import { gather } from "./indexing.js";
@@ -22,19 +23,12 @@ function ascending(x: number, y: number): number {
 function order(a: Tensor, d: number, descending: boolean): Tensor {
   const src = castData(a, a.dtype), x = src.data;
   const indices = emptyUninitialized(a.shape, "int32"), out = indices.data;
-  const n = a.shape.length === 0 ? 1 : a.shape[d]!;
-  const inner = a.shape.slice(d + 1).reduce((p, s) => p * s, 1);
-  const outer = n === 0 ? 0 : x.length / (n * inner);
-  const slice = Array.from({ length: n }, (_, k) => k);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * n * inner + i;
-      const at = (k: number) => Number(x[base + k * inner]);
-      for (let k = 0; k < n; k++) slice[k] = k;
-      slice.sort((p, q) => (descending ? ascending(at(q), at(p)) : ascending(at(p), at(q))));
-      for (let k = 0; k < n; k++) out[base + k * inner] = slice[k]!;
-    }
-  }
+  forEachLine(a.shape, d, (start, step, n) => {
+    const at = (k: number) => Number(x[start + k * step]);
+    const line = Array.from({ length: n }, (_, k) => k);
+    line.sort((p, q) => (descending ? ascending(at(q), at(p)) : ascending(at(p), at(q))));
+    for (let k = 0; k < n; k++) out[start + k * step] = line[k]!;
+  });
   return indices;
 }
 

@@ -41,3 +41,15 @@ export function hasRepeatedElements(t: { readonly shape: readonly number[]; read
   for (let i = 0; i < shape.length; i++) if (strides[i] === 0 && shape[i]! > 1) return true;
   return false;
 }
+
+/**
+ * Visits each line along dim `d` of a contiguous row-major array of `shape`
+ * (a 0-d shape is one line of one): `visit(start, step, n)` gets the line's
+ * first index, the distance between its elements and how many there are.
+ */
+export function forEachLine(shape: readonly number[], d: number, visit: (start: number, step: number, n: number) => void): void {
+  const n = shape.length === 0 ? 1 : shape[d]!;
+  const step = numel(shape.slice(d + 1));
+  const outer = n === 0 ? 0 : numel(shape) / (n * step);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < step; i++) visit(o * n * step + i, step, n);
+}
