@@ -53,19 +53,12 @@ function poolOutputSize(size: number, kernel: number, stride: number, padding: n
   return out;
 }
 
-interface PoolOptions {
-  stride?: Pair | null;
-  padding?: Pair;
-  dilation?: Pair;
-  ceilMode?: boolean;
-}
-
 /**
  * The 4-d input (extended for ceil mode with `fill`), its geometry and output
  * size; `finish` takes [N*C, L] or [N, C, oh, ow] results to the input's
  * batched or unbatched layout (a 4-d result of 4-d input as it is).
  */
-function geometry(input: Tensor, kernelSize: Pair, options: PoolOptions, op: string, fill: number) {
+function geometry(input: Tensor, kernelSize: Pair, options: Pool2dOptions, op: string, fill: number) {
   const unbatched = input.shape.length === 3;
   if (input.shape.length !== 3 && input.shape.length !== 4) {
     throw new Error(`${op}: Expected 3D or 4D (batch mode) tensor for input, got shape ${shapeStr(input.shape)}`);

@@ -3,7 +3,7 @@ import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
   type AdaptiveSize, adaptiveAvgPool2d, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
-  type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions,
+  type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions, type Pool2dOptions,
 } from "../functional.js";
 import { Module, pyTuple } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -156,7 +156,7 @@ export class ConvTranspose2d extends ConvBase<[number, number]> {
 const pySize = (v: Pair) => (typeof v === "number" ? String(v) : pyTuple(v));
 
 /** MaxPool1d's and MaxPool2d's repr (PyTorch prints the arguments as given). */
-function maxPoolRepr(kernelSize: Pair, o: { stride?: Pair | null; padding?: Pair; dilation?: Pair; ceilMode?: boolean }): string {
+function maxPoolRepr(kernelSize: Pair, o: Pool2dOptions): string {
   return `kernel_size=${pySize(kernelSize)}, stride=${pySize(o.stride ?? kernelSize)}, padding=${pySize(o.padding ?? 0)}, dilation=${pySize(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? "True" : "False"}`;
 }
 
