@@ -17,6 +17,10 @@ const MiB = 1024 * 1024;
 
 test("a loop of dropped 4 MiB results keeps few blocks alive, without full collections", { skip }, () => {
   const a = torch.randn([MiB]), b = torch.randn([MiB]);
+  // Warm-up first: a collection that lands while V8's incremental marking of a
+  // major GC is under way returns no blocks until that GC ends (seen on a busy
+  // host: 28-60 MiB at the start of a loop), so the bound is on the steady state.
+  for (let i = 0; i < 30; i++) a.add(b);
   const start = addon!.allocStats();
   let peakLive = 0;
   for (let i = 0; i < 100; i++) {
@@ -27,7 +31,7 @@ test("a loop of dropped 4 MiB results keeps few blocks alive, without full colle
   // 100 results of 4 MiB: V8 alone would let ~64 MiB pile up before a full collection
   assert.ok(peakLive - start.liveBytes <= 24 * MiB, `peak live growth ${(peakLive - start.liveBytes) / MiB} MiB`);
   assert.ok(end.returns - start.returns >= 90, `blocks returned: ${end.returns - start.returns}`);
-  assert.ok(end.misses - start.misses <= 8, `fresh blocks: ${end.misses - start.misses}`);
+  assert.ok(end.misses - start.misses <= 4, `fresh blocks: ${end.misses - start.misses}`);
 });
 
 test("collections come every 16 MiB at most, every 1 MiB when a millisecond has passed", () => {
