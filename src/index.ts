@@ -22,7 +22,7 @@ export {
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
   square, rsqrt, isclose, allclose, type CloseOptions,
 } from "./ops/elementwise.js";
-export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
+export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, amax, amin, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
 export { maskedFill, tril, triu } from "./ops/masking.js";
 export { cumsum } from "./ops/scan.js";
 export { sort, topk } from "./ops/sorting.js";

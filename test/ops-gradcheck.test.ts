@@ -94,5 +94,5 @@ const LINEAR = new Set([
   "reshape", "view", "transpose", "permute", "unsqueeze", "squeeze", "flatten", "expand", "narrow", "select",
   "add", "sub", "neg", "sum", "mean", "cat", "stack", "where", "gather", "indexSelect", "relu", "clamp", "abs",
   "max", "min", "maximum", "minimum", "add_", "sub_", "clamp_", "relu_", "copy_", "fill_", "zero_",
-  "maskedFill", "tril", "triu", "cumsum", "flip", "sort", "topk", "repeat",
+  "maskedFill", "tril", "triu", "cumsum", "flip", "sort", "topk", "repeat", "amax", "amin",
 ]);

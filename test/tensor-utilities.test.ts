@@ -1,7 +1,7 @@
 /**
  * The tensor utilities beyond the op table's goldens (maskedFill, tril/triu,
- * cumsum, flip, logsumexp, any/all, norm, sort/topk, repeat, isclose and
- * allclose): PyTorch 2.x's errors, allclose's plain boolean, sort's order for
+ * cumsum, flip, logsumexp, any/all, norm, amax/amin, sort/topk, repeat,
+ * isclose and allclose): PyTorch 2.x's errors, allclose's plain boolean, sort's order for
  * ties, and methods that match the functions.
  */
 import { test } from "node:test";
@@ -15,6 +15,13 @@ test("the utilities reject what PyTorch 2.x rejects, with its messages", () => {
   assert.throws(() => torch.ones([2, 3]).repeat(2), /Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor/);
   assert.throws(() => torch.flip(torch.ones([2, 3]), [0, -2]), /dim 0 appears multiple times in the list of dims/);
   assert.throws(() => torch.norm(torch.ones([2], { dtype: "int32" })), /norm\(\): input dtype should be either floating point or complex/);
+  // norms without an identity cannot reduce nothing; the others give 0
+  assert.throws(() => torch.norm(torch.ones([2, 0]), Infinity, 1), /linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an identity/);
+  assert.throws(() => torch.norm(torch.ones([0]), -1), /cannot compute the -1 norm on an empty tensor/);
+  assert.deepEqual(torch.norm(torch.ones([2, 0]), 3, 1).tolist(), [0, 0]);
+  assert.throws(() => torch.amax(torch.ones([0])), /amax\(\): Expected reduction dim to be specified for input.numel\(\) == 0/);
+  assert.throws(() => torch.amin(torch.ones([2, 0]), [0, 1]), /amin\(\): Expected reduction dim 1 to have non-zero size/);
+  assert.throws(() => torch.amax(torch.ones([2, 3]), [0, 0]), /dim 0 appears multiple times in the list of dims/);
 });
 
 test("allclose is a plain boolean; sort keeps ties in order; methods match the functions", () => {
@@ -29,6 +36,8 @@ test("allclose is a plain boolean; sort keeps ties in order; methods match the f
   assert.deepEqual(x.tril(-1).tolist(), torch.tril(x, -1).tolist());
   assert.deepEqual(x.topk(2).values.tolist(), torch.topk(x, 2).values.tolist());
   assert.equal(x.norm().item(), torch.norm(x).item());
+  assert.deepEqual(x.amax([0, 1]).tolist(), torch.max(x).tolist());
+  assert.deepEqual(x.amin(1, { keepdim: true }).tolist(), torch.min(x, 1, { keepdim: true }).values.tolist());
   assert.deepEqual(torch.any(torch.tensor([0, 0, NaN])).tolist(), true);
   assert.deepEqual(torch.all(torch.tensor([[1, 0], [2, 3]]), 1).tolist(), [false, true]);
   // the 2-norm's gradient at 0 is 0, not NaN

@@ -83,6 +83,8 @@ declare module "../tensor/tensor.js" {
     any(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     all(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     norm(p?: number, dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    amax(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    amin(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     maskedFill(mask: Tensor, value: number): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
@@ -227,6 +229,8 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   any(dim?: R.Dims, opt?: R.ReduceOptions) { return R.any(this, dim, opt); },
   all(dim?: R.Dims, opt?: R.ReduceOptions) { return R.all(this, dim, opt); },
   norm(p?: number, dim?: R.Dims, opt?: R.ReduceOptions) { return R.norm(this, p, dim, opt); },
+  amax(dim?: R.Dims, opt?: R.ReduceOptions) { return R.amax(this, dim, opt); },
+  amin(dim?: R.Dims, opt?: R.ReduceOptions) { return R.amin(this, dim, opt); },
   maskedFill(mask: Tensor, value: number) { return M.maskedFill(this, mask, value); },
   tril(diagonal?: number) { return M.tril(this, diagonal); },
   triu(diagonal?: number) { return M.triu(this, diagonal); },

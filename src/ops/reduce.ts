@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
-import { abs, add, binaryData, div, eq, exp, isnan, log, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
+import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
 import { expand, reshape, unsqueeze } from "./views.js";
 import { scatterAdd } from "./indexing.js";
 
@@ -18,7 +18,8 @@ function normalizeDims(dims: Dims | undefined, shape: readonly number[], op: str
   // no dims, or an empty list (as PyTorch's sum(x, [])), reduces everything
   if (list.length === 0) return [...Array(ndim).keys()];
   const out = list.map((d) => normalizeDim(d, ndim, op, shape));
-  if (new Set(out).size !== out.length) throw new Error(`dim ${out.join(", ")} appears multiple times in the list of dims (${op})`);
+  const repeated = out.find((d, i) => out.indexOf(d) !== i);
+  if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims (${op})`);
   // a 0-d tensor accepts dim 0 / -1 but has no axis to reduce
   return ndim === 0 ? [] : out;
 }
@@ -221,35 +222,90 @@ export function all(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor 
   return eq(sum(eq(a, 0), dim, options), 0);
 }
 
+function extremeValues(op: "amax" | "amin", a: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
+  const axes = normalizeDims(dim, a.shape, op);
+  if (a.numel() === 0 && (dim === undefined || (Array.isArray(dim) && dim.length === 0))) {
+    throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+  const empty = axes.find((ax) => a.shape[ax] === 0);
+  if (empty !== undefined) throw new Error(`${op}(): Expected reduction dim ${empty} to have non-zero size.`);
+  const kept = reduceData(op === "amax" ? "max" : "min", a, axes);
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(a)) {
+    // every element equal to the result shares its gradient (PyTorch's scale_grad_by_count; a NaN result gives NaN)
+    record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [a], out, ([g], [x, r]) => {
+      const mask = eq(x!, restoreDims(r!, axes, keepdim));
+      const gk = restoreDims(g!, axes, keepdim);
+      return [mul(div(gk, sum(mask, axes, { keepdim: true })), mask)];
+    }, [a, out]);
+  }
+  return out;
+}
+
 /**
- * The p-norm over `dim` (all elements by default): p = 2 (default), 1,
- * Infinity (the largest magnitude, over all elements or one dim) or any
- * other p > 0. The 2-norm's gradient is `x / norm`, taken as 0 where the norm
- * is 0, as in PyTorch.
+ * The largest element over `dim` (a number or list; all elements by
+ * default), without indices. Ties share the gradient evenly.
+ *
+ * @example
+ * torch.amax(images, [2, 3]); // the brightest pixel of each image and channel
+ */
+export function amax(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  return extremeValues("amax", a, dim, options.keepdim ?? false);
+}
+
+/** The smallest element over `dim` (all elements by default); ties share the gradient evenly. */
+export function amin(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  return extremeValues("amin", a, dim, options.keepdim ?? false);
+}
+
+/**
+ * The p-norm over `dim` (all elements by default), as torch.linalg.vector_norm:
+ * p = 2 (default), 1, Infinity (the largest magnitude), -Infinity (the
+ * smallest), 0 (the number of nonzeros) or any other p, negative included.
+ * The gradient is PyTorch's: 0 where the norm is 0, and where an element is 0
+ * for p < 1; at the infinity norms, ties share it.
  *
  * @example
  * const n = torch.norm(grad); // Euclidean length of all elements
  */
 export function norm(a: Tensor, p = 2, dim?: Dims, options: ReduceOptions = {}): Tensor {
   if (a.dtype === "int32" || a.dtype === "bool") throw new Error(`norm(): input dtype should be either floating point or complex. Got ${a.dtype === "int32" ? "Int" : "Bool"} instead.`);
-  if (!(p > 0)) throw new Error(`norm: p must be positive (or Infinity), got ${p}`);
-  if (p === 1) return sum(abs(a), dim, options);
-  if (p === Infinity) {
-    if (dim === undefined) return max(abs(a));
-    if (typeof dim !== "number") throw new Error("norm: p = Infinity over several dims is not supported; reduce one dim at a time");
-    return max(abs(a), dim, options).values;
-  }
-  if (p !== 2) return pow(sum(pow(abs(a), p), dim, options), 1 / p);
+  if (Number.isNaN(p)) throw new Error("norm: p must be a number, got NaN");
   const axes = normalizeDims(dim, a.shape, "norm");
   const keepdim = options.keepdim ?? false;
-  const kept = sqrt(reduceData("sum", binaryData("mul", a, a, "norm"), axes));
+  if ((p < 0 || p === Infinity) && axes.some((ax) => a.shape[ax] === 0)) {
+    throw new Error(`linalg.vector_norm cannot compute the ${p === Infinity ? "inf" : p === -Infinity ? "-inf" : String(p)} norm on an empty tensor because the operation does not have an identity`);
+  }
+  const magnitude = unaryData("abs", a);
+  let kept: Tensor;
+  if (p === 0) kept = castData(reduceData("sum", binaryData("ne", a, 0, "norm"), axes), a.dtype);
+  else if (p === Infinity || p === -Infinity) kept = reduceData(p > 0 ? "max" : "min", magnitude, axes);
+  else if (p === 1) kept = reduceData("sum", magnitude, axes);
+  else if (p === 2) kept = unaryData("sqrt", reduceData("sum", binaryData("mul", a, a, "norm"), axes));
+  else kept = binaryData("pow", reduceData("sum", binaryData("pow", magnitude, p, "norm"), axes), 1 / p, "norm");
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
     const keptShape = kept.shape;
-    record("NormBackward1", [a], out, ([g], [x, r]) => {
+    record("LinalgVectorNormBackward0", [a], out, ([g], [x, r]) => {
       const gk = reshape(g!, keptShape), rk = reshape(r!, keptShape);
-      return [mul(x!, where(eq(rk, 0), 0, div(gk, rk)))];
+      return [normBackward(p, gk, x!, rk, axes)];
     }, [a, out]);
   }
   return out;
+}
+
+/** PyTorch's norm_backward: the gradient of the p-norm `r` of `x` (reduced dims kept) for the incoming `g`. */
+function normBackward(p: number, g: Tensor, x: Tensor, r: Tensor, axes: readonly number[]): Tensor | null {
+  if (p === 0) return null; // piecewise constant: PyTorch returns no gradient
+  if (p === 1) return mul(sign(x), g);
+  if (p === 2) return mul(x, where(eq(r, 0), 0, div(g, r)));
+  const magnitude = abs(x);
+  if (p === Infinity || p === -Infinity) {
+    // the elements at the extreme (or NaN) share the gradient
+    const mask = logicalOr(eq(magnitude, r), isnan(magnitude));
+    return mul(sign(x), mul(div(g, sum(mask, axes, { keepdim: true })), mask));
+  }
+  if (p < 1) return mul(mul(sign(x), where(eq(x, 0), 0, pow(magnitude, p - 1))), mul(g, pow(r, 1 - p)));
+  const scale = where(eq(r, 0), 0, div(g, pow(r, p - 1)));
+  return mul(p < 2 ? mul(sign(x), pow(magnitude, p - 1)) : mul(x, pow(magnitude, p - 2)), scale);
 }
