@@ -77,6 +77,8 @@ test("MultiheadAttention: PyTorch's init and errors; isCausal equals the causal 
   const m = new nn.MultiheadAttention(8, 2);
   assert.deepEqual(Object.keys(m.stateDict()), ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]);
   assert.deepEqual(values(m.inProjBias!), new Array(24).fill(0));
+  assert.equal(m.toString(), "MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)\n)");
+  assert.ok(m.outProj instanceof nn.Linear);
   assert.throws(() => new nn.MultiheadAttention(8, 3), /embed_dim must be divisible by num_heads/);
   const x = torch.randn([5, 2, 8]);
   assert.throws(() => m.forward(torch.randn([5, 2, 6]), x, x), /was expecting embedding dimension of 8, but got 6/);

@@ -19,7 +19,7 @@ import { dropout, linear } from "../functional.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
-import { Linear } from "./linear.js";
+import { Linear, NonDynamicallyQuantizableLinear } from "./linear.js";
 import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
 
 export interface ScaledDotProductAttentionOptions {
@@ -111,7 +111,7 @@ export class MultiheadAttention extends Module {
     // registered under PyTorch's names, so state dicts carry over; read through the camelCase getters
     this.registerParameter("in_proj_weight", new Parameter(empty([3 * embedDim, embedDim])));
     this.registerParameter("in_proj_bias", bias ? new Parameter(empty([3 * embedDim])) : null);
-    this.registerModule("out_proj", new Linear(embedDim, embedDim, { bias }));
+    this.registerModule("out_proj", new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias }));
     this.resetParameters();
   }
 

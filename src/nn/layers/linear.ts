@@ -57,3 +57,10 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? "True" : "False"}`;
   }
 }
+
+/**
+ * MultiheadAttention's `out_proj` type in PyTorch: a Linear that exists only
+ * to keep quantization off, so reprs print its name.
+ * @internal
+ */
+export class NonDynamicallyQuantizableLinear extends Linear {}
