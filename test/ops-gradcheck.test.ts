@@ -95,4 +95,6 @@ const LINEAR = new Set([
   "add", "sub", "neg", "sum", "mean", "cat", "stack", "where", "gather", "indexSelect", "relu", "clamp", "abs",
   "max", "min", "maximum", "minimum", "add_", "sub_", "clamp_", "relu_", "copy_", "fill_", "zero_",
   "maskedFill", "tril", "triu", "cumsum", "flip", "sort", "topk", "repeat", "amax", "amin",
+  "deg2rad", "rad2deg", "frac", "fmod", "remainder", "diagonal", "diag", "trace", "movedim", "swapaxes", "tile",
+  "repeatInterleave", "roll", "maskedSelect",
 ]);

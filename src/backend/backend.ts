@@ -17,12 +17,13 @@ export interface Strided {
 export type UnaryOp =
   | "neg" | "abs" | "exp" | "log" | "sqrt" | "sin" | "cos" | "tanh" | "sigmoid"
   | "relu" | "sign" | "erf" | "floor" | "ceil" | "round" | "reciprocal" | "not"
-  | "log1p" | "expm1" | "isnan";
+  | "log1p" | "expm1" | "isnan"
+  | "log2" | "log10" | "trunc" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or"
-  | "remainder" | "atan2"
+  | "remainder" | "atan2" | "fmod" | "hypot" | "logaddexp" | "xlogy"
   /** ReLU's gradient (PyTorch's threshold_backward at 0): b <= 0 ? 0 : a, with a the gradient and b the ReLU's result. */
   | "threshold_backward";
 

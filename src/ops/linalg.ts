@@ -3,7 +3,7 @@ import { promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { expand, reshape, squeeze, transpose, unsqueeze } from "./views.js";
-import { mul } from "./elementwise.js";
+import { add, mul } from "./elementwise.js";
 
 function as3d(t: Strided, batch: number, rows: number, cols: number, strides: [number, number, number]): Strided {
   return { data: t.data, shape: [batch, rows, cols], strides, offset: t.offset };
@@ -162,4 +162,24 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (vecA) out = squeeze(out, -2);
   if (vecB) out = squeeze(out, -1);
   return out;
+}
+
+/** The outer product of two vectors: `[n] x [m] -> [n, m]`. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  for (const [t, name] of [[a, "self"], [b, "vec2"]] as const) {
+    if (t.dim() !== 1) throw new Error(`outer: Expected 1-D argument ${name}, but got ${t.dim()}-D`);
+  }
+  return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+}
+
+/**
+ * `beta * input + alpha * (m1 @ m2)` for matrices m1, m2 (input broadcasts
+ * to the product's shape; with beta 0 it is ignored, NaNs included).
+ */
+export function addmm(input: Tensor, m1: Tensor, m2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+  const beta = options.beta ?? 1, alpha = options.alpha ?? 1;
+  const product = mm(m1, m2);
+  const scaled = alpha === 1 ? product : mul(product, alpha);
+  if (beta === 0) return scaled;
+  return add(beta === 1 ? input : mul(input, beta), scaled);
 }

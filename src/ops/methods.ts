@@ -13,7 +13,11 @@ import * as X from "./indexing.js";
 import * as L from "./linalg.js";
 import * as R from "./reduce.js";
 import * as S from "./softmax.js";
+import * as D from "./diagonal.js";
 import * as M from "./masking.js";
+import * as Mth from "./math.js";
+import * as Re from "./rearrange.js";
+import * as Sel from "./selection.js";
 import * as C from "./scan.js";
 import * as O from "./sorting.js";
 import * as V from "./views.js";
@@ -85,6 +89,47 @@ declare module "../tensor/tensor.js" {
     norm(p?: number, dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     amax(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
     amin(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    log2(): Tensor;
+    log10(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asin(): Tensor;
+    acos(): Tensor;
+    atan(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    trunc(): Tensor;
+    frac(): Tensor;
+    sgn(): Tensor;
+    logit(eps?: number | null): Tensor;
+    deg2rad(): Tensor;
+    rad2deg(): Tensor;
+    isinf(): Tensor;
+    isfinite(): Tensor;
+    fmod(other: Operand): Tensor;
+    remainder(other: Operand): Tensor;
+    atan2(other: Operand): Tensor;
+    hypot(other: Operand): Tensor;
+    logaddexp(other: Operand): Tensor;
+    xlogy(other: Operand): Tensor;
+    lerp(end: Tensor, weight: Operand): Tensor;
+    addcmul(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor;
+    addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor;
+    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diag(diagonal?: number): Tensor;
+    trace(): Tensor;
+    movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    swapaxes(axis0: number, axis1: number): Tensor;
+    tile(dims: readonly number[]): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    outer(other: Tensor): Tensor;
+    addmm(m1: Tensor, m2: Tensor, options?: { beta?: number; alpha?: number }): Tensor;
+    argsort(options?: { dim?: number; descending?: boolean; stable?: boolean }): Tensor;
+    nonzero(): Tensor;
+    maskedSelect(mask: Tensor): Tensor;
+    countNonzero(dim?: R.Dims): Tensor;
     maskedFill(mask: Tensor, value: number): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
@@ -231,6 +276,47 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   norm(p?: number, dim?: R.Dims, opt?: R.ReduceOptions) { return R.norm(this, p, dim, opt); },
   amax(dim?: R.Dims, opt?: R.ReduceOptions) { return R.amax(this, dim, opt); },
   amin(dim?: R.Dims, opt?: R.ReduceOptions) { return R.amin(this, dim, opt); },
+  log2() { return Mth.log2(this); },
+  log10() { return Mth.log10(this); },
+  sinh() { return Mth.sinh(this); },
+  cosh() { return Mth.cosh(this); },
+  asin() { return Mth.asin(this); },
+  acos() { return Mth.acos(this); },
+  atan() { return Mth.atan(this); },
+  asinh() { return Mth.asinh(this); },
+  acosh() { return Mth.acosh(this); },
+  atanh() { return Mth.atanh(this); },
+  trunc() { return Mth.trunc(this); },
+  frac() { return Mth.frac(this); },
+  sgn() { return Mth.sgn(this); },
+  logit(eps?: number | null) { return Mth.logit(this, eps ?? null); },
+  deg2rad() { return Mth.deg2rad(this); },
+  rad2deg() { return Mth.rad2deg(this); },
+  isinf() { return Mth.isinf(this); },
+  isfinite() { return Mth.isfinite(this); },
+  fmod(o: Operand) { return Mth.fmod(this, o); },
+  remainder(o: Operand) { return Mth.remainder(this, o); },
+  atan2(o: Operand) { return Mth.atan2(this, o); },
+  hypot(o: Operand) { return Mth.hypot(this, o); },
+  logaddexp(o: Operand) { return Mth.logaddexp(this, o); },
+  xlogy(o: Operand) { return Mth.xlogy(this, o); },
+  lerp(end: Tensor, weight: Operand) { return Mth.lerp(this, end, weight); },
+  addcmul(t1: Tensor, t2: Tensor, opt?: { value?: number }) { return Mth.addcmul(this, t1, t2, opt); },
+  addcdiv(t1: Tensor, t2: Tensor, opt?: { value?: number }) { return Mth.addcdiv(this, t1, t2, opt); },
+  diagonal(offset?: number, dim1?: number, dim2?: number) { return D.diagonal(this, offset, dim1, dim2); },
+  diag(diagonal?: number) { return D.diag(this, diagonal); },
+  trace() { return D.trace(this); },
+  movedim(source: number | readonly number[], destination: number | readonly number[]) { return Re.movedim(this, source, destination); },
+  swapaxes(axis0: number, axis1: number) { return Re.swapaxes(this, axis0, axis1); },
+  tile(dims: readonly number[]) { return Re.tile(this, dims); },
+  repeatInterleave(repeats: number | Tensor, dim?: number) { return Re.repeatInterleave(this, repeats, dim); },
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]) { return Re.roll(this, shifts, dims); },
+  outer(o: Tensor) { return L.outer(this, o); },
+  addmm(m1: Tensor, m2: Tensor, opt?: { beta?: number; alpha?: number }) { return L.addmm(this, m1, m2, opt); },
+  argsort(opt?: { dim?: number; descending?: boolean; stable?: boolean }) { return O.argsort(this, opt); },
+  nonzero() { return Sel.nonzero(this); },
+  maskedSelect(mask: Tensor) { return Sel.maskedSelect(this, mask); },
+  countNonzero(dim?: R.Dims) { return Sel.countNonzero(this, dim); },
   maskedFill(mask: Tensor, value: number) { return M.maskedFill(this, mask, value); },
   tril(diagonal?: number) { return M.tril(this, diagonal); },
   triu(diagonal?: number) { return M.triu(this, diagonal); },

@@ -62,3 +62,14 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
   const indices = narrow(order(a, d, options.largest ?? true), d, 0, k).contiguous();
   return { values: gather(a, d, indices), indices };
 }
+
+/**
+ * The indices that sort `a` along `dim` (the last by default); equal values
+ * keep their order, so `stable` changes nothing.
+ *
+ * @example
+ * torch.argsort(torch.tensor([3, 1, 2])); // tensor([1, 2, 0], dtype=torch.int32)
+ */
+export function argsort(a: Tensor, options: { dim?: number; descending?: boolean; stable?: boolean } = {}): Tensor {
+  return sort(a, options).indices;
+}

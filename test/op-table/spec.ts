@@ -39,7 +39,7 @@ export interface InputSpec {
 }
 
 /** An argument: a number, a list (shape, dims or a tensor list), null, or input `t`. */
-export type Arg = number | boolean | null | { t: number } | Arg[];
+export type Arg = number | boolean | string | null | { t: number } | Arg[];
 
 export interface OpCase {
   /** Unique id, `op/variant`. */

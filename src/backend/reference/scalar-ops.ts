@@ -50,7 +50,25 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   log1p: Math.log1p,
   expm1: Math.expm1,
   isnan: (x) => (x !== x ? 1 : 0),
+  log2: Math.log2,
+  log10: Math.log10,
+  trunc: Math.trunc,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
 };
+
+/** log(exp(a) + exp(b)) without overflow; equal infinities give themselves (not inf - inf = NaN). */
+function logaddexp(a: number, b: number): number {
+  if (a === b && !Number.isFinite(a)) return a;
+  const m = a > b ? a : b;
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
 
 /** NaN-propagating maximum/minimum, as torch.maximum/minimum. */
 const maximum = (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b);
@@ -75,6 +93,12 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   // Python's modulo: the result takes the divisor's sign.
   remainder: (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; },
   atan2: Math.atan2,
+  // C's fmod: the result takes the dividend's sign
+  fmod: (a, b) => a % b,
+  hypot: Math.hypot,
+  logaddexp,
+  // 0 where x is 0, unless y is NaN
+  xlogy: (x, y) => (y !== y ? NaN : x === 0 ? 0 : x * Math.log(y)),
   threshold_backward: (a, b) => (b <= 0 ? 0 : a),
 };
 

@@ -1,0 +1,182 @@
+/**
+ * The rest of PyTorch's pointwise math: logarithms in other bases, hyperbolic
+ * and inverse trigonometric functions, truncation, the division remainders,
+ * atan2 / hypot / logaddexp / xlogy, lerp and the addc* updates, and the
+ * finiteness tests. Gradients follow tools/autograd/derivatives.yaml.
+ */
+import type { UnaryOp } from "../backend/backend.js";
+import { isFloating } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { needsGrad, record } from "./core.js";
+import {
+  abs, add, binaryData, clamp, div, eq, exp, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, rsqrt, sign, sub, unaryData, where,
+  type Operand,
+} from "./elementwise.js";
+import { full } from "./factories.js";
+import { sumToShape } from "./views.js";
+
+/** A float unary op whose gradient is `g * slope(x)`. */
+function unaryMath(op: UnaryOp, name: string, slope: (x: Tensor) => Tensor) {
+  return (a: Tensor): Tensor => {
+    const out = unaryData(op, a);
+    if (needsGrad(a)) record(name, [a], out, ([g], [x]) => [mul(g!, slope(x!))], [a]);
+    return out;
+  };
+}
+
+const oneMinusSquare = (x: Tensor) => add(neg(mul(x, x)), 1);
+const squarePlusOne = (x: Tensor) => add(mul(x, x), 1);
+
+export const log2 = unaryMath("log2", "Log2Backward0", (x) => div(1 / Math.LN2, x));
+export const log10 = unaryMath("log10", "Log10Backward0", (x) => div(1 / Math.LN10, x));
+export const sinh = unaryMath("sinh", "SinhBackward0", (x) => cosh(x));
+export const cosh = unaryMath("cosh", "CoshBackward0", (x) => sinh(x));
+export const asin = unaryMath("asin", "AsinBackward0", (x) => rsqrt(oneMinusSquare(x)));
+export const acos = unaryMath("acos", "AcosBackward0", (x) => neg(rsqrt(oneMinusSquare(x))));
+export const atan = unaryMath("atan", "AtanBackward0", (x) => div(1, squarePlusOne(x)));
+export const asinh = unaryMath("asinh", "AsinhBackward0", (x) => rsqrt(squarePlusOne(x)));
+export const acosh = unaryMath("acosh", "AcoshBackward0", (x) => rsqrt(add(mul(x, x), -1)));
+export const atanh = unaryMath("atanh", "AtanhBackward0", (x) => div(1, oneMinusSquare(x)));
+
+/** Rounds toward zero (integers stay integers); its gradient is zero. */
+export function trunc(a: Tensor): Tensor {
+  const out = unaryData("trunc", a, true);
+  if (needsGrad(a)) record("TruncBackward0", [a], out, ([g]) => [mul(g!, 0)]);
+  return out;
+}
+
+/** `x - trunc(x)`, with the sign of x; its gradient is 1. */
+export function frac(a: Tensor): Tensor {
+  if (!isFloating(a.dtype)) throw new Error(`frac: "frac_cpu" not implemented for '${a.dtype === "bool" ? "Bool" : "Int"}'`);
+  const out = binaryData("sub", a, unaryData("trunc", a, true), "frac");
+  if (needsGrad(a)) record("FracBackward0", [a], out, ([g]) => [g!]);
+  return out;
+}
+
+/** Whether each element is ±Infinity; bool (never true for integers). */
+export function isinf(a: Tensor): Tensor {
+  return isFloating(a.dtype) ? eq(unaryData("abs", a, true), Infinity) : ne(a, a);
+}
+
+/** Whether each element is finite (not NaN or ±Infinity); bool. */
+export function isfinite(a: Tensor): Tensor {
+  return isFloating(a.dtype) ? logicalNot(logicalOr(isnan(a), isinf(a))) : eq(a, a);
+}
+
+/** Integer division by zero has no result: PyTorch raises, where floats give NaN. */
+function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
+  const ints = (x: Operand) => (typeof x === "number" ? Number.isInteger(x) : !isFloating(x.dtype));
+  if (!ints(a) || !ints(b)) return;
+  const zero = typeof b === "number" ? b === 0 : eq(b, 0).toArray().some((v) => v !== 0);
+  if (zero) throw new Error(`ZeroDivisionError (${op}: integer division by zero)`);
+}
+
+/** The gradient of a division remainder `a - q(a / b) * b` with respect to b: `-g * q(a / b)`. */
+function remainderOp(op: "fmod" | "remainder", name: string, rounding: "trunc" | "floor") {
+  return (a: Tensor, b: Operand): Tensor => {
+    checkIntegerDivisor(op, a, b);
+    const out = binaryData(op, a, b, op);
+    const tb = typeof b === "number" ? null : b;
+    if (needsGrad(a, tb)) {
+      const aShape = a.shape, bShape = tb?.shape ?? [];
+      record(name, [a, tb], out, ([g], [x, y]) => [
+        a._requiresGrad ? sumToShape(g!, aShape) : null,
+        tb?._requiresGrad ? sumToShape(neg(mul(g!, div(x!, y ?? b, { roundingMode: rounding }))), bShape) : null,
+      ], tb === null ? [a] : [a, tb]);
+    }
+    return out;
+  };
+}
+
+/** `a - trunc(a / b) * b`: the remainder with the dividend's sign (C's fmod). */
+export const fmod = remainderOp("fmod", "FmodBackward1", "trunc");
+/** `a - floor(a / b) * b`: the remainder with the divisor's sign (Python's %). */
+export const remainder = remainderOp("remainder", "RemainderBackward1", "floor");
+
+/** A binary op computed in floating point; `grads(g, x, y, out)` gives both input gradients (before broadcasting is undone). */
+function binaryMath(op: "atan2" | "hypot" | "logaddexp" | "xlogy", name: string, grads: (g: Tensor, x: Tensor, y: Tensor, r: Tensor) => [Tensor, Tensor]) {
+  return (a: Tensor, b: Operand): Tensor => {
+    const dtype = isFloating(a.dtype) ? a.dtype : typeof b !== "number" && isFloating(b.dtype) ? b.dtype : "float32";
+    const other = typeof b === "number" ? full([], b, { dtype }) : b;
+    const out = binaryData(op, a, other, op, dtype);
+    if (needsGrad(a, other)) {
+      const aShape = a.shape, bShape = other.shape;
+      record(name, [a, other], out, ([g], [x, y, r]) => {
+        const [ga, gb] = grads(g!, x!, y!, r!);
+        return [a._requiresGrad ? sumToShape(ga, aShape) : null, other._requiresGrad ? sumToShape(gb, bShape) : null];
+      }, [a, other, out]);
+    }
+    return out;
+  };
+}
+
+const sumOfSquares = (x: Tensor, y: Tensor) => add(mul(x, x), mul(y, y));
+/** The angle of the point (x = b, y = a), in [-π, π]. */
+export const atan2 = binaryMath("atan2", "Atan2Backward0", (g, y, x) => {
+  const scale = div(g, sumOfSquares(x, y));
+  return [mul(scale, x), neg(mul(scale, y))];
+});
+/** `sqrt(a² + b²)` without overflow. */
+export const hypot = binaryMath("hypot", "HypotBackward0", (g, x, y, r) => [mul(g, div(x, r)), mul(g, div(y, r))]);
+/** `log(exp(a) + exp(b))` without overflow. */
+export const logaddexp = binaryMath("logaddexp", "LogaddexpBackward0", (g, x, y) => [
+  div(g, add(exp(sub(y, x)), 1)), div(g, add(exp(sub(x, y)), 1)),
+]);
+/**
+ * `a * log(b)`, 0 where a is 0 (unless b is NaN): entropy terms without
+ * `0 · log 0 = NaN`.
+ */
+export const xlogy = binaryMath("xlogy", "XlogyBackward0", (g, x, y) => [
+  // PyTorch's: xlogy(g, y), but 0 where x is 0 and y <= 0
+  where(logicalAnd(eq(x, 0), le(y, 0)), 0, xlogy(g, y)),
+  div(mul(g, x), y),
+]);
+
+/**
+ * `start + weight * (end - start)`, computed from the nearer end as PyTorch
+ * does (exact at weight 0 and 1). `weight` is a number or a tensor.
+ *
+ * @example
+ * ema = torch.lerp(ema, value, 0.1); // an exponential moving average step
+ */
+export function lerp(start: Tensor, end: Tensor, weight: Operand): Tensor {
+  if (start.dtype !== end.dtype) throw new Error(`lerp: expected dtype ${start.dtype} for \`end\` but got dtype ${end.dtype}`);
+  const span = sub(end, start);
+  if (typeof weight === "number") return Math.abs(weight) < 0.5 ? add(start, mul(span, weight)) : sub(end, mul(span, 1 - weight));
+  return where(lt(abs(weight), 0.5), add(start, mul(span, weight)), sub(end, mul(span, add(neg(weight), 1))));
+}
+
+/** `input + value * t1 * t2`. */
+export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor {
+  return add(input, mul(mul(t1, t2), options.value ?? 1));
+}
+
+/** `input + value * t1 / t2`. */
+export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor {
+  if (!isFloating(t1.dtype) && !isFloating(t2.dtype)) {
+    throw new Error("Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+  }
+  return add(input, mul(div(t1, t2), options.value ?? 1));
+}
+
+/**
+ * The log-odds `log(p / (1 - p))`; with `eps`, p is first clamped into
+ * [eps, 1 - eps] (the gradient is then 0 outside that range).
+ */
+export function logit(a: Tensor, eps: number | null = null): Tensor {
+  const p = eps === null ? a : clamp(a, eps, 1 - eps);
+  return log(div(p, add(neg(p), 1)));
+}
+
+/** Degrees to radians. */
+export function deg2rad(a: Tensor): Tensor {
+  return mul(a, Math.PI / 180);
+}
+
+/** Radians to degrees. */
+export function rad2deg(a: Tensor): Tensor {
+  return mul(a, 180 / Math.PI);
+}
+
+/** `sign` (for real tensors `sgn` is the same). */
+export const sgn = sign;
