@@ -20,23 +20,24 @@ export {
   add, sub, rsub, mul, div, pow, neg, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sign, erf,
   floor, ceil, round, reciprocal, log1p, expm1, clamp, maximum, minimum,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
-  square, rsqrt, isclose, allclose, type CloseOptions,
+  square, rsqrt, isclose, allclose, equal, type CloseOptions,
 } from "./ops/elementwise.js";
-export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, amax, amin, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
+export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, amax, amin, nansum, nanmean, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
 export {
   log2, log10, sinh, cosh, asin, acos, atan, asinh, acosh, atanh, trunc, frac, sgn, logit, deg2rad, rad2deg, isinf, isfinite,
   fmod, remainder, atan2, hypot, logaddexp, xlogy, lerp, addcmul, addcdiv,
 } from "./ops/math.js";
 export { diagonal, diag, trace } from "./ops/diagonal.js";
-export { movedim, swapaxes, tile, repeatInterleave, roll } from "./ops/rearrange.js";
-export { nonzero, maskedSelect, unique, countNonzero, type UniqueOptions } from "./ops/selection.js";
+export { movedim, swapaxes, tile, repeatInterleave, roll, unflatten, broadcastTo, broadcastTensors, meshgrid } from "./ops/rearrange.js";
+export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
+export { multinomial, bernoulli, normal } from "./ops/sampling.js";
 export { einsum } from "./ops/einsum.js";
-export { maskedFill, tril, triu } from "./ops/masking.js";
-export { cumsum } from "./ops/scan.js";
-export { sort, topk, argsort } from "./ops/sorting.js";
+export { maskedFill, tril, triu, trilIndices, triuIndices } from "./ops/masking.js";
+export { cumsum, cumprod, cummax, cummin, logcumsumexp, diff } from "./ops/scan.js";
+export { sort, topk, argsort, kthvalue, median, quantile, type QuantileInterpolation } from "./ops/sorting.js";
 export { matmul, mm, bmm, dot, mv, outer, addmm } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
-export { gather, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind, flip } from "./ops/indexing.js";
+export { gather, scatter, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind, flip } from "./ops/indexing.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select, repeat } from "./ops/views.js";
 export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
 export * as nn from "./nn/index.js";

@@ -96,5 +96,6 @@ const LINEAR = new Set([
   "max", "min", "maximum", "minimum", "add_", "sub_", "clamp_", "relu_", "copy_", "fill_", "zero_",
   "maskedFill", "tril", "triu", "cumsum", "flip", "sort", "topk", "repeat", "amax", "amin",
   "deg2rad", "rad2deg", "frac", "fmod", "remainder", "diagonal", "diag", "trace", "movedim", "swapaxes", "tile",
-  "repeatInterleave", "roll", "maskedSelect",
+  "repeatInterleave", "roll", "maskedSelect", "scatter", "diff", "median", "kthvalue", "quantile", "nansum", "nanmean",
+  "takeAlongDim", "unflatten",
 ]);

@@ -74,3 +74,85 @@ test("methods match the functions; einsum takes a list of operands too", () => {
   // addmm with beta 0 ignores the input, NaNs included
   assert.deepEqual(torch.addmm(torch.full([3, 2], NaN), a, b, { beta: 0 }).tolist(), a.matmul(b).tolist());
 });
+
+test("sampling: multinomial, bernoulli and normal draw what they should, repeatably from a generator", () => {
+  const g = new torch.Generator(7);
+  const w = torch.tensor([0, 1, 3]);
+  const draws = torch.multinomial(w, 4000, { replacement: true, generator: g });
+  const counts = [0, 1, 2].map((k) => draws.eq(k).sum().item());
+  assert.equal(counts[0], 0, "a zero weight is never drawn");
+  assert.ok(Math.abs(counts[2]! / 4000 - 0.75) < 0.03, `class 2 drawn ${counts[2]} of 4000 times, expected ~3000`);
+  const distinct = torch.multinomial(torch.ones([2, 5]), 5, { generator: g });
+  for (const row of distinct.tolist() as number[][]) assert.deepEqual([...row].sort(), [0, 1, 2, 3, 4]);
+  assert.deepEqual(torch.multinomial(w, 2, { generator: new torch.Generator(3) }).tolist(), torch.multinomial(w, 2, { generator: new torch.Generator(3) }).tolist());
+  assert.throws(() => torch.multinomial(w, 4), /cannot sample n_sample > prob_dist.size\(-1\) samples without replacement/);
+  assert.throws(() => torch.multinomial(w, 3), /invalid multinomial distribution \(with replacement=False, not enough non-negative category to sample\)/);
+  assert.throws(() => torch.multinomial(torch.tensor([1, -1]), 1), /probability tensor contains either `inf`, `nan` or element < 0/);
+  assert.throws(() => torch.multinomial(torch.zeros([3]), 1), /invalid multinomial distribution \(sum of probabilities <= 0\)/);
+  const b = torch.bernoulli(torch.tensor([0, 1, 0, 1]), { generator: g });
+  assert.deepEqual(b.tolist(), [0, 1, 0, 1]);
+  const mean = torch.bernoulli(torch.full([4000], 0.3), { generator: g }).mean().item();
+  assert.ok(Math.abs(mean - 0.3) < 0.03, `bernoulli(0.3) mean ${mean}`);
+  assert.throws(() => torch.bernoulli(torch.tensor([1.5])), /Expected p_in >= 0 && p_in <= 1/);
+  const mu = torch.tensor([[0], [100]], { requiresGrad: true });
+  const n = torch.normal(mu, torch.tensor([1, 2, 3]), { generator: g });
+  assert.deepEqual(n.shape, [2, 3]);
+  assert.ok((n.select(0, 1).min().item()) > 80, "the second row is drawn around 100");
+  n.sum().backward();
+  assert.deepEqual(mu.grad!.tolist(), [[0], [0]], "normal passes no gradient to its parameters, as PyTorch's");
+  assert.throws(() => torch.normal(torch.zeros([2]), torch.tensor([1, -1])), /normal expects all elements of std >= 0.0/);
+});
+
+test("grids, broadcasting and the matrix-transpose properties", () => {
+  const [ys, xs] = torch.meshgrid([torch.arange(3), torch.arange(2)]);
+  assert.deepEqual([ys!.tolist(), xs!.tolist()], [[[0, 0], [1, 1], [2, 2]], [[0, 1], [0, 1], [0, 1]]]);
+  const [xx, yy] = torch.meshgrid([torch.arange(2), torch.arange(3)], { indexing: "xy" });
+  assert.deepEqual([xx!.shape, yy!.shape, xx!.tolist()], [[3, 2], [3, 2], [[0, 1], [0, 1], [0, 1]]]);
+  const [p, q] = torch.broadcastTensors(torch.ones([3, 1]), torch.zeros([4]));
+  assert.deepEqual([p!.shape, q!.shape], [[3, 4], [3, 4]]);
+  const m = torch.arange(6).reshape([1, 2, 3]);
+  assert.deepEqual(m.mT.shape, [1, 3, 2]);
+  assert.deepEqual(m.T.shape, [3, 2, 1]);
+  assert.deepEqual(torch.ones([6]).viewAs(torch.zeros([2, 3])).shape, [2, 3]);
+  assert.equal(torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2])), true);
+  assert.equal(torch.equal(torch.tensor([1, 2]), torch.tensor([[1, 2]])), false);
+  assert.equal(torch.tensor([NaN]).equal(torch.tensor([NaN])), false);
+  assert.throws(() => torch.ones([3]).mT, /tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor./);
+  assert.throws(() => torch.unflatten(torch.ones([2, 6]), 1, [4, -1]), /unflatten: Provided sizes \[4, -1\] don't multiply up to the size of dim 1 \(6\)/);
+  assert.deepEqual(torch.diff(torch.tensor([1, 4]), 1, -1, { prepend: torch.tensor([0]), append: torch.tensor([9]) }).tolist(), [1, 3, 5]);
+});
+
+test("in-place forms write through, keep gradients right and follow the leaf rules", () => {
+  const w = torch.ones([2, 3], { requiresGrad: true });
+  assert.throws(() => w.exp_(), /a leaf Variable that requires grad is being used in an in-place operation/);
+  const y = w.mul(2);
+  y.scatter_(1, torch.tensor([[0], [2]], { dtype: "int32" }), 0);
+  y.exp_();
+  y.sum().backward();
+  const e2 = 2 * Math.exp(2);
+  assert.deepEqual((w.grad!.tolist() as number[][]).flat().map((v) => Math.round(v * 1e4) / 1e4), [0, e2, e2, e2, e2, 0].map((v) => Math.round(v * 1e4) / 1e4));
+  const x = torch.zeros([3]);
+  x.scatterAdd_(0, torch.tensor([0, 0, 2], { dtype: "int32" }), torch.tensor([1, 2, 3]));
+  x.lerp_(torch.full([3], 10), 0.5).addcmul_(torch.ones([3]), torch.ones([3]), { value: 2 });
+  assert.deepEqual(x.tolist(), [8.5, 7, 8.5]);
+  // a src larger than its index: only the indexed corner gets a gradient
+  const src = torch.ones([2, 3], { requiresGrad: true });
+  torch.scatter(torch.zeros([2, 2]), 1, torch.tensor([[1], [0]], { dtype: "int32" }), src).sum().backward();
+  assert.deepEqual(src.grad!.tolist(), [[1, 0, 0], [1, 0, 0]]);
+});
+
+test("order statistics and scans: errors, NaNs and zeros", () => {
+  assert.throws(() => torch.kthvalue(torch.tensor([3, 1, 2]), 4), /kthvalue\(\): selected number k out of range for dimension 0/);
+  assert.throws(() => torch.quantile(torch.tensor([1, 2]), 1.5), /quantile\(\) q must be in the range \[0, 1\] but got 1.5/);
+  assert.throws(() => torch.median(torch.ones([2, 0]), 1), /median\(\): Expected reduction dim 1 to have non-zero size/);
+  assert.ok(Number.isNaN(torch.median(torch.tensor([])).item()));
+  assert.deepEqual(torch.median(torch.tensor([1, NaN, 3])).item(), NaN);
+  // cumprod through zeros: exact first-order gradients, [d/dx of prod prefixes]
+  const x = torch.tensor([2, 0, 3, 0], { requiresGrad: true });
+  torch.cumprod(x, 0).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [1, 2 + 6, 0, 0]);
+  const z = torch.tensor([1, 0, 2], { requiresGrad: true });
+  // (a second derivative through a zero is not implemented: it says so instead of returning a wrong one)
+  assert.throws(() => torch.autograd.grad(torch.cumprod(z, 0).sum(), [z], { createGraph: true }), /cumprod: the gradient of a gradient through an input with zeros is not supported/);
+  assert.throws(() => torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), { side: "left", right: true }), /side and right can't be set to opposites/);
+});

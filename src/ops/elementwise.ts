@@ -418,3 +418,8 @@ export function isclose(a: Tensor, b: Tensor, options: CloseOptions = {}): Tenso
 export function allclose(a: Tensor, b: Tensor, options: CloseOptions = {}): boolean {
   return isclose(a, b, options).toArray().every((v) => v !== 0);
 }
+
+/** Whether two tensors have the same shape and the same values (NaN is never equal), as torch.equal. */
+export function equal(a: Tensor, b: Tensor): boolean {
+  return sameShape(a.shape, b.shape) && eq(a, b).toArray().every((v) => v !== 0);
+}

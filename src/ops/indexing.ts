@@ -1,7 +1,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
-import { clone, narrow, select, unsqueeze } from "./views.js";
+import { asStridedScatter, clone, narrow, select, unsqueeze } from "./views.js";
+import { contiguousStrides } from "../tensor/layout.js";
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { fromTypedArray } from "./factories.js";
 
@@ -77,6 +78,67 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
     record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [ga ? g! : null, gs ? gather(g!, d, ix!) : null], [index]);
   }
   return out;
+}
+
+/**
+ * Out-of-place `a.scatter(dim, index, src)`: a copy of `a` with `src`'s
+ * values (or one number) written at the indexed positions along `dim`
+ * (`out[index[i][j]][j] = src[i][j]` for dim 0). Where an index repeats, the
+ * last write wins. The gradient skips the overwritten positions of `a` and
+ * gathers `src`'s.
+ */
+export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  checkIndexTensor(index, "scatter");
+  const d = normalizeDim(dim, a.shape.length, "scatter", a.shape);
+  if (index.shape.length !== a.shape.length && !(a.shape.length === 0 && index.shape.length <= 1)) {
+    throw new Error(`scatter(): Index tensor must have the same number of dimensions as self tensor (index ${shapeStr(index.shape)}, self ${shapeStr(a.shape)})`);
+  }
+  for (let i = 0; i < index.shape.length; i++) {
+    if (i !== d && index.shape[i]! > a.shape[i]!) {
+      throw new Error(`scatter(): Expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(a.shape)} apart from dimension ${d}`);
+    }
+  }
+  if (typeof src !== "number" && index.shape.some((s, i) => s > (src.shape[i] ?? 0))) {
+    throw new Error(`scatter(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)} apart from dimension ${d}`);
+  }
+  checkIndexValues(index, a, d, "scatter");
+  const srcShape = typeof src === "number" ? [] : src.shape;
+  const out = castData(a, a.dtype);
+  const values = typeof src === "number" ? null : castData(makeView(src, index.shape, src.strides, src.offset), a.dtype);
+  writeScattered(out, d, index, (k) => (values === null ? (src as number) : values.data[k]!));
+  if (needsGrad(a, typeof src === "number" ? null : src)) {
+    const ga = a._requiresGrad, gs = typeof src !== "number" && src._requiresGrad;
+    record(typeof src === "number" ? "ScatterBackward1" : "ScatterBackward0", [a, typeof src === "number" ? null : src], out, ([g], [ix]) => [
+      ga ? scatter(g!, d, ix!, 0) : null,
+      gs ? srcGrad(gather(g!, d, ix!), srcShape) : null,
+    ], [index]);
+  }
+  return out;
+}
+
+/** The gradient of a src larger than its index: the gathered part in its leading corner, zeros elsewhere. */
+function srcGrad(gathered: Tensor, srcShape: readonly number[]): Tensor {
+  if (gathered.shape.every((s, i) => s === srcShape[i])) return gathered;
+  return asStridedScatter(gathered, srcShape, gathered.shape, contiguousStrides(srcShape), 0);
+}
+
+/** Writes `value(k)` (k: the row-major position in `index`) into contiguous `out` at index's positions along `d`. */
+function writeScattered(out: Tensor, d: number, index: Tensor, value: (k: number) => number): void {
+  const o = out.data, ix = index.data, n = index.numel(), nd = index.shape.length;
+  const pos = new Array<number>(nd).fill(0);
+  for (let k = 0; k < n; k++) {
+    let at = 0, from = index.offset;
+    for (let i = 0; i < nd; i++) {
+      from += pos[i]! * index.strides[i]!;
+      if (i !== d) at += pos[i]! * out.strides[i]!;
+    }
+    at += (nd === 0 ? 0 : ix[from]! * (out.strides[d] ?? 0));
+    o[at] = value(k);
+    for (let i = nd - 1; i >= 0; i--) {
+      if (++pos[i]! < index.shape[i]!) break;
+      pos[i] = 0;
+    }
+  }
 }
 
 /** Rows (or slices along `dim`) picked by a 1-d int32 index. */

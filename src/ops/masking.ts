@@ -2,11 +2,12 @@
  * Masked results: `maskedFill`, and the triangles `tril` / `triu` (as
  * attention masks use them). Each is a `where` over a boolean mask, so the
  * gradient is the upstream gradient where the input was kept and 0 elsewhere.
+ * `trilIndices` / `triuIndices` list a triangle's positions.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeStr } from "./core.js";
 import { ge, le, sub, toDtype, where } from "./elementwise.js";
-import { arange } from "./factories.js";
+import { arange, fromTypedArray } from "./factories.js";
 import { reshape } from "./views.js";
 
 /**
@@ -46,4 +47,31 @@ export function tril(a: Tensor, diagonal = 0): Tensor {
 /** The upper triangle of the last two dims (col - row >= `diagonal`), zeros below. */
 export function triu(a: Tensor, diagonal = 0): Tensor {
   return triangle(a, diagonal, false, "triu");
+}
+
+/** The [row, col] indices of a row x col matrix's triangle (int32 `[2, count]`, row by row). */
+function triangleIndices(row: number, col: number, offset: number, lower: boolean, op: string): Tensor {
+  for (const [v, name] of [[row, "row"], [col, "col"]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} must be non-negative, got ${v}`);
+  }
+  const rows: number[] = [], cols: number[] = [];
+  for (let i = 0; i < row; i++) {
+    for (let j = 0; j < col; j++) {
+      if (lower ? j - i <= offset : j - i >= offset) {
+        rows.push(i);
+        cols.push(j);
+      }
+    }
+  }
+  return fromTypedArray(Int32Array.from([...rows, ...cols]), [2, rows.length]);
+}
+
+/** The indices of the lower triangle (col - row <= offset) of a row x col matrix, as `[rows, cols]` (int32 `[2, count]`). */
+export function trilIndices(row: number, col: number, offset = 0): Tensor {
+  return triangleIndices(row, col, offset, true, "tril_indices");
+}
+
+/** The indices of the upper triangle (col - row >= offset) of a row x col matrix, as `[rows, cols]` (int32 `[2, count]`). */
+export function triuIndices(row: number, col: number, offset = 0): Tensor {
+  return triangleIndices(row, col, offset, false, "triu_indices");
 }

@@ -17,6 +17,8 @@ import * as D from "./diagonal.js";
 import * as M from "./masking.js";
 import * as Mth from "./math.js";
 import * as Re from "./rearrange.js";
+import * as IV from "./inplace-variants.js";
+import * as Smp from "./sampling.js";
 import * as Sel from "./selection.js";
 import * as C from "./scan.js";
 import * as O from "./sorting.js";
@@ -130,6 +132,48 @@ declare module "../tensor/tensor.js" {
     nonzero(): Tensor;
     maskedSelect(mask: Tensor): Tensor;
     countNonzero(dim?: R.Dims): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatter_(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    scatterAdd_(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexAdd_(dim: number, index: Tensor, src: Tensor): Tensor;
+    maskedFill_(mask: Tensor, value: number): Tensor;
+    exp_(): Tensor;
+    log_(): Tensor;
+    sqrt_(): Tensor;
+    neg_(): Tensor;
+    abs_(): Tensor;
+    sigmoid_(): Tensor;
+    tanh_(): Tensor;
+    floor_(): Tensor;
+    round_(): Tensor;
+    trunc_(): Tensor;
+    pow_(exponent: Operand): Tensor;
+    lerp_(end: Tensor, weight: Operand): Tensor;
+    addcmul_(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor;
+    addcdiv_(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor;
+    multinomial(numSamples: number, options?: { replacement?: boolean; generator?: Generator }): Tensor;
+    bernoulli(options?: { generator?: Generator }): Tensor;
+    median(): Tensor;
+    median(dim: number, options?: { keepdim?: boolean }): R.ValuesIndices;
+    kthvalue(k: number, dim?: number, options?: { keepdim?: boolean }): R.ValuesIndices;
+    quantile(q: number | Tensor, dim?: number, options?: { keepdim?: boolean; interpolation?: O.QuantileInterpolation }): Tensor;
+    cumprod(dim: number): Tensor;
+    cummax(dim: number): R.ValuesIndices;
+    cummin(dim: number): R.ValuesIndices;
+    logcumsumexp(dim: number): Tensor;
+    diff(n?: number, dim?: number, options?: { prepend?: Tensor; append?: Tensor }): Tensor;
+    nansum(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    nanmean(dim?: R.Dims, options?: R.ReduceOptions): Tensor;
+    equal(other: Tensor): boolean;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    takeAlongDim(indices: Tensor, dim?: number): Tensor;
+    /** `view(other.shape)`. */
+    viewAs(other: Tensor): Tensor;
+    /** The last two dims transposed (a view), as PyTorch's `x.mT`. */
+    readonly mT: Tensor;
+    /** All dims reversed (a view), as PyTorch's `x.T`. */
+    readonly T: Tensor;
     maskedFill(mask: Tensor, value: number): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
@@ -317,6 +361,42 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   nonzero() { return Sel.nonzero(this); },
   maskedSelect(mask: Tensor) { return Sel.maskedSelect(this, mask); },
   countNonzero(dim?: R.Dims) { return Sel.countNonzero(this, dim); },
+  scatter(dim: number, index: Tensor, src: Tensor | number) { return X.scatter(this, dim, index, src); },
+  scatter_(dim: number, index: Tensor, src: Tensor | number) { return IV.scatter_(this, dim, index, src); },
+  scatterAdd_(dim: number, index: Tensor, src: Tensor) { return IV.scatterAdd_(this, dim, index, src); },
+  indexAdd_(dim: number, index: Tensor, src: Tensor) { return IV.indexAdd_(this, dim, index, src); },
+  maskedFill_(mask: Tensor, value: number) { return IV.maskedFill_(this, mask, value); },
+  exp_() { return IV.exp_(this); },
+  log_() { return IV.log_(this); },
+  sqrt_() { return IV.sqrt_(this); },
+  neg_() { return IV.neg_(this); },
+  abs_() { return IV.abs_(this); },
+  sigmoid_() { return IV.sigmoid_(this); },
+  tanh_() { return IV.tanh_(this); },
+  floor_() { return IV.floor_(this); },
+  round_() { return IV.round_(this); },
+  trunc_() { return IV.trunc_(this); },
+  pow_(exponent: Operand) { return IV.pow_(this, exponent); },
+  lerp_(end: Tensor, weight: Operand) { return IV.lerp_(this, end, weight); },
+  addcmul_(t1: Tensor, t2: Tensor, opt?: { value?: number }) { return IV.addcmul_(this, t1, t2, opt); },
+  addcdiv_(t1: Tensor, t2: Tensor, opt?: { value?: number }) { return IV.addcdiv_(this, t1, t2, opt); },
+  multinomial(numSamples: number, opt?: { replacement?: boolean; generator?: Generator }) { return Smp.multinomial(this, numSamples, opt); },
+  bernoulli(opt?: { generator?: Generator }) { return Smp.bernoulli(this, opt); },
+  median(dim?: number, opt?: { keepdim?: boolean }) { return dim === undefined ? O.median(this) : O.median(this, dim, opt); },
+  kthvalue(k: number, dim?: number, opt?: { keepdim?: boolean }) { return O.kthvalue(this, k, dim, opt); },
+  quantile(q: number | Tensor, dim?: number, opt?: { keepdim?: boolean; interpolation?: O.QuantileInterpolation }) { return O.quantile(this, q, dim, opt); },
+  cumprod(dim: number) { return C.cumprod(this, dim); },
+  cummax(dim: number) { return C.cummax(this, dim); },
+  cummin(dim: number) { return C.cummin(this, dim); },
+  logcumsumexp(dim: number) { return C.logcumsumexp(this, dim); },
+  diff(n?: number, dim?: number, opt?: { prepend?: Tensor; append?: Tensor }) { return C.diff(this, n, dim, opt); },
+  nansum(dim?: R.Dims, opt?: R.ReduceOptions) { return R.nansum(this, dim, opt); },
+  nanmean(dim?: R.Dims, opt?: R.ReduceOptions) { return R.nanmean(this, dim, opt); },
+  equal(o: Tensor) { return E.equal(this, o); },
+  unflatten(dim: number, sizes: readonly number[]) { return Re.unflatten(this, dim, sizes); },
+  broadcastTo(shape: readonly number[]) { return Re.broadcastTo(this, shape); },
+  takeAlongDim(indices: Tensor, dim?: number) { return Sel.takeAlongDim(this, indices, dim); },
+  viewAs(o: Tensor) { return V.view(this, o.shape); },
   maskedFill(mask: Tensor, value: number) { return M.maskedFill(this, mask, value); },
   tril(diagonal?: number) { return M.tril(this, diagonal); },
   triu(diagonal?: number) { return M.triu(this, diagonal); },
@@ -404,6 +484,17 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
 Object.defineProperty(Tensor.prototype, "retainsGrad", {
   get(this: Tensor) {
     return this._retainsGrad;
+  },
+});
+Object.defineProperty(Tensor.prototype, "mT", {
+  get(this: Tensor) {
+    if (this.dim() < 2) throw new Error(`tensor.mT is only supported on matrices or batches of matrices. Got ${this.dim()}-D tensor.`);
+    return V.transpose(this, -2, -1);
+  },
+});
+Object.defineProperty(Tensor.prototype, "T", {
+  get(this: Tensor) {
+    return V.permute(this, [...Array(this.dim()).keys()].reverse());
   },
 });
 

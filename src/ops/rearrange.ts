@@ -1,14 +1,15 @@
 /**
- * Reordering and repeating elements: movedim / swapaxes, tile,
- * repeatInterleave and roll. All are composed of views, cat and indexSelect,
- * so their gradients come from those.
+ * Reordering, repeating and reshaping elements: movedim / swapaxes, tile,
+ * repeatInterleave, roll, unflatten, broadcastTo / broadcastTensors and
+ * meshgrid. All are composed of views, cat and indexSelect, so their
+ * gradients come from those.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { shapeStr } from "./core.js";
+import { broadcastShapes, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
 import { cat, indexSelect } from "./indexing.js";
-import { flatten, narrow, permute, repeat, reshape, transpose } from "./views.js";
+import { expand, flatten, narrow, permute, repeat, reshape, transpose } from "./views.js";
 
 const list = (d: number | readonly number[]): number[] => (typeof d === "number" ? [d] : [...d]);
 
@@ -98,4 +99,50 @@ export function roll(a: Tensor, shifts: number | readonly number[], dims?: numbe
     if (s !== 0) out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d);
   });
   return out;
+}
+
+/** Splits dim `dim` into `sizes` (one may be -1), as torch.unflatten. */
+export function unflatten(a: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normalizeDim(dim, a.dim(), "unflatten", a.shape);
+  if (sizes.length === 0) throw new Error("unflatten: sizes must be non-empty");
+  const known = sizes.filter((s) => s !== -1).reduce((x, y) => x * y, 1);
+  const filled = sizes.map((s) => (s === -1 ? (known === 0 ? 0 : a.shape[d]! / known) : s));
+  if (sizes.filter((s) => s === -1).length > 1 || filled.reduce((x, y) => x * y, 1) !== a.shape[d] || filled.some((s) => !Number.isInteger(s))) {
+    throw new Error(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${dim} (${a.shape[d]}) in the input tensor`);
+  }
+  return reshape(a, [...a.shape.slice(0, d), ...filled, ...a.shape.slice(d + 1)]);
+}
+
+/** `a` expanded to `shape` (a view), as torch.broadcast_to. */
+export function broadcastTo(a: Tensor, shape: readonly number[]): Tensor {
+  return expand(a, shape);
+}
+
+/** The tensors expanded to their common broadcast shape (views). */
+export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
+  const shape = tensors.reduce<readonly number[]>((s, t) => broadcastShapes(s, t.shape, "broadcast_tensors"), []);
+  return tensors.map((t) => expand(t, shape));
+}
+
+/**
+ * Coordinate grids from 1-d tensors: with `indexing: "ij"` (the default, as
+ * PyTorch 2.x's) output k varies along dim k; with `"xy"` the first two dims
+ * are swapped, as NumPy's.
+ *
+ * @example
+ * const [ys, xs] = torch.meshgrid([torch.arange(3), torch.arange(4)]); // both [3, 4]
+ */
+export function meshgrid(tensors: readonly Tensor[], options: { indexing?: "ij" | "xy" } = {}): Tensor[] {
+  if (tensors.length === 0) throw new Error("torch.meshgrid: Expected at least one tensor");
+  for (const t of tensors) {
+    if (t.dim() > 1) throw new Error(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${shapeStr(t.shape)}`);
+  }
+  const xy = (options.indexing ?? "ij") === "xy" && tensors.length >= 2;
+  const order = xy ? [1, 0, ...tensors.slice(2).map((_, i) => i + 2)] : tensors.map((_, i) => i);
+  const sizes = order.map((k) => tensors[k]!.numel());
+  return tensors.map((t, k) => {
+    const at = order.indexOf(k);
+    const shape = sizes.map((_, i) => (i === at ? t.numel() : 1));
+    return expand(reshape(t, shape), sizes);
+  });
 }

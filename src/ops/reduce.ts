@@ -309,3 +309,15 @@ function normBackward(p: number, g: Tensor, x: Tensor, r: Tensor, axes: readonly
   const scale = where(eq(r, 0), 0, div(g, pow(r, p - 1)));
   return mul(p < 2 ? mul(sign(x), pow(magnitude, p - 1)) : mul(x, pow(magnitude, p - 2)), scale);
 }
+
+/** `sum` that treats NaN as 0. */
+export function nansum(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  return sum(where(isnan(a), 0, a), dim, options);
+}
+
+/** `mean` over the elements that are not NaN (NaN where all are). */
+export function nanmean(a: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  if (a.dtype === "int32" || a.dtype === "bool") throw new Error(`nanmean(): expected input to have floating point or complex dtype but got ${a.dtype === "int32" ? "Int" : "Bool"}`);
+  // eq(a, a) is false exactly at NaN: the count of the rest
+  return div(nansum(a, dim, options), sum(eq(a, a), dim, options));
+}

@@ -1,14 +1,20 @@
 /**
- * `cumsum`: running sums along a dim, accumulated in double (as PyTorch's CPU
- * kernel does for float32) and rounded into the result's dtype. Its gradient
- * is the running sum from the other end, `flip(cumsum(flip(g)))`, built from
- * differentiable ops so higher orders work.
+ * Scans along a dim: `diff`, `cumsum` and `cumprod` (accumulated in double, as
+ * PyTorch's CPU kernels do for float32, and rounded into the result's
+ * dtype), `cummax` / `cummin` and `logcumsumexp`. Gradients are built from
+ * differentiable ops so higher orders work (cumprod's inputs with zeros
+ * excepted, see there).
  */
+import { isRecording } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
-import { flip } from "./indexing.js";
+import { add, div, eq, exp, log, mul, ne, sub, where } from "./elementwise.js";
+import { cat, flip, gather } from "./indexing.js";
+import { narrow } from "./views.js";
+import { isfinite } from "./math.js";
+import { amax, type ValuesIndices } from "./reduce.js";
 
 /**
  * Running sums along `dim` (bool input sums as int32).
@@ -31,4 +37,130 @@ export function cumsum(a: Tensor, dim: number): Tensor {
   });
   if (needsGrad(a)) record("CumsumBackward0", [a], out, ([g]) => [flip(cumsum(flip(g!, [d]), d), [d])]);
   return out;
+}
+
+/** Running sums from the far end of `d`. */
+const reverseCumsum = (t: Tensor, d: number) => flip(cumsum(flip(t, [d]), d), [d]);
+
+/**
+ * Running products along `dim`.
+ *
+ * @example
+ * torch.cumprod(torch.tensor([1, 2, 3]), 0); // [1, 2, 6]
+ */
+export function cumprod(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length, "cumprod", a.shape);
+  const dtype = a.dtype === "bool" ? "int32" : a.dtype;
+  const src = castData(a, dtype);
+  const out = emptyUninitialized(a.shape, dtype);
+  const x = src.data, y = out.data;
+  forEachLine(a.shape, d, (start, step, n) => {
+    let acc = 1;
+    for (let k = 0, at = start; k < n; k++, at += step) {
+      acc *= x[at]!;
+      y[at] = acc;
+    }
+  });
+  if (needsGrad(a)) {
+    record("CumprodBackward0", [a], out, ([g], [xs, r]) => {
+      // d out_k / d x_i = out_k / x_i: the suffix sums of g * out, over x
+      if (!eq(xs!, 0).toArray().some((v) => v !== 0)) return [div(reverseCumsum(mul(g!, r!), d), xs!)];
+      if (isRecording() && (g!.requiresGrad || xs!.requiresGrad)) {
+        throw new Error("cumprod: the gradient of a gradient through an input with zeros is not supported");
+      }
+      return [cumprodGradWithZeros(g!, xs!, d)];
+    }, [a, out]);
+  }
+  return out;
+}
+
+/**
+ * cumprod's gradient when a line may hold zeros: before the line's first
+ * zero z the suffix-sum formula holds; at z it is the product before z times
+ * `sum_{k >= z} g_k * prod_{z < j <= k} x_j`; after z every term holds x_z = 0.
+ */
+function cumprodGradWithZeros(g: Tensor, x: Tensor, d: number): Tensor {
+  const gs = castData(g, x.dtype).data, xs = castData(x, x.dtype).data;
+  const out = emptyUninitialized(x.shape, x.dtype), o = out.data;
+  forEachLine(x.shape, d, (start, step, n) => {
+    const at = (k: number) => start + k * step;
+    let z = 0;
+    while (z < n && xs[at(z)] !== 0) z++;
+    let before = 1;
+    for (let k = 0; k < z; k++) before *= xs[at(k)]!;
+    // suffix sums of g * out (out_k = 0 from z on)
+    let suffix = 0, prefix = before;
+    for (let k = n - 1; k >= 0; k--) {
+      if (k < z) {
+        suffix += gs[at(k)]! * prefix;
+        o[at(k)] = suffix / xs[at(k)]!;
+        prefix /= xs[at(k)]!;
+      } else o[at(k)] = 0;
+    }
+    if (z < n) {
+      let sum = gs[at(z)]!, run = 1;
+      for (let k = z + 1; k < n; k++) {
+        run *= xs[at(k)]!;
+        sum += gs[at(k)]! * run;
+      }
+      o[at(z)] = before * sum;
+    }
+  });
+  return out;
+}
+
+/** Running maxima (or minima) along `dim` and where each was taken; a NaN, once met, stays. Ties take the latest index, as PyTorch's. */
+function runningExtreme(op: "cummax" | "cummin", a: Tensor, dim: number): ValuesIndices {
+  const d = normalizeDim(dim, a.shape.length, op, a.shape);
+  const x = castData(a, a.dtype).data;
+  const indices = emptyUninitialized(a.shape, "int32"), ix = indices.data;
+  const better = op === "cummax" ? (v: number, best: number) => v >= best : (v: number, best: number) => v <= best;
+  forEachLine(a.shape, d, (start, step, n) => {
+    let best = NaN, where = 0;
+    for (let k = 0; k < n; k++) {
+      const v = Number(x[start + k * step]);
+      if (k === 0 || (!Number.isNaN(best) && (Number.isNaN(v) || better(v, best)))) {
+        best = v;
+        where = k;
+      }
+      ix[start + k * step] = where;
+    }
+  });
+  return { values: gather(a, d, indices), indices };
+}
+
+/** The running maximum along `dim` and its indices. */
+export function cummax(a: Tensor, dim: number): ValuesIndices {
+  return runningExtreme("cummax", a, dim);
+}
+
+/** The running minimum along `dim` and its indices. */
+export function cummin(a: Tensor, dim: number): ValuesIndices {
+  return runningExtreme("cummin", a, dim);
+}
+
+/** `log(cumsum(exp(a)))` along `dim`, shifted by the line's maximum so large values do not overflow. */
+export function logcumsumexp(a: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, a.shape.length, "logcumsumexp", a.shape);
+  const m = amax(a.detach(), d, { keepdim: true });
+  const shift = where(isfinite(m), m, 0);
+  return add(log(cumsum(exp(sub(a, shift)), d)), shift);
+}
+
+/**
+ * The `n`-th forward difference along `dim` (the last by default), after
+ * joining `prepend` / `append` to the input along that dim.
+ *
+ * @example
+ * torch.diff(torch.tensor([1, 4, 9, 16])); // [3, 5, 7]
+ */
+export function diff(a: Tensor, n = 1, dim = -1, options: { prepend?: Tensor; append?: Tensor } = {}): Tensor {
+  if (a.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");
+  const d = normalizeDim(dim, a.dim(), "diff", a.shape);
+  let x = options.prepend || options.append ? cat([...(options.prepend ? [options.prepend] : []), a, ...(options.append ? [options.append] : [])], d) : a;
+  for (let k = 0; k < n && x.shape[d]! > 0; k++) {
+    const len = x.shape[d]! - 1;
+    x = x.dtype === "bool" ? ne(narrow(x, d, 1, len), narrow(x, d, 0, len)) : sub(narrow(x, d, 1, len), narrow(x, d, 0, len));
+  }
+  return x;
 }

@@ -1,13 +1,15 @@
 /**
- * Ops whose result size depends on the values: nonzero, maskedSelect,
- * unique and countNonzero. Indices are int32, like the library's other
+ * Selecting by value: nonzero, maskedSelect, unique and countNonzero (whose
+ * result size depends on the values), takeAlongDim, and the binary searches
+ * searchsorted / bucketize. Indices are int32, like the library's other
  * indices (PyTorch's are int64).
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, castData, needsGrad, record, shapeStr } from "./core.js";
+import { normalizeDim } from "../tensor/tensor.js";
 import { ne } from "./elementwise.js";
 import { fromTypedArray, zeros } from "./factories.js";
-import { indexAdd, indexSelect } from "./indexing.js";
+import { gather, indexAdd, indexSelect } from "./indexing.js";
 import { sum, type Dims } from "./reduce.js";
 import { expand, reshape, sumToShape } from "./views.js";
 
@@ -113,4 +115,73 @@ export function unique(a: Tensor, options: UniqueOptions = {}): Tensor | Tensor[
 /** The number of nonzero elements, over all or along `dim`; int32. */
 export function countNonzero(a: Tensor, dim?: Dims): Tensor {
   return sum(ne(a, 0), dim);
+}
+
+/**
+ * `gather` with broadcasting: the values of `a` at `indices` along `dim`,
+ * where the other dims of both broadcast; without `dim`, both are flattened.
+ *
+ * @example
+ * torch.takeAlongDim(scores, scores.argsort({ dim: 1 }), 1); // each row sorted
+ */
+export function takeAlongDim(a: Tensor, indices: Tensor, dim?: number): Tensor {
+  if (indices.dtype !== "int32") throw new Error(`torch.take_along_dim(): dtype of indices should be int32 but got ${indices.dtype}`);
+  if (dim === undefined) return gather(reshape(a, [a.numel()]), 0, reshape(indices, [indices.numel()]));
+  if (a.dim() !== indices.dim()) throw new Error(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${a.dim()} dimensions for input, and ${indices.dim()} dimensions for indices`);
+  const d = normalizeDim(dim, a.dim(), "take_along_dim", a.shape);
+  const shape = broadcastShapes(a.shape.map((s, i) => (i === d ? 1 : s)), indices.shape.map((s, i) => (i === d ? 1 : s)), "take_along_dim");
+  return gather(expand(a, shape.map((s, i) => (i === d ? a.shape[d]! : s))), d, expand(indices, shape.map((s, i) => (i === d ? indices.shape[d]! : s))));
+}
+
+/** The first position in the sorted `line` (length n, read through `at`) whose value is > v (right) or >= v (left). */
+function bisect(at: (i: number) => number, n: number, v: number, right: boolean): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1, m = at(mid);
+    // NaN sorts last: nothing is above it
+    if (Number.isNaN(v) ? !Number.isNaN(m) : right ? m <= v : m < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Where each of `values` would go in the ascending `sortedSequence` to keep
+ * it sorted (the first such place, or the last with `right`). A 1-d sequence
+ * serves every value; otherwise each row of the sequence serves the same row
+ * of `values`. int32.
+ *
+ * @example
+ * torch.searchsorted(torch.tensor([1, 3, 5]), torch.tensor([3, 6])); // [1, 3]
+ */
+export function searchsorted(sortedSequence: Tensor, values: Tensor | number, options: { right?: boolean; side?: "left" | "right" } = {}): Tensor {
+  if (options.side !== undefined && options.right !== undefined && (options.side === "right") !== options.right) {
+    throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
+  }
+  const right = options.right ?? options.side === "right";
+  const v = typeof values === "number" ? reshape(fromTypedArray(Float64Array.of(values)), []) : values;
+  const seq = castData(sortedSequence, "float64").data, vals = castData(v, "float64").data;
+  const n = sortedSequence.shape[sortedSequence.dim() - 1] ?? 1;
+  if (sortedSequence.dim() > 1) {
+    const leading = (t: Tensor) => t.shape.slice(0, -1).join(",");
+    if (v.dim() !== sortedSequence.dim() || leading(v) !== leading(sortedSequence)) {
+      throw new Error(`torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor ${shapeStr(sortedSequence.shape)} and input value tensor ${shapeStr(v.shape)}`);
+    }
+  }
+  const per = v.dim() === 0 ? 1 : v.shape[v.dim() - 1]!;
+  const out = new Int32Array(vals.length);
+  for (let i = 0; i < vals.length; i++) {
+    const row = sortedSequence.dim() > 1 ? Math.floor(i / per) * n : 0;
+    out[i] = bisect((k) => seq[row + k]!, n, vals[i]!, right);
+  }
+  return fromTypedArray(out, v.shape);
+}
+
+/**
+ * The bucket of each element of `input` between the ascending 1-d
+ * `boundaries` (searchsorted with the arguments the other way round). int32.
+ */
+export function bucketize(input: Tensor | number, boundaries: Tensor, options: { right?: boolean } = {}): Tensor {
+  if (boundaries.dim() !== 1) throw new Error(`boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
+  return searchsorted(boundaries, input, { right: options.right ?? false });
 }

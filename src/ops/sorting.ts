@@ -1,16 +1,19 @@
 /**
- * `sort` and `topk`. The order is found on the values in JS (NaN counts as
- * the largest value, as in PyTorch; equal values keep their order), then the
- * values are a `gather` at those indices, so gradients flow back to where each
- * value came from.
+ * Orderings and order statistics: `sort`, `topk`, `argsort`, `kthvalue`,
+ * `median` and `quantile`. The order is found on the values in JS (NaN
+ * counts as the largest value, as in PyTorch; equal values keep their
+ * order), then the values are a `gather` at those indices, so gradients flow
+ * back to where each value came from.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { castData, emptyUninitialized } from "./core.js";
-import { gather } from "./indexing.js";
-import type { ValuesIndices } from "./reduce.js";
-import { narrow, reshape } from "./views.js";
+import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
+import { add, div, eq, isnan, mul, sub, where } from "./elementwise.js";
+import { full } from "./factories.js";
+import { gather, stack } from "./indexing.js";
+import { any, sum, type ValuesIndices } from "./reduce.js";
+import { narrow, reshape, squeeze } from "./views.js";
 
 /** NaN above everything, else numeric order. */
 function ascending(x: number, y: number): number {
@@ -72,4 +75,116 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
  */
 export function argsort(a: Tensor, options: { dim?: number; descending?: boolean; stable?: boolean } = {}): Tensor {
   return sort(a, options).indices;
+}
+
+/**
+ * `{ values, indices }` of the element at sorted position `pos` (0-based)
+ * along `d`. With `nanWins`, a line holding a NaN answers its first NaN
+ * instead, as PyTorch's median does.
+ */
+function atSortedPosition(a: Tensor, d: number, pos: number, keepdim: boolean, nanWins: boolean): ValuesIndices {
+  const ordered = order(a, d, false);
+  const raw = castData(a, a.dtype).data, ix = ordered.data;
+  const picked = castData(narrow(ordered, d, pos, 1), "int32"); // a fresh copy: the NaN fix-up below writes into it
+  const n = a.shape[d]!;
+  // NaNs sort last: a line whose last element is NaN answers NaN, at its first NaN
+  if (nanWins) forEachLine(a.shape, d, (start, step) => {
+    const last = ix[start + (n - 1) * step]!;
+    if (!Number.isNaN(Number(raw[start + last * step]))) return;
+    let first = n - 1;
+    while (first > 0 && Number.isNaN(Number(raw[start + ix[start + (first - 1) * step]! * step]))) first--;
+    picked.data[Math.floor(start / (step * n)) * step + (start % step)] = ix[start + first * step]!;
+  });
+  const values = gather(a, d, picked);
+  return keepdim ? { values, indices: picked } : { values: values.squeeze(d), indices: picked.squeeze(d) };
+}
+
+/**
+ * The `k`-th smallest value along `dim` (the last by default; k counts from
+ * 1) and its index.
+ */
+export function kthvalue(a: Tensor, k: number, dim = -1, options: { keepdim?: boolean } = {}): ValuesIndices {
+  const x = a.dim() === 0 ? reshape(a, [1]) : a;
+  const d = normalizeDim(dim, x.dim(), "kthvalue", x.shape);
+  if (!Number.isInteger(k) || k < 1 || k > x.shape[d]!) throw new Error(`kthvalue(): selected number k out of range for dimension ${d} (k = ${k}, size ${x.shape[d]})`);
+  const r = atSortedPosition(x, d, k - 1, options.keepdim ?? false, false);
+  return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
+}
+
+/**
+ * The median: over all elements (a 0-d tensor; equal middle values share
+ * the gradient), or `{ values, indices }` along `dim`. With an even count it
+ * is the lower of the two middle values, and NaN when there is a NaN, as in
+ * PyTorch.
+ */
+export function median(a: Tensor): Tensor;
+export function median(a: Tensor, dim: number, options?: { keepdim?: boolean }): ValuesIndices;
+export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } = {}): Tensor | ValuesIndices {
+  if (dim === undefined) {
+    if (a.numel() === 0) return full([], NaN, { dtype: a.dtype });
+    const flat = reshape(a.detach(), [a.numel()]);
+    const out = reshape(atSortedPosition(flat, 0, Math.floor((a.numel() - 1) / 2), false, true).values, []);
+    if (needsGrad(a)) {
+      // every element equal to the median shares the gradient (PyTorch's evenly_distribute_backward)
+      record("MedianBackward0", [a], out, ([g], [x, r]) => {
+        const mask = Number.isNaN(r!.item()) ? isnan(x!) : eq(x!, r!);
+        return [mul(mask, div(g!, sum(mask)))];
+      }, [a, out]);
+    }
+    return out;
+  }
+  const x = a.dim() === 0 ? reshape(a, [1]) : a;
+  const d = normalizeDim(dim, x.dim(), "median", x.shape);
+  if (x.shape[d] === 0) throw new Error(`median(): Expected reduction dim ${d} to have non-zero size.`);
+  const r = atSortedPosition(x, d, Math.floor((x.shape[d]! - 1) / 2), options.keepdim ?? false, true);
+  return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
+}
+
+/** How `quantile` picks between the two values around a position that falls between them. */
+export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
+
+/** Round half to even, as PyTorch's round. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * The `q`-quantiles (a number, or a 1-d tensor of them, in [0, 1]) over all
+ * elements or along `dim`; a tensor `q` adds a leading dim. A line holding
+ * a NaN gives NaN. Differentiable (through the sorted values).
+ *
+ * @example
+ * torch.quantile(x, torch.tensor([0.25, 0.5, 0.75]), 0); // the quartiles of each column
+ */
+export function quantile(a: Tensor, q: number | Tensor, dim?: number, options: { keepdim?: boolean; interpolation?: QuantileInterpolation } = {}): Tensor {
+  if (a.dtype !== "float32" && a.dtype !== "float64") throw new Error(`quantile() input tensor must be either float or double dtype (got ${a.dtype})`);
+  const qs = typeof q === "number" ? [q] : Array.from(castData(q, "float64").data);
+  if (typeof q !== "number" && q.dim() > 1) throw new Error(`quantile() q must be a scalar or 1D tensor (got ${q.dim()}D)`);
+  for (const v of qs) if (!(v >= 0 && v <= 1)) throw new Error(`quantile() q must be in the range [0, 1] but got ${v}`);
+  const mode = options.interpolation ?? "linear", keepdim = options.keepdim ?? false;
+  const x = dim === undefined ? reshape(a, [a.numel()]) : a.dim() === 0 ? reshape(a, [1]) : a;
+  const d = dim === undefined ? 0 : normalizeDim(dim, x.dim(), "quantile", x.shape);
+  const n = x.shape[d]!;
+  if (n === 0) throw new Error("quantile() input tensor must be non-empty");
+  const sorted = sort(x, { dim: d }).values;
+  const hasNaN = any(isnan(x), d, { keepdim: true });
+  const pick = (i: number) => narrow(sorted, d, i, 1);
+  const results = qs.map((v) => {
+    const pos = v * (n - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+    let r: Tensor;
+    if (mode === "lower") r = pick(lo);
+    else if (mode === "higher") r = pick(hi);
+    else if (mode === "nearest") r = pick(roundHalfEven(pos));
+    else if (mode === "midpoint") r = lo === hi ? pick(lo) : mul(add(pick(lo), pick(hi)), 0.5);
+    else r = lo === hi ? pick(lo) : add(pick(lo), mul(sub(pick(hi), pick(lo)), pos - lo));
+    // a line with a NaN answers its last sorted value, the NaN (which also takes the gradient, as in PyTorch)
+    return where(hasNaN, pick(n - 1), r);
+  });
+  const shaped = results.map((r) => {
+    if (dim === undefined) return keepdim ? reshape(r, a.shape.map(() => 1)) : reshape(r, []);
+    return keepdim ? r : squeeze(r, d);
+  });
+  if (typeof q === "number") return shaped[0]!;
+  return q.dim() === 0 ? shaped[0]! : stack(shaped, 0);
 }

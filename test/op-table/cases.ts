@@ -453,6 +453,46 @@ const shapes: OpCase[] = [
   { id: "einsum/sum-all", op: "einsum", inputs: [f([2, 3]), f([3])], args: ["ij,j->", T(0), T(1)] },
 ];
 
+/** Scatter, scans, order statistics, NaN-skipping reductions and searches. */
+const more: OpCase[] = [
+  { id: "scatter/src", op: "scatter", inputs: [f([3, 4]), f([2, 4], { dtype: "int32", values: [[0, 1, 2, 0], [2, 0, 1, 1]], grad: false }), f([2, 4])], args: [T(0), 0, T(1), T(2)] },
+  { id: "scatter/value", op: "scatter", inputs: [f([3, 4]), f([3, 2], { dtype: "int32", values: [[0, 3], [1, 1], [2, 0]], grad: false })], args: [T(0), 1, T(1), -1.5] },
+  { id: "cumprod/dim1", op: "cumprod", inputs: [f([3, 4], { gen: "pos" })], args: [T(0), 1] },
+  { id: "cumprod/negatives", op: "cumprod", inputs: [trans([4, 3])], args: [T(0), 0] },
+  { id: "cumprod/zeros", op: "cumprod", inputs: [f([2, 5], { values: [[2, 0, 3, 0, 4], [1.5, -2, 0, 3, 0.5]] })], args: [T(0), 1], gradcheck: false },
+  { id: "cumprod/int", op: "cumprod", inputs: [idx([2, 4], 4)], args: [T(0), 1] },
+  { id: "cummax/values", op: "cummax", inputs: [f([3, 5], { gen: "ties" })], args: [T(0), 1], out: "values", gradcheck: false },
+  { id: "cummax/indices", op: "cummax", inputs: [f([3, 5], { gen: "ties" })], args: [T(0), 1], out: "indices" },
+  { id: "cummin/nan", op: "cummin", inputs: [f([5], { values: [3, 1, "nan", 0, 2] })], args: [T(0), 0], out: "indices" },
+  { id: "logcumsumexp/basic", op: "logcumsumexp", inputs: [trans([3, 4])], args: [T(0), 1] },
+  { id: "logcumsumexp/large", op: "logcumsumexp", inputs: [f([4], { values: [1000, 1001, "-inf", 999] })], args: [T(0), 0], gradcheck: false },
+  { id: "diff/basic", op: "diff", inputs: [f([3, 5])], args: [T(0)] },
+  { id: "diff/second-dim0", op: "diff", inputs: [f([4, 3])], args: [T(0), 2, 0] },
+  { id: "median/all", op: "median", inputs: [f([3, 4], { gen: "ties" })], args: [T(0)], gradcheck: false },
+  { id: "median/even", op: "median", inputs: [f([6])], args: [T(0)] },
+  { id: "median/dim-values", op: "median", inputs: [f([3, 4])], args: [T(0), 1], out: "values" },
+  { id: "median/dim-indices-nan", op: "median", inputs: [f([2, 4], { values: [[3, 1, 2, 2], ["nan", 1, 0, 5]] })], args: [T(0), 1], out: "indices" },
+  { id: "kthvalue/dim0", op: "kthvalue", inputs: [trans([4, 3])], args: [T(0), 2, 0], out: "values" },
+  { id: "quantile/linear-dim", op: "quantile", inputs: [f([3, 5])], args: [T(0), 0.3, 1], options: { keepdim: true } },
+  { id: "quantile/q-tensor", op: "quantile", inputs: [f([7]), f([3], { values: [0.1, 0.5, 0.9], grad: false })], args: [T(0), T(1)] },
+  ...(["lower", "higher", "midpoint", "nearest"] as const).map((interpolation): OpCase => (
+    { id: `quantile/${interpolation}`, op: "quantile", inputs: [f([2, 6])], args: [T(0), 0.45, 1], options: { interpolation }, gradcheck: false })),
+  { id: "quantile/nan", op: "quantile", inputs: [f([2, 4], { values: [[1, 2, 3, "nan"], [1, 2, 3, 4]] })], args: [T(0), 0.5, 1], gradcheck: false },
+  { id: "nansum/dim", op: "nansum", inputs: [f([2, 3], { values: [[1, "nan", 2], ["nan", "nan", 3]] })], args: [T(0), 1] },
+  { id: "nanmean/all", op: "nanmean", inputs: [f([2, 3], { values: [[1, "nan", 2], ["nan", "nan", 3]] })], args: [T(0)] },
+  { id: "takeAlongDim/broadcast", op: "takeAlongDim", inputs: [f([3, 4]), idx([1, 2], 4)], args: [T(0), T(1), 1] },
+  { id: "takeAlongDim/flat", op: "takeAlongDim", inputs: [f([2, 3]), idx([4], 6)], args: [T(0), T(1)] },
+  {
+    id: "searchsorted/rows", op: "searchsorted",
+    inputs: [f([2, 4], { values: [[1, 3, 5, 7], [2, 2, 4, 6]], grad: false }), f([2, 3], { values: [[3, 8, 0], [2, 5, "nan"]], grad: false })],
+    args: [T(0), T(1)], options: { right: true },
+  },
+  { id: "bucketize/left", op: "bucketize", inputs: [f([5], { values: [0.5, 1, 2.5, 3, 9], grad: false }), f([3], { values: [1, 2, 3], grad: false })], args: [T(0), T(1)] },
+  { id: "triuIndices/offset", op: "triuIndices", inputs: [], args: [3, 4, 1] },
+  { id: "trilIndices/negative", op: "trilIndices", inputs: [], args: [4, 3, -1] },
+  { id: "unflatten/infer", op: "unflatten", inputs: [f([2, 12])], args: [T(0), 1, [3, -1]] },
+];
+
 export const OP_TABLE: OpCase[] = [
   ...layouts,
   ...inplaceOps,
@@ -476,4 +516,5 @@ export const OP_TABLE: OpCase[] = [
   ...utilities,
   ...moreMath,
   ...shapes,
+  ...more,
 ];
