@@ -184,17 +184,18 @@ export function relu6(input: Tensor, options: InplaceOption = {}): Tensor {
 }
 
 /**
- * `x · relu6(x + 3) / 6`. PyTorch's gradient: 0 below -3, `x/3 + 1/2` on
- * [-3, 3] (so -0.5 at -3 and 1.5 at 3), 1 above.
+ * `x · relu6(x + 3) / 6`. The gradient is PyTorch 2.x's: 0 for x <= -3,
+ * `x/3 + 1/2` strictly between -3 and 3, and 1 for x >= 3 (1.13 gave -0.5
+ * at -3 and, on one CPU path, 1.5 at 3).
  *
  * @example
  * F.hardswish(x);
  */
 export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
   return maybeInplace(input, options, "hardswish", (x) => {
-    // the middle branch squares x: clamped so that a huge x, where it is not taken, gives no 0·∞ gradient
+    // the middle branch squares its input: clamped, so that an infinite x, where that branch is not taken, gives no 0·∞ gradient
     const mid = clamp(x, -3, 3);
-    return where(lt(x, -3), 0, where(le(x, 3), div(mul(mid, add(mid, 3)), 6), x));
+    return where(le(x, -3), 0, where(lt(x, 3), div(mul(mid, add(mid, 3)), 6), x));
   });
 }
 
