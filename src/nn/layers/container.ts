@@ -95,7 +95,9 @@ function pairsOf<T>(entries: NamedEntries<T>, sortObjects: boolean): [string, T]
 /**
  * Modules by name, registered under their keys (so a parameter's state-dict
  * key is `key.weight`), in insertion order. Iterating gives the keys, as in
- * PyTorch; a key that is set again keeps its place.
+ * PyTorch; a key that is set again keeps its place. (A plain object lists
+ * integer-like keys first, JavaScript's property order: pass a Map or pairs
+ * to choose the order.)
  *
  * @example
  * const heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), box: new nn.Linear(8, 4) });
