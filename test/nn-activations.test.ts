@@ -117,6 +117,12 @@ test("no gradient is NaN, also at ±1e30 where an unused exp branch would overfl
   }
 });
 
+test("hardswish's gradient at ±Infinity is PyTorch 2.x's (0 and 1), not NaN from its unused middle branch", () => {
+  const x = torch.tensor([-Infinity, Infinity]).requiresGrad_(true);
+  F.hardswish(x).sum().backward();
+  assert.deepEqual(values(x.grad!), [0, 1]);
+});
+
 test("the reprs are PyTorch's", () => {
   for (const r of fx.reprs) {
     const m = ACTS[r.module]!.make(r.args, r.inplace === null ? {} : { inplace: r.inplace });

@@ -276,13 +276,13 @@ function erf(x: number): number {
   return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
 }
 
-/** The inverse of erf on (-1, 1): Winitzki's closed-form estimate, then Newton steps on erf. */
+/** The inverse of erf on (-1, 1): Winitzki's closed-form estimate (about 2e-3 off), then three Newton steps on erf, to double precision. */
 function erfinv(y: number): number {
   if (y <= -1) return y === -1 ? -Infinity : NaN;
   if (y >= 1) return y === 1 ? Infinity : NaN;
   if (y === 0 || Number.isNaN(y)) return y;
   const c = 0.147, w = Math.log(1 - y * y), h = 2 / (Math.PI * c) + w / 2;
   let x = Math.sign(y) * Math.sqrt(Math.sqrt(h * h - w / c) - h);
-  for (let i = 0; i < 4; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  for (let i = 0; i < 3; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
   return x;
 }
