@@ -5,9 +5,9 @@
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
 import { abs, add, clamp, div, erf, exp, expm1, ge, gt, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
-import { inplace } from "../ops/inplace.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
+import { inplace } from "../ops/inplace.js";
 import { matmul } from "../ops/linalg.js";
 import { linear2d } from "../ops/linear.js";
 import type { Generator } from "../ops/random.js";

@@ -197,31 +197,27 @@ export class ReLU6 extends Hardtanh {
   }
 }
 
-/** `x · relu6(x + 3) / 6`. PyTorch's repr shows no options. @example new nn.Hardswish().forward(x) */
-export class Hardswish extends Module {
-  readonly inplace: boolean;
-
-  constructor(options: InplaceOption = {}) {
-    super();
-    this.inplace = options.inplace ?? false;
-  }
-
+/** `x · relu6(x + 3) / 6`. @example new nn.Hardswish().forward(x) */
+export class Hardswish extends InplaceActivation {
   override forward(input: Tensor): Tensor {
     return hardswish(input, { inplace: this.inplace });
   }
+
+  /** PyTorch's Hardswish repr shows no options, not even `inplace=True`. */
+  override extraRepr(): string {
+    return "";
+  }
 }
 
-/** `relu6(x + 3) / 6`. PyTorch's repr shows no options. @example new nn.Hardsigmoid().forward(x) */
-export class Hardsigmoid extends Module {
-  readonly inplace: boolean;
-
-  constructor(options: InplaceOption = {}) {
-    super();
-    this.inplace = options.inplace ?? false;
-  }
-
+/** `relu6(x + 3) / 6`. @example new nn.Hardsigmoid().forward(x) */
+export class Hardsigmoid extends InplaceActivation {
   override forward(input: Tensor): Tensor {
     return hardsigmoid(input, { inplace: this.inplace });
+  }
+
+  /** PyTorch's Hardsigmoid repr shows no options, not even `inplace=True`. */
+  override extraRepr(): string {
+    return "";
   }
 }
 
