@@ -4,16 +4,17 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { add, clamp, div, erf, exp, expm1, gt, log1p, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { abs, add, clamp, div, erf, exp, expm1, ge, gt, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
+import { inplace } from "../ops/inplace.js";
 import { matmul } from "../ops/linalg.js";
 import { linear2d } from "../ops/linear.js";
 import type { Generator } from "../ops/random.js";
 import { mean, variance } from "../ops/reduce.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax.js";
-import { reshape, transpose } from "../ops/views.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { narrow, reshape, transpose } from "../ops/views.js";
+import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "../ops/conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
@@ -22,6 +23,7 @@ export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, M
 export { pad, type PadMode } from "../ops/pad.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
+export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
 export * from "./loss-functions.js";
 
 /**
@@ -146,6 +148,193 @@ export function softmax(input: Tensor, dim: number): Tensor {
 
 export function logSoftmax(input: Tensor, dim: number): Tensor {
   return logSoftmaxOp(input, dim);
+}
+
+/** The `inplace` flag of the activations that may write their result over their input. */
+export interface InplaceOption {
+  /** Write the result into `input` and return it (as PyTorch's `inplace=True`). */
+  inplace?: boolean;
+}
+
+/** `compute(input)`, or with `inplace` the same result written over `input` (recorded as one in-place op). */
+function maybeInplace(input: Tensor, options: InplaceOption, op: string, compute: (x: Tensor) => Tensor): Tensor {
+  return options.inplace ?? false ? inplace(input, `${op}_`, [], compute) : compute(input);
+}
+
+/**
+ * `x` clamped into `[minVal, maxVal]`. As in PyTorch the gradient is 0 at
+ * the boundaries themselves, not only outside them (where `clamp` passes it).
+ *
+ * @example
+ * F.hardtanh(x, -2, 2);
+ */
+export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, options: InplaceOption = {}): Tensor {
+  // scalar branches: no gradient reaches x where it sits on or past a boundary
+  return maybeInplace(input, options, "hardtanh", (x) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x)));
+}
+
+/**
+ * `min(max(x, 0), 6)`: `hardtanh(x, 0, 6)`, so the gradient is 0 at 0 and at 6.
+ *
+ * @example
+ * F.relu6(x);
+ */
+export function relu6(input: Tensor, options: InplaceOption = {}): Tensor {
+  return hardtanh(input, 0, 6, options);
+}
+
+/**
+ * `x · relu6(x + 3) / 6`. The gradient is PyTorch 2.x's: 0 for x <= -3,
+ * `x/3 + 1/2` strictly between -3 and 3, and 1 for x >= 3 (1.13 gave -0.5
+ * at -3 and, on one CPU path, 1.5 at 3).
+ *
+ * @example
+ * F.hardswish(x);
+ */
+export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
+  return maybeInplace(input, options, "hardswish", (x) => {
+    // the middle branch squares its input: clamped, so that an infinite x, where that branch is not taken, gives no 0·∞ gradient
+    const mid = clamp(x, -3, 3);
+    return where(le(x, -3), 0, where(lt(x, 3), div(mul(mid, add(mid, 3)), 6), x));
+  });
+}
+
+/**
+ * `relu6(x + 3) / 6`; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere.
+ *
+ * @example
+ * F.hardsigmoid(x);
+ */
+export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor {
+  return maybeInplace(input, options, "hardsigmoid", (x) => where(le(x, -3), 0, where(ge(x, 3), 1, div(add(x, 3), 6))));
+}
+
+/**
+ * Mish: `x · tanh(softplus(x))`.
+ *
+ * @example
+ * F.mish(x);
+ */
+export function mish(input: Tensor, options: InplaceOption = {}): Tensor {
+  return maybeInplace(input, options, "mish", (x) => mul(x, tanhOp(softplus(x))));
+}
+
+/** SELU's constants (Klambauer et al.), as doubles. */
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/**
+ * SELU: `scale · elu(x, alpha)` with the self-normalising constants.
+ *
+ * @example
+ * F.selu(x);
+ */
+export function selu(input: Tensor, options: InplaceOption = {}): Tensor {
+  return maybeInplace(input, options, "selu", (x) => mul(elu(x, SELU_ALPHA), SELU_SCALE));
+}
+
+/**
+ * CELU: `x` where positive, `alpha·(exp(x/alpha) - 1)` elsewhere (`alpha · elu(x / alpha)`).
+ *
+ * @example
+ * F.celu(x, 2);
+ */
+export function celu(input: Tensor, alpha = 1, options: InplaceOption = {}): Tensor {
+  if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
+  return maybeInplace(input, options, "celu", (x) => mul(elu(div(x, alpha), 1), alpha));
+}
+
+/**
+ * `x` where `x > threshold`, `value` elsewhere (the gradient is 0 at the threshold).
+ *
+ * @example
+ * F.threshold(x, 0.1, 20);
+ */
+export function threshold(input: Tensor, threshold: number, value: number, options: InplaceOption = {}): Tensor {
+  // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
+  return maybeInplace(input, options, "threshold", (x) => where(le(x, threshold), value, x));
+}
+
+/**
+ * Gated linear unit: the input halved along `dim` into `a` and `b`, then `a · sigmoid(b)`.
+ *
+ * @example
+ * F.glu(torch.randn([4, 6])).shape; // [4, 3]
+ */
+export function glu(input: Tensor, dim = -1): Tensor {
+  if (input.dim() === 0) throw new Error("glu does not support scalars because halving size must be even");
+  const d = normalizeDim(dim, input.dim(), "glu", input.shape);
+  const n = input.shape[d]!;
+  if (n % 2 !== 0) throw new Error(`Halving dimension must be even, but dimension ${d} is size ${n} (glu: input of shape ${shapeStr(input.shape)})`);
+  return mul(narrow(input, d, 0, n / 2), sigmoidOp(narrow(input, d, n / 2, n / 2)));
+}
+
+/**
+ * `log(sigmoid(x))`, computed as `-softplus(-x)` so neither a large positive
+ * nor a large negative `x` overflows or loses the result.
+ *
+ * @example
+ * F.logsigmoid(x);
+ */
+export function logsigmoid(input: Tensor): Tensor {
+  return neg(softplus(neg(input)));
+}
+
+/**
+ * `x / (1 + |x|)`.
+ *
+ * @example
+ * F.softsign(x);
+ */
+export function softsign(input: Tensor): Tensor {
+  return div(input, add(abs(input), 1));
+}
+
+/**
+ * `softmax(-x)` along `dim`.
+ *
+ * @example
+ * F.softmin(logits, 1);
+ */
+export function softmin(input: Tensor, dim: number): Tensor {
+  return softmaxOp(neg(input), dim);
+}
+
+/**
+ * `x - tanh(x)`.
+ *
+ * @example
+ * F.tanhshrink(x);
+ */
+export function tanhshrink(input: Tensor): Tensor {
+  return sub(input, tanhOp(input));
+}
+
+const TYPE_NAME: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
+
+/**
+ * PReLU: `x` where positive, `weight · x` elsewhere, with one weight shared
+ * by all channels or one per channel (dim 1 of the input). The gradient at 0
+ * is the weight's, as in PyTorch.
+ *
+ * @example
+ * F.prelu(torch.randn([2, 3, 4]), torch.full([3], 0.25));
+ */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (input.dtype !== weight.dtype) {
+    throw new Error(`prelu: Type promoting not supported. Got ${TYPE_NAME[input.dtype]} and ${TYPE_NAME[weight.dtype]}`);
+  }
+  if (weight.numel() !== 1) {
+    if (input.dim() === 0) throw new Error("Not allow zero-dim input tensor.");
+    const channels = input.dim() > 1 ? input.shape[1]! : 1;
+    if (channels !== weight.numel()) {
+      throw new Error(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${weight.numel()} and channel size = ${channels}. (prelu: input of shape ${shapeStr(input.shape)}, weight of shape ${shapeStr(weight.shape)})`);
+    }
+  }
+  if (weight.dim() > 1) throw new Error(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got: ndim = ${weight.dim()}`);
+  // the weight broadcasts along dim 1: [1, C, 1, ...]
+  const shape = input.shape.map((_, i) => (i === 1 ? weight.numel() : 1));
+  return where(gt(input, 0), input, mul(reshape(weight, shape), input));
 }
 
 export interface DropoutOptions {

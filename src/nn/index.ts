@@ -6,12 +6,16 @@ export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPo
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from "./layers/norm.js";
-export { ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout } from "./layers/activation.js";
+export {
+  ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout,
+  ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
+} from "./layers/activation.js";
+export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
 export { Embedding } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";
 export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions } from "./layers/transformer.js";
-export { Sequential, ModuleList } from "./layers/container.js";
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type NamedEntries } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";

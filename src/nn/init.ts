@@ -3,6 +3,7 @@
  * parameters, rule 8) and returns its tensor, as PyTorch's do.
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
+import { fromTypedArray, randn } from "../ops/factories.js";
 import type { Generator } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -107,4 +108,181 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
   if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, options), options);
+}
+
+/** Writes `values` (row-major, float64) over `t`'s elements, converting to its dtype. */
+function fill(t: Tensor, values: Float64Array): Tensor {
+  return noGrad(() => t.copy_(fromTypedArray(values, t.shape)));
+}
+
+/**
+ * Fills with a 2-D identity (ones on the diagonal of a possibly rectangular
+ * matrix), as `torch.nn.init.eye_`.
+ *
+ * @example
+ * nn.init.eye_(torch.empty([3, 5]));
+ */
+export function eye_(t: Tensor): Tensor {
+  if (t.dim() !== 2) throw new Error("Only tensors with 2 dimensions are supported");
+  const [n, m] = t.shape as [number, number];
+  const values = new Float64Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  return fill(t, values);
+}
+
+/**
+ * Fills a 3-, 4- or 5-D convolution weight with the Dirac delta, so the
+ * convolution passes its input channels through (in each of `groups`
+ * groups, the first min(out, in) channels), as `torch.nn.init.dirac_`.
+ *
+ * @example
+ * nn.init.dirac_(conv.weight); // conv is now the identity on its first channels
+ */
+export function dirac_(t: Tensor, groups = 1): Tensor {
+  if (t.dim() < 3 || t.dim() > 5) throw new Error("Only tensors with 3, 4, or 5 dimensions are supported");
+  const [out, inChannels, ...spatial] = t.shape as [number, number, ...number[]];
+  if (out % groups !== 0) throw new Error("dim 0 must be divisible by groups");
+  const perGroup = out / groups;
+  const kernel = spatial.reduce((a, b) => a * b, 1);
+  // the centre tap of the kernel, row-major over the spatial dims
+  const centre = spatial.reduce((off, size) => off * size + Math.floor(size / 2), 0);
+  const values = new Float64Array(t.numel());
+  for (let g = 0; g < groups; g++) {
+    for (let d = 0; d < Math.min(perGroup, inChannels); d++) values[((g * perGroup + d) * inChannels + d) * kernel + centre] = 1;
+  }
+  return fill(t, values);
+}
+
+export interface OrthogonalOptions extends GenOpt {
+  /** Scales the orthogonal matrix (default 1). */
+  gain?: number;
+}
+
+/**
+ * Fills with a (semi-)orthogonal matrix, as `torch.nn.init.orthogonal_`:
+ * the Q of the QR decomposition of a standard normal `[rows, cols]` matrix
+ * (rows = dim 0, the other dims flattened; transposed when wide), with each
+ * column's sign flipped to make R's diagonal positive, so Q is uniformly
+ * (Haar) distributed; then scaled by `gain`. Rows (or columns, whichever are
+ * fewer) come out orthonormal.
+ *
+ * @example
+ * nn.init.orthogonal_(rnn.weight_hh_l0, { gain: nn.init.calculateGain("tanh") });
+ */
+export function orthogonal_(t: Tensor, options: OrthogonalOptions = {}): Tensor {
+  if (t.dim() < 2) throw new Error("Only tensors with 2 or more dimensions are supported");
+  if (t.numel() === 0) return t;
+  const rows = t.shape[0]!, cols = t.numel() / rows;
+  const a = noGrad(() => randn([rows, cols], { dtype: t.dtype === "float64" ? "float64" : "float32", ...g(options) })).toArray();
+  // QR of the tall matrix: A itself, or Aᵀ when A is wide
+  const wide = rows < cols;
+  const m = wide ? cols : rows, n = wide ? rows : cols;
+  const tall = new Float64Array(m * n);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) tall[wide ? j * n + i : i * n + j] = a[i * cols + j]!;
+  const q = signedQ(tall, m, n);
+  const gain = options.gain ?? 1;
+  const values = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = gain * (wide ? q[j * n + i]! : q[i * n + j]!);
+  return fill(t, values);
+}
+
+/**
+ * The thin Q (m×n, row-major) of a tall m×n matrix (m >= n) by Householder
+ * reflections, each column multiplied by the sign of R's diagonal entry, as
+ * PyTorch's orthogonal_ does after `torch.linalg.qr` (`q *= sign(diag(r))`):
+ * that makes the result unique whatever reflections produced it.
+ */
+function signedQ(a: Float64Array, m: number, n: number): Float64Array {
+  const r = Float64Array.from(a);
+  const reflectors: Float64Array[] = [];
+  const diag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += r[i * n + k]! ** 2;
+    norm = Math.sqrt(norm);
+    // reflect column k onto -sign(x0)·‖x‖·e_k: the sign that avoids cancellation in v = x - that
+    const alpha = r[k * n + k]! > 0 ? -norm : norm;
+    const v = new Float64Array(m - k);
+    for (let i = k; i < m; i++) v[i - k] = r[i * n + k]!;
+    v[0] = v[0]! - alpha;
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    if (vv > 0) {
+      for (let j = k; j < n; j++) applyReflector(r, n, k, v, vv, j);
+    }
+    reflectors.push(v);
+    diag[k] = r[k * n + k]!;
+  }
+  // Q = H_0 ... H_{n-1} applied to the first n columns of the identity
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = reflectors[k]!;
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    if (vv > 0) for (let j = 0; j < n; j++) applyReflector(q, n, k, v, vv, j);
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] = q[i * n + j]! * Math.sign(diag[j]!);
+  return q;
+}
+
+/** Column `j` of the row-major `x` (n columns), rows k.., times I - 2vvᵀ/(vᵀv). */
+function applyReflector(x: Float64Array, n: number, k: number, v: Float64Array, vv: number, j: number): void {
+  let dot = 0;
+  for (let i = 0; i < v.length; i++) dot += v[i]! * x[(k + i) * n + j]!;
+  const f = (2 * dot) / vv;
+  for (let i = 0; i < v.length; i++) x[(k + i) * n + j] = x[(k + i) * n + j]! - f * v[i]!;
+}
+
+export interface TruncNormalOptions extends GenOpt {
+  mean?: number;
+  std?: number;
+  /** Lower cut-off (default -2). */
+  a?: number;
+  /** Upper cut-off (default 2). */
+  b?: number;
+}
+
+/**
+ * Fills with N(mean, std²) truncated to [a, b] (defaults 0, 1, -2, 2), by
+ * PyTorch's inverse-CDF method: uniform values between the CDF at `a` and at
+ * `b`, mapped through the normal's inverse CDF, then clamped into [a, b].
+ * (Like PyTorch, it gets worse when `mean` is far outside [a, b].)
+ *
+ * @example
+ * nn.init.truncNormal_(vit.posEmbed, { std: 0.02 });
+ */
+export function truncNormal_(t: Tensor, options: TruncNormalOptions = {}): Tensor {
+  const mean = options.mean ?? 0, std = options.std ?? 1, a = options.a ?? -2, b = options.b ?? 2;
+  const cdf = (x: number) => (1 + erf((x - mean) / std / Math.SQRT2)) / 2;
+  // uniform in [2·cdf(a) - 1, 2·cdf(b) - 1], so that erfinv lands in [a, b]
+  uniform_(t, 2 * cdf(a) - 1, 2 * cdf(b) - 1, options);
+  const u = t.toArray();
+  const values = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) values[i] = Math.min(Math.max(mean + std * Math.SQRT2 * erfinv(u[i]!), a), b);
+  return fill(t, values);
+}
+
+/**
+ * erf(x) to double precision: the series e^(-x²)·(2/√π)·Σ (2x²)ⁿ·x / (1·3···(2n+1)),
+ * whose terms are all positive (no cancellation); ±1 past |x| = 6.
+ */
+function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (Math.abs(x) > 6) return Math.sign(x);
+  let term = x, sum = x;
+  for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+    term *= (2 * x * x) / (2 * n + 1);
+    sum += term;
+  }
+  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
+}
+
+/** The inverse of erf on (-1, 1): Winitzki's closed-form estimate (about 2e-3 off), then three Newton steps on erf, to double precision. */
+function erfinv(y: number): number {
+  if (y <= -1) return y === -1 ? -Infinity : NaN;
+  if (y >= 1) return y === 1 ? Infinity : NaN;
+  if (y === 0 || Number.isNaN(y)) return y;
+  const c = 0.147, w = Math.log(1 - y * y), h = 2 / (Math.PI * c) + w / 2;
+  let x = Math.sign(y) * Math.sqrt(Math.sqrt(h * h - w / c) - h);
+  for (let i = 0; i < 3; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  return x;
 }

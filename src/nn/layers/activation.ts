@@ -1,23 +1,34 @@
-import { flatten } from "../../ops/views.js";
-import type { Tensor } from "../../tensor/tensor.js";
-import { dropout, elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from "../functional.js";
-import { Module, pyFloat } from "../module.js";
+import { full } from "../../ops/factories.js";
+import { flatten, reshape } from "../../ops/views.js";
+import { normalizeDim, type Tensor } from "../../tensor/tensor.js";
+import {
+  celu, dropout, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, type InplaceOption, leakyRelu, logSoftmax, logsigmoid, mish, prelu,
+  relu, selu, sigmoid, silu, softmax, softmin, softplus, softsign, tanh, tanhshrink, threshold,
+} from "../functional.js";
+import { Module, pyFloat, pyTuple } from "../module.js";
+import { Parameter } from "../parameter.js";
 
-/** `max(x, 0)`; with `inplace`, written over the input (`input.relu_()`). @example new nn.ReLU({ inplace: true }).forward(x) */
-export class ReLU extends Module {
+/**
+ * An activation whose only option is `inplace`: PyTorch's repr shows
+ * `inplace=True` when it is set and nothing otherwise.
+ */
+abstract class InplaceActivation extends Module {
   readonly inplace: boolean;
 
-  constructor(options: { inplace?: boolean } = {}) {
+  constructor(options: InplaceOption = {}) {
     super();
     this.inplace = options.inplace ?? false;
   }
 
-  override forward(input: Tensor): Tensor {
-    return this.inplace ? input.relu_() : relu(input);
-  }
-
   override extraRepr(): string {
     return this.inplace ? "inplace=True" : "";
+  }
+}
+
+/** `max(x, 0)`; with `inplace`, written over the input (`input.relu_()`). @example new nn.ReLU({ inplace: true }).forward(x) */
+export class ReLU extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return this.inplace ? input.relu_() : relu(input);
   }
 }
 
@@ -140,6 +151,202 @@ export class LogSoftmax extends Module {
   }
 }
 
+/**
+ * `x` clamped into `[minVal, maxVal]` (gradient 0 at the boundaries, as in PyTorch).
+ *
+ * @example
+ * new nn.Hardtanh(-2, 2).forward(x);
+ */
+export class Hardtanh extends Module {
+  readonly inplace: boolean;
+
+  constructor(readonly minVal = -1, readonly maxVal = 1, options: InplaceOption = {}) {
+    super();
+    // PyTorch asserts this (without a message)
+    if (!(maxVal > minVal)) throw new Error(`Hardtanh: max_val must be greater than min_val, got min_val=${minVal} and max_val=${maxVal}`);
+    this.inplace = options.inplace ?? false;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return hardtanh(input, this.minVal, this.maxVal, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+/** `, inplace=True` when set: how PyTorch's reprs with other arguments end. */
+function inplaceSuffix(inplace: boolean): string {
+  return inplace ? ", inplace=True" : "";
+}
+
+/**
+ * `min(max(x, 0), 6)`: a Hardtanh on [0, 6], as in PyTorch.
+ *
+ * @example
+ * new nn.ReLU6().forward(x);
+ */
+export class ReLU6 extends Hardtanh {
+  constructor(options: InplaceOption = {}) {
+    super(0, 6, options);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
+  }
+}
+
+/** `x · relu6(x + 3) / 6`. @example new nn.Hardswish().forward(x) */
+export class Hardswish extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return hardswish(input, { inplace: this.inplace });
+  }
+
+  /** PyTorch's Hardswish repr shows no options, not even `inplace=True`. */
+  override extraRepr(): string {
+    return "";
+  }
+}
+
+/** `relu6(x + 3) / 6`. @example new nn.Hardsigmoid().forward(x) */
+export class Hardsigmoid extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return hardsigmoid(input, { inplace: this.inplace });
+  }
+
+  /** PyTorch's Hardsigmoid repr shows no options, not even `inplace=True`. */
+  override extraRepr(): string {
+    return "";
+  }
+}
+
+/** `x · tanh(softplus(x))`. @example new nn.Mish().forward(x) */
+export class Mish extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return mish(input, { inplace: this.inplace });
+  }
+}
+
+/** Self-normalising ELU: `scale · elu(x, alpha)` with fixed constants. @example new nn.SELU().forward(x) */
+export class SELU extends InplaceActivation {
+  override forward(input: Tensor): Tensor {
+    return selu(input, { inplace: this.inplace });
+  }
+}
+
+/** `x` where positive, `alpha·(exp(x/alpha) - 1)` elsewhere. @example new nn.CELU(2).forward(x) */
+export class CELU extends Module {
+  readonly inplace: boolean;
+
+  constructor(readonly alpha = 1, options: InplaceOption = {}) {
+    super();
+    this.inplace = options.inplace ?? false;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return celu(input, this.alpha, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+/** `x` where `x > threshold`, `value` elsewhere. @example new nn.Threshold(0.1, 20).forward(x) */
+export class Threshold extends Module {
+  readonly inplace: boolean;
+
+  constructor(readonly threshold: number, readonly value: number, options: InplaceOption = {}) {
+    super();
+    this.inplace = options.inplace ?? false;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return threshold(input, this.threshold, this.value, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+/** Gated linear unit: the input halved along `dim`, `a · sigmoid(b)`. @example new nn.GLU().forward(torch.randn([4, 6])) */
+export class GLU extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return glu(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** `log(sigmoid(x))`, stable for large |x|. @example new nn.LogSigmoid().forward(x) */
+export class LogSigmoid extends Module {
+  override forward(input: Tensor): Tensor {
+    return logsigmoid(input);
+  }
+}
+
+/** `x / (1 + |x|)`. @example new nn.Softsign().forward(x) */
+export class Softsign extends Module {
+  override forward(input: Tensor): Tensor {
+    return softsign(input);
+  }
+}
+
+/** `x - tanh(x)`. @example new nn.Tanhshrink().forward(x) */
+export class Tanhshrink extends Module {
+  override forward(input: Tensor): Tensor {
+    return tanhshrink(input);
+  }
+}
+
+/** Softmin (`softmax(-x)`) along `dim`. @example new nn.Softmin(1).forward(logits) */
+export class Softmin extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return softmin(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * PReLU: `x` where positive, `weight · x` elsewhere, with a learnable
+ * `weight` of `numParameters` slopes (1, shared, or one per input channel),
+ * each starting at `init`.
+ *
+ * @example
+ * const act = new nn.PReLU(16); // act.weight: [16], all 0.25
+ */
+export class PReLU extends Module {
+  weight: Parameter;
+
+  constructor(readonly numParameters = 1, readonly init = 0.25) {
+    super();
+    this.weight = new Parameter(full([numParameters], init));
+  }
+
+  override forward(input: Tensor): Tensor {
+    return prelu(input, this.weight);
+  }
+
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+}
+
 /** Returns its input. @example new nn.Identity().forward(x) === x */
 export class Identity extends Module {
   override forward(input: Tensor): Tensor {
@@ -165,6 +372,46 @@ export class Flatten extends Module {
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
+}
+
+/**
+ * Splits dim `dim` into `unflattenedSize` (one entry may be -1, inferred):
+ * the inverse of Flatten.
+ *
+ * @example
+ * new nn.Unflatten(1, [2, 3]).forward(torch.zeros([4, 6])).shape; // [4, 2, 3]
+ */
+export class Unflatten extends Module {
+  constructor(readonly dim: number, readonly unflattenedSize: readonly number[]) {
+    super();
+    unflattenedSize.forEach((s, i) => {
+      if (!Number.isInteger(s)) throw new TypeError(`unflattened_size must be tuple of ints, but found element of type float at pos ${i}`);
+    });
+  }
+
+  override forward(input: Tensor): Tensor {
+    const d = normalizeDim(this.dim, input.dim(), "unflatten", input.shape);
+    const sizes = unflattenSizes(this.unflattenedSize, d, input.shape[d]!);
+    return reshape(input, [...input.shape.slice(0, d), ...sizes, ...input.shape.slice(d + 1)]);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=${pyTuple(this.unflattenedSize)}`;
+  }
+}
+
+/** `sizes` with its -1 resolved so that they multiply to `size`, the length of dim `dim`; PyTorch's unflatten errors. */
+function unflattenSizes(sizes: readonly number[], dim: number, size: number): number[] {
+  if (sizes.length === 0) throw new Error("unflatten: sizes must be non-empty");
+  const inferred = sizes.filter((s) => s === -1).length;
+  if (inferred > 1) throw new Error("unflatten got an unexpected error:\nonly one dimension can be inferred");
+  const bad = sizes.find((s) => s < -1);
+  if (bad !== undefined) throw new Error(`unflatten got an unexpected error:\ninvalid shape dimension ${bad}`);
+  const known = sizes.reduce((p, s) => (s === -1 ? p : p * s), 1);
+  if (inferred === 1 ? known === 0 || size % known !== 0 : known !== size) {
+    throw new Error(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${dim} (${size}) in the input tensor`);
+  }
+  return sizes.map((s) => (s === -1 ? size / known : s));
 }
 
 /**
