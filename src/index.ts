@@ -24,7 +24,7 @@ export {
 } from "./ops/elementwise.js";
 export { sum, mean, prod, max, min, argmax, argmin, variance as var, std, logsumexp, any, all, norm, amax, amin, nansum, nanmean, type Dims, type ReduceOptions, type ValuesIndices } from "./ops/reduce.js";
 export {
-  log2, log10, sinh, cosh, asin, acos, atan, asinh, acosh, atanh, trunc, frac, sgn, logit, deg2rad, rad2deg, isinf, isfinite,
+  log2, log10, sinh, cosh, asin, acos, atan, asinh, acosh, atanh, erfinv, trunc, frac, sgn, logit, deg2rad, rad2deg, isinf, isfinite,
   fmod, remainder, atan2, hypot, logaddexp, xlogy, lerp, addcmul, addcdiv,
 } from "./ops/math.js";
 export { diagonal, diag, trace } from "./ops/diagonal.js";

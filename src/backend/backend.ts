@@ -18,7 +18,7 @@ export type UnaryOp =
   | "neg" | "abs" | "exp" | "log" | "sqrt" | "sin" | "cos" | "tanh" | "sigmoid"
   | "relu" | "sign" | "erf" | "floor" | "ceil" | "round" | "reciprocal" | "not"
   | "log1p" | "expm1" | "isnan"
-  | "log2" | "log10" | "trunc" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh";
+  | "log2" | "log10" | "trunc" | "sinh" | "cosh" | "asin" | "acos" | "atan" | "asinh" | "acosh" | "atanh" | "erfinv";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"

@@ -6,6 +6,7 @@ import { noGrad } from "../autograd/grad-mode-api.js";
 import { fromTypedArray, randn } from "../ops/factories.js";
 import type { Generator } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { erf, erfinv } from "../backend/reference/scalar-ops.js";
 
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
@@ -259,30 +260,4 @@ export function truncNormal_(t: Tensor, options: TruncNormalOptions = {}): Tenso
   const values = new Float64Array(u.length);
   for (let i = 0; i < u.length; i++) values[i] = Math.min(Math.max(mean + std * Math.SQRT2 * erfinv(u[i]!), a), b);
   return fill(t, values);
-}
-
-/**
- * erf(x) to double precision: the series e^(-x²)·(2/√π)·Σ (2x²)ⁿ·x / (1·3···(2n+1)),
- * whose terms are all positive (no cancellation); ±1 past |x| = 6.
- */
-function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (Math.abs(x) > 6) return Math.sign(x);
-  let term = x, sum = x;
-  for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
-    term *= (2 * x * x) / (2 * n + 1);
-    sum += term;
-  }
-  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
-}
-
-/** The inverse of erf on (-1, 1): Winitzki's closed-form estimate (about 2e-3 off), then three Newton steps on erf, to double precision. */
-function erfinv(y: number): number {
-  if (y <= -1) return y === -1 ? -Infinity : NaN;
-  if (y >= 1) return y === 1 ? Infinity : NaN;
-  if (y === 0 || Number.isNaN(y)) return y;
-  const c = 0.147, w = Math.log(1 - y * y), h = 2 / (Math.PI * c) + w / 2;
-  let x = Math.sign(y) * Math.sqrt(Math.sqrt(h * h - w / c) - h);
-  for (let i = 0; i < 3; i++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
-  return x;
 }

@@ -9,7 +9,7 @@ import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./core.js";
 import {
-  abs, add, binaryData, clamp, div, eq, exp, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, rsqrt, sign, sub, unaryData, where,
+  abs, add, binaryData, clamp, div, eq, exp, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, rsqrt, sign, square, sub, unaryData, where,
   type Operand,
 } from "./elementwise.js";
 import { full } from "./factories.js";
@@ -37,6 +37,8 @@ export const atan = unaryMath("atan", "AtanBackward0", (x) => div(1, squarePlusO
 export const asinh = unaryMath("asinh", "AsinhBackward0", (x) => rsqrt(squarePlusOne(x)));
 export const acosh = unaryMath("acosh", "AcoshBackward0", (x) => rsqrt(add(mul(x, x), -1)));
 export const atanh = unaryMath("atanh", "AtanhBackward0", (x) => div(1, oneMinusSquare(x)));
+/** The inverse error function on (-1, 1). */
+export const erfinv = unaryMath("erfinv", "ErfinvBackward0", (x) => mul(exp(square(erfinv(x))), Math.sqrt(Math.PI) / 2));
 
 /** Rounds toward zero (integers stay integers); its gradient is zero. */
 export function trunc(a: Tensor): Tensor {

@@ -101,6 +101,7 @@ declare module "../tensor/tensor.js" {
     asinh(): Tensor;
     acosh(): Tensor;
     atanh(): Tensor;
+    erfinv(): Tensor;
     trunc(): Tensor;
     frac(): Tensor;
     sgn(): Tensor;
@@ -330,6 +331,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   asinh() { return Mth.asinh(this); },
   acosh() { return Mth.acosh(this); },
   atanh() { return Mth.atanh(this); },
+  erfinv() { return Mth.erfinv(this); },
   trunc() { return Mth.trunc(this); },
   frac() { return Mth.frac(this); },
   sgn() { return Mth.sgn(this); },

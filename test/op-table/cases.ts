@@ -390,7 +390,7 @@ const utilities: OpCase[] = [
 /** The rest of the pointwise math (src/ops/math.ts). */
 const moreMath: OpCase[] = [
   ...([["log2", "pos"], ["log10", "pos"], ["sinh", "randn"], ["cosh", "randn"], ["asin", "uniform"], ["acos", "uniform"], ["atan", "randn"],
-    ["asinh", "randn"], ["atanh", "uniform"], ["deg2rad", "randn"], ["rad2deg", "randn"], ["frac", "randn"]] as const).map(([op, gen]): OpCase => (
+    ["asinh", "randn"], ["atanh", "uniform"], ["erfinv", "uniform"], ["deg2rad", "randn"], ["rad2deg", "randn"], ["frac", "randn"]] as const).map(([op, gen]): OpCase => (
     { id: `${op}/basic`, op, inputs: [trans([3, 4], { gen })], args: [T(0)] })),
   { id: "acosh/basic", op: "acosh", inputs: [f([4], { values: [1.5, 2, 3.7, 10] })], args: [T(0)] },
   { id: "trunc/basic", op: "trunc", inputs: [f([6], { values: [-2.5, -0.5, 0.5, 1.7, "inf", "nan"] })], args: [T(0)], gradcheck: false },
