@@ -37,7 +37,7 @@ for (const backend of BACKENDS) {
 test("the fixtures cover every new loss and reduction", () => {
   assert.deepEqual(FNS.sort(), ["cosineEmbeddingLoss", "gaussianNllLoss", "hingeEmbeddingLoss", "klDiv", "marginRankingLoss", "multiMarginLoss", "multilabelSoftMarginLoss", "poissonNllLoss", "softMarginLoss", "tripletMarginLoss"]);
   for (const fn of FNS) {
-    const reductions = new Set(CASES.filter((c) => c.fn === fn).map((c) => c.options.reduction ?? "mean"));
+    const reductions = new Set(CASES.filter((c) => c.fn === fn).map((c) => (c.options.reduction as string | undefined) ?? "mean"));
     assert.ok(["mean", "sum", "none"].every((r) => reductions.has(r)), `${fn}: ${[...reductions].join(", ")}`);
   }
 });
