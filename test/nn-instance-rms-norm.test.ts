@@ -31,7 +31,7 @@ function build(c: LayerCase): torch.nn.Module {
 
 for (const backend of BACKENDS) {
   for (const type of ["InstanceNorm1d", "InstanceNorm2d", "RMSNorm"]) {
-    test(`${type} matches PyTorch: output, gradients, running statistics (${backend})`, { skip: backendSkip(backend) }, () => {
+    test(`${type} matches PyTorch: output, gradients, state after the step (${backend})`, { skip: backendSkip(backend) }, () => {
       const previous = torch.getBackend();
       torch.setBackend(backend);
       try {
