@@ -2,6 +2,9 @@
  * `nn.functional` (usually imported as `F`): stateless forms of the layers and
  * losses, composed from differentiable ops so their gradients come free.
  */
+export { normalize, cosineSimilarity, pairwiseDistance, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions } from "./distance.js";
+export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, type MarginOptions, type TripletMarginLossOptions, type MultilabelSoftMarginLossOptions, type MultiMarginLossOptions } from "./margin-losses.js";
+export { instanceNorm, rmsNorm, type InstanceNormOptions, type RmsNormOptions } from "./norm-functions.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
 import { abs, add, clamp, div, erf, exp, expm1, ge, gt, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";

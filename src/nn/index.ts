@@ -5,7 +5,7 @@ export { Linear, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
-export { BatchNorm1d, BatchNorm2d, BatchNormBase, LayerNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from "./layers/norm.js";
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNormBase, RMSNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./layers/norm.js";
 export {
   ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout,
   ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
@@ -17,6 +17,8 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAtten
 export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions } from "./layers/transformer.js";
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type NamedEntries } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
+export { KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, CosineEmbeddingLoss, TripletMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss } from "./layers/loss.js";
+export { CosineSimilarity, PairwiseDistance } from "./layers/distance.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";
 export * as utils from "./utils.js";

@@ -1,23 +1,23 @@
 /**
  * Losses of `nn.functional`, following PyTorch 2.x's formulas exactly,
  * including the weighted mean (divide by the summed weights of the counted
- * targets), `ignoreIndex`, and label smoothing with class weights.
+ * targets), `ignoreIndex`, and label smoothing with class weights. The margin
+ * and embedding losses live in margin-losses.ts.
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { needsGrad, record, shapeStr } from "../ops/core.js";
-import { abs, add, clamp, div, eq, exp, ge, log, log1p, logicalNot, lt, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
+import { abs, add, clamp, div, eq, exp, le, log, logicalNot, lt, mul, neg, rsub, sub, where } from "../ops/elementwise.js";
+import { fullLike } from "../ops/factories.js";
 import { gather, indexSelect } from "../ops/indexing.js";
-import { mean, sum } from "../ops/reduce.js";
+import { any, sum } from "../ops/reduce.js";
 import { nllLoss2d } from "../ops/nll.js";
 import { logSoftmax } from "../ops/softmax.js";
 import { reshape, unsqueeze, squeeze } from "../ops/views.js";
+import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { broadcastAll, checkReduction, checkSameShape, clampMinWithoutGrad, reduce, sameShape, softplusOfNeg, type Reduction, type ReductionOptions } from "./loss-utils.js";
 
-export type Reduction = "mean" | "sum" | "none";
-
-export interface ReductionOptions {
-  reduction?: Reduction;
-}
+export type { Reduction, ReductionOptions } from "./loss-utils.js";
 
 export interface NllLossOptions extends ReductionOptions {
   /** A weight per class (1-d, C entries). */
@@ -29,13 +29,6 @@ export interface NllLossOptions extends ReductionOptions {
 export interface CrossEntropyOptions extends NllLossOptions {
   /** Mixes the target with the uniform distribution: `(1 - ε)·target + ε / C`. */
   labelSmoothing?: number;
-}
-
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  if (reduction === "none") return loss;
-  if (reduction === "sum") return sum(loss);
-  if (reduction === "mean") return mean(loss);
-  throw new Error(`${String(reduction)} is not a valid value for reduction`);
 }
 
 /** `weight` reshaped to broadcast along the class dim (1) of an input of `ndim` dims. */
@@ -128,12 +121,6 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   return add(mul(nll, 1 - eps), mul(ret, eps / C));
 }
 
-function checkSameShape(input: Tensor, target: Tensor, op: string): void {
-  if (input.shape.length !== target.shape.length || input.shape.some((s, i) => s !== target.shape[i])) {
-    throw new Error(`${op}: Using a target size (${shapeStr(target.shape)}) that is different to the input size (${shapeStr(input.shape)}) is not supported`);
-  }
-}
-
 /**
  * Mean squared error.
  *
@@ -168,11 +155,7 @@ export interface BceWithLogitsOptions extends ReductionOptions {
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
   checkSameShape(input, target, "binary_cross_entropy_with_logits");
-  // softplus(-x) = log1p(exp(-|x|)) + max(-x, 0), with -|x| taken by branch so the
-  // gradient at x = 0 is PyTorch's sigmoid(0) - 1 = -0.5 (abs and relu would give 0 there)
-  const nonNeg = ge(input, 0);
-  const negAbs = where(nonNeg, neg(input), input);
-  const softplusNeg = add(log1p(exp(negAbs)), where(nonNeg, 0, neg(input)));
+  const softplusNeg = softplusOfNeg(input);
   const pw = options.posWeight ?? null;
   const logWeight = pw === null ? null : add(mul(sub(pw, 1), target), 1);
   let loss = add(mul(rsub(target, 1), input), logWeight === null ? softplusNeg : mul(logWeight, softplusNeg));
@@ -250,4 +233,113 @@ export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptio
   checkSameShape(input, target, "huber_loss");
   const d = sub(input, target), a = abs(d);
   return reduce(where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), options.reduction ?? "mean");
+}
+
+/** `reduction` of `klDiv`: the three of every loss, and `"batchmean"` (the sum divided by the batch size). */
+export type KlDivReduction = Reduction | "batchmean";
+
+export interface KlDivOptions {
+  reduction?: KlDivReduction;
+  /** Whether `target` holds log-probabilities (default false: probabilities). */
+  logTarget?: boolean;
+}
+
+/** `x·log(y)`, 0 where x is 0 (as torch.xlogy; NaN stays NaN). */
+function xlogy(x: Tensor, y: Tensor): Tensor {
+  return where(eq(x, 0), 0, mul(x, log(y)));
+}
+
+/**
+ * Kullback-Leibler divergence of `target` from the distribution whose
+ * log-probabilities are `input`: `target·(log(target) - input)` per element,
+ * or `exp(target)·(target - input)` with `logTarget`. PyTorch 2.x's
+ * definition (through xlogy: a target of 0 adds 0; its target gradient is
+ * NaN there, as in 2.x). `"batchmean"` divides the sum by `input.shape[0]`,
+ * which is the mathematical KL divergence; `"mean"` divides by every element
+ * (PyTorch warns about that; torchlet does not).
+ *
+ * @example
+ * const loss = F.klDiv(F.logSoftmax(logits, 1), probs, { reduction: "batchmean" });
+ */
+export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  const reduction = options.reduction ?? "mean";
+  if (reduction !== "batchmean") checkReduction(reduction);
+  if (!isFloating(input.dtype) || !isFloating(target.dtype)) throw new Error(`kl_div: Integral inputs not supported. (input ${input.dtype}, target ${target.dtype})`);
+  broadcastAll("kl_div", input.shape, target.shape);
+  const loss = (options.logTarget ?? false) ? mul(exp(target), sub(target, input)) : sub(xlogy(target, target), mul(target, input));
+  if (reduction !== "batchmean") return reduce(loss, reduction);
+  return input.dim() === 0 ? sum(loss) : div(sum(loss), input.shape[0]!);
+}
+
+export interface PoissonNllLossOptions extends ReductionOptions {
+  /** Whether `input` is the log of the rate (default true) or the rate itself. */
+  logInput?: boolean;
+  /** Adds Stirling's approximation of `log(target!)` where target > 1 (default false). */
+  full?: boolean;
+  /** Added to the rate before its log when `logInput` is false (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Negative log-likelihood of counts `target` under Poisson rates:
+ * `exp(input) - target·input` (log rates, the default) or
+ * `input - target·log(input + eps)`; `full` adds
+ * `target·log(target) - target + ½·log(2π·target)` where target > 1.
+ *
+ * @example
+ * const loss = F.poissonNllLoss(logRate, counts, { full: true });
+ */
+export function poissonNllLoss(input: Tensor, target: Tensor, options: PoissonNllLossOptions = {}): Tensor {
+  const reduction = options.reduction ?? "mean";
+  checkReduction(reduction);
+  broadcastAll("poisson_nll_loss", input.shape, target.shape);
+  let loss = (options.logInput ?? true) ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, options.eps ?? 1e-8))));
+  if (options.full ?? false) {
+    const stirling = add(sub(mul(target, log(target)), target), mul(log(mul(target, 2 * Math.PI)), 0.5));
+    loss = add(loss, where(le(target, 1), 0, stirling));
+  }
+  return reduce(loss, reduction);
+}
+
+export interface GaussianNllLossOptions extends ReductionOptions {
+  /** Adds the constant `½·log(2π)` (default false). */
+  full?: boolean;
+  /** The variance is clamped to at least this (default 1e-6). */
+  eps?: number;
+}
+
+/**
+ * Negative log-likelihood of `target` under Gaussians of mean `input` and
+ * variance `variance`: `½·(log(max(var, eps)) + (input - target)² / max(var, eps))`.
+ * The variance follows PyTorch 2.x's rules: the input's shape, one dim
+ * short of it (a trailing 1 is added), the input's rank with exactly one dim
+ * of size 1 where the input's differs, or a number for every element. The
+ * clamp to eps is invisible to autograd, as in PyTorch (a clamped variance
+ * still gets its gradient).
+ *
+ * @example
+ * const loss = F.gaussianNllLoss(mean, y, variance);
+ */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, options: GaussianNllLossOptions = {}): Tensor {
+  const reduction = options.reduction ?? "mean";
+  let v: Tensor;
+  if (typeof variance === "number") {
+    if (variance < 0) throw new Error("var has negative entry/entries");
+    v = fullLike(input, variance);
+  } else {
+    if (any(lt(variance, 0)).item()) throw new Error("var has negative entry/entries");
+    v = variance;
+  }
+  if (!sameShape(v.shape, input.shape)) {
+    if (sameShape(input.shape.slice(0, -1), v.shape)) v = unsqueeze(v, -1);
+    else if (v.dim() !== input.dim() || v.shape.reduce((n, s, i) => (s === input.shape[i] ? n : n + s), 0) !== 1) {
+      throw new Error(`var is of incorrect size (gaussian_nll_loss: input ${shapeStr(input.shape)}, var ${shapeStr(v.shape)})`);
+    }
+  }
+  checkReduction(reduction, true);
+  const clamped = clampMinWithoutGrad(v, options.eps ?? 1e-6);
+  const d = sub(input, target);
+  let loss = mul(add(log(clamped), div(mul(d, d), clamped)), 0.5);
+  if (options.full ?? false) loss = add(loss, 0.5 * Math.log(2 * Math.PI));
+  return reduce(loss, reduction);
 }

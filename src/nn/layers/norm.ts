@@ -1,9 +1,11 @@
 import { noGrad } from "../../autograd/grad-mode-api.js";
 import { ones, zeros } from "../../ops/factories.js";
+import { squeeze, unsqueeze } from "../../ops/views.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { batchNorm, groupNorm, layerNorm } from "../functional.js";
 import { Module, pyFloat, pyTuple } from "../module.js";
+import { instanceNorm, rmsNorm } from "../norm-functions.js";
 import { Parameter } from "../parameter.js";
 
 export interface BatchNormOptions {
@@ -16,11 +18,11 @@ export interface BatchNormOptions {
 }
 
 /**
- * Shared body of BatchNorm1d/2d. In training mode it normalises with the
- * batch statistics and updates the running ones; in eval mode it uses the
- * running ones. Only `train()`/`eval()` choose: the grad mode does not (rule 6).
+ * What batch and instance norm share (PyTorch's `_NormBase`): the per-channel
+ * weight and bias when `affine`, the running statistics as buffers under
+ * PyTorch's names when `trackRunningStats`, and the repr.
  */
-export abstract class BatchNormBase extends Module {
+export abstract class NormBase extends Module {
   declare weight: Parameter | null;
   declare bias: Parameter | null;
   readonly numFeatures: number;
@@ -29,13 +31,13 @@ export abstract class BatchNormBase extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(numFeatures: number, options: BatchNormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? defaults.affine;
+    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
     const dtype = options.dtype ?? "float32";
     this.registerParameter("weight", this.affine ? new Parameter(ones([numFeatures], { dtype })) : null);
     this.registerParameter("bias", this.affine ? new Parameter(zeros([numFeatures], { dtype })) : null);
@@ -68,6 +70,21 @@ export abstract class BatchNormBase extends Module {
 
   protected abstract checkInputDim(input: Tensor): void;
 
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? "None" : pyFloat(this.momentum)}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
+  }
+}
+
+/**
+ * Shared body of BatchNorm1d/2d. In training mode it normalises with the
+ * batch statistics and updates the running ones; in eval mode it uses the
+ * running ones. Only `train()`/`eval()` choose: the grad mode does not (rule 6).
+ */
+export abstract class BatchNormBase extends NormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options, { affine: true, trackRunningStats: true });
+  }
+
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
@@ -83,10 +100,6 @@ export abstract class BatchNormBase extends Module {
       momentum: factor,
       eps: this.eps,
     });
-  }
-
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? "None" : pyFloat(this.momentum)}, affine=${this.affine ? "True" : "False"}, track_running_stats=${this.trackRunningStats ? "True" : "False"}`;
   }
 }
 
@@ -192,5 +205,116 @@ export class GroupNorm extends Module {
 
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${this.weight !== null ? "True" : "False"}`;
+  }
+}
+
+/**
+ * Options of InstanceNorm1d/2d: those of batch norm, but `affine` and
+ * `trackRunningStats` default to false. `momentum: null` leaves the running
+ * statistics as they are (PyTorch 2.x passes it on as 0).
+ */
+export type InstanceNormLayerOptions = BatchNormOptions;
+
+/**
+ * Shared body of InstanceNorm1d/2d (PyTorch's `_InstanceNorm`): each sample's
+ * channels are normalised by their own statistics, in training and in eval
+ * mode alike, unless `trackRunningStats` is set, when eval mode uses the
+ * running statistics instead. Unbatched input (no batch dim) works too.
+ */
+export abstract class InstanceNormBase extends NormBase {
+  /** The number of dims of an unbatched input. */
+  protected abstract readonly noBatchDim: number;
+
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
+    super(numFeatures, options, { affine: false, trackRunningStats: false });
+  }
+
+  override forward(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    const featureDim = input.dim() - this.noBatchDim;
+    // (PyTorch only warns about a mismatch without affine: nothing then depends on numFeatures)
+    if (this.affine && input.shape[featureDim] !== this.numFeatures) {
+      throw new Error(`expected input's size at dim=${featureDim} to match num_features (${this.numFeatures}), but got: ${input.shape[featureDim]}.`);
+    }
+    if (input.dim() === this.noBatchDim) return squeeze(this.normalize(unsqueeze(input, 0)), 0);
+    return this.normalize(input);
+  }
+
+  private normalize(input: Tensor): Tensor {
+    return instanceNorm(input, {
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum ?? 0,
+      eps: this.eps,
+    });
+  }
+}
+
+/**
+ * Instance normalisation of `[N, C, L]` or unbatched `[C, L]` input.
+ *
+ * @example
+ * const norm = new nn.InstanceNorm1d(16, { affine: true });
+ */
+export class InstanceNorm1d extends InstanceNormBase {
+  protected readonly noBatchDim = 2;
+
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 2 && input.dim() !== 3) throw new Error(`expected 2D or 3D input (got ${input.dim()}D input)`);
+  }
+}
+
+/**
+ * Instance normalisation of `[N, C, H, W]` or unbatched `[C, H, W]` input.
+ *
+ * @example
+ * const norm = new nn.InstanceNorm2d(8);
+ */
+export class InstanceNorm2d extends InstanceNormBase {
+  protected readonly noBatchDim = 3;
+
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() !== 3 && input.dim() !== 4) throw new Error(`expected 3D or 4D input (got ${input.dim()}D input)`);
+  }
+}
+
+export interface RMSNormLayerOptions {
+  /** Added to the mean square; default (null) the machine epsilon of the input's dtype, as PyTorch 2.x. */
+  eps?: number | null;
+  /** A learnable elementwise `weight` (ones); default true. */
+  elementwiseAffine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Root-mean-square normalisation over the trailing `normalizedShape` dims,
+ * as PyTorch 2.4's `nn.RMSNorm`: `x / sqrt(mean(x²) + eps) · weight`.
+ *
+ * @example
+ * const norm = new nn.RMSNorm(16); // or new nn.RMSNorm([4, 4], { eps: 1e-6 })
+ */
+export class RMSNorm extends Module {
+  declare weight: Parameter | null;
+  readonly normalizedShape: number[];
+  readonly eps: number | null;
+  readonly elementwiseAffine: boolean;
+
+  constructor(normalizedShape: number | readonly number[], options: RMSNormLayerOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? null;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.registerParameter("weight", this.elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype: options.dtype ?? "float32" })) : null);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return rmsNorm(input, this.normalizedShape, { weight: this.weight, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? "None" : pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? "True" : "False"}`;
   }
 }
