@@ -22,7 +22,9 @@ export function assertClose(actual: number[], expected: Encoded[], what: string)
   assert.equal(actual.length, expected.length, `${what}: length`);
   expected.forEach((e, i) => {
     const want = decode(e), got = actual[i]!;
-    if (Number.isNaN(want) ? !Number.isNaN(got) : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want)))
+    // infinities compare exactly (|inf - x| > 1e-5 * inf is never true)
+    const off = Number.isNaN(want) ? !Number.isNaN(got) : !Number.isFinite(want) ? got !== want : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want));
+    if (off)
       assert.fail(`${what}: [${i}] is ${got}, PyTorch gives ${want}`);
   });
 }

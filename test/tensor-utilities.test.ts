@@ -35,6 +35,10 @@ test("allclose is a plain boolean; sort keeps ties in order; methods match the f
   assert.deepEqual(x.cumsum(1).tolist(), torch.cumsum(x, 1).tolist());
   assert.deepEqual(x.tril(-1).tolist(), torch.tril(x, -1).tolist());
   assert.deepEqual(x.topk(2).values.tolist(), torch.topk(x, 2).values.tolist());
+  // repeat copies, as PyTorch's: writing the result leaves the input alone (a one-element input once came back as a stride-0 view)
+  const one = torch.tensor([5]), repeated = one.repeat([3]);
+  repeated.fill_(1);
+  assert.deepEqual([one.tolist(), repeated.tolist()], [[5], [1, 1, 1]]);
   assert.equal(x.norm().item(), torch.norm(x).item());
   assert.deepEqual(x.amax([0, 1]).tolist(), torch.max(x).tolist());
   assert.deepEqual(x.amin(1, { keepdim: true }).tolist(), torch.min(x, 1, { keepdim: true }).values.tolist());

@@ -9,7 +9,7 @@ import { shapeStr } from "../ops/core.js";
 import { add, mul, rsqrt } from "../ops/elementwise.js";
 import { copy_ } from "../ops/inplace.js";
 import { mean } from "../ops/reduce.js";
-import { clone, repeat, reshape } from "../ops/views.js";
+import { repeat, reshape } from "../ops/views.js";
 import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { batchNorm } from "./functional.js";
@@ -55,8 +55,7 @@ export function instanceNorm(input: Tensor, options: InstanceNormOptions = {}): 
     // (PyTorch checks the repeated tensors, hence the counts times N)
     if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${N * C} elements not ${N * t.numel()} (instance_norm: input ${shapeStr(input.shape)})`);
   }
-  // (cloned: torchlet's repeat can return a stride-0 view, e.g. of one channel, and batch norm writes into these)
-  const repeated = (t: Tensor | null) => (t === null ? null : noGrad(() => clone(repeat(t, [N]))));
+  const repeated = (t: Tensor | null) => (t === null ? null : noGrad(() => repeat(t, [N])));
   const meanPerInstance = repeated(runningMean), varPerInstance = repeated(runningVar);
   const folded = reshape(input, [1, N * C, ...input.shape.slice(2)]);
   const normalized = batchNorm(folded, meanPerInstance, varPerInstance, { training: useInputStats, momentum: options.momentum ?? 0.1, eps: options.eps ?? 1e-5 });
