@@ -303,7 +303,7 @@ def schedulers():
         (sched("MultiplicativeLR", [fn("every3")]), False, jumps),
         (sched("ConstantLR", [], {"factor": 0.5, "total_iters": 4}), False, None),
         (sched("ConstantLR"), True, None),
-        (sched("ConstantLR", [], {"factor": 0.25, "total_iters": 6}), False, jumps),
+        (sched("ConstantLR", [], {"factor": 0.25, "total_iters": 5}), False, jumps),
         (sched("PolynomialLR", [], {"total_iters": 8, "power": 2.0}), False, None),
         (sched("PolynomialLR"), True, None),
         (sched("PolynomialLR", [], {"total_iters": 10, "power": 0.5}), False, jumps),
@@ -323,6 +323,7 @@ def schedulers():
                                     sched("CosineAnnealingLR", [6], {"eta_min": 0.01}), sched("StepLR", [3], {"gamma": 0.5})], [5, 11]), True, None),
         (composite("SequentialLR", [sched("LambdaLR", [fn("warmup4")]), sched("MultiStepLR", [[3, 6]], {"gamma": 0.5}),
                                     sched("PolynomialLR", [], {"total_iters": 6, "power": 2.0})], [4, 12]), False, None),
+        (composite("SequentialLR", [sched("ExponentialLR", [0.9]), sched("ConstantLR", [], {"factor": 0.5, "total_iters": 3})], [4]), False, None),
         # MultiplicativeLR has no closed form: at its milestone it keeps the lr it finds
         (composite("SequentialLR", [sched("ExponentialLR", [0.8]), sched("MultiplicativeLR", [fn("times09")])], [5]), False, None),
         (composite("SequentialLR", [sched("ConstantLR", [], {"factor": 0.5, "total_iters": 3}),
