@@ -1,7 +1,9 @@
 import { adamStep, type FloatArray } from "../backend/native/optim.js";
 import { zerosLike } from "../ops/factories.js";
 import { Tensor } from "../tensor/tensor.js";
-import { bumpVersion, effectiveGrad, fusedData, Optimizer, fusedGrad, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+import { checkOptions } from "./checks.js";
+import { adamDenominator, ema_, emaSquare_ } from "./moments.js";
+import { bumpVersion, decayedGrad, fusedData, Optimizer, fusedGrad, nextStep, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
 
 export interface AdamOptions {
   lr: number;
@@ -19,24 +21,16 @@ export interface AdamOptions {
 export function adamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOptions, decoupled: boolean): void {
   if (fusedAdamUpdate(p, grad, state, o, decoupled)) return;
   const [beta1, beta2] = o.betas;
-  if (decoupled && o.weightDecay !== 0) p.mul_(1 - o.lr * o.weightDecay);
-  const g = effectiveGrad(p, grad, o.maximize, decoupled ? 0 : o.weightDecay);
-  const step = ((state.step as number | undefined) ?? 0) + 1;
-  state.step = step;
-  const expAvg = stateTensor(state, "exp_avg", () => zerosLike(p));
-  const expAvgSq = stateTensor(state, "exp_avg_sq", () => zerosLike(p));
-  expAvg.mul_(beta1).add_(g, { alpha: 1 - beta1 });
-  expAvgSq.mul_(beta2).add_(g.mul(g), { alpha: 1 - beta2 });
-  const bc1 = 1 - beta1 ** step;
-  const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
-  let second = expAvgSq;
+  const g = decayedGrad(p, grad, o, decoupled);
+  const step = nextStep(state);
+  const expAvg = ema_(stateTensor(state, "exp_avg", () => zerosLike(p)), g, beta1);
+  let second = emaSquare_(stateTensor(state, "exp_avg_sq", () => zerosLike(p)), g, beta2);
   if (o.amsgrad) {
     const maxSq = stateTensor(state, "max_exp_avg_sq", () => zerosLike(p));
-    maxSq.copy_(maxSq.maximum(expAvgSq));
+    maxSq.copy_(maxSq.maximum(second));
     second = maxSq;
   }
-  const denom = second.sqrt().div(bc2Sqrt).add(o.eps);
-  p.add_(expAvg.div(denom), { alpha: -o.lr / bc1 });
+  p.add_(expAvg.div(adamDenominator(second, step, beta2, o.eps)), { alpha: -o.lr / (1 - beta1 ** step) });
 }
 
 /** A state tensor (a new zero one when absent) and its flat data for the fused step; null data when it does not qualify. */
@@ -59,8 +53,7 @@ function fusedAdamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOpti
   if (st.some((s) => s.data === null)) return false;
   const gd = fusedGrad(grad, p);
   if (gd === null) return false;
-  const step = ((state.step as number | undefined) ?? 0) + 1;
-  state.step = step;
+  const step = nextStep(state);
   adamStep(pd, gd, st[0]!.data!, st[1]!.data!, st[2]?.data ?? null, step, {
     lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay,
     amsgrad: o.amsgrad, maximize: o.maximize, decoupled,
@@ -69,14 +62,6 @@ function fusedAdamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdamOpti
   // new state tensors are stored; existing ones were written in place
   st.forEach((s, i) => (s.isNew ? (state[keys[i]!] = s.t) : bumpVersion(s.t)));
   return true;
-}
-
-function checkAdam(o: AdamOptions): void {
-  if (o.lr < 0) throw new Error(`Invalid learning rate: ${o.lr}`);
-  if (o.eps < 0) throw new Error(`Invalid epsilon value: ${o.eps}`);
-  if (o.betas[0] < 0 || o.betas[0] >= 1) throw new Error(`Invalid beta parameter at index 0: ${o.betas[0]}`);
-  if (o.betas[1] < 0 || o.betas[1] >= 1) throw new Error(`Invalid beta parameter at index 1: ${o.betas[1]}`);
-  if (o.weightDecay < 0) throw new Error(`Invalid weight_decay value: ${o.weightDecay}`);
 }
 
 /**
@@ -88,7 +73,7 @@ function checkAdam(o: AdamOptions): void {
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options };
-    checkAdam(defaults);
+    checkOptions("Adam", defaults);
     super(params, defaults);
   }
 
@@ -106,7 +91,7 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options };
-    checkAdam(defaults);
+    checkOptions("AdamW", defaults);
     super(params, defaults);
   }
 

@@ -3,4 +3,9 @@ export { Optimizer, type ParamGroup, type ParamState, type Params, type Optimize
 export { SGD, sgdUpdate, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, adamUpdate, type AdamOptions } from "./adam.js";
 export { RMSprop, rmspropUpdate, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, adagradUpdate, type AdagradOptions } from "./adagrad.js";
+export { Adamax, adamaxUpdate, type AdamaxOptions } from "./adamax.js";
+export { NAdam, nadamUpdate, type NAdamOptions } from "./nadam.js";
+export { RAdam, radamUpdate, type RAdamOptions } from "./radam.js";
+export { Adadelta, adadeltaUpdate, type AdadeltaOptions } from "./adadelta.js";
 export * as lrScheduler from "./lr-scheduler.js";

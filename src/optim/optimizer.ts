@@ -144,6 +144,24 @@ export function effectiveGrad(param: Tensor, grad: Tensor, maximize: boolean, we
 }
 
 /**
+ * The gradient an update uses, with `maximize` and weight decay applied: L2
+ * decay is added to the gradient; `decoupled` decay (AdamW's, and NAdam's and
+ * RAdam's `decoupledWeightDecay`) instead shrinks the parameter in place by
+ * `1 − lr·weightDecay` and leaves the gradient alone.
+ */
+export function decayedGrad(param: Tensor, grad: Tensor, o: { lr: number; weightDecay: number; maximize: boolean }, decoupled: boolean): Tensor {
+  if (decoupled && o.weightDecay !== 0) param.mul_(1 - o.lr * o.weightDecay);
+  return effectiveGrad(param, grad, o.maximize, decoupled ? 0 : o.weightDecay);
+}
+
+/** Counts one more step in `state.step` (created at 0) and returns the new count, which the bias corrections use. */
+export function nextStep(state: ParamState): number {
+  const step = ((state.step as number | undefined) ?? 0) + 1;
+  state.step = step;
+  return step;
+}
+
+/**
  * The elements of `t` as one flat float array (a subarray of its storage) when
  * a fused kernel can update it in place: a contiguous, non-inference tensor
  * of the float dtype `dtype`. Null otherwise (the caller then takes the

@@ -1,6 +1,7 @@
 import { type FloatArray, sgdStep } from "../backend/native/optim.js";
 import { zerosLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { checkOptions } from "./checks.js";
 import { bumpVersion, effectiveGrad, fusedData, fusedGrad, Optimizer, type ParamGroup, type Params, type ParamState } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -65,11 +66,9 @@ export function sgdUpdate(p: Tensor, grad: Tensor, state: ParamState, o: SGDOpti
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
     const defaults: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
-    if (defaults.lr < 0) throw new Error(`Invalid learning rate: ${defaults.lr}`);
-    if (defaults.momentum < 0) throw new Error(`Invalid momentum value: ${defaults.momentum}`);
-    if (defaults.weightDecay < 0) throw new Error(`Invalid weight_decay value: ${defaults.weightDecay}`);
+    checkOptions("SGD", defaults);
     if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
-      throw new Error("Nesterov momentum requires a momentum and zero dampening");
+      throw new Error("SGD: Nesterov momentum requires a momentum and zero dampening");
     }
     super(params, defaults);
   }

@@ -1,0 +1,57 @@
+import { fullLike } from "../ops/factories.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { checkOptions } from "./checks.js";
+import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+
+export interface AdagradOptions {
+  lr: number;
+  /** The lr at step t is `lr / (1 + (t − 1)·lrDecay)`. */
+  lrDecay: number;
+  weightDecay: number;
+  /** The starting value of every element's sum of squared gradients. */
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+/** One Adagrad update of `p` in place (PyTorch's `_single_tensor_adagrad`). */
+export function adagradUpdate(p: Tensor, grad: Tensor, state: ParamState, o: AdagradOptions): void {
+  const step = nextStep(state);
+  const g = effectiveGrad(p, grad, o.maximize, o.weightDecay);
+  const sum = stateTensor(state, "sum", () => fullLike(p, o.initialAccumulatorValue));
+  sum.add_(g.mul(g));
+  const clr = o.lr / (1 + (step - 1) * o.lrDecay);
+  p.add_(g.div(sum.sqrt().add(o.eps)), { alpha: -clr });
+}
+
+/**
+ * Adagrad: each element's step is the lr over the root of the sum of its
+ * squared gradients so far. As in PyTorch, every parameter's state (`step` 0,
+ * `sum` filled with `initialAccumulatorValue`) exists from the moment its
+ * group is added, so a state dict taken before the first step has it.
+ *
+ * @example
+ * const opt = new optim.Adagrad(model.parameters(), { lr: 0.01, lrDecay: 1e-4 });
+ */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
+    checkOptions("Adagrad", defaults);
+    super(params, defaults);
+  }
+
+  /**
+   * Adds a group and creates its parameters' state. (PyTorch fills the sums
+   * with the constructor's `initial_accumulator_value` even for a group that
+   * sets its own; here a group's own value is used.)
+   */
+  override addParamGroup(group: Partial<AdagradOptions> & { params: Iterable<Tensor> }): void {
+    super.addParamGroup(group);
+    const added = this.paramGroups[this.paramGroups.length - 1]!;
+    for (const p of added.params) this.state.set(p, { step: 0, sum: fullLike(p, added.initialAccumulatorValue) });
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdagradOptions>): void {
+    adagradUpdate(p, grad, state, group);
+  }
+}
