@@ -54,3 +54,29 @@ export interface OptimizerFixture {
   a: number[];
   cases: OptCase[];
 }
+
+/** The optimizer fixtures' objective in p ([3, 2]) and q ([2]): quadratic plus quartic, coupled, with the fixture's A ([3, 2]). */
+export function optimObjective(A: torch.Tensor): (p: torch.Tensor, q: torch.Tensor) => torch.Tensor {
+  return (p, q) => A.mul(p.sub(0.5).pow(2)).sum()
+    .add(p.pow(4).sum().mul(0.1))
+    .add(q.sub(1).pow(2).sum())
+    .add(p.sum(0).mul(q).sum().mul(0.3));
+}
+
+/** Steps `opt` on `objective` and checks p and q against PyTorch's values after each step; p must stay a leaf. */
+export function checkTrajectory(
+  opt: torch.optim.Optimizer<any>,
+  p: torch.Tensor,
+  q: torch.Tensor,
+  trajectory: readonly { p: number[]; q: number[] }[],
+  objective: (p: torch.Tensor, q: torch.Tensor) => torch.Tensor,
+): void {
+  trajectory.forEach((want, step) => {
+    opt.zeroGrad();
+    objective(p, q).backward();
+    opt.step();
+    assertClose(values(p), want.p, `p after step ${step + 1}`, 1e-4, 1e-5);
+    assertClose(values(q), want.q, `q after step ${step + 1}`, 1e-4, 1e-5);
+  });
+  assert.ok(p.isLeaf && p.requiresGrad && p.gradFn === null, "rule 7: params stay leaves");
+}

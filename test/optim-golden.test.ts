@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, type OptCase, type OptimizerFixture, readFixture, values } from "./nn-helpers.js";
+import { assertClose, checkTrajectory, type OptCase, type OptimizerFixture, optimObjective, readFixture, values } from "./nn-helpers.js";
 
 const { optim } = torch;
 const S = optim.lrScheduler;
@@ -15,12 +15,7 @@ const fx = readFixture<OptimizerFixture>("optimizers.json");
 const A = torch.tensor(fx.a).reshape([3, 2]);
 
 /** The same objective as the fixture script. */
-function objective(p: torch.Tensor, q: torch.Tensor): torch.Tensor {
-  return A.mul(p.sub(0.5).pow(2)).sum()
-    .add(p.pow(4).sum().mul(0.1))
-    .add(q.sub(1).pow(2).sum())
-    .add(p.sum(0).mul(q).sum().mul(0.3));
-}
+const objective = optimObjective(A);
 
 function makeOptimizer(c: OptCase, p: torch.Tensor, q: torch.Tensor): torch.optim.Optimizer<any> {
   const Cls = optim[c.optimizer] as new (params: any, options: any) => torch.optim.Optimizer<any>;
@@ -31,15 +26,7 @@ for (const c of fx.cases) {
   test(`${c.optimizer} ${JSON.stringify(c.options)}${c.groups ? " with two param groups" : ""} matches PyTorch over five steps`, () => {
     const p = torch.tensor(fx.p0).reshape([3, 2]).requiresGrad_();
     const q = torch.tensor(fx.q0).requiresGrad_();
-    const opt = makeOptimizer(c, p, q);
-    c.trajectory.forEach((want, step) => {
-      opt.zeroGrad();
-      objective(p, q).backward();
-      opt.step();
-      assertClose(values(p), want.p, `p after step ${step + 1}`, 1e-4, 1e-5);
-      assertClose(values(q), want.q, `q after step ${step + 1}`, 1e-4, 1e-5);
-    });
-    assert.ok(p.isLeaf && p.requiresGrad && p.gradFn === null, "rule 7: params stay leaves");
+    checkTrajectory(makeOptimizer(c, p, q), p, q, c.trajectory, objective);
   });
 }
 

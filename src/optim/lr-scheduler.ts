@@ -297,6 +297,18 @@ function lambdasPerGroup(optimizer: Optimizer<any>, lrLambda: LrLambda | readonl
   return [...lrLambda];
 }
 
+/** A scheduler driven by one function of the epoch per param group (LambdaLR, MultiplicativeLR). */
+abstract class LambdaScheduler extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+
+  constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], options: { lastEpoch?: number } = {}) {
+    const lambdas = lambdasPerGroup(optimizer, lrLambda);
+    super(optimizer, options.lastEpoch ?? -1);
+    this.lrLambdas = lambdas;
+    this.initialStep();
+  }
+}
+
 /**
  * Sets each group's lr to its initial lr times `lrLambda(epoch)` (one
  * function for all groups, or one per group). The lambdas are not part of
@@ -306,15 +318,7 @@ function lambdasPerGroup(optimizer: Optimizer<any>, lrLambda: LrLambda | readonl
  * // linear warm-up over 5 epochs, then 0.95 per epoch
  * new optim.lrScheduler.LambdaLR(opt, (epoch) => (epoch < 5 ? (epoch + 1) / 5 : 0.95 ** (epoch - 4)));
  */
-export class LambdaLR extends LRScheduler {
-  readonly lrLambdas: LrLambda[];
-
-  constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], options: { lastEpoch?: number } = {}) {
-    const lambdas = lambdasPerGroup(optimizer, lrLambda);
-    super(optimizer, options.lastEpoch ?? -1);
-    this.lrLambdas = lambdas;
-    this.initialStep();
-  }
+export class LambdaLR extends LambdaScheduler {
 
   protected getLr(): number[] {
     return this.baseLrs.map((b, i) => b * this.lrLambdas[i]!(this.lastEpoch));
@@ -328,15 +332,7 @@ export class LambdaLR extends LRScheduler {
  * @example
  * new optim.lrScheduler.MultiplicativeLR(opt, () => 0.95);
  */
-export class MultiplicativeLR extends LRScheduler {
-  readonly lrLambdas: LrLambda[];
-
-  constructor(optimizer: Optimizer<any>, lrLambda: LrLambda | readonly LrLambda[], options: { lastEpoch?: number } = {}) {
-    const lambdas = lambdasPerGroup(optimizer, lrLambda);
-    super(optimizer, options.lastEpoch ?? -1);
-    this.lrLambdas = lambdas;
-    this.initialStep();
-  }
+export class MultiplicativeLR extends LambdaScheduler {
 
   protected getLr(): number[] {
     if (this.lastEpoch > 0) return this.groups().map((g, i) => g.lr * this.lrLambdas[i]!(this.lastEpoch));
