@@ -1,3 +1,4 @@
+import { after, before, describe } from "node:test";
 import * as torch from "../src/index.js";
 
 /** The backends every backend-sensitive test runs on. */
@@ -16,5 +17,24 @@ export function backendSkip(name: "reference" | "native"): string | false {
     return `${name} backend not available: ${(e as Error).message}`;
   } finally {
     torch.setBackend(previous);
+  }
+}
+
+/**
+ * One `describe` block per backend, titled `title(backend)`, whose tests run
+ * with that backend active (the previous one is restored after the block);
+ * skipped where the backend is not available.
+ */
+export function describeOnBackends(title: (backend: "reference" | "native") => string, body: (backend: "reference" | "native") => void): void {
+  for (const backend of BACKENDS) {
+    describe(title(backend), { skip: backendSkip(backend) }, () => {
+      let previous: "reference" | "native" = "reference";
+      before(() => {
+        previous = torch.getBackend();
+        torch.setBackend(backend);
+      });
+      after(() => torch.setBackend(previous));
+      body(backend);
+    });
   }
 }

@@ -6,10 +6,10 @@
  * gradient; reprs, state-dict keys and error messages.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { BACKENDS, backendSkip } from "./backends.js";
+import { describeOnBackends } from "./backends.js";
 import { assertClose, checkGolden, decode, type Encoded, type GoldenCase, values } from "./fixture-values.js";
 import { readFixture } from "./nn-helpers.js";
 
@@ -68,45 +68,36 @@ function moduleFor(c: ActCase, o: Opt = {}): torch.nn.Module {
   return m;
 }
 
-for (const backend of BACKENDS) {
-  describe(`activations against PyTorch on the ${backend} backend`, { skip: backendSkip(backend) }, () => {
-    let previous: "reference" | "native" = "reference";
-    before(() => {
-      previous = torch.getBackend();
-      torch.setBackend(backend);
-    });
-    after(() => torch.setBackend(previous));
-
-    for (const c of fx.cases) {
-      const act = ACTS[c.module]!;
-      test(`nn.${c.name}: output and gradients`, () => {
-        const m = moduleFor(c);
-        checkGolden(c, (x) => m.forward(x) as Tensor);
-        for (const [name, grad] of Object.entries(c.paramGrads ?? {})) {
-          const p = Object.fromEntries(m.namedParameters())[name]!;
-          assertClose(values(p.grad!), grad, `${c.name} grad of ${name}`);
-        }
-      });
-
-      test(`F for ${c.name}: output and input gradient`, () => {
-        const w = c.stateDict?.weight !== undefined ? tensorOf(c.stateDict.weight) : undefined;
-        checkGolden(c, (x) => act.fn(x, c.args, {}, w));
-      });
-
-      if (act.inplace) {
-        test(`nn.${c.name} in place: writes over its input, same values and gradient`, () => {
-          const m = moduleFor(c, { inplace: true });
-          checkGolden(c, (x) => {
-            const h = x.mul(1); // a non-leaf: in-place ops on a leaf that requires grad are refused
-            const y = m.forward(h) as Tensor;
-            assert.equal(y, h, "returns its input");
-            return y;
-          });
-        });
+describeOnBackends((backend) => `activations against PyTorch on the ${backend} backend`, () => {
+  for (const c of fx.cases) {
+    const act = ACTS[c.module]!;
+    test(`nn.${c.name}: output and gradients`, () => {
+      const m = moduleFor(c);
+      checkGolden(c, (x) => m.forward(x) as Tensor);
+      for (const [name, grad] of Object.entries(c.paramGrads ?? {})) {
+        const p = Object.fromEntries(m.namedParameters())[name]!;
+        assertClose(values(p.grad!), grad, `${c.name} grad of ${name}`);
       }
+    });
+
+    test(`F for ${c.name}: output and input gradient`, () => {
+      const w = c.stateDict?.weight !== undefined ? tensorOf(c.stateDict.weight) : undefined;
+      checkGolden(c, (x) => act.fn(x, c.args, {}, w));
+    });
+
+    if (act.inplace) {
+      test(`nn.${c.name} in place: writes over its input, same values and gradient`, () => {
+        const m = moduleFor(c, { inplace: true });
+        checkGolden(c, (x) => {
+          const h = x.mul(1); // a non-leaf: in-place ops on a leaf that requires grad are refused
+          const y = m.forward(h) as Tensor;
+          assert.equal(y, h, "returns its input");
+          return y;
+        });
+      });
     }
-  });
-}
+  }
+});
 
 test("no gradient is NaN, also at ±1e30 where an unused exp branch would overflow", () => {
   for (const c of fx.cases) {

@@ -5,10 +5,10 @@
  * backend.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { BACKENDS, backendSkip } from "./backends.js";
+import { describeOnBackends } from "./backends.js";
 import { checkGolden, type GoldenCase, values } from "./fixture-values.js";
 import { readFixture } from "./nn-helpers.js";
 
@@ -31,24 +31,15 @@ function build(c: { module: string; args: any[] }): torch.nn.Module {
   }
 }
 
-for (const backend of BACKENDS) {
-  describe(`shape layers against PyTorch on the ${backend} backend`, { skip: backendSkip(backend) }, () => {
-    let previous: "reference" | "native" = "reference";
-    before(() => {
-      previous = torch.getBackend();
-      torch.setBackend(backend);
+describeOnBackends((backend) => `shape layers against PyTorch on the ${backend} backend`, () => {
+  for (const c of fx.cases) {
+    test(`nn.${c.name}: values, gradient, repr`, () => {
+      const m = build(c);
+      checkGolden(c, (x) => m.forward(x) as Tensor);
+      assert.equal(m.toString(), c.repr);
     });
-    after(() => torch.setBackend(previous));
-
-    for (const c of fx.cases) {
-      test(`nn.${c.name}: values, gradient, repr`, () => {
-        const m = build(c);
-        checkGolden(c, (x) => m.forward(x) as Tensor);
-        assert.equal(m.toString(), c.repr);
-      });
-    }
-  });
-}
+  }
+});
 
 test("F.pixelShuffle and F.pixelUnshuffle match the modules and undo each other", () => {
   for (const c of fx.cases.filter((k) => k.module !== "Unflatten")) {
