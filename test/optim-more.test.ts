@@ -100,10 +100,10 @@ test("bad options throw PyTorch's message, naming the optimizer and the value", 
   assert.ok(fx.errors.length >= 20);
   for (const e of fx.errors) {
     const x = torch.ones([1]).requiresGrad_();
-    assert.throws(() => new (cls(e.optimizer))([x], e.options), { message: `${e.optimizer}: ${e.message}` }, JSON.stringify(e));
+    assert.throws(() => new (cls(e.optimizer))([x], e.options), { message: `${e.message} (${e.optimizer})` }, JSON.stringify(e));
   }
   // NaN is rejected too, as PyTorch's `not 0.0 <= lr`
-  assert.throws(() => new optim.RAdam([torch.ones([1]).requiresGrad_()], { lr: NaN }), { message: "RAdam: Invalid learning rate: NaN" });
+  assert.throws(() => new optim.RAdam([torch.ones([1]).requiresGrad_()], { lr: NaN }), { message: "Invalid learning rate: NaN (RAdam)" });
 });
 
 test("Adagrad creates each parameter's state when its group is added, as PyTorch does", () => {

@@ -1,7 +1,8 @@
 /**
  * Option validation shared by the optimizers: PyTorch's checks and messages
- * ("Invalid learning rate: -1"), prefixed with the optimizer's name so an
- * error says which optimizer got the bad value.
+ * ("Invalid learning rate: -1"), followed by the optimizer's name in
+ * parentheses so an error says which optimizer got the bad value (messages
+ * start with PyTorch's, as everywhere in torchlet).
  */
 
 /** The options PyTorch validates wherever an optimizer has them: the test, and the words of its message. */
@@ -19,18 +20,18 @@ const RULES: Record<string, { ok: (v: number) => boolean; what: string }> = {
 };
 
 /**
- * Throws `"<optimizer>: Invalid <what>: <value>"` for the first option of
+ * Throws `"Invalid <what>: <value> (<optimizer>)"` for the first option of
  * `options` outside PyTorch's range (and for betas outside [0, 1)).
  */
 export function checkOptions(optimizer: string, options: object): void {
   for (const [key, value] of Object.entries(options)) {
     const rule = RULES[key];
     if (rule !== undefined && typeof value === "number" && !rule.ok(value)) {
-      throw new Error(`${optimizer}: Invalid ${rule.what}: ${value}`);
+      throw new Error(`Invalid ${rule.what}: ${value} (${optimizer})`);
     }
     if (key === "betas") {
       (value as readonly number[]).forEach((b, i) => {
-        if (!(b >= 0 && b < 1)) throw new Error(`${optimizer}: Invalid beta parameter at index ${i}: ${b}`);
+        if (!(b >= 0 && b < 1)) throw new Error(`Invalid beta parameter at index ${i}: ${b} (${optimizer})`);
       });
     }
   }
