@@ -68,7 +68,7 @@ export class SGD extends Optimizer<SGDOptions> {
     const defaults: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options };
     checkOptions("SGD", defaults);
     if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
-      throw new Error("SGD: Nesterov momentum requires a momentum and zero dampening");
+      throw new Error("Nesterov momentum requires a momentum and zero dampening (SGD)");
     }
     super(params, defaults);
   }
