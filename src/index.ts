@@ -16,6 +16,7 @@ export * as autograd from "./autograd/index.js";
 
 export * from "./ops/factories.js";
 export { Generator, manualSeed, defaultGenerator } from "./ops/random.js";
+export { getRngState, setRngState, initialSeed, seed } from "./ops/rng-state.js";
 export {
   add, sub, rsub, mul, div, pow, neg, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sign, erf,
   floor, ceil, round, reciprocal, log1p, expm1, clamp, maximum, minimum,

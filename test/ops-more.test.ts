@@ -156,3 +156,16 @@ test("order statistics and scans: errors, NaNs and zeros", () => {
   assert.throws(() => torch.autograd.grad(torch.cumprod(z, 0).sum(), [z], { createGraph: true }), /cumprod: the gradient of a gradient through an input with zeros is not supported/);
   assert.throws(() => torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), { side: "left", right: true }), /side and right can't be set to opposites/);
 });
+
+test("the default generator's state saves and restores a random stream", () => {
+  torch.manualSeed(11);
+  assert.equal(torch.initialSeed(), 11);
+  torch.rand([2]);
+  const state = torch.getRngState();
+  const a = torch.randn([5]), b = torch.rand([3]);
+  torch.setRngState(state);
+  assert.deepEqual([torch.randn([5]).tolist(), torch.rand([3]).tolist()], [a.tolist(), b.tolist()]);
+  const s = torch.seed();
+  assert.equal(torch.initialSeed(), s);
+  assert.throws(() => torch.setRngState(torch.zeros([2])), /setRngState: expected a state from torch.getRngState\(\)/);
+});
