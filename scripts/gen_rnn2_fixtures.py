@@ -22,7 +22,9 @@ def L(t):
 
 
 def enc(t):
-    return {"shape": list(t.shape), "data": L(t.flatten()), "dtype": "bool" if t.dtype == torch.bool else "float32"}
+    # JSON has no infinities: they travel as the strings "Infinity" / "-Infinity", which the tests' Number() reads back
+    data = [x if isinstance(x, bool) or math.isfinite(x) else str(x).replace("inf", "Infinity") for x in L(t.flatten())]
+    return {"shape": list(t.shape), "data": data, "dtype": "bool" if t.dtype == torch.bool else "float32"}
 
 
 def sd(m):
@@ -138,9 +140,56 @@ def utils():
                              "parametersToVector": {"stateDict": sd(m), "vector": L(vec)}})
 
 
+# ---------------------------------------------------------------- transformer decoder
+def decoder_case(name, kind, make, options, inputs, **call):
+    # dropout 0 and training mode: no dropout, and no 1.13 inference fast path
+    m = make()
+    state = sd(m)
+    xs = [t.clone().requires_grad_(True) for t in inputs]
+    out = m(*xs, **call)
+    return {
+        "name": name, "kind": kind, "options": options, "stateDict": state,
+        "inputs": [enc(t) for t in xs],
+        "call": {k: enc(v) for k, v in call.items()},
+        "output": enc(out), "gradOutput": backward_all([out])[0],
+        "inputGrads": [L(t.grad.flatten()) for t in xs],
+        "paramGrads": {k: L(p.grad.flatten()) for k, p in m.named_parameters()},
+    }
+
+
+def decoder():
+    torch.manual_seed(14)
+    E, H, FF = 8, 2, 16
+    causal4 = nn.Transformer.generate_square_subsequent_mask(4)
+    mem_pad = torch.tensor([[False] * 5, [False] * 3 + [True] * 2])
+    tgt_pad = torch.tensor([[False] * 4, [False, False, False, True]])
+    layer_opts = {"dimFeedforward": FF, "dropout": 0.0}
+    cases = [
+        decoder_case("TransformerDecoderLayer: causal float tgt mask, memory key padding", "layer",
+                     lambda: nn.TransformerDecoderLayer(E, H, dim_feedforward=FF, dropout=0.0), {"args": [E, H], **layer_opts},
+                     [torch.randn(4, 2, E), torch.randn(5, 2, E)], tgt_mask=causal4, memory_key_padding_mask=mem_pad),
+        decoder_case("TransformerDecoderLayer: norm_first, gelu, batch_first, tgt key padding, bool memory mask", "layer",
+                     lambda: nn.TransformerDecoderLayer(E, H, dim_feedforward=FF, dropout=0.0, activation="gelu", norm_first=True, batch_first=True),
+                     {"args": [E, H], **layer_opts, "activation": "gelu", "normFirst": True, "batchFirst": True},
+                     [torch.randn(2, 4, E), torch.randn(2, 5, E)], tgt_key_padding_mask=tgt_pad,
+                     memory_mask=torch.rand(4, 5) > 0.7),
+        decoder_case("TransformerDecoder: two layers and a final norm, unbatched", "decoder",
+                     lambda: nn.TransformerDecoder(nn.TransformerDecoderLayer(E, H, dim_feedforward=FF, dropout=0.0), 2, nn.LayerNorm(E)),
+                     {"args": [E, H], **layer_opts, "numLayers": 2},
+                     [torch.randn(3, E), torch.randn(5, E)], tgt_mask=nn.Transformer.generate_square_subsequent_mask(3)),
+        decoder_case("Transformer: batch_first, source padding, causal target", "transformer",
+                     lambda: nn.Transformer(E, H, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=FF, dropout=0.0, batch_first=True),
+                     {"args": [E, H], **layer_opts, "numEncoderLayers": 2, "numDecoderLayers": 1, "batchFirst": True},
+                     [torch.randn(2, 5, E), torch.randn(2, 4, E)], src_key_padding_mask=mem_pad, tgt_mask=causal4,
+                     memory_key_padding_mask=mem_pad),
+    ]
+    write("transformer_decoder.json", {"torch": torch.__version__, "cases": cases})
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     cells()
     elman()
     utils()
-    print("wrote rnn_cells.json, rnn_elman.json, nn_utils2.json")
+    decoder()
+    print("wrote rnn_cells.json, rnn_elman.json, nn_utils2.json, transformer_decoder.json")
