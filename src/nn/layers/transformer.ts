@@ -175,8 +175,8 @@ export interface TransformerDecoderCallOptions {
  *
  * @example
  * const layer = new nn.TransformerDecoderLayer(64, 4, { dimFeedforward: 128 });
- * const T = 10;
- * const y = layer.forward(torch.randn([T, 8, 64]), memory, { tgtMask: nn.Transformer.generateSquareSubsequentMask(T) }); // [10, 8, 64]
+ * const memory = torch.randn([12, 8, 64]); // the encoder's output
+ * const y = layer.forward(torch.randn([10, 8, 64]), memory, { tgtMask: nn.Transformer.generateSquareSubsequentMask(10) }); // [10, 8, 64]
  */
 export class TransformerDecoderLayer extends Module {
   declare self_attn: MultiheadAttention;
@@ -237,7 +237,7 @@ export class TransformerDecoderLayer extends Module {
  *
  * @example
  * const decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(64, 4), 6, new nn.LayerNorm(64));
- * const out = decoder.forward(tgt, memory, { tgtIsCausal: true });
+ * const out = decoder.forward(torch.randn([10, 8, 64]), torch.randn([12, 8, 64]), { tgtIsCausal: true }); // [10, 8, 64]
  */
 export class TransformerDecoder extends Module {
   declare layers: ModuleList;
