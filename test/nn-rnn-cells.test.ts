@@ -122,11 +122,15 @@ test("cells and nn.RNN reject bad input with PyTorch's messages", () => {
   assert.throws(() => cell.forward(torch.randn([2, 3]), torch.randn([3, 4])), /Input batch size 2 doesn't match hidden0 batch size 3/);
   assert.throws(() => cell.forward(torch.randn([2, 3]), torch.randn([2, 5])), /hidden0 has inconsistent hidden_size: got 5, expected 4/);
   assert.throws(() => new nn.LSTMCell(3, 4).forward(torch.randn([2, 3]), [torch.randn([2, 4]), torch.randn([3, 4])]), /Input batch size 2 doesn't match hidden1 batch size 3/);
+  assert.throws(() => new nn.LSTMCell(3, 4).forward(torch.randn([2, 3]), [torch.randn([2, 4]), torch.randn([1, 2, 4])]), /LSTMCell: Expected hx\[1\] to be 1D or 2D, got 3D instead/);
+  assert.throws(() => new nn.GRUCell(3, 4).forward(torch.randn([1, 2, 3])), /GRUCell: Expected input to be 1D or 2D, got 3D instead/);
   assert.throws(() => new nn.GRUCell(3, 0), /hidden_size must be greater than zero/);
   // 2.x's message ("Select from ..."); 1.13 says only "Unknown nonlinearity 'x'", and its RNNCell fails only in forward
   assert.throws(() => new nn.RNN(3, 4, { nonlinearity: "x" as "tanh" }), /Unknown nonlinearity 'x'. Select from 'tanh' or 'relu'./);
   assert.throws(() => new nn.RNNCell(3, 4, { nonlinearity: "x" as "tanh" }), /Unknown nonlinearity 'x'/);
   const rnn = new nn.RNN(3, 4);
-  assert.throws(() => rnn.forward(torch.randn([5])), /RNN: Expected input to be 2D or 3D, got 1D instead/);
+  assert.throws(() => rnn.forward(torch.randn([5])), /RNN: Expected input to be 2D or 3D, got 1D tensor instead/);
+  assert.throws(() => new nn.GRU(3, 4).forward(torch.randn([5])), /GRU: Expected input to be 2D or 3D, got 1D instead/);
+  assert.throws(() => new nn.LSTM(3, 4).forward(torch.randn([1, 5, 2, 3])), /LSTM: Expected input to be 2D or 3D, got 4D instead/);
   assert.throws(() => rnn.forward(torch.randn([5, 2, 3]), torch.randn([2, 2, 4])), /Expected hidden size \(1, 2, 4\), got \[2, 2, 4\]/);
 });

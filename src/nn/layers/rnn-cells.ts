@@ -114,7 +114,10 @@ abstract class RNNCellBase extends Module {
     const N = x.shape[0]!, H = this.hiddenSize;
     const state = (states ?? new Array<null>(stateCount).fill(null)).map((s, i) => {
       if (s === null) return zeros([N, H], { dtype: input.dtype });
-      if (s.shape.length !== 1 && s.shape.length !== 2) throw new Error(`${op}: Expected hidden to be 1D or 2D, got ${s.shape.length}D instead`);
+      if (s.shape.length !== 1 && s.shape.length !== 2) {
+        // PyTorch's wording: LSTMCell names the state by index
+        throw new Error(`${op}: Expected ${stateCount === 2 ? `hx[${i}]` : "hidden"} to be 1D or 2D, got ${s.shape.length}D instead`);
+      }
       const t = batched ? s : s.unsqueeze(0);
       if (t.shape.length !== 2 || t.shape[0] !== N) throw new Error(`Input batch size ${N} doesn't match hidden${i} batch size ${t.shape[0]}`);
       if (t.shape[1] !== H) throw new Error(`hidden${i} has inconsistent hidden_size: got ${t.shape[1]}, expected ${H}`);

@@ -75,7 +75,10 @@ abstract class RNNBase extends Module {
    */
   protected run(input: Tensor, states: Tensor[] | null, stateCount: number, cell: CellStep, op: string): [Tensor, Tensor[]] {
     const batched = input.shape.length === 3;
-    if (input.shape.length !== 2 && input.shape.length !== 3) throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D instead`);
+    if (input.shape.length !== 2 && input.shape.length !== 3) {
+      // PyTorch's wording: only RNN's message says "tensor"
+      throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D${op === "RNN" ? " tensor" : ""} instead`);
+    }
     if (input.shape[input.shape.length - 1] !== this.inputSize) {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.shape.length - 1]}`);
     }
