@@ -12,9 +12,13 @@ export {
 } from "./layers/activation.js";
 export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
 export { Embedding } from "./layers/embedding.js";
-export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
+export { RNN, LSTM, GRU, type RNNOptions, type ElmanRNNOptions } from "./layers/rnn.js";
+export { RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from "./layers/rnn-cells.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";
-export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions } from "./layers/transformer.js";
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+  type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions, type TransformerDecoderLayerOptions, type TransformerDecoderCallOptions, type TransformerOptions, type TransformerCallOptions,
+} from "./layers/transformer.js";
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, type NamedEntries } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss, BCELoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from "./layers/loss.js";
 export { KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, CosineEmbeddingLoss, TripletMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PoissonNLLLoss, GaussianNLLLoss } from "./layers/loss.js";

@@ -1,11 +1,15 @@
 /**
- * `nn.utils`: gradient clipping, as `torch.nn.utils`. Both work on the
- * `.grad` of each parameter in place, under `noGrad` (a manual update that
- * must not be recorded), and skip parameters without a gradient.
+ * `nn.utils`, as `torch.nn.utils`: gradient clipping (both work on the
+ * `.grad` of each parameter in place, under `noGrad`, and skip parameters
+ * without a gradient), flattening parameters to one vector and back, and
+ * `nn.utils.rnn`.
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { tensor } from "../ops/factories.js";
+import { cat } from "../ops/indexing.js";
 import { Tensor } from "../tensor/tensor.js";
+
+export * as rnn from "./utils/rnn.js";
 
 function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
@@ -60,5 +64,38 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   noGrad(() => {
     for (const g of gradsOf(parameters)) g.clamp_(-clipValue, clipValue);
+  });
+}
+
+/**
+ * All parameters flattened and concatenated into one 1-D tensor, in order
+ * (differentiable, as PyTorch's).
+ *
+ * @example
+ * const flat = nn.utils.parametersToVector(model.parameters());
+ */
+export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
+  return cat([...parameters].map((p) => p.reshape([-1])), 0);
+}
+
+/**
+ * Copies consecutive slices of the 1-D `vec` into the parameters, in order:
+ * the inverse of `parametersToVector`. PyTorch points each `param.data` at a
+ * view of `vec`; here the values are copied, under `noGrad`.
+ *
+ * @example
+ * nn.utils.vectorToParameters(flat.mul(0.5), model.parameters());
+ */
+export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): void {
+  if (!(vec instanceof Tensor)) throw new TypeError(`expected torch.Tensor, but got: ${typeof vec}`);
+  const total = vec.numel();
+  noGrad(() => {
+    let pointer = 0;
+    for (const p of parameters) {
+      const n = p.numel(), available = Math.max(0, Math.min(n, total - pointer));
+      if (available < n) throw new Error(`shape '[${p.shape.join(", ")}]' is invalid for input of size ${available}`);
+      p.copy_(vec.reshape([-1]).narrow(0, pointer, n).reshape(p.shape));
+      pointer += n;
+    }
   });
 }

@@ -1,18 +1,17 @@
 /**
- * Recurrent layers: LSTM and GRU, with PyTorch's parameters (names, shapes,
- * gate order, init) and call shapes, built from differentiable ops: the
- * input's contribution to the gates is one matmul over all time steps, then
- * each step adds `h Wₕₕᵀ` and applies the cell.
+ * Recurrent layers: RNN (Elman), LSTM and GRU, with PyTorch's parameters
+ * (names, shapes, gate order, init) and call shapes, built from
+ * differentiable ops: the input's contribution to the gates is one matmul
+ * over all time steps, then each step adds `h Wₕₕᵀ` and applies the cell
+ * (the step math of rnn-cells.ts, shared with the single-step cells).
  */
-import { add, mul, rsub, sigmoid, tanh } from "../../ops/elementwise.js";
-import { empty, zeros } from "../../ops/factories.js";
-import { cat, chunk, stack } from "../../ops/indexing.js";
+import { zeros } from "../../ops/factories.js";
+import { cat, stack } from "../../ops/indexing.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { dropout, linear } from "../functional.js";
-import * as init from "../init.js";
 import { Module } from "../module.js";
-import { Parameter } from "../parameter.js";
 import type { LayerOptions } from "./linear.js";
+import { type CellStep, checkNonlinearity, elmanStep, gruStep, lstmStep, registerRecurrentWeights, resetRecurrent } from "./rnn-cells.js";
 import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
 
 export interface RNNOptions extends LayerOptions {
@@ -26,9 +25,6 @@ export interface RNNOptions extends LayerOptions {
   bidirectional?: boolean;
 }
 
-/** One step of a cell: the input's gate contribution `xg` [N, G·H], the state, the layer's Wₕₕ and bₕₕ -> the new state. */
-type Cell = (xg: Tensor, state: Tensor[], wHh: Tensor, bHh: Tensor | null) => Tensor[];
-
 abstract class RNNBase extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -38,7 +34,7 @@ abstract class RNNBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
 
-  /** `gates`: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n). */
+  /** `gates`: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for RNN. */
   protected constructor(inputSize: number, hiddenSize: number, options: RNNOptions, gates: number) {
     super();
     this.inputSize = inputSize;
@@ -51,18 +47,12 @@ abstract class RNNBase extends Module {
     if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new Error(`hidden_size must be greater than zero, got ${hiddenSize}`);
     if (!Number.isInteger(this.numLayers) || this.numLayers <= 0) throw new Error(`num_layers must be greater than zero, got ${this.numLayers}`);
     if (this.dropout < 0 || this.dropout > 1) throw new Error("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
-    const dtype = options.dtype ?? "float32";
     const directions = this.bidirectional ? 2 : 1;
     for (let layer = 0; layer < this.numLayers; layer++) {
       for (let dir = 0; dir < directions; dir++) {
         const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
         const inSize = layer === 0 ? inputSize : hiddenSize * directions;
-        this.registerParameter(`weight_ih${suffix}`, new Parameter(empty([gates * hiddenSize, inSize], { dtype })));
-        this.registerParameter(`weight_hh${suffix}`, new Parameter(empty([gates * hiddenSize, hiddenSize], { dtype })));
-        if (this.bias) {
-          this.registerParameter(`bias_ih${suffix}`, new Parameter(empty([gates * hiddenSize], { dtype })));
-          this.registerParameter(`bias_hh${suffix}`, new Parameter(empty([gates * hiddenSize], { dtype })));
-        }
+        registerRecurrentWeights(this, suffix, gates, inSize, hiddenSize, this.bias, options);
       }
     }
     this.resetParameters();
@@ -70,8 +60,7 @@ abstract class RNNBase extends Module {
 
   /** PyTorch's: every weight and bias uniform in ±1/√hiddenSize. */
   resetParameters(): void {
-    const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const p of this.parameters()) init.uniform_(p, -bound, bound);
+    resetRecurrent(this, this.hiddenSize);
   }
 
   private param(name: string): Tensor | null {
@@ -84,9 +73,12 @@ abstract class RNNBase extends Module {
    * `states` (each [layers·directions, N, H]); returns the last layer's
    * outputs and the final states, in the caller's layout.
    */
-  protected run(input: Tensor, states: Tensor[] | null, stateCount: number, cell: Cell, op: string): [Tensor, Tensor[]] {
+  protected run(input: Tensor, states: Tensor[] | null, stateCount: number, cell: CellStep, op: string): [Tensor, Tensor[]] {
     const batched = input.shape.length === 3;
-    if (input.shape.length !== 2 && input.shape.length !== 3) throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D instead`);
+    if (input.shape.length !== 2 && input.shape.length !== 3) {
+      // PyTorch's wording: only RNN's message says "tensor"
+      throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D${op === "RNN" ? " tensor" : ""} instead`);
+    }
     if (input.shape[input.shape.length - 1] !== this.inputSize) {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.shape.length - 1]}`);
     }
@@ -140,22 +132,6 @@ abstract class RNNBase extends Module {
   }
 }
 
-/** LSTM's step (gates i, f, g, o): c' = f·c + i·g, h' = o·tanh(c'). */
-const lstmCell: Cell = (xg, [h, c], wHh, bHh) => {
-  const [i, f, g, o] = chunk(add(xg, linear(h!, wHh, bHh)), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-  const next = add(mul(sigmoid(f), c!), mul(sigmoid(i), tanh(g)));
-  return [mul(sigmoid(o), tanh(next)), next];
-};
-
-/** GRU's step (gates r, z, n): n = tanh(xₙ + r·(Wₕₙh + bₕₙ)), h' = (1 - z)·n + z·h. */
-const gruCell: Cell = (xg, [h], wHh, bHh) => {
-  const [xr, xz, xn] = chunk(xg, 3, 1) as [Tensor, Tensor, Tensor];
-  const [hr, hz, hn] = chunk(linear(h!, wHh, bHh), 3, 1) as [Tensor, Tensor, Tensor];
-  const r = sigmoid(add(xr, hr)), z = sigmoid(add(xz, hz));
-  const n = tanh(add(xn, mul(r, hn)));
-  return [add(mul(rsub(z, 1), n), mul(z, h!))];
-};
-
 /**
  * Long short-term memory over `[L, N, inputSize]` (`[N, L, ...]` with
  * `batchFirst`, or unbatched `[L, inputSize]`). `forward(input, [h0, c0]?)`
@@ -171,7 +147,7 @@ export class LSTM extends RNNBase {
   }
 
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
-    const [output, [h, c]] = this.run(input, hx, 2, lstmCell, "lstm");
+    const [output, [h, c]] = this.run(input, hx, 2, lstmStep, "LSTM");
     return [output, [h!, c!]];
   }
 }
@@ -191,7 +167,39 @@ export class GRU extends RNNBase {
   }
 
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    const [output, [h]] = this.run(input, hx === null ? null : [hx], 1, gruCell, "gru");
+    const [output, [h]] = this.run(input, hx === null ? null : [hx], 1, gruStep, "GRU");
+    return [output, h!];
+  }
+}
+
+export interface ElmanRNNOptions extends RNNOptions {
+  /** `"tanh"` (default) or `"relu"`. */
+  nonlinearity?: "tanh" | "relu";
+}
+
+/**
+ * Elman recurrent layer, hₜ = tanh(xₜ Wᵢₕᵀ + bᵢₕ + hₜ₋₁ Wₕₕᵀ + bₕₕ) (or
+ * ReLU), over `[L, N, inputSize]` (`[N, L, ...]` with `batchFirst`, or
+ * unbatched `[L, inputSize]`). `forward(input, h0?)` returns `[output, hN]`,
+ * as PyTorch's does.
+ *
+ * @example
+ * const rnn = new nn.RNN(8, 16, { numLayers: 2, nonlinearity: "relu" });
+ * const [out, h] = rnn.forward(torch.randn([10, 4, 8])); // out [10, 4, 16], h [2, 4, 16]
+ */
+export class RNN extends RNNBase {
+  readonly nonlinearity: "tanh" | "relu";
+  private readonly cell: CellStep;
+
+  constructor(inputSize: number, hiddenSize: number, options: ElmanRNNOptions = {}) {
+    const nonlinearity = checkNonlinearity(options.nonlinearity ?? "tanh");
+    super(inputSize, hiddenSize, options, 1);
+    this.nonlinearity = nonlinearity;
+    this.cell = elmanStep(nonlinearity);
+  }
+
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    const [output, [h]] = this.run(input, hx === null ? null : [hx], 1, this.cell, "RNN");
     return [output, h!];
   }
 }
