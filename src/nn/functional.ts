@@ -483,3 +483,5 @@ export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?:
   }
   return reshape(rows, [...input.shape, weight.shape[1]!]);
 }
+
+export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
