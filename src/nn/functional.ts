@@ -486,3 +486,4 @@ export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?:
 
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
 export { dropout1d, dropout2d, alphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
+export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";

@@ -13,7 +13,7 @@ export {
   ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
 } from "./layers/activation.js";
 export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
-export { Embedding } from "./layers/embedding.js";
+export { Embedding, EmbeddingBag, type EmbeddingBagLayerOptions } from "./layers/embedding.js";
 export { LSTM, GRU, type RNNOptions } from "./layers/rnn.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionCallOptions } from "./layers/attention.js";
 export { TransformerEncoderLayer, TransformerEncoder, type TransformerEncoderLayerOptions, type TransformerEncoderCallOptions } from "./layers/transformer.js";
