@@ -21,8 +21,8 @@ import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "../ops/conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
-export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d } from "../ops/pool.js";
-export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions } from "../ops/pool.js";
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d } from "../ops/pool.js";
+export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
@@ -483,3 +483,7 @@ export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?:
   }
   return reshape(rows, [...input.shape, weight.shape[1]!]);
 }
+
+export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
+export { dropout1d, dropout2d, alphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
+export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";

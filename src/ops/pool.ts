@@ -13,7 +13,7 @@
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { gather, indexSelect } from "./indexing.js";
 import { pair, type Pair, unfold } from "./conv.js";
 import { sum } from "./reduce.js";
@@ -282,3 +282,126 @@ export function avgPool1d(input: Tensor, kernelSize: number, options: AvgPool1dO
     ceilMode: options.ceilMode ?? false, countIncludePad: options.countIncludePad ?? true,
   }));
 }
+
+export interface AdaptiveMaxPoolOptions {
+  /** Also return each window's argmax as h * W + w in its input plane (int32; PyTorch's are int64). */
+  returnIndices?: boolean;
+}
+
+/** PyTorch's adaptive window of output cell `i` (of `out`) over a dim of size `n`: [floor(i n / out), ceil((i + 1) n / out)). */
+const adaptiveWindow = (i: number, n: number, out: number): [number, number] => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)];
+
+/** An adaptive pool's requested [oh, ow] (null keeps the input's size), checked positive. */
+function adaptiveOutput(op: string, outputSize: AdaptiveSize, H: number, W: number, inputShape: readonly number[]): [number, number] {
+  const requested = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
+  if (requested.length !== 2) throw new Error(`${op}: output_size must be 2, got [${requested.join(", ")}]`);
+  const out: [number, number] = [requested[0] ?? H, requested[1] ?? W];
+  if (!out.every((o) => Number.isInteger(o) && o > 0)) {
+    throw new Error(`${op}: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(inputShape)})`);
+  }
+  return out;
+}
+
+/**
+ * `F.adaptiveMaxPool2d(input, outputSize, { returnIndices })`: the max of
+ * each adaptive window (output cell i of a dim of size `n` covers input
+ * [floor(i n / out), ceil((i + 1) n / out)), so windows may overlap). Ties
+ * go to the first element in row-major order, a NaN wins (the last one of
+ * several), as in PyTorch. The argmax of each window is found here and the
+ * values are a `gather` of the input at it, so the gradient flows to the
+ * chosen elements (and adds up where windows overlap). With `returnIndices`
+ * it returns `[values, indices]`, the indices flat per plane (h * W + w, int32).
+ *
+ * @example
+ * const y = adaptiveMaxPool2d(torch.randn([2, 3, 7, 5]), [3, 2]); // [2, 3, 3, 2]
+ * const [v, i] = adaptiveMaxPool2d(torch.randn([3, 5, 5]), 2, { returnIndices: true }); // [3, 2, 2] each
+ */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options?: AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return adaptiveMax(input, outputSize, options.returnIndices ?? false, "adaptive_max_pool2d");
+}
+
+/** adaptive_max_pool2d, named `op` in the output size's errors (the 1-d op passes its own). */
+function adaptiveMax(input: Tensor, outputSize: AdaptiveSize, returnIndices: boolean, op: string): Tensor | [Tensor, Tensor] {
+  const dims = input.shape.length;
+  if (dims !== 3 && dims !== 4) throw new Error(`adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: ${shapeStr(input.shape)}`);
+  const empty = input.shape.findIndex((s, i) => i > 0 && s === 0);
+  if (empty > 0) {
+    throw new Error(`adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shapeStr(input.shape)} with dimension ${empty} being empty`);
+  }
+  const [H, W] = input.shape.slice(-2) as [number, number];
+  const [oh, ow] = adaptiveOutput(op, outputSize, H, W, input.shape);
+  const planes = input.numel() / (H * W);
+  const flat = reshape(input, [planes, H * W]);
+  const dense = contiguousData(flat);
+  const data = dense.data as Float32Array | Float64Array;
+  const index = new Int32Array(planes * oh * ow);
+  for (let p = 0, o = 0; p < planes; p++) {
+    const base = dense.offset + p * H * W;
+    for (let i = 0; i < oh; i++) {
+      const [h0, h1] = adaptiveWindow(i, H, oh);
+      for (let j = 0; j < ow; j++, o++) {
+        const [w0, w1] = adaptiveWindow(j, W, ow);
+        // PyTorch's loop: starts at the window's first element and -inf, takes a larger value or any NaN
+        let best = h0 * W + w0, max = -Infinity;
+        for (let h = h0; h < h1; h++) {
+          for (let w = w0; w < w1; w++) {
+            const v = data[base + h * W + w]!;
+            if (v > max || Number.isNaN(v)) {
+              max = v;
+              best = h * W + w;
+            }
+          }
+        }
+        index[o] = best;
+      }
+    }
+  }
+  const outShape = [...input.shape.slice(0, -2), oh, ow];
+  const indices = reshape(fromTypedArray(index), [planes, oh * ow]);
+  const values = reshape(gather(flat, 1, indices), outShape);
+  return returnIndices ? [values, reshape(indices, outShape)] : values;
+}
+
+/** `[N, C, L]` or `[C, L]` input of an adaptive 1-d pool as rows of height 1, checked as PyTorch's `op` checks it. */
+function adaptiveRows(input: Tensor, op: string): Tensor {
+  if (input.shape.length !== 2 && input.shape.length !== 3) {
+    throw new Error(`Expected 2 to 3 dimensions, but got ${input.shape.length}-dimensional tensor for argument #1 'self' (while checking arguments for ${op})`);
+  }
+  return reshape(input, [...input.shape.slice(0, -1), 1, input.shape[input.shape.length - 1]!]);
+}
+
+/** The last dim of an adaptive pool's output size (an int, or a one-element list as PyTorch's `_single` takes it). */
+const single = (outputSize: number | readonly [number]): number => (typeof outputSize === "number" ? outputSize : outputSize[0]);
+
+/**
+ * `F.adaptiveAvgPool1d(input, outputSize)` over the last dim of `[N, C, L]`
+ * or `[C, L]` input: cell i averages [floor(i L / out), ceil((i + 1) L / out)).
+ *
+ * @example
+ * const y = adaptiveAvgPool1d(torch.randn([2, 4, 10]), 3); // [2, 4, 3]
+ */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly [number]): Tensor {
+  const rows = adaptiveRows(input, "adaptive_avg_pool1d");
+  return squeezeRows(adaptiveAvgPool2d(rows, [1, single(outputSize)]));
+}
+
+/**
+ * `F.adaptiveMaxPool1d(input, outputSize, { returnIndices })` over the last
+ * dim of `[N, C, L]` or `[C, L]` input; indices are positions along L (int32).
+ *
+ * @example
+ * const y = adaptiveMaxPool1d(torch.randn([2, 4, 10]), 3); // [2, 4, 3]
+ */
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly [number], options?: AdaptiveMaxPoolOptions): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: number | readonly [number], options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const rows = adaptiveRows(input, "adaptive_max_pool1d");
+  const r = adaptiveMax(rows, [1, single(outputSize)], options.returnIndices ?? false, "adaptive_max_pool1d");
+  // in a plane of height 1, h * W + w is w
+  return Array.isArray(r) ? [squeezeRows(r[0]), squeezeRows(r[1])] : squeezeRows(r);
+}
+
+/** Drops the height-1 dim that `adaptiveRows` added. */
+const squeezeRows = (t: Tensor): Tensor => reshape(t, [...t.shape.slice(0, -2), t.shape[t.shape.length - 1]!]);

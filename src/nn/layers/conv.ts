@@ -2,7 +2,7 @@ import { pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
-  type AdaptiveSize, adaptiveAvgPool2d, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
+  type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, type AdaptiveMaxPoolOptions, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
   type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions, type Pool2dOptions,
 } from "../functional.js";
 import { Module, pyTuple } from "../module.js";
@@ -272,5 +272,76 @@ export class AvgPool1d extends Module {
 
   override extraRepr(): string {
     return `kernel_size=${pyTuple([this.kernelSize])}, stride=${pyTuple([this.options.stride ?? this.kernelSize])}, padding=${pyTuple([this.options.padding ?? 0])}`;
+  }
+}
+
+/** An adaptive pool's output size as PyTorch prints it: an int as is, a pair as a tuple (None for null). */
+const pyOutputSize = (o: AdaptiveSize | readonly [number]) => (typeof o === "number" ? String(o) : pyTuple(o));
+
+/**
+ * Max pooling to a fixed output size, whatever the input's (`null` keeps that dim's size).
+ *
+ * @example
+ * const pool = new nn.AdaptiveMaxPool2d([2, 3]); // [N, C, H, W] -> [N, C, 2, 3]
+ */
+export class AdaptiveMaxPool2d<ReturnIndices extends boolean = false> extends Module {
+  constructor(
+    readonly outputSize: AdaptiveSize,
+    readonly options: AdaptiveMaxPoolOptions & { returnIndices?: ReturnIndices } = {},
+  ) {
+    super();
+  }
+
+  /** The pooled input, or `[values, indices]` for a layer made with `returnIndices: true`. */
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
+    return adaptiveMaxPool2d(input, this.outputSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyOutputSize(this.outputSize)}`;
+  }
+}
+
+/**
+ * Average pooling of the last dim to a fixed size.
+ *
+ * @example
+ * const pool = new nn.AdaptiveAvgPool1d(4); // [N, C, L] -> [N, C, 4]
+ */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number | readonly [number]) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return adaptiveAvgPool1d(input, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyOutputSize(this.outputSize)}`;
+  }
+}
+
+/**
+ * Max pooling of the last dim to a fixed size.
+ *
+ * @example
+ * const pool = new nn.AdaptiveMaxPool1d(4); // [N, C, L] -> [N, C, 4]
+ */
+export class AdaptiveMaxPool1d<ReturnIndices extends boolean = false> extends Module {
+  constructor(
+    readonly outputSize: number | readonly [number],
+    readonly options: AdaptiveMaxPoolOptions & { returnIndices?: ReturnIndices } = {},
+  ) {
+    super();
+  }
+
+  /** The pooled input, or `[values, indices]` for a layer made with `returnIndices: true`. */
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
+    return adaptiveMaxPool1d(input, this.outputSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyOutputSize(this.outputSize)}`;
   }
 }

@@ -2,7 +2,7 @@ import { noGrad } from "../../autograd/grad-mode-api.js";
 import { empty } from "../../ops/factories.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import { embedding } from "../functional.js";
+import { embedding, embeddingBag } from "../functional.js";
 import * as init from "../init.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -46,5 +46,64 @@ export class Embedding extends Module {
 
   override extraRepr(): string {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
+  }
+}
+
+export interface EmbeddingBagLayerOptions {
+  /** How a bag's rows are reduced (default "mean"). */
+  mode?: "sum" | "mean" | "max";
+  /** Left out of the bags, its row zeroed at initialisation; negative counts from the end. */
+  paddingIdx?: number | null;
+  /** `offsets` has one more entry, the end of the last bag. */
+  includeLastOffset?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Sums, means or maxima of bags of embeddings (see `F.embeddingBag`):
+ * `weight` `[numEmbeddings, embeddingDim]`, initialised N(0, 1) with the
+ * `paddingIdx` row zeroed.
+ *
+ * @example
+ * const bag = new nn.EmbeddingBag(10, 3, { mode: "sum" });
+ * const input = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9], { dtype: "int32" });
+ * bag.forward(input, torch.tensor([0, 4], { dtype: "int32" })).shape; // [2, 3]
+ */
+export class EmbeddingBag extends Module {
+  declare weight: Parameter;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly mode: "sum" | "mean" | "max";
+  readonly paddingIdx: number | null;
+  readonly includeLastOffset: boolean;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagLayerOptions = {}) {
+    super();
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.mode = options.mode ?? "mean";
+    this.includeLastOffset = options.includeLastOffset ?? false;
+    let pad = options.paddingIdx ?? null;
+    if (pad !== null) {
+      if (pad >= numEmbeddings || pad < -numEmbeddings) throw new Error("padding_idx must be within num_embeddings");
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.paddingIdx = pad;
+    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? "float32" }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.normal_(this.weight);
+    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+  }
+
+  /** One row per bag: the rows of 2-d `input`, or the runs of 1-d `input` starting at each of `offsets`. */
+  override forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return embeddingBag(input, this.weight, { offsets, mode: this.mode, perSampleWeights, includeLastOffset: this.includeLastOffset, paddingIdx: this.paddingIdx });
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}, mode=${this.mode}${this.paddingIdx !== null ? `, padding_idx=${this.paddingIdx}` : ""}`;
   }
 }
