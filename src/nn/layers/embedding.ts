@@ -8,6 +8,34 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 
 /**
+ * What Embedding and EmbeddingBag share: the `weight` table, initialised
+ * N(0, 1), and an optional padding row (negative counts from the end) that
+ * starts zeroed.
+ */
+abstract class EmbeddingTable extends Module {
+  declare weight: Parameter;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+
+  /** `padMessage`: PyTorch's error for a padding index out of range (its two classes word it differently). */
+  constructor(numEmbeddings: number, embeddingDim: number, paddingIdx: number | null, dtype: DType, padMessage: string) {
+    super();
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    if (paddingIdx !== null && (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)) throw new Error(padMessage);
+    this.paddingIdx = paddingIdx !== null && paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.normal_(this.weight);
+    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+  }
+}
+
+/**
  * A lookup table: int32 indices to rows of `weight` `[numEmbeddings, embeddingDim]`,
  * initialised N(0, 1) with the `paddingIdx` row zeroed.
  *
@@ -15,29 +43,9 @@ import { Parameter } from "../parameter.js";
  * const emb = new nn.Embedding(10, 3);
  * emb.forward(torch.tensor([[1, 2]], { dtype: "int32" })).shape; // [1, 2, 3]
  */
-export class Embedding extends Module {
-  declare weight: Parameter;
-  readonly numEmbeddings: number;
-  readonly embeddingDim: number;
-  readonly paddingIdx: number | null;
-
+export class Embedding extends EmbeddingTable {
   constructor(numEmbeddings: number, embeddingDim: number, options: { paddingIdx?: number | null; dtype?: DType } = {}) {
-    super();
-    this.numEmbeddings = numEmbeddings;
-    this.embeddingDim = embeddingDim;
-    let pad = options.paddingIdx ?? null;
-    if (pad !== null) {
-      if (pad >= numEmbeddings || pad < -numEmbeddings) throw new Error("Padding_idx must be within num_embeddings");
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
-    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? "float32" }));
-    this.resetParameters();
-  }
-
-  resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
+    super(numEmbeddings, embeddingDim, options.paddingIdx ?? null, options.dtype ?? "float32", "Padding_idx must be within num_embeddings");
   }
 
   override forward(input: Tensor): Tensor {
@@ -69,33 +77,14 @@ export interface EmbeddingBagLayerOptions {
  * const input = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9], { dtype: "int32" });
  * bag.forward(input, torch.tensor([0, 4], { dtype: "int32" })).shape; // [2, 3]
  */
-export class EmbeddingBag extends Module {
-  declare weight: Parameter;
-  readonly numEmbeddings: number;
-  readonly embeddingDim: number;
+export class EmbeddingBag extends EmbeddingTable {
   readonly mode: "sum" | "mean" | "max";
-  readonly paddingIdx: number | null;
   readonly includeLastOffset: boolean;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagLayerOptions = {}) {
-    super();
-    this.numEmbeddings = numEmbeddings;
-    this.embeddingDim = embeddingDim;
+    super(numEmbeddings, embeddingDim, options.paddingIdx ?? null, options.dtype ?? "float32", "padding_idx must be within num_embeddings");
     this.mode = options.mode ?? "mean";
     this.includeLastOffset = options.includeLastOffset ?? false;
-    let pad = options.paddingIdx ?? null;
-    if (pad !== null) {
-      if (pad >= numEmbeddings || pad < -numEmbeddings) throw new Error("padding_idx must be within num_embeddings");
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
-    this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: options.dtype ?? "float32" }));
-    this.resetParameters();
-  }
-
-  resetParameters(): void {
-    init.normal_(this.weight);
-    if (this.paddingIdx !== null) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
   }
 
   /** One row per bag: the rows of 2-d `input`, or the runs of 1-d `input` starting at each of `offsets`. */
