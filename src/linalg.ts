@@ -1,0 +1,7 @@
+/**
+ * `torch.linalg`: dense linear algebra on batches of matrices `[..., m, n]`
+ * in float32 and float64, with gradients, following PyTorch 2.x.
+ *
+ * @module
+ */
+export { solve, inv, det, slogdet, type SlogdetResult } from "./ops/linalg/lu.js";

@@ -1,0 +1,129 @@
+/**
+ * torch.linalg against PyTorch (fixtures: scripts/gen_linalg_fixtures.py):
+ * values and input gradients for a random upstream gradient, float64 and
+ * float32, batched, on both backends; gradcheck in float64; PyTorch's errors.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { BACKENDS, backendSkip } from "./backends.js";
+import { decode, type Encoded, readOpsCases, values } from "./fixture-values.js";
+
+const L = torch.linalg;
+
+interface LinalgCase {
+  name: string;
+  fn: string;
+  options: Record<string, unknown>;
+  dtype: "float32" | "float64";
+  inputs: { shape: number[]; data: Encoded[] }[];
+  outputs: { shape: number[]; data: Encoded[] }[];
+  gradOutputs: (Encoded[] | null)[];
+  inputGrads: (Encoded[] | null)[] | null;
+}
+
+const CASES = readOpsCases<LinalgCase>("linalg.json");
+
+/** Each fixture function, called as the case says, returning its outputs in PyTorch's order. */
+const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]> = {
+  solve: ([a, b]) => [L.solve(a!, b!)],
+  inv: ([a]) => [L.inv(a!)],
+  det: ([a]) => [L.det(a!)],
+  slogdet: ([a]) => {
+    const r = L.slogdet(a!);
+    return [r.sign, r.logabsdet];
+  },
+};
+
+/** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
+function assertNear(got: number[], want: Encoded[], dtype: string, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const tol = dtype === "float32" ? 2e-4 : 1e-7;
+  want.forEach((e, i) => {
+    const w = decode(e), g = got[i]!;
+    if (!(Math.abs(g - w) <= tol * (1 + Math.abs(w)))) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
+  });
+}
+
+function leaves(c: LinalgCase, dtype = c.dtype): Tensor[] {
+  return c.inputs.map((x) => torch.tensor(x.data.map(decode), { dtype }).reshape(x.shape).requiresGrad_(c.inputGrads !== null));
+}
+
+function runCase(c: LinalgCase): void {
+  const xs = leaves(c);
+  const outs = FNS[c.fn]!(xs, c.options);
+  assert.equal(outs.length, c.outputs.length, c.name);
+  outs.forEach((o, i) => {
+    assert.deepEqual(o.shape, c.outputs[i]!.shape, `${c.name} output ${i} shape`);
+    assert.equal(o.dtype, c.dtype, `${c.name} output ${i} dtype`);
+    assertNear(values(o.detach()), c.outputs[i]!.data, c.dtype, `${c.name} output ${i}`);
+  });
+  if (c.inputGrads === null) return;
+  const pairs = outs.map((o, i) => [o, c.gradOutputs[i]] as const).filter(([, g]) => g !== null);
+  torch.autograd.backward(pairs.map(([o]) => o), pairs.map(([o, g]) => torch.tensor(g!.map(decode), { dtype: c.dtype }).reshape(o.shape)));
+  xs.forEach((x, i) => {
+    const want = c.inputGrads![i];
+    if (want === null) return;
+    assert.ok(x.grad, `${c.name}: input ${i} has no gradient`);
+    assertNear(values(x.grad), want!, c.dtype, `${c.name} input ${i} grad`);
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`torch.linalg matches PyTorch (${backend})`, { skip: backendSkip(backend) }, () => {
+    for (const fn of Object.keys(FNS)) {
+      test(`${fn}: values and gradients`, () => {
+        torch.setBackend(backend);
+        const cases = CASES.filter((c) => c.fn === fn);
+        assert.ok(cases.length > 0, `no fixture cases for ${fn}`);
+        for (const c of cases) runCase(c);
+      });
+    }
+  });
+}
+
+describe("gradcheck (float64)", () => {
+  for (const fn of Object.keys(FNS)) {
+    test(fn, () => {
+      for (const c of CASES.filter((k) => k.fn === fn && k.inputGrads !== null && k.name !== "det singular")) {
+        const xs = leaves(c, "float64");
+        const f = (...ts: Tensor[]) => FNS[fn]!(ts, c.options).filter((_, i) => c.gradOutputs[i] !== null);
+        assert.equal(torch.autograd.gradcheck(f, xs), true, c.name);
+      }
+    });
+  }
+});
+
+test("solve / inv / det / slogdet: PyTorch's errors and edge cases", () => {
+  const S = torch.tensor([[1, 2, 3], [2, 4, 6], [1, 0, 1]]);
+  const batch = torch.stack([torch.eye(3), S]);
+  assert.throws(() => L.solve(S, torch.ones([3])), /^Error: torch\.linalg\.solve: The solver failed because the input matrix is singular\.$/);
+  assert.throws(() => L.solve(batch, torch.ones([3])), /^Error: torch\.linalg\.solve: \(Batch element 1\): The solver failed because the input matrix is singular\./);
+  // 2.x reports LU's first zero pivot (S: the third; 1.13's getri-based inv said 2)
+  assert.throws(() => L.inv(S), /^Error: linalg\.inv: The diagonal element 3 is zero, the inversion could not be completed because the input matrix is singular\.$/);
+  assert.throws(() => L.inv(torch.tensor([[1, 2], [2, 4]])), /^Error: linalg\.inv: The diagonal element 2 is zero/);
+  assert.throws(() => L.inv(torch.zeros([2, 2])), /^Error: linalg\.inv: The diagonal element 1 is zero/);
+  assert.throws(() => L.inv(batch), /^Error: linalg\.inv: \(Batch element 1\): The diagonal element 3 is zero/);
+  assert.throws(() => L.inv(torch.ones([2, 3])), /linalg\.inv: A must be batches of square matrices, but they are 2 by 3 matrices/);
+  assert.throws(() => L.inv(torch.ones([3])), /linalg\.inv: The input tensor A must have at least 2 dimensions\./);
+  assert.throws(() => L.inv(torch.ones([3, 3], { dtype: "int32" })), /linalg\.inv: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.throws(() => L.det(torch.ones([3, 3], { dtype: "int32" })), /linalg\.det: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.throws(() => L.slogdet(torch.ones([2, 3])), /linalg\.slogdet: A must be batches of square matrices, but they are 2 by 3 matrices/);
+  assert.throws(() => L.solve(torch.eye(3), torch.ones([4, 2])), /linalg\.solve: Incompatible shapes of A and B for the equation AX = B \(3x3 and 4x2\)/);
+  assert.throws(() => L.solve(torch.eye(3), torch.ones([4])), /linalg\.solve: Incompatible shapes of A and B for the equation AX = B \(3x3 and 4x1\)/);
+  assert.throws(() => L.solve(torch.eye(3), torch.ones([3], { dtype: "float64" })), /linalg\.solve: Expected A and B to have the same dtype, but found A of type Float and B of type Double instead/);
+  assert.throws(() => L.solve(torch.eye(3).expand([2, 3, 3]), torch.ones([3, 3, 1])), /The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/);
+  // det of a singular matrix is 0 with a zero gradient (PyTorch's det backward); slogdet gives sign 0, -inf
+  const A = S.clone().requiresGrad_(true);
+  const d = L.det(A);
+  assert.ok(d.item() === 0, "det of a singular matrix is 0 (PyTorch gives -0 here)");
+  d.backward();
+  assert.deepEqual(values(A.grad!).map(Math.abs), new Array(9).fill(0));
+  const { sign, logabsdet } = L.slogdet(S);
+  assert.equal(Math.abs(sign.item()), 0);
+  assert.equal(logabsdet.item(), -Infinity);
+  // an empty batch of 0x0 matrices, and solve with a [..., n] rhs that is A's shape minus one dim (2.x's vector rule)
+  assert.deepEqual(L.solve(torch.eye(3).mul(2).expand([4, 3, 3]), torch.ones([4, 3])).shape, [4, 3]);
+  assert.deepEqual(L.inv(torch.ones([2, 0, 0])).shape, [2, 0, 0]);
+});
