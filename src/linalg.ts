@@ -5,3 +5,4 @@
  * @module
  */
 export { solve, inv, det, slogdet, type SlogdetResult } from "./ops/linalg/lu.js";
+export { cholesky, type CholeskyOptions } from "./ops/linalg/cholesky.js";

@@ -34,6 +34,7 @@ const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]
     const r = L.slogdet(a!);
     return [r.sign, r.logabsdet];
   },
+  cholesky: ([a], o) => [L.cholesky(a!, { upper: o.upper === true })],
 };
 
 /** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
@@ -83,12 +84,16 @@ for (const backend of BACKENDS) {
   });
 }
 
+/** The functions that read one triangle of a symmetric input are checked on (a + aᵀ) / 2, as PyTorch's own gradchecks do. */
+const SYMMETRIC = new Set(["cholesky", "eigh", "eigvalsh"]);
+const symmetrize = (a: Tensor) => a.add(a.transpose(-2, -1)).mul(0.5);
+
 describe("gradcheck (float64)", () => {
   for (const fn of Object.keys(FNS)) {
     test(fn, () => {
       for (const c of CASES.filter((k) => k.fn === fn && k.inputGrads !== null && k.name !== "det singular")) {
         const xs = leaves(c, "float64");
-        const f = (...ts: Tensor[]) => FNS[fn]!(ts, c.options).filter((_, i) => c.gradOutputs[i] !== null);
+        const f = (...ts: Tensor[]) => FNS[fn]!(SYMMETRIC.has(fn) ? ts.map(symmetrize) : ts, c.options).filter((_, i) => c.gradOutputs[i] !== null);
         assert.equal(torch.autograd.gradcheck(f, xs), true, c.name);
       }
     });
@@ -126,4 +131,16 @@ test("solve / inv / det / slogdet: PyTorch's errors and edge cases", () => {
   // an empty batch of 0x0 matrices, and solve with a [..., n] rhs that is A's shape minus one dim (2.x's vector rule)
   assert.deepEqual(L.solve(torch.eye(3).mul(2).expand([4, 3, 3]), torch.ones([4, 3])).shape, [4, 3]);
   assert.deepEqual(L.inv(torch.ones([2, 0, 0])).shape, [2, 0, 0]);
+});
+
+test("cholesky: PyTorch's errors; reads only the lower triangle", () => {
+  const bad = torch.tensor([[1, 2], [2, 1]]);
+  assert.throws(() => L.cholesky(bad), /^Error: linalg\.cholesky: The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2 is not positive-definite\)\.$/);
+  assert.throws(() => L.cholesky(torch.stack([torch.eye(2), bad])), /^Error: linalg\.cholesky: \(Batch element 1\): The factorization could not be completed .*order 2 is not/);
+  assert.throws(() => L.cholesky(torch.tensor([[-1, 0], [0, 1]])), /the leading minor of order 1 is not positive-definite/);
+  assert.ok(Number.isNaN(values(L.cholesky(torch.tensor([[NaN, 0], [0, 1]])))[0]!), "NaN propagates, no error (as PyTorch)");
+  assert.throws(() => L.cholesky(torch.ones([2, 3])), /linalg\.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices/);
+  assert.throws(() => L.cholesky(torch.eye(2, 2, { dtype: "int32" })), /linalg\.cholesky: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.deepEqual(L.cholesky(torch.tensor([[4, 99], [2, 5]])).tolist(), [[2, 0], [1, 2]]);
+  assert.deepEqual(L.cholesky(torch.tensor([[4, 2], [2, 5]]), { upper: true }).tolist(), [[2, 1], [0, 2]]);
 });

@@ -157,6 +157,11 @@ function inverse(A: Tensor, mode: SolveMode): Tensor {
   return solveMatrix(A, eye(n, n, { dtype: A.dtype }), mode);
 }
 
+/** A⁻¹ of square matrices without the singularity check (for backward formulas), differentiable. */
+export function inverseUnchecked(A: Tensor, op: string): Tensor {
+  return inverse(A, { op, node: "LinalgInvExBackward0", singular: null });
+}
+
 /**
  * The inverse of square, invertible matrices (batches `[..., n, n]`), in A's
  * dtype. Differentiable: the gradient is `-A⁻ᵀ g A⁻ᵀ`.
