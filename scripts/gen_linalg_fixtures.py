@@ -69,7 +69,7 @@ def case(name, fn, inputs, dtype=torch.float64, grad=True, **options):
     outs = list(out) if isinstance(out, tuple) else [out]
     grads = []
     for i, o in enumerate(outs):
-        if not grad or (fn, i) in NO_GRAD or (fn == "qr" and options.get("mode") == "complete"):
+        if not grad or (fn, i) in NO_GRAD:
             grads.append(None)
         else:
             grads.append(torch.randn(o.shape, generator=GEN, dtype=torch.float64).to(dtype))
@@ -109,7 +109,8 @@ def main():
         case("qr square", "qr", [randn(4, 4)]),
         case("qr tall batched", "qr", [randn(2, 5, 3)]),
         case("qr wide reduced", "qr", [randn(3, 5)], grad=False),
-        case("qr tall complete", "qr", [randn(5, 3)], grad=False),
+        case("qr tall complete", "qr", [randn(5, 3)], grad=False, mode="complete"),
+        case("qr square complete", "qr", [randn(3, 3)], mode="complete"),
         case("qr r", "qr", [randn(4, 3)], grad=False, mode="r"),
         case("qr float32 tall", "qr", [randn(6, 4)], f32),
         case("eigh 4x4", "eigh", [spd(4, 4)]),

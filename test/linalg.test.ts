@@ -35,6 +35,10 @@ const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]
     return [r.sign, r.logabsdet];
   },
   cholesky: ([a], o) => [L.cholesky(a!, { upper: o.upper === true })],
+  qr: ([a], o) => {
+    const r = L.qr(a!, o.mode === undefined ? {} : { mode: o.mode as "reduced" | "complete" | "r" });
+    return [r.Q, r.R];
+  },
 };
 
 /** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
@@ -143,4 +147,23 @@ test("cholesky: PyTorch's errors; reads only the lower triangle", () => {
   assert.throws(() => L.cholesky(torch.eye(2, 2, { dtype: "int32" })), /linalg\.cholesky: Expected a floating point or complex tensor as input\. Got Int/);
   assert.deepEqual(L.cholesky(torch.tensor([[4, 99], [2, 5]])).tolist(), [[2, 0], [1, 2]]);
   assert.deepEqual(L.cholesky(torch.tensor([[4, 2], [2, 5]]), { upper: true }).tolist(), [[2, 1], [0, 2]]);
+});
+
+test("qr: modes, PyTorch's errors, gradients it refuses", () => {
+  const A = torch.randn([5, 3], { dtype: "float64" });
+  for (const mode of ["reduced", "complete"] as const) {
+    const { Q, R } = L.qr(A, { mode });
+    assert.ok(torch.allclose(Q.matmul(R), A, { atol: 1e-12 }), `${mode}: QR = A`);
+    const k = Q.shape[1]!;
+    assert.ok(torch.allclose(Q.transpose(0, 1).matmul(Q), torch.eye(k, k, { dtype: "float64" }), { atol: 1e-12 }), `${mode}: QᵀQ = I`);
+    assert.ok(torch.allclose(R, torch.triu(R)), `${mode}: R upper`);
+  }
+  assert.deepEqual(L.qr(A, { mode: "r" }).Q.shape, [0]);
+  assert.deepEqual(L.qr(torch.zeros([3, 2])).Q.tolist(), [[1, 0], [0, 1], [0, 0]]);
+  assert.throws(() => L.qr(torch.ones([3])), /^Error: linalg\.qr: The input tensor A must have at least 2 dimensions\.$/);
+  assert.throws(() => L.qr(torch.ones([3, 3], { dtype: "int32" })), /linalg\.qr: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.throws(() => L.qr(A, { mode: "x" as "r" }), /qr received unrecognized mode 'x' but expected one of 'reduced' \(default\), 'r', or 'complete'/);
+  const x = A.clone().requiresGrad_(true);
+  assert.throws(() => L.qr(x, { mode: "r" }).R.sum().backward(), /The derivative of linalg\.qr depends on Q, which is not computed when mode='r'/);
+  assert.throws(() => L.qr(x, { mode: "complete" }).R.sum().backward(), /The QR decomposition is not differentiable when mode='complete' and nrows > ncols\./);
 });
