@@ -39,6 +39,12 @@ const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]
     const r = L.qr(a!, o.mode === undefined ? {} : { mode: o.mode as "reduced" | "complete" | "r" });
     return [r.Q, r.R];
   },
+  eigh: ([a], o) => {
+    const r = L.eigh(a!, o.UPLO === undefined ? {} : { UPLO: o.UPLO as "L" | "U" });
+    // eigenvectors are unique up to sign: the fixture makes each column sum positive
+    return [r.eigenvalues, r.eigenvectors.mul(torch.sign(r.eigenvectors.sum(-2, { keepdim: true })))];
+  },
+  eigvalsh: ([a], o) => [L.eigvalsh(a!, o.UPLO === undefined ? {} : { UPLO: o.UPLO as "L" | "U" })],
 };
 
 /** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
@@ -166,4 +172,22 @@ test("qr: modes, PyTorch's errors, gradients it refuses", () => {
   const x = A.clone().requiresGrad_(true);
   assert.throws(() => L.qr(x, { mode: "r" }).R.sum().backward(), /The derivative of linalg\.qr depends on Q, which is not computed when mode='r'/);
   assert.throws(() => L.qr(x, { mode: "complete" }).R.sum().backward(), /The QR decomposition is not differentiable when mode='complete' and nrows > ncols\./);
+});
+
+test("eigh / eigvalsh: A V = V diag(w), the chosen triangle, PyTorch's errors", () => {
+  const A = torch.randn([2, 6, 6], { dtype: "float64" });
+  const S = A.add(A.transpose(-2, -1));
+  const { eigenvalues: w, eigenvectors: V } = L.eigh(S);
+  assert.ok(torch.allclose(S.matmul(V), V.mul(w.unsqueeze(-2)), { atol: 1e-10 }), "A V = V diag(w)");
+  assert.ok(torch.allclose(V.transpose(-2, -1).matmul(V), torch.eye(6, 6, { dtype: "float64" }).expand([2, 6, 6]), { atol: 1e-12 }), "VᵀV = I");
+  const wv = values(w);
+  for (let i = 1; i < 12; i++) if (i !== 6) assert.ok(wv[i - 1]! <= wv[i]!, "ascending per batch item");
+  // only the chosen triangle is read
+  const T = torch.tensor([[2, 100], [1, 2]]);
+  assert.deepEqual(L.eigvalsh(T).tolist(), [1, 3]);
+  assert.deepEqual(L.eigvalsh(T.transpose(0, 1), { UPLO: "U" }).tolist(), [1, 3]);
+  assert.throws(() => L.eigh(torch.eye(2), { UPLO: "X" as "L" }), /^Error: Expected UPLO argument to be 'L' or 'U', but got X$/);
+  assert.throws(() => L.eigvalsh(torch.ones([2, 3])), /linalg\.eigh: A must be batches of square matrices, but they are 2 by 3 matrices/);
+  assert.throws(() => L.eigh(torch.ones([3])), /linalg\.eigh: The input tensor A must have at least 2 dimensions\./);
+  assert.throws(() => L.eigh(torch.eye(2, 2, { dtype: "int32" })), /"linalg_eigh_cpu" not implemented for 'Int'/);
 });
