@@ -45,7 +45,19 @@ const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]
     return [r.eigenvalues, r.eigenvectors.mul(torch.sign(r.eigenvectors.sum(-2, { keepdim: true })))];
   },
   eigvalsh: ([a], o) => [L.eigvalsh(a!, o.UPLO === undefined ? {} : { UPLO: o.UPLO as "L" | "U" })],
+  matrixNorm: ([a], o) => [L.matrixNorm(a!, ord(o.ord ?? "fro") as torch.linalg.MatrixNormOrd, normOptions(o))],
+  vectorNorm: ([a], o) => [L.vectorNorm(a!, ord(o.ord ?? 2) as number, normOptions(o))],
+  cross: ([a, b], o) => [L.cross(a!, b!, o.dim === undefined ? {} : { dim: o.dim as number })],
 };
+
+/** A fixture's ord: "inf" / "-inf" as numbers. */
+function ord(v: unknown): unknown {
+  return v === "inf" || v === "-inf" ? decode(v) : v;
+}
+
+function normOptions(o: Record<string, unknown>): torch.linalg.NormOptions {
+  return { ...(o.dim === undefined || o.dim === null ? {} : { dim: o.dim as number[] }), keepdim: o.keepdim === true };
+}
 
 /** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
 function assertNear(got: number[], want: Encoded[], dtype: string, what: string): void {
@@ -190,4 +202,23 @@ test("eigh / eigvalsh: A V = V diag(w), the chosen triangle, PyTorch's errors", 
   assert.throws(() => L.eigvalsh(torch.ones([2, 3])), /linalg\.eigh: A must be batches of square matrices, but they are 2 by 3 matrices/);
   assert.throws(() => L.eigh(torch.ones([3])), /linalg\.eigh: The input tensor A must have at least 2 dimensions\./);
   assert.throws(() => L.eigh(torch.eye(2, 2, { dtype: "int32" })), /"linalg_eigh_cpu" not implemented for 'Int'/);
+});
+
+test("matrixNorm / vectorNorm / cross: PyTorch's errors and small values", () => {
+  const A = torch.tensor([[1, -2], [3, 4]]);
+  assert.equal(L.matrixNorm(A, 1).item(), 6);
+  assert.equal(L.matrixNorm(A, -1).item(), 4);
+  assert.equal(L.matrixNorm(A, Infinity).item(), 7);
+  assert.equal(L.matrixNorm(A, -Infinity).item(), 3);
+  assert.equal(L.vectorNorm(torch.tensor([3, 4])).item(), 5);
+  assert.throws(() => L.matrixNorm(torch.ones([3])), /^Error: linalg\.matrix_norm: The input tensor A must have at least 2 dimensions\.$/);
+  assert.throws(() => L.matrixNorm(A, 3), /^Error: linalg\.matrix_norm: Order 3 not supported\.$/);
+  assert.throws(() => L.matrixNorm(A, "nuc"), /linalg\.matrix_norm: ord nuc needs a singular value decomposition/);
+  assert.throws(() => L.matrixNorm(A, "fro", { dim: [1, 1] }), /^Error: linalg\.matrix_norm: dims must be different\. Got \(1, 1\)$/);
+  assert.throws(() => L.matrixNorm(A, "fro", { dim: [1] }), /^Error: linalg\.matrix_norm: dim must be a 2-tuple\. Got 1$/);
+  assert.throws(() => L.matrixNorm(torch.ones([3, 3], { dtype: "int32" })), /linalg\.matrix_norm: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.throws(() => L.vectorNorm(torch.ones([3], { dtype: "int32" })), /linalg\.vector_norm: Expected a floating point or complex tensor as input\. Got Int/);
+  assert.deepEqual(L.cross(torch.tensor([1, 0, 0]), torch.tensor([0, 1, 0])).tolist(), [0, 0, 1]);
+  assert.throws(() => L.cross(torch.ones([3, 2]), torch.ones([3, 2])), /^Error: linalg\.cross: inputs dimension -1 must have length 3\. Got 2 and 2$/);
+  assert.throws(() => L.cross(torch.ones([3]), torch.ones([2, 3])), /^Error: linalg\.cross: inputs must have the same number of dimensions\.$/);
 });
