@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { BACKENDS, backendSkip } from "./backends.js";
+import { describeOnBackends } from "./backends.js";
 import { decode, type Encoded, readOpsCases, values } from "./fixture-values.js";
 
 const L = torch.linalg;
@@ -93,18 +93,20 @@ function runCase(c: LinalgCase): void {
   });
 }
 
-for (const backend of BACKENDS) {
-  describe(`torch.linalg matches PyTorch (${backend})`, { skip: backendSkip(backend) }, () => {
-    for (const fn of Object.keys(FNS)) {
-      test(`${fn}: values and gradients`, () => {
-        torch.setBackend(backend);
-        const cases = CASES.filter((c) => c.fn === fn);
-        assert.ok(cases.length > 0, `no fixture cases for ${fn}`);
-        for (const c of cases) runCase(c);
-      });
-    }
-  });
-}
+describeOnBackends((backend) => `torch.linalg matches PyTorch (${backend})`, () => {
+  for (const fn of Object.keys(FNS)) {
+    test(`${fn}: values and gradients`, () => {
+      const cases = CASES.filter((c) => c.fn === fn);
+      assert.ok(cases.length > 0, `no fixture cases for ${fn}`);
+      for (const c of cases) runCase(c);
+    });
+  }
+});
+
+test("every function of the fixture is checked, and torch.linalg exports each", () => {
+  assert.deepEqual([...new Set(CASES.map((c) => c.fn))].filter((fn) => !(fn in FNS)), []);
+  for (const fn of Object.keys(FNS)) assert.equal(typeof (L as Record<string, unknown>)[fn], "function", fn);
+});
 
 /** The functions that read one triangle of a symmetric input are checked on (a + aᵀ) / 2, as PyTorch's own gradchecks do. */
 const SYMMETRIC = new Set(["cholesky", "eigh", "eigvalsh"]);
