@@ -169,7 +169,7 @@ test("cholesky: PyTorch's errors; reads only the lower triangle", () => {
   assert.deepEqual(L.cholesky(torch.tensor([[4, 2], [2, 5]]), { upper: true }).tolist(), [[2, 1], [0, 2]]);
 });
 
-test("qr: modes, PyTorch's errors, gradients it refuses", () => {
+test("qr: modes, PyTorch's errors, the gradients it refuses", () => {
   const A = torch.randn([5, 3], { dtype: "float64" });
   for (const mode of ["reduced", "complete"] as const) {
     const { Q, R } = L.qr(A, { mode });

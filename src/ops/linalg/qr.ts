@@ -1,7 +1,7 @@
 /**
  * linalg.qr: Householder QR in float64 loops with LAPACK's conventions
- * (R's diagonal as geqrf leaves it, possibly negative), and its gradient for
- * the square and tall cases.
+ * (R's diagonal as geqrf leaves it, possibly negative), and its gradient
+ * (square, tall and wide).
  */
 import type { Tensor } from "../../tensor/tensor.js";
 import { needsGrad, numelOf, record } from "../core.js";
@@ -9,7 +9,8 @@ import { add, sub } from "../elementwise.js";
 import { zeros } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { tril } from "../masking.js";
-import { transpose } from "../views.js";
+import { cat } from "../indexing.js";
+import { narrow, transpose } from "../views.js";
 import { batchShape, checkFloating, checkMatrix, float64Data, fromFloat64 } from "./batch.js";
 import { inverseUnchecked } from "./lu.js";
 
@@ -73,8 +74,8 @@ function householderQr(a: Float64Array, offset: number, m: number, n: number, q:
 /**
  * The QR decomposition of matrices (batches `[..., m, n]`) by Householder
  * reflections, with LAPACK's (and so PyTorch's) signs: R's diagonal may be
- * negative. Differentiable in modes "reduced" and "complete" for m ≥ n
- * (PyTorch's errors otherwise).
+ * negative. Differentiable in modes "reduced" and "complete" (PyTorch's
+ * errors for mode "r", and for "complete" with more rows than columns).
  *
  * @example
  * const { Q, R } = torch.linalg.qr(torch.tensor([[3, 1], [4, 2]]));
@@ -98,14 +99,20 @@ export function qr(A: Tensor, options: QrOptions = {}): QrResult {
   const Q = q === null ? zeros([0], { dtype: A.dtype }) : fromFloat64(q, [...batch, m, cols], A.dtype);
   const R = fromFloat64(r, [...batch, rows, n], A.dtype);
   if (needsGrad(A)) {
-    record("LinalgQrBackward0", [A], q === null ? [R] : [Q, R], ([gQ, gR], [Qs, Rs]) => {
+    record("LinalgQrBackward0", [A], q === null ? [R] : [Q, R], ([gQ, gR], [Qs, Rs, As]) => {
       if (mode === "r") {
         throw new Error("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.");
       }
       if (mode === "complete" && m > n) throw new Error("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
-      if (m < n) throw new Error("linalg.qr: the gradient for wide matrices (nrows < ncols) is not implemented in torchlet");
-      return [qrBackward(gQ ?? null, gR ?? null, Qs!, Rs!)];
-    }, mode === "r" ? [] : [Q, R]);
+      if (m >= n) return [qrBackward(gQ ?? null, gR ?? null, Qs!, Rs!)];
+      // wide: A = [X | Y] with X m×m gives R = [U | Qᵀ Y], so Y's part of the loss moves to gQ
+      const d = As!.dim() - 1;
+      const Y = narrow(As!, d, m, n - m), U = narrow(Rs!, d, 0, m);
+      const gU = gR ? narrow(gR, d, 0, m) : null, gV = gR ? narrow(gR, d, m, n - m) : null;
+      const gQw = gV ? add(gQ ?? zeros(Qs!.shape, { dtype: Qs!.dtype }), matmul(Y, transpose(gV, -2, -1))) : (gQ ?? null);
+      const gX = qrBackward(gQw, gU, Qs!, U);
+      return [gV ? cat([gX, matmul(Qs!, gV)], d) : cat([gX, zeros(Y.shape, { dtype: Y.dtype })], d)];
+    }, mode === "r" ? [] : [Q, R, A]);
   }
   return { Q, R };
 }
