@@ -224,3 +224,18 @@ test("matrixNorm / vectorNorm / cross: PyTorch's errors and small values", () =>
   assert.throws(() => L.cross(torch.ones([3, 2]), torch.ones([3, 2])), /^Error: linalg\.cross: inputs dimension -1 must have length 3\. Got 2 and 2$/);
   assert.throws(() => L.cross(torch.ones([3]), torch.ones([2, 3])), /^Error: linalg\.cross: inputs must have the same number of dimensions\.$/);
 });
+
+test("empty matrices and strided views, as PyTorch", () => {
+  assert.equal(L.det(torch.zeros([0, 0])).item(), 1);
+  const s = L.slogdet(torch.zeros([0, 0]));
+  assert.deepEqual([s.sign.item(), s.logabsdet.item()], [1, 0]);
+  assert.deepEqual(L.cholesky(torch.zeros([0, 0])).shape, [0, 0]);
+  assert.deepEqual(L.eigh(torch.zeros([0, 0])).eigenvalues.shape, [0]);
+  assert.deepEqual([L.qr(torch.zeros([0, 3])).Q.shape, L.qr(torch.zeros([0, 3])).R.shape], [[0, 0], [0, 3]]);
+  assert.deepEqual([L.qr(torch.zeros([3, 0])).Q.shape, L.qr(torch.zeros([3, 0])).R.shape], [[3, 0], [0, 0]]);
+  assert.deepEqual(L.qr(torch.zeros([3, 0]), { mode: "complete" }).Q.tolist(), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  // a transposed (non-contiguous) A is read through its strides: Aᵀ = [[2, 1], [0, 1]]
+  const At = torch.tensor([[2, 0], [1, 1]]).t();
+  assert.deepEqual(L.solve(At, torch.tensor([5, 2])).tolist(), [1.5, 2]);
+  assert.deepEqual(L.inv(At).tolist(), [[0.5, -0.5], [0, 1]]);
+});
