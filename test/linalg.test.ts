@@ -239,3 +239,24 @@ test("empty matrices and strided views, as PyTorch", () => {
   assert.deepEqual(L.solve(At, torch.tensor([5, 2])).tolist(), [1.5, 2]);
   assert.deepEqual(L.inv(At).tolist(), [[0.5, -0.5], [0, 1]]);
 });
+
+test("second derivatives: gradcheck of the first gradient (createGraph) in float64", () => {
+  const gen = new torch.Generator().manualSeed(3);
+  const A = torch.randn([3, 3], { dtype: "float64", generator: gen }).add(torch.eye(3, 3, { dtype: "float64" }).mul(3));
+  const W = torch.randn([3, 3], { dtype: "float64", generator: gen });
+  const spd = A.matmul(A.t());
+  const sym = (a: Tensor) => a.add(a.t()).mul(0.5);
+  const firstGrad = (f: (a: Tensor) => Tensor) => (a: Tensor) => torch.autograd.grad(f(a), a, { createGraph: true })[0]!;
+  const fns: [string, (a: Tensor) => Tensor, Tensor][] = [
+    ["inv", (a) => L.inv(a).mul(W).sum(), A],
+    ["solve", (a) => L.solve(a, W).mul(W).sum(), A],
+    ["det", (a) => L.det(a), A],
+    ["slogdet", (a) => L.slogdet(a).logabsdet, A],
+    ["cholesky", (a) => L.cholesky(sym(a)).mul(W).sum(), spd],
+    ["qr", (a) => L.qr(a).R.mul(W).sum(), A],
+    ["eigvalsh", (a) => L.eigvalsh(sym(a)).mul(torch.tensor([1, 2, 3], { dtype: "float64" })).sum(), spd],
+  ];
+  for (const [name, f, x] of fns) {
+    assert.equal(torch.autograd.gradcheck(firstGrad(f), [x.clone().requiresGrad_(true)]), true, name);
+  }
+});

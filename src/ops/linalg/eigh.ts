@@ -117,9 +117,9 @@ export function eigh(A: Tensor, options: EighOptions = {}): EighResult {
  * torch.linalg.eigvalsh(torch.tensor([[2, 1], [1, 2]])); // tensor([1., 3.])
  */
 export function eigvalsh(A: Tensor, options: EighOptions = {}): Tensor {
-  const { w, V } = decompose(A, options);
-  if (needsGrad(A)) record("LinalgEighBackward0", [A], w, ([gw], [Vs]) => [eighBackward(gw!, null, null, Vs!)], [V]);
-  return w;
+  // with a gradient, through eigh: its eigenvectors stay differentiable, so second derivatives work
+  if (needsGrad(A)) return eigh(A, options).eigenvalues;
+  return decompose(A, options).w;
 }
 
 /** PyTorch's linalg_eig_backward for symmetric input: gA = V (skew(Vᵀ gV) / E + diag(gw)) Vᵀ with E_ij = w_j − w_i. */
