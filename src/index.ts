@@ -45,3 +45,4 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as datasets from "./datasets/index.js";
+export * as linalg from "./linalg.js";
