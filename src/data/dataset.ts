@@ -100,3 +100,66 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
     return sub;
   });
 }
+
+/**
+ * An iterable-style dataset: samples come from iterating it (a stream, a
+ * generator function) rather than by index. A DataLoader over it batches the
+ * samples in the order they come; define `length` only if it is known.
+ *
+ * @example
+ * class Counter extends data.IterableDataset<number> {
+ *   *[Symbol.iterator]() { for (let i = 0; i < 5; i++) yield i; }
+ * }
+ * [...new data.DataLoader(new Counter(), { batchSize: 2 })]; // tensors [0, 1], [2, 3], [4]
+ */
+export abstract class IterableDataset<T = unknown> implements Iterable<T> {
+  abstract [Symbol.iterator](): Iterator<T>;
+}
+
+/**
+ * The samples of several map-style datasets one after the other: index `i`
+ * goes to the part whose cumulative size first exceeds it. Negative indices
+ * count from the end.
+ *
+ * @example
+ * const both = new data.ConcatDataset([trainA, trainB]);
+ * both.cumulativeSizes; // [trainA.length, trainA.length + trainB.length]
+ */
+export class ConcatDataset<T = unknown> extends Dataset<T> {
+  readonly datasets: readonly Dataset<T>[];
+  /** The running totals of the parts' lengths. */
+  readonly cumulativeSizes: readonly number[];
+
+  constructor(datasets: Iterable<Dataset<T>>) {
+    super();
+    this.datasets = [...datasets];
+    if (this.datasets.length === 0) throw new Error("datasets should not be an empty iterable");
+    for (const d of this.datasets) {
+      if (d instanceof IterableDataset) throw new Error("ConcatDataset does not support IterableDataset");
+    }
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
+  }
+
+  getItem(index: number): T {
+    const n = this.length;
+    if (index < 0) {
+      if (-index > n) throw new Error("absolute value of index should not exceed dataset length");
+      index += n;
+    }
+    if (!Number.isInteger(index) || index >= n) throw new RangeError(`index ${index} is out of range for a ConcatDataset of length ${n}`);
+    // binary search for the first part whose cumulative size is > index (bisect_right)
+    let lo = 0, hi = this.cumulativeSizes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulativeSizes[mid]! <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = lo === 0 ? 0 : this.cumulativeSizes[lo - 1]!;
+    return this.datasets[lo]!.getItem(index - start);
+  }
+
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
+  }
+}

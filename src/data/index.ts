@@ -1,3 +1,13 @@
-/** `torch.data` (PyTorch's `torch.utils.data`): datasets and the DataLoader. */
-export { Dataset, TensorDataset, Subset, randomSplit } from "./dataset.js";
+/** `torch.data` (PyTorch's `torch.utils.data`): datasets, samplers and the DataLoader. */
+export { Dataset, TensorDataset, Subset, ConcatDataset, IterableDataset, randomSplit } from "./dataset.js";
+export {
+  Sampler,
+  SequentialSampler,
+  RandomSampler,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+  BatchSampler,
+  type Sized,
+  type RandomSamplerOptions,
+} from "./sampler.js";
 export { DataLoader, defaultCollate, type DataLoaderOptions } from "./dataloader.js";
