@@ -97,9 +97,9 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     let dropLast = options.dropLast ?? false;
     if (dataset instanceof IterableDataset) {
       if (options.shuffle) throw new Error("DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=True");
-      if (options.sampler !== undefined) throw new Error("DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=" + String(options.sampler));
+      if (options.sampler !== undefined) throw new Error("DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=" + options.sampler.constructor.name);
       if (options.batchSampler !== undefined) {
-        throw new Error("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=" + String(options.batchSampler));
+        throw new Error("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=" + options.batchSampler.constructor.name);
       }
     }
     if (options.sampler !== undefined && this.shuffle) throw new Error("sampler option is mutually exclusive with shuffle");
