@@ -301,3 +301,48 @@ test("async iteration works with a sampler and over an IterableDataset", async (
   for await (const b of new data.DataLoader(new Stream(), { batchSize: 2 })) got.push(values(b as torch.Tensor));
   assert.deepEqual(got, [[1, 2], [3]]);
 });
+
+test("ChainDataset streams its parts in turn; its length sums theirs", () => {
+  class Stream extends data.IterableDataset<number> {
+    constructor(private readonly from: number, private readonly n: number) {
+      super();
+    }
+    *[Symbol.iterator]() {
+      for (let i = 0; i < this.n; i++) yield this.from + i;
+    }
+  }
+  class SizedStream extends Stream {
+    get length() {
+      return 2;
+    }
+  }
+  const chain = new data.ChainDataset([new Stream(0, 2), new Stream(10, 3)]);
+  assert.deepEqual([...chain], [0, 1, 10, 11, 12]);
+  assert.deepEqual([...new data.DataLoader(chain, { batchSize: 2 })].map(values), [[0, 1], [10, 11], [12]]);
+  assert.throws(() => chain.length, /object of type 'Stream' has no len\(\)/);
+  assert.equal(new data.ChainDataset([new SizedStream(0, 2), new SizedStream(5, 2)]).length, 4);
+  const bad = new data.ChainDataset([new Numbers(2) as unknown as torch.data.IterableDataset<number>]);
+  assert.throws(() => [...bad], /ChainDataset only supports IterableDataset/);
+});
+
+test("StackDataset pairs same-length datasets as lists or named objects", () => {
+  const a = new Numbers(3, 0), b = new Numbers(3, 100);
+  const listed = new data.StackDataset(a, b);
+  assert.equal(listed.length, 3);
+  assert.deepEqual(listed.getItem(2), [2, 102]);
+  const named = new data.StackDataset({ x: a, label: b });
+  assert.deepEqual(named.getItem(1), { x: 1, label: 101 });
+  const [batch] = [...new data.DataLoader(named, { batchSize: 3 })] as { x: torch.Tensor; label: torch.Tensor }[];
+  assert.deepEqual(values(batch!.label), [100, 101, 102]);
+  assert.throws(() => new data.StackDataset(a, new Numbers(4)), /^Error: Size mismatch between datasets$/);
+  assert.throws(() => new data.StackDataset(), /At least one dataset should be passed/);
+});
+
+test("randomSplit by fractions distributes the remainder round-robin, also for a one-sample dataset", () => {
+  const parts = data.randomSplit(new Numbers(10), [0.33, 0.33, 0.34], new torch.Generator(0));
+  assert.deepEqual(parts.map((p) => p.length), [4, 3, 3]); // floor gives 3, 3, 3; the one left over goes to the first
+  assert.deepEqual(sorted(parts.flatMap((p) => [...p.indices])), range(10));
+  const one = data.randomSplit(new Numbers(1), [0.5, 0.5]);
+  assert.deepEqual(one.map((p) => p.length), [1, 0]);
+  assert.throws(() => data.randomSplit(new Numbers(4), [1.5, -0.5]), /Fraction at index 0 is not between 0 and 1/);
+});

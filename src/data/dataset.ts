@@ -81,7 +81,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   const n = dataset.length;
   let sizes = [...lengths];
   const fractional = Math.abs(lengths.reduce((a, b) => a + b, 0) - 1) < 1e-9 && lengths.reduce((a, b) => a + b, 0) <= 1;
-  if (fractional && n !== 1) {
+  if (fractional) {
     sizes = lengths.map((f) => {
       if (f < 0 || f > 1) throw new Error(`Fraction at index ${lengths.indexOf(f)} is not between 0 and 1`);
       return Math.floor(n * f);
@@ -161,5 +161,79 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
+  }
+}
+
+/**
+ * Several iterable datasets one after the other, as one stream. Its `length`
+ * is the sum of theirs (each must define `length` for it).
+ *
+ * @example
+ * const stream = new data.ChainDataset([monday, tuesday]);
+ * for (const sample of stream) { ... }
+ */
+export class ChainDataset<T = unknown> extends IterableDataset<T> {
+  readonly datasets: readonly IterableDataset<T>[];
+
+  constructor(datasets: Iterable<IterableDataset<T>>) {
+    super();
+    this.datasets = [...datasets];
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new Error("ChainDataset only supports IterableDataset");
+      yield* d;
+    }
+  }
+
+  get length(): number {
+    let total = 0;
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new Error("ChainDataset only supports IterableDataset");
+      const n = (d as unknown as { length?: unknown }).length;
+      if (typeof n !== "number") throw new TypeError(`object of type '${d.constructor.name}' has no len()`);
+      total += n;
+    }
+    return total;
+  }
+}
+
+/**
+ * Map-style datasets of the same length side by side: sample `i` is the list
+ * (or, given an object of datasets, the object) of their `i`-th samples
+ * (PyTorch 2.x `StackDataset`).
+ *
+ * @example
+ * const pairs = new data.StackDataset({ image: images, label: labels });
+ * pairs.getItem(0); // { image: images.getItem(0), label: labels.getItem(0) }
+ */
+export class StackDataset<T = unknown> extends Dataset<T> {
+  /** The datasets, as given: a list or an object of named ones. */
+  readonly datasets: readonly Dataset<unknown>[] | Readonly<Record<string, Dataset<unknown>>>;
+  private readonly n: number;
+
+  constructor(...datasets: Dataset<unknown>[]);
+  constructor(datasets: Record<string, Dataset<unknown>>);
+  constructor(...args: unknown[]) {
+    super();
+    const named = args.length === 1 && !(args[0] instanceof Dataset) && typeof args[0] === "object" && args[0] !== null;
+    const parts = named ? Object.values(args[0] as Record<string, Dataset<unknown>>) : (args as Dataset<unknown>[]);
+    if (parts.length === 0) throw new Error("At least one dataset should be passed");
+    const n = parts[0]!.length;
+    if (parts.some((d) => d.length !== n)) throw new Error("Size mismatch between datasets");
+    this.datasets = named ? (args[0] as Record<string, Dataset<unknown>>) : parts;
+    this.n = n;
+  }
+
+  getItem(index: number): T {
+    if (Array.isArray(this.datasets)) return (this.datasets as Dataset<unknown>[]).map((d) => d.getItem(index)) as T;
+    const out: Record<string, unknown> = {};
+    for (const [k, d] of Object.entries(this.datasets as Record<string, Dataset<unknown>>)) out[k] = d.getItem(index);
+    return out as T;
+  }
+
+  get length(): number {
+    return this.n;
   }
 }

@@ -1,5 +1,5 @@
 /** `torch.data` (PyTorch's `torch.utils.data`): datasets, samplers and the DataLoader. */
-export { Dataset, TensorDataset, Subset, ConcatDataset, IterableDataset, randomSplit } from "./dataset.js";
+export { Dataset, TensorDataset, Subset, ConcatDataset, StackDataset, IterableDataset, ChainDataset, randomSplit } from "./dataset.js";
 export {
   Sampler,
   SequentialSampler,
