@@ -26,7 +26,7 @@ export class Bernoulli extends Distribution {
   constructor(params: BernoulliParams, options: DistributionOptions = {}) {
     if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
     const given = params.probs !== undefined ? "probs" : "logits";
-    const [p] = broadcastAll((params.probs ?? params.logits)!);
+    const [p] = broadcastAll((params.probs ?? params.logits));
     super(p!.shape, [], options);
     this.given = given;
     if (given === "probs") {

@@ -29,7 +29,7 @@ export class Categorical extends Distribution {
   constructor(params: CategoricalParams, options: DistributionOptions = {}) {
     if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
     const given = params.probs !== undefined ? "probs" : "logits";
-    const p = (params.probs ?? params.logits)!;
+    const p = (params.probs ?? params.logits);
     if (p.dim() < 1) throw new Error(`\`${given}\` parameter must be at least one-dimensional.`);
     super(p.shape.slice(0, -1), [], options);
     this.given = given;

@@ -19,6 +19,8 @@ export interface SampleOptions {
 
 /** Python's tuple repr of a shape: `()`, `(3,)`, `(2, 3)`. */
 export const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
+/** PyTorch's (snake_case) name of a parameter: `covarianceMatrix` → `covariance_matrix`. */
+const pyName = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** `torch.Size([2, 3])`. */
 export const pySize = (s: readonly number[]): string => `torch.Size([${s.join(", ")}])`;
 
@@ -81,7 +83,7 @@ export abstract class Distribution {
       if (c === undefined) continue;
       if (!torch.all(c.check(value)).item())
         throw new Error(
-          `Expected parameter ${name} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this.toString()} ` +
+          `Expected parameter ${pyName(name)} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this.toString()} ` +
             `to satisfy the constraint ${c.name}, but found invalid values:\n${value.toString()}`,
         );
     }
@@ -89,7 +91,7 @@ export abstract class Distribution {
 
   /** PyTorch's repr: `Normal(loc: torch.Size([3]), scale: torch.Size([3]))`, or the value of a one-element parameter. */
   toString(): string {
-    const args = Object.entries(this.params()).map(([k, v]) => `${k}: ${v.numel() === 1 ? v.toString() : pySize(v.shape)}`);
+    const args = Object.entries(this.params()).map(([k, v]) => `${pyName(k)}: ${v.numel() === 1 ? v.toString() : pySize(v.shape)}`);
     return `${this.constructor.name}(${args.join(", ")})`;
   }
 

@@ -33,7 +33,7 @@ export class MultivariateNormal extends Distribution {
     if (loc.dim() < 1) throw new Error("loc must be at least one-dimensional.");
     if ((params.covarianceMatrix === undefined) === (params.scaleTril === undefined))
       throw new Error("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
-    const m = (params.covarianceMatrix ?? params.scaleTril)!;
+    const m = (params.covarianceMatrix ?? params.scaleTril);
     if (m.dim() < 2)
       throw new Error(params.scaleTril !== undefined
         ? "scale_tril matrix must be at least two-dimensional, with optional leading batch dimensions"
@@ -52,10 +52,6 @@ export class MultivariateNormal extends Distribution {
   }
   protected override params(): Record<string, Tensor> {
     return { loc: this.loc, ...this.given };
-  }
-  override toString(): string {
-    // PyTorch's repr uses the Python names
-    return super.toString().replace("covarianceMatrix:", "covariance_matrix:").replace("scaleTril:", "scale_tril:");
   }
   get support(): C.Constraint {
     return C.independent(C.real, 1);
@@ -83,7 +79,8 @@ export class MultivariateNormal extends Distribution {
     const n = this.eventShape[0]!;
     // Mahalanobis distance ‖L⁻¹ (x - μ)‖², L broadcast to diff's batch
     const batch = diff.shape.slice(0, -1);
-    const z = torch.linalg.solve(this.tril.expand([...batch, n, n]), diff.unsqueeze(-1)).squeeze(-1);
+    // (tril: only the lower triangle is read, so the upper one gets no gradient, as in PyTorch's triangular solve)
+    const z = torch.linalg.solve(torch.tril(this.tril).expand([...batch, n, n]), diff.unsqueeze(-1)).squeeze(-1);
     const maha = z.square().sum(-1);
     return maha.add(n * LOG_2PI).mul(-0.5).sub(this.halfLogDet());
   }
