@@ -256,3 +256,32 @@ describe("distributions: sampling", () => {
     assert.equal(new D.Normal(torch.zeros([2], { dtype: "float64" }), 1).sample().dtype, "float64");
   });
 });
+
+describe("distributions: constraints", () => {
+  const C = D.constraints;
+  const check = (c: torch.distributions.constraints.Constraint, x: Tensor): boolean[] => Array.from(c.check(x).toArray(), Boolean);
+  test("what each constraint accepts", () => {
+    assert.deepEqual(check(C.simplex, torch.tensor([[0.2, 0.8], [0.5, 0.6], [-0.1, 1.1]])), [true, false, false]);
+    assert.deepEqual(check(C.positive, torch.tensor([1, 0, -1])), [true, false, false]);
+    assert.deepEqual(check(C.nonnegative, torch.tensor([1, 0, -1])), [true, true, false]);
+    assert.deepEqual(check(C.unitInterval, torch.tensor([0, 1, 1.5])), [true, true, false]);
+    assert.deepEqual(check(C.integerInterval(0, 2), torch.tensor([0, 2, 1.5, 3])), [true, true, false, false]);
+    assert.deepEqual(check(C.independent(C.real, 1), torch.tensor([[1, 2], [NaN, 0]])), [true, false]);
+    assert.deepEqual(check(C.lowerCholesky, torch.tensor([[[1, 0], [2, 1]], [[1, 1], [0, 1]], [[1, 0], [1, -1]]])), [true, false, false]);
+    assert.deepEqual(check(C.positiveDefinite, torch.tensor([[[2, 1], [1, 2]], [[1, 2], [2, 1]], [[2, 1], [0, 2]]])), [true, false, false]);
+    assert.equal(C.independent(C.real, 1).name, "IndependentConstraint(Real(), 1)");
+  });
+
+  test("repr of distributions", () => {
+    assert.equal(new D.Independent(new D.Normal(torch.zeros([2, 3]), 1), 1).toString(), "Independent(Normal(loc: torch.Size([2, 3]), scale: torch.Size([2, 3])), 1)");
+    assert.equal(new D.Categorical({ logits: torch.zeros([3]) }).toString(), "Categorical(logits: torch.Size([3]))");
+  });
+
+  test("float32 parameters agree with float64 results", () => {
+    const c = FIX.cases.find((x) => x.name === "MultivariateNormal cov log_prob")!;
+    const p32 = Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, torch.tensor(v.data.map(decode)).reshape(v.shape)]));
+    const out = build(c.dist, p32).logProb(torch.tensor(c.value!.data.map(decode)).reshape(c.value!.shape));
+    assert.equal(out.dtype, "float32");
+    assertNear(values(out), c.out.data, "float32 MVN logProb", 1e-5);
+  });
+});
