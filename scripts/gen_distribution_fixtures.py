@@ -4,8 +4,8 @@ and gradients for fixed parameters and fixed values, in float64:
 log_prob, entropy, mean, variance, stddev, cdf, icdf of Normal, Uniform,
 Bernoulli (probs and logits), Categorical (probs and logits), Exponential,
 Laplace, Independent(Normal) and MultivariateNormal (covariance_matrix and
-scale_tril, batched), and kl_divergence for Normal, Categorical, Bernoulli
-and Uniform pairs. Each gradient is of the output's sum with respect to each
+scale_tril, batched), and kl_divergence for Normal, Categorical, Bernoulli,
+Uniform and Independent(Normal) pairs. Each gradient is of the output's sum with respect to each
 parameter. Random draws differ between PyTorch and torchlet, so samples are
 not compared here (the tests check their statistics).
 
@@ -131,6 +131,7 @@ kl("Categorical zero", "Categorical", {"probs": t([[0.0, 0.5, 0.5], [0.5, 0.5, 0
 kl("Bernoulli", "Bernoulli", {"probs": t([0.2, 0.5, 0.9])}, {"logits": t([0.0, -1.0, 2.0])})
 kl("Bernoulli edge", "Bernoulli", {"probs": t([0.0, 1.0, 0.3, 0.3])}, {"probs": t([0.5, 0.5, 0.0, 1.0])})
 kl("Uniform", "Uniform", {"low": t([0.0, 0.5]), "high": t([1.0, 1.0])}, {"low": t([-1.0, 0.0]), "high": t([2.0, 1.5])})
+kl("Independent(Normal)", "IndependentNormal", {"loc": t([[0.0, 1.0, 2.0], [0.5, -0.5, 0.0]]), "scale": t([[1.0, 0.5, 2.0], [1.0, 1.0, 0.3]])}, {"loc": t([[1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), "scale": t([[2.0, 0.7, 1.0], [1.0, 1.0, 1.0]])})
 kl("Uniform outside", "Uniform", {"low": t([0.0, 0.5]), "high": t([1.0, 1.0])}, {"low": t([0.5, 0.0]), "high": t([2.0, 0.9])})
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -123,6 +123,8 @@ describe("distributions: kl_divergence against PyTorch", () => {
     assert.throws(() => D.kl.klDivergence(new D.Normal(0, 1), new D.Laplace(0, 1)), {
       message: "No KL(p || q) is implemented for p type Normal and q type Laplace",
     });
+    const ind = (n: number): torch.distributions.Distribution => new D.Independent(new D.Normal(torch.zeros([2, 3]), 1), n);
+    assert.throws(() => D.klDivergence(ind(1), ind(2)), { message: "No KL(p || q) is implemented for p type Independent and q type Independent" });
     assert.throws(() => D.klDivergence(new D.Exponential(1), new D.Exponential(2)), /No KL\(p \|\| q\) is implemented for p type Exponential and q type Exponential/);
   });
 });

@@ -3,7 +3,8 @@ import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import { Bernoulli } from "./bernoulli.js";
 import { Categorical } from "./categorical.js";
-import type { Distribution } from "./distribution.js";
+import { type Distribution, sumRightmost } from "./distribution.js";
+import { Independent } from "./independent.js";
 import { Normal } from "./normal.js";
 import { Uniform } from "./uniform.js";
 
@@ -11,8 +12,10 @@ const softplus = (x: Tensor): Tensor => torch.nn.functional.softplus(x);
 
 /**
  * `KL(p ‖ q) = E_p[log p(x) - log q(x)]`, of the batch shape, for
- * Normal–Normal, Categorical–Categorical, Bernoulli–Bernoulli and
- * Uniform–Uniform (infinite where `p` puts mass outside `q`'s support).
+ * Normal–Normal, Categorical–Categorical, Bernoulli–Bernoulli,
+ * Uniform–Uniform (infinite where `p` puts mass outside `q`'s support), and
+ * Independent–Independent with the same reinterpreted dims (the sum of the
+ * base distributions' KL over them: a VAE's diagonal-Gaussian KL term).
  * Other pairs throw PyTorch's NotImplementedError message.
  *
  * @example
@@ -42,5 +45,7 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     const r = q.high.sub(q.low).div(p.high.sub(p.low)).log();
     return torch.where(torch.logicalOr(torch.gt(q.low, p.low), torch.lt(q.high, p.high)), Infinity, r);
   }
+  if (p instanceof Independent && q instanceof Independent && p.reinterpretedBatchNdims === q.reinterpretedBatchNdims)
+    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
   throw new Error(`No KL(p || q) is implemented for p type ${p.constructor.name} and q type ${q.constructor.name}`);
 }
