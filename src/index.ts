@@ -46,3 +46,4 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as datasets from "./datasets/index.js";
 export * as linalg from "./linalg.js";
+export * as distributions from "./distributions/index.js";

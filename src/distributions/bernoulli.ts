@@ -1,0 +1,68 @@
+import * as torch from "../index.js";
+import type { Tensor } from "../index.js";
+import * as C from "./constraints.js";
+import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
+
+/** Exactly one of `probs` or `logits` (log-odds). */
+export type BernoulliParams = { probs: Tensor | number; logits?: undefined } | { logits: Tensor | number; probs?: undefined };
+
+/** Machine epsilon of the dtype (PyTorch clamps probabilities to `[eps, 1 - eps]` before taking logs). */
+export const epsOf = (t: Tensor): number => (t.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+
+/**
+ * The Bernoulli distribution: 1 with probability `probs`, else 0.
+ * Parameterised by `{ probs }` or `{ logits }` (log-odds); samples are 0./1. floats.
+ *
+ * @example
+ * const d = new torch.distributions.Bernoulli({ logits: torch.tensor([0, 2]) });
+ * d.probs; // sigmoid(logits)
+ * d.logProb(torch.tensor([1, 0]));
+ */
+export class Bernoulli extends Distribution {
+  readonly probs: Tensor;
+  readonly logits: Tensor;
+  private readonly given: "probs" | "logits";
+
+  constructor(params: BernoulliParams, options: DistributionOptions = {}) {
+    if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+    const given = params.probs !== undefined ? "probs" : "logits";
+    const [p] = broadcastAll((params.probs ?? params.logits));
+    super(p!.shape, [], options);
+    this.given = given;
+    if (given === "probs") {
+      this.probs = p!;
+      const e = epsOf(p!), c = p!.clamp(e, 1 - e);
+      this.logits = c.log().sub(torch.log1p(torch.neg(c)));
+    } else {
+      this.logits = p!;
+      this.probs = p!.sigmoid();
+    }
+    this.validateParams();
+  }
+  override get argConstraints(): Record<string, C.Constraint> {
+    return { probs: C.unitInterval, logits: C.real };
+  }
+  protected override params(): Record<string, Tensor> {
+    return this.given === "probs" ? { probs: this.probs } : { logits: this.logits };
+  }
+  get support(): C.Constraint {
+    return C.boolean;
+  }
+  get mean(): Tensor {
+    return this.probs;
+  }
+  get variance(): Tensor {
+    return this.probs.mul(torch.rsub(this.probs, 1));
+  }
+  override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
+    return torch.noGrad(() => torch.bernoulli(this.probs.expand(this.extendedShape(sampleShape)).contiguous(), options));
+  }
+  logProb(value: Tensor): Tensor {
+    this.validateSample(value);
+    const [l, v] = torch.broadcastTensors(this.logits, torch.toDtype(value, this.logits.dtype));
+    return torch.neg(torch.nn.functional.binaryCrossEntropyWithLogits(l!, v!, { reduction: "none" }));
+  }
+  entropy(): Tensor {
+    return torch.nn.functional.binaryCrossEntropyWithLogits(this.logits, this.probs, { reduction: "none" });
+  }
+}
