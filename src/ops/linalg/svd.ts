@@ -6,7 +6,7 @@
  */
 import type { Tensor } from "../../tensor/tensor.js";
 import { needsGrad, numelOf, record } from "../core.js";
-import { abs, add, div, mul, sub } from "../elementwise.js";
+import { abs, add, div, mul, neg, sub } from "../elementwise.js";
 import { eye, fromTypedArray } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { contiguous, narrow, squeeze, transpose, unsqueeze } from "../views.js";
@@ -266,8 +266,8 @@ function spectrum(A: Tensor, options: RankOptions): { values: Tensor; keep: Tens
 /**
  * The Moore–Penrose pseudo-inverse of matrices (batches `[..., m, n]`, giving
  * `[..., n, m]`) through the SVD (eigh when `hermitian`): singular values at
- * most max(atol, rtol · σ_max) are treated as zero. Differentiable (through
- * the decomposition, as PyTorch's composite).
+ * most max(atol, rtol · σ_max) are treated as zero. Differentiable
+ * (PyTorch's pinv_backward, which assumes the rank does not change).
  *
  * @example
  * torch.linalg.pinv(torch.tensor([[1, 0], [0, 0]])); // tensor([[1., 0.], [0., 0.]])
@@ -276,10 +276,29 @@ export function pinv(A: Tensor, options: RankOptions = {}): Tensor {
   if (A.dim() < 2 || (A.dtype !== "float32" && A.dtype !== "float64")) {
     throw new Error(`linalg.pinv(${typeName(A.dtype)}{[${A.shape.join(", ")}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`);
   }
-  const { values, keep, left, right } = spectrum(A, options);
+  const { values, keep, left, right } = spectrum(A.detach(), options);
   // 1/σ where kept, 0 elsewhere: keep / (σ + (1 − keep)) never divides by zero
   const inv = div(keep, add(values, sub(1, keep)));
-  return matmul(mul(transpose(right, -2, -1), unsqueeze(inv, -2)), transpose(left, -2, -1));
+  const P = matmul(mul(transpose(right, -2, -1), unsqueeze(inv, -2)), transpose(left, -2, -1));
+  if (needsGrad(A)) record("LinalgPinvBackward0", [A], P, ([g], [Ps, As]) => [pinvBackward(g!, Ps!, As!)], [P, A]);
+  return P;
+}
+
+/**
+ * PyTorch's pinv_backward (real case), the derivative of A⁺ = P for a
+ * constant rank, in the smaller of the two shapes: for m ≤ n with
+ * K = gᵀ P, gA = −(P K)ᵀ + K Pᵀ − A P K Pᵀ + Pᵀ P (gᵀ − K A), transposed.
+ */
+function pinvBackward(g: Tensor, P: Tensor, A: Tensor): Tensor {
+  const m = A.shape[A.dim() - 2]!, n = A.shape[A.dim() - 1]!;
+  const T = (x: Tensor) => transpose(x, -2, -1);
+  const Pt = T(P), gt = T(g);
+  if (m <= n) {
+    const K = matmul(gt, P), KPt = matmul(K, Pt);
+    return add(sub(add(neg(T(matmul(P, K))), KPt), matmul(matmul(A, P), KPt)), matmul(matmul(Pt, P), sub(gt, matmul(K, A))));
+  }
+  const K = matmul(P, gt), PtK = matmul(Pt, K);
+  return add(sub(add(neg(T(matmul(K, P))), PtK), matmul(matmul(PtK, P), A)), matmul(matmul(sub(gt, matmul(A, K)), P), Pt));
 }
 
 /**
