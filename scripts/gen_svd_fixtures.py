@@ -110,6 +110,10 @@ def main():
         case("matrix_rank rtol", "matrixRank", [torch.diag(torch.tensor([4.0, 1.0, 0.1], dtype=torch.float64))], grad=False, rtol=0.2),
         case("matrix_rank atol", "matrixRank", [torch.diag(torch.tensor([4.0, 1.0, 0.1], dtype=torch.float64))], grad=False, atol=0.05),
         case("matrix_rank atol and rtol", "matrixRank", [torch.diag(torch.tensor([4.0, 1.0, 0.1], dtype=torch.float64))], grad=False, atol=0.05, rtol=0.5),
+        # a positive atol alone turns the default rtol (max(m, n) eps) off: 1e-16 counts
+        case("matrix_rank atol only", "matrixRank", [torch.diag(torch.tensor([1.0, 1e-16], dtype=torch.float64))], grad=False, atol=1e-17),
+        case("matrix_rank default rtol", "matrixRank", [torch.diag(torch.tensor([1.0, 1e-16], dtype=torch.float64))], grad=False),
+        case("pinv atol only", "pinv", [torch.diag(torch.tensor([1.0, 1e-16], dtype=torch.float64))], grad=False, atol=1e-17),
         case("matrix_rank hermitian", "matrixRank", [torch.diag(torch.tensor([-4.0, 1.0, 0.0], dtype=torch.float64))], grad=False, hermitian=True),
         case("lstsq tall", "lstsq", [randn(6, 3), randn(6, 2)]),
         # 1.13's lstsq backward fails on a vector right-hand side (a shape error), so that case has values only
