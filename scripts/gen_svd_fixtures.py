@@ -120,6 +120,8 @@ def main():
         case("lstsq batched vector rhs", "lstsq", [randn(2, 5, 3), randn(2, 5)], grad=False),
         case("lstsq broadcast", "lstsq", [randn(2, 1, 4, 2), randn(1, 3, 4, 1)]),
         case("lstsq float32", "lstsq", [randn(5, 4), randn(5, 3)], f32),
+        # wide: gelsy's minimum-norm solution, which is pinv(A) B
+        case("lstsq wide", "lstsq", [randn(2, 4), randn(2, 3)]),
         case("lstsq square", "lstsq", [randn(3, 3) + 3 * torch.eye(3, dtype=torch.float64), randn(3, 2)]),
     ]
     for c in cases:

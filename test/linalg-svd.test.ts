@@ -160,6 +160,10 @@ test("svd / svdvals: second derivatives of sign-invariant losses (gradcheck of t
     ["pinv", (a) => L.pinv(a).mul(W.t()).sum()],
   ];
   for (const [name, f] of fns) assert.equal(torch.autograd.gradcheck(firstGrad(f), [A.clone().requiresGrad_(true)]), true, name);
+  // first order: lstsq with a vector right-hand side (1.13's own backward fails there, so the fixture has values only)
+  const b = torch.randn([2, 4], { ...f64, generator: gen }).requiresGrad_(true);
+  const Ab = torch.randn([2, 4, 3], { ...f64, generator: gen }).requiresGrad_(true);
+  assert.equal(torch.autograd.gradcheck((a: Tensor, v: Tensor) => L.lstsq(a, v).solution, [Ab, b]), true, "lstsq vector rhs");
 });
 
 test("pinv / matrixRank / lstsq / matrixNorm: small values and PyTorch's tolerance rules", () => {

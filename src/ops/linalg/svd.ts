@@ -10,7 +10,7 @@ import { abs, add, div, mul, neg, sub } from "../elementwise.js";
 import { eye, fromTypedArray } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { contiguous, narrow, squeeze, transpose, unsqueeze } from "../views.js";
-import { batchShape, checkFloating, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
+import { batchPrefix, batchShape, checkFloating, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
 import { eigh } from "./eigh.js";
 
 /** Options of linalg.svd. */
@@ -126,6 +126,13 @@ function decompose(A: Tensor, fullMatrices: boolean, op: string): SvdResult {
   const uCols = fullMatrices ? r : c;
   const a = float64Data(A.detach());
   const s = new Float64Array(count * k), u = new Float64Array(count * r * uCols), v = new Float64Array(count * c * c);
+  for (let b = 0; b < count; b++) {
+    for (let i = b * m * n; i < (b + 1) * m * n; i++) {
+      if (!Number.isFinite(a[i]!)) {
+        throw new Error(`${op}: ${batchPrefix(batch.length > 0, b)}The algorithm failed to converge because the input matrix contained non-finite values.`);
+      }
+    }
+  }
   for (let b = 0; b < count; b++) jacobiSvd(a, b * m * n, r, c, trans, s, b * k, u, b * r * uCols, uCols, v, b * c * c);
   const S = fromFloat64(s, [...batch, k], A.dtype);
   const Ut = fromFloat64(u, [...batch, r, uCols], A.dtype), Vt = fromFloat64(v, [...batch, c, c], A.dtype);
