@@ -10,3 +10,4 @@ export { qr, type QrOptions, type QrResult } from "./ops/linalg/qr.js";
 export { eigh, eigvalsh, type EighOptions, type EighResult } from "./ops/linalg/eigh.js";
 export { vectorNorm, matrixNorm, type MatrixNormOrd, type NormOptions } from "./ops/linalg/norms.js";
 export { cross } from "./ops/linalg/cross.js";
+export { svd, svdvals, pinv, matrixRank, lstsq, type SvdOptions, type SvdResult, type RankOptions, type LstsqResult } from "./ops/linalg/svd.js";

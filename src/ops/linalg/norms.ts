@@ -6,7 +6,8 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { normalizeDim } from "../../tensor/tensor.js";
 import { abs } from "../elementwise.js";
 import { amax, amin, type Dims, norm, sum } from "../reduce.js";
-import { squeeze } from "../views.js";
+import { permute, squeeze, unsqueeze } from "../views.js";
+import { svdvals } from "./svd.js";
 import { checkFloating, checkMatrix } from "./batch.js";
 
 /** Options of the linalg norms. */
@@ -31,15 +32,16 @@ export function vectorNorm(x: Tensor, ord = 2, options: NormOptions = {}): Tenso
   return norm(x, ord, options.dim, { keepdim: options.keepdim ?? false });
 }
 
-/** matrixNorm's `ord`: "fro", 1, -1, Infinity or -Infinity (the SVD-based "nuc", 2 and -2 are refused). */
+/** matrixNorm's `ord`: "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity. */
 export type MatrixNormOrd = "fro" | "nuc" | number;
 
 /**
  * A matrix norm over the two dims `dim` (default the last two): "fro"
  * (Frobenius), 1 / -1 (largest / smallest column sum of magnitudes),
- * Infinity / -Infinity (largest / smallest row sum). PyTorch's
- * torch.linalg.matrix_norm, with its gradient; "nuc", 2 and -2 need an SVD
- * and are refused.
+ * Infinity / -Infinity (largest / smallest row sum), "nuc" / 2 / -2 (sum /
+ * largest / smallest singular value). PyTorch's torch.linalg.matrix_norm,
+ * with its gradient (for 2 and -2 it needs distinct extreme singular
+ * values, and "nuc" non-zero ones).
  *
  * @example
  * torch.linalg.matrixNorm(torch.tensor([[1, -2], [3, 4]]), 1); // tensor(6.)
@@ -55,7 +57,14 @@ export function matrixNorm(A: Tensor, ord: MatrixNormOrd = "fro", options: NormO
   if (d0 === d1) throw new Error(`${op}: dims must be different. Got (${list[0]}, ${list[1]})`);
   const keepdim = options.keepdim ?? false;
   if (ord === "fro") return norm(A, 2, [d0, d1], { keepdim });
-  if (ord === "nuc" || ord === 2 || ord === -2) throw new Error(`${op}: ord ${String(ord)} needs a singular value decomposition, which torchlet does not implement yet`);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    // the singular values of the matrices moved to the last two dims: their sum, largest or smallest
+    const rest = Array.from({ length: A.dim() }, (_, i) => i).filter((i) => i !== d0 && i !== d1);
+    const sv = svdvals(permute(A, [...rest, d0, d1]));
+    let out = ord === "nuc" ? sum(sv, -1) : ord === 2 ? amax(sv, -1) : amin(sv, -1);
+    if (keepdim) for (const d of [Math.min(d0, d1), Math.max(d0, d1)]) out = unsqueeze(out, d);
+    return out;
+  }
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) throw new Error(`${op}: Order ${String(ord)} not supported.`);
   // 1-norms sum down the columns (over the rows' dim), ∞-norms along the rows
   const [sumDim, extremeDim] = Math.abs(ord) === 1 ? [d0, d1] : [d1, d0];
