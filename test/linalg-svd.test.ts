@@ -9,23 +9,13 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { describeOnBackends } from "./backends.js";
-import { decode, type Encoded, readOpsCases, values } from "./fixture-values.js";
+import { decode, readOpsCases, values } from "./fixture-values.js";
+import { assertNear, type CaseFunctions, type LinalgCase, leaves, testCases } from "./linalg-cases.js";
 
 const L = torch.linalg;
 
-interface SvdCase {
-  name: string;
-  fn: string;
-  options: Record<string, unknown>;
-  dtype: "float32" | "float64";
-  inputs: { shape: number[]; data: Encoded[] }[];
-  outputs: { shape: number[]; data: Encoded[] }[];
-  gradOutputs: (Encoded[] | null)[];
-  inputGrads: (Encoded[] | null)[] | null;
-}
 
-const CASES = readOpsCases<SvdCase>("svd.json");
+const CASES = readOpsCases<LinalgCase>("svd.json");
 
 /** The first k = min(m, n) singular vectors, each column of U (and row of Vh) times the sign of the column's sum, as the fixture. */
 function svdFixed(a: Tensor, fullMatrices: boolean): Tensor[] {
@@ -41,7 +31,7 @@ function rankOptions(o: Record<string, unknown>): torch.linalg.RankOptions {
 }
 
 /** Each fixture function, called as the case says, returning its outputs in PyTorch's order. */
-const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]> = {
+const FNS: CaseFunctions = {
   svd: ([a], o) => svdFixed(a!, o.full_matrices !== false),
   svdvals: ([a]) => [L.svdvals(a!)],
   matrixNorm: ([a], o) => [L.matrixNorm(a!, (o.ord ?? "nuc") as torch.linalg.MatrixNormOrd, { ...(o.dim === undefined ? {} : { dim: o.dim as number[] }), keepdim: o.keepdim === true })],
@@ -50,52 +40,12 @@ const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]
   lstsq: ([a, b]) => [L.lstsq(a!, b!).solution],
 };
 
-/** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
-function assertNear(got: number[], want: Encoded[], dtype: string, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  const tol = dtype === "float32" ? 5e-4 : 1e-7;
-  want.forEach((e, i) => {
-    const w = decode(e), g = got[i]!;
-    if (!(Math.abs(g - w) <= tol * (1 + Math.abs(w)))) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
-  });
-}
 
-function leaves(c: SvdCase, dtype = c.dtype): Tensor[] {
-  return c.inputs.map((x) => torch.tensor(x.data.map(decode), { dtype }).reshape(x.shape).requiresGrad_(c.inputGrads !== null));
-}
 
-function runCase(c: SvdCase): void {
-  const xs = leaves(c);
-  const outs = FNS[c.fn]!(xs, c.options);
-  assert.equal(outs.length, c.outputs.length, c.name);
-  outs.forEach((o, i) => {
-    assert.deepEqual(o.shape, c.outputs[i]!.shape, `${c.name} output ${i} shape`);
-    // matrix_rank: PyTorch's int64 is torchlet's int32
-    assert.equal(o.dtype, c.fn === "matrixRank" ? "int32" : c.dtype, `${c.name} output ${i} dtype`);
-    assertNear(values(o.detach()), c.outputs[i]!.data, c.dtype, `${c.name} output ${i}`);
-  });
-  if (c.inputGrads === null) return;
-  torch.autograd.backward(outs, outs.map((o, i) => torch.tensor(c.gradOutputs[i]!.map(decode), { dtype: c.dtype }).reshape(o.shape)));
-  xs.forEach((x, i) => {
-    assert.ok(x.grad, `${c.name}: input ${i} has no gradient`);
-    assertNear(values(x.grad), c.inputGrads![i]!, c.dtype, `${c.name} input ${i} grad`);
-  });
-}
 
-describeOnBackends((backend) => `torch.linalg SVD family matches PyTorch (${backend})`, () => {
-  for (const fn of Object.keys(FNS)) {
-    test(`${fn}: values and gradients`, () => {
-      const cases = CASES.filter((c) => c.fn === fn);
-      assert.ok(cases.length > 0, `no fixture cases for ${fn}`);
-      for (const c of cases) runCase(c);
-    });
-  }
-});
+// matrix_rank: PyTorch's int64 is torchlet's int32
+testCases("torch.linalg SVD family matches PyTorch", CASES, FNS, { float32Tol: 5e-4, outputDtype: (c) => (c.fn === "matrixRank" ? "int32" : c.dtype) });
 
-test("every function of the fixture is checked, and torch.linalg exports each", () => {
-  assert.deepEqual([...new Set(CASES.map((c) => c.fn))].filter((fn) => !(fn in FNS)), []);
-  for (const fn of [...Object.keys(FNS), "svd", "lstsq"]) assert.equal(typeof (L as Record<string, unknown>)[fn], "function", fn);
-});
 
 describe("gradcheck (float64)", () => {
   for (const fn of Object.keys(FNS).filter((f) => f !== "matrixRank")) {
@@ -135,7 +85,7 @@ test("svd: A = U diag(S) Vh, orthonormal (full) factors, descending S, |U| as Py
   // the fixture's |U| and |Vh| (sign-free) for a full tall case, first k columns
   const c = CASES.find((x) => x.name === "svd tall full batched")!;
   const { U } = L.svd(torch.tensor(c.inputs[0]!.data.map(decode), f64).reshape(c.inputs[0]!.shape));
-  assertNear(values(U.narrow(-1, 0, 3).abs()), c.outputs[0]!.data.map((v) => Math.abs(decode(v))), "float64", "|U|");
+  assertNear(values(U.narrow(-1, 0, 3).abs()), c.outputs[0]!.data.map((v) => Math.abs(decode(v))), 1e-7, "|U|");
   // rank-deficient and zero inputs still give orthonormal U
   for (const A of [torch.zeros([3, 2], f64), torch.ones([3, 3], f64), torch.tensor([[1, 2], [2, 4], [3, 6]], f64)]) {
     const { U, S, Vh } = L.svd(A);

@@ -7,26 +7,16 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { describeOnBackends } from "./backends.js";
-import { decode, type Encoded, readOpsCases, values } from "./fixture-values.js";
+import { decode, readOpsCases, values } from "./fixture-values.js";
+import { type CaseFunctions, type LinalgCase, leaves, testCases } from "./linalg-cases.js";
 
 const L = torch.linalg;
 
-interface LinalgCase {
-  name: string;
-  fn: string;
-  options: Record<string, unknown>;
-  dtype: "float32" | "float64";
-  inputs: { shape: number[]; data: Encoded[] }[];
-  outputs: { shape: number[]; data: Encoded[] }[];
-  gradOutputs: (Encoded[] | null)[];
-  inputGrads: (Encoded[] | null)[] | null;
-}
 
 const CASES = readOpsCases<LinalgCase>("linalg.json");
 
 /** Each fixture function, called as the case says, returning its outputs in PyTorch's order. */
-const FNS: Record<string, (xs: Tensor[], o: Record<string, unknown>) => Tensor[]> = {
+const FNS: CaseFunctions = {
   solve: ([a, b]) => [L.solve(a!, b!)],
   inv: ([a]) => [L.inv(a!)],
   det: ([a]) => [L.det(a!)],
@@ -59,54 +49,11 @@ function normOptions(o: Record<string, unknown>): torch.linalg.NormOptions {
   return { ...(o.dim === undefined || o.dim === null ? {} : { dim: o.dim as number[] }), keepdim: o.keepdim === true };
 }
 
-/** Within `rtol`·|want| + `atol` of PyTorch's values, elementwise. */
-function assertNear(got: number[], want: Encoded[], dtype: string, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  const tol = dtype === "float32" ? 2e-4 : 1e-7;
-  want.forEach((e, i) => {
-    const w = decode(e), g = got[i]!;
-    if (!(Math.abs(g - w) <= tol * (1 + Math.abs(w)))) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
-  });
-}
 
-function leaves(c: LinalgCase, dtype = c.dtype): Tensor[] {
-  return c.inputs.map((x) => torch.tensor(x.data.map(decode), { dtype }).reshape(x.shape).requiresGrad_(c.inputGrads !== null));
-}
 
-function runCase(c: LinalgCase): void {
-  const xs = leaves(c);
-  const outs = FNS[c.fn]!(xs, c.options);
-  assert.equal(outs.length, c.outputs.length, c.name);
-  outs.forEach((o, i) => {
-    assert.deepEqual(o.shape, c.outputs[i]!.shape, `${c.name} output ${i} shape`);
-    assert.equal(o.dtype, c.dtype, `${c.name} output ${i} dtype`);
-    assertNear(values(o.detach()), c.outputs[i]!.data, c.dtype, `${c.name} output ${i}`);
-  });
-  if (c.inputGrads === null) return;
-  const pairs = outs.map((o, i) => [o, c.gradOutputs[i]] as const).filter(([, g]) => g !== null);
-  torch.autograd.backward(pairs.map(([o]) => o), pairs.map(([o, g]) => torch.tensor(g!.map(decode), { dtype: c.dtype }).reshape(o.shape)));
-  xs.forEach((x, i) => {
-    const want = c.inputGrads![i];
-    if (want === null) return;
-    assert.ok(x.grad, `${c.name}: input ${i} has no gradient`);
-    assertNear(values(x.grad), want!, c.dtype, `${c.name} input ${i} grad`);
-  });
-}
 
-describeOnBackends((backend) => `torch.linalg matches PyTorch (${backend})`, () => {
-  for (const fn of Object.keys(FNS)) {
-    test(`${fn}: values and gradients`, () => {
-      const cases = CASES.filter((c) => c.fn === fn);
-      assert.ok(cases.length > 0, `no fixture cases for ${fn}`);
-      for (const c of cases) runCase(c);
-    });
-  }
-});
+testCases("torch.linalg matches PyTorch", CASES, FNS, { float32Tol: 2e-4 });
 
-test("every function of the fixture is checked, and torch.linalg exports each", () => {
-  assert.deepEqual([...new Set(CASES.map((c) => c.fn))].filter((fn) => !(fn in FNS)), []);
-  for (const fn of Object.keys(FNS)) assert.equal(typeof (L as Record<string, unknown>)[fn], "function", fn);
-});
 
 /** The functions that read one triangle of a symmetric input are checked on (a + aᵀ) / 2, as PyTorch's own gradchecks do. */
 const SYMMETRIC = new Set(["cholesky", "eigh", "eigvalsh"]);
