@@ -1,7 +1,7 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import * as C from "./constraints.js";
-import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
+import type { SampleOptions } from "./distribution.js";
+import { LocScaleDistribution } from "./loc-scale.js";
 
 /**
  * The Laplace distribution with density `exp(-|x - loc| / scale) / (2 · scale)`; reparameterisable.
@@ -10,32 +10,7 @@ import { broadcastAll, Distribution, type DistributionOptions, type SampleOption
  * const d = new torch.distributions.Laplace(0, 1);
  * d.variance; // 2
  */
-export class Laplace extends Distribution {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  override get hasRsample(): boolean {
-    return true;
-  }
-
-  constructor(loc: Tensor | number, scale: Tensor | number, options: DistributionOptions = {}) {
-    const [l, s] = broadcastAll(loc, scale);
-    super(l!.shape, [], options);
-    this.loc = l!;
-    this.scale = s!;
-    this.validateParams();
-  }
-  override get argConstraints(): Record<string, C.Constraint> {
-    return { loc: C.real, scale: C.positive };
-  }
-  protected override params(): Record<string, Tensor> {
-    return { loc: this.loc, scale: this.scale };
-  }
-  get support(): C.Constraint {
-    return C.real;
-  }
-  get mean(): Tensor {
-    return this.loc;
-  }
+export class Laplace extends LocScaleDistribution {
   get variance(): Tensor {
     return this.scale.square().mul(2);
   }

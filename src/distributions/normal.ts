@@ -1,7 +1,7 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import * as C from "./constraints.js";
-import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
+import type { SampleOptions } from "./distribution.js";
+import { LocScaleDistribution } from "./loc-scale.js";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -13,32 +13,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * d.logProb(torch.tensor([0.5, 0.5])); // shape [2]
  * const x = d.rsample([100]); // shape [100, 2], differentiable in loc and scale
  */
-export class Normal extends Distribution {
-  readonly loc: Tensor;
-  readonly scale: Tensor;
-  override get hasRsample(): boolean {
-    return true;
-  }
-
-  constructor(loc: Tensor | number, scale: Tensor | number, options: DistributionOptions = {}) {
-    const [l, s] = broadcastAll(loc, scale);
-    super(l!.shape, [], options);
-    this.loc = l!;
-    this.scale = s!;
-    this.validateParams();
-  }
-  override get argConstraints(): Record<string, C.Constraint> {
-    return { loc: C.real, scale: C.positive };
-  }
-  protected override params(): Record<string, Tensor> {
-    return { loc: this.loc, scale: this.scale };
-  }
-  get support(): C.Constraint {
-    return C.real;
-  }
-  get mean(): Tensor {
-    return this.loc;
-  }
+export class Normal extends LocScaleDistribution {
   get variance(): Tensor {
     return this.scale.square();
   }
