@@ -29,6 +29,7 @@ export {
   fmod, remainder, atan2, hypot, logaddexp, xlogy, lerp, addcmul, addcdiv,
 } from "./ops/math.js";
 export { diagonal, diag, trace } from "./ops/diagonal.js";
+export { lgamma, digamma, polygamma } from "./ops/gamma.js";
 export { movedim, swapaxes, tile, repeatInterleave, roll, unflatten, broadcastTo, broadcastTensors, meshgrid } from "./ops/rearrange.js";
 export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
 export { multinomial, bernoulli, normal } from "./ops/sampling.js";

@@ -14,6 +14,7 @@ import * as L from "./linalg.js";
 import * as R from "./reduce.js";
 import * as S from "./softmax.js";
 import * as D from "./diagonal.js";
+import * as G from "./gamma.js";
 import * as M from "./masking.js";
 import * as Mth from "./math.js";
 import * as Re from "./rearrange.js";
@@ -102,6 +103,9 @@ declare module "../tensor/tensor.js" {
     acosh(): Tensor;
     atanh(): Tensor;
     erfinv(): Tensor;
+    lgamma(): Tensor;
+    digamma(): Tensor;
+    polygamma(n: number): Tensor;
     trunc(): Tensor;
     frac(): Tensor;
     sgn(): Tensor;
@@ -332,6 +336,9 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   acosh() { return Mth.acosh(this); },
   atanh() { return Mth.atanh(this); },
   erfinv() { return Mth.erfinv(this); },
+  lgamma() { return G.lgamma(this); },
+  digamma() { return G.digamma(this); },
+  polygamma(n: number) { return G.polygamma(n, this); },
   trunc() { return Mth.trunc(this); },
   frac() { return Mth.frac(this); },
   sgn() { return Mth.sgn(this); },

@@ -392,6 +392,12 @@ const moreMath: OpCase[] = [
   ...([["log2", "pos"], ["log10", "pos"], ["sinh", "randn"], ["cosh", "randn"], ["asin", "uniform"], ["acos", "uniform"], ["atan", "randn"],
     ["asinh", "randn"], ["atanh", "uniform"], ["erfinv", "uniform"], ["deg2rad", "randn"], ["rad2deg", "randn"], ["frac", "randn"]] as const).map(([op, gen]): OpCase => (
     { id: `${op}/basic`, op, inputs: [trans([3, 4], { gen })], args: [T(0)] })),
+  { id: "lgamma/basic", op: "lgamma", inputs: [trans([3, 4], { gen: "pos" })], args: [T(0)] },
+  { id: "lgamma/special", op: "lgamma", inputs: [f([8], { values: [0.5, 1, 2.5, 30, -0.5, -2.5, 0, -1] })], args: [T(0)], gradcheck: false },
+  { id: "digamma/basic", op: "digamma", inputs: [f([2, 3], { gen: "pos" })], args: [T(0)] },
+  { id: "digamma/negative", op: "digamma", inputs: [f([5], { values: [-0.5, -2.5, 1e-3, 0, -1], grad: false })], args: [T(0)] },
+  { id: "polygamma/trigamma", op: "polygamma", inputs: [f([2, 3], { gen: "pos" })], args: [1, T(0)] },
+  { id: "polygamma/third", op: "polygamma", inputs: [f([5], { values: [0.5, 1.5, -0.5, 7, 30] })], args: [3, T(0)], gradcheck: false },
   { id: "acosh/basic", op: "acosh", inputs: [f([4], { values: [1.5, 2, 3.7, 10] })], args: [T(0)] },
   { id: "trunc/basic", op: "trunc", inputs: [f([6], { values: [-2.5, -0.5, 0.5, 1.7, "inf", "nan"] })], args: [T(0)], gradcheck: false },
   { id: "trunc/int", op: "trunc", inputs: [idx([4], 9)], args: [T(0)] },
