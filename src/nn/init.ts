@@ -7,6 +7,7 @@ import { fromTypedArray, randn } from "../ops/factories.js";
 import type { Generator } from "../ops/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { erf, erfinv } from "../backend/reference/scalar-ops.js";
+import { householderQr } from "../ops/linalg/qr.js";
 
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
@@ -188,49 +189,16 @@ export function orthogonal_(t: Tensor, options: OrthogonalOptions = {}): Tensor 
 }
 
 /**
- * The thin Q (m×n, row-major) of a tall m×n matrix (m >= n) by Householder
- * reflections, each column multiplied by the sign of R's diagonal entry, as
- * PyTorch's orthogonal_ does after `torch.linalg.qr` (`q *= sign(diag(r))`):
- * that makes the result unique whatever reflections produced it.
+ * The thin Q (m×n, row-major) of a tall m×n matrix (m >= n), each column
+ * multiplied by the sign of R's diagonal entry, as PyTorch's orthogonal_
+ * does after `torch.linalg.qr` (`q *= sign(diag(r))`): that makes the result
+ * unique whatever reflections produced it.
  */
 function signedQ(a: Float64Array, m: number, n: number): Float64Array {
-  const r = Float64Array.from(a);
-  const reflectors: Float64Array[] = [];
-  const diag = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    let norm = 0;
-    for (let i = k; i < m; i++) norm += r[i * n + k]! ** 2;
-    norm = Math.sqrt(norm);
-    // reflect column k onto -sign(x0)·‖x‖·e_k: the sign that avoids cancellation in v = x - that
-    const alpha = r[k * n + k]! > 0 ? -norm : norm;
-    const v = new Float64Array(m - k);
-    for (let i = k; i < m; i++) v[i - k] = r[i * n + k]!;
-    v[0] = v[0]! - alpha;
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    if (vv > 0) {
-      for (let j = k; j < n; j++) applyReflector(r, n, k, v, vv, j);
-    }
-    reflectors.push(v);
-    diag[k] = r[k * n + k]!;
-  }
-  // Q = H_0 ... H_{n-1} applied to the first n columns of the identity
-  const q = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) q[j * n + j] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    const v = reflectors[k]!;
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    if (vv > 0) for (let j = 0; j < n; j++) applyReflector(q, n, k, v, vv, j);
-  }
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] = q[i * n + j]! * Math.sign(diag[j]!);
+  const q = new Float64Array(m * n), r = new Float64Array(n * n);
+  householderQr(a, 0, m, n, q, 0, n, r, 0, n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] = q[i * n + j]! * Math.sign(r[j * n + j]!);
   return q;
-}
-
-/** Column `j` of the row-major `x` (n columns), rows k.., times I - 2vvᵀ/(vᵀv). */
-function applyReflector(x: Float64Array, n: number, k: number, v: Float64Array, vv: number, j: number): void {
-  let dot = 0;
-  for (let i = 0; i < v.length; i++) dot += v[i]! * x[(k + i) * n + j]!;
-  const f = (2 * dot) / vv;
-  for (let i = 0; i < v.length; i++) x[(k + i) * n + j] = x[(k + i) * n + j]! - f * v[i]!;
 }
 
 export interface TruncNormalOptions extends GenOpt {

@@ -27,7 +27,7 @@ export interface QrResult {
 }
 
 /** Householder QR of the m×n row-major matrix at `offset` of `a`: writes R (rows × n) and Q (m × cols) at the given offsets. */
-function householderQr(a: Float64Array, offset: number, m: number, n: number, q: Float64Array | null, qOffset: number, cols: number, r: Float64Array, rOffset: number, rows: number): void {
+export function householderQr(a: Float64Array, offset: number, m: number, n: number, q: Float64Array | null, qOffset: number, cols: number, r: Float64Array, rOffset: number, rows: number): void {
   const w = a.slice(offset, offset + m * n);
   const k = Math.min(m, n);
   const vs: Float64Array[] = [], taus: number[] = [];
