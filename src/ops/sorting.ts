@@ -5,6 +5,7 @@
  * order), then the values are a `gather` at those indices, so gradients flow
  * back to where each value came from.
  */
+import { roundHalfEven } from "../backend/reference/scalar-ops.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
@@ -142,12 +143,6 @@ export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } =
 
 /** How `quantile` picks between the two values around a position that falls between them. */
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
-
-/** Round half to even, as PyTorch's round. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * The `q`-quantiles (a number, or a 1-d tensor of them, in [0, 1]) over all

@@ -35,7 +35,7 @@ export function erfinv(y: number): number {
 }
 
 /** Round half to even, as PyTorch's round does. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
