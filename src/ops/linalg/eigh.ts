@@ -10,6 +10,7 @@ import { eye } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { transpose, unsqueeze } from "../views.js";
 import { batchShape, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
+import { rotatePairs } from "./rotate.js";
 
 /** Options of linalg.eigh and linalg.eigvalsh. */
 export interface EighOptions {
@@ -47,21 +48,9 @@ function jacobi(a: Float64Array, offset: number, n: number, lower: boolean, w: F
         const theta = (s[q * n + q]! - s[p * n + p]!) / (2 * apq);
         const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
-        for (let k = 0; k < n; k++) {
-          const kp = s[k * n + p]!, kq = s[k * n + q]!;
-          s[k * n + p] = c * kp - sn * kq;
-          s[k * n + q] = sn * kp + c * kq;
-        }
-        for (let k = 0; k < n; k++) {
-          const pk = s[p * n + k]!, qk = s[q * n + k]!;
-          s[p * n + k] = c * pk - sn * qk;
-          s[q * n + k] = sn * pk + c * qk;
-        }
-        for (let k = 0; k < n; k++) {
-          const kp = V[k * n + p]!, kq = V[k * n + q]!;
-          V[k * n + p] = c * kp - sn * kq;
-          V[k * n + q] = sn * kp + c * kq;
-        }
+        rotatePairs(s, p, q, n, n, c, sn); // columns p, q
+        rotatePairs(s, p * n, q * n, 1, n, c, sn); // rows p, q
+        rotatePairs(V, p, q, n, n, c, sn);
       }
     }
   }

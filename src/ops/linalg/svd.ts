@@ -12,6 +12,7 @@ import { matmul } from "../linalg.js";
 import { contiguous, narrow, squeeze, transpose, unsqueeze } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
 import { eigh } from "./eigh.js";
+import { rotatePairs } from "./rotate.js";
 
 /** Options of linalg.svd. */
 export interface SvdOptions {
@@ -55,16 +56,8 @@ function jacobiSvd(a: Float64Array, offset: number, r: number, c: number, trans:
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const cs = 1 / Math.sqrt(1 + t * t), sn = cs * t;
-        for (let i = 0; i < r; i++) {
-          const gp = G[p * r + i]!, gq = G[q * r + i]!;
-          G[p * r + i] = cs * gp - sn * gq;
-          G[q * r + i] = sn * gp + cs * gq;
-        }
-        for (let i = 0; i < c; i++) {
-          const vp = V[p * c + i]!, vq = V[q * c + i]!;
-          V[p * c + i] = cs * vp - sn * vq;
-          V[q * c + i] = sn * vp + cs * vq;
-        }
+        rotatePairs(G, p * r, q * r, 1, r, cs, sn);
+        rotatePairs(V, p * c, q * c, 1, c, cs, sn);
       }
     }
     if (!rotated) break;
