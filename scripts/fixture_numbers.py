@@ -16,3 +16,15 @@ def enc(v):
 def flat(t):
     """A tensor's elements in row-major order, encoded."""
     return [enc(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def case_record(name, fn, options, dtype, xs, outs, grads, with_grads):
+    """One linalg fixture case: encoded inputs, outputs, upstream gradients and
+    (after backward) input gradients; None where there are none."""
+    return {
+        "name": name, "fn": fn, "options": options, "dtype": str(dtype).replace("torch.", ""),
+        "inputs": [{"shape": list(x.shape), "data": flat(x)} for x in xs],
+        "outputs": [{"shape": list(o.shape), "data": flat(o)} for o in outs],
+        "gradOutputs": [None if g is None else flat(g) for g in grads],
+        "inputGrads": [None if x.grad is None else flat(x.grad) for x in xs] if with_grads else None,
+    }

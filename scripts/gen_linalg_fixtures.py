@@ -20,7 +20,7 @@ import os
 
 import torch
 
-from fixture_numbers import flat
+from fixture_numbers import case_record, flat
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops", "linalg.json")
 GEN = torch.Generator().manual_seed(0)
@@ -76,13 +76,7 @@ def case(name, fn, inputs, dtype=torch.float64, grad=True, **options):
     if grad:
         pairs = [(o, g) for o, g in zip(outs, grads) if g is not None]
         torch.autograd.backward([o for o, _ in pairs], [g for _, g in pairs])
-    return {
-        "name": name, "fn": fn, "options": options, "dtype": str(dtype).replace("torch.", ""),
-        "inputs": [{"shape": list(x.shape), "data": flat(x)} for x in xs],
-        "outputs": [{"shape": list(o.shape), "data": flat(o)} for o in outs],
-        "gradOutputs": [None if g is None else flat(g) for g in grads],
-        "inputGrads": [None if x.grad is None else flat(x.grad) for x in xs] if grad else None,
-    }
+    return case_record(name, fn, options, dtype, xs, outs, grads, grad)
 
 
 def main():

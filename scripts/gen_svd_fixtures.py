@@ -25,7 +25,7 @@ import os
 
 import torch
 
-from fixture_numbers import flat
+from fixture_numbers import case_record, flat
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops", "svd.json")
 GEN = torch.Generator().manual_seed(0)
@@ -64,13 +64,7 @@ def case(name, fn, inputs, dtype=torch.float64, grad=True, **options):
     grads = [torch.randn(o.shape, generator=GEN, dtype=torch.float64).to(dtype) if grad else None for o in outs]
     if grad:
         torch.autograd.backward(outs, grads)
-    return {
-        "name": name, "fn": fn, "options": {k: v for k, v in options.items() if v is not None}, "dtype": str(dtype).replace("torch.", ""),
-        "inputs": [{"shape": list(x.shape), "data": flat(x)} for x in xs],
-        "outputs": [{"shape": list(o.shape), "data": flat(o)} for o in outs],
-        "gradOutputs": [None if g is None else flat(g) for g in grads],
-        "inputGrads": [None if x.grad is None else flat(x.grad) for x in xs] if grad else None,
-    }
+    return case_record(name, fn, {k: v for k, v in options.items() if v is not None}, dtype, xs, outs, grads, grad)
 
 
 def main():
