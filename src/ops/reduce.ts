@@ -3,8 +3,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
 import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
-import { expand, reshape, unsqueeze } from "./views.js";
-import { scatterAdd } from "./indexing.js";
+import { expand, narrow, reshape, unsqueeze } from "./views.js";
+import { cat, flip, scatterAdd } from "./indexing.js";
+import { onesLike } from "./factories.js";
+import { cumprod } from "./scan.js";
 
 export type Dims = number | readonly number[];
 
@@ -87,12 +89,30 @@ export function prod(a: Tensor, dim?: number, options: ReduceOptions = {}): Tens
   const kept = reduceData("prod", a, axes);
   const out = keepdim ? kept : dropDims(kept, axes);
   if (needsGrad(a)) {
-    // d prod / d x_i = prod / x_i (inputs without zeros; PyTorch handles zeros specially)
-    record(dim === undefined ? "ProdBackward0" : "ProdBackward1", [a], out, ([g], [x, r]) => [
-      div(mul(expand(restoreDims(g!, axes, keepdim), x!.shape), expand(restoreDims(r!, axes, keepdim), x!.shape)), x!),
-    ], [a, out]);
+    record(dim === undefined ? "ProdBackward0" : "ProdBackward1", [a], out, ([g], [x, r]) => {
+      if (x!.shape.length === 0) return [g!];
+      const grad = expand(restoreDims(g!, axes, keepdim), x!.shape);
+      // PyTorch's prod_backward: grad * (prod / x) unless a zero would make that 0/0
+      if (!eq(x!, 0).toArray().some((v) => v !== 0)) return [mul(grad, div(expand(restoreDims(r!, axes, keepdim), x!.shape), x!))];
+      const others = axes.length === 1 ? productOfOthers(x!, axes[0]!) : reshape(productOfOthers(reshape(x!, [-1]), 0), x!.shape);
+      return [mul(grad, others)];
+    }, [a, out]);
   }
   return out;
+}
+
+/**
+ * Each element's product of the other elements along `d`, exact with zeros:
+ * the running product of the elements before it times that of the elements
+ * after it (PyTorch's prod_safe_zeros_backward). Built from differentiable ops.
+ */
+function productOfOthers(x: Tensor, d: number): Tensor {
+  const n = x.shape[d]!;
+  if (n === 0) return x;
+  const ones = onesLike(narrow(x, d, 0, 1));
+  const before = cumprod(cat([ones, narrow(x, d, 0, n - 1)], d), d);
+  const after = flip(cumprod(cat([ones, flip(narrow(x, d, 1, n - 1), [d])], d), d), [d]);
+  return mul(before, after);
 }
 
 /** `{ values, indices }` of the max or min along one dim. */

@@ -426,6 +426,23 @@ const moreMath: OpCase[] = [
   { id: "addcdiv/value", op: "addcdiv", inputs: [f([2, 3]), f([2, 3]), f([2, 3], { gen: "pos" })], args: [T(0), T(1), T(2)], options: { value: -2 } },
 ];
 
+/** prod over one dim or all; with zeros its gradient is the product of the others, not prod / x. */
+const prods: OpCase[] = [
+  { id: "prod/all", op: "prod", inputs: [f([3, 4], { gen: "pos" })], args: [T(0)] },
+  { id: "prod/dim", op: "prod", inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: "prod/keepdim", op: "prod", inputs: [f([2, 3, 4])], args: [T(0), 1], options: { keepdim: true } },
+  { id: "prod/negdim", op: "prod", inputs: [trans([3, 4])], args: [T(0), -1] },
+  { id: "prod/0d", op: "prod", inputs: [f([])], args: [T(0)] },
+  { id: "prod/0d-zero", op: "prod", inputs: [f([], { values: 0 })], args: [T(0)] },
+  // one zero, two zeros and a zero at either end of a line
+  { id: "prod/zeros-dim", op: "prod", inputs: [f([4, 4], { values: [[2, 0, 3, 1.5], [1, 5, 0, 0], [0, -2, 3, 0.5], [1.5, -2, 3, 0]] })], args: [T(0), 1], gradcheck: false },
+  { id: "prod/zeros-dim0", op: "prod", inputs: [f([3, 2], { values: [[2, 0], [0, 5], [-1.5, 3]] })], args: [T(0), 0], options: { keepdim: true }, gradcheck: false },
+  { id: "prod/zeros-all", op: "prod", inputs: [f([2, 3], { values: [[2, 0, 3], [1.5, -2, 4]] })], args: [T(0)], gradcheck: false },
+  { id: "prod/two-zeros-all", op: "prod", inputs: [f([2, 2], { values: [[0, 2], [3, 0]] })], args: [T(0)], gradcheck: false },
+  { id: "prod/empty", op: "prod", inputs: [f([0, 3])], args: [T(0), 0], gradcheck: false },
+  { id: "prod/int", op: "prod", inputs: [idx([3, 4], 4)], args: [T(0), 1] },
+];
+
 /** Diagonals, rearrangements, products and value-dependent selections. */
 const shapes: OpCase[] = [
   { id: "diagonal/offset", op: "diagonal", inputs: [f([3, 4])], args: [T(0), 1] },
@@ -511,6 +528,7 @@ export const OP_TABLE: OpCase[] = [
   ...matmuls,
   ...reductions("sum"),
   ...reductions("mean"),
+  ...prods,
   ...extremes("max"),
   ...extremes("min"),
   ...argmaxes,
