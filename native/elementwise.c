@@ -10,10 +10,12 @@
 
 const char *const tl_unary_names[U_COUNT] = {
     "neg",   "abs",  "exp",   "log",        "sqrt", "sin",   "cos",   "tanh",  "sigmoid", "relu",
-    "sign",  "erf",  "floor", "ceil",       "round", "reciprocal", "not", "log1p", "expm1", "isnan"};
+    "sign",  "erf",  "floor", "ceil",       "round", "reciprocal", "not", "log1p", "expm1", "isnan",
+    "log2",  "log10", "trunc", "sinh",      "cosh",  "asin",  "acos",  "atan",  "asinh",   "acosh",
+    "atanh", "erfinv"};
 const char *const tl_binary_names[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne",
                                               "lt",  "le",  "gt",  "ge",  "and", "or",      "remainder", "atan2",
-                                              "threshold_backward"};
+                                              "threshold_backward", "fmod", "hypot", "logaddexp", "xlogy"};
 
 /* ---- scalar semantics (the reference backend's scalar-ops.ts) -------------- */
 
@@ -22,6 +24,24 @@ static double js_pow(double a, double b) {
   if (b != b) return NAN;
   if (isinf(b) && fabs(a) == 1.0) return NAN;
   return pow(a, b);
+}
+
+/* The inverse of erf on (-1, 1), as the reference's erfinv: Winitzki's estimate, then three Newton steps on erf. */
+static double erfinv_scalar(double y) {
+  if (y <= -1) return y == -1 ? -INFINITY : NAN;
+  if (y >= 1) return y == 1 ? INFINITY : NAN;
+  if (y == 0 || y != y) return y;
+  const double pi = 3.14159265358979323846, c = 0.147, w = log(1 - y * y), h = 2 / (pi * c) + w / 2;
+  double x = (y > 0 ? 1 : -1) * sqrt(sqrt(h * h - w / c) - h);
+  for (int i = 0; i < 3; i++) x -= (erf(x) - y) / ((2 / sqrt(pi)) * exp(-x * x));
+  return x;
+}
+
+/* log(exp(a) + exp(b)) without overflow; equal infinities give themselves (not inf - inf = NaN) */
+static double logaddexp_scalar(double a, double b) {
+  if (a == b && isinf(a)) return a;
+  const double m = a > b ? a : b;
+  return m + log1p(exp(-fabs(a - b)));
 }
 
 static double unary_scalar(int op, double x) {
@@ -45,7 +65,19 @@ static double unary_scalar(int op, double x) {
     case U_NOT: return tl_truthy(x) ? 0.0 : 1.0;
     case U_LOG1P: return log1p(x);
     case U_EXPM1: return expm1(x);
-    default: return x != x ? 1.0 : 0.0; /* isnan */
+    case U_ISNAN: return x != x ? 1.0 : 0.0;
+    case U_LOG2: return log2(x);
+    case U_LOG10: return log10(x);
+    case U_TRUNC: return trunc(x);
+    case U_SINH: return sinh(x);
+    case U_COSH: return cosh(x);
+    case U_ASIN: return asin(x);
+    case U_ACOS: return acos(x);
+    case U_ATAN: return atan(x);
+    case U_ASINH: return asinh(x);
+    case U_ACOSH: return acosh(x);
+    case U_ATANH: return atanh(x);
+    default: return erfinv_scalar(x);
   }
 }
 
@@ -74,7 +106,11 @@ static double binary_scalar(int op, double a, double b) {
       return r != 0 && (r < 0) != (b < 0) ? r + b : r;
     }
     case B_THRESHOLD_BACKWARD: return b <= 0 ? 0 : a;
-    default: return atan2(a, b);
+    case B_ATAN2: return atan2(a, b);
+    case B_FMOD: return fmod(a, b); /* C's fmod: the result takes the dividend's sign */
+    case B_HYPOT: return hypot(a, b);
+    case B_LOGADDEXP: return logaddexp_scalar(a, b);
+    default: return b != b ? NAN : a == 0 ? 0 : a * log(b); /* xlogy: 0 where x is 0, unless y is NaN */
   }
 }
 
@@ -294,6 +330,7 @@ static void unary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) 
     case U_RELU: ROW2(float, float, x < 0 ? 0.0f : x); break;
     case U_SIGN: ROW2(float, float, x > 0 ? 1.0f : x < 0 ? -1.0f : 0.0f); break;
     case U_FLOOR: ROW2(float, float, floorf(x)); break;
+    case U_TRUNC: ROW2(float, float, truncf(x)); break;
     case U_CEIL: ROW2(float, float, ceilf(x)); break;
     case U_ROUND: ROW2(float, float, nearbyintf(x)); break;
     case U_RECIPROCAL: ROW2(float, float, 1.0f / x); break;
@@ -317,6 +354,7 @@ static void unary_f64_row(const void *c, int64_t n, char **p, const int64_t *s) 
     case U_RELU: ROW2(double, double, x < 0 ? 0.0 : x); break;
     case U_SIGN: ROW2(double, double, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0); break;
     case U_FLOOR: ROW2(double, double, floor(x)); break;
+    case U_TRUNC: ROW2(double, double, trunc(x)); break;
     case U_CEIL: ROW2(double, double, ceil(x)); break;
     case U_ROUND: ROW2(double, double, nearbyint(x)); break;
     case U_RECIPROCAL: ROW2(double, double, 1.0 / x); break;
@@ -336,7 +374,7 @@ static void unary_generic_row(const void *c, int64_t n, char **p, const int64_t 
 
 static double unary_cost(int op) {
   switch (op) {
-    case U_NEG: case U_ABS: case U_RELU: case U_SIGN: case U_FLOOR: case U_CEIL: case U_ROUND:
+    case U_NEG: case U_ABS: case U_RELU: case U_SIGN: case U_FLOOR: case U_CEIL: case U_ROUND: case U_TRUNC:
     case U_NOT: case U_ISNAN: return 1.0;
     case U_SQRT: case U_RECIPROCAL: return 2.0;
     default: return 16.0;
@@ -386,6 +424,16 @@ void tl_unary(int op, const tl_tensor *out, const tl_tensor *a) {
 
 static void binary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) {
   const int op = ((const op_ctx *)c)->op;
+  /* float32 in double neither overflows nor loses digits, and skips libm's slow generic paths;
+     fmod is exact, so fmodf gives what fmod on the doubles would */
+  if (op == B_HYPOT) {
+    ROW3(float, float, isinf(x) || isinf(y) ? INFINITY : (float)sqrt((double)x * x + (double)y * y));
+    return;
+  }
+  if (op == B_FMOD) {
+    ROW3(float, float, fmodf(x, y));
+    return;
+  }
   FLOAT_BINARY(float)
 }
 static void binary_f64_row(const void *c, int64_t n, char **p, const int64_t *s) {

@@ -25,7 +25,7 @@ export const THRESHOLDS = {
 } as const;
 
 const MAX_DIMS = 16;
-const CHEAP_UNARY = new Set<UnaryOp>(["neg", "abs", "relu", "sign", "floor", "ceil", "round", "not", "isnan"]);
+const CHEAP_UNARY = new Set<UnaryOp>(["neg", "abs", "relu", "sign", "floor", "ceil", "round", "trunc", "not", "isnan"]);
 
 
 function isFloat(t: Strided): boolean {
