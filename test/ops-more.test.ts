@@ -169,3 +169,28 @@ test("the default generator's state saves and restores a random stream", () => {
   assert.equal(torch.initialSeed(), s);
   assert.throws(() => torch.setRngState(torch.zeros([2])), /setRngState: expected a state from torch.getRngState\(\)/);
 });
+
+test("var with no degrees of freedom left: PyTorch 2.x's var_backward (1.13 raises, so no golden)", () => {
+  // full reduction: 2 / (n - correction) is infinite, NaN where x equals the mean (inf * 0)
+  const x = torch.tensor([1, 2, 3, 4], { requiresGrad: true });
+  const v = torch.var(x, undefined, { correction: 4 });
+  assert.equal(v.item(), Infinity);
+  v.backward();
+  assert.deepEqual(x.grad!.tolist(), [Infinity, Infinity, Infinity, Infinity]);
+  const c = torch.tensor([3, 3], { requiresGrad: true });
+  torch.var(c, undefined, { correction: 2 }).backward();
+  assert.ok(c.grad!.toArray().every((g) => Number.isNaN(g)));
+  // along a dim: 2 / 0 times (x - mean), which is -inf / inf here
+  const y = torch.tensor([[1, 2], [3, 5]], { requiresGrad: true });
+  torch.var(y, 1, { correction: 2 }).sum().backward();
+  assert.deepEqual(y.grad!.tolist(), [[-Infinity, Infinity], [-Infinity, Infinity]]);
+  assert.throws(() => torch.std(torch.tensor([1, 2], { dtype: "int32" })), /std and var only support floating point and complex dtypes/);
+  assert.throws(() => torch.logcumsumexp(torch.tensor([1, 2], { dtype: "int32" }), 0), /"logcumsumexp_out_cpu" not implemented for 'Int'/);
+});
+
+test("median's tie-sharing gradient is computed in the input's dtype", () => {
+  // a bool mask times a 0-d double promotes to float32: 1/3 would come back as 0.3333333432674408
+  const x = torch.tensor([2, 2, 2, 5], { dtype: "float64", requiresGrad: true });
+  x.median().backward();
+  assert.deepEqual(x.grad!.tolist(), [1 / 3, 1 / 3, 1 / 3, 0]);
+});

@@ -190,23 +190,48 @@ export function argmin(a: Tensor, dim?: number, options: ReduceOptions = {}): Te
   return argExtreme("min", a, dim, options.keepdim ?? false);
 }
 
-/** Variance with Bessel's correction by default (`correction: 1`), as torch.var. */
+/**
+ * Variance with Bessel's correction by default (`correction: 1`), as torch.var.
+ * Computed in float64 (PyTorch accumulates float32 in double too), so squares
+ * of large or tiny float32 values neither overflow nor underflow.
+ */
 export function variance(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
-  const keepdim = options.keepdim ?? false;
-  const axes = normalizeDims(dim, a.shape, "var");
-  const n = numelOf(axes.map((ax) => a.shape[ax]!));
-  const centered = subMean(a, axes);
-  const ss = sum(mul(centered, centered), axes, { keepdim });
-  return div(ss, Math.max(n - (options.correction ?? 1), 0));
+  const { variance: v, backward } = moments("var", a, dim, options);
+  const out = castData(v, a.dtype);
+  if (needsGrad(a)) record("VarBackward0", [a], out, ([g], [x]) => [backward(g!, x!)], [a]);
+  return out;
 }
 
-function subMean(a: Tensor, axes: number[]): Tensor {
-  return sub(a, mean(a, axes, { keepdim: true }));
-}
-
-/** Standard deviation, `sqrt(var)`. */
+/** Standard deviation, `sqrt(var)`; its gradient is 0 where it is 0 (PyTorch's std_backward), not 0 / 0. */
 export function std(a: Tensor, dim?: Dims, options: ReduceOptions & { correction?: number } = {}): Tensor {
-  return sqrt(variance(a, dim, options));
+  const { variance: v, backward } = moments("std", a, dim, options);
+  const out = castData(sqrt(v), a.dtype);
+  if (needsGrad(a)) {
+    record("StdBackward0", [a], out, ([g], [x, r]) => [backward(where(eq(r!, 0), 0, div(g!, mul(r!, 2))), x!)], [a, out]);
+  }
+  return out;
+}
+
+/** var / std's shared part: the variance in float64 (no autograd) and PyTorch's var_backward. */
+function moments(op: "var" | "std", a: Tensor, dim: Dims | undefined, options: ReduceOptions & { correction?: number }) {
+  if (a.dtype === "int32" || a.dtype === "bool") throw new Error(`std and var only support floating point and complex dtypes (${op})`);
+  const keepdim = options.keepdim ?? false, correction = options.correction ?? 1;
+  const axes = normalizeDims(dim, a.shape, op);
+  const n = numelOf(axes.map((ax) => a.shape[ax]!));
+  const x64 = castData(a, "float64");
+  const centered = sub(x64, mean(x64, axes, { keepdim: true }));
+  const variance = div(sum(mul(centered, centered), axes, { keepdim }), Math.max(n - correction, 0));
+  // a full reduction with no degrees of freedom left: PyTorch 2.x's inf (NaN where x equals the mean)
+  const whole = dim === undefined || a.shape.length === 0;
+  return {
+    variance,
+    backward(g: Tensor, x: Tensor): Tensor {
+      const dev = sub(x, mean(x, axes, { keepdim: true }));
+      const grad = restoreDims(g, axes, keepdim);
+      if (whole && n - correction <= 0) return mul(grad, where(eq(dev, 0), NaN, Infinity));
+      return mul(mul(grad, 2 / (n - correction)), dev);
+    },
+  };
 }
 
 /**

@@ -10,11 +10,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
-import { add, div, eq, exp, log, mul, ne, sub, where } from "./elementwise.js";
+import { abs, add, div, eq, exp, gt, log, lt, mul, ne, sub, where } from "./elementwise.js";
 import { cat, flip, gather } from "./indexing.js";
 import { narrow } from "./views.js";
-import { isfinite } from "./math.js";
-import { amax, type ValuesIndices } from "./reduce.js";
+import type { ValuesIndices } from "./reduce.js";
 
 /**
  * Running sums along `dim` (bool input sums as int32).
@@ -109,7 +108,7 @@ function cumprodGradWithZeros(g: Tensor, x: Tensor, d: number): Tensor {
   return out;
 }
 
-/** Running maxima (or minima) along `dim` and where each was taken; a NaN, once met, stays. Ties take the latest index, as PyTorch's. */
+/** Running maxima (or minima) along `dim` and where each was taken; a NaN, once met, stays (at the latest NaN's index). Ties take the latest index, as PyTorch's. */
 function runningExtreme(op: "cummax" | "cummin", a: Tensor, dim: number): ValuesIndices {
   const d = normalizeDim(dim, a.shape.length, op, a.shape);
   const x = castData(a, a.dtype).data;
@@ -119,7 +118,8 @@ function runningExtreme(op: "cummax" | "cummin", a: Tensor, dim: number): Values
     let best = NaN, where = 0;
     for (let k = 0; k < n; k++) {
       const v = Number(x[start + k * step]);
-      if (k === 0 || (!Number.isNaN(best) && (Number.isNaN(v) || better(v, best)))) {
+      // as PyTorch's cummax_cummin_helper: each NaN takes over (so the index moves to the latest NaN)
+      if (k === 0 || Number.isNaN(v) || (!Number.isNaN(best) && better(v, best))) {
         best = v;
         where = k;
       }
@@ -139,12 +139,47 @@ export function cummin(a: Tensor, dim: number): ValuesIndices {
   return runningExtreme("cummin", a, dim);
 }
 
-/** `log(cumsum(exp(a)))` along `dim`, shifted by the line's maximum so large values do not overflow. */
+/**
+ * `log(cumsum(exp(a)))` along `dim`, as a running log-add-exp in double: each
+ * step adds `log1p(exp(-|r - x|))` to the larger of the two, so no term
+ * underflows or overflows, however far apart the values are.
+ */
 export function logcumsumexp(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, "logcumsumexp", a.shape);
-  const m = amax(a.detach(), d, { keepdim: true });
-  const shift = where(isfinite(m), m, 0);
-  return add(log(cumsum(exp(sub(a, shift)), d)), shift);
+  if (a.dtype === "int32" || a.dtype === "bool") {
+    throw new Error(`"logcumsumexp_out_cpu" not implemented for '${a.dtype === "int32" ? "Int" : "Bool"}'`);
+  }
+  const src = castData(a, a.dtype);
+  const out = emptyUninitialized(a.shape, a.dtype);
+  const x = src.data, y = out.data;
+  forEachLine(a.shape, d, (start, step, n) => {
+    let r = -Infinity;
+    for (let k = 0, at = start; k < n; k++, at += step) {
+      const v = x[at]!;
+      // equal infinities stay themselves (inf - inf would give NaN)
+      r = r === v && !Number.isFinite(v) ? v : Math.max(r, v) + Math.log1p(Math.exp(-Math.abs(r - v)));
+      y[at] = r;
+    }
+  });
+  if (needsGrad(a)) {
+    record("LogcumsumexpBackward0", [a], out, ([g], [xs, r]) => [logcumsumexpGrad(g!, xs!, r!, d)], [a, out]);
+  }
+  return out;
+}
+
+/**
+ * PyTorch's logcumsumexp_backward: `sum_{k >= i} g_k exp(x_i - r_k)`, with the
+ * positive and negative parts of g summed separately in log space (by
+ * logcumsumexp from the far end), so it stays finite where exp(x_i - r_k)
+ * alone would underflow, and is differentiable again.
+ */
+function logcumsumexpGrad(g: Tensor, x: Tensor, r: Tensor, d: number): Tensor {
+  if (g.dim() === 0 || g.numel() === 0) return g;
+  const lowest = g.dtype === "float64" ? -Number.MAX_VALUE : -3.4028234663852886e38;
+  const logAbs = log(abs(g));
+  const fromEnd = (t: Tensor) => flip(logcumsumexp(flip(t, [d]), d), [d]);
+  const part = (mask: Tensor) => exp(add(fromEnd(sub(where(mask, logAbs, lowest), r)), x));
+  return sub(part(gt(g, 0)), part(lt(g, 0)));
 }
 
 /**

@@ -129,7 +129,8 @@ export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } =
       // every element equal to the median shares the gradient (PyTorch's evenly_distribute_backward)
       record("MedianBackward0", [a], out, ([g], [x, r]) => {
         const mask = Number.isNaN(r!.item()) ? isnan(x!) : eq(x!, r!);
-        return [mul(mask, div(g!, sum(mask)))];
+        // the share computed in the input's dtype (a bool mask times a 0-d double would promote to float32)
+        return [where(mask, div(g!, sum(mask)), 0)];
       }, [a, out]);
     }
     return out;

@@ -426,6 +426,20 @@ const moreMath: OpCase[] = [
   { id: "addcdiv/value", op: "addcdiv", inputs: [f([2, 3]), f([2, 3]), f([2, 3], { gen: "pos" })], args: [T(0), T(1), T(2)], options: { value: -2 } },
 ];
 
+/** var and std: float64 accumulation for float32, and std's gradient 0 (not 0 / 0) where it is 0. */
+const spreads: OpCase[] = [
+  { id: "var/all", op: "var", inputs: [f([3, 4])], args: [T(0)] },
+  { id: "var/dim-c0", op: "var", inputs: [f([3, 4])], args: [T(0), 1], options: { correction: 0 } },
+  { id: "var/dims-keepdim", op: "var", inputs: [f([2, 3, 4])], args: [T(0), [0, 2]], options: { keepdim: true } },
+  { id: "var/f64", op: "var", inputs: [f([5], { dtype: "float64" })], args: [T(0), 0] },
+  { id: "std/all", op: "std", inputs: [f([3, 4])], args: [T(0)] },
+  { id: "std/dim-transposed", op: "std", inputs: [trans([3, 4])], args: [T(0), 0] },
+  { id: "std/constant-row", op: "std", inputs: [f([2, 3], { values: [[2, 2, 2], [1, 5, 3]] })], args: [T(0), 1], gradcheck: false },
+  { id: "std/one-c0", op: "std", inputs: [f([2, 1], { values: [[1], [2]] })], args: [T(0), 1], options: { correction: 0 }, gradcheck: false },
+  { id: "std/huge-f32", op: "std", inputs: [f([2], { values: [1e20, -1e20] })], args: [T(0)], gradcheck: false },
+  { id: "std/tiny-f32", op: "std", inputs: [f([2], { values: [1e-30, -1e-30] })], args: [T(0)], gradcheck: false },
+];
+
 /** prod over one dim or all; with zeros its gradient is the product of the others, not prod / x. */
 const prods: OpCase[] = [
   { id: "prod/all", op: "prod", inputs: [f([3, 4], { gen: "pos" })], args: [T(0)] },
@@ -489,10 +503,19 @@ const more: OpCase[] = [
   { id: "cummin/nan", op: "cummin", inputs: [f([5], { values: [3, 1, "nan", 0, 2] })], args: [T(0), 0], out: "indices" },
   { id: "logcumsumexp/basic", op: "logcumsumexp", inputs: [trans([3, 4])], args: [T(0), 1] },
   { id: "logcumsumexp/large", op: "logcumsumexp", inputs: [f([4], { values: [1000, 1001, "-inf", 999] })], args: [T(0), 0], gradcheck: false },
+  // values far apart: exp(x - max) underflows, a running log-add-exp does not
+  { id: "logcumsumexp/far-apart", op: "logcumsumexp", inputs: [f([4], { values: [-120, 0, -1e30, 5] })], args: [T(0), 0], gradcheck: false },
+  { id: "logcumsumexp/far-apart-f64", op: "logcumsumexp", inputs: [f([3], { values: [-10000, 0, 3], dtype: "float64" })], args: [T(0), 0], gradcheck: false },
+  { id: "logcumsumexp/neg-inf-start", op: "logcumsumexp", inputs: [f([3], { values: ["-inf", "-inf", 2] })], args: [T(0), 0], gradcheck: false },
+  { id: "logcumsumexp/empty", op: "logcumsumexp", inputs: [f([0, 3])], args: [T(0), 0], gradcheck: false },
+  { id: "cummax/nans-values", op: "cummax", inputs: [f([5], { values: [1, "nan", 3, "nan", 5] })], args: [T(0), 0], out: "values", gradcheck: false },
+  { id: "cummax/nans-indices", op: "cummax", inputs: [f([5], { values: [1, "nan", 3, "nan", 5] })], args: [T(0), 0], out: "indices" },
+  { id: "cummin/leading-nans", op: "cummin", inputs: [f([3], { values: ["nan", "nan", 1] })], args: [T(0), 0], out: "indices" },
   { id: "diff/basic", op: "diff", inputs: [f([3, 5])], args: [T(0)] },
   { id: "diff/second-dim0", op: "diff", inputs: [f([4, 3])], args: [T(0), 2, 0] },
   { id: "median/all", op: "median", inputs: [f([3, 4], { gen: "ties" })], args: [T(0)], gradcheck: false },
   { id: "median/even", op: "median", inputs: [f([6])], args: [T(0)] },
+  { id: "median/ties-f64", op: "median", inputs: [f([4], { values: [2, 2, 2, 5], dtype: "float64" })], args: [T(0)], gradcheck: false },
   { id: "median/dim-values", op: "median", inputs: [f([3, 4])], args: [T(0), 1], out: "values" },
   { id: "median/dim-indices-nan", op: "median", inputs: [f([2, 4], { values: [[3, 1, 2, 2], ["nan", 1, 0, 5]] })], args: [T(0), 1], out: "indices" },
   { id: "kthvalue/dim0", op: "kthvalue", inputs: [trans([4, 3])], args: [T(0), 2, 0], out: "values" },
@@ -529,6 +552,7 @@ export const OP_TABLE: OpCase[] = [
   ...reductions("sum"),
   ...reductions("mean"),
   ...prods,
+  ...spreads,
   ...extremes("max"),
   ...extremes("min"),
   ...argmaxes,
