@@ -127,3 +127,22 @@ test("F.oneHot gives PyTorch's one_hot (as int32) and its errors", () => {
   assert.throws(() => F.oneHot(torch.tensor([1])), /one_hot is only applicable to index tensor/);
   assert.throws(() => F.oneHot(torch.tensor([], i32)), /Can not infer total number of classes from empty tensor./);
 });
+
+test("every target ignored: the mean is NaN (0 / 0) and the gradient zero, for 1-d and [N, C, d] inputs too", () => {
+  // PyTorch 1.13 and 2.x: loss nan, x.grad all zeros (ignored targets get no gradient)
+  const i32 = (v: number | number[][]) => torch.tensor(v, { dtype: "int32" });
+  const cases: [string, torch.Tensor, (x: torch.Tensor) => torch.Tensor][] = [
+    ["crossEntropy [C]", torch.randn([3]), (x) => F.crossEntropy(x, i32(1), { ignoreIndex: 1 })],
+    ["nllLoss [C]", torch.randn([3]), (x) => F.nllLoss(x, i32(-100))],
+    ["crossEntropy [N, C, d] smoothing weight", torch.randn([2, 3, 2]),
+      (x) => F.crossEntropy(x, i32([[-100, -100], [-100, -100]]), { labelSmoothing: 0.1, weight: torch.tensor([1, 2, 3]) })],
+    ["crossEntropy [N, C]", torch.randn([2, 3]), (x) => F.crossEntropy(x, torch.tensor([-100, -100], { dtype: "int32" }))],
+  ];
+  for (const [what, data, loss] of cases) {
+    const x = data.requiresGrad_();
+    const y = loss(x);
+    assert.ok(Number.isNaN(y.item()), `${what}: loss`);
+    y.backward();
+    assert.ok(x.grad!.toArray().every((g) => g === 0), `${what}: grad ${x.grad!.toArray().join(",")}`);
+  }
+});

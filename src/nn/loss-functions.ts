@@ -76,8 +76,18 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
   }
   const { picked, w } = pick(input, target, options.weight ?? null, options.ignoreIndex ?? -100);
   const loss = neg(mul(picked, w));
-  if (reduction === "mean") return div(sum(loss), sum(w));
+  if (reduction === "mean") return meanOverCounted(loss, w);
   return reduce(loss, reduction);
+}
+
+/**
+ * PyTorch's mean over the counted targets, `sum(loss) / sum(w)`. With none
+ * counted (every target ignored) the loss is NaN, as PyTorch's 0 / 0, but the
+ * gradient is zero, as PyTorch's: dividing by the zero sum would give 0 · inf.
+ */
+function meanOverCounted(loss: Tensor, w: Tensor): Tensor {
+  const total = sum(w);
+  return total.item() !== 0 ? div(sum(loss), total) : add(mul(sum(loss), 0), NaN);
 }
 
 /**
@@ -116,7 +126,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   let ret: Tensor;
   if (reduction === "mean") {
     // PyTorch normalises by the weights of the counted targets (or their count)
-    ret = div(sum(smooth), sum(w));
+    ret = meanOverCounted(smooth, w);
   } else ret = reduce(smooth, reduction);
   return add(mul(nll, 1 - eps), mul(ret, eps / C));
 }
