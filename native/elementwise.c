@@ -19,13 +19,6 @@ const char *const tl_binary_names[B_COUNT] = {"add", "sub", "mul", "div", "pow",
 
 /* ---- scalar semantics (the reference backend's scalar-ops.ts) -------------- */
 
-static double js_pow(double a, double b) {
-  /* Math.pow differs from C's pow: pow(1, NaN) and pow(±1, ±Inf) are NaN */
-  if (b != b) return NAN;
-  if (isinf(b) && fabs(a) == 1.0) return NAN;
-  return pow(a, b);
-}
-
 /* The inverse of erf on (-1, 1), as the reference's erfinv: Winitzki's estimate, then three Newton steps on erf. */
 static double erfinv_scalar(double y) {
   if (y <= -1) return y == -1 ? -INFINITY : NAN;
@@ -89,7 +82,7 @@ static double binary_scalar(int op, double a, double b) {
     case B_SUB: return a - b;
     case B_MUL: return a * b;
     case B_DIV: return a / b;
-    case B_POW: return js_pow(a, b);
+    case B_POW: return pow(a, b); /* C's pow, as PyTorch (and the reference): 1 ** NaN is 1 */
     case B_MAXIMUM: return a != a || b != b ? NAN : a > b ? a : b;
     case B_MINIMUM: return a != a || b != b ? NAN : a < b ? a : b;
     case B_EQ: return a == b;

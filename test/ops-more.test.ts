@@ -186,6 +186,7 @@ test("var with no degrees of freedom left: PyTorch 2.x's var_backward (1.13 rais
   assert.deepEqual(y.grad!.tolist(), [[-Infinity, Infinity], [-Infinity, Infinity]]);
   assert.throws(() => torch.std(torch.tensor([1, 2], { dtype: "int32" })), /std and var only support floating point and complex dtypes/);
   assert.throws(() => torch.logcumsumexp(torch.tensor([1, 2], { dtype: "int32" }), 0), /"logcumsumexp_out_cpu" not implemented for 'Int'/);
+  assert.throws(() => torch.tensor([true, false]).neg(), /Negation, the `-` operator, on a bool tensor is not supported/);
 });
 
 test("median's tie-sharing gradient is computed in the input's dtype", () => {

@@ -195,7 +195,12 @@ export function pow(a: Operand, b: Operand): Tensor {
   if (typeof a === "number") {
     const bt = b as Tensor;
     const out = binaryData("pow", a, bt, "pow");
-    if (needsGrad(bt)) record("PowBackward2", [bt], out, ([g], [r]) => [mul(mul(g!, r!), Math.log(a))], [out]);
+    if (needsGrad(bt)) {
+      // PyTorch's pow_backward_exponent: a zero base gives 0 where the exponent is >= 0 (not 0 · -inf)
+      record("PowBackward2", [bt], out, ([g], [r, bs]) => [
+        a === 0 ? mul(g!, where(ge(bs!, 0), 0, mul(r!, -Infinity))) : mul(mul(g!, r!), Math.log(a)),
+      ], [out, bt]);
+    }
     return out;
   }
   if (typeof b === "number") {
@@ -235,6 +240,9 @@ function unaryWithGrad(op: UnaryOp, name: string, backward: (g: Tensor, s: Tenso
 }
 
 export function neg(a: Tensor): Tensor {
+  if (a.dtype === "bool") {
+    throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
   const out = unaryData("neg", a, true);
   if (needsGrad(a)) record("NegBackward0", [a], out, ([g]) => [neg(g!)]);
   return out;

@@ -16,6 +16,7 @@ const LANCZOS = [
 
 function lgammaScalar(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  if (!Number.isFinite(x)) return Infinity; // |Γ| grows without bound at +inf; PyTorch gives +inf at -inf too
   if (x <= 0 && Number.isInteger(x)) return Infinity;
   // reflection: Γ(x) Γ(1 - x) = π / sin(πx)
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgammaScalar(1 - x);
@@ -55,6 +56,9 @@ const ZETA_TAIL = [
 function polygammaScalar(n: number, x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x <= 0 && Number.isInteger(x)) return n % 2 === 1 ? Infinity : -Infinity;
+  // PyTorch's values at the infinities (its trigamma, and Cephes' zeta for n >= 2); the loop below would never end at -inf
+  if (x === -Infinity) return n === 1 ? NaN : n % 2 === 1 ? Infinity : -Infinity;
+  if (x === Infinity) return n === 1 ? 0 : NaN;
   const s = n + 1;
   let factorial = 1;
   for (let k = 2; k <= n; k++) factorial *= k;

@@ -5,11 +5,11 @@
  * finiteness tests. Gradients follow tools/autograd/derivatives.yaml.
  */
 import type { UnaryOp } from "../backend/backend.js";
-import { isFloating } from "../tensor/dtype.js";
+import { isFloating, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./core.js";
 import {
-  abs, add, binaryData, clamp, div, eq, exp, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, rsqrt, sign, square, sub, unaryData, where,
+  abs, add, binaryData, clamp, div, eq, exp, gt, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, resultType, rsqrt, sign, square, sub, unaryData, where,
   type Operand,
 } from "./elementwise.js";
 import { full } from "./factories.js";
@@ -98,7 +98,7 @@ export const remainder = remainderOp("remainder", "RemainderBackward1", "floor")
 /** A binary op computed in floating point; `grads(g, x, y, out)` gives both input gradients (before broadcasting is undone). */
 function binaryMath(op: "atan2" | "hypot" | "logaddexp" | "xlogy", name: string, grads: (g: Tensor, x: Tensor, y: Tensor, r: Tensor) => [Tensor, Tensor]) {
   return (a: Tensor, b: Operand): Tensor => {
-    const dtype = isFloating(a.dtype) ? a.dtype : typeof b !== "number" && isFloating(b.dtype) ? b.dtype : "float32";
+    const dtype = toFloating(resultType(a, b));
     const other = typeof b === "number" ? full([], b, { dtype }) : b;
     const out = binaryData(op, a, other, op, dtype);
     if (needsGrad(a, other)) {
@@ -143,9 +143,26 @@ export const xlogy = binaryMath("xlogy", "XlogyBackward0", (g, x, y) => [
  */
 export function lerp(start: Tensor, end: Tensor, weight: Operand): Tensor {
   if (start.dtype !== end.dtype) throw new Error(`lerp: expected dtype ${start.dtype} for \`end\` but got dtype ${end.dtype}`);
-  const span = sub(end, start);
-  if (typeof weight === "number") return Math.abs(weight) < 0.5 ? add(start, mul(span, weight)) : sub(end, mul(span, 1 - weight));
-  return where(lt(abs(weight), 0.5), add(start, mul(span, weight)), sub(end, mul(span, add(neg(weight), 1))));
+  const s = start.detach(), e = end.detach(), span = sub(e, s);
+  const w = typeof weight === "number" ? null : weight;
+  const out = w === null
+    ? (Math.abs(weight as number) < 0.5 ? add(s, mul(span, weight)) : sub(e, mul(span, 1 - (weight as number))))
+    : where(lt(abs(w), 0.5), add(s, mul(span, w.detach())), sub(e, mul(span, add(neg(w.detach()), 1))));
+  if (needsGrad(start, end, w)) {
+    // derivatives.yaml: grad * (1 - weight), grad * weight, grad * (end - self); taken whole, so an
+    // infinite weight or end gives ±inf rather than the NaN of a where() over both branches
+    const sShape = start.shape, eShape = end.shape, wShape = w?.shape ?? [];
+    const needW = w?._requiresGrad ?? false, wNumber = typeof weight === "number" ? weight : 0;
+    record(w === null ? "LerpBackward0" : "LerpBackward1", [start, end, w], out, ([g], [ss, es, ws]) => {
+      const wt: Operand = ws ?? wNumber;
+      return [
+        sumToShape(mul(g!, typeof wt === "number" ? 1 - wt : add(neg(wt), 1)), sShape),
+        sumToShape(mul(g!, wt), eShape),
+        needW ? sumToShape(mul(g!, sub(es!, ss!)), wShape) : null,
+      ];
+    }, w === null ? [start, end] : [start, end, w]);
+  }
+  return out;
 }
 
 /** `input + value * t1 * t2`. */
@@ -166,8 +183,19 @@ export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, options: { value?
  * [eps, 1 - eps] (the gradient is then 0 outside that range).
  */
 export function logit(a: Tensor, eps: number | null = null): Tensor {
-  const p = eps === null ? a : clamp(a, eps, 1 - eps);
-  return log(div(p, add(neg(p), 1)));
+  const x = a.detach(), p = eps === null ? x : clamp(x, eps, 1 - eps);
+  const out = log(div(p, add(neg(p), 1)));
+  if (needsGrad(a)) {
+    // PyTorch's logit_backward: g / (x (1 - x)) inside the domain (±inf at its ends), NaN outside it;
+    // with eps, 0 where x was clamped
+    record("LogitBackward0", [a], out, ([g], [xs]) => {
+      const inside = div(g!, mul(xs!, add(neg(xs!), 1)));
+      return eps === null
+        ? [where(logicalOr(lt(xs!, 0), gt(xs!, 1)), NaN, inside)]
+        : [where(logicalOr(lt(xs!, eps), gt(xs!, 1 - eps)), 0, inside)];
+    }, [a]);
+  }
+  return out;
 }
 
 /** Degrees to radians. */

@@ -127,6 +127,10 @@ const arithmetic: OpCase[] = [
   { id: "pow/scalar-left", op: "pow", inputs: [f([2, 3])], args: [2, T(0)] },
   { id: "pow/special", op: "pow", inputs: [f([6], { values: SPECIAL })], args: [T(0), 2], gradcheck: false },
   { id: "pow/zero-base", op: "pow", inputs: [f([3], { values: [0, 0, 1] }), f([3], { values: [2, 0.5, 0] })], args: [T(0), T(1)], gradcheck: false },
+  // a number base of 0: the exponent's gradient is 0 where it is >= 0 (PyTorch's pow_backward_exponent)
+  { id: "pow/number-zero-base", op: "pow", inputs: [f([4], { values: [0, 1, 2, -1] })], args: [0, T(0)], gradcheck: false },
+  // C's pow: 1 ** anything and (-1) ** ±inf are 1
+  { id: "pow/unit-base", op: "pow", inputs: [f([4], { values: [1, -1, 1, 2] }), f([4], { values: ["inf", "-inf", "nan", "inf"] })], args: [T(0), T(1)], gradcheck: false },
   { id: "pow/int", op: "pow", inputs: [{ shape: [4], dtype: "int32", gen: "int:-3:4" }], args: [T(0), 2] },
 ];
 
@@ -397,6 +401,9 @@ const moreMath: OpCase[] = [
   { id: "digamma/basic", op: "digamma", inputs: [f([2, 3], { gen: "pos" })], args: [T(0)] },
   { id: "digamma/negative", op: "digamma", inputs: [f([5], { values: [-0.5, -2.5, 1e-3, 0, -1], grad: false })], args: [T(0)] },
   { id: "polygamma/trigamma", op: "polygamma", inputs: [f([2, 3], { gen: "pos" })], args: [1, T(0)] },
+  { id: "lgamma/infinities", op: "lgamma", inputs: [f([3], { values: ["inf", "-inf", "nan"] })], args: [T(0)], gradcheck: false },
+  { id: "digamma/infinities", op: "digamma", inputs: [f([2], { values: ["inf", "-inf"] })], args: [T(0)], gradcheck: false },
+  { id: "polygamma/infinities", op: "polygamma", inputs: [f([2], { values: ["inf", "-inf"] })], args: [2, T(0)], gradcheck: false },
   { id: "polygamma/third", op: "polygamma", inputs: [f([5], { values: [0.5, 1.5, -0.5, 7, 30] })], args: [3, T(0)], gradcheck: false },
   { id: "acosh/basic", op: "acosh", inputs: [f([4], { values: [1.5, 2, 3.7, 10] })], args: [T(0)] },
   { id: "trunc/basic", op: "trunc", inputs: [f([6], { values: [-2.5, -0.5, 0.5, 1.7, "inf", "nan"] })], args: [T(0)], gradcheck: false },
@@ -404,6 +411,9 @@ const moreMath: OpCase[] = [
   { id: "sgn/special", op: "sgn", inputs: [f([5], { values: ["nan", -0, 0, 2, -1.5], grad: false })], args: [T(0)], gradcheck: false },
   { id: "logit/basic", op: "logit", inputs: [f([5], { values: [0.1, 0.3, 0.5, 0.8, 0.95] })], args: [T(0)] },
   { id: "logit/eps", op: "logit", inputs: [f([5], { values: [0.01, 0.3, 0.5, 0.8, 0.995] })], args: [T(0), 0.05], gradcheck: false },
+  // the gradient outside [0, 1] is NaN, at its ends ±inf; with eps, 0 where clamped (PyTorch's logit_backward)
+  { id: "logit/outside", op: "logit", inputs: [f([6], { values: [0, 1, -1, 2, -0.5, 0.3] })], args: [T(0)], gradcheck: false },
+  { id: "logit/eps-edges", op: "logit", inputs: [f([6], { values: [0, 0.05, 0.1, 0.5, 0.95, 1] })], args: [T(0), 0.1], gradcheck: false },
   { id: "isinf/special", op: "isinf", inputs: [f([6], { values: SPECIAL })], args: [T(0)] },
   { id: "isfinite/special", op: "isfinite", inputs: [f([6], { values: SPECIAL })], args: [T(0)] },
   { id: "isfinite/int", op: "isfinite", inputs: [idx([3], 5)], args: [T(0)] },
@@ -415,6 +425,8 @@ const moreMath: OpCase[] = [
   { id: "atan2/quadrants", op: "atan2", inputs: [f([2, 3]), trans([2, 3])], args: [T(0), T(1)] },
   { id: "atan2/scalar", op: "atan2", inputs: [f([4])], args: [T(0), -1.5], py: "torch.atan2(a0, torch.tensor(-1.5))" },
   { id: "hypot/basic", op: "hypot", inputs: [f([2, 3]), f([3])], args: [T(0), T(1)] },
+  { id: "atan2/promotes", op: "atan2", inputs: [f([3]), f([3], { dtype: "float64" })], args: [T(0), T(1)] },
+  { id: "hypot/promotes", op: "hypot", inputs: [f([3], { dtype: "float64" }), f([3])], args: [T(0), T(1)] },
   { id: "logaddexp/basic", op: "logaddexp", inputs: [f([2, 3]), f([2, 3])], args: [T(0), T(1)] },
   { id: "logaddexp/large", op: "logaddexp", inputs: [f([3], { values: [1000, -1000, "-inf"] }), f([3], { values: [999, -1001, "-inf"] })], args: [T(0), T(1)], gradcheck: false },
   { id: "xlogy/zeros", op: "xlogy", inputs: [f([5], { values: [0, 0, 2, 1.5, 0] }), f([5], { values: [0, 3, 0.5, 2, "nan"] })], args: [T(0), T(1)], gradcheck: false },
@@ -422,6 +434,8 @@ const moreMath: OpCase[] = [
   { id: "lerp/scalar", op: "lerp", inputs: [f([2, 3]), f([2, 3])], args: [T(0), T(1), 0.3] },
   { id: "lerp/high-weight", op: "lerp", inputs: [f([4]), f([4])], args: [T(0), T(1), 0.8] },
   { id: "lerp/tensor-weight", op: "lerp", inputs: [f([2, 3]), f([3]), f([2, 3], { gen: "uniform" })], args: [T(0), T(1), T(2)] },
+  // infinite weight or start: derivatives.yaml's whole formulas give ±inf, not where()'s NaN
+  { id: "lerp/infinite", op: "lerp", inputs: [f([3], { values: [1, 1, "inf"] }), f([3], { values: [3, 3, 3] }), f([3], { values: ["inf", "-inf", 0.5] })], args: [T(0), T(1), T(2)], gradcheck: false },
   { id: "addcmul/value", op: "addcmul", inputs: [f([2, 3]), f([2, 3]), f([3])], args: [T(0), T(1), T(2)], options: { value: 0.5 } },
   { id: "addcdiv/value", op: "addcdiv", inputs: [f([2, 3]), f([2, 3]), f([2, 3], { gen: "pos" })], args: [T(0), T(1), T(2)], options: { value: -2 } },
 ];

@@ -91,7 +91,8 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  // C's pow, as PyTorch: 1 ** anything and (-1) ** ±inf are 1 (Math.pow gives NaN)
+  pow: (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b)),
   maximum,
   minimum,
   eq: (a, b) => (a === b ? 1 : 0),
