@@ -193,6 +193,15 @@ def layers():
     cases.append(layer_case("AvgPool1d padding ceil exclude", lambda: nn.AvgPool1d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
                             {"type": "AvgPool1d", "args": [3], "options": {"stride": 2, "padding": 1, "ceilMode": True, "countIncludePad": False}},
                             torch.randn(1, 2, 8)))
+    # string paddings: "same" with an even (asymmetric) total, "valid"
+    cases.append(layer_case("Conv2d padding same", lambda: nn.Conv2d(2, 3, 3, padding="same"),
+                            {"type": "Conv2d", "args": [2, 3, 3], "options": {"padding": "same"}}, torch.randn(1, 2, 5, 4)))
+    cases.append(layer_case("Conv2d padding same even kernel dilation", lambda: nn.Conv2d(2, 2, (2, 4), padding="same", dilation=(1, 2)),
+                            {"type": "Conv2d", "args": [2, 2, [2, 4]], "options": {"padding": "same", "dilation": [1, 2]}}, torch.randn(2, 2, 5, 7)))
+    cases.append(layer_case("Conv2d padding valid", lambda: nn.Conv2d(2, 2, 3, padding="valid"),
+                            {"type": "Conv2d", "args": [2, 2, 3], "options": {"padding": "valid"}}, torch.randn(1, 2, 5, 5)))
+    cases.append(layer_case("Conv1d padding same even kernel", lambda: nn.Conv1d(2, 3, 4, padding="same"),
+                            {"type": "Conv1d", "args": [2, 3, 4], "options": {"padding": "same"}}, torch.randn(2, 2, 9)))
     torch.set_rng_state(rng)
     write("layers.json", {"torch": torch.__version__, "cases": cases})
 

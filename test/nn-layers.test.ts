@@ -209,6 +209,19 @@ test("ReLU({ inplace: true }) writes over its input, records like relu_ and prin
   torch.setBackend(previous);
 });
 
+test("string paddings print and fail as PyTorch's", () => {
+  assert.equal(String(new nn.Conv2d(1, 8, 3, { padding: "same" })), "Conv2d(1, 8, kernel_size=(3, 3), stride=(1, 1), padding=same)");
+  assert.equal(String(new nn.Conv1d(2, 3, 4, { padding: "valid" })), "Conv1d(2, 3, kernel_size=(4,), stride=(1,), padding=valid)");
+  assert.throws(() => new nn.Conv2d(1, 8, 3, { padding: "same", stride: 2 }), /^Error: padding='same' is not supported for strided convolutions$/);
+  assert.throws(() => new nn.Conv2d(1, 8, 3, { padding: "full" as "same" }), /^Error: Invalid padding string 'full', should be one of \{'same', 'valid'\}$/);
+  const F = torch.nn.functional;
+  const x = torch.randn([1, 1, 5, 5]), w = torch.randn([1, 1, 3, 3]);
+  assert.throws(() => F.conv2d(x, w, null, { padding: "same", stride: 2 }), /padding='same' is not supported for strided convolutions \(conv2d\)/);
+  assert.throws(() => F.conv2d(x, w, null, { padding: "full" as "same" }), /Invalid padding string: 'full' \(conv2d\)/);
+  // unbatched input keeps its shape through "same"
+  assert.deepEqual(F.conv2d(torch.randn([1, 4, 6]), torch.randn([2, 1, 2, 3]), null, { padding: "same" }).shape, [2, 4, 6]);
+});
+
 test("Conv1d and ConvTranspose2d print like PyTorch; ConvTranspose2d rejects PyTorch's bad arguments and undoes a Conv2d's shape", () => {
   assert.equal(String(new nn.Conv1d(4, 6, 2, { stride: 2, padding: 1, groups: 2 })), "Conv1d(4, 6, kernel_size=(2,), stride=(2,), padding=(1,), groups=2)");
   assert.deepEqual(new nn.Conv1d(4, 6, 2, { groups: 2 }).weight.shape, [6, 2, 2]);

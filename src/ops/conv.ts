@@ -12,6 +12,7 @@ import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, 
 import { bmm, matmul } from "./linalg.js";
 import { sum } from "./reduce.js";
 import { reshape, transpose } from "./views.js";
+import { pad } from "./pad.js";
 
 export type Pair = number | readonly [number, number];
 
@@ -57,11 +58,29 @@ function dtypeName(d: DType): string {
   return { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" }[d];
 }
 
+/** A convolution's padding: sizes, or PyTorch's "valid" (none) and "same" (the output keeps the input's size; stride 1). */
+export type ConvPadding<P> = P | "valid" | "same";
+
 export interface Conv2dOptions {
   stride?: Pair;
-  padding?: Pair;
+  padding?: ConvPadding<Pair>;
   dilation?: Pair;
   groups?: number;
+}
+
+/**
+ * PyTorch's string paddings as sizes: "same" pads d·(k - 1) along each dim,
+ * half of it (rounded down) before and the rest after; the odd element after
+ * is padded onto `x` here, since the kernels pad both sides alike.
+ */
+function stringPadding(op: string, x: Tensor, padding: "valid" | "same", kernel: [number, number], dilation: [number, number], stride: [number, number]): { x: Tensor; padding: [number, number] } {
+  if (padding === "valid") return { x, padding: [0, 0] };
+  if (padding !== "same") throw new Error(`Invalid padding string: '${String(padding)}' (${op})`);
+  if (stride[0] !== 1 || stride[1] !== 1) throw new Error(`padding='same' is not supported for strided convolutions (${op})`);
+  const total = [dilation[0] * (kernel[0] - 1), dilation[1] * (kernel[1] - 1)];
+  const before: [number, number] = [Math.floor(total[0]! / 2), Math.floor(total[1]! / 2)];
+  const extraH = total[0]! - 2 * before[0], extraW = total[1]! - 2 * before[1];
+  return { x: extraH || extraW ? pad(x, [0, extraW, 0, extraH]) : x, padding: before };
 }
 
 /** `t` narrowed to [start, start + length) along `axis` (a layout only). */
@@ -123,7 +142,7 @@ function convBackward(gout: Tensor, x: Tensor | null, weight: Tensor | null, xSh
 
 export interface Conv1dOptions {
   stride?: number;
-  padding?: number;
+  padding?: ConvPadding<number>;
   dilation?: number;
   groups?: number;
 }
@@ -143,7 +162,8 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (weight.shape.length !== 3) throw new Error(`conv1d: expected a 3-D weight [out, in / groups, k], got shape ${shapeStr(weight.shape)}`);
   const rows = (t: Tensor) => reshape(t, [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]!]);
   const out = conv2d(rows(input), rows(weight), bias, {
-    stride: [1, options.stride ?? 1], padding: [0, options.padding ?? 0], dilation: [1, options.dilation ?? 1], groups: options.groups ?? 1,
+    stride: [1, options.stride ?? 1], padding: typeof options.padding === "string" ? options.padding : [0, options.padding ?? 0],
+    dilation: [1, options.dilation ?? 1], groups: options.groups ?? 1,
   });
   return reshape(out, [...out.shape.slice(0, -2), out.shape[out.shape.length - 1]!]);
 }
@@ -175,7 +195,11 @@ export function checkConvOperands(op: string, x: Tensor, weight: Tensor, bias: T
 
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const groups = options.groups ?? 1;
-  const { x, unbatched } = convInput("conv2d", input, weight);
+  const shaped = convInput("conv2d", input, weight);
+  const unbatched = shaped.unbatched, stride = pair(options.stride ?? 1), dilation = pair(options.dilation ?? 1);
+  const { x, padding } = typeof options.padding === "string"
+    ? stringPadding("conv2d", shaped.x, options.padding, [weight.shape[2]!, weight.shape[3]!], dilation, stride)
+    : { x: shaped.x, padding: pair(options.padding ?? 0) };
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
   if (Cg * groups !== C || O % groups !== 0) {
@@ -183,7 +207,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   checkConvOperands("conv2d", x, weight, bias, O);
   const g: Conv2dGeometry = {
-    kernel: [kh, kw], stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
+    kernel: [kh, kw], stride, padding, dilation,
   };
   const [oh, ow] = outputSize([N, C, H, W], g, "conv2d");
   const out = convForward(x, weight, bias, g, groups, oh, ow);

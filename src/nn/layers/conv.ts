@@ -1,4 +1,4 @@
-import { pair, type Pair } from "../../ops/conv.js";
+import { type ConvPadding, pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
@@ -11,7 +11,8 @@ import { type LayerOptions, resetLinearLike } from "./linear.js";
 
 export interface Conv2dLayerOptions extends LayerOptions {
   stride?: Pair;
-  padding?: Pair;
+  /** Sizes, or "valid" (none) or "same" (the output keeps the input's size; stride 1 only). */
+  padding?: ConvPadding<Pair>;
   dilation?: Pair;
   groups?: number;
 }
@@ -23,7 +24,7 @@ type Sizes = [number] | [number, number];
 interface ConvGeometry<S extends Sizes> {
   kernelSize: S;
   stride: S;
-  padding: S;
+  padding: ConvPadding<S>;
   dilation: S;
 }
 
@@ -35,7 +36,8 @@ abstract class ConvBase<S extends Sizes> extends Module {
   readonly outChannels: number;
   readonly kernelSize: S;
   readonly stride: S;
-  readonly padding: S;
+  /** The sizes, or the string as given (PyTorch keeps and prints it so). */
+  readonly padding: ConvPadding<S>;
   readonly dilation: S;
   readonly groups: number;
 
@@ -46,6 +48,10 @@ abstract class ConvBase<S extends Sizes> extends Module {
     this.outChannels = outChannels;
     ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation } = geometry);
     this.groups = options.groups ?? 1;
+    if (typeof this.padding === "string") {
+      if (this.padding !== "same" && this.padding !== "valid") throw new Error(`Invalid padding string '${String(this.padding)}', should be one of {'same', 'valid'}`);
+      if (this.padding === "same" && this.stride.some((v) => v !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+    }
     if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
     if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
     const dtype = options.dtype ?? "float32";
@@ -67,7 +73,8 @@ abstract class ConvBase<S extends Sizes> extends Module {
 
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
-    if (this.padding.some((v) => v !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (typeof this.padding === "string") s += `, padding=${this.padding}`;
+    else if (this.padding.some((v) => v !== 0)) s += `, padding=${pyTuple(this.padding)}`;
     if (this.dilation.some((v) => v !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
     s += this.reprAfterDilation();
     if (this.groups !== 1) s += `, groups=${this.groups}`;
@@ -78,12 +85,14 @@ abstract class ConvBase<S extends Sizes> extends Module {
 
 /** Conv2d's and ConvTranspose2d's geometry from their options. */
 function geometry2d(kernelSize: Pair, options: Conv2dLayerOptions): ConvGeometry<[number, number]> {
-  return { kernelSize: pair(kernelSize), stride: pair(options.stride ?? 1), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1) };
+  const padding = options.padding ?? 0;
+  return { kernelSize: pair(kernelSize), stride: pair(options.stride ?? 1), padding: typeof padding === "string" ? padding : pair(padding), dilation: pair(options.dilation ?? 1) };
 }
 
 export interface Conv1dLayerOptions extends LayerOptions {
   stride?: number;
-  padding?: number;
+  /** A size, or "valid" (none) or "same" (the output keeps the input's length; stride 1 only). */
+  padding?: ConvPadding<number>;
   dilation?: number;
   groups?: number;
 }
@@ -97,12 +106,14 @@ export interface Conv1dLayerOptions extends LayerOptions {
 export class Conv1d extends ConvBase<[number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dLayerOptions = {}) {
     super(inChannels, outChannels, {
-      kernelSize: [kernelSize], stride: [options.stride ?? 1], padding: [options.padding ?? 0], dilation: [options.dilation ?? 1],
+      kernelSize: [kernelSize], stride: [options.stride ?? 1], dilation: [options.dilation ?? 1],
+      padding: typeof options.padding === "string" ? options.padding : [options.padding ?? 0],
     }, options, false);
   }
 
   override forward(input: Tensor): Tensor {
-    return conv1d(input, this.weight, this.bias, { stride: this.stride[0], padding: this.padding[0], dilation: this.dilation[0], groups: this.groups });
+    const padding = typeof this.padding === "string" ? this.padding : this.padding[0];
+    return conv1d(input, this.weight, this.bias, { stride: this.stride[0], padding, dilation: this.dilation[0], groups: this.groups });
   }
 }
 
@@ -122,7 +133,8 @@ export class Conv2d extends ConvBase<[number, number]> {
   }
 }
 
-export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
+export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, "padding"> {
+  padding?: Pair;
   outputPadding?: Pair;
 }
 
@@ -134,6 +146,7 @@ export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
  * const up = new nn.ConvTranspose2d(16, 8, 2, { stride: 2 }); // doubles H and W
  */
 export class ConvTranspose2d extends ConvBase<[number, number]> {
+  declare readonly padding: [number, number];
   readonly outputPadding: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
