@@ -15,7 +15,7 @@ const char *const tl_unary_names[U_COUNT] = {
     "atanh", "erfinv"};
 const char *const tl_binary_names[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne",
                                               "lt",  "le",  "gt",  "ge",  "and", "or",      "remainder", "atan2",
-                                              "threshold_backward", "fmod", "hypot", "logaddexp", "xlogy"};
+                                              "threshold_backward", "fmod", "hypot", "logaddexp", "xlogy", "div_floor"};
 
 /* ---- scalar semantics (the reference backend's scalar-ops.ts) -------------- */
 
@@ -35,6 +35,17 @@ static double logaddexp_scalar(double a, double b) {
   if (a == b && isinf(a)) return a;
   const double m = a > b ? a : b;
   return m + log1p(exp(-fabs(a - b)));
+}
+
+/* Python's a // b, as PyTorch's div_floor (the reference's divFloor) */
+static double div_floor_scalar(double a, double b) {
+  if (b == 0) return a / b;
+  const double mod = fmod(a, b);
+  double q = (a - mod) / b;
+  if (mod != 0 && (b < 0) != (mod < 0)) q -= 1;
+  if (q == 0) return copysign(0.0, a / b);
+  const double f = floor(q);
+  return q - f > 0.5 ? f + 1 : f;
 }
 
 static double unary_scalar(int op, double x) {
@@ -103,6 +114,7 @@ static double binary_scalar(int op, double a, double b) {
     case B_FMOD: return fmod(a, b); /* C's fmod: the result takes the dividend's sign */
     case B_HYPOT: return hypot(a, b);
     case B_LOGADDEXP: return logaddexp_scalar(a, b);
+    case B_DIV_FLOOR: return div_floor_scalar(a, b);
     default: return b != b ? NAN : a == 0 ? 0 : a * log(b); /* xlogy: 0 where x is 0, unless y is NaN */
   }
 }

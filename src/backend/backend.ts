@@ -25,7 +25,9 @@ export type BinaryOp =
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or"
   | "remainder" | "atan2" | "fmod" | "hypot" | "logaddexp" | "xlogy"
   /** ReLU's gradient (PyTorch's threshold_backward at 0): b <= 0 ? 0 : a, with a the gradient and b the ReLU's result. */
-  | "threshold_backward";
+  | "threshold_backward"
+  /** Python's floor division (PyTorch's div_floor): computed from fmod, so 1 // 0.1 is 9 where floor(1 / 0.1) is 10. */
+  | "div_floor";
 
 /** Whether a binary op compares (its result is bool). A switch, not a Set: it runs on every op, and a Set lookup hashes the name. */
 export function isComparison(op: BinaryOp): boolean {

@@ -165,14 +165,31 @@ export function mul(a: Operand, b: Operand): Tensor {
   return out;
 }
 
+/** Integer division by zero has no result: PyTorch raises, where floats give NaN. */
+export function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
+  const ints = (x: Operand) => (typeof x === "number" ? Number.isInteger(x) : !isFloating(x.dtype));
+  if (!ints(a) || !ints(b)) return;
+  const zero = typeof b === "number" ? b === 0 : eq(b, 0).toArray().some((v) => v !== 0);
+  if (zero) throw new Error(`ZeroDivisionError (${op}: integer division by zero)`);
+}
+
 export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | "floor" } = {}): Tensor {
   const floatType = (x: Operand) => (typeof x === "number" ? "float32" : toFloating(x.dtype));
   const dtype = resultType(a, b);
   const computeIn = isFloating(dtype) ? dtype : typeof a === "number" ? floatType(b) : floatType(a);
   if (options.roundingMode !== undefined) {
-    const q = binaryData("div", a, b, "div", computeIn);
-    const r = options.roundingMode === "floor" ? unaryData("floor", q, true) : where(lt(q, 0), unaryData("ceil", q, true), unaryData("floor", q, true));
-    return isFloating(dtype) ? r : castData(r, dtype);
+    checkIntegerDivisor("div", a, b);
+    // floor: Python's //, from fmod as PyTorch's div_floor (1 // 0.1 is 9, 1 // -inf is -1)
+    const floor = options.roundingMode === "floor";
+    const q = binaryData(floor ? "div_floor" : "div", a, b, "div", computeIn);
+    const r = floor ? q : unaryData("trunc", q, true);
+    const out = isFloating(dtype) ? r : castData(r, dtype);
+    // a step function: the result takes part in the graph with zero gradients (derivatives.yaml: grad * 0)
+    const ta = t(a), tb = t(b);
+    if (ta !== null ? needsGrad(ta, tb) : tb !== null && needsGrad(tb)) {
+      record("DivBackward2", [ta, tb], out, ([g]) => [ta === null ? null : mul(g!, 0), tb === null ? null : mul(g!, 0)]);
+    }
+    return out;
   }
   // PyTorch differentiates number / tensor as reciprocal(tensor) * number (MulBackward0 <- ReciprocalBackward0)
   if (typeof a === "number" && needsGrad(b as Tensor)) return mul(reciprocal(b as Tensor), a);

@@ -9,7 +9,7 @@ import { isFloating, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./core.js";
 import {
-  abs, add, binaryData, clamp, div, eq, exp, gt, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, resultType, rsqrt, sign, square, sub, unaryData, where,
+  abs, add, binaryData, checkIntegerDivisor, clamp, div, eq, exp, gt, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, resultType, rsqrt, sign, square, sub, unaryData, where,
   type Operand,
 } from "./elementwise.js";
 import { full } from "./factories.js";
@@ -63,14 +63,6 @@ export function isinf(a: Tensor): Tensor {
 /** Whether each element is finite (not NaN or ±Infinity); bool. */
 export function isfinite(a: Tensor): Tensor {
   return isFloating(a.dtype) ? logicalNot(logicalOr(isnan(a), isinf(a))) : eq(a, a);
-}
-
-/** Integer division by zero has no result: PyTorch raises, where floats give NaN. */
-function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
-  const ints = (x: Operand) => (typeof x === "number" ? Number.isInteger(x) : !isFloating(x.dtype));
-  if (!ints(a) || !ints(b)) return;
-  const zero = typeof b === "number" ? b === 0 : eq(b, 0).toArray().some((v) => v !== 0);
-  if (zero) throw new Error(`ZeroDivisionError (${op}: integer division by zero)`);
 }
 
 /** The gradient of a division remainder `a - q(a / b) * b` with respect to b: `-g * q(a / b)`. */

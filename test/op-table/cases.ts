@@ -286,6 +286,11 @@ const corners: OpCase[] = [
   { id: "maximum/int-float", op: "maximum", inputs: [idx([4], 3), f([4], { gen: "ties" })], args: [T(0), T(1)], gradcheck: false },
   { id: "eq/bool", op: "eq", inputs: [{ shape: [4], dtype: "bool", values: [true, true, false, false] }, { shape: [4], dtype: "bool", values: [true, false, true, false] }], args: [T(0), T(1)] },
   { id: "div/int-int-scalar", op: "div", inputs: [{ shape: [4], dtype: "int32", gen: "int:-9:9" }], args: [T(0), 4] },
+  // rounding modes: Python's // from fmod (1 // 0.1 is 9, 1 // -inf is -1), zero gradients (derivatives.yaml: grad * 0)
+  { id: "div/floor-edges", op: "div", inputs: [f([6], { values: [1, -1, 5, -5, 0, 1] }), f([6], { values: ["-inf", "inf", 0, 0, 0, 0.1] })], args: [T(0), T(1)], options: { roundingMode: "floor" }, gradcheck: false },
+  { id: "div/floor-f64", op: "div", inputs: [f([3], { values: [1, -7.5, 2.5], dtype: "float64" }), f([3], { values: [0.1, 2, -0.5], dtype: "float64" })], args: [T(0), T(1)], options: { roundingMode: "floor" }, gradcheck: false },
+  { id: "div/trunc-broadcast", op: "div", inputs: [f([2, 3]), f([3], { gen: "pos" })], args: [T(0), T(1)], options: { roundingMode: "trunc" }, gradcheck: false },
+  { id: "div/floor-int", op: "div", inputs: [{ shape: [4], dtype: "int32", gen: "int:-9:9" }], args: [T(0), -4], options: { roundingMode: "floor" } },
   { id: "pow/int-float-exp", op: "pow", inputs: [idx([4], 5)], args: [T(0), 0.5] },
   { id: "mul/0d-0d", op: "mul", inputs: [f([]), f([])], args: [T(0), T(1)] },
   { id: "add/0d-float64-with-float32", op: "add", inputs: [f([3]), f([], { dtype: "float64" })], args: [T(0), T(1)] },

@@ -82,6 +82,17 @@ function logaddexp(a: number, b: number): number {
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
+/** Python's a // b, as PyTorch's div_floor: the exact quotient of a - fmod(a, b), then rounded to the nearest integer. */
+function divFloor(a: number, b: number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let q = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) q -= 1;
+  if (q === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0; // copysign(0, a / b)
+  const f = Math.floor(q);
+  return q - f > 0.5 ? f + 1 : f;
+}
+
 /** NaN-propagating maximum/minimum, as torch.maximum/minimum. */
 const maximum = (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b);
 const minimum = (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b);
@@ -113,6 +124,7 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   // 0 where x is 0, unless y is NaN
   xlogy: (x, y) => (y !== y ? NaN : x === 0 ? 0 : x * Math.log(y)),
   threshold_backward: (a, b) => (b <= 0 ? 0 : a),
+  div_floor: divFloor,
 };
 
 /** Integer division and pow on int32 follow PyTorch: div truncates only when asked, so the core casts first. */
