@@ -196,6 +196,30 @@ const CASES: Record<string, Refusal> = {
     make: () => [torch.tensor([true, false]), torch.tensor([true, true])],
     run: ([a, b]) => a!.sub(b!),
   },
+  "avgPool2d with a zero divisorOverride": {
+    start: "divisor must be not zero",
+    mentions: ["avg_pool2d"],
+    make: () => [f([1, 1, 4, 4])],
+    run: ([x]) => torch.nn.functional.avgPool2d(x!, 2, { divisorOverride: 0 }),
+  },
+  "crossEntropy with probability targets and a class to ignore": {
+    start: "ignore_index is not supported for floating point target",
+    mentions: ["cross_entropy"],
+    make: () => [f([2, 3]), torch.full([2, 3], 1 / 3)],
+    run: ([x, p]) => torch.nn.functional.crossEntropy(x!, p!, { ignoreIndex: 1 }),
+  },
+  "embedding with a paddingIdx past the table": {
+    start: "Padding_idx must be within num_embeddings",
+    mentions: [],
+    make: () => [int([1]), f([5, 3])],
+    run: ([i, w]) => torch.nn.functional.embedding(i!, w!, { paddingIdx: 5 }),
+  },
+  "integer division by zero with a rounding mode": {
+    start: "ZeroDivisionError",
+    mentions: ["div"],
+    make: () => [int([1, 2])],
+    run: ([a]) => torch.div(a!, 0, { roundingMode: "floor" }),
+  },
   "requiresGrad on an integer tensor": {
     start: "only Tensors of floating point dtype can require gradients",
     mentions: ["int32"],

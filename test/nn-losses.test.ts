@@ -146,3 +146,18 @@ test("every target ignored: the mean is NaN (0 / 0) and the gradient zero, for 1
     assert.ok(x.grad!.toArray().every((g) => g === 0), `${what}: grad ${x.grad!.toArray().join(",")}`);
   }
 });
+
+test("smooth L1 and Huber with an infinite difference: gradient ±1 (±delta), not 0 · inf = NaN from the unused branch", () => {
+  // PyTorch 1.13: loss [inf, inf, 0.045, 4.5], input grad [-1, -1, 0.3, 1], target grad [1, 1, -0.3, -1]
+  for (const loss of [F.huberLoss, F.smoothL1Loss]) {
+    const a = torch.tensor([1, -Infinity, 0.3, 5], { requiresGrad: true }), b = torch.tensor([Infinity, 0, 0, 0], { requiresGrad: true });
+    const l = loss(a, b, { reduction: "none" });
+    assert.deepEqual([...l.toArray()].slice(0, 2), [Infinity, Infinity]);
+    l.sum().backward();
+    assertClose(values(a.grad!), [-1, -1, 0.3, 1], "input grad");
+    assertClose(values(b.grad!), [1, 1, -0.3, -1], "target grad");
+  }
+  const a = torch.tensor([Infinity, 3], { requiresGrad: true });
+  F.huberLoss(a, torch.zeros([2]), { delta: 2, reduction: "sum" }).backward();
+  assert.deepEqual(a.grad!.tolist(), [2, 2]);
+});

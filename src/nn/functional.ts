@@ -473,9 +473,10 @@ function normalized(input: Tensor, dims: number[], eps: number): Tensor {
  */
 export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?: number | null } = {}): Tensor {
   if (input.dtype !== "int32") throw new Error(`Expected tensor for argument #1 'indices' to have scalar type Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
+  const pad = options.paddingIdx;
+  if (pad != null && (pad >= weight.shape[0]! || pad < -weight.shape[0]!)) throw new Error("Padding_idx must be within num_embeddings");
   const flat = reshape(input, [input.numel()]);
   let rows = indexSelect(weight, 0, flat);
-  const pad = options.paddingIdx;
   if (pad != null && rows.requiresGrad) {
     const idx = pad < 0 ? pad + weight.shape[0]! : pad;
     // same values, but the padding positions take a detached copy so no gradient flows there

@@ -108,6 +108,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const C = input.shape[classDim]!;
   if (target.dtype !== "int32") {
     // class probabilities
+    if ((options.ignoreIndex ?? -100) >= 0) throw new Error("ignore_index is not supported for floating point target (cross_entropy)");
     if (target.shape.length !== input.shape.length || target.shape.some((s, i) => s !== input.shape[i])) {
       throw new Error(`cross_entropy: expected probability target of shape ${shapeStr(input.shape)}, got ${shapeStr(target.shape)}`);
     }
@@ -227,8 +228,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
   if (beta < 0) throw new Error("smooth_l1_loss does not support negative values for beta.");
   if (beta === 0) return l1Loss(input, target, options);
   checkSameShape(input, target, "smooth_l1_loss");
-  const d = sub(input, target), a = abs(d);
-  return reduce(where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta)), options.reduction ?? "mean");
+  const d = sub(input, target), a = abs(d), q = clampToBand(d, beta);
+  return reduce(where(lt(a, beta), div(mul(mul(q, q), 0.5), beta), sub(a, 0.5 * beta)), options.reduction ?? "mean");
 }
 
 /**
@@ -241,8 +242,17 @@ export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptio
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new Error("huber_loss does not support non-positive values for delta.");
   checkSameShape(input, target, "huber_loss");
-  const d = sub(input, target), a = abs(d);
-  return reduce(where(lt(a, delta), mul(mul(d, d), 0.5), mul(sub(a, 0.5 * delta), delta)), options.reduction ?? "mean");
+  const d = sub(input, target), a = abs(d), q = clampToBand(d, delta);
+  return reduce(where(lt(a, delta), mul(mul(q, q), 0.5), mul(sub(a, 0.5 * delta), delta)), options.reduction ?? "mean");
+}
+
+/**
+ * `d` clamped into [-w, w] for the quadratic branch of smooth L1 / Huber: it
+ * equals d wherever that branch is taken, and elsewhere keeps an infinite d
+ * from turning the unused branch's zero gradient into 0 · inf = NaN.
+ */
+function clampToBand(d: Tensor, w: number): Tensor {
+  return clamp(d, -w, w);
 }
 
 /** `reduction` of `klDiv`: the three of every loss, and `"batchmean"` (the sum divided by the batch size). */

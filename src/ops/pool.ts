@@ -149,6 +149,7 @@ function maxPool2dBackward(grad: Tensor, indices: Tensor, inputShape: readonly n
  * const y = avgPool2d(torch.randn([1, 1, 4, 4]), 2); // [1, 1, 2, 2]
  */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+  if (options.divisorOverride === 0) throw new Error("divisor must be not zero (avg_pool2d)");
   const { x, g, finish, shape, oh, ow } = geometry(input, kernelSize, options, "avg_pool2d", 0);
   const [N, C, H, W] = shape;
   // one channel per "image" so each column is one window
