@@ -242,9 +242,10 @@ function moments(op: "var" | "std", a: Tensor, dim: Dims | undefined, options: R
  * @example
  * torch.logsumexp(logits, 1); // the log of each row's softmax denominator
  */
-export function logsumexp(a: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
-  const axes = normalizeDims(dim, a.shape, "logsumexp");
-  if (a.dtype === "int32" || a.dtype === "bool") throw new Error("logsumexp(): Expected floating point type for result tensor, but got: Int");
+export function logsumexp(input: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
+  const axes = normalizeDims(dim, input.shape, "logsumexp");
+  // integers and bools are taken as float32, as PyTorch does
+  const a = input.dtype === "int32" || input.dtype === "bool" ? castData(input, "float32") : input;
   // the maximum where it is finite (m - m == 0), else 0; a constant: the gradient is softmax(a) either way
   const m = reduceData("max", a, axes);
   const safe = where(eq(sub(m, m), 0), m, 0);

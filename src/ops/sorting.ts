@@ -142,6 +142,15 @@ export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } =
   return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
 }
 
+/**
+ * PyTorch's lerp, which quantile interpolates with (even between a value and
+ * itself, so equal infinities give NaN there as in PyTorch): from the nearer
+ * end, so an infinite end gives ±inf rather than inf - inf.
+ */
+function lerpBy(below: Tensor, above: Tensor, w: number): Tensor {
+  return w < 0.5 ? add(below, mul(sub(above, below), w)) : sub(above, mul(sub(above, below), 1 - w));
+}
+
 /** How `quantile` picks between the two values around a position that falls between them. */
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 
@@ -172,8 +181,7 @@ export function quantile(a: Tensor, q: number | Tensor, dim?: number, options: {
     if (mode === "lower") r = pick(lo);
     else if (mode === "higher") r = pick(hi);
     else if (mode === "nearest") r = pick(roundHalfEven(pos));
-    else if (mode === "midpoint") r = lo === hi ? pick(lo) : mul(add(pick(lo), pick(hi)), 0.5);
-    else r = lo === hi ? pick(lo) : add(pick(lo), mul(sub(pick(hi), pick(lo)), pos - lo));
+    else r = lerpBy(pick(lo), pick(hi), mode === "midpoint" ? 0.5 : pos - lo);
     // a line with a NaN answers its last sorted value, the NaN (which also takes the gradient, as in PyTorch)
     return where(hasNaN, pick(n - 1), r);
   });

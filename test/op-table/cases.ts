@@ -361,6 +361,7 @@ const utilities: OpCase[] = [
   { id: "cumsum/int", op: "cumsum", inputs: [idx([2, 5], 7)], args: [T(0), -1] },
   { id: "flip/dims", op: "flip", inputs: [f([2, 3, 4])], args: [T(0), [0, 2]] },
   { id: "logsumexp/dim", op: "logsumexp", inputs: [f([3, 4])], args: [T(0), 1] },
+  { id: "logsumexp/int", op: "logsumexp", inputs: [idx([2, 3], 5)], args: [T(0), 1] },
   { id: "logsumexp/dims-keepdim", op: "logsumexp", inputs: [f([2, 3, 4])], args: [T(0), [0, 2]], options: { keepdim: true } },
   { id: "logsumexp/large", op: "logsumexp", inputs: [f([2, 3], { values: [[1000, 1001, 999], [-1000, -1002, -1001]] })], args: [T(0), 1] },
   {
@@ -542,6 +543,10 @@ const more: OpCase[] = [
   { id: "quantile/q-tensor", op: "quantile", inputs: [f([7]), f([3], { values: [0.1, 0.5, 0.9], grad: false })], args: [T(0), T(1)] },
   ...(["lower", "higher", "midpoint", "nearest"] as const).map((interpolation): OpCase => (
     { id: `quantile/${interpolation}`, op: "quantile", inputs: [f([2, 6])], args: [T(0), 0.45, 1], options: { interpolation }, gradcheck: false })),
+  // PyTorch interpolates with lerp from the nearer end: [4, 5, -inf] at 0.3 is -inf; equal infinities give NaN
+  { id: "quantile/infinities", op: "quantile", inputs: [f([3, 3], { values: [[4, 5, "-inf"], [1, "inf", 3], ["-inf", "-inf", 2]] })], args: [T(0), 0.3, 1], gradcheck: false },
+  { id: "quantile/infinite-ends", op: "quantile", inputs: [f([3], { values: [1, "inf", 3] })], args: [T(0), 1], gradcheck: false },
+  { id: "quantile/midpoint-infinities", op: "quantile", inputs: [f([2, 2], { values: [["-inf", "-inf"], [1, 2]] })], args: [T(0), 0.5, 1], options: { interpolation: "midpoint" }, gradcheck: false },
   { id: "quantile/nan", op: "quantile", inputs: [f([2, 4], { values: [[1, 2, 3, "nan"], [1, 2, 3, 4]] })], args: [T(0), 0.5, 1], gradcheck: false },
   { id: "nansum/dim", op: "nansum", inputs: [f([2, 3], { values: [[1, "nan", 2], ["nan", "nan", 3]] })], args: [T(0), 1] },
   { id: "nanmean/all", op: "nanmean", inputs: [f([2, 3], { values: [[1, "nan", 2], ["nan", "nan", 3]] })], args: [T(0)] },
