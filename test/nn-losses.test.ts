@@ -161,3 +161,11 @@ test("smooth L1 and Huber with an infinite difference: gradient ±1 (±delta), n
   F.huberLoss(a, torch.zeros([2]), { delta: 2, reduction: "sum" }).backward();
   assert.deepEqual(a.grad!.tolist(), [2, 2]);
 });
+
+test("binaryCrossEntropy's target gradient is -logit(input), unclamped: ±inf where the input is 0 or 1", () => {
+  // PyTorch 1.13 / 2.x (binary_cross_entropy_target_backward): [inf, -inf, -0.4054652]
+  const t = torch.tensor([1, 0, 0.3], { requiresGrad: true });
+  F.binaryCrossEntropy(torch.tensor([0, 1, 0.6]), t, { reduction: "none" }).sum().backward();
+  assert.deepEqual([...t.grad!.toArray()].slice(0, 2), [Infinity, -Infinity]);
+  assertClose(values(t.grad!).slice(2), [-0.4054652452468872], "target grad");
+});

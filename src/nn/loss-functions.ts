@@ -206,10 +206,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
     // saved as PyTorch saves them (an in-place change before backward is an error); the closure holds flags only
     record("BinaryCrossEntropyBackward0", [input, target, weight], loss, ([g], [x, y, w]) => {
       const scaled = (t: Tensor) => (w === undefined ? t : mul(t, w));
-      const [logX, log1mX] = gy || gw ? logs(x!) : [null, null];
+      const [logX, log1mX] = gw ? logs(x!) : [null, null];
       return [
         gx ? scaled(div(mul(g!, sub(x!, y!)), clamp(mul(x!, rsub(x!, 1)), 1e-12))) : null,
-        gy ? scaled(mul(g!, sub(log1mX!, logX!))) : null,
+        // -logit(x), unclamped as PyTorch's binary_cross_entropy_target_backward: ±inf at x = 0 / 1
+        gy ? scaled(mul(g!, sub(log(rsub(x!, 1)), log(x!)))) : null,
         gw ? mul(g!, neg(add(mul(y!, logX!), mul(rsub(y!, 1), log1mX!)))) : null,
       ];
     }, weight === null ? [input, target] : [input, target, weight]);
