@@ -195,3 +195,8 @@ test("median's tie-sharing gradient is computed in the input's dtype", () => {
   x.median().backward();
   assert.deepEqual(x.grad!.tolist(), [1 / 3, 1 / 3, 1 / 3, 0]);
 });
+
+test("a number -0 keeps its sign as an operand (atan2(±0, -0) is ±π, as PyTorch's)", () => {
+  assert.deepEqual(torch.atan2(torch.tensor([0, -0]), -0).tolist(), [Math.fround(Math.PI), -Math.fround(Math.PI)]);
+  assert.ok(Object.is(torch.full([1], -0).item(), -0));
+});

@@ -93,7 +93,8 @@ export function tensor(data: NestedArray | TypedArray, options: FactoryOptions =
 function filled(shape: readonly number[], value: number, options: FactoryOptions, op: string): Tensor {
   checkShape(shape, op);
   const t = emptyData([...shape], options.dtype ?? "float32");
-  if (value !== 0) t.data.fill(options.dtype === "bool" ? (value ? 1 : 0) : value);
+  // (the data starts zeroed; -0 must still be written: torch.full([], -0) keeps its sign)
+  if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value ? 1 : 0) : value);
   return finish(t, options);
 }
 
