@@ -19,7 +19,7 @@ import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax
 import { narrow, reshape, transpose } from "../ops/views.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
-export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "../ops/conv.js";
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
 export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d } from "../ops/pool.js";
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions } from "../ops/pool.js";
