@@ -291,3 +291,57 @@ test("a custom Function's graph holds only its saved tensors, and frees them in 
   y.backward();
   assert.ok(x.grad !== null);
 });
+
+test("custom Functions as PyTorch's: a returned input is a new alias, unused outputs' gradients are zeros, integer outputs don't require grad", () => {
+  class Same extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: Tensor) {
+      return x;
+    }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g: Tensor) {
+      return g.mul(3);
+    }
+  }
+  const x = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  const y = Same.apply(x) as Tensor;
+  assert.ok(y !== x && x.isLeaf && y.gradFn !== null);
+  x.mul(2).sum().backward(); // PyTorch: [2, 2] (x untouched by the Function's node)
+  assert.deepEqual(x.grad!.tolist(), [2, 2]);
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [5, 5]);
+
+  class Two extends torch.autograd.Function {
+    static override forward(ctx: torch.autograd.FunctionCtx, a: Tensor, b: Tensor) {
+      ctx.saveForBackward(a, b);
+      return [a.mul(b), a.argmax(), a.add(b)];
+    }
+    static override backward(ctx: torch.autograd.FunctionCtx, gProd: Tensor, gIndex: Tensor, gSum: Tensor) {
+      const [a, b] = ctx.savedTensors;
+      assert.deepEqual([gIndex.shape, gSum.tolist()], [[], [0, 0]]); // materialized as zeros
+      return [gProd.mul(b!).add(gSum), gProd.mul(a!).add(gSum)];
+    }
+  }
+  const a = torch.tensor([1, 2], { requiresGrad: true }), b = torch.tensor([3, 4], { requiresGrad: true });
+  const [prod, index] = Two.apply(a, b) as Tensor[];
+  assert.equal(index!.requiresGrad, false);
+  prod!.sum().backward();
+  assert.deepEqual([a.grad!.tolist(), b.grad!.tolist()], [[3, 4], [1, 2]]);
+});
+
+test("a gradient of the wrong shape from a custom backward or a hook is an error, as in PyTorch", () => {
+  class Wrong extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: Tensor) {
+      return x.mul(1);
+    }
+    static override backward() {
+      return torch.tensor([1, 2, 3]);
+    }
+  }
+  assert.throws(() => (Wrong.apply(torch.tensor([1, 2], { requiresGrad: true })) as Tensor).sum().backward(),
+    /^Error: Function WrongBackward returned an invalid gradient at index 0 - got \[3\] but expected shape compatible with \[2\]$/);
+  const h = torch.tensor([1, 2], { requiresGrad: true });
+  h.registerHook(() => torch.tensor([1, 2, 3]));
+  assert.throws(() => h.sum().backward(), /^Error: hook '<lambda>' has changed the size of value/);
+  const d = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  d.registerHook(function toFloat(g: Tensor) { return g.float(); });
+  assert.throws(() => d.mul(2).sum().backward(), /^Error: hook 'toFloat' has changed the type of value \(was float64 got float32\)/);
+});

@@ -200,3 +200,21 @@ test("a number -0 keeps its sign as an operand (atan2(±0, -0) is ±π, as PyTor
   assert.deepEqual(torch.atan2(torch.tensor([0, -0]), -0).tolist(), [Math.fround(Math.PI), -Math.fround(Math.PI)]);
   assert.ok(Object.is(torch.full([1], -0).item(), -0));
 });
+
+test("nonzero counts NaN; roll / repeat / tile always copy; scatterAdd's larger src gets zeros outside the index", () => {
+  assert.deepEqual(torch.nonzero(torch.tensor([NaN, 0, 1])).tolist(), [[0], [2]]);
+  const x = torch.tensor([[1, 2]]);
+  for (const out of [torch.roll(x, 0, 0), torch.roll(x, 2, 1), x.repeat([1, 1]), torch.tile(x, [1])]) {
+    out.mul_(5);
+    assert.deepEqual(x.tolist(), [[1, 2]]);
+  }
+  // in place on the copy of a leaf is allowed (it is not a view): PyTorch gives [2, 6]
+  const leaf = torch.tensor([1, 3], { requiresGrad: true });
+  const rolled = torch.roll(leaf, 0, 0);
+  rolled.mul_(torch.tensor([2, 6]));
+  rolled.sum().backward();
+  assert.deepEqual(leaf.grad!.tolist(), [2, 6]);
+  const s = torch.ones([2, 3], { requiresGrad: true });
+  torch.zeros([2, 3]).scatterAdd(1, torch.tensor([[2], [1]], { dtype: "int32" }), s).backward(torch.tensor([[1, 2, 3], [4, 5, 6]]));
+  assert.deepEqual(s.grad!.tolist(), [[3, 0, 0], [5, 0, 0]]);
+});

@@ -181,7 +181,7 @@ function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
         const g = grads[nr];
         if (!g) continue;
         const replaced = hook(g);
-        if (replaced) grads[nr] = replaced;
+        if (replaced) grads[nr] = checkHookResult(hook, g, replaced);
       }
     }
   }
@@ -195,6 +195,23 @@ function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
   }
 }
 
+/** A hook may replace a gradient, but not change its shape or dtype (PyTorch's check of a hook's result). */
+function checkHookResult(hook: (g: Tensor) => unknown, g: Tensor, replaced: Tensor): Tensor {
+  const name = hook.name || "<lambda>";
+  if (replaced.dtype !== g.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${g.dtype} got ${replaced.dtype})`);
+  if (replaced.shape.length !== g.shape.length || replaced.shape.some((d, k) => d !== g.shape[k])) {
+    throw new Error(`hook '${name}' has changed the size of value (was [${g.shape.join(", ")}] got [${replaced.shape.join(", ")}])`);
+  }
+  return replaced;
+}
+
+/** Whether `shape` broadcasts to `target` (so a gradient of `target`'s shape can be summed back to it). */
+function expandableTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((d, k) => d === 1 || d === target[lead + k]);
+}
+
 /** Casts and sums a gradient to the shape and dtype of the input it flows to. */
 function fitToInput(g: Tensor, node: Node, i: number): Tensor {
   const meta = node.inputMeta[i];
@@ -202,6 +219,9 @@ function fitToInput(g: Tensor, node: Node, i: number): Tensor {
   const math = gradMath();
   let out = g;
   const same = out.shape.length === meta.shape.length && out.shape.every((d, k) => d === meta.shape[k]);
+  if (!same && !expandableTo(meta.shape, out.shape)) {
+    throw new Error(`Function ${node.name} returned an invalid gradient at index ${i} - got [${out.shape.join(", ")}] but expected shape compatible with [${meta.shape.join(", ")}]`);
+  }
   if (!same) out = math.sumToShape(out, meta.shape);
   if (out.dtype !== meta.dtype) out = math.cast(out, meta.dtype);
   return out;

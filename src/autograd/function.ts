@@ -2,6 +2,9 @@ import { runInMode, withGrad, isRecording } from "./grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { gradientEdge } from "./engine.js";
 import { Node } from "./node.js";
+import { makeView } from "../ops/core.js";
+import { zeros } from "../ops/factories.js";
+import { isFloating } from "../tensor/dtype.js";
 
 /** The `ctx` a custom Function's forward and backward share. */
 export class FunctionCtx {
@@ -13,6 +16,8 @@ export class FunctionCtx {
   _dirty: Tensor[] = [];
   /** @internal set while backward runs */
   _node: Node | null = null;
+  /** @internal whether backward gets zeros (not null) for outputs that got no gradient */
+  _materializeGrads = true;
   /** Any other state forward wants to hand to backward. */
   [key: string]: unknown;
 
@@ -31,6 +36,11 @@ export class FunctionCtx {
   markDirty(...tensors: Tensor[]): void {
     this._dirty = tensors;
   }
+
+  /** Whether backward gets zeros (the default, as PyTorch) or null for outputs that got no gradient. */
+  setMaterializeGrads(value: boolean): void {
+    this._materializeGrads = value;
+  }
 }
 
 /** Runs a custom Function's forward without recording. */
@@ -40,6 +50,17 @@ function runForward(cls: typeof Function, ctx: FunctionCtx, args: unknown[]): Te
 
 function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "storage" in x && "shape" in x && "gradFn" in x;
+}
+
+/**
+ * An input returned as it is (not marked dirty) comes back as a new alias of
+ * it, as PyTorch's view_as: giving the input itself the Function's node would
+ * turn a leaf into a non-leaf. (A function, not an arrow in apply: an arrow
+ * there mentioning the inputs would keep them alive with the backward closure.)
+ */
+function aliasReturnedInputs(result: Tensor | Tensor[], inputs: readonly (Tensor | null)[], dirty: readonly Tensor[]): Tensor | Tensor[] {
+  const alias = (o: Tensor) => (isTensor(o) && inputs.includes(o) && !dirty.includes(o) ? makeView(o, o.shape, o.strides, o.offset) : o);
+  return Array.isArray(result) ? result.map(alias) : alias(result);
 }
 
 /**
@@ -68,9 +89,12 @@ export class Function {
     ctx.needsInputGrad = tensorArgs.map((t) => t !== null && t.requiresGrad);
     const recording = ctx.needsInputGrad.some(Boolean) && isRecording();
     // (a helper, not an arrow here: an arrow mentioning `args` would keep the inputs alive in the backward closure's context)
-    const result = runForward(this, ctx, args);
-    const outputs = Array.isArray(result) ? result : [result];
+    let result = runForward(this, ctx, args);
     if (!recording) return result;
+    result = aliasReturnedInputs(result, tensorArgs, ctx._dirty);
+    const outputs = Array.isArray(result) ? result : [result];
+    // what backward needs to make zeros for outputs that got no gradient
+    const outMeta = outputs.map((o) => (isTensor(o) ? { shape: o.shape, dtype: o.dtype } : null));
 
     for (const d of ctx._dirty) {
       if (d.isLeaf && d.requiresGrad) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
@@ -84,7 +108,8 @@ export class Function {
       tensorArgs.map((t) => (t !== null ? { shape: t.shape, dtype: t.dtype } : null)),
       (grads) => {
         ctx._node = node;
-        const out = cls.backward(ctx, ...grads);
+        const given = ctx._materializeGrads ? grads.map((g, i) => g ?? (outMeta[i] ? zeros([...outMeta[i].shape], { dtype: outMeta[i].dtype }) : null)) : grads;
+        const out = cls.backward(ctx, ...given);
         const list = Array.isArray(out) ? out : [out];
         if (list.length !== nArgs) {
           throw new Error(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${nArgs}, got ${list.length})`);
@@ -99,7 +124,8 @@ export class Function {
     ctx._node = node;
     ctx._toSave = [];
     outputs.forEach((o, i) => {
-      if (!isTensor(o)) return;
+      // integer and bool outputs are not differentiable
+      if (!isTensor(o) || !isFloating(o.dtype)) return;
       o.gradFn = node;
       o.outputNr = i;
       o._requiresGrad = true;

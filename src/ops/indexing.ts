@@ -75,7 +75,8 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
   kernels().scatterAdd(out, d, index, src.dtype === a.dtype ? srcView : castData(srcView, a.dtype));
   if (needsGrad(a, src)) {
     const ga = a._requiresGrad, gs = src._requiresGrad;
-    record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [ga ? g! : null, gs ? gather(g!, d, ix!) : null], [index]);
+    // a src larger than its index gets zeros outside the index's corner (as scatter's; PyTorch errors there, issue 27614)
+    record("ScatterAddBackward0", [a, src], out, ([g], [ix]) => [ga ? g! : null, gs ? srcGrad(gather(g!, d, ix!), srcShape) : null], [index]);
   }
   return out;
 }

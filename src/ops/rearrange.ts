@@ -9,7 +9,7 @@ import { normalizeDim } from "../tensor/tensor.js";
 import { broadcastShapes, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
 import { cat, indexSelect } from "./indexing.js";
-import { expand, flatten, narrow, permute, repeat, reshape, transpose } from "./views.js";
+import { clone, expand, flatten, narrow, permute, repeat, reshape, transpose } from "./views.js";
 
 const list = (d: number | readonly number[]): number[] => (typeof d === "number" ? [d] : [...d]);
 
@@ -98,7 +98,8 @@ export function roll(a: Tensor, shifts: number | readonly number[], dims?: numbe
     const s = n === 0 ? 0 : ((sh[i]! % n) + n) % n;
     if (s !== 0) out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d);
   });
-  return out;
+  // PyTorch's roll always returns a new tensor, also when every shift is a whole turn
+  return out === a ? clone(a) : out;
 }
 
 /** Splits dim `dim` into `sizes` (one may be -1), as torch.unflatten. */

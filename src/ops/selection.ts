@@ -17,7 +17,8 @@ import { expand, reshape, sumToShape } from "./views.js";
 function nonzeroPositions(a: Tensor): number[] {
   const flat = castData(a, a.dtype).data;
   const at: number[] = [];
-  for (let i = 0; i < flat.length; i++) if (flat[i]) at.push(i);
+  // NaN is nonzero (as in PyTorch, and as countNonzero and bool() have it), though falsy in JS
+  for (let i = 0; i < flat.length; i++) if (flat[i] !== 0) at.push(i);
   return at;
 }
 

@@ -300,6 +300,6 @@ export function repeat(a: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.some((r) => !Number.isInteger(r) || r < 0)) throw new Error(`Trying to create tensor with negative dimension: repeat sizes [${sizes.join(", ")}]`);
   const shape = [...new Array<number>(sizes.length - a.shape.length).fill(1), ...a.shape];
   const expanded = expand(reshape(a, shape.flatMap((s) => [1, s])), shape.flatMap((s, i) => [sizes[i]!, s]));
-  // copied first, as PyTorch's repeat always copies: a reshape alone can stay a stride-0 view of `a`
-  return reshape(contiguous(expanded), shape.map((s, i) => s * sizes[i]!));
+  // copied first, as PyTorch's repeat always copies: a reshape alone can stay a (stride-0) view of `a`
+  return reshape(clone(expanded), shape.map((s, i) => s * sizes[i]!));
 }
