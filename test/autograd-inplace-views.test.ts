@@ -103,3 +103,37 @@ describe("in-place ops on views match PyTorch", () => {
     assert.throws(() => a.select(0, 0).mul_(2), /a view of a leaf Variable that requires grad is being used in an in-place operation/);
   });
 });
+
+test("a view made before its base (or a sibling view) was changed in place gets its gradient through the base's new value", () => {
+  // PyTorch 1.13 regenerates the view's grad_fn: [[8, 32, 72], [0, 0, 0]], [[3, 6, 9], [0, 0, 0]], and x 0 / s [2, 4, 6]
+  const rows = () => torch.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  const w = torch.tensor([1, 2, 3]);
+  let x = rows(), y = x.mul(1);
+  const v = y.select(0, 0);
+  y.mul_(2);
+  v.mul(v).backward(w);
+  assert.deepEqual(x.grad!.tolist(), [[8, 32, 72], [0, 0, 0]]);
+
+  x = rows();
+  y = x.mul(1);
+  const sibling = y.select(0, 0);
+  y.narrow(0, 0, 1).mul_(3);
+  sibling.mul(1).backward(w);
+  assert.deepEqual(x.grad!.tolist(), [[3, 6, 9], [0, 0, 0]]);
+
+  x = rows();
+  const s = torch.tensor([1, 2, 3], { requiresGrad: true });
+  y = x.mul(1);
+  const overwritten = y.select(0, 1);
+  y.select(0, 1).copy_(s.mul(2));
+  overwritten.mul(1).backward(w);
+  assert.deepEqual([x.grad!.tolist(), s.grad!.tolist()], [[[0, 0, 0], [0, 0, 0]], [2, 4, 6]]);
+});
+
+test("a view made in noGrad of a tensor that requires grad cannot be changed in place while recording (PyTorch's error)", () => {
+  const y = torch.tensor([1, 2], { requiresGrad: true }).mul(1);
+  const v = torch.noGrad(() => y.view([2]));
+  assert.throws(() => v.mul_(2), /^Error: A view was created in no_grad mode and is being modified inplace with grad mode enabled/);
+  torch.noGrad(() => v.mul_(2)); // both in noGrad: allowed
+  assert.deepEqual(y.tolist(), [2, 4]);
+});

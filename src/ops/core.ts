@@ -39,7 +39,12 @@ export function emptyUninitialized(shape: readonly number[], dtype: DType): Tens
 export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const t = new Tensor(base.storage, shape, strides, offset);
   t._inference = base._inference;
-  t._base = base._base ?? base;
+  const root = base._base ?? base;
+  t._base = root;
+  if (root._requiresGrad) {
+    if (isRecording()) t._viewVersion = base.storage.version;
+    else t._noGradView = true;
+  }
   return t;
 }
 

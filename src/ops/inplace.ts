@@ -2,7 +2,7 @@ import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
@@ -10,6 +10,21 @@ import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand }
 import { defaultGenerator, type Generator } from "./random.js";
 
 const TYPE_WORD: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
+
+/**
+ * A view whose base (or a sibling view) was changed in place since its
+ * gradFn was made: its gradFn becomes an as_strided view of the base's
+ * current value (PyTorch regenerates it the same way). A leaf base is
+ * reached the same way by the old gradFn, so that stays.
+ */
+function refreshViewGradFn(view: Tensor): void {
+  view._viewVersion = view.storage.version;
+  const base = view._base!;
+  if (base.gradFn === null || !base.isContiguous() || hasRepeatedElements(view)) return;
+  const shape = [...view.shape], strides = [...view.strides], offset = view.offset - base.offset, baseShape = base.shape;
+  record("AsStridedBackward0", [base], view, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
+}
+setViewGradFnRefresher(refreshViewGradFn);
 
 /** The checks every in-place op makes before writing (API rules 8 and 11). */
 export function checkInplace(self: Tensor): void {
@@ -20,6 +35,9 @@ export function checkInplace(self: Tensor): void {
   }
   if (self._requiresGrad && isRecording()) {
     if (self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  if (self._noGradView && isRecording()) {
+    throw new Error("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
   }
   const base = self._base;
   if (base !== null && base.isLeaf && base._requiresGrad && isRecording()) {
@@ -96,6 +114,7 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
   ]);
   const baseShape = base.shape;
   record("AsStridedBackward0", [base], self, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
+  self._viewVersion = self.storage.version;
   return self;
 }
 

@@ -7,6 +7,14 @@ import type { Node } from "../autograd/node.js";
 /** Per-tensor autograd hooks: run on the gradient w.r.t. this tensor, may return a replacement. */
 export type TensorHook = (grad: Tensor) => Tensor | void;
 
+/** Remakes a view's gradFn through its base after an in-place change; installed by ops/inplace.ts. */
+let refreshViewGradFn: (view: Tensor) => void = () => {};
+
+/** @internal */
+export function setViewGradFnRefresher(refresh: (view: Tensor) => void): void {
+  refreshViewGradFn = refresh;
+}
+
 /**
  * An n-dimensional array: a strided view (shape, strides, offset) over a
  * Storage shared with its views. Autograd state lives beside the data:
@@ -20,8 +28,8 @@ export class Tensor implements Strided {
   offset: number;
   /** Gradient accumulated by backward (leaves and tensors that `retainGrad()`). */
   grad: Tensor | null = null;
-  /** The node that produced this tensor in a recorded op; null for leaves. */
-  gradFn: Node | null = null;
+  /** @internal backing field of gradFn */
+  _gradFn: Node | null = null;
   /** Which output of `gradFn` this tensor is. */
   outputNr = 0;
   /** @internal leaf flag behind `requiresGrad` */
@@ -36,6 +44,10 @@ export class Tensor implements Strided {
   _base: Tensor | null = null;
   /** @internal AccumulateGrad node of a leaf, created on first use */
   _accumulator: Node | null = null;
+  /** @internal a view made while recording from a base that requires grad: the storage version its gradFn is up to date with; -1 otherwise */
+  _viewVersion = -1;
+  /** @internal a view of a tensor that requires grad, made while not recording (PyTorch forbids changing it in place while recording) */
+  _noGradView = false;
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset = 0) {
     this.storage = storage;
@@ -50,6 +62,21 @@ export class Tensor implements Strided {
 
   get dtype(): DType {
     return this.storage.dtype;
+  }
+
+  /**
+   * The node that produced this tensor in a recorded op; null for leaves.
+   * For a view whose base (or another view of it) was changed in place since,
+   * this is first remade to go through the base, as PyTorch does: the view's
+   * values now come from the base's new value.
+   */
+  get gradFn(): Node | null {
+    if (this._viewVersion >= 0 && this._viewVersion !== this.storage.version) refreshViewGradFn(this);
+    return this._gradFn;
+  }
+
+  set gradFn(node: Node | null) {
+    this._gradFn = node;
   }
 
   /** Whether gradients flow to this tensor. */
