@@ -57,7 +57,12 @@ test("clipGradNorm_: one tensor, no gradients, non-finite norms, not recorded", 
   assert.deepEqual(values(p.grad).map(String), ["1", "NaN", "0"], "the error leaves the gradients alone");
   nn.utils.clipGradNorm_([p], 1);
   assert.ok(values(p.grad).every(Number.isNaN), "without the error a NaN norm spreads, as in PyTorch");
-  assert.throws(() => nn.utils.clipGradNorm_([p], 1, { normType: 0 }), /normType must be positive or Infinity/);
+  // any vector-norm order, as PyTorch 2.x (vector_norm of the per-gradient norms): 0 counts nonzeros, -inf takes the smallest
+  const r = torch.tensor([0.2, 0, -3]), s = torch.tensor([1, 0.5]);
+  r.grad = r.clone();
+  s.grad = s.clone();
+  assert.equal(nn.utils.clipGradNorm_([r, s], 10, { normType: 0 }).item(), 2); // PyTorch 1.13: 2.0 (the norm-0 of [2, 2])
+  assert.equal(nn.utils.clipGradNorm_([r, s], 10, { normType: -Infinity }).item(), 0); // PyTorch: 0.0
   // a gradient that requires grad (create_graph) is still changed in place without recording
   const q = torch.randn([2], { requiresGrad: true });
   q.grad = torch.tensor([6, 8]).requiresGrad_(true);

@@ -122,3 +122,20 @@ test("a scheduler's stateDict resumes the schedule", () => {
   assert.deepEqual(lrs(b), lrs(a));
   assert.equal(b.s.lastEpoch, 11);
 });
+
+test("param groups as PyTorch: a group may turn momentum off under Nesterov defaults, a lone tensor is a group, ReduceLROnPlateau reduces groups added later", () => {
+  // PyTorch 1.13 / 2.x: a -> 1 - 0.1 * 1 * (1 + 0.9) = 0.81 (Nesterov), b -> 2 - 0.1 * 1 = 1.9 (plain step)
+  const a = torch.tensor([1], { requiresGrad: true }), b = torch.tensor([2], { requiresGrad: true });
+  const opt = new optim.SGD([{ params: [a] }, { params: [b], momentum: 0 }], { lr: 0.1, momentum: 0.9, nesterov: true });
+  a.add(b).sum().backward();
+  opt.step();
+  assertClose([a.item(), b.item()], [0.81, 1.9], "SGD per-group momentum");
+  const c = torch.tensor([3], { requiresGrad: true });
+  opt.addParamGroup({ params: c, lr: 0.5 });
+  assert.equal(opt.paramGroups[2]!.params[0], c);
+  // PyTorch 2.x: the group added after the scheduler is reduced too (0.5 -> 0.05 -> 0.005)
+  const plateau = new optim.lrScheduler.ReduceLROnPlateau(opt, { patience: 0 });
+  opt.addParamGroup({ params: [torch.tensor([4], { requiresGrad: true })], lr: 0.5 });
+  for (const metric of [1, 2, 3]) plateau.step(metric);
+  assertClose([opt.paramGroups[3]!.lr], [0.005], "the added group's lr");
+});

@@ -6,7 +6,8 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { tensor } from "../ops/factories.js";
-import { cat } from "../ops/indexing.js";
+import { cat, stack } from "../ops/indexing.js";
+import { vectorNorm } from "../ops/linalg/norms.js";
 import { Tensor } from "../tensor/tensor.js";
 
 export * as rnn from "./utils/rnn.js";
@@ -35,15 +36,12 @@ export interface ClipGradNormOptions {
  */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
   const p = options.normType ?? 2;
-  if (Number.isNaN(p) || p === -Infinity || p <= 0) throw new Error(`clip_grad_norm_: normType must be positive or Infinity, got ${p}`);
+  if (Number.isNaN(p)) throw new Error(`clip_grad_norm_: normType must be a number, got ${p}`);
   return noGrad(() => {
     const grads = gradsOf(parameters);
     if (grads.length === 0) return tensor(0);
-    // the norm of the per-gradient norms is the norm of all elements together
-    const norms = grads.map((g) => (p === Infinity ? g.abs().max() : g.abs().pow(p).sum().pow(1 / p)));
-    const total = p === Infinity
-      ? norms.reduce((a, b) => a.maximum(b))
-      : norms.map((n) => n.pow(p)).reduce((a, b) => a.add(b)).pow(1 / p);
+    // as PyTorch 2.x: the vector norm of the per-gradient vector norms (so any order works: 0, negative, ±inf)
+    const total = vectorNorm(stack(grads.map((g) => vectorNorm(g, p))), p);
     const value = total.item();
     if ((options.errorIfNonfinite ?? false) && !Number.isFinite(value)) {
       throw new Error(`The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);

@@ -741,7 +741,9 @@ export class ReduceLROnPlateau {
   readonly threshold: number;
   readonly thresholdMode: "rel" | "abs";
   readonly cooldown: number;
-  readonly minLrs: number[];
+  minLrs: number[];
+  /** minLr when it was one number: groups added to the optimizer later get it too (PyTorch 2.x) */
+  private readonly defaultMinLr: number | null;
   readonly eps: number;
   best: number;
   numBadEpochs = 0;
@@ -764,6 +766,7 @@ export class ReduceLROnPlateau {
     const minLr = options.minLr ?? 0;
     if (typeof minLr !== "number" && minLr.length !== groups.length) throw new Error(`expected ${groups.length} min_lrs, got ${minLr.length}`);
     this.minLrs = typeof minLr === "number" ? groups.map(() => minLr) : [...minLr];
+    this.defaultMinLr = typeof minLr === "number" ? minLr : null;
     this.eps = options.eps ?? 1e-8;
     this.best = this.mode === "min" ? Infinity : -Infinity;
     this.lastLr = groups.map((g) => g.lr);
@@ -789,7 +792,14 @@ export class ReduceLROnPlateau {
       this.numBadEpochs = 0; // bad epochs in cooldown are ignored
     }
     if (this.numBadEpochs > this.patience) {
-      (this.optimizer.paramGroups as Group[]).forEach((g, i) => {
+      const groups = this.optimizer.paramGroups as Group[];
+      if (groups.length !== this.minLrs.length) {
+        if (this.defaultMinLr === null) {
+          throw new Error(`The number of param groups in the \`optimizer\` (${groups.length}) differs from when \`ReduceLROnPlateau\` was initialized (${this.minLrs.length}), usually due to a new param group being added to the optimizer. Please modify the \`min_lrs\` field to match the length of the \`optimizer\` param groups.`);
+        }
+        this.minLrs = groups.map(() => this.defaultMinLr!);
+      }
+      groups.forEach((g, i) => {
         const next = Math.max(g.lr * this.factor, this.minLrs[i]!);
         if (g.lr - next > this.eps) g.lr = next;
       });

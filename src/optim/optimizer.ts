@@ -45,8 +45,9 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * @example
    * opt.addParamGroup({ params: head.parameters(), lr: 0.1 });
    */
-  addParamGroup(group: Partial<O> & { params: Iterable<Tensor> }): void {
-    const params = [...group.params];
+  addParamGroup(group: Partial<O> & { params: Tensor | Iterable<Tensor> }): void {
+    // a lone tensor is a group of one, as in PyTorch
+    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
     for (const p of params) {
       if (!(p instanceof Tensor)) throw new TypeError("optimizer can only optimize Tensors");
       if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");

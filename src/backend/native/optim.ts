@@ -59,12 +59,12 @@ export function sgdStep(
   param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null, firstStep: boolean, o: SgdOptions,
 ): void {
   const momentum = o.momentum ?? 0, dampening = o.dampening ?? 0, wd = o.weightDecay ?? 0;
-  const nesterov = o.nesterov ?? false, maximize = o.maximize ?? false;
+  // as PyTorch, only the optimizer's defaults are checked for Nesterov: a param group may set momentum 0 (a
+  // plain step, Nesterov ignored) or a dampening, and the formula above then runs as it is
+  const nesterov = (o.nesterov ?? false) && momentum !== 0, maximize = o.maximize ?? false;
   check("sgdStep", param, grad, "grad");
   check("sgdStep", param, momentumBuffer, "momentumBuffer");
   if (momentum !== 0 && momentumBuffer === null) throw new Error("sgdStep: momentum needs a momentumBuffer");
-  if (nesterov && (momentum <= 0 || dampening !== 0))
-    throw new Error("sgdStep: Nesterov momentum requires a momentum and zero dampening");
   const c = param.length >= NATIVE_MIN ? nativeAddon() : null;
   if (c) {
     const flags = (nesterov ? 1 : 0) | (maximize ? 2 : 0) | (firstStep ? 4 : 0);
