@@ -218,3 +218,38 @@ test("nonzero counts NaN; roll / repeat / tile always copy; scatterAdd's larger 
   torch.zeros([2, 3]).scatterAdd(1, torch.tensor([[2], [1]], { dtype: "int32" }), s).backward(torch.tensor([[1, 2, 3], [4, 5, 6]]));
   assert.deepEqual(s.grad!.tolist(), [[3, 0, 0], [5, 0, 0]]);
 });
+
+test("joining, splitting and selection edge cases as PyTorch's", () => {
+  // cat skips legacy 1-d empty tensors (PyTorch: shape [4, 3], and an empty gradient for the skipped one)
+  const x = torch.ones([2, 3], { requiresGrad: true }), e = torch.zeros([0], { requiresGrad: true });
+  const c = torch.cat([x, e, x], 0);
+  assert.deepEqual(c.shape, [4, 3]);
+  c.sum().backward();
+  assert.deepEqual([x.grad!.tolist(), e.grad!.shape], [[[2, 2, 2], [2, 2, 2]], [0]]);
+  // split / chunk: lists of sizes, empty dims, PyTorch's errors
+  assert.deepEqual(torch.split(torch.arange(5), [2, 3]).map((t) => t.tolist()), [[0, 1], [2, 3, 4]]);
+  assert.deepEqual(torch.split(torch.zeros([0, 2]), 2).map((t) => t.shape), [[0, 2]]);
+  assert.deepEqual(torch.chunk(torch.zeros([0]), 3).map((t) => t.shape), [[0], [0], [0]]);
+  assert.throws(() => torch.split(torch.arange(5), [2, 2]), /split_with_sizes expects split_sizes to sum exactly to 5/);
+  assert.throws(() => torch.chunk(torch.ones([2]), 0), /chunk expects `chunks` to be greater than 0, got: 0/);
+  assert.throws(() => torch.chunk(torch.tensor(1), 1), /chunk expects at least a 1-dimensional tensor/);
+  // one-argument where is nonzero as a tuple; searchsorted accepts right: false with side "right"
+  assert.deepEqual(torch.where(torch.tensor([[0, 1.5], [2, 0]])).map((t) => t.tolist()), [[0, 1], [1, 0]]);
+  assert.equal(torch.searchsorted(torch.tensor([1, 2, 3]), 2, { right: false, side: "right" }).item(), 2);
+  // writing through an expanded view would write one element several times
+  assert.throws(() => torch.tensor([1, 2]).expand([2, 2]).add_(1), /^Error: unsupported operation: more than one element of the written-to tensor refers to a single memory location/);
+  // arange takes its options after any of its numbers, as PyTorch's keywords
+  assert.deepEqual([torch.arange(3, { dtype: "float64" }).dtype, torch.arange(1, 3, { dtype: "float64" }).tolist()], ["float64", [1, 2]]);
+});
+
+test("autograd API edge cases as PyTorch's: addmm with beta 0, grad with no inputs, gradcheck with nothing to check", () => {
+  const input = torch.tensor([[NaN, 1], [2, 3]], { requiresGrad: true });
+  const m = torch.eye(2, { requiresGrad: true });
+  const out = torch.addmm(input, m, m, { beta: 0 });
+  assert.deepEqual(out.tolist(), [[1, 0], [0, 1]]); // the input (NaN included) is ignored
+  const [gi] = torch.autograd.grad(out.sum(), [input]);
+  assert.deepEqual(gi!.tolist(), [[0, 0], [0, 0]]); // PyTorch: grad * beta
+  assert.throws(() => torch.autograd.grad(m.sum(), []), /^Error: grad requires non-empty inputs\.$/);
+  assert.throws(() => torch.autograd.gradcheck((t) => t.mul(2), [torch.ones([2], { dtype: "float64" })]),
+    /gradcheck expects at least one input tensor to require gradient/);
+});

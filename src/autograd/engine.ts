@@ -292,6 +292,7 @@ export function grad(
 ): (Tensor | null)[] {
   const outs = asArray(outputs);
   const ins = asArray(inputs);
+  if (ins.length === 0) throw new Error("grad requires non-empty inputs.");
   const gradOutputs = options.gradOutputs === undefined || options.gradOutputs === null ? [] : asArray(options.gradOutputs);
   const rootGrads = rootGradients(outs, gradOutputs);
   ins.forEach((t, i) => {

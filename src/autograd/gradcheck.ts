@@ -29,6 +29,9 @@ function flatValues(t: Tensor): number[] {
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
   const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;
   const xs = [...inputs];
+  if (!xs.some((x) => x.requiresGrad)) {
+    throw new Error("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.");
+  }
   xs.forEach((x, i) => {
     if (x.requiresGrad && x.dtype !== "float64") {
       throw new Error(`gradcheck: input ${i} requires grad but is ${x.dtype}; gradcheck needs float64 inputs for precision`);

@@ -1,3 +1,4 @@
+import { nonzero } from "./selection.js";
 import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
 import { isContiguous, numel, sameShape } from "../tensor/layout.js";
@@ -377,7 +378,12 @@ export function isnan(a: Tensor): Tensor {
 }
 
 /** Elementwise `cond ? a : b` with broadcasting; gradients flow to the chosen side. */
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+/** With one argument, `nonzero(cond, { asTuple: true })`, as PyTorch's one-argument where. */
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor;
+export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[] {
+  if (a === undefined && b === undefined) return nonzero(cond, { asTuple: true });
+  if (a === undefined || b === undefined) throw new Error("where() takes a condition alone, or a condition and two operands");
   if (cond.dtype !== "bool") throw new Error(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
   const dtype = resultType(a, b);
   const aShape = typeof a === "number" ? [] : a.shape, bShape = typeof b === "number" ? [] : b.shape;

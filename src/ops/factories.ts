@@ -117,7 +117,14 @@ export function full(shape: readonly number[], value: number | boolean, options:
 }
 
 /** `arange(end)` or `arange(start, end, step)`; int32 when every argument is an integer. */
-export function arange(start: number, end?: number, step = 1, options: FactoryOptions = {}): Tensor {
+export function arange(end: number, options?: FactoryOptions): Tensor;
+export function arange(start: number, end: number, options?: FactoryOptions): Tensor;
+export function arange(start: number, end?: number, step?: number, options?: FactoryOptions): Tensor;
+export function arange(start: number, endOrOptions?: number | FactoryOptions, stepOrOptions?: number | FactoryOptions, lastOptions: FactoryOptions = {}): Tensor {
+  // the options object may follow any number of the numbers, as PyTorch's keywords do: arange(6, { dtype })
+  const end = typeof endOrOptions === "number" ? endOrOptions : undefined;
+  const step = typeof stepOrOptions === "number" ? stepOrOptions : 1;
+  const options = typeof endOrOptions === "object" ? endOrOptions : typeof stepOrOptions === "object" ? stepOrOptions : lastOptions;
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new Error("arange: step must be nonzero");
   if ((hi - lo) / step < 0) throw new Error("arange: upper bound and larger bound inconsistent with step sign");
@@ -140,7 +147,12 @@ export function linspace(start: number, end: number, steps: number, options: Fac
 }
 
 /** Identity matrix n x m (m defaults to n). */
-export function eye(n: number, m: number = n, options: FactoryOptions = {}): Tensor {
+export function eye(n: number, options?: FactoryOptions): Tensor;
+export function eye(n: number, m: number, options?: FactoryOptions): Tensor;
+export function eye(n: number, mOrOptions?: number | FactoryOptions, lastOptions: FactoryOptions = {}): Tensor {
+  // as arange: the options may come right after n (PyTorch's eye(n, dtype=...))
+  const m = typeof mOrOptions === "number" ? mOrOptions : n;
+  const options = typeof mOrOptions === "object" ? mOrOptions : lastOptions;
   const t = filled([n, m], 0, options, "eye");
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;

@@ -182,11 +182,17 @@ export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Te
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   // arrow functions here mention shapes, not tensors: V8 keeps what they mention alive in the backward closure
-  const firstShape = tensors[0]!.shape;
-  if (firstShape.length === 0) throw new Error("zero-dimensional tensor (at position 0) cannot be concatenated");
+  // PyTorch's legacy rule: 1-d empty tensors (shape [0]) are skipped, whatever the others' rank
+  const legacyEmpty = (t: Tensor) => t.shape.length === 1 && t.shape[0] === 0;
+  const skipsEmpty = tensors.some((t) => !legacyEmpty(t));
+  const parts = skipsEmpty ? tensors.filter((t) => !legacyEmpty(t)) : tensors;
+  const firstShape = parts[0]!.shape;
+  const zeroDim = tensors.findIndex((t) => t.shape.length === 0);
+  if (zeroDim >= 0) throw new Error(`zero-dimensional tensor (at position ${zeroDim}) cannot be concatenated`);
   const d = normalizeDim(dim, firstShape.length, "cat", firstShape);
   let dtype = tensors[0]!.dtype;
-  tensors.forEach((t, i) => {
+  for (const t of tensors) if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
+  parts.forEach((t, i) => {
     if (t.shape.length !== firstShape.length) {
       throw new Error(`Tensors must have same number of dimensions: got ${firstShape.length} and ${t.shape.length} (cat: shapes ${shapeStr(firstShape)} and ${shapeStr(t.shape)})`);
     }
@@ -195,23 +201,24 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${firstShape[k]} but got size ${s} for tensor number ${i} in the list. (cat: shapes ${shapeStr(firstShape)} and ${shapeStr(t.shape)})`);
       }
     });
-    if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
   });
-  const total = tensors.reduce((acc, t) => acc + t.shape[d]!, 0);
+  const total = parts.reduce((acc, t) => acc + t.shape[d]!, 0);
   const shape = firstShape.map((s, k) => (k === d ? total : s));
   const out = empty(shape, dtype);
   let at = 0;
-  for (const t of tensors) {
+  for (const t of parts) {
     const region = makeView(out, t.shape, out.strides, at * out.strides[d]!);
     kernels().copy(region, t);
     at += t.shape[d]!;
   }
   if (anyNeedsGrad(tensors)) {
-    const sizes = tensors.map((t) => t.shape[d]!);
+    // a skipped empty tensor's gradient is empty too (null when not needed)
+    const sizes = tensors.map((t) => (skipsEmpty && legacyEmpty(t) ? -1 : t.shape[d]!));
     const needs = tensors.map((t) => t._requiresGrad);
     record("CatBackward0", tensors, out, ([g]) => {
       let start = 0;
       return sizes.map((len, i) => {
+        if (len < 0) return needs[i] ? empty([0], g!.dtype) : null;
         const piece = needs[i] ? narrow(g!, d, start, len) : null;
         start += len;
         return piece;
@@ -245,19 +252,35 @@ function stackData(tensors: readonly Tensor[], d: number): Tensor {
 }
 
 /** Splits into pieces of `size` along dim (the last may be smaller): views. */
-export function split(a: Tensor, size: number, dim = 0): Tensor[] {
+export function split(a: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
+  if (a.dim() === 0) throw new Error("split expects at least a 1-dimensional tensor");
   const d = normalizeDim(dim, a.shape.length, "split", a.shape);
   const n = a.shape[d]!;
-  if (!Number.isInteger(size) || size <= 0) throw new Error(`split: split_size must be a positive integer, got ${size}`);
+  if (typeof size !== "number") {
+    // a list of sizes: the pieces' lengths, which must add up to the dim's size
+    if (size.some((s) => !Number.isInteger(s) || s < 0) || size.reduce((x, y) => x + y, 0) !== n) {
+      throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=[${size.join(", ")}]`);
+    }
+    let at = 0;
+    return size.map((s) => narrow(a, d, (at += s) - s, s));
+  }
+  if (!Number.isInteger(size) || size < 0) throw new Error(`split expects split_size be non-negative, but got split_size=${size}`);
+  if (size === 0 && n !== 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
+  // an empty dim still gives one (empty) piece, as in PyTorch
+  if (n === 0) return [narrow(a, d, 0, 0)];
   const out: Tensor[] = [];
   for (let s = 0; s < n; s += size) out.push(narrow(a, d, s, Math.min(size, n - s)));
   return out;
 }
 
-/** Splits into `chunks` nearly equal pieces along dim. */
+/** Splits into `chunks` nearly equal pieces along dim (an empty dim gives `chunks` empty pieces, as in PyTorch). */
 export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (a.dim() === 0) throw new Error("chunk expects at least a 1-dimensional tensor");
+  if (!(Number.isInteger(chunks) && chunks > 0)) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, a.shape.length, "chunk", a.shape);
-  return split(a, Math.ceil(a.shape[d]! / chunks), d);
+  const n = a.shape[d]!;
+  if (n === 0) return Array.from({ length: chunks }, () => narrow(a, d, 0, 0));
+  return split(a, Math.ceil(n / chunks), d);
 }
 
 /** The slices along dim, each without that dim. */

@@ -3,7 +3,8 @@ import { promoteTypes } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { expand, reshape, squeeze, transpose, unsqueeze } from "./views.js";
-import { add, mul } from "./elementwise.js";
+import { add, mul, where } from "./elementwise.js";
+import { isfinite } from "./math.js";
 
 function as3d(t: Strided, batch: number, rows: number, cols: number, strides: [number, number, number]): Strided {
   return { data: t.data, shape: [batch, rows, cols], strides, offset: t.offset };
@@ -180,6 +181,9 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, options: { beta?: n
   const beta = options.beta ?? 1, alpha = options.alpha ?? 1;
   const product = mm(m1, m2);
   const scaled = alpha === 1 ? product : mul(product, alpha);
-  if (beta === 0) return scaled;
+  if (beta === 0) {
+    // the input's values are ignored (NaN too), but it still gets a (zero) gradient, as PyTorch's grad * beta
+    return needsGrad(input) ? add(scaled, mul(where(isfinite(input), input, 0), 0)) : scaled;
+  }
   return add(beta === 1 ? input : mul(input, beta), scaled);
 }

@@ -193,7 +193,7 @@ declare module "../tensor/tensor.js" {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    split(size: number, dim?: number): Tensor[];
+    split(size: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     unbind(dim?: number): Tensor[];
     view(...shape: number[] | [readonly number[]]): Tensor;
@@ -420,7 +420,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   scatterAdd(dim: number, index: Tensor, src: Tensor) { return X.scatterAdd(this, dim, index, src); },
   indexSelect(dim: number, index: Tensor) { return X.indexSelect(this, dim, index); },
   indexAdd(dim: number, index: Tensor, src: Tensor) { return X.indexAdd(this, dim, index, src); },
-  split(size: number, dim?: number) { return X.split(this, size, dim); },
+  split(size: number | readonly number[], dim?: number) { return X.split(this, size, dim); },
   chunk(chunks: number, dim?: number) { return X.chunk(this, chunks, dim); },
   unbind(dim?: number) { return X.unbind(this, dim); },
   view(...shape: number[] | [readonly number[]]) { return V.view(this, shapeArgs(shape)); },

@@ -156,10 +156,11 @@ function bisect(at: (i: number) => number, n: number, v: number, right: boolean)
  * torch.searchsorted(torch.tensor([1, 3, 5]), torch.tensor([3, 6])); // [1, 3]
  */
 export function searchsorted(sortedSequence: Tensor, values: Tensor | number, options: { right?: boolean; side?: "left" | "right" } = {}): Tensor {
-  if (options.side !== undefined && options.right !== undefined && (options.side === "right") !== options.right) {
+  // only right: true with side "left" conflicts (PyTorch accepts right: false with side "right")
+  if (options.right === true && options.side === "left") {
     throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   }
-  const right = options.right ?? options.side === "right";
+  const right = (options.right ?? false) || options.side === "right";
   const v = typeof values === "number" ? reshape(fromTypedArray(Float64Array.of(values)), []) : values;
   const seq = castData(sortedSequence, "float64").data, vals = castData(v, "float64").data;
   const n = sortedSequence.shape[sortedSequence.dim() - 1] ?? 1;
