@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { decode, readOpsCases, values } from "./fixture-values.js";
+import { assertClose, decode, readOpsCases, values } from "./fixture-values.js";
 import { type CaseFunctions, type LinalgCase, leaves, testCases } from "./linalg-cases.js";
 
 const L = torch.linalg;
@@ -206,4 +206,16 @@ test("second derivatives: gradcheck of the first gradient (createGraph) in float
   for (const [name, f, x] of fns) {
     assert.equal(torch.autograd.gradcheck(firstGrad(f), [x.clone().requiresGrad_(true)]), true, name);
   }
+});
+
+test("det's gradient at a singular matrix is its cofactor matrix (PyTorch 2.x, via an SVD), and differentiable again", () => {
+  const A = torch.tensor([[1, 2], [2, 4]], { dtype: "float64", requiresGrad: true });
+  const [g] = torch.autograd.grad(torch.linalg.det(A), [A], { createGraph: true });
+  assertClose(values(g!), [4, -2, -2, 1], "cofactors of [[1, 2], [2, 4]]");
+  // for 2 x 2 the cofactors are linear in A: the gradient of their sum is [[1, -1], [-1, 1]] (PyTorch 1.13 agrees)
+  const [h] = torch.autograd.grad(g!.sum(), [A]);
+  assertClose(values(h!), [1, -1, -1, 1], "second derivative");
+  const B = torch.tensor([[1, 2], [2, 4]], { dtype: "float64", requiresGrad: true });
+  torch.linalg.det(B).backward(); // without createGraph too (1.13 gave zeros here)
+  assertClose(values(B.grad!), [4, -2, -2, 1], "first order");
 });

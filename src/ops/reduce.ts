@@ -106,7 +106,7 @@ export function prod(a: Tensor, dim?: number, options: ReduceOptions = {}): Tens
  * the running product of the elements before it times that of the elements
  * after it (PyTorch's prod_safe_zeros_backward). Built from differentiable ops.
  */
-function productOfOthers(x: Tensor, d: number): Tensor {
+export function productOfOthers(x: Tensor, d: number): Tensor {
   const n = x.shape[d]!;
   if (n === 0) return x;
   const ones = onesLike(narrow(x, d, 0, 1));

@@ -4,7 +4,10 @@
  */
 import type { Tensor } from "../../tensor/tensor.js";
 import { broadcastShapes, needsGrad, numelOf, record, shapeStr } from "../core.js";
+import { isRecording } from "../../autograd/grad-mode.js";
 import { mul, neg } from "../elementwise.js";
+import { productOfOthers } from "../reduce.js";
+import { svd } from "./svd.js";
 import { eye } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { expand, squeeze, transpose, unsqueeze } from "../views.js";
@@ -193,9 +196,9 @@ function asMatrixScale(t: Tensor): Tensor {
 
 /**
  * The determinant of square matrices (batches `[..., n, n]`), from an LU
- * factorization. Differentiable, with PyTorch's gradient `g·det·A⁻ᵀ`: where A
- * is exactly singular the zero pivots are replaced by epsilon, so the
- * gradient there is 0 (as PyTorch's).
+ * factorization. Differentiable, with PyTorch 2.x's gradient: the cofactor
+ * matrix `g·det·A⁻ᵀ` where A is invertible, and through an SVD where it is
+ * singular or a second derivative is being built (see detGradBySvd).
  *
  * @example
  * torch.linalg.det(torch.tensor([[1, 2], [3, 4]])); // tensor(-2.)
@@ -212,11 +215,25 @@ export function det(A: Tensor): Tensor {
   const D = fromFloat64(out, batchShape(A), A.dtype);
   if (needsGrad(A)) {
     record("LinalgDetBackward0", [A], D, ([g], [As, Ds]) => {
+      if (isRecording() || Ds!.toArray().some((d) => d === 0)) return [detGradBySvd(g!, As!)];
       const invA = inverse(As!, { op: "linalg.det", node: "LinalgSolveExBackward0", singular: null, perturb: true });
       return [mul(asMatrixScale(mul(g!, Ds!)), transpose(invA, -2, -1))];
     }, [A, D]);
   }
   return D;
+}
+
+/**
+ * det's gradient as PyTorch 2.x's linalg_det_backward computes it for singular
+ * input and under create_graph: with A = U diag(S) Vh, the cofactor matrix is
+ * U diag(α · Π_{j≠i} S_j) Vh, α = det(U)·det(Vh) = ±1. The products of the
+ * other singular values stay exact at zeros, and every step is differentiable.
+ */
+function detGradBySvd(g: Tensor, A: Tensor): Tensor {
+  const { U, S, Vh } = svd(A, { fullMatrices: false });
+  const alpha = mul(det(U), det(Vh));
+  const scaled = mul(productOfOthers(S, S.dim() - 1), unsqueeze(mul(g, alpha), -1));
+  return matmul(mul(U, unsqueeze(scaled, -2)), Vh);
 }
 
 /** What linalg.slogdet returns: det = sign · exp(logabsdet). */
