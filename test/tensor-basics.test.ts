@@ -40,3 +40,16 @@ test("backward of a small expression matches the hand derivative", () => {
   assert.deepEqual(Array.from(x.grad!.toArray()), [5, 7, 9]);
   assert.equal(y.gradFn!.name, "SumBackward0");
 });
+
+test("creation edge cases as PyTorch's: add / sub with alpha and a number, linspace with one step, byte arrays, printing many elements", () => {
+  assert.deepEqual(torch.tensor([1, 2]).add(1, { alpha: 2 }).tolist(), [3, 4]); // overflowed the stack before
+  assert.deepEqual(torch.tensor([1, 2]).sub(1, { alpha: 2 }).tolist(), [-1, 0]);
+  assert.throws(() => torch.tensor([1, 2], { dtype: "int32" }).add(torch.tensor([1, 2], { dtype: "int32" }), { alpha: 2.5 }),
+    /For integral input tensors, argument alpha must not be a floating point number/);
+  assert.deepEqual(torch.linspace(3, 1, 1).tolist(), [3]); // PyTorch: the start
+  const bytes = torch.tensor(new Uint8Array([0, 2, 255]));
+  assert.deepEqual([bytes.dtype, bytes.sum().item()], ["int32", 257]);
+  assert.throws(() => torch.tensor(new BigInt64Array([1n]) as unknown as Int32Array), /unsupported typed array BigInt64Array/);
+  // 390625 elements with no dim above 6: printed in full, as PyTorch does (Math.min(...values) overflowed the stack)
+  assert.ok(String(torch.ones([5, 5, 5, 5, 5, 5, 5, 5])).startsWith("tensor([[[[[[[[1., 1., 1., 1., 1.],"));
+});

@@ -59,7 +59,8 @@ function hookForward(m: Module): void {
     let out = inner.apply(this, a);
     for (const hook of [...this._forwardHooks.values()]) {
       const r = hook(this, a, out);
-      if (r !== undefined) out = r;
+      // null (Python's None) or nothing leaves the output as it is
+      if (r !== undefined && r !== null) out = r;
     }
     return out;
   };
@@ -138,7 +139,7 @@ export class Module {
 
   /** Adds a parameter (or null, a declared but absent one such as a missing bias). */
   registerParameter(name: string, param: Parameter | null): void {
-    checkName(this, name, "parameter");
+    checkName(this, name, "parameter", this._parameters);
     if (param !== null && !(param instanceof Parameter)) {
       throw new TypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
@@ -154,7 +155,7 @@ export class Module {
    * this.registerBuffer("runningMean", torch.zeros([4]));
    */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
-    checkName(this, name, "buffer");
+    checkName(this, name, "buffer", this._buffers);
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     }
@@ -166,7 +167,8 @@ export class Module {
 
   /** Adds a child module under `name` (what assigning a module field does). */
   registerModule(name: string, module: Module | null): void {
-    checkName(this, name, "module");
+    checkName(this, name, "module", this._modules);
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typeof module} is not a Module subclass`);
     this._modules.set(name, module);
     defineField(this, name, module);
   }
@@ -414,11 +416,27 @@ function describe(x: unknown): string {
   return x instanceof Tensor ? "torch.FloatTensor" : x === null ? "None" : typeof x;
 }
 
-function checkName(m: Module, name: string, what: string): void {
+/** PyTorch's checks of a name to register in `registry`: a string, no ".", not empty, and not some other attribute already. */
+function checkName(m: Module, name: string, what: string, registry: Map<string, unknown>): void {
   if (typeof name !== "string") throw new TypeError(`${what} name should be a string. Got ${typeof name}`);
   if (name.includes(".")) throw new Error(`${what} name can't contain "."`);
   if (name === "") throw new Error(`${what} name can't be empty string ""`);
-  void m;
+  if (!registry.has(name) && isOtherAttribute(m, name)) throw new Error(`KeyError: attribute '${name}' already exists`);
+}
+
+/**
+ * Whether `name` is already something else on `m`: another kind of member,
+ * a plain field, or a method (PyTorch's hasattr). Accessors on the class are
+ * not: torchlet's layers expose their registered members through them.
+ */
+function isOtherAttribute(m: Module, name: string): boolean {
+  if (m._parameters.has(name) || m._buffers.has(name) || m._modules.has(name)) return true;
+  if (Object.prototype.hasOwnProperty.call(m, name)) return true;
+  for (let proto = Object.getPrototypeOf(m) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (d !== undefined) return typeof d.value === "function";
+  }
+  return false;
 }
 
 /** Records a field's value in the right registry when it is a Parameter, a Module or a registered buffer. */

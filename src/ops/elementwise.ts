@@ -118,9 +118,17 @@ export function unaryData(op: UnaryOp, a: Tensor, keepIntegers = false): Tensor 
 
 const t = (x: Operand): Tensor | null => (typeof x === "number" ? null : x);
 
+/** `b * alpha` for add / sub's alpha (a number stays a number), with PyTorch's check on integer inputs. */
+function scaledByAlpha(a: Operand, b: Operand, alpha: number, op: string): Operand {
+  if (!Number.isInteger(alpha) && !isFloating(resultType(a, b))) {
+    throw new Error(`For integral input tensors, argument alpha must not be a floating point number. (${op}: alpha ${alpha})`);
+  }
+  return typeof b === "number" ? b * alpha : mul(b, alpha);
+}
+
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  if (alpha !== 1) return add(a, mul(b, alpha));
+  if (alpha !== 1) return add(a, scaledByAlpha(a, b, alpha, "add"));
   const out = binaryData("add", a, b, "add");
   if (needsGrad(typeof a === "number" ? (b as Tensor) : a, t(b))) {
     // a number operand is an input with no edge, like PyTorch's wrapped scalar: next_functions [.., (None, 0)]
@@ -132,7 +140,7 @@ export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): T
 
 export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  if (alpha !== 1) return sub(a, mul(b, alpha));
+  if (alpha !== 1) return sub(a, scaledByAlpha(a, b, alpha, "sub"));
   if (typeof a === "number") return rsub(b as Tensor, a);
   const out = binaryData("sub", a, b, "sub");
   // closures capture shapes and flags, never tensors: a node must hold only what it saves

@@ -72,13 +72,22 @@ function cast(t: Tensor, dtype: DType): Tensor {
 
 /**
  * A tensor from (nested) numbers or booleans, or a typed array (copied).
- * Numbers give float32 unless `dtype` says otherwise; booleans give bool.
+ * Numbers give float32 unless `dtype` says otherwise; booleans give bool;
+ * Float32/Float64/Int32 arrays keep their dtype, other integer arrays
+ * (Uint8Array included) give int32, a Uint32Array float64.
  *
  * @example
  * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
  */
 export function tensor(data: NestedArray | TypedArray, options: FactoryOptions = {}): Tensor {
-  if (ArrayBuffer.isView(data)) return fromTypedArray((data).slice(), [(data).length], options);
+  if (ArrayBuffer.isView(data)) {
+    // integer arrays other than Int32Array (bytes, shorts, NumPy-style uint8 data) keep their values as int32;
+    // a Uint8Array counts as integers here too: bool storage is an internal layout, not what a byte array means
+    const values = data as ArrayLike<number> & { length: number };
+    const ints = data instanceof Int8Array || data instanceof Int16Array || data instanceof Uint16Array || data instanceof Uint8Array || data instanceof Uint8ClampedArray;
+    const copy = ints ? Int32Array.from(values) : data instanceof Uint32Array ? Float64Array.from(values) : (data as TypedArray).slice();
+    return fromTypedArray(copy, [values.length], options);
+  }
   const shape = inferShape(data);
   const flat: number[] = [];
   const kinds = new Set<string>();
@@ -143,6 +152,7 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   // fill from both ends, as PyTorch does, so the end point is exact
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) t.data[i] = i < half ? start + i * stepSize : end - (steps - 1 - i) * stepSize;
+  if (steps === 1) t.data[0] = start; // one step is the start, as in PyTorch
   return finish(t, options);
 }
 

@@ -91,7 +91,10 @@ export function dtypeOfArray(data: TypedArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
   if (data instanceof Int32Array) return "int32";
-  return "bool";
+  if (data instanceof Uint8Array) return "bool";
+  // anything else would be stored as it is and read as bool bytes
+  const kind = (data as { constructor?: { name?: string } }).constructor?.name ?? typeof data;
+  throw new Error(`unsupported typed array ${kind}: tensor storage is a Float32Array, Float64Array, Int32Array or Uint8Array (bool)`);
 }
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };

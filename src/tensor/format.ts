@@ -52,8 +52,13 @@ class Formatter {
     }
     const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
     if (finite.length === 0) return;
-    const abs = finite.map(Math.abs);
-    const min = Math.min(...abs), max = Math.max(...abs);
+    // a loop, not Math.min(...abs): spreading hundreds of thousands of values overflows the call stack
+    let min = Infinity, max = 0;
+    for (const v of finite) {
+      const a = Math.abs(v);
+      if (a < min) min = a;
+      if (a > max) max = a;
+    }
     this.intMode = finite.every((v) => Number.isInteger(v));
     this.sciMode = max / min > 1000 || max > 1e8 || (!this.intMode && min < 1e-4);
     for (const v of finite) {
