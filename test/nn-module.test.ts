@@ -213,3 +213,28 @@ test("evaluation under noGrad gives the same outputs as under grad mode, without
   assert.deepEqual(values(without), values(withGrad));
   assert.deepEqual(values(inference), values(withGrad));
 });
+
+test("module registries as PyTorch's: no name taken twice, del renumbers a list, loading old checkpoints, a verbatim stateDict prefix", () => {
+  const lin = new nn.Linear(2, 2), bn = new nn.BatchNorm1d(2);
+  assert.throws(() => lin.registerBuffer("weight", torch.full([2, 2], 9)), /^Error: KeyError: attribute 'weight' already exists$/);
+  assert.throws(() => bn.registerParameter("running_mean", new nn.Parameter(torch.zeros([2]))), /attribute 'running_mean' already exists/);
+  assert.throws(() => lin.registerBuffer("forward", torch.zeros([1])), /attribute 'forward' already exists/);
+  assert.throws(() => lin.registerModule("x", 5 as unknown as torch.nn.Module), /^TypeError: number is not a Module subclass$/);
+  assert.deepEqual([Object.keys(lin.stateDict()), lin.namedModules().length], [["weight", "bias"], 1]); // unchanged by the failures
+  // del s[1] renumbers (PyTorch): a later append is (2), not an overwrite of the last one
+  const s = new nn.Sequential(new nn.ReLU(), new nn.Tanh(), new nn.Sigmoid());
+  delete (s as unknown as Record<string, unknown>)["1"];
+  s.append(new nn.ELU());
+  assert.deepEqual(s.children().map((m) => m.constructor.name), ["ReLU", "Sigmoid", "ELU"]);
+  assert.equal(new nn.ModuleList([new nn.ReLU(), new nn.Tanh()]).pop(0).constructor.name, "ReLU");
+  // a checkpoint without num_batches_tracked, or with it as a [1] tensor, loads (PyTorch's norm-layer rules)
+  const sd = bn.stateDict();
+  delete sd["num_batches_tracked"];
+  bn.loadStateDict(sd);
+  bn.loadStateDict({ ...bn.stateDict(), num_batches_tracked: torch.tensor([5], { dtype: "int32" }) });
+  assert.equal(bn.stateDict()["num_batches_tracked"]!.item(), 5);
+  assert.deepEqual(Object.keys(lin.stateDict({ prefix: "a." })), ["a.weight", "a.bias"]);
+  // a forward hook returning null leaves the output as it is (PyTorch's None)
+  lin.registerForwardHook(() => null);
+  assert.deepEqual(lin.forward(torch.ones([1, 2])).shape, [1, 2]);
+});

@@ -97,10 +97,15 @@ export class Module {
           target._buffers.delete(prop);
           target._modules.delete(prop);
         }
-        return Reflect.deleteProperty(target, prop);
+        const deleted = Reflect.deleteProperty(target, prop);
+        if (typeof prop === "string") target._afterDelete(prop);
+        return deleted;
       },
     });
   }
+
+  /** @internal called (on the module itself, not its proxy) after `delete module[name]`; containers renumber here */
+  _afterDelete(_name: string): void {}
 
   /** The computation; subclasses override it. Called as `model.forward(x)`. */
   forward(..._args: any[]): any {
@@ -283,8 +288,10 @@ export class Module {
   stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
     const out: StateDict = {};
     const keep = options.keepVars ?? false;
-    for (const [name, m] of this.namedModules({ prefix: options.prefix ?? "", removeDuplicate: false })) {
-      const pre = name === "" ? "" : `${name}.`;
+    // PyTorch's prefix is put in front as it is (it carries its own trailing ".")
+    const prefix = options.prefix ?? "";
+    for (const [name, m] of this.namedModules({ removeDuplicate: false })) {
+      const pre = prefix + (name === "" ? "" : `${name}.`);
       for (const [k, p] of m._parameters) if (p !== null) out[pre + k] = keep ? p : p.detach();
       for (const [k, b] of m._buffers) {
         if (b !== null && !m._nonPersistent.has(k)) out[pre + k] = keep ? b : b.detach();
@@ -310,8 +317,11 @@ export class Module {
     const mismatches: string[] = [];
     const copies: [Tensor, Tensor][] = [];
     for (const [key, target] of Object.entries(own)) {
-      const src = sd.get(key);
+      let src = sd.get(key);
       if (src === undefined) {
+        // PyTorch's norm layers accept checkpoints without num_batches_tracked (older ones, or any without version
+        // metadata, such as a safetensors file) and keep their own count
+        if (key === "num_batches_tracked" || key.endsWith(".num_batches_tracked")) continue;
         missingKeys.push(key);
         continue;
       }
@@ -319,6 +329,8 @@ export class Module {
         mismatches.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
         continue;
       }
+      // a one-element [1] tensor loads into a 0-d one (PyTorch's backward-compatibility rule)
+      if (target.shape.length === 0 && src.shape.length === 1 && src.shape[0] === 1) src = src.reshape([]);
       if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
         mismatches.push(`size mismatch for ${key}: copying a param with shape ${shapeStr(src.shape)} from checkpoint, the shape in current model is ${shapeStr(target.shape)}.`);
         continue;

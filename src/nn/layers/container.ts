@@ -22,6 +22,24 @@ abstract class IndexedModules extends Module {
     return this;
   }
 
+  /** Removes and returns the i-th module (negative counts from the end); the ones after it move up. */
+  pop(index = -1): Module {
+    const m = this.at(index);
+    const n = this._modules.size;
+    delete (this as unknown as Record<string, unknown>)[String(index < 0 ? index + n : index)];
+    return m;
+  }
+
+  /** `delete list[i]` as PyTorch's `del list[i]`: the modules after i are renumbered, so none is left out or overwritten later. */
+  override _afterDelete(): void {
+    const rest = [...this._modules.values()];
+    for (const key of [...this._modules.keys()]) {
+      this._modules.delete(key);
+      Reflect.deleteProperty(this, key);
+    }
+    rest.forEach((m, i) => this.registerModule(String(i), m));
+  }
+
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }

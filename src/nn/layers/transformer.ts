@@ -140,7 +140,7 @@ export class TransformerEncoder extends Module {
   constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, norm: Module | null = null) {
     super();
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => encoderLayer.copy()));
-    this.registerModule("norm", norm);
+    this.norm = norm; // as PyTorch: a plain attribute when null (not printed as "(norm): None"), a child module otherwise
   }
 
   override forward(src: Tensor, options: TransformerEncoderCallOptions = {}): Tensor {
@@ -246,7 +246,7 @@ export class TransformerDecoder extends Module {
   constructor(decoderLayer: TransformerDecoderLayer, readonly numLayers: number, norm: Module | null = null) {
     super();
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.copy()));
-    this.registerModule("norm", norm);
+    this.norm = norm; // as PyTorch: a plain attribute when null (not printed as "(norm): None"), a child module otherwise
   }
 
   override forward(tgt: Tensor, memory: Tensor, options: TransformerDecoderCallOptions = {}): Tensor {
