@@ -297,7 +297,8 @@ void tl_fill(const tl_tensor *out, double value) {
   const tl_tensor *ops[1] = {out};
   tl_iter it;
   tl_iter_init(&it, 1, out->ndim, out->shape, ops, NULL);
-  fill_ctx c = {out->dtype, (float)value, value, tl_to_int32(value), tl_to_uint8(value)};
+  /* bool storage holds 0 / 1: any nonzero value (NaN too) is true, as the reference's fill */
+  fill_ctx c = {out->dtype, (float)value, value, tl_to_int32(value), (uint8_t)(value != 0)};
   tl_iter_run(&it, fill_row, &c, 0.5);
 }
 

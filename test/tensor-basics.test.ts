@@ -53,3 +53,14 @@ test("creation edge cases as PyTorch's: add / sub with alpha and a number, linsp
   // 390625 elements with no dim above 6: printed in full, as PyTorch does (Math.min(...values) overflowed the stack)
   assert.ok(String(torch.ones([5, 5, 5, 5, 5, 5, 5, 5])).startsWith("tensor([[[[[[[[1., 1., 1., 1., 1.],"));
 });
+
+test("dtypes as PyTorch's: a 0-d tensor of a higher category keeps its dtype; any nonzero number (NaN too) is true as a bool", () => {
+  const ints = torch.tensor([3, -2], { dtype: "int32" });
+  assert.equal(torch.add(ints, torch.tensor(1.5, { dtype: "float64" })).dtype, "float64"); // PyTorch 1.13 / 2.x: float64
+  assert.equal(torch.add(ints, 1.5).dtype, "float32"); // a number gives the default float
+  assert.deepEqual(torch.tensor([2, 0, NaN], { dtype: "bool" }).tolist(), [true, false, true]);
+  assert.deepEqual(torch.full([2], NaN, { dtype: "bool" }).tolist(), [true, true]);
+  for (const n of [2, 600]) assert.ok(torch.zeros([n], { dtype: "bool" }).fill_(0.5).all().item(), `fill_ on ${n} elements`); // both backends' sizes
+  assert.deepEqual(torch.tensor([true]).fill_(256).tolist(), [true]);
+  assert.deepEqual(torch.tensor([false, false]).scatter(0, torch.tensor([1], { dtype: "int32" }), 0.5).tolist(), [false, true]);
+});

@@ -18,7 +18,8 @@ export function resultType(a: Operand, b: Operand): DType {
   if (aDim !== bDim) {
     const [dimmed, scalar] = aDim ? [a, b] : [b, a];
     if (CATEGORY[scalar.dtype] <= CATEGORY[dimmed.dtype]) return dimmed.dtype;
-    return scalar.dtype === "float64" ? "float32" : scalar.dtype;
+    // a 0-d tensor of a higher category keeps its own dtype (int32 + 0-d float64 is float64); only numbers give the default float
+    return scalar.dtype;
   }
   return promoteTypes(a.dtype, b.dtype);
 }

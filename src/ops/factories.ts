@@ -95,7 +95,8 @@ export function tensor(data: NestedArray | TypedArray, options: FactoryOptions =
   const dtype = options.dtype ?? (kinds.size === 1 && kinds.has("boolean") ? "bool" : "float32");
   const t = emptyData(shape, dtype);
   const d = t.data;
-  for (let i = 0; i < flat.length; i++) d[i] = dtype === "bool" ? (flat[i] ? 1 : 0) : dtype === "int32" ? Math.trunc(flat[i]!) : flat[i]!;
+  // to bool: any nonzero number, NaN included, is true (as PyTorch's cast)
+  for (let i = 0; i < flat.length; i++) d[i] = dtype === "bool" ? (Number(flat[i]) !== 0 ? 1 : 0) : dtype === "int32" ? Math.trunc(flat[i]!) : flat[i]!;
   return finish(t, options);
 }
 
@@ -103,7 +104,7 @@ function filled(shape: readonly number[], value: number, options: FactoryOptions
   checkShape(shape, op);
   const t = emptyData([...shape], options.dtype ?? "float32");
   // (the data starts zeroed; -0 must still be written: torch.full([], -0) keeps its sign)
-  if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value ? 1 : 0) : value);
+  if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value !== 0 ? 1 : 0) : value);
   return finish(t, options);
 }
 

@@ -106,7 +106,9 @@ export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | num
   const srcShape = typeof src === "number" ? [] : src.shape;
   const out = castData(a, a.dtype);
   const values = typeof src === "number" ? null : castData(makeView(src, index.shape, src.strides, src.offset), a.dtype);
-  writeScattered(out, d, index, (k) => (values === null ? (src as number) : values.data[k]!));
+  // a number written into bool storage is true when nonzero (NaN too), as PyTorch's cast
+  const number = typeof src !== "number" ? 0 : a.dtype === "bool" ? (src !== 0 ? 1 : 0) : src;
+  writeScattered(out, d, index, (k) => (values === null ? number : values.data[k]!));
   if (needsGrad(a, typeof src === "number" ? null : src)) {
     const ga = a._requiresGrad, gs = typeof src !== "number" && src._requiresGrad;
     record(typeof src === "number" ? "ScatterBackward1" : "ScatterBackward0", [a, typeof src === "number" ? null : src], out, ([g], [ix]) => [

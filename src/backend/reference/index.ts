@@ -32,6 +32,8 @@ function copy(out: Strided, a: Strided): void {
 
 function fill(out: Strided, value: number): void {
   const od = out.data;
+  // bool storage holds 0 / 1: any nonzero value (NaN too) is true, as PyTorch's cast to bool
+  if (od instanceof Uint8Array) value = value !== 0 ? 1 : 0;
   forEachRow(out.shape, out, null, null, (o, _b, _c, n, so) => {
     for (let k = 0; k < n; k++, o += so) od[o] = value;
   });
