@@ -119,3 +119,11 @@ test("the shipped datasets load without a network", () => {
   assert.deepEqual(iris.targetNames, ["setosa", "versicolor", "virginica"]);
   assert.deepEqual(values(iris.labels.narrow(0, 148, 2)), [2, 2]);
 });
+
+test("defaultCollate refuses what PyTorch's refuses, and never wraps an integer", () => {
+  assert.throws(() => data.defaultCollate([3e9, 1]), /the integer 3000000000 does not fit torchlet's int32/);
+  assert.throws(() => data.defaultCollate([[1, 2], [4, 5, 6]]), /each element in list of batch should be of equal size/);
+  assert.throws(() => data.defaultCollate([{ a: 1 }, { b: 2 }]), /KeyError: 'a'/);
+  assert.throws(() => data.defaultCollate([null, null]), /default_collate: batch must contain tensors, numbers, dicts or lists; found null/);
+  assert.deepEqual(data.defaultCollate([[1, 2.5], [3, 4]]).map((t: torch.Tensor) => t.tolist()), [[1, 3], [2.5, 4]]);
+});

@@ -38,14 +38,27 @@ export function defaultCollate(samples: readonly unknown[]): any {
   if (first instanceof Tensor) return stack(samples as Tensor[]);
   if (typeof first === "number") {
     const nums = samples as number[];
-    return tensor(nums, { dtype: nums.every(Number.isInteger) ? "int32" : "float32" });
+    if (!nums.every(Number.isInteger)) return tensor(nums, { dtype: "float32" });
+    // integers become int32 (torchlet's int64): one that does not fit is an error, not a wrapped value
+    const big = nums.find((v) => v > 2147483647 || v < -2147483648);
+    if (big !== undefined) throw new Error(`default_collate: the integer ${big} does not fit torchlet's int32; return it as a float or a tensor`);
+    return tensor(nums, { dtype: "int32" });
   }
   if (typeof first === "boolean") return tensor(samples as boolean[]);
-  if (Array.isArray(first)) return first.map((_, i) => defaultCollate(samples.map((s) => (s as unknown[])[i])));
+  if (Array.isArray(first)) {
+    if (samples.some((s) => !Array.isArray(s) || s.length !== first.length)) throw new Error("each element in list of batch should be of equal size");
+    return first.map((_, i) => defaultCollate(samples.map((s) => (s as unknown[])[i])));
+  }
   if (typeof first === "object" && first !== null) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(first)) out[k] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[k]));
+    for (const k of Object.keys(first)) {
+      if (samples.some((s) => typeof s !== "object" || s === null || !(k in s))) throw new Error(`KeyError: '${k}' (default_collate: a sample has no field ${k})`);
+      out[k] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[k]));
+    }
     return out;
+  }
+  if (first === null || first === undefined) {
+    throw new Error(`default_collate: batch must contain tensors, numbers, dicts or lists; found ${String(first)}`);
   }
   return samples;
 }
