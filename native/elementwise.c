@@ -504,7 +504,9 @@ void tl_binary(int op, const tl_tensor *out, const tl_tensor *a, const tl_tensor
     else if (d == TL_I32 && (op == B_ADD || op == B_SUB || op == B_MUL || op == B_MAXIMUM || op == B_MINIMUM))
       fn = binary_i32_row;
   }
-  if (op == B_POW || op == B_ATAN2 || op == B_REMAINDER) cost = 16.0;
+  if (op == B_POW || op == B_ATAN2 || op == B_REMAINDER || op == B_FMOD || op == B_HYPOT || op == B_LOGADDEXP ||
+      op == B_XLOGY || op == B_DIV_FLOOR)
+    cost = 16.0; /* libm calls: worth threads at fewer elements */
   tl_iter_run(&it, fn, &c, cost);
 }
 
