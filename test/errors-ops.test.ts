@@ -220,6 +220,12 @@ const CASES: Record<string, Refusal> = {
     make: () => [int([1, 2])],
     run: ([a]) => torch.div(a!, 0, { roundingMode: "floor" }),
   },
+  "subtraction with one bool tensor": {
+    start: "Subtraction, the `-` operator, with a bool tensor is not supported",
+    mentions: ["sub"],
+    make: () => [torch.tensor([true, false]), int([1, 2])],
+    run: ([a, b]) => b!.sub(a!),
+  },
   "requiresGrad on an integer tensor": {
     start: "only Tensors of floating point dtype can require gradients",
     mentions: ["int32"],

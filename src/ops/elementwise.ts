@@ -139,7 +139,16 @@ export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): T
   return out;
 }
 
+/** PyTorch refuses subtraction with one bool tensor operand (two bools get their own message, in binaryData). */
+function checkBoolSubtraction(a: Operand, b: Operand, name: string): void {
+  const isBool = (x: Operand) => typeof x !== "number" && x.dtype === "bool";
+  if (isBool(a) !== isBool(b)) {
+    throw new Error(`Subtraction, the \`-\` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the \`~\` or \`logical_not()\` operator instead. (${name})`);
+  }
+}
+
 export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
+  checkBoolSubtraction(a, b, "sub");
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) return sub(a, scaledByAlpha(a, b, alpha, "sub"));
   if (typeof a === "number") return rsub(b as Tensor, a);
@@ -152,6 +161,7 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
 
 /** `other - a` for a number `other` (PyTorch's rsub). */
 export function rsub(a: Tensor, other: number): Tensor {
+  checkBoolSubtraction(a, other, "rsub");
   const out = binaryData("sub", other, a, "rsub");
   if (needsGrad(a)) record("RsubBackward1", [a], out, ([g]) => [neg(g!)]);
   return out;
