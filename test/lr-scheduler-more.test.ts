@@ -230,3 +230,17 @@ test("CosineAnnealingWarmRestarts: step(epoch) with fractional epochs per batch,
   assert.equal(s.TCur, 1.5);
   assert.equal(s.lastEpoch, 3);
 });
+
+test("OneCycleLR takes momenta per param group and checks its options as PyTorch", () => {
+  const a = torch.zeros([1], { requiresGrad: true }), b = torch.zeros([1], { requiresGrad: true });
+  const opt = new torch.optim.SGD([{ params: [a] }, { params: [b] }], { lr: 0.1, momentum: 0.9 });
+  const sched = new torch.optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 10, baseMomentum: [0.8, 0.7], maxMomentum: [0.9, 0.95] });
+  assert.deepEqual(opt.paramGroups.map((g) => g.momentum), [0.9, 0.95]);
+  opt.step();
+  sched.step();
+  // PyTorch 1.13 / 2.x: [0.85, 0.825]
+  opt.paramGroups.forEach((g, i) => assert.ok(Math.abs(g.momentum - [0.85, 0.825][i]!) < 1e-12));
+  assert.throws(() => new torch.optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 10, annealStrategy: "cosine" as "cos" }), /anneal_strategy must by one of 'cos' or 'linear', instead got cosine/);
+  assert.throws(() => new torch.optim.lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 10.5 }), /Expected positive integer total_steps, but got 10.5/);
+  assert.throws(() => new torch.optim.lrScheduler.OneCycleLR(opt, 0.1, { epochs: 0, stepsPerEpoch: 3 }), /Expected positive integer epochs, but got 0/);
+});

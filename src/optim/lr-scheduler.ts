@@ -478,8 +478,10 @@ export interface OneCycleOptions {
   pctStart?: number;
   annealStrategy?: "cos" | "linear";
   cycleMomentum?: boolean;
-  baseMomentum?: number;
-  maxMomentum?: number;
+  /** One number, or one per param group. */
+  baseMomentum?: number | readonly number[];
+  /** One number, or one per param group. */
+  maxMomentum?: number | readonly number[];
   divFactor?: number;
   finalDivFactor?: number;
   threePhase?: boolean;
@@ -512,12 +514,17 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: Optimizer<any>, maxLr: number | readonly number[], options: OneCycleOptions = {}) {
     const groups = optimizer.paramGroups as unknown as Group[];
     let total: number;
+    const positiveInteger = (v: number, name: string) => {
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`Expected positive integer ${name}, but got ${v}`);
+      return v;
+    };
     if (options.totalSteps != null) {
-      if (options.totalSteps <= 0) throw new Error(`Expected positive integer total_steps, but got ${options.totalSteps}`);
-      total = options.totalSteps;
+      total = positiveInteger(options.totalSteps, "total_steps");
     } else if (options.epochs != null && options.stepsPerEpoch != null) {
-      total = options.epochs * options.stepsPerEpoch;
+      total = positiveInteger(options.epochs, "epochs") * positiveInteger(options.stepsPerEpoch, "steps_per_epoch");
     } else throw new Error("You must define either total_steps OR (epochs AND steps_per_epoch)");
+    const strategy = options.annealStrategy ?? "cos";
+    if (strategy !== "cos" && strategy !== "linear") throw new Error(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(strategy)}`);
     const pct = options.pctStart ?? 0.3;
     if (pct < 0 || pct > 1) throw new Error(`Expected float between 0 and 1 pct_start, but got ${pct}`);
     const lastEpoch = options.lastEpoch ?? -1;
@@ -525,6 +532,8 @@ export class OneCycleLR extends LRScheduler {
     const cycle = options.cycleMomentum ?? true;
     const useBetas = cycle && cyclesBetas(optimizer);
     const maxLrs = perGroup("max_lr", optimizer, maxLr);
+    const maxMomenta = perGroup("max_momentum", optimizer, options.maxMomentum ?? 0.95);
+    const baseMomenta = perGroup("base_momentum", optimizer, options.baseMomentum ?? 0.85);
     groups.forEach((g, i) => {
       if (lastEpoch === -1) {
         const m = maxLrs[i]!;
@@ -533,16 +542,16 @@ export class OneCycleLR extends LRScheduler {
         g.minLr = (g.initialLr as number) / finalDiv;
       }
       if (cycle) {
-        g.maxMomentum = options.maxMomentum ?? 0.95;
-        g.baseMomentum = options.baseMomentum ?? 0.85;
-        if (lastEpoch === -1) setMomentum(g, useBetas, options.maxMomentum ?? 0.95);
+        g.maxMomentum = maxMomenta[i]!;
+        g.baseMomentum = baseMomenta[i]!;
+        if (lastEpoch === -1) setMomentum(g, useBetas, maxMomenta[i]!);
       }
     });
     super(optimizer, lastEpoch);
     this.totalSteps = total;
     this.cycleMomentum = cycle;
     this.useBetas = useBetas;
-    this.anneal = (options.annealStrategy ?? "cos") === "cos"
+    this.anneal = strategy === "cos"
       ? (s, e, p) => e + ((s - e) / 2) * (Math.cos(Math.PI * p) + 1)
       : (s, e, p) => (e - s) * p + s;
     this.phases = options.threePhase
