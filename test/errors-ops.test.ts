@@ -226,6 +226,24 @@ const CASES: Record<string, Refusal> = {
     make: () => [torch.tensor([true, false]), int([1, 2])],
     run: ([a, b]) => b!.sub(a!),
   },
+  "scatter with a src of another dtype": {
+    start: "scatter(): Expected self.dtype to be equal to src.dtype",
+    mentions: ["float32", "float64"],
+    make: () => [f([2, 3]), int([0, 1]).reshape([2, 1]), torch.ones([2, 1], { dtype: "float64" })],
+    run: ([a, i, s]) => a!.scatter(1, i!, s!),
+  },
+  "indexAdd with a source of another dtype": {
+    start: "index_add_(): self (Float) and source (Double) must have the same scalar type",
+    mentions: [],
+    make: () => [f([2, 3]), int([0]), torch.ones([1, 3], { dtype: "float64" })],
+    run: ([a, i, s]) => a!.indexAdd(0, i!, s!),
+  },
+  "indexAdd with a 2-d index": {
+    start: "index_add_(): Index is supposed to be a vector, but got dim: 2",
+    mentions: [],
+    make: () => [f([2, 3]), int([0]).reshape([1, 1]), torch.ones([1, 3])],
+    run: ([a, i, s]) => a!.indexAdd(0, i!, s!),
+  },
   "requiresGrad on an integer tensor": {
     start: "only Tensors of floating point dtype can require gradients",
     mentions: ["int32"],

@@ -253,3 +253,8 @@ test("autograd API edge cases as PyTorch's: addmm with beta 0, grad with no inpu
   assert.throws(() => torch.autograd.gradcheck((t) => t.mul(2), [torch.ones([2], { dtype: "float64" })]),
     /gradcheck expects at least one input tensor to require gradient/);
 });
+
+test("out-of-place maskedFill broadcasts the input with a larger mask, as PyTorch's", () => {
+  // PyTorch 1.13 / 2.x: [[0, 2], [1, 2]]
+  assert.deepEqual(torch.tensor([1, 2]).maskedFill(torch.tensor([[true, false], [false, false]]), 0).tolist(), [[0, 2], [1, 2]]);
+});

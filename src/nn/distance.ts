@@ -6,7 +6,7 @@
 import { add, clamp, div, mul, resultType, sub, toDtype } from "../ops/elementwise.js";
 import { norm, sum } from "../ops/reduce.js";
 import { expand } from "../ops/views.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastAll, clampMinWithoutGrad } from "./loss-utils.js";
 
@@ -38,7 +38,6 @@ export interface CosineSimilarityOptions {
   eps?: number;
 }
 
-const TYPE_NAME: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
 
 /**
  * Cosine of the angle between `x1` and `x2` along `dim`, after broadcasting
@@ -52,7 +51,7 @@ const TYPE_NAME: Record<DType, string> = { float32: "Float", float64: "Double", 
 export function cosineSimilarity(x1: Tensor, x2: Tensor, options: CosineSimilarityOptions = {}): Tensor {
   const dim = options.dim ?? 1, eps = options.eps ?? 1e-8;
   const common = resultType(x1, x2);
-  if (!isFloating(common)) throw new Error(`expected common dtype to be floating point, yet common dtype is ${TYPE_NAME[common]} (cosine_similarity: ${x1.dtype} and ${x2.dtype})`);
+  if (!isFloating(common)) throw new Error(`expected common dtype to be floating point, yet common dtype is ${scalarTypeName(common)} (cosine_similarity: ${x1.dtype} and ${x2.dtype})`);
   const shape = broadcastAll("cosine_similarity", x1.shape, x2.shape);
   // integer operands take the common dtype first (torch.norm needs floats)
   const a = expand(isFloating(x1.dtype) ? x1 : toDtype(x1, common), shape);

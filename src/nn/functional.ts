@@ -17,6 +17,7 @@ import type { Generator } from "../ops/random.js";
 import { mean, variance } from "../ops/reduce.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax.js";
 import { narrow, reshape, transpose } from "../ops/views.js";
+import { scalarTypeName } from "../tensor/dtype.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
@@ -313,7 +314,6 @@ export function tanhshrink(input: Tensor): Tensor {
   return sub(input, tanhOp(input));
 }
 
-const TYPE_NAME: Record<string, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
 
 /**
  * PReLU: `x` where positive, `weight · x` elsewhere, with one weight shared
@@ -325,7 +325,7 @@ const TYPE_NAME: Record<string, string> = { float32: "Float", float64: "Double",
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
   if (input.dtype !== weight.dtype) {
-    throw new Error(`prelu: Type promoting not supported. Got ${TYPE_NAME[input.dtype]} and ${TYPE_NAME[weight.dtype]}`);
+    throw new Error(`prelu: Type promoting not supported. Got ${scalarTypeName(input.dtype)} and ${scalarTypeName(weight.dtype)}`);
   }
   if (weight.numel() !== 1) {
     if (input.dim() === 0) throw new Error("Not allow zero-dim input tensor.");

@@ -6,7 +6,7 @@
  * other and conv2d's gradients (also higher-order ones) follow.
  */
 import { type Conv2dGeometry, type Strided, windowOutputSize } from "../backend/backend.js";
-import type { DType } from "../tensor/dtype.js";
+import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { bmm, matmul } from "./linalg.js";
@@ -53,10 +53,6 @@ export function fold(cols: Tensor, shape: readonly number[], g: Conv2dGeometry):
   return out;
 }
 
-/** PyTorch's scalar type name in messages ("Float", "Double", ...). */
-function dtypeName(d: DType): string {
-  return { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" }[d];
-}
 
 /** A convolution's padding: sizes, or PyTorch's "valid" (none) and "same" (the output keeps the input's size; stride 1). */
 export type ConvPadding<P> = P | "valid" | "same";
@@ -185,8 +181,8 @@ export function convInput(op: string, input: Tensor, weight: Tensor): { x: Tenso
 
 /** PyTorch's dtype checks between a convolution's input, weight and bias, and the bias's shape `[outChannels]`. */
 export function checkConvOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, outChannels: number): void {
-  if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${dtypeName(x.dtype)} but found ${dtypeName(weight.dtype)} (${op}: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
-  if (bias !== null && bias.dtype !== x.dtype) throw new Error(`Input type (${dtypeName(x.dtype).toLowerCase()}) and bias type (${dtypeName(bias.dtype).toLowerCase()}) should be the same (${op})`);
+  if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)} (${op}: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
+  if (bias !== null && bias.dtype !== x.dtype) throw new Error(`Input type (${scalarTypeName(x.dtype).toLowerCase()}) and bias type (${scalarTypeName(bias.dtype).toLowerCase()}) should be the same (${op})`);
   if (x.dtype === "bool") throw new Error(`${op}: not implemented for 'Bool'`);
   if (bias !== null && (bias.shape.length !== 1 || bias.shape[0] !== outChannels)) {
     throw new Error(`${op}: expected bias of shape [${outChannels}], got ${shapeStr(bias.shape)}`);

@@ -1,3 +1,4 @@
+import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
@@ -64,6 +65,7 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place `a.scatterAdd(dim, index, src)`: adds src's values at the indexed positions. */
 export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "scatter_add");
+  if (src.dtype !== a.dtype) throw new Error(`scatter_add(): Expected self.dtype to be equal to src.dtype (self ${a.dtype}, src ${src.dtype})`);
   const d = normalizeDim(dim, a.shape.length, "scatter_add", a.shape);
   const srcShape = src.shape;
   if (index.shape.some((s, i) => s > (srcShape[i] ?? 0))) {
@@ -90,6 +92,7 @@ export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): 
  */
 export function scatter(a: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   checkIndexTensor(index, "scatter");
+  if (typeof src !== "number" && src.dtype !== a.dtype) throw new Error(`scatter(): Expected self.dtype to be equal to src.dtype (self ${a.dtype}, src ${src.dtype})`);
   const d = normalizeDim(dim, a.shape.length, "scatter", a.shape);
   if (index.shape.length !== a.shape.length && !(a.shape.length === 0 && index.shape.length <= 1)) {
     throw new Error(`scatter(): Index tensor must have the same number of dimensions as self tensor (index ${shapeStr(index.shape)}, self ${shapeStr(a.shape)})`);
@@ -165,6 +168,8 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place `a.indexAdd(dim, index, src)`. */
 export function indexAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "index_add");
+  if (index.dim() > 1) throw new Error(`index_add_(): Index is supposed to be a vector, but got dim: ${index.dim()} with type: Int and size: ${shapeStr(index.shape)}`);
+  if (src.dtype !== a.dtype) throw new Error(`index_add_(): self (${scalarTypeName(a.dtype)}) and source (${scalarTypeName(src.dtype)}) must have the same scalar type`);
   const d = normalizeDim(dim, a.shape.length, "index_add", a.shape);
   checkIndexValues(index, a, d, "index_add");
   const expected = a.shape.map((s, i) => (i === d ? index.numel() : s));

@@ -1,6 +1,6 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import type { Strided } from "../backend/backend.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
@@ -9,7 +9,6 @@ import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
-const TYPE_WORD: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
 
 /**
  * A view whose base (or a sibling view) was changed in place since its
@@ -55,7 +54,7 @@ function writeInto(self: Tensor, values: Tensor, op: string, convert: boolean): 
     throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)} (${op})`);
   }
   if (!convert && isFloating(values.dtype) && !isFloating(self.dtype)) {
-    throw new Error(`result type ${TYPE_WORD[values.dtype]} can't be cast to the desired output type ${TYPE_WORD[self.dtype]} (${op})`);
+    throw new Error(`result type ${scalarTypeName(values.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)} (${op})`);
   }
   kernels().copy(self, broadcastView(values, self.shape));
   self.storage.version++;

@@ -5,7 +5,7 @@
  * `trilIndices` / `triuIndices` list a triangle's positions.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { shapeStr } from "./core.js";
+import { broadcastShapes } from "./core.js";
 import { ge, le, sub, toDtype, where } from "./elementwise.js";
 import { arange, fromTypedArray } from "./factories.js";
 import { reshape } from "./views.js";
@@ -18,9 +18,8 @@ import { reshape } from "./views.js";
  */
 export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   if (mask.dtype !== "bool") throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
-  if (mask.shape.length > a.shape.length || mask.shape.some((s, i) => s !== 1 && s !== a.shape[a.shape.length - mask.shape.length + i])) {
-    throw new Error(`masked_fill: the mask of shape ${shapeStr(mask.shape)} does not broadcast to the input's shape ${shapeStr(a.shape)}`);
-  }
+  // out of place, the input and the mask broadcast together (a larger mask gives a larger result), as PyTorch's
+  broadcastShapes(a.shape, mask.shape, "masked_fill");
   const out = where(mask, value, a);
   return out.dtype === a.dtype ? out : toDtype(out, a.dtype);
 }

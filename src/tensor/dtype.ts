@@ -125,3 +125,10 @@ export function promoteWithScalar(a: DType, scalar: number | boolean): DType {
 export function toFloating(dtype: DType): DType {
   return isFloating(dtype) ? dtype : "float32";
 }
+
+const SCALAR_TYPE_NAMES: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
+
+/** PyTorch's scalar type name for a dtype, as its error messages spell it ("Float", "Double", "Int", "Bool"). */
+export function scalarTypeName(dtype: DType): string {
+  return SCALAR_TYPE_NAMES[dtype];
+}

@@ -3,16 +3,15 @@
  * batch of matrices `[..., m, n]` to and from float64 row-major arrays that
  * the factorizations work on in plain JS loops.
  */
-import type { DType } from "../../tensor/dtype.js";
+import { type DType, scalarTypeName } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { castData } from "../core.js";
 import { fromTypedArray } from "../factories.js";
 
-const TYPE_NAMES: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };
 
 /** PyTorch's name of a dtype in messages ("Float", "Double", "Int", "Bool"). */
 export function typeName(dtype: DType): string {
-  return TYPE_NAMES[dtype] ?? dtype;
+  return scalarTypeName(dtype);
 }
 
 /** PyTorch's checkFloatingOrComplex. */
