@@ -338,6 +338,8 @@ def reprs():
         "int32": torch.arange(-3, 12, dtype=torch.int32),
         "bool": torch.tensor([True, False, True]),
         "empty-int32": torch.zeros(0, dtype=torch.int32),
+        # exact binary ties at the 4th decimal: Python's format rounds them to even
+        "ties-to-even": f32([1.03125, -0.15625, 1.09375, 2]),
     }
     out = {}
     for name, t in cases.items():

@@ -31,7 +31,22 @@ function sci(x: number): string {
 
 /** Python's `{:.Nf}`, which keeps the sign of negative zero (JS's toFixed drops it). */
 function fixed(x: number, digits: number): string {
-  return (Object.is(x, -0) ? "-" : "") + x.toFixed(digits);
+  return (Object.is(x, -0) || x < 0 ? "-" : "") + fixedHalfEven(Math.abs(x), digits);
+}
+
+/**
+ * `a` (>= 0) to `digits` decimals, rounding an exact tie to even as Python
+ * does: toFixed rounds it away from zero (1.03125 to 4 places is 1.0313 in
+ * JS, 1.0312 in Python). toFixed(100) gives the exact decimal expansion to
+ * look for the tie in.
+ */
+function fixedHalfEven(a: number, digits: number): string {
+  const rounded = a.toFixed(digits);
+  if (!Number.isFinite(a) || a >= 1e21) return rounded;
+  const exact = a.toFixed(100), dot = exact.indexOf(".");
+  if (!/^50*$/.test(exact.slice(dot + 1 + digits))) return rounded;
+  const down = exact.slice(0, digits === 0 ? dot : dot + 1 + digits);
+  return Number(down[down.length - 1]) % 2 === 0 ? down : rounded;
 }
 
 /**
