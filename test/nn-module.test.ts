@@ -238,3 +238,18 @@ test("module registries as PyTorch's: no name taken twice, del renumbers a list,
   lin.registerForwardHook(() => null);
   assert.deepEqual(lin.forward(torch.ones([1, 2])).shape, [1, 2]);
 });
+
+test("double() / float() / to(dtype) cast floating parameters, buffers and gradients in place, keeping the Parameter objects (PyTorch's module.to)", () => {
+  const m = new nn.Sequential(new nn.Linear(3, 2), new nn.BatchNorm1d(2));
+  const w = (m.at(0) as torch.nn.Linear).weight;
+  m.forward(torch.randn([4, 3])).sum().backward(); // a float32 gradient to cast too
+  assert.equal(m.double(), m);
+  const sd = m.stateDict();
+  assert.deepEqual(Object.keys(sd).map((k) => sd[k]!.dtype), ["float64", "float64", "float64", "float64", "float64", "float64", "int32"]);
+  assert.ok(w === (m.at(0) as torch.nn.Linear).weight && w.isLeaf && w.requiresGrad && w.grad!.dtype === "float64");
+  w.grad = null;
+  m.forward(torch.randn([4, 3], { dtype: "float64" })).sum().backward();
+  assert.equal(w.grad!.dtype, "float64");
+  assert.equal(m.float().stateDict()["0.weight"]!.dtype, "float32");
+  assert.throws(() => m.to("int32"), /nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int32/);
+});

@@ -9,7 +9,8 @@
  * receiver) and class fields `fc1 = ...` (which use [[Define]] directly).
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { shapeStr } from "../ops/core.js";
+import { castData, shapeStr } from "../ops/core.js";
+import { type DType, isFloating } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
 
@@ -243,6 +244,38 @@ export class Module {
   }
 
   /**
+   * Casts every floating-point parameter and buffer (and its gradient) to
+   * `dtype`, in place, as PyTorch's `module.to(dtype)`: the Parameter objects
+   * stay the same, so make the optimizer afterwards. Returns this.
+   *
+   * @example
+   * const model = new nn.Linear(3, 1).double(); // float64 weights, e.g. for gradcheck
+   */
+  to(dtype: DType): this {
+    if (!isFloating(dtype)) throw new Error(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+    noGrad(() => {
+      for (const m of this.modules()) {
+        for (const t of [...m._parameters.values(), ...m._buffers.values()]) {
+          if (t === null || !isFloating(t.dtype) || t.dtype === dtype) continue;
+          recast(t, dtype);
+          if (t.grad !== null) recast(t.grad, dtype);
+        }
+      }
+    });
+    return this;
+  }
+
+  /** `to("float64")`. */
+  double(): this {
+    return this.to("float64");
+  }
+
+  /** `to("float32")`. */
+  float(): this {
+    return this.to("float32");
+  }
+
+  /**
    * Calls `fn` on every descendant, then on this module (PyTorch's order); returns this.
    *
    * @example
@@ -422,6 +455,16 @@ export function zeroGrads(params: Iterable<Tensor>, setToNone: boolean): void {
 /** Defines an own data field (through the proxy, so it registers); it shadows any accessor of the same name. */
 function defineField(m: Module, name: string, value: unknown): void {
   Object.defineProperty(m, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** Gives `t` a contiguous `dtype` copy of its values as its own data (PyTorch's `param.data = param.data.to(dtype)`). */
+function recast(t: Tensor, dtype: DType): void {
+  const copy = castData(t, dtype);
+  (t as { storage: Tensor["storage"] }).storage = copy.storage;
+  t.strides = copy.strides;
+  t.offset = 0;
+  // the leaf's AccumulateGrad node remembers the old dtype: a new one is made on next use
+  t._accumulator = null;
 }
 
 function describe(x: unknown): string {
