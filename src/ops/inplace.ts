@@ -20,10 +20,17 @@ function refreshViewGradFn(view: Tensor): void {
   view._viewVersion = view.storage.version;
   const base = view._base!;
   if (base.gradFn === null || !base.isContiguous() || hasRepeatedElements(view)) return;
-  const shape = [...view.shape], strides = [...view.strides], offset = view.offset - base.offset, baseShape = base.shape;
-  record("AsStridedBackward0", [base], view, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
+  recordViewOfBase(view, base);
 }
 setViewGradFnRefresher(refreshViewGradFn);
+
+/** Gives `view` an AsStridedBackward0 node from `base`'s current value, up to date with the storage's version. */
+function recordViewOfBase(view: Tensor, base: Tensor): void {
+  // (the arrow mentions copies only: V8 would keep what it mentions alive with the node)
+  const shape = [...view.shape], strides = [...view.strides], offset = view.offset - base.offset, baseShape = base.shape;
+  record("AsStridedBackward0", [base], view, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
+  view._viewVersion = view.storage.version;
+}
 
 /** The checks every in-place op makes before writing (API rules 8 and 11). */
 export function checkInplace(self: Tensor): void {
@@ -114,9 +121,7 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
     baseHadGrad ? mul(g!, outside) : null,
     asStrided(g!, shape, strides, offset),
   ]);
-  const baseShape = base.shape;
-  record("AsStridedBackward0", [base], self, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
-  self._viewVersion = self.storage.version;
+  recordViewOfBase(self, base);
   return self;
 }
 
