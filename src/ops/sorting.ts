@@ -10,9 +10,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
-import { add, div, eq, isnan, mul, sub, where } from "./elementwise.js";
+import { div, eq, isnan, where } from "./elementwise.js";
 import { full } from "./factories.js";
 import { gather, stack } from "./indexing.js";
+import { lerp } from "./math.js";
 import { any, sum, type ValuesIndices } from "./reduce.js";
 import { narrow, reshape, squeeze } from "./views.js";
 
@@ -142,15 +143,6 @@ export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } =
   return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
 }
 
-/**
- * PyTorch's lerp, which quantile interpolates with (even between a value and
- * itself, so equal infinities give NaN there as in PyTorch): from the nearer
- * end, so an infinite end gives ±inf rather than inf - inf.
- */
-function lerpBy(below: Tensor, above: Tensor, w: number): Tensor {
-  return w < 0.5 ? add(below, mul(sub(above, below), w)) : sub(above, mul(sub(above, below), 1 - w));
-}
-
 /** How `quantile` picks between the two values around a position that falls between them. */
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 
@@ -181,7 +173,8 @@ export function quantile(a: Tensor, q: number | Tensor, dim?: number, options: {
     if (mode === "lower") r = pick(lo);
     else if (mode === "higher") r = pick(hi);
     else if (mode === "nearest") r = pick(roundHalfEven(pos));
-    else r = lerpBy(pick(lo), pick(hi), mode === "midpoint" ? 0.5 : pos - lo);
+    // PyTorch interpolates with lerp (from the nearer end), even between a value and itself: equal infinities give NaN
+    else r = lerp(pick(lo), pick(hi), mode === "midpoint" ? 0.5 : pos - lo);
     // a line with a NaN answers its last sorted value, the NaN (which also takes the gradient, as in PyTorch)
     return where(hasNaN, pick(n - 1), r);
   });
