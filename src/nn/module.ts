@@ -108,6 +108,11 @@ export class Module {
   /** @internal called (on the module itself, not its proxy) after `delete module[name]`; containers renumber here */
   _afterDelete(_name: string): void {}
 
+  /** @internal this module's state-dict entries that a checkpoint may leave out (they keep their value) */
+  _optionalStateKeys(): readonly string[] {
+    return [];
+  }
+
   /** The computation; subclasses override it. Called as `model.forward(x)`. */
   forward(..._args: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
@@ -345,6 +350,10 @@ export class Module {
     const strict = options.strict ?? true;
     const sd = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const own = this.stateDict({ keepVars: true });
+    const optional = new Set<string>();
+    for (const [name, m] of this.namedModules({ removeDuplicate: false })) {
+      for (const k of m._optionalStateKeys()) optional.add(name === "" ? k : `${name}.${k}`);
+    }
     const missingKeys: string[] = [];
     const unexpectedKeys = [...sd.keys()].filter((k) => !(k in own));
     const mismatches: string[] = [];
@@ -352,10 +361,7 @@ export class Module {
     for (const [key, target] of Object.entries(own)) {
       let src = sd.get(key);
       if (src === undefined) {
-        // PyTorch's norm layers accept checkpoints without num_batches_tracked (older ones, or any without version
-        // metadata, such as a safetensors file) and keep their own count
-        if (key === "num_batches_tracked" || key.endsWith(".num_batches_tracked")) continue;
-        missingKeys.push(key);
+        if (!optional.has(key)) missingKeys.push(key);
         continue;
       }
       if (!(src instanceof Tensor)) {

@@ -47,6 +47,15 @@ export abstract class NormBase extends Module {
     this.registerBuffer("num_batches_tracked", this.trackRunningStats ? zeros([], { dtype: "int32" }) : null);
   }
 
+  /**
+   * As PyTorch's norm layers: a checkpoint without num_batches_tracked (an older
+   * one, or any without version metadata, such as a safetensors file) loads, and
+   * the count stays as it is.
+   */
+  override _optionalStateKeys(): readonly string[] {
+    return ["num_batches_tracked"];
+  }
+
   /** The buffers under their camelCase names. */
   get runningMean(): Tensor | null {
     return this._buffers.get("running_mean") ?? null;
