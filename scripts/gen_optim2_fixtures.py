@@ -27,8 +27,35 @@ STEPS = 10  # RAdam's rectified branch starts at step 6 with the default betas
 
 
 # ---------------------------------------------------------------- 2.x references
-class NAdam2x(torch.optim.Optimizer):
-    """PyTorch 2.x's NAdam, one tensor at a time; `legacy_113` puts back 1.13's mu_product_next."""
+class OneTensorAdam(torch.optim.Optimizer):
+    """What the two references share, one tensor at a time: maximize, the step count and 2.x's weight decay
+    (decoupled, or added to the gradient); `update` does the rest."""
+
+    def initial_state(self, p):
+        return dict(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, wd = group["lr"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                st = self.state[p]
+                if not st:
+                    st.update(self.initial_state(p))
+                grad = -p.grad if group["maximize"] else p.grad
+                st["step"] += 1
+                if wd != 0:
+                    if group["decoupled_weight_decay"]:
+                        p.mul_(1 - lr * wd)
+                    else:
+                        grad = grad.add(p, alpha=wd)
+                self.update(p, grad, st, group)
+
+
+class NAdam2x(OneTensorAdam):
+    """PyTorch 2.x's NAdam; `legacy_113` puts back 1.13's mu_product_next."""
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, maximize=False, legacy_113=False):
@@ -36,76 +63,47 @@ class NAdam2x(torch.optim.Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
         self.legacy_113 = legacy_113
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, wd = group["lr"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = self.state[p]
-                if not st:
-                    st.update(step=0, mu_product=1.0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
-                grad = -p.grad if group["maximize"] else p.grad
-                st["step"] += 1
-                step = st["step"]
-                bias_correction2 = 1 - beta2 ** step
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        grad = grad.add(p, alpha=wd)
-                mu = beta1 * (1. - 0.5 * (0.96 ** (step * group["momentum_decay"])))
-                mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
-                st["mu_product"] *= mu
-                mu_product_next = st["mu_product"] * mu_next * (mu if self.legacy_113 else 1.0)
-                st["exp_avg"].lerp_(grad, 1 - beta1)
-                st["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                denom = st["exp_avg_sq"].div(bias_correction2).sqrt().add_(group["eps"])
-                p.addcdiv_(grad, denom, value=-lr * (1. - mu) / (1. - st["mu_product"]))
-                p.addcdiv_(st["exp_avg"], denom, value=-lr * mu_next / (1. - mu_product_next))
+    def initial_state(self, p):
+        return dict(super().initial_state(p), mu_product=1.0)
+
+    def update(self, p, grad, st, group):
+        beta1, beta2 = group["betas"]
+        lr, step = group["lr"], st["step"]
+        bias_correction2 = 1 - beta2 ** step
+        mu = beta1 * (1. - 0.5 * (0.96 ** (step * group["momentum_decay"])))
+        mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
+        st["mu_product"] *= mu
+        mu_product_next = st["mu_product"] * mu_next * (mu if self.legacy_113 else 1.0)
+        st["exp_avg"].lerp_(grad, 1 - beta1)
+        st["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        denom = st["exp_avg_sq"].div(bias_correction2).sqrt().add_(group["eps"])
+        p.addcdiv_(grad, denom, value=-lr * (1. - mu) / (1. - st["mu_product"]))
+        p.addcdiv_(st["exp_avg"], denom, value=-lr * mu_next / (1. - mu_product_next))
 
 
-class RAdam2x(torch.optim.Optimizer):
-    """PyTorch 2.x's RAdam, one tensor at a time."""
+class RAdam2x(OneTensorAdam):
+    """PyTorch 2.x's RAdam."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False, maximize=False):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
 
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            beta1, beta2 = group["betas"]
-            lr, wd = group["lr"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                st = self.state[p]
-                if not st:
-                    st.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
-                grad = -p.grad if group["maximize"] else p.grad
-                st["step"] += 1
-                step = st["step"]
-                if wd != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.mul_(1 - lr * wd)
-                    else:
-                        grad = grad.add(p, alpha=wd)
-                st["exp_avg"].lerp_(grad, 1 - beta1)
-                st["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2 = 1 - beta2 ** step
-                bias_corrected_exp_avg = st["exp_avg"] / bias_correction1
-                rho_inf = 2 / (1 - beta2) - 1
-                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-                if rho_t > 5.0:
-                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                    adaptive_lr = (bias_correction2 ** 0.5) / st["exp_avg_sq"].sqrt().add_(group["eps"])
-                    p.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
-                else:
-                    p.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
+    def update(self, p, grad, st, group):
+        beta1, beta2 = group["betas"]
+        lr, step = group["lr"], st["step"]
+        st["exp_avg"].lerp_(grad, 1 - beta1)
+        st["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        bias_corrected_exp_avg = st["exp_avg"] / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive_lr = (bias_correction2 ** 0.5) / st["exp_avg_sq"].sqrt().add_(group["eps"])
+            p.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+        else:
+            p.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
 
 
 REFERENCE_2X = {"NAdam": NAdam2x, "RAdam": RAdam2x}
