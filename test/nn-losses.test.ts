@@ -66,7 +66,15 @@ test("loss modules forward to the functional forms and keep their weights as buf
 test("losses reject bad targets with PyTorch's messages", () => {
   const logits = torch.randn([2, 3]);
   assert.throws(() => F.crossEntropy(logits, torch.tensor([0, 3], { dtype: "int32" })), /Target 3 is out of bounds/);
-  assert.throws(() => F.mseLoss(logits, torch.zeros([3, 2])), /Using a target size \(\[3, 2\]\) that is different to the input size \(\[2, 3\]\)/);
+  assert.throws(() => F.mseLoss(logits, torch.zeros([3, 2])), /The size of tensor a \(3\) must match the size of tensor b \(2\) at non-singleton dimension 1/);
+  assert.throws(
+    () => F.binaryCrossEntropy(torch.rand([3, 1]), torch.rand([3])),
+    /^Error: Using a target size \(\[3\]\) that is different to the input size \(\[3, 1\]\) is deprecated. Please ensure they have the same size.$/,
+  );
+  assert.throws(
+    () => F.binaryCrossEntropyWithLogits(torch.rand([3, 1]), torch.rand([3])),
+    /^Error: Target size \(\[3\]\) must be the same as input size \(\[3, 1\]\)$/,
+  );
   assert.throws(() => F.crossEntropy(logits, torch.tensor([0, 1], { dtype: "int32" }), { labelSmoothing: 1.5 }), /label_smoothing must be between 0.0 and 1.0/);
   assert.throws(() => F.mseLoss(logits, torch.zeros([2, 3]), { reduction: "avg" as "mean" }), /avg is not a valid value for reduction/);
 });
@@ -168,4 +176,34 @@ test("binaryCrossEntropy's target gradient is -logit(input), unclamped: ±inf wh
   F.binaryCrossEntropy(torch.tensor([0, 1, 0.6]), t, { reduction: "none" }).sum().backward();
   assert.deepEqual([...t.grad!.toArray()].slice(0, 2), [Infinity, -Infinity]);
   assertClose(values(t.grad!).slice(2), [-0.4054652452468872], "target grad");
+});
+
+test("mse, l1, smooth L1 and huber broadcast a target of another shape, warning once as PyTorch 2.x does", async () => {
+  const warnings: string[] = [];
+  const listener = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on("warning", listener);
+  try {
+    // values and gradients from PyTorch 1.13 (same as 2.x here): input [2, 3], target [3]
+    const cases: [string, (x: torch.Tensor, y: torch.Tensor) => torch.Tensor, number, number[]][] = [
+      ["mse", (x, y) => F.mseLoss(x, y), 2.4270832538604736, [-1 / 6, -1 / 3, 1, 1 / 6, 1 / 12, -2 / 3]],
+      ["l1", (x, y) => F.l1Loss(x, y), 1.2083333730697632, [-1 / 6, -1 / 6, 1 / 6, 1 / 6, 1 / 6, -1 / 6]],
+      ["smooth", (x, y) => F.smoothL1Loss(x, y, { beta: 0.5 }), 0.96875, [-1 / 6, -1 / 6, 1 / 6, 1 / 6, 1 / 12, -1 / 6]],
+      ["huber", (x, y) => F.huberLoss(x, y, { delta: 2 }), 1.1302083730697632, [-1 / 12, -1 / 6, 1 / 3, 1 / 12, 1 / 24, -1 / 3]],
+    ];
+    for (const [name, loss, value, grad] of cases) {
+      const x = torch.tensor([[0.5, -1, 2], [1.5, 0.25, -3]], { requiresGrad: true });
+      const l = loss(x, torch.tensor([1, 0, -1]));
+      assertClose([l.item()], [value], name);
+      l.backward();
+      assertClose(x.grad!.toArray(), grad, `${name} grad`);
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // Node emits warnings on the next tick
+  } finally {
+    process.off("warning", listener);
+  }
+  // (another test's warning can arrive here too: keep this test's)
+  assert.deepEqual(warnings.filter((w) => w.includes("([2, 3])") && w.includes("([3])")), [
+    "UserWarning: Using a target size ([3]) that is different to the input size ([2, 3]). " +
+      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+  ]);
 });

@@ -15,7 +15,7 @@ import { logSoftmax } from "../ops/softmax.js";
 import { reshape, unsqueeze, squeeze } from "../ops/views.js";
 import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastAll, checkReduction, checkSameShape, clampMinWithoutGrad, reduce, sameShape, softplusOfNeg, type Reduction, type ReductionOptions } from "./loss-utils.js";
+import { broadcastAll, checkReduction, checkTargetBroadcasts, clampMinWithoutGrad, reduce, sameShape, softplusOfNeg, type Reduction, type ReductionOptions } from "./loss-utils.js";
 
 export type { Reduction, ReductionOptions } from "./loss-utils.js";
 
@@ -139,14 +139,14 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
  * const loss = F.mseLoss(pred, y);
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkSameShape(input, target, "mse_loss");
+  checkTargetBroadcasts(input, target, "mse_loss");
   const d = sub(input, target);
   return reduce(mul(d, d), options.reduction ?? "mean");
 }
 
 /** Mean absolute error. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  checkSameShape(input, target, "l1_loss");
+  checkTargetBroadcasts(input, target, "l1_loss");
   return reduce(abs(sub(input, target)), options.reduction ?? "mean");
 }
 
@@ -165,7 +165,9 @@ export interface BceWithLogitsOptions extends ReductionOptions {
  * const loss = F.binaryCrossEntropyWithLogits(logits, y);
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
-  checkSameShape(input, target, "binary_cross_entropy_with_logits");
+  if (!sameShape(input.shape, target.shape)) {
+    throw new Error(`Target size (${shapeStr(target.shape)}) must be the same as input size (${shapeStr(input.shape)})`);
+  }
   const softplusNeg = softplusOfNeg(input);
   const pw = options.posWeight ?? null;
   const logWeight = pw === null ? null : add(mul(sub(pw, 1), target), 1);
@@ -190,7 +192,12 @@ export interface BceOptions extends ReductionOptions {
  * const loss = F.binaryCrossEntropy(torch.sigmoid(logits), y);
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
-  checkSameShape(input, target, "binary_cross_entropy");
+  if (!sameShape(input.shape, target.shape)) {
+    throw new Error(
+      `Using a target size (${shapeStr(target.shape)}) that is different to the input size (${shapeStr(input.shape)}) is deprecated. ` +
+        "Please ensure they have the same size.",
+    );
+  }
   for (const v of input.toArray()) {
     if (!(v >= 0 && v <= 1)) throw new Error("all elements of input should be between 0 and 1");
   }
@@ -226,9 +233,9 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
   const beta = options.beta ?? 1;
+  checkTargetBroadcasts(input, target, "smooth_l1_loss");
   if (beta < 0) throw new Error("smooth_l1_loss does not support negative values for beta.");
   if (beta === 0) return l1Loss(input, target, options);
-  checkSameShape(input, target, "smooth_l1_loss");
   const d = sub(input, target), a = abs(d), q = clampToBand(d, beta);
   return reduce(where(lt(a, beta), div(mul(mul(q, q), 0.5), beta), sub(a, 0.5 * beta)), options.reduction ?? "mean");
 }
@@ -242,7 +249,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
 export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new Error("huber_loss does not support non-positive values for delta.");
-  checkSameShape(input, target, "huber_loss");
+  checkTargetBroadcasts(input, target, "huber_loss");
   const d = sub(input, target), a = abs(d), q = clampToBand(d, delta);
   return reduce(where(lt(a, delta), mul(mul(q, q), 0.5), mul(sub(a, 0.5 * delta), delta)), options.reduction ?? "mean");
 }

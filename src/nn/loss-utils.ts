@@ -10,6 +10,7 @@ import { clamp_ } from "../ops/inplace.js";
 import { mean, sum } from "../ops/reduce.js";
 import { clone } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { warn } from "../warnings.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -38,10 +39,18 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
-export function checkSameShape(input: Tensor, target: Tensor, op: string): void {
-  if (!sameShape(input.shape, target.shape)) {
-    throw new Error(`${op}: Using a target size (${shapeStr(target.shape)}) that is different to the input size (${shapeStr(input.shape)}) is not supported`);
-  }
+/**
+ * PyTorch 2.x's pointwise regression losses (mse, l1, smooth L1, huber)
+ * accept a target of another shape: they warn, then broadcast, failing with
+ * the broadcast error when the shapes don't broadcast.
+ */
+export function checkTargetBroadcasts(input: Tensor, target: Tensor, op: string): void {
+  if (sameShape(input.shape, target.shape)) return;
+  warn(
+    `Using a target size (${shapeStr(target.shape)}) that is different to the input size (${shapeStr(input.shape)}). ` +
+      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.",
+  );
+  broadcastAll(op, input.shape, target.shape);
 }
 
 /** The broadcast shape of the operands, or PyTorch's size-mismatch error naming `op` and every shape. */

@@ -114,7 +114,8 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
   if (sameShape(a, b)) return a;
   const nd = Math.max(a.length, b.length);
   const out = new Array<number>(nd);
-  for (let i = 0; i < nd; i++) {
+  // from the last dim, as PyTorch's infer_size: its error names the last dim that does not match
+  for (let i = nd - 1; i >= 0; i--) {
     const da = a[a.length - nd + i] ?? 1, db = b[b.length - nd + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new Error(
