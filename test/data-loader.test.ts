@@ -127,3 +127,49 @@ test("defaultCollate refuses what PyTorch's refuses, and never wraps an integer"
   assert.throws(() => data.defaultCollate([null, null]), /default_collate: batch must contain tensors, numbers, dicts or lists; found null/);
   assert.deepEqual(data.defaultCollate([[1, 2.5], [3, 4]]).map((t: torch.Tensor) => t.tolist()), [[1, 3], [2.5, 4]]);
 });
+
+// The expectations below are PyTorch 1.13's (torch.utils.data), run on the same inputs.
+test("the DataLoader reads samples as getItem does: overridden getItem, negative and bad indices, plain arrays", () => {
+  class Scaled extends data.TensorDataset {
+    override getItem(i: number): torch.Tensor[] {
+      const [a, b] = super.getItem(i);
+      return [a!.mul(100), b!];
+    }
+  }
+  const scaled = new Scaled(torch.arange(4).reshape([4, 1]), torch.arange(4));
+  assert.deepEqual([...new data.DataLoader(scaled, { batchSize: 2 })][0][0].tolist(), [[0], [100]]);
+
+  const td = new data.TensorDataset(torch.arange(10));
+  const sub = new data.Subset(td, [3, 2]);
+  assert.deepEqual([...new data.DataLoader(sub, { batchSize: 2, sampler: [-1, 0] })][0][0].tolist(), [2, 3]);
+  assert.equal(sub.getItem(-2)[0]!.item(), 3);
+  assert.throws(() => [...new data.DataLoader(sub, { batchSize: 2, sampler: [5, 0] })], /list index out of range/);
+  assert.throws(() => sub.getItem(1.5), /list indices must be integers or slices, not float/);
+  assert.deepEqual([...new data.DataLoader(td, { batchSize: 2, sampler: [-1, 0] })][0][0].tolist(), [9, 0]);
+  assert.throws(() => [...new data.DataLoader(td, { batchSize: 2, sampler: [10, 0] })], /index 10 is out of bounds for dimension 0 with size 10/);
+  assert.throws(() => [...new data.DataLoader(td, { batchSize: 2, sampler: [1.5, 0] })], /valid indices \(got float\)/);
+  assert.throws(() => new data.TensorDataset(torch.tensor(1)), /Dimension specified as 0 but tensor has no dimensions/);
+
+  const fromArray = new data.DataLoader([1, 2, 3], { batchSize: 2 });
+  assert.equal(fromArray.length, 2);
+  assert.deepEqual([...fromArray].map((b: torch.Tensor) => b.tolist()), [[1, 2], [3]]);
+  const unsized = { *[Symbol.iterator]() { yield 0; } } as unknown as Iterable<number> & { length: number };
+  assert.throws(() => new data.DataLoader(td, { sampler: unsized }).length, /has no len\(\)/);
+});
+
+test("defaultCollate stacks typed arrays as tensors of their dtype, collates Maps by key, and names a stray element", () => {
+  const batch = data.defaultCollate([new Float32Array([1, 1]), new Float32Array([0, 0])]) as torch.Tensor;
+  assert.equal(batch.dtype, "float32");
+  assert.deepEqual(batch.tolist(), [[1, 1], [0, 0]]);
+  assert.equal((data.defaultCollate([new Float64Array([1]), new Float64Array([2])]) as torch.Tensor).dtype, "float64");
+  const maps = data.defaultCollate([new Map([["a", 1]]), new Map([["a", 2]])]) as Map<string, torch.Tensor>;
+  assert.deepEqual([...maps.keys()], ["a"]);
+  assert.deepEqual(maps.get("a")!.tolist(), [1, 2]);
+  assert.throws(() => data.defaultCollate([torch.ones([2]), 3]), /^TypeError: expected Tensor as element 1 in argument 0, but got int$/);
+  assert.throws(() => data.defaultCollate([torch.ones([2]), "a"]), /but got str$/);
+});
+
+test("RandomSampler over an empty source raises instead of looping forever", () => {
+  assert.throws(() => [...new data.RandomSampler({ length: 0 }, { numSamples: 5 })], /integer division or modulo by zero/);
+  assert.throws(() => [...new data.RandomSampler({ length: 0 }, { numSamples: 5, replacement: true })], /random_ expects 'from' to be less than 'to', but got from=0 >= to=0/);
+});

@@ -150,3 +150,11 @@ test("inside inferenceMode, loaded tensors are inference tensors; a record of no
   assert.equal(headerOf(empty).text, "{}      ");
   assert.deepEqual(torch.loadFromBytesWithMetadata(empty), { tensors: {}, metadata: {} });
 });
+
+test("saveToBytes takes null metadata as none; loadFromBytes takes an ArrayBuffer and refuses other input clearly", () => {
+  const bytes = torch.saveToBytes({ a: torch.tensor([1, 2]) }, { metadata: null });
+  assert.deepEqual(torch.loadFromBytesWithMetadata(bytes).metadata, {});
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  assert.deepEqual(torch.loadFromBytes(copy).a!.tolist(), [1, 2]);
+  assert.throws(() => torch.loadFromBytes("abc" as unknown as Uint8Array), /^TypeError: load: expected the file's bytes as a Uint8Array \(a Buffer\) or an ArrayBuffer, got string$/);
+});

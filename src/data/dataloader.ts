@@ -2,7 +2,7 @@ import { stack, indexSelect } from "../ops/indexing.js";
 import { fromTypedArray, tensor } from "../ops/factories.js";
 import type { Generator } from "../ops/random.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type Dataset, IterableDataset, Subset, TensorDataset } from "./dataset.js";
+import { type Dataset, IterableDataset, listItem, Subset, TensorDataset, tensorRow } from "./dataset.js";
 import { BatchSampler, RandomSampler, SequentialSampler, type Sized } from "./sampler.js";
 
 export interface DataLoaderOptions<T, B> {
@@ -26,16 +26,29 @@ export interface DataLoaderOptions<T, B> {
 }
 
 /**
- * PyTorch's default collate: tensors are stacked, numbers become a tensor
- * (int32 when all are integers, else float32), arrays and plain objects are
- * collated field by field.
+ * PyTorch's default collate: tensors are stacked, typed arrays become
+ * tensors of their dtype and are stacked (as numpy arrays in PyTorch), numbers
+ * become a tensor (int32 when all are integers, else float32), arrays, Maps
+ * and plain objects are collated field by field.
  *
  * @example
  * defaultCollate([[x0, y0], [x1, y1]]); // [stack([x0, x1]), stack([y0, y1])]
  */
 export function defaultCollate(samples: readonly unknown[]): any {
   const first = samples[0];
-  if (first instanceof Tensor) return stack(samples as Tensor[]);
+  if (first instanceof Tensor) {
+    const other = samples.findIndex((s) => !(s instanceof Tensor));
+    if (other >= 0) throw new TypeError(`expected Tensor as element ${other} in argument 0, but got ${pythonTypeName(samples[other])}`);
+    return stack(samples as Tensor[]);
+  }
+  // typed arrays are JS's numpy arrays: each becomes a tensor of its dtype, then they are stacked
+  if (ArrayBuffer.isView(first) && !(first instanceof DataView)) return defaultCollate(samples.map((s) => (ArrayBuffer.isView(s) ? tensor(s as Float32Array) : s)));
+  if (first instanceof Map) {
+    return new Map([...first.keys()].map((k) => {
+      if (samples.some((s) => !(s instanceof Map) || !s.has(k))) throw new Error(`KeyError: ${String(k)} (default_collate: a sample has no key ${String(k)})`);
+      return [k, defaultCollate(samples.map((s) => (s as Map<unknown, unknown>).get(k)))];
+    }));
+  }
   if (typeof first === "number") {
     const nums = samples as number[];
     if (!nums.every(Number.isInteger)) return tensor(nums, { dtype: "float32" });
@@ -63,14 +76,33 @@ export function defaultCollate(samples: readonly unknown[]): any {
   return samples;
 }
 
+/** The Python type name PyTorch's messages would show for a JS value. */
+function pythonTypeName(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (v === null || v === undefined) return "NoneType";
+  return (v as object).constructor?.name ?? typeof v;
+}
+
 function genOptions(generator: Generator | undefined): { generator?: Generator } {
   return generator !== undefined ? { generator } : {};
 }
 
-/** The tensors and row indices behind a TensorDataset (or a Subset of one), for the fast path. */
-function tensorSource(ds: Dataset<unknown>): { tensors: Tensor[]; map: readonly number[] | null } | null {
-  if (ds instanceof TensorDataset) return { tensors: ds.tensors, map: null };
-  if (ds instanceof Subset && ds.dataset instanceof TensorDataset) return { tensors: ds.dataset.tensors, map: ds.indices };
+/** True for a TensorDataset whose getItem is TensorDataset's own (a subclass may change the samples). */
+const plainTensorDataset = (ds: unknown): ds is TensorDataset => ds instanceof TensorDataset && ds.getItem === TensorDataset.prototype.getItem;
+
+/**
+ * The tensors behind a plain TensorDataset (or a plain Subset of one) and the
+ * rows that `indices` select, read exactly as `getItem` would read them; null
+ * when batches must go through `getItem`.
+ */
+function tensorRows(ds: Dataset<unknown>, indices: readonly number[]): { tensors: Tensor[]; rows: Int32Array } | null {
+  if (plainTensorDataset(ds)) return { tensors: ds.tensors, rows: Int32Array.from(indices, (i) => tensorRow(i, ds.length)) };
+  if (ds instanceof Subset && ds.getItem === Subset.prototype.getItem && plainTensorDataset(ds.dataset)) {
+    const inner = ds.dataset as TensorDataset, map = ds.indices as readonly number[];
+    return { tensors: inner.tensors, rows: Int32Array.from(indices, (i) => tensorRow(listItem(map, i), inner.length)) };
+  }
   return null;
 }
 
@@ -89,7 +121,7 @@ function tensorSource(ds: Dataset<unknown>): { tensors: Tensor[]; map: readonly 
  * const weighted = new data.DataLoader(ds, { batchSize: 64, sampler: new data.WeightedRandomSampler(w, ds.length) });
  */
 export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncIterable<B> {
-  readonly dataset: Dataset<T> | IterableDataset<T>;
+  readonly dataset: Dataset<T> | IterableDataset<T> | readonly T[];
   /** Samples per batch; null with a `batchSampler` or when batching is off. */
   readonly batchSize: number | null;
   readonly shuffle: boolean;
@@ -101,7 +133,8 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly batchSampler: (Iterable<readonly number[]> & Sized) | null;
   private readonly collateFn: ((samples: T[]) => B) | undefined;
 
-  constructor(dataset: Dataset<T> | IterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  /** A map-style dataset, an IterableDataset, or a plain array of samples (PyTorch takes any list). */
+  constructor(dataset: Dataset<T> | IterableDataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
     this.dataset = dataset;
     this.shuffle = options.shuffle ?? false;
     this.generator = options.generator;
@@ -153,6 +186,10 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       if (this.batchSize === null) return n;
       return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     }
+    // (a BatchSampler's length comes from its sampler's: check the one the user gave)
+    for (const s of [this.sampler, this.batchSampler]) {
+      if (s !== null && typeof s.length !== "number") throw new TypeError(`object of type '${s.constructor.name}' has no len()`);
+    }
     return (this.batchSampler ?? this.sampler!).length;
   }
 
@@ -165,14 +202,19 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   }
 
   private makeBatch(indices: readonly number[]): B {
-    const ds = this.dataset as Dataset<T>;
-    const src = this.collateFn === undefined ? tensorSource(ds) : null;
+    const ds = this.dataset as Dataset<T> | readonly T[];
+    const src = this.collateFn === undefined && !Array.isArray(ds) ? tensorRows(ds as Dataset<T>, indices) : null;
     if (src !== null) {
-      const rows = src.map === null ? Int32Array.from(indices) : Int32Array.from(indices, (i) => src.map![i]!);
-      const index = fromTypedArray(rows);
+      const index = fromTypedArray(src.rows);
       return src.tensors.map((t) => indexSelect(t, 0, index)) as B;
     }
-    return this.collate(indices.map((i) => ds.getItem(i)));
+    return this.collate(indices.map((i) => this.sample(i)));
+  }
+
+  /** The sample at index `i` of a map-style dataset or array. */
+  private sample(i: number): T {
+    const ds = this.dataset as Dataset<T> | readonly T[];
+    return Array.isArray(ds) ? listItem(ds as readonly T[], i) : (ds as Dataset<T>).getItem(i);
   }
 
   /** One sample when batching is off: as it is, or through `collateFn` when given (PyTorch's `batch_size=None`). */
@@ -189,7 +231,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       for (const indices of this.batchSampler) yield this.makeBatch(indices);
       return;
     }
-    for (const i of this.sampler!) yield this.single(this.dataset.getItem(i));
+    for (const i of this.sampler!) yield this.single(this.sample(i));
   }
 
   private *iterateStream(stream: IterableDataset<T>): IterableIterator<B> {

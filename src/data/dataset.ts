@@ -21,6 +21,24 @@ export abstract class Dataset<T = unknown> {
   }
 }
 
+/** `list[index]` as Python reads it: negative indices count from the end. */
+export function listItem<T>(list: readonly T[], index: number): T {
+  if (!Number.isInteger(index)) throw new TypeError(`list indices must be integers or slices, not ${typeof index === "number" ? "float" : typeof index}`);
+  const i = index < 0 ? index + list.length : index;
+  if (i < 0 || i >= list.length) throw new RangeError("IndexError: list index out of range");
+  return list[i]!;
+}
+
+/** `tensor[index]` along the first dim of length `n`, as PyTorch reads it: the row, counting negatives from the end. */
+export function tensorRow(index: number, n: number): number {
+  if (!Number.isInteger(index)) {
+    throw new TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)");
+  }
+  const i = index < 0 ? index + n : index;
+  if (i < 0 || i >= n) throw new RangeError(`IndexError: index ${index} is out of bounds for dimension 0 with size ${n}`);
+  return i;
+}
+
 /**
  * Samples are the i-th rows of tensors that share their first dimension.
  *
@@ -34,13 +52,15 @@ export class TensorDataset extends Dataset<Tensor[]> {
   constructor(...tensors: Tensor[]) {
     super();
     if (tensors.length === 0) throw new Error("TensorDataset needs at least one tensor");
+    if (tensors.some((t) => t.dim() === 0)) throw new Error("Dimension specified as 0 but tensor has no dimensions");
     const n = tensors[0]!.shape[0];
     if (tensors.some((t) => t.shape[0] !== n)) throw new Error("Size mismatch between tensors");
     this.tensors = tensors;
   }
 
   getItem(index: number): Tensor[] {
-    return this.tensors.map((t) => t.select(0, index));
+    const row = tensorRow(index, this.length);
+    return this.tensors.map((t) => t.select(0, row));
   }
 
   get length(): number {
@@ -60,9 +80,7 @@ export class Subset<T> extends Dataset<T> {
   }
 
   getItem(index: number): T {
-    const i = this.indices[index];
-    if (i === undefined) throw new RangeError(`index ${index} is out of range for a Subset of length ${this.indices.length}`);
-    return this.dataset.getItem(i);
+    return this.dataset.getItem(listItem(this.indices, index));
   }
 
   get length(): number {

@@ -116,6 +116,7 @@ export class RandomSampler extends Sampler<number> {
       }
       return;
     }
+    if (n === 0) throw new Error("ZeroDivisionError: integer division or modulo by zero (RandomSampler over an empty data source)");
     for (let k = 0; k < Math.floor(total / n); k++) yield* randperm(n, opts).toArray() as Int32Array;
     if (total % n > 0) yield* (randperm(n, opts).toArray() as Int32Array).subarray(0, total % n);
   }

@@ -14,7 +14,7 @@ export type { SafetensorsContents, TensorRecord };
 /** Options for {@link save} and {@link saveToBytes}. */
 export interface SaveOptions {
   /** Free-form strings stored in the header's `__metadata__` (e.g. `{ format: "pt" }`). */
-  metadata?: Readonly<Record<string, string>>;
+  metadata?: Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -37,7 +37,7 @@ export function saveToBytes(record: TensorRecord, options: SaveOptions = {}): Ui
  * const sd = torch.loadFromBytes(torch.saveToBytes({ bias: torch.zeros([3]) }));
  * sd.bias!.shape; // [3]
  */
-export function loadFromBytes(bytes: Uint8Array): Record<string, Tensor> {
+export function loadFromBytes(bytes: Uint8Array | ArrayBuffer): Record<string, Tensor> {
   return decodeSafetensors(bytes).tensors;
 }
 
@@ -47,7 +47,7 @@ export function loadFromBytes(bytes: Uint8Array): Record<string, Tensor> {
  * @example
  * const { tensors, metadata } = torch.loadFromBytesWithMetadata(bytes);
  */
-export function loadFromBytesWithMetadata(bytes: Uint8Array): SafetensorsContents {
+export function loadFromBytesWithMetadata(bytes: Uint8Array | ArrayBuffer): SafetensorsContents {
   return decodeSafetensors(bytes);
 }
 

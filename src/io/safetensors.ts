@@ -68,8 +68,9 @@ function checkMetadata(metadata: Readonly<Record<string, string>>): void {
  * Serialises tensors (and optional string metadata) into safetensors bytes.
  * Non-contiguous tensors are written as their contiguous copy.
  */
-export function encodeSafetensors(record: TensorRecord, metadata?: Readonly<Record<string, string>>): Uint8Array {
+export function encodeSafetensors(record: TensorRecord, metadata?: Readonly<Record<string, string>> | null): Uint8Array {
   const entries = tensorEntries(record);
+  metadata ??= undefined; // null is "no metadata", as Python's None
   entries.sort(([na, a], [nb, b]) => writeRank(a.dtype) - writeRank(b.dtype) || compareUtf8(na, nb));
 
   // The JSON is assembled by hand: a JS object would move integer-like keys ("0.weight" is fine, "0" is not) to the front.
@@ -223,7 +224,11 @@ function checkLayout(entries: readonly Entry[], dataBytes: number): void {
  * Parses safetensors bytes into tensors (each with its own memory) and
  * metadata. Throws before reading any data if the file is malformed.
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
+export function decodeSafetensors(input: Uint8Array | ArrayBuffer): SafetensorsContents {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    throw new TypeError(`load: expected the file's bytes as a Uint8Array (a Buffer) or an ArrayBuffer, got ${input === null ? "null" : typeof input}`);
+  }
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const { header, dataStart } = parseHeader(bytes);
   let metadata: Record<string, string> = {};
   const entries: Entry[] = [];
