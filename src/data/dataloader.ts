@@ -82,7 +82,7 @@ function pythonTypeName(v: unknown): string {
   if (typeof v === "string") return "str";
   if (typeof v === "boolean") return "bool";
   if (v === null || v === undefined) return "NoneType";
-  return (v as object).constructor?.name ?? typeof v;
+  return (v).constructor?.name ?? typeof v;
 }
 
 function genOptions(generator: Generator | undefined): { generator?: Generator } {
@@ -100,7 +100,7 @@ const plainTensorDataset = (ds: unknown): ds is TensorDataset => ds instanceof T
 function tensorRows(ds: Dataset<unknown>, indices: readonly number[]): { tensors: Tensor[]; rows: Int32Array } | null {
   if (plainTensorDataset(ds)) return { tensors: ds.tensors, rows: Int32Array.from(indices, (i) => tensorRow(i, ds.length)) };
   if (ds instanceof Subset && ds.getItem === Subset.prototype.getItem && plainTensorDataset(ds.dataset)) {
-    const inner = ds.dataset as TensorDataset, map = ds.indices as readonly number[];
+    const inner = ds.dataset, map = ds.indices;
     return { tensors: inner.tensors, rows: Int32Array.from(indices, (i) => tensorRow(listItem(map, i), inner.length)) };
   }
   return null;
