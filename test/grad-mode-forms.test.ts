@@ -229,3 +229,24 @@ test("rule 5: a wrapped or decorated generator function holds the mode while its
   }
   assert.deepEqual(got, [NO_GRAD, true, false, true]);
 });
+
+test("setGradEnabled(b) as a plain statement inside a guarded scope switches like PyTorch's function form and leaves the scope's exit intact", () => {
+  // PyTorch: `with torch.no_grad(): torch.set_grad_enabled(False)` exits cleanly and grad is on again afterwards
+  const outer = torch.noGrad();
+  torch.setGradEnabled(false);
+  outer[Symbol.dispose]();
+  assert.equal(torch.isGradEnabled(), true);
+  const outer2 = torch.noGrad();
+  torch.enableGrad(() => {
+    torch.setGradEnabled(false);
+    assert.equal(torch.isGradEnabled(), false);
+  });
+  assert.equal(torch.isGradEnabled(), false);
+  outer2[Symbol.dispose]();
+  assert.equal(torch.isGradEnabled(), true);
+  // the statement form with no scope around it switches until switched back
+  torch.setGradEnabled(false);
+  assert.equal(torch.isGradEnabled(), false);
+  torch.setGradEnabled(true);
+  assert.equal(torch.isGradEnabled(), true);
+});

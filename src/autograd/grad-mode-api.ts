@@ -107,7 +107,8 @@ export function setGradEnabled<R>(mode: boolean, fn: () => R): R;
 export function setGradEnabled(mode: boolean, fn?: () => unknown): unknown {
   if (typeof mode !== "boolean") throw new TypeError(`torch.setGradEnabled: mode must be a boolean, got ${typeof mode}`);
   const transition: Transition = (prev) => modeOf(mode, prev.inference);
-  if (fn === undefined) return new ModeGuard(transition(currentMode()));
+  // (unstacked: `torch.setGradEnabled(false);` as a statement inside a guarded scope must not break that scope's exit)
+  if (fn === undefined) return new ModeGuard(transition(currentMode()), false);
   if (typeof fn !== "function") throw new TypeError(`torch.setGradEnabled: expected a function, got ${typeof fn}`);
   return runScoped(transition, fn);
 }

@@ -190,27 +190,39 @@ export function runScoped<R>(transition: Transition, fn: () => R): R {
  * A `using` guard: switches the mode now and restores the previous one when
  * disposed. Like PyTorch's thread-local modes it is a synchronous scope; guards
  * of one frame must be disposed innermost first.
+ * A guard made with `stacked` false (the statement form of
+ * `setGradEnabled(b)`, which PyTorch users call as a plain function and never
+ * dispose) stays out of that order: it switches the mode like an assignment,
+ * and an enclosing scope still restores its own mode on exit.
  */
 export class ModeGuard implements Disposable {
   readonly #frame: Frame;
   readonly #prev: Mode;
   readonly #mode: Mode;
+  readonly #stacked: boolean;
   readonly #below: ModeGuard | null;
   #disposed = false;
 
-  constructor(mode: Mode) {
+  constructor(mode: Mode, stacked = true) {
     this.#frame = frame();
     this.#prev = this.#frame.mode;
     this.#mode = mode;
+    this.#stacked = stacked;
     this.#below = this.#frame.top;
     this.#frame.mode = mode;
-    this.#frame.top = this;
+    if (stacked) this.#frame.top = this;
     enter(mode);
   }
 
   /** Restores the mode that was in force when this guard was created. */
   [Symbol.dispose](): void {
     if (this.#disposed) return;
+    if (!this.#stacked) {
+      this.#disposed = true;
+      this.#frame.mode = this.#prev;
+      leave(this.#mode);
+      return;
+    }
     if (this.#frame.top !== this) {
       throw new Error(
         "grad-mode guard disposed out of order: guards must be disposed in the reverse order of their creation. " +
