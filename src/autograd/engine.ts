@@ -72,12 +72,18 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
     }
   }
 
-  // When capturing, only nodes that lead to a captured edge need to run.
-  const captureNodes = new Set(opts.capture?.map((e) => e.node) ?? []);
+  // With targets (autograd.grad's inputs, backward's `inputs`), only nodes that
+  // lead to one run, as PyTorch's exec_info: a node whose incoming gradient is
+  // captured (or retained, for a non-leaf input) only receives it, and nothing
+  // upstream of it runs (no saved-tensor checks, no hooks, no freeing) unless
+  // another target needs it.
   let needed: Set<Node> | null = null;
+  let receivers = new Set<Node>();
   if (opts.capture !== null || opts.accumulateOnly !== null) {
-    const targets = opts.capture !== null ? captureNodes : opts.accumulateOnly!;
-    needed = neededNodes([...seen], targets);
+    const targets = opts.capture !== null ? opts.capture.map((e) => e.node) : [...opts.accumulateOnly!];
+    const accumulators = new Set<Node>(opts.capture !== null ? [] : targets.filter((n) => n instanceof AccumulateGrad));
+    receivers = new Set(targets.filter((n) => !accumulators.has(n)));
+    needed = neededNodes([...seen], accumulators, receivers);
   }
 
   const math = gradMath();
@@ -111,16 +117,17 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
       const node = ready.pop();
       const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
       buffers.delete(node);
-      // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
-      if (node.preHooks !== null && node.preHooks.size > 0) mayTake = false;
-      runPreHooks(node, grads);
-
+      const execute = needed === null || needed.has(node);
+      if (execute || receivers.has(node)) {
+        // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
+        if (node.preHooks !== null && node.preHooks.size > 0) mayTake = false;
+        runPreHooks(node, grads);
+      }
       if (opts.capture !== null) {
         opts.capture.forEach((e, i) => {
           if (e.node === node) captured[i] = grads[e.inputNr] ?? null;
         });
       }
-      const execute = needed === null || needed.has(node);
       if (execute) {
         if (node instanceof AccumulateGrad) {
           const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
@@ -148,8 +155,8 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
   });
 }
 
-/** Nodes from which some target is reachable (the targets included). */
-function neededNodes(nodes: Node[], targets: Set<Node>): Set<Node> {
+/** The nodes that must run: `accumulators` themselves, and every node with an edge into a receiver or into a node that must run. */
+function neededNodes(nodes: Node[], accumulators: Set<Node>, receivers: Set<Node>): Set<Node> {
   const memo = new Map<Node, boolean>();
   const visit = (root: Node): boolean => {
     // iterative post-order to survive deep graphs
@@ -165,7 +172,7 @@ function neededNodes(nodes: Node[], targets: Set<Node>): Set<Node> {
         continue;
       }
       stack.pop();
-      memo.set(node, targets.has(node) || node.next.some((e) => e !== null && memo.get(e.node) === true));
+      memo.set(node, accumulators.has(node) || node.next.some((e) => e !== null && (receivers.has(e.node) || memo.get(e.node) === true)));
     }
     return memo.get(root)!;
   };

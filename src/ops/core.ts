@@ -90,11 +90,20 @@ export function record(
   const node = new Node(name, edges, metas, backward, saved, outs.length);
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;
+    // an in-place op gives a retaining tensor a new gradFn: its .grad must now come from there (as PyTorch moves the hook)
+    if (o._retainsGrad) moveRetained(o, node, i);
     o.gradFn = node;
     o.outputNr = i;
     o._requiresGrad = true;
   }
   return node;
+}
+
+/** Moves a retainGrad() tensor's .grad source from its current gradFn to output `outputNr` of `to`. */
+export function moveRetained(t: Tensor, to: Node, outputNr: number): void {
+  t._gradFn?.retained?.delete(t.outputNr);
+  to.retained ??= new Map();
+  to.retained.set(outputNr, t);
 }
 
 /** A Strided descriptor of `t` broadcast (stride 0) to `shape`; the caller has checked compatibility. */

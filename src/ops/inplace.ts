@@ -3,7 +3,7 @@ import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, record, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
@@ -90,6 +90,7 @@ export function inplace(
   if (self._base !== null) return inplaceOnView(self, self._base, op, compute, convert);
   const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
+  if (self._retainsGrad && result.gradFn !== null) moveRetained(self, result.gradFn, result.outputNr);
   self.gradFn = result.gradFn;
   self.outputNr = result.outputNr;
   self._requiresGrad = result._requiresGrad;

@@ -1,0 +1,55 @@
+// autograd.grad and backward({ inputs }) run only the part of the graph their
+// targets need (PyTorch's exec_info), and retainGrad() follows an in-place op.
+// Expected values are PyTorch's (1.13 and 2.x agree unless a comment says so).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const T = (v: number[]) => torch.tensor(v, { requiresGrad: true });
+
+test("autograd.grad w.r.t. a non-leaf runs nothing upstream of it: no saved-tensor check, no hook, no freeing", () => {
+  const x = T([1, 2]);
+  const h = x.mul(x);
+  const out = h.sum();
+  torch.noGrad(() => x.add_(1)); // would fail MulBackward0's saved-tensor check if it ran
+  assert.deepEqual(torch.autograd.grad(out, h)[0]!.tolist(), [1, 1]);
+
+  const y = T([1, 2]);
+  let fired = 0;
+  y.registerHook(() => { fired++; });
+  const e = y.exp();
+  assert.deepEqual(torch.autograd.grad(e.sum(), e)[0]!.tolist(), [1, 1]);
+  assert.equal(fired, 0);
+  e.sum().backward(); // ExpBackward0 did not run, so its saved output was not freed
+  assert.deepEqual([...y.grad!.toArray()].map((v) => Number(v.toFixed(4))), [2.7183, 7.3891]);
+  assert.equal(fired, 1);
+});
+
+test("backward({ inputs }) runs only what leads to the inputs: other leaves' hooks and retained grads stay untouched", () => {
+  const a = T([1, 2]), b = T([3, 4]);
+  let fired = 0;
+  b.registerHook(() => { fired++; });
+  a.mul(b).sum().backward(undefined, { inputs: [a] });
+  assert.deepEqual(a.grad!.tolist(), [3, 4]);
+  assert.equal(b.grad, null);
+  assert.equal(fired, 0);
+
+  const x = T([1, 2]);
+  const u = x.mul(3);
+  u.retainGrad();
+  const h = u.mul(2);
+  h.sum().backward(undefined, { inputs: [h] });
+  assert.deepEqual(h.grad!.tolist(), [1, 1]);
+  assert.equal(u.grad, null); // PyTorch: None
+  assert.equal(x.grad, null);
+});
+
+test("retainGrad() follows an in-place op to the tensor's new gradFn (PyTorch 2.x moves the retains_grad hook)", () => {
+  const a = T([1, 2]);
+  const b = a.mul(1);
+  b.retainGrad();
+  b.mul_(2);
+  b.sum().backward();
+  assert.deepEqual(b.grad!.tolist(), [1, 1]); // the gradient of b's new value (it was [2, 2], the old value's)
+  assert.deepEqual(a.grad!.tolist(), [2, 2]);
+});
