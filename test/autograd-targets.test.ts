@@ -53,3 +53,16 @@ test("retainGrad() follows an in-place op to the tensor's new gradFn (PyTorch 2.
   assert.deepEqual(b.grad!.tolist(), [1, 1]); // the gradient of b's new value (it was [2, 2], the old value's)
   assert.deepEqual(a.grad!.tolist(), [2, 2]);
 });
+
+test("assigning .grad checks it as PyTorch does: a tensor of the same size and dtype, or null", () => {
+  const a = T([1, 2]);
+  assert.throws(() => { a.grad = torch.zeros([3]); }, /^Error: assigned grad has data of a different size$/);
+  assert.throws(() => { a.grad = torch.zeros([2], { dtype: "float64" }); }, /^Error: assigned grad has data of a different type$/);
+  // (PyTorch 1.13 prints "of typeint", without the space)
+  assert.throws(() => { a.grad = 5 as unknown as torch.Tensor; }, /^TypeError: assigned grad expected to be a Tensor or None but got grad of type int$/);
+  a.grad = torch.ones([2]);
+  a.sum().backward();
+  assert.deepEqual(a.grad.tolist(), [2, 2]);
+  a.grad = null;
+  assert.equal(a.grad, null);
+});

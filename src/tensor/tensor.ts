@@ -26,8 +26,8 @@ export class Tensor implements Strided {
   shape: readonly number[];
   strides: readonly number[];
   offset: number;
-  /** Gradient accumulated by backward (leaves and tensors that `retainGrad()`). */
-  grad: Tensor | null = null;
+  /** @internal backing field of grad */
+  _grad: Tensor | null = null;
   /** @internal backing field of gradFn */
   _gradFn: Node | null = null;
   /** Which output of `gradFn` this tensor is. */
@@ -77,6 +77,23 @@ export class Tensor implements Strided {
 
   set gradFn(node: Node | null) {
     this._gradFn = node;
+  }
+
+  /** Gradient accumulated by backward (leaves and tensors that `retainGrad()`). Assigning checks size and dtype, as PyTorch. */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) {
+        const type = g === undefined ? "undefined" : typeof g === "number" ? (Number.isInteger(g) ? "int" : "float") : typeof g;
+        throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${type}`);
+      }
+      if (g.dtype !== this.dtype) throw new Error("assigned grad has data of a different type");
+      if (g.shape.length !== this.shape.length || g.shape.some((d, i) => d !== this.shape[i])) throw new Error("assigned grad has data of a different size");
+    }
+    this._grad = g;
   }
 
   /** Whether gradients flow to this tensor. */
