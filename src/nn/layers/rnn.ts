@@ -25,10 +25,7 @@ export interface RNNOptions extends LayerOptions {
   dropout?: number;
   /** A second pass over the reversed sequence; outputs are concatenated. */
   bidirectional?: boolean;
-}
-
-export interface LSTMOptions extends RNNOptions {
-  /** Size of the hidden state h after a learned projection (`weight_hr_l{k}`) of the cell's output; 0 (default): no projection. */
+  /** LSTM only: size of the hidden state h, a learned projection (`weight_hr_l{k}`) of the cell's output; 0 (default): none. */
   projSize?: number;
 }
 
@@ -47,7 +44,7 @@ abstract class RNNBase extends Module {
   readonly projSize: number;
 
   /** `gates`: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for RNN. */
-  protected constructor(inputSize: number, hiddenSize: number, options: LSTMOptions, gates: number) {
+  protected constructor(inputSize: number, hiddenSize: number, options: RNNOptions, gates: number) {
     super();
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
@@ -177,7 +174,7 @@ abstract class RNNBase extends Module {
  * const [out, [h, c]] = lstm.forward(torch.randn([4, 10, 8])); // out [4, 10, 16]
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super(inputSize, hiddenSize, options, 4);
   }
 
@@ -188,9 +185,9 @@ export class LSTM extends RNNBase {
   }
 }
 
-/** PyTorch refuses proj_size for GRU and RNN, even 0 (options typed for LSTM may still carry it). */
+/** PyTorch refuses proj_size for GRU and RNN, even 0. */
 function rejectProjSize(options: RNNOptions): void {
-  if ((options as LSTMOptions).projSize !== undefined) throw new Error("proj_size argument is only supported for LSTM, not RNN or GRU");
+  if (options.projSize !== undefined) throw new Error("proj_size argument is only supported for LSTM, not RNN or GRU");
 }
 
 /**
