@@ -48,6 +48,7 @@ const g = (o: GenOpt) => (o.generator !== undefined ? { generator: o.generator }
  * nn.init.uniform_(layer.weight, -0.1, 0.1);
  */
 export function uniform_(t: Tensor, a = 0, b = 1, options: GenOpt = {}): Tensor {
+  if (t.numel() === 0) return t; // nothing to fill (such as an LSTM's weights for input size 0)
   return noGrad(() => t.uniform_(a, b, g(options)));
 }
 

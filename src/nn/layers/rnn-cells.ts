@@ -49,11 +49,16 @@ export function checkNonlinearity(nonlinearity: string): "tanh" | "relu" {
   return nonlinearity;
 }
 
-/** @internal Registers `weight_ih{suffix}`, `weight_hh{suffix}` and (with bias) `bias_ih{suffix}`, `bias_hh{suffix}`, uninitialised. */
-export function registerRecurrentWeights(m: Module, suffix: string, gates: number, inSize: number, hiddenSize: number, bias: boolean, options: LayerOptions): void {
+/**
+ * @internal
+ * Registers `weight_ih{suffix}`, `weight_hh{suffix}` and (with bias)
+ * `bias_ih{suffix}`, `bias_hh{suffix}`, uninitialised; `stateSize` is the
+ * size of the h fed back (an LSTM's projSize, when it has one).
+ */
+export function registerRecurrentWeights(m: Module, suffix: string, gates: number, inSize: number, hiddenSize: number, bias: boolean, options: LayerOptions, stateSize = hiddenSize): void {
   const dtype = options.dtype ?? "float32";
   m.registerParameter(`weight_ih${suffix}`, new Parameter(empty([gates * hiddenSize, inSize], { dtype })));
-  m.registerParameter(`weight_hh${suffix}`, new Parameter(empty([gates * hiddenSize, hiddenSize], { dtype })));
+  m.registerParameter(`weight_hh${suffix}`, new Parameter(empty([gates * hiddenSize, stateSize], { dtype })));
   if (bias) {
     m.registerParameter(`bias_ih${suffix}`, new Parameter(empty([gates * hiddenSize], { dtype })));
     m.registerParameter(`bias_hh${suffix}`, new Parameter(empty([gates * hiddenSize], { dtype })));
@@ -83,7 +88,7 @@ abstract class RNNCellBase extends Module {
 
   protected constructor(inputSize: number, hiddenSize: number, options: LayerOptions, gates: number) {
     super();
-    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new Error(`hidden_size must be greater than zero, got ${hiddenSize}`);
+    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new Error("hidden_size must be greater than zero");
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
     this.bias = options.bias ?? true;
@@ -118,9 +123,15 @@ abstract class RNNCellBase extends Module {
         // PyTorch's wording: LSTMCell names the state by index
         throw new Error(`${op}: Expected ${stateCount === 2 ? `hx[${i}]` : "hidden"} to be 1D or 2D, got ${s.shape.length}D instead`);
       }
+      const label = stateCount === 2 ? `hx[${i}]` : "hidden";
+      // torchlet's own message: PyTorch fails with an index error here
+      if (batched && s.dim() === 1) throw new Error(`${op}: Expected ${label} to be 2D for batched input, got 1D instead`);
+      // as PyTorch, unbatched input gains a batch dim on the state whatever its rank, then sizes 0 and 1 are checked
       const t = batched ? s : s.unsqueeze(0);
-      if (t.shape.length !== 2 || t.shape[0] !== N) throw new Error(`Input batch size ${N} doesn't match hidden${i} batch size ${t.shape[0]}`);
+      if (t.shape[0] !== N) throw new Error(`Input batch size ${N} doesn't match hidden${i} batch size ${t.shape[0]}`);
       if (t.shape[1] !== H) throw new Error(`hidden${i} has inconsistent hidden_size: got ${t.shape[1]}, expected ${H}`);
+      // a 2-D state [H, k] of an unbatched input passes those checks; PyTorch then broadcasts it, torchlet refuses it
+      if (t.dim() !== 2) throw new Error(`${op}: Expected ${label} to be 1D for unbatched input, got 2D instead`);
       return t;
     });
     const next = step(linear(x, this.weight_ih, this.bias_ih), state, this.weight_hh, this.bias_hh);
@@ -177,6 +188,7 @@ export class LSTMCell extends RNNCellBase {
   }
 
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TypeError("LSTMCell: hx must be a pair [h, c] of tensors");
     const [h, c] = this.step(input, hx, 2, lstmStep, "LSTMCell");
     return [h!, c!];
   }

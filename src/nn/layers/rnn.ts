@@ -5,14 +5,16 @@
  * over all time steps, then each step adds `h Wₕₕᵀ` and applies the cell
  * (the step math of rnn-cells.ts, shared with the single-step cells).
  */
-import { zeros } from "../../ops/factories.js";
+import { empty, zeros } from "../../ops/factories.js";
 import { cat, stack } from "../../ops/indexing.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { dropout, linear } from "../functional.js";
 import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
 import type { LayerOptions } from "./linear.js";
 import { type CellStep, checkNonlinearity, elmanStep, gruStep, lstmStep, registerRecurrentWeights, resetRecurrent } from "./rnn-cells.js";
 import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
+import { warn } from "../../warnings.js";
 
 export interface RNNOptions extends LayerOptions {
   /** Stacked layers (default 1). */
@@ -23,7 +25,12 @@ export interface RNNOptions extends LayerOptions {
   dropout?: number;
   /** A second pass over the reversed sequence; outputs are concatenated. */
   bidirectional?: boolean;
+  /** LSTM only: size of the hidden state h, a learned projection (`weight_hr_l{k}`) of the cell's output; 0 (default): none. */
+  projSize?: number;
 }
+
+/** PyTorch's spelling of a dtype, for messages. */
+const torchDtype = (dtype: string) => `torch.${dtype}`;
 
 abstract class RNNBase extends Module {
   readonly inputSize: number;
@@ -33,6 +40,8 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** The projected size of h (LSTM only), 0 without projection. */
+  readonly projSize: number;
 
   /** `gates`: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for RNN. */
   protected constructor(inputSize: number, hiddenSize: number, options: RNNOptions, gates: number) {
@@ -44,15 +53,23 @@ abstract class RNNBase extends Module {
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
     this.bidirectional = options.bidirectional ?? false;
-    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new Error(`hidden_size must be greater than zero, got ${hiddenSize}`);
-    if (!Number.isInteger(this.numLayers) || this.numLayers <= 0) throw new Error(`num_layers must be greater than zero, got ${this.numLayers}`);
+    this.projSize = options.projSize ?? 0;
+    // PyTorch's checks, in its order
     if (this.dropout < 0 || this.dropout > 1) throw new Error("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
-    const directions = this.bidirectional ? 2 : 1;
+    if (this.dropout > 0 && this.numLayers === 1) {
+      warn(`dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=${this.numLayers}`);
+    }
+    if (!Number.isInteger(hiddenSize) || hiddenSize <= 0) throw new Error("hidden_size must be greater than zero");
+    if (!Number.isInteger(this.numLayers) || this.numLayers <= 0) throw new Error("num_layers must be greater than zero");
+    if (!Number.isInteger(this.projSize) || this.projSize < 0) throw new Error("proj_size should be a positive integer or zero to disable projections");
+    if (this.projSize >= hiddenSize) throw new Error("proj_size has to be smaller than hidden_size");
+    const directions = this.bidirectional ? 2 : 1, stateSize = this.projSize || hiddenSize;
     for (let layer = 0; layer < this.numLayers; layer++) {
       for (let dir = 0; dir < directions; dir++) {
         const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        const inSize = layer === 0 ? inputSize : hiddenSize * directions;
-        registerRecurrentWeights(this, suffix, gates, inSize, hiddenSize, this.bias, options);
+        const inSize = layer === 0 ? inputSize : stateSize * directions;
+        registerRecurrentWeights(this, suffix, gates, inSize, hiddenSize, this.bias, options, stateSize);
+        if (this.projSize > 0) this.registerParameter(`weight_hr${suffix}`, new Parameter(empty([this.projSize, hiddenSize], { dtype: options.dtype ?? "float32" })));
       }
     }
     this.resetParameters();
@@ -70,32 +87,43 @@ abstract class RNNBase extends Module {
   /**
    * @internal
    * Runs every layer and direction over `input` from the initial states
-   * `states` (each [layers·directions, N, H]); returns the last layer's
-   * outputs and the final states, in the caller's layout.
+   * `states` (each [layers·directions, N, size], sizes `stateSizes`); returns
+   * the last layer's outputs and the final states, in the caller's layout.
    */
-  protected run(input: Tensor, states: Tensor[] | null, stateCount: number, cell: CellStep, op: string): [Tensor, Tensor[]] {
+  protected run(input: Tensor, states: Tensor[] | null, stateSizes: number[], cell: CellStep, op: string): [Tensor, Tensor[]] {
     const batched = input.shape.length === 3;
     if (input.shape.length !== 2 && input.shape.length !== 3) {
       // PyTorch's wording: only RNN's message says "tensor"
       throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D${op === "RNN" ? " tensor" : ""} instead`);
     }
+    if (states !== null && states.some((s) => s.dim() !== input.dim())) {
+      const [rank, kind] = batched ? [3, "batched 3-D"] : [2, "unbatched 2-D"];
+      const got = states.map((s) => `${s.dim()}-D`);
+      throw new Error(states.length === 2 ? `For ${kind} input, hx and cx should also be ${rank}-D but got (${got.join(", ")}) tensors` : `For ${kind} input, hx should also be ${rank}-D but got ${got[0]} tensor`);
+    }
+    // PyTorch 2.x (1.13 fails later, in the matmul)
+    const wDtype = this.param("weight_ih_l0")!.dtype;
+    if (input.dtype !== wDtype) throw new Error(`input must have the type ${torchDtype(wDtype)}, got type ${torchDtype(input.dtype)}`);
     if (input.shape[input.shape.length - 1] !== this.inputSize) {
       throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.shape.length - 1]}`);
     }
     // [L, N, features] inside
     let x = toSequenceFirst(input, batched, this.batchFirst);
     const [L, N] = x.shape as [number, number];
-    const directions = this.bidirectional ? 2 : 1, H = this.hiddenSize;
-    const expected = [this.numLayers * directions, N, H];
-    const init0 = (states ?? new Array<null>(stateCount).fill(null)).map((s) => {
-      if (s === null) return zeros(expected, { dtype: input.dtype });
+    const directions = this.bidirectional ? 2 : 1;
+    const init0 = stateSizes.map((size, i) => {
+      const expected = [this.numLayers * directions, N, size];
+      const s = states?.[i];
+      if (s === undefined) return zeros(expected, { dtype: input.dtype });
       const t = batched ? s : s.unsqueeze(1);
-      if (t.shape.length !== 3 || t.shape.some((v, i) => v !== expected[i])) {
-        throw new Error(`Expected hidden size (${expected.join(", ")}), got [${t.shape.join(", ")}]`);
+      if (!t.shape.every((v, j) => v === expected[j])) {
+        // LSTM names its two states by index
+        throw new Error(`Expected hidden${states!.length === 2 ? `[${i}]` : ""} size (${expected.join(", ")}), got [${t.shape.join(", ")}]`);
       }
       return t;
     });
-    const finals: Tensor[][] = Array.from({ length: stateCount }, () => []);
+    if (L === 0) throw new Error("Expected sequence length to be larger than 0 in RNN");
+    const finals: Tensor[][] = stateSizes.map(() => []);
     for (let layer = 0; layer < this.numLayers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < directions; dir++) {
@@ -103,11 +131,14 @@ abstract class RNNBase extends Module {
         const k = layer * directions + dir;
         // the input's share of every step's gates at once: [L, N, G·H]
         const xg = linear(x, this.param(`weight_ih${suffix}`)!, this.param(`bias_ih${suffix}`));
+        const wHr = this.param(`weight_hr${suffix}`);
         let state = init0.map((s) => s.select(0, k));
         const steps: Tensor[] = new Array<Tensor>(L);
         for (let s = 0; s < L; s++) {
           const t = dir === 0 ? s : L - 1 - s;
           state = cell(xg.select(0, t), state, this.param(`weight_hh${suffix}`)!, this.param(`bias_hh${suffix}`));
+          // LSTM with projSize: h is the cell's output projected by W_hr
+          if (wHr !== null) state[0] = linear(state[0]!, wHr);
           steps[t] = state[0]!;
         }
         outs.push(stack(steps, 0));
@@ -123,6 +154,7 @@ abstract class RNNBase extends Module {
 
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.bias) s += ", bias=False";
     if (this.batchFirst) s += ", batch_first=True";
@@ -147,9 +179,15 @@ export class LSTM extends RNNBase {
   }
 
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
-    const [output, [h, c]] = this.run(input, hx, 2, lstmStep, "LSTM");
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TypeError("LSTM: hx must be a pair [h0, c0] of tensors");
+    const [output, [h, c]] = this.run(input, hx, [this.projSize || this.hiddenSize, this.hiddenSize], lstmStep, "LSTM");
     return [output, [h!, c!]];
   }
+}
+
+/** PyTorch refuses proj_size for GRU and RNN, even 0. */
+function rejectProjSize(options: RNNOptions): void {
+  if (options.projSize !== undefined) throw new Error("proj_size argument is only supported for LSTM, not RNN or GRU");
 }
 
 /**
@@ -163,11 +201,12 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    rejectProjSize(options);
     super(inputSize, hiddenSize, options, 3);
   }
 
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    const [output, [h]] = this.run(input, hx === null ? null : [hx], 1, gruStep, "GRU");
+    const [output, [h]] = this.run(input, hx === null ? null : [hx], [this.hiddenSize], gruStep, "GRU");
     return [output, h!];
   }
 }
@@ -192,6 +231,7 @@ export class RNN extends RNNBase {
   private readonly cell: CellStep;
 
   constructor(inputSize: number, hiddenSize: number, options: ElmanRNNOptions = {}) {
+    rejectProjSize(options);
     const nonlinearity = checkNonlinearity(options.nonlinearity ?? "tanh");
     super(inputSize, hiddenSize, options, 1);
     this.nonlinearity = nonlinearity;
@@ -199,7 +239,7 @@ export class RNN extends RNNBase {
   }
 
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
-    const [output, [h]] = this.run(input, hx === null ? null : [hx], 1, this.cell, "RNN");
+    const [output, [h]] = this.run(input, hx === null ? null : [hx], [this.hiddenSize], this.cell, "RNN");
     return [output, h!];
   }
 }

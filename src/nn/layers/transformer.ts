@@ -3,10 +3,11 @@
  * `nn.TransformerDecoderLayer`, `nn.TransformerDecoder` and
  * `nn.Transformer`, with PyTorch's submodules (so state-dict keys such as
  * `layers.0.self_attn.in_proj_weight` carry over), post-norm or pre-norm
- * (`normFirst`) residual blocks, and ReLU or GELU feed-forward.
+ * (`normFirst`) residual blocks, and a ReLU, GELU or custom feed-forward activation.
  */
 import { full } from "../../ops/factories.js";
 import { triu } from "../../ops/masking.js";
+import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { gelu, relu } from "../functional.js";
 import * as init from "../init.js";
@@ -22,13 +23,15 @@ export interface TransformerEncoderLayerOptions {
   dimFeedforward?: number;
   /** Dropout after attention, inside and after the feed-forward block (default 0.1). */
   dropout?: number;
-  activation?: "relu" | "gelu";
+  /** The feed-forward block's activation: `"relu"` (default), `"gelu"` or a function of a tensor. */
+  activation?: "relu" | "gelu" | ((x: Tensor) => Tensor);
   layerNormEps?: number;
   /** `[N, L, dModel]` instead of `[L, N, dModel]`. */
   batchFirst?: boolean;
   /** Layer norm before each block (pre-norm) instead of after the residual sum. */
   normFirst?: boolean;
   bias?: boolean;
+  dtype?: DType;
 }
 
 export interface TransformerEncoderCallOptions {
@@ -50,7 +53,8 @@ interface LayerParts {
 
 /** linear2(dropout(act(linear1(x)))), then `out` (the block's own dropout). */
 function feedForwardBlock(layer: LayerParts, out: Dropout, x: Tensor): Tensor {
-  const act = layer.options.activation === "gelu" ? gelu : relu;
+  const a = layer.options.activation;
+  const act = a === "relu" ? relu : a === "gelu" ? gelu : a;
   return out.forward(layer.linear2.forward(layer.dropout.forward(act(layer.linear1.forward(x)))));
 }
 
@@ -63,10 +67,12 @@ function attentionBlock(attn: MultiheadAttention, out: Dropout, query: Tensor, k
 
 /** The options with PyTorch's defaults filled in. */
 function layerDefaults(options: TransformerEncoderLayerOptions): Required<TransformerEncoderLayerOptions> {
+  const activation = options.activation ?? "relu";
+  if (typeof activation !== "function" && activation !== "relu" && activation !== "gelu") throw new Error(`activation should be relu/gelu, not ${String(activation)}`);
   return {
-    dimFeedforward: options.dimFeedforward ?? 2048, dropout: options.dropout ?? 0.1, activation: options.activation ?? "relu",
+    dimFeedforward: options.dimFeedforward ?? 2048, dropout: options.dropout ?? 0.1, activation,
     layerNormEps: options.layerNormEps ?? 1e-5, batchFirst: options.batchFirst ?? false, normFirst: options.normFirst ?? false,
-    bias: options.bias ?? true,
+    bias: options.bias ?? true, dtype: options.dtype ?? "float32",
   };
 }
 
@@ -100,12 +106,12 @@ export class TransformerEncoderLayer extends Module {
     const o = layerDefaults(options);
     this.options = o;
     // registered in PyTorch's order, under its names
-    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst });
-    this.linear1 = new Linear(dModel, o.dimFeedforward, { bias: o.bias });
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst, dtype: o.dtype });
+    this.linear1 = new Linear(dModel, o.dimFeedforward, { bias: o.bias, dtype: o.dtype });
     this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dimFeedforward, dModel, { bias: o.bias });
-    this.norm1 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
-    this.norm2 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
+    this.linear2 = new Linear(o.dimFeedforward, dModel, { bias: o.bias, dtype: o.dtype });
+    this.norm1 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
+    this.norm2 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
     this.dropout1 = new Dropout(o.dropout);
     this.dropout2 = new Dropout(o.dropout);
   }
@@ -197,15 +203,15 @@ export class TransformerDecoderLayer extends Module {
     const o = layerDefaults(options);
     this.options = o;
     // registered in PyTorch's order, under its names
-    const attention = () => new MultiheadAttention(dModel, nhead, { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst });
+    const attention = () => new MultiheadAttention(dModel, nhead, { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst, dtype: o.dtype });
     this.self_attn = attention();
     this.multihead_attn = attention();
-    this.linear1 = new Linear(dModel, o.dimFeedforward, { bias: o.bias });
+    this.linear1 = new Linear(dModel, o.dimFeedforward, { bias: o.bias, dtype: o.dtype });
     this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dimFeedforward, dModel, { bias: o.bias });
-    this.norm1 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
-    this.norm2 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
-    this.norm3 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
+    this.linear2 = new Linear(o.dimFeedforward, dModel, { bias: o.bias, dtype: o.dtype });
+    this.norm1 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
+    this.norm2 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
+    this.norm3 = new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
     this.dropout1 = new Dropout(o.dropout);
     this.dropout2 = new Dropout(o.dropout);
     this.dropout3 = new Dropout(o.dropout);
@@ -292,7 +298,7 @@ export class Transformer extends Module {
     super();
     const o = layerDefaults(options);
     this.batchFirst = o.batchFirst;
-    const norm = () => new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
+    const norm = () => new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias, dtype: o.dtype });
     this.encoder = new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, o), options.numEncoderLayers ?? 6, norm());
     this.decoder = new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, o), options.numDecoderLayers ?? 6, norm());
     this.resetParameters();
