@@ -66,3 +66,54 @@ test("assigning .grad checks it as PyTorch does: a tensor of the same size and d
   a.grad = null;
   assert.equal(a.grad, null);
 });
+
+test("autograd.grad({ materializeGrads }) gives zeros for unused inputs (PyTorch 2.1+), and refuses allowUnused false", () => {
+  const x = T([1, 2]), unused = T([3, 4, 5]);
+  const [gx, gu] = torch.autograd.grad(x.mul(2).sum(), [x, unused], { materializeGrads: true });
+  assert.deepEqual(gx!.tolist(), [2, 2]);
+  assert.deepEqual(gu!.tolist(), [0, 0, 0]);
+  assert.throws(
+    () => torch.autograd.grad(x.mul(2).sum(), [x, unused], { materializeGrads: true, allowUnused: false }),
+    /^Error: Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.$/,
+  );
+});
+
+test("custom Functions: saveForBackward takes null, and the errors of PyTorch's Function.apply", () => {
+  class KeepsNull extends torch.autograd.Function {
+    static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor, _k: number) {
+      ctx.saveForBackward(x, null);
+      return x.mul(2);
+    }
+    static override backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor) {
+      const [x, none] = ctx.savedTensors;
+      assert.equal(none, null);
+      assert.ok(x !== null);
+      return [g.mul(2), null];
+    }
+  }
+  const x = T([1, 1]);
+  (KeepsNull.apply(x, 3) as torch.Tensor).sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [2, 2]);
+
+  class GradForNumber extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: torch.Tensor, k: number) { return x.mul(k); }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g: torch.Tensor) { return [g, g]; }
+  }
+  assert.throws(
+    () => (GradForNumber.apply(T([1, 1]), 2) as torch.Tensor).sum().backward(),
+    /^Error: function GradForNumberBackward returned a gradient different than None at position 2, but the corresponding forward input was not a Variable$/,
+  );
+
+  class DirtyNotReturned extends torch.autograd.Function {
+    static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor, y: torch.Tensor) {
+      x.add_(1);
+      ctx.markDirty(x);
+      return y.mul(2);
+    }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g: torch.Tensor) { return [null, g.mul(2)]; }
+  }
+  assert.throws(
+    () => DirtyNotReturned.apply(T([1, 1]).mul(1), T([1, 1])),
+    /^Error: Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.$/,
+  );
+});

@@ -289,6 +289,8 @@ export interface GradOptions {
   retainGraph?: boolean;
   createGraph?: boolean;
   allowUnused?: boolean;
+  /** Zeros instead of null for inputs the outputs don't depend on (PyTorch 2.1's materialize_grads; implies allowUnused). */
+  materializeGrads?: boolean;
 }
 
 /** `torch.autograd.grad`: gradients of `outputs` w.r.t. `inputs`, without touching `.grad`. */
@@ -306,6 +308,9 @@ export function grad(
     if (!t.requiresGrad) throw new Error(`One of the differentiated Tensors does not require grad (input ${i})`);
   });
   const createGraph = options.createGraph ?? false;
+  if (options.materializeGrads && options.allowUnused === false) {
+    throw new Error("Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.");
+  }
   const result = run(outs, rootGrads, {
     retainGraph: options.retainGraph ?? createGraph,
     createGraph,
@@ -314,6 +319,7 @@ export function grad(
   });
   return result.map((g, i) => {
     if (g === null) {
+      if (options.materializeGrads) return gradMath().zerosLike(ins[i]!);
       if (!options.allowUnused) {
         throw new Error(
           `One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input ${i})`,

@@ -10,8 +10,8 @@ import { isFloating } from "../tensor/dtype.js";
 export class FunctionCtx {
   /** For each forward argument: whether its gradient is needed. */
   needsInputGrad: boolean[] = [];
-  /** @internal */
-  _toSave: Tensor[] = [];
+  /** @internal (null entries are kept: PyTorch lets save_for_backward take None) */
+  _toSave: (Tensor | null)[] = [];
   /** @internal */
   _dirty: Tensor[] = [];
   /** @internal set while backward runs */
@@ -21,16 +21,21 @@ export class FunctionCtx {
   /** Any other state forward wants to hand to backward. */
   [key: string]: unknown;
 
-  /** Keeps tensors for backward; in-place changes to them afterwards are detected. */
-  saveForBackward(...tensors: Tensor[]): void {
+  /** Keeps tensors (or nulls) for backward; in-place changes to them afterwards are detected. */
+  saveForBackward(...tensors: (Tensor | null)[]): void {
     this._toSave = tensors;
   }
 
-  /** The tensors given to `saveForBackward`, checked against later in-place changes. */
-  get savedTensors(): Tensor[] {
+  /** The tensors given to `saveForBackward` (nulls where null was given), checked against later in-place changes. */
+  get savedTensors(): (Tensor | null)[] {
     if (this._node === null) return this._toSave;
-    return this._node.savedTensors;
+    const unpacked = this._node.savedTensors;
+    let k = 0;
+    return this._savedNulls.map((isNull) => (isNull ? null : unpacked[k++]!));
   }
+
+  /** @internal which entries of savedTensors were null (the node keeps only the tensors) */
+  _savedNulls: boolean[] = [];
 
   /** Declares inputs that forward modified in place (and returns). */
   markDirty(...tensors: Tensor[]): void {
@@ -97,9 +102,15 @@ export class Function {
     const outMeta = outputs.map((o) => (isTensor(o) ? { shape: o.shape, dtype: o.dtype } : null));
 
     for (const d of ctx._dirty) {
-      if (d.isLeaf && d.requiresGrad) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
+      if (!outputs.includes(d)) {
+        throw new Error(
+          "Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.",
+        );
+      }
+      if (d.isLeaf && d.requiresGrad) throw new Error("a leaf Variable that requires grad has been used in an in-place operation.");
       d.storage.version++;
     }
+    const argIsTensor = tensorArgs.map((t) => t !== null);
     const cls = this;
     const nArgs = args.length; // the closure below must not hold the inputs
     const node = new Node(
@@ -114,14 +125,22 @@ export class Function {
         if (list.length !== nArgs) {
           throw new Error(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${nArgs}, got ${list.length})`);
         }
+        list.forEach((g, i) => {
+          if (g !== null && g !== undefined && !argIsTensor[i]) {
+            throw new Error(
+              `function ${cls.name}Backward returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`,
+            );
+          }
+        });
         return list;
       },
-      ctx._toSave,
+      ctx._toSave.filter((t): t is Tensor => t !== null),
       outputs.length,
     );
     node.userCode = true;
     // from now on the node holds the saved tensors (and frees them after backward)
     ctx._node = node;
+    ctx._savedNulls = ctx._toSave.map((t) => t === null);
     ctx._toSave = [];
     outputs.forEach((o, i) => {
       // integer and bool outputs are not differentiable

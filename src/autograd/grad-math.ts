@@ -11,6 +11,7 @@ export interface GradMath {
   add(a: Tensor, b: Tensor): Tensor;
   cast(t: Tensor, dtype: DType): Tensor;
   onesLike(t: Tensor): Tensor;
+  zerosLike(t: Tensor): Tensor;
   /** A contiguous copy owned by nobody else (for a first `.grad`). */
   clone(t: Tensor): Tensor;
   /** In-place `a += b` without recording. */
