@@ -18,7 +18,8 @@ export const infinite = (pParam: Tensor): Tensor => torch.fullLike(pParam, Infin
 
 /*
  * Against a normal q, KL(p ‖ q) = -H(p) + log(√(2π) σ) + E_p[(x - μ)²] / (2σ²),
- * with E_p[(x - μ)²] = var_p + (mean_p - μ)²; the three below are that, expanded.
+ * with E_p[(x - μ)²] = var_p + (mean_p - μ)²: exponentialNormal, laplaceNormal and
+ * uniformNormal are that, expanded.
  */
 
 export function exponentialNormal(p: Exponential, q: Normal): Tensor {
