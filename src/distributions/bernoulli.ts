@@ -54,6 +54,22 @@ export class Bernoulli extends Distribution {
   get variance(): Tensor {
     return this.probs.mul(torch.rsub(this.probs, 1));
   }
+  /** 1 where `probs > 0.5`, 0 where below, NaN at exactly 0.5 (both values are modes). */
+  override get mode(): Tensor {
+    const m = torch.toDtype(torch.ge(this.probs, 0.5), this.probs.dtype);
+    return torch.where(torch.eq(this.probs, 0.5), NaN, m);
+  }
+  override expand(batchShape: readonly number[]): this {
+    return this.withBatchShape(batchShape, { probs: this.probs.expand(batchShape), logits: this.logits.expand(batchShape) });
+  }
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+  /** `[0, 1]` in `probs`' dtype, shaped `[2, 1, …]` or, with `expand` (the default), `[2, ...batchShape]`. */
+  override enumerateSupport(options: { expand?: boolean } = {}): Tensor {
+    const values = torch.arange(2, { dtype: this.probs.dtype }).reshape([-1, ...this.batchShape.map(() => 1)]);
+    return (options.expand ?? true) ? values.expand([2, ...this.batchShape]) : values;
+  }
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     return torch.noGrad(() => torch.bernoulli(this.probs.expand(this.extendedShape(sampleShape)).contiguous(), options));
   }

@@ -64,6 +64,22 @@ export class Categorical extends Distribution {
   get variance(): Tensor {
     return torch.full(this.batchShape, NaN, { dtype: this.probs.dtype });
   }
+  /** The most likely category (int32, as samples are; the first on ties). */
+  override get mode(): Tensor {
+    return torch.argmax(this.probs, -1);
+  }
+  override expand(batchShape: readonly number[]): this {
+    const shape = [...batchShape, this.numEvents];
+    return this.withBatchShape(batchShape, { probs: this.probs.expand(shape), logits: this.logits.expand(shape) });
+  }
+  override get hasEnumerateSupport(): boolean {
+    return true;
+  }
+  /** `0 … K-1` as int32, shaped `[K, 1, …]` or, with `expand` (the default), `[K, ...batchShape]`. */
+  override enumerateSupport(options: { expand?: boolean } = {}): Tensor {
+    const values = torch.arange(this.numEvents, { dtype: "int32" }).reshape([-1, ...this.batchShape.map(() => 1)]);
+    return (options.expand ?? true) ? values.expand([this.numEvents, ...this.batchShape]) : values;
+  }
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     return torch.noGrad(() => {
       const n = sampleShape.reduce((a, b) => a * b, 1);

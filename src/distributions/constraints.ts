@@ -4,6 +4,7 @@
  */
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
+import { pyFloat, pyFormat } from "./py-format.js";
 
 /** A set of valid values: `check(x)` is a bool tensor, true where `x` is in the set. */
 export interface Constraint {
@@ -13,9 +14,6 @@ export interface Constraint {
   readonly eventDim: number;
   check(value: Tensor): Tensor;
 }
-
-/** Python's float repr of a bound: `0.0`, `1.0`, `0.5`. */
-const pyFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
 
 const make = (name: string, eventDim: number, check: (v: Tensor) => Tensor): Constraint => ({ name, eventDim, check });
 
@@ -34,9 +32,9 @@ export const interval = (lower: number, upper: number): Constraint =>
   make(`Interval(lower_bound=${pyFloat(lower)}, upper_bound=${pyFloat(upper)})`, 0, (v) => torch.logicalAnd(torch.ge(v, lower), torch.le(v, upper)));
 /** `[0, 1]`. */
 export const unitInterval = interval(0, 1);
-/** `lower <= x <= upper`, elementwise against tensor bounds (Uniform's support). */
+/** `lower <= x <= upper`, elementwise against tensor bounds (Uniform's support); 0-d bounds print as Python floats. */
 export const tensorInterval = (lower: Tensor, upper: Tensor): Constraint =>
-  make(`Interval(lower_bound=${lower.toString()}, upper_bound=${upper.toString()})`, 0, (v) => torch.logicalAnd(torch.ge(v, lower), torch.le(v, upper)));
+  make(`Interval(lower_bound=${pyFormat(lower)}, upper_bound=${pyFormat(upper)})`, 0, (v) => torch.logicalAnd(torch.ge(v, lower), torch.le(v, upper)));
 /** 0 or 1. */
 export const boolean = make("Boolean()", 0, (v) => torch.logicalOr(torch.eq(v, 0), torch.eq(v, 1)));
 /** Integers in `[lower, upper]`. */

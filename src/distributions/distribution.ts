@@ -5,6 +5,7 @@
 import * as torch from "../index.js";
 import type { Generator, Tensor } from "../index.js";
 import type { Constraint } from "./constraints.js";
+import { pyFormat } from "./py-format.js";
 
 /** Options every distribution takes. */
 export interface DistributionOptions {
@@ -84,14 +85,17 @@ export abstract class Distribution {
       if (!torch.all(c.check(value)).item())
         throw new Error(
           `Expected parameter ${pyName(name)} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this.toString()} ` +
-            `to satisfy the constraint ${c.name}, but found invalid values:\n${value.toString()}`,
+            `to satisfy the constraint ${c.name}, but found invalid values:\n${pyFormat(value)}`,
         );
     }
   }
 
-  /** PyTorch's repr: `Normal(loc: torch.Size([3]), scale: torch.Size([3]))`, or the value of a one-element parameter. */
+  /**
+   * PyTorch's repr: `Normal(loc: torch.Size([3]), scale: torch.Size([3]))`, or the value of a
+   * one-element parameter (a 0-d one as a Python scalar: `Normal(loc: 0.0, scale: 1.0)`).
+   */
   toString(): string {
-    const args = Object.entries(this.params()).map(([k, v]) => `${pyName(k)}: ${v.numel() === 1 ? v.toString() : pySize(v.shape)}`);
+    const args = Object.entries(this.params()).map(([k, v]) => `${pyName(k)}: ${v.numel() === 1 ? pyFormat(v) : pySize(v.shape)}`);
     return `${this.constructor.name}(${args.join(", ")})`;
   }
 
@@ -100,8 +104,13 @@ export abstract class Distribution {
     return [...sampleShape, ...this.batchShape, ...this.eventShape];
   }
 
-  /** PyTorch's `_validate_sample`: event shape, broadcastability, support. */
+  /**
+   * PyTorch's `_validate_sample`: a tensor, event shape, broadcastability, support. A value that is
+   * not a tensor is refused even without `validateArgs`, where PyTorch would compute with a Python
+   * number: torchlet's ops take tensors, and PyTorch's message says more than a failed method call.
+   */
   protected validateSample(value: Tensor): void {
+    if (!((value as unknown) instanceof torch.Tensor)) throw new Error("The value argument to log_prob must be a Tensor");
     if (!this.validateArgs) return;
     const ev = this.eventShape, vs = value.shape;
     const evStart = vs.length - ev.length;
@@ -117,7 +126,7 @@ export abstract class Distribution {
     if (!torch.all(s.check(value)).item())
       throw new Error(
         `Expected value argument (Tensor of shape ${pyTuple(vs)}) to be within the support (${s.name}) ` +
-          `of the distribution ${this.toString()}, but found invalid values:\n${value.toString()}`,
+          `of the distribution ${this.toString()}, but found invalid values:\n${pyFormat(value)}`,
       );
   }
 
@@ -131,12 +140,54 @@ export abstract class Distribution {
     return torch.noGrad(() => this.rsample(sampleShape, options));
   }
 
+  /**
+   * The same distribution over a larger batch: `batchShape` must be one that the current batch
+   * shape expands to (as `Tensor.expand`). The parameters are expanded views, and are neither
+   * validated again nor recomputed (PyTorch's `expand`).
+   *
+   * @example
+   * new torch.distributions.Normal(torch.zeros([3]), 1).expand([2, 3]).batchShape; // [2, 3]
+   */
+  expand(_batchShape: readonly number[]): this {
+    throw new Error(`${this.constructor.name} does not implement expand`);
+  }
+
+  /**
+   * A new instance of this class with `batchShape` and the given fields replaced, made without
+   * running the constructor: `expand` must neither validate nor recompute derived parameters
+   * (normalising expanded probabilities again would change them by a rounding error).
+   */
+  protected withBatchShape(batchShape: readonly number[], fields: Record<string, unknown>): this {
+    const d = Object.create(Object.getPrototypeOf(this) as object) as this;
+    return Object.assign(d, this, { batchShape: [...batchShape] }, fields);
+  }
+
+  /** Whether `enumerateSupport` is implemented (distributions over a finite set). */
+  get hasEnumerateSupport(): boolean {
+    return false;
+  }
+  /**
+   * Every value of the support, along a new leading dim: shape `[k, ...batchShape]` with
+   * `expand` (the default), else `[k, 1, ..., 1]`.
+   */
+  enumerateSupport(_options: { expand?: boolean } = {}): Tensor {
+    throw new Error(`${this.constructor.name} does not implement enumerate_support`);
+  }
+
   /** The log of the density (or mass) at `value`. */
   abstract logProb(value: Tensor): Tensor;
   /** The entropy, of shape `batchShape`. */
   abstract entropy(): Tensor;
   abstract get mean(): Tensor;
   abstract get variance(): Tensor;
+  /** The most likely value (NaN where there is none, e.g. a uniform distribution's), of shape `batchShape + eventShape`. */
+  get mode(): Tensor {
+    throw new Error(`${this.constructor.name} does not implement mode`);
+  }
+  /** `exp(entropy)`, of shape `batchShape`. */
+  perplexity(): Tensor {
+    return this.entropy().exp();
+  }
   /** The standard deviation, `sqrt(variance)`. */
   get stddev(): Tensor {
     return this.variance.sqrt();

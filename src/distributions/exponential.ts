@@ -37,6 +37,13 @@ export class Exponential extends Distribution {
   get variance(): Tensor {
     return this.rate.pow(-2);
   }
+  /** The density is largest at 0. */
+  override get mode(): Tensor {
+    return torch.zerosLike(this.rate);
+  }
+  override expand(batchShape: readonly number[]): this {
+    return this.withBatchShape(batchShape, { rate: this.rate.expand(batchShape) });
+  }
   override get stddev(): Tensor {
     return this.rate.reciprocal();
   }

@@ -43,6 +43,14 @@ export class Independent extends Distribution {
   get variance(): Tensor {
     return this.baseDist.variance;
   }
+  override get mode(): Tensor {
+    return this.baseDist.mode;
+  }
+  /** The base distribution is expanded to `batchShape` followed by the reinterpreted dims. */
+  override expand(batchShape: readonly number[]): this {
+    const reinterpreted = this.eventShape.slice(0, this.reinterpretedBatchNdims);
+    return this.withBatchShape(batchShape, { baseDist: this.baseDist.expand([...batchShape, ...reinterpreted]) });
+  }
   override rsample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     return this.baseDist.rsample(sampleShape, options);
   }

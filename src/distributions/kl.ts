@@ -1,51 +1,114 @@
 /** KL divergences between pairs of distributions (PyTorch's `torch.distributions.kl`). */
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
+import { broadcastShapes } from "../ops/core.js";
 import { Bernoulli } from "./bernoulli.js";
 import { Categorical } from "./categorical.js";
 import { type Distribution, sumRightmost } from "./distribution.js";
+import { Exponential } from "./exponential.js";
 import { Independent } from "./independent.js";
+import * as X from "./kl-cross.js";
+import { Laplace } from "./laplace.js";
+import { MultivariateNormal } from "./multivariate-normal.js";
 import { Normal } from "./normal.js";
 import { Uniform } from "./uniform.js";
 
 const softplus = (x: Tensor): Tensor => torch.nn.functional.softplus(x);
 
+/** Any constructor of a distribution (each takes other arguments). */
+type Ctor<T> = abstract new (...args: any[]) => T;
+interface Entry {
+  p: Ctor<Distribution>;
+  q: Ctor<Distribution>;
+  kl: (p: Distribution, q: Distribution) => Tensor;
+}
+const REGISTRY: Entry[] = [];
+/** Registers the closed form of `KL(p ‖ q)` for `p` a `P` and `q` a `Q`. */
+function register<P extends Distribution, Q extends Distribution>(p: Ctor<P>, q: Ctor<Q>, kl: (p: P, q: Q) => Tensor): void {
+  REGISTRY.push({ p, q, kl: kl as Entry["kl"] });
+}
+
+register(Normal, Normal, (p, q) => {
+  const varRatio = p.scale.div(q.scale).square();
+  const t1 = p.loc.sub(q.loc).div(q.scale).square();
+  return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
+});
+register(Categorical, Categorical, (p, q) => {
+  let t = p.probs.mul(p.logits.sub(q.logits));
+  const [qz, pz] = torch.broadcastTensors(torch.eq(q.probs, 0), torch.eq(p.probs, 0), t);
+  t = torch.where(pz!, 0, torch.where(qz!, Infinity, t));
+  return t.sum(-1);
+});
+register(Bernoulli, Bernoulli, (p, q) => {
+  let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
+  t1 = torch.where(torch.eq(p.probs, 0), 0, torch.where(torch.eq(q.probs, 0), Infinity, t1));
+  let t2 = torch.rsub(p.probs, 1).mul(softplus(q.logits).sub(softplus(p.logits)));
+  t2 = torch.where(torch.eq(p.probs, 1), 0, torch.where(torch.eq(q.probs, 1), Infinity, t2));
+  return t1.add(t2);
+});
+register(Uniform, Uniform, (p, q) => {
+  const r = q.high.sub(q.low).div(p.high.sub(p.low)).log();
+  return torch.where(torch.logicalOr(torch.gt(q.low, p.low), torch.lt(q.high, p.high)), Infinity, r);
+});
+register(Exponential, Exponential, (p, q) => {
+  const r = q.rate.div(p.rate);
+  return torch.neg(r.log()).add(r).sub(1);
+});
+register(Laplace, Laplace, (p, q) => {
+  const r = p.scale.div(q.scale);
+  const d = p.loc.sub(q.loc).abs();
+  return torch.neg(r.log()).add(d.div(q.scale)).add(r.mul(torch.exp(torch.neg(d.div(p.scale))))).sub(1);
+});
+register(MultivariateNormal, MultivariateNormal, (p, q) => {
+  const n = p.eventShape[0]!;
+  if (q.eventShape[0] !== n) throw new Error("KL-divergence between two Multivariate Normals with different event shapes cannot be computed");
+  const batch = broadcastShapes(p.batchShape, q.batchShape, "kl_divergence");
+  // ½ log|Σq| - ½ log|Σp| + ½ (tr(Σq⁻¹ Σp) + Mahalanobis(μq - μp) - n), through Lq⁻¹ (only Lq's lower triangle is read)
+  const lq = torch.tril(q.scaleTril).expand([...batch, n, n]);
+  const halfLogDet = (l: Tensor): Tensor => torch.diagonal(l, 0, -2, -1).log().sum(-1);
+  const trace = torch.linalg.solve(lq, p.scaleTril.expand([...batch, n, n])).square().sum([-2, -1]);
+  const diff = q.loc.sub(p.loc).expand([...batch, n]);
+  const maha = torch.linalg.solve(lq, diff.unsqueeze(-1)).squeeze(-1).square().sum(-1);
+  return halfLogDet(q.scaleTril).sub(halfLogDet(p.scaleTril)).add(trace.add(maha).sub(n).mul(0.5));
+});
+register(Independent, Independent, (p, q) => sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims));
+register(Exponential, Normal, X.exponentialNormal);
+register(Laplace, Normal, X.laplaceNormal);
+register(Normal, Laplace, X.normalLaplace);
+register(Uniform, Normal, X.uniformNormal);
+register(Uniform, Exponential, X.uniformExponential);
+register(Exponential, Uniform, (p) => X.infinite(p.rate));
+register(Laplace, Exponential, (p) => X.infinite(p.loc));
+register(Laplace, Uniform, (p) => X.infinite(p.loc));
+register(Normal, Exponential, (p) => X.infinite(p.loc));
+register(Normal, Uniform, (p) => X.infinite(p.loc));
+
+/** The classes PyTorch derives from `ExponentialFamily`: its KL between two different ones is refused with its own message. */
+const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, Exponential, Normal];
+const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.some((c) => d instanceof c);
+
 /**
- * `KL(p ‖ q) = E_p[log p(x) - log q(x)]`, of the batch shape, for
- * Normal–Normal, Categorical–Categorical, Bernoulli–Bernoulli,
- * Uniform–Uniform (infinite where `p` puts mass outside `q`'s support), and
- * Independent–Independent with the same reinterpreted dims (the sum of the
- * base distributions' KL over them: a VAE's diagonal-Gaussian KL term).
- * Other pairs throw PyTorch's NotImplementedError message.
+ * `KL(p ‖ q) = E_p[log p(x) - log q(x)]`, of the broadcast batch shape, for
+ * each family against itself (Normal, Categorical, Bernoulli, Uniform,
+ * Exponential, Laplace, MultivariateNormal, and Independent with the same
+ * reinterpreted dims: the sum of the base distributions' KL over them, a
+ * VAE's diagonal-Gaussian KL term), and the cross-family pairs PyTorch has:
+ * Exponential, Laplace or Uniform against Normal, Normal against Laplace,
+ * Uniform against Exponential, and the infinite ones, where `p` puts mass
+ * outside `q`'s support (Normal or Laplace against Exponential or Uniform,
+ * Exponential against Uniform). Other pairs throw PyTorch's
+ * NotImplementedError message.
  *
  * @example
  * const p = new torch.distributions.Normal(0, 1), q = new torch.distributions.Normal(1, 2);
  * torch.distributions.kl.klDivergence(p, q); // 0.4431…
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
-  if (p instanceof Normal && q instanceof Normal) {
-    const varRatio = p.scale.div(q.scale).square();
-    const t1 = p.loc.sub(q.loc).div(q.scale).square();
-    return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
-  }
-  if (p instanceof Categorical && q instanceof Categorical) {
-    let t = p.probs.mul(p.logits.sub(q.logits));
-    const [qz, pz] = torch.broadcastTensors(torch.eq(q.probs, 0), torch.eq(p.probs, 0), t);
-    t = torch.where(pz!, 0, torch.where(qz!, Infinity, t));
-    return t.sum(-1);
-  }
-  if (p instanceof Bernoulli && q instanceof Bernoulli) {
-    let t1 = p.probs.mul(softplus(q.logits.neg()).sub(softplus(p.logits.neg())));
-    t1 = torch.where(torch.eq(p.probs, 0), 0, torch.where(torch.eq(q.probs, 0), Infinity, t1));
-    let t2 = torch.rsub(p.probs, 1).mul(softplus(q.logits).sub(softplus(p.logits)));
-    t2 = torch.where(torch.eq(p.probs, 1), 0, torch.where(torch.eq(q.probs, 1), Infinity, t2));
-    return t1.add(t2);
-  }
-  if (p instanceof Uniform && q instanceof Uniform) {
-    const r = q.high.sub(q.low).div(p.high.sub(p.low)).log();
-    return torch.where(torch.logicalOr(torch.gt(q.low, p.low), torch.lt(q.high, p.high)), Infinity, r);
-  }
-  if (p instanceof Independent && q instanceof Independent && p.reinterpretedBatchNdims === q.reinterpretedBatchNdims)
-    return sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims);
+  const independentMismatch = p instanceof Independent && q instanceof Independent && p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims;
+  const entry = independentMismatch ? undefined : REGISTRY.find((e) => p instanceof e.p && q instanceof e.q);
+  if (entry !== undefined) return entry.kl(p, q);
+  // PyTorch's message has a run of spaces from a line continuation inside its string; one space here
+  if (isExponentialFamily(p) && isExponentialFamily(q))
+    throw new Error("The cross KL-divergence between different exponential families cannot be computed using Bregman divergences");
   throw new Error(`No KL(p || q) is implemented for p type ${p.constructor.name} and q type ${q.constructor.name}`);
 }

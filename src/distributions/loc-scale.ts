@@ -33,4 +33,11 @@ export abstract class LocScaleDistribution extends Distribution {
   get mean(): Tensor {
     return this.loc;
   }
+  /** Both families are symmetric and unimodal about `loc`. */
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override expand(batchShape: readonly number[]): this {
+    return this.withBatchShape(batchShape, { loc: this.loc.expand(batchShape), scale: this.scale.expand(batchShape) });
+  }
 }

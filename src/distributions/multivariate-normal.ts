@@ -4,15 +4,20 @@ import { broadcastShapes } from "../ops/core.js";
 import * as C from "./constraints.js";
 import { Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
-/** Exactly one of the covariance matrix or its lower Cholesky factor. */
-export type MultivariateNormalParams = { covarianceMatrix: Tensor; scaleTril?: undefined } | { scaleTril: Tensor; covarianceMatrix?: undefined };
+/** Exactly one of the covariance matrix, its inverse (the precision matrix), or the covariance's lower Cholesky factor. */
+export type MultivariateNormalParams =
+  | { covarianceMatrix: Tensor; precisionMatrix?: undefined; scaleTril?: undefined }
+  | { precisionMatrix: Tensor; covarianceMatrix?: undefined; scaleTril?: undefined }
+  | { scaleTril: Tensor; covarianceMatrix?: undefined; precisionMatrix?: undefined };
+type MatrixName = "covarianceMatrix" | "precisionMatrix" | "scaleTril";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * The multivariate normal distribution `N(loc, Σ)` over vectors of size
- * `n = loc.shape[-1]`, with `Σ` given as `{ covarianceMatrix }` or as its
- * lower Cholesky factor `{ scaleTril }`; reparameterisable.
+ * `n = loc.shape[-1]`, with `Σ` given as `{ covarianceMatrix }`, as its
+ * inverse `{ precisionMatrix }`, or as its lower Cholesky factor
+ * `{ scaleTril }`; reparameterisable.
  *
  * @example
  * const d = new torch.distributions.MultivariateNormal(torch.zeros([2]), { covarianceMatrix: torch.tensor([[2, 1], [1, 2]]) });
@@ -26,29 +31,32 @@ export class MultivariateNormal extends Distribution {
   override get hasRsample(): boolean {
     return true;
   }
-  private readonly given: { covarianceMatrix?: Tensor; scaleTril?: Tensor };
+  /** The matrix that was given, broadcast to the batch (PyTorch's repr and messages show it so). */
+  private readonly given: Partial<Record<MatrixName, Tensor>>;
+  /** `L` before broadcasting: the per-batch work (solves, log-determinants) is done once per distinct matrix. */
   private readonly tril: Tensor;
 
   constructor(loc: Tensor, params: MultivariateNormalParams, options: DistributionOptions = {}) {
     if (loc.dim() < 1) throw new Error("loc must be at least one-dimensional.");
-    if ((params.covarianceMatrix === undefined) === (params.scaleTril === undefined))
-      throw new Error("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
-    const m = (params.covarianceMatrix ?? params.scaleTril);
+    const names = (["covarianceMatrix", "precisionMatrix", "scaleTril"] as const).filter((k) => params[k] !== undefined);
+    if (names.length !== 1) throw new Error("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
+    const name = names[0]!, m = params[name]!;
     if (m.dim() < 2)
-      throw new Error(params.scaleTril !== undefined
+      throw new Error(name === "scaleTril"
         ? "scale_tril matrix must be at least two-dimensional, with optional leading batch dimensions"
-        : "covariance_matrix must be at least two-dimensional, with optional leading batch dimensions");
+        : `${name === "covarianceMatrix" ? "covariance_matrix" : "precision_matrix"} must be at least two-dimensional, with optional leading batch dimensions`);
     const n = loc.shape[loc.shape.length - 1]!;
     const batch = [...broadcastShapes(m.shape.slice(0, -2), loc.shape.slice(0, -1), "MultivariateNormal")];
     super(batch, [n], options);
     this.loc = loc.expand([...batch, n]);
-    this.given = params.scaleTril !== undefined ? { scaleTril: m } : { covarianceMatrix: m };
+    this.given = { [name]: m.expand([...batch, n, n]) };
     this.validateParams();
-    this.tril = params.scaleTril !== undefined ? m : torch.linalg.cholesky(m);
+    // Σ = P⁻¹, so L is the Cholesky factor of P⁻¹
+    this.tril = name === "scaleTril" ? m : torch.linalg.cholesky(name === "covarianceMatrix" ? m : torch.linalg.inv(m));
     this.scaleTril = this.tril.expand([...batch, n, n]);
   }
   override get argConstraints(): Record<string, C.Constraint> {
-    return { loc: C.independent(C.real, 1), covarianceMatrix: C.positiveDefinite, scaleTril: C.lowerCholesky };
+    return { loc: C.independent(C.real, 1), covarianceMatrix: C.positiveDefinite, precisionMatrix: C.positiveDefinite, scaleTril: C.lowerCholesky };
   }
   protected override params(): Record<string, Tensor> {
     return { loc: this.loc, ...this.given };
@@ -56,12 +64,28 @@ export class MultivariateNormal extends Distribution {
   get support(): C.Constraint {
     return C.independent(C.real, 1);
   }
-  /** `Σ = L Lᵀ`. */
+  /** `Σ = L Lᵀ` (the given one, where it was given). */
   get covarianceMatrix(): Tensor {
-    return this.scaleTril.matmul(this.scaleTril.transpose(-2, -1));
+    return this.given.covarianceMatrix ?? this.scaleTril.matmul(this.scaleTril.transpose(-2, -1));
+  }
+  /** `Σ⁻¹ = L⁻ᵀ L⁻¹` (the given one, where it was given). */
+  get precisionMatrix(): Tensor {
+    if (this.given.precisionMatrix !== undefined) return this.given.precisionMatrix;
+    const n = this.eventShape[0]!;
+    // (L Lᵀ)⁻¹ as a function of all of L, as PyTorch's cholesky_inverse differentiates it (unlike logProb's solve)
+    const inv = torch.linalg.solve(this.tril, torch.eye(n, { dtype: this.tril.dtype }).expand(this.tril.shape));
+    return inv.transpose(-2, -1).matmul(inv).expand([...this.batchShape, n, n]);
   }
   get mean(): Tensor {
     return this.loc;
+  }
+  override get mode(): Tensor {
+    return this.loc;
+  }
+  override expand(batchShape: readonly number[]): this {
+    const n = this.eventShape[0]!;
+    const given = Object.fromEntries(Object.entries(this.given).map(([k, m]) => [k, m.expand([...batchShape, n, n])]));
+    return this.withBatchShape(batchShape, { loc: this.loc.expand([...batchShape, n]), scaleTril: this.scaleTril.expand([...batchShape, n, n]), given });
   }
   get variance(): Tensor {
     return this.tril.square().sum(-1).expand(this.extendedShape());

@@ -37,6 +37,13 @@ export class Uniform extends Distribution {
   get variance(): Tensor {
     return this.high.sub(this.low).square().div(12);
   }
+  /** None: every point of the interval is as likely (NaN, carried through `high` as PyTorch does). */
+  override get mode(): Tensor {
+    return this.high.mul(NaN);
+  }
+  override expand(batchShape: readonly number[]): this {
+    return this.withBatchShape(batchShape, { low: this.low.expand(batchShape), high: this.high.expand(batchShape) });
+  }
   override rsample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     const u = torch.rand(this.extendedShape(sampleShape), { dtype: this.low.dtype, ...options });
     return this.low.add(u.mul(this.high.sub(this.low)));
