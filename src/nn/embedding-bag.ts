@@ -12,6 +12,8 @@ import { mul, where } from "../ops/elementwise.js";
 import { fromTypedArray, zeros } from "../ops/factories.js";
 import { gather, indexAdd, indexSelect } from "../ops/indexing.js";
 import { reshape } from "../ops/views.js";
+import { noGrad } from "../autograd/grad-mode-api.js";
+import { vectorNorm } from "../ops/linalg/norms.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 export interface EmbeddingBagOptions {
@@ -25,6 +27,10 @@ export interface EmbeddingBagOptions {
   includeLastOffset?: boolean;
   /** Indices equal to this are left out of their bags (and of mean's count). */
   paddingIdx?: number | null;
+  /** The rows of `weight` that `input` picks are first rescaled in place to this norm where theirs is larger (as `F.embedding`). */
+  maxNorm?: number | null;
+  /** The p of the `maxNorm` norm (default 2). */
+  normType?: number;
 }
 
 /** The int32 values of a tensor, in row-major order. */
@@ -34,7 +40,7 @@ const ints = (t: Tensor): Int32Array => {
 };
 
 /**
- * `F.embeddingBag(input, weight, { offsets, mode = "mean", perSampleWeights, includeLastOffset, paddingIdx })`:
+ * `F.embeddingBag(input, weight, { offsets, mode = "mean", perSampleWeights, includeLastOffset, paddingIdx, maxNorm, normType })`:
  * one row per bag, `[bags, dim]`, reducing the `weight` rows its int32
  * indices pick. Bags are the rows of 2-d `input`, or the runs of 1-d
  * `input` starting at each of `offsets`. Empty bags give zeros; in "max"
@@ -88,6 +94,10 @@ export function embeddingBag(input: Tensor, weight: Tensor, options: EmbeddingBa
   if (starts.length > 0 && starts[starts.length - 1]! > n) {
     throw new Error(`offsets[-1] can not be greater than input's length ${n} but got offsets[-1] of ${starts[starts.length - 1]}`);
   }
+  // (PyTorch does not check this; its CPU kernel fails or reads past the input)
+  const down = starts.findIndex((s, b) => b > 0 && s < starts[b - 1]!);
+  if (down > 0) throw new Error(`embedding_bag: offsets must be non-decreasing, but got offsets[${down}] = ${starts[down]} after offsets[${down - 1}] = ${starts[down - 1]}`);
+  if (options.maxNorm != null) embeddingRenorm_(weight, input, options.maxNorm, options.normType ?? 2);
   // include_last_offset: the last offset only ends the last bag
   const bags = options.includeLastOffset ?? false ? Math.max(starts.length - 1, 0) : starts.length;
   const end = (b: number) => (b + 1 < starts.length ? starts[b + 1]! : n);
@@ -134,4 +144,21 @@ function bagMax(weight: Tensor, index: Int32Array, positions: number[], bagOf: n
   const empty = Uint8Array.from(best, (v) => (v < 0 ? 1 : 0));
   const values = gather(reshape(weight, [R * D]), 0, fromTypedArray(best.map((v) => Math.max(v, 0))));
   return where(reshape(fromTypedArray(empty).to("bool"), [bags, D]), 0, reshape(values, [bags, D]));
+}
+
+/**
+ * PyTorch's `embedding_renorm_`: each row of `weight` that `indices` pick
+ * (once, however often picked) whose `normType`-norm exceeds `maxNorm` is
+ * scaled in place by `maxNorm / (norm + 1e-7)`, outside autograd.
+ */
+export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
+  const rows = weight.shape[0]!;
+  noGrad(() => {
+    for (const i of new Set(indices.toArray())) {
+      if (i < 0 || i >= rows) throw new Error("index out of range in self");
+      const row = weight.select(0, i);
+      const norm = vectorNorm(row, normType).item();
+      if (norm > maxNorm) row.mul_(maxNorm / (norm + 1e-7));
+    }
+  });
 }

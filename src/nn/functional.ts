@@ -7,7 +7,7 @@ export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingL
 export { instanceNorm, rmsNorm, type InstanceNormOptions, type RmsNormOptions } from "./norm-functions.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { abs, add, clamp, div, erf, exp, expm1, ge, gt, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { abs, add, clamp, div, erf, exp, expm1, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { inplace } from "../ops/inplace.js";
@@ -18,6 +18,8 @@ import { mean, variance } from "../ops/reduce.js";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../ops/softmax.js";
 import { narrow, reshape, transpose } from "../ops/views.js";
 import { scalarTypeName } from "../tensor/dtype.js";
+import { embeddingRenorm_ } from "./embedding-bag.js";
+import { checkNormalizedShape } from "./norm-functions.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
@@ -63,14 +65,14 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  */
 export function oneHot(input: Tensor, numClasses = -1): Tensor {
   if (input.dtype !== "int32") throw new Error(`one_hot is only applicable to index tensor. (got ${input.dtype})`);
-  const indices = input.toArray();
-  if (numClasses === -1 && indices.length === 0) throw new Error("Can not infer total number of classes from empty tensor.");
-  let classes = numClasses;
-  if (classes === -1) for (const i of indices) classes = Math.max(classes, i + 1);
+  const indices = Array.from(input.toArray() as Int32Array);
+  if (indices.length === 0 && numClasses <= 0) throw new Error("Can not infer total number of classes from empty tensor.");
+  // PyTorch's checks, over all indices before anything is allocated
+  if (indices.some((i) => i < 0)) throw new Error("Class values must be non-negative.");
+  const classes = numClasses === -1 ? indices.reduce((a, b) => Math.max(a, b), -1) + 1 : numClasses;
+  if (indices.some((i) => i >= classes) || classes < 0) throw new Error("Class values must be smaller than num_classes.");
   const out = new Int32Array(indices.length * classes);
   indices.forEach((i, k) => {
-    if (i < 0) throw new Error("Class values must be non-negative.");
-    if (i >= classes) throw new Error("Class values must be smaller than num_classes.");
     out[k * classes + i] = 1;
   });
   return fromTypedArray(out, [...input.shape, classes]);
@@ -97,8 +99,9 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
  * F.elu(x);
  */
 export function elu(input: Tensor, alpha = 1): Tensor {
-  // exp of the clamped input: the unused branch must not overflow, or its zero gradient becomes 0·∞ = NaN
-  return where(gt(input, 0), input, mul(expm1(clamp(input, null, 0)), alpha));
+  // exp of the clamped input: the unused branch must not overflow, or its zero gradient becomes 0·∞ = NaN.
+  // Tested as x <= 0, as PyTorch's kernel does, so a NaN takes the identity branch (gradient 1).
+  return where(le(input, 0), mul(expm1(clamp(input, null, 0)), alpha), input);
 }
 
 /**
@@ -173,6 +176,8 @@ function maybeInplace(input: Tensor, options: InplaceOption, op: string, compute
  * F.hardtanh(x, -2, 2);
  */
 export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, options: InplaceOption = {}): Tensor {
+  // PyTorch 2.x raises (a ValueError); 1.13 clamped to minVal everywhere
+  if (minVal > maxVal) throw new Error("min_val cannot be greater than max_val");
   // scalar branches: no gradient reaches x where it sits on or past a boundary
   return maybeInplace(input, options, "hardtanh", (x) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x)));
 }
@@ -204,13 +209,15 @@ export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
 }
 
 /**
- * `relu6(x + 3) / 6`; the gradient is 1/6 strictly inside (-3, 3) and 0 elsewhere.
+ * `relu6(x + 3) / 6`; the gradient is 1/6 strictly inside (-3, 3) and 0
+ * elsewhere, NaN included (PyTorch's test is `-3 < x < 3`).
  *
  * @example
  * F.hardsigmoid(x);
  */
 export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "hardsigmoid", (x) => where(le(x, -3), 0, where(ge(x, 3), 1, div(add(x, 3), 6))));
+  // a NaN stays NaN, through a detached branch so that it passes no gradient
+  return maybeInplace(input, options, "hardsigmoid", (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6)))));
 }
 
 /**
@@ -366,7 +373,7 @@ export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
   training?: boolean;
-  /** Running-average factor; null means a cumulative average (the caller passes 1 / batches). */
+  /** Running-average factor (default 0.1). Not null: nn.BatchNorm's cumulative average passes 1 / batches. */
   momentum?: number;
   eps?: number;
 }
@@ -382,9 +389,15 @@ export interface BatchNormOptions {
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
   const training = options.training ?? false;
   const eps = options.eps ?? 1e-5;
+  // as PyTorch's functional (whose signature takes a float), null is refused rather than read as the default
+  if ((options.momentum as number | null | undefined) === null) throw new TypeError("batch_norm(): argument 'momentum' (position 7) must be float, not NoneType");
   const momentum = options.momentum ?? 0.1;
   if (input.dim() < 2) throw new Error(`batch_norm: expected at least 2-D input, got shape ${shapeStr(input.shape)}`);
   const C = input.shape[1]!;
+  const perChannel = { running_mean: runningMean, running_var: runningVar, weight: options.weight ?? null, bias: options.bias ?? null };
+  for (const [name, t] of Object.entries(perChannel)) {
+    if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
+  }
   const dims = [...input.shape.keys()].filter((d) => d !== 1);
   const bshape = input.shape.map((s, i) => (i === 1 ? s : 1));
   let m: Tensor, v: Tensor;
@@ -423,6 +436,7 @@ export interface LayerNormOptions {
  * const y = F.layerNorm(x, [16]);
  */
 export function layerNorm(input: Tensor, normalizedShape: readonly number[], options: LayerNormOptions = {}): Tensor {
+  checkNormalizedShape("layer_norm", normalizedShape, { weight: options.weight ?? null, bias: options.bias ?? null });
   const k = normalizedShape.length;
   const tail = input.shape.slice(input.dim() - k);
   if (k > input.dim() || tail.some((s, i) => s !== normalizedShape[i])) {
@@ -448,6 +462,11 @@ export function groupNorm(input: Tensor, numGroups: number, options: LayerNormOp
   if (input.dim() < 2 || C % numGroups !== 0) {
     throw new Error(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${shapeStr(input.shape)} and num_groups=${numGroups}`);
   }
+  for (const [name, t] of Object.entries({ weight: options.weight ?? null, bias: options.bias ?? null })) {
+    if (t !== null && (t.dim() !== 1 || t.numel() !== C)) {
+      throw new Error(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${shapeStr(t.shape)} and input of shape ${shapeStr(input.shape)}`);
+    }
+  }
   const grouped = normalized(reshape(input, [N, numGroups, -1]), [2], options.eps ?? 1e-5);
   let out = reshape(grouped, input.shape);
   // per channel: [C, 1, ...] against [N, C, *]
@@ -464,17 +483,29 @@ function normalized(input: Tensor, dims: number[], eps: number): Tensor {
   return div(sub(input, m), sqrt(add(v, eps)));
 }
 
+export interface EmbeddingOptions {
+  /** No gradient reaches this row (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Rows that `input` picks are first rescaled in place to this norm where theirs is larger. */
+  maxNorm?: number | null;
+  /** The p of the `maxNorm` norm (default 2). */
+  normType?: number;
+}
+
 /**
  * Rows of `weight` picked by the int32 indices in `input`: shape `[...input.shape, dim]`.
- * No gradient reaches the `paddingIdx` row.
+ * No gradient reaches the `paddingIdx` row. With `maxNorm`, as in PyTorch,
+ * the picked rows of `weight` itself are renormalised first (see `embeddingRenorm_`).
  *
  * @example
  * const e = F.embedding(torch.tensor([1, 2], { dtype: "int32" }), weight);
  */
-export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?: number | null } = {}): Tensor {
+export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
   if (input.dtype !== "int32") throw new Error(`Expected tensor for argument #1 'indices' to have scalar type Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
+  if (weight.dim() !== 2) throw new Error("'weight' must be 2-D");
   const pad = options.paddingIdx;
   if (pad != null && (pad >= weight.shape[0]! || pad < -weight.shape[0]!)) throw new Error("Padding_idx must be within num_embeddings");
+  if (options.maxNorm != null) embeddingRenorm_(weight, input, options.maxNorm, options.normType ?? 2);
   const flat = reshape(input, [input.numel()]);
   let rows = indexSelect(weight, 0, flat);
   if (pad != null && rows.requiresGrad) {

@@ -93,12 +93,9 @@ function machineEpsilon(input: Tensor): number {
  * const y = F.rmsNorm(x, [16]);
  */
 export function rmsNorm(input: Tensor, normalizedShape: readonly number[], options: RmsNormOptions = {}): Tensor {
-  const k = normalizedShape.length;
   const weight = options.weight ?? null;
-  if (k === 0) throw new Error(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeStr(normalizedShape)}`);
-  if (weight !== null && !sameShape(weight.shape, normalizedShape)) {
-    throw new Error(`Expected weight to be of same shape as normalized_shape, but got weight of shape ${shapeStr(weight.shape)} and normalized_shape = ${shapeStr(normalizedShape)}`);
-  }
+  checkNormalizedShape("rms_norm", normalizedShape, { weight });
+  const k = normalizedShape.length;
   if (k > input.dim() || !sameShape(input.shape.slice(input.dim() - k), normalizedShape)) {
     throw new Error(`Given normalized_shape=${shapeStr(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${shapeStr(input.shape)}`);
   }
@@ -107,4 +104,23 @@ export function rmsNorm(input: Tensor, normalizedShape: readonly number[], optio
   const inverseRms = rsqrt(add(mean(mul(input, input), dims, { keepdim: true }), options.eps ?? machineEpsilon(input)));
   const out = mul(input, inverseRms);
   return weight === null ? out : mul(out, weight);
+}
+
+/**
+ * PyTorch's checks of a layer or RMS norm's `normalizedShape` and of its
+ * affine tensors (which must have that shape), before the input's. The
+ * functional forms take no bare number (the modules wrap one in a list).
+ */
+export function checkNormalizedShape(op: string, normalizedShape: readonly number[], affine: Record<string, Tensor | null>): void {
+  if (!Array.isArray(normalizedShape)) {
+    throw new TypeError(`${op}(): argument 'normalized_shape' (position 2) must be tuple of ints, not ${typeof normalizedShape === "number" ? "int" : typeof normalizedShape}`);
+  }
+  if (normalizedShape.length === 0) {
+    throw new Error(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeStr(normalizedShape)}`);
+  }
+  for (const [name, t] of Object.entries(affine)) {
+    if (t !== null && (t.dim() !== normalizedShape.length || t.shape.some((s, i) => s !== normalizedShape[i]))) {
+      throw new Error(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${shapeStr(t.shape)} and normalized_shape = ${shapeStr(normalizedShape)}`);
+    }
+  }
 }

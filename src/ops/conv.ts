@@ -157,10 +157,10 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   if (weight.shape.length !== 3) throw new Error(`conv1d: expected a 3-D weight [out, in / groups, k], got shape ${shapeStr(weight.shape)}`);
   const rows = (t: Tensor) => reshape(t, [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]!]);
-  const out = conv2d(rows(input), rows(weight), bias, {
+  const out = convolution(rows(input), rows(weight), bias, {
     stride: [1, options.stride ?? 1], padding: typeof options.padding === "string" ? options.padding : [0, options.padding ?? 0],
     dilation: [1, options.dilation ?? 1], groups: options.groups ?? 1,
-  });
+  }, 1);
   return reshape(out, [...out.shape.slice(0, -2), out.shape[out.shape.length - 1]!]);
 }
 
@@ -190,6 +190,11 @@ export function checkConvOperands(op: string, x: Tensor, weight: Tensor, bias: T
 }
 
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  return convolution(input, weight, bias, options, 2);
+}
+
+/** conv2d, checked as PyTorch checks a convolution of `spatial` dims (conv1d's arrive with a height of 1). */
+function convolution(input: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, spatial: 1 | 2): Tensor {
   const groups = options.groups ?? 1;
   const shaped = convInput("conv2d", input, weight);
   const unbatched = shaped.unbatched, stride = pair(options.stride ?? 1), dilation = pair(options.dilation ?? 1);
@@ -198,10 +203,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     : { x: shaped.x, padding: pair(options.padding ?? 0) };
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
-  if (Cg * groups !== C || O % groups !== 0) {
+  if (O < groups) throw new Error(`Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${shapeStr(weight.shape)} instead`);
+  // (the doubled brackets are PyTorch's)
+  if (O % groups !== 0) throw new Error(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${shapeStr(weight.shape)}] instead`);
+  if (Cg * groups !== C) {
     throw new Error(`Given groups=${groups}, weight of size ${shapeStr(weight.shape)}, expected input${shapeStr(x.shape)} to have ${Cg * groups} channels, but got ${C} channels instead`);
   }
   checkConvOperands("conv2d", x, weight, bias, O);
+  const padded = [H + 2 * padding[0], W + 2 * padding[1]].slice(2 - spatial);
+  const extent = [dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1].slice(2 - spatial);
+  if (padded.some((n, i) => n < extent[i]!)) {
+    throw new Error(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${extent.join(" x ")}). Kernel size can't be greater than actual input size`);
+  }
   const g: Conv2dGeometry = {
     kernel: [kh, kw], stride, padding, dilation,
   };

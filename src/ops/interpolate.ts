@@ -1,17 +1,18 @@
 /**
  * `F.interpolate` for nearest, linear (3-d input) and bilinear (4-d input)
- * resampling, with PyTorch's source positions: nearest takes
- * floor(i · scale), linear mixes the two neighbours of (i + 0.5) · scale - 0.5
- * (or i · (n - 1) / (m - 1) with alignCorners), where scale is
- * 1 / scaleFactor when one is given and n / m otherwise. Each spatial dim is
- * resampled in turn with index_select, so gradients (summed where sources
- * repeat) come from index_select's.
+ * resampling, with the source positions of PyTorch's CPU kernels: nearest
+ * takes floor(i · scale) in float32, linear mixes the two neighbours of
+ * (i + 0.5) · scale - 0.5 (or i · (n - 1) / (m - 1) with alignCorners), where
+ * scale is 1 / scaleFactor when one is given and n / m otherwise. A dim whose
+ * size does not change is copied by linear, whatever the factor. Each spatial
+ * dim is resampled in turn with index_select, so gradients (summed where
+ * sources repeat) come from index_select's.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { shapeStr } from "./core.js";
+import { needsGrad, record, shapeStr } from "./core.js";
 import { add, mul } from "./elementwise.js";
-import { fromTypedArray } from "./factories.js";
-import { indexSelect } from "./indexing.js";
+import { fromTypedArray, zeros } from "./factories.js";
+import { indexAdd, indexSelect } from "./indexing.js";
 import { reshape } from "./views.js";
 
 export type InterpolateMode = "nearest" | "linear" | "bilinear";
@@ -24,6 +25,8 @@ export interface InterpolateOptions {
   mode?: InterpolateMode;
   /** linear / bilinear only: map the corner pixels' centres onto each other. */
   alignCorners?: boolean | null;
+  /** With `scaleFactor`: compute the output size from it, then resample as if that size had been given (scale n / m). */
+  recomputeScaleFactor?: boolean | null;
 }
 
 /**
@@ -48,6 +51,8 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   const { size = null, scaleFactor = null } = options;
   if (size !== null && scaleFactor !== null) throw new Error("only one of size or scale_factor should be defined");
   if (size === null && scaleFactor === null) throw new Error("either size or scale_factor should be defined");
+  const recompute = options.recomputeScaleFactor ?? false;
+  if (recompute && size !== null) throw new Error("recompute_scale_factor is not meaningful with an explicit size.");
   const perDim = (v: number | readonly number[], what: string): number[] => {
     const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
     if (list.length !== spatial) {
@@ -55,17 +60,27 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
     }
     return list;
   };
-  const factors = scaleFactor === null ? null : perDim(scaleFactor, "scale_factor");
-  const sizes = size === null ? factors!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, "output size");
+  const given = scaleFactor === null ? null : perDim(scaleFactor, "scale_factor");
+  const sizes = size === null ? given!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, "output size");
+  // a recomputed factor is the sizes' own ratio, as if the sizes had been given
+  const factors = recompute ? null : given;
   if (!sizes.every((s) => Number.isInteger(s) && s > 0)) {
     throw new Error(`interpolate: output size must be positive integers, got [${sizes.join(", ")}] (input ${shapeStr(input.shape)})`);
   }
+  // PyTorch's channels-last nearest kernel (which 4-d input of one channel, or of 1x1 planes, also takes) picks as its backward does
+  const channelsLast = dims === 4 && channelsLastContiguous(input);
   let out = input;
   sizes.forEach((m, i) => {
-    const scale = sourceScale(input.shape[2 + i]!, m, factors?.[i] ?? null, alignCorners ?? false);
-    out = mode === "nearest" ? nearest(out, 2 + i, m, scale) : linear(out, 2 + i, m, scale, alignCorners ?? false);
+    const factor = factors?.[i] ?? null;
+    if (mode === "nearest") {
+      out = nearest(out, 2 + i, m, factor, channelsLast);
+    } else if (m !== input.shape[2 + i]) {
+      // PyTorch's linear kernels copy a dim whose size is unchanged (even for a factor such as 1.1 on 5)
+      out = linear(out, 2 + i, m, sourceScale(input.shape[2 + i]!, m, factor, alignCorners ?? false), alignCorners ?? false);
+    }
   });
-  return out;
+  // a new tensor even where every dim was copied, as PyTorch's
+  return out === input ? input.clone() : out;
 }
 
 /** PyTorch's area_pixel_compute_scale: source distance per output step along a dim of n -> m. */
@@ -74,10 +89,35 @@ function sourceScale(n: number, m: number, factor: number | null, alignCorners: 
   return factor !== null && factor > 0 ? 1 / factor : n / m;
 }
 
-function nearest(x: Tensor, dim: number, m: number, scale: number): Tensor {
+/**
+ * Nearest along `dim` (n -> m) as PyTorch's CPU kernels pick sources. The
+ * forward takes floor(i · scale) with the product rounded to float32 (the
+ * scale is float32 too, except for float64 input). The backward
+ * (nearest_idx) always uses float32, and copies when m == n and halves i
+ * when m == 2n, so for factors such as 1.1 or 2.2 it sends gradients to
+ * other elements than the forward read. Where the two differ, the output
+ * takes the forward's values and the backward's gradient, as PyTorch's does.
+ * The channels-last forward kernel picks as the backward does.
+ */
+function nearest(x: Tensor, dim: number, m: number, factor: number | null, channelsLast: boolean): Tensor {
   const n = x.shape[dim]!;
-  const index = Int32Array.from({ length: m }, (_, j) => Math.min(Math.floor(j * scale), n - 1));
-  return indexSelect(x, dim, fromTypedArray(index));
+  const scale = (precise: boolean) => {
+    const s = factor !== null && factor > 0 ? 1 / factor : n / m;
+    return precise ? s : Math.fround(s);
+  };
+  // (the product of two float32 values is exact in a double, so fround rounds it once, as float32 arithmetic does)
+  const forwardScale = scale(x.dtype === "float64");
+  const forward = Int32Array.from({ length: m }, (_, i) => Math.min(Math.floor(Math.fround(i * forwardScale)), n - 1));
+  const backwardScale = scale(false);
+  const backward = Int32Array.from({ length: m }, (_, i) =>
+    m === n ? i : m === 2 * n ? i >> 1 : Math.min(Math.floor(Math.fround(i * backwardScale)), n - 1));
+  if (channelsLast || forward.every((v, i) => v === backward[i])) return indexSelect(x, dim, fromTypedArray(backward));
+  const out = indexSelect(x.detach(), dim, fromTypedArray(forward));
+  if (needsGrad(x)) {
+    const shape = x.shape, sources = fromTypedArray(backward);
+    record("UpsampleNearestBackward0", [x], out, ([grad]) => [indexAdd(zeros(shape, { dtype: grad!.dtype }), dim, sources, grad!)]);
+  }
+  return out;
 }
 
 function linear(x: Tensor, dim: number, m: number, scale: number, alignCorners: boolean): Tensor {
@@ -93,4 +133,17 @@ function linear(x: Tensor, dim: number, m: number, scale: number, alignCorners: 
   // the weights broadcast along `dim`: shape [m, 1, ...] for the dims after it
   const weights = (w: Float64Array) => reshape(fromTypedArray(x.dtype === "float64" ? w : Float32Array.from(w)), [m, ...new Array<number>(x.shape.length - dim - 1).fill(1)]);
   return add(mul(indexSelect(x, dim, fromTypedArray(lo)), weights(wLo)), mul(indexSelect(x, dim, fromTypedArray(hi)), weights(wHi)));
+}
+
+/** PyTorch's is_contiguous(channels_last) for 4-d `x`: strides growing over C, W, H, N (dims of size 1 skipped). */
+function channelsLastContiguous(x: Tensor): boolean {
+  const strides = x.stride();
+  let expected = 1;
+  for (const d of [1, 3, 2, 0]) {
+    const size = x.shape[d]!;
+    if (size === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
 }

@@ -54,6 +54,27 @@ function poolOutputSize(size: number, kernel: number, stride: number, padding: n
 }
 
 /**
+ * PyTorch 2.x's checks of a pool's geometry, in its order: per dim the
+ * stride and padding (pooling_output_shape), then the kernel, stride and
+ * dilation of both dims (pool2d_shape_check).
+ */
+function checkPoolGeometry(g: Conv2dGeometry): void {
+  for (const d of [0, 1] as const) {
+    const k = g.kernel[d], pad = g.padding[d], dilation = g.dilation[d];
+    if (g.stride[d] === 0) throw new Error("stride should not be zero");
+    if (pad < 0) throw new Error(`pad must be non-negative, but got pad: ${pad}`);
+    // (C++ integer division, truncating)
+    if (pad > Math.trunc(((k - 1) * dilation + 1) / 2)) {
+      throw new Error(`pad should be at most half of effective kernel size, but got pad=${pad}, kernel_size=${k} and dilation=${dilation}`);
+    }
+  }
+  const [kH, kW] = g.kernel, [dH, dW] = g.stride, [dilationH, dilationW] = g.dilation;
+  if (!(kH > 0 && kW > 0)) throw new Error(`kernel size should be greater than zero, but got kH: ${kH} kW: ${kW}`);
+  if (!(dH > 0 && dW > 0)) throw new Error(`stride should be greater than zero, but got dH: ${dH} dW: ${dW}`);
+  if (!(dilationH > 0 && dilationW > 0)) throw new Error(`dilation should be greater than zero, but got dilationH: ${dilationH} dilationW: ${dilationW}`);
+}
+
+/**
  * The 4-d input (extended for ceil mode with `fill`), its geometry and output
  * size; `finish` takes [N*C, L] or [N, C, oh, ow] results to the input's
  * batched or unbatched layout (a 4-d result of 4-d input as it is).
@@ -69,9 +90,7 @@ function geometry(input: Tensor, kernelSize: Pair, options: Pool2dOptions, op: s
   const g: Conv2dGeometry = {
     kernel, stride: pair(options.stride ?? kernelSize), padding: pair(options.padding ?? 0), dilation: pair(options.dilation ?? 1),
   };
-  if (g.padding[0] * 2 > kernel[0] || g.padding[1] * 2 > kernel[1]) {
-    throw new Error(`${op}: pad should be at most half of effective kernel size, but got pad=${g.padding[0]}, kernel_size=${kernel[0]}`);
-  }
+  checkPoolGeometry(g);
   const ceil = options.ceilMode ?? false;
   const oh = poolOutputSize(H, kernel[0], g.stride[0], g.padding[0], g.dilation[0], ceil);
   const ow = poolOutputSize(W, kernel[1], g.stride[1], g.padding[1], g.dilation[1], ceil);
