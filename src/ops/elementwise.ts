@@ -1,4 +1,6 @@
 import { nonzero } from "./selection.js";
+import { clampTensor } from "./clamp-tensor.js";
+import { full } from "./factories.js";
 import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
 import { isContiguous, numel, sameShape } from "../tensor/layout.js";
@@ -84,6 +86,15 @@ function inlineArithmetic(op: BinaryOp, a: Operand, b: Operand): Tensor | null {
 }
 
 /** Runs a binary kernel with broadcasting and type promotion; no autograd. */
+/**
+ * A JS boolean operand (plain JS callers: `x.add(true)`) as PyTorch takes a
+ * Python bool: a 0-d bool tensor, which promotes like a scalar of the lowest
+ * category (float + true is float, bool + true stays bool).
+ */
+function boolOperand(x: Operand | boolean): Operand {
+  return typeof x === "boolean" ? full([], x ? 1 : 0, { dtype: "bool" }) : x;
+}
+
 export function binaryData(op: BinaryOp, a: Operand, b: Operand, name: string, computeIn?: DType): Tensor {
   const first = typeof a === "number" ? b : a;
   if (typeof first !== "number" && (computeIn === undefined || computeIn === first.dtype)) {
@@ -128,6 +139,7 @@ function scaledByAlpha(a: Operand, b: Operand, alpha: number, op: string): Opera
 }
 
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
+  if (typeof b === "boolean" || typeof a === "boolean") return add(boolOperand(a), boolOperand(b), options);
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) return add(a, scaledByAlpha(a, b, alpha, "add"));
   const out = binaryData("add", a, b, "add");
@@ -148,6 +160,7 @@ function checkBoolSubtraction(a: Operand, b: Operand, name: string): void {
 }
 
 export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
+  if (typeof b === "boolean" || typeof a === "boolean") return sub(boolOperand(a), boolOperand(b), options);
   checkBoolSubtraction(a, b, "sub");
   const alpha = options.alpha ?? 1;
   if (alpha !== 1) return sub(a, scaledByAlpha(a, b, alpha, "sub"));
@@ -168,6 +181,7 @@ export function rsub(a: Tensor, other: number): Tensor {
 }
 
 export function mul(a: Operand, b: Operand): Tensor {
+  if (typeof b === "boolean" || typeof a === "boolean") return mul(boolOperand(a), boolOperand(b));
   if (typeof a === "number") return mul(b, a);
   const out = binaryData("mul", a, b, "mul");
   if (typeof b === "number") {
@@ -194,6 +208,7 @@ export function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
 }
 
 export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | "floor" } = {}): Tensor {
+  if (typeof b === "boolean" || typeof a === "boolean") return div(boolOperand(a), boolOperand(b), options);
   const floatType = (x: Operand) => (typeof x === "number" ? "float32" : toFloating(x.dtype));
   const dtype = resultType(a, b);
   const computeIn = isFloating(dtype) ? dtype : typeof a === "number" ? floatType(b) : floatType(a);
@@ -201,7 +216,8 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
     checkIntegerDivisor("div", a, b);
     // floor: Python's //, from fmod as PyTorch's div_floor (1 // 0.1 is 9, 1 // -inf is -1)
     const floor = options.roundingMode === "floor";
-    const q = binaryData(floor ? "div_floor" : "div", a, b, "div", computeIn);
+    // an integer quotient is computed in double, where every int32 quotient rounds to the right integer (float32 loses digits past 2^24)
+    const q = binaryData(floor ? "div_floor" : "div", a, b, "div", isFloating(dtype) ? computeIn : "float64");
     const r = floor ? q : unaryData("trunc", q, true);
     const out = isFloating(dtype) ? r : castData(r, dtype);
     // a step function: the result takes part in the graph with zero gradients (derivatives.yaml: grad * 0)
@@ -229,6 +245,7 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
 }
 
 export function pow(a: Operand, b: Operand): Tensor {
+  if (typeof b === "boolean" || typeof a === "boolean") return pow(boolOperand(a), boolOperand(b));
   if (typeof a === "number") {
     const bt = b as Tensor;
     const out = binaryData("pow", a, bt, "pow");
@@ -340,9 +357,12 @@ export const ceil = roundingOp("ceil", "CeilBackward0");
 export const round = roundingOp("round", "RoundBackward0");
 
 /** Clamps into [min, max]; either bound may be omitted (null). */
-export function clamp(a: Tensor, min: number | null = null, max: number | null = null): Tensor {
-  if (min === null && max === null) throw new Error("clamp: At least one of 'min' or 'max' must not be None");
+export function clamp(a: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+  if (min === null && max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  if ((min !== null && typeof min === "object") || (max !== null && typeof max === "object")) return clampTensor(a, asBound(min, a), asBound(max, a));
   const lo = min ?? -Infinity, hi = max ?? Infinity;
+  // a NaN bound makes every element NaN, as PyTorch's clamp (its gradient is zero: no element lies inside)
+  if (Number.isNaN(lo) || Number.isNaN(hi)) return clampTensor(a, asBound(min, a), asBound(max, a));
   const dtype = (!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)) ? toFloating(a.dtype) : a.dtype;
   const out = empty(a.shape, dtype);
   // min(max(x, lo), hi): with lo > hi every value becomes hi, as in PyTorch (kernels test lo first)
@@ -352,6 +372,12 @@ export function clamp(a: Tensor, min: number | null = null, max: number | null =
     record("ClampBackward1", [a], out, ([g], [x]) => [where(logicalAnd(ge(x!, lo), le(x!, hi)), g!, 0)], [a]);
   }
   return out;
+}
+
+/** A clamp bound as a tensor: a number becomes a 0-d tensor (float when `a` is, or when it is not an integer). */
+function asBound(v: number | Tensor | null, a: Tensor): Tensor | null {
+  if (v === null || typeof v === "object") return v;
+  return full([], v, { dtype: Number.isInteger(v) || isFloating(a.dtype) ? a.dtype : "float32" });
 }
 
 export function maximum(a: Tensor, b: Tensor): Tensor {
@@ -377,7 +403,7 @@ function extremum(op: "maximum" | "minimum", name: string, a: Tensor, b: Tensor)
 }
 
 function comparison(op: BinaryOp) {
-  return (a: Tensor, b: Operand): Tensor => binaryData(op, a, b, op);
+  return (a: Tensor, b: Operand): Tensor => binaryData(op, a, boolOperand(b), op);
 }
 export const eq = comparison("eq");
 export const ne = comparison("ne");
@@ -403,6 +429,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor;
 export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[] {
   if (a === undefined && b === undefined) return nonzero(cond, { asTuple: true });
   if (a === undefined || b === undefined) throw new Error("where() takes a condition alone, or a condition and two operands");
+  if (typeof a === "boolean" || typeof b === "boolean") return where(cond, boolOperand(a), boolOperand(b));
   if (cond.dtype !== "bool") throw new Error(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
   const dtype = resultType(a, b);
   const aShape = typeof a === "number" ? [] : a.shape, bShape = typeof b === "number" ? [] : b.shape;

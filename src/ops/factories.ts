@@ -96,15 +96,22 @@ export function tensor(data: NestedArray | TypedArray, options: FactoryOptions =
   const t = emptyData(shape, dtype);
   const d = t.data;
   // to bool: any nonzero number, NaN included, is true (as PyTorch's cast)
-  for (let i = 0; i < flat.length; i++) d[i] = dtype === "bool" ? (Number(flat[i]) !== 0 ? 1 : 0) : dtype === "int32" ? Math.trunc(flat[i]!) : flat[i]!;
+  for (let i = 0; i < flat.length; i++) d[i] = dtype === "bool" ? (Number(flat[i]) !== 0 ? 1 : 0) : dtype === "int32" ? toInt32(flat[i]!) : flat[i]!;
   return finish(t, options);
+}
+
+/** A number stored as int32 the way PyTorch's factories store it: truncated, and an error where it does not fit. */
+function toInt32(v: number): number {
+  const x = Math.trunc(v);
+  if (!(x >= -2147483648 && x <= 2147483647)) throw new Error("value cannot be converted to type int32 without overflow");
+  return x;
 }
 
 function filled(shape: readonly number[], value: number, options: FactoryOptions, op: string): Tensor {
   checkShape(shape, op);
   const t = emptyData([...shape], options.dtype ?? "float32");
   // (the data starts zeroed; -0 must still be written: torch.full([], -0) keeps its sign)
-  if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value !== 0 ? 1 : 0) : value);
+  if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value !== 0 ? 1 : 0) : options.dtype === "int32" ? toInt32(value) : value);
   return finish(t, options);
 }
 
@@ -136,13 +143,22 @@ export function arange(start: number, endOrOptions?: number | FactoryOptions, st
   const step = typeof stepOrOptions === "number" ? stepOrOptions : 1;
   const options = typeof endOrOptions === "object" ? endOrOptions : typeof stepOrOptions === "object" ? stepOrOptions : lastOptions;
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (step === 0) throw new Error("arange: step must be nonzero");
-  if ((hi - lo) / step < 0) throw new Error("arange: upper bound and larger bound inconsistent with step sign");
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`unsupported range: ${pyNumber(lo)} -> ${pyNumber(hi)}`);
   const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : "float32");
+  if (dtype === "bool") throw new Error(`"arange_cpu" not implemented for 'Bool'`);
+  // the length comes from the numbers as given; an integer result then steps from the truncated start by the truncated step, as PyTorch
+  const [first, by] = dtype === "int32" ? [Math.trunc(lo), Math.trunc(step)] : [lo, step];
+  if (step === 0 || by === 0) throw new Error("step must be nonzero");
+  if ((hi - lo) / step < 0) throw new Error("upper bound and larger bound inconsistent with step sign");
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
   const t = emptyData([n], dtype);
-  for (let i = 0; i < n; i++) t.data[i] = lo + i * step;
+  for (let i = 0; i < n; i++) t.data[i] = first + i * by;
   return finish(t, options);
+}
+
+/** A number as Python prints it in PyTorch's messages (nan, inf). */
+function pyNumber(v: number): string {
+  return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */

@@ -292,6 +292,7 @@ export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** The slices along dim, each without that dim. */
 export function unbind(a: Tensor, dim = 0): Tensor[] {
+  if (a.shape.length === 0) throw new Error("Dimension specified as 0 but tensor has no dimensions");
   const d = normalizeDim(dim, a.shape.length, "unbind", a.shape);
   return Array.from({ length: a.shape[d]! }, (_, i) => select(a, d, i));
 }

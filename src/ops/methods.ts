@@ -53,7 +53,7 @@ declare module "../tensor/tensor.js" {
     reciprocal(): Tensor;
     log1p(): Tensor;
     expm1(): Tensor;
-    clamp(min?: number | null, max?: number | null): Tensor;
+    clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
     maximum(other: Tensor): Tensor;
     minimum(other: Tensor): Tensor;
     eq(other: Operand): Tensor;
@@ -219,7 +219,7 @@ declare module "../tensor/tensor.js" {
     sub_(other: Operand, options?: { alpha?: number }): Tensor;
     mul_(other: Operand): Tensor;
     div_(other: Operand): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
+    clamp_(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
     relu_(): Tensor;
     copy_(src: Tensor): Tensor;
     fill_(value: number | boolean): Tensor;
@@ -288,7 +288,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   reciprocal() { return E.reciprocal(this); },
   log1p() { return E.log1p(this); },
   expm1() { return E.expm1(this); },
-  clamp(min?: number | null, max?: number | null) { return E.clamp(this, min ?? null, max ?? null); },
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null) { return E.clamp(this, min ?? null, max ?? null); },
   maximum(o: Tensor) { return E.maximum(this, o); },
   minimum(o: Tensor) { return E.minimum(this, o); },
   eq(o: Operand) { return E.eq(this, o); },
@@ -446,7 +446,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   sub_(o: Operand, opt?: { alpha?: number }) { return I.sub_(this, o, opt); },
   mul_(o: Operand) { return I.mul_(this, o); },
   div_(o: Operand) { return I.div_(this, o); },
-  clamp_(min?: number | null, max?: number | null) { return I.clamp_(this, min ?? null, max ?? null); },
+  clamp_(min?: number | Tensor | null, max?: number | Tensor | null) { return I.clamp_(this, min ?? null, max ?? null); },
   relu_() { return I.relu_(this); },
   copy_(src: Tensor) { return I.copy_(this, src); },
   fill_(v: number | boolean) { return I.fill_(this, v); },

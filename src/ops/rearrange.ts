@@ -138,7 +138,10 @@ export function meshgrid(tensors: readonly Tensor[], options: { indexing?: "ij" 
   for (const t of tensors) {
     if (t.dim() > 1) throw new Error(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${shapeStr(t.shape)}`);
   }
-  const xy = (options.indexing ?? "ij") === "xy" && tensors.length >= 2;
+  const indexing = options.indexing ?? "ij";
+  if (indexing !== "ij" && indexing !== "xy") throw new Error(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(indexing)}`);
+  if (tensors.some((t) => t.dtype !== tensors[0]!.dtype)) throw new Error("meshgrid expects all tensors to have the same dtype");
+  const xy = indexing === "xy" && tensors.length >= 2;
   const order = xy ? [1, 0, ...tensors.slice(2).map((_, i) => i + 2)] : tensors.map((_, i) => i);
   const sizes = order.map((k) => tensors[k]!.numel());
   return tensors.map((t, k) => {

@@ -164,7 +164,11 @@ export function squeeze(a: Tensor, dim?: number): Tensor {
 }
 
 export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (a.shape.length === 0) return reshape(a, [1]);
+  if (a.shape.length === 0) {
+    normalizeDim(startDim, 0, "flatten", a.shape);
+    normalizeDim(endDim, 0, "flatten", a.shape);
+    return reshape(a, [1]);
+  }
   const s = normalizeDim(startDim, a.shape.length, "flatten", a.shape), e = normalizeDim(endDim, a.shape.length, "flatten", a.shape);
   if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
   const shape = [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
@@ -177,12 +181,16 @@ export function expand(a: Tensor, shape: readonly number[]): Tensor {
   if (nd < ad) {
     throw new Error(`expand(${shapeStr(a.shape)}, size=${shapeStr(shape)}): the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ad})`);
   }
+  for (const [i, d] of shape.entries()) {
+    if (!Number.isInteger(d)) throw new TypeError(`expand(): argument 'size' must be tuple of ints, but found element of type ${typeof d === "number" ? "float" : typeof d} at pos ${i}`);
+    if (d < -1) throw new Error(`Trying to create tensor with negative dimension ${d}: ${shapeStr(shape)}`);
+  }
   const outShape = new Array<number>(nd), strides = new Array<number>(nd);
   for (let i = 0; i < nd; i++) {
     const j = i - (nd - ad);
     const want = shape[i]!;
     if (j < 0) {
-      if (want < 0) throw new Error(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
+      if (want < 0) throw new Error(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
       outShape[i] = want;
       strides[i] = 0;
       continue;

@@ -84,7 +84,15 @@ export function allocate(dtype: DType, n: number, uninitialized = false): TypedA
       return new Int32Array(n);
     case "bool":
       return new Uint8Array(n);
+    default:
+      throw unsupportedDType(dtype);
   }
+}
+
+/** The error for a dtype name torchlet does not have (a JS caller can pass any string). */
+export function unsupportedDType(dtype: unknown): Error {
+  const hint = dtype === "int64" || dtype === "long" ? " (torchlet's integer dtype is int32, where PyTorch uses int64)" : "";
+  return new TypeError(`unsupported dtype ${JSON.stringify(dtype)}: torchlet's dtypes are float32, float64, int32 and bool${hint}`);
 }
 
 export function dtypeOfArray(data: TypedArray): DType {

@@ -19,13 +19,16 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i]!;
+    // a size-0 dim steps as a size-1 one, as PyTorch: zeros([2, 0, 4]) has strides [4, 4, 1]
+    s *= Math.max(shape[i]!, 1);
   }
   return strides;
 }
 
 /** True when the layout covers its elements densely in row-major order (size-1 dims may have any stride). */
 export function isContiguous(t: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
+  // an empty tensor has no element out of place (PyTorch calls every one contiguous)
+  if (t.shape.includes(0)) return true;
   let s = 1;
   for (let i = t.shape.length - 1; i >= 0; i--) {
     const d = t.shape[i]!;

@@ -135,11 +135,15 @@ export class Tensor implements Strided {
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
-    return this.shape[normalizeDim(dim, this.shape.length, "size")]!;
+    return this.shape[dimOfLayout(dim, this.shape.length, "size")]!;
   }
 
-  stride(): number[] {
-    return [...this.strides];
+  /** The strides (in elements), or the stride of one dim. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.strides];
+    return this.strides[dimOfLayout(dim, this.shape.length, "stride")]!;
   }
 
   isContiguous(): boolean {
@@ -181,6 +185,12 @@ function setRequiresGrad(t: Tensor, value: boolean): void {
  * Wraps a dim that may be negative into [0, ndim). Errors start with PyTorch's
  * message and then name the op (and the input's shape when given).
  */
+/** A dim of size()/stride(): a 0-d tensor has none (PyTorch raises where most ops would wrap a dim of 0-d input). */
+function dimOfLayout(dim: number, ndim: number, op: string): number {
+  if (ndim === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
+  return normalizeDim(dim, ndim, op);
+}
+
 export function normalizeDim(dim: number, ndim: number, op: string, shape?: readonly number[]): number {
   const where = shape ? `${op}: input of shape [${shape.join(", ")}]` : op;
   if (!Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${typeof dim === "number" ? "float" : typeof dim} (got ${String(dim)})`);
