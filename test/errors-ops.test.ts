@@ -245,7 +245,7 @@ const CASES: Record<string, Refusal> = {
     run: ([a, i, s]) => a!.indexAdd(0, i!, s!),
   },
   "requiresGrad on an integer tensor": {
-    start: "only Tensors of floating point dtype can require gradients",
+    start: "only Tensors of floating point and complex dtype can require gradients",
     mentions: ["int32"],
     make: () => [int([1, 2])],
     run: ([a]) => a!.requiresGrad_(),

@@ -197,7 +197,7 @@ function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
       const g = grads[nr];
       if (!g) continue;
       const math = gradMath();
-      t.grad = t.grad ? math.add(t.grad, g) : math.detach(math.clone(g));
+      t.grad = t._grad ? math.add(t._grad, g) : math.detach(math.clone(g));
     }
   }
 }

@@ -40,8 +40,7 @@ class SavedTensor {
       throw new Error(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
           `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
-          "Hint: the backtrace further above shows the operation that failed to compute its gradient. " +
-          "The variable in question was changed in there or anywhere later. Good luck!",
+          "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
       );
     }
     return t;

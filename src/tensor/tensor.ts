@@ -1,3 +1,4 @@
+import { warn } from "../warnings.js";
 import type { Strided } from "../backend/backend.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { isContiguous } from "./layout.js";
@@ -81,6 +82,14 @@ export class Tensor implements Strided {
 
   /** Gradient accumulated by backward (leaves and tensors that `retainGrad()`). Assigning checks size and dtype, as PyTorch. */
   get grad(): Tensor | null {
+    if (this._grad === null && this._gradFn !== null && !this._retainsGrad) {
+      warn(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). " +
+          "If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. " +
+          "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. " +
+          "See github.com/pytorch/pytorch/pull/30531 for more informations.",
+      );
+    }
     return this._grad;
   }
 
@@ -176,7 +185,7 @@ function setRequiresGrad(t: Tensor, value: boolean): void {
     );
   }
   if (value && t.dtype !== "float32" && t.dtype !== "float64") {
-    throw new Error(`only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
+    throw new Error(`only Tensors of floating point and complex dtype can require gradients (got ${t.dtype})`);
   }
   t._requiresGrad = value;
 }
