@@ -6,4 +6,4 @@
  * const { Slice, None, Ellipsis } = torch.indexing;
  * x.index([Slice(1), 0]); // x[1:, 0]
  */
-export { Slice, None, Ellipsis, type TensorIndex, type IndexArray } from "./ops/tensor-index.js";
+export { Slice, None, Ellipsis, type IndexMarker, type TensorIndex, type IndexArray } from "./ops/tensor-index.js";

@@ -34,16 +34,28 @@ export function Slice(start: number | null = null, stop: number | null = null, s
   return Object.freeze({ start, stop, step, [SLICE]: true });
 }
 
+/**
+ * The type of `None` and `Ellipsis`: objects told apart by identity (not
+ * symbols, whose `unique symbol` type a destructuring `const { None } =
+ * torch.indexing` would widen to `symbol`).
+ */
+export class IndexMarker {
+  /** @internal */
+  constructor(readonly name: "None" | "Ellipsis") {
+    Object.freeze(this);
+  }
+}
+
 /** Python's `None` in an index: a new dim of size 1. */
-export const None: unique symbol = Symbol("torchlet.indexing.None");
+export const None = new IndexMarker("None");
 /** Python's `...` in an index: as many full slices as the other indices leave dims (`"..."` works too). */
-export const Ellipsis: unique symbol = Symbol("torchlet.indexing.Ellipsis");
+export const Ellipsis = new IndexMarker("Ellipsis");
 
 /** Nested arrays of integers (an int32 index tensor) or of booleans (a mask). */
 export type IndexArray = readonly (number | boolean | IndexArray)[];
 
 /** One element of an index list, as one element of a Python index tuple. */
-export type TensorIndex = number | boolean | Slice | typeof None | typeof Ellipsis | "..." | Tensor | IndexArray;
+export type TensorIndex = number | boolean | Slice | IndexMarker | "..." | Tensor | IndexArray;
 
 const isSlice = (e: unknown): e is Slice => typeof e === "object" && e !== null && SLICE in e;
 
