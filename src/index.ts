@@ -47,4 +47,5 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as datasets from "./datasets/index.js";
 export * as linalg from "./linalg.js";
+export * as indexing from "./indexing.js";
 export * as distributions from "./distributions/index.js";

@@ -137,3 +137,15 @@ test("a view made in noGrad of a tensor that requires grad cannot be changed in 
   torch.noGrad(() => v.mul_(2)); // both in noGrad: allowed
   assert.deepEqual(y.tolist(), [2, 4]);
 });
+
+test("copy_ of a smaller src broadcast into a view: the src's gradient sums the copies", () => {
+  // PyTorch 1.13: a = x * 1; a[1:].copy_(s); (a * arange(12).view(3, 4)).sum().backward()
+  // gives s.grad = [12, 14, 16, 18] and x.grad zero on rows 1 and 2
+  const x = torch.zeros([3, 4], { requiresGrad: true });
+  const s = torch.ones([4], { requiresGrad: true });
+  const a = x.mul(1);
+  a.narrow(0, 1, 2).copy_(s);
+  a.mul(torch.arange(0, 12).float().reshape([3, 4])).sum().backward();
+  assert.deepEqual(s.grad!.tolist(), [12, 14, 16, 18]);
+  assert.deepEqual(x.grad!.tolist(), [[0, 1, 2, 3], [0, 0, 0, 0], [0, 0, 0, 0]]);
+});

@@ -3,7 +3,7 @@ import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, contiguousStrides, kernels, moveRetained, record, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
@@ -202,7 +202,12 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
 
 /** PyTorch's CopyBackwards: zeros to the old self, the gradient (in src's dtype) to src. */
 function copied(old: Tensor, src: Tensor, dtype: DType): Tensor {
-  const out = castData(src, dtype);
+  // src broadcast to self's shape here, not in writeInto: the node's output must have self's shape
+  // (a view's CopySlices takes the gradient of exactly that shape)
+  const shape = broadcastShapes(old.shape, src.shape, "copy_");
+  if (!sameShape(shape, old.shape)) throw new Error(`output with shape ${shapeStr(old.shape)} doesn't match the broadcast shape ${shapeStr(shape)} (copy_)`);
+  const out = empty(old.shape, dtype);
+  kernels().copy(out, broadcastView(src, old.shape));
   const ga = old._requiresGrad, gs = src._requiresGrad, srcDtype = src.dtype;
   if (ga || gs) record("CopyBackwards", [old, src], out, ([g]) => [ga ? zerosLike(g!) : null, gs ? toDtype(g!, srcDtype) : null]);
   return out;

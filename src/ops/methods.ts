@@ -24,6 +24,7 @@ import * as Sel from "./selection.js";
 import * as C from "./scan.js";
 import * as O from "./sorting.js";
 import * as V from "./views.js";
+import * as TI from "./tensor-index.js";
 import type { Generator } from "./random.js";
 
 type Operand = Tensor | number;
@@ -210,6 +211,10 @@ declare module "../tensor/tensor.js" {
     expandAs(other: Tensor): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
+    /** Python's `x[elements]` (PyTorch C++'s `x.index({...})`): a view for basic elements, a copy with index tensors or masks. */
+    index(elements: readonly TI.TensorIndex[]): Tensor;
+    /** Python's `x[elements] = value` in place (PyTorch C++'s `x.index_put_({...}, value)`); returns this tensor. */
+    indexPut_(elements: readonly TI.TensorIndex[], value: Tensor | number, options?: { accumulate?: boolean }): Tensor;
     to(dtype: DType): Tensor;
     float(): Tensor;
     double(): Tensor;
@@ -437,6 +442,8 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   expandAs(o: Tensor) { return V.expand(this, o.shape); },
   narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
   select(dim: number, index: number) { return V.select(this, dim, index); },
+  index(elements: readonly TI.TensorIndex[]) { return TI.index(this, elements); },
+  indexPut_(elements: readonly TI.TensorIndex[], value: Tensor | number, opt?: { accumulate?: boolean }) { return TI.indexPut_(this, elements, value, opt); },
   to(dtype: DType) { return E.toDtype(this, dtype); },
   float() { return E.toDtype(this, "float32"); },
   double() { return E.toDtype(this, "float64"); },

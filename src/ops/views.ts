@@ -264,13 +264,46 @@ export function narrow(a: Tensor, dim: number, start: number, length: number): T
   return out;
 }
 
-/** Places `g` at `start` along `dim` of zeros of `shape` (the backward of narrow). Differentiable. */
-export function sliceBackward(g: Tensor, shape: readonly number[], dim: number, start: number): Tensor {
+/**
+ * Places `g` at `start`, `start + step`, ... along `dim` of zeros of `shape`
+ * (the backward of narrow and slice). Differentiable.
+ */
+export function sliceBackward(g: Tensor, shape: readonly number[], dim: number, start: number, step = 1): Tensor {
   const out = empty(shape, g.dtype);
-  const region = makeView(out, g.shape, out.strides, start * out.strides[dim]!);
+  const strides = [...out.strides];
+  strides[dim]! *= step;
+  const region = makeView(out, g.shape, strides, start * out.strides[dim]!);
   kernels().copy(region, g);
   const length = g.shape[dim]!;
-  if (needsGrad(g)) record("SliceBackwardBackward0", [g], out, ([gg]) => [narrow(gg!, dim, start, length)]);
+  if (needsGrad(g)) {
+    record("SliceBackwardBackward0", [g], out, ([gg]) => [step === 1 ? narrow(gg!, dim, start, length) : slice(gg!, dim, start, start + length * step, step)]);
+  }
+  return out;
+}
+
+/**
+ * The elements `start`, `start + step`, ... before `stop` along `dim`: a view
+ * (PyTorch's `x[start:stop:step]` on one dim). As in Python, a negative bound
+ * counts from the end, a bound out of range is clamped, and null means the
+ * dim's start or end; the step must be positive, as PyTorch requires.
+ */
+export function slice(a: Tensor, dim: number, start: number | null, stop: number | null, step = 1): Tensor {
+  if (a.shape.length === 0) throw new Error("slice() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, a.shape.length, "slice", a.shape);
+  for (const [v, name] of [[start, "start"], [stop, "stop"], [step, "step"]] as const) {
+    if (v !== null && !Number.isInteger(v)) throw new Error(`slice(): argument '${name}' must be int, not float (got ${v})`);
+  }
+  if (step === 0) throw new Error("slice step cannot be zero");
+  if (step < 0) throw new Error("step must be greater than zero");
+  const size = a.shape[d]!;
+  const bound = (b: number | null, absent: number) => (b === null ? absent : Math.min(Math.max(b < 0 ? b + size : b, 0), size));
+  const s = bound(start, 0), e = bound(stop, size);
+  const shape = [...a.shape], strides = [...a.strides];
+  shape[d] = e > s ? Math.ceil((e - s) / step) : 0;
+  strides[d]! *= step;
+  const out = makeView(a, shape, strides, a.offset + s * a.strides[d]!);
+  const inShape = a.shape;
+  if (needsGrad(a)) record("SliceBackward0", [a], out, ([g]) => [sliceBackward(g!, inShape, d, s, step)]);
   return out;
 }
 

@@ -1,0 +1,219 @@
+/**
+ * Advanced indexing (PyTorch's `aten::index` and `index_put`): one or more
+ * dims of a tensor indexed by int32 index tensors or bool masks, which always
+ * gives a copy. The rules are PyTorch's: a k-dim mask stands for the k index
+ * tensors of its nonzero(); the index tensors broadcast together; when the
+ * indexed dims are adjacent the broadcast shape takes their place in the
+ * result, otherwise it comes first.
+ *
+ * The indices are resolved once into an `AdvancedIndex` (plain arrays, no
+ * tensors), which applies to any tensor of the indexed shape: the gradient of
+ * an index is an index_put into zeros through the same indices, and back.
+ */
+import { scalarTypeName } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { broadcastView, castData, contiguousData, empty, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
+
+export interface AdvancedIndex {
+  /** The indexed dims, ascending (a mask's dims count one each). */
+  readonly dims: readonly number[];
+  /** Per indexed dim, its indices (wrapped to >= 0) broadcast to `shape`, row-major. */
+  readonly indices: readonly Int32Array[];
+  /** The shape the index tensors broadcast to. */
+  readonly shape: readonly number[];
+}
+
+/** An index tensor (int32 or bool) at dim `dim` of the indexed tensor. */
+export interface IndexAt {
+  dim: number;
+  index: Tensor;
+}
+
+/** Resolves the index tensors for a tensor of `shape`, with PyTorch's checks and messages. */
+export function resolveIndices(shape: readonly number[], at: readonly IndexAt[]): AdvancedIndex {
+  const dims: number[] = [], values: Int32Array[] = [], shapes: (readonly number[])[] = [];
+  for (const { dim, index } of at) {
+    if (index.dtype === "bool") {
+      // a mask over dims dim..dim+k-1: its true positions, one index tensor per dim
+      index.shape.forEach((s, j) => {
+        if (s !== shape[dim + j]) {
+          throw new Error(`The shape of the mask ${shapeStr(index.shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(shape)} at index ${dim + j}`);
+        }
+      });
+      const columns = maskPositions(index);
+      columns.forEach((c, j) => {
+        dims.push(dim + j);
+        values.push(c);
+        shapes.push([c.length]);
+      });
+    } else if (index.dtype === "int32") {
+      dims.push(dim);
+      values.push(contiguousData(index).data as Int32Array);
+      shapes.push(index.shape);
+    } else {
+      throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+    }
+  }
+  const target = broadcastIndexShapes(shapes);
+  const indices = values.map((v, k) => {
+    const size = shape[dims[k]!]!;
+    const out = broadcastInts(v, shapes[k]!, target);
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i]!;
+      // k is the index's position among the indexed dims, as PyTorch's message counts
+      if (x < -size || x >= size) throw new Error(`index ${x} is out of bounds for dimension ${k} with size ${size}`);
+      if (x < 0) out[i] = x + size;
+    }
+    return out;
+  });
+  return { dims, indices, shape: target };
+}
+
+/** The true positions of a bool tensor, as one int32 column per dim (row-major order, as nonzero()). */
+function maskPositions(mask: Tensor): Int32Array[] {
+  const m = contiguousData(mask).data, nd = mask.shape.length;
+  let count = 0;
+  for (let i = 0; i < m.length; i++) if (m[i]) count++;
+  const columns = Array.from({ length: nd }, () => new Int32Array(count));
+  // a 0-d mask has one position and no columns: it is only reached through a 0-d bool, handled as a new dim
+  let at = 0;
+  for (let i = 0; i < m.length; i++) {
+    if (!m[i]) continue;
+    let rest = i;
+    for (let j = nd - 1; j >= 0; j--) {
+      columns[j]![at] = rest % mask.shape[j]!;
+      rest = Math.floor(rest / mask.shape[j]!);
+    }
+    at++;
+  }
+  return columns;
+}
+
+function broadcastIndexShapes(shapes: readonly (readonly number[])[]): number[] {
+  const nd = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const j = nd - s.length + i, have = out[j]!, want = s[i]!;
+      if (have !== want && have !== 1 && want !== 1) {
+        throw new Error(`shape mismatch: indexing tensors could not be broadcast together with shapes ${shapes.map(shapeStr).join(", ")}`);
+      }
+      if (want !== 1) out[j] = want;
+    }
+  }
+  return out;
+}
+
+/** Row-major `values` of `shape` broadcast to `target`. */
+function broadcastInts(values: Int32Array, shape: readonly number[], target: readonly number[]): Int32Array {
+  const out = empty(target, "int32");
+  const src = empty(shape, "int32");
+  (src.data as Int32Array).set(values);
+  kernels().copy(out, broadcastView(src, target));
+  return out.data as Int32Array;
+}
+
+/** Whether the indexed dims are consecutive, so the result keeps them in place. */
+function adjacent(ix: AdvancedIndex): boolean {
+  return ix.dims[ix.dims.length - 1]! - ix.dims[0]! === ix.dims.length - 1;
+}
+
+/** The shape of `x[indices]` for `x` of `shape`. */
+export function indexedShape(shape: readonly number[], ix: AdvancedIndex): number[] {
+  const rest = shape.filter((_, d) => !ix.dims.includes(d));
+  if (!adjacent(ix)) return [...ix.shape, ...rest];
+  const first = ix.dims[0]!;
+  return [...shape.slice(0, first), ...ix.shape, ...rest.slice(first)];
+}
+
+/**
+ * The storage offsets (from `t.offset`) of `t[indices]`'s elements, as three
+ * lists whose sums in row-major order give them: the dims before the indexed
+ * ones (when adjacent), the index positions, and the remaining dims.
+ */
+function offsets(t: Tensor, ix: AdvancedIndex): [Float64Array, Float64Array, Float64Array] {
+  const first = adjacent(ix) ? ix.dims[0]! : 0;
+  const before: number[] = [], after: number[] = [];
+  t.shape.forEach((_, d) => {
+    if (ix.dims.includes(d)) return;
+    (d < first ? before : after).push(d);
+  });
+  const n = numelOf(ix.shape);
+  const at = new Float64Array(n);
+  ix.dims.forEach((d, k) => {
+    const stride = t.strides[d]!, index = ix.indices[k]!;
+    for (let i = 0; i < n; i++) at[i]! += index[i]! * stride;
+  });
+  return [dimOffsets(t, before), at, dimOffsets(t, after)];
+}
+
+/** Offsets of every position over `dims` of `t`, row-major. */
+function dimOffsets(t: Tensor, dims: readonly number[]): Float64Array {
+  let out = new Float64Array([0]);
+  for (const d of dims) {
+    const size = t.shape[d]!, stride = t.strides[d]!;
+    const next = new Float64Array(out.length * size);
+    for (let i = 0; i < out.length; i++) for (let j = 0; j < size; j++) next[i * size + j] = out[i]! + j * stride;
+    out = next;
+  }
+  return out;
+}
+
+/** Visits `t[indices]`'s elements in row-major order: k counts them, o is the storage position. */
+function forEachIndexed(t: Tensor, ix: AdvancedIndex, visit: (k: number, o: number) => void): void {
+  const [before, at, after] = offsets(t, ix);
+  let k = 0;
+  for (let a = 0; a < before.length; a++) {
+    for (let b = 0; b < at.length; b++) {
+      const o = t.offset + before[a]! + at[b]!;
+      for (let c = 0; c < after.length; c++) visit(k++, o + after[c]!);
+    }
+  }
+}
+
+/** `a[indices]`: a copy. The gradient puts the upstream gradient back, duplicates adding up. */
+export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
+  const out = empty(indexedShape(a.shape, ix), a.dtype);
+  const src = a.data, dst = out.data;
+  forEachIndexed(a, ix, (k, o) => (dst[k] = src[o]!));
+  if (needsGrad(a)) {
+    const shape = a.shape;
+    record("IndexBackward0", [a], out, ([g]) => [indexPut(empty(shape, g!.dtype), ix, g!, true)]);
+  }
+  return out;
+}
+
+/**
+ * Out-of-place `a.index_put(indices, values, accumulate)`: a copy of `a`
+ * with `values` (broadcast to the indexed shape, `a`'s dtype) written at the
+ * indexed positions, or added there with `accumulate`. Without accumulate a
+ * repeated position keeps one of its values. The gradient of `values` is the
+ * upstream gradient at the positions; `a`'s is the rest (all of it with
+ * accumulate), as PyTorch's IndexPutBackward0.
+ */
+export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulate: boolean): Tensor {
+  if (values.dtype !== a.dtype) {
+    throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(a.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
+  }
+  const shape = indexedShape(a.shape, ix);
+  const fits = values.shape.length <= shape.length &&
+    values.shape.every((s, i) => s === 1 || s === shape[shape.length - values.shape.length + i]);
+  if (!fits) throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(shape)}`);
+  const out = castData(a, a.dtype);
+  const v = empty(shape, a.dtype);
+  kernels().copy(v, broadcastView(values, shape));
+  const src = v.data, dst = out.data;
+  if (!accumulate) forEachIndexed(out, ix, (k, o) => (dst[o] = src[k]!));
+  // bool storage holds 0/1, so an added true stays 1
+  else if (a.dtype === "bool") forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! || src[k]! ? 1 : 0));
+  else forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! + src[k]!));
+  if (needsGrad(a, values)) {
+    const ga = a._requiresGrad, gv = values._requiresGrad;
+    record("IndexPutBackward0", [a, values], out, ([g]) => [
+      ga ? (accumulate ? g! : indexPut(g!, ix, empty([], g!.dtype), false)) : null,
+      // the engine sums this back to the values' own (broadcast) shape
+      gv ? indexGather(g!, ix) : null,
+    ]);
+  }
+  return out;
+}
