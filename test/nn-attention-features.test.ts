@@ -9,22 +9,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+import { assertClose, fromJson, type ModuleGradCase, readFixture, type TensorJson, values } from "./nn-helpers.js";
 
 const { nn } = torch;
 
-interface MhaCase {
-  name: string;
+interface MhaCase extends ModuleGradCase {
   args: [number, number];
   options: torch.nn.MultiheadAttentionOptions;
   call: Record<string, TensorJson | boolean>;
   repr: string;
-  stateDict: Record<string, TensorJson>;
-  inputs: TensorJson[];
-  outputs: TensorJson[];
-  gradOutputs: number[][];
-  inputGrads: number[][];
-  paramGrads: Record<string, number[]>;
 }
 
 const { mha } = readFixture<{ mha: MhaCase[] }>("attn_rnn2.json");

@@ -17,6 +17,17 @@ export interface TensorJson {
   dtype?: "float32" | "int32" | "bool";
 }
 
+/** A module case from a fixture: PyTorch's weights, the inputs, and what forward and backward gave. */
+export interface ModuleGradCase {
+  name: string;
+  stateDict: Record<string, TensorJson>;
+  inputs: TensorJson[];
+  outputs: TensorJson[];
+  gradOutputs: number[][];
+  inputGrads: number[][];
+  paramGrads: Record<string, number[]>;
+}
+
 export function fromJson(t: TensorJson, options: { requiresGrad?: boolean } = {}): torch.Tensor {
   const dtype = t.dtype ?? "float32";
   const data = t.data.map(Number);

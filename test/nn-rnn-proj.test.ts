@@ -8,22 +8,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+import { assertClose, fromJson, type ModuleGradCase, readFixture, type TensorJson, values } from "./nn-helpers.js";
 
 const { nn } = torch;
 
-interface LstmCase {
-  name: string;
+interface LstmCase extends ModuleGradCase {
   args: [number, number];
   options: torch.nn.RNNOptions;
   repr: string;
-  stateDict: Record<string, TensorJson>;
-  inputs: TensorJson[];
   states: TensorJson[] | null;
-  outputs: TensorJson[];
-  gradOutputs: number[][];
-  inputGrads: number[][];
-  paramGrads: Record<string, number[]>;
 }
 
 const { lstm } = readFixture<{ lstm: LstmCase[] }>("attn_rnn2.json");

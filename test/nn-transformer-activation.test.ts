@@ -7,20 +7,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
+import { assertClose, fromJson, type ModuleGradCase, readFixture, values } from "./nn-helpers.js";
 
 const { nn } = torch;
 
-interface LayerCase {
-  name: string;
+interface LayerCase extends ModuleGradCase {
   kind: "TransformerEncoderLayer" | "TransformerDecoderLayer";
   options: { normFirst: boolean; dimFeedforward: number; dropout: number };
-  stateDict: Record<string, TensorJson>;
-  inputs: TensorJson[];
-  outputs: TensorJson[];
-  gradOutputs: number[][];
-  inputGrads: number[][];
-  paramGrads: Record<string, number[]>;
 }
 
 const { transformer } = readFixture<{ transformer: LayerCase[] }>("attn_rnn2.json");
