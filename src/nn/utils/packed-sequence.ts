@@ -149,8 +149,9 @@ export function padPackedSequence(packed: PackedSequence, options: PadPackedOpti
     offset += n;
     return n === B ? rows : n === 0 ? pad(B) : cat([rows, pad(B - n)], 0);
   });
-  const batchDim = options.batchFirst ?? false ? 0 : 1;
-  let padded = stack(steps, batchDim);
+  const batchFirst = options.batchFirst ?? false, batchDim = batchFirst ? 0 : 1;
+  // each step is [B, *]: stacked along the time dimension
+  let padded = stack(steps, batchFirst ? 1 : 0);
   // sequence i (in packed order) runs while batchSizes[t] > i
   let lengths = Int32Array.from({ length: B }, (_, i) => sizes.filter((n) => n > i).length);
   if (packed.unsortedIndices !== null) {
