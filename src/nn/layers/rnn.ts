@@ -197,8 +197,10 @@ abstract class RNNBase extends Module {
 
 /**
  * Long short-term memory over `[L, N, inputSize]` (`[N, L, ...]` with
- * `batchFirst`, or unbatched `[L, inputSize]`). `forward(input, [h0, c0]?)`
- * returns `[output, [hN, cN]]`, as PyTorch's does.
+ * `batchFirst`, or unbatched `[L, inputSize]`), or a PackedSequence
+ * (`nn.utils.rnn.packPaddedSequence`). `forward(input, [h0, c0]?)` returns
+ * `[output, [hN, cN]]`, as PyTorch's does; for packed input the output is
+ * packed too, and hN, cN hold each sequence's state after its own last step.
  *
  * @example
  * const lstm = new nn.LSTM(8, 16, { batchFirst: true });
@@ -226,8 +228,9 @@ function rejectProjSize(options: RNNOptions): void {
 
 /**
  * Gated recurrent unit over `[L, N, inputSize]` (`[N, L, ...]` with
- * `batchFirst`, or unbatched `[L, inputSize]`). `forward(input, h0?)` returns
- * `[output, hN]`, as PyTorch's does.
+ * `batchFirst`, or unbatched `[L, inputSize]`), or a PackedSequence.
+ * `forward(input, h0?)` returns `[output, hN]`, as PyTorch's does (see LSTM
+ * for packed input).
  *
  * @example
  * const gru = new nn.GRU(8, 16, { numLayers: 2 });
@@ -256,8 +259,8 @@ export interface ElmanRNNOptions extends RNNOptions {
 /**
  * Elman recurrent layer, hₜ = tanh(xₜ Wᵢₕᵀ + bᵢₕ + hₜ₋₁ Wₕₕᵀ + bₕₕ) (or
  * ReLU), over `[L, N, inputSize]` (`[N, L, ...]` with `batchFirst`, or
- * unbatched `[L, inputSize]`). `forward(input, h0?)` returns `[output, hN]`,
- * as PyTorch's does.
+ * unbatched `[L, inputSize]`), or a PackedSequence. `forward(input, h0?)`
+ * returns `[output, hN]`, as PyTorch's does (see LSTM for packed input).
  *
  * @example
  * const rnn = new nn.RNN(8, 16, { numLayers: 2, nonlinearity: "relu" });
