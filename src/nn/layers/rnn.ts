@@ -15,6 +15,7 @@ import type { LayerOptions } from "./linear.js";
 import { type CellStep, checkNonlinearity, elmanStep, gruStep, lstmStep, registerRecurrentWeights, resetRecurrent } from "./rnn-cells.js";
 import { fromSequenceFirst, toSequenceFirst } from "./sequence-layout.js";
 import { warn } from "../../warnings.js";
+import { PackedSequence } from "../utils/packed-sequence.js";
 
 export interface RNNOptions extends LayerOptions {
   /** Stacked layers (default 1). */
@@ -86,70 +87,100 @@ abstract class RNNBase extends Module {
 
   /**
    * @internal
-   * Runs every layer and direction over `input` from the initial states
-   * `states` (each [layers·directions, N, size], sizes `stateSizes`); returns
-   * the last layer's outputs and the final states, in the caller's layout.
+   * Runs every layer and direction over `input` (a tensor, or a
+   * PackedSequence) from the initial states `states` (each
+   * [layers·directions, N, size], sizes `stateSizes`); returns the last
+   * layer's outputs and the final states, in the caller's layout and batch
+   * order.
    */
-  protected run(input: Tensor, states: Tensor[] | null, stateSizes: number[], cell: CellStep, op: string): [Tensor, Tensor[]] {
-    const batched = input.shape.length === 3;
-    if (input.shape.length !== 2 && input.shape.length !== 3) {
+  protected run(input: Tensor | PackedSequence, states: Tensor[] | null, stateSizes: number[], cell: CellStep, op: string): [Tensor | PackedSequence, Tensor[]] {
+    const packed = input instanceof PackedSequence ? input : null;
+    const x = packed?.data ?? (input as Tensor);
+    const batched = packed !== null || x.shape.length === 3;
+    if (packed !== null) {
+      if (x.dim() !== 2) throw new Error(`input must have 2 dimensions, got ${x.dim()}`);
+    } else if (x.shape.length !== 2 && x.shape.length !== 3) {
       // PyTorch's wording: only RNN's message says "tensor"
-      throw new Error(`${op}: Expected input to be 2D or 3D, got ${input.shape.length}D${op === "RNN" ? " tensor" : ""} instead`);
+      throw new Error(`${op}: Expected input to be 2D or 3D, got ${x.shape.length}D${op === "RNN" ? " tensor" : ""} instead`);
     }
-    if (states !== null && states.some((s) => s.dim() !== input.dim())) {
+    // a packed input's states are always batched: PyTorch only compares their shapes
+    if (packed === null && states !== null && states.some((s) => s.dim() !== x.dim())) {
       const [rank, kind] = batched ? [3, "batched 3-D"] : [2, "unbatched 2-D"];
       const got = states.map((s) => `${s.dim()}-D`);
       throw new Error(states.length === 2 ? `For ${kind} input, hx and cx should also be ${rank}-D but got (${got.join(", ")}) tensors` : `For ${kind} input, hx should also be ${rank}-D but got ${got[0]} tensor`);
     }
     // PyTorch 2.x (1.13 fails later, in the matmul)
     const wDtype = this.param("weight_ih_l0")!.dtype;
-    if (input.dtype !== wDtype) throw new Error(`input must have the type ${torchDtype(wDtype)}, got type ${torchDtype(input.dtype)}`);
-    if (input.shape[input.shape.length - 1] !== this.inputSize) {
-      throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.shape.length - 1]}`);
+    if (x.dtype !== wDtype) throw new Error(`input must have the type ${torchDtype(wDtype)}, got type ${torchDtype(x.dtype)}`);
+    if (x.shape[x.shape.length - 1] !== this.inputSize) {
+      throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[x.shape.length - 1]}`);
     }
-    // [L, N, features] inside
-    let x = toSequenceFirst(input, batched, this.batchFirst);
-    const [L, N] = x.shape as [number, number];
+    // both forms become packed rows [Σ steps' batch sizes, features] and per-step batch sizes; a tensor's steps all have N rows
+    const dense = packed === null ? toSequenceFirst(x, batched, this.batchFirst) : null;
+    const sizes = dense === null ? Array.from(packed!.batchSizes.toArray(), Number) : new Array<number>(dense.shape[0]!).fill(dense.shape[1]!);
+    const N = dense?.shape[1] ?? sizes[0]!;
     const directions = this.bidirectional ? 2 : 1;
     const init0 = stateSizes.map((size, i) => {
       const expected = [this.numLayers * directions, N, size];
       const s = states?.[i];
-      if (s === undefined) return zeros(expected, { dtype: input.dtype });
+      if (s === undefined) return zeros(expected, { dtype: x.dtype });
       const t = batched ? s : s.unsqueeze(1);
-      if (!t.shape.every((v, j) => v === expected[j])) {
+      if (!t.shape.every((v, j) => v === expected[j]) || t.dim() !== 3) {
         // LSTM names its two states by index
         throw new Error(`Expected hidden${states!.length === 2 ? `[${i}]` : ""} size (${expected.join(", ")}), got [${t.shape.join(", ")}]`);
       }
-      return t;
+      // as PyTorch: the caller's states are in the caller's batch order
+      return packed?.sortedIndices ? t.indexSelect(1, packed.sortedIndices) : t;
     });
-    if (L === 0) throw new Error("Expected sequence length to be larger than 0 in RNN");
-    const finals: Tensor[][] = stateSizes.map(() => []);
+    if (sizes.length === 0) throw new Error("Expected sequence length to be larger than 0 in RNN");
+    const [rows, finals] = this.runPacked(dense === null ? x : dense.reshape([-1, x.shape[x.shape.length - 1]!]), sizes, init0, cell);
+    const last = finals.map((list) => {
+      const s = stack(list, 0);
+      return packed?.unsortedIndices ? s.indexSelect(1, packed.unsortedIndices) : batched ? s : s.squeeze(1);
+    });
+    if (packed !== null) return [new PackedSequence(rows, packed.batchSizes, packed.sortedIndices, packed.unsortedIndices), last];
+    return [fromSequenceFirst(rows.reshape([sizes.length, N, -1]), batched, this.batchFirst), last];
+  }
+
+  /**
+   * Every layer and direction over packed rows (`sizes[t]` rows for step t,
+   * the longest sequences first): step t updates only the first `sizes[t]`
+   * states, so each sequence's final state is the one after its own last
+   * step, and the reverse direction starts each sequence from h0 at its own
+   * end. Returns the last layer's rows and each layer-direction's final states.
+   */
+  private runPacked(data: Tensor, sizes: readonly number[], init0: Tensor[], cell: CellStep): [Tensor, Tensor[][]] {
+    const T = sizes.length, N = sizes[0]!, directions = this.bidirectional ? 2 : 1;
+    const offsets: number[] = [];
+    sizes.reduce((at, n) => (offsets.push(at), at + n), 0);
+    const finals: Tensor[][] = init0.map(() => []);
+    let x = data;
     for (let layer = 0; layer < this.numLayers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < directions; dir++) {
         const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
         const k = layer * directions + dir;
-        // the input's share of every step's gates at once: [L, N, G·H]
+        // the input's share of every step's gates at once: [rows, G·H]
         const xg = linear(x, this.param(`weight_ih${suffix}`)!, this.param(`bias_ih${suffix}`));
-        const wHr = this.param(`weight_hr${suffix}`);
+        const wHh = this.param(`weight_hh${suffix}`)!, bHh = this.param(`bias_hh${suffix}`), wHr = this.param(`weight_hr${suffix}`);
         let state = init0.map((s) => s.select(0, k));
-        const steps: Tensor[] = new Array<Tensor>(L);
-        for (let s = 0; s < L; s++) {
-          const t = dir === 0 ? s : L - 1 - s;
-          state = cell(xg.select(0, t), state, this.param(`weight_hh${suffix}`)!, this.param(`bias_hh${suffix}`));
+        const steps: Tensor[] = new Array<Tensor>(T);
+        for (let s = 0; s < T; s++) {
+          const t = dir === 0 ? s : T - 1 - s, n = sizes[t]!, prev = state;
+          const next = cell(xg.narrow(0, offsets[t]!, n), n === N ? prev : prev.map((v) => v.narrow(0, 0, n)), wHh, bHh);
           // LSTM with projSize: h is the cell's output projected by W_hr
-          if (wHr !== null) state[0] = linear(state[0]!, wHr);
-          steps[t] = state[0]!;
+          if (wHr !== null) next[0] = linear(next[0]!, wHr);
+          steps[t] = next[0]!;
+          // the sequences without a step t keep their state
+          state = n === N ? next : next.map((v, i) => cat([v, prev[i]!.narrow(0, n, N - n)], 0));
         }
-        outs.push(stack(steps, 0));
+        outs.push(cat(steps, 0));
         state.forEach((s, i) => finals[i]!.push(s));
       }
-      x = directions === 1 ? outs[0]! : cat(outs, 2);
+      x = directions === 1 ? outs[0]! : cat(outs, 1);
       if (layer < this.numLayers - 1 && this.dropout > 0) x = dropout(x, this.dropout, { training: this.training });
     }
-    const output = fromSequenceFirst(x, batched, this.batchFirst);
-    const last = finals.map((list) => (batched ? stack(list, 0) : stack(list, 0).squeeze(1)));
-    return [output, last];
+    return [x, finals];
   }
 
   override extraRepr(): string {
@@ -166,8 +197,10 @@ abstract class RNNBase extends Module {
 
 /**
  * Long short-term memory over `[L, N, inputSize]` (`[N, L, ...]` with
- * `batchFirst`, or unbatched `[L, inputSize]`). `forward(input, [h0, c0]?)`
- * returns `[output, [hN, cN]]`, as PyTorch's does.
+ * `batchFirst`, or unbatched `[L, inputSize]`), or a PackedSequence
+ * (`nn.utils.rnn.packPaddedSequence`). `forward(input, [h0, c0]?)` returns
+ * `[output, [hN, cN]]`, as PyTorch's does; for packed input the output is
+ * packed too, and hN, cN hold each sequence's state after its own last step.
  *
  * @example
  * const lstm = new nn.LSTM(8, 16, { batchFirst: true });
@@ -178,7 +211,10 @@ export class LSTM extends RNNBase {
     super(inputSize, hiddenSize, options, 4);
   }
 
-  override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new TypeError("LSTM: hx must be a pair [h0, c0] of tensors");
     const [output, [h, c]] = this.run(input, hx, [this.projSize || this.hiddenSize, this.hiddenSize], lstmStep, "LSTM");
     return [output, [h!, c!]];
@@ -192,8 +228,9 @@ function rejectProjSize(options: RNNOptions): void {
 
 /**
  * Gated recurrent unit over `[L, N, inputSize]` (`[N, L, ...]` with
- * `batchFirst`, or unbatched `[L, inputSize]`). `forward(input, h0?)` returns
- * `[output, hN]`, as PyTorch's does.
+ * `batchFirst`, or unbatched `[L, inputSize]`), or a PackedSequence.
+ * `forward(input, h0?)` returns `[output, hN]`, as PyTorch's does (see LSTM
+ * for packed input).
  *
  * @example
  * const gru = new nn.GRU(8, 16, { numLayers: 2 });
@@ -205,7 +242,10 @@ export class GRU extends RNNBase {
     super(inputSize, hiddenSize, options, 3);
   }
 
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [output, [h]] = this.run(input, hx === null ? null : [hx], [this.hiddenSize], gruStep, "GRU");
     return [output, h!];
   }
@@ -219,8 +259,8 @@ export interface ElmanRNNOptions extends RNNOptions {
 /**
  * Elman recurrent layer, hₜ = tanh(xₜ Wᵢₕᵀ + bᵢₕ + hₜ₋₁ Wₕₕᵀ + bₕₕ) (or
  * ReLU), over `[L, N, inputSize]` (`[N, L, ...]` with `batchFirst`, or
- * unbatched `[L, inputSize]`). `forward(input, h0?)` returns `[output, hN]`,
- * as PyTorch's does.
+ * unbatched `[L, inputSize]`), or a PackedSequence. `forward(input, h0?)`
+ * returns `[output, hN]`, as PyTorch's does (see LSTM for packed input).
  *
  * @example
  * const rnn = new nn.RNN(8, 16, { numLayers: 2, nonlinearity: "relu" });
@@ -238,7 +278,10 @@ export class RNN extends RNNBase {
     this.cell = elmanStep(nonlinearity);
   }
 
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [output, [h]] = this.run(input, hx === null ? null : [hx], [this.hiddenSize], this.cell, "RNN");
     return [output, h!];
   }
