@@ -351,3 +351,91 @@ test("cartesianProd and combinations: rows in lexicographic order, gradients sum
   torch.combinations(xg, 2, { withReplacement: true }).mul(torch.arange(12, { dtype: "float32" }).reshape(6, 2)).sum().backward();
   assert.deepEqual(grad(xg), [7, 24, 35]);
 });
+
+test("messages start with PyTorch's text, without torchlet-only prefixes", () => {
+  const x = torch.zeros([6]);
+  assert.throws(() => x.reshape(-1, -1), /^Error: only one dimension can be inferred$/);
+  assert.throws(() => x.view(-1, -1), /^Error: only one dimension can be inferred$/);
+  assert.throws(() => x.reshape(2, -2), /^Error: invalid shape dimension -2$/);
+  assert.throws(() => x.reshape(0, -1), /^Error: shape '\[0, -1\]' is invalid for input of size 6$/);
+  assert.throws(() => torch.zeros([2, 0]).reshape(0, -1), /^Error: cannot reshape tensor of 0 elements into shape \[0, -1\] because the unspecified dimension size -1 can be any value and is ambiguous$/);
+  assert.throws(() => torch.zeros([0, 3]).view(-1, 0), /^Error: cannot reshape tensor of 0 elements into shape \[-1, 0\] because the unspecified dimension size -1 can be any value and is ambiguous$/);
+  assert.deepEqual(torch.zeros([0, 3]).reshape(-1, 3).shape, [0, 3]);
+  assert.deepEqual(torch.zeros([0]).reshape(3, -1).shape, [3, 0]);
+  assert.deepEqual(torch.zeros([2, 0]).reshape(-1).shape, [0]);
+
+  assert.throws(() => torch.zeros([2, -1]), /^Error: Trying to create tensor with negative dimension -1: \[2, -1\]$/);
+  assert.throws(() => torch.zeros([2, -1, -2]), /^Error: Trying to create tensor with negative dimension -1: \[2, -1, -2\]$/);
+  assert.throws(() => torch.ones([-3]), /^Error: Trying to create tensor with negative dimension -3: \[-3\]$/);
+  assert.throws(() => torch.full([-1], 2), /^Error: Trying to create tensor with negative dimension -1: \[-1\]$/);
+  assert.throws(() => torch.randperm(-1), /^Error: Trying to create tensor with negative dimension -1: \[-1\]$/);
+  assert.throws(() => torch.zeros([2, 1.5]), /^TypeError: zeros\(\): argument 'size' must be tuple of ints, but found element of type float at pos 1$/);
+  assert.throws(() => torch.eye(-1), /^Error: n must be greater or equal to 0, got -1$/);
+  assert.throws(() => torch.eye(2, -1), /^Error: m must be greater or equal to 0, got -1$/);
+  assert.throws(() => torch.linspace(0, 1, -2), /^Error: number of steps must be non-negative$/);
+  assert.throws(() => torch.linspace(0, 2, 3, { dtype: "bool" }), /^Error: "linspace_cpu" not implemented for 'Bool'$/);
+  assert.throws(() => torch.arange(0, 1, 0), /^Error: step must be nonzero$/);
+  assert.throws(() => torch.roll(torch.zeros([3]), [1, 2], [0]), /^Error: shifts and dimensions must align\. shifts: 2, dims:1$/);
+  assert.throws(() => torch.roll(torch.zeros([3]), [1, 2]), /^Error: shifts and dimensions must align\. shifts: 2, dims:0$/);
+  assert.throws(() => torch.tensor([[1, 2], [3]]), /^Error: expected sequence of length 2 at dim 1 \(got 1\)$/);
+  assert.throws(() => torch.where(torch.tensor([1, 0]), torch.ones([2]), torch.zeros([2])), /^Error: where expected condition to be a boolean tensor, but got a tensor with dtype Float$/);
+  assert.throws(() => torch.where(torch.tensor([1, 0], { dtype: "int32" }), 1, 0), /^Error: where expected condition to be a boolean tensor, but got a tensor with dtype Int$/);
+  assert.throws(() => torch.tensor([1, 2]).item(), /^Error: only one element tensors can be converted to Python scalars/);
+  assert.throws(() => torch.zeros([0]).item(), /^Error: only one element tensors can be converted to Python scalars/);
+  assert.throws(() => torch.meshgrid([]), /^Error: meshgrid expects a non-empty TensorList$/);
+
+  // unflatten names the dim wrapped; PyTorch 2.x passes the inner shape errors through (1.13 prefixes
+  // "unflatten got an unexpected error:"), and 2.x finds [0, -1] of an empty dim ambiguous
+  const u = torch.zeros([2, 3, 4]);
+  assert.throws(() => torch.unflatten(u, -1, [3, -1]), /^Error: unflatten: Provided sizes \[3, -1\] don't multiply up to the size of dim 2 \(4\) in the input tensor$/);
+  assert.throws(() => torch.unflatten(u, -2, [3, 2]), /^Error: unflatten: Provided sizes \[3, 2\] don't multiply up to the size of dim 1 \(3\) in the input tensor$/);
+  assert.throws(() => torch.unflatten(u, -1, [-1, -1]), /^Error: only one dimension can be inferred$/);
+  assert.throws(() => torch.unflatten(torch.zeros([2, 0]), 1, [0, -1]), /^Error: cannot reshape tensor of 0 elements into shape \[0, -1\] because the unspecified dimension size -1 can be any value and is ambiguous$/);
+  assert.deepEqual(torch.unflatten(u, -1, [2, -1]).shape, [2, 3, 2, 2]);
+});
+
+test("bool operands PyTorch refuses: pow of bools, rounding division of bools; bool to a number power is integer", () => {
+  const b = torch.tensor([true, false]), t = true as unknown as number;
+  assert.throws(() => torch.pow(b, b), /^Error: "pow" not implemented for 'Bool'$/);
+  assert.throws(() => torch.pow(b, t), /^Error: "pow" not implemented for 'Bool'$/);
+  assert.throws(() => torch.pow(t, b), /^Error: "pow" not implemented for 'Bool'$/);
+  const p = torch.pow(b, 2); // PyTorch: int64 [1, 0]; torchlet's integer dtype is int32
+  assert.equal(p.dtype, "int32");
+  assert.deepEqual(p.tolist(), [1, 0]);
+  assert.deepEqual(torch.pow(2, b).tolist(), [2, 1]);
+  assert.throws(() => torch.div(b, torch.tensor([true, true]), { roundingMode: "trunc" }), /^Error: "div_trunc_cpu" not implemented for 'Bool'$/);
+  assert.throws(() => torch.div(b, torch.tensor(true), { roundingMode: "floor" }), /^Error: "div_floor_cpu" not implemented for 'Bool'$/);
+  assert.throws(() => torch.div(b, t, { roundingMode: "floor" }), /^Error: "div_floor_cpu" not implemented for 'Bool'$/);
+  const q = torch.div(b, torch.tensor([true, true]));
+  assert.equal(q.dtype, "float32");
+  assert.deepEqual(q.tolist(), [1, 0]);
+  const f = torch.div(b, 2, { roundingMode: "floor" });
+  assert.equal(f.dtype, "int32");
+  assert.deepEqual(f.tolist(), [0, 0]);
+  assert.deepEqual(torch.div(b, torch.tensor([1, 2], { dtype: "int32" }), { roundingMode: "trunc" }).tolist(), [1, 0]);
+});
+
+test("clamp's result dtype promotes with its bounds: bool with ints is integer, an infinity or fraction makes ints float", () => {
+  const check = (r: Tensor, dtype: string, values: number[]) => {
+    assert.equal(r.dtype, dtype);
+    assert.deepEqual(r.tolist(), values);
+  };
+  const b = torch.tensor([true, false]), i = torch.tensor([1, 5], { dtype: "int32" });
+  check(torch.clamp(b, 0, 1), "int32", [1, 0]); // PyTorch: int64
+  check(torch.clamp(b, null, 0), "int32", [0, 0]);
+  check(torch.clamp(b, -2.5, 0.5), "float32", [0.5, 0]);
+  check(torch.clamp(i, -Infinity, 3), "float32", [1, 3]);
+  check(torch.clamp(i, null, Infinity), "float32", [1, 5]);
+  check(i.clamp(2.5), "float32", [2.5, 5]);
+  check(torch.clamp(i, 2), "int32", [2, 5]);
+  check(torch.clamp(i, 2, 3), "int32", [2, 3]);
+  check(torch.clamp(torch.tensor([1, 5], { dtype: "float64" }), -Infinity, 3), "float64", [1, 3]);
+  // in place, the promoted result can't be written back (PyTorch: "result type Long can't be cast ... bool")
+  assert.throws(() => torch.tensor([true, false]).clamp_(0, 1), /^Error: result type Int can't be cast to the desired output type Bool/);
+  assert.throws(() => torch.tensor([1, 5], { dtype: "int32" }).clamp_(2.5), /^Error: result type Float can't be cast to the desired output type Int/);
+  assert.throws(() => torch.tensor([true, false]).add_(1), /^Error: result type Int can't be cast to the desired output type Bool/); // PyTorch: Long
+  assert.deepEqual(torch.tensor([true, false]).add_(true as unknown as number).tolist(), [true, true]);
+  const x = torch.tensor([-1, 0.5, 2], { requiresGrad: true });
+  torch.clamp(x, -Infinity, 1).sum().backward();
+  assert.deepEqual(grad(x), [1, 1, 0]);
+});
