@@ -28,9 +28,9 @@ export {
   log2, log10, sinh, cosh, asin, acos, atan, asinh, acosh, atanh, erfinv, trunc, frac, sgn, logit, deg2rad, rad2deg, isinf, isfinite,
   fmod, remainder, atan2, hypot, logaddexp, xlogy, lerp, addcmul, addcdiv,
 } from "./ops/math.js";
-export { diagonal, diag, trace } from "./ops/diagonal.js";
+export { diagonal, diag, diagEmbed, diagflat, trace } from "./ops/diagonal.js";
 export { lgamma, digamma, polygamma } from "./ops/gamma.js";
-export { movedim, swapaxes, tile, repeatInterleave, roll, unflatten, broadcastTo, broadcastTensors, meshgrid } from "./ops/rearrange.js";
+export { movedim, swapaxes, tile, repeatInterleave, roll, rot90, flipud, fliplr, unflatten, broadcastTo, broadcastTensors, meshgrid, cartesianProd, combinations } from "./ops/rearrange.js";
 export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
 export { multinomial, bernoulli, normal } from "./ops/sampling.js";
 export { einsum } from "./ops/einsum.js";
@@ -40,6 +40,7 @@ export { sort, topk, argsort, kthvalue, median, quantile, type QuantileInterpola
 export { matmul, mm, bmm, dot, mv, outer, addmm } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind, flip } from "./ops/indexing.js";
+export { tensorSplit, hsplit, vsplit, dsplit, atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack } from "./ops/joining.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select, repeat } from "./ops/views.js";
 export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
 export * as nn from "./nn/index.js";

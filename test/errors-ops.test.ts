@@ -71,8 +71,8 @@ const CASES: Record<string, Refusal> = {
     run: ([a]) => a!.mean(),
   },
   "wrong dtype: where's condition": {
-    start: "where: expected condition to be a boolean tensor",
-    mentions: ["float32"],
+    start: "where expected condition to be a boolean tensor, but got a tensor with dtype Float",
+    mentions: [],
     make: () => [f([2]), f([2])],
     run: ([c, a]) => torch.where(c!, a!, 0),
   },

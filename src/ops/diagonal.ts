@@ -1,11 +1,12 @@
 /**
  * Diagonals: `diagonal` (a view, as in PyTorch), `diag` (a vector to a
- * matrix, or a matrix's diagonal as a copy) and `trace`.
+ * matrix, or a matrix's diagonal as a copy), `diagEmbed`, `diagflat` and
+ * `trace`.
  */
 import { empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { clone } from "./views.js";
+import { clone, reshape } from "./views.js";
 import { sum } from "./reduce.js";
 
 interface DiagonalLayout {
@@ -48,13 +49,39 @@ export function diagonal(a: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   return out;
 }
 
-/** Zeros of `shape` with `g` written on the diagonal (the backward of diagonal). Differentiable. */
-function diagonalScatter(g: Tensor, shape: readonly number[], offset: number, d1: number, d2: number): Tensor {
+/** Zeros of `shape` with `g` written on the diagonal (the backward of diagonal, and diag_embed). Differentiable. */
+function diagonalScatter(g: Tensor, shape: readonly number[], offset: number, d1: number, d2: number, name = "DiagonalBackwardBackward0"): Tensor {
   const out = empty(shape, g.dtype);
   const layout = diagonalLayout(out.shape, out.strides, out.offset, offset, d1, d2);
   kernels().copy(makeView(out, layout.shape, layout.strides, layout.offset), g);
-  if (needsGrad(g)) record("DiagonalBackwardBackward0", [g], out, ([gg]) => [diagonal(gg!, offset, d1, d2)]);
+  if (needsGrad(g)) record(name, [g], out, ([gg]) => [diagonal(gg!, offset, d1, d2)]);
   return out;
+}
+
+/**
+ * Zeros with the last dim of `a` written on the `offset`-th diagonal of the
+ * new dims `dim1` and `dim2` (dims of the result, which has one more), as
+ * torch.diag_embed: the inverse of `diagonal(out, offset, dim1, dim2)`.
+ *
+ * @example
+ * torch.diagEmbed(torch.tensor([[1, 2], [3, 4]])).shape; // [2, 2, 2]: two diagonal matrices
+ */
+export function diagEmbed(a: Tensor, offset = 0, dim1 = -2, dim2 = -1): Tensor {
+  if (!Number.isInteger(offset)) throw new Error(`diag_embed(): argument 'offset' must be int, not float (got ${offset})`);
+  const n = a.dim() + 1;
+  const d1 = normalizeDim(dim1, n, "diag_embed", a.shape), d2 = normalizeDim(dim2, n, "diag_embed", a.shape);
+  if (d1 === d2) throw new Error(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const size = a.shape[n - 2]! + Math.abs(offset);
+  // the leading dims of `a` keep their order around the two new square dims
+  const lead = a.shape.slice(0, -1);
+  let next = 0;
+  const shape = Array.from({ length: n }, (_, i) => (i === d1 || i === d2 ? size : lead[next++]!));
+  return diagonalScatter(a, shape, offset, d1, d2, "DiagEmbedBackward0");
+}
+
+/** `a` flattened onto the `offset`-th diagonal of a square matrix, as torch.diagflat. */
+export function diagflat(a: Tensor, offset = 0): Tensor {
+  return diag(reshape(a, [-1]), offset);
 }
 
 /**

@@ -2,7 +2,7 @@ import { nonzero } from "./selection.js";
 import { clampTensor } from "./clamp-tensor.js";
 import { full } from "./factories.js";
 import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
-import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, toFloating } from "../tensor/dtype.js";
+import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, scalarTypeName, toFloating } from "../tensor/dtype.js";
 import { isContiguous, numel, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
@@ -213,6 +213,8 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
   const dtype = resultType(a, b);
   const computeIn = isFloating(dtype) ? dtype : typeof a === "number" ? floatType(b) : floatType(a);
   if (options.roundingMode !== undefined) {
+    // PyTorch has no rounding division kernel for bool (true division of bools is float)
+    if (dtype === "bool") throw new Error(`"div_${options.roundingMode}_cpu" not implemented for 'Bool'`);
     checkIntegerDivisor("div", a, b);
     // floor: Python's //, from fmod as PyTorch's div_floor (1 // 0.1 is 9, 1 // -inf is -1)
     const floor = options.roundingMode === "floor";
@@ -246,6 +248,8 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
 
 export function pow(a: Operand, b: Operand): Tensor {
   if (typeof b === "boolean" || typeof a === "boolean") return pow(boolOperand(a), boolOperand(b));
+  // bool to a bool power has no kernel in PyTorch; a number exponent promotes to int first
+  if (resultType(a, b) === "bool") throw new Error(`"pow" not implemented for 'Bool'`);
   if (typeof a === "number") {
     const bt = b as Tensor;
     const out = binaryData("pow", a, bt, "pow");
@@ -363,7 +367,9 @@ export function clamp(a: Tensor, min: number | Tensor | null = null, max: number
   const lo = min ?? -Infinity, hi = max ?? Infinity;
   // a NaN bound makes every element NaN, as PyTorch's clamp (its gradient is zero: no element lies inside)
   if (Number.isNaN(lo) || Number.isNaN(hi)) return clampTensor(a, asBound(min, a), asBound(max, a));
-  const dtype = (!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)) ? toFloating(a.dtype) : a.dtype;
+  // each given bound promotes as a scalar operand: bool with an int becomes int32 (PyTorch: int64), an integer
+  // tensor with a fraction or an infinity (Python floats both) becomes float32
+  const dtype = [min, max].reduce<DType>((d, v) => (v === null ? d : promoteWithScalar(d, v)), a.dtype);
   const out = empty(a.shape, dtype);
   // min(max(x, lo), hi): with lo > hi every value becomes hi, as in PyTorch (kernels test lo first)
   kernels().clamp(out, asDtype(a, dtype), Math.min(lo, hi), hi);
@@ -430,7 +436,7 @@ export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[]
   if (a === undefined && b === undefined) return nonzero(cond, { asTuple: true });
   if (a === undefined || b === undefined) throw new Error("where() takes a condition alone, or a condition and two operands");
   if (typeof a === "boolean" || typeof b === "boolean") return where(cond, boolOperand(a), boolOperand(b));
-  if (cond.dtype !== "bool") throw new Error(`where: expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+  if (cond.dtype !== "bool") throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
   const dtype = resultType(a, b);
   const aShape = typeof a === "number" ? [] : a.shape, bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(broadcastShapes(cond.shape, aShape, "where"), bShape, "where");

@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, dtypeOfArray } from "../tensor/dtype.js";
+import { type DType, type TypedArray, dtypeOfArray, promoteTypes } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -14,8 +14,8 @@ export interface RandomOptions extends FactoryOptions {
   generator?: Generator;
 }
 
-/** Nested arrays of numbers or booleans, as `torch.tensor` accepts. */
-export type NestedArray = number | boolean | readonly NestedArray[];
+/** Nested arrays of numbers, booleans or one-element tensors, as `torch.tensor` accepts. */
+export type NestedArray = number | boolean | Tensor | readonly NestedArray[];
 
 function finish(t: Tensor, options: FactoryOptions): Tensor {
   if (options.requiresGrad) t.requiresGrad = true;
@@ -24,9 +24,11 @@ function finish(t: Tensor, options: FactoryOptions): Tensor {
 
 function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of integers, got ${typeof shape}`);
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: Trying to create tensor with negative dimension or non-integer size: ${shapeStr(shape)}`);
+  for (const [i, d] of shape.entries()) {
+    if (!Number.isInteger(d)) throw new TypeError(`${op}(): argument 'size' must be tuple of ints, but found element of type ${typeof d === "number" ? "float" : typeof d} at pos ${i}`);
   }
+  const negative = shape.find((d) => d < 0);
+  if (negative !== undefined) throw new Error(`Trying to create tensor with negative dimension ${negative}: ${shapeStr(shape)}`);
 }
 
 function inferShape(data: NestedArray): number[] {
@@ -40,16 +42,28 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], kinds: Set<string>): void {
+/**
+ * Appends the leaves of `data` to `out` and the dtype each suggests to
+ * `kinds`: float32 for a number (torchlet's default, where PyTorch infers
+ * int64 from an int), bool for a boolean, a tensor's own dtype.
+ */
+function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], kinds: Set<DType>): void {
   if (depth === shape.length) {
     if (Array.isArray(data)) throw new Error(`tensor: expected a number at depth ${depth}, got a list`);
+    if (data instanceof Tensor) {
+      // a one-element tensor counts as its value, as Python's float(t): torch.tensor([t0, t1]) copies, without autograd history
+      if (data.numel() !== 1) throw new Error("only one element tensors can be converted to Python scalars");
+      kinds.add(data.dtype);
+      out.push(data.data[data.offset]!);
+      return;
+    }
     if (typeof data !== "number" && typeof data !== "boolean") throw new Error(`tensor: could not convert ${typeof data} to a number`);
-    kinds.add(typeof data);
+    kinds.add(typeof data === "boolean" ? "bool" : "float32");
     out.push(Number(data));
     return;
   }
   if (!Array.isArray(data) || data.length !== shape[depth]) {
-    throw new Error(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${Array.isArray(data) ? data.length : typeof data})`);
+    throw new Error(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${Array.isArray(data) ? data.length : typeof data})`);
   }
   for (const item of data as readonly NestedArray[]) flattenInto(item, shape, depth + 1, out, kinds);
 }
@@ -73,6 +87,8 @@ function cast(t: Tensor, dtype: DType): Tensor {
 /**
  * A tensor from (nested) numbers or booleans, or a typed array (copied).
  * Numbers give float32 unless `dtype` says otherwise; booleans give bool;
+ * one-element tensors among them count as their values (the result has no
+ * autograd history), their dtypes promoting with the rest as PyTorch's;
  * Float32/Float64/Int32 arrays keep their dtype, other integer arrays
  * (Uint8Array included) give int32, a Uint32Array float64.
  *
@@ -90,9 +106,9 @@ export function tensor(data: NestedArray | TypedArray, options: FactoryOptions =
   }
   const shape = inferShape(data);
   const flat: number[] = [];
-  const kinds = new Set<string>();
+  const kinds = new Set<DType>();
   flattenInto(data, shape, 0, flat, kinds);
-  const dtype = options.dtype ?? (kinds.size === 1 && kinds.has("boolean") ? "bool" : "float32");
+  const dtype = options.dtype ?? (kinds.size === 0 ? "float32" : [...kinds].reduce(promoteTypes));
   const t = emptyData(shape, dtype);
   const d = t.data;
   // to bool: any nonzero number, NaN included, is true (as PyTorch's cast)
@@ -163,13 +179,46 @@ function pyNumber(v: number): string {
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
-  const t = emptyData([steps], options.dtype ?? "float32");
+  const dtype = spacedDtype(steps, options, "linspace");
+  const t = emptyData([steps], dtype);
   const stepSize = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill from both ends, as PyTorch does, so the end point is exact
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) t.data[i] = i < half ? start + i * stepSize : end - (steps - 1 - i) * stepSize;
   if (steps === 1) t.data[0] = start; // one step is the start, as in PyTorch
+  return finish(t, options);
+}
+
+/** The dtype of linspace / logspace, after PyTorch's checks of `steps` and the dtype. */
+function spacedDtype(steps: number, options: FactoryOptions, op: string): DType {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error("number of steps must be non-negative");
+  const dtype = options.dtype ?? "float32";
+  if (dtype === "bool") throw new Error(`"${op}_cpu" not implemented for 'Bool'`);
+  return dtype;
+}
+
+/**
+ * `steps` powers of `base` (10 by default) whose exponents are evenly spaced
+ * from `start` to `end` inclusive, as torch.logspace. As PyTorch, the two
+ * exponents are first converted to the result dtype (an int32 logspace
+ * truncates them), and an integer result truncates each power.
+ *
+ * @example
+ * torch.logspace(0, 2, 3); // tensor([1., 10., 100.])
+ */
+export function logspace(start: number, end: number, steps: number, options: FactoryOptions & { base?: number } = {}): Tensor {
+  const dtype = spacedDtype(steps, options, "logspace");
+  const base = options.base ?? 10;
+  const convert = dtype === "int32" ? Math.trunc : dtype === "float32" ? Math.fround : (v: number) => v;
+  const lo = convert(start), hi = convert(end);
+  const step = steps > 1 ? (hi - lo) / (steps - 1) : 0;
+  // exponents from both ends, as linspace, so the last one is exactly `end`
+  const half = Math.floor(steps / 2);
+  const t = emptyData([steps], dtype);
+  for (let i = 0; i < steps; i++) {
+    const power = base ** (steps === 1 || i < half ? lo + i * step : hi - (steps - 1 - i) * step);
+    t.data[i] = dtype === "int32" ? toInt32(power) : power;
+  }
   return finish(t, options);
 }
 
@@ -180,6 +229,8 @@ export function eye(n: number, mOrOptions?: number | FactoryOptions, lastOptions
   // as arange: the options may come right after n (PyTorch's eye(n, dtype=...))
   const m = typeof mOrOptions === "number" ? mOrOptions : n;
   const options = typeof mOrOptions === "object" ? mOrOptions : lastOptions;
+  if (n < 0) throw new Error(`n must be greater or equal to 0, got ${n}`);
+  if (m < 0) throw new Error(`m must be greater or equal to 0, got ${m}`);
   const t = filled([n, m], 0, options, "eye");
   for (let i = 0; i < Math.min(n, m); i++) t.data[i * m + i] = 1;
   return t;
@@ -218,6 +269,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkShape([n], "randperm");
   const t = emptyData([n], options.dtype ?? "int32");
   const g = options.generator ?? defaultGenerator;
   const d = t.data;

@@ -60,7 +60,8 @@ function writeInto(self: Tensor, values: Tensor, op: string, convert: boolean): 
   if (shape.length !== self.shape.length || shape.some((d, i) => d !== self.shape[i])) {
     throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)} (${op})`);
   }
-  if (!convert && isFloating(values.dtype) && !isFloating(self.dtype)) {
+  // PyTorch's can_cast: no float result into an integer tensor, no number result into a bool tensor
+  if (!convert && ((isFloating(values.dtype) && !isFloating(self.dtype)) || (values.dtype !== "bool" && self.dtype === "bool"))) {
     throw new Error(`result type ${scalarTypeName(values.dtype)} can't be cast to the desired output type ${scalarTypeName(self.dtype)} (${op})`);
   }
   kernels().copy(self, broadcastView(values, self.shape));

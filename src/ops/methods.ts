@@ -3,7 +3,7 @@
  * Tensor class itself stays a plain holder of state and imports point down.
  */
 import { backward as runBackward, gradientEdge, type BackwardOptions } from "../autograd/engine.js";
-import type { DType, TypedArray } from "../tensor/dtype.js";
+import { bytesPerElement, type DType, type TypedArray } from "../tensor/dtype.js";
 import { formatTensor, readValues } from "../tensor/format.js";
 import { Tensor, type TensorHook } from "../tensor/tensor.js";
 import { castData } from "./core.js";
@@ -14,6 +14,7 @@ import * as L from "./linalg.js";
 import * as R from "./reduce.js";
 import * as S from "./softmax.js";
 import * as D from "./diagonal.js";
+import * as J from "./joining.js";
 import * as G from "./gamma.js";
 import * as M from "./masking.js";
 import * as Mth from "./math.js";
@@ -126,12 +127,17 @@ declare module "../tensor/tensor.js" {
     addcdiv(t1: Tensor, t2: Tensor, options?: { value?: number }): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     diag(diagonal?: number): Tensor;
+    diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagflat(offset?: number): Tensor;
     trace(): Tensor;
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     swapaxes(axis0: number, axis1: number): Tensor;
     tile(dims: readonly number[]): Tensor;
     repeatInterleave(repeats: number | Tensor, dim?: number): Tensor;
     roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    rot90(k?: number, dims?: readonly number[]): Tensor;
+    flipud(): Tensor;
+    fliplr(): Tensor;
     outer(other: Tensor): Tensor;
     addmm(m1: Tensor, m2: Tensor, options?: { beta?: number; alpha?: number }): Tensor;
     argsort(options?: { dim?: number; descending?: boolean; stable?: boolean }): Tensor;
@@ -196,6 +202,10 @@ declare module "../tensor/tensor.js" {
     indexAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     split(size: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
+    tensorSplit(sectionsOrIndices: number | readonly number[] | Tensor, dim?: number): Tensor[];
+    hsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
+    vsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
+    dsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
     unbind(dim?: number): Tensor[];
     view(...shape: number[] | [readonly number[]]): Tensor;
     reshape(...shape: number[] | [readonly number[]]): Tensor;
@@ -203,9 +213,9 @@ declare module "../tensor/tensor.js" {
     clone(): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
     t(): Tensor;
-    permute(dims: readonly number[]): Tensor;
+    permute(...dims: number[] | [readonly number[]]): Tensor;
     unsqueeze(dim: number): Tensor;
-    squeeze(dim?: number): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
     expand(shape: readonly number[]): Tensor;
     expandAs(other: Tensor): Tensor;
@@ -233,6 +243,14 @@ declare module "../tensor/tensor.js" {
     uniform_(from?: number, to?: number, options?: { generator?: Generator }): Tensor;
     /** The value of a one-element tensor. */
     item(): number;
+    /** `numel()` under its older PyTorch name. */
+    nelement(): number;
+    /** Where this tensor's first element sits in its storage, in elements (nonzero for many views). */
+    storageOffset(): number;
+    /** Bytes per element: 4 for float32 and int32, 8 for float64, 1 for bool. */
+    elementSize(): number;
+    /** `elementSize()` as a property, as PyTorch 2.x's `x.itemsize`. */
+    readonly itemsize: number;
     /** Nested JS arrays of the values (booleans for bool tensors). */
     tolist(): unknown;
     /** A contiguous typed-array copy of the values. */
@@ -363,12 +381,17 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   addcdiv(t1: Tensor, t2: Tensor, opt?: { value?: number }) { return Mth.addcdiv(this, t1, t2, opt); },
   diagonal(offset?: number, dim1?: number, dim2?: number) { return D.diagonal(this, offset, dim1, dim2); },
   diag(diagonal?: number) { return D.diag(this, diagonal); },
+  diagEmbed(offset?: number, dim1?: number, dim2?: number) { return D.diagEmbed(this, offset, dim1, dim2); },
+  diagflat(offset?: number) { return D.diagflat(this, offset); },
   trace() { return D.trace(this); },
   movedim(source: number | readonly number[], destination: number | readonly number[]) { return Re.movedim(this, source, destination); },
   swapaxes(axis0: number, axis1: number) { return Re.swapaxes(this, axis0, axis1); },
   tile(dims: readonly number[]) { return Re.tile(this, dims); },
   repeatInterleave(repeats: number | Tensor, dim?: number) { return Re.repeatInterleave(this, repeats, dim); },
   roll(shifts: number | readonly number[], dims?: number | readonly number[]) { return Re.roll(this, shifts, dims); },
+  rot90(k?: number, dims?: readonly number[]) { return Re.rot90(this, k, dims); },
+  flipud() { return Re.flipud(this); },
+  fliplr() { return Re.fliplr(this); },
   outer(o: Tensor) { return L.outer(this, o); },
   addmm(m1: Tensor, m2: Tensor, opt?: { beta?: number; alpha?: number }) { return L.addmm(this, m1, m2, opt); },
   argsort(opt?: { dim?: number; descending?: boolean; stable?: boolean }) { return O.argsort(this, opt); },
@@ -427,6 +450,10 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   indexAdd(dim: number, index: Tensor, src: Tensor) { return X.indexAdd(this, dim, index, src); },
   split(size: number | readonly number[], dim?: number) { return X.split(this, size, dim); },
   chunk(chunks: number, dim?: number) { return X.chunk(this, chunks, dim); },
+  tensorSplit(sectionsOrIndices: number | readonly number[] | Tensor, dim?: number) { return J.tensorSplit(this, sectionsOrIndices, dim); },
+  hsplit(sectionsOrIndices: number | readonly number[]) { return J.hsplit(this, sectionsOrIndices); },
+  vsplit(sectionsOrIndices: number | readonly number[]) { return J.vsplit(this, sectionsOrIndices); },
+  dsplit(sectionsOrIndices: number | readonly number[]) { return J.dsplit(this, sectionsOrIndices); },
   unbind(dim?: number) { return X.unbind(this, dim); },
   view(...shape: number[] | [readonly number[]]) { return V.view(this, shapeArgs(shape)); },
   reshape(...shape: number[] | [readonly number[]]) { return V.reshape(this, shapeArgs(shape)); },
@@ -434,9 +461,9 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   clone() { return V.clone(this); },
   transpose(d0: number, d1: number) { return V.transpose(this, d0, d1); },
   t() { return V.t(this); },
-  permute(dims: readonly number[]) { return V.permute(this, dims); },
+  permute(...dims: number[] | [readonly number[]]) { return V.permute(this, shapeArgs(dims)); },
   unsqueeze(dim: number) { return V.unsqueeze(this, dim); },
-  squeeze(dim?: number) { return V.squeeze(this, dim); },
+  squeeze(dim?: number | readonly number[]) { return V.squeeze(this, dim); },
   flatten(s?: number, e?: number) { return V.flatten(this, s, e); },
   expand(shape: readonly number[]) { return V.expand(this, shape); },
   expandAs(o: Tensor) { return V.expand(this, o.shape); },
@@ -462,9 +489,12 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   uniform_(from?: number, to?: number, opt?: { generator?: Generator }) { return I.uniform_(this, from, to, opt); },
   item() {
     const n = this.numel();
-    if (n !== 1) throw new Error(`a Tensor with ${n} elements cannot be converted to Scalar`);
+    if (n !== 1) throw new Error(`only one element tensors can be converted to Python scalars (item() of a tensor with ${n} elements)`);
     return readValues(this)[0]!;
   },
+  nelement() { return this.numel(); },
+  storageOffset() { return this.offset; },
+  elementSize() { return bytesPerElement(this.dtype); },
   tolist() { return toNested(this); },
   toArray() { return castData(this, this.dtype).data; },
   toString() { return formatTensor(this); },
@@ -500,6 +530,11 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
 Object.defineProperty(Tensor.prototype, "retainsGrad", {
   get(this: Tensor) {
     return this._retainsGrad;
+  },
+});
+Object.defineProperty(Tensor.prototype, "itemsize", {
+  get(this: Tensor) {
+    return bytesPerElement(this.dtype);
   },
 });
 Object.defineProperty(Tensor.prototype, "mT", {

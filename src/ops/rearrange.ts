@@ -1,15 +1,16 @@
 /**
  * Reordering, repeating and reshaping elements: movedim / swapaxes, tile,
- * repeatInterleave, roll, unflatten, broadcastTo / broadcastTensors and
- * meshgrid. All are composed of views, cat and indexSelect, so their
- * gradients come from those.
+ * repeatInterleave, roll, rot90, flipud / fliplr, unflatten, broadcastTo /
+ * broadcastTensors, meshgrid, cartesianProd and combinations. All but rot90
+ * (which records its own node, as PyTorch) are composed of views, cat, stack
+ * and indexSelect, so their gradients come from those.
  */
-import type { Tensor } from "../tensor/tensor.js";
-import { normalizeDim } from "../tensor/tensor.js";
-import { broadcastShapes, shapeStr } from "./core.js";
+import { runInMode, withGrad } from "../autograd/grad-mode.js";
+import { Tensor, normalizeDim } from "../tensor/tensor.js";
+import { broadcastShapes, empty, needsGrad, record, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
-import { cat, indexSelect } from "./indexing.js";
-import { clone, expand, flatten, narrow, permute, repeat, reshape, transpose } from "./views.js";
+import { cat, flip, indexSelect, stack } from "./indexing.js";
+import { clone, expand, flatten, inferShape, narrow, permute, repeat, reshape, transpose } from "./views.js";
 
 const list = (d: number | readonly number[]): number[] => (typeof d === "number" ? [d] : [...d]);
 
@@ -87,11 +88,11 @@ export function repeatInterleave(a: Tensor, repeats: number | Tensor, dim?: numb
 export function roll(a: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   const sh = list(shifts);
   if (dims === undefined) {
-    if (sh.length !== 1) throw new Error(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
+    if (sh.length !== 1) throw new Error(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
     return reshape(roll(flatten(a), sh[0]!, 0), a.shape);
   }
   const ds = list(dims);
-  if (sh.length !== ds.length) throw new Error(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  if (sh.length !== ds.length) throw new Error(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
   let out = a;
   ds.forEach((dim, i) => {
     const d = normalizeDim(dim, a.dim(), "roll", a.shape), n = a.shape[d]!;
@@ -102,14 +103,62 @@ export function roll(a: Tensor, shifts: number | readonly number[], dims?: numbe
   return out === a ? clone(a) : out;
 }
 
+/**
+ * Rotates by `k` quarter turns in the plane of `dims` (from the first dim
+ * towards the second), as torch.rot90: a copy. The k = 1 and 3 results are
+ * transposed layouts of the flipped copy (not contiguous), as PyTorch's.
+ *
+ * @example
+ * torch.rot90(torch.tensor([[1, 2], [3, 4]])); // [[2, 4], [1, 3]]
+ */
+export function rot90(a: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tensor {
+  if (dims.length !== 2) throw new Error(`expected total rotation dims == 2, but got dims = ${dims.length}`);
+  const n = a.dim();
+  if (n < 2) throw new Error(`expected total dims >= 2, but got total dims = ${n}`);
+  // PyTorch compares the dims as given: [0, -2] of a matrix counts as the same dim twice
+  if (dims[0] === dims[1] || Math.abs(dims[0]! - dims[1]!) === n) {
+    throw new Error(`expected rotation dims to be different, but got dim0 = ${dims[0]} and dim1 = ${dims[1]}`);
+  }
+  const d0 = normalizeDim(dims[0]!, n, "rot90", a.shape), d1 = normalizeDim(dims[1]!, n, "rot90", a.shape);
+  const turns = ((k % 4) + 4) % 4;
+  const out = runInMode(withGrad(false), () => {
+    if (turns === 0) return clone(a);
+    if (turns === 2) return flip(a, [d0, d1]);
+    // the flipped copy itself, relabelled: a fresh tensor rather than a view of a temporary (PyTorch transposes it in place)
+    const f = flip(a, [turns === 1 ? d1 : d0]), shape = [...f.shape], strides = [...f.strides];
+    [shape[d0], shape[d1]] = [shape[d1]!, shape[d0]!];
+    [strides[d0], strides[d1]] = [strides[d1]!, strides[d0]!];
+    const t = new Tensor(f.storage, shape, strides, f.offset);
+    t._inference = f._inference;
+    return t;
+  });
+  if (needsGrad(a)) record("Rot90Backward0", [a], out, ([g]) => [rot90(g!, -k, [d0, d1])]);
+  return out;
+}
+
+/** The order along dim 0 reversed (a copy), as torch.flipud. */
+export function flipud(a: Tensor): Tensor {
+  if (a.dim() < 1) throw new Error("Input must be >= 1-d.");
+  return flip(a, [0]);
+}
+
+/** The order along dim 1 reversed (a copy), as torch.fliplr. */
+export function fliplr(a: Tensor): Tensor {
+  if (a.dim() < 2) throw new Error("Input must be >= 2-d.");
+  return flip(a, [1]);
+}
+
 /** Splits dim `dim` into `sizes` (one may be -1), as torch.unflatten. */
 export function unflatten(a: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim(dim, a.dim(), "unflatten", a.shape);
   if (sizes.length === 0) throw new Error("unflatten: sizes must be non-empty");
-  const known = sizes.filter((s) => s !== -1).reduce((x, y) => x * y, 1);
-  const filled = sizes.map((s) => (s === -1 ? (known === 0 ? 0 : a.shape[d]! / known) : s));
-  if (sizes.filter((s) => s === -1).length > 1 || filled.reduce((x, y) => x * y, 1) !== a.shape[d] || filled.some((s) => !Number.isInteger(s))) {
-    throw new Error(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${dim} (${a.shape[d]}) in the input tensor`);
+  let filled: number[];
+  try {
+    filled = inferShape(sizes, a.shape[d]!, "unflatten");
+  } catch (e) {
+    // PyTorch 2.x rewords only the size mismatch (naming the wrapped dim); its other shape errors pass through
+    if (!(e instanceof Error && e.message.includes("is invalid for input of size"))) throw e;
+    throw new Error(`unflatten: Provided sizes [${sizes.join(", ")}] don't multiply up to the size of dim ${d} (${a.shape[d]}) in the input tensor`);
   }
   return reshape(a, [...a.shape.slice(0, d), ...filled, ...a.shape.slice(d + 1)]);
 }
@@ -134,7 +183,7 @@ export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
  * const [ys, xs] = torch.meshgrid([torch.arange(3), torch.arange(4)]); // both [3, 4]
  */
 export function meshgrid(tensors: readonly Tensor[], options: { indexing?: "ij" | "xy" } = {}): Tensor[] {
-  if (tensors.length === 0) throw new Error("torch.meshgrid: Expected at least one tensor");
+  if (tensors.length === 0) throw new Error("meshgrid expects a non-empty TensorList");
   for (const t of tensors) {
     if (t.dim() > 1) throw new Error(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${shapeStr(t.shape)}`);
   }
@@ -149,4 +198,42 @@ export function meshgrid(tensors: readonly Tensor[], options: { indexing?: "ij" 
     const shape = sizes.map((_, i) => (i === at ? t.numel() : 1));
     return expand(reshape(t, shape), sizes);
   });
+}
+
+/**
+ * Every combination of one element from each 1-d tensor, as the rows of a
+ * [count, tensors.length] tensor in lexicographic order (torch.cartesian_prod).
+ * One tensor is returned as it is, as PyTorch's.
+ *
+ * @example
+ * torch.cartesianProd(torch.tensor([1, 2]), torch.tensor([3, 4])); // [[1, 3], [1, 4], [2, 3], [2, 4]]
+ */
+export function cartesianProd(...tensors: Tensor[]): Tensor {
+  for (const t of tensors) if (t.dim() !== 1) throw new Error(`Expect a 1D vector, but got shape ${shapeStr(t.shape)}`);
+  if (tensors.length === 1) return tensors[0]!;
+  return stack(meshgrid(tensors, { indexing: "ij" }).map((g) => flatten(g)), 1);
+}
+
+/**
+ * The length-`r` combinations of a 1-d tensor's elements as the rows of a
+ * [count, r] tensor, in lexicographic order of their positions, as
+ * torch.combinations; `withReplacement` lets a position repeat. `r = 0`
+ * gives an empty 1-d tensor, as PyTorch's.
+ *
+ * @example
+ * torch.combinations(torch.tensor([1, 2, 3])); // [[1, 2], [1, 3], [2, 3]]
+ */
+export function combinations(a: Tensor, r = 2, options: { withReplacement?: boolean } = {}): Tensor {
+  if (a.dim() !== 1) throw new Error(`Expect a 1D vector, but got shape ${shapeStr(a.shape)}`);
+  if (!Number.isInteger(r) || r < 0) throw new Error(`Expect a non-negative number, but got ${r}`);
+  if (r === 0) return empty([0], a.dtype);
+  const n = a.shape[0]!, repeat = options.withReplacement ?? false;
+  const positions: number[] = [];
+  const walk = (prefix: number[], from: number): void => {
+    if (prefix.length === r) positions.push(...prefix);
+    else for (let i = from; i < n; i++) walk([...prefix, i], repeat ? i : i + 1);
+  };
+  walk([], 0);
+  // one gather of every row's elements: the gradient sums each element's uses
+  return reshape(indexSelect(a, 0, fromTypedArray(Int32Array.from(positions))), [positions.length / r, r]);
 }

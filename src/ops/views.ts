@@ -9,14 +9,19 @@ export function inferShape(shape: readonly number[], numel: number, op: string):
   const out = [...shape];
   let infer = -1, known = 1;
   out.forEach((d, i) => {
+    if (!Number.isInteger(d)) throw new TypeError(`${op}(): argument 'shape' must be tuple of ints, but found element of type ${typeof d === "number" ? "float" : typeof d} at pos ${i}`);
     if (d === -1) {
-      if (infer >= 0) throw new Error(`${op}: only one dimension can be inferred`);
+      if (infer >= 0) throw new Error("only one dimension can be inferred");
       infer = i;
-    } else if (!Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: invalid shape dimension ${String(d)}`);
+    } else if (d < 0) {
+      throw new Error(`invalid shape dimension ${d}`);
     } else known *= d;
   });
   if (infer >= 0) {
+    // with no elements and a zero among the given sizes, any size fits the -1
+    if (known === 0 && numel === 0) {
+      throw new Error(`cannot reshape tensor of 0 elements into shape ${shapeStr(shape)} because the unspecified dimension size -1 can be any value and is ambiguous`);
+    }
     if (known === 0 || numel % known !== 0) throw new Error(`shape '${shapeStr(shape)}' is invalid for input of size ${numel}`);
     out[infer] = numel / known;
   } else if (known !== numel) {
@@ -128,7 +133,7 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
   // arrow functions mention shapes, not `a` (V8 would keep `a` alive in the backward closure's context)
   const shape = a.shape, strides = a.strides;
   const norm = dims.map((d) => normalizeDim(d, n, "permute", shape));
-  if (new Set(norm).size !== n) throw new Error("permute: repeated dim");
+  if (new Set(norm).size !== n) throw new Error("permute(): duplicate dims are not allowed.");
   const out = makeView(a, norm.map((d) => shape[d]!), norm.map((d) => strides[d]!), a.offset);
   if (needsGrad(a)) {
     const inverse = new Array<number>(n);
@@ -148,18 +153,25 @@ export function unsqueeze(a: Tensor, dim: number): Tensor {
   return out;
 }
 
-/** Removes size-1 dims (all, or the given one). */
-export function squeeze(a: Tensor, dim?: number): Tensor {
-  let keep: number[];
+/**
+ * Removes size-1 dims: all of them, the given one, or (as PyTorch 2.x) those
+ * of a list of dims that have size 1; the others stay. A view.
+ */
+export function squeeze(a: Tensor, dim?: number | readonly number[]): Tensor {
   const shape = a.shape, strides = a.strides; // arrow functions below must not mention `a`
-  if (dim === undefined) keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  let drop: number[];
+  if (dim === undefined) drop = shape.map((_, i) => i);
   else {
-    const d = normalizeDim(dim, shape.length, "squeeze", shape);
-    keep = shape.map((_, i) => i).filter((i) => i !== d || shape[i] !== 1);
+    drop = (typeof dim === "number" ? [dim] : dim).map((d) => normalizeDim(d, shape.length, "squeeze", shape));
+    const repeated = drop.find((d, i) => drop.indexOf(d) !== i);
+    if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims`);
   }
+  const keep = shape.map((_, i) => i).filter((i) => !drop.includes(i) || shape[i] !== 1);
   const out = makeView(a, keep.map((i) => shape[i]!), keep.map((i) => strides[i]!), a.offset);
   const inShape = a.shape;
-  if (needsGrad(a)) record(dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [a], out, ([g]) => [reshape(g!, inShape)]);
+  // PyTorch's node per overload: squeeze(), squeeze(dim), squeeze(dims)
+  const name = dim === undefined ? "SqueezeBackward0" : typeof dim === "number" ? "SqueezeBackward1" : "SqueezeBackward2";
+  if (needsGrad(a)) record(name, [a], out, ([g]) => [reshape(g!, inShape)]);
   return out;
 }
 
