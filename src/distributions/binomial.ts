@@ -56,7 +56,7 @@ export class Binomial extends Distribution {
   constructor(params: BinomialParams, options: DistributionOptions = {}) {
     if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
     const given = params.probs !== undefined ? "probs" : "logits";
-    const [n, p] = broadcastAll(params.totalCount ?? 1, (params.probs ?? params.logits)!);
+    const [n, p] = broadcastAll(params.totalCount ?? 1, (params.probs ?? params.logits));
     // a number count takes the parameter's dtype (broadcastAll took the first tensor's)
     const count = torch.toDtype(n!, p!.dtype);
     super(p!.shape, [], options);
@@ -99,8 +99,8 @@ export class Binomial extends Distribution {
   }
   /** `0 … n` in the parameters' dtype; every count must be the same n (PyTorch's NotImplementedError otherwise). */
   override enumerateSupport(options: { expand?: boolean } = {}): Tensor {
-    const n = torch.max(this.totalCount).item() as number;
-    if ((torch.min(this.totalCount).item() as number) !== n) throw new Error("Inhomogeneous total count not supported by `enumerate_support`.");
+    const n = torch.max(this.totalCount).item();
+    if ((torch.min(this.totalCount).item()) !== n) throw new Error("Inhomogeneous total count not supported by `enumerate_support`.");
     const values = torch.arange(1 + n, { dtype: this.probs.dtype }).reshape([-1, ...this.batchShape.map(() => 1)]);
     return (options.expand ?? true) ? values.expand([1 + n, ...this.batchShape]) : values;
   }
@@ -125,8 +125,8 @@ export class Binomial extends Distribution {
   }
   /** By summing over the support, so every count must be the same (PyTorch's NotImplementedError otherwise). */
   entropy(): Tensor {
-    const n = torch.max(this.totalCount).item() as number;
-    if ((torch.min(this.totalCount).item() as number) !== n) throw new Error("Inhomogeneous total count not supported by `entropy`.");
+    const n = torch.max(this.totalCount).item();
+    if ((torch.min(this.totalCount).item()) !== n) throw new Error("Inhomogeneous total count not supported by `entropy`.");
     const lp = this.logProb(this.enumerateSupport({ expand: false }));
     return torch.neg(lp.exp().mul(lp).sum(0));
   }

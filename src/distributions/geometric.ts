@@ -24,7 +24,7 @@ export class Geometric extends Distribution {
   constructor(params: GeometricParams, options: DistributionOptions = {}) {
     if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
     const given = params.probs !== undefined ? "probs" : "logits";
-    const [p] = broadcastAll((params.probs ?? params.logits)!);
+    const [p] = broadcastAll((params.probs ?? params.logits));
     super(p!.shape, [], options);
     this.given = given;
     if (given === "probs") {

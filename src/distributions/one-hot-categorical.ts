@@ -50,7 +50,7 @@ export class OneHotCategorical extends Distribution {
     return this.withBatchShape(batchShape, { categorical: this.categorical.expand(batchShape) });
   }
   private oneHot(indices: Tensor): Tensor {
-    return torch.toDtype(torch.nn.functional.oneHot(torch.toDtype(indices, "int32"), this.eventShape[0]!), this.probs.dtype);
+    return torch.toDtype(torch.nn.functional.oneHot(torch.toDtype(indices, "int32"), this.eventShape[0]), this.probs.dtype);
   }
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     return torch.noGrad(() => this.oneHot(this.categorical.sample(sampleShape, options)));

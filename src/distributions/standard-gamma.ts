@@ -119,8 +119,8 @@ function gammaincScalar(a: number, x: number, lga: number): number {
 
 /**
  * The regularised lower incomplete gamma function P(a, x), elementwise over broadcast
- * tensors; differentiable in `x` only (its derivative is the Gamma(a, 1) density), as
- * PyTorch has no derivative of `gammainc` in `a` either.
+ * tensors; differentiable in `x` only (its derivative is the Gamma(a, 1) density): asking
+ * for the gradient in `a` throws PyTorch's error, as PyTorch has no derivative there either.
  */
 export function gammainc(a: Tensor, x: Tensor): Tensor {
   const [ab, xb] = torch.broadcastTensors(a, x);
@@ -130,11 +130,12 @@ export function gammainc(a: Tensor, x: Tensor): Tensor {
   const out = torch.zeros(ab!.shape, { dtype });
   const o = out.data as Float32Array | Float64Array;
   for (let i = 0; i < av.length; i++) o[i] = gammaincScalar(av[i]!, xv[i]!, lga[i]!);
-  if (a._requiresGrad && torch.isGradEnabled()) throw new Error("the derivative for 'self' is not implemented (gammainc's derivative in a)");
-  if (needsGrad(x))
-    record("IgammaBackward0", [xb!], out, ([g], [aa, xx]) => {
+  if (needsGrad(ab!, xb))
+    record("IgammaBackward0", [ab!, xb!], out, ([g], [aa, xx]) => {
+      // PyTorch's error, raised when the gradient is asked for, not on the forward pass
+      if (ab!.requiresGrad) throw new Error("derivative for aten::igamma is not implemented");
       const logDensity = aa!.sub(1).mul(xx!.log()).sub(xx!).sub(torch.lgamma(aa!));
-      return [g!.mul(logDensity.exp())];
+      return [null, g!.mul(logDensity.exp())];
     }, [ab!.detach(), xb!]);
   return out;
 }

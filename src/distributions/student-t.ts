@@ -1,7 +1,8 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import * as C from "./constraints.js";
-import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
+import { broadcastAll, Distribution, type DistributionOptions, pyTuple, type SampleOptions } from "./distribution.js";
+import { pyFormat } from "./py-format.js";
 import { standardGamma } from "./standard-gamma.js";
 
 const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
@@ -29,6 +30,9 @@ export class StudentT extends Distribution {
     this.df = d!;
     this.loc = l!;
     this.scale = s!;
+    // PyTorch builds its Chi2(df) first, whose check (and message, naming "Chi2()") comes before the others
+    if (this.validateArgs && !torch.all(torch.gt(this.df, 0)).item())
+      throw new Error(`Expected parameter df (Tensor of shape ${pyTuple(this.df.shape)}) of distribution Chi2() to satisfy the constraint ${C.positive.name}, but found invalid values:\n${pyFormat(this.df)}`);
     this.validateParams();
   }
   override get argConstraints(): Record<string, C.Constraint> {
