@@ -41,6 +41,18 @@ export const boolean = make("Boolean()", 0, (v) => torch.logicalOr(torch.eq(v, 0
 export const integerInterval = (lower: number, upper: number): Constraint =>
   make(`IntegerInterval(lower_bound=${lower}, upper_bound=${upper})`, 0, (v) =>
     torch.logicalAnd(torch.eq(torch.remainder(v, 1), 0), torch.logicalAnd(torch.ge(v, lower), torch.le(v, upper))));
+/** Integers `>= lower` (PyTorch's `integer_interval` with no upper end). */
+export const integerGreaterThan = (lower: number): Constraint =>
+  make(`IntegerGreaterThan(lower_bound=${lower})`, 0, (v) => torch.logicalAnd(torch.eq(torch.remainder(v, 1), 0), torch.ge(v, lower)));
+/** The nonnegative integers: the support of counts (Poisson, Geometric). */
+export const nonnegativeInteger = integerGreaterThan(0);
+/** Integers in `[lower, upper]`, elementwise against a tensor upper bound (Binomial's support, up to `total_count`). */
+export const tensorIntegerInterval = (lower: number, upper: Tensor): Constraint =>
+  make(`IntegerInterval(lower_bound=${lower}, upper_bound=${pyFormat(upper)})`, 0, (v) =>
+    torch.logicalAnd(torch.eq(torch.remainder(v, 1), 0), torch.logicalAnd(torch.ge(v, lower), torch.le(v, upper))));
+/** Vectors of 0s and 1s with exactly one 1 over the last dim. */
+export const oneHot = make("OneHot()", 1, (v) =>
+  torch.logicalAnd(torch.all(torch.logicalOr(torch.eq(v, 0), torch.eq(v, 1)), -1), torch.eq(v.sum(-1), 1)));
 /** Nonnegative vectors summing to 1 over the last dim. */
 export const simplex = make("Simplex()", 1, (v) =>
   torch.logicalAnd(torch.all(torch.ge(v, 0), -1), torch.lt(torch.abs(torch.sub(v.sum(-1), 1)), 1e-6)));

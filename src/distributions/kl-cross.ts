@@ -4,7 +4,10 @@
  */
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
+import type { Dirichlet } from "./dirichlet.js";
 import type { Exponential } from "./exponential.js";
+import type { Gamma } from "./gamma.js";
+import { EULER_GAMMA, type Gumbel } from "./gumbel.js";
 import type { Laplace } from "./laplace.js";
 import type { Normal } from "./normal.js";
 import type { Uniform } from "./uniform.js";
@@ -57,4 +60,34 @@ export function uniformNormal(p: Uniform, q: Normal): Tensor {
 export function uniformExponential(p: Uniform, q: Exponential): Tensor {
   const r = q.rate.mul(p.high.add(p.low)).div(2).sub(p.high.sub(p.low).mul(q.rate).log());
   return torch.where(torch.lt(p.low, 0), Infinity, r);
+}
+
+/** Between Dirichlets (and Betas, the two-coordinate Dirichlets). */
+export function dirichletDirichlet(p: Dirichlet, q: Dirichlet): Tensor {
+  const a = p.concentration, b = q.concentration, sa = a.sum(-1), sb = b.sum(-1);
+  const t1 = torch.lgamma(sa).sub(torch.lgamma(sb));
+  const t2 = torch.lgamma(a).sub(torch.lgamma(b)).sum(-1);
+  const t4 = torch.digamma(a).sub(torch.digamma(sa).unsqueeze(-1));
+  return t1.sub(t2).add(a.sub(b).mul(t4).sum(-1));
+}
+
+/** An exponential is a Gamma(1, rate): the Gamma–Gamma formula with p's concentration 1 (ψ(1) = -γ). */
+export function exponentialGamma(p: Exponential, q: Gamma): Tensor {
+  const ratio = q.rate.div(p.rate);
+  const t1 = torch.neg(q.concentration.mul(torch.log(ratio)));
+  return t1.add(ratio).add(torch.lgamma(q.concentration)).add(q.concentration.mul(EULER_GAMMA)).sub(1 + EULER_GAMMA);
+}
+
+/** Against Exponential(λ) = Gamma(1, λ): -H(p) - log λ + λ E_p[x]. */
+export function gammaExponential(p: Gamma, q: Exponential): Tensor {
+  return torch.neg(p.entropy()).sub(q.rate.log()).add(q.rate.mul(p.concentration).div(p.rate));
+}
+
+/** E_p[x] and E_p[x²] of the Gumbel in closed form, against the normal's quadratic. */
+export function gumbelNormal(p: Gumbel, q: Normal): Tensor {
+  const scaleRatio = p.scale.div(q.scale);
+  const t1 = scaleRatio.div(Math.sqrt(2 * Math.PI)).log();
+  const t2 = p.loc.sub(q.loc).div(q.scale);
+  const t3 = scaleRatio.square().mul((Math.PI * Math.PI) / 12).add(t2.add(scaleRatio.mul(EULER_GAMMA)).square().mul(0.5));
+  return torch.neg(t1).add(t3).sub(1 + EULER_GAMMA);
 }

@@ -12,6 +12,17 @@ import { Laplace } from "./laplace.js";
 import { MultivariateNormal } from "./multivariate-normal.js";
 import { Normal } from "./normal.js";
 import { Uniform } from "./uniform.js";
+import { Beta } from "./beta.js";
+import { Binomial } from "./binomial.js";
+import { Cauchy } from "./cauchy.js";
+import { Dirichlet } from "./dirichlet.js";
+import { Gamma } from "./gamma.js";
+import { Geometric } from "./geometric.js";
+import { EULER_GAMMA, Gumbel } from "./gumbel.js";
+import { HalfNormal } from "./half-normal.js";
+import { LogNormal } from "./log-normal.js";
+import { OneHotCategorical } from "./one-hot-categorical.js";
+import { Poisson } from "./poisson.js";
 
 const softplus = (x: Tensor): Tensor => torch.nn.functional.softplus(x);
 
@@ -72,6 +83,41 @@ register(MultivariateNormal, MultivariateNormal, (p, q) => {
   return halfLogDet(q.scaleTril).sub(halfLogDet(p.scaleTril)).add(trace.add(maha).sub(n).mul(0.5));
 });
 register(Independent, Independent, (p, q) => sumRightmost(klDivergence(p.baseDist, q.baseDist), p.reinterpretedBatchNdims));
+// the transformed families (PyTorch's transformed-vs-transformed rule): the same map of both, so their bases' KL
+register(LogNormal, LogNormal, (p, q) => klDivergence(p.baseDist, q.baseDist));
+register(HalfNormal, HalfNormal, (p, q) => klDivergence(p.baseDist, q.baseDist));
+register(OneHotCategorical, OneHotCategorical, (p, q) => klDivergence(p.categorical, q.categorical));
+register(Gumbel, Gumbel, (p, q) => {
+  const r = p.scale.div(q.scale), qLoc = q.loc.div(q.scale), pLoc = p.loc.div(q.scale);
+  const t3 = torch.exp(qLoc.add(torch.lgamma(r.add(1))).sub(pLoc));
+  return torch.neg(r.log()).sub(qLoc).add(pLoc).add(r.mul(EULER_GAMMA)).add(t3).sub(1 + EULER_GAMMA);
+});
+register(Cauchy, Cauchy, (p, q) => {
+  const t1 = p.scale.add(q.scale).square().add(p.loc.sub(q.loc).square()).log();
+  return t1.sub(p.scale.mul(q.scale).mul(4).log());
+});
+register(Poisson, Poisson, (p, q) => p.rate.mul(p.rate.log().sub(q.rate.log())).sub(p.rate.sub(q.rate)));
+register(Geometric, Geometric, (p, q) => torch.neg(p.entropy()).sub(torch.log1p(torch.neg(q.probs)).div(p.probs)).sub(q.logits));
+register(Binomial, Binomial, (p, q) => {
+  // q with more trials than p is finite but has no closed form (PyTorch's NotImplementedError)
+  if (torch.any(torch.lt(p.totalCount, q.totalCount)).item())
+    throw new Error("KL between Binomials where q.total_count > p.total_count is not implemented");
+  const kl = p.totalCount.mul(p.probs.mul(p.logits.sub(q.logits)).add(torch.log1p(torch.neg(p.probs))).sub(torch.log1p(torch.neg(q.probs))));
+  // p reaches counts q cannot
+  return torch.where(torch.gt(p.totalCount, q.totalCount), Infinity, kl);
+});
+register(Gamma, Gamma, (p, q) => {
+  const t1 = q.concentration.mul(p.rate.div(q.rate).log());
+  const t2 = torch.lgamma(q.concentration).sub(torch.lgamma(p.concentration));
+  const t3 = p.concentration.sub(q.concentration).mul(torch.digamma(p.concentration));
+  const t4 = q.rate.sub(p.rate).mul(p.concentration.div(p.rate));
+  return t1.add(t2).add(t3).add(t4);
+});
+register(Dirichlet, Dirichlet, X.dirichletDirichlet);
+register(Beta, Beta, (p, q) => X.dirichletDirichlet(p.dirichlet, q.dirichlet));
+register(Exponential, Gamma, X.exponentialGamma);
+register(Gamma, Exponential, (p, q) => X.gammaExponential(p, q));
+register(Gumbel, Normal, X.gumbelNormal);
 register(Exponential, Normal, X.exponentialNormal);
 register(Laplace, Normal, X.laplaceNormal);
 register(Normal, Laplace, X.normalLaplace);
@@ -84,7 +130,7 @@ register(Normal, Exponential, (p) => X.infinite(p.loc));
 register(Normal, Uniform, (p) => X.infinite(p.loc));
 
 /** The classes PyTorch derives from `ExponentialFamily`: its KL between two different ones is refused with its own message. */
-const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, Exponential, Normal];
+const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, Exponential, Normal, Gamma, Beta, Dirichlet, Poisson];
 const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.some((c) => d instanceof c);
 
 /**
@@ -96,7 +142,10 @@ const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.s
  * Exponential, Laplace or Uniform against Normal, Normal against Laplace,
  * Uniform against Exponential, and the infinite ones, where `p` puts mass
  * outside `q`'s support (Normal or Laplace against Exponential or Uniform,
- * Exponential against Uniform). Other pairs throw PyTorch's
+ * Exponential against Uniform). Also LogNormal, HalfNormal, Cauchy, Gumbel,
+ * Poisson, Geometric, Binomial (q with at most p's trials), OneHotCategorical,
+ * Gamma, Beta and Dirichlet against themselves, Exponential against Gamma and
+ * back, and Gumbel against Normal. Other pairs throw PyTorch's
  * NotImplementedError message.
  *
  * @example
