@@ -53,7 +53,8 @@ function runForward(cls: typeof Function, ctx: FunctionCtx, args: unknown[]): Te
   return runInMode(withGrad(false), () => cls.forward(ctx, ...args));
 }
 
-function isTensor(x: unknown): x is Tensor {
+/** @internal a tensor, told apart from other arguments without importing the Tensor class */
+export function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "storage" in x && "shape" in x && "gradFn" in x;
 }
 

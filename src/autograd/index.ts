@@ -3,3 +3,4 @@ export { backward, grad, type BackwardOptions, type GradOptions } from "./engine
 export { Function, FunctionCtx } from "./function.js";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
 export { Node } from "./node.js";
+export * as functional from "./functional.js";
