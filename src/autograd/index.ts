@@ -4,3 +4,4 @@ export { Function, FunctionCtx } from "./function.js";
 export { gradcheck, type GradcheckOptions } from "./gradcheck.js";
 export { Node } from "./node.js";
 export * as functional from "./functional.js";
+export { onceDifferentiable } from "./once-differentiable.js";
