@@ -4,6 +4,8 @@ import { gradMath } from "./grad-math.js";
 import { runInMode, withGrad } from "./grad-mode.js";
 import { AccumulateGrad, type Edge, Node } from "./node.js";
 import { ReadyQueue } from "./ready-queue.js";
+import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from "./anomaly-mode.js";
+import { warn } from "../warnings.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -133,7 +135,7 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
           const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
           if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
         } else if (grads.some((g) => g !== null)) {
-          const inputGrads = node.apply(grads);
+          const inputGrads = isAnomalyEnabled() ? applyChecked(node, grads) : node.apply(grads);
           if (!opts.retainGraph) node.release();
           node.next.forEach((edge, i) => {
             const g = inputGrads[i];
@@ -153,6 +155,26 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
     }
     return captured;
   });
+}
+
+/**
+ * A node's backward in anomaly mode: a failure first warns where forward made
+ * the node, and (with checkNan) NaN gradients throw PyTorch's error.
+ */
+function applyChecked(node: Node, grads: (Tensor | null)[]): (Tensor | null)[] {
+  try {
+    const out = node.apply(grads);
+    if (isAnomalyCheckNanEnabled()) {
+      out.forEach((g, i) => {
+        if (g && Array.from(g.toArray()).some(Number.isNaN)) throw new Error(`Function '${node.name}' returned nan values in its ${i}th output.`);
+      });
+    }
+    return out;
+  } catch (e) {
+    const trace = node.forwardTrace?.split("\n").slice(1).join("\n") ?? "";
+    warn(`Error detected in ${node.name}. Traceback of forward call that caused the error:\n${trace}`);
+    throw e;
+  }
 }
 
 /** The nodes that must run: `accumulators` themselves, and every node with an edge into a receiver or into a node that must run. */

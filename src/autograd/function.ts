@@ -14,6 +14,8 @@ export class FunctionCtx {
   _toSave: (Tensor | null)[] = [];
   /** @internal */
   _dirty: Tensor[] = [];
+  /** @internal */
+  _nonDifferentiable: Tensor[] = [];
   /** @internal set while backward runs */
   _node: Node | null = null;
   /** @internal whether backward gets zeros (not null) for outputs that got no gradient */
@@ -42,6 +44,15 @@ export class FunctionCtx {
     this._dirty = tensors;
   }
 
+  /**
+   * Declares outputs that are not differentiable (indices, masks): they don't
+   * require grad, and backward always gets zeros (or null, without
+   * materialized grads) for them.
+   */
+  markNonDifferentiable(...outputs: Tensor[]): void {
+    this._nonDifferentiable = outputs;
+  }
+
   /** Whether backward gets zeros (the default, as PyTorch) or null for outputs that got no gradient. */
   setMaterializeGrads(value: boolean): void {
     this._materializeGrads = value;
@@ -53,7 +64,8 @@ function runForward(cls: typeof Function, ctx: FunctionCtx, args: unknown[]): Te
   return runInMode(withGrad(false), () => cls.forward(ctx, ...args));
 }
 
-function isTensor(x: unknown): x is Tensor {
+/** @internal a tensor, told apart from other arguments without importing the Tensor class */
+export function isTensor(x: unknown): x is Tensor {
   return typeof x === "object" && x !== null && "storage" in x && "shape" in x && "gradFn" in x;
 }
 
@@ -96,6 +108,9 @@ export class Function {
     // (a helper, not an arrow here: an arrow mentioning `args` would keep the inputs alive in the backward closure's context)
     let result = runForward(this, ctx, args);
     if (!recording) return result;
+    // (before aliasing: ctx names the tensors forward returned)
+    const nonDifferentiable = (Array.isArray(result) ? result : [result]).map((o) => ctx._nonDifferentiable.includes(o));
+    ctx._nonDifferentiable = [];
     result = aliasReturnedInputs(result, tensorArgs, ctx._dirty);
     const outputs = Array.isArray(result) ? result : [result];
     // what backward needs to make zeros for outputs that got no gradient
@@ -143,8 +158,8 @@ export class Function {
     ctx._savedNulls = ctx._toSave.map((t) => t === null);
     ctx._toSave = [];
     outputs.forEach((o, i) => {
-      // integer and bool outputs are not differentiable
-      if (!isTensor(o) || !isFloating(o.dtype)) return;
+      // integer and bool outputs are not differentiable; marked ones neither (their gradient stays null: zeros in backward)
+      if (!isTensor(o) || !isFloating(o.dtype) || nonDifferentiable[i]) return;
       o.gradFn = node;
       o.outputNr = i;
       o._requiresGrad = true;

@@ -1,5 +1,6 @@
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor, TensorHook } from "../tensor/tensor.js";
+import { isAnomalyEnabled } from "./anomaly-mode.js";
 
 /** Where a gradient goes next: input `inputNr` of `node`. */
 export interface Edge {
@@ -40,7 +41,9 @@ class SavedTensor {
       throw new Error(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
           `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
-          "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).",
+          (isAnomalyEnabled()
+            ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
+            : "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."),
       );
     }
     return t;
@@ -69,6 +72,8 @@ export class Node {
   retained: Map<number, Tensor> | null = null;
   /** A custom Function's backward: user code, which may keep the gradients it returns. */
   userCode = false;
+  /** Where forward created this node (a stack trace), kept only in anomaly mode to report a failing backward. */
+  readonly forwardTrace: string | null = isAnomalyEnabled() ? (new Error().stack ?? null) : null;
 
   constructor(
     name: string,

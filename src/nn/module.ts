@@ -13,6 +13,9 @@ import { castData, shapeStr } from "../ops/core.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
+import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from "./backward-hook.js";
+
+export type { FullBackwardHook, FullBackwardPreHook };
 
 /** A state dict: names to tensors, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -22,7 +25,7 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
-const INTERNAL = new Set(["_parameters", "_buffers", "_modules", "_nonPersistent", "training", "_forwardPreHooks", "_forwardHooks", "forward"]);
+const INTERNAL = new Set(["_parameters", "_buffers", "_modules", "_nonPersistent", "training", "_forwardPreHooks", "_forwardHooks", "_backwardHooks", "_backwardPreHooks", "forward"]);
 
 /** Runs before `forward`; may return replacement arguments (an array, or one value). */
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
@@ -57,13 +60,18 @@ function hookForward(m: Module): void {
       const r = hook(this, a);
       if (r !== undefined && r !== null) a = Array.isArray(r) ? r : [r];
     }
+    // backward hooks as registered now (PyTorch takes them at call time), around the inputs and outputs
+    const bw = this._backwardHooks.size > 0 || this._backwardPreHooks.size > 0
+      ? new BackwardHook(this, [...this._backwardHooks.values()], [...this._backwardPreHooks.values()])
+      : null;
+    if (bw !== null) a = bw.setupInputHook(a);
     let out = inner.apply(this, a);
     for (const hook of [...this._forwardHooks.values()]) {
       const r = hook(this, a, out);
       // null (Python's None) or nothing leaves the output as it is
       if (r !== undefined && r !== null) out = r;
     }
-    return out;
+    return bw === null ? out : bw.setupOutputHook(out);
   };
   Object.defineProperty(hooked, HOOKED, { value: true });
   Object.defineProperty(m, "forward", { value: hooked, writable: true, configurable: true, enumerable: false });
@@ -84,6 +92,10 @@ export class Module {
   readonly _forwardPreHooks = new Map<number, ForwardPreHook>();
   /** @internal */
   readonly _forwardHooks = new Map<number, ForwardHook>();
+  /** @internal */
+  readonly _backwardHooks = new Map<number, FullBackwardHook>();
+  /** @internal */
+  readonly _backwardPreHooks = new Map<number, FullBackwardPreHook>();
 
   constructor() {
      
@@ -146,6 +158,39 @@ export class Module {
     this._forwardHooks.set(id, hook);
     hookForward(this);
     return new RemovableHandle(this._forwardHooks, id);
+  }
+
+  /**
+   * `hook(module, gradInput, gradOutput)` runs in backward once the gradients
+   * w.r.t. the module's positional inputs are computed (null for non-tensor
+   * arguments; if no input requires grad, all null and the hook runs when the
+   * output gradients arrive). Returning an array replaces `gradInput`. The
+   * hooks in force at each forward call apply to that call's graph.
+   *
+   * @example
+   * const handle = model.registerFullBackwardHook((m, gradInput, gradOutput) => { console.log(gradOutput[0]?.shape); });
+   * handle.remove();
+   */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    const id = nextHookId++;
+    this._backwardHooks.set(id, hook);
+    hookForward(this);
+    return new RemovableHandle(this._backwardHooks, id);
+  }
+
+  /**
+   * `hook(module, gradOutput)` runs in backward when the gradients w.r.t. the
+   * module's outputs arrive (null for outputs that got none), before the full
+   * backward hooks; returning an array replaces `gradOutput`.
+   *
+   * @example
+   * model.registerFullBackwardPreHook((m, gradOutput) => gradOutput.map((g) => g?.clamp(-1, 1) ?? null));
+   */
+  registerFullBackwardPreHook(hook: FullBackwardPreHook): RemovableHandle {
+    const id = nextHookId++;
+    this._backwardPreHooks.set(id, hook);
+    hookForward(this);
+    return new RemovableHandle(this._backwardPreHooks, id);
   }
 
   /** Adds a parameter (or null, a declared but absent one such as a missing bias). */
