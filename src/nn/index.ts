@@ -11,6 +11,7 @@ export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm
 export {
   ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout,
   ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
+  Softshrink, Hardshrink, RReLU, Softmax2d,
 } from "./layers/activation.js";
 export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
 export { Embedding, EmbeddingBag, type EmbeddingBagLayerOptions } from "./layers/embedding.js";

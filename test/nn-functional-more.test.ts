@@ -1,0 +1,143 @@
+/**
+ * The nn.functional additions and their layers, against PyTorch (fixtures:
+ * scripts/gen_func_fixtures3.py, PyTorch 1.13 CPU; where 2.x differs the
+ * script or the test says so): values and the gradient of every floating
+ * input, PyTorch's reprs and argument errors, and statistical checks of the
+ * random ones (rrelu, gumbelSoftmax, featureAlphaDropout).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { decode, type Encoded } from "./fixture-values.js";
+import { assertClose, values } from "./nn-helpers.js";
+
+const F = torch.nn.functional;
+const nn = torch.nn;
+
+interface Case {
+  inputs: { shape: number[]; data: Encoded[]; dtype: "float32" | "int32" }[];
+  output: { shape: number[]; data: Encoded[] };
+  gradOutput: Encoded[];
+  grads: (Encoded[] | null)[];
+}
+
+interface Fixture {
+  cases: Record<string, Case & { values?: number[] }>;
+  stats: { gumbelLogits: number[]; gumbelProbs: number[] };
+}
+
+const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "nn-func3.json"), "utf8")) as Fixture;
+
+/** Runs `fn` on the case's inputs (floating ones requiring grad) and checks its output and every input's gradient against PyTorch's. */
+function check(name: string, fn: (...xs: Tensor[]) => Tensor, rtol = 1e-4, atol = 1e-5): void {
+  const c = FIXTURE.cases[name];
+  assert.ok(c !== undefined, `no fixture case ${name}`);
+  const xs = c.inputs.map((i) => {
+    const t = torch.tensor(i.data.map(decode), { dtype: i.dtype }).reshape(i.shape);
+    return i.dtype === "float32" ? t.requiresGrad_(true) : t;
+  });
+  const y = fn(...xs);
+  assert.deepEqual(y.shape, c.output.shape, `${name}: shape`);
+  assertClose(values(y.detach()), c.output.data.map(decode), `${name} output`, rtol, atol);
+  if (y.requiresGrad) y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
+  c.grads.forEach((want, k) => {
+    const got = xs[k]!.grad;
+    if (want === null) return assert.equal(got, null, `${name}: input ${k} has no gradient in PyTorch`);
+    // no gradient at all where PyTorch's is all zeros (a piecewise-constant op)
+    if (got === null) return assert.ok(want.every((v) => decode(v) === 0), `${name}: input ${k} got no gradient`);
+    assertClose(values(got), want.map(decode), `${name} grad of input ${k}`, rtol, atol);
+  });
+}
+
+test("F.softshrink / F.hardshrink and their layers: values and gradients (0 on the band's edges), PyTorch's reprs and lambda check", () => {
+  check("softshrink", (x) => F.softshrink(x));
+  check("softshrink 1.2", (x) => new nn.Softshrink(1.2).forward(x));
+  check("hardshrink", (x) => new nn.Hardshrink().forward(x));
+  check("hardshrink 1.2", (x) => F.hardshrink(x, 1.2));
+  assert.equal(String(new nn.Softshrink()), "Softshrink(0.5)");
+  assert.equal(String(new nn.Hardshrink(1.5)), "Hardshrink(1.5)");
+  assert.throws(() => F.softshrink(torch.ones([3]), -1), { message: "lambda must be greater or equal to 0, but found to be -1." });
+  // a NaN is outside every band: hardshrink keeps it
+  assert.ok(Number.isNaN(values(F.hardshrink(torch.tensor([NaN])))[0]!));
+});
+
+test("F.rrelu / nn.RReLU: eval is leaky ReLU with slope (lower + upper) / 2; training draws slopes in [lower, upper]", () => {
+  check("rrelu eval 0.1 0.3", (x) => F.rrelu(x, { lower: 0.1, upper: 0.3 }));
+  const layer = new nn.RReLU(0.1, 0.3);
+  layer.eval();
+  check("rrelu eval 0.1 0.3", (x) => layer.forward(x));
+  layer.train();
+  torch.manualSeed(1);
+  const x = torch.randn([20000]).requiresGrad_(true);
+  const y = layer.forward(x);
+  y.sum().backward();
+  const xs = values(x.detach()), ys = values(y.detach()), gs = values(x.grad!);
+  const slopes: number[] = [];
+  xs.forEach((v, i) => {
+    if (v > 0) {
+      assert.equal(ys[i], v);
+      assert.equal(gs[i], 1);
+    } else {
+      const s = ys[i]! / v;
+      assert.ok(s >= 0.1 - 1e-6 && s <= 0.3 + 1e-6, `slope ${s} out of [0.1, 0.3]`);
+      // the gradient is the slope drawn
+      assert.ok(Math.abs(gs[i]! - s) < 1e-5);
+      slopes.push(s);
+    }
+  });
+  const mean = slopes.reduce((a, b) => a + b, 0) / slopes.length;
+  const variance = slopes.reduce((a, b) => a + (b - mean) ** 2, 0) / slopes.length;
+  // uniform on [0.1, 0.3]: mean 0.2, variance 0.2² / 12
+  assert.ok(Math.abs(mean - 0.2) < 0.003, `mean slope ${mean}`);
+  assert.ok(Math.abs(variance - 0.04 / 12) < 0.0003, `slope variance ${variance}`);
+  // slopes differ between elements (not one slope for all)
+  assert.ok(new Set(slopes.map((s) => s.toFixed(4))).size > 100);
+  assert.equal(String(new nn.RReLU()), "RReLU(lower=0.125, upper=0.3333333333333333)");
+  assert.equal(String(new nn.RReLU(0.1, 0.3, { inplace: true })), "RReLU(lower=0.1, upper=0.3, inplace=True)");
+  assert.throws(() => F.rrelu(torch.ones([3]), { lower: 0.5, upper: 0.2, training: true }), { message: "Lower bound should be less than or equal to the upper bound" });
+  // inplace writes over the input
+  const z = torch.tensor([-2, 1]);
+  assert.equal(F.rrelu(z, { inplace: true }), z);
+  assertClose(values(z), [-2 * (1 / 8 + 1 / 3) / 2, 1], "rrelu_ eval");
+});
+
+test("F.gumbelSoftmax: samples sum to 1, hard ones are one-hot with the soft sample's gradient, argmax frequencies follow softmax(logits)", () => {
+  torch.manualSeed(2);
+  const logits = torch.tensor(FIXTURE.stats.gumbelLogits);
+  const batch = logits.unsqueeze(0).expand([8000, 4]).contiguous();
+  const soft = F.gumbelSoftmax(batch, { tau: 0.5 });
+  assert.deepEqual(soft.shape, [8000, 4]);
+  assertClose(values(soft.sum(1)), new Array<number>(8000).fill(1), "rows sum to 1", 1e-5, 1e-5);
+  assert.ok(values(soft).every((v) => v >= 0 && v <= 1));
+  // the argmax of logits + Gumbel noise is a sample of Categorical(softmax(logits)) (whatever tau)
+  const hard = F.gumbelSoftmax(batch, { hard: true });
+  const counts = hard.sum(0).toArray();
+  FIXTURE.stats.gumbelProbs.forEach((p, k) => {
+    const f = counts[k]! / 8000;
+    assert.ok(Math.abs(f - p) < 4 * Math.sqrt((p * (1 - p)) / 8000) + 1e-3, `class ${k}: frequency ${f}, PyTorch's softmax ${p}`);
+  });
+  assert.ok(values(hard).every((v) => v === 0 || v === 1));
+  assertClose(values(hard.sum(1)), new Array<number>(8000).fill(1), "one 1 per row");
+  // straight-through: with the same noise, the hard sample's gradient is the soft one's
+  const l1 = torch.randn([3, 5]).requiresGrad_(true), l2 = l1.detach().clone().requiresGrad_(true);
+  const w = torch.randn([3, 5]);
+  const h = F.gumbelSoftmax(l1, { tau: 0.7, hard: true, dim: 1, generator: new torch.Generator(7) });
+  const s = F.gumbelSoftmax(l2, { tau: 0.7, dim: 1, generator: new torch.Generator(7) });
+  assert.deepEqual(values(h.detach().argmax(1)), values(s.detach().argmax(1)));
+  h.mul(w).sum().backward();
+  s.mul(w).sum().backward();
+  assertClose(values(l1.grad!), values(l2.grad!), "straight-through gradient");
+  assert.ok(values(l1.grad!).some((v) => Math.abs(v) > 1e-4));
+});
+
+test("nn.Softmax2d: softmax over the channels of 3-d and 4-d input; other ranks are 2.x's error", () => {
+  check("softmax2d 4d", (x) => new nn.Softmax2d().forward(x));
+  check("softmax2d 3d", (x) => new nn.Softmax2d().forward(x));
+  assert.equal(String(new nn.Softmax2d()), "Softmax2d()");
+  assert.equal(String(new nn.Softmin(1)), "Softmin(dim=1)");
+  // PyTorch 2.x's text (1.13: "Softmax2d requires a 3D or 4D tensor as input")
+  assert.throws(() => new nn.Softmax2d().forward(torch.ones([3, 3])), { message: "Softmax2d: expected input to be 3D or 4D, got 2D instead" });
+});
