@@ -141,3 +141,55 @@ test("nn.Softmax2d: softmax over the channels of 3-d and 4-d input; other ranks 
   // PyTorch 2.x's text (1.13: "Softmax2d requires a 3D or 4D tensor as input")
   assert.throws(() => new nn.Softmax2d().forward(torch.ones([3, 3])), { message: "Softmax2d: expected input to be 3D or 4D, got 2D instead" });
 });
+
+test("F.cdist (torch.cdist): p = 2, 1, 3, 0.5, inf and 0, batched and broadcast, the matmul path past 25 rows; gradient 0 at a zero distance", () => {
+  for (const p of ["2.0", "1.0", "3.0", "0.5", "inf"]) check(`cdist p=${p}`, (a, b) => F.cdist(a, b, { p: Number(p.replace("inf", "Infinity")) }));
+  check("cdist p=0", (a, b) => F.cdist(a, b, { p: 0 }));
+  check("cdist 2-d", (a, b) => torch.cdist(a, b));
+  check("cdist broadcast batch", (a, b) => F.cdist(a, b, { p: 1.5 }));
+  check("cdist p=2 mm path", (a, b) => F.cdist(a, b), 1e-4, 1e-4);
+  // the exact path there agrees too
+  check("cdist p=2 mm path", (a, b) => F.cdist(a, b, { computeMode: "donot_use_mm_for_euclid_dist" }));
+  assert.throws(() => F.cdist(torch.ones([3]), torch.ones([2, 3])), { message: "cdist only supports at least 2D tensors, X1 got: 1D" });
+  assert.throws(() => F.cdist(torch.ones([2, 3]), torch.ones([2, 4])), { message: "X1 and X2 must have the same number of columns. X1: 3 X2: 4" });
+  assert.throws(() => F.cdist(torch.ones([2, 3]), torch.ones([2, 3]), { p: -1 }), { message: "cdist only supports non-negative p values" });
+});
+
+test("F.pdist: the upper triangle of row distances, p = 2, 1, 1.5, inf (gradient 0 for equal rows); PyTorch's errors", () => {
+  for (const p of ["2.0", "1.0", "1.5", "inf"]) check(`pdist p=${p}`, (x) => F.pdist(x, Number(p.replace("inf", "Infinity"))));
+  assert.deepEqual(F.pdist(torch.ones([1, 3])).shape, [0]);
+  assert.throws(() => F.pdist(torch.ones([2, 2, 3])), { message: "pdist only supports 2D tensors, got: 3D" });
+  assert.throws(() => F.pdist(torch.ones([2, 3]), -1), { message: "pdist only supports non-negative p values" });
+});
+
+test("F.bilinear / nn.Bilinear: values and gradients of both inputs, weight and bias; leading dims; PyTorch's init bounds, repr and errors", () => {
+  check("bilinear", (a, b, w, bias) => F.bilinear(a, b, w, bias));
+  check("bilinear no bias, leading dims", (a, b, w) => F.bilinear(a, b, w));
+  const layer = new nn.Bilinear(4, 3, 5);
+  assert.deepEqual(layer.weight.shape, [5, 4, 3]);
+  assert.deepEqual(layer.bias!.shape, [5]);
+  // PyTorch: weight and bias uniform in ±1/sqrt(in1_features) = ±0.5
+  for (const t of [layer.weight, layer.bias!]) {
+    const v = values(t.detach());
+    assert.ok(v.every((x) => Math.abs(x) <= 0.5) && v.some((x) => Math.abs(x) > 0.3), "init within ±1/√in1 and spread over it");
+  }
+  assert.deepEqual(layer.forward(torch.randn([2, 4]), torch.randn([2, 3])).shape, [2, 5]);
+  assert.equal(String(layer), "Bilinear(in1_features=4, in2_features=3, out_features=5, bias=True)");
+  assert.equal(String(new nn.Bilinear(2, 3, 4, { bias: false })), "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=False)");
+  assert.equal(new nn.Bilinear(2, 3, 4, { bias: false }).bias, null);
+  const w = torch.ones([5, 3, 4]);
+  assert.throws(() => F.bilinear(torch.ones([2, 3]), torch.ones([2, 4, 1]), w), { message: "bilinear(): input dimensions do not match: got 2 and 3" });
+  assert.throws(() => F.bilinear(torch.ones([2, 3]), torch.ones([3, 4]), w), { message: "bilinear(): input batch dimensions do not match at dim 0: got 2 and 3" });
+  assert.throws(() => F.bilinear(torch.ones([2, 2]), torch.ones([2, 4]), w), { message: "bilinear(): input1 size does not match weight size: got 2 but expected 3" });
+  assert.throws(() => F.bilinear(torch.ones([2, 3]), torch.ones([2, 3]), w), { message: "bilinear(): input2 size does not match weight size: got 3 but expected 4" });
+  assert.throws(() => F.bilinear(torch.ones([2, 3]), torch.ones([2, 4]), w, torch.ones([4])), { message: "bilinear(): bias size does not match weight size: got 4 but expected 5" });
+});
+
+test("F.channelShuffle / nn.ChannelShuffle: PyTorch's values, the inverse permutation as gradient (2.x; 1.13 has no derivative), errors and repr", () => {
+  check("channel shuffle 3", (x) => F.channelShuffle(x, 3));
+  check("channel shuffle 2 4d", (x) => new nn.ChannelShuffle(2).forward(x));
+  assert.equal(String(new nn.ChannelShuffle(2)), "ChannelShuffle(groups=2)");
+  assert.throws(() => F.channelShuffle(torch.ones([1, 5, 2]), 2), { message: "Number of channels must be divisible by groups. Got 5 channels and 2 groups." });
+  assert.throws(() => F.channelShuffle(torch.ones([1, 4, 2]), 0), { message: "Number of groups to divide channels in must be positive. Value of groups:0" });
+  assert.throws(() => F.channelShuffle(torch.ones([4]), 2), { message: "channel_shuffle expects input with > 2 dims, but got input with sizes [4]" });
+});

@@ -6,6 +6,9 @@ export { normalize, cosineSimilarity, pairwiseDistance, type NormalizeOptions, t
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, type MarginOptions, type TripletMarginLossOptions, type MultilabelSoftMarginLossOptions, type MultiMarginLossOptions } from "./margin-losses.js";
 export { instanceNorm, rmsNorm, type InstanceNormOptions, type RmsNormOptions } from "./norm-functions.js";
 export { softshrink, hardshrink } from "./shrink-functions.js";
+export { cdist, pdist, type CdistOptions } from "./cdist.js";
+export { bilinear } from "./bilinear.js";
+export { channelShuffle } from "./layers/channel-shuffle.js";
 export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from "./random-activations.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";

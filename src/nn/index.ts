@@ -14,6 +14,8 @@ export {
   Softshrink, Hardshrink, RReLU, Softmax2d,
 } from "./layers/activation.js";
 export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
+export { ChannelShuffle } from "./layers/channel-shuffle.js";
+export { Bilinear } from "./layers/bilinear.js";
 export { Embedding, EmbeddingBag, type EmbeddingBagLayerOptions } from "./layers/embedding.js";
 export { RNN, LSTM, GRU, type RNNOptions, type ElmanRNNOptions } from "./layers/rnn.js";
 export { RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from "./layers/rnn-cells.js";
