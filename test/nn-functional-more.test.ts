@@ -193,3 +193,52 @@ test("F.channelShuffle / nn.ChannelShuffle: PyTorch's values, the inverse permut
   assert.throws(() => F.channelShuffle(torch.ones([1, 4, 2]), 0), { message: "Number of groups to divide channels in must be positive. Value of groups:0" });
   assert.throws(() => F.channelShuffle(torch.ones([4]), 2), { message: "channel_shuffle expects input with > 2 dims, but got input with sizes [4]" });
 });
+
+test("F.localResponseNorm / nn.LocalResponseNorm: 3-d, 4-d and 5-d input, odd and even windows; values, gradients, repr and 2.x's error", () => {
+  check("lrn 3d size 3", (x) => F.localResponseNorm(x, 3));
+  check("lrn 4d size 2", (x) => new nn.LocalResponseNorm(2, { alpha: 0.1, beta: 0.5, k: 2 }).forward(x));
+  check("lrn 5d size 4", (x) => F.localResponseNorm(x, 4, { alpha: 0.5 }));
+  assert.equal(String(new nn.LocalResponseNorm(2)), "LocalResponseNorm(2, alpha=0.0001, beta=0.75, k=1.0)");
+  // PyTorch 2.x's text (1.13's has a run of spaces after "dimensionality")
+  assert.throws(() => F.localResponseNorm(torch.ones([2, 3]), 2), { message: "Expected 3D or higher dimensionality input (got 2 dimensions)" });
+});
+
+test("F.featureAlphaDropout / nn.FeatureAlphaDropout: identity in eval (PyTorch's F default), whole channels take PyTorch's two values, statistics kept", () => {
+  torch.manualSeed(3);
+  const x = torch.randn([4, 3, 2]);
+  assert.equal(F.featureAlphaDropout(x, 0.3), x, "training defaults to false, as PyTorch's F.feature_alpha_dropout");
+  const layer = new nn.FeatureAlphaDropout(0.3);
+  layer.eval();
+  assert.equal(layer.forward(x), x);
+  layer.train();
+  // PyTorch's outputs for zeros and ones input (p = 0.3): dropped -1.059548, kept 0.454092 (zeros) / 1.315045 (ones)
+  const [dropped, keptZero] = FIXTURE.cases["feature alpha dropout 0.3 on zeros"]!.values!;
+  const keptOne = FIXTURE.cases["feature alpha dropout 0.3 on ones"]!.values![1]!;
+  const ones = torch.ones([400, 20, 3]).requiresGrad_(true);
+  const y = layer.forward(ones);
+  const ys = values(y.detach());
+  let droppedChannels = 0;
+  for (let ch = 0; ch < 400 * 20; ch++) {
+    const v = ys.slice(3 * ch, 3 * ch + 3);
+    // one draw per channel: all its elements alike
+    assert.ok(v.every((e) => e === v[0]), `channel ${ch} not uniform`);
+    const isDropped = Math.abs(v[0]! - dropped!) < 1e-5;
+    assert.ok(isDropped || Math.abs(v[0]! - keptOne) < 1e-5, `channel ${ch}: ${v[0]}`);
+    if (isDropped) droppedChannels++;
+  }
+  const rate = droppedChannels / 8000;
+  assert.ok(Math.abs(rate - 0.3) < 4 * Math.sqrt(0.21 / 8000), `dropped fraction ${rate}`);
+  // the gradient is the scale a on kept channels (PyTorch's kept(ones) - kept(zeros)), 0 on dropped ones
+  y.sum().backward();
+  const a = keptOne - keptZero!;
+  assert.ok(values(ones.grad!).every((g, i) => Math.abs(g - (Math.abs(ys[i]! - dropped!) < 1e-5 ? 0 : a)) < 1e-5));
+  // a standard normal input keeps mean 0 and variance 1
+  const z = F.featureAlphaDropout(torch.randn([200, 200, 5]), 0.3, { training: true });
+  const zs = values(z);
+  const mean = zs.reduce((s, v) => s + v, 0) / zs.length;
+  const variance = zs.reduce((s, v) => s + (v - mean) ** 2, 0) / zs.length;
+  assert.ok(Math.abs(mean) < 0.03 && Math.abs(variance - 1) < 0.05, `mean ${mean}, variance ${variance}`);
+  assert.equal(String(new nn.FeatureAlphaDropout(0.2)), "FeatureAlphaDropout(p=0.2, inplace=False)");
+  assert.throws(() => F.featureAlphaDropout(torch.ones([3]), 0.5, { training: true }), { message: "Feature dropout requires at least 2 dimensions in the input" });
+  assert.throws(() => F.featureAlphaDropout(torch.ones([3, 3]), 1.5), { message: "dropout probability has to be between 0 and 1, but got 1.5" });
+});

@@ -6,6 +6,7 @@ export { normalize, cosineSimilarity, pairwiseDistance, type NormalizeOptions, t
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, type MarginOptions, type TripletMarginLossOptions, type MultilabelSoftMarginLossOptions, type MultiMarginLossOptions } from "./margin-losses.js";
 export { instanceNorm, rmsNorm, type InstanceNormOptions, type RmsNormOptions } from "./norm-functions.js";
 export { softshrink, hardshrink } from "./shrink-functions.js";
+export { localResponseNorm, type LocalResponseNormOptions } from "./local-response-norm.js";
 export { cdist, pdist, type CdistOptions } from "./cdist.js";
 export { bilinear } from "./bilinear.js";
 export { channelShuffle } from "./layers/channel-shuffle.js";
@@ -522,5 +523,5 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
 }
 
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
-export { dropout1d, dropout2d, alphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
+export { dropout1d, dropout2d, alphaDropout, featureAlphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
 export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";

@@ -6,8 +6,8 @@ export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPo
 export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
 export { Unfold, Fold } from "./layers/fold.js";
-export { Dropout1d, Dropout2d, AlphaDropout } from "./layers/dropout.js";
-export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNormBase, RMSNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./layers/norm.js";
+export { Dropout1d, Dropout2d, AlphaDropout, FeatureAlphaDropout } from "./layers/dropout.js";
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNormBase, RMSNorm, LocalResponseNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./layers/norm.js";
 export {
   ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout,
   ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
