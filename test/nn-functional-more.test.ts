@@ -242,3 +242,43 @@ test("F.featureAlphaDropout / nn.FeatureAlphaDropout: identity in eval (PyTorch'
   assert.throws(() => F.featureAlphaDropout(torch.ones([3]), 0.5, { training: true }), { message: "Feature dropout requires at least 2 dimensions in the input" });
   assert.throws(() => F.featureAlphaDropout(torch.ones([3, 3]), 1.5), { message: "dropout probability has to be between 0 and 1, but got 1.5" });
 });
+
+test("F.lpPool1d / F.lpPool2d and nn.LPPool1d / LPPool2d: p = 2, 1.5, 3, strides, ceil mode; values, gradients and reprs", () => {
+  check("lp_pool1d p=2 k=3 s=2", (x) => F.lpPool1d(x, 2, 3, { stride: 2 }));
+  check("lp_pool2d p=1.5 k=2 s=1", (x) => new nn.LPPool2d(1.5, 2, { stride: 1 }).forward(x));
+  check("lp_pool2d p=3 k=(2,3) ceil", (x) => F.lpPool2d(x, 3, [2, 3], { ceilMode: true }));
+  check("lp_pool1d p=2 k=3 s=2", (x) => new nn.LPPool1d(2, 3, { stride: 2 }).forward(x));
+  assert.equal(String(new nn.LPPool1d(2, 3)), "LPPool1d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)");
+  assert.equal(String(new nn.LPPool2d(1.5, 2, { stride: 1 })), "LPPool2d(norm_type=1.5, kernel_size=2, stride=1, ceil_mode=False)");
+  assert.equal(String(new nn.LPPool2d(2, [2, 3])), "LPPool2d(norm_type=2, kernel_size=(2, 3), stride=None, ceil_mode=False)");
+});
+
+test("F.maxUnpool1d / F.maxUnpool2d and their layers undo maxPool with its indices: values and gradients through both, outputSize, PyTorch's errors", () => {
+  const unpool2d = (k: number, o: { stride?: number; padding?: number; outputSize?: number[] } = {}) => (x: Tensor) => {
+    const [v, i] = F.maxPool2d(x, k, { stride: o.stride ?? k, padding: o.padding ?? 0, returnIndices: true });
+    return F.maxUnpool2d(v, i, k, o);
+  };
+  check("max_unpool2d k=2", unpool2d(2));
+  check("max_unpool2d k=3 s=2 p=1 output_size", unpool2d(3, { stride: 2, padding: 1, outputSize: [6, 7] }));
+  check("max_unpool2d unbatched k=2 5x5 output_size", unpool2d(2, { outputSize: [5, 5] }));
+  check("max_unpool1d k=2", (x) => {
+    const [v, i] = new nn.MaxPool1d(2, { returnIndices: true }).forward(x);
+    return new nn.MaxUnpool1d(2).forward(v, i);
+  });
+  check("max_unpool1d k=3 s=2 output_size", (x) => {
+    const [v, i] = F.maxPool1d(x, 3, { stride: 2, returnIndices: true });
+    return F.maxUnpool1d(v, i, 3, { stride: 2, outputSize: [1, 2, 10] });
+  });
+  check("max_unpool2d k=2", (x) => {
+    const [v, i] = new nn.MaxPool2d(2, { returnIndices: true }).forward(x);
+    return new nn.MaxUnpool2d(2).forward(v, i);
+  });
+  assert.equal(String(new nn.MaxUnpool1d(2)), "MaxUnpool1d(kernel_size=(2,), stride=(2,), padding=(0,))");
+  assert.equal(String(new nn.MaxUnpool2d(2, { stride: 1, padding: 1 })), "MaxUnpool2d(kernel_size=(2, 2), stride=(1, 1), padding=(1, 1))");
+  assert.equal(String(new nn.MaxUnpool2d([2, 3])), "MaxUnpool2d(kernel_size=(2, 3), stride=(2, 3), padding=(0, 0))");
+  const ones = torch.ones([1, 1, 2, 2]), ints = (xs: number[], shape: number[]) => torch.tensor(xs, { dtype: "int32" }).reshape(shape);
+  // PyTorch's own texts (the unclosed parenthesis included)
+  assert.throws(() => F.maxUnpool2d(ones, ints([0, 1, 2, 19], [1, 1, 2, 2]), 2), { message: "Found an invalid max index: 19 (output volumes are of size 4x4" });
+  assert.throws(() => F.maxUnpool2d(ones, ints([0, 1], [1, 1, 1, 2]), 2), { message: "Expected shape of indices to be same as that of the input tensor ([1, 1, 2, 2]) but got indices tensor with shape: [1, 1, 1, 2]" });
+  assert.throws(() => F.maxUnpool1d(torch.ones([1, 1, 2]), ints([0, 1], [1, 1, 2]), 2, { outputSize: [7] }), { message: 'invalid output_size "[7]" (dim 0 must be between 2 and 6)' });
+});

@@ -33,6 +33,8 @@ export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transp
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d } from "../ops/pool.js";
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
+export { lpPool1d, lpPool2d, type LpPoolOptions } from "../ops/lp-pool.js";
+export { maxUnpool1d, maxUnpool2d, type MaxUnpool1dOptions, type MaxUnpool2dOptions } from "../ops/max-unpool.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
