@@ -282,3 +282,29 @@ test("F.maxUnpool1d / F.maxUnpool2d and their layers undo maxPool with its indic
   assert.throws(() => F.maxUnpool2d(ones, ints([0, 1], [1, 1, 1, 2]), 2), { message: "Expected shape of indices to be same as that of the input tensor ([1, 1, 2, 2]) but got indices tensor with shape: [1, 1, 1, 2]" });
   assert.throws(() => F.maxUnpool1d(torch.ones([1, 1, 2]), ints([0, 1], [1, 1, 2]), 2, { outputSize: [7] }), { message: 'invalid output_size "[7]" (dim 0 must be between 2 and 6)' });
 });
+
+test("1-d and 3-d padding layers (reflect, replicate, constant, zero) and circular ones: values, gradients and reprs", () => {
+  check("ReflectionPad1d (2, 1)", (x) => new nn.ReflectionPad1d([2, 1]).forward(x));
+  check("ReplicationPad1d 3", (x) => new nn.ReplicationPad1d(3).forward(x));
+  check("ConstantPad1d (1, 2) 1.5", (x) => new nn.ConstantPad1d([1, 2], 1.5).forward(x));
+  check("ReflectionPad3d 1", (x) => new nn.ReflectionPad3d(1).forward(x));
+  check("ReplicationPad3d (1, 0, 2, 1, 0, 1)", (x) => new nn.ReplicationPad3d([1, 0, 2, 1, 0, 1]).forward(x));
+  check("ConstantPad3d (1, 1, 0, 1, 1, 0) -2", (x) => new nn.ConstantPad3d([1, 1, 0, 1, 1, 0], -2).forward(x));
+  // ZeroPad1d/3d and the circular layers are PyTorch 2.1+ (1.13 lacks them): their F.pad calls give the expected values
+  check("ZeroPad1d (0, 2)", (x) => new nn.ZeroPad1d([0, 2]).forward(x));
+  check("ZeroPad3d 1", (x) => new nn.ZeroPad3d(1).forward(x));
+  check("CircularPad1d (2, 3)", (x) => new nn.CircularPad1d([2, 3]).forward(x));
+  check("CircularPad2d (1, 0, 2, 1)", (x) => new nn.CircularPad2d([1, 0, 2, 1]).forward(x));
+  check("CircularPad3d (1, 2, 0, 1, 1, 1)", (x) => new nn.CircularPad3d([1, 2, 0, 1, 1, 1]).forward(x));
+  assert.equal(String(new nn.ReflectionPad1d(2)), "ReflectionPad1d((2, 2))");
+  assert.equal(String(new nn.ReplicationPad1d([1, 2])), "ReplicationPad1d((1, 2))");
+  assert.equal(String(new nn.ConstantPad1d(2, 3.5)), "ConstantPad1d(padding=(2, 2), value=3.5)");
+  assert.equal(String(new nn.ConstantPad3d(1, 2)), "ConstantPad3d(padding=(1, 1, 1, 1, 1, 1), value=2)");
+  assert.equal(String(new nn.ReflectionPad3d(1)), "ReflectionPad3d((1, 1, 1, 1, 1, 1))");
+  assert.equal(String(new nn.ReplicationPad3d([1, 2, 0, 1, 1, 0])), "ReplicationPad3d((1, 2, 0, 1, 1, 0))");
+  // PyTorch 2.x's reprs of the layers 1.13 lacks
+  assert.equal(String(new nn.ZeroPad1d([0, 2])), "ZeroPad1d((0, 2))");
+  assert.equal(String(new nn.CircularPad2d(1)), "CircularPad2d((1, 1, 1, 1))");
+  assert.equal(String(new nn.ZeroPad2d(1)), "ZeroPad2d((1, 1, 1, 1))");
+  assert.throws(() => new nn.ReflectionPad1d([1, 2, 3] as never), /padding must be an int or 2 ints/);
+});
