@@ -308,3 +308,27 @@ test("1-d and 3-d padding layers (reflect, replicate, constant, zero) and circul
   assert.equal(String(new nn.ZeroPad2d(1)), "ZeroPad2d((1, 1, 1, 1))");
   assert.throws(() => new nn.ReflectionPad1d([1, 2, 3] as never), /padding must be an int or 2 ints/);
 });
+
+test("F.convTranspose1d / nn.ConvTranspose1d: stride, padding, outputPadding, groups, dilation, unbatched; gradients of input, weight and bias; repr", () => {
+  check("conv_transpose1d", (x, w, b) => F.convTranspose1d(x, w, b));
+  check("conv_transpose1d s=2 p=1 op=1", (x, w, b) => F.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }));
+  check("conv_transpose1d groups=2 dilation=2", (x, w) => F.convTranspose1d(x, w, null, { groups: 2, dilation: 2, stride: 3 }));
+  check("conv_transpose1d unbatched", (x, w, b) => F.convTranspose1d(x, w, b, { stride: 2 }));
+  // the layer with the fixture's weight and bias: output, and gradients of its input and parameters
+  const c = FIXTURE.cases["conv_transpose1d s=2 p=1 op=1"]!;
+  const tensorOf = (i: Case["inputs"][number]) => torch.tensor(i.data.map(decode)).reshape(i.shape);
+  const layer = new nn.ConvTranspose1d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  assert.deepEqual(layer.weight.shape, [4, 3, 3]);
+  torch.noGrad(() => {
+    layer.weight.copy_(tensorOf(c.inputs[1]!));
+    layer.bias!.copy_(tensorOf(c.inputs[2]!));
+  });
+  const x = tensorOf(c.inputs[0]!).requiresGrad_(true);
+  const y = layer.forward(x);
+  assertClose(values(y.detach()), c.output.data.map(decode), "ConvTranspose1d output");
+  y.backward(torch.tensor(c.gradOutput.map(decode)).reshape(c.output.shape));
+  [x, layer.weight, layer.bias!].forEach((t, k) => assertClose(values(t.grad!), c.grads[k]!.map(decode), `ConvTranspose1d grad ${k}`));
+  assert.equal(String(new nn.ConvTranspose1d(2, 3, 3, { stride: 2, outputPadding: 1 })), "ConvTranspose1d(2, 3, kernel_size=(3,), stride=(2,), output_padding=(1,))");
+  assert.equal(String(new nn.ConvTranspose1d(2, 4, 3, { groups: 2, bias: false, dilation: 2, padding: 1 })), "ConvTranspose1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,), dilation=(2,), groups=2, bias=False)");
+  assert.throws(() => F.convTranspose1d(torch.ones([2, 2, 2, 2]), torch.ones([2, 2, 2])), { message: "Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: [2, 2, 2, 2]" });
+});

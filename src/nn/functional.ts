@@ -29,7 +29,7 @@ import { checkNormalizedShape } from "./norm-functions.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
-export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
+export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d } from "../ops/pool.js";
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";

@@ -2,7 +2,7 @@
 export { Module, RemovableHandle, type StateDict, type LoadStateDictResult, type ForwardHook, type ForwardPreHook } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
-export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
 export { LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d } from "./layers/pool-more.js";
 export {
   ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
