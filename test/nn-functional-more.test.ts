@@ -332,3 +332,21 @@ test("F.convTranspose1d / nn.ConvTranspose1d: stride, padding, outputPadding, gr
   assert.equal(String(new nn.ConvTranspose1d(2, 4, 3, { groups: 2, bias: false, dilation: 2, padding: 1 })), "ConvTranspose1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,), dilation=(2,), groups=2, bias=False)");
   assert.throws(() => F.convTranspose1d(torch.ones([2, 2, 2, 2]), torch.ones([2, 2, 2])), { message: "Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: [2, 2, 2, 2]" });
 });
+
+test("F.interpolate nearest-exact (1-d and 2-d, factors and sizes) and bicubic (alignCorners both ways, up and down, PyTorch's A = -0.75, clamped borders): values and gradients", () => {
+  check("nearest-exact 1d factor 1.7", (x) => F.interpolate(x, { scaleFactor: 1.7, mode: "nearest-exact" }));
+  check("nearest-exact 1d size 3", (x) => F.interpolate(x, { size: 3, mode: "nearest-exact" }));
+  check("nearest-exact 2d factor (2, 0.6)", (x) => F.interpolate(x, { scaleFactor: [2, 0.6], mode: "nearest-exact" }));
+  check("nearest-exact 2d size (7, 3)", (x) => new nn.Upsample({ size: [7, 3], mode: "nearest-exact" }).forward(x));
+  check("bicubic factor 2", (x) => F.interpolate(x, { scaleFactor: 2, mode: "bicubic" }));
+  check("bicubic factor 2 align corners", (x) => F.interpolate(x, { scaleFactor: 2, mode: "bicubic", alignCorners: true }));
+  check("bicubic size (3, 8)", (x) => F.interpolate(x, { size: [3, 8], mode: "bicubic" }));
+  check("bicubic size (6, 2) align corners", (x) => F.interpolate(x, { size: [6, 2], mode: "bicubic", alignCorners: true }));
+  check("bicubic factor (1.5, 0.7)", (x) => F.interpolate(x, { scaleFactor: [1.5, 0.7], mode: "bicubic" }));
+  assert.throws(() => F.interpolate(torch.ones([1, 1, 3]), { scaleFactor: 2, mode: "bicubic" }), {
+    message: "Input Error: Only 3D, 4D and 5D input Tensors supported (got 3D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got bicubic)",
+  });
+  assert.throws(() => F.interpolate(torch.ones([1, 1, 3]), { scaleFactor: 2, mode: "nearest-exact", alignCorners: true }), {
+    message: "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear",
+  });
+});
