@@ -100,6 +100,8 @@ def norms_and_dropout():
 def pools():
     case("lp_pool1d p=2 k=3 s=2", lambda u: F.lp_pool1d(u, 2, 3, stride=2), [rnd(2, 3, 9, seed=50, positive=True)], 50)
     case("lp_pool2d p=1.5 k=2 s=1", lambda u: F.lp_pool2d(u, 1.5, 2, stride=1), [rnd(1, 2, 4, 5, seed=51, positive=True)], 51)
+    # an all-zero window: PyTorch's gradient there is 0 (sign's backward is zeros, relu's a mask), not NaN
+    case("lp_pool1d p=2 zero window", lambda u: F.lp_pool1d(u, 2, 2), [torch.tensor([[[0.0, 0.0, 1.0, 2.0, 0.0, 3.0]]])], 58)
     case("lp_pool2d p=3 k=(2,3) ceil", lambda u: F.lp_pool2d(u, 3, (2, 3), ceil_mode=True), [rnd(2, 5, 7, seed=52, positive=True)], 52)
 
     def unpool2d(u, k, stride=None, padding=0, output_size=None):

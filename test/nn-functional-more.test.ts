@@ -248,6 +248,8 @@ test("F.lpPool1d / F.lpPool2d and nn.LPPool1d / LPPool2d: p = 2, 1.5, 3, strides
   check("lp_pool2d p=1.5 k=2 s=1", (x) => new nn.LPPool2d(1.5, 2, { stride: 1 }).forward(x));
   check("lp_pool2d p=3 k=(2,3) ceil", (x) => F.lpPool2d(x, 3, [2, 3], { ceilMode: true }));
   check("lp_pool1d p=2 k=3 s=2", (x) => new nn.LPPool1d(2, 3, { stride: 2 }).forward(x));
+  // an all-zero window: gradient 0 there, as PyTorch's (sign's backward is zeros, not g · 0 = NaN)
+  check("lp_pool1d p=2 zero window", (x) => F.lpPool1d(x, 2, 2));
   assert.equal(String(new nn.LPPool1d(2, 3)), "LPPool1d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)");
   assert.equal(String(new nn.LPPool2d(1.5, 2, { stride: 1 })), "LPPool2d(norm_type=1.5, kernel_size=2, stride=1, ceil_mode=False)");
   assert.equal(String(new nn.LPPool2d(2, [2, 3])), "LPPool2d(norm_type=2, kernel_size=(2, 3), stride=None, ceil_mode=False)");

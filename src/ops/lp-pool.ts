@@ -2,7 +2,7 @@
  * Power-average pooling (`F.lpPool1d`, `F.lpPool2d`), as PyTorch composes it:
  * `(sum over each window of x^p)^(1/p)`, the sum being an average pool times
  * the window size. Differentiable ops throughout, so gradients come free
- * (infinite where a window sums to 0, as in PyTorch).
+ * (not finite where a window sums to 0, as in PyTorch).
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { abs, mul, pow, relu, sign } from "./elementwise.js";
