@@ -34,6 +34,7 @@ export { movedim, swapaxes, tile, repeatInterleave, roll, rot90, flipud, fliplr,
 export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
 export { multinomial, bernoulli, normal } from "./ops/sampling.js";
 export { einsum } from "./ops/einsum.js";
+export { cdist } from "./nn/cdist.js";
 export { maskedFill, tril, triu, trilIndices, triuIndices } from "./ops/masking.js";
 export { cumsum, cumprod, cummax, cummin, logcumsumexp, diff } from "./ops/scan.js";
 export { sort, topk, argsort, kthvalue, median, quantile, type QuantileInterpolation } from "./ops/sorting.js";

@@ -33,7 +33,7 @@ test("F.interpolate rejects what PyTorch rejects; nn.Upsample wraps it and print
   assert.throws(() => F.interpolate(x, { scaleFactor: 2, mode: "linear" }), /Got 4D input, but linear mode needs 3D input/);
   assert.throws(() => F.interpolate(torch.randn([1, 2, 3]), { scaleFactor: 2, mode: "bilinear" }), /Got 3D input, but bilinear mode needs 4D input/);
   assert.throws(() => F.interpolate(x, { scaleFactor: 2, alignCorners: true }), /align_corners option can only be set with the interpolating modes/);
-  assert.throws(() => F.interpolate(torch.randn([2, 3]), { scaleFactor: 2 }), /Only 3D and 4D input Tensors supported \(got 2D\)/);
+  assert.throws(() => F.interpolate(torch.randn([2, 3]), { scaleFactor: 2 }), /Only 3D, 4D and 5D input Tensors supported \(got 2D\)/);
   assert.throws(() => F.interpolate(x, { size: [2, 3, 4] }), /Input and output size must have the same number of spatial dimensions/);
   assert.throws(() => F.interpolate(x, { scaleFactor: 0.1 }), /output size must be positive integers, got \[0, 0\]/);
   const up = new torch.nn.Upsample({ scaleFactor: 2, mode: "bilinear" });

@@ -93,9 +93,33 @@ export function alphaDropout(input: Tensor, p = 0.5, options: DropoutVariantOpti
   const inplace = options.inplace ?? false;
   if (!(options.training ?? true) || p === 0 || input.numel() === 0) return input;
   if (p === 1) return times(input, 0, inplace);
-  const keep = keepMask(input.shape, p, options, input.dtype);
+  return alphaApply(input, keepMask(input.shape, p, options, input.dtype), p, inplace);
+}
+
+/** Alpha dropout's affine map with the keep mask `keep` (of the input's shape, or broadcast over it). */
+function alphaApply(input: Tensor, keep: Tensor, p: number, inplace: boolean): Tensor {
   const a = 1 / Math.sqrt((SELU_ALPHA_SCALE * SELU_ALPHA_SCALE * p + 1) * (1 - p));
   // PyTorch's: input * keep * a + ((keep - 1) * alpha * a + alpha * a * p)
   const b = add(mul(sub(keep, 1), SELU_ALPHA_SCALE * a), SELU_ALPHA_SCALE * a * p);
   return inplace ? input.mul_(mul(keep, a)).add_(b) : add(mul(input, mul(keep, a)), b);
+}
+
+/**
+ * `F.featureAlphaDropout(input, p = 0.5, { training = false, inplace, generator })`:
+ * alpha dropout of whole channels (`input[n, c]` of `[N, C, *]` input), each
+ * dropped with probability `p` to SELU's saturation value and the result
+ * mapped as `alphaDropout`'s. The identity outside training, which is the
+ * default here as in PyTorch's `F.feature_alpha_dropout`.
+ *
+ * @example
+ * const y = F.featureAlphaDropout(torch.randn([4, 8, 5, 5]), 0.2, { training: true });
+ */
+export function featureAlphaDropout(input: Tensor, p = 0.5, options: DropoutVariantOptions = {}): Tensor {
+  checkP(p);
+  const inplace = options.inplace ?? false;
+  if (!(options.training ?? false) || p === 0 || input.numel() === 0) return input;
+  if (p === 1) return times(input, 0, inplace);
+  if (input.dim() < 2) throw new Error("Feature dropout requires at least 2 dimensions in the input");
+  const shape = input.shape.map((s, i) => (i < 2 ? s : 1));
+  return alphaApply(input, keepMask(shape, p, options, input.dtype), p, inplace);
 }

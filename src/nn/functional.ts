@@ -5,6 +5,12 @@
 export { normalize, cosineSimilarity, pairwiseDistance, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions } from "./distance.js";
 export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, type MarginOptions, type TripletMarginLossOptions, type MultilabelSoftMarginLossOptions, type MultiMarginLossOptions } from "./margin-losses.js";
 export { instanceNorm, rmsNorm, type InstanceNormOptions, type RmsNormOptions } from "./norm-functions.js";
+export { softshrink, hardshrink } from "./shrink-functions.js";
+export { localResponseNorm, type LocalResponseNormOptions } from "./local-response-norm.js";
+export { cdist, pdist, type CdistOptions } from "./cdist.js";
+export { bilinear } from "./bilinear.js";
+export { channelShuffle } from "./layers/channel-shuffle.js";
+export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from "./random-activations.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
 import { abs, add, clamp, div, erf, exp, expm1, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
@@ -23,10 +29,12 @@ import { checkNormalizedShape } from "./norm-functions.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
-export { convTranspose2d, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
+export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "../ops/conv-transpose.js";
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, maxPool1d, avgPool1d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d } from "../ops/pool.js";
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, AdaptiveSize, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions } from "../ops/pool.js";
 export { pad, type PadMode } from "../ops/pad.js";
+export { lpPool1d, lpPool2d, type LpPoolOptions } from "../ops/lp-pool.js";
+export { maxUnpool1d, maxUnpool2d, type MaxUnpool1dOptions, type MaxUnpool2dOptions } from "../ops/max-unpool.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
@@ -517,5 +525,5 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
 }
 
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
-export { dropout1d, dropout2d, alphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
+export { dropout1d, dropout2d, alphaDropout, featureAlphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
 export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";

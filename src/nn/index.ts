@@ -2,17 +2,24 @@
 export { Module, RemovableHandle, type StateDict, type LoadStateDictResult, type ForwardHook, type ForwardPreHook } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
-export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
-export { ZeroPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, type Padding2d } from "./layers/padding.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
+export { LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d } from "./layers/pool-more.js";
+export {
+  ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type Padding1d, type Padding2d, type Padding3d,
+} from "./layers/padding.js";
 export { Upsample } from "./layers/upsample.js";
 export { Unfold, Fold } from "./layers/fold.js";
-export { Dropout1d, Dropout2d, AlphaDropout } from "./layers/dropout.js";
-export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNormBase, RMSNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./layers/norm.js";
+export { Dropout1d, Dropout2d, AlphaDropout, FeatureAlphaDropout } from "./layers/dropout.js";
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, NormBase, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNormBase, RMSNorm, LocalResponseNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions, type InstanceNormLayerOptions, type RMSNormLayerOptions } from "./layers/norm.js";
 export {
   ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten, Dropout,
   ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, SELU, CELU, GLU, LogSigmoid, Softsign, Softmin, Tanhshrink, Threshold, PReLU, Unflatten,
+  Softshrink, Hardshrink, RReLU, Softmax2d,
 } from "./layers/activation.js";
 export { PixelShuffle, PixelUnshuffle } from "./layers/pixel-shuffle.js";
+export { ChannelShuffle } from "./layers/channel-shuffle.js";
+export { Bilinear } from "./layers/bilinear.js";
 export { Embedding, EmbeddingBag, type EmbeddingBagLayerOptions } from "./layers/embedding.js";
 export { RNN, LSTM, GRU, type RNNOptions, type ElmanRNNOptions } from "./layers/rnn.js";
 export { RNNCell, LSTMCell, GRUCell, type RNNCellOptions } from "./layers/rnn-cells.js";

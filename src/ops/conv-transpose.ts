@@ -67,3 +67,32 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   if (bias !== null) out = add(out, reshape(bias, [O, 1, 1]));
   return unbatched ? reshape(out, out.shape.slice(1)) : out;
 }
+
+export interface ConvTranspose1dOptions {
+  stride?: number;
+  padding?: number;
+  /** Extra positions at the end of the output (smaller than the stride or the dilation). */
+  outputPadding?: number;
+  groups?: number;
+  dilation?: number;
+}
+
+/**
+ * `F.convTranspose1d(input, weight, bias, { stride, padding, outputPadding, groups, dilation })`
+ * on `[N, C, L]` or `[C, L]` input; weight `[in, out / groups, k]`: convTranspose2d over a height of 1.
+ *
+ * @example
+ * const y = convTranspose1d(torch.randn([1, 4, 5]), torch.randn([4, 2, 3]), null, { stride: 2 }); // [1, 2, 11]
+ */
+export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose1dOptions = {}): Tensor {
+  if (input.shape.length !== 2 && input.shape.length !== 3) {
+    throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv_transpose1d, but got input of size: ${shapeStr(input.shape)}`);
+  }
+  if (weight.shape.length !== 3) throw new Error(`conv_transpose1d: expected a 3-D weight [in, out / groups, k], got shape ${shapeStr(weight.shape)}`);
+  const rows = (t: Tensor) => reshape(t, [...t.shape.slice(0, -1), 1, t.shape[t.shape.length - 1]!]);
+  const out = convTranspose2d(rows(input), rows(weight), bias, {
+    stride: [1, options.stride ?? 1], padding: [0, options.padding ?? 0], outputPadding: [0, options.outputPadding ?? 0],
+    dilation: [1, options.dilation ?? 1], groups: options.groups ?? 1,
+  });
+  return reshape(out, [...out.shape.slice(0, -2), out.shape[out.shape.length - 1]!]);
+}

@@ -328,7 +328,8 @@ export function abs(a: Tensor): Tensor {
 /** sign(x): -1, 0 or 1 (0 for NaN, as PyTorch's CPU kernel); its gradient is zero. */
 export function sign(a: Tensor): Tensor {
   const out = unaryData("sign", a, true);
-  if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [mul(g!, 0)]);
+  // zeros, not g · 0 (PyTorch's zeros_like): a NaN or infinite g must not come through as NaN (lp_pool's gradient at an all-zero window)
+  if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [full(g!.shape, 0, { dtype: g!.dtype })]);
   return out;
 }
 

@@ -1,12 +1,14 @@
 /**
- * `F.interpolate` for nearest, linear (3-d input) and bilinear (4-d input)
- * resampling, with the source positions of PyTorch's CPU kernels: nearest
+ * `F.interpolate` for nearest, nearest-exact, linear (3-d input), bilinear
+ * and bicubic (4-d input) resampling, with the source positions of PyTorch's CPU kernels: nearest
  * takes floor(i · scale) in float32, linear mixes the two neighbours of
  * (i + 0.5) · scale - 0.5 (or i · (n - 1) / (m - 1) with alignCorners), where
  * scale is 1 / scaleFactor when one is given and n / m otherwise. A dim whose
  * size does not change is copied by linear, whatever the factor. Each spatial
  * dim is resampled in turn with index_select, so gradients (summed where
- * sources repeat) come from index_select's.
+ * sources repeat) come from index_select's. nearest-exact picks
+ * floor((i + 0.5) · scale) (pixel centres, as Pillow); bicubic is in
+ * interpolate-cubic.ts.
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, shapeStr } from "./core.js";
@@ -14,8 +16,9 @@ import { add, mul } from "./elementwise.js";
 import { fromTypedArray, zeros } from "./factories.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { reshape } from "./views.js";
+import { cubic } from "./interpolate-cubic.js";
 
-export type InterpolateMode = "nearest" | "linear" | "bilinear";
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic";
 
 export interface InterpolateOptions {
   /** The output's spatial size (one number for every spatial dim). */
@@ -23,7 +26,7 @@ export interface InterpolateOptions {
   /** Or a factor per spatial dim: the output size is floor(input size · factor). */
   scaleFactor?: number | readonly number[] | null;
   mode?: InterpolateMode;
-  /** linear / bilinear only: map the corner pixels' centres onto each other. */
+  /** linear / bilinear / bicubic only: map the corner pixels' centres onto each other. */
   alignCorners?: boolean | null;
   /** With `scaleFactor`: compute the output size from it, then resample as if that size had been given (scale n / m). */
   recomputeScaleFactor?: boolean | null;
@@ -38,14 +41,15 @@ export interface InterpolateOptions {
 export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
   const mode = options.mode ?? "nearest";
   const dims = input.shape.length, spatial = dims - 2;
-  if (dims < 3 || dims > 4) {
-    throw new Error(`Input Error: Only 3D and 4D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear (got ${mode})`);
+  if (dims < 3 || dims > 4 || (mode === "bicubic" && dims !== 4)) {
+    // PyTorch's text (torchlet has no 5-d modes); bicubic on 3-d input gets it too
+    throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
   }
   if (mode === "linear" && dims !== 3) throw new Error(`Got ${dims}D input, but linear mode needs 3D input`);
   if (mode === "bilinear" && dims !== 4) throw new Error(`Got ${dims}D input, but bilinear mode needs 4D input`);
-  if (mode !== "nearest" && mode !== "linear" && mode !== "bilinear") throw new Error(`interpolate: unsupported mode ${String(mode)}`);
+  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic"].includes(mode)) throw new Error(`interpolate: unsupported mode ${String(mode)}`);
   const alignCorners = options.alignCorners ?? null;
-  if (mode === "nearest" && alignCorners !== null) {
+  if ((mode === "nearest" || mode === "nearest-exact") && alignCorners !== null) {
     throw new Error("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
   }
   const { size = null, scaleFactor = null } = options;
@@ -72,8 +76,10 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   let out = input;
   sizes.forEach((m, i) => {
     const factor = factors?.[i] ?? null;
-    if (mode === "nearest") {
-      out = nearest(out, 2 + i, m, factor, channelsLast);
+    if (mode === "nearest" || mode === "nearest-exact") {
+      out = nearest(out, 2 + i, m, factor, channelsLast, mode === "nearest-exact");
+    } else if (mode === "bicubic") {
+      out = cubic(out, 2 + i, m, sourceScale(input.shape[2 + i]!, m, factor, alignCorners ?? false), alignCorners ?? false);
     } else if (m !== input.shape[2 + i]) {
       // PyTorch's linear kernels copy a dim whose size is unchanged (even for a factor such as 1.1 on 5)
       out = linear(out, 2 + i, m, sourceScale(input.shape[2 + i]!, m, factor, alignCorners ?? false), alignCorners ?? false);
@@ -98,19 +104,30 @@ function sourceScale(n: number, m: number, factor: number | null, alignCorners: 
  * other elements than the forward read. Where the two differ, the output
  * takes the forward's values and the backward's gradient, as PyTorch's does.
  * The channels-last forward kernel picks as the backward does.
+ *
+ * `exact` (nearest-exact) reads pixel centres: the forward rounds
+ * (i + 0.5) · scale - 0.5 (kept >= 0, in the input's precision) with
+ * floorf(v + 0.5), the backward (nearest_exact_idx, no special cases) takes
+ * floorf((i + 0.5) · scale) with a float32 scale.
  */
-function nearest(x: Tensor, dim: number, m: number, factor: number | null, channelsLast: boolean): Tensor {
+function nearest(x: Tensor, dim: number, m: number, factor: number | null, channelsLast: boolean, exact = false): Tensor {
   const n = x.shape[dim]!;
   const scale = (precise: boolean) => {
     const s = factor !== null && factor > 0 ? 1 / factor : n / m;
     return precise ? s : Math.fround(s);
   };
+  const precise = x.dtype === "float64";
+  const round = (v: number) => (precise ? v : Math.fround(v));
   // (the product of two float32 values is exact in a double, so fround rounds it once, as float32 arithmetic does)
-  const forwardScale = scale(x.dtype === "float64");
-  const forward = Int32Array.from({ length: m }, (_, i) => Math.min(Math.floor(Math.fround(i * forwardScale)), n - 1));
+  const forwardScale = scale(precise);
+  const forwardIndex = exact
+    ? (i: number) => Math.floor(Math.fround(Math.max(round((i + 0.5) * forwardScale - 0.5), 0) + 0.5))
+    : (i: number) => Math.floor(Math.fround(i * forwardScale));
+  const forward = Int32Array.from({ length: m }, (_, i) => Math.min(forwardIndex(i), n - 1));
   const backwardScale = scale(false);
   const backward = Int32Array.from({ length: m }, (_, i) =>
-    m === n ? i : m === 2 * n ? i >> 1 : Math.min(Math.floor(Math.fround(i * backwardScale)), n - 1));
+    exact ? Math.min(Math.floor(Math.fround((i + 0.5) * backwardScale)), n - 1)
+      : m === n ? i : m === 2 * n ? i >> 1 : Math.min(Math.floor(Math.fround(i * backwardScale)), n - 1));
   if (channelsLast || forward.every((v, i) => v === backward[i])) return indexSelect(x, dim, fromTypedArray(backward));
   const out = indexSelect(x.detach(), dim, fromTypedArray(forward));
   if (needsGrad(x)) {

@@ -3,7 +3,7 @@ import { flatten, reshape } from "../../ops/views.js";
 import { normalizeDim, type Tensor } from "../../tensor/tensor.js";
 import {
   celu, dropout, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, type InplaceOption, leakyRelu, logSoftmax, logsigmoid, mish, prelu,
-  relu, selu, sigmoid, silu, softmax, softmin, softplus, softsign, tanh, tanhshrink, threshold,
+  relu, rrelu, selu, sigmoid, silu, softmax, softmin, softplus, softsign, tanh, tanhshrink, threshold, softshrink, hardshrink,
 } from "../functional.js";
 import { Module, pyFloat, pyTuple } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -433,5 +433,73 @@ export class Dropout extends Module {
 
   override extraRepr(): string {
     return `p=${this.p}, inplace=False`;
+  }
+}
+
+/** `x ∓ lambd` outside `[-lambd, lambd]`, 0 inside. @example new nn.Softshrink(0.5).forward(x) */
+export class Softshrink extends Module {
+  constructor(readonly lambd = 0.5) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return softshrink(input, this.lambd);
+  }
+
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+/** `x` outside `[-lambd, lambd]`, 0 inside. @example new nn.Hardshrink(0.5).forward(x) */
+export class Hardshrink extends Module {
+  constructor(readonly lambd = 0.5) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return hardshrink(input, this.lambd);
+  }
+
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+/**
+ * Randomized leaky ReLU: in training a random slope in `[lower, upper]` per
+ * negative element, in eval mode the fixed slope `(lower + upper) / 2`.
+ *
+ * @example
+ * const act = new nn.RReLU(0.1, 0.3);
+ */
+export class RReLU extends Module {
+  readonly inplace: boolean;
+
+  constructor(readonly lower = 1 / 8, readonly upper = 1 / 3, options: InplaceOption = {}) {
+    super();
+    this.inplace = options.inplace ?? false;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return rrelu(input, { lower: this.lower, upper: this.upper, training: this.training, inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${inplaceSuffix(this.inplace)}`;
+  }
+}
+
+/**
+ * Softmax over the channels (dim -3) of `[N, C, H, W]` or `[C, H, W]` input, at each pixel.
+ *
+ * @example
+ * new nn.Softmax2d().forward(torch.randn([2, 3, 4, 4])); // sums to 1 over dim 1
+ */
+export class Softmax2d extends Module {
+  override forward(input: Tensor): Tensor {
+    // PyTorch 2.x's assertion text (1.13: "Softmax2d requires a 3D or 4D tensor as input")
+    if (input.dim() !== 3 && input.dim() !== 4) throw new Error(`Softmax2d: expected input to be 3D or 4D, got ${input.dim()}D instead`);
+    return softmax(input, -3);
   }
 }

@@ -2,7 +2,7 @@ import { type ConvPadding, pair, type Pair } from "../../ops/conv.js";
 import { empty } from "../../ops/factories.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import {
-  type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, type AdaptiveMaxPoolOptions, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose2d,
+  type AdaptiveSize, adaptiveAvgPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, type AdaptiveMaxPoolOptions, type AvgPool1dOptions, avgPool1d, type AvgPool2dOptions, avgPool2d, conv1d, conv2d, convTranspose1d, convTranspose2d,
   type MaxPool1dOptions, maxPool1d, maxPool2d, type MaxPool2dOptions, type Pool2dOptions,
 } from "../functional.js";
 import { Module, pyTuple } from "../module.js";
@@ -162,6 +162,43 @@ export class ConvTranspose2d extends ConvBase<[number, number]> {
 
   protected override reprAfterDilation(): string {
     return this.outputPadding[0] !== 0 || this.outputPadding[1] !== 0 ? `, output_padding=${pyTuple(this.outputPadding)}` : "";
+  }
+}
+
+export interface ConvTranspose1dLayerOptions extends LayerOptions {
+  stride?: number;
+  padding?: number;
+  outputPadding?: number;
+  dilation?: number;
+  groups?: number;
+}
+
+/**
+ * Transposed 1-d convolution (the gradient of a Conv1d with respect to its
+ * input), upsampling by `stride`; weight `[in, out / groups, k]`.
+ *
+ * @example
+ * const up = new nn.ConvTranspose1d(16, 8, 2, { stride: 2 }); // doubles L
+ */
+export class ConvTranspose1d extends ConvBase<[number]> {
+  declare readonly padding: [number];
+  readonly outputPadding: [number];
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: ConvTranspose1dLayerOptions = {}) {
+    super(inChannels, outChannels, {
+      kernelSize: [kernelSize], stride: [options.stride ?? 1], padding: [options.padding ?? 0], dilation: [options.dilation ?? 1],
+    }, options, true);
+    this.outputPadding = [options.outputPadding ?? 0];
+  }
+
+  override forward(input: Tensor): Tensor {
+    return convTranspose1d(input, this.weight, this.bias, {
+      stride: this.stride[0], padding: this.padding[0], outputPadding: this.outputPadding[0], groups: this.groups, dilation: this.dilation[0],
+    });
+  }
+
+  protected override reprAfterDilation(): string {
+    return this.outputPadding[0] !== 0 ? `, output_padding=${pyTuple(this.outputPadding)}` : "";
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Tensor } from "../../tensor/tensor.js";
-import { alphaDropout, dropout1d, dropout2d } from "../dropout-functions.js";
+import { alphaDropout, dropout1d, dropout2d, featureAlphaDropout } from "../dropout-functions.js";
 import { Module } from "../module.js";
 
 /** What Dropout1d, Dropout2d and AlphaDropout share: `p`, `inplace`, training-only application and repr. */
@@ -69,5 +69,22 @@ export class AlphaDropout extends DropoutVariant {
 
   override forward(input: Tensor): Tensor {
     return alphaDropout(input, this.p, { training: this.training, inplace: this.inplace });
+  }
+}
+
+/**
+ * Alpha dropout of whole channels (see `F.featureAlphaDropout`) in training;
+ * the identity in eval mode.
+ *
+ * @example
+ * const drop = new nn.FeatureAlphaDropout(0.2);
+ */
+export class FeatureAlphaDropout extends DropoutVariant {
+  constructor(p = 0.5, options: { inplace?: boolean } = {}) {
+    super(p, options);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return featureAlphaDropout(input, this.p, { training: this.training, inplace: this.inplace });
   }
 }

@@ -6,6 +6,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { batchNorm, groupNorm, layerNorm } from "../functional.js";
 import { Module, pyFloat, pyTuple } from "../module.js";
 import { instanceNorm, rmsNorm } from "../norm-functions.js";
+import { localResponseNorm, type LocalResponseNormOptions } from "../local-response-norm.js";
 import { Parameter } from "../parameter.js";
 
 export interface BatchNormOptions {
@@ -325,5 +326,30 @@ export class RMSNorm extends Module {
 
   override extraRepr(): string {
     return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? "None" : pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? "True" : "False"}`;
+  }
+}
+
+/**
+ * Local response normalisation over neighbouring channels (see `F.localResponseNorm`).
+ *
+ * @example
+ * const lrn = new nn.LocalResponseNorm(5, { alpha: 1e-4, beta: 0.75, k: 2 });
+ */
+export class LocalResponseNorm extends Module {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(readonly size: number, options: LocalResponseNormOptions = {}) {
+    super();
+    ({ alpha: this.alpha = 1e-4, beta: this.beta = 0.75, k: this.k = 1 } = options);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return localResponseNorm(input, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }

@@ -3,7 +3,7 @@ import { interpolate, type InterpolateOptions } from "../functional.js";
 import { Module, pyFloat, pyTuple } from "../module.js";
 
 /**
- * `F.interpolate` as a layer: nearest (the default), linear or bilinear
+ * `F.interpolate` as a layer: nearest (the default), nearest-exact, linear, bilinear or bicubic
  * resampling to `size` or by `scaleFactor`.
  *
  * @example
