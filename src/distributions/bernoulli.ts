@@ -1,13 +1,11 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
+import { binaryProbsLogits, givenParam } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
 /** Exactly one of `probs` or `logits` (log-odds). */
 export type BernoulliParams = { probs: Tensor | number; logits?: undefined } | { logits: Tensor | number; probs?: undefined };
-
-/** Machine epsilon of the dtype (PyTorch clamps probabilities to `[eps, 1 - eps]` before taking logs). */
-export const epsOf = (t: Tensor): number => (t.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7);
 
 /**
  * The Bernoulli distribution: 1 with probability `probs`, else 0.
@@ -24,19 +22,11 @@ export class Bernoulli extends Distribution {
   private readonly given: "probs" | "logits";
 
   constructor(params: BernoulliParams, options: DistributionOptions = {}) {
-    if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
-    const given = params.probs !== undefined ? "probs" : "logits";
+    const given = givenParam(params);
     const [p] = broadcastAll((params.probs ?? params.logits));
     super(p!.shape, [], options);
     this.given = given;
-    if (given === "probs") {
-      this.probs = p!;
-      const e = epsOf(p!), c = p!.clamp(e, 1 - e);
-      this.logits = c.log().sub(torch.log1p(torch.neg(c)));
-    } else {
-      this.logits = p!;
-      this.probs = p!.sigmoid();
-    }
+    ({ probs: this.probs, logits: this.logits } = binaryProbsLogits(given, p!));
     this.validateParams();
   }
   override get argConstraints(): Record<string, C.Constraint> {

@@ -2,7 +2,7 @@ import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import { castData } from "../ops/core.js";
 import { defaultGenerator, type Generator } from "../ops/random.js";
-import { epsOf } from "./bernoulli.js";
+import { binaryProbsLogits, givenParam } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
@@ -54,22 +54,14 @@ export class Binomial extends Distribution {
   private readonly given: "probs" | "logits";
 
   constructor(params: BinomialParams, options: DistributionOptions = {}) {
-    if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
-    const given = params.probs !== undefined ? "probs" : "logits";
+    const given = givenParam(params);
     const [n, p] = broadcastAll(params.totalCount ?? 1, (params.probs ?? params.logits));
     // a number count takes the parameter's dtype (broadcastAll took the first tensor's)
     const count = torch.toDtype(n!, p!.dtype);
     super(p!.shape, [], options);
     this.totalCount = count;
     this.given = given;
-    if (given === "probs") {
-      this.probs = p!;
-      const c = p!.clamp(epsOf(p!), 1 - epsOf(p!));
-      this.logits = c.log().sub(torch.log1p(torch.neg(c)));
-    } else {
-      this.logits = p!;
-      this.probs = p!.sigmoid();
-    }
+    ({ probs: this.probs, logits: this.logits } = binaryProbsLogits(given, p!));
     this.validateParams();
   }
   override get argConstraints(): Record<string, C.Constraint> {

@@ -1,7 +1,7 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import { broadcastShapes } from "../ops/core.js";
-import { epsOf } from "./bernoulli.js";
+import { epsOf, givenParam } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
@@ -27,7 +27,7 @@ export class Categorical extends Distribution {
   private readonly given: "probs" | "logits";
 
   constructor(params: CategoricalParams, options: DistributionOptions = {}) {
-    if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+    givenParam(params);
     const given = params.probs !== undefined ? "probs" : "logits";
     const p = (params.probs ?? params.logits);
     if (p.dim() < 1) throw new Error(`\`${given}\` parameter must be at least one-dimensional.`);

@@ -1,6 +1,6 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { epsOf } from "./bernoulli.js";
+import { binaryProbsLogits, givenParam } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions, pyTuple } from "./distribution.js";
 import { tinyOf } from "./standard-gamma.js";
@@ -22,19 +22,11 @@ export class Geometric extends Distribution {
   private readonly given: "probs" | "logits";
 
   constructor(params: GeometricParams, options: DistributionOptions = {}) {
-    if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
-    const given = params.probs !== undefined ? "probs" : "logits";
+    const given = givenParam(params);
     const [p] = broadcastAll((params.probs ?? params.logits));
     super(p!.shape, [], options);
     this.given = given;
-    if (given === "probs") {
-      this.probs = p!;
-      const c = p!.clamp(epsOf(p!), 1 - epsOf(p!));
-      this.logits = c.log().sub(torch.log1p(torch.neg(c)));
-    } else {
-      this.logits = p!;
-      this.probs = p!.sigmoid();
-    }
+    ({ probs: this.probs, logits: this.logits } = binaryProbsLogits(given, p!));
     this.validateParams();
     // beyond unit_interval: p = 0 would never succeed (PyTorch's extra check, with its ValueError text)
     if (this.validateArgs && given === "probs" && !torch.all(torch.gt(this.probs, 0)).item()) {

@@ -1,6 +1,6 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { epsOf } from "./bernoulli.js";
+import { epsOf } from "./binary-params.js";
 import type { SampleOptions } from "./distribution.js";
 import { LocScaleDistribution } from "./loc-scale.js";
 import { tinyOf } from "./standard-gamma.js";
