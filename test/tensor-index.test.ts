@@ -185,3 +185,12 @@ test("indexPut_ follows the in-place rules and is differentiable in self and val
   assert.ok(gradOfGradcheck(put([Slice(), [1, 3]]), [x, torch.randn([3, 2], { dtype: "float64", requiresGrad: true })]));
   assert.ok(gradOfGradcheck(put([[2, 2]], true), [x, v]));
 });
+
+test("indexPut_ drops every leading size-1 dim of the value, and writes into a view of a grad leaf that is itself a view are refused (from the indexing probe, PyTorch 1.13's results)", () => {
+  const x = torch.zeros([2, 2]);
+  x.indexPut_([[0, 1], [0, 1]], torch.ones([1, 2]));
+  assert.deepEqual(x.tolist(), [[1, 0], [0, 1]]);
+  const a = torch.zeros([6]).reshape([2, 3]).requiresGrad_();
+  assert.throws(() => a.indexPut_([0], 1), /^Error: a view of a leaf Variable that requires grad is being used in an in-place operation.$/);
+  assert.throws(() => a.select(0, 0).fill_(1), /^Error: a view of a leaf Variable that requires grad is being used in an in-place operation.$/);
+});

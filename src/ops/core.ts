@@ -39,7 +39,9 @@ export function emptyUninitialized(shape: readonly number[], dtype: DType): Tens
 export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   const t = new Tensor(base.storage, shape, strides, offset);
   t._inference = base._inference;
-  const root = base._base ?? base;
+  // a leaf that requires grad is the base of its views even when it is itself a view (of a tensor that
+  // did not require grad): writing through them must meet the view-of-a-leaf rule, as in PyTorch
+  const root = base._base === null || (base._requiresGrad && base._gradFn === null) ? base : base._base;
   t._base = root;
   if (root._requiresGrad) {
     if (isRecording()) t._viewVersion = base.storage.version;

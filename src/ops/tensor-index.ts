@@ -187,8 +187,8 @@ export function index(a: Tensor, elements: readonly TensorIndex[]): Tensor {
 export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Tensor | number, options: { accumulate?: boolean } = {}): Tensor {
   const accumulate = options.accumulate ?? false;
   const { view, advanced } = applyBasic(a, elements);
-  // leading size-1 dims of the value are dropped first (PyTorch's setitem does), so `x[0] = ones([1, 3])` fits
-  let v = typeof value === "number" ? value : dropLeadingOnes(value, view.dim());
+  // every leading size-1 dim of the value is dropped first, as PyTorch's setitem does, so `x[0] = ones([1, 3])` fits
+  let v = typeof value === "number" ? value : dropLeadingOnes(value);
   if (advanced.length === 0) {
     if (accumulate) add_(view, v);
     else if (typeof v === "number") fill_(view, v);
@@ -202,8 +202,8 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   return a;
 }
 
-function dropLeadingOnes(v: Tensor, keep: number): Tensor {
+function dropLeadingOnes(v: Tensor): Tensor {
   let lead = 0;
-  while (v.dim() - lead > keep && v.shape[lead] === 1) lead++;
+  while (lead < v.dim() && v.shape[lead] === 1) lead++;
   return lead === 0 ? v : reshape(v, v.shape.slice(lead));
 }
