@@ -164,6 +164,8 @@ export class Function {
       o.outputNr = i;
       o._requiresGrad = true;
     });
+    // a saved output (one this node now produces) is named after this node in the in-place error, as PyTorch's
+    node.markSavedOutputs(outputs.map((o) => (isTensor(o) && o.gradFn === node ? o : null)));
     return result;
   }
 }

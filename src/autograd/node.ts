@@ -28,16 +28,25 @@ const TYPE_NAMES: Record<DType, string> = {
 class SavedTensor {
   readonly tensor: Tensor;
   readonly version: number;
+  /**
+   * Which output of the saving node this tensor is, or -1 for a tensor saved
+   * as an input. PyTorch's error names the saving node for an output (even
+   * after an in-place op gave the tensor another grad_fn), and the tensor's
+   * current grad_fn for anything else.
+   */
+  outputOf = -1;
   constructor(tensor: Tensor) {
     this.tensor = tensor;
     this.version = tensor.storage.version;
   }
 
-  unpack(): Tensor {
+  /** `owner` is the name of the node that saved this tensor. */
+  unpack(owner: string): Tensor {
     const t = this.tensor;
     const now = t.storage.version;
     if (now !== this.version) {
-      const which = t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
+      const which =
+        this.outputOf >= 0 ? `, which is output ${this.outputOf} of ${owner},` : t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
       throw new Error(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
           `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
@@ -99,7 +108,17 @@ export class Node {
   /** The saved tensors, checked against in-place modification since they were saved. */
   get savedTensors(): Tensor[] {
     if (this.saved === null) throw new Error(FREED_MESSAGE);
-    return this.saved.map((s) => s.unpack());
+    return this.saved.map((s) => s.unpack(this.name));
+  }
+
+  /** Marks the saved tensors that are among this node's `outputs` (call once the outputs are known). */
+  markSavedOutputs(outputs: readonly unknown[]): void {
+    const saved = this.saved;
+    if (saved === null) return;
+    for (let i = 0; i < saved.length; i++) {
+      const j = outputs.indexOf(saved[i]!.tensor);
+      if (j >= 0) saved[i]!.outputOf = j;
+    }
   }
 
   /** Runs backward for this node. */

@@ -98,6 +98,8 @@ export function record(
     o.outputNr = i;
     o._requiresGrad = true;
   }
+  // a saved output's in-place error names this node, as PyTorch's
+  if (saved.length > 0) node.markSavedOutputs(outs);
   return node;
 }
 

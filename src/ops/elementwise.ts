@@ -222,10 +222,11 @@ export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | 
     const q = binaryData(floor ? "div_floor" : "div", a, b, "div", isFloating(dtype) ? computeIn : "float64");
     const r = floor ? q : unaryData("trunc", q, true);
     const out = isFloating(dtype) ? r : castData(r, dtype);
-    // a step function: the result takes part in the graph with zero gradients (derivatives.yaml: grad * 0)
+    // a step function: the result takes part in the graph with zero gradients (zeros even for an infinite g, as PyTorch's)
     const ta = t(a), tb = t(b);
     if (ta !== null ? needsGrad(ta, tb) : tb !== null && needsGrad(tb)) {
-      record("DivBackward2", [ta, tb], out, ([g]) => [ta === null ? null : mul(g!, 0), tb === null ? null : mul(g!, 0)]);
+      const ga = ta !== null, gb = tb !== null; // (the closure must not mention the tensors)
+      record("DivBackward2", [ta, tb], out, ([g]) => [ga ? zeroGrad(g!) : null, gb ? zeroGrad(g!) : null]);
     }
     return out;
   }
@@ -267,7 +268,7 @@ export function pow(a: Operand, b: Operand): Tensor {
     }
     const out = binaryData("pow", a, b, "pow");
     if (needsGrad(a)) {
-      record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? mul(g!, 0) : mul(mul(g!, b), pow(as!, b - 1))], [a]);
+      record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? zeroGrad(g!) : mul(mul(g!, b), pow(as!, b - 1))], [a]);
     }
     return out;
   }
@@ -325,11 +326,19 @@ export function abs(a: Tensor): Tensor {
   return out;
 }
 
+/**
+ * A step function's gradient: zeros shaped as `g` (PyTorch's zeros_like(grad)),
+ * not g · 0, which would turn an infinite or NaN incoming gradient into NaN.
+ */
+export function zeroGrad(g: Tensor): Tensor {
+  return full(g.shape, 0, { dtype: g.dtype });
+}
+
 /** sign(x): -1, 0 or 1 (0 for NaN, as PyTorch's CPU kernel); its gradient is zero. */
 export function sign(a: Tensor): Tensor {
   const out = unaryData("sign", a, true);
   // zeros, not g · 0 (PyTorch's zeros_like): a NaN or infinite g must not come through as NaN (lp_pool's gradient at an all-zero window)
-  if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [full(g!.shape, 0, { dtype: g!.dtype })]);
+  if (needsGrad(a)) record("SignBackward0", [a], out, ([g]) => [zeroGrad(g!)]);
   return out;
 }
 
@@ -353,7 +362,7 @@ export function thresholdBackward(g: Tensor, r: Tensor): Tensor {
 function roundingOp(op: UnaryOp, name: string) {
   return (a: Tensor): Tensor => {
     const out = unaryData(op, a, true);
-    if (needsGrad(a)) record(name, [a], out, ([g]) => [mul(g!, 0)]);
+    if (needsGrad(a)) record(name, [a], out, ([g]) => [zeroGrad(g!)]);
     return out;
   };
 }

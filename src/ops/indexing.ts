@@ -307,12 +307,17 @@ export function flip(a: Tensor, dims: readonly number[]): Tensor {
   const ds = dims.map((d) => normalizeDim(d, a.shape.length, "flip", a.shape));
   const repeated = ds.find((d, i) => ds.indexOf(d) !== i);
   if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims (flip)`);
-  let out = a;
-  for (const d of ds) {
-    const n = a.shape[d]!;
-    const index = new Int32Array(n);
-    for (let i = 0; i < n; i++) index[i] = n - 1 - i;
-    out = indexSelect(out, d, fromTypedArray(index));
-  }
-  return ds.length === 0 ? clone(a) : out;
+  // computed untracked, then recorded as one FlipBackward0 whose backward flips the gradient back, as PyTorch's
+  const out = runInMode(withGrad(false), () => {
+    let r = a;
+    for (const d of ds) {
+      const n = a.shape[d]!;
+      const index = new Int32Array(n);
+      for (let i = 0; i < n; i++) index[i] = n - 1 - i;
+      r = indexSelect(r, d, fromTypedArray(index));
+    }
+    return ds.length === 0 ? clone(a) : r;
+  });
+  if (needsGrad(a)) record("FlipBackward0", [a], out, ([g]) => [flip(g!, ds)]);
+  return out;
 }

@@ -9,7 +9,7 @@ import { isFloating, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./core.js";
 import {
-  abs, add, binaryData, checkIntegerDivisor, clamp, div, eq, exp, gt, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, resultType, rsqrt, sign, square, sub, unaryData, where,
+  abs, add, binaryData, checkIntegerDivisor, clamp, div, eq, exp, gt, isnan, le, log, logicalAnd, logicalNot, logicalOr, lt, mul, ne, neg, resultType, rsqrt, sign, square, sub, unaryData, where, zeroGrad,
   type Operand,
 } from "./elementwise.js";
 import { full } from "./factories.js";
@@ -43,7 +43,7 @@ export const erfinv = unaryMath("erfinv", "ErfinvBackward0", (x) => mul(exp(squa
 /** Rounds toward zero (integers stay integers); its gradient is zero. */
 export function trunc(a: Tensor): Tensor {
   const out = unaryData("trunc", a, true);
-  if (needsGrad(a)) record("TruncBackward0", [a], out, ([g]) => [mul(g!, 0)]);
+  if (needsGrad(a)) record("TruncBackward0", [a], out, ([g]) => [zeroGrad(g!)]);
   return out;
 }
 

@@ -11,6 +11,7 @@ import { broadcastShapes, empty, needsGrad, record, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
 import { cat, flip, indexSelect, stack } from "./indexing.js";
 import { clone, expand, flatten, inferShape, narrow, permute, repeat, reshape, transpose } from "./views.js";
+import { contiguousStrides } from "../tensor/layout.js";
 
 const list = (d: number | readonly number[]): number[] => (typeof d === "number" ? [d] : [...d]);
 
@@ -87,19 +88,37 @@ export function repeatInterleave(a: Tensor, repeats: number | Tensor, dim?: numb
  */
 export function roll(a: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   const sh = list(shifts);
-  if (dims === undefined) {
+  const ds = dims === undefined ? undefined : list(dims);
+  if (ds === undefined) {
     if (sh.length !== 1) throw new Error(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
-    return reshape(roll(flatten(a), sh[0]!, 0), a.shape);
+  } else if (sh.length !== ds.length) {
+    throw new Error(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
   }
-  const ds = list(dims);
-  if (sh.length !== ds.length) throw new Error(`shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+  const nd = ds?.map((dim) => normalizeDim(dim, a.dim(), "roll", a.shape));
+  // computed untracked, then recorded as one RollBackward0 whose backward rolls the gradient back, as PyTorch's
+  const out = runInMode(withGrad(false), () => {
+    if (nd !== undefined) return rollDims(a, sh, nd);
+    // the flat roll is contiguous: the result takes a's shape as a fresh tensor, not as a view of the temporary
+    const r = rollDims(flatten(a), sh, [0]);
+    const t = new Tensor(r.storage, [...a.shape], contiguousStrides(a.shape), r.offset);
+    t._inference = r._inference;
+    return t;
+  });
+  if (needsGrad(a)) {
+    const back = sh.map((s) => -s);
+    record("RollBackward0", [a], out, ([g]) => [roll(g!, back, nd)]);
+  }
+  return out;
+}
+
+/** `a` rolled by `shifts` along the (normalized) dims `ds`: a new tensor, also when every shift is a whole turn (as PyTorch's). */
+function rollDims(a: Tensor, shifts: readonly number[], ds: readonly number[]): Tensor {
   let out = a;
-  ds.forEach((dim, i) => {
-    const d = normalizeDim(dim, a.dim(), "roll", a.shape), n = a.shape[d]!;
-    const s = n === 0 ? 0 : ((sh[i]! % n) + n) % n;
+  ds.forEach((d, i) => {
+    const n = a.shape[d]!;
+    const s = n === 0 ? 0 : ((shifts[i]! % n) + n) % n;
     if (s !== 0) out = cat([narrow(out, d, n - s, s), narrow(out, d, 0, n - s)], d);
   });
-  // PyTorch's roll always returns a new tensor, also when every shift is a whole turn
   return out === a ? clone(a) : out;
 }
 
