@@ -3,7 +3,8 @@ import { isGradEnabled, runInMode, withGrad } from "./grad-mode.js";
 import { isTensor, type FunctionCtx } from "./function.js";
 import { Node } from "./node.js";
 
-type Backward = (ctx: FunctionCtx, ...grads: any[]) => Tensor | null | (Tensor | null)[];
+/** A custom Function's `backward(ctx, ...grads)`. */
+export type Backward = (ctx: FunctionCtx, ...grads: any[]) => Tensor | null | (Tensor | null)[];
 
 const TWICE = "trying to differentiate twice a function that was marked with @once_differentiable";
 

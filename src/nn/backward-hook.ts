@@ -11,13 +11,14 @@ import { isRecording } from "../autograd/grad-mode.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Module } from "./module.js";
 
-type Grads = (Tensor | null)[];
+/** Gradients of a module's positional tensor inputs or outputs (null where there is none). */
+export type BackwardHookGrads = (Tensor | null)[];
 /** `hook(module, gradInput, gradOutput)`; may return replacement gradients w.r.t. the inputs. */
-export type FullBackwardHook = (module: Module, gradInput: Grads, gradOutput: Grads) => Grads | null | undefined | void;
+export type FullBackwardHook = (module: Module, gradInput: BackwardHookGrads, gradOutput: BackwardHookGrads) => BackwardHookGrads | null | undefined | void;
 /** `hook(module, gradOutput)`; may return replacement gradients w.r.t. the outputs. */
-export type FullBackwardPreHook = (module: Module, gradOutput: Grads) => Grads | null | undefined | void;
+export type FullBackwardPreHook = (module: Module, gradOutput: BackwardHookGrads) => BackwardHookGrads | null | undefined | void;
 
-type OnBackward = (grads: Grads) => Grads;
+type OnBackward = (grads: BackwardHookGrads) => BackwardHookGrads;
 
 /**
  * The identity node. Its first argument is what backward calls (a closure
@@ -34,14 +35,14 @@ class BackwardHookFunction extends Function {
     return tensors;
   }
 
-  static override backward(ctx: FunctionCtx, ...grads: Grads) {
+  static override backward(ctx: FunctionCtx, ...grads: BackwardHookGrads) {
     return [null, null, ...(ctx.onBackward as OnBackward)(grads)];
   }
 }
 
 /** PyTorch's `_pack_with_none`: `values` at `indices` of a `size`-long list, null elsewhere. */
-function packWithNone(indices: readonly number[], values: Grads, size: number): Grads {
-  const out: Grads = new Array<Tensor | null>(size).fill(null);
+function packWithNone(indices: readonly number[], values: BackwardHookGrads, size: number): BackwardHookGrads {
+  const out: BackwardHookGrads = new Array<Tensor | null>(size).fill(null);
   indices.forEach((idx, k) => (out[idx] = values[k] ?? null));
   return out;
 }
@@ -66,7 +67,7 @@ function applyOnTensors(args: readonly unknown[], onBackward: OnBackward, materi
 
 /** One forward call's hook state: hooks as they were at that call, and the output gradients between the two nodes. */
 export class BackwardHook {
-  private gradOutputs: Grads | null = null;
+  private gradOutputs: BackwardHookGrads | null = null;
   private nInputs = 0;
   private inputIndex: number[] | null = null;
   private nOutputs = 0;
@@ -95,7 +96,7 @@ export class BackwardHook {
   }
 
   /** Gradients w.r.t. the outputs arrive: pre-hooks may replace them; with no input requiring grad, the hooks run here. */
-  private onOutputGrads(grads: Grads): Grads {
+  private onOutputGrads(grads: BackwardHookGrads): BackwardHookGrads {
     const idx = this.outputIndex!;
     this.gradOutputs = packWithNone(idx, grads, this.nOutputs);
     for (const hook of this.preHooks) {
@@ -121,7 +122,7 @@ export class BackwardHook {
   }
 
   /** Gradients w.r.t. the inputs arrive: the full backward hooks see them with the output gradients and may replace them. */
-  private onInputGrads(grads: Grads): Grads {
+  private onInputGrads(grads: BackwardHookGrads): BackwardHookGrads {
     const idx = this.inputIndex!;
     // (gradients that reached the inputs without passing through the outputs)
     if (this.gradOutputs === null) return grads;

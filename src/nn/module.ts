@@ -13,9 +13,9 @@ import { castData, shapeStr } from "../ops/core.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
-import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook } from "./backward-hook.js";
+import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook, type BackwardHookGrads } from "./backward-hook.js";
 
-export type { FullBackwardHook, FullBackwardPreHook };
+export type { FullBackwardHook, FullBackwardPreHook, BackwardHookGrads };
 
 /** A state dict: names to tensors, in registration order. */
 export type StateDict = Record<string, Tensor>;
