@@ -4,12 +4,15 @@
  */
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
+import type { Bernoulli } from "./bernoulli.js";
+import type { Beta } from "./beta.js";
 import type { Dirichlet } from "./dirichlet.js";
 import type { Exponential } from "./exponential.js";
 import type { Gamma } from "./gamma.js";
 import { EULER_GAMMA, type Gumbel } from "./gumbel.js";
 import type { Laplace } from "./laplace.js";
 import type { Normal } from "./normal.js";
+import type { Poisson } from "./poisson.js";
 import type { Uniform } from "./uniform.js";
 
 /**
@@ -90,4 +93,98 @@ export function gumbelNormal(p: Gumbel, q: Normal): Tensor {
   const t2 = p.loc.sub(q.loc).div(q.scale);
   const t3 = scaleRatio.square().mul((Math.PI * Math.PI) / 12).add(t2.add(scaleRatio.mul(EULER_GAMMA)).square().mul(0.5));
   return torch.neg(t1).add(t3).sub(1 + EULER_GAMMA);
+}
+
+/** `x log x`, as PyTorch's `_x_log_x` (NaN at 0, as there). */
+const xLogX = (x: Tensor): Tensor => x.mul(x.log());
+
+/** Against Poisson(λ): -H(p) - (p log λ - λ). */
+export function bernoulliPoisson(p: Bernoulli, q: Poisson): Tensor {
+  return torch.neg(p.entropy()).sub(p.probs.mul(q.rate.log()).sub(q.rate));
+}
+
+/** The Beta's mean α / (α + β). */
+const betaMean = (p: Beta): Tensor => p.concentration1.div(p.concentration1.add(p.concentration0));
+
+export function betaExponential(p: Beta, q: Exponential): Tensor {
+  return torch.neg(p.entropy()).sub(q.rate.log()).add(q.rate.mul(betaMean(p)));
+}
+
+/** `E_p[log x] = ψ(α) - ψ(α + β)` and `E_p[x]` against the Gamma's log density. */
+export function betaGamma(p: Beta, q: Gamma): Tensor {
+  const a = p.concentration1, b = p.concentration0;
+  const t2 = torch.lgamma(q.concentration).sub(q.concentration.mul(q.rate.log()));
+  const t3 = q.concentration.sub(1).mul(torch.digamma(a).sub(torch.digamma(a.add(b))));
+  const t4 = q.rate.mul(a).div(a.add(b));
+  return torch.neg(p.entropy()).add(t2).sub(t3).add(t4);
+}
+
+export function betaNormal(p: Beta, q: Normal): Tensor {
+  const m = betaMean(p), v = q.scale.square();
+  const t2 = v.mul(2 * Math.PI).log().mul(0.5);
+  // E_p[x²] / 2 = (var + mean²) / 2
+  const t3 = m.mul(torch.rsub(m, 1)).div(p.concentration1.add(p.concentration0).add(1)).add(m.square()).mul(0.5);
+  return torch.neg(p.entropy()).add(t2).add(t3.sub(q.loc.mul(m)).add(q.loc.square().mul(0.5)).div(v));
+}
+
+/** Infinite where the interval does not hold [0, 1] (broadcast, where PyTorch indexes in place with q's mask). */
+export function betaUniform(p: Beta, q: Uniform): Tensor {
+  const r = torch.neg(p.entropy()).add(q.high.sub(q.low).log());
+  return torch.where(torch.logicalOr(torch.gt(q.low, 0), torch.lt(q.high, 1)), Infinity, r);
+}
+
+export function exponentialGumbel(p: Exponential, q: Gumbel): Tensor {
+  const prod = p.rate.mul(q.scale), locRatio = q.loc.div(q.scale);
+  const t2 = torch.exp(locRatio).mul(prod).div(prod.add(1));
+  return prod.log().sub(1).sub(locRatio).add(t2).add(prod.reciprocal());
+}
+
+export function gammaGumbel(p: Gamma, q: Gumbel): Tensor {
+  const a = p.concentration, prod = p.rate.mul(q.scale), locRatio = q.loc.div(q.scale);
+  const t1 = a.sub(1).mul(torch.digamma(a)).sub(torch.lgamma(a)).sub(a);
+  const t2 = prod.log().add(a.div(prod));
+  const t3 = torch.exp(locRatio).mul(torch.pow(prod.reciprocal().add(1), torch.neg(a))).sub(locRatio);
+  return t1.add(t2).add(t3);
+}
+
+export function gammaNormal(p: Gamma, q: Normal): Tensor {
+  const a = p.concentration, v = q.scale.square(), b2 = p.rate.square();
+  const t1 = b2.mul(v).mul(2 * Math.PI).log().mul(0.5).sub(a).sub(torch.lgamma(a));
+  // E_p[x²] / 2 = (α² + α) / (2β²), E_p[x] = α / β
+  const t2 = a.square().add(a).mul(0.5).div(b2);
+  const t3 = q.loc.mul(a).div(p.rate);
+  return t1.add(a.sub(1).mul(torch.digamma(a))).add(t2.sub(t3).add(q.loc.square().mul(0.5)).div(v));
+}
+
+export function normalGumbel(p: Normal, q: Gumbel): Tensor {
+  const meanRatio = p.loc.div(q.scale), varRatio = p.scale.div(q.scale).square(), locRatio = q.loc.div(q.scale);
+  const t3 = torch.exp(torch.neg(meanRatio).add(varRatio.mul(0.5)).add(locRatio));
+  return torch.neg(varRatio.log().mul(0.5)).add(meanRatio.sub(locRatio)).add(t3).sub(0.5 * (1 + Math.log(2 * Math.PI)));
+}
+
+/** Infinite where the interval leaves [0, 1]; `x log x` is NaN at an end exactly at 0 or 1, as in PyTorch. */
+export function uniformBeta(p: Uniform, q: Beta): Tensor {
+  const w = p.high.sub(p.low);
+  const t2 = q.concentration1.sub(1).mul(xLogX(p.high).sub(xLogX(p.low)).sub(w)).div(w);
+  const t3 = q.concentration0.sub(1).mul(xLogX(torch.rsub(p.high, 1)).sub(xLogX(torch.rsub(p.low, 1))).add(w)).div(w);
+  const t4 = torch.lgamma(q.concentration1).add(torch.lgamma(q.concentration0)).sub(torch.lgamma(q.concentration1.add(q.concentration0)));
+  const r = t3.add(t4).sub(w.log()).sub(t2);
+  return torch.where(torch.logicalOr(torch.gt(p.high, 1), torch.lt(p.low, 0)), Infinity, r);
+}
+
+/** Infinite where the interval reaches below 0. */
+export function uniformGamma(p: Uniform, q: Gamma): Tensor {
+  const w = p.high.sub(p.low);
+  const t2 = torch.lgamma(q.concentration).sub(q.concentration.mul(q.rate.log()));
+  const t3 = torch.rsub(q.concentration, 1).mul(xLogX(p.high).sub(xLogX(p.low)).sub(w)).div(w);
+  const t4 = q.rate.mul(p.high.add(p.low)).div(2);
+  const r = torch.neg(w.log()).add(t2).add(t3).add(t4);
+  return torch.where(torch.lt(p.low, 0), Infinity, r);
+}
+
+export function uniformGumbel(p: Uniform, q: Gumbel): Tensor {
+  const c = q.scale.div(p.high.sub(p.low));
+  const hi = p.high.sub(q.loc).div(q.scale), lo = p.low.sub(q.loc).div(q.scale);
+  const t1 = c.log().add(hi.add(lo).mul(0.5));
+  return t1.sub(c.mul(torch.exp(torch.neg(hi)).sub(torch.exp(torch.neg(lo)))));
 }

@@ -128,6 +128,32 @@ register(Laplace, Exponential, (p) => X.infinite(p.loc));
 register(Laplace, Uniform, (p) => X.infinite(p.loc));
 register(Normal, Exponential, (p) => X.infinite(p.loc));
 register(Normal, Uniform, (p) => X.infinite(p.loc));
+register(Bernoulli, Poisson, X.bernoulliPoisson);
+register(Beta, Exponential, X.betaExponential);
+register(Beta, Gamma, X.betaGamma);
+register(Beta, Normal, X.betaNormal);
+register(Beta, Uniform, X.betaUniform);
+register(Exponential, Gumbel, X.exponentialGumbel);
+register(Gamma, Gumbel, X.gammaGumbel);
+register(Gamma, Normal, X.gammaNormal);
+register(Normal, Gumbel, X.normalGumbel);
+register(Uniform, Beta, X.uniformBeta);
+register(Uniform, Gamma, X.uniformGamma);
+register(Uniform, Gumbel, X.uniformGumbel);
+// p puts mass outside q's support
+register(Exponential, Beta, (p) => X.infinite(p.rate));
+register(Gamma, Beta, (p) => X.infinite(p.concentration));
+register(Gamma, Uniform, (p) => X.infinite(p.concentration));
+register(Gumbel, Beta, (p) => X.infinite(p.loc));
+register(Gumbel, Exponential, (p) => X.infinite(p.loc));
+register(Gumbel, Gamma, (p) => X.infinite(p.loc));
+register(Gumbel, Uniform, (p) => X.infinite(p.loc));
+register(Laplace, Beta, (p) => X.infinite(p.loc));
+register(Laplace, Gamma, (p) => X.infinite(p.loc));
+register(Normal, Beta, (p) => X.infinite(p.loc));
+register(Normal, Gamma, (p) => X.infinite(p.loc));
+register(Poisson, Bernoulli, (p) => X.infinite(p.rate));
+register(Poisson, Binomial, (p) => X.infinite(p.rate));
 
 /** The classes PyTorch derives from `ExponentialFamily`: its KL between two different ones is refused with its own message. */
 const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, Exponential, Normal, Gamma, Beta, Dirichlet, Poisson];
@@ -145,8 +171,13 @@ const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.s
  * Exponential against Uniform). Also LogNormal, HalfNormal, Cauchy, Gumbel,
  * Poisson, Geometric, Binomial (q with at most p's trials), OneHotCategorical,
  * Gamma, Beta and Dirichlet against themselves, Exponential against Gamma and
- * back, and Gumbel against Normal. Other pairs throw PyTorch's
- * NotImplementedError message.
+ * back, and Gumbel against Normal; Beta against Exponential, Gamma, Normal
+ * and Uniform, Exponential, Gamma, Normal and Uniform against Gumbel, Gamma
+ * against Normal, Uniform against Beta and Gamma, Bernoulli against Poisson,
+ * and the infinite ones (Exponential, Gamma, Gumbel, Laplace or Normal against
+ * a Beta, Gumbel, Laplace or Normal against Gamma, Gumbel against Exponential
+ * or Uniform, Gamma against Uniform, Poisson against Bernoulli or Binomial).
+ * Other pairs throw PyTorch's NotImplementedError message.
  *
  * @example
  * const p = new torch.distributions.Normal(0, 1), q = new torch.distributions.Normal(1, 2);
