@@ -56,7 +56,8 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.dim() >= 2 && weight.dim() === 2 && (bias === null || bias.dim() <= 1)) {
     // one fused op on the rows (PyTorch's addmm path); leading dims fold into the rows
     if (input.dim() === 2) return linear2d(input, weight, bias);
-    const rows = reshape(input, [-1, inF!]);
+    // the row count spelled out: with 0 features a -1 would be ambiguous
+    const rows = reshape(input, [input.shape.slice(0, -1).reduce((a, b) => a * b, 1), inF!]);
     return reshape(linear2d(rows, weight, bias), [...input.shape.slice(0, -1), weight.shape[0]!]);
   }
   const out = matmul(input, weight.dim() === 2 ? transpose(weight, 0, 1) : weight);

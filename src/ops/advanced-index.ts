@@ -55,9 +55,14 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
     }
   }
   const target = broadcastIndexShapes(shapes);
+  // no index fits a dim of size 0 (PyTorch checks this before anything else)
+  if (numelOf(target) > 0 && dims.some((d) => shape[d] === 0)) throw new Error("index is out of bounds for dimension with size 0");
+  // PyTorch checks only the indices it visits: none when the result is empty
+  const visited = numelOf(indexedShape(shape, { dims, indices: [], shape: target })) > 0;
   const indices = values.map((v, k) => {
     const size = shape[dims[k]!]!;
     const out = broadcastInts(v, shapes[k]!, target);
+    if (!visited) return out;
     for (let i = 0; i < out.length; i++) {
       const x = out[i]!;
       // k is the index's position among the indexed dims, as PyTorch's message counts

@@ -10,6 +10,7 @@
  * floor((i + 0.5) · scale) (pixel centres, as Pillow); bicubic is in
  * interpolate-cubic.ts.
  */
+import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record, shapeStr } from "./core.js";
 import { add, mul } from "./elementwise.js";
@@ -73,6 +74,12 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   }
   // PyTorch's channels-last nearest kernel (which 4-d input of one channel, or of 1x1 planes, also takes) picks as its backward does
   const channelsLast = dims === 4 && channelsLastContiguous(input);
+  if (input.dtype === "int32" || input.dtype === "bool") {
+    // PyTorch's CPU kernels are for floating types only; the message names the kernel that refuses
+    const isNearest = mode === "nearest" || mode === "nearest-exact";
+    const kernel = isNearest && channelsLast && mode === "nearest" ? "upsample_nearest2d_channels_last" : `compute_indices_weights_${isNearest ? "nearest" : mode === "bicubic" ? "cubic" : "linear"}`;
+    throw new Error(`"${kernel}" not implemented for '${scalarTypeName(input.dtype)}'`);
+  }
   let out = input;
   sizes.forEach((m, i) => {
     const factor = factors?.[i] ?? null;

@@ -133,7 +133,7 @@ abstract class RNNBase extends Module {
       return packed?.sortedIndices ? t.indexSelect(1, packed.sortedIndices) : t;
     });
     if (sizes.length === 0) throw new Error("Expected sequence length to be larger than 0 in RNN");
-    const [rows, finals] = this.runPacked(dense === null ? x : dense.reshape([-1, x.shape[x.shape.length - 1]!]), sizes, init0, cell);
+    const [rows, finals] = this.runPacked(dense === null ? x : dense.reshape([dense.shape[0]! * dense.shape[1]!, x.shape[x.shape.length - 1]!]), sizes, init0, cell);
     const last = finals.map((list) => {
       const s = stack(list, 0);
       return packed?.unsortedIndices ? s.indexSelect(1, packed.unsortedIndices) : batched ? s : s.squeeze(1);
