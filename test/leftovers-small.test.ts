@@ -95,8 +95,8 @@ test("index messages: a dim of size 0 and a 0-d tensor, as PyTorch 1.13", () => 
   assert.throws(() => torch.zeros([0, 2]).indexPut_([[0]], 1), { message: "index is out of bounds for dimension with size 0" });
   // an empty index on a size-0 dim is fine: torch.zeros(0, 2)[torch.tensor([], dtype=long)] -> size (0, 2)
   assert.deepEqual(torch.zeros([0, 2]).index([torch.tensor([], { dtype: "int32" })]).shape, [0, 2]);
-  // PyTorch 1.13: torch.tensor(5)[(0,)] -> IndexError: too many indices for tensor of dimension 0
-  assert.throws(() => torch.tensor(5).index([0]), { message: "too many indices for tensor of dimension 0" });
+  // PyTorch 1.13: torch.tensor(5)[(0, 0)] -> IndexError: too many indices for tensor of dimension 0 (a lone [0] is Python's x[0]: see tensor-index.test.ts)
+  assert.throws(() => torch.tensor(5).index([0, 0]), { message: "too many indices for tensor of dimension 0" });
   assert.throws(() => torch.tensor(5).index([[0]]), { message: "too many indices for tensor of dimension 0" });
 });
 

@@ -121,8 +121,9 @@ test("indexing errors carry PyTorch's messages", () => {
   assert.throws(() => torch.zeros([3]).index([torch.tensor([0])]), { message: FIXTURE.floatIndexError });
   assert.throws(() => torch.zeros([3]).index([[0.5]]), { message: FIXTURE.floatIndexError });
   // a 0-d tensor indexed by one number: PyTorch 1.13's x[(0,)] and C++ x.index({0}) (IndexError)
-  assert.throws(() => torch.tensor(1).index([0]), { message: "too many indices for tensor of dimension 0" });
-  assert.throws(() => torch.tensor(1).index([1]), { message: "too many indices for tensor of dimension 0" });
+  // a lone number is Python's x[i] (PyTorch 1.13: torch.tensor(1.)[0] and [1]); longer lists are x[(i, ...)]
+  assert.throws(() => torch.tensor(1).index([0]), { message: "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number" });
+  assert.throws(() => torch.tensor(1).index([1]), { message: "index 1 is out of bounds for dimension 0 with size 0" });
   assert.throws(() => torch.tensor(1).index([None, 0]), { message: "too many indices for tensor of dimension 0" });
   // PyTorch accepts `x[..., ...]` (each ellipsis expands, so `x[..., 0, ...]` of a 3-d x gives a 2-d result);
   // torchlet refuses it with NumPy's message instead

@@ -105,6 +105,12 @@ function consumed(p: Parsed): number {
  */
 function applyBasic(a: Tensor, elements: readonly TensorIndex[]): { view: Tensor; advanced: IndexAt[] } {
   const parsed = elements.map(parse);
+  if (a.dim() === 0 && parsed.length === 1 && parsed[0]!.kind === "int") {
+    // `index([i])` is how the docs spell Python's x[i]: on a 0-d tensor, Python's messages for x[i]
+    const i = (parsed[0] as { value: number }).value;
+    if (i === 0) throw new Error("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+    throw new Error(`index ${i} is out of bounds for dimension 0 with size 0`);
+  }
   if (parsed.filter((p) => p.kind === "ellipsis").length > 1) throw new Error("an index can only have a single ellipsis ('...')");
   const used = parsed.reduce((n, p) => n + consumed(p), 0);
   if (used > a.dim()) throw new Error(`too many indices for tensor of dimension ${a.dim()}`);
