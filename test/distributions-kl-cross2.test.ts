@@ -9,32 +9,15 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { decode, type Encoded, values } from "./fixture-values.js";
+import { values } from "./fixture-values.js";
+import { checkKlCase, type KlCase } from "./distribution-fixtures.js";
 import { readFixture } from "./nn-helpers.js";
 
 const D = torch.distributions;
 type Dist = torch.distributions.Distribution;
 
-interface Enc {
-  shape: number[];
-  data: Encoded[];
-}
-interface Side {
-  dist: string;
-  params: Record<string, Enc>;
-}
-interface KlCase {
-  name: string;
-  p: Side;
-  q: Side;
-  out: Enc;
-  grads: Record<string, Encoded[]> | null;
-}
 const FIX = readFixture<{ kl: KlCase[] }>("distributions4.json");
 
-const tensorOf = (e: Enc): Tensor => torch.tensor(e.data.map(decode), { dtype: "float64" }).reshape(e.shape);
-/** Counts (Binomial's totalCount) take no gradient, as in the fixtures. */
-const leaf = (k: string, e: Enc): Tensor => (k === "totalCount" ? tensorOf(e) : tensorOf(e).requiresGrad_(true));
 
 function build(dist: string, p: Record<string, Tensor>): Dist {
   const pl = (): { probs: Tensor } | { logits: Tensor } => (p.probs !== undefined ? { probs: p.probs } : { logits: p.logits! });
@@ -53,36 +36,9 @@ function build(dist: string, p: Record<string, Tensor>): Dist {
   }
 }
 
-function assertNear(got: number[], want: Encoded[], what: string, tol = 1e-7): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  want.forEach((e, i) => {
-    const w = decode(e), g = got[i]!;
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= tol * (1 + Math.abs(w));
-    if (!ok) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
-  });
-}
 
 describe("kl_divergence across families against PyTorch (values and gradients)", () => {
-  for (const c of FIX.kl) {
-    test(c.name, () => {
-      const pp = Object.fromEntries(Object.entries(c.p.params).map(([k, v]) => [k, leaf(k, v)]));
-      const qp = Object.fromEntries(Object.entries(c.q.params).map(([k, v]) => [k, leaf(k, v)]));
-      const out = D.klDivergence(build(c.p.dist, pp), build(c.q.dist, qp));
-      assert.deepEqual(out.shape, c.out.shape, "shape");
-      assertNear(values(out.detach()), c.out.data, c.name);
-      if (c.grads === null) {
-        // PyTorch's infinite KLs are constants
-        assert.equal(out.requiresGrad, false);
-        return;
-      }
-      out.sum().backward();
-      for (const [k, g] of Object.entries(c.grads)) {
-        const [side, name] = k.split(".") as [string, string];
-        const got = (side === "p" ? pp : qp)[name]!.grad;
-        assertNear(got === null ? new Array<number>(g.length).fill(0) : values(got), g, `${c.name}: grad ${k}`, 1e-6);
-      }
-    });
-  }
+  for (const c of FIX.kl) test(c.name, () => checkKlCase(c, build));
 
   test("the support masks broadcast both ways (PyTorch indexes in place with one side's mask)", () => {
     // q's mask against a batch of p: PyTorch raises an IndexError here; torchlet broadcasts

@@ -8,15 +8,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { decode, type Encoded, values } from "./fixture-values.js";
+import { type Encoded, values } from "./fixture-values.js";
+import { assertNear, type Enc, tensorOf } from "./distribution-fixtures.js";
 import { readFixture } from "./nn-helpers.js";
 
 const D = torch.distributions;
 
-interface Enc {
-  shape: number[];
-  data: Encoded[];
-}
 interface Case {
   name: string;
   fn: string;
@@ -28,15 +25,7 @@ interface Case {
 }
 const FIX = readFixture<{ precision: Case[] }>("distributions2.json");
 
-const tensorOf = (e: Enc): Tensor => torch.tensor(e.data.map(decode), { dtype: "float64" }).reshape(e.shape);
 
-function assertNear(got: number[], want: Encoded[], what: string, tol = 1e-7): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  want.forEach((e, i) => {
-    const w = decode(e), g = got[i]!;
-    if (Math.abs(g - w) > tol * (1 + Math.abs(w))) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
-  });
-}
 
 function apply(d: torch.distributions.MultivariateNormal, fn: string, value: Tensor | null): Tensor {
   switch (fn) {

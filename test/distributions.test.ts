@@ -10,14 +10,11 @@ import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { decode, type Encoded, values } from "./fixture-values.js";
+import { assertNear, type Enc } from "./distribution-fixtures.js";
 import { readFixture } from "./nn-helpers.js";
 
 const D = torch.distributions;
 
-interface Enc {
-  shape: number[];
-  data: Encoded[];
-}
 interface Case {
   name: string;
   dist: string;
@@ -56,14 +53,6 @@ function build(dist: string, p: Record<string, Tensor>): torch.distributions.Dis
   }
 }
 
-function assertNear(got: number[], want: Encoded[], what: string, tol = 1e-7): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  want.forEach((e, i) => {
-    const w = decode(e), g = got[i]!;
-    const ok = Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= tol * (1 + Math.abs(w));
-    if (!ok) assert.fail(`${what}: [${i}] is ${g}, PyTorch gives ${w}`);
-  });
-}
 
 function apply(d: torch.distributions.Distribution, fn: string, value: Tensor | null): Tensor {
   switch (fn) {
