@@ -1,11 +1,11 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { binaryProbsLogits, givenParam } from "./binary-params.js";
+import { binaryProbsLogits, givenParam, type ProbsOrLogits } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
 /** Exactly one of `probs` or `logits` (log-odds). */
-export type BernoulliParams = { probs: Tensor | number; logits?: undefined } | { logits: Tensor | number; probs?: undefined };
+export type BernoulliParams = ProbsOrLogits;
 
 /**
  * The Bernoulli distribution: 1 with probability `probs`, else 0.

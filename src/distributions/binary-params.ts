@@ -10,6 +10,9 @@ import type { Tensor } from "../index.js";
 /** Machine epsilon of the dtype (PyTorch clamps probabilities to `[eps, 1 - eps]` before taking logs). */
 export const epsOf = (t: Tensor): number => (t.dtype === "float64" ? 2.220446049250313e-16 : 1.1920928955078125e-7);
 
+/** Exactly one of `probs` (the success probability) or `logits` (its log-odds), tensors or numbers. */
+export type ProbsOrLogits = { probs: Tensor | number; logits?: undefined } | { logits: Tensor | number; probs?: undefined };
+
 /** Which of probs / logits was given; PyTorch's error unless exactly one. */
 export function givenParam(params: { probs?: unknown; logits?: unknown }): "probs" | "logits" {
   if ((params.probs === undefined) === (params.logits === undefined)) throw new Error("Either `probs` or `logits` must be specified, but not both.");

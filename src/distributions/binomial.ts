@@ -2,15 +2,12 @@ import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import { castData } from "../ops/core.js";
 import { defaultGenerator, type Generator } from "../ops/random.js";
-import { binaryProbsLogits, givenParam } from "./binary-params.js";
+import { binaryProbsLogits, givenParam, type ProbsOrLogits } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
 /** `totalCount` (default 1) and exactly one of `probs` or `logits`. */
-export type BinomialParams = { totalCount?: Tensor | number } & (
-  | { probs: Tensor | number; logits?: undefined }
-  | { logits: Tensor | number; probs?: undefined }
-);
+export type BinomialParams = { totalCount?: Tensor | number } & ProbsOrLogits;
 
 /**
  * One Binomial(n, p) draw by inversion: walk up the cdf from k = 0 with the ratio

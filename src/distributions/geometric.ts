@@ -1,12 +1,12 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { binaryProbsLogits, givenParam } from "./binary-params.js";
+import { binaryProbsLogits, givenParam, type ProbsOrLogits } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions, pyTuple } from "./distribution.js";
 import { tinyOf } from "./standard-gamma.js";
 
 /** Exactly one of `probs` (the success probability of each trial, in (0, 1]) or `logits` (its log-odds). */
-export type GeometricParams = { probs: Tensor | number; logits?: undefined } | { logits: Tensor | number; probs?: undefined };
+export type GeometricParams = ProbsOrLogits;
 
 /**
  * The geometric distribution: the number of failures before the first success in

@@ -9,6 +9,7 @@ export * as constraints from "./constraints.js";
 export { Normal } from "./normal.js";
 export { Uniform } from "./uniform.js";
 export { Bernoulli, type BernoulliParams } from "./bernoulli.js";
+export type { ProbsOrLogits } from "./binary-params.js";
 export { Categorical, type CategoricalParams } from "./categorical.js";
 export { Exponential } from "./exponential.js";
 export { Laplace } from "./laplace.js";
