@@ -7,28 +7,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as torch from "../src/index.js";
+import { warningMessagesDuring } from "./warnings-capture.js";
 
 const A = torch.autograd;
-
-/** Warnings emitted while `fn` runs (process warnings are delivered on the next tick). */
-async function warningsDuring(fn: () => void): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (w: Error) => seen.push(w.message);
-  process.on("warning", listener);
-  try {
-    fn();
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off("warning", listener);
-  }
-  return seen;
-}
 
 test("a NaN gradient throws PyTorch's error with anomaly mode on, and passes without it", async () => {
   const x = torch.tensor([0, 1], { requiresGrad: true });
   // 0/0: DivBackward0's gradient w.r.t. the divisor (its output 1) is NaN; w.r.t. the dividend inf, which is no anomaly
   const z = () => x.mul(0).div(x.mul(0));
-  const warnings = await warningsDuring(() => {
+  const warnings = await warningMessagesDuring(() => {
     A.detectAnomaly(() => {
       // PyTorch: RuntimeError "Function 'DivBackward0' returned nan values in its 1th output."
       assert.throws(() => z().sum().backward(), { message: "Function 'DivBackward0' returned nan values in its 1th output." });

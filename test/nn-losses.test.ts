@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { warningsDuring } from "./warnings-capture.js";
 import { assertClose, fromJson, readFixture, type TensorJson, values } from "./nn-helpers.js";
 
 const { nn } = torch;
@@ -179,10 +180,7 @@ test("binaryCrossEntropy's target gradient is -logit(input), unclamped: ±inf wh
 });
 
 test("mse, l1, smooth L1 and huber broadcast a target of another shape, warning once as PyTorch 2.x does", async () => {
-  const warnings: string[] = [];
-  const listener = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
-  process.on("warning", listener);
-  try {
+  const warnings = (await warningsDuring(() => {
     // values and gradients from PyTorch 1.13 (same as 2.x here): input [2, 3], target [3]
     const cases: [string, (x: torch.Tensor, y: torch.Tensor) => torch.Tensor, number, number[]][] = [
       ["mse", (x, y) => F.mseLoss(x, y), 2.4270832538604736, [-1 / 6, -1 / 3, 1, 1 / 6, 1 / 12, -2 / 3]],
@@ -197,10 +195,7 @@ test("mse, l1, smooth L1 and huber broadcast a target of another shape, warning 
       l.backward();
       assertClose(x.grad!.toArray(), grad, `${name} grad`);
     }
-    await new Promise((resolve) => setImmediate(resolve)); // Node emits warnings on the next tick
-  } finally {
-    process.off("warning", listener);
-  }
+  })).map((w) => `${w.name}: ${w.message}`);
   // (another test's warning can arrive here too: keep this test's)
   assert.deepEqual(warnings.filter((w) => w.includes("([2, 3])") && w.includes("([3])")), [
     "UserWarning: Using a target size ([3]) that is different to the input size ([2, 3]). " +

@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { warningMessagesDuring } from "./warnings-capture.js";
 import { assertClose, fromJson, type ModuleGradCase, readFixture, type TensorJson, values } from "./nn-helpers.js";
 
 const { nn } = torch;
@@ -60,13 +61,10 @@ test("recurrent layers check their arguments as PyTorch", () => {
 });
 
 test("a single-layer recurrent layer with dropout warns, as PyTorch", async () => {
-  const seen: string[] = [];
-  const listener = (w: Error) => seen.push(w.message);
-  process.on("warning", listener);
-  new nn.GRU(3, 4, { dropout: 0.5 });
-  new nn.GRU(3, 4, { dropout: 0.5, numLayers: 2 });
-  await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
-  process.off("warning", listener);
+  const seen = await warningMessagesDuring(() => {
+    new nn.GRU(3, 4, { dropout: 0.5 });
+    new nn.GRU(3, 4, { dropout: 0.5, numLayers: 2 });
+  });
   assert.deepEqual(seen, ["dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=0.5 and num_layers=1"]);
 });
 
