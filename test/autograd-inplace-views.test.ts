@@ -149,3 +149,78 @@ test("copy_ of a smaller src broadcast into a view: the src's gradient sums the 
   assert.deepEqual(s.grad!.tolist(), [12, 14, 16, 18]);
   assert.deepEqual(x.grad!.tolist(), [[0, 1, 2, 3], [0, 0, 0, 0], [0, 0, 0, 0]]);
 });
+
+test("a view of a tensor that did not require grad requires grad once an in-place op gives its base a graph", () => {
+  // PyTorch 1.13: a = zeros(3); v = a[:2]; a.add_(w); v.requires_grad -> True, grad_fn AsStridedBackward0,
+  // (v * 2).sum().backward() -> w.grad [2, 2, 0]; a view of v then has SliceBackward0
+  const a = torch.zeros([3]);
+  const v = a.narrow(0, 0, 2);
+  assert.equal(v.requiresGrad, false);
+  const w = torch.ones([3], { requiresGrad: true });
+  a.add_(w);
+  assert.equal(v.requiresGrad, true);
+  assert.equal(v.gradFn!.name, "AsStridedBackward0");
+  assert.equal(v.narrow(0, 0, 1).gradFn!.name, "SliceBackward0");
+  v.mul(2).sum().backward();
+  assert.deepEqual(w.grad!.tolist(), [2, 2, 0]);
+
+  // an op on the stale view records from it without reading requiresGrad first
+  const b = torch.zeros([2, 2]);
+  const row = b.select(0, 1);
+  const s = torch.tensor([1, 2], { requiresGrad: true });
+  b.select(0, 1).copy_(s);
+  row.mul(torch.tensor([3, 4])).sum().backward();
+  assert.deepEqual(s.grad!.tolist(), [3, 4]);
+});
+
+describe("an in-place op's saved output is the tensor itself: changing it again in place is caught", () => {
+  // PyTorch 1.13: y = x * 1 + 0.5; y.<op>_(...); y.add_(1); y.sum().backward() raises for the ops whose
+  // backward uses their result, and works for the ones whose backward uses their input
+  const cases: [string, (y: Tensor, w: Tensor) => unknown, string | null][] = [
+    ["exp_", (y) => y.exp_(), "ExpBackward0"],
+    ["sigmoid_", (y) => y.sigmoid_(), "SigmoidBackward0"],
+    ["tanh_", (y) => y.tanh_(), "TanhBackward0"],
+    ["sqrt_", (y) => y.sqrt_(), "SqrtBackward0"],
+    ["relu_", (y) => y.relu_(), "ReluBackward0"],
+    ["pow_ (tensor exponent)", (y, w) => y.pow_(w), "PowBackward1"],
+    ["pow_ (number exponent)", (y) => y.pow_(2), null],
+    ["mul_", (y, w) => y.mul_(w), null],
+    ["div_", (y, w) => y.div_(w), null],
+    ["clamp_", (y) => y.clamp_(0.1, 0.5), null],
+    ["copy_", (y, w) => y.copy_(w), null],
+    ["log_", (y) => y.log_(), null],
+  ];
+  for (const [name, op, saver] of cases) {
+    test(name, () => {
+      const x = torch.rand([3], { requiresGrad: true }), w = torch.rand([3], { requiresGrad: true });
+      const y = x.mul(1).add(0.5);
+      op(y, w);
+      y.add_(1);
+      if (saver === null) {
+        y.sum().backward();
+        assert.equal(x.grad!.shape[0], 3);
+      } else {
+        assert.throws(() => y.sum().backward(), (e: Error) =>
+          e.message.startsWith("one of the variables needed for gradient computation has been modified by an inplace operation: " +
+            `[torch.FloatTensor [3]], which is output 0 of ${saver}, is at version 2; expected version 1 instead.`));
+      }
+    });
+  }
+
+  test("on a view: the view is what the node saved", () => {
+    // PyTorch 1.13: y[:2].exp_(); y.add_(1) -> backward raises for [torch.FloatTensor [2]], output 0 of ExpBackward0
+    const x = torch.rand([3], { requiresGrad: true });
+    const y = x.mul(1);
+    y.narrow(0, 0, 2).exp_();
+    y.add_(1);
+    assert.throws(() => y.sum().backward(), /\[torch\.FloatTensor \[2\]\], which is output 0 of ExpBackward0/);
+  });
+
+  test("the gradient is unchanged where nothing is modified afterwards", () => {
+    const x = torch.tensor([0.5, 1, 2], { requiresGrad: true });
+    const y = x.mul(1);
+    y.exp_();
+    y.mul(2).sum().backward();
+    assert.deepEqual(x.grad!.tolist(), [0.5, 1, 2].map((v) => Math.fround(2 * Math.fround(Math.exp(v)))));
+  });
+});

@@ -61,6 +61,11 @@ class SavedTensor {
 
 let nextSequenceNr = 0;
 
+/** The sequence number the next node will get: nodes made from now on have one at least this large. */
+export function nextNodeSequenceNr(): number {
+  return nextSequenceNr;
+}
+
 /**
  * A node of the backward graph: PyTorch's `grad_fn`. It knows its inputs'
  * edges (`nextFunctions`), the tensors it saved, and how to turn output
@@ -118,6 +123,24 @@ export class Node {
     for (let i = 0; i < saved.length; i++) {
       const j = outputs.indexOf(saved[i]!.tensor);
       if (j >= 0) saved[i]!.outputOf = j;
+    }
+  }
+
+  /**
+   * An in-place op computes its value into a temporary and writes it into
+   * `into`: the saved output must be `into` (at its version after the write),
+   * so that a later in-place change of it is caught, as PyTorch's saved
+   * `result` of `exp_` is the tensor itself.
+   */
+  resaveOutput(from: Tensor, into: Tensor): void {
+    const saved = this.saved;
+    if (saved === null) return;
+    for (let i = 0; i < saved.length; i++) {
+      const s = saved[i]!;
+      if (s.tensor !== from) continue;
+      const moved = new SavedTensor(into);
+      moved.outputOf = s.outputOf;
+      saved[i] = moved;
     }
   }
 

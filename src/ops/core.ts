@@ -46,18 +46,39 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
   if (root._requiresGrad) {
     if (isRecording()) t._viewVersion = base.storage.version;
     else t._noGradView = true;
+  } else {
+    // Follows the base's in-place changes, as PyTorch's views do: once an in-place op gives the base a
+    // graph, the view's gradFn is remade through it and the view requires grad. (Without reading the
+    // grad mode, which ops on tensors that don't require grad never do: so unlike PyTorch, a view made
+    // in noGrad mode is followed too, where PyTorch raises that it was made in no_grad mode.)
+    t._viewVersion = base.storage.version;
   }
   return t;
 }
 
+/**
+ * Whether `t` requires grad, after remaking a view's gradFn if its base was
+ * changed in place since (a view of a base that had no graph then may have
+ * one now). Ops read this, not `_requiresGrad`, to decide what to record.
+ */
+export function requiresGradNow(t: Tensor): boolean {
+  if (t._requiresGrad) return true;
+  if (t._viewVersion >= 0 && t._viewVersion !== t.storage.version) void t.gradFn;
+  return t._requiresGrad;
+}
+
 /** True when an op with these inputs must record a graph. Reads grad state only if an input requires grad. */
 export function needsGrad(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
-  return (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) && isRecording();
+  if (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) return isRecording();
+  // the common case, no views: nothing to remake
+  if (a._viewVersion < 0 && (b == null || b._viewVersion < 0) && (c == null || c._viewVersion < 0)) return false;
+  return (requiresGradNow(a) || (b != null && requiresGradNow(b)) || (c != null && requiresGradNow(c))) && isRecording();
 }
 
 export function anyNeedsGrad(ts: readonly Tensor[]): boolean {
-  for (const t of ts) if (t._requiresGrad) return isRecording();
-  return false;
+  let any = false;
+  for (const t of ts) if (requiresGradNow(t)) any = true;
+  return any && isRecording();
 }
 
 /**

@@ -1,9 +1,10 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
+import { nextNodeSequenceNr } from "../autograd/node.js";
 import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, requiresGradNow, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
@@ -82,15 +83,17 @@ export function inplace(
   compute: (old: Tensor) => Tensor,
   convert = false,
 ): Tensor {
+  const recording = (requiresGradNow(self) || others.some((o) => o !== null && requiresGradNow(o))) && isRecording();
   checkInplace(self);
-  const recording = (self._requiresGrad || others.some((o) => o !== null && o._requiresGrad)) && isRecording();
   if (!recording) {
     writeInto(self, compute(self), op, convert);
     return self;
   }
   if (self._base !== null) return inplaceOnView(self, self._base, op, compute, convert);
+  const firstNode = nextNodeSequenceNr();
   const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
+  resaveResult(result, self, firstNode);
   if (self._retainsGrad && result.gradFn !== null) moveRetained(self, result.gradFn, result.outputNr);
   self.gradFn = result.gradFn;
   self.outputNr = result.outputNr;
@@ -112,8 +115,10 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
   if (!base.isContiguous() || overlapping) {
     throw new Error(`${op}: in-place ops on ${overlapping ? "an expanded view" : "a view of a non-contiguous tensor"} are not supported when recording a graph; use the out-of-place op`);
   }
+  const firstNode = nextNodeSequenceNr();
   const result = compute(oldValue(self));
   writeInto(self, result, op, convert);
+  resaveResult(result, self, firstNode);
   // where the view sits in the base: 0 inside, 1 outside (a constant)
   const outside = asStridedScatter(onesLike(result), base.shape, shape, strides, offset);
   const keep = outside.data;
@@ -125,6 +130,19 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
   ]);
   recordViewOfBase(self, base);
   return self;
+}
+
+/**
+ * Where the op's node saved its output `result`, it now saves `self`, which
+ * holds the same values (see Node.resaveOutput). Only a node the op made
+ * (sequence number from `firstNode` on): a `result` that is one of the op's
+ * inputs belongs to another node.
+ */
+function resaveResult(result: Tensor, self: Tensor, firstNode: number): void {
+  const node = result.gradFn;
+  if (node !== null && node.sequenceNr >= firstNode && result.dtype === self.dtype && sameShape(result.shape, self.shape)) {
+    node.resaveOutput(result, self);
+  }
 }
 
 /** A copy of `self`'s values that is `self` as far as autograd is concerned. */
@@ -158,7 +176,7 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
   if (typeof b === "number") {
     operand = scalarStrided(b, self.dtype);
   } else {
-    if (b.dtype !== self.dtype || (b._requiresGrad && isRecording())) return false;
+    if (b.dtype !== self.dtype || (requiresGradNow(b) && isRecording())) return false;
     if (b.storage === self.storage && !sameLayout(self, b)) return false;
     operand = b;
   }
@@ -169,7 +187,7 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
 
 /** Whether an op may write `self` straight into its memory: a float tensor outside any graph, no element repeated. */
 function directTarget(self: Tensor): boolean {
-  return (self.dtype === "float32" || self.dtype === "float64") && !self._requiresGrad && !hasRepeatedElements(self);
+  return (self.dtype === "float32" || self.dtype === "float64") && !requiresGradNow(self) && !hasRepeatedElements(self);
 }
 
 /** The in-place checks, `write` into self's memory, and the version bump the general path would make. */

@@ -107,6 +107,8 @@ export class Tensor implements Strided {
 
   /** Whether gradients flow to this tensor. */
   get requiresGrad(): boolean {
+    // a view whose base gained a graph through an in-place op requires grad from then on
+    if (!this._requiresGrad && this._viewVersion >= 0 && this._viewVersion !== this.storage.version) refreshViewGradFn(this);
     return this._requiresGrad;
   }
 
