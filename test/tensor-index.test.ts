@@ -128,6 +128,14 @@ test("indexing errors carry PyTorch's messages", () => {
   // PyTorch accepts `x[..., ...]` (each ellipsis expands, so `x[..., 0, ...]` of a 3-d x gives a 2-d result);
   // torchlet refuses it with NumPy's message instead
   assert.throws(() => torch.zeros([2, 3]).index([Ellipsis, "..."]), { message: "an index can only have a single ellipsis ('...')" });
+  // a basic-index write whose value doesn't fit the target gets expand's message (PyTorch 1.13: x[0] = ones(2); x[0:1] = ones(2, 3))
+  const x = torch.zeros([2, 3]);
+  assert.throws(() => x.indexPut_([0], torch.ones([2])), {
+    message: "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [3].  Tensor sizes: [2]",
+  });
+  assert.throws(() => x.indexPut_([Slice(0, 1)], torch.ones([2, 3])), {
+    message: "The expanded size of the tensor (1) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [1, 3].  Tensor sizes: [2, 3]",
+  });
   assert.throws(() => Slice(0.5), { message: "slice indices must be integers or None or have an __index__ method" });
   assert.throws(() => torch.zeros([3]).index([1.5]), /only integers, slices \(`:`\), ellipsis \(`...`\), None and long or byte Variables are valid indices/);
 });

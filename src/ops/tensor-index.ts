@@ -17,7 +17,8 @@ import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
 import { add_, copy_, fill_, inplace } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, resolveIndices } from "./advanced-index.js";
-import { reshape, select, slice, unsqueeze } from "./views.js";
+import { expand, reshape, select, slice, unsqueeze } from "./views.js";
+import { sameShape } from "../tensor/layout.js";
 
 /** A Python slice `start:stop:step`; null (or leaving it out) means the default. */
 export interface Slice {
@@ -192,7 +193,8 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   if (advanced.length === 0) {
     if (accumulate) add_(view, v);
     else if (typeof v === "number") fill_(view, v);
-    else copy_(view, v);
+    // expanded first, as PyTorch's setitem: a value that doesn't fit gets expand's error
+    else copy_(view, sameShape(v.shape, view.shape) ? v : expand(v, view.shape));
     return a;
   }
   // a number becomes a 0-d tensor of the target's dtype (index_put_ wants matching dtypes)
