@@ -203,3 +203,28 @@ test("indexPut_ drops every leading size-1 dim of the value, and writes into a v
   assert.throws(() => a.indexPut_([0], 1), /^Error: a view of a leaf Variable that requires grad is being used in an in-place operation.$/);
   assert.throws(() => a.select(0, 0).fill_(1), /^Error: a view of a leaf Variable that requires grad is being used in an in-place operation.$/);
 });
+
+test("indexPut_ outside a graph writes straight into the tensor: same values as the recorded path, version bumped, values read before writing", () => {
+  // rows of 20 (copied as blocks) and of 3 (element by element), with repeated and negative indices
+  for (const cols of [20, 3]) {
+    const base = torch.arange(0, 6 * cols).float().reshape([6, cols]);
+    const idx = torch.tensor([4, 0, -1, 4], { dtype: "int32" });
+    const values = torch.arange(0, 4 * cols).float().reshape([4, cols]).neg();
+    for (const accumulate of [false, true]) {
+      const direct = base.clone();
+      const before = direct.version;
+      direct.indexPut_([idx], values, { accumulate });
+      assert.equal(direct.version, before + 1);
+      const recorded = base.clone();
+      recorded.indexPut_([idx], values.clone().requiresGrad_(), { accumulate });
+      assert.ok(recorded.requiresGrad, "the reference result went through the recorded path");
+      if (accumulate) assert.deepEqual(direct.tolist(), recorded.tolist());
+      // without accumulate a repeated position keeps one of its values, so compare the others
+      else assert.deepEqual([0, 1, 2, 3, 5].map((r) => direct.select(0, r).tolist()), [0, 1, 2, 3, 5].map((r) => recorded.select(0, r).tolist()));
+    }
+  }
+  // values that are a view of the written tensor are read before anything is written (PyTorch 1.13: [[2, 3], [2, 3], [0, 1]])
+  const x = torch.tensor([[0, 1], [2, 3], [4, 5]]);
+  x.indexPut_([torch.tensor([0, 2], { dtype: "int32" })], x.narrow(0, 0, 2).flip([0]));
+  assert.deepEqual(x.tolist(), [[2, 3], [2, 3], [0, 1]]);
+});

@@ -12,7 +12,7 @@
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastView, castData, contiguousData, empty, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
+import { broadcastView, castData, contiguousData, empty, emptyUninitialized, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
 
 export interface AdvancedIndex {
   /** The indexed dims, ascending (a mask's dims count one each). */
@@ -166,21 +166,48 @@ function dimOffsets(t: Tensor, dims: readonly number[]): Float64Array {
 
 /** Visits `t[indices]`'s elements in row-major order: k counts them, o is the storage position. */
 function forEachIndexed(t: Tensor, ix: AdvancedIndex, visit: (k: number, o: number) => void): void {
+  forEachIndexedRun(t, ix, Infinity, () => {}, visit);
+}
+
+/** Runs shorter than this go element by element: a typed-array copy costs more to set up. */
+const MIN_RUN = 16;
+
+/**
+ * Like forEachIndexed, but where the dims after the indexed ones are one
+ * contiguous block of at least `MIN_RUN` elements (`x[idx]` on rows, the
+ * common case), `run(k, o, n)` gets each block whole: elements k..k+n-1 at
+ * storage positions o..o+n-1. Elsewhere `visit` gets each element.
+ */
+function forEachIndexedRun(
+  t: Tensor,
+  ix: AdvancedIndex,
+  minRun: number,
+  run: (k: number, o: number, n: number) => void,
+  visit: (k: number, o: number) => void,
+): void {
   const [before, at, after] = offsets(t, ix);
+  const n = after.length;
+  const contiguous = n >= minRun && after.every((o, c) => o === c);
   let k = 0;
   for (let a = 0; a < before.length; a++) {
     for (let b = 0; b < at.length; b++) {
       const o = t.offset + before[a]! + at[b]!;
-      for (let c = 0; c < after.length; c++) visit(k++, o + after[c]!);
+      if (contiguous) {
+        run(k, o, n);
+        k += n;
+      } else {
+        for (let c = 0; c < n; c++) visit(k++, o + after[c]!);
+      }
     }
   }
 }
 
 /** `a[indices]`: a copy. The gradient puts the upstream gradient back, duplicates adding up. */
 export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
-  const out = empty(indexedShape(a.shape, ix), a.dtype);
+  // every element is written below
+  const out = emptyUninitialized(indexedShape(a.shape, ix), a.dtype);
   const src = a.data, dst = out.data;
-  forEachIndexed(a, ix, (k, o) => (dst[k] = src[o]!));
+  forEachIndexedRun(a, ix, MIN_RUN, (k, o, n) => dst.set(src.subarray(o, o + n), k), (k, o) => (dst[k] = src[o]!));
   if (needsGrad(a)) {
     const shape = a.shape;
     record("IndexBackward0", [a], out, ([g]) => [indexPut(empty(shape, g!.dtype), ix, g!, true)]);
@@ -197,21 +224,8 @@ export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
  * accumulate), as PyTorch's IndexPutBackward0.
  */
 export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulate: boolean): Tensor {
-  if (values.dtype !== a.dtype) {
-    throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(a.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
-  }
-  const shape = indexedShape(a.shape, ix);
-  const fits = values.shape.length <= shape.length &&
-    values.shape.every((s, i) => s === 1 || s === shape[shape.length - values.shape.length + i]);
-  if (!fits) throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(shape)}`);
   const out = castData(a, a.dtype);
-  const v = empty(shape, a.dtype);
-  kernels().copy(v, broadcastView(values, shape));
-  const src = v.data, dst = out.data;
-  if (!accumulate) forEachIndexed(out, ix, (k, o) => (dst[o] = src[k]!));
-  // bool storage holds 0/1, so an added true stays 1
-  else if (a.dtype === "bool") forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! || src[k]! ? 1 : 0));
-  else forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! + src[k]!));
+  indexPutInto(out, ix, values, accumulate);
   if (needsGrad(a, values)) {
     const ga = a._requiresGrad, gv = values._requiresGrad;
     record("IndexPutBackward0", [a, values], out, ([g]) => [
@@ -221,4 +235,26 @@ export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulat
     ]);
   }
   return out;
+}
+
+/**
+ * Writes `values` (broadcast to the indexed shape) at the indexed positions
+ * of `out`, in its own memory, or adds them there with `accumulate`; no
+ * autograd. `values` may share `out`'s storage: it is read out first.
+ */
+export function indexPutInto(out: Tensor, ix: AdvancedIndex, values: Tensor, accumulate: boolean): void {
+  if (values.dtype !== out.dtype) {
+    throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(out.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
+  }
+  const shape = indexedShape(out.shape, ix);
+  const fits = values.shape.length <= shape.length &&
+    values.shape.every((s, i) => s === 1 || s === shape[shape.length - values.shape.length + i]);
+  if (!fits) throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(shape)}`);
+  const v = emptyUninitialized(shape, out.dtype);
+  kernels().copy(v, broadcastView(values, shape));
+  const src = v.data, dst = out.data;
+  if (!accumulate) forEachIndexedRun(out, ix, MIN_RUN, (k, o, n) => dst.set(src.subarray(k, k + n), o), (k, o) => (dst[o] = src[k]!));
+  // bool storage holds 0/1, so an added true stays 1
+  else if (out.dtype === "bool") forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! || src[k]! ? 1 : 0));
+  else forEachIndexed(out, ix, (k, o) => (dst[o] = dst[o]! + src[k]!));
 }

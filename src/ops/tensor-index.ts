@@ -15,8 +15,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
-import { add_, copy_, fill_, inplace } from "./inplace.js";
-import { type IndexAt, indexGather, indexPut, resolveIndices } from "./advanced-index.js";
+import { add_, checkInplace, copy_, fill_, inplace } from "./inplace.js";
+import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { sameShape } from "../tensor/layout.js";
 
@@ -200,7 +200,14 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   // a number becomes a 0-d tensor of the target's dtype (index_put_ wants matching dtypes)
   if (typeof v === "number") v = reshape(tensorFromArray([v], { dtype: view.dtype }), []);
   const values = v, ix = resolveIndices(view.shape, advanced);
-  inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));
+  if (needsGrad(view, values)) {
+    inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));
+  } else {
+    // nothing to record: straight into the tensor's memory, without the out-of-place op's full copy
+    checkInplace(view);
+    indexPutInto(view, ix, values, accumulate);
+    view.storage.version++;
+  }
   return a;
 }
 
