@@ -100,3 +100,33 @@ test("accumulating into an existing .grad and retainGrad still work", () => {
   mid.mul(4).sum().backward();
   assertIndependent(b.grad!, mid.grad!, "retained grad");
 });
+
+test("a plain backward after a createGraph one adds into the same .grad tensor, in place (PyTorch's AccumulateGrad outside grad mode)", () => {
+  // PyTorch 1.13: x = [1, 2]; (x**2).sum().backward(create_graph=True); g = x.grad; (x*3).sum().backward()
+  // -> g is x.grad, g == [5, 7], g._version one higher, g still requires grad
+  const x = torch.tensor([1, 2], { requiresGrad: true });
+  x.pow(2).sum().backward({ createGraph: true });
+  const g = x.grad!;
+  const version = g.version;
+  x.mul(3).sum().backward();
+  assert.equal(x.grad, g);
+  assert.deepEqual(g.tolist(), [5, 7]);
+  assert.equal(g.version, version + 1);
+  assert.equal(g.requiresGrad, true);
+  // a second createGraph backward builds on the grad out of place, so its graph reaches both terms
+  x.pow(3).sum().backward({ createGraph: true });
+  assert.notEqual(x.grad, g);
+  assert.deepEqual(x.grad.tolist(), [8, 19]);
+});
+
+test("backward takes its options first when there is no gradient, and refuses a gradient that is not a tensor", () => {
+  const x = torch.tensor([1, 2], { requiresGrad: true });
+  const y = x.pow(2).sum();
+  y.backward({ retainGraph: true });
+  y.backward(null, { inputs: [x] });
+  assert.deepEqual(x.grad!.tolist(), [4, 8]);
+  assert.throws(() => x.mul(2).backward([1, 1] as never), {
+    name: "TypeError",
+    message: "backward(): the gradient for output 0 must be a Tensor or null, not number",
+  });
+});

@@ -1,5 +1,5 @@
 import { type Storage, storagesCreatedSoFar } from "../tensor/storage.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { gradMath } from "./grad-math.js";
 import { runInMode, withGrad } from "./grad-mode.js";
 import { AccumulateGrad, type Edge, Node } from "./node.js";
@@ -36,6 +36,9 @@ function rootGradients(outputs: readonly Tensor[], grads: readonly (Tensor | nul
     if (g === undefined || g === null) {
       if (t.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
       return math.onesLike(t);
+    }
+    if (!(g instanceof Tensor)) {
+      throw new TypeError(`backward(): the gradient for output ${i} must be a Tensor or null, not ${Array.isArray(g) ? "an array" : typeof g}`);
     }
     if (g.shape.length !== t.shape.length || g.shape.some((d, k) => d !== t.shape[k])) {
       throw new Error(`Mismatch in shape: grad_output[${i}] has a shape of ${shapeString(g.shape)} and output[${i}] has a shape of ${shapeString(t.shape)}.`);
@@ -262,9 +265,11 @@ function accumulate(leaf: Tensor, g: Tensor, createGraph: boolean, owned: boolea
   if (leaf.grad === null) {
     // otherwise a fresh copy: the incoming tensor may be shared with other leaves or the caller
     leaf.grad = createGraph || owned ? g : math.clone(g);
-  } else if (createGraph || leaf.grad.requiresGrad) {
+  } else if (createGraph) {
     leaf.grad = math.add(leaf.grad, g);
   } else {
+    // in place even when the grad has a graph of its own (from an earlier createGraph backward), as PyTorch's
+    // AccumulateGrad outside grad mode: the same tensor, one version later
     math.addInPlace(leaf.grad, g);
   }
 }

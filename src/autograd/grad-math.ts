@@ -14,7 +14,7 @@ export interface GradMath {
   zerosLike(t: Tensor): Tensor;
   /** A contiguous copy owned by nobody else (for a first `.grad`). */
   clone(t: Tensor): Tensor;
-  /** In-place `a += b` without recording. */
+  /** In-place `a += b` without recording; bumps the version, as an in-place op does. */
   addInPlace(a: Tensor, b: Tensor): void;
   detach(t: Tensor): Tensor;
 }

@@ -13,6 +13,7 @@ provideGradMath({
   clone: (t) => (t.requiresGrad ? clone(t) : castData(t, t.dtype)),
   addInPlace: (a, b) => {
     kernels().binary("add", a, a, broadcastView(b.dtype === a.dtype ? b : castData(b, a.dtype), a.shape));
+    a.storage.version++;
   },
   detach: (t) => t.detach(),
 });

@@ -256,7 +256,13 @@ declare module "../tensor/tensor.js" {
     /** A contiguous typed-array copy of the values. */
     toArray(): TypedArray;
     toString(): string;
+    /**
+     * Computes the gradient of this tensor w.r.t. the graph's leaves (PyTorch's
+     * `backward(gradient, retain_graph, create_graph, inputs)`). The options may
+     * also come first when there is no gradient: `loss.backward({ createGraph: true })`.
+     */
     backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+    backward(options: BackwardOptions): void;
     retainGrad(): void;
     /** Whether this non-leaf keeps its `.grad` after backward. */
     readonly retainsGrad: boolean;
@@ -498,7 +504,11 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   tolist() { return toNested(this); },
   toArray() { return castData(this, this.dtype).data; },
   toString() { return formatTensor(this); },
-  backward(gradient?: Tensor | null, options?: BackwardOptions) { runBackward(this, gradient ?? null, options); },
+  backward(gradient?: Tensor | null | BackwardOptions, options?: BackwardOptions) {
+    // an options object in the gradient's place: there is no gradient
+    if (gradient != null && !(gradient instanceof Tensor) && !Array.isArray(gradient) && options === undefined) runBackward(this, null, gradient);
+    else runBackward(this, (gradient ?? null) as Tensor | null, options);
+  },
   retainGrad() {
     if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.isLeaf || this._retainsGrad) return;
