@@ -36,6 +36,8 @@ export { pad, type PadMode } from "../ops/pad.js";
 export { lpPool1d, lpPool2d, type LpPoolOptions } from "../ops/lp-pool.js";
 export { maxUnpool1d, maxUnpool2d, type MaxUnpool1dOptions, type MaxUnpool2dOptions } from "../ops/max-unpool.js";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
+export { conv3d, type Conv3dOptions, type Triple } from "../ops/conv3d.js";
+export { convTranspose3d, type ConvTranspose3dOptions } from "../ops/conv-transpose3d.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
 export * from "./loss-functions.js";
