@@ -38,6 +38,10 @@ export { maxUnpool1d, maxUnpool2d, type MaxUnpool1dOptions, type MaxUnpool2dOpti
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../ops/interpolate.js";
 export { conv3d, type Conv3dOptions, type Triple } from "../ops/conv3d.js";
 export { convTranspose3d, type ConvTranspose3dOptions } from "../ops/conv-transpose3d.js";
+export { maxPool3d, avgPool3d, type Pool3dOptions, type MaxPool3dOptions, type AvgPool3dOptions } from "../ops/pool3d.js";
+export { adaptiveAvgPool3d, adaptiveMaxPool3d, type AdaptiveSize3d } from "../ops/adaptive-pool3d.js";
+export { maxUnpool3d, type MaxUnpool3dOptions } from "../ops/max-unpool3d.js";
+export { lpPool3d } from "../ops/lp-pool3d.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
 export * from "./loss-functions.js";

@@ -6,6 +6,7 @@ export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d,
 export { LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d } from "./layers/pool-more.js";
 export { Conv3d, ConvTranspose3d, type Conv3dLayerOptions, type ConvTranspose3dLayerOptions } from "./layers/conv3d.js";
 export { type ConvPaddingMode } from "./layers/conv-padding-mode.js";
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool3d, LPPool3d } from "./layers/pool3d.js";
 export {
   ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type Padding1d, type Padding2d, type Padding3d,
