@@ -42,6 +42,7 @@ export { maxPool3d, avgPool3d, type Pool3dOptions, type MaxPool3dOptions, type A
 export { adaptiveAvgPool3d, adaptiveMaxPool3d, type AdaptiveSize3d } from "../ops/adaptive-pool3d.js";
 export { maxUnpool3d, type MaxUnpool3dOptions } from "../ops/max-unpool3d.js";
 export { lpPool3d } from "../ops/lp-pool3d.js";
+export { dropout3d } from "./dropout3d.js";
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./layers/attention.js";
 export { pixelShuffle, pixelUnshuffle } from "./layers/pixel-shuffle.js";
 export * from "./loss-functions.js";

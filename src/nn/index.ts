@@ -7,6 +7,7 @@ export { LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d } from "./layers/pool-more
 export { Conv3d, ConvTranspose3d, type Conv3dLayerOptions, type ConvTranspose3dLayerOptions } from "./layers/conv3d.js";
 export { type ConvPaddingMode } from "./layers/conv-padding-mode.js";
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool3d, LPPool3d } from "./layers/pool3d.js";
+export { BatchNorm3d, InstanceNorm3d, Dropout3d } from "./layers/volume-layers.js";
 export { UpsamplingNearest2d, UpsamplingBilinear2d, type Upsampling2dOptions } from "./layers/upsampling.js";
 export {
   ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
