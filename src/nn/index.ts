@@ -4,6 +4,11 @@ export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";
 export { LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d } from "./layers/pool-more.js";
+export { Conv3d, ConvTranspose3d, type Conv3dLayerOptions, type ConvTranspose3dLayerOptions } from "./layers/conv3d.js";
+export { type ConvPaddingMode } from "./layers/conv-padding-mode.js";
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, MaxUnpool3d, LPPool3d } from "./layers/pool3d.js";
+export { BatchNorm3d, InstanceNorm3d, Dropout3d } from "./layers/volume-layers.js";
+export { UpsamplingNearest2d, UpsamplingBilinear2d, type Upsampling2dOptions } from "./layers/upsampling.js";
 export {
   ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, type Padding1d, type Padding2d, type Padding3d,

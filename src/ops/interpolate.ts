@@ -1,6 +1,6 @@
 /**
  * `F.interpolate` for nearest, nearest-exact, linear (3-d input), bilinear
- * and bicubic (4-d input) resampling, with the source positions of PyTorch's CPU kernels: nearest
+ * and bicubic (4-d input), trilinear (5-d input) and area resampling, with the source positions of PyTorch's CPU kernels: nearest
  * takes floor(i · scale) in float32, linear mixes the two neighbours of
  * (i + 0.5) · scale - 0.5 (or i · (n - 1) / (m - 1) with alignCorners), where
  * scale is 1 / scaleFactor when one is given and n / m otherwise. A dim whose
@@ -8,7 +8,7 @@
  * dim is resampled in turn with index_select, so gradients (summed where
  * sources repeat) come from index_select's. nearest-exact picks
  * floor((i + 0.5) · scale) (pixel centres, as Pillow); bicubic is in
- * interpolate-cubic.ts.
+ * interpolate-cubic.ts. area is adaptive average pooling to the output size.
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -18,8 +18,10 @@ import { fromTypedArray, zeros } from "./factories.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { reshape } from "./views.js";
 import { cubic } from "./interpolate-cubic.js";
+import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
+import { adaptiveAvgPool3d } from "./adaptive-pool3d.js";
 
-export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic";
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear" | "area";
 
 export interface InterpolateOptions {
   /** The output's spatial size (one number for every spatial dim). */
@@ -27,7 +29,7 @@ export interface InterpolateOptions {
   /** Or a factor per spatial dim: the output size is floor(input size · factor). */
   scaleFactor?: number | readonly number[] | null;
   mode?: InterpolateMode;
-  /** linear / bilinear / bicubic only: map the corner pixels' centres onto each other. */
+  /** linear / bilinear / bicubic / trilinear only: map the corner pixels' centres onto each other. */
   alignCorners?: boolean | null;
   /** With `scaleFactor`: compute the output size from it, then resample as if that size had been given (scale n / m). */
   recomputeScaleFactor?: boolean | null;
@@ -42,15 +44,16 @@ export interface InterpolateOptions {
 export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
   const mode = options.mode ?? "nearest";
   const dims = input.shape.length, spatial = dims - 2;
-  if (dims < 3 || dims > 4 || (mode === "bicubic" && dims !== 4)) {
-    // PyTorch's text (torchlet has no 5-d modes); bicubic on 3-d input gets it too
+  if (dims < 3 || dims > 5 || (mode === "bicubic" && dims !== 4)) {
+    // PyTorch's text; bicubic on 3-d or 5-d input gets it too
     throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
   }
   if (mode === "linear" && dims !== 3) throw new Error(`Got ${dims}D input, but linear mode needs 3D input`);
   if (mode === "bilinear" && dims !== 4) throw new Error(`Got ${dims}D input, but bilinear mode needs 4D input`);
-  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic"].includes(mode)) throw new Error(`interpolate: unsupported mode ${String(mode)}`);
+  if (mode === "trilinear" && dims !== 5) throw new Error(`Got ${dims}D input, but trilinear mode needs 5D input`);
+  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"].includes(mode)) throw new Error(`interpolate: unsupported mode ${String(mode)}`);
   const alignCorners = options.alignCorners ?? null;
-  if ((mode === "nearest" || mode === "nearest-exact") && alignCorners !== null) {
+  if ((mode === "nearest" || mode === "nearest-exact" || mode === "area") && alignCorners !== null) {
     throw new Error("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
   }
   const { size = null, scaleFactor = null } = options;
@@ -73,12 +76,18 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
     throw new Error(`interpolate: output size must be positive integers, got [${sizes.join(", ")}] (input ${shapeStr(input.shape)})`);
   }
   // PyTorch's channels-last nearest kernel (which 4-d input of one channel, or of 1x1 planes, also takes) picks as its backward does
-  const channelsLast = dims === 4 && channelsLastContiguous(input);
+  const channelsLast = dims >= 4 && channelsLastContiguous(input);
   if (input.dtype === "int32" || input.dtype === "bool") {
     // PyTorch's CPU kernels are for floating types only; the message names the kernel that refuses
     const isNearest = mode === "nearest" || mode === "nearest-exact";
-    const kernel = isNearest && channelsLast && mode === "nearest" ? "upsample_nearest2d_channels_last" : `compute_indices_weights_${isNearest ? "nearest" : mode === "bicubic" ? "cubic" : "linear"}`;
+    const kernel = isNearest && channelsLast && (mode === "nearest" || dims === 5) ? `upsample_nearest${spatial}d_channels_last`
+      : mode === "area" ? (dims === 5 ? "adaptive_avg_pool3d_cpu" : "adaptive_avg_pool2d")
+      : `compute_indices_weights_${isNearest ? "nearest" : mode === "bicubic" ? "cubic" : "linear"}`;
     throw new Error(`"${kernel}" not implemented for '${scalarTypeName(input.dtype)}'`);
+  }
+  if (mode === "area") {
+    // adaptive average pooling to the sizes (PyTorch ignores the factors beyond the sizes they give)
+    return dims === 3 ? adaptiveAvgPool1d(input, sizes[0]!) : dims === 4 ? adaptiveAvgPool2d(input, [sizes[0]!, sizes[1]!]) : adaptiveAvgPool3d(input, [sizes[0]!, sizes[1]!, sizes[2]!]);
   }
   let out = input;
   sizes.forEach((m, i) => {
@@ -159,11 +168,14 @@ function linear(x: Tensor, dim: number, m: number, scale: number, alignCorners: 
   return add(mul(indexSelect(x, dim, fromTypedArray(lo)), weights(wLo)), mul(indexSelect(x, dim, fromTypedArray(hi)), weights(wHi)));
 }
 
-/** PyTorch's is_contiguous(channels_last) for 4-d `x`: strides growing over C, W, H, N (dims of size 1 skipped). */
+/**
+ * PyTorch's is_contiguous(channels_last) for 4-d `x` (channels_last_3d for
+ * 5-d): strides growing over C, W, H, (D,) N (dims of size 1 skipped).
+ */
 function channelsLastContiguous(x: Tensor): boolean {
   const strides = x.stride();
   let expected = 1;
-  for (const d of [1, 3, 2, 0]) {
+  for (const d of x.shape.length === 5 ? [1, 4, 3, 2, 0] : [1, 3, 2, 0]) {
     const size = x.shape[d]!;
     if (size === 1) continue;
     if (strides[d] !== expected) return false;

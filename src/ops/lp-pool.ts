@@ -16,7 +16,7 @@ export interface LpPoolOptions<S> {
 }
 
 /** `sum^(1/p)` from the windows' means, as PyTorch writes it: `(sign(m) · relu(|m|) · size)^(1/p)`. */
-function root(means: Tensor, windowSize: number, p: number): Tensor {
+export function root(means: Tensor, windowSize: number, p: number): Tensor {
   return pow(mul(mul(sign(means), relu(abs(means))), windowSize), 1 / p);
 }
 

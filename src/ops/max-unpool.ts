@@ -27,7 +27,7 @@ export interface MaxUnpool1dOptions {
 }
 
 /** PyTorch's _unpool_output_size: the default `(in - 1)·stride - 2·padding + kernel`, or `outputSize` checked against it. */
-function unpoolSize(inSizes: readonly number[], kernel: readonly number[], stride: readonly number[], padding: readonly number[], outputSize: readonly number[] | null | undefined): number[] {
+export function unpoolSize(inSizes: readonly number[], kernel: readonly number[], stride: readonly number[], padding: readonly number[], outputSize: readonly number[] | null | undefined): number[] {
   const defaults = inSizes.map((n, d) => (n - 1) * stride[d]! - 2 * padding[d]! + kernel[d]!);
   if (outputSize == null) return defaults;
   const k = kernel.length;

@@ -7,6 +7,7 @@ import {
 } from "../functional.js";
 import { Module, pyTuple } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { checkPaddingMode, type ConvPaddingMode, padInput } from "./conv-padding-mode.js";
 import { type LayerOptions, resetLinearLike } from "./linear.js";
 
 export interface Conv2dLayerOptions extends LayerOptions {
@@ -15,10 +16,12 @@ export interface Conv2dLayerOptions extends LayerOptions {
   padding?: ConvPadding<Pair>;
   dilation?: Pair;
   groups?: number;
+  /** How the input is padded: "zeros" (the default), "reflect", "replicate" or "circular" (as `F.pad`). */
+  paddingMode?: ConvPaddingMode;
 }
 
-/** Per spatial dim sizes: [n] for Conv1d, [h, w] for the 2-d layers. */
-type Sizes = [number] | [number, number];
+/** Per spatial dim sizes: [n] for Conv1d, [h, w] for the 2-d layers, [d, h, w] for the 3-d ones. */
+type Sizes = [number] | [number, number] | [number, number, number];
 
 /** The normalised geometry a convolution layer keeps. */
 interface ConvGeometry<S extends Sizes> {
@@ -28,8 +31,8 @@ interface ConvGeometry<S extends Sizes> {
   dilation: S;
 }
 
-/** What the convolution layers share: their arguments, weight, bias, initialisation and repr. */
-abstract class ConvBase<S extends Sizes> extends Module {
+/** What the convolution layers share: their arguments, weight, bias, padding mode, initialisation and repr. */
+export abstract class ConvBase<S extends Sizes> extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
   readonly inChannels: number;
@@ -40,9 +43,11 @@ abstract class ConvBase<S extends Sizes> extends Module {
   readonly padding: ConvPadding<S>;
   readonly dilation: S;
   readonly groups: number;
+  /** How the input is padded (only "zeros" for the transposed layers). */
+  readonly paddingMode: ConvPaddingMode;
 
   /** `transposed`: the weight is `[in, out / groups, ...kernel]` (ConvTranspose2d), else `[out, in / groups, ...kernel]`. */
-  protected constructor(inChannels: number, outChannels: number, geometry: ConvGeometry<S>, options: LayerOptions & { groups?: number }, transposed: boolean) {
+  protected constructor(inChannels: number, outChannels: number, geometry: ConvGeometry<S>, options: LayerOptions & { groups?: number; paddingMode?: ConvPaddingMode }, transposed: boolean) {
     super();
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -54,6 +59,7 @@ abstract class ConvBase<S extends Sizes> extends Module {
     }
     if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
     if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
+    this.paddingMode = checkPaddingMode(options.paddingMode ?? "zeros", transposed, new.target.name);
     const dtype = options.dtype ?? "float32";
     const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
     this.weight = new Parameter(empty([first, second / this.groups, ...this.kernelSize], { dtype }));
@@ -64,6 +70,15 @@ abstract class ConvBase<S extends Sizes> extends Module {
   /** PyTorch's: kaiming-uniform weight, bias uniform in ±1/√fanIn (fanIn from the weight's dim 1, transposed or not). */
   resetParameters(): void {
     resetLinearLike(this.weight, this.bias);
+  }
+
+  /**
+   * `conv(input, padding)` with the layer's padding, or with a padding mode
+   * other than "zeros", `conv` of the input padded in that mode and padding 0 (as PyTorch's layers).
+   */
+  protected withPaddingMode(input: Tensor, conv: (x: Tensor, padding: ConvPadding<S>) => Tensor): Tensor {
+    if (this.paddingMode === "zeros") return conv(input, this.padding);
+    return conv(padInput(input, this.padding, this.kernelSize, this.dilation, this.paddingMode), this.kernelSize.map(() => 0) as S);
   }
 
   /** Extra `name=value` parts after dilation (ConvTranspose2d's output_padding). */
@@ -79,6 +94,7 @@ abstract class ConvBase<S extends Sizes> extends Module {
     s += this.reprAfterDilation();
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ", bias=False";
+    if (this.paddingMode !== "zeros") s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
@@ -95,6 +111,8 @@ export interface Conv1dLayerOptions extends LayerOptions {
   padding?: ConvPadding<number>;
   dilation?: number;
   groups?: number;
+  /** How the input is padded: "zeros" (the default), "reflect", "replicate" or "circular" (as `F.pad`). */
+  paddingMode?: ConvPaddingMode;
 }
 
 /**
@@ -112,8 +130,9 @@ export class Conv1d extends ConvBase<[number]> {
   }
 
   override forward(input: Tensor): Tensor {
-    const padding = typeof this.padding === "string" ? this.padding : this.padding[0];
-    return conv1d(input, this.weight, this.bias, { stride: this.stride[0], padding, dilation: this.dilation[0], groups: this.groups });
+    return this.withPaddingMode(input, (x, padding) => conv1d(x, this.weight, this.bias, {
+      stride: this.stride[0], padding: typeof padding === "string" ? padding : padding[0], dilation: this.dilation[0], groups: this.groups,
+    }));
   }
 }
 
@@ -129,7 +148,7 @@ export class Conv2d extends ConvBase<[number, number]> {
   }
 
   override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return this.withPaddingMode(input, (x, padding) => conv2d(x, this.weight, this.bias, { stride: this.stride, padding, dilation: this.dilation, groups: this.groups }));
   }
 }
 
@@ -171,6 +190,8 @@ export interface ConvTranspose1dLayerOptions extends LayerOptions {
   outputPadding?: number;
   dilation?: number;
   groups?: number;
+  /** Only "zeros", as in PyTorch. */
+  paddingMode?: ConvPaddingMode;
 }
 
 /**

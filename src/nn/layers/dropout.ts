@@ -3,7 +3,7 @@ import { alphaDropout, dropout1d, dropout2d, featureAlphaDropout } from "../drop
 import { Module } from "../module.js";
 
 /** What Dropout1d, Dropout2d and AlphaDropout share: `p`, `inplace`, training-only application and repr. */
-abstract class DropoutVariant extends Module {
+export abstract class DropoutVariant extends Module {
   readonly inplace: boolean;
 
   constructor(

@@ -1,0 +1,59 @@
+/**
+ * `F.maxUnpool3d`: the partial inverse of `F.maxPool3d`. Each value goes
+ * back to the position its index (flat within its volume, as
+ * `maxPool3d(..., { returnIndices: true })` gives it) names, zeros elsewhere:
+ * a scatter into zero volumes, whose gradient (a gather at the indices) comes
+ * from scatter's.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { contiguousData, shapeStr } from "./core.js";
+import { type Triple, triple } from "./conv3d.js";
+import { zeros } from "./factories.js";
+import { scatter } from "./indexing.js";
+import { unpoolSize } from "./max-unpool.js";
+import { reshape } from "./views.js";
+
+export interface MaxUnpool3dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Triple | null;
+  padding?: Triple;
+  /** The output's spatial size (optionally with N and C first), for pools whose floor division dropped positions. */
+  outputSize?: readonly number[] | null;
+}
+
+/**
+ * `F.maxUnpool3d(input, indices, kernelSize, { stride, padding, outputSize })`
+ * on `[N, C, D, H, W]` or `[C, D, H, W]` input. The default output size per
+ * dim is `(in - 1)·stride - 2·padding + kernel`.
+ *
+ * @example
+ * const [v, i] = F.maxPool3d(x, 2, { returnIndices: true });
+ * const y = F.maxUnpool3d(v, i, 2); // x's maxima in place, zeros elsewhere
+ */
+export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, options: MaxUnpool3dOptions = {}): Tensor {
+  if (input.dim() !== 4 && input.dim() !== 5) {
+    throw new Error(`Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with ${input.dim()} dimensions.`);
+  }
+  const kernel = triple(kernelSize), stride = triple(options.stride ?? kernelSize), padding = triple(options.padding ?? 0);
+  const [oD, oH, oW] = unpoolSize(input.shape.slice(-3), kernel, stride, padding, options.outputSize) as [number, number, number];
+  if (indices.dtype !== "int32") throw new Error(`elements in indices should be type int32 (as maxPool3d returns them) but got: ${indices.dtype} (max_unpool3d)`);
+  if (indices.shape.length !== input.shape.length || indices.shape.some((s, i) => s !== input.shape[i])) {
+    throw new Error(`Expected shape of indices to be same as that of the input tensor (${shapeStr(input.shape)}) but got indices tensor with shape: ${shapeStr(indices.shape)}`);
+  }
+  const empty = input.shape.findIndex((s, i) => i > 0 && s === 0);
+  if (empty > 0) {
+    throw new Error(`max_unpooling3d_forward_out(): Expected input to have non-zero size for non-batch dimensions, but got ${shapeStr(input.shape)} with dimension ${empty} being empty.`);
+  }
+  if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
+  const index = contiguousData(indices);
+  const volume = oD * oH * oW;
+  for (let i = 0; i < indices.numel(); i++) {
+    const v = index.data[index.offset + i] as number;
+    // (PyTorch's text has no closing parenthesis)
+    if (v < 0 || v >= volume) throw new Error(`Found an invalid max index: ${v} (output volumes are of size ${oD}x${oH}x${oW}`);
+  }
+  const [d, h, w] = input.shape.slice(-3) as [number, number, number];
+  const planes = input.numel() / (d * h * w);
+  const flat = scatter(zeros([planes, volume], { dtype: input.dtype }), 1, reshape(indices, [planes, d * h * w]), reshape(input, [planes, d * h * w]));
+  return reshape(flat, [...input.shape.slice(0, -3), oD, oH, oW]);
+}
