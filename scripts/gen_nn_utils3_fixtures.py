@@ -188,8 +188,9 @@ def parametrize_cases():
     m = nn.Linear(3, 4)
     base = sd(m)
     P.register_parametrization(m, "weight", RankOne())
-    r = run(m, torch.randn(2, 3))
-    out["rankOne"] = {"stateDict": base, "state": sd(m), "weight": T(m.weight.detach()), **r}
+    x = torch.randn(2, 3)
+    r = run(m, x)
+    out["rankOne"] = {"stateDict": base, "state": sd(m), "weight": T(m.weight.detach()), "input": T(x), **r}
     # a buffer, and removal back to the original
     bn = nn.BatchNorm1d(3)
     with torch.no_grad():
@@ -305,10 +306,11 @@ def functional_cases():
     params["1.running_mean"] = torch.zeros(4)
     params["1.running_var"] = torch.ones(4)
     x = torch.randn(5, 3)
+    given = {k: T(v.detach().clone()) for k, v in params.items()}
     y = torch.nn.utils.stateless.functional_call(m, params, (x,))
     gy = torch.randn(y.shape)
     (y * gy).sum().backward()
-    return {"stateDict": state, "params": {k: T(v.detach()) for k, v in params.items()}, "input": T(x), "output": T(y.detach()),
+    return {"stateDict": state, "params": given, "input": T(x), "output": T(y.detach()),
             "gradOutput": L(gy.flatten()), "grads": {k: L(v.grad.flatten()) for k, v in params.items() if v.grad is not None},
             "runningAfter": {k: T(params[k]) for k in ["1.running_mean", "1.running_var", "1.num_batches_tracked"]},
             "moduleAfter": sd(m)}

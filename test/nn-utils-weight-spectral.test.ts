@@ -61,7 +61,7 @@ test("weightNorm errors: twice on one parameter, removal without it, a missing n
   // gradients reach g and v through a training step (the hook recomputes the weight from them)
   const opt = new torch.optim.SGD(m.parameters(), { lr: 0.1 });
   const before = values((m as any).weight_g);
-  (m.forward(torch.ones([1, 3])) as torch.Tensor).sum().backward();
+  (m.forward(torch.ones([1, 3]))).sum().backward();
   opt.step();
   assert.notDeepEqual(values((m as any).weight_g), before);
   m.forward(torch.ones([1, 3]));

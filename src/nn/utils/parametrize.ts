@@ -57,7 +57,7 @@ function registerParameterOrBuffer(module: Module, name: string, t: Tensor): voi
 function typeName(x: unknown): string {
   if (x === null || x === undefined) return "NoneType";
   if (Array.isArray(x)) return "list";
-  return typeof x === "object" ? (x as object).constructor.name : typeof x;
+  return typeof x === "object" ? (x).constructor.name : typeof x;
 }
 
 function shapeText(shape: readonly number[]): string {
@@ -94,7 +94,7 @@ export class ParametrizationList extends ModuleList {
         }
       }
     });
-    const init = value as Tensor | Tensor[] | unknown;
+    const init: unknown = value;
     if (!(init instanceof Tensor) && !Array.isArray(init)) {
       throw new Error(`'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). Got ${typeName(init)}`);
     }
@@ -130,7 +130,7 @@ export class ParametrizationList extends ModuleList {
 
   /** The parametrizations in order. */
   parametrizations(): Parametrization[] {
-    return this.children() as Parametrization[];
+    return this.children();
   }
 
   /** The unconstrained tensor (when `isTensor`). */

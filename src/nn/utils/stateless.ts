@@ -93,8 +93,10 @@ function swapIn(m: Module, name: string, tensor: Tensor): () => Tensor {
   const fields = m as unknown as Record<string, unknown>;
   const registry = m._parameters.has(name) ? (m._parameters as Map<string, Tensor | null>) : m._buffers.has(name) ? m._buffers : null;
   const before = Object.getOwnPropertyDescriptor(m, name);
-  if (registry === null && name in m && !(fields[name] instanceof Tensor) && fields[name] !== null) {
-    throw new TypeError(`attribute \`${name}\`: ${String(fields[name])} is not an instance of torch.Tensor`);
+  const old = fields[name];
+  if (registry === null && name in m && !(old instanceof Tensor) && old !== null) {
+    const shown = typeof old === "number" || typeof old === "string" || typeof old === "boolean" ? String(old) : typeof old;
+    throw new TypeError(`attribute \`${name}\`: ${shown} is not an instance of torch.Tensor`);
   }
   const registered = registry?.get(name);
   let current = tensor;
@@ -110,7 +112,7 @@ function swapIn(m: Module, name: string, tensor: Tensor): () => Tensor {
     configurable: true,
   });
   return () => {
-    if (registry !== null) (registry as Map<string, Tensor | null>).set(name, registered ?? null);
+    if (registry !== null) (registry).set(name, registered ?? null);
     if (before !== undefined) Object.defineProperty(m, name, before);
     else delete fields[name];
     return current;
