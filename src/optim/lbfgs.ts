@@ -200,7 +200,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         }
       }
       currentEvals += lsEvals;
-      state.func_evals = (state.func_evals) + lsEvals;
+      state.func_evals += lsEvals;
 
       if (nIter === maxIter || currentEvals >= maxEval || optCond) break;
       // lack of progress
