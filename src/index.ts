@@ -51,3 +51,4 @@ export * as datasets from "./datasets/index.js";
 export * as linalg from "./linalg.js";
 export * as indexing from "./indexing.js";
 export * as distributions from "./distributions/index.js";
+export * as func from "./func/index.js";

@@ -53,7 +53,7 @@ test("clipGradNorm_: one tensor, no gradients, non-finite norms, not recorded", 
   assertClose(values(p.grad), [0.6, 0.8, 0], "a single tensor is clipped too");
   p.grad = torch.tensor([1, NaN, 0]);
   assert.throws(() => nn.utils.clipGradNorm_([p], 1, { errorIfNonfinite: true }),
-    /The total norm of order 2 for gradients from `parameters` is non-finite, so it cannot be clipped/);
+    /The total norm of order 2.0 for gradients from `parameters` is non-finite, so it cannot be clipped/);
   assert.deepEqual(values(p.grad).map(String), ["1", "NaN", "0"], "the error leaves the gradients alone");
   nn.utils.clipGradNorm_([p], 1);
   assert.ok(values(p.grad).every(Number.isNaN), "without the error a NaN norm spreads, as in PyTorch");

@@ -58,7 +58,7 @@ for (const dtype of ["float32", "float64"] as const) {
         for (const k of Object.keys(sa)) {
           const x = sa[k]!, y = sb[k]!;
           if (typeof x === "number") assert.equal(x, y);
-          else assertClose(values(x), values(y as torch.Tensor), `state ${k}`, 1e-4, 1e-6);
+          else assertClose(values(x as torch.Tensor), values(y as torch.Tensor), `state ${k}`, 1e-4, 1e-6);
         }
       });
     }

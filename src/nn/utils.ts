@@ -1,69 +1,22 @@
 /**
- * `nn.utils`, as `torch.nn.utils`: gradient clipping (both work on the
- * `.grad` of each parameter in place, under `noGrad`, and skip parameters
- * without a gradient), flattening parameters to one vector and back, and
- * `nn.utils.rnn`.
+ * `nn.utils`, as `torch.nn.utils`: gradient clipping, flattening parameters
+ * to one vector and back, and the namespaces `rnn`, `parametrize`,
+ * `parametrizations`, `prune`, `stateless` and `fusion`.
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { tensor } from "../ops/factories.js";
-import { cat, stack } from "../ops/indexing.js";
-import { vectorNorm } from "../ops/linalg/norms.js";
+import { cat } from "../ops/indexing.js";
 import { Tensor } from "../tensor/tensor.js";
 
 export * as rnn from "./utils/rnn.js";
-
-function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
-  const list = parameters instanceof Tensor ? [parameters] : [...parameters];
-  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
-}
-
-export interface ClipGradNormOptions {
-  /** The p of the p-norm over all gradients together (default 2; `Infinity` for the largest magnitude). */
-  normType?: number;
-  /** Throw instead of scaling when the total norm is NaN or infinite. */
-  errorIfNonfinite?: boolean;
-}
-
-/**
- * Scales all gradients together so that their joint norm is at most
- * `maxNorm` (by `maxNorm / (norm + 1e-6)` when it is larger); returns that
- * norm, as computed before clipping.
- *
- * @example
- * loss.backward();
- * nn.utils.clipGradNorm_(model.parameters(), 1.0);
- * optimizer.step();
- */
-export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
-  const p = options.normType ?? 2;
-  if (Number.isNaN(p)) throw new Error(`clip_grad_norm_: normType must be a number, got ${p}`);
-  return noGrad(() => {
-    const grads = gradsOf(parameters);
-    if (grads.length === 0) return tensor(0);
-    // as PyTorch 2.x: the vector norm of the per-gradient vector norms (so any order works: 0, negative, ±inf)
-    const total = vectorNorm(stack(grads.map((g) => vectorNorm(g, p))), p);
-    const value = total.item();
-    if ((options.errorIfNonfinite ?? false) && !Number.isFinite(value)) {
-      throw new Error(`The total norm of order ${p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
-    }
-    // clamped at 1 but applied even then, as in PyTorch: a NaN norm makes every gradient NaN
-    const coefficient = Math.min(maxNorm / (value + 1e-6), 1);
-    for (const g of grads) g.mul_(coefficient);
-    return total;
-  });
-}
-
-/**
- * Clamps every gradient element to [-clipValue, clipValue].
- *
- * @example
- * nn.utils.clipGradValue_(model.parameters(), 0.5);
- */
-export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
-  noGrad(() => {
-    for (const g of gradsOf(parameters)) g.clamp_(-clipValue, clipValue);
-  });
-}
+export * as parametrize from "./utils/parametrize.js";
+export * as parametrizations from "./utils/parametrizations.js";
+export * as prune from "./utils/prune.js";
+export * as stateless from "./utils/stateless.js";
+export * as fusion from "./utils/fusion.js";
+export { weightNorm, removeWeightNorm } from "./utils/weight-norm.js";
+export { spectralNorm, removeSpectralNorm } from "./utils/spectral-norm.js";
+export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights, type FusableBatchNorm, type WeightedLayer } from "./utils/fusion.js";
+export { clipGradNorm_, clipGradValue_, getTotalNorm, clipGradsWithNorm_, type ClipGradNormOptions, type GetTotalNormOptions } from "./utils/clip-grad.js";
 
 /**
  * All parameters flattened and concatenated into one 1-D tensor, in order

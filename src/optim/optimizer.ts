@@ -11,8 +11,11 @@ import type { FloatArray } from "../backend/native/optim.js";
 import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** Per-parameter optimizer state: tensors (moment buffers) and numbers (step count). */
-export type ParamState = Record<string, Tensor | number>;
+/** One entry of an optimizer's state: a tensor (moment buffer), a number (step count), or, for LBFGS's history, a list of them (null where PyTorch has None). */
+export type StateValue = Tensor | number | null | readonly (Tensor | number | null)[];
+
+/** Per-parameter optimizer state: tensors (moment buffers), numbers (step count), LBFGS's history lists. */
+export type ParamState = Record<string, StateValue>;
 
 /** A parameter group: its parameters and its options (lr, momentum, ...). */
 export type ParamGroup<O extends object = Record<string, unknown>> = O & { params: Tensor[] };
@@ -108,7 +111,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
       const i = index.get(p);
-      if (i !== undefined) state[i] = { ...s };
+      // lists are copied (LBFGS grows and shifts its own), their tensors shared
+      if (i !== undefined) state[i] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
     }
     return { state, paramGroups };
   }
@@ -131,7 +135,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       const p = byIndex[Number(id)];
       if (p === undefined) continue;
       const copy: ParamState = {};
-      for (const [k, v] of Object.entries(s)) copy[k] = v instanceof Tensor ? noGrad(() => v.to(p.dtype).clone()) : v;
+      const own = (v: Tensor | number | null): Tensor | number | null => (v instanceof Tensor ? noGrad(() => v.to(p.dtype).clone()) : v);
+      for (const [k, v] of Object.entries(s)) copy[k] = Array.isArray(v) ? (v as (Tensor | number | null)[]).map(own) : own(v as Tensor | number | null);
       this.state.set(p, copy);
     }
   }
