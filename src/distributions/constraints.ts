@@ -55,9 +55,12 @@ export const real = make("Real()", "Real", 0, (v) => torch.eq(v, v));
 /** `x > lower`. */
 export const greaterThan = (lower: Tensor | number): Constraint =>
   make(`GreaterThan(lower_bound=${bound(lower)})`, "GreaterThan", 0, (v) => torch.gt(v, lower), { lowerBound: lower });
-/** `x >= lower` (Pareto's support, with its tensor `scale`). */
-export const greaterThanEq = (lower: Tensor | number): Constraint =>
-  make(`GreaterThanEq(lower_bound=${bound(lower)})`, "GreaterThanEq", 0, (v) => torch.ge(v, lower), { lowerBound: lower });
+/**
+ * `x >= lower` (Pareto's support, with its tensor `scale`). `intBound` prints a number bound as a
+ * Python int, as PyTorch's reprs show a bound given as one (NegativeBinomial's `greater_than_eq(0)`).
+ */
+export const greaterThanEq = (lower: Tensor | number, intBound = false): Constraint =>
+  make(`GreaterThanEq(lower_bound=${intBound && typeof lower === "number" ? String(lower) : bound(lower)})`, "GreaterThanEq", 0, (v) => torch.ge(v, lower), { lowerBound: lower });
 /** `x < upper`. */
 export const lessThan = (upper: Tensor | number): Constraint =>
   make(`LessThan(upper_bound=${bound(upper)})`, "LessThan", 0, (v) => torch.lt(v, upper), { upperBound: upper });
@@ -138,16 +141,19 @@ const isSymmetric = (v: Tensor): Tensor => {
 };
 /** Symmetric square matrices (within 1e-6). */
 export const symmetric = make("Symmetric()", "Symmetric", 2, isSymmetric);
-/** Symmetric matrices with nonnegative eigenvalues. */
+/**
+ * Symmetric matrices with nonnegative eigenvalues. (PyTorch returns only the symmetry check for a whole
+ * batch where one matrix is not symmetric; both checks are combined here, matrix by matrix.)
+ */
 export const positiveSemidefinite = make("PositiveSemidefinite()", "PositiveSemidefinite", 2, (v) => {
   const sym = isSymmetric(v);
-  if (!torch.all(sym).item()) return sym;
-  return torch.all(torch.ge(torch.linalg.eigvalsh(v.detach()), 0), -1);
+  if (!torch.all(square.check(v)).item()) return sym;
+  return torch.logicalAnd(sym, torch.all(torch.ge(torch.linalg.eigvalsh(v.detach()), 0), -1));
 });
 /** Symmetric positive-definite matrices (symmetric, and the Cholesky factorisation succeeds). */
 export const positiveDefinite = make("PositiveDefinite()", "PositiveDefinite", 2, (v) => {
   const sym = isSymmetric(v);
-  if (!torch.all(sym).item()) return sym;
+  if (!torch.all(square.check(v)).item()) return sym;
   const batch = v.shape.slice(0, -2), n = v.shape[v.shape.length - 1]!;
   const flat = v.detach().reshape([-1, n, n]);
   const ok = torch.unbind(flat, 0).map((m) => {
@@ -158,7 +164,7 @@ export const positiveDefinite = make("PositiveDefinite()", "PositiveDefinite", 2
       return false;
     }
   });
-  return torch.tensor(ok).reshape(batch);
+  return torch.logicalAnd(sym, torch.tensor(ok).reshape(batch));
 });
 /**
  * The constraints `cseq` on consecutive slices of `dim`, of sizes `lengths` (each 1 by default), in

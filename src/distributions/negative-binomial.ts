@@ -40,7 +40,7 @@ export class NegativeBinomial extends Distribution {
     this.validateParams();
   }
   override get argConstraints(): Record<string, C.Constraint> {
-    return { totalCount: C.greaterThanEq(0), probs: C.halfOpenInterval(0, 1), logits: C.real };
+    return { totalCount: C.greaterThanEq(0, true), probs: C.halfOpenInterval(0, 1), logits: C.real };
   }
   protected override params(): Record<string, Tensor> {
     return this.given === "probs" ? { totalCount: this.totalCount, probs: this.probs } : { totalCount: this.totalCount, logits: this.logits };

@@ -6,7 +6,7 @@
 import * as torch from "../../index.js";
 import type { Tensor } from "../../index.js";
 import * as C from "../constraints.js";
-import { pySize, sumRightmost } from "../distribution.js";
+import { pySize, pyTuple, sumRightmost } from "../distribution.js";
 import { Transform, type TransformOptions } from "./transform.js";
 
 /** `a · b` for signs that are numbers or tensors. */
@@ -216,7 +216,7 @@ function reshapeShape(shape: readonly number[], from: readonly number[], to: rea
   if (shape.length < from.length) throw new Error("Too few dimensions on input");
   const cut = shape.length - from.length;
   const tail = shape.slice(cut);
-  if (tail.some((d, i) => d !== from[i])) throw new Error(`Shape mismatch: expected ${pySize(tail)} but got ${pySize(from)}`);
+  if (tail.some((d, i) => d !== from[i])) throw new Error(`Shape mismatch: expected ${pyTuple(tail)} but got ${pySize(from)}`);
   return [...shape.slice(0, cut), ...to];
 }
 
