@@ -406,6 +406,12 @@ describe("sampling (fixed seeds): moments within Monte Carlo error", () => {
     assert.ok(Math.abs(left - 0.25) < 5 * Math.sqrt(0.25 * 0.75 / n), `left ${left}`);
     // mixture cdf: Σ πₖ Fₖ
     assertNear([mix.cdf(f64(0)).item()], [0.25], "cdf", 1e-12);
+    // a mixture whose batch is shorter than the components' aligns from the right (PyTorch pads the probabilities
+    // by the difference of the batches' numbers of elements, 6 - 3 here, and misaligns them)
+    const shared = new D.MixtureSameFamily(new D.Categorical({ probs: f64([[0.3, 0.7], [0.5, 0.5], [0.1, 0.9]]) }),
+      new D.Normal(f64([[[-1, 2], [0, 1], [5, 6]], [[1, 2], [0, 3], [0, 0]]]), 1));
+    assert.deepEqual([shared.batchShape, shared.sample([4]).shape], [[2, 3], [4, 2, 3]]);
+    assertNear(values(shared.mean), [1.1, 0.5, 5.9, 1.7, 1.5, 0], "mean", 1e-12);
   });
 
   test("rsample gradients are unbiased: d E[x] / dθ (FisherSnedecor, Chi2)", () => {

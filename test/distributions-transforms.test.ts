@@ -309,6 +309,39 @@ describe("TransformedDistribution", () => {
     assert.equal(td.sample([2]).requiresGrad, false);
   });
 
+  test("a user-defined transform: forward, inverse and log|det J| are all a subclass writes", () => {
+    class Cube extends T.Transform {
+      get domain(): torch.distributions.constraints.Constraint {
+        return C.real;
+      }
+      get codomain(): torch.distributions.constraints.Constraint {
+        return C.real;
+      }
+      override get bijective(): boolean {
+        return true;
+      }
+      override get sign(): number {
+        return 1;
+      }
+      protected override forward(x: Tensor): Tensor {
+        return x.pow(3);
+      }
+      protected override inverse(y: Tensor): Tensor {
+        return y.sign().mul(y.abs().pow(1 / 3));
+      }
+      override logAbsDetJacobian(x: Tensor, _y: Tensor): Tensor {
+        return x.square().mul(3).log();
+      }
+    }
+    const d = new D.TransformedDistribution(new D.Normal(0, 1), new Cube());
+    // p(y) = N(y^⅓) / (3 y^⅔)
+    const y = 8, x = 2;
+    assertNear([d.logProb(f64(y)).item()], [-0.5 * x * x - 0.5 * Math.log(2 * Math.PI) - Math.log(3 * x * x)], "logProb", 1e-12);
+    assertNear([d.cdf(f64(-8)).item()], [new D.Normal(0, 1).cdf(f64(-2)).item()], "cdf", 1e-12);
+    assert.equal(new Cube().withCache(1).cacheSize, 1);
+    assert.equal(new Cube().toString(), "Cube()");
+  });
+
   test("expand, and errors", () => {
     const td = new D.TransformedDistribution(new D.Normal(f64([0, 1]), 1), [new T.ExpTransform()]);
     const e = td.expand([3, 2]);

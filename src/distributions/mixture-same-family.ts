@@ -60,14 +60,14 @@ export class MixtureSameFamily extends Distribution {
   private pad(x: Tensor): Tensor {
     return x.unsqueeze(-1 - this.eventNdims);
   }
-  /** The mixture probabilities shaped to broadcast against the components' `[..., K, ...event]`. */
+  /**
+   * The mixture probabilities `[..., K]` followed by a 1 per event dim, to broadcast against the
+   * components' `[..., K, ...event]` (the batch dims align from the right). PyTorch also inserts
+   * `numel(batch) - numel(mixture batch)` ones before K, which is 0 where the mixture's batch is
+   * empty or the whole batch, and misaligns the dims otherwise; torchlet inserts none.
+   */
   private padMixture(x: Tensor): Tensor {
-    const distBatch = this.batchShape.reduce((a, b) => a * b, 1);
-    const catBatch = this.mixtureDistribution.batchShape.reduce((a, b) => a * b, 1);
-    // (PyTorch compares the numbers of elements of the batch shapes here, not their lengths)
-    const padNdims = catBatch === 1 ? 0 : distBatch - catBatch;
-    const xs = x.shape;
-    return x.reshape([...xs.slice(0, -1), ...new Array<number>(padNdims).fill(1), xs[xs.length - 1]!, ...new Array<number>(this.eventNdims).fill(1)]);
+    return x.reshape([...x.shape, ...new Array<number>(this.eventNdims).fill(1)]);
   }
   /** `Σₖ πₖ μₖ`. */
   get mean(): Tensor {
