@@ -70,3 +70,17 @@ export function checkKlCase(c: KlCase, build: (dist: string, params: Record<stri
     assertNear(gv.filter(keep), g.filter(keep), `${c.name}: grad ${k}`, 1e-6);
   }
 }
+
+/** Mean and variance of `n` draws along dim 0, against the distribution's, within `k` standard errors. */
+export function checkMoments(d: torch.distributions.Distribution, n: number, seed: number, k = 5): void {
+  const s = torch.toDtype(d.sample([n], { generator: new torch.Generator(seed) }), "float64");
+  const mean = values(s.mean(0)), variance = values(s.var(0)), m4 = values(s.sub(s.mean(0)).pow(4).mean(0));
+  const wantMean = values(torch.toDtype(d.mean, "float64")), wantVar = values(torch.toDtype(d.variance, "float64"));
+  wantMean.forEach((mu, i) => {
+    const se = Math.sqrt(wantVar[i]! / n);
+    assert.ok(Math.abs(mean[i]! - mu) <= k * se, `${d.toString()} mean [${i}]: ${mean[i]} vs ${mu} (se ${se})`);
+    // the sample variance's standard error from the sample's fourth central moment
+    const seVar = Math.sqrt(Math.max(m4[i]! - variance[i]! ** 2, 0) / n);
+    assert.ok(Math.abs(variance[i]! - wantVar[i]!) <= k * seVar, `${d.toString()} variance [${i}]: ${variance[i]} vs ${wantVar[i]} (se ${seVar})`);
+  });
+}

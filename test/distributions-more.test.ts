@@ -13,7 +13,7 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { standardGammaGrad } from "../src/distributions/standard-gamma.js";
 import { type Encoded, values } from "./fixture-values.js";
-import { assertNear, checkKlCase, type Enc, type KlCase, paramLeaf, tensorOf } from "./distribution-fixtures.js";
+import { assertNear, checkKlCase, checkMoments, type Enc, type KlCase, paramLeaf, tensorOf } from "./distribution-fixtures.js";
 import { readFixture } from "./nn-helpers.js";
 
 const D = torch.distributions;
@@ -138,20 +138,6 @@ describe("the derivative of a Gamma(α, 1) draw in α (implicit reparameterisati
     assertNear(values(rate.grad!), values(x.detach().neg().div(rate.detach())), "drate", 1e-12);
   });
 });
-
-/** Mean and variance of `n` draws along dim 0, against the distribution's, within `k` standard errors. */
-function checkMoments(d: Dist, n: number, seed: number, k = 5): void {
-  const s = torch.toDtype(d.sample([n], { generator: new torch.Generator(seed) }), "float64");
-  const mean = values(s.mean(0)), variance = values(s.var(0)), m4 = values(s.sub(s.mean(0)).pow(4).mean(0));
-  const wantMean = values(torch.toDtype(d.mean, "float64")), wantVar = values(torch.toDtype(d.variance, "float64"));
-  wantMean.forEach((mu, i) => {
-    const se = Math.sqrt(wantVar[i]! / n);
-    assert.ok(Math.abs(mean[i]! - mu) <= k * se, `${d.toString()} mean [${i}]: ${mean[i]} vs ${mu} (se ${se})`);
-    // the sample variance's standard error from the sample's fourth central moment
-    const seVar = Math.sqrt(Math.max(m4[i]! - variance[i]! ** 2, 0) / n);
-    assert.ok(Math.abs(variance[i]! - wantVar[i]!) <= k * seVar, `${d.toString()} variance [${i}]: ${variance[i]} vs ${wantVar[i]} (se ${seVar})`);
-  });
-}
 
 describe("sampling (fixed seeds): shapes, support, moments within Monte Carlo error", () => {
   const f64 = (x: number[]): Tensor => torch.tensor(x, { dtype: "float64" });

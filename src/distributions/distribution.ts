@@ -108,8 +108,10 @@ export abstract class Distribution {
    * PyTorch's `_validate_sample`: a tensor, event shape, broadcastability, support. A value that is
    * not a tensor is refused even without `validateArgs`, where PyTorch would compute with a Python
    * number: torchlet's ops take tensors, and PyTorch's message says more than a failed method call.
+   * Public because a distribution built on another checks values against it (a transformed
+   * distribution's cdf checks the base distribution's support).
    */
-  protected validateSample(value: Tensor): void {
+  validateSample(value: Tensor): void {
     if (!((value as unknown) instanceof torch.Tensor)) throw new Error("The value argument to log_prob must be a Tensor");
     if (!this.validateArgs) return;
     const ev = this.eventShape, vs = value.shape;

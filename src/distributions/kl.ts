@@ -23,6 +23,11 @@ import { HalfNormal } from "./half-normal.js";
 import { LogNormal } from "./log-normal.js";
 import { OneHotCategorical } from "./one-hot-categorical.js";
 import { Poisson } from "./poisson.js";
+import { ContinuousBernoulli } from "./continuous-bernoulli.js";
+import * as M from "./kl-more.js";
+import { LowRankMultivariateNormal } from "./lowrank-multivariate-normal.js";
+import { Pareto } from "./pareto.js";
+import { TransformedDistribution } from "./transformed-distribution.js";
 
 const softplus = (x: Tensor): Tensor => torch.nn.functional.softplus(x);
 
@@ -154,9 +159,54 @@ register(Normal, Beta, (p) => X.infinite(p.loc));
 register(Normal, Gamma, (p) => X.infinite(p.loc));
 register(Poisson, Bernoulli, (p) => X.infinite(p.rate));
 register(Poisson, Binomial, (p) => X.infinite(p.rate));
+// the continuous Bernoulli, Pareto and low-rank normal pairs
+register(ContinuousBernoulli, ContinuousBernoulli, M.continuousBernoulliContinuousBernoulli);
+register(LowRankMultivariateNormal, LowRankMultivariateNormal, M.lowrankLowrank);
+register(MultivariateNormal, LowRankMultivariateNormal, M.multivariateNormalLowrank);
+register(LowRankMultivariateNormal, MultivariateNormal, M.lowrankMultivariateNormal);
+register(Pareto, Pareto, M.paretoPareto);
+register(Beta, ContinuousBernoulli, M.betaContinuousBernoulli);
+register(ContinuousBernoulli, Exponential, M.continuousBernoulliExponential);
+register(ContinuousBernoulli, Normal, M.continuousBernoulliNormal);
+register(ContinuousBernoulli, Uniform, M.continuousBernoulliUniform);
+register(Pareto, Exponential, M.paretoExponential);
+register(Pareto, Gamma, M.paretoGamma);
+register(Pareto, Normal, M.paretoNormal);
+register(Uniform, ContinuousBernoulli, M.uniformContinuousBernoulli);
+register(Uniform, Pareto, M.uniformPareto);
+register(Beta, Pareto, (p) => X.infinite(p.concentration1));
+register(ContinuousBernoulli, Pareto, (p) => X.infinite(p.probs));
+register(Exponential, ContinuousBernoulli, (p) => X.infinite(p.rate));
+register(Exponential, Pareto, (p) => X.infinite(p.rate));
+register(Gamma, ContinuousBernoulli, (p) => X.infinite(p.concentration));
+register(Gamma, Pareto, (p) => X.infinite(p.concentration));
+register(Gumbel, ContinuousBernoulli, (p) => X.infinite(p.loc));
+register(Gumbel, Pareto, (p) => X.infinite(p.loc));
+register(Laplace, ContinuousBernoulli, (p) => X.infinite(p.loc));
+register(Laplace, Pareto, (p) => X.infinite(p.loc));
+register(Normal, ContinuousBernoulli, (p) => X.infinite(p.loc));
+register(Normal, Pareto, (p) => X.infinite(p.loc));
+register(Pareto, Beta, (p) => X.infinite(p.scale));
+register(Pareto, ContinuousBernoulli, (p) => X.infinite(p.scale));
+register(Pareto, Uniform, (p) => X.infinite(p.scale));
+// the same transforms of two bases: their bases' KL (Weibull, Kumaraswamy, LogisticNormal, … of equal
+// transform parameters; PyTorch raises a NotImplementedError without a message otherwise)
+register(TransformedDistribution, TransformedDistribution, (p, q) => {
+  const same = p.transforms.length === q.transforms.length && p.transforms.every((t, i) => t.equals(q.transforms[i]!));
+  if (!same || p.eventShape.length !== q.eventShape.length || p.eventShape.some((d, i) => d !== q.eventShape[i]))
+    throw new Error(`No KL(p || q) is implemented for p type ${p.constructor.name} and q type ${q.constructor.name} with different transforms or event shapes`);
+  return klDivergence(p.baseDist, q.baseDist);
+});
 
 /** The classes PyTorch derives from `ExponentialFamily`: its KL between two different ones is refused with its own message. */
-const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, Exponential, Normal, Gamma, Beta, Dirichlet, Poisson];
+const EXPONENTIAL_FAMILIES: Ctor<Distribution>[] = [Bernoulli, ContinuousBernoulli, Exponential, Normal, Gamma, Beta, Dirichlet, Poisson];
+
+/** How far a class is from `Distribution` (its prototype chain's length): deeper is more specific. */
+function depth(c: Ctor<Distribution>): number {
+  let n = 0;
+  for (let p: unknown = c.prototype; p !== null; p = Object.getPrototypeOf(p)) n++;
+  return n;
+}
 const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.some((c) => d instanceof c);
 
 /**
@@ -177,7 +227,14 @@ const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.s
  * and the infinite ones (Exponential, Gamma, Gumbel, Laplace or Normal against
  * a Beta, Gumbel, Laplace or Normal against Gamma, Gumbel against Exponential
  * or Uniform, Gamma against Uniform, Poisson against Bernoulli or Binomial).
- * Other pairs throw PyTorch's NotImplementedError message.
+ * And ContinuousBernoulli, Pareto and LowRankMultivariateNormal against
+ * themselves, the low-rank normal against MultivariateNormal and back, Beta and
+ * Uniform against ContinuousBernoulli and back (from ContinuousBernoulli also to
+ * Exponential and Normal), Pareto against Exponential, Gamma and Normal, Uniform
+ * against Pareto, the infinite pairs with them, and two transformed
+ * distributions with equal transforms (their bases' KL). Subclasses take their
+ * parents' pairs (Chi2 is a Gamma), the most specific pair winning as in
+ * PyTorch. Other pairs throw PyTorch's NotImplementedError message.
  *
  * @example
  * const p = new torch.distributions.Normal(0, 1), q = new torch.distributions.Normal(1, 2);
@@ -185,7 +242,10 @@ const isExponentialFamily = (d: Distribution): boolean => EXPONENTIAL_FAMILIES.s
  */
 export function klDivergence(p: Distribution, q: Distribution): Tensor {
   const independentMismatch = p instanceof Independent && q instanceof Independent && p.reinterpretedBatchNdims !== q.reinterpretedBatchNdims;
-  const entry = independentMismatch ? undefined : REGISTRY.find((e) => p instanceof e.p && q instanceof e.q);
+  // the most specific registered pair, as PyTorch's dispatch: the most derived p class, then q class
+  // (Chi2 takes Gamma's pairs; Pareto–Pareto wins over the transformed-distribution rule)
+  const matches = independentMismatch ? [] : REGISTRY.filter((e) => p instanceof e.p && q instanceof e.q);
+  const entry = matches.sort((a, b) => depth(b.p) - depth(a.p) || depth(b.q) - depth(a.q))[0];
   if (entry !== undefined) return entry.kl(p, q);
   // PyTorch's message has a run of spaces from a line continuation inside its string; one space here
   if (isExponentialFamily(p) && isExponentialFamily(q))
