@@ -228,3 +228,15 @@ test("indexPut_ outside a graph writes straight into the tensor: same values as 
   x.indexPut_([torch.tensor([0, 2], { dtype: "int32" })], x.narrow(0, 0, 2).flip([0]));
   assert.deepEqual(x.tolist(), [[2, 3], [2, 3], [0, 1]]);
 });
+
+test("index tensors and masks that are windows of a longer storage index by their own values (topk's indices, a narrowed mask)", () => {
+  // PyTorch 1.13: x = [5, 1, 4, 2, 6, 3]; m = zeros(6); m[x.topk(2).indices] = 1 -> [1, 0, 0, 0, 1, 0]
+  const x = torch.tensor([5, 1, 4, 2, 6, 3]);
+  const m = torch.zeros([6]);
+  m.indexPut_([x.topk(2).indices], 1);
+  assert.deepEqual(m.tolist(), [1, 0, 0, 0, 1, 0]);
+  const idx = torch.tensor([0, 5, 2, 3], { dtype: "int32" }).narrow(0, 1, 2);
+  assert.deepEqual(x.index([idx]).tolist(), [3, 4]);
+  const mask = torch.tensor([true, false, true, true, false, false, true]).narrow(0, 1, 6);
+  assert.deepEqual(x.index([mask]).tolist(), [1, 4, 3]);
+});

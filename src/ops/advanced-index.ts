@@ -10,7 +10,7 @@
  * tensors), which applies to any tensor of the indexed shape: the gradient of
  * an index is an index_put into zeros through the same indices, and back.
  */
-import { scalarTypeName } from "../tensor/dtype.js";
+import { scalarTypeName, type TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastView, castData, contiguousData, empty, emptyUninitialized, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
 
@@ -48,7 +48,7 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
       });
     } else if (index.dtype === "int32") {
       dims.push(dim);
-      values.push(contiguousData(index).data as Int32Array);
+      values.push(ownValues(index) as Int32Array);
       shapes.push(index.shape);
     } else {
       throw new Error("tensors used as indices must be long, int, byte or bool tensors");
@@ -74,9 +74,15 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
   return { dims, indices, shape: target };
 }
 
+/** `t`'s own values in row-major order (a contiguous tensor may be a window of a longer storage, as topk's indices). */
+function ownValues(t: Tensor): TypedArray {
+  const c = contiguousData(t);
+  return c.data.subarray(c.offset, c.offset + numelOf(c.shape));
+}
+
 /** The true positions of a bool tensor, as one int32 column per dim (row-major order, as nonzero()). */
 function maskPositions(mask: Tensor): Int32Array[] {
-  const m = contiguousData(mask).data, nd = mask.shape.length;
+  const m = ownValues(mask), nd = mask.shape.length;
   let count = 0;
   for (let i = 0; i < m.length; i++) if (m[i]) count++;
   const columns = Array.from({ length: nd }, () => new Int32Array(count));
