@@ -61,10 +61,10 @@ export function fixtureCase(name: string): Case {
   return c;
 }
 
-/** The case's inputs as torchlet tensors (float ones requiring grad where PyTorch's did). */
-export function caseInputs(name: string, dtype?: torch.DType): Tensor[] {
+/** The case's inputs as torchlet tensors (float ones requiring grad where PyTorch's did, or when asked). */
+export function caseInputs(name: string, dtype?: torch.DType, requiresGrad?: boolean): Tensor[] {
   const c = fixtureCase(name);
-  return c.inputs.map((e) => fromEncoded(e, c.requiresGrad, dtype !== undefined && isFloat(e.dtype) ? dtype : e.dtype));
+  return c.inputs.map((e) => fromEncoded(e, requiresGrad ?? c.requiresGrad, dtype !== undefined && isFloat(e.dtype) ? dtype : e.dtype));
 }
 
 /**
@@ -124,7 +124,7 @@ export function checkError(name: string, fn: () => unknown, adapt: (m: string) =
 
 /** float64 gradcheck of `fn` at the case's inputs. */
 export function gradcheckCase(name: string, fn: (...xs: Tensor[]) => Result): void {
-  const xs = caseInputs(name, "float64");
+  const xs = caseInputs(name, "float64", true);
   const wrapped = (...ts: Tensor[]) => {
     const r = fn(...ts);
     return r instanceof torch.Tensor ? r : [...r];
