@@ -146,7 +146,7 @@ test("argwhere and uniqueConsecutive (flattened and along a dim, with inverse an
   assert.deepEqual(torch.argwhere(torch.tensor(3)).shape, [1, 0]);
   assert.deepEqual(torch.tensor(0).argwhere().shape, [0, 0]);
   check("unique_consecutive", (x) => torch.uniqueConsecutive(x, { returnInverse: true, returnCounts: true }));
-  check("unique_consecutive dim 1", (x) => x.uniqueConsecutive({ returnInverse: true, returnCounts: true, dim: 1 }) as torch.Tensor[]);
+  check("unique_consecutive dim 1", (x) => x.uniqueConsecutive({ returnInverse: true, returnCounts: true, dim: 1 }));
   check("unique_consecutive dim 0", (x) => torch.uniqueConsecutive(x, { dim: 0 }));
   // NaN never equals NaN; 0-d input gives one value and a 0-d inverse, as PyTorch
   assert.equal(torch.uniqueConsecutive(torch.tensor([NaN, NaN])).shape[0], 2);
