@@ -52,7 +52,9 @@ export {
 export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm } from "./ops/bitwise.js";
 export { stdMean, varMean, aminmax, cov, corrcoef, histc, bincount, type MomentOptions, type MinMax, type CovOptions } from "./ops/statistics.js";
 export { mode, nanmedian, nanquantile, msort, type NanQuantileInterpolation } from "./ops/order-stats.js";
-export { argwhere, uniqueConsecutive, type UniqueConsecutiveOptions } from "./ops/selection-more.js";
+export { argwhere, uniqueConsecutive, isin, type UniqueConsecutiveOptions } from "./ops/selection-more.js";
+export { scalarTensor, randintLike } from "./ops/tensor-new.js";
+export { broadcastShapes } from "./ops/shapes.js";
 export { trapezoid, trapezoid as trapz, cumulativeTrapezoid, type TrapezoidOptions } from "./ops/integrate.js";
 export {
   addmv, addr, addbmm, baddbmm, kron, tensordot, blockDiag, vander, matrixPower, chainMatmul, cross, dist, renorm, inverse, det, slogdet, logdet,

@@ -176,6 +176,26 @@ test("resultType, promoteTypes, canCast, isTensor, numel, isFloatingPoint, isNon
   assert.deepEqual(torch.arange(6).reshapeAs(torch.zeros([2, 3])).shape, [2, 3]);
 });
 
+test("isin, broadcastShapes, scalarTensor, randintLike (PyTorch's answers inline)", () => {
+  // PyTorch: isin([[1, 2], [3, 4]], [2, 3]) -> [[False, True], [True, False]]; NaN matches nothing; invert
+  assert.deepEqual(torch.isin(torch.tensor([[1, 2], [3, 4]]), torch.tensor([2, 3])).tolist(), [[false, true], [true, false]]);
+  assert.deepEqual(torch.isin(torch.tensor([1, NaN]), torch.tensor([NaN, 1])).tolist(), [true, false]);
+  assert.deepEqual(torch.isin(int([1, 2]), 2, { invert: true }).tolist(), [true, false]);
+  assert.deepEqual(torch.isin(2, int([1, 2])).tolist(), true);
+  assert.deepEqual(torch.isin(torch.tensor([1]), int([1])).tolist(), [true]);
+  // PyTorch: broadcast_shapes((2, 1), (3,)) -> (2, 3); () for no shapes; its mismatch message
+  assert.deepEqual(torch.broadcastShapes([2, 1], [3]), [2, 3]);
+  assert.deepEqual(torch.broadcastShapes(), []);
+  assert.deepEqual(torch.broadcastShapes([0, 1], [1, 4]), [0, 4]);
+  assert.throws(() => torch.broadcastShapes([2], [3]), { message: /^Shape mismatch: objects cannot be broadcast to a single shape/ });
+  const s = torch.scalarTensor(3);
+  assert.deepEqual([s.shape, s.dtype, s.item()], [[], "float32", 3]);
+  const r = torch.randintLike(torch.zeros([50], { dtype: "float64" }), 5);
+  assert.equal(r.dtype, "float64");
+  assert.ok(r.toArray().every((v) => Number.isInteger(v) && v >= 0 && v < 5));
+  assert.ok(torch.randintLike(int([0, 0, 0]), 3, 4).toArray().every((v) => v === 3));
+});
+
 test("setDefaultDtype: factories and integer-to-float promotion take it, as PyTorch's; float32 and float64 only", () => {
   assert.equal(torch.getDefaultDtype(), "float32");
   torch.setDefaultDtype("float64");

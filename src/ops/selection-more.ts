@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, needsGrad, record } from "./core.js";
-import { fromTypedArray } from "./factories.js";
+import { fromTypedArray, full } from "./factories.js";
 import { indexSelect } from "./indexing.js";
 import { nonzero } from "./selection.js";
 import { movedim } from "./rearrange.js";
@@ -77,4 +77,22 @@ export function uniqueConsecutive(input: Tensor, options: UniqueConsecutiveOptio
   if (options.returnInverse ?? false) result.push(fromTypedArray(inverse, flat ? input.shape : [n]));
   if (options.returnCounts ?? false) result.push(fromTypedArray(Int32Array.from(counts)));
   return result.length === 1 ? values : result;
+}
+
+/**
+ * Whether each element of `elements` occurs in `testElements` (bool, of
+ * elements' shape; NaN matches nothing), or does not with `invert`, as
+ * torch.isin. Either may be a number.
+ *
+ * @example
+ * torch.isin(torch.tensor([[1, 2], [3, 4]]), torch.tensor([2, 3])); // [[false, true], [true, false]]
+ */
+export function isin(elements: Tensor | number, testElements: Tensor | number, options: { invert?: boolean } = {}): Tensor {
+  const x = typeof elements === "number" ? full([], elements) : elements;
+  const pool = new Set(typeof testElements === "number" ? [testElements] : Array.from(castData(testElements, "float64").data));
+  const hit = options.invert ?? false ? 0 : 1;
+  const v = castData(x, "float64").data;
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = pool.has(v[i]!) && !Number.isNaN(v[i]!) ? hit : 1 - hit;
+  return fromTypedArray(out, x.shape);
 }

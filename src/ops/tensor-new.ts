@@ -8,7 +8,7 @@ import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { warn } from "../warnings.js";
 import { toDtype } from "./elementwise.js";
-import { empty, type FactoryOptions, full, type NestedArray, ones, tensor, zeros } from "./factories.js";
+import { empty, type FactoryOptions, full, type NestedArray, ones, randint, type RandomOptions, tensor, zeros } from "./factories.js";
 import { clone } from "./views.js";
 
 const like = (self: Tensor, options: FactoryOptions): FactoryOptions => ({ dtype: self.dtype, ...options });
@@ -56,4 +56,27 @@ export function newTensor(self: Tensor, data: NestedArray, options: FactoryOptio
     return out;
   }
   return tensor(data, { ...options, dtype });
+}
+
+/**
+ * A 0-d tensor holding `value` (the default float dtype unless told), as torch.scalar_tensor.
+ *
+ * @example
+ * torch.scalarTensor(3).shape; // []
+ */
+export function scalarTensor(value: number | boolean, options: FactoryOptions = {}): Tensor {
+  return full([], Number(value), options);
+}
+
+/**
+ * Uniform random integers in [low, high) in a tensor of `input`'s shape and
+ * dtype (or `options.dtype`), as torch.randint_like; `randintLike(input, high)`
+ * starts at 0.
+ *
+ * @example
+ * torch.randintLike(torch.zeros([2, 2]), 10); // float32 integers 0 … 9
+ */
+export function randintLike(input: Tensor, low: number, high?: number, options: RandomOptions = {}): Tensor {
+  const [lo, hi] = high === undefined ? [0, low] : [low, high];
+  return randint(lo, hi, input.shape, { dtype: input.dtype, ...options });
 }
