@@ -35,11 +35,15 @@ function notDifferentiable(op: string, inputs: readonly (Tensor | null)[], out: 
   return out;
 }
 
-/** A float unary op computed by `f`; `grad(g, x, r)` is its gradient (x the input, r the result). */
-function floatUnary(name: string, f: (x: number) => number, grad: (g: Tensor, x: Tensor, r: Tensor) => Tensor) {
+/**
+ * A float unary op computed by `f`; `grad(g, s)` is its gradient from the
+ * saved tensor `s`: the input or the result (only the one PyTorch saves, so
+ * an in-place change of the other does not fail backward).
+ */
+function floatUnary(name: string, f: (x: number) => number, save: "input" | "result", grad: (g: Tensor, s: Tensor) => Tensor) {
   return (a: Tensor): Tensor => {
     const out = mapUnary(a, toFloating(a.dtype), f);
-    if (needsGrad(a)) record(name, [a], out, ([g], [x, r]) => [grad(g!, x!, r!)], [a, out]);
+    if (needsGrad(a)) record(name, [a], out, ([g], [s]) => [grad(g!, s!)], [save === "input" ? a : out]);
     return out;
   };
 }
@@ -50,7 +54,7 @@ function floatUnary(name: string, f: (x: number) => number, grad: (g: Tensor, x:
  * @example
  * torch.tan(torch.tensor([0, Math.PI / 4])); // tensor([0., 1.])
  */
-export const tan = floatUnary("TanBackward0", Math.tan, (g, _x, r) => mul(g, add(mul(r, r), 1)));
+export const tan = floatUnary("TanBackward0", Math.tan, "result", (g, r) => mul(g, add(mul(r, r), 1)));
 
 /**
  * `2 ** x`.
@@ -58,7 +62,7 @@ export const tan = floatUnary("TanBackward0", Math.tan, (g, _x, r) => mul(g, add
  * @example
  * torch.exp2(torch.tensor([0, 1, 3])); // tensor([1., 2., 8.])
  */
-export const exp2 = floatUnary("Exp2Backward0", (x) => 2 ** x, (g, _x, r) => mul(g, mul(r, Math.LN2)));
+export const exp2 = floatUnary("Exp2Backward0", (x) => 2 ** x, "result", (g, r) => mul(g, mul(r, Math.LN2)));
 
 /**
  * The normalized sinc, `sin(πx) / (πx)`, 1 at 0.
@@ -66,7 +70,7 @@ export const exp2 = floatUnary("Exp2Backward0", (x) => 2 ** x, (g, _x, r) => mul
  * @example
  * torch.sinc(torch.tensor([0, 0.5])); // tensor([1.0000, 0.6366])
  */
-export const sinc = floatUnary("SincBackward0", S.sinc, (g, x) => {
+export const sinc = floatUnary("SincBackward0", S.sinc, "input", (g, x) => {
   // (πx cos(πx) - sin(πx)) / (πx²), 0 at x = 0 (PyTorch's masked_fill)
   const px = mul(x, Math.PI);
   return mul(g, where(eq(x, 0), 0, div(add(mul(px, cos(px)), neg(sin(px))), mul(px, x))));
@@ -78,10 +82,10 @@ export const sinc = floatUnary("SincBackward0", S.sinc, (g, x) => {
  * @example
  * torch.erfc(torch.tensor([0, 3])); // tensor([1.0000e+00, 2.2090e-05])
  */
-export const erfc = floatUnary("ErfcBackward0", S.erfc, (g, x) => mul(g, mul(exp(neg(mul(x, x))), -2 / Math.sqrt(Math.PI))));
+export const erfc = floatUnary("ErfcBackward0", S.erfc, "input", (g, x) => mul(g, mul(exp(neg(mul(x, x))), -2 / Math.sqrt(Math.PI))));
 
 /** I1, i0's derivative (PyTorch's special.i1): its own gradient is i0(x) - i1(x) / x, 1/2 at 0. */
-const i1 = floatUnary("SpecialI1Backward0", S.i1, (g, x, r) => mul(g, where(eq(x, 0), 0.5, add(i0(x), neg(div(r, x))))));
+const i1 = floatUnary("SpecialI1Backward0", S.i1, "input", (g, x) => mul(g, where(eq(x, 0), 0.5, add(i0(x), neg(div(i1(x), x))))));
 
 /**
  * The modified Bessel function of the first kind of order 0.
@@ -89,7 +93,7 @@ const i1 = floatUnary("SpecialI1Backward0", S.i1, (g, x, r) => mul(g, where(eq(x
  * @example
  * torch.i0(torch.tensor([0, 1])); // tensor([1.0000, 1.2661])
  */
-export const i0 = floatUnary("I0Backward0", S.i0, (g, x) => mul(g, i1(x)));
+export const i0 = floatUnary("I0Backward0", S.i0, "input", (g, x) => mul(g, i1(x)));
 
 /**
  * `a`'s magnitude with `b`'s sign (a float result; -0 counts as negative).

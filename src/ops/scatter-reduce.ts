@@ -11,7 +11,7 @@ import { normalizeDim } from "../tensor/tensor.js";
 import { castData, needsGrad, record, shapeStr } from "./core.js";
 import { div, eq, logicalAnd, mul, toDtype, where } from "./elementwise.js";
 import { maskedFill } from "./masking.js";
-import { onesLike, zerosLike } from "./factories.js";
+import { ones, onesLike, zerosLike } from "./factories.js";
 import { gather, scatter, scatterAdd } from "./indexing.js";
 import { asStridedScatter, narrow } from "./views.js";
 import { contiguousStrides } from "../tensor/layout.js";
@@ -104,10 +104,14 @@ export function scatterReduce(input: Tensor, dim: number, index: Tensor, src: Te
   const out = reduceInto(input, d, index, src, reduce, includeSelf);
   if (needsGrad(input, src)) {
     const gi = input._requiresGrad, gs = src._requiresGrad, srcShape = src.shape;
-    record("ScatterReduceBackward0", [input, src], out, ([g], [x, s, ix, r]) => {
-      const [gSelf, gSrc] = scatterReduceBackward(g!, x!, d, ix!, cropTo(s!, ix!.shape), r!, reduce, includeSelf);
+    // sum and mean need only the index; the others the values too
+    const valued = reduce !== "sum" && reduce !== "mean";
+    record("ScatterReduceBackward0", [input, src], out, ([g], saved) => {
+      const [ix, x, s, r] = saved;
+      const values = valued ? { self: x!, src: cropTo(s!, ix!.shape), result: r! } : null;
+      const [gSelf, gSrc] = scatterReduceBackward(g!, d, ix!, values, reduce, includeSelf);
       return [gi ? gSelf : null, gs ? padTo(gSrc, srcShape) : null];
-    }, [input, src, index, out]);
+    }, valued ? [index, input, src, out] : [index]);
   }
   return out;
 }
@@ -126,23 +130,24 @@ function padTo(g: Tensor, shape: readonly number[]): Tensor {
   return asStridedScatter(g.contiguous(), shape, g.shape, contiguousStrides(shape), 0);
 }
 
+/** What the prod / amax / amin gradients read: self, the index-shaped part of src, and the result. */
+interface SavedValues {
+  self: Tensor;
+  src: Tensor;
+  result: Tensor;
+}
+
 /** PyTorch's scatter_reduce_backward: the gradients of self and of (the index-shaped part of) src. */
-function scatterReduceBackward(
-  g: Tensor, self: Tensor, d: number, index: Tensor, src: Tensor, result: Tensor, reduce: ScatterReduction, includeSelf: boolean,
-): [Tensor, Tensor] {
+function scatterReduceBackward(g: Tensor, d: number, index: Tensor, values: SavedValues | null, reduce: ScatterReduction, includeSelf: boolean): [Tensor, Tensor] {
   let gSelf: Tensor, gSrc: Tensor;
+  if (reduce === "sum" || reduce === "mean" || values === null) {
+    const share = reduce === "mean" ? div(g, meanCounts(g, d, index, includeSelf)) : g;
+    gSelf = share;
+    gSrc = gather(share, d, index);
+    return [includeSelf ? gSelf : scatter(gSelf, d, index, 0), gSrc];
+  }
+  const { self, src, result } = values;
   switch (reduce) {
-    case "sum":
-      gSelf = g;
-      gSrc = gather(g, d, index);
-      break;
-    case "mean": {
-      const n = scatterAdd(includeSelf ? onesLike(g) : zerosLike(g), d, index, onesLike(src));
-      const share = div(g, where(eq(n, 0), 1, n));
-      gSelf = share;
-      gSrc = gather(share, d, index);
-      break;
-    }
     case "prod": {
       // the product of the others, exact with zeros: zeros in self are masked to 1; a single zero among a
       // position's src values takes the product of the rest, two or more give 0
@@ -169,6 +174,11 @@ function scatterReduceBackward(
     }
   }
   // positions that took src's values without self's: self's gradient is 0 there
-  if (!includeSelf) gSelf = scatter(gSelf, d, index, 0);
-  return [gSelf, gSrc];
+  return [includeSelf ? gSelf : scatter(gSelf, d, index, 0), gSrc];
+}
+
+/** How many values each position of a mean averaged (at least 1, so untouched positions divide by 1). */
+function meanCounts(g: Tensor, d: number, index: Tensor, includeSelf: boolean): Tensor {
+  const n = scatterAdd(includeSelf ? onesLike(g) : zerosLike(g), d, index, ones(index.shape, { dtype: g.dtype }));
+  return where(eq(n, 0), 1, n);
 }
