@@ -3,6 +3,7 @@
  * This file only re-exports; each name lives in the module that owns it.
  */
 import "./ops/methods.js";
+import "./ops/methods-more.js";
 import "./ops/grad-math-impl.js";
 
 export { Tensor, type TensorHook } from "./tensor/tensor.js";
@@ -43,6 +44,31 @@ export { softmax, logSoftmax } from "./ops/softmax.js";
 export { gather, scatter, scatterAdd, indexSelect, indexAdd, cat, stack, split, chunk, unbind, flip } from "./ops/indexing.js";
 export { tensorSplit, hsplit, vsplit, dsplit, atleast1d, atleast2d, atleast3d, hstack, vstack, dstack, columnStack } from "./ops/joining.js";
 export { view, reshape, contiguous, clone, transpose, t, permute, unsqueeze, squeeze, flatten, expand, narrow, select, repeat } from "./ops/views.js";
+export { getDefaultDtype, setDefaultDtype, resultType, promoteTypes, canCast, isTensor, numel, isFloatingPoint, isSigned, isNonzero, isSameSize } from "./ops/dtype-utils.js";
+export {
+  tan, exp2, sinc, erfc, i0, copysign, fmax, fmin, heaviside, floorDivide, trueDivide, nanToNum, signbit, floatPower, logicalXor,
+  isposinf, isneginf, isreal, clampMin, clampMax, clip, frexp, ldexp, logaddexp2, positive, type NanToNumOptions, type FrexpResult,
+} from "./ops/pointwise-more.js";
+export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm } from "./ops/bitwise.js";
+export { stdMean, varMean, aminmax, cov, corrcoef, histc, bincount, type MomentOptions, type MinMax, type CovOptions } from "./ops/statistics.js";
+export { mode, nanmedian, nanquantile, msort, type NanQuantileInterpolation } from "./ops/order-stats.js";
+export { argwhere, uniqueConsecutive, isin, type UniqueConsecutiveOptions } from "./ops/selection-more.js";
+export { scalarTensor, randintLike } from "./ops/tensor-new.js";
+export { broadcastShapes } from "./ops/shapes.js";
+export { trapezoid, trapezoid as trapz, cumulativeTrapezoid, type TrapezoidOptions } from "./ops/integrate.js";
+export {
+  addmv, addr, addbmm, baddbmm, kron, tensordot, blockDiag, vander, matrixPower, chainMatmul, cross, dist, renorm, inverse, det, slogdet, logdet,
+  pinverse, ger, vdot, type ScaleOptions,
+} from "./ops/products.js";
+export { indexCopy, indexFill, maskedScatter, take, put } from "./ops/index-fill.js";
+export { scatterReduce, type ScatterReduction } from "./ops/scatter-reduce.js";
+export { selectScatter, sliceScatter, diagonalScatter } from "./ops/scatter-views.js";
+export { asStrided, ravel } from "./ops/strided.js";
+export { abs as absolute, neg as negative, mul as multiply, sub as subtract, div as divide, gt as greater, ge as greaterEqual, lt as less, le as lessEqual, ne as notEqual } from "./ops/elementwise.js";
+export { asin as arcsin, acos as arccos, atan as arctan, asinh as arcsinh, acosh as arccosh, atanh as arctanh, atan2 as arctan2, trunc as fix } from "./ops/math.js";
+export { swapaxes as swapdims, movedim as moveaxis } from "./ops/rearrange.js";
+export { cat as concat, cat as concatenate } from "./ops/indexing.js";
+export { vstack as rowStack } from "./ops/joining.js";
 export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";

@@ -2,7 +2,7 @@ import { nonzero } from "./selection.js";
 import { clampTensor } from "./clamp-tensor.js";
 import { full } from "./factories.js";
 import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../backend/backend.js";
-import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar, scalarTypeName, toFloating } from "../tensor/dtype.js";
+import { allocate, type DType, defaultFloatDtype, isFloating, promoteTypes, promoteWithScalar, scalarTypeName, toFloating } from "../tensor/dtype.js";
 import { isContiguous, numel, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
@@ -14,7 +14,7 @@ const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64
 
 /** PyTorch's result type: 0-d tensors and numbers only decide the category, not the precision. */
 export function resultType(a: Operand, b: Operand): DType {
-  if (typeof a === "number") return typeof b === "number" ? (Number.isInteger(a) && Number.isInteger(b) ? "int32" : "float32") : promoteWithScalar(b.dtype, a);
+  if (typeof a === "number") return typeof b === "number" ? (Number.isInteger(a) && Number.isInteger(b) ? "int32" : defaultFloatDtype()) : promoteWithScalar(b.dtype, a);
   if (typeof b === "number") return promoteWithScalar(a.dtype, b);
   const aDim = a.shape.length > 0, bDim = b.shape.length > 0;
   if (aDim !== bDim) {
@@ -209,7 +209,7 @@ export function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
 
 export function div(a: Operand, b: Operand, options: { roundingMode?: "trunc" | "floor" } = {}): Tensor {
   if (typeof b === "boolean" || typeof a === "boolean") return div(boolOperand(a), boolOperand(b), options);
-  const floatType = (x: Operand) => (typeof x === "number" ? "float32" : toFloating(x.dtype));
+  const floatType = (x: Operand) => (typeof x === "number" ? defaultFloatDtype() : toFloating(x.dtype));
   const dtype = resultType(a, b);
   const computeIn = isFloating(dtype) ? dtype : typeof a === "number" ? floatType(b) : floatType(a);
   if (options.roundingMode !== undefined) {
@@ -393,7 +393,7 @@ export function clamp(a: Tensor, min: number | Tensor | null = null, max: number
 /** A clamp bound as a tensor: a number becomes a 0-d tensor (float when `a` is, or when it is not an integer). */
 function asBound(v: number | Tensor | null, a: Tensor): Tensor | null {
   if (v === null || typeof v === "object") return v;
-  return full([], v, { dtype: Number.isInteger(v) || isFloating(a.dtype) ? a.dtype : "float32" });
+  return full([], v, { dtype: Number.isInteger(v) || isFloating(a.dtype) ? a.dtype : defaultFloatDtype() });
 }
 
 export function maximum(a: Tensor, b: Tensor): Tensor {

@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, dtypeOfArray, promoteTypes } from "../tensor/dtype.js";
+import { type DType, type TypedArray, defaultFloatDtype, dtypeOfArray, promoteTypes } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -44,7 +44,7 @@ function inferShape(data: NestedArray): number[] {
 
 /**
  * Appends the leaves of `data` to `out` and the dtype each suggests to
- * `kinds`: float32 for a number (torchlet's default, where PyTorch infers
+ * `kinds`: the default float dtype for a number (torchlet's rule, where PyTorch infers
  * int64 from an int), bool for a boolean, a tensor's own dtype.
  */
 function flattenInto(data: NestedArray, shape: readonly number[], depth: number, out: number[], kinds: Set<DType>): void {
@@ -58,7 +58,7 @@ function flattenInto(data: NestedArray, shape: readonly number[], depth: number,
       return;
     }
     if (typeof data !== "number" && typeof data !== "boolean") throw new Error(`tensor: could not convert ${typeof data} to a number`);
-    kinds.add(typeof data === "boolean" ? "bool" : "float32");
+    kinds.add(typeof data === "boolean" ? "bool" : defaultFloatDtype());
     out.push(Number(data));
     return;
   }
@@ -86,7 +86,7 @@ function cast(t: Tensor, dtype: DType): Tensor {
 
 /**
  * A tensor from (nested) numbers or booleans, or a typed array (copied).
- * Numbers give float32 unless `dtype` says otherwise; booleans give bool;
+ * Numbers give the default float dtype (float32 unless `setDefaultDtype` changed it) unless `dtype` says otherwise; booleans give bool;
  * one-element tensors among them count as their values (the result has no
  * autograd history), their dtypes promoting with the rest as PyTorch's;
  * Float32/Float64/Int32 arrays keep their dtype, other integer arrays
@@ -108,7 +108,7 @@ export function tensor(data: NestedArray | TypedArray, options: FactoryOptions =
   const flat: number[] = [];
   const kinds = new Set<DType>();
   flattenInto(data, shape, 0, flat, kinds);
-  const dtype = options.dtype ?? (kinds.size === 0 ? "float32" : [...kinds].reduce(promoteTypes));
+  const dtype = options.dtype ?? (kinds.size === 0 ? defaultFloatDtype() : [...kinds].reduce(promoteTypes));
   const t = emptyData(shape, dtype);
   const d = t.data;
   // to bool: any nonzero number, NaN included, is true (as PyTorch's cast)
@@ -125,7 +125,7 @@ function toInt32(v: number): number {
 
 function filled(shape: readonly number[], value: number, options: FactoryOptions, op: string): Tensor {
   checkShape(shape, op);
-  const t = emptyData([...shape], options.dtype ?? "float32");
+  const t = emptyData([...shape], options.dtype ?? defaultFloatDtype());
   // (the data starts zeroed; -0 must still be written: torch.full([], -0) keeps its sign)
   if (value !== 0 || Object.is(value, -0)) t.data.fill(options.dtype === "bool" ? (value !== 0 ? 1 : 0) : options.dtype === "int32" ? toInt32(value) : value);
   return finish(t, options);
@@ -145,7 +145,7 @@ export function empty(shape: readonly number[], options: FactoryOptions = {}): T
 }
 
 export function full(shape: readonly number[], value: number | boolean, options: FactoryOptions = {}): Tensor {
-  const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : "float32");
+  const dtype = options.dtype ?? (typeof value === "boolean" ? "bool" : defaultFloatDtype());
   return filled(shape, Number(value), { ...options, dtype }, "full");
 }
 
@@ -160,7 +160,7 @@ export function arange(start: number, endOrOptions?: number | FactoryOptions, st
   const options = typeof endOrOptions === "object" ? endOrOptions : typeof stepOrOptions === "object" ? stepOrOptions : lastOptions;
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`unsupported range: ${pyNumber(lo)} -> ${pyNumber(hi)}`);
-  const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : "float32");
+  const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? "int32" : defaultFloatDtype());
   if (dtype === "bool") throw new Error(`"arange_cpu" not implemented for 'Bool'`);
   // the length comes from the numbers as given; an integer result then steps from the truncated start by the truncated step, as PyTorch
   const [first, by] = dtype === "int32" ? [Math.trunc(lo), Math.trunc(step)] : [lo, step];
@@ -192,7 +192,7 @@ export function linspace(start: number, end: number, steps: number, options: Fac
 /** The dtype of linspace / logspace, after PyTorch's checks of `steps` and the dtype. */
 function spacedDtype(steps: number, options: FactoryOptions, op: string): DType {
   if (!Number.isInteger(steps) || steps < 0) throw new Error("number of steps must be non-negative");
-  const dtype = options.dtype ?? "float32";
+  const dtype = options.dtype ?? defaultFloatDtype();
   if (dtype === "bool") throw new Error(`"${op}_cpu" not implemented for 'Bool'`);
   return dtype;
 }
@@ -238,7 +238,7 @@ export function eye(n: number, mOrOptions?: number | FactoryOptions, lastOptions
 
 function random(shape: readonly number[], options: RandomOptions, op: string, draw: (g: Generator) => number): Tensor {
   checkShape(shape, op);
-  const dtype = options.dtype ?? "float32";
+  const dtype = options.dtype ?? defaultFloatDtype();
   if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
   const t = emptyData([...shape], dtype);
   const g = options.generator ?? defaultGenerator;

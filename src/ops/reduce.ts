@@ -1,6 +1,7 @@
 import type { ReduceOp } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
+import { toFloating } from "../tensor/dtype.js";
 import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
 import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./views.js";
@@ -245,7 +246,7 @@ function moments(op: "var" | "std", a: Tensor, dim: Dims | undefined, options: R
 export function logsumexp(input: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
   const axes = normalizeDims(dim, input.shape, "logsumexp");
   // integers and bools are taken as float32, as PyTorch does
-  const a = input.dtype === "int32" || input.dtype === "bool" ? castData(input, "float32") : input;
+  const a = input.dtype === "int32" || input.dtype === "bool" ? castData(input, toFloating(input.dtype)) : input;
   // the maximum where it is finite (m - m == 0), else 0; a constant: the gradient is softmax(a) either way
   const m = reduceData("max", a, axes);
   const safe = where(eq(sub(m, m), 0), m, 0);

@@ -117,21 +117,34 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/** The float dtype of factories and of integer-to-float promotion; `torch.setDefaultDtype` changes it. */
+let defaultFloat: "float32" | "float64" = "float32";
+
+/** The default float dtype (float32 unless `setDefaultDtype` changed it). */
+export function defaultFloatDtype(): "float32" | "float64" {
+  return defaultFloat;
+}
+
+/** Sets the default float dtype; the public setDefaultDtype checks its argument first. */
+export function setDefaultFloatDtype(dtype: "float32" | "float64"): void {
+  defaultFloat = dtype;
+}
+
 /**
  * Promotion with a JS number operand. As in PyTorch, a scalar only changes
  * the category: an integer tensor with a fractional scalar becomes the default
- * float dtype (float32); a float tensor keeps its own precision.
+ * float dtype (float32 unless changed); a float tensor keeps its own precision.
  */
 export function promoteWithScalar(a: DType, scalar: number | boolean): DType {
   if (typeof scalar === "boolean") return a;
   if (isFloating(a)) return a;
-  if (!Number.isInteger(scalar)) return "float32";
+  if (!Number.isInteger(scalar)) return defaultFloat;
   return a === "bool" ? "int32" : a;
 }
 
-/** The float dtype that an op which needs floats (exp, mean, ...) computes in. */
+/** The float dtype that an op which needs floats (exp, mean, ...) computes in: integers and bools take the default float dtype. */
 export function toFloating(dtype: DType): DType {
-  return isFloating(dtype) ? dtype : "float32";
+  return isFloating(dtype) ? dtype : defaultFloat;
 }
 
 const SCALAR_TYPE_NAMES: Record<DType, string> = { float32: "Float", float64: "Double", int32: "Int", bool: "Bool" };

@@ -1,0 +1,150 @@
+/**
+ * More in-place forms (`x.op_(...)`): each computes the out-of-place op and
+ * writes it back through `inplace` (PyTorch's in-place rules: leaf and
+ * version checks, CopySlices for views, no float result into an integer
+ * tensor). Comparisons written in place keep the tensor's dtype (1 / 0) and
+ * pass a zero gradient, as PyTorch's eq_ / lt_ ... do.
+ */
+import { isRecording } from "../autograd/grad-mode.js";
+import { scalarTypeName } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { record } from "./core.js";
+import * as E from "./elementwise.js";
+import type { Operand } from "./elementwise.js";
+import { zerosLike } from "./factories.js";
+import * as G from "./gamma.js";
+import { inplace } from "./inplace.js";
+import * as M from "./masking.js";
+import * as Mth from "./math.js";
+import * as B from "./bitwise.js";
+import * as IF from "./index-fill.js";
+import * as P from "./pointwise-more.js";
+import * as Pr from "./products.js";
+import * as C from "./scan.js";
+import { scatterReduce, type ScatterReduction } from "./scatter-reduce.js";
+
+const tensorOr = (x: Operand | boolean): Tensor | null => (typeof x === "object" ? x : null);
+
+/** `x.op_()` for a unary op. */
+const unary = (name: string, op: (t: Tensor) => Tensor) => (self: Tensor): Tensor => inplace(self, name, [], op);
+
+/** `x.op_(other)` for a binary op. */
+const binary = (name: string, op: (t: Tensor, o: Operand) => Tensor) => (self: Tensor, other: Operand): Tensor =>
+  inplace(self, name, [tensorOr(other)], (s) => op(s, other));
+
+export const ceil_ = unary("ceil_", E.ceil);
+export const sin_ = unary("sin_", E.sin);
+export const cos_ = unary("cos_", E.cos);
+export const tan_ = unary("tan_", P.tan);
+export const sinh_ = unary("sinh_", Mth.sinh);
+export const cosh_ = unary("cosh_", Mth.cosh);
+export const asin_ = unary("asin_", Mth.asin);
+export const acos_ = unary("acos_", Mth.acos);
+export const atan_ = unary("atan_", Mth.atan);
+export const asinh_ = unary("asinh_", Mth.asinh);
+export const acosh_ = unary("acosh_", Mth.acosh);
+export const atanh_ = unary("atanh_", Mth.atanh);
+export const erf_ = unary("erf_", E.erf);
+export const erfc_ = unary("erfc_", P.erfc);
+export const erfinv_ = unary("erfinv_", Mth.erfinv);
+export const exp2_ = unary("exp2_", P.exp2);
+export const expm1_ = unary("expm1_", E.expm1);
+export const log2_ = unary("log2_", Mth.log2);
+export const log10_ = unary("log10_", Mth.log10);
+export const log1p_ = unary("log1p_", E.log1p);
+export const reciprocal_ = unary("reciprocal_", E.reciprocal);
+export const rsqrt_ = unary("rsqrt_", E.rsqrt);
+export const sign_ = unary("sign_", E.sign);
+export const sgn_ = unary("sgn_", Mth.sgn);
+export const square_ = unary("square_", E.square);
+export const frac_ = unary("frac_", Mth.frac);
+export const deg2rad_ = unary("deg2rad_", Mth.deg2rad);
+export const rad2deg_ = unary("rad2deg_", Mth.rad2deg);
+export const digamma_ = unary("digamma_", G.digamma);
+export const lgamma_ = unary("lgamma_", G.lgamma);
+export const i0_ = unary("i0_", P.i0);
+export const sinc_ = unary("sinc_", P.sinc);
+export const fix_ = unary("fix_", Mth.trunc);
+export const bitwiseNot_ = unary("bitwise_not_", B.bitwiseNot);
+
+export const logit_ = (self: Tensor, eps: number | null = null): Tensor => inplace(self, "logit_", [], (s) => Mth.logit(s, eps));
+export const nanToNum_ = (self: Tensor, options: P.NanToNumOptions = {}): Tensor => inplace(self, "nan_to_num_", [], (s) => P.nanToNum(s, options));
+export const polygamma_ = (self: Tensor, n: number): Tensor => inplace(self, "polygamma_", [], (s) => G.polygamma(n, s));
+export const clampMin_ = (self: Tensor, min: number | Tensor): Tensor => inplace(self, "clamp_min_", [tensorOr(min)], (s) => P.clampMin(s, min));
+export const clampMax_ = (self: Tensor, max: number | Tensor): Tensor => inplace(self, "clamp_max_", [tensorOr(max)], (s) => P.clampMax(s, max));
+export const clip_ = (self: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor =>
+  inplace(self, "clip_", [typeof min === "object" ? min : null, typeof max === "object" ? max : null], (s) => E.clamp(s, min, max));
+
+export const fmod_ = binary("fmod_", Mth.fmod);
+export const remainder_ = binary("remainder_", Mth.remainder);
+export const atan2_ = binary("atan2_", Mth.atan2);
+export const hypot_ = binary("hypot_", Mth.hypot);
+export const xlogy_ = binary("xlogy_", Mth.xlogy);
+export const copysign_ = binary("copysign_", P.copysign);
+export const floorDivide_ = binary("floor_divide_", P.floorDivide);
+export const trueDivide_ = binary("true_divide_", P.trueDivide);
+export const bitwiseAnd_ = binary("bitwise_and_", B.bitwiseAnd);
+export const bitwiseOr_ = binary("bitwise_or_", B.bitwiseOr);
+export const bitwiseXor_ = binary("bitwise_xor_", B.bitwiseXor);
+export const bitwiseLeftShift_ = binary("bitwise_left_shift_", B.bitwiseLeftShift);
+export const bitwiseRightShift_ = binary("bitwise_right_shift_", B.bitwiseRightShift);
+export const gcd_ = binary("gcd_", B.gcd);
+export const lcm_ = binary("lcm_", B.lcm);
+export const heaviside_ = (self: Tensor, values: Tensor): Tensor => inplace(self, "heaviside_", [values], (s) => P.heaviside(s, values));
+export const ldexp_ = (self: Tensor, other: Tensor): Tensor => inplace(self, "ldexp_", [other], (s) => P.ldexp(s, other));
+
+/** `x.float_power_(e)`: PyTorch computes in float64, so self must be float64. */
+export function floatPower_(self: Tensor, exponent: Operand): Tensor {
+  if (self.dtype !== "float64") {
+    throw new Error(`the base given to float_power_ has dtype ${scalarTypeName(self.dtype)} but the operation's result requires dtype Double`);
+  }
+  return inplace(self, "float_power_", [tensorOr(exponent)], (s) => P.floatPower(s, exponent));
+}
+
+/** A comparison or logical op written in place: self's dtype, and a zero gradient for self (PyTorch's EqBackward0 ...). */
+function comparison(name: string, node: string, op: (t: Tensor, o: Operand) => Tensor) {
+  return (self: Tensor, other: Operand): Tensor => inplace(self, name, [tensorOr(other)], (s) => {
+    const out = op(s, other);
+    if (s._requiresGrad && isRecording()) record(node, [s], out, ([g]) => [zerosLike(g!)]);
+    return out;
+  }, true);
+}
+
+export const eq_ = comparison("eq_", "EqBackward0", E.eq);
+export const ne_ = comparison("ne_", "NeBackward0", E.ne);
+export const lt_ = comparison("lt_", "LtBackward0", E.lt);
+export const le_ = comparison("le_", "LeBackward0", E.le);
+export const gt_ = comparison("gt_", "GtBackward0", E.gt);
+export const ge_ = comparison("ge_", "GeBackward0", E.ge);
+export const logicalAnd_ = comparison("logical_and_", "LogicalAndBackward0", E.logicalAnd);
+export const logicalOr_ = comparison("logical_or_", "LogicalOrBackward0", E.logicalOr);
+export const logicalXor_ = comparison("logical_xor_", "LogicalXorBackward0", (t, o) => P.logicalXor(t, o));
+export const logicalNot_ = (self: Tensor): Tensor => comparison("logical_not_", "LogicalNotBackward0", (t) => E.logicalNot(t))(self, 0);
+
+export const triu_ = (self: Tensor, diagonal = 0): Tensor => inplace(self, "triu_", [], (s) => M.triu(s, diagonal));
+export const tril_ = (self: Tensor, diagonal = 0): Tensor => inplace(self, "tril_", [], (s) => M.tril(s, diagonal));
+export const cumsum_ = (self: Tensor, dim: number): Tensor => inplace(self, "cumsum_", [], (s) => C.cumsum(s, dim));
+export const cumprod_ = (self: Tensor, dim: number): Tensor => inplace(self, "cumprod_", [], (s) => C.cumprod(s, dim));
+export const renorm_ = (self: Tensor, p: number, dim: number, maxnorm: number): Tensor => inplace(self, "renorm_", [], (s) => Pr.renorm(s, p, dim, maxnorm));
+
+export const addmv_ = (self: Tensor, mat: Tensor, vec: Tensor, options: Pr.ScaleOptions = {}): Tensor =>
+  inplace(self, "addmv_", [mat, vec], (s) => Pr.addmv(s, mat, vec, options));
+export const addr_ = (self: Tensor, vec1: Tensor, vec2: Tensor, options: Pr.ScaleOptions = {}): Tensor =>
+  inplace(self, "addr_", [vec1, vec2], (s) => Pr.addr(s, vec1, vec2, options));
+export const addbmm_ = (self: Tensor, batch1: Tensor, batch2: Tensor, options: Pr.ScaleOptions = {}): Tensor =>
+  inplace(self, "addbmm_", [batch1, batch2], (s) => Pr.addbmm(s, batch1, batch2, options));
+export const baddbmm_ = (self: Tensor, batch1: Tensor, batch2: Tensor, options: Pr.ScaleOptions = {}): Tensor =>
+  inplace(self, "baddbmm_", [batch1, batch2], (s) => Pr.baddbmm(s, batch1, batch2, options));
+
+export const indexCopy_ = (self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor =>
+  inplace(self, "index_copy_", [source], (s) => IF.indexCopy(s, dim, index, source));
+export const indexFill_ = (self: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor =>
+  inplace(self, "index_fill_", [typeof value === "number" ? null : value], (s) => IF.indexFill(s, dim, index, value));
+export const maskedScatter_ = (self: Tensor, mask: Tensor, source: Tensor): Tensor =>
+  inplace(self, "masked_scatter_", [source], (s) => IF.maskedScatter(s, mask, source));
+export const put_ = (self: Tensor, index: Tensor, source: Tensor, accumulate = false): Tensor =>
+  inplace(self, "put_", [source], (s) => IF.put(s, index, source, accumulate));
+export const fillDiagonal_ = (self: Tensor, fillValue: number, wrap = false): Tensor =>
+  inplace(self, "fill_diagonal_", [], (s) => IF.fillDiagonal(s, fillValue, wrap));
+export const scatterReduce_ = (self: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, options: { includeSelf?: boolean } = {}): Tensor =>
+  inplace(self, "scatter_reduce_", [src], (s) => scatterReduce(s, dim, index, src, reduce, options));
