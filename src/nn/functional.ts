@@ -528,3 +528,5 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
 export { dropout1d, dropout2d, alphaDropout, featureAlphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
 export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";
+export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./ctc-loss.js";
+export { multilabelMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction, type TripletMarginWithDistanceLossOptions } from "./margin-losses-extra.js";
