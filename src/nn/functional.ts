@@ -530,3 +530,5 @@ export { dropout1d, dropout2d, alphaDropout, featureAlphaDropout, type DropoutVa
 export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";
 export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./ctc-loss.js";
 export { multilabelMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction, type TripletMarginWithDistanceLossOptions } from "./margin-losses-extra.js";
+export { gridSample, type GridSampleOptions, type GridSampleMode, type GridSamplePaddingMode } from "./grid-sample.js";
+export { affineGrid, type AffineGridOptions } from "./affine-grid.js";
