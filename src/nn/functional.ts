@@ -532,3 +532,4 @@ export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./ctc-loss.js";
 export { multilabelMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction, type TripletMarginWithDistanceLossOptions } from "./margin-losses-extra.js";
 export { gridSample, type GridSampleOptions, type GridSampleMode, type GridSamplePaddingMode } from "./grid-sample.js";
 export { affineGrid, type AffineGridOptions } from "./affine-grid.js";
+export { fractionalMaxPool2d, type FractionalMaxPool2dOptions } from "../ops/fractional-max-pool.js";
