@@ -139,6 +139,11 @@ def margin_cases():
     for red in ["mean", "none"]:
         case(f"multilabelMarginLoss 1d {red}", "multilabelMarginLoss", lambda a, t, r=red: F.multilabel_margin_loss(a, t, reduction=r),
              [torch.randn(6), torch.tensor([5, 1, 1, -1, 2, 3])], {"reduction": red}, 11)
+    # a NaN score: the kernel counts only hinges z > 0, so the NaN ones are skipped
+    xn = torch.randn(2, 4)
+    xn[0, 2], xn[1, 0] = float("nan"), float("nan")
+    case("multilabelMarginLoss nan", "multilabelMarginLoss", lambda a, t: F.multilabel_margin_loss(a, t, reduction="none"),
+         [xn, torch.tensor([[1, -1, 0, 0], [0, 3, -1, 0]])], {"reduction": "none"}, 19)
     case("multilabelMarginLoss 0d", "multilabelMarginLoss", lambda a, t: F.multilabel_margin_loss(a, t, reduction="none"),
          [torch.tensor(0.3), torch.tensor(0)], {"reduction": "none"}, 12)
     case("multilabelMarginLoss float64", "multilabelMarginLoss", lambda a, t: F.multilabel_margin_loss(a, t), [torch.randn(3, 6, dtype=torch.float64), torch.tensor([[1, 4, -1, 0, 0, 0], [5, 4, 3, 2, 1, -1], [0, -1, 1, 1, 1, 1]])], {}, 13)

@@ -151,6 +151,7 @@ test("bad input gets PyTorch's messages", () => {
   assert.throws(() => F.multilabelMarginLoss(x, i32([[-2, 0, -1, 1], [0, 1, 2, 3], [-1, 0, 0, 0]])), /^Error: argument #2 'target' is out of range/);
   assert.throws(() => F.multilabelMarginLoss(torch.tensor(0.5), i32(3), { reduction: "none" }), /^Error: argument #2 'target' is out of range/);
   assert.throws(() => F.multilabelMarginLoss(x, torch.zeros([3, 4])), /multilabel_margin_loss: expected target of dtype int32 \(class indices\), got float32/);
+  assert.throws(() => F.multilabelMarginLoss(x.to("int32"), i32([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]])), /^Error: "multilabel_margin_loss_forward_out_frame" not implemented for 'Int'/);
   assert.throws(() => F.multilabelMarginLoss(x, i32([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]]), { reduction: "x" as "sum" }), /^Error: x is not a valid value for reduction/);
 
   assert.throws(() => F.tripletMarginWithDistanceLoss(x, x, torch.randn([4])), /^Error: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs/);

@@ -1,15 +1,15 @@
 /**
- * The multi-label margin loss and the triplet loss with a distance of the
- * caller's choosing, composed from differentiable ops as PyTorch defines
- * them (the multi-label kernel counts a hinge only where it is positive, so
- * a hinge exactly at 0 passes no gradient: `relu`'s rule).
+ * The multi-label margin loss (PyTorch's checks around the kernel of
+ * src/ops/multilabel-margin.ts) and the triplet loss with a distance of the
+ * caller's choosing, composed from differentiable ops as PyTorch 2.x
+ * defines it.
  */
 import { shapeStr } from "../ops/core.js";
-import { add, clamp, div, minimum, relu, sub, where } from "../ops/elementwise.js";
-import { fromTypedArray } from "../ops/factories.js";
-import { gather } from "../ops/indexing.js";
+import { add, clamp, minimum, sub } from "../ops/elementwise.js";
+import { multilabelMarginLossRows } from "../ops/multilabel-margin.js";
 import { mean, sum } from "../ops/reduce.js";
-import { reshape, unsqueeze } from "../ops/views.js";
+import { reshape } from "../ops/views.js";
+import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { pairwiseDistance } from "./distance.js";
 import { checkReduction, type Reduction, type ReductionOptions } from "./loss-utils.js";
@@ -18,8 +18,10 @@ import { checkReduction, type Reduction, type ReductionOptions } from "./loss-ut
  * Multi-class multi-label hinge loss of scores `[N, C]` (or `[C]`, or 0-d)
  * against int32 `target` of the same shape that lists each sample's
  * classes and ends the list with -1 (the rest is ignored): per sample,
- * `Σ_{j listed} Σ_{i not listed} max(0, 1 - (x[j] - x[i])) / C`. With a 1-d
- * or 0-d target the loss is 0-d even for reduction "none", as PyTorch's.
+ * `Σ_{j listed} Σ_{i not listed} max(0, 1 - (x[j] - x[i])) / C`. As
+ * PyTorch's kernel, only positive hinges count (one exactly at 0 passes no
+ * gradient, a NaN one is skipped). With a 1-d or 0-d target the loss is
+ * 0-d even for reduction "none", as PyTorch's.
  *
  * @example
  * const x = torch.tensor([[0.1, 0.2, 0.4, 0.8]]);
@@ -37,32 +39,10 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, options: Red
   const fits = nd <= 1 ? target.dim() <= 1 && target.numel() === classes : target.dim() === 2 && target.shape[0] === frames && target.shape[1] === classes;
   if (!fits) throw new Error(`inconsistent target size: ${shapeStr(target.shape)} for input of size: ${shapeStr(input.shape)}`);
   if (target.dtype !== "int32") throw new Error(`multilabel_margin_loss: expected target of dtype int32 (class indices), got ${target.dtype}`);
-  const labels = Array.from(target.contiguous().toArray());
+  const labels = Int32Array.from(target.contiguous().toArray());
   if (labels.some((t) => t < -1 || t >= classes)) throw new Error(`argument #2 'target' is out of range (multilabel_margin_loss: ${classes} classes)`);
-  // per sample: how many classes are listed (up to the first -1) and which; K, the longest list, bounds the pairs
-  const count = new Int32Array(frames), isTarget = new Uint8Array(frames * classes);
-  for (let n = 0; n < frames; n++) {
-    for (let k = 0; k < classes && labels[n * classes + k]! >= 0; k++) {
-      isTarget[n * classes + labels[n * classes + k]!] = 1;
-      count[n] = k + 1;
-    }
-  }
-  const K = Math.max(1, ...count);
-  const listed = new Int32Array(frames * K), counted = new Uint8Array(frames * K);
-  for (let n = 0; n < frames; n++) {
-    for (let k = 0; k < count[n]!; k++) {
-      listed[n * K + k] = labels[n * classes + k]!;
-      counted[n * K + k] = 1;
-    }
-  }
-  const x = reshape(input, [frames, classes]);
-  const picked = gather(x, 1, fromTypedArray(listed, [frames, K]));
-  // z[n, k, i] = 1 - x[n, listed k] + x[n, i], counted for listed k and unlisted i
-  const z = add(sub(1, unsqueeze(picked, 2)), unsqueeze(x, 1));
-  const pairs = fromTypedArray(counted, [frames, K, 1]);
-  const unlisted = fromTypedArray(isTarget.map((v) => 1 - v), [frames, 1, classes]);
-  const hinge = where(pairs, where(unlisted, relu(z), 0), 0);
-  const loss = div(sum(reshape(hinge, [frames, K * classes]), 1), classes);
+  if (!isFloating(input.dtype)) throw new Error(`"multilabel_margin_loss_forward_out_frame" not implemented for '${input.dtype === "int32" ? "Int" : "Bool"}'`);
+  const loss = multilabelMarginLossRows(input, labels, frames, classes);
   if (reduction === "none") return target.dim() <= 1 ? reshape(loss, []) : loss;
   return reduction === "sum" ? sum(loss) : mean(loss);
 }
