@@ -65,6 +65,16 @@ test("nearest mode: the grid's gradient is zero (not missing), the input's goes 
   assert.equal(values(x.grad!).reduce((a, b) => a + b), 2);
 });
 
+test("nearest rounds a position half-way between pixels to the even one, in 4-d and 5-d (PyTorch 2.x; 1.13's 3-d kernel rounded away from zero)", () => {
+  // x at 0.5, 1.5 and 2.5 pixels over a row of 4
+  const grid = [-0.5, 0, 0.5];
+  const x4 = torch.tensor([[[[10, 20, 30, 40]]]]);
+  const y4 = F.gridSample(x4, torch.tensor([[grid.map((c) => [c, 0])]]), { mode: "nearest", alignCorners: false });
+  assert.deepEqual(values(y4), [10, 30, 30]);
+  const y5 = F.gridSample(x4.unsqueeze(2), torch.tensor([[[grid.map((c) => [c, 0, 0])]]]), { mode: "nearest", alignCorners: false });
+  assert.deepEqual(values(y5), [10, 30, 30]);
+});
+
 test("second derivatives: gridSample's gradient is differentiable again, against float64 finite differences", () => {
   const x = torch.randn([1, 2, 4, 5], { dtype: "float64", requiresGrad: true });
   const grid = torch.rand([1, 3, 2, 2], { dtype: "float64" }).mul(2.4).sub(1.2).requiresGrad_();

@@ -144,6 +144,7 @@ test("float64 gradchecks: multi-label margin, triplet with a distance function, 
 
 test("bad input gets PyTorch's messages", () => {
   const x = torch.randn([3, 4]);
+  // (PyTorch 2.x's message; 1.13 said "inconsistent size [2, 4] for argument #2 'target'")
   assert.throws(() => F.multilabelMarginLoss(x, i32([[0, 1, 2, 3], [0, 1, 2, 3]])), /^Error: inconsistent target size: \[2, 4\] for input of size: \[3, 4\]/);
   assert.throws(() => F.multilabelMarginLoss(x.unsqueeze(0), torch.zeros([1, 3, 4], { dtype: "int32" })), /^Error: Expected non-empty vector or matrix with optional 0-dim batch size, but got: \[1, 3, 4\]/);
   assert.throws(() => F.multilabelMarginLoss(torch.zeros([3, 0]), i32([[], [], []])), /^Error: Expected non-empty vector or matrix with optional 0-dim batch size, but got: \[3, 0\]/);
@@ -154,6 +155,7 @@ test("bad input gets PyTorch's messages", () => {
   assert.throws(() => F.multilabelMarginLoss(x.to("int32"), i32([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]])), /^Error: "multilabel_margin_loss_forward_out_frame" not implemented for 'Int'/);
   assert.throws(() => F.multilabelMarginLoss(x, i32([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]]), { reduction: "x" as "sum" }), /^Error: x is not a valid value for reduction/);
 
+  // (PyTorch 2.x checks the reduction and the dimensions first; 1.13 did neither)
   assert.throws(() => F.tripletMarginWithDistanceLoss(x, x, torch.randn([4])), /^Error: The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor 2D, positive 2D, and negative 1D inputs/);
   assert.throws(() => F.tripletMarginWithDistanceLoss(x, x, x, { reduction: "avg" as "sum" }), /^Error: avg is not a valid value for reduction/);
 

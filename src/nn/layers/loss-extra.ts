@@ -80,7 +80,7 @@ export class TripletMarginWithDistanceLoss extends Module {
     this.margin = options.margin ?? 1;
     this.swap = options.swap ?? false;
     // PyTorch 2.x's check
-    if (!(this.margin > 0)) throw new Error(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${this.margin} instead`);
+    if (this.margin <= 0) throw new Error(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${this.margin} instead`);
     const fn = options.distanceFunction ?? new PairwiseDistance();
     if (fn instanceof Module) {
       this.registerModule("distance_function", fn);
