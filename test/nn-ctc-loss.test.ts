@@ -60,11 +60,13 @@ test("mean divides each loss by its target length (at least 1), then averages ov
   assert.ok(Math.abs(F.ctcLoss(lp, targets, [6, 6, 6], [3, 0, 2], { reduction: "sum" }).item() - each.reduce((a, b) => a + b)) < 1e-4);
 });
 
-test("the lengths may be lists, int32 tensors of any shape or, unbatched, numbers", () => {
+test("the lengths may be lists, int32 tensors of any shape or, unbatched, numbers; float targets are truncated", () => {
   const lp = torch.randn([5, 2, 4]).logSoftmax(2);
   const targets = i32([[1, 2], [3, 0]]);
   const want = F.ctcLoss(lp, targets, [5, 4], [2, 1]).item();
   assert.equal(F.ctcLoss(lp, targets, i32([5, 4]), i32([[2, 1]])).item(), want);
+  // targets of another dtype are converted as PyTorch's .to(long) does
+  assert.equal(F.ctcLoss(lp, targets.to("float32"), [5, 4], [2, 1]).item(), want);
   const one = F.ctcLoss(lp.select(1, 0), i32([1, 2]), 5, 2, { reduction: "none" });
   assert.deepEqual(one.shape, []);
   assert.equal(one.item(), F.ctcLoss(lp, targets, [5, 4], [2, 1], { reduction: "none" }).toArray()[0]);
