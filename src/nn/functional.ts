@@ -535,3 +535,8 @@ export function embedding(input: Tensor, weight: Tensor, options: EmbeddingOptio
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
 export { dropout1d, dropout2d, alphaDropout, featureAlphaDropout, type DropoutVariantOptions } from "./dropout-functions.js";
 export { embeddingBag, type EmbeddingBagOptions } from "./embedding-bag.js";
+export { ctcLoss, type CtcLossOptions, type CtcLengths } from "./ctc-loss.js";
+export { multilabelMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction, type TripletMarginWithDistanceLossOptions } from "./margin-losses-extra.js";
+export { gridSample, type GridSampleOptions, type GridSampleMode, type GridSamplePaddingMode } from "./grid-sample.js";
+export { affineGrid, type AffineGridOptions } from "./affine-grid.js";
+export { fractionalMaxPool2d, type FractionalMaxPool2dOptions } from "../ops/fractional-max-pool.js";

@@ -40,3 +40,6 @@ export { CosineSimilarity, PairwiseDistance } from "./layers/distance.js";
 export * as init from "./init.js";
 export * as functional from "./functional.js";
 export * as utils from "./utils.js";
+export { CTCLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, type TripletMarginWithDistanceLossLayerOptions } from "./layers/loss-extra.js";
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOutput, type AdaptiveLogSoftmaxOptions } from "./layers/adaptive-softmax.js";
+export { FractionalMaxPool2d, type FractionalMaxPool2dLayerOptions } from "./layers/fractional-max-pool.js";

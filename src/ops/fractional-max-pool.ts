@@ -1,0 +1,147 @@
+/**
+ * `F.fractionalMaxPool2d` (Graham's fractional max-pooling): max pooling
+ * whose windows start at pseudo-random, increasing offsets chosen so that
+ * an H x W plane pools to exactly the requested output size. Each plane's
+ * two samples in [0, 1) (one for W, one for H) fix the offsets, as
+ * PyTorch's `generate_intervals` computes them in the input's precision.
+ * The gradient goes to each window's maximum, a scatter-add of the
+ * incoming gradient, so it is differentiable again.
+ */
+import type { Tensor } from "../tensor/tensor.js";
+import { contiguousData, empty, needsGrad, record, shapeStr } from "./core.js";
+import type { Pair } from "./conv.js";
+import { rand, zeros } from "./factories.js";
+import { scatterAdd } from "./indexing.js";
+import type { Generator } from "./random.js";
+import { reshape } from "./views.js";
+
+export interface FractionalMaxPool2dOptions {
+  /** The output's height and width (one number for both). Give this or `outputRatio`. */
+  outputSize?: Pair | null;
+  /** The output size as a fraction of the input's (each in (0, 1)): `floor(H · ratio)`. */
+  outputRatio?: number | readonly [number, number] | null;
+  /** Also return each window's argmax as h · W + w in its input plane (int32; PyTorch's are int64). */
+  returnIndices?: boolean;
+  /**
+   * The samples [N, C, 2] in [0, 1) that place the windows (index 0 for W,
+   * 1 for H), in the input's dtype, PyTorch's `_random_samples`; drawn
+   * uniformly (with `generator`) when left out.
+   */
+  _randomSamples?: Tensor | null;
+  /** The generator of the samples when `_randomSamples` is left out. */
+  generator?: Generator;
+}
+
+/** A pair argument of exactly two numbers, or PyTorch's message naming it. */
+function twoInts(v: Pair, name: string): [number, number] {
+  if (typeof v === "number") return [v, v];
+  if (v.length !== 2) throw new Error(`fractional_max_pool2d: ${name} must either be a single Int or tuple of Ints`);
+  return [v[0], v[1]];
+}
+
+/** The start of each of `outputSize` windows of `poolSize` over `inputSize`, PyTorch's generate_intervals in `round`'s precision. */
+function intervals(sample: number, inputSize: number, outputSize: number, poolSize: number, round: (v: number) => number): Int32Array {
+  const starts = new Int32Array(Math.max(outputSize, 0));
+  if (outputSize > 1) {
+    const alpha = round((inputSize - poolSize) / (outputSize - 1));
+    for (let i = 0; i < outputSize - 1; i++) starts[i] = Math.trunc(round(round(i + sample) * alpha)) - Math.trunc(round(sample * alpha));
+  }
+  if (outputSize > 0) starts[outputSize - 1] = inputSize - poolSize;
+  return starts;
+}
+
+/** PyTorch 2.x's checks of `_random_samples` against the input. */
+function checkSamples(input: Tensor, samples: Tensor): void {
+  if (samples.dtype !== input.dtype) throw new Error(`Expect _random_samples to have the same dtype as input (input ${input.dtype}, _random_samples ${samples.dtype})`);
+  if (samples.dim() !== 3) throw new Error(`Expect _random_samples to have 3 dimensions, got ${samples.dim()}`);
+  const batch = input.dim() === 3 ? 1 : input.shape[0]!, channels = input.shape[input.dim() - 3]!;
+  if (samples.shape[0]! < batch) throw new Error(`Expect _random_samples.size(0) no less then input batch size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
+  if (samples.shape[1] !== channels) throw new Error(`Expect _random_samples.size(1) equals to input channel size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
+  if (samples.shape[2] !== 2) throw new Error(`Expect _random_samples.size(2) equals to 2; got ${samples.shape[2]}.`);
+}
+
+/**
+ * Fractional max pooling of `[N, C, H, W]` or `[C, H, W]` input with
+ * `kernelSize` windows to `outputSize` (or `outputRatio` of the input's
+ * size). Pass `_randomSamples` for repeatable windows. With
+ * `returnIndices` it returns `[values, indices]`.
+ *
+ * @example
+ * const y = F.fractionalMaxPool2d(torch.randn([1, 3, 10, 10]), 3, { outputSize: [6, 6] }); // [1, 3, 6, 6]
+ * const [v, i] = F.fractionalMaxPool2d(torch.randn([3, 10, 10]), 2, { outputRatio: 0.5, returnIndices: true });
+ */
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Pair, options: FractionalMaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Pair, options?: FractionalMaxPool2dOptions): Tensor;
+export function fractionalMaxPool2d(input: Tensor, kernelSize: Pair, options: FractionalMaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+  let size = options.outputSize ?? null;
+  const ratio = options.outputRatio ?? null;
+  if (size === null && ratio === null) throw new Error("fractional_max_pool2d requires specifying either an output_size or an output_ratio");
+  const nd = input.dim();
+  if (size === null) {
+    if (nd < 2) throw new Error(`fractional_max_pool2d(): Expected 3D or 4D tensor, but got: ${shapeStr(input.shape)}`);
+    const [rh, rw] = typeof ratio === "number" ? [ratio, ratio] : ratio!;
+    size = [Math.trunc(input.shape[nd - 2]! * rh), Math.trunc(input.shape[nd - 1]! * rw)];
+  }
+  let samples = options._randomSamples ?? null;
+  if (samples === null) {
+    if (nd < 3) throw new Error(`fractional_max_pool2d(): Expected 3D or 4D tensor, but got: ${shapeStr(input.shape)}`);
+    const batch = nd === 3 ? 1 : input.shape[0]!;
+    samples = rand([batch, input.shape[nd - 3]!, 2], { dtype: input.dtype, ...(options.generator !== undefined ? { generator: options.generator } : {}) });
+  }
+  const [kH, kW] = twoInts(kernelSize, "kernel_size");
+  const [oH, oW] = twoInts(size, "output_size");
+  if (nd !== 3 && nd !== 4) throw new Error(`fractional_max_pool2d(): Expected 3D or 4D tensor, but got: ${shapeStr(input.shape)}`);
+  for (let i = 1; i < nd; i++) {
+    if (input.shape[i] === 0) {
+      throw new Error(`fractional_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but got${shapeStr(input.shape)} with dimension ${i} being empty.`);
+    }
+  }
+  const [H, W] = input.shape.slice(-2) as [number, number];
+  // (PyTorch 1.13 pools nothing with a kernel of 0, giving -inf: an error here)
+  if (!(kH > 0 && kW > 0)) throw new Error(`fractional_max_pool2d(): kernel_size must be greater than zero, but got kernel_size=[${kH}, ${kW}]`);
+  if (oH + kH - 1 > H) throw new Error(`fractional_max_pool2d(): pool height ${kH} too large relative to input height ${H}`);
+  if (oW + kW - 1 > W) throw new Error(`fractional_max_pool2d(): pool width ${kW} too large relative to input width ${W}`);
+  const outShape = [...input.shape.slice(0, -2), oH, oW];
+  if (oH < 0 || oW < 0) throw new Error(`Trying to create tensor with negative dimension ${Math.min(oH, oW)}: ${shapeStr(outShape)}`);
+  checkSamples(input, samples);
+  if (input.dtype !== "float32" && input.dtype !== "float64") {
+    throw new Error(`"fractional_max_pool2d_out_frame" not implemented for '${input.dtype === "int32" ? "Int" : "Bool"}'`);
+  }
+  const x = contiguousData(input), u = contiguousData(samples);
+  const planes = input.numel() / (H * W), C = input.shape[nd - 3]!;
+  const values = empty(outShape, input.dtype), indices = empty(outShape, "int32");
+  const round = input.dtype === "float32" ? Math.fround : (v: number) => v;
+  for (let plane = 0; plane < planes; plane++) {
+    // the samples of batch item n, channel c: [n, c, 0] for W, [n, c, 1] for H
+    const n = Math.floor(plane / C), c = plane % C, so = u.offset + (n * C + c) * 2;
+    const startsW = intervals(Number(u.data[so]), W, oW, kW, round);
+    const startsH = intervals(Number(u.data[so + 1]), H, oH, kH, round);
+    const xo = x.offset + plane * H * W, oo = plane * oH * oW;
+    for (let h = 0; h < oH; h++) {
+      for (let w = 0; w < oW; w++) {
+        const h0 = startsH[h]!, w0 = startsW[w]!;
+        let best = -Infinity, at = h0 * W + w0;
+        for (let h2 = h0; h2 < h0 + kH; h2++) {
+          for (let w2 = w0; w2 < w0 + kW; w2++) {
+            const v = Number(x.data[xo + h2 * W + w2]);
+            // a NaN wins (the last one), as in PyTorch
+            if (v > best || Number.isNaN(v)) {
+              best = v;
+              at = h2 * W + w2;
+            }
+          }
+        }
+        values.data[oo + h * oW + w] = best;
+        indices.data[oo + h * oW + w] = at;
+      }
+    }
+  }
+  if (needsGrad(input)) {
+    const inputShape = input.shape;
+    record("FractionalMaxPool2DBackward0", [input], values, ([g], [ix]) => {
+      const flatIndex = reshape(ix!, [planes, oH * oW]);
+      return [reshape(scatterAdd(zeros([planes, H * W], { dtype: g!.dtype }), 1, flatIndex, reshape(g!, [planes, oH * oW])), inputShape)];
+    }, [indices]);
+  }
+  return options.returnIndices ?? false ? [values, indices] : values;
+}
