@@ -173,3 +173,61 @@ test("RandomSampler over an empty source raises instead of looping forever", () 
   assert.throws(() => [...new data.RandomSampler({ length: 0 }, { numSamples: 5 })], /integer division or modulo by zero/);
   assert.throws(() => [...new data.RandomSampler({ length: 0 }, { numSamples: 5, replacement: true })], /random_ expects 'from' to be less than 'to', but got from=0 >= to=0/);
 });
+
+/** A dataset whose getItem is async (as one reading files): it logs when each load starts and ends. */
+class SlowSquares extends torch.data.Dataset<Promise<torch.Tensor>> {
+  readonly log: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(readonly length: number, readonly failAt = -1) {
+    super();
+  }
+  async getItem(i: number): Promise<torch.Tensor> {
+    this.log.push(`start ${i}`);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.inFlight--;
+    if (i === this.failAt) throw new Error(`cannot read sample ${i}`);
+    return torch.tensor([i * i]);
+  }
+}
+
+test("for await over a dataset with an async getItem: a batch's samples load together, numWorkers batches load ahead of the loop's body", async () => {
+  for (const numWorkers of [0, 2]) {
+    const ds = new SlowSquares(10);
+    const loader = new torch.data.DataLoader(ds, { batchSize: 4, numWorkers });
+    const batches: number[][] = [];
+    for await (const x of loader as AsyncIterable<torch.Tensor>) {
+      ds.log.push(`body ${batches.length}`);
+      batches.push(x.flatten().tolist() as number[]);
+    }
+    assert.deepEqual(batches, [[0, 1, 4, 9], [16, 25, 36, 49], [64, 81]]);
+    assert.equal(ds.maxInFlight, 4 * Math.max(1, numWorkers));
+    const firstBody = ds.log.indexOf("body 0");
+    if (numWorkers === 0) {
+      // on demand: the second batch starts loading only once the first body has run
+      assert.equal(ds.log.indexOf("start 4"), firstBody + 1);
+    } else {
+      // ahead: the second and third batches are loading before the first body runs
+      assert.ok(ds.log.indexOf("start 4") < firstBody && ds.log.indexOf("start 8") < firstBody, ds.log.join(", "));
+    }
+  }
+});
+
+test("a sync for...of over an async dataset says to use for await; a failed load raises at its batch, not as an unhandled rejection", async () => {
+  const loader = new torch.data.DataLoader(new SlowSquares(6, 5), { batchSize: 2, numWorkers: 2 });
+  assert.throws(() => [...loader], {
+    name: "TypeError",
+    message: "DataLoader: the dataset's getItem returned a Promise; iterate the loader with `for await (const batch of loader)`",
+  });
+  const seen: number[][] = [];
+  await assert.rejects(async () => {
+    for await (const x of loader as AsyncIterable<torch.Tensor>) seen.push(x.flatten().tolist() as number[]);
+  }, { message: "cannot read sample 5" });
+  assert.deepEqual(seen, [[0, 1], [4, 9]]);
+  assert.throws(() => new torch.data.DataLoader(new SlowSquares(2), { numWorkers: -1 }), /^Error: num_workers option should be non-negative; use num_workers=0 to disable multiprocessing/);
+  // unbatched: single samples, still awaited
+  const singles: number[] = [];
+  for await (const x of new torch.data.DataLoader(new SlowSquares(3), { batchSize: null, numWorkers: 1 }) as AsyncIterable<torch.Tensor>) singles.push(x.item());
+  assert.deepEqual(singles, [0, 1, 4]);
+});

@@ -21,8 +21,20 @@ export interface DataLoaderOptions<T, B> {
   generator?: Generator;
   /** Drop the last batch when it is smaller than `batchSize`. */
   dropLast?: boolean;
-  /** Builds a batch from a list of samples; the default stacks tensors. */
-  collateFn?: (samples: T[]) => B;
+  /**
+   * Builds a batch from a list of samples; the default stacks tensors. For a
+   * dataset whose `getItem` is async it gets the resolved samples.
+   */
+  collateFn?: (samples: Awaited<T>[]) => B;
+  /**
+   * Under `for await`, how many batches (samples with `batchSize: null`) load
+   * ahead while the loop's body runs: PyTorch's worker processes, as
+   * promises. It pays off for a dataset whose `getItem` is async (reading
+   * files, fetching): the samples of every batch in flight load concurrently.
+   * 0 (the default) loads each batch when the loop asks for it, its samples
+   * still concurrently. A plain `for...of` ignores it.
+   */
+  numWorkers?: number;
 }
 
 /**
@@ -131,7 +143,9 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   readonly sampler: (Iterable<number> & Sized) | null;
   /** The batches of indices (null when batching is off or for an IterableDataset). */
   readonly batchSampler: (Iterable<readonly number[]> & Sized) | null;
-  private readonly collateFn: ((samples: T[]) => B) | undefined;
+  private readonly collateFn: ((samples: Awaited<T>[]) => B) | undefined;
+  /** Batches loaded ahead under `for await` (see DataLoaderOptions.numWorkers). */
+  readonly numWorkers: number;
 
   /** A map-style dataset, an IterableDataset, or a plain array of samples (PyTorch takes any list). */
   constructor(dataset: Dataset<T> | IterableDataset<T> | readonly T[], options: DataLoaderOptions<T, B> = {}) {
@@ -139,6 +153,11 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     this.shuffle = options.shuffle ?? false;
     this.generator = options.generator;
     this.collateFn = options.collateFn;
+    const workers = options.numWorkers ?? 0;
+    if (!Number.isInteger(workers) || workers < 0) {
+      throw new Error(`num_workers option should be non-negative; use num_workers=0 to disable multiprocessing. (got ${workers})`);
+    }
+    this.numWorkers = workers;
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     let dropLast = options.dropLast ?? false;
     if (dataset instanceof IterableDataset) {
@@ -197,8 +216,8 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     return this.length;
   }
 
-  private collate(samples: T[]): B {
-    return (this.collateFn ?? (defaultCollate as (s: T[]) => B))(samples);
+  private collate(samples: Awaited<T>[]): B {
+    return (this.collateFn ?? (defaultCollate as (s: Awaited<T>[]) => B))(samples);
   }
 
   private makeBatch(indices: readonly number[]): B {
@@ -211,14 +230,30 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     return this.collate(indices.map((i) => this.sample(i)));
   }
 
-  /** The sample at index `i` of a map-style dataset or array. */
-  private sample(i: number): T {
+  /** The sample at index `i` of a map-style dataset or array, which must not be a promise (see `for await`). */
+  private sample(i: number): Awaited<T> {
+    const s = this.rawSample(i);
+    if (isThenable(s)) {
+      throw new TypeError("DataLoader: the dataset's getItem returned a Promise; iterate the loader with `for await (const batch of loader)`");
+    }
+    return s as Awaited<T>;
+  }
+
+  private rawSample(i: number): T {
     const ds = this.dataset as Dataset<T> | readonly T[];
     return Array.isArray(ds) ? listItem(ds as readonly T[], i) : (ds as Dataset<T>).getItem(i);
   }
 
+  /** A batch (indices) or a single sample (an index) with async samples awaited, all of the batch's at once. */
+  private async load(unit: readonly number[] | number): Promise<B> {
+    if (typeof unit === "number") return this.single(await this.rawSample(unit));
+    const ds = this.dataset;
+    if (this.collateFn === undefined && !Array.isArray(ds) && tensorRows(ds as Dataset<T>, unit) !== null) return this.makeBatch(unit);
+    return this.collate(await Promise.all(unit.map((i) => this.rawSample(i))));
+  }
+
   /** One sample when batching is off: as it is, or through `collateFn` when given (PyTorch's `batch_size=None`). */
-  private single(sample: T): B {
+  private single(sample: Awaited<T>): B {
     return this.collateFn === undefined ? (sample as unknown as B) : (this.collateFn as unknown as (s: T) => B)(sample);
   }
 
@@ -235,12 +270,14 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
   }
 
   private *iterateStream(stream: IterableDataset<T>): IterableIterator<B> {
+    // (an IterableDataset yields its samples themselves, not promises of them)
+    const samples = stream as Iterable<Awaited<T>>;
     if (this.batchSize === null) {
-      for (const sample of stream) yield this.single(sample);
+      for (const sample of samples) yield this.single(sample);
       return;
     }
-    let batch: T[] = [];
-    for (const sample of stream) {
+    let batch: Awaited<T>[] = [];
+    for (const sample of samples) {
       batch.push(sample);
       if (batch.length === this.batchSize) {
         yield this.collate(batch);
@@ -249,11 +286,47 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     }
     if (batch.length > 0 && !this.dropLast) yield this.collate(batch);
   }
+
+  /**
+   * `for await`: batches in the same order as `for...of`, with an async
+   * `getItem` awaited (a batch's samples concurrently) and `numWorkers`
+   * batches loading ahead. Yields to the event loop between batches.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
-    for (const batch of this) {
+    if (this.dataset instanceof IterableDataset) {
+      for (const batch of this.iterateStream(this.dataset)) {
+        yield batch;
+        await nextTurn();
+      }
+      return;
+    }
+    const units: Iterator<readonly number[] | number> = (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
+    const pending: Promise<B>[] = [];
+    const fill = (upTo: number) => {
+      while (pending.length < upTo) {
+        const next = units.next();
+        if (next.done === true) return;
+        const batch = this.load(next.value);
+        // a batch loaded ahead may fail before the loop reaches it: it raises there, not as an unhandled rejection
+        batch.catch(() => {});
+        pending.push(batch);
+      }
+    };
+    for (fill(Math.max(1, this.numWorkers)); pending.length > 0; ) {
+      const batch = await pending.shift()!;
+      fill(this.numWorkers);
       yield batch;
       // let other work (a concurrent evaluation, I/O) run between batches
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
+      fill(1);
     }
   }
+}
+
+function isThenable(x: unknown): boolean {
+  return (typeof x === "object" || typeof x === "function") && x !== null && typeof (x as { then?: unknown }).then === "function";
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
