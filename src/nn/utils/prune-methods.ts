@@ -47,15 +47,6 @@ function checkStructured(t: Tensor, dim: number): number {
   return dim < 0 ? dim + t.dim() : dim;
 }
 
-/**
- * topk's indices in storage of their own: topk returns a narrowed view, and
- * indexPut_ (advanced-index.ts resolveIndices) reads an index tensor's whole
- * storage, so a view of a longer one mis-indexes.
- */
-function ownIndices(indices: Tensor): Tensor {
-  return indices.clone();
-}
-
 /** A mask of `t`'s shape that is 1 on the channels `keep` (0/1 per index of `dim`), 0 elsewhere. */
 function channelMask(t: Tensor, dim: number, keep: Tensor): Tensor {
   const shape = t.shape.map((s, i) => (i === dim ? s : 1));
@@ -186,7 +177,7 @@ export class RandomUnstructured extends BasePruningMethod {
     const mask = defaultMask.clone();
     if (k !== 0) {
       const { indices } = topk(rand(t.shape).reshape([-1]), k);
-      mask.reshape([-1]).indexPut_([ownIndices(indices)], 0);
+      mask.reshape([-1]).indexPut_([indices], 0);
     }
     return mask;
   }
@@ -206,7 +197,7 @@ export class L1Unstructured extends BasePruningMethod {
     const mask = defaultMask.clone();
     if (k !== 0) {
       const { indices } = topk(t.abs().reshape([-1]), k, { largest: false });
-      mask.reshape([-1]).indexPut_([ownIndices(indices)], 0);
+      mask.reshape([-1]).indexPut_([indices], 0);
     }
     return mask;
   }
@@ -252,7 +243,7 @@ export class LnStructured extends BasePruningMethod {
     const others = t.shape.map((_, i) => i).filter((i) => i !== dim);
     const norms = t.norm(this.n === "fro" ? 2 : this.n, others);
     const { indices } = topk(norms, size - k);
-    const keep = zerosLike(norms).indexPut_([ownIndices(indices)], 1);
+    const keep = zerosLike(norms).indexPut_([indices], 1);
     return channelMask(t, dim, keep).mul(defaultMask.to(t.dtype));
   }
 }
