@@ -189,26 +189,19 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
             if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
             if (node.postHooks !== null) runPostHooks(node, [], grads);
           } else {
-            let inputGrads: (Tensor | null)[];
-            if (grads.some((g) => g !== null)) {
-              const raw = isAnomalyEnabled() ? applyChecked(node, grads) : node.apply(grads);
-              if (!opts.retainGraph) node.release();
-              // (PyTorch's validate_outputs: shaped and cast for each input, null where no gradient flows)
-              inputGrads = node.next.map((edge, i) => {
-                const g = raw[i];
-                return edge === null || g === null || g === undefined ? null : fitToInput(g, node, i);
-              });
-            } else {
-              if (!opts.retainGraph) node.release();
-              inputGrads = node.next.map(() => null);
-            }
-            if (node.postHooks !== null) inputGrads = runPostHooks(node, inputGrads, grads);
-            node.next.forEach((edge, i) => {
-              const g = inputGrads[i];
+            const next = node.next;
+            const applied = grads.some((g) => g !== null);
+            const raw = !applied ? null : isAnomalyEnabled() ? applyChecked(node, grads) : node.apply(grads);
+            if (!opts.retainGraph) node.release();
+            // (PyTorch's validate_outputs: each gradient shaped and cast for its input; post-hooks see them so, null where none flows)
+            const hooked = node.postHooks === null ? null : runPostHooks(node, next.map((_, i) => fitted(node, raw, i)), grads);
+            for (let i = 0; i < next.length; i++) {
+              const edge = next[i]!;
               // (a node that no target needs gets nothing: it will not run)
-              if (edge === null || g === null || g === undefined || (needed !== null && !needed.has(edge.node) && !receivers.has(edge.node))) return;
-              addTo(edge, g, !node.userCode);
-            });
+              if (edge === null || (needed !== null && !needed.has(edge.node) && !receivers.has(edge.node))) continue;
+              const g = hooked !== null ? hooked[i] : fitted(node, raw, i);
+              if (g !== null && g !== undefined) addTo(edge, g, !node.userCode);
+            }
           }
         }
         for (const e of node.next) {
@@ -358,6 +351,12 @@ function expandableTo(shape: readonly number[], target: readonly number[]): bool
   if (shape.length > target.length) return false;
   const lead = target.length - shape.length;
   return shape.every((d, k) => d === 1 || d === target[lead + k]);
+}
+
+/** The gradient node computed for input `i` (`raw`, null if it did not run), fitted to that input; null where none flows. */
+function fitted(node: Node, raw: readonly (Tensor | null | undefined)[] | null, i: number): Tensor | null {
+  const g = raw === null ? null : raw[i];
+  return node.next[i] === null || g === null || g === undefined ? null : fitToInput(g, node, i);
 }
 
 /** Casts and sums a gradient to the shape and dtype of the input it flows to. */
