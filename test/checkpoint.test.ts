@@ -253,6 +253,15 @@ describe("checkpoint's rules and messages (PyTorch 2.x)", () => {
     assert.throws(() => z.sum().backward(), /^Error: one of the variables needed for gradient computation has been modified by an inplace operation/);
   });
 
+  test("non-reentrant checkpoint is made of saved-tensor hooks: disableSavedTensorsHooks refuses it, not the reentrant one", () => {
+    const x = torch.ones([2], { requiresGrad: true });
+    const msg = "this code does not support saved tensors hooks";
+    assert.throws(() => torch.autograd.graph.disableSavedTensorsHooks(msg, () => C.checkpoint((t: Tensor) => t.exp(), x)), (e: Error) => e.message === msg);
+    const y = torch.autograd.graph.disableSavedTensorsHooks(msg, () => C.checkpoint((t: Tensor) => t.exp(), x, { useReentrant: true }));
+    y.sum().backward();
+    assert.ok(torch.allclose(x.grad!, y.detach()));
+  });
+
   test("without grad, checkpoint just calls the function; options: a plain object with other keys is an argument", () => {
     const x = torch.ones([2], { requiresGrad: true });
     let runs = 0;
