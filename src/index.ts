@@ -78,3 +78,4 @@ export * as linalg from "./linalg.js";
 export * as indexing from "./indexing.js";
 export * as distributions from "./distributions/index.js";
 export * as func from "./func/index.js";
+export * as utils from "./utils/index.js";

@@ -2,7 +2,7 @@ import { type Storage, storagesCreatedSoFar } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
 import { gradMath } from "./grad-math.js";
 import { runInMode, withGrad } from "./grad-mode.js";
-import { AccumulateGrad, type Edge, Node } from "./node.js";
+import { AccumulateGrad, type Edge, Node, tensorTypeName } from "./node.js";
 import { ReadyQueue } from "./ready-queue.js";
 import { isAnomalyCheckNanEnabled, isAnomalyEnabled } from "./anomaly-mode.js";
 import { warn } from "../warnings.js";
@@ -47,6 +47,48 @@ function rootGradients(outputs: readonly Tensor[], grads: readonly (Tensor | nul
   });
 }
 
+/**
+ * One run of the engine (PyTorch's GraphTask), visible to code that runs
+ * inside it (hooks, custom backward, saved-tensor unpacking) through the
+ * functions below. Runs nest: a backward inside a backward is a task of its own.
+ */
+interface GraphTask {
+  readonly id: number;
+  /** Every node reachable from the roots. */
+  readonly seen: Set<Node>;
+  /** The nodes that run, or null when all of `seen` does (no targets). */
+  readonly needed: Set<Node> | null;
+  /** Nodes that only receive a gradient (autograd.grad's inputs). */
+  readonly receivers: Set<Node>;
+  /** No targets (PyTorch's empty exec_info): reentrant checkpoint works only then. */
+  readonly canCheckpoint: boolean;
+}
+
+let currentTask: GraphTask | null = null;
+let taskCount = 0;
+
+/** The id of the engine run in progress (PyTorch's `torch._C._current_graph_task_id()`), -1 outside backward. */
+export function currentGraphTaskId(): number {
+  return currentTask === null ? -1 : currentTask.id;
+}
+
+/**
+ * Whether the run in progress will execute `node` (PyTorch's
+ * `torch._C._will_engine_execute_node`): it is in the graph and, when the run
+ * has targets (autograd.grad, backward's `inputs`), it leads to one or is one.
+ */
+export function willEngineExecuteNode(node: Node): boolean {
+  const task = currentTask;
+  if (task === null) throw new Error("_will_engine_execute_node should only be called during the backward pass");
+  if (!task.seen.has(node)) return false;
+  return task.needed === null || task.needed.has(node) || task.receivers.has(node);
+}
+
+/** PyTorch's `torch.autograd._is_checkpoint_valid()`: false inside a run with targets (autograd.grad, backward's `inputs`). */
+export function isCheckpointValid(): boolean {
+  return currentTask === null || currentTask.canCheckpoint;
+}
+
 interface RunOptions {
   retainGraph: boolean;
   createGraph: boolean;
@@ -79,9 +121,10 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
 
   // With targets (autograd.grad's inputs, backward's `inputs`), only nodes that
   // lead to one run, as PyTorch's exec_info: a node whose incoming gradient is
-  // captured (or retained, for a non-leaf input) only receives it, and nothing
-  // upstream of it runs (no saved-tensor checks, no hooks, no freeing) unless
-  // another target needs it.
+  // captured by autograd.grad only receives it (its tensor hooks run), and
+  // nothing upstream of it runs (no saved-tensor checks, no hooks, no freeing)
+  // unless another target needs it. backward's non-leaf `inputs` do run their
+  // own node (PyTorch sets needed_ for them), though nothing upstream.
   let needed: Set<Node> | null = null;
   let receivers = new Set<Node>();
   if (opts.capture !== null || opts.accumulateOnly !== null) {
@@ -89,7 +132,9 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
     const accumulators = new Set<Node>(opts.capture !== null ? [] : targets.filter((n) => n instanceof AccumulateGrad));
     receivers = new Set(targets.filter((n) => !accumulators.has(n)));
     needed = neededNodes([...seen], accumulators, receivers);
+    if (opts.capture === null) for (const r of receivers) needed.add(r);
   }
+  const task: GraphTask = { id: ++taskCount, seen, needed, receivers, canCheckpoint: needed === null };
 
   const math = gradMath();
   const buffers = new Map<Node, (Tensor | null)[]>();
@@ -117,47 +162,60 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
   const ready = new ReadyQueue();
   for (const e of rootEdges) if (!deps.get(e.node) && !ready.has(e.node)) ready.push(e.node);
 
-  return runInMode(withGrad(opts.createGraph), () => {
-    while (ready.size > 0) {
-      const node = ready.pop();
-      const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
-      buffers.delete(node);
-      const execute = needed === null || needed.has(node);
-      if (execute || receivers.has(node)) {
-        // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
-        if (node.preHooks !== null && node.preHooks.size > 0) mayTake = false;
-        runPreHooks(node, grads);
-      }
-      if (opts.capture !== null) {
-        opts.capture.forEach((e, i) => {
-          if (e.node === node) captured[i] = grads[e.inputNr] ?? null;
-        });
-      }
-      if (execute) {
-        if (node instanceof AccumulateGrad) {
-          const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
-          if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
-        } else if (grads.some((g) => g !== null)) {
-          const inputGrads = isAnomalyEnabled() ? applyChecked(node, grads) : node.apply(grads);
-          if (!opts.retainGraph) node.release();
-          node.next.forEach((edge, i) => {
-            const g = inputGrads[i];
-            if (edge === null || g === null || g === undefined) return;
-            addTo(edge, fitToInput(g, node, i), !node.userCode);
+  const outerTask = currentTask;
+  currentTask = task;
+  try {
+    return runInMode(withGrad(opts.createGraph), () => {
+      while (ready.size > 0) {
+        const node = ready.pop();
+        const grads = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
+        buffers.delete(node);
+        const execute = needed === null || needed.has(node);
+        if (execute || receivers.has(node)) {
+          // a hook may keep the gradient it sees (or one it returns): from now on every .grad is a copy
+          if (hasHooks(node)) mayTake = false;
+          // PyTorch's order: tensor hooks, retained grads, node pre-hooks, the node, node post-hooks
+          runTensorPreHooks(node, grads);
+        }
+        if (opts.capture !== null) {
+          opts.capture.forEach((e, i) => {
+            if (e.node === node) captured[i] = grads[e.inputNr] ?? null;
           });
-        } else if (!opts.retainGraph) {
-          node.release();
+        }
+        if (execute) {
+          if (node.nodePreHooks !== null) runNodePreHooks(node, grads);
+          if (node instanceof AccumulateGrad) {
+            const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
+            if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
+            if (node.postHooks !== null) runPostHooks(node, [], grads);
+          } else {
+            const next = node.next;
+            const applied = grads.some((g) => g !== null);
+            const raw = !applied ? null : isAnomalyEnabled() ? applyChecked(node, grads) : node.apply(grads);
+            if (!opts.retainGraph) node.release();
+            // (PyTorch's validate_outputs: each gradient shaped and cast for its input; post-hooks see them so, null where none flows)
+            const hooked = node.postHooks === null ? null : runPostHooks(node, next.map((_, i) => fitted(node, raw, i)), grads);
+            for (let i = 0; i < next.length; i++) {
+              const edge = next[i]!;
+              // (a node that no target needs gets nothing: it will not run)
+              if (edge === null || (needed !== null && !needed.has(edge.node) && !receivers.has(edge.node))) continue;
+              const g = hooked !== null ? hooked[i] : fitted(node, raw, i);
+              if (g !== null && g !== undefined) addTo(edge, g, !node.userCode);
+            }
+          }
+        }
+        for (const e of node.next) {
+          if (e === null) continue;
+          const left = deps.get(e.node)! - 1;
+          deps.set(e.node, left);
+          if (left === 0) ready.push(e.node);
         }
       }
-      for (const e of node.next) {
-        if (e === null) continue;
-        const left = deps.get(e.node)! - 1;
-        deps.set(e.node, left);
-        if (left === 0) ready.push(e.node);
-      }
-    }
-    return captured;
-  });
+      return captured;
+    });
+  } finally {
+    currentTask = outerTask;
+  }
 }
 
 /**
@@ -206,10 +264,16 @@ function neededNodes(nodes: Node[], accumulators: Set<Node>, receivers: Set<Node
   return out;
 }
 
-function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
-  if (node.preHooks) {
-    for (const [nr, hooks] of node.preHooks) {
-      for (const hook of hooks) {
+function hasHooks(node: Node): boolean {
+  return (node.tensorPreHooks !== null && node.tensorPreHooks.size > 0) ||
+    (node.nodePreHooks !== null && node.nodePreHooks.length > 0) || (node.postHooks !== null && node.postHooks.length > 0);
+}
+
+/** The tensors' own hooks (`t.registerHook`), then the retained grads (PyTorch's call_tensor_pre_hooks). */
+function runTensorPreHooks(node: Node, grads: (Tensor | null)[]): void {
+  if (node.tensorPreHooks) {
+    for (const [nr, hooks] of node.tensorPreHooks) {
+      for (const hook of [...hooks]) {
         const g = grads[nr];
         if (!g) continue;
         const replaced = hook(g);
@@ -227,14 +291,59 @@ function runPreHooks(node: Node, grads: (Tensor | null)[]): void {
   }
 }
 
-/** A hook may replace a gradient, but not change its shape or dtype (PyTorch's check of a hook's result). */
-function checkHookResult(hook: (g: Tensor) => unknown, g: Tensor, replaced: Tensor): Tensor {
+/** A hook may replace a gradient, but not change its shape or dtype (PyTorch's check_variable_result). */
+function checkHookResult(hook: (...args: any[]) => unknown, g: Tensor, replaced: unknown): Tensor {
   const name = hook.name || "<lambda>";
-  if (replaced.dtype !== g.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${g.dtype} got ${replaced.dtype})`);
+  if (!(replaced instanceof Tensor)) throw new TypeError(`expected Variable, but hook returned '${typeName(replaced)}'`);
+  if (replaced.dtype !== g.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${tensorTypeName(g)} got ${tensorTypeName(replaced)})`);
   if (replaced.shape.length !== g.shape.length || replaced.shape.some((d, k) => d !== g.shape[k])) {
     throw new Error(`hook '${name}' has changed the size of value (was [${g.shape.join(", ")}] got [${replaced.shape.join(", ")}])`);
   }
   return replaced;
+}
+
+/** How PyTorch's messages name the type of a value a hook returned. */
+function typeName(x: unknown): string {
+  if (x === null || x === undefined) return "NoneType";
+  if (typeof x !== "object") return typeof x;
+  return (x.constructor as { name?: string } | undefined)?.name ?? "object";
+}
+
+/**
+ * A node hook's result (PyTorch's check_result): null/undefined keeps the
+ * values; otherwise an array of the same length whose entries are null (no
+ * gradient) or a tensor of the same shape and dtype as the one it replaces.
+ */
+function checkNodeHookResult(hook: (...args: any[]) => unknown, values: readonly (Tensor | null)[], result: unknown): (Tensor | null)[] | null {
+  if (result === null || result === undefined) return null;
+  if (!Array.isArray(result)) throw new TypeError(`expected tuple, but hook returned '${typeName(result)}' (return an array of gradients)`);
+  if (result.length !== values.length) {
+    throw new Error(`hook '${hook.name || "<lambda>"}' has returned an incorrect number of values (got ${result.length}, but expected ${values.length})`);
+  }
+  return result.map((r: unknown, i) => {
+    if (r === null || r === undefined) return null;
+    const g = values[i];
+    if (g === null || g === undefined) throw new Error("can't replace a None gradient with a non-None value");
+    return checkHookResult(hook, g, r);
+  });
+}
+
+/** `node.registerPrehook` hooks, on the gradients w.r.t. the node's outputs (replaced in `grads`). */
+function runNodePreHooks(node: Node, grads: (Tensor | null)[]): void {
+  for (const hook of [...node.nodePreHooks!]) {
+    const replaced = checkNodeHookResult(hook, grads, hook([...grads]));
+    if (replaced !== null) replaced.forEach((g, i) => (grads[i] = g));
+  }
+}
+
+/** `node.registerHook` hooks, after the node ran: they see (and may replace) its input gradients. */
+function runPostHooks(node: Node, gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]): (Tensor | null)[] {
+  let current = gradInputs;
+  for (const hook of [...node.postHooks!]) {
+    const replaced = checkNodeHookResult(hook, current, hook([...current], [...gradOutputs]));
+    if (replaced !== null) current = replaced;
+  }
+  return current;
 }
 
 /** Whether `shape` broadcasts to `target` (so a gradient of `target`'s shape can be summed back to it). */
@@ -242,6 +351,12 @@ function expandableTo(shape: readonly number[], target: readonly number[]): bool
   if (shape.length > target.length) return false;
   const lead = target.length - shape.length;
   return shape.every((d, k) => d === 1 || d === target[lead + k]);
+}
+
+/** The gradient node computed for input `i` (`raw`, null if it did not run), fitted to that input; null where none flows. */
+function fitted(node: Node, raw: readonly (Tensor | null | undefined)[] | null, i: number): Tensor | null {
+  const g = raw === null ? null : raw[i];
+  return node.next[i] === null || g === null || g === undefined ? null : fitToInput(g, node, i);
 }
 
 /** Casts and sums a gradient to the shape and dtype of the input it flows to. */

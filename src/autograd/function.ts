@@ -2,6 +2,7 @@ import { runInMode, withGrad, isRecording } from "./grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { gradientEdge } from "./engine.js";
 import { Node } from "./node.js";
+import { currentSavedTensorsHooks } from "./saved-tensor-hooks.js";
 import { makeView } from "../ops/core.js";
 import { zeros } from "../ops/factories.js";
 import { isFloating } from "../tensor/dtype.js";
@@ -166,6 +167,9 @@ export class Function {
     });
     // a saved output (one this node now produces) is named after this node in the in-place error, as PyTorch's
     node.markSavedOutputs(outputs.map((o) => (isTensor(o) && o.gradFn === node ? o : null)));
+    // saveForBackward's tensors go through the saved-tensor hooks in force, as PyTorch's save_for_backward
+    const hooks = currentSavedTensorsHooks();
+    if (hooks !== null) node.packSaved(hooks);
     return result;
   }
 }

@@ -101,14 +101,16 @@ export function withGrad(enabled: boolean): Mode {
 }
 
 type AnyFn = (...args: any[]) => any;
-type FnKind = "sync" | "async" | "generator" | "asyncGenerator";
+/** What kind of function a callback is: scopes run each kind differently. */
+export type FnKind = "sync" | "async" | "generator" | "asyncGenerator";
 
 // The constructors of the four function kinds; identity, not name, so minified or renamed code still works.
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as unknown;
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as unknown;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as unknown;
 
-function kindOf(fn: AnyFn): FnKind {
+/** The kind of `fn`, told by its constructor (not its name, so minified code works too). */
+export function kindOf(fn: AnyFn): FnKind {
   const ctor = Object.getPrototypeOf(fn)?.constructor as unknown;
   if (ctor === AsyncFunction) return "async";
   if (ctor === GeneratorFunction) return "generator";
@@ -116,7 +118,7 @@ function kindOf(fn: AnyFn): FnKind {
   return "sync";
 }
 
-function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function";
 }
 

@@ -1,6 +1,8 @@
 import type { DType } from "../tensor/dtype.js";
-import type { Tensor, TensorHook } from "../tensor/tensor.js";
+import { Tensor, type TensorHook } from "../tensor/tensor.js";
 import { isAnomalyEnabled } from "./anomaly-mode.js";
+import { NO_GRAD, runInMode } from "./grad-mode.js";
+import type { SavedTensorsHookPair } from "./saved-tensor-hooks.js";
 
 /** Where a gradient goes next: input `inputNr` of `node`. */
 export interface Edge {
@@ -17,12 +19,36 @@ export interface InputMeta {
 /** Computes input gradients from output gradients; saved tensors arrive unpacked (version-checked). */
 export type BackwardFn = (grads: (Tensor | null)[], saved: Tensor[]) => (Tensor | null)[];
 
+/**
+ * A node pre-hook (`node.registerPrehook`): gets the gradients w.r.t. the
+ * node's outputs (null where none arrived) before the node runs, and may
+ * return an array of replacements (null entries stay null).
+ */
+export type NodePreHook = (gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | null | undefined | void;
+
+/**
+ * A node post-hook (`node.registerHook`): gets the gradients the node
+ * computed w.r.t. its inputs (null where none flows) and the gradients w.r.t.
+ * its outputs, after the node ran; may return replacements for `gradInputs`.
+ */
+export type NodePostHook = (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | null | undefined | void;
+
+/** What registering a hook returns: `remove()` unregisters it (PyTorch's RemovableHandle). */
+export interface HookHandle {
+  remove(): void;
+}
+
 const TYPE_NAMES: Record<DType, string> = {
   float32: "torch.FloatTensor",
   float64: "torch.DoubleTensor",
   int32: "torch.IntTensor",
   bool: "torch.BoolTensor",
 };
+
+/** PyTorch's type string of a tensor (`torch.FloatTensor`), as its messages print it. */
+export function tensorTypeName(t: Tensor): string {
+  return TYPE_NAMES[t.dtype];
+}
 
 /** A tensor kept for backward with the version it had, so later in-place writes are caught. */
 class SavedTensor {
@@ -40,13 +66,13 @@ class SavedTensor {
     this.version = tensor.storage.version;
   }
 
-  /** `owner` is the name of the node that saved this tensor. */
-  unpack(owner: string): Tensor {
+  /** `owner` is the node that saved this tensor. */
+  unpack(owner: Node): Tensor {
     const t = this.tensor;
     const now = t.storage.version;
     if (now !== this.version) {
       const which =
-        this.outputOf >= 0 ? `, which is output ${this.outputOf} of ${owner},` : t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
+        this.outputOf >= 0 ? `, which is output ${this.outputOf} of ${owner.name},` : t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
       throw new Error(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
           `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
@@ -56,6 +82,75 @@ class SavedTensor {
       );
     }
     return t;
+  }
+}
+
+/** The node whose saved tensors are being packed right now (for checkpoint's debug log), or null. */
+let packing: Node | null = null;
+
+/** @internal the node whose saved tensors are going through a pack hook right now, or null */
+export function nodeBeingPacked(): Node | null {
+  return packing;
+}
+
+/**
+ * A tensor saved through saved-tensor hooks: the graph keeps what `pack`
+ * returned and the autograd identity the tensor had (PyTorch's
+ * SavedVariable::save_metadata), not the tensor. As in PyTorch, no version
+ * check: the hooks own the value.
+ */
+class PackedSavedTensor {
+  readonly outputOf: number;
+  readonly #packed: unknown;
+  readonly #unpack: (packed: unknown) => unknown;
+  readonly #outputNr: number;
+  readonly #isLeaf: boolean;
+  readonly #requiresGrad: boolean;
+  /** The grad_fn of a saved non-leaf that is not an output of the saving node (an output gets the saving node). */
+  readonly #gradFn: Node | null;
+  readonly #accumulator: Node | null;
+
+  /** Packs `t` (call in no-grad mode); `outputOf` as SavedTensor's. */
+  constructor(t: Tensor, outputOf: number, hooks: SavedTensorsHookPair) {
+    this.outputOf = outputOf;
+    this.#outputNr = t.outputNr;
+    const gradFn = t.gradFn;
+    this.#isLeaf = gradFn === null;
+    this.#requiresGrad = t.requiresGrad;
+    this.#gradFn = gradFn !== null && outputOf < 0 ? gradFn : null;
+    this.#accumulator = gradFn === null && t._requiresGrad ? (t._accumulator ??= new AccumulateGrad(t)) : null;
+    this.#unpack = hooks.unpack;
+    const version = t.storage.version;
+    this.#packed = hooks.pack(t);
+    if (t.storage.version !== version) {
+      throw new Error(
+        "A saved tensor pack hook is modifying its input in place. Tensors provided as input to pack hook can not be modified by in-place operations as this can lead to unexpected side-effects. " +
+          "Please open an issue if you need to perform in-place operations on the input to a pack hook.",
+      );
+    }
+  }
+
+  /** Unpacks through the hook and gives the result the saved tensor's place in the graph. */
+  unpack(owner: Node): Tensor {
+    const data = this.#unpack(this.#packed);
+    if (!(data instanceof Tensor)) {
+      const type = data === null ? "null" : typeof data === "object" ? ((data.constructor as { name?: string } | undefined)?.name ?? "object") : typeof data;
+      throw new TypeError(`Output of saved tensor unpack_hook expected to be a Tensor but got result of type ${type}`);
+    }
+    const gradFn = this.#isLeaf ? null : this.outputOf >= 0 ? owner : (this.#gradFn ?? owner);
+    if (gradFn === null && !this.#requiresGrad && !data.requiresGrad) return data;
+    // a new tensor on the same storage (so the same version counter), with the saved tensor's autograd identity
+    const v = new Tensor(data.storage, data.shape, data.strides, data.offset);
+    v._inference = data._inference;
+    if (gradFn !== null) {
+      v.gradFn = gradFn;
+      v.outputNr = this.#outputNr;
+      v._requiresGrad = true;
+    } else {
+      v._requiresGrad = this.#requiresGrad;
+      v._accumulator = this.#accumulator;
+    }
+    return v;
   }
 }
 
@@ -79,9 +174,14 @@ export class Node {
   /** Creation order; the engine runs later nodes first, as PyTorch does. */
   readonly sequenceNr = nextSequenceNr++;
   private readonly backwardFn: BackwardFn;
-  private saved: SavedTensor[] | null;
-  /** Tensor hooks per output, run on the incoming gradient before this node. */
-  preHooks: Map<number, TensorHook[]> | null = null;
+  private saved: (SavedTensor | PackedSavedTensor)[] | null;
+  /** Tensor hooks per output (`t.registerHook`), run on the incoming gradient first. */
+  tensorPreHooks: Map<number, TensorHook[]> | null = null;
+  /** @internal node pre-hooks (`registerPrehook`), run after the tensor hooks and retained grads, before the node */
+  nodePreHooks: NodePreHook[] | null = null;
+  /** @internal node post-hooks (`registerHook`), run after the node */
+  postHooks: NodePostHook[] | null = null;
+  #metadata: Record<string, unknown> | null = null;
   /** Non-leaf tensors that asked to keep their grad, per output. */
   retained: Map<number, Tensor> | null = null;
   /** A custom Function's backward: user code, which may keep the gradients it returns. */
@@ -113,16 +213,77 @@ export class Node {
   /** The saved tensors, checked against in-place modification since they were saved. */
   get savedTensors(): Tensor[] {
     if (this.saved === null) throw new Error(FREED_MESSAGE);
-    return this.saved.map((s) => s.unpack(this.name));
+    return this.saved.map((s) => s.unpack(this));
+  }
+
+  /**
+   * PyTorch's `node.metadata`: a plain object for the user's own notes about
+   * this node (empty until written), kept as long as the node.
+   */
+  get metadata(): Record<string, unknown> {
+    return (this.#metadata ??= {});
+  }
+
+  /**
+   * Registers a pre-hook, PyTorch's `node.register_prehook`: each time this
+   * node is about to run in backward, `hook(gradOutputs)` gets the gradients
+   * w.r.t. its outputs (after the tensors' own hooks and retained grads) and
+   * may return an array of replacements. Runs only when the node runs.
+   *
+   * @example
+   * const h = y.gradFn!.registerPrehook((gradOutputs) => gradOutputs.map((g) => g && g.mul(2)));
+   * h.remove();
+   */
+  registerPrehook(hook: NodePreHook): HookHandle {
+    if (typeof hook !== "function") throw new TypeError(`registerPrehook: expected a function, got ${typeof hook}`);
+    return addTo((this.nodePreHooks ??= []), hook);
+  }
+
+  /**
+   * Registers a post-hook, PyTorch's `node.register_hook`: each time this
+   * node has run in backward, `hook(gradInputs, gradOutputs)` gets the
+   * gradients it computed w.r.t. its inputs (null where none flows) and the
+   * gradients it was given, and may return replacements for `gradInputs`.
+   * Runs only when the node runs.
+   *
+   * @example
+   * const h = y.gradFn!.registerHook((gradInputs, gradOutputs) => gradInputs.map((g) => g && g.clamp(-1, 1)));
+   */
+  registerHook(hook: NodePostHook): HookHandle {
+    if (typeof hook !== "function") throw new TypeError(`registerHook: expected a function, got ${typeof hook}`);
+    return addTo((this.postHooks ??= []), hook);
+  }
+
+  /**
+   * Hands the saved tensors to saved-tensor hooks (call once the outputs have
+   * this node as their gradFn, as PyTorch packs after set_history): from now
+   * on the node keeps what `pack` returned instead of the tensors.
+   */
+  packSaved(hooks: SavedTensorsHookPair): void {
+    const saved = this.saved;
+    if (saved === null || saved.length === 0) return;
+    const outer = packing;
+    packing = this;
+    try {
+      runInMode(NO_GRAD, () => {
+        for (let i = 0; i < saved.length; i++) {
+          const s = saved[i]!;
+          if (s instanceof SavedTensor) saved[i] = new PackedSavedTensor(s.tensor, s.outputOf, hooks);
+        }
+      });
+    } finally {
+      packing = outer;
+    }
   }
 
   /** Marks the saved tensors that are among this node's `outputs` (call once the outputs are known). */
   markSavedOutputs(outputs: readonly unknown[]): void {
     const saved = this.saved;
     if (saved === null) return;
-    for (let i = 0; i < saved.length; i++) {
-      const j = outputs.indexOf(saved[i]!.tensor);
-      if (j >= 0) saved[i]!.outputOf = j;
+    for (const s of saved) {
+      if (!(s instanceof SavedTensor)) continue;
+      const j = outputs.indexOf(s.tensor);
+      if (j >= 0) s.outputOf = j;
     }
   }
 
@@ -130,23 +291,29 @@ export class Node {
    * An in-place op computes its value into a temporary and writes it into
    * `into`: the saved output must be `into` (at its version after the write),
    * so that a later in-place change of it is caught, as PyTorch's saved
-   * `result` of `exp_` is the tensor itself.
+   * `result` of `exp_` is the tensor itself. (A tensor packed by
+   * saved-tensor hooks stays as packed: its values are the same, and it has
+   * no version check to keep right.)
    */
   resaveOutput(from: Tensor, into: Tensor): void {
     const saved = this.saved;
     if (saved === null) return;
     for (let i = 0; i < saved.length; i++) {
       const s = saved[i]!;
-      if (s.tensor !== from) continue;
+      if (!(s instanceof SavedTensor) || s.tensor !== from) continue;
       const moved = new SavedTensor(into);
       moved.outputOf = s.outputOf;
       saved[i] = moved;
     }
   }
 
-  /** Runs backward for this node. */
+  /**
+   * Runs backward for this node. A custom Function's backward reads
+   * `ctx.savedTensors` itself, so its saved tensors are unpacked then, once
+   * per read, as PyTorch's (not here as well).
+   */
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
-    return this.backwardFn(grads, this.savedTensors);
+    return this.backwardFn(grads, this.userCode ? [] : this.savedTensors);
   }
 
   /** Frees the saved tensors once backward no longer needs them (retainGraph: false). */
@@ -154,22 +321,27 @@ export class Node {
     if (this.saved !== null && this.saved.length > 0) this.saved = null;
   }
 
-  addPreHook(outputNr: number, hook: TensorHook): { remove(): void } {
-    this.preHooks ??= new Map();
-    const list = this.preHooks.get(outputNr) ?? [];
-    list.push(hook);
-    this.preHooks.set(outputNr, list);
-    return {
-      remove: () => {
-        const i = list.indexOf(hook);
-        if (i >= 0) list.splice(i, 1);
-      },
-    };
+  /** Adds a tensor hook for output `outputNr` (what `t.registerHook` does). */
+  addPreHook(outputNr: number, hook: TensorHook): HookHandle {
+    this.tensorPreHooks ??= new Map();
+    const list = this.tensorPreHooks.get(outputNr) ?? [];
+    this.tensorPreHooks.set(outputNr, list);
+    return addTo(list, hook);
   }
 
   toString(): string {
     return `<${this.name}>`;
   }
+}
+
+function addTo<H>(list: H[], hook: H): HookHandle {
+  list.push(hook);
+  return {
+    remove: () => {
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
 }
 
 export const FREED_MESSAGE =

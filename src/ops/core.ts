@@ -1,6 +1,7 @@
 import { gradientEdge } from "../autograd/engine.js";
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { type BackwardFn, type Edge, type InputMeta, Node } from "../autograd/node.js";
+import { currentSavedTensorsHooks, hookScopes } from "../autograd/saved-tensor-hooks.js";
 import type { Strided } from "../backend/backend.js";
 import { kernels } from "../backend/select.js";
 import { allocate, type DType } from "../tensor/dtype.js";
@@ -119,9 +120,19 @@ export function record(
     o.outputNr = i;
     o._requiresGrad = true;
   }
-  // a saved output's in-place error names this node, as PyTorch's
-  if (saved.length > 0) node.markSavedOutputs(outs);
+  if (saved.length > 0) {
+    // a saved output's in-place error names this node, as PyTorch's
+    node.markSavedOutputs(outs);
+    // saved-tensor hooks pack once the outputs have their gradFn (no scope alive: this one test is all it costs)
+    if (hookScopes !== 0) packSaved(node);
+  }
   return node;
+}
+
+/** Passes `node`'s saved tensors through the saved-tensor hooks of this scope, if it has any. */
+function packSaved(node: Node): void {
+  const hooks = currentSavedTensorsHooks();
+  if (hooks !== null) node.packSaved(hooks);
 }
 
 /** Moves a retainGrad() tensor's .grad source from its current gradFn to output `outputNr` of `to`. */
