@@ -309,6 +309,9 @@ test("differential-probe regressions: in-place rules as PyTorch's (comparisons w
   r.mul_(2);
   r.sum().backward();
   assert.equal(p.grad!.shape[0], 2);
+  // torch.tensor(True).sum_to_size([]) sums (PyTorch's sum_to of a 0-d size): tensor(1), an integer
+  const st = torch.tensor(true).sumToSize([]);
+  assert.deepEqual([st.dtype, st.item()], ["int32", 1]);
   // an expanded empty tensor has no repeated elements: PyTorch writes into it in place
   const empty = torch.zeros([0, 1, 4]).expand([0, 3, 4]);
   assert.deepEqual(empty.acos_().shape, [0, 3, 4]);

@@ -180,6 +180,8 @@ test("differential-probe regressions: cov's weights in the graph and its dtypes,
   const one = [-1.1104007959365845];
   assert.equal(Array.from(torch.histc(torch.tensor(one), 100).toArray()).indexOf(1), 49);
   assert.equal(Array.from(torch.histc(torch.tensor(one, { dtype: "float64" }), 100).toArray()).indexOf(1), 50);
+  // torch.histc(torch.tensor([-1.2066031694412231]), 10).nonzero() -> [[4]] ((x - left) / width * bins, in float32)
+  assert.equal(Array.from(torch.histc(torch.tensor([-1.2066031694412231]), 10).toArray()).indexOf(1), 4);
   // torch.histc(torch.tensor([0.1, 0.2, 0.3, 0.7]), 10, 0, 1) = [0, 1, 1, 1, 0, 0, 0, 1, 0, 0]
   assert.deepEqual(torch.histc(torch.tensor([0.1, 0.2, 0.3, 0.7]), 10, 0, 1).tolist(), [0, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
   // torch.bincount(torch.tensor([], dtype=torch.long), torch.tensor([], dtype=torch.float64), 2) = tensor([0, 0]) (int64, whatever the weights)
@@ -212,4 +214,8 @@ test("differential-probe regressions: cov's weights in the graph and its dtypes,
   assert.throws(() => torch.uniqueConsecutive(torch.zeros([2, 0]), { dim: 0 }), { message: /^There are 0 sized dimensions, and they aren't selected/ });
   assert.throws(() => torch.uniqueConsecutive(torch.zeros([0, 0]), { dim: 0 }), { message: /^Number of zero sized dimensions is more than one/ });
   assert.deepEqual(torch.uniqueConsecutive(torch.zeros([0, 3]), { dim: 0, returnCounts: true }).map((t) => t.shape), [[0, 3], [0]]);
+  // mode orders NaN after the numbers (a consistent sort): torch.mode(torch.tensor([-0., 1.3767287731170654, nan, -1.6292210817337036]))
+  // = (-1.6292210817337036, 3)
+  const md = torch.mode(torch.tensor([-0, 1.3767287731170654, NaN, -1.6292210817337036]));
+  assert.deepEqual([md.values.item(), md.indices.item()], [Math.fround(-1.6292210817337036), 3]);
 });

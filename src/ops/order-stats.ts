@@ -39,6 +39,12 @@ function pick(a: Tensor, x: Tensor, d: number, indices: Tensor, keepdim: boolean
   return keepdim ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
 }
 
+/** Ascending order with NaN after every number (a consistent comparator: `a - b` is NaN for a NaN). */
+function byValueNaNLast(a: number, b: number): number {
+  const na = Number.isNaN(a), nb = Number.isNaN(b);
+  return na || nb ? Number(na) - Number(nb) : a - b;
+}
+
 /**
  * The most frequent value along `dim` (the last by default) and the index of
  * its last occurrence; among equally frequent values the smallest wins, as
@@ -54,7 +60,8 @@ export function mode(input: Tensor, dim = -1, options: { keepdim?: boolean } = {
   const v = castData(x, "float64").data;
   const indices = emptyUninitialized(x.shape.map((s, i) => (i === d ? 1 : s)), "int32");
   eachLine(x.shape, d, (start, step, n, line) => {
-    const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => v[start + p * step]! - v[start + q * step]! || p - q);
+    // NaNs sort last (as PyTorch's sort of the line); each NaN is a run of its own, as NaN != NaN
+    const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => byValueNaNLast(v[start + p * step]!, v[start + q * step]!) || p - q);
     let best = -1, bestCount = 0;
     for (let k = 0; k < n; ) {
       const value = v[start + order[k]! * step]!;
