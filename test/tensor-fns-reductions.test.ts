@@ -187,6 +187,8 @@ test("differential-probe regressions: cov's weights in the graph and its dtypes,
   // torch.bincount(torch.tensor([], dtype=torch.long), torch.tensor([], dtype=torch.float64), 2) = tensor([0, 0]) (int64, whatever the weights)
   const e = torch.bincount(long([]), torch.zeros([0], { dtype: "float64" }), 2);
   assert.deepEqual([e.dtype, e.tolist()], ["int32", [0, 0]]);
+  // ... before the weights are looked at: torch.bincount(torch.tensor([], dtype=torch.long), torch.tensor([1.])) = tensor([], dtype=torch.int64)
+  assert.deepEqual(torch.bincount(long([]), torch.tensor([1])).shape, [0]);
   // quantile / nanquantile: a 0-d input keeps no dim even with keepdim; an empty q gives an empty leading dim;
   // q must have the input's dtype; PyTorch's order of checks
   assert.deepEqual(torch.nanquantile(torch.tensor(2), 0.5, 0, { keepdim: true }).shape, []);

@@ -130,16 +130,33 @@ export function tensordot(a: Tensor, b: Tensor, dims: number | readonly [readonl
     if (da.length !== db.length) throw new Error("both dimension lists should have same length");
   }
   const ca = da.map((d) => normalizeDim(d, a.dim(), "tensordot", a.shape)), cb = db.map((d) => normalizeDim(d, b.dim(), "tensordot", b.shape));
+  // a contracted dim of size 1 broadcasts against the other side's, which is summed right away (as PyTorch)
+  let x = a, y = b;
   ca.forEach((d, i) => {
-    if (a.shape[d] !== b.shape[cb[i]!]) {
-      throw new Error(`contracted dimensions need to match, but first has size ${a.shape[d]} in dim ${da[i]} and second has size ${b.shape[cb[i]!]} in dim ${db[i]}`);
-    }
+    const sa = a.shape[d]!, sb = b.shape[cb[i]!]!;
+    if (sb === 1) {
+      if (sa !== 1) x = sum(x, d, { keepdim: true });
+    } else if (sa === 1) y = sum(y, cb[i], { keepdim: true });
+    else if (sa !== sb) throw new Error(`contracted dimensions need to match, but first has size ${sa} in dim ${da[i]} and second has size ${sb} in dim ${db[i]}`);
   });
   const freeA = [...a.shape.keys()].filter((d) => !ca.includes(d)), freeB = [...b.shape.keys()].filter((d) => !cb.includes(d));
   const size = (t: Tensor, ds: readonly number[]) => ds.reduce((p, d) => p * t.shape[d]!, 1);
-  const left = reshape(permute(a, [...freeA, ...ca]), [size(a, freeA), size(a, ca)]);
-  const right = reshape(permute(b, [...cb, ...freeB]), [size(b, cb), size(b, freeB)]);
+  const left = reshape(permute(x, [...freeA, ...ca]), [size(x, freeA), size(x, ca)]);
+  const right = reshape(permute(y, [...cb, ...freeB]), [size(y, cb), size(y, freeB)]);
   return reshape(mm(left, right), [...freeA.map((d) => a.shape[d]!), ...freeB.map((d) => b.shape[d]!)]);
+}
+
+/**
+ * PyTorch's result_type of a list of tensors: those with dims decide the precision; 0-d ones only raise the
+ * category (a 0-d float64 beside a float32 matrix gives float32, beside an int32 one float64).
+ */
+function listResultType(tensors: readonly Tensor[]): DType {
+  const dimmed = tensors.filter((t) => t.dim() > 0).map((t) => t.dtype), scalars = tensors.filter((t) => t.dim() === 0).map((t) => t.dtype);
+  if (dimmed.length === 0) return scalars.reduce(promoteTypes);
+  const d = dimmed.reduce(promoteTypes);
+  if (scalars.length === 0) return d;
+  const z = scalars.reduce(promoteTypes);
+  return isFloating(d) ? d : d === "bool" || isFloating(z) ? promoteTypes(d, z) : d;
 }
 
 /**
@@ -155,7 +172,7 @@ export function blockDiag(...tensors: Tensor[]): Tensor {
     if (t.dim() > 2) throw new Error(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.dim()} dimensions`);
   });
   if (tensors.length === 0) return empty([1, 0], "float32");
-  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  const dtype = listResultType(tensors);
   const blocks = tensors.map((t) => toDtype(t.dim() === 2 ? t : reshape(t, [1, -1]), dtype));
   const width = blocks.reduce((w, t) => w + t.shape[1]!, 0);
   let before = 0;

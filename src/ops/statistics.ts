@@ -210,6 +210,8 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
 export function bincount(input: Tensor, weights: Tensor | null = null, minlength = 0): Tensor {
   if (isFloating(input.dtype) || input.dtype === "bool") throw new Error(`"bincount_cpu" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error("minlength should be >= 0");
+  // an empty 1-d input returns integer zeros at once, whatever the weights (PyTorch's early return)
+  if (input.dim() === 1 && input.numel() === 0) return zeros([minlength], { dtype: "int32" });
   const values = castData(input, "int32").data;
   if (input.dim() !== 1 || values.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");
   if (weights !== null && (weights.dim() !== 1 || weights.shape[0] !== input.shape[0])) {
@@ -217,13 +219,12 @@ export function bincount(input: Tensor, weights: Tensor | null = null, minlength
   }
   let length = minlength;
   for (const v of values) if (v + 1 > length) length = v + 1;
-  // an empty input gives integer zeros whatever the weights, as PyTorch's early return
-  const dtype: DType = weights === null || values.length === 0 ? "int32" : isFloating(weights.dtype) ? weights.dtype : "float64";
+  const dtype: DType = weights === null ? "int32" : isFloating(weights.dtype) ? weights.dtype : "float64";
   const out = emptyUninitialized([length], dtype);
   out.data.fill(0);
   const w = weights === null ? null : castData(weights, "float64").data;
   for (let i = 0; i < values.length; i++) out.data[values[i]!]! += w === null ? 1 : w[i]!;
-  if (weights !== null && isFloating(dtype) && needsGrad(weights)) {
+  if (weights !== null && needsGrad(weights)) {
     record("NotImplemented", [weights], out, () => {
       throw new Error("derivative for aten::bincount is not implemented");
     });
