@@ -179,8 +179,8 @@ test("in-place forms equal their out-of-place ops (values and gradients through 
   const pairs: [string, (t: Tensor) => Tensor, (t: Tensor) => Tensor][] = [
     ["sin", (t) => t.sin_(), (t) => t.sin()], ["cos", (t) => t.cos_(), (t) => t.cos()], ["tan", (t) => t.tan_(), (t) => t.tan()],
     ["asin", (t) => t.arcsin_(), (t) => t.asin()], ["acos", (t) => t.acos_(), (t) => t.acos()], ["atan", (t) => t.arctan_(), (t) => t.atan()],
-    ["sinh", (t) => t.sinh_(), (t) => t.sinh()], ["cosh", (t) => t.cosh_(), (t) => t.cosh()], ["atanh", (t) => t.atanh_(), (t) => t.atanh()],
-    ["asinh", (t) => t.asinh_(), (t) => t.asinh()], ["erf", (t) => t.erf_(), (t) => t.erf()], ["erfc", (t) => t.erfc_(), (t) => t.erfc()],
+    ["sinh", (t) => t.sinh_(), (t) => t.sinh()], ["cosh", (t) => t.cosh_(), (t) => t.cosh()],
+    ["erf", (t) => t.erf_(), (t) => t.erf()], ["erfc", (t) => t.erfc_(), (t) => t.erfc()],
     ["erfinv", (t) => t.erfinv_(), (t) => t.erfinv()], ["exp2", (t) => t.exp2_(), (t) => t.exp2()], ["expm1", (t) => t.expm1_(), (t) => t.expm1()],
     ["log1p", (t) => t.log1p_(), (t) => t.log1p()], ["reciprocal", (t) => t.reciprocal_(), (t) => t.reciprocal()], ["square", (t) => t.square_(), (t) => t.square()],
     ["sinc", (t) => t.sinc_(), (t) => t.sinc()], ["i0", (t) => t.i0_(), (t) => t.i0()], ["frac", (t) => t.frac_(), (t) => t.frac()],
@@ -238,4 +238,81 @@ test("newZeros / newOnes / newFull / newEmpty / newTensor take this tensor's dty
   assert.equal(x.newZeros([2]).requiresGrad, false);
   const copy = i.newTensor(x);
   assert.deepEqual([copy.dtype, copy.requiresGrad, copy.tolist()], ["int32", false, [1, 2]]);
+});
+
+test("differential-probe regressions: indexFill's value gradient (each slice once), bool and overflowing values; scatterReduce's NaN gradients; integer view scatters leave the graph", () => {
+  // x.index_fill(0, tensor([1, 1, 0]), v) with v = tensor(0.5, requires_grad=True), loss (y * [[1, 2, 3], [4, 5, 6]]).sum():
+  // v.grad = 21 (PyTorch sums grad.index_select(0, unique(index))); x.grad = zeros
+  const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  const v = torch.tensor(0.5, { requiresGrad: true });
+  x.indexFill(0, long([1, 1, 0]), v).mul(torch.tensor([[1, 2, 3], [4, 5, 6]])).sum().backward();
+  assert.equal(v.grad!.item(), 21);
+  assert.deepEqual(x.grad!.tolist(), [[0, 0, 0], [0, 0, 0]]);
+  // a 0-d input with no indices: torch.autograd.grad(z.index_fill(0, empty, v2) * 3, [z, v2]) = (3, 0)
+  const z = torch.tensor(2, { requiresGrad: true }), v2 = torch.tensor(0.5, { requiresGrad: true });
+  const [gz, gv] = torch.autograd.grad([z.indexFill(0, long([]), v2).mul(3)], [z, v2]);
+  assert.deepEqual([gz!.item(), gv!.item()], [3, 0]);
+  // torch.tensor([True, False, True]).index_fill(0, tensor([1]), True) = all True; NaN into an int tensor is refused
+  assert.deepEqual(torch.tensor([true, false, true]).indexFill(0, long([1]), true).tolist(), [true, true, true]);
+  assert.throws(() => long([1, 2]).indexFill(0, long([0]), NaN), { message: /^value cannot be converted to type int without overflow/ });
+  // an int32 result takes no part in the graph, even when the value tensor requires grad (PyTorch 1.13 asserts internally here)
+  assert.equal(long([1, 2]).indexFill(0, long([0]), torch.tensor(1.5, { requiresGrad: true })).requiresGrad, false);
+  for (const t of [
+    torch.selectScatter(long([1, 2]), torch.tensor(2.5, { requiresGrad: true }), 0, 0),
+    torch.sliceScatter(long([1, 2]), torch.tensor([2.5], { requiresGrad: true }), 0, 0, 1),
+    torch.diagonalScatter(long([[1, 2], [3, 4]]), torch.tensor([2.5, 3.5], { requiresGrad: true })),
+  ]) assert.deepEqual([t.dtype, t.requiresGrad, t.gradFn], ["int32", false, null]);
+  // s = tensor([nan, 1., 2.], requires_grad=True); r = s.scatter_reduce(0, tensor([1]), tensor([3.], requires_grad=True), "amax")
+  // r.sum().backward(): s.grad = [nan, 0, 1], src.grad = [1] (PyTorch's mask * grad / count: 0 * (g / 0) at the NaN)
+  const s = torch.tensor([NaN, 1, 2], { requiresGrad: true }), src = torch.tensor([3], { requiresGrad: true });
+  s.scatterReduce(0, long([1]), src, "amax").sum().backward();
+  assert.ok(Number.isNaN(s.grad!.toArray()[0]!));
+  assert.deepEqual(Array.from(s.grad!.toArray()).slice(1), [0, 1]);
+  assert.deepEqual(src.grad!.tolist(), [1]);
+  // index_copy_ of a 0-d source needs one index; masked_scatter names the mask first in its broadcast error
+  assert.throws(() => torch.zeros([3]).indexCopy(0, long([0, 1]), torch.tensor(1)), { message: /^index_copy_\(\): When source is scalar, index should have one element \(got 2\)/ });
+  assert.throws(() => torch.zeros([3, 3]).maskedScatter(torch.tensor([true, false]), torch.zeros([9])), { message: /^The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 1/ });
+});
+
+test("differential-probe regressions: in-place rules as PyTorch's (comparisons with a tensor that requires grad, logical ops outside autograd, the inverse hyperbolics' missing derivative, saved tensors, empty expanded writes)", () => {
+  // a = torch.tensor([1., 2, 3]); o = torch.tensor([2., 2, 2], requires_grad=True); a.lt_(o): a requires grad through
+  // LtBackward1, o gets a zero gradient; a number gives ...Backward0
+  const a = torch.tensor([1, 2, 3]), o = torch.tensor([2, 2, 2], { requiresGrad: true });
+  a.lt_(o);
+  assert.deepEqual([a.tolist(), a.requiresGrad, a.gradFn!.name], [[1, 0, 0], true, "LtBackward1"]);
+  assert.deepEqual(torch.autograd.grad([a.sum()], [o])[0]!.tolist(), [0, 0, 0]);
+  assert.equal(torch.tensor([1, 2], { requiresGrad: true }).mul(1).eq_(2).gradFn!.name, "EqBackward0");
+  // logical_*_ are not differentiable: no leaf check, no new grad_fn, only the write and the version bump
+  // (l = torch.tensor([1., 0, 2], requires_grad=True); l.logical_not_() -> tensor([0., 1., 0.], requires_grad=True), still a leaf)
+  const l = torch.tensor([1, 0, 2], { requiresGrad: true });
+  const v0 = l.version;
+  l.logicalNot_();
+  assert.deepEqual([l.tolist(), l.isLeaf, l.gradFn, l.version - v0], [[0, 1, 0], true, null, 1]);
+  // m = torch.tensor([1., 0, 2], requires_grad=True); n = m * 2; n.logical_and_(tensor([1., 1, 0])): n keeps MulBackward0, m.grad = [2, 2, 2]
+  const m = torch.tensor([1, 0, 2], { requiresGrad: true });
+  const n = m.mul(2);
+  n.logicalAnd_(torch.tensor([1, 1, 0]));
+  assert.deepEqual([n.tolist(), n.gradFn!.name], [[1, 0, 0], "MulBackward0"]);
+  n.sum().backward();
+  assert.deepEqual(m.grad!.tolist(), [2, 2, 2]);
+  // acosh_ / asinh_ / atanh_ have no derivative in PyTorch (1.13 and 2.x): AcoshBackward1 ... whose backward throws
+  for (const [op, node] of [["acosh_", "AcoshBackward1"], ["asinh_", "AsinhBackward1"], ["atanh_", "AtanhBackward1"]] as const) {
+    const leaf = torch.tensor([1.5, 2], { requiresGrad: true });
+    const y = leaf.mul(op === "atanh_" ? 0.25 : 1)[op]();
+    assert.equal(y.gradFn!.name, node);
+    assert.throws(() => y.sum().backward(), { message: `the derivative for 'inplace version of ${op.slice(0, -1)}' is not implemented.` });
+  }
+  // atan2 saves its inputs, not its result (as PyTorch): changing the result of atan2_ again does not fail backward
+  const p = torch.tensor([-0.1, 0.4], { dtype: "float64", requiresGrad: true }), q = torch.tensor([0.7, 0.2], { dtype: "float64", requiresGrad: true });
+  const r = p.mul(1);
+  r.atan2_(q);
+  r.mul_(2);
+  r.sum().backward();
+  assert.equal(p.grad!.shape[0], 2);
+  // torch.tensor(True).sum_to_size([]) sums (PyTorch's sum_to of a 0-d size): tensor(1), an integer
+  const st = torch.tensor(true).sumToSize([]);
+  assert.deepEqual([st.dtype, st.item()], ["int32", 1]);
+  // an expanded empty tensor has no repeated elements: PyTorch writes into it in place
+  const empty = torch.zeros([0, 1, 4]).expand([0, 3, 4]);
+  assert.deepEqual(empty.acos_().shape, [0, 3, 4]);
 });

@@ -109,3 +109,26 @@ test("inverse, det, logdet (NaN for a negative determinant), slogdet, pinverse, 
   check("vdot", (a, b) => a.vdot(b));
   gradcheckCase("logdet", (a) => torch.logdet(a));
 });
+
+test("differential-probe regressions: add* on integer tensors keep their dtype (addr refuses fractional scalars), addmv's shape check, cross and dot dtypes", () => {
+  const i = (v: number[] | number[][] | number[][][]) => torch.tensor(v, { dtype: "int32" });
+  // torch.addmv(ones(2, int32), ones(2, 2, int32), tensor([1, 2], int32), beta=0.5) = [3, 3]; alpha=2.5 gives [7, 7]: the scalars
+  // become integers (truncated), the result stays int32
+  const ones2 = i([1, 1]), m = i([[1, 1], [1, 1]]), v = i([1, 2]);
+  const a = torch.addmv(ones2, m, v, { beta: 0.5 });
+  assert.deepEqual([a.dtype, a.tolist()], ["int32", [3, 3]]);
+  assert.deepEqual(torch.addmv(ones2, m, v, { alpha: 2.5 }).tolist(), [7, 7]);
+  // torch.baddbmm(ones(1, 2, 2, int32), ones(1, 2, 2, int32), ones(1, 2, 2, int32), alpha=-1.5) = [[[-1, -1], [-1, -1]]]
+  assert.deepEqual(torch.baddbmm(i([[[1, 1], [1, 1]]]), i([[[1, 1], [1, 1]]]), i([[[1, 1], [1, 1]]]), { alpha: -1.5 }).tolist(), [[[-1, -1], [-1, -1]]]);
+  assert.equal(torch.addbmm(m, i([[[1, 1], [1, 1]]]), i([[[1, 1], [1, 1]]]), { beta: 0.5 }).dtype, "int32");
+  assert.throws(() => torch.addr(m, v, v, { beta: 0.5 }), { message: /^For integral input tensors, argument beta must not be a floating point number\./ });
+  assert.throws(() => torch.addr(m, v, v, { alpha: 0.5 }), { message: /^For integral input tensors, argument alpha must not be a floating point number\./ });
+  // addmv: input has one element or one per row (torch.addmv(torch.ones(5), torch.ones(4, 1), torch.ones(1)): "size mismatch, got 5, 4x1,1")
+  assert.throws(() => torch.addmv(torch.ones([5]), torch.ones([4, 1]), torch.ones([1])), { message: /^size mismatch, got 5, 4x1,1/ });
+  assert.throws(() => torch.addmv(torch.ones([1, 4]), torch.ones([4, 1]), torch.ones([1])), { message: /^vector \+ matrix @ vector expected, got 2, 2, 1/ });
+  assert.deepEqual(torch.addmv(torch.ones([1]), torch.ones([4, 1]), torch.ones([1])).shape, [4]);
+  // cross runs in one dtype: torch.cross(torch.ones(3), torch.ones(3, dtype=torch.int32), 0) -> "expected scalar type Float but found Int"
+  assert.throws(() => torch.cross(torch.ones([3]), i([1, 1, 1]), 0), { message: /^expected scalar type Float but found Int/ });
+  assert.throws(() => torch.linalg.cross(torch.tensor([true, true, true]), torch.tensor([true, true, true])), { message: /^"cross" not implemented for 'Bool'/ });
+  assert.throws(() => torch.vdot(torch.ones([3]), i([1, 1, 1])), { message: /^dot : expected both vectors to have same dtype, but found Float and Int/ });
+});

@@ -218,3 +218,38 @@ test("setDefaultDtype: factories and integer-to-float promotion take it, as PyTo
   checkError("set_default_dtype int", () => torch.setDefaultDtype("int32"));
   assert.throws(() => torch.setDefaultDtype("float16" as torch.DType), /unsupported dtype "float16"/);
 });
+
+test("differential-probe regressions: logaddexp2's promotion and integer refusal, bool rounding, square, remainder node names, 0-d moveaxis, shape before dtype errors", () => {
+  // torch.logaddexp2(torch.tensor([-8, 3], dtype=torch.int32), torch.tensor([-1433.5568679481325, -0.013014329436880766], dtype=torch.float64))
+  // = [-8.0, 3.1684847488389356]: the int32 operand is read as float64, not through float32
+  const l = torch.logaddexp2(int([-8, 3]), torch.tensor([-1433.5568679481325, -0.013014329436880766], { dtype: "float64" }));
+  assert.equal(l.dtype, "float64");
+  assert.equal(l.toArray()[0], -8);
+  assert.ok(Math.abs(l.toArray()[1]! - 3.1684847488389356) < 1e-14);
+  // torch.logaddexp2 / logaddexp / hypot of two int32 tensors: "<op>_cpu" not implemented for 'Int' (atan2 and xlogy promote)
+  assert.throws(() => torch.logaddexp2(int([1]), int([2])), { message: /^"logaddexp2_cpu" not implemented for 'Int'/ });
+  assert.throws(() => torch.logaddexp(int([1]), int([2])), { message: /^"logaddexp_cpu" not implemented for 'Int'/ });
+  assert.throws(() => torch.hypot(int([1]), 2), { message: /^"hypot_cpu" not implemented for 'Int'/ });
+  assert.equal(torch.atan2(int([1]), int([2])).dtype, "float32");
+  // abs / trunc / ceil / floor / round of a bool tensor: PyTorch has no Bool kernel ("abs_cpu", "trunc_vml_cpu", ...)
+  const b = torch.tensor([true, false]);
+  assert.throws(() => torch.absolute(b), { message: /^"abs_cpu" not implemented for 'Bool'/ });
+  assert.throws(() => torch.fix(b), { message: /^"trunc_vml_cpu" not implemented for 'Bool'/ });
+  assert.throws(() => b.ceil(), { message: /^"ceil_vml_cpu" not implemented for 'Bool'/ });
+  assert.throws(() => torch.floor(b), { message: /^"floor_vml_cpu" not implemented for 'Bool'/ });
+  assert.throws(() => torch.round(b), { message: /^"round_vml_cpu" not implemented for 'Bool'/ });
+  // torch.square(torch.tensor([True, False])) = tensor([1, 0]) (an integer result); square's node is PowBackward0
+  const sq = torch.square(b);
+  assert.deepEqual([sq.dtype, sq.tolist()], ["int32", [1, 0]]);
+  assert.equal(torch.square(torch.tensor([1.5], { requiresGrad: true })).gradFn!.name, "PowBackward0");
+  // fmod / remainder by a number are the .Scalar overloads (FmodBackward0, RemainderBackward0), by a tensor .Tensor (...1)
+  const x = torch.tensor([1.5], { requiresGrad: true });
+  assert.equal(torch.fmod(x, 2).gradFn!.name, "FmodBackward0");
+  assert.equal(torch.fmod(x, torch.tensor(2)).gradFn!.name, "FmodBackward1");
+  assert.equal(x.remainder(2).gradFn!.name, "RemainderBackward0");
+  // torch.moveaxis(torch.tensor(3.), 0, -1).shape == torch.movedim(torch.tensor(3.), [0], [0]).shape == torch.Size([])
+  assert.deepEqual(torch.moveaxis(torch.tensor(3), 0, -1).shape, []);
+  assert.deepEqual(torch.tensor(3).moveaxis([0], [0]).shape, []);
+  // torch.bitwise_xor(torch.ones(2), torch.ones(3)): the shapes are checked before the dtype
+  assert.throws(() => torch.bitwiseXor(torch.ones([2]), torch.ones([3])), { message: /^The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/ });
+});

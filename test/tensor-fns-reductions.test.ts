@@ -154,3 +154,70 @@ test("argwhere and uniqueConsecutive (flattened and along a dim, with inverse an
   assert.deepEqual([v!.shape, inv!.shape], [[1], []]);
   assert.throws(() => torch.uniqueConsecutive(torch.tensor([1, 1], { requiresGrad: true })).sum().backward(), { message: "the derivative for 'unique_consecutive' is not implemented." });
 });
+
+test("differential-probe regressions: cov's weights in the graph and its dtypes, histc's edge rounding, empty bincount, quantile shapes and checks, 0-d and empty cases", () => {
+  // x = torch.tensor([[1., 2, 4], [0, 1, 1]], dtype=torch.float64, requires_grad=True); aw = torch.tensor([1., 2, .5], dtype=torch.float64, requires_grad=True)
+  // c = torch.cov(x, fweights=torch.tensor([1, 2, 1]), aweights=aw); (c * torch.tensor([[1., 2], [3, 4]], dtype=torch.float64)).sum().backward()
+  const x = torch.tensor([[1, 2, 4], [0, 1, 1]], { dtype: "float64", requiresGrad: true });
+  const aw = torch.tensor([1, 2, 0.5], { dtype: "float64", requiresGrad: true });
+  const c = torch.cov(x, { fweights: long([1, 2, 1]), aweights: aw });
+  const near = (got: number[], want: number[]) => got.forEach((g, i) => assert.ok(Math.abs(g - want[i]!) < 1e-12, `${g} vs ${want[i]}`));
+  near(Array.from(c.toArray()), [0.7857142857142857, 0.2619047619047619, 0.2619047619047619, 0.21428571428571427]);
+  c.mul(torch.tensor([[1, 2], [3, 4]], { dtype: "float64" })).sum().backward();
+  near(Array.from(x.grad!.toArray()), [-1.5952380952380953, 0.9523809523809524, 0.6428571428571428, -3.023809523809524, 1.523809523809524, 1.5]);
+  // the weights' gradient flows through their sum and the normalization too (it used to be dropped there)
+  near(Array.from(aw.grad!.toArray()), [1.3061224489795917, -0.8253968253968254, 0.6893424036281179]);
+  // dtypes as PyTorch's arithmetic gives them: int input -> float32; float64 weights -> float64
+  const xi = torch.tensor([[1, 2, 4], [0, 1, 1]], { dtype: "int32" });
+  assert.equal(torch.cov(xi).dtype, "float32");
+  assert.equal(torch.cov(xi, { aweights: torch.tensor([1, 2, 1], { dtype: "float64" }) }).dtype, "float64");
+  assert.equal(torch.cov(torch.tensor([[1, 2, 4]]), { aweights: torch.tensor([1, 2, 1], { dtype: "float64" }) }).dtype, "float64");
+  assert.throws(() => torch.cov(torch.tensor([1, 2]), { fweights: long([0, 0]) }), { message: /^cov\(\): weights sum to zero, can't be normalized/ });
+  assert.throws(() => torch.cov(torch.tensor([true, false])), { message: /^cov\(\): bool dtype is not supported for input/ });
+  assert.throws(() => torch.corrcoef(torch.ones([2, 2, 2])), { message: /^corrcoef\(\): expected input to have two or fewer dimensions/ });
+  // torch.histc(torch.tensor([-1.1104007959365845]), 100).nonzero() -> [[49]] in float32, [[50]] in float64:
+  // the one value sits on the middle edge of [v - 1, v + 1] and PyTorch's float32 arithmetic rounds it down
+  const one = [-1.1104007959365845];
+  assert.equal(Array.from(torch.histc(torch.tensor(one), 100).toArray()).indexOf(1), 49);
+  assert.equal(Array.from(torch.histc(torch.tensor(one, { dtype: "float64" }), 100).toArray()).indexOf(1), 50);
+  // torch.histc(torch.tensor([-1.2066031694412231]), 10).nonzero() -> [[4]] ((x - left) / width * bins, in float32)
+  assert.equal(Array.from(torch.histc(torch.tensor([-1.2066031694412231]), 10).toArray()).indexOf(1), 4);
+  // torch.histc(torch.tensor([0.1, 0.2, 0.3, 0.7]), 10, 0, 1) = [0, 1, 1, 1, 0, 0, 0, 1, 0, 0]
+  assert.deepEqual(torch.histc(torch.tensor([0.1, 0.2, 0.3, 0.7]), 10, 0, 1).tolist(), [0, 1, 1, 1, 0, 0, 0, 1, 0, 0]);
+  // torch.bincount(torch.tensor([], dtype=torch.long), torch.tensor([], dtype=torch.float64), 2) = tensor([0, 0]) (int64, whatever the weights)
+  const e = torch.bincount(long([]), torch.zeros([0], { dtype: "float64" }), 2);
+  assert.deepEqual([e.dtype, e.tolist()], ["int32", [0, 0]]);
+  // ... before the weights are looked at: torch.bincount(torch.tensor([], dtype=torch.long), torch.tensor([1.])) = tensor([], dtype=torch.int64)
+  assert.deepEqual(torch.bincount(long([]), torch.tensor([1])).shape, [0]);
+  // quantile / nanquantile: a 0-d input keeps no dim even with keepdim; an empty q gives an empty leading dim;
+  // q must have the input's dtype; PyTorch's order of checks
+  assert.deepEqual(torch.nanquantile(torch.tensor(2), 0.5, 0, { keepdim: true }).shape, []);
+  assert.deepEqual(torch.nanquantile(torch.tensor(2), torch.tensor([0.2, 0.7]), 0, { keepdim: true }).shape, [2]);
+  const m = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const none = torch.nanquantile(m, torch.zeros([0]), 1);
+  assert.deepEqual([none.shape, none.requiresGrad], [[0, 2], true]);
+  assert.deepEqual(torch.quantile(m, torch.zeros([0]), 1, { keepdim: true }).shape, [0, 2, 1]);
+  assert.throws(() => torch.nanquantile(m, torch.tensor([0.5], { dtype: "float64" })), { message: /^quantile\(\) q tensor must be same dtype as the input tensor/ });
+  assert.throws(() => torch.quantile(long([1, 2]), 1.5), { message: /^quantile\(\) q must be in the range \[0, 1\] but got 1.5/ });
+  assert.throws(() => torch.quantile(m, torch.tensor([1.5])), { message: /^quantile\(\) q values must be in the range \[0, 1\]/ });
+  assert.throws(() => torch.nanmedian(torch.zeros([2, 0]), 1), { message: /^median\(\): Expected reduction dim 1 to have non-zero size/ });
+  assert.throws(() => torch.stdMean(long([1, 2])), { message: /^std_mean only support floating point and complex dtypes/ });
+  // trapezoid over no samples: zeros of y's dtype outside the graph (torch.trapezoid(torch.zeros(2, 0, 3, requires_grad=True), dim=1))
+  const y = torch.zeros([2, 0, 3], { requiresGrad: true });
+  for (const t of [torch.trapezoid(y, { dim: 1 }), torch.trapezoid(y, torch.zeros([0]), { dim: 1 })]) assert.deepEqual([t.shape, t.requiresGrad], [[2, 3], false]);
+  assert.equal(torch.trapezoid(torch.zeros([2, 0], { dtype: "int32" }), { dx: 0.5 }).dtype, "int32");
+  const ct = torch.cumulativeTrapezoid(y, torch.zeros([0]), { dim: 1 });
+  assert.deepEqual([ct.shape, ct.requiresGrad], [[2, 0, 3], true]);
+  assert.throws(() => torch.trapezoid(torch.tensor([true, false])), { message: /^trapezoid: received a bool input for `y`, but bool is not supported/ });
+  assert.throws(() => torch.cumulativeTrapezoid(torch.tensor([true, false]), torch.tensor([1, 2])), { message: /^cumulative_trapezoid: received a bool input for `x` or `y`/ });
+  assert.throws(() => torch.cumulativeTrapezoid(torch.tensor(1)), { message: /^slice\(\) cannot be applied to a 0-dim tensor\./ });
+  // unique_consecutive along a dim: not of a 0-d tensor, and not with another empty dim (PyTorch's messages)
+  assert.throws(() => torch.uniqueConsecutive(torch.tensor(1), { dim: -1 }), { message: /^Dimension specified as -1 but tensor has no dimensions/ });
+  assert.throws(() => torch.uniqueConsecutive(torch.zeros([2, 0]), { dim: 0 }), { message: /^There are 0 sized dimensions, and they aren't selected/ });
+  assert.throws(() => torch.uniqueConsecutive(torch.zeros([0, 0]), { dim: 0 }), { message: /^Number of zero sized dimensions is more than one/ });
+  assert.deepEqual(torch.uniqueConsecutive(torch.zeros([0, 3]), { dim: 0, returnCounts: true }).map((t) => t.shape), [[0, 3], [0]]);
+  // mode orders NaN after the numbers (a consistent sort): torch.mode(torch.tensor([-0., 1.3767287731170654, nan, -1.6292210817337036]))
+  // = (-1.6292210817337036, 3)
+  const md = torch.mode(torch.tensor([-0, 1.3767287731170654, NaN, -1.6292210817337036]));
+  assert.deepEqual([md.values.item(), md.indices.item()], [Math.fround(-1.6292210817337036), 3]);
+});

@@ -9,6 +9,7 @@
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { resultType, type Operand } from "./elementwise.js";
+import { broadcastShapes } from "./core.js";
 import { full } from "./factories.js";
 import { mapBinary, mapUnary } from "./js-map.js";
 
@@ -21,6 +22,8 @@ function integerType(kernel: string, dtype: DType, allowBool: boolean): DType {
 function integerBinary(kernel: string, allowBool: boolean, f: (x: number, y: number) => number) {
   return (a: Tensor, b: Operand | boolean): Tensor => {
     const other = typeof b === "boolean" ? full([], b, { dtype: "bool" }) : b;
+    // shapes are checked before dtypes, as PyTorch's TensorIterator does
+    if (typeof other !== "number") broadcastShapes(a.shape, other.shape, kernel.replace(/_cpu$/, ""));
     const dtype = integerType(kernel, resultType(a, other), allowBool);
     const t = typeof other === "number" ? full([], other, { dtype }) : other;
     return mapBinary(a, t, dtype, dtype, kernel.replace(/_cpu$/, ""), f);

@@ -319,7 +319,13 @@ export const expm1 = unaryWithGrad("expm1", "Expm1Backward0", (g, r) => mul(g, a
 export const erf = unaryWithGrad("erf", "ErfBackward0", (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))), "input");
 export const reciprocal = unaryWithGrad("reciprocal", "ReciprocalBackward0", (g, r) => neg(mul(g, mul(r, r))), "output");
 
+/** PyTorch has no bool kernel for abs and the rounding ops: `"<kernel>" not implemented for 'Bool'`. */
+function refuseBool(a: Tensor, kernel: string): void {
+  if (a.dtype === "bool") throw new Error(`"${kernel}" not implemented for 'Bool'`);
+}
+
 export function abs(a: Tensor): Tensor {
+  refuseBool(a, "abs_cpu");
   const out = unaryData("abs", a, true);
   // d|x| = sgn(x) with PyTorch's sgn: 0 at 0 and at NaN
   if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [where(gt(x!, 0), g!, where(lt(x!, 0), neg(g!), 0))], [a]);
@@ -361,6 +367,7 @@ export function thresholdBackward(g: Tensor, r: Tensor): Tensor {
 
 function roundingOp(op: UnaryOp, name: string) {
   return (a: Tensor): Tensor => {
+    refuseBool(a, `${op}_vml_cpu`);
     const out = unaryData(op, a, true);
     if (needsGrad(a)) record(name, [a], out, ([g]) => [zeroGrad(g!)]);
     return out;
@@ -471,9 +478,9 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   return out;
 }
 
-/** `a * a`. */
+/** `a ** 2`, as PyTorch's square (its node is PowBackward0; a bool tensor squares as integers). */
 export function square(a: Tensor): Tensor {
-  return mul(a, a);
+  return pow(a.dtype === "bool" ? toDtype(a, "int32") : a, 2);
 }
 
 /** `1 / sqrt(a)`. */

@@ -6,7 +6,7 @@
  * diagonal). Gradients follow PyTorch's derivatives.yaml; indices are int32.
  */
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
-import { scalarTypeName } from "../tensor/dtype.js";
+import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { broadcastShapes, castData, kernels, needsGrad, record, shapeStr } from "./core.js";
@@ -41,6 +41,7 @@ export function indexCopy(input: Tensor, dim: number, index: Tensor, source: Ten
   const d = normalizeDim(dim, input.dim(), "index_copy_", input.shape);
   const indices = indexValues(index);
   const count = source.dim() === 0 ? 1 : source.shape[d]!;
+  if (source.dim() === 0 && indices.length !== 1) throw new Error(`index_copy_(): When source is scalar, index should have one element (got ${indices.length})`);
   if (indices.length !== count) throw new Error(`index_copy_(): Number of indices (${indices.length}) should be equal to source.size(dim) (${count})`);
   const sliceOf = (s: readonly number[]) => s.filter((_, i) => i !== d);
   const want = sliceOf(input.shape), got = sliceOf(source.shape);
@@ -62,20 +63,30 @@ export function indexCopy(input: Tensor, dim: number, index: Tensor, source: Ten
   return out;
 }
 
+/** A fill value as `dtype` stores it; PyTorch refuses one an integer dtype cannot hold. */
+function fillValue(v: number, dtype: DType): number {
+  if (dtype === "int32" && !(Number.isFinite(v) && v >= -2147483648 && v < 2147483648)) {
+    throw new Error("value cannot be converted to type int without overflow");
+  }
+  return v;
+}
+
 /**
- * `input` with every slice at `index` along `dim` set to `value` (a number
- * or a 0-d tensor, converted to input's dtype; negative indices count from
- * the end), as `Tensor.index_fill`. A tensor value gets the sum of the
- * gradient over the filled slices.
+ * `input` with every slice at `index` along `dim` set to `value` (a number,
+ * a boolean or a 0-d tensor, converted to input's dtype; negative indices
+ * count from the end), as `Tensor.index_fill`. A tensor value gets the sum
+ * of the gradient over the filled slices, each counted once however often
+ * the index repeats it (PyTorch's `index_select(dim, unique(index)).sum()`).
  *
  * @example
  * torch.zeros([3, 2]).indexFill(0, torch.tensor([0, 2], { dtype: "int32" }), 7); // rows 0 and 2 are 7
  */
-export function indexFill(input: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
+export function indexFill(input: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor {
   if (index.dtype !== "int32") throw new Error("index_fill_(): Expected dtype int32 for index.");
   if (index.dim() > 1) throw new Error("Index has to be a vector/scalar");
-  if (typeof value !== "number" && value.dim() !== 0) {
-    throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+  const tv = typeof value === "object" ? value : null;
+  if (tv !== null && tv.dim() !== 0) {
+    throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${tv.dim()} dimension(s).`);
   }
   const d = normalizeDim(dim, input.dim(), "index_fill_", input.shape);
   const size = input.dim() === 0 ? 1 : input.shape[d]!;
@@ -84,16 +95,16 @@ export function indexFill(input: Tensor, dim: number, index: Tensor, value: numb
     return v < 0 ? v + size : v;
   });
   const out = castData(input, input.dtype);
-  const v = typeof value === "number" ? value : value.item();
+  const v = fillValue(tv === null ? Number(value) : tv.item(), input.dtype);
   for (const i of indices) kernels().fill(sliceAt(out, d, i), v);
-  const tv = typeof value === "number" ? null : value;
-  if (needsGrad(input, tv)) {
+  // an integer or bool result takes no part in the graph, whatever the value tensor
+  if (isFloating(out.dtype) && needsGrad(input, tv)) {
     const gi = input._requiresGrad, gv = tv?._requiresGrad ?? false;
-    const wrapped = fromTypedArray(indices);
-    record(tv === null ? "IndexFillBackward0" : "IndexFillBackward1", [input, tv], out, ([g], [ix]) => [
+    const wrapped = fromTypedArray(indices), distinct = fromTypedArray(Int32Array.from(new Set(indices)));
+    record(tv === null ? "IndexFillBackward0" : "IndexFillBackward1", [input, tv], out, ([g], [ix, once]) => [
       gi ? indexFill(g!, d, ix!, 0) : null,
-      gv ? sum(g!.dim() === 0 ? g! : indexSelect(g!, d, ix!)) : null,
-    ], [wrapped]);
+      gv ? sum(indexSelect(g!.dim() === 0 ? reshape(g!, [1]) : g!, d, once!)) : null,
+    ], [wrapped, distinct]);
   }
   return out;
 }
@@ -118,7 +129,8 @@ export function maskedScatter(input: Tensor, mask: Tensor, source: Tensor): Tens
   if (source.dtype !== input.dtype) {
     throw new Error(`masked_scatter: expected self and source to have same dtypes but got${scalarTypeName(input.dtype)} and ${scalarTypeName(source.dtype)}`);
   }
-  const shape = broadcastShapes(input.shape, mask.shape, "masked_scatter");
+  // the mask is broadcast against self (PyTorch names them in that order in its error)
+  const shape = broadcastShapes(mask.shape, input.shape, "masked_scatter");
   const expandedMask = untracked(() => expand(mask, shape));
   const positions = truePositions(expandedMask);
   const n = source.numel();

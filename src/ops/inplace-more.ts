@@ -3,15 +3,17 @@
  * writes it back through `inplace` (PyTorch's in-place rules: leaf and
  * version checks, CopySlices for views, no float result into an integer
  * tensor). Comparisons written in place keep the tensor's dtype (1 / 0) and
- * pass a zero gradient, as PyTorch's eq_ / lt_ ... do.
+ * pass a zero gradient, as PyTorch's eq_ / lt_ ... do; the logical ops
+ * written in place are outside autograd altogether, as in PyTorch.
  */
-import { isRecording } from "../autograd/grad-mode.js";
+import { isInferenceModeEnabled, isRecording, runInMode, withGrad } from "../autograd/grad-mode.js";
 import { scalarTypeName } from "../tensor/dtype.js";
+import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { record } from "./core.js";
+import { broadcastShapes, broadcastView, kernels, record, shapeStr } from "./core.js";
 import * as E from "./elementwise.js";
 import type { Operand } from "./elementwise.js";
-import { zerosLike } from "./factories.js";
+import { zeros, zerosLike } from "./factories.js";
 import * as G from "./gamma.js";
 import { inplace } from "./inplace.js";
 import * as M from "./masking.js";
@@ -41,9 +43,25 @@ export const cosh_ = unary("cosh_", Mth.cosh);
 export const asin_ = unary("asin_", Mth.asin);
 export const acos_ = unary("acos_", Mth.acos);
 export const atan_ = unary("atan_", Mth.atan);
-export const asinh_ = unary("asinh_", Mth.asinh);
-export const acosh_ = unary("acosh_", Mth.acosh);
-export const atanh_ = unary("atanh_", Mth.atanh);
+/**
+ * PyTorch has no derivative for the in-place inverse hyperbolic functions (1.13 and 2.x alike): the result of
+ * `x.acosh_()` on a tensor that requires grad takes part in the graph through a node (AcoshBackward1, ...) whose
+ * backward throws PyTorch's error.
+ */
+const noDerivative = (name: string, node: string, op: (t: Tensor) => Tensor) => (self: Tensor): Tensor =>
+  inplace(self, name, [], (s) => {
+    const out = runInMode(withGrad(false), () => op(s));
+    if (s._requiresGrad && isRecording()) {
+      record(node, [s], out, () => {
+        throw new Error(`the derivative for 'inplace version of ${name.slice(0, -1)}' is not implemented.`);
+      });
+    }
+    return out;
+  });
+
+export const asinh_ = noDerivative("asinh_", "AsinhBackward1", Mth.asinh);
+export const acosh_ = noDerivative("acosh_", "AcoshBackward1", Mth.acosh);
+export const atanh_ = noDerivative("atanh_", "AtanhBackward1", Mth.atanh);
 export const erf_ = unary("erf_", E.erf);
 export const erfc_ = unary("erfc_", P.erfc);
 export const erfinv_ = unary("erfinv_", Mth.erfinv);
@@ -101,25 +119,54 @@ export function floatPower_(self: Tensor, exponent: Operand): Tensor {
   return inplace(self, "float_power_", [tensorOr(exponent)], (s) => P.floatPower(s, exponent));
 }
 
-/** A comparison or logical op written in place: self's dtype, and a zero gradient for self (PyTorch's EqBackward0 ...). */
+/**
+ * A comparison written in place: self's dtype, and zero gradients (PyTorch's EqBackward0 for a number, EqBackward1
+ * for a tensor, which also gives the other tensor a zero gradient).
+ */
 function comparison(name: string, node: string, op: (t: Tensor, o: Operand) => Tensor) {
   return (self: Tensor, other: Operand): Tensor => inplace(self, name, [tensorOr(other)], (s) => {
     const out = op(s, other);
-    if (s._requiresGrad && isRecording()) record(node, [s], out, ([g]) => [zerosLike(g!)]);
+    const o = tensorOr(other);
+    if ((s._requiresGrad || (o?._requiresGrad ?? false)) && isRecording()) {
+      const gs = s._requiresGrad, go = o?._requiresGrad ?? false, oShape = o?.shape ?? [], oType = o?.dtype ?? out.dtype;
+      record(o === null ? `${node}0` : `${node}1`, [s, o], out, ([g]) => [gs ? zerosLike(g!) : null, go ? zeros(oShape, { dtype: oType }) : null]);
+    }
     return out;
   }, true);
 }
 
-export const eq_ = comparison("eq_", "EqBackward0", E.eq);
-export const ne_ = comparison("ne_", "NeBackward0", E.ne);
-export const lt_ = comparison("lt_", "LtBackward0", E.lt);
-export const le_ = comparison("le_", "LeBackward0", E.le);
-export const gt_ = comparison("gt_", "GtBackward0", E.gt);
-export const ge_ = comparison("ge_", "GeBackward0", E.ge);
-export const logicalAnd_ = comparison("logical_and_", "LogicalAndBackward0", E.logicalAnd);
-export const logicalOr_ = comparison("logical_or_", "LogicalOrBackward0", E.logicalOr);
-export const logicalXor_ = comparison("logical_xor_", "LogicalXorBackward0", (t, o) => P.logicalXor(t, o));
-export const logicalNot_ = (self: Tensor): Tensor => comparison("logical_not_", "LogicalNotBackward0", (t) => E.logicalNot(t))(self, 0);
+export const eq_ = comparison("eq_", "EqBackward", E.eq);
+export const ne_ = comparison("ne_", "NeBackward", E.ne);
+export const lt_ = comparison("lt_", "LtBackward", E.lt);
+export const le_ = comparison("le_", "LeBackward", E.le);
+export const gt_ = comparison("gt_", "GtBackward", E.gt);
+export const ge_ = comparison("ge_", "GeBackward", E.ge);
+
+/**
+ * A logical op written in place, as PyTorch's logical_and_ ... (not differentiable, so autograd never sees them):
+ * no leaf check and no graph change (self keeps its grad_fn), only the write, in self's dtype, and the version bump.
+ */
+function logical(name: string, op: (t: Tensor, o: Operand) => Tensor) {
+  return (self: Tensor, other: Operand): Tensor => {
+    if (self._inference && !isInferenceModeEnabled()) {
+      throw new Error("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.");
+    }
+    if (hasRepeatedElements(self)) {
+      throw new Error("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+    }
+    const out = runInMode(withGrad(false), () => op(self, other));
+    const shape = broadcastShapes(self.shape, out.shape, name);
+    if (!sameShape(shape, self.shape)) throw new Error(`output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)} (${name})`);
+    kernels().copy(self, broadcastView(out, self.shape));
+    self.storage.version++;
+    return self;
+  };
+}
+
+export const logicalAnd_ = logical("logical_and_", E.logicalAnd);
+export const logicalOr_ = logical("logical_or_", E.logicalOr);
+export const logicalXor_ = logical("logical_xor_", (t, o) => P.logicalXor(t, o));
+export const logicalNot_ = (self: Tensor): Tensor => logical("logical_not_", (t) => E.logicalNot(t))(self, 0);
 
 export const triu_ = (self: Tensor, diagonal = 0): Tensor => inplace(self, "triu_", [], (s) => M.triu(s, diagonal));
 export const tril_ = (self: Tensor, diagonal = 0): Tensor => inplace(self, "tril_", [], (s) => M.tril(s, diagonal));
@@ -138,8 +185,8 @@ export const baddbmm_ = (self: Tensor, batch1: Tensor, batch2: Tensor, options: 
 
 export const indexCopy_ = (self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor =>
   inplace(self, "index_copy_", [source], (s) => IF.indexCopy(s, dim, index, source));
-export const indexFill_ = (self: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor =>
-  inplace(self, "index_fill_", [typeof value === "number" ? null : value], (s) => IF.indexFill(s, dim, index, value));
+export const indexFill_ = (self: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor =>
+  inplace(self, "index_fill_", [typeof value === "object" ? value : null], (s) => IF.indexFill(s, dim, index, value));
 export const maskedScatter_ = (self: Tensor, mask: Tensor, source: Tensor): Tensor =>
   inplace(self, "masked_scatter_", [source], (s) => IF.maskedScatter(s, mask, source));
 export const put_ = (self: Tensor, index: Tensor, source: Tensor, accumulate = false): Tensor =>

@@ -7,6 +7,7 @@
 import { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { add, div, mul, sub } from "./elementwise.js";
+import { zeros } from "./factories.js";
 import { cumsum } from "./scan.js";
 import { sum } from "./reduce.js";
 import { narrow, reshape, select } from "./views.js";
@@ -17,10 +18,23 @@ export interface TrapezoidOptions {
   dim?: number;
 }
 
-/** The dim of `y` to integrate along; a 0-d `y` has none (PyTorch's message). */
-function integrationDim(y: Tensor, dim: number): number {
-  if (y.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
-  return normalizeDim(dim, y.dim(), "trapezoid", y.shape);
+/**
+ * The dim of `y` to integrate along; a 0-d `y` has none (PyTorch's messages: trapezoid names the dim, as wrapped
+ * when there are points `x`; cumulative_trapezoid fails slicing it).
+ */
+function integrationDim(y: Tensor, dim: number, op: "trapezoid" | "cumulative_trapezoid", wrapFirst: boolean): number {
+  if (y.dim() === 0) {
+    if (op === "cumulative_trapezoid") throw new Error("slice() cannot be applied to a 0-dim tensor.");
+    throw new Error(`Dimension specified as ${wrapFirst ? normalizeDim(dim, 0, op, y.shape) : dim} but tensor has no dimensions`);
+  }
+  return normalizeDim(dim, y.dim(), op, y.shape);
+}
+
+/** PyTorch refuses bool samples and points. */
+function checkNotBool(op: string, y: Tensor, x: Tensor | null): void {
+  if (y.dtype === "bool" || x?.dtype === "bool") {
+    throw new Error(`${op}: received a bool input for ${x === null ? "`y`" : "`x` or `y`"}, but bool is not supported`);
+  }
 }
 
 /** The spacings of the points `x` along `d`, broadcastable against y's pairs of neighbours. */
@@ -30,8 +44,8 @@ function spacings(y: Tensor, x: Tensor, d: number, op: string): Tensor {
     if (x.shape[0] !== y.shape[d]) throw new Error(`${op}: There must be one \`x\` value for each sample point`);
     xs = reshape(x, y.shape.map((s, i) => (i === d ? s : 1)));
   }
-  const xd = xs.dim() - y.dim() + d, n = xs.shape[xd]!;
-  return sub(narrow(xs, xd, 1, n - 1), narrow(xs, xd, 0, n - 1));
+  const xd = xs.dim() - y.dim() + d, n = xs.shape[xd]!, m = Math.max(n - 1, 0);
+  return sub(narrow(xs, xd, Math.min(1, n), m), narrow(xs, xd, 0, m));
 }
 
 function parse(xOrOptions: Tensor | TrapezoidOptions | null | undefined, options: TrapezoidOptions): [Tensor | null, TrapezoidOptions] {
@@ -49,15 +63,16 @@ function parse(xOrOptions: Tensor | TrapezoidOptions | null | undefined, options
 export function trapezoid(y: Tensor, x?: Tensor | TrapezoidOptions | null, options: TrapezoidOptions = {}): Tensor {
   const [points, opts] = parse(x, options);
   const dim = opts.dim ?? -1;
-  const d = integrationDim(y, dim);
+  const d = integrationDim(y, dim, "trapezoid", points !== null);
   const n = y.shape[d]!;
+  // no samples integrate to zeros of y's dtype, outside the graph (PyTorch's zeros_like_except)
+  if (n === 0) return zeros(y.shape.filter((_, i) => i !== d), { dtype: y.dtype });
+  checkNotBool("trapezoid", y, points);
   if (points !== null) {
-    if (n === 0) return sum(mul(y, 0), d);
     const pairs = add(narrow(y, d, 1, n - 1), narrow(y, d, 0, n - 1));
     return sum(div(mul(spacings(y, points, d, "trapezoid"), pairs), 2), d);
   }
   const dx = opts.dx ?? 1;
-  if (n === 0) return sum(mul(y, dx), d);
   // (sum of y - (first + last) / 2) * dx, as PyTorch arranges it
   return mul(sub(sum(y, d), mul(add(select(y, d, 0), select(y, d, n - 1)), 0.5)), dx);
 }
@@ -71,7 +86,8 @@ export function trapezoid(y: Tensor, x?: Tensor | TrapezoidOptions | null, optio
  */
 export function cumulativeTrapezoid(y: Tensor, x?: Tensor | TrapezoidOptions | null, options: TrapezoidOptions = {}): Tensor {
   const [points, opts] = parse(x, options);
-  const d = integrationDim(y, opts.dim ?? -1);
+  const d = integrationDim(y, opts.dim ?? -1, "cumulative_trapezoid", true);
+  checkNotBool("cumulative_trapezoid", y, points);
   const n = y.shape[d]!;
   const m = Math.max(n - 1, 0);
   const pairs = add(narrow(y, d, Math.min(1, n), m), narrow(y, d, 0, m));

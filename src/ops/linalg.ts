@@ -1,5 +1,5 @@
 import type { Strided } from "../backend/backend.js";
-import { promoteTypes } from "../tensor/dtype.js";
+import { promoteTypes, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { expand, reshape, squeeze, transpose, unsqueeze } from "./views.js";
@@ -65,6 +65,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length !== 1 || b.shape.length !== 1) {
     throw new Error(`1D tensors expected, but got ${a.shape.length}D and ${b.shape.length}D tensors (dot: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
+  if (a.dtype !== b.dtype) throw new Error(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
   checkFloat(a, b, "dot");
   if (a.shape[0] !== b.shape[0]) {
     throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively (dot: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);

@@ -5,7 +5,7 @@
  * finiteness tests. Gradients follow tools/autograd/derivatives.yaml.
  */
 import type { UnaryOp } from "../backend/backend.js";
-import { isFloating, toFloating } from "../tensor/dtype.js";
+import { isFloating, scalarTypeName, toFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { needsGrad, record } from "./core.js";
 import {
@@ -42,6 +42,7 @@ export const erfinv = unaryMath("erfinv", "ErfinvBackward0", (x) => mul(exp(squa
 
 /** Rounds toward zero (integers stay integers); its gradient is zero. */
 export function trunc(a: Tensor): Tensor {
+  if (a.dtype === "bool") throw new Error(`"trunc_vml_cpu" not implemented for 'Bool'`);
   const out = unaryData("trunc", a, true);
   if (needsGrad(a)) record("TruncBackward0", [a], out, ([g]) => [zeroGrad(g!)]);
   return out;
@@ -65,7 +66,10 @@ export function isfinite(a: Tensor): Tensor {
   return isFloating(a.dtype) ? logicalNot(logicalOr(isnan(a), isinf(a))) : eq(a, a);
 }
 
-/** The gradient of a division remainder `a - q(a / b) * b` with respect to b: `-g * q(a / b)`. */
+/**
+ * The gradient of a division remainder `a - q(a / b) * b` with respect to b: `-g * q(a / b)`. A number divisor is
+ * PyTorch's `.Scalar` overload: node `<Name>Backward0`, nothing saved; a tensor one is `.Tensor`, `<Name>Backward1`.
+ */
 function remainderOp(op: "fmod" | "remainder", name: string, rounding: "trunc" | "floor") {
   return (a: Tensor, b: Operand): Tensor => {
     checkIntegerDivisor(op, a, b);
@@ -73,32 +77,39 @@ function remainderOp(op: "fmod" | "remainder", name: string, rounding: "trunc" |
     const tb = typeof b === "number" ? null : b;
     if (needsGrad(a, tb)) {
       const aShape = a.shape, bShape = tb?.shape ?? [];
-      record(name, [a, tb], out, ([g], [x, y]) => [
+      record(`${name}${tb === null ? 0 : 1}`, [a, tb], out, ([g], [x, y]) => [
         a._requiresGrad ? sumToShape(g!, aShape) : null,
-        tb?._requiresGrad ? sumToShape(neg(mul(g!, div(x!, y ?? b, { roundingMode: rounding }))), bShape) : null,
-      ], tb === null ? [a] : [a, tb]);
+        tb?._requiresGrad ? sumToShape(neg(mul(g!, div(x!, y!, { roundingMode: rounding }))), bShape) : null,
+      ], tb === null ? [] : [a, tb]);
     }
     return out;
   };
 }
 
 /** `a - trunc(a / b) * b`: the remainder with the dividend's sign (C's fmod). */
-export const fmod = remainderOp("fmod", "FmodBackward1", "trunc");
+export const fmod = remainderOp("fmod", "FmodBackward", "trunc");
 /** `a - floor(a / b) * b`: the remainder with the divisor's sign (Python's %). */
-export const remainder = remainderOp("remainder", "RemainderBackward1", "floor");
+export const remainder = remainderOp("remainder", "RemainderBackward", "floor");
 
-/** A binary op computed in floating point; `grads(g, x, y, out)` gives both input gradients (before broadcasting is undone). */
-function binaryMath(op: "atan2" | "hypot" | "logaddexp" | "xlogy", name: string, grads: (g: Tensor, x: Tensor, y: Tensor, r: Tensor) => [Tensor, Tensor]) {
+/**
+ * A binary op computed in floating point; `grads(g, x, y, out)` gives both input gradients (before broadcasting is undone).
+ * Only hypot's gradient reads the result, so only hypot saves it (as PyTorch: an in-place change of an atan2_ result
+ * must not fail its backward). `floatOnly` ops have no integer kernel in PyTorch (hypot, logaddexp) and throw its error.
+ */
+function binaryMath(op: "atan2" | "hypot" | "logaddexp" | "xlogy", name: string, grads: (g: Tensor, x: Tensor, y: Tensor, r: Tensor | undefined) => [Tensor, Tensor]) {
+  const savesResult = op === "hypot", floatOnly = op === "hypot" || op === "logaddexp";
   return (a: Tensor, b: Operand): Tensor => {
-    const dtype = toFloating(resultType(a, b));
+    const promoted = resultType(a, b);
+    if (floatOnly && !isFloating(promoted)) throw new Error(`"${op}_cpu" not implemented for '${scalarTypeName(promoted)}'`);
+    const dtype = toFloating(promoted);
     const other = typeof b === "number" ? full([], b, { dtype }) : b;
     const out = binaryData(op, a, other, op, dtype);
     if (needsGrad(a, other)) {
       const aShape = a.shape, bShape = other.shape;
       record(name, [a, other], out, ([g], [x, y, r]) => {
-        const [ga, gb] = grads(g!, x!, y!, r!);
+        const [ga, gb] = grads(g!, x!, y!, r);
         return [a._requiresGrad ? sumToShape(ga, aShape) : null, other._requiresGrad ? sumToShape(gb, bShape) : null];
-      }, [a, other, out]);
+      }, savesResult ? [a, other, out] : [a, other]);
     }
     return out;
   };
@@ -111,7 +122,7 @@ export const atan2 = binaryMath("atan2", "Atan2Backward0", (g, y, x) => {
   return [mul(scale, x), neg(mul(scale, y))];
 });
 /** `sqrt(a² + b²)` without overflow. */
-export const hypot = binaryMath("hypot", "HypotBackward0", (g, x, y, r) => [mul(g, div(x, r)), mul(g, div(y, r))]);
+export const hypot = binaryMath("hypot", "HypotBackward0", (g, x, y, r) => [mul(g, div(x, r!)), mul(g, div(y, r!))]);
 /** `log(exp(a) + exp(b))` without overflow. */
 export const logaddexp = binaryMath("logaddexp", "LogaddexpBackward0", (g, x, y) => [
   div(g, add(exp(sub(y, x)), 1)), div(g, add(exp(sub(x, y)), 1)),

@@ -157,7 +157,7 @@ declare module "../tensor/tensor.js" {
     ger(vec2: Tensor): Tensor;
     vdot(other: Tensor): Tensor;
     indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
-    indexFill(dim: number, index: Tensor, value: number | Tensor): Tensor;
+    indexFill(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
     maskedScatter(mask: Tensor, source: Tensor): Tensor;
     scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: SR.ScatterReduction, options?: { includeSelf?: boolean }): Tensor;
     take(index: Tensor): Tensor;
@@ -172,7 +172,7 @@ declare module "../tensor/tensor.js" {
     swapaxes_(axis0: number, axis1: number): Tensor;
     swapdims_(dim0: number, dim1: number): Tensor;
     indexCopy_(dim: number, index: Tensor, source: Tensor): Tensor;
-    indexFill_(dim: number, index: Tensor, value: number | Tensor): Tensor;
+    indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
     maskedScatter_(mask: Tensor, source: Tensor): Tensor;
     scatterReduce_(dim: number, index: Tensor, src: Tensor, reduce: SR.ScatterReduction, options?: { includeSelf?: boolean }): Tensor;
     put_(index: Tensor, source: Tensor, accumulate?: boolean): Tensor;
@@ -376,7 +376,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   ger(v: Tensor) { return Pr.ger(this, v); },
   vdot(o: Tensor) { return Pr.vdot(this, o); },
   indexCopy(dim: number, index: Tensor, source: Tensor) { return IF.indexCopy(this, dim, index, source); },
-  indexFill(dim: number, index: Tensor, value: number | Tensor) { return IF.indexFill(this, dim, index, value); },
+  indexFill(dim: number, index: Tensor, value: number | boolean | Tensor) { return IF.indexFill(this, dim, index, value); },
   maskedScatter(mask: Tensor, source: Tensor) { return IF.maskedScatter(this, mask, source); },
   scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: SR.ScatterReduction, o?: { includeSelf?: boolean }) { return SR.scatterReduce(this, dim, index, src, reduce, o); },
   take(index: Tensor) { return IF.take(this, index); },
@@ -391,7 +391,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   swapaxes_(d0: number, d1: number) { return IV.transpose_(this, d0, d1); },
   swapdims_(d0: number, d1: number) { return IV.transpose_(this, d0, d1); },
   indexCopy_(dim: number, index: Tensor, source: Tensor) { return IM.indexCopy_(this, dim, index, source); },
-  indexFill_(dim: number, index: Tensor, value: number | Tensor) { return IM.indexFill_(this, dim, index, value); },
+  indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor) { return IM.indexFill_(this, dim, index, value); },
   maskedScatter_(mask: Tensor, source: Tensor) { return IM.maskedScatter_(this, mask, source); },
   scatterReduce_(dim: number, index: Tensor, src: Tensor, reduce: SR.ScatterReduction, o?: { includeSelf?: boolean }) { return IM.scatterReduce_(this, dim, index, src, reduce, o); },
   put_(index: Tensor, source: Tensor, accumulate?: boolean) { return IM.put_(this, index, source, accumulate); },

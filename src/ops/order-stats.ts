@@ -10,8 +10,9 @@ import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
 import { div, eq, isnan, where } from "./elementwise.js";
 import { lerp } from "./math.js";
+import { quantileOutput, quantileValues } from "./quantile-args.js";
 import { full } from "./factories.js";
-import { gather, stack } from "./indexing.js";
+import { gather } from "./indexing.js";
 import { sum, type ValuesIndices } from "./reduce.js";
 import { sort } from "./sorting.js";
 import { reshape, squeeze } from "./views.js";
@@ -38,6 +39,12 @@ function pick(a: Tensor, x: Tensor, d: number, indices: Tensor, keepdim: boolean
   return keepdim ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
 }
 
+/** Ascending order with NaN after every number (a consistent comparator: `a - b` is NaN for a NaN). */
+function byValueNaNLast(a: number, b: number): number {
+  const na = Number.isNaN(a), nb = Number.isNaN(b);
+  return na || nb ? Number(na) - Number(nb) : a - b;
+}
+
 /**
  * The most frequent value along `dim` (the last by default) and the index of
  * its last occurrence; among equally frequent values the smallest wins, as
@@ -53,7 +60,8 @@ export function mode(input: Tensor, dim = -1, options: { keepdim?: boolean } = {
   const v = castData(x, "float64").data;
   const indices = emptyUninitialized(x.shape.map((s, i) => (i === d ? 1 : s)), "int32");
   eachLine(x.shape, d, (start, step, n, line) => {
-    const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => v[start + p * step]! - v[start + q * step]! || p - q);
+    // NaNs sort last (as PyTorch's sort of the line); each NaN is a run of its own, as NaN != NaN
+    const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => byValueNaNLast(v[start + p * step]!, v[start + q * step]!) || p - q);
     let best = -1, bestCount = 0;
     for (let k = 0; k < n; ) {
       const value = v[start + order[k]! * step]!;
@@ -107,7 +115,7 @@ export function nanmedian(input: Tensor, dim?: number, options: { keepdim?: bool
   }
   const x = input.dim() === 0 ? reshape(input, [1]) : input;
   const d = normalizeDim(dim, x.dim(), "nanmedian", x.shape);
-  if (x.shape[d] === 0) throw new Error(`nanmedian(): Expected reduction dim ${d} to have non-zero size.`);
+  if (x.shape[d] === 0) throw new Error(`median(): Expected reduction dim ${d} to have non-zero size.`);
   const v = castData(x, "float64").data;
   const indices = emptyUninitialized(x.shape.map((s, i) => (i === d ? 1 : s)), "int32");
   eachLine(x.shape, d, (start, step, n, line) => (indices.data[line] = nanMedianIndex(v, start, step, n)));
@@ -129,12 +137,8 @@ export type NanQuantileInterpolation = "linear" | "lower" | "higher" | "midpoint
 export function nanquantile(
   input: Tensor, q: number | Tensor, dim?: number, options: { keepdim?: boolean; interpolation?: NanQuantileInterpolation } = {},
 ): Tensor {
-  if (input.dtype !== "float32" && input.dtype !== "float64") throw new Error(`quantile() input tensor must be either float or double dtype (got ${input.dtype})`);
-  if (typeof q !== "number" && q.dim() > 1) throw new Error(`quantile() q must be a scalar or 1D tensor (got ${q.dim()}D)`);
-  const qs = typeof q === "number" ? [q] : Array.from(castData(q, "float64").data);
-  for (const v of qs) if (!(v >= 0 && v <= 1)) throw new Error(`quantile() q must be in the range [0, 1] but got ${v}`);
-  if (input.numel() === 0) throw new Error("quantile() input tensor must be non-empty");
   const mode = options.interpolation ?? "linear", keepdim = options.keepdim ?? false;
+  const qs = quantileValues(input, q, mode);
   const x = dim === undefined ? reshape(input, [input.numel()]) : input.dim() === 0 ? reshape(input, [1]) : input;
   const d = dim === undefined ? 0 : normalizeDim(dim, x.dim(), "quantile", x.shape);
   const sorted = sort(x, { dim: d }).values; // NaNs last
@@ -163,12 +167,7 @@ export function nanquantile(
     valid.forEach((k, line) => (weights.data[line] = k === 0 ? 0 : rank(k) - Math.floor(rank(k))));
     return lerp(below, above, weights);
   });
-  const shaped = results.map((r) => {
-    if (dim === undefined) return keepdim ? reshape(r, input.shape.map(() => 1)) : reshape(r, []);
-    return keepdim ? r : squeeze(r, d);
-  });
-  if (typeof q === "number" || q.dim() === 0) return shaped[0]!;
-  return stack(shaped, 0);
+  return quantileOutput(input, q, dim === undefined ? undefined : d, keepdim, results);
 }
 
 /**

@@ -327,14 +327,19 @@ export function ldexp(input: Tensor, other: Tensor): Tensor {
 }
 
 /**
- * `log2(2 ** a + 2 ** b)` without overflow.
+ * `log2(2 ** a + 2 ** b)` without overflow. Both operands are taken in their
+ * promoted dtype first (an int32 tensor beside a float64 one is read as
+ * float64); integer and bool results have no kernel in PyTorch, so they
+ * throw its error.
  *
  * @example
  * torch.logaddexp2(torch.tensor([1]), torch.tensor([1])); // tensor([2.])
  */
 export function logaddexp2(a: Tensor, b: Operand): Tensor {
-  const other = typeof b === "number" ? full([], b, { dtype: toFloating(resultType(a, b)) }) : b;
-  return div(logaddexp(mul(a, Math.LN2), mul(other, Math.LN2)), Math.LN2);
+  const dtype = resultType(a, b);
+  if (!isFloating(dtype)) throw new Error(`"logaddexp2_cpu" not implemented for '${scalarTypeName(dtype)}'`);
+  const other = typeof b === "number" ? full([], b, { dtype }) : toDtype(b, dtype);
+  return div(logaddexp(mul(toDtype(a, dtype), Math.LN2), mul(other, Math.LN2)), Math.LN2);
 }
 
 /**

@@ -24,8 +24,21 @@ import { norm, sum } from "./reduce.js";
 import { cumprod } from "./scan.js";
 import { expand, permute, reshape, unsqueeze } from "./views.js";
 
-/** `beta * input + alpha * product`, ignoring input's values (NaN included) when beta is 0, as PyTorch's add* ops. */
-function scaledSum(input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
+/**
+ * `beta * input + alpha * product`, ignoring input's values (NaN included) when beta is 0, as PyTorch's add* ops.
+ * Integer tensors stay integers: `op` (addr) refuses a fractional beta or alpha with PyTorch's error, the others
+ * truncate it toward zero as PyTorch converts it to the integer dtype.
+ */
+function scaledSum(input: Tensor, product: Tensor, scalars: number[], op: string): Tensor {
+  let [beta, alpha] = scalars as [number, number];
+  if (!isFloating(product.dtype) && !isFloating(input.dtype)) {
+    if (op === "addr") {
+      if (!Number.isInteger(beta)) throw new Error("For integral input tensors, argument beta must not be a floating point number.");
+      if (!Number.isInteger(alpha)) throw new Error("For integral input tensors, argument alpha must not be a floating point number.");
+    }
+    beta = Math.trunc(beta);
+    alpha = Math.trunc(alpha);
+  }
   const scaled = alpha === 1 ? product : mul(product, alpha);
   if (beta === 0) return needsGrad(input) ? add(scaled, mul(where(isfinite(input), input, 0), 0)) : add(scaled, zerosLike(input));
   return add(beta === 1 ? input : mul(input, beta), scaled);
@@ -44,10 +57,12 @@ export interface ScaleOptions {
  * torch.addmv(torch.ones([2]), torch.ones([2, 3]), torch.ones([3]), { alpha: 2 }); // tensor([7., 7.])
  */
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOptions = {}): Tensor {
-  if (mat.dim() !== 2 || vec.dim() !== 1 || mat.shape[1] !== vec.shape[0]) {
+  if (mat.dim() !== 2 || vec.dim() !== 1 || input.dim() > 1) throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${mat.dim()}, ${vec.dim()}`);
+  // input must have one element or one per row of mat, as PyTorch's check
+  if (mat.shape[1] !== vec.shape[0] || (input.numel() !== mat.shape[0] && input.numel() !== 1)) {
     throw new Error(`size mismatch, got ${input.shape[0] ?? 1}, ${mat.shape[0]}x${mat.shape[1]},${vec.shape[0]} (addmv: input ${shapeStr(input.shape)}, mat ${shapeStr(mat.shape)}, vec ${shapeStr(vec.shape)})`);
   }
-  return scaledSum(input, mv(mat, vec), options.beta ?? 1, options.alpha ?? 1);
+  return scaledSum(input, mv(mat, vec), [options.beta ?? 1, options.alpha ?? 1], "addmv");
 }
 
 /**
@@ -57,7 +72,7 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: ScaleOpt
  * torch.addr(torch.zeros([2, 2]), torch.tensor([1, 2]), torch.tensor([3, 4])); // [[3, 4], [6, 8]]
  */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: ScaleOptions = {}): Tensor {
-  return scaledSum(input, outer(vec1, vec2), options.beta ?? 1, options.alpha ?? 1);
+  return scaledSum(input, outer(vec1, vec2), [options.beta ?? 1, options.alpha ?? 1], "addr");
 }
 
 /**
@@ -67,7 +82,7 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: ScaleOp
  * torch.addbmm(torch.zeros([2, 2]), torch.ones([3, 2, 4]), torch.ones([3, 4, 2])); // every element 12
  */
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: ScaleOptions = {}): Tensor {
-  return scaledSum(input, sum(bmm(batch1, batch2), 0), options.beta ?? 1, options.alpha ?? 1);
+  return scaledSum(input, sum(bmm(batch1, batch2), 0), [options.beta ?? 1, options.alpha ?? 1], "addbmm");
 }
 
 /**
@@ -77,7 +92,7 @@ export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: S
  * torch.baddbmm(torch.zeros([3, 2, 2]), torch.ones([3, 2, 4]), torch.ones([3, 4, 2])).shape; // [3, 2, 2]
  */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: ScaleOptions = {}): Tensor {
-  return scaledSum(input, bmm(batch1, batch2), options.beta ?? 1, options.alpha ?? 1);
+  return scaledSum(input, bmm(batch1, batch2), [options.beta ?? 1, options.alpha ?? 1], "baddbmm");
 }
 
 /**
@@ -115,16 +130,33 @@ export function tensordot(a: Tensor, b: Tensor, dims: number | readonly [readonl
     if (da.length !== db.length) throw new Error("both dimension lists should have same length");
   }
   const ca = da.map((d) => normalizeDim(d, a.dim(), "tensordot", a.shape)), cb = db.map((d) => normalizeDim(d, b.dim(), "tensordot", b.shape));
+  // a contracted dim of size 1 broadcasts against the other side's, which is summed right away (as PyTorch)
+  let x = a, y = b;
   ca.forEach((d, i) => {
-    if (a.shape[d] !== b.shape[cb[i]!]) {
-      throw new Error(`contracted dimensions need to match, but first has size ${a.shape[d]} in dim ${da[i]} and second has size ${b.shape[cb[i]!]} in dim ${db[i]}`);
-    }
+    const sa = a.shape[d]!, sb = b.shape[cb[i]!]!;
+    if (sb === 1) {
+      if (sa !== 1) x = sum(x, d, { keepdim: true });
+    } else if (sa === 1) y = sum(y, cb[i], { keepdim: true });
+    else if (sa !== sb) throw new Error(`contracted dimensions need to match, but first has size ${sa} in dim ${da[i]} and second has size ${sb} in dim ${db[i]}`);
   });
   const freeA = [...a.shape.keys()].filter((d) => !ca.includes(d)), freeB = [...b.shape.keys()].filter((d) => !cb.includes(d));
   const size = (t: Tensor, ds: readonly number[]) => ds.reduce((p, d) => p * t.shape[d]!, 1);
-  const left = reshape(permute(a, [...freeA, ...ca]), [size(a, freeA), size(a, ca)]);
-  const right = reshape(permute(b, [...cb, ...freeB]), [size(b, cb), size(b, freeB)]);
+  const left = reshape(permute(x, [...freeA, ...ca]), [size(x, freeA), size(x, ca)]);
+  const right = reshape(permute(y, [...cb, ...freeB]), [size(y, cb), size(y, freeB)]);
   return reshape(mm(left, right), [...freeA.map((d) => a.shape[d]!), ...freeB.map((d) => b.shape[d]!)]);
+}
+
+/**
+ * PyTorch's result_type of a list of tensors: those with dims decide the precision; 0-d ones only raise the
+ * category (a 0-d float64 beside a float32 matrix gives float32, beside an int32 one float64).
+ */
+function listResultType(tensors: readonly Tensor[]): DType {
+  const dimmed = tensors.filter((t) => t.dim() > 0).map((t) => t.dtype), scalars = tensors.filter((t) => t.dim() === 0).map((t) => t.dtype);
+  if (dimmed.length === 0) return scalars.reduce(promoteTypes);
+  const d = dimmed.reduce(promoteTypes);
+  if (scalars.length === 0) return d;
+  const z = scalars.reduce(promoteTypes);
+  return isFloating(d) ? d : d === "bool" || isFloating(z) ? promoteTypes(d, z) : d;
 }
 
 /**
@@ -140,7 +172,7 @@ export function blockDiag(...tensors: Tensor[]): Tensor {
     if (t.dim() > 2) throw new Error(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.dim()} dimensions`);
   });
   if (tensors.length === 0) return empty([1, 0], "float32");
-  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
+  const dtype = listResultType(tensors);
   const blocks = tensors.map((t) => toDtype(t.dim() === 2 ? t : reshape(t, [1, -1]), dtype));
   const width = blocks.reduce((w, t) => w + t.shape[1]!, 0);
   let before = 0;

@@ -31,6 +31,8 @@ export function movedim(a: Tensor, source: number | readonly number[], destinati
   const repeated = (xs: number[]) => xs.find((x, i) => xs.indexOf(x) !== i);
   if (repeated(s) !== undefined) throw new Error(`movedim: repeated dim in \`source\` ([${src.join(", ")}])`);
   if (repeated(t) !== undefined) throw new Error(`movedim: repeated dim in \`destination\` ([${dst.join(", ")}])`);
+  // a 0-d tensor's only dim (0 or -1) moves onto itself
+  if (n === 0) return permute(a, []);
   const order = new Array<number>(n).fill(-1);
   s.forEach((d, i) => { order[t[i]!] = d; });
   const rest = [...Array(n).keys()].filter((d) => !s.includes(d));

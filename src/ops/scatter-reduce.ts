@@ -169,8 +169,9 @@ function scatterReduceBackward(g: Tensor, d: number, index: Tensor, values: Save
       const selfIs = eq(self, result), srcIs = eq(src, value);
       const count = scatterAdd(toDtype(selfIs, self.dtype), d, index, toDtype(srcIs, self.dtype));
       const share = div(g, count);
-      gSelf = where(selfIs, share, 0);
-      gSrc = where(srcIs, gather(share, d, index), 0);
+      // masks times shares, as PyTorch: where nothing equals the result (a NaN self no src reached) 0 · (g / 0) is NaN
+      gSelf = mul(toDtype(selfIs, g.dtype), share);
+      gSrc = mul(toDtype(srcIs, g.dtype), gather(share, d, index));
     }
   }
   // positions that took src's values without self's: self's gradient is 0 there

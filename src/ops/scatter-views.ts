@@ -5,6 +5,7 @@
  * `input` is zero in that region, and `src`'s is the gradient's view there.
  */
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
+import { isFloating } from "../tensor/dtype.js";
 import { sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { castData, kernels, needsGrad, record, shapeStr } from "./core.js";
@@ -20,7 +21,8 @@ function viewScatter(name: string, input: Tensor, src: Tensor, view: (t: Tensor)
     throw new Error(`expected src to have a size equal to the slice of self. src size = ${shapeStr(src.shape)}, slice size = ${shapeStr(region.shape)}`);
   }
   kernels().copy(region, src);
-  if (needsGrad(input, src)) {
+  // an integer or bool copy takes no part in the graph, even from a float src that requires grad
+  if (isFloating(out.dtype) && needsGrad(input, src)) {
     const gi = input._requiresGrad, gs = src._requiresGrad, srcShape = src.shape;
     record(name, [input, src], out, ([g]) => [
       gi ? viewScatter(name, g!, zeros(srcShape, { dtype: g!.dtype }), view) : null,

@@ -47,7 +47,14 @@ export function uniqueConsecutive(input: Tensor, options: UniqueConsecutiveOptio
 export function uniqueConsecutive(input: Tensor, options?: UniqueConsecutiveOptions): Tensor | Tensor[];
 export function uniqueConsecutive(input: Tensor, options: UniqueConsecutiveOptions = {}): Tensor | Tensor[] {
   const flat = options.dim === undefined;
+  if (!flat && input.dim() === 0) throw new Error(`Dimension specified as ${options.dim} but tensor has no dimensions`);
   const d = flat ? 0 : normalizeDim(options.dim!, input.dim(), "unique_consecutive", input.shape);
+  if (!flat) {
+    // PyTorch compares whole slices only when no other dim is empty
+    const empty = input.shape.filter((s) => s === 0).length;
+    if (input.shape[d] === 0 && empty > 1) throw new Error("Number of zero sized dimensions is more than one, so unique cannot be applied");
+    if (input.shape[d] !== 0 && empty > 0) throw new Error("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
+  }
   // the slices along d as rows: [n, rest]
   const rows = flat ? reshape(input, [input.numel()]) : input.dim() === 0 ? reshape(input, [1]) : movedim(input, d, 0);
   const n = rows.shape[0]!, width = n === 0 ? 0 : rows.numel() / n;

@@ -12,10 +12,11 @@ import { normalizeDim } from "../tensor/tensor.js";
 import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
 import { div, eq, isnan, where } from "./elementwise.js";
 import { full } from "./factories.js";
-import { gather, stack } from "./indexing.js";
+import { gather } from "./indexing.js";
 import { lerp } from "./math.js";
+import { quantileOutput, quantileValues } from "./quantile-args.js";
 import { any, sum, type ValuesIndices } from "./reduce.js";
-import { narrow, reshape, squeeze } from "./views.js";
+import { narrow, reshape } from "./views.js";
 
 /** NaN above everything, else numeric order. */
 function ascending(x: number, y: number): number {
@@ -155,11 +156,8 @@ export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" |
  * torch.quantile(x, torch.tensor([0.25, 0.5, 0.75]), 0); // the quartiles of each column
  */
 export function quantile(a: Tensor, q: number | Tensor, dim?: number, options: { keepdim?: boolean; interpolation?: QuantileInterpolation } = {}): Tensor {
-  if (a.dtype !== "float32" && a.dtype !== "float64") throw new Error(`quantile() input tensor must be either float or double dtype (got ${a.dtype})`);
-  const qs = typeof q === "number" ? [q] : Array.from(castData(q, "float64").data);
-  if (typeof q !== "number" && q.dim() > 1) throw new Error(`quantile() q must be a scalar or 1D tensor (got ${q.dim()}D)`);
-  for (const v of qs) if (!(v >= 0 && v <= 1)) throw new Error(`quantile() q must be in the range [0, 1] but got ${v}`);
   const mode = options.interpolation ?? "linear", keepdim = options.keepdim ?? false;
+  const qs = quantileValues(a, q, mode);
   const x = dim === undefined ? reshape(a, [a.numel()]) : a.dim() === 0 ? reshape(a, [1]) : a;
   const d = dim === undefined ? 0 : normalizeDim(dim, x.dim(), "quantile", x.shape);
   const n = x.shape[d]!;
@@ -178,10 +176,5 @@ export function quantile(a: Tensor, q: number | Tensor, dim?: number, options: {
     // a line with a NaN answers its last sorted value, the NaN (which also takes the gradient, as in PyTorch)
     return where(hasNaN, pick(n - 1), r);
   });
-  const shaped = results.map((r) => {
-    if (dim === undefined) return keepdim ? reshape(r, a.shape.map(() => 1)) : reshape(r, []);
-    return keepdim ? r : squeeze(r, d);
-  });
-  if (typeof q === "number") return shaped[0]!;
-  return q.dim() === 0 ? shaped[0]! : stack(shaped, 0);
+  return quantileOutput(a, q, dim === undefined ? undefined : d, keepdim, results);
 }

@@ -3,13 +3,13 @@
  * (composed of differentiable ops, as PyTorch's), and the histograms
  * `histc` and `bincount` (counts, so not differentiable).
  */
-import { type DType, isFloating, scalarTypeName, toFloating } from "../tensor/dtype.js";
+import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { warn } from "../warnings.js";
 import { castData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
-import { clamp, div, lt, mul, sqrt, sub, toDtype } from "./elementwise.js";
-import { zeros } from "./factories.js";
+import { clamp, div, lt, mul, sqrt, sub } from "./elementwise.js";
+import { full, zeros } from "./factories.js";
 import { mm } from "./linalg.js";
 import { amax, amin, type Dims, mean, std, sum, variance, type ReduceOptions } from "./reduce.js";
 import { diagonal } from "./diagonal.js";
@@ -27,6 +27,7 @@ export interface MomentOptions extends ReduceOptions {
  * const [s, m] = torch.stdMean(torch.tensor([1, 2, 3, 4])); // 1.2910, 2.5
  */
 export function stdMean(input: Tensor, dim?: Dims, options: MomentOptions = {}): [Tensor, Tensor] {
+  if (!isFloating(input.dtype)) throw new Error(`std_mean only support floating point and complex dtypes (got ${input.dtype})`);
   const keep = options.keepdim === undefined ? {} : { keepdim: options.keepdim };
   return [std(input, dim, options), mean(input, dim, keep)];
 }
@@ -38,6 +39,7 @@ export function stdMean(input: Tensor, dim?: Dims, options: MomentOptions = {}):
  * const [v, m] = torch.varMean(x, 0, { correction: 0 });
  */
 export function varMean(input: Tensor, dim?: Dims, options: MomentOptions = {}): [Tensor, Tensor] {
+  if (!isFloating(input.dtype)) throw new Error(`var_mean only support floating point and complex dtypes (got ${input.dtype})`);
   const keep = options.keepdim === undefined ? {} : { keepdim: options.keepdim };
   return [variance(input, dim, options), mean(input, dim, keep)];
 }
@@ -93,31 +95,34 @@ function checkWeights(w: Tensor, kind: "fweights" | "aweights", observations: nu
 /**
  * The covariance matrix of the variables in the rows of `input` (a vector
  * is one variable), observations in the columns, as torch.cov; optional
- * frequency and observation weights. Differentiable.
+ * frequency and observation weights. Differentiable, in the weights too.
+ * Composed as PyTorch composes it, so dtypes promote alike (an int32 input
+ * gives the default float dtype, float64 weights give float64) and the
+ * weights' sum and the normalization stay in the graph.
  *
  * @example
  * torch.cov(torch.tensor([[1, 2, 4], [0, 1, 1]])); // [[2.3333, 0.6667], [0.6667, 0.3333]]
  */
 export function cov(input: Tensor, options: CovOptions = {}): Tensor {
   if (input.dim() > 2) throw new Error(`cov(): expected input to have two or fewer dimensions but got an input with ${input.dim()} dimensions`);
+  if (input.dtype === "bool") throw new Error("cov(): bool dtype is not supported for input");
   const correction = options.correction ?? 1;
-  const floatType = toFloating(input.dtype);
-  const x = toDtype(input.dim() < 2 ? reshape(input, [1, -1]) : input, floatType);
+  const x = input.dim() < 2 ? reshape(input, [1, -1]) : input;
   const n = x.shape[1]!;
   const fw = options.fweights ?? null, aw = options.aweights ?? null;
   if (fw !== null) checkWeights(fw, "fweights", n);
   if (aw !== null) checkWeights(aw, "aweights", n);
-  let w: Tensor | null = fw !== null ? toDtype(fw, floatType) : null;
-  if (aw !== null) w = w === null ? toDtype(aw, floatType) : mul(w, toDtype(aw, floatType));
-  const wSum = w === null ? n : sum(w).item();
-  const avg = w === null ? div(sum(x, 1), n) : div(sum(mul(x, w), 1), wSum);
-  let normFactor: number;
-  if (w !== null && correction !== 0) {
-    normFactor = aw === null ? wSum - correction : wSum - (correction * sum(mul(w, toDtype(aw, floatType))).item()) / wSum;
-  } else normFactor = wSum - correction;
-  if (normFactor <= 0) {
+  let w: Tensor | null = fw;
+  if (aw !== null) w = w === null ? aw : mul(w, aw);
+  // the weights' sum (a tensor, so that their gradient flows through it), or the count of observations
+  const wSum = w === null ? full([], n, { dtype: "int32" }) : sum(w);
+  if (w !== null && wSum.item() === 0) throw new Error("cov(): weights sum to zero, can't be normalized");
+  const avg = div(sum(w === null ? x : mul(x, w), 1), wSum);
+  let normFactor = w !== null && aw !== null && correction !== 0 ? sub(wSum, div(mul(sum(mul(w, aw)), correction), wSum)) : sub(wSum, correction);
+  if (normFactor.item() <= 0) {
     warn("cov(): degrees of freedom is <= 0");
-    normFactor = 0;
+    // PyTorch zeroes it in place: no gradient through it
+    normFactor = zeros([], { dtype: normFactor.dtype });
   }
   const centered = sub(x, unsqueeze(avg, 1));
   const product = mm(centered, transpose(w === null ? centered : mul(centered, w), 0, 1));
@@ -133,6 +138,7 @@ export function cov(input: Tensor, options: CovOptions = {}): Tensor {
  * torch.corrcoef(torch.tensor([[1, 2, 4], [0, 1, 1]])); // [[1.0000, 0.7559], [0.7559, 1.0000]]
  */
 export function corrcoef(input: Tensor): Tensor {
+  if (input.dim() > 2) throw new Error(`corrcoef(): expected input to have two or fewer dimensions but got an input with ${input.dim()} dimensions`);
   const c = cov(input);
   if (c.dim() === 0) return div(c, c);
   const sd = sqrt(diagonal(c));
@@ -146,8 +152,8 @@ const printBound = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "i
  * A histogram of `input`'s elements in `bins` equal bins over [min, max]
  * (the data's own range when min == max, widened by 1 each way if that is
  * one value), as torch.histc: float counts in the input's dtype; elements
- * outside the range are not counted, max falls in the last bin. Not
- * differentiable.
+ * outside the range are not counted, max falls in the last bin; an element
+ * on a bin edge goes where PyTorch's rounding puts it. Not differentiable.
  *
  * @example
  * torch.histc(torch.tensor([1, 2, 1]), 4, 0, 3); // tensor([0., 2., 1., 0.])
@@ -178,12 +184,14 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
   if (!(lo < hi)) throw new Error("torch.histc: max must be larger than min");
   const out = zeros([bins], { dtype: input.dtype });
   const counts = out.data;
+  // PyTorch's arithmetic, in the input's precision: the range's ends in that dtype, and each element's bin is
+  // trunc((x - left) / (right - left) * bins) without checking the neighbouring edges, so an element that rounds
+  // across an edge lands where PyTorch puts it (checked against PyTorch 1.13 on random edge cases)
+  const r = input.dtype === "float32" ? Math.fround : (v: number) => v;
+  const left = r(lo), right = r(hi), width = r(right - left);
   for (const v of x) {
-    if (!(v >= lo && v <= hi)) continue;
-    let pos = Math.floor(((v - lo) * bins) / (hi - lo));
-    // the rounding of the division can land an element one bin off its edges: check against them
-    if (pos > 0 && v < lo + ((hi - lo) * pos) / bins) pos--;
-    else if (pos < bins - 1 && v >= lo + ((hi - lo) * (pos + 1)) / bins) pos++;
+    if (!(v >= left && v <= right)) continue;
+    const pos = Math.trunc(r(r(r(v - left) / width) * bins));
     counts[Math.min(pos, bins - 1)]!++;
   }
   return out;
@@ -192,8 +200,9 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
 /**
  * How often each value 0, 1, ... occurs in a 1-d tensor of non-negative
  * integers (int32 counts), or the sum of `weights` at each value (in the
- * weights' float dtype; float64 for integer or bool weights), as
- * torch.bincount. At least `minlength` bins. Not differentiable.
+ * weights' float dtype; float64 for integer or bool weights; integer zeros
+ * for an empty input, as PyTorch's), as torch.bincount. At least
+ * `minlength` bins. Not differentiable.
  *
  * @example
  * torch.bincount(torch.tensor([1, 1, 3], { dtype: "int32" })); // tensor([0, 2, 0, 1], dtype=int32)
@@ -201,6 +210,8 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
 export function bincount(input: Tensor, weights: Tensor | null = null, minlength = 0): Tensor {
   if (isFloating(input.dtype) || input.dtype === "bool") throw new Error(`"bincount_cpu" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error("minlength should be >= 0");
+  // an empty 1-d input returns integer zeros at once, whatever the weights (PyTorch's early return)
+  if (input.dim() === 1 && input.numel() === 0) return zeros([minlength], { dtype: "int32" });
   const values = castData(input, "int32").data;
   if (input.dim() !== 1 || values.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");
   if (weights !== null && (weights.dim() !== 1 || weights.shape[0] !== input.shape[0])) {

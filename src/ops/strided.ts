@@ -11,6 +11,7 @@ import { div } from "./elementwise.js";
 import { fromTypedArray, zeros } from "./factories.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { movedim } from "./rearrange.js";
+import { sum } from "./reduce.js";
 import { reshape, sumToShape } from "./views.js";
 
 /** The number of windows of `size` every `step` along a dim of `length`. */
@@ -151,5 +152,6 @@ export function sumToSize(input: Tensor, size: readonly number[]): Tensor {
   if (lead < 0 || size.some((s, i) => s !== 1 && s !== input.shape[lead + i])) {
     throw new Error(`size {${shapeStr(size)}} is not expandable to size {${shapeStr(input.shape)}}.`);
   }
-  return sumToShape(input, size);
+  // PyTorch's sum_to sums everything into a 0-d size (so a bool tensor gives an integer), even a 0-d input
+  return size.length === 0 ? sum(input) : sumToShape(input, size);
 }

@@ -41,6 +41,8 @@ export function isContiguous(t: { readonly shape: readonly number[]; readonly st
 /** A stride-0 dim of size > 1: several indices name one element (an expanded view), so a write there is ambiguous. */
 export function hasRepeatedElements(t: { readonly shape: readonly number[]; readonly strides: readonly number[] }): boolean {
   const { shape, strides } = t;
+  // an empty tensor has no elements to repeat (PyTorch writes into an expanded empty tensor in place)
+  if (shape.includes(0)) return false;
   for (let i = 0; i < shape.length; i++) if (strides[i] === 0 && shape[i]! > 1) return true;
   return false;
 }
