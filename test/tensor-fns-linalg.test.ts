@@ -132,3 +132,20 @@ test("differential-probe regressions: add* on integer tensors keep their dtype (
   assert.throws(() => torch.linalg.cross(torch.tensor([true, true, true]), torch.tensor([true, true, true])), { message: /^"cross" not implemented for 'Bool'/ });
   assert.throws(() => torch.vdot(torch.ones([3]), i([1, 1, 1])), { message: /^dot : expected both vectors to have same dtype, but found Float and Int/ });
 });
+
+test("differential-probe regressions: tensordot broadcasts contracted dims of size 1; blockDiag takes PyTorch's result type of the list", () => {
+  // torch.tensordot(torch.tensor([1., 2, 3]), torch.tensor([[2.], [5]]).t(), dims=([0], [0])) sums a's dim (b's is 1): tensor([12., 30.]);
+  // the gradient of a is [7, 7, 7]
+  const a = torch.tensor([1, 2, 3], { requiresGrad: true });
+  const r = torch.tensordot(a, torch.tensor([[2], [5]]).t(), [[0], [0]]);
+  assert.deepEqual(r.tolist(), [12, 30]);
+  r.sum().backward();
+  assert.deepEqual(a.grad!.tolist(), [7, 7, 7]);
+  // torch.tensordot(torch.zeros(0), torch.tensor([[-1.3]]), dims=([0], [0])) = tensor([0.])
+  assert.deepEqual(torch.tensordot(torch.zeros([0]), torch.tensor([[-1.3]]), [[0], [0]]).tolist(), [0]);
+  // torch.block_diag(torch.tensor([1., 2]), torch.tensor(1.5, dtype=torch.float64)).dtype == torch.float32: a 0-d tensor only
+  // raises the category; beside an int32 vector, or with only 0-d inputs, it gives float64
+  assert.equal(torch.blockDiag(torch.tensor([1, 2]), torch.tensor(1.5, { dtype: "float64" })).dtype, "float32");
+  assert.equal(torch.blockDiag(torch.tensor([1, 2], { dtype: "int32" }), torch.tensor(1.5, { dtype: "float64" })).dtype, "float64");
+  assert.equal(torch.blockDiag(torch.tensor(1, { dtype: "int32" }), torch.tensor(1.5, { dtype: "float64" })).dtype, "float64");
+});
