@@ -218,3 +218,10 @@ test("setDefaultDtype: factories and integer-to-float promotion take it, as PyTo
   checkError("set_default_dtype int", () => torch.setDefaultDtype("int32"));
   assert.throws(() => torch.setDefaultDtype("float16" as torch.DType), /unsupported dtype "float16"/);
 });
+
+test("abs's gradient is grad · sgn(x), as PyTorch's: a NaN gradient stays NaN at 0, a NaN input passes 0", () => {
+  // x = torch.tensor([0., nan, -2., 3.]); x.abs().backward(torch.tensor([nan, 1., nan, 2.])): x.grad == [nan, 0., nan, 2.]
+  const x = torch.tensor([0, NaN, -2, 3], { requiresGrad: true });
+  x.abs().backward(torch.tensor([NaN, 1, NaN, 2]));
+  assert.deepEqual(Array.from(x.grad!.toArray()), [NaN, 0, NaN, 2]);
+});
