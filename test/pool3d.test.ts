@@ -207,3 +207,9 @@ test("lp_pool3d: a NaN window passes NaN to the gradient of every element it rea
   F.lpPool3d(x, 1.5, [1, 1, 2]).sum().backward();
   assert.ok(values(x.grad!).every((v) => Number.isNaN(v)));
 });
+
+test("max_unpool3d reports the last invalid index, as PyTorch's kernel does", () => {
+  // F.max_unpool3d(torch.ones(1, 2, 1, 1, 2), torch.tensor([[[[[50, 1]]], [[[0, 70]]]]]), 2)
+  const ones = torch.ones([1, 2, 1, 1, 2]), idx = torch.tensor([50, 1, 0, 70], { dtype: "int32" }).reshape([1, 2, 1, 1, 2]);
+  assert.throws(() => F.maxUnpool3d(ones, idx, 2), { message: "Found an invalid max index: 70 (output volumes are of size 2x2x4" });
+});
