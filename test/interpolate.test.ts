@@ -37,7 +37,16 @@ test("F.interpolate rejects what PyTorch rejects; nn.Upsample wraps it and print
   assert.throws(() => F.interpolate(torch.randn([1, 2, 3]), { scaleFactor: 2, mode: "bilinear" }), /Got 3D input, but bilinear mode needs 4D input/);
   assert.throws(() => F.interpolate(x, { scaleFactor: 2, alignCorners: true }), /align_corners option can only be set with the interpolating modes/);
   assert.throws(() => F.interpolate(torch.randn([2, 3]), { scaleFactor: 2 }), /Only 3D, 4D and 5D input Tensors supported \(got 2D\)/);
-  assert.throws(() => F.interpolate(x, { size: [2, 3, 4] }), /Input and output size must have the same number of spatial dimensions/);
+  // PyTorch 2.x's texts (F.interpolate(x, size=[2, 3, 4]); F.interpolate(x, scale_factor=[2, 2, 2]); F.interpolate(x, size=3, mode="foo"))
+  assert.throws(() => F.interpolate(x, { size: [2, 3, 4] }), {
+    message: "Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [3, 4] and output size of [2, 3, 4]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.",
+  });
+  assert.throws(() => F.interpolate(x, { scaleFactor: [2, 2, 2] }), {
+    message: "Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of [3, 4] and scale_factor of shape [2, 2, 2]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.",
+  });
+  assert.throws(() => F.interpolate(x, { size: 3, mode: "foo" as InterpolateMode }), {
+    message: "Input Error: Only 3D, 4D and 5D input Tensors supported (got 4D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got foo)",
+  });
   // PyTorch's upsample_2d_common_check (F.interpolate(torch.randn(1, 2, 3, 4), scale_factor=0.1))
   assert.throws(() => F.interpolate(x, { scaleFactor: 0.1 }), { message: "Input and output sizes should be greater than 0, but got input (H: 3, W: 4) output (H: 0, W: 0)" });
   const up = new torch.nn.Upsample({ scaleFactor: 2, mode: "bilinear" });

@@ -213,3 +213,19 @@ test("max_unpool3d reports the last invalid index, as PyTorch's kernel does", ()
   const ones = torch.ones([1, 2, 1, 1, 2]), idx = torch.tensor([50, 1, 0, 70], { dtype: "int32" }).reshape([1, 2, 1, 1, 2]);
   assert.throws(() => F.maxUnpool3d(ones, idx, 2), { message: "Found an invalid max index: 70 (output volumes are of size 2x2x4" });
 });
+
+test("max_pool3d / avg_pool3d: size arguments of the wrong length get PyTorch's messages", () => {
+  const x = torch.randn([1, 1, 4, 4, 4]);
+  type T3 = [number, number, number];
+  // F.max_pool3d(x, (2, 2)) and the like
+  assert.throws(() => F.maxPool3d(x, [2, 2] as unknown as T3), { message: "max_pool3d: kernel_size must either be a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { stride: [1, 1] as unknown as T3 }), { message: "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { padding: [0, 0] as unknown as T3 }), { message: "max_pool3d: padding must either be a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { dilation: [1, 1, 1, 1] as unknown as T3 }), { message: "max_pool3d: dilation must be either a single int, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, [2, 2] as unknown as T3), { message: "avg_pool3d: kernel_size must be a single int, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, 2, { stride: [1, 1] as unknown as T3 }), { message: "avg_pool3d: stride must be omitted, a single number, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, 2, { padding: [0, 0] as unknown as T3 }), { message: "avg_pool3d: padding must be a single int, or a tuple of three ints" });
+  // one number in a list is all three, an empty stride is the kernel size (F.max_pool3d(x, [2], stride=[]))
+  assert.deepEqual(F.maxPool3d(x, [2] as unknown as T3, { stride: [] as unknown as T3 }).tolist(), F.maxPool3d(x, 2).tolist());
+  assert.deepEqual(F.avgPool3d(x, [2] as unknown as T3, { stride: [] as unknown as T3 }).tolist(), F.avgPool3d(x, 2).tolist());
+});

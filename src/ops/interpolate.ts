@@ -58,7 +58,10 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   if (mode === "linear" && dims !== 3) throw new Error(`Got ${dims}D input, but linear mode needs 3D input`);
   if (mode === "bilinear" && dims !== 4) throw new Error(`Got ${dims}D input, but bilinear mode needs 4D input`);
   if (mode === "trilinear" && dims !== 5) throw new Error(`Got ${dims}D input, but trilinear mode needs 5D input`);
-  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"].includes(mode)) throw new Error(`interpolate: unsupported mode ${String(mode)}`);
+  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"].includes(mode)) {
+    // (no kernel for the mode: PyTorch ends on the same text as for a rank it has none for)
+    throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${String(mode)})`);
+  }
   const alignCorners = options.alignCorners ?? null;
   if ((mode === "nearest" || mode === "nearest-exact" || mode === "area") && alignCorners !== null) {
     throw new Error("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
@@ -68,15 +71,20 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   if (size === null && scaleFactor === null) throw new Error("either size or scale_factor should be defined");
   const recompute = options.recomputeScaleFactor ?? false;
   if (recompute && size !== null) throw new Error("recompute_scale_factor is not meaningful with an explicit size.");
-  const perDim = (v: number | readonly number[], what: string): number[] => {
+  const perDim = (v: number | readonly number[], isSize: boolean): number[] => {
     const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
     if (list.length !== spatial) {
-      throw new Error(`Input and ${what} must have the same number of spatial dimensions, but got input with spatial dimensions of ${shapeStr(input.shape.slice(2))} and output size of [${list.join(", ")}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+      // PyTorch 2.x's texts (the sizes as Python prints a list)
+      const dimsText = `input with spatial dimensions of ${shapeStr(input.shape.slice(2))}`;
+      const given = `[${list.join(", ")}]`;
+      throw new Error(isSize
+        ? `Input and output must have the same number of spatial dimensions, but got ${dimsText} and output size of ${given}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`
+        : `Input and scale_factor must have the same number of spatial dimensions, but got ${dimsText} and scale_factor of shape ${given}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
     }
     return list;
   };
-  const given = scaleFactor === null ? null : perDim(scaleFactor, "scale_factor");
-  const sizes = size === null ? given!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, "output size");
+  const given = scaleFactor === null ? null : perDim(scaleFactor, false);
+  const sizes = size === null ? given!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, true);
   // a recomputed factor is the sizes' own ratio, as if the sizes had been given
   const factors = recompute ? null : given;
   if (!sizes.every((s) => Number.isInteger(s) && s >= 0)) {

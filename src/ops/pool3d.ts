@@ -84,11 +84,29 @@ function poolInput(input: Tensor, op: string, kernel: string): { x: Tensor; unba
   return { x: unbatched ? reshape(input, [1, ...input.shape]) : input, unbatched };
 }
 
+/** A size argument as three numbers (one number, or a one-element list, for all three). */
+function sized(v: Triple | readonly number[]): [number, number, number] {
+  return typeof v !== "number" && v.length === 1 ? triple(v[0]!) : triple(v as Triple);
+}
+
+/**
+ * PyTorch's checks of the size arguments' lengths (one or three numbers;
+ * a stride may also be empty, meaning the kernel size), in its words for `op`.
+ */
+function checkSizeArguments(op: "max_pool3d" | "avg_pool3d", kernelSize: Triple, options: { stride?: Triple | null; padding?: Triple; dilation?: Triple }): void {
+  const ok = (v: unknown, emptyOk = false) => typeof v === "number" || v === undefined || v === null || (Array.isArray(v) && (v.length === 1 || v.length === 3 || (emptyOk && v.length === 0)));
+  const max = op === "max_pool3d";
+  if (!ok(kernelSize)) throw new Error(max ? "max_pool3d: kernel_size must either be a single int, or a tuple of three ints" : "avg_pool3d: kernel_size must be a single int, or a tuple of three ints");
+  if (!ok(options.stride, true)) throw new Error(max ? "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints" : "avg_pool3d: stride must be omitted, a single number, or a tuple of three ints");
+  if (!ok(options.padding)) throw new Error(max ? "max_pool3d: padding must either be a single int, or a tuple of three ints" : "avg_pool3d: padding must be a single int, or a tuple of three ints");
+  if (max && !ok(options.dilation)) throw new Error("max_pool3d: dilation must be either a single int, or a tuple of three ints");
+}
+
 /** PyTorch 2.x's checks of a 3-d pool (pooling_output_shape per dim, then pool3d_shape_check) and its output size. */
 function poolGeometry(input: { x: Tensor; unbatched: boolean }, kernelSize: Triple, options: Pool3dOptions, fnName: string, checkInputSize: boolean): PoolGeometry3d {
   const { x } = input;
-  const kernel = triple(kernelSize), stride = triple(options.stride ?? kernelSize);
-  const padding = triple(options.padding ?? 0), dilation = triple(options.dilation ?? 1);
+  const kernel = sized(kernelSize), stride = sized(options.stride ?? kernelSize);
+  const padding = sized(options.padding ?? 0), dilation = sized(options.dilation ?? 1);
   const sizes = x.shape.slice(2) as [number, number, number];
   const ceil = options.ceilMode ?? false;
   const out = sizes.map((n, d) => poolOutputSize(n, kernel[d]!, padding[d]!, stride[d]!, dilation[d]!, ceil)) as [number, number, number];
@@ -144,6 +162,8 @@ function windowBounds(out: number, size: number, kernel: number, stride: number,
 export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool3d(input: Tensor, kernelSize: Triple, options?: MaxPool3dOptions): Tensor;
 export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dOptions = {}): Tensor | [Tensor, Tensor] {
+  checkSizeArguments("max_pool3d", kernelSize, options);
+  if (Array.isArray(options.stride) && options.stride.length === 0) options = { ...options, stride: null };
   const g = poolGeometry(poolInput(input, "max_pool3d", "max_pool3d_with_indices_cpu"), kernelSize, options, "max_pool3d_with_indices_out_cpu_template()", false);
   const [N, C, D, H, W] = g.x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = g.out, [kd, kh, kw] = g.kernel, [sd, sh, sw] = g.stride, [pd, ph, pw] = g.padding, [dd, dh, dw] = g.dilation;
@@ -207,6 +227,8 @@ function windowCounts(out: number, size: number, kernel: number, stride: number,
  * const y = avgPool3d(torch.randn([1, 2, 4, 4, 4]), 2); // [1, 2, 2, 2, 2]
  */
 export function avgPool3d(input: Tensor, kernelSize: Triple, options: AvgPool3dOptions = {}): Tensor {
+  checkSizeArguments("avg_pool3d", kernelSize, options);
+  if (Array.isArray(options.stride) && options.stride.length === 0) options = { ...options, stride: null };
   const checked = poolInput(input, "avg_pool3d", "avg_pool3d_out_frame");
   if (options.divisorOverride === 0) throw new Error("divisor must be not zero (avg_pool3d)");
   const g = poolGeometry(checked, kernelSize, { stride: options.stride ?? null, padding: options.padding ?? 0, ceilMode: options.ceilMode ?? false }, "avg_pool3d()", true);
