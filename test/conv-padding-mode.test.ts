@@ -87,6 +87,11 @@ test("paddingMode: PyTorch's errors for an unknown mode, for transposed layers a
   assert.throws(() => new nn.ConvTranspose3d(2, 4, 3, { paddingMode: "replicate" }), /^Error: Only "zeros" padding mode is supported for ConvTranspose3d$/);
   assert.equal(new nn.ConvTranspose3d(2, 4, 3, { paddingMode: "zeros" }).paddingMode, "zeros");
   assert.throws(() => new nn.Conv2d(2, 4, 3, { padding: "same", stride: 2, paddingMode: "reflect" }), /^Error: padding='same' is not supported for strided convolutions$/);
+  // PyTorch's order of checks: groups, then channels, then padding strings, then the mode (nn.Conv3d(2, 2, 3, groups=0); nn.Conv3d(3, 2, 3, groups=2, padding="full"))
+  assert.throws(() => new nn.Conv3d(2, 2, 3, { groups: 0 }), /^Error: groups must be a positive integer$/);
+  assert.throws(() => new nn.Conv3d(3, 2, 3, { groups: 2, padding: "full" as "same" }), /^Error: in_channels must be divisible by groups$/);
+  assert.throws(() => new nn.Conv2d(2, 2, 3, { padding: "full" as "same", paddingMode: "foo" as ConvPaddingMode }), /^Error: Invalid padding string 'full'/);
+  assert.throws(() => new nn.ConvTranspose2d(3, 2, 3, { groups: 2, paddingMode: "reflect" }), /^Error: Only "zeros" padding mode is supported for ConvTranspose2d$/);
   // reflection needs the padding smaller than the input: F.pad's error
   assert.throws(() => new nn.Conv1d(1, 1, 3, { padding: 3, paddingMode: "reflect" }).forward(torch.randn([1, 1, 3])),
     /^Error: Argument #4: Padding size should be less than the corresponding input dimension, but got: padding \(3, 3\) at dimension 2 of input \[1, 1, 3\]$/);

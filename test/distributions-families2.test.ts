@@ -341,6 +341,11 @@ describe("the new families: API", () => {
     values(d.logProb(m.add(h).clamp(1e-9, 1 - 1e-9))).forEach((v, i) => assert.ok(v <= lp[i]! + 1e-12, `above the mode [${i}]`));
     values(d.logProb(m.sub(h).clamp(1e-9))).forEach((v, i) => assert.ok(i === 3 || v <= lp[i]! + 1e-12, `below the mode [${i}]`));
     assert.ok(values(new D.Kumaraswamy(f64([0.5, 2]), f64([2, 0.5])).mode).every(Number.isNaN));
+    // where there is no mode PyTorch writes NaN over the result (index_put): those parameters get a zero gradient, not NaN
+    const c1 = f64([0.5, 2, 3]).requiresGrad_(true), c0 = f64([2, 0.5, 2]).requiresGrad_(true);
+    new D.Kumaraswamy(c1, c0).mode.nansum().backward();
+    assert.deepEqual([values(c1.grad!).slice(0, 2), values(c0.grad!).slice(0, 2)], [[0, 0], [0, 0]]);
+    assert.ok([...values(c1.grad!), ...values(c0.grad!)].every(Number.isFinite));
   });
 });
 

@@ -5,7 +5,8 @@
  * torch.special.gammainc): values and gradients of log_prob / cdf / icdf /
  * entropy / moments, kl_divergence among them, the derivative of a Gamma draw
  * in its concentration, PyTorch's messages and reprs, and sampling by its
- * properties (moments within Monte Carlo error, with fixed seeds).
+ * properties (moments within Monte Carlo error, with fixed seeds); Gumbel's
+ * cdf / icdf at the ends (probe_nn.json).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -15,6 +16,8 @@ import { standardGammaGrad } from "../src/distributions/standard-gamma.js";
 import { type Encoded, values } from "./fixture-values.js";
 import { assertNear, checkKlCase, checkMoments, type Enc, type KlCase, paramLeaf, tensorOf } from "./distribution-fixtures.js";
 import { readFixture } from "./nn-helpers.js";
+import { assertMatches, tensorOf as extraTensor } from "./nn-extra-cases.js";
+import { PROBE } from "./probe-nn-fixtures.js";
 
 const D = torch.distributions;
 type Dist = torch.distributions.Distribution;
@@ -290,4 +293,20 @@ describe("PyTorch's messages, reprs and API of the new families (PyTorch 1.13)",
     near([out.item()], [0.4421746]);
     assert.throws(() => out.backward(), { message: "derivative for aten::igamma is not implemented" });
   });
+});
+
+test("Gumbel's cdf and icdf go through PyTorch's Uniform(tiny, 1 - eps) base: icdf(0) and icdf(1) are finite, the cdf is clamped (probe_nn.json)", () => {
+  for (const c of PROBE.gumbel) {
+    const f64 = c.dtype === "float64";
+    const loc = extraTensor(c.loc, true), scale = extraTensor(c.scale, true);
+    const d = new torch.distributions.Gumbel(loc, scale);
+    const icdf = d.icdf(extraTensor(c.u));
+    assertMatches(values(icdf.detach()), c.icdf.data, `${c.dtype} icdf`, f64);
+    const gi = torch.autograd.grad([icdf.sum()], [loc, scale]);
+    gi.forEach((g, i) => assertMatches(values(g!), c.icdfGrads[i]!.data, `${c.dtype} icdf grad ${i}`, f64));
+    const cdf = d.cdf(extraTensor(c.x));
+    assertMatches(values(cdf.detach()), c.cdf.data, `${c.dtype} cdf`, f64);
+    const gc = torch.autograd.grad([cdf.sum()], [loc, scale]);
+    gc.forEach((g, i) => assertMatches(values(g!), c.cdfGrads[i]!.data, `${c.dtype} cdf grad ${i}`, f64));
+  }
 });

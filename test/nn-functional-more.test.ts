@@ -281,6 +281,8 @@ test("F.maxUnpool1d / F.maxUnpool2d and their layers undo maxPool with its indic
   const ones = torch.ones([1, 1, 2, 2]), ints = (xs: number[], shape: number[]) => torch.tensor(xs, { dtype: "int32" }).reshape(shape);
   // PyTorch's own texts (the unclosed parenthesis included)
   assert.throws(() => F.maxUnpool2d(ones, ints([0, 1, 2, 19], [1, 1, 2, 2]), 2), { message: "Found an invalid max index: 19 (output volumes are of size 4x4" });
+  // several invalid: PyTorch reports the last it met (F.max_unpool2d(torch.ones(1, 1, 2, 2), torch.tensor([[[[50, 1], [2, 70]]]]), 2))
+  assert.throws(() => F.maxUnpool2d(ones, ints([50, 1, 2, 70], [1, 1, 2, 2]), 2), { message: "Found an invalid max index: 70 (output volumes are of size 4x4" });
   assert.throws(() => F.maxUnpool2d(ones, ints([0, 1], [1, 1, 1, 2]), 2), { message: "Expected shape of indices to be same as that of the input tensor ([1, 1, 2, 2]) but got indices tensor with shape: [1, 1, 1, 2]" });
   assert.throws(() => F.maxUnpool1d(torch.ones([1, 1, 2]), ints([0, 1], [1, 1, 2]), 2, { outputSize: [7] }), { message: 'invalid output_size "[7]" (dim 0 must be between 2 and 6)' });
 });

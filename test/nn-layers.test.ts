@@ -171,7 +171,9 @@ test("LeakyReLU, SiLU and AdaptiveAvgPool2d print like PyTorch; adaptive pooling
   const F = torch.nn.functional;
   assert.throws(() => F.adaptiveAvgPool2d(torch.ones([4, 4]), 2), /adaptive_avg_pool2d\(\): Expected 3D or 4D tensor .* got \[4, 4\]/);
   assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 0, 4]), 2), /non-zero sizes/);
-  assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 4, 4]), [0, 2]), /output_size must be positive integers, got \[0, 2\]/);
+  // an output size of 0 gives an empty result (F.adaptive_avg_pool2d(torch.ones(1, 4, 4), (0, 2)).shape == (1, 0, 2))
+  assert.deepEqual(F.adaptiveAvgPool2d(torch.ones([1, 4, 4]), [0, 2]).shape, [1, 0, 2]);
+  assert.throws(() => F.adaptiveAvgPool2d(torch.ones([1, 4, 4]), [-1, 2]), /output_size must be non-negative integers, got \[-1, 2\]/);
   // an Infinity stays in the windows that hold it (PyTorch: inf, 7, 8.5 / 15.5, ...)
   const x = torch.arange(0, 35).to("float32").reshape([1, 1, 7, 5]);
   x.data[0] = Infinity;

@@ -169,3 +169,13 @@ test("bad input gets PyTorch's messages", () => {
   assert.throws(() => asm.forward(torch.randn([2, 4]), i32([1, 10])), /^Error: Target values should be in \[0, 9\], but values in range \[1, 10\] were found\. /);
   assert.throws(() => asm.forward(torch.randn([2, 4]), i32([-1, 3])), /^Error: Target values should be in \[0, 9\], but values in range \[-1, 3\] were found\. /);
 });
+
+test("F.tripletMarginWithDistanceLoss refuses a margin <= 0 as PyTorch 2.x's functional form does (the layer already did)", () => {
+  const [a, p, n] = [torch.randn([2, 3]), torch.randn([2, 3]), torch.randn([2, 3])];
+  // F.triplet_margin_with_distance_loss(a, p, n, margin=0.0) (2.x): ValueError("margin must be greater than 0, got 0.0")
+  assert.throws(() => F.tripletMarginWithDistanceLoss(a, p, n, { margin: 0 }), { message: "margin must be greater than 0, got 0" });
+  assert.throws(() => F.tripletMarginWithDistanceLoss(a, p, n, { margin: -1 }), { message: "margin must be greater than 0, got -1" });
+  // the reduction is checked first, the dimensions after
+  assert.throws(() => F.tripletMarginWithDistanceLoss(a, p, n, { margin: 0, reduction: "avg" as "mean" }), /avg is not a valid value for reduction/);
+  assert.throws(() => F.tripletMarginWithDistanceLoss(a, p, torch.randn([3]), { margin: -1 }), /margin must be greater than 0/);
+});

@@ -131,3 +131,13 @@ test("prune works through an optimizer: weight_orig trains, the pruned entries' 
   prune.remove(m, "weight");
   assert.equal(values(m.weight).filter((v) => v === 0).length, 4);
 });
+
+test("lnStructured with n = \"fro\" over more than two other dims is refused as PyTorch 2.x's torch.norm refuses it (linalg.matrix_norm), even with nothing to prune", () => {
+  // prune.ln_structured(nn.Conv2d(2, 3, 2), "weight", amount=0.5, n="fro", dim=0): torch.norm(w, p="fro", dim=[1, 2, 3])
+  assert.throws(() => prune.lnStructured(new nn.Conv2d(2, 3, 2), "weight", 0.5, "fro", 0), { message: "linalg.matrix_norm: dim must be a 2-tuple. Got 1 2 3" });
+  assert.throws(() => prune.lnStructured(new nn.Conv2d(2, 3, 2), "weight", 0, "fro", -1), { message: "linalg.matrix_norm: dim must be a 2-tuple. Got 0 1 2" });
+  // two other dims are fine: the Frobenius norm is the 2-norm
+  const m = new nn.Conv1d(2, 3, 2);
+  prune.lnStructured(m, "weight", 1, "fro", 0);
+  assert.equal(values(field(m, "weight_mask")).filter((v) => v === 0).length, 4);
+});

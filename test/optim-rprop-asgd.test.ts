@@ -4,11 +4,14 @@
  * ten steps of the shared objective, with and without a second param group;
  * defaults, state keys, option errors, and stateDict round trips. PyTorch
  * 1.13's single-tensor updates are 2.x's CPU algorithms (see the script).
+ * Rprop in float64 against probe_nn.json.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { assertClose, optimObjective, readFixture, values } from "./nn-helpers.js";
+import { assertMatches, tensorOf } from "./nn-extra-cases.js";
+import { PROBE } from "./probe-nn-fixtures.js";
 
 const { optim } = torch;
 type Kind = "Rprop" | "ASGD";
@@ -154,5 +157,25 @@ test("ASGD averages the iterates from step t0 + 2 on (ax is their running mean)"
     // iterate, step 5 on average iterates 4..i
     const since = iterates.slice(Math.min(3, i - 1));
     assertClose([ax], [since.reduce((a, b) => a + b, 0) / since.length], `ax after step ${i}`, 1e-5, 1e-6);
+  }
+});
+
+test("Rprop keeps a float64 parameter's step sizes in float64: the etas are not rounded to float32 (probe_nn.json trajectories)", () => {
+  for (const c of PROBE.rprop) {
+    const a = tensorOf(c.a);
+    const p = tensorOf(c.p0).clone().requiresGrad_(true);
+    const opt = new optim.Rprop([p], { lr: c.options.lr, etas: c.options.etas, stepSizes: c.options.step_sizes, maximize: c.options.maximize ?? false });
+    const f64 = c.a.dtype === "float64";
+    c.trajectory.forEach((want, i) => {
+      opt.zeroGrad();
+      // the fixture's objective: sum((p @ a - 1)²) + sum(sin(3p))
+      p.matmul(a).sub(1).square().sum().add(p.mul(3).sin().sum()).backward();
+      opt.step();
+      const state = opt.state.get(p)!;
+      assertMatches(values(p.detach()), want.p.data, `step ${i + 1} p`, f64);
+      assertMatches(values(state.prev as torch.Tensor), want.prev.data, `step ${i + 1} prev`, f64);
+      assertMatches(values(state.step_size as torch.Tensor), want.step_size.data, `step ${i + 1} step_size`, f64);
+      assert.equal((state.step_size as torch.Tensor).dtype, c.a.dtype);
+    });
   }
 });

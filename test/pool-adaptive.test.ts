@@ -100,5 +100,8 @@ test("adaptive pools reject bad input with PyTorch's messages", () => {
   assert.throws(() => F.adaptiveAvgPool1d(torch.randn([5]), 2), {
     message: "Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d)",
   });
-  assert.throws(() => F.adaptiveMaxPool2d(torch.randn([1, 4, 4]), [2, 0]), /output_size must be positive integers/);
+  // an output size of 0 gives empty values and indices (F.adaptive_max_pool2d(torch.randn(1, 4, 4), (2, 0), return_indices=True))
+  const [v0, i0] = F.adaptiveMaxPool2d(torch.randn([1, 4, 4]), [2, 0], { returnIndices: true });
+  assert.deepEqual([v0.shape, i0.shape], [[1, 2, 0], [1, 2, 0]]);
+  assert.throws(() => F.adaptiveMaxPool2d(torch.randn([1, 4, 4]), [2, -1]), /output_size must be non-negative integers/);
 });

@@ -6,7 +6,8 @@
  * avg_pool3d (ceil mode, count_include_pad, divisor_override), the
  * adaptive pools (overlapping windows, None sizes, upsampling), max_unpool3d
  * and lp_pool3d, float32 and float64, batched and unbatched. Also float64
- * gradcheck through the backwards, the layers and PyTorch 2.x's errors.
+ * gradcheck through the backwards, the layers and PyTorch 2.x's errors;
+ * max_pool3d windows wholly in the padding (probe_nn.json).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +15,9 @@ import * as torch from "../src/index.js";
 import type { AdaptiveSize3d } from "../src/nn/functional.js";
 import { describeOnBackends } from "./backends.js";
 import { checkOne, type OneCase, readVol3d, triple } from "./vol3d-fixtures.js";
+import { values } from "./fixture-values.js";
+import { assertMatches, tensorOf } from "./nn-extra-cases.js";
+import { camelOptions, PROBE } from "./probe-nn-fixtures.js";
 
 const F = torch.nn.functional;
 const nn = torch.nn;
@@ -172,4 +176,56 @@ test("the 3-d pools reject what PyTorch 2.x rejects, with its messages", () => {
   starts(() => F.maxUnpool3d(v, i.narrow(2, 0, 1), 2), "Expected shape of indices to be same as that of the input tensor ([1, 2, 2, 2, 2]) but got indices tensor with shape: [1, 2, 1, 2, 2]");
   starts(() => F.maxUnpool3d(v, i.add(100), 2), "Found an invalid max index: 1");
   starts(() => F.maxUnpool3d(v, i, 2, { stride: 0 }), "strides should be greater than zero, but got stride: [0, 0, 0]");
+});
+
+describeOnBackends((b) => `max_pool3d windows wholly in the padding (${b})`, () => {
+  test("a dilated window that reads no input element gives -inf and PyTorch's index of its first position; the other windows' gradients match PyTorch's", () => {
+    for (const c of PROBE.maxPool3dPadding) {
+      const { kernelSize, ...options } = camelOptions(c.options) as { kernelSize: number | [number, number, number] } & Record<string, unknown>;
+      const x = tensorOf(c.input, true);
+      const [y, indices] = F.maxPool3d(x, kernelSize, { ...options, returnIndices: true });
+      const f64 = c.input.dtype === "float64";
+      assert.deepEqual(y.shape, c.output.shape, c.name);
+      assertMatches(values(y.detach()), c.output.data, `${c.name} output`, f64);
+      assert.deepEqual(values(indices), c.indices.data, `${c.name} indices`);
+      // (PyTorch's upstream gradient is 0 at the -inf windows: it routes theirs to an arbitrary element; here they get none)
+      y.backward(tensorOf(c.gradOutput));
+      assertMatches(values(x.grad!), c.grad.data, `${c.name} grad`, f64);
+    }
+    // F.max_pool3d(torch.ones(1, 1, 1, 1, 1), 2, padding=1, dilation=2): -inf, and no gradient flows from it
+    const x = torch.ones([1, 1, 1, 1, 1], { requiresGrad: true });
+    const y = F.maxPool3d(x, 2, { padding: 1, dilation: 2 });
+    assert.deepEqual(values(y), [-Infinity]);
+    y.sum().backward();
+    assert.deepEqual(values(x.grad!), [0]);
+  });
+});
+
+test("lp_pool3d: a NaN window passes NaN to the gradient of every element it read, as PyTorch's abs backward (grad · sgn(x)) does", () => {
+  // x = torch.tensor([-1., 4.]).reshape(1, 1, 1, 1, 2); F.lp_pool3d(x, 1.5, (1, 1, 2)).backward() (2.x): x.grad == [nan, nan]
+  const x = torch.tensor([-1, 4]).reshape([1, 1, 1, 1, 2]).requiresGrad_(true);
+  F.lpPool3d(x, 1.5, [1, 1, 2]).sum().backward();
+  assert.ok(values(x.grad!).every((v) => Number.isNaN(v)));
+});
+
+test("max_unpool3d reports the last invalid index, as PyTorch's kernel does", () => {
+  // F.max_unpool3d(torch.ones(1, 2, 1, 1, 2), torch.tensor([[[[[50, 1]]], [[[0, 70]]]]]), 2)
+  const ones = torch.ones([1, 2, 1, 1, 2]), idx = torch.tensor([50, 1, 0, 70], { dtype: "int32" }).reshape([1, 2, 1, 1, 2]);
+  assert.throws(() => F.maxUnpool3d(ones, idx, 2), { message: "Found an invalid max index: 70 (output volumes are of size 2x2x4" });
+});
+
+test("max_pool3d / avg_pool3d: size arguments of the wrong length get PyTorch's messages", () => {
+  const x = torch.randn([1, 1, 4, 4, 4]);
+  type T3 = [number, number, number];
+  // F.max_pool3d(x, (2, 2)) and the like
+  assert.throws(() => F.maxPool3d(x, [2, 2] as unknown as T3), { message: "max_pool3d: kernel_size must either be a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { stride: [1, 1] as unknown as T3 }), { message: "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { padding: [0, 0] as unknown as T3 }), { message: "max_pool3d: padding must either be a single int, or a tuple of three ints" });
+  assert.throws(() => F.maxPool3d(x, 2, { dilation: [1, 1, 1, 1] as unknown as T3 }), { message: "max_pool3d: dilation must be either a single int, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, [2, 2] as unknown as T3), { message: "avg_pool3d: kernel_size must be a single int, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, 2, { stride: [1, 1] as unknown as T3 }), { message: "avg_pool3d: stride must be omitted, a single number, or a tuple of three ints" });
+  assert.throws(() => F.avgPool3d(x, 2, { padding: [0, 0] as unknown as T3 }), { message: "avg_pool3d: padding must be a single int, or a tuple of three ints" });
+  // one number in a list is all three, an empty stride is the kernel size (F.max_pool3d(x, [2], stride=[]))
+  assert.deepEqual(F.maxPool3d(x, [2] as unknown as T3, { stride: [] as unknown as T3 }).tolist(), F.maxPool3d(x, 2).tolist());
+  assert.deepEqual(F.avgPool3d(x, [2] as unknown as T3, { stride: [] as unknown as T3 }).tolist(), F.avgPool3d(x, 2).tolist());
 });

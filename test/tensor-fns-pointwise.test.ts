@@ -253,3 +253,10 @@ test("differential-probe regressions: logaddexp2's promotion and integer refusal
   // torch.bitwise_xor(torch.ones(2), torch.ones(3)): the shapes are checked before the dtype
   assert.throws(() => torch.bitwiseXor(torch.ones([2]), torch.ones([3])), { message: /^The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/ });
 });
+
+test("abs's gradient is grad · sgn(x), as PyTorch's: a NaN gradient stays NaN at 0, a NaN input passes 0", () => {
+  // x = torch.tensor([0., nan, -2., 3.]); x.abs().backward(torch.tensor([nan, 1., nan, 2.])): x.grad == [nan, 0., nan, 2.]
+  const x = torch.tensor([0, NaN, -2, 3], { requiresGrad: true });
+  x.abs().backward(torch.tensor([NaN, 1, NaN, 2]));
+  assert.deepEqual(Array.from(x.grad!.toArray()), [NaN, 0, NaN, 2]);
+});

@@ -39,11 +39,22 @@ export class Gumbel extends LocScaleDistribution {
   entropy(): Tensor {
     return this.scale.log().add(1 + EULER_GAMMA);
   }
+  /**
+   * PyTorch's Gumbel is a transformed Uniform(tiny, 1 - eps): its cdf is that uniform's
+   * (clamped to [0, 1]) of `exp(-exp(-(x - loc)/scale))`, passed through the transformed
+   * distribution's `sign · (p - 0.5) + 0.5` (the transforms' sign is a tensor of ones), which
+   * rounds small probabilities to the dtype's resolution around 0.5, as PyTorch's do.
+   */
   override cdf(value: Tensor): Tensor {
     this.validateSample(value);
-    return torch.exp(torch.neg(torch.exp(this.loc.sub(value).div(this.scale))));
+    const tiny = tinyOf(this.loc), high = 1 - epsOf(this.loc);
+    const u = torch.exp(torch.neg(torch.exp(this.loc.sub(value).div(this.scale))));
+    return u.sub(tiny).div(high - tiny).clamp(0, 1).sub(0.5).add(0.5);
   }
+  /** Through the same `(p - 0.5) + 0.5` and the uniform base, as PyTorch's: `value` 0 and 1 map to tiny and 1 - eps, so the result stays finite. */
   override icdf(value: Tensor): Tensor {
-    return this.loc.sub(this.scale.mul(torch.neg(value.log()).log()));
+    const tiny = tinyOf(this.loc), high = 1 - epsOf(this.loc);
+    const u = value.sub(0.5).add(0.5).mul(high - tiny).add(tiny);
+    return this.loc.sub(this.scale.mul(torch.neg(u.log()).log()));
   }
 }

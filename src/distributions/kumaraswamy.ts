@@ -56,9 +56,11 @@ export class Kumaraswamy extends TransformedDistribution {
    * negative number); torchlet returns the mode.
    */
   override get mode(): Tensor {
-    const a = this.concentration1, b = this.concentration0;
+    const none = torch.logicalOr(torch.lt(this.concentration1, 1), torch.lt(this.concentration0, 1));
+    // (parameters without a mode are replaced by 2 inside the formula, so that they get a zero gradient, as PyTorch's)
+    const a = torch.where(none, 2, this.concentration1), b = torch.where(none, 2, this.concentration0);
     const logMode = a.sub(1).log().sub(a.mul(b).sub(1).log()).div(a);
-    return torch.where(torch.logicalOr(torch.lt(a, 1), torch.lt(b, 1)), NaN, logMode.exp());
+    return torch.where(none, NaN, logMode.exp());
   }
   override get variance(): Tensor {
     return moment(this.concentration1, this.concentration0, 2).sub(this.mean.square());

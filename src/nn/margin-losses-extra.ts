@@ -63,7 +63,7 @@ export interface TripletMarginWithDistanceLossOptions extends ReductionOptions {
  * Triplet loss with any distance `d`: `max(0, margin + d(anchor, positive) -
  * d(anchor, negative))`; with `swap`, the negative distance is the smaller
  * of d(anchor, negative) and d(positive, negative). PyTorch 2.x's checks
- * (reduction, matching dimensions) come first.
+ * (reduction, a positive margin, matching dimensions) come first.
  *
  * @example
  * const cosine = (a: torch.Tensor, b: torch.Tensor) => torch.sub(1, F.cosineSimilarity(a, b));
@@ -72,6 +72,8 @@ export interface TripletMarginWithDistanceLossOptions extends ReductionOptions {
 export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginWithDistanceLossOptions = {}): Tensor {
   const reduction: Reduction = options.reduction ?? "mean";
   checkReduction(reduction);
+  const margin = options.margin ?? 1;
+  if (!(margin > 0)) throw new Error(`margin must be greater than 0, got ${margin}`);
   const [a, p, n] = [anchor.dim(), positive.dim(), negative.dim()];
   if (!(a === p && p === n)) {
     throw new Error(`The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${a}D, positive ${p}D, and negative ${n}D inputs`);
@@ -80,7 +82,7 @@ export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, 
   const positiveDistance = distance(anchor, positive);
   let negativeDistance = distance(anchor, negative);
   if (options.swap ?? false) negativeDistance = minimum(negativeDistance, distance(positive, negative));
-  const loss = clamp(sub(add(positiveDistance, options.margin ?? 1), negativeDistance), 0);
+  const loss = clamp(sub(add(positiveDistance, margin), negativeDistance), 0);
   if (reduction === "sum") return sum(loss);
   return reduction === "mean" ? mean(loss) : loss;
 }

@@ -12,7 +12,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
 import { gather } from "./indexing.js";
-import { adaptiveAvgPool2d, type AdaptiveMaxPoolOptions } from "./pool.js";
+import { adaptiveAvgPool2d, type AdaptiveMaxPoolOptions, emptyOf } from "./pool.js";
 import { reshape } from "./views.js";
 
 /** A 3-d adaptive pool's output size: one for all three dims, or [depth, height, width] where null keeps the input's. */
@@ -37,8 +37,8 @@ function adaptiveOutput(op: string, outputSize: AdaptiveSize3d, sizes: readonly 
     throw new Error(op === "adaptive_max_pool3d" ? "adaptive_max_pool3d(): internal error: output_size.size() must be 3" : `${op}: output_size must be 3`);
   }
   const out = requested.map((o, d) => o ?? sizes[d]!) as [number, number, number];
-  if (!out.every((o) => Number.isInteger(o) && o > 0)) {
-    throw new Error(`${op}: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(inputShape)})`);
+  if (!out.every((o) => Number.isInteger(o) && o >= 0)) {
+    throw new Error(`${op}: output_size must be non-negative integers, got [${requested.join(", ")}] (input ${shapeStr(inputShape)})`);
   }
   return out;
 }
@@ -53,6 +53,8 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   const { x, unbatched } = adaptiveInput("adaptive_avg_pool3d", input, "adaptive_avg_pool3d_cpu");
   const [N, C, D, H, W] = x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = adaptiveOutput("adaptive_avg_pool3d", outputSize, [D, H, W], input.shape);
+  // an output size of 0 gives an empty result, as PyTorch's
+  if (oD === 0 || oH === 0 || oW === 0) return emptyOf(input, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
   const planes = reshape(x, [N * C, D, H, W]);
   const rows = oH === H && oW === W ? planes : adaptiveAvgPool2d(planes, [oH, oW]);
   const depth = oD === D ? rows : adaptiveAvgPool2d(reshape(rows, [N * C, 1, D, oH * oW]), [oD, null]);

@@ -327,8 +327,8 @@ function refuseBool(a: Tensor, kernel: string): void {
 export function abs(a: Tensor): Tensor {
   refuseBool(a, "abs_cpu");
   const out = unaryData("abs", a, true);
-  // d|x| = sgn(x) with PyTorch's sgn: 0 at 0 and at NaN
-  if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [where(gt(x!, 0), g!, where(lt(x!, 0), neg(g!), 0))], [a]);
+  // d|x| = sgn(x) with PyTorch's sgn: 0 at 0 and at NaN; a product, as PyTorch's grad · sgn(x), so a NaN gradient stays NaN there
+  if (needsGrad(a)) record("AbsBackward0", [a], out, ([g], [x]) => [mul(g!, sign(x!))], [a]);
   return out;
 }
 

@@ -8,7 +8,8 @@
  * dim is resampled in turn with index_select, so gradients (summed where
  * sources repeat) come from index_select's. nearest-exact picks
  * floor((i + 0.5) · scale) (pixel centres, as Pillow); bicubic is in
- * interpolate-cubic.ts. area is adaptive average pooling to the output size.
+ * interpolate-cubic.ts, `antialias` in interpolate-aa.ts. area is adaptive
+ * average pooling to the output size.
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -18,6 +19,7 @@ import { fromTypedArray, zeros } from "./factories.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { reshape } from "./views.js";
 import { cubic } from "./interpolate-cubic.js";
+import { antialiased } from "./interpolate-aa.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
 import { adaptiveAvgPool3d } from "./adaptive-pool3d.js";
 
@@ -33,6 +35,8 @@ export interface InterpolateOptions {
   alignCorners?: boolean | null;
   /** With `scaleFactor`: compute the output size from it, then resample as if that size had been given (scale n / m). */
   recomputeScaleFactor?: boolean | null;
+  /** bilinear / bicubic on 4-d input: low-pass the input when downsampling (Pillow's filters; PyTorch's `antialias`). */
+  antialias?: boolean;
 }
 
 /**
@@ -44,6 +48,9 @@ export interface InterpolateOptions {
 export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
   const mode = options.mode ?? "nearest";
   const dims = input.shape.length, spatial = dims - 2;
+  const antialiasRefused = options.antialias === true && !((mode === "bilinear" || mode === "bicubic") && dims === 4);
+  // (PyTorch checks the antialias option before it looks for a kernel of the mode and rank)
+  if (antialiasRefused && dims >= 3 && dims <= 5) throw new Error("Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor as input");
   if (dims < 3 || dims > 5 || (mode === "bicubic" && dims !== 4)) {
     // PyTorch's text; bicubic on 3-d or 5-d input gets it too
     throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode})`);
@@ -51,7 +58,10 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   if (mode === "linear" && dims !== 3) throw new Error(`Got ${dims}D input, but linear mode needs 3D input`);
   if (mode === "bilinear" && dims !== 4) throw new Error(`Got ${dims}D input, but bilinear mode needs 4D input`);
   if (mode === "trilinear" && dims !== 5) throw new Error(`Got ${dims}D input, but trilinear mode needs 5D input`);
-  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"].includes(mode)) throw new Error(`interpolate: unsupported mode ${String(mode)}`);
+  if (!["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area"].includes(mode)) {
+    // (no kernel for the mode: PyTorch ends on the same text as for a rank it has none for)
+    throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${dims}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${String(mode)})`);
+  }
   const alignCorners = options.alignCorners ?? null;
   if ((mode === "nearest" || mode === "nearest-exact" || mode === "area") && alignCorners !== null) {
     throw new Error("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
@@ -61,19 +71,31 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   if (size === null && scaleFactor === null) throw new Error("either size or scale_factor should be defined");
   const recompute = options.recomputeScaleFactor ?? false;
   if (recompute && size !== null) throw new Error("recompute_scale_factor is not meaningful with an explicit size.");
-  const perDim = (v: number | readonly number[], what: string): number[] => {
+  const perDim = (v: number | readonly number[], isSize: boolean): number[] => {
     const list = typeof v === "number" ? new Array<number>(spatial).fill(v) : [...v];
     if (list.length !== spatial) {
-      throw new Error(`Input and ${what} must have the same number of spatial dimensions, but got input with spatial dimensions of ${shapeStr(input.shape.slice(2))} and output size of [${list.join(", ")}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+      // PyTorch 2.x's texts (the sizes as Python prints a list)
+      const dimsText = `input with spatial dimensions of ${shapeStr(input.shape.slice(2))}`;
+      const given = `[${list.join(", ")}]`;
+      throw new Error(isSize
+        ? `Input and output must have the same number of spatial dimensions, but got ${dimsText} and output size of ${given}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`
+        : `Input and scale_factor must have the same number of spatial dimensions, but got ${dimsText} and scale_factor of shape ${given}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
     }
     return list;
   };
-  const given = scaleFactor === null ? null : perDim(scaleFactor, "scale_factor");
-  const sizes = size === null ? given!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, "output size");
+  const given = scaleFactor === null ? null : perDim(scaleFactor, false);
+  const sizes = size === null ? given!.map((f, i) => Math.floor(input.shape[2 + i]! * f)) : perDim(size, true);
   // a recomputed factor is the sizes' own ratio, as if the sizes had been given
   const factors = recompute ? null : given;
-  if (!sizes.every((s) => Number.isInteger(s) && s > 0)) {
-    throw new Error(`interpolate: output size must be positive integers, got [${sizes.join(", ")}] (input ${shapeStr(input.shape)})`);
+  if (!sizes.every((s) => Number.isInteger(s) && s >= 0)) {
+    throw new Error(`interpolate: output size must be non-negative integers, got [${sizes.join(", ")}] (input ${shapeStr(input.shape)})`);
+  }
+  if (mode !== "area" && sizes.some((s) => s === 0)) {
+    // PyTorch's upsample_Nd_common_check (area's adaptive pooling gives an empty output instead)
+    const names = ["D", "H", "W"].slice(3 - spatial);
+    const list = (v: readonly number[]) => names.map((name, i) => `${name}: ${v[i]}`).join(", ");
+    const inputSizes = input.shape.slice(2);
+    throw new Error(`Input and output sizes should be greater than 0, but got input (${list(inputSizes)})${spatial === 1 ? " and" : ""} output (${list(sizes)})`);
   }
   // PyTorch's channels-last nearest kernel (which 4-d input of one channel, or of 1x1 planes, also takes) picks as its backward does
   const channelsLast = dims >= 4 && channelsLastContiguous(input);
@@ -89,6 +111,16 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
     // adaptive average pooling to the sizes (PyTorch ignores the factors beyond the sizes they give)
     return dims === 3 ? adaptiveAvgPool1d(input, sizes[0]!) : dims === 4 ? adaptiveAvgPool2d(input, [sizes[0]!, sizes[1]!]) : adaptiveAvgPool3d(input, [sizes[0]!, sizes[1]!, sizes[2]!]);
   }
+  if (options.antialias === true) {
+    // width first, then height, as PyTorch's separable kernel; a dim whose size does not change is copied
+    let out = input;
+    for (const i of [1, 0]) {
+      const n = input.shape[2 + i]!, m = sizes[i]!;
+      if (m !== n) out = antialiased(out, 2 + i, m, sourceScale(n, m, factors?.[i] ?? null, alignCorners ?? false), mode as "bilinear" | "bicubic");
+    }
+    return out === input ? input.clone() : out;
+  }
+  if (mode === "bicubic" && sizes.every((m, i) => m === input.shape[2 + i])) return sameSizeBicubic(input, sizes, factors, alignCorners ?? false);
   let out = input;
   sizes.forEach((m, i) => {
     const factor = factors?.[i] ?? null;
@@ -103,6 +135,21 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   });
   // a new tensor even where every dim was copied, as PyTorch's
   return out === input ? input.clone() : out;
+}
+
+/**
+ * Bicubic to the input's own size: the forward still resamples by the given
+ * factors (1.1 on a dim of 4 keeps 4 but moves the samples), while PyTorch's
+ * backward kernel copies the gradient whenever the sizes are unchanged. The
+ * output takes the forward's values and the copied gradient, as PyTorch's.
+ */
+function sameSizeBicubic(input: Tensor, sizes: readonly number[], factors: readonly number[] | null, alignCorners: boolean): Tensor {
+  let out = input.detach();
+  sizes.forEach((m, i) => {
+    out = cubic(out, 2 + i, m, sourceScale(m, m, factors?.[i] ?? null, alignCorners), alignCorners);
+  });
+  if (needsGrad(input)) record("UpsampleBicubic2DBackward0", [input], out, ([grad]) => [grad!]);
+  return out;
 }
 
 /** PyTorch's area_pixel_compute_scale: source distance per output step along a dim of n -> m. */

@@ -47,10 +47,13 @@ function unpool(input: Tensor, indices: Tensor, oh: number, ow: number): Tensor 
   }
   if (indices.dtype !== "int32") throw new Error(`max_unpool2d(): Expected indices of dtype int32 (as maxPool2d returns them), got ${indices.dtype}`);
   const index = contiguousData(indices);
+  // PyTorch's kernel keeps going and reports the last invalid index it met
+  let invalid: number | null = null;
   for (let i = 0; i < indices.numel(); i++) {
     const v = index.data[index.offset + i] as number;
-    if (v < 0 || v >= oh * ow) throw new Error(`Found an invalid max index: ${v} (output volumes are of size ${oh}x${ow}`);
+    if (v < 0 || v >= oh * ow) invalid = v;
   }
+  if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oh}x${ow}`);
   const [h, w] = input.shape.slice(-2) as [number, number];
   const planes = input.numel() / (h * w);
   const flat = scatter(zeros([planes, oh * ow], { dtype: input.dtype }), 1, reshape(indices, [planes, h * w]), reshape(input, [planes, h * w]));

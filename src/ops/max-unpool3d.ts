@@ -47,11 +47,14 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
   const index = contiguousData(indices);
   const volume = oD * oH * oW;
+  // PyTorch's kernel keeps going and reports the last invalid index it met
+  let invalid: number | null = null;
   for (let i = 0; i < indices.numel(); i++) {
     const v = index.data[index.offset + i] as number;
-    // (PyTorch's text has no closing parenthesis)
-    if (v < 0 || v >= volume) throw new Error(`Found an invalid max index: ${v} (output volumes are of size ${oD}x${oH}x${oW}`);
+    if (v < 0 || v >= volume) invalid = v;
   }
+  // (PyTorch's text has no closing parenthesis)
+  if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
   const [d, h, w] = input.shape.slice(-3) as [number, number, number];
   const planes = input.numel() / (d * h * w);
   const flat = scatter(zeros([planes, volume], { dtype: input.dtype }), 1, reshape(indices, [planes, d * h * w]), reshape(input, [planes, d * h * w]));

@@ -209,9 +209,11 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   const requested = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
   if (requested.length !== 2) throw new Error(`adaptive_avg_pool2d: output_size must be 2, got [${requested.join(", ")}]`);
   const [oh, ow] = [requested[0] ?? H, requested[1] ?? W];
-  if (![oh, ow].every((o) => Number.isInteger(o) && o > 0)) {
-    throw new Error(`adaptive_avg_pool2d: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(input.shape)})`);
+  if (![oh, ow].every((o) => Number.isInteger(o) && o >= 0)) {
+    throw new Error(`adaptive_avg_pool2d: output_size must be non-negative integers, got [${requested.join(", ")}] (input ${shapeStr(input.shape)})`);
   }
+  // an output size of 0 gives an empty result, as PyTorch's
+  if (oh === 0 || ow === 0) return emptyOf(input, [...input.shape.slice(0, -2), oh, ow]);
   if (H % oh === 0 && W % ow === 0) return avgPool2d(input, [H / oh, W / ow]);
   return adaptiveMean(adaptiveMean(input, dims - 2, oh), dims - 1, ow);
 }
@@ -316,10 +318,15 @@ function adaptiveOutput(op: string, outputSize: AdaptiveSize, H: number, W: numb
   const requested = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
   if (requested.length !== 2) throw new Error(`${op}: output_size must be 2, got [${requested.join(", ")}]`);
   const out: [number, number] = [requested[0] ?? H, requested[1] ?? W];
-  if (!out.every((o) => Number.isInteger(o) && o > 0)) {
-    throw new Error(`${op}: output_size must be positive integers, got [${requested.join(", ")}] (input ${shapeStr(inputShape)})`);
+  if (!out.every((o) => Number.isInteger(o) && o >= 0)) {
+    throw new Error(`${op}: output_size must be non-negative integers, got [${requested.join(", ")}] (input ${shapeStr(inputShape)})`);
   }
   return out;
+}
+
+/** An empty tensor of `shape` (which holds a 0) taken from `input`, so that it is part of `input`'s graph. */
+export function emptyOf(input: Tensor, shape: readonly number[]): Tensor {
+  return reshape(indexSelect(reshape(input, [-1]), 0, fromTypedArray(new Int32Array(0))), shape);
 }
 
 /**

@@ -18,7 +18,7 @@ import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, shapeStr } from "./core.js";
 import { type Triple, triple } from "./conv3d.js";
-import { div } from "./elementwise.js";
+import { div, where } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
 import { gather } from "./indexing.js";
 import { avgPool2d, maxPool2d } from "./pool.js";
@@ -84,11 +84,29 @@ function poolInput(input: Tensor, op: string, kernel: string): { x: Tensor; unba
   return { x: unbatched ? reshape(input, [1, ...input.shape]) : input, unbatched };
 }
 
+/** A size argument as three numbers (one number, or a one-element list, for all three). */
+function sized(v: Triple | readonly number[]): [number, number, number] {
+  return typeof v !== "number" && v.length === 1 ? triple(v[0]!) : triple(v as Triple);
+}
+
+/**
+ * PyTorch's checks of the size arguments' lengths (one or three numbers;
+ * a stride may also be empty, meaning the kernel size), in its words for `op`.
+ */
+function checkSizeArguments(op: "max_pool3d" | "avg_pool3d", kernelSize: Triple, options: { stride?: Triple | null; padding?: Triple; dilation?: Triple }): void {
+  const ok = (v: unknown, emptyOk = false) => typeof v === "number" || v === undefined || v === null || (Array.isArray(v) && (v.length === 1 || v.length === 3 || (emptyOk && v.length === 0)));
+  const max = op === "max_pool3d";
+  if (!ok(kernelSize)) throw new Error(max ? "max_pool3d: kernel_size must either be a single int, or a tuple of three ints" : "avg_pool3d: kernel_size must be a single int, or a tuple of three ints");
+  if (!ok(options.stride, true)) throw new Error(max ? "max_pool3d: stride must either be omitted, a single int, or a tuple of three ints" : "avg_pool3d: stride must be omitted, a single number, or a tuple of three ints");
+  if (!ok(options.padding)) throw new Error(max ? "max_pool3d: padding must either be a single int, or a tuple of three ints" : "avg_pool3d: padding must be a single int, or a tuple of three ints");
+  if (max && !ok(options.dilation)) throw new Error("max_pool3d: dilation must be either a single int, or a tuple of three ints");
+}
+
 /** PyTorch 2.x's checks of a 3-d pool (pooling_output_shape per dim, then pool3d_shape_check) and its output size. */
 function poolGeometry(input: { x: Tensor; unbatched: boolean }, kernelSize: Triple, options: Pool3dOptions, fnName: string, checkInputSize: boolean): PoolGeometry3d {
   const { x } = input;
-  const kernel = triple(kernelSize), stride = triple(options.stride ?? kernelSize);
-  const padding = triple(options.padding ?? 0), dilation = triple(options.dilation ?? 1);
+  const kernel = sized(kernelSize), stride = sized(options.stride ?? kernelSize);
+  const padding = sized(options.padding ?? 0), dilation = sized(options.dilation ?? 1);
   const sizes = x.shape.slice(2) as [number, number, number];
   const ceil = options.ceilMode ?? false;
   const out = sizes.map((n, d) => poolOutputSize(n, kernel[d]!, padding[d]!, stride[d]!, dilation[d]!, ceil)) as [number, number, number];
@@ -144,13 +162,12 @@ function windowBounds(out: number, size: number, kernel: number, stride: number,
 export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool3d(input: Tensor, kernelSize: Triple, options?: MaxPool3dOptions): Tensor;
 export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dOptions = {}): Tensor | [Tensor, Tensor] {
+  checkSizeArguments("max_pool3d", kernelSize, options);
+  if (Array.isArray(options.stride) && options.stride.length === 0) options = { ...options, stride: null };
   const g = poolGeometry(poolInput(input, "max_pool3d", "max_pool3d_with_indices_cpu"), kernelSize, options, "max_pool3d_with_indices_out_cpu_template()", false);
   const [N, C, D, H, W] = g.x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = g.out, [kd, kh, kw] = g.kernel, [sd, sh, sw] = g.stride, [pd, ph, pw] = g.padding, [dd, dh, dw] = g.dilation;
-  const depth = windowBounds(oD, D, kd, sd, pd, dd);
-  if (depth.start.some((s, o) => s >= depth.end[o]!)) {
-    throw new Error(`max_pool3d: a window lies wholly in the depth padding (input ${shapeStr(input.shape)}, kernel [${g.kernel.join(", ")}], padding [${g.padding.join(", ")}], dilation [${g.dilation.join(", ")}])`);
-  }
+  const depth = windowBounds(oD, D, kd, sd, pd, dd), rows = windowBounds(oH, H, kh, sh, ph, dh), cols = windowBounds(oW, W, kw, sw, pw, dw);
   const planes = N * C, L2 = oH * oW;
   // each depth slice's 2-d window maxima and their positions h·W + w (the backend's kernel; no graph)
   const [maxima, at2d] = maxPool2d(reshape(g.x.detach(), [planes, D, H, W]), [kh, kw], {
@@ -160,10 +177,20 @@ export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dO
   const v = values2d.data as Float32Array | Float64Array, ix = index2d.data as Int32Array;
   // then over each window's depth slices in order: a larger value or a NaN takes over, which picks as
   // PyTorch's loop over depth, rows and columns does (the first maximum, the last NaN; the first element when all are -inf)
-  const index = new Int32Array(planes * oD * L2);
+  const index = new Int32Array(planes * oD * L2), read = new Int32Array(planes * oD * L2);
+  // a dilated window can lie wholly in the padding: PyTorch gives -inf there, with the index of its
+  // (clipped) first position, which need not be in the input; it gets no gradient here
+  let empty: Uint8Array | null = null;
   for (let p = 0, o = 0; p < planes; p++) {
     for (let i = 0; i < oD; i++) {
       for (let j = 0; j < L2; j++, o++) {
+        const h = Math.floor(j / oW), w = j % oW;
+        if (depth.start[i]! >= depth.end[i]! || rows.start[h]! >= rows.end[h]! || cols.start[w]! >= cols.end[w]!) {
+          empty ??= new Uint8Array(planes * oD * L2);
+          empty[o] = 1;
+          index[o] = (depth.start[i]! * H + rows.start[h]!) * W + cols.start[w]!;
+          continue;
+        }
         let best = 0, at = -1;
         for (let z = depth.start[i]!; z < depth.end[i]!; z += dd) {
           const k = (p * D + z) * L2 + j, value = v[values2d.offset + k]!;
@@ -172,13 +199,15 @@ export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dO
             at = z * H * W + ix[index2d.offset + k]!;
           }
         }
-        index[o] = at;
+        index[o] = read[o] = at;
       }
     }
   }
   const indices = fromTypedArray(index, [planes, oD * L2]);
   const outShape = g.unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW];
-  const values = reshape(gather(reshape(g.x, [planes, D * H * W]), 1, indices), outShape);
+  let gathered = gather(reshape(g.x, [planes, D * H * W]), 1, fromTypedArray(read, [planes, oD * L2]));
+  if (empty !== null) gathered = where(fromTypedArray(empty, [planes, oD * L2], { dtype: "bool" }), -Infinity, gathered);
+  const values = reshape(gathered, outShape);
   return options.returnIndices === true ? [values, reshape(indices, outShape)] : values;
 }
 
@@ -198,6 +227,8 @@ function windowCounts(out: number, size: number, kernel: number, stride: number,
  * const y = avgPool3d(torch.randn([1, 2, 4, 4, 4]), 2); // [1, 2, 2, 2, 2]
  */
 export function avgPool3d(input: Tensor, kernelSize: Triple, options: AvgPool3dOptions = {}): Tensor {
+  checkSizeArguments("avg_pool3d", kernelSize, options);
+  if (Array.isArray(options.stride) && options.stride.length === 0) options = { ...options, stride: null };
   const checked = poolInput(input, "avg_pool3d", "avg_pool3d_out_frame");
   if (options.divisorOverride === 0) throw new Error("divisor must be not zero (avg_pool3d)");
   const g = poolGeometry(checked, kernelSize, { stride: options.stride ?? null, padding: options.padding ?? 0, ceilMode: options.ceilMode ?? false }, "avg_pool3d()", true);

@@ -30,7 +30,8 @@ export function rpropUpdate(p: Tensor, grad: Tensor, state: ParamState, o: Rprop
   const stepSize = stateTensor(state, "step_size", () => fullLike(g, o.lr));
   const agreement = g.mul(prev).sign();
   // the factor of each step size: etaplus where the sign held, etaminus where it flipped, 1 where either gradient is 0
-  const factor = where(agreement.gt(0), etaplus, where(agreement.lt(0), etaminus, 1));
+  // (built in the parameter's dtype: scalar branches alone would give float32 and round the etas)
+  const factor = where(agreement.gt(0), etaplus, where(agreement.lt(0), etaminus, fullLike(g, 1)));
   stepSize.mul_(factor).clamp_(minStep, maxStep);
   const flipped = agreement.lt(0);
   const kept = where(flipped, 0, g);

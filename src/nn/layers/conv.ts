@@ -53,12 +53,15 @@ export abstract class ConvBase<S extends Sizes> extends Module {
     this.outChannels = outChannels;
     ({ kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation } = geometry);
     this.groups = options.groups ?? 1;
+    // PyTorch's order: the transposed layers' padding mode, then groups, channels, padding strings, padding mode
+    if (transposed) checkPaddingMode(options.paddingMode ?? "zeros", transposed, new.target.name);
+    if (!(this.groups > 0)) throw new Error("groups must be a positive integer");
+    if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
+    if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
     if (typeof this.padding === "string") {
       if (this.padding !== "same" && this.padding !== "valid") throw new Error(`Invalid padding string '${String(this.padding)}', should be one of {'same', 'valid'}`);
       if (this.padding === "same" && this.stride.some((v) => v !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
     }
-    if (inChannels % this.groups !== 0) throw new Error("in_channels must be divisible by groups");
-    if (outChannels % this.groups !== 0) throw new Error("out_channels must be divisible by groups");
     this.paddingMode = checkPaddingMode(options.paddingMode ?? "zeros", transposed, new.target.name);
     const dtype = options.dtype ?? "float32";
     const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];

@@ -239,8 +239,10 @@ export class LnStructured extends BasePruningMethod {
     const dim = checkStructured(t, this.dim);
     const size = t.shape[dim]!;
     const k = countToPrune(this.amount, size);
-    if (k === 0) return defaultMask;
     const others = t.shape.map((_, i) => i).filter((i) => i !== dim);
+    // PyTorch 2.x's torch.norm takes "fro" over more than two dims to linalg.matrix_norm, which refuses them (even when nothing is pruned)
+    if (this.n === "fro" && others.length > 2) throw new Error(`linalg.matrix_norm: dim must be a 2-tuple. Got ${others.join(" ")}`);
+    if (k === 0) return defaultMask;
     const norms = t.norm(this.n === "fro" ? 2 : this.n, others);
     const { indices } = topk(norms, size - k);
     const keep = zerosLike(norms).indexPut_([indices], 1);
