@@ -2,12 +2,12 @@
  * Max and average pooling over `[N, C, D, H, W]` (or unbatched
  * `[C, D, H, W]`) input, checked as PyTorch 2.x checks them.
  *
- * Max pooling finds each window's argmax as PyTorch's loop does (depth, then
- * rows, then columns; a larger value or any NaN takes over, so ties go to
- * the first element and the last NaN wins): the backend's 2-d max pool over
- * each depth slice, then the slices of each window in order. The values
- * are gathered at the argmax, so the gradient (summed where windows
- * overlap) and its own gradient come from gather's.
+ * Max pooling is one typed-array pass that finds each window's maximum and
+ * its position as PyTorch's loop does (depth, then rows, then columns; a
+ * larger value or any NaN takes over, so ties go to the first element and
+ * the last NaN wins). The gradient goes to those positions (summed where
+ * windows overlap) through the 2-d pool's backward over D·H x W planes,
+ * which is differentiable again.
  *
  * Average pooling is separable: the window sums are 2-d window sums over
  * height and width, then over depth (avgPool2d with a divisor of 1, so ceil
@@ -16,12 +16,11 @@
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, shapeStr } from "./core.js";
+import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
 import { type Triple, triple } from "./conv3d.js";
 import { div } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
-import { gather } from "./indexing.js";
-import { avgPool2d, maxPool2d } from "./pool.js";
+import { avgPool2d, maxPool2dBackward } from "./pool.js";
 import { reshape } from "./views.js";
 
 export interface Pool3dOptions {
@@ -121,7 +120,7 @@ function poolGeometry(input: { x: Tensor; unbatched: boolean }, kernelSize: Trip
 }
 
 /** Per output position along one dim: the first input position its window reads and the end of its reach (PyTorch's clipped start and end). */
-function windowBounds(out: number, size: number, kernel: number, stride: number, pad: number, dilation: number): { start: Int32Array; end: Int32Array } {
+function windowBounds(out: number, size: number, kernel: number, stride: number, pad: number, dilation: number): Bounds {
   const start = new Int32Array(out), end = new Int32Array(out);
   for (let o = 0; o < out; o++) {
     let s = o * stride - pad;
@@ -130,6 +129,49 @@ function windowBounds(out: number, size: number, kernel: number, stride: number,
     start[o] = s;
   }
   return { start, end };
+}
+
+/** Per output position along one dim: the first input position its window reads and the end of its reach. */
+interface Bounds {
+  start: Int32Array;
+  end: Int32Array;
+}
+
+/**
+ * The max of each window of one volume (at `base` of `x`) and where it is
+ * (d·H·W + h·W + w), written from `o` on, as PyTorch's loop over depth,
+ * rows and columns finds it: a larger value or a NaN takes over, so ties go
+ * to the first element and the last NaN wins (the first element when all
+ * are -inf). (One call per volume keeps the function small and called
+ * often, which V8 optimizes better than one long-running loop nest.)
+ */
+function maxPoolVolume(x: Float32Array | Float64Array, base: number, values: Float32Array | Float64Array, indices: Int32Array, o: number,
+  H: number, W: number, depth: Bounds, rows: Bounds, cols: Bounds, dd: number, dh: number, dw: number): void {
+  const oD = depth.start.length, oH = rows.start.length, oW = cols.start.length;
+  for (let i = 0; i < oD; i++) {
+    const z0 = depth.start[i]!, z1 = depth.end[i]!;
+    for (let j = 0; j < oH; j++) {
+      const y0 = rows.start[j]!, y1 = rows.end[j]!;
+      for (let k = 0; k < oW; k++, o++) {
+        const x0 = cols.start[k]!, x1 = cols.end[k]!;
+        let best = -Infinity, at = (z0 * H + y0) * W + x0;
+        for (let z = z0; z < z1; z += dd) {
+          for (let y = y0; y < y1; y += dh) {
+            const row = (z * H + y) * W;
+            for (let w = x0; w < x1; w += dw) {
+              const v = x[base + row + w]!;
+              if (v > best || v !== v) {
+                best = v;
+                at = row + w;
+              }
+            }
+          }
+        }
+        values[o] = x[base + at]!;
+        indices[o] = at;
+      }
+    }
+  }
 }
 
 /**
@@ -147,39 +189,25 @@ export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dO
   const g = poolGeometry(poolInput(input, "max_pool3d", "max_pool3d_with_indices_cpu"), kernelSize, options, "max_pool3d_with_indices_out_cpu_template()", false);
   const [N, C, D, H, W] = g.x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = g.out, [kd, kh, kw] = g.kernel, [sd, sh, sw] = g.stride, [pd, ph, pw] = g.padding, [dd, dh, dw] = g.dilation;
-  const depth = windowBounds(oD, D, kd, sd, pd, dd);
-  if (depth.start.some((s, o) => s >= depth.end[o]!)) {
-    throw new Error(`max_pool3d: a window lies wholly in the depth padding (input ${shapeStr(input.shape)}, kernel [${g.kernel.join(", ")}], padding [${g.padding.join(", ")}], dilation [${g.dilation.join(", ")}])`);
+  const depth = windowBounds(oD, D, kd, sd, pd, dd), rows = windowBounds(oH, H, kh, sh, ph, dh), cols = windowBounds(oW, W, kw, sw, pw, dw);
+  const emptyWindow = [depth, rows, cols].findIndex((b) => b.start.some((s, o) => s >= b.end[o]!));
+  if (emptyWindow >= 0) {
+    throw new Error(`max_pool3d: a window lies wholly in the ${["depth", "height", "width"][emptyWindow]} padding (input ${shapeStr(input.shape)}, kernel [${g.kernel.join(", ")}], padding [${g.padding.join(", ")}], dilation [${g.dilation.join(", ")}])`);
   }
-  const planes = N * C, L2 = oH * oW;
-  // each depth slice's 2-d window maxima and their positions h·W + w (the backend's kernel; no graph)
-  const [maxima, at2d] = maxPool2d(reshape(g.x.detach(), [planes, D, H, W]), [kh, kw], {
-    stride: [sh, sw], padding: [ph, pw], dilation: [dh, dw], ceilMode: options.ceilMode ?? false, returnIndices: true,
-  });
-  const values2d = contiguousData(maxima), index2d = contiguousData(at2d);
-  const v = values2d.data as Float32Array | Float64Array, ix = index2d.data as Int32Array;
-  // then over each window's depth slices in order: a larger value or a NaN takes over, which picks as
-  // PyTorch's loop over depth, rows and columns does (the first maximum, the last NaN; the first element when all are -inf)
-  const index = new Int32Array(planes * oD * L2);
-  for (let p = 0, o = 0; p < planes; p++) {
-    for (let i = 0; i < oD; i++) {
-      for (let j = 0; j < L2; j++, o++) {
-        let best = 0, at = -1;
-        for (let z = depth.start[i]!; z < depth.end[i]!; z += dd) {
-          const k = (p * D + z) * L2 + j, value = v[values2d.offset + k]!;
-          if (at < 0 || value > best || Number.isNaN(value)) {
-            best = value;
-            at = z * H * W + ix[index2d.offset + k]!;
-          }
-        }
-        index[o] = at;
-      }
-    }
+  const planes = N * C;
+  const x = contiguousData(g.x);
+  const values = emptyUninitialized([N, C, oD, oH, oW], g.x.dtype), indices = emptyUninitialized([N, C, oD, oH, oW], "int32");
+  const xd = x.data as Float32Array | Float64Array, vd = values.data as Float32Array | Float64Array, id = indices.data as Int32Array;
+  for (let p = 0; p < planes; p++) maxPoolVolume(xd, x.offset + p * D * H * W, vd, id, p * oD * oH * oW, H, W, depth, rows, cols, dd, dh, dw);
+  if (needsGrad(g.x)) {
+    const inputShape = g.x.shape;
+    // each gradient to its window's maximum: the 2-d pool's backward over planes of D·H x W (the indices are flat per volume)
+    record("MaxPool3DWithIndicesBackward0", [g.x], values, ([gr], [ix]) => [
+      reshape(maxPool2dBackward(reshape(gr!, [N, C, oD * oH, oW]), reshape(ix!, [N, C, oD * oH, oW]), [N, C, D * H, W]), inputShape),
+    ], [indices]);
   }
-  const indices = fromTypedArray(index, [planes, oD * L2]);
   const outShape = g.unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW];
-  const values = reshape(gather(reshape(g.x, [planes, D * H * W]), 1, indices), outShape);
-  return options.returnIndices === true ? [values, reshape(indices, outShape)] : values;
+  return options.returnIndices === true ? [reshape(values, outShape), reshape(indices, outShape)] : reshape(values, outShape);
 }
 
 /** PyTorch's avg_pool3d divisors along one dim: each window's extent within the padded input, or within the input itself without `countIncludePad`. */
