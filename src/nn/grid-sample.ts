@@ -239,9 +239,7 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
   if (options.alignCorners == null) warn(ALIGN_CORNERS_WARNING);
   const alignCorners = options.alignCorners ?? false;
   checkArguments(input, grid, mode);
-  const [N, C] = input.shape as [number, number];
-  const out = gridSampler(input, grid, { mode, padding, alignCorners }, (x, g) => composedGridSample(x, g, mode, padding, alignCorners));
-  return reshape(out, [N, C, ...grid.shape.slice(1, -1)]);
+  return gridSampler(input, grid, { mode, padding, alignCorners }, (x, g) => composedGridSample(x, g, mode, padding, alignCorners));
 }
 
 /**

@@ -16,6 +16,7 @@ import { grad as autogradGrad } from "../autograd/engine.js";
 import { isRecording } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, empty, emptyUninitialized, needsGrad, record } from "./core.js";
+import { reshape } from "./views.js";
 
 export type GridSamplerMode = "bilinear" | "nearest" | "bicubic";
 export type GridSamplerPadding = "zeros" | "border" | "reflection";
@@ -528,17 +529,18 @@ function geometry(input: Tensor, grid: Tensor): Geometry {
 
 /**
  * `input` [N, C, H, W] (or [N, C, D, H, W]) sampled at `grid` [N, ..., 2]
- * (or 3), checked by the caller: output [N, C, P] with P the grid's points.
- * `composed(input, grid)` is the same op in differentiable tensor ops (also
- * [N, C, P]), whose gradient a backward that builds a graph uses.
+ * (or 3), checked by the caller: output [N, C, ...] with the grid's
+ * spatial dims. `composed(input, grid)` is the same op in differentiable
+ * tensor ops (any shape of as many elements), whose gradient a backward that
+ * builds a graph uses.
  *
  * @example
- * const flat = gridSampler(x, grid, { mode: "bilinear", padding: "zeros", alignCorners: false }, composedGridSample);
+ * const y = gridSampler(x, grid, { mode: "bilinear", padding: "zeros", alignCorners: false }, (a, g) => composedGridSample(a, g, "bilinear", "zeros", false));
  */
 export function gridSampler(input: Tensor, grid: Tensor, rule: GridSamplerRule, composed: (input: Tensor, grid: Tensor) => Tensor): Tensor {
   const geo = geometry(input, grid);
   const f32 = input.dtype === "float32";
-  const out = emptyUninitialized([geo.N, geo.C, geo.P], input.dtype);
+  const out = emptyUninitialized([geo.N, geo.C, ...grid.shape.slice(1, -1)], input.dtype);
   const x = contiguousData(input), gr = contiguousData(grid);
   forward({ x: x.data as Floats, xo: x.offset, grid: gr.data as Floats, go: gr.offset }, out.data as Floats, geo, rule, f32);
   if (needsGrad(input, grid)) {
@@ -549,7 +551,7 @@ export function gridSampler(input: Tensor, grid: Tensor, rule: GridSamplerRule, 
       if (isRecording() && (go.requiresGrad || xt.requiresGrad || gt.requiresGrad)) {
         const targets = [needs[0] ? xt : null, needs[1] ? gt : null];
         const present = targets.filter((t): t is Tensor => t !== null);
-        const grads = autogradGrad([composed(xt, gt)], present, { gradOutputs: [go], createGraph: true, allowUnused: true });
+        const grads = autogradGrad([reshape(composed(xt, gt), go.shape)], present, { gradOutputs: [go], createGraph: true, allowUnused: true });
         let j = 0;
         return targets.map((t) => (t === null ? null : grads[j++] ?? null));
       }
