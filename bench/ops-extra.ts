@@ -5,7 +5,11 @@
  * sizes, forward alone and forward + backward, torchlet against PyTorch
  * (bench/pytorch_ops_extra.py, run with /usr/bin/python3 on 2 threads when
  * torch is installed) as a table of medians and ratios. Arguments keep only
- * the cases whose name contains one of them. Never part of `npm test`.
+ * the cases whose name contains one of them; `--rounds=N` alternates N
+ * rounds of both sides and reports each cell's median over the rounds (the
+ * host is shared: a burst of load then hits one round of each side, not one
+ * side); `--json` prints the results as JSON instead of the table;
+ * `--no-pytorch` runs torchlet's side only. Never part of `npm test`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -203,9 +207,30 @@ function printTable(ours: Results, theirs: Results | null): void {
   console.log("(ratio: torchlet's time over PyTorch's; lower is better, 1.0x is parity)");
 }
 
-const filters = process.argv.slice(2);
+/** Each cell's median over the rounds (a cell missing from a round is left out of its median). */
+function medianOfRounds(rounds: Results[]): Results {
+  const out: Results = {};
+  for (const name of Object.keys(rounds[0] ?? {})) {
+    const pick = (k: "forward" | "backward") => medianOf(rounds.map((r) => r[name]?.[k]).filter((v): v is number => v !== undefined));
+    out[name] = { forward: pick("forward"), backward: pick("backward") };
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 1);
+const filters = args.filter((a) => !a.startsWith("--"));
 const cases = filters.length === 0 ? CASES : CASES.filter((c) => filters.some((f) => c.name.includes(f)));
-console.log(`torchlet backend: ${torch.getBackend()}`);
-const ours = runTorchlet(cases);
-const theirs = runPyTorch(filters);
-printTable(ours, theirs);
+const oursByRound: Results[] = [], theirsByRound: Results[] = [];
+for (let r = 0; r < rounds; r++) {
+  oursByRound.push(runTorchlet(cases));
+  const theirs = flag("--no-pytorch") ? null : runPyTorch(filters);
+  if (theirs !== null) theirsByRound.push(theirs);
+}
+const ours = medianOfRounds(oursByRound), theirs = theirsByRound.length > 0 ? medianOfRounds(theirsByRound) : null;
+if (flag("--json")) console.log(JSON.stringify({ torchlet: ours, pytorch: theirs }));
+else {
+  console.log(`torchlet backend: ${torch.getBackend()}; medians over ${rounds} round(s)`);
+  printTable(ours, theirs);
+}
