@@ -7,7 +7,8 @@
  * non-contiguous operands, values and both gradients; maxPool3d and
  * adaptiveMaxPool3d against nested-loop definitions (ties and NaNs
  * included); maxUnpool3d's gradients by float64 gradcheck, also of its
- * backward.
+ * backward; trilinear interpolation against bilinear then linear
+ * interpolation (it is separable), and its double backward.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -216,4 +217,50 @@ test("maxUnpool3d passes float64 gradcheck, also of its backward (a gather, diff
     const [g] = torch.autograd.grad([F.adaptiveMaxPool3d(l, 2)], [l], { gradOutputs: [u], createGraph: true });
     return g!.mul(a).sum();
   }, [ua]));
+});
+
+describe("trilinear interpolation's kernel agrees with bilinear then linear interpolation (separability)", () => {
+  for (const backend of BACKENDS) {
+    test(`values and gradients, both corner rules, up and down, float32 and float64 (${backend})`, { skip: backendSkip(backend) }, () => {
+      const previous = torch.getBackend();
+      torch.setBackend(backend);
+      try {
+        torch.manualSeed(5);
+        for (const dtype of ["float32", "float64"] as const) {
+          const [rtol, atol] = dtype === "float64" ? [1e-10, 1e-12] : [1e-5, 1e-5];
+          for (const alignCorners of [false, true]) {
+            for (const size of [[7, 5, 9], [2, 6, 3], [3, 1, 4]] as const) {
+              const [N, C, D, H, W] = [2, 3, 3, 4, 5];
+              const x = torch.randn([N, C, D, W, H], { dtype }).transpose(3, 4).requiresGrad_();
+              const [oD, oH, oW] = size;
+              const fast = F.interpolate(x, { size: [oD, oH, oW], mode: "trilinear", alignCorners });
+              assert.equal(fast.gradFn?.name, "UpsampleTrilinear3DBackward0");
+              // height and width by bilinear, then depth by linear
+              const hw = F.interpolate(x.reshape([N, C * D, H, W]), { size: [oH, oW], mode: "bilinear", alignCorners });
+              const deep = hw.reshape([N, C, D, oH * oW]).transpose(2, 3).reshape([N, C * oH * oW, D]);
+              const slow = F.interpolate(deep, { size: oD, mode: "linear", alignCorners }).reshape([N, C, oH * oW, oD]).transpose(2, 3).reshape([N, C, oD, oH, oW]);
+              const what = `${dtype} alignCorners=${alignCorners} size ${size.join("x")}`;
+              assertClose(fast, slow, rtol, atol, `${what}: values`);
+              const up = torch.randn(fast.shape, { dtype });
+              const [a] = torch.autograd.grad([fast], [x], { gradOutputs: [up] });
+              const [b] = torch.autograd.grad([slow], [x], { gradOutputs: [up] });
+              assertClose(a!, b!, rtol, atol, `${what}: gradient`);
+            }
+          }
+        }
+      } finally {
+        torch.setBackend(previous);
+      }
+    });
+  }
+
+  test("its backward is differentiable again (float64 gradcheck of the gradient)", () => {
+    const x = torch.randn([1, 2, 3, 2, 4], { dtype: "float64" });
+    const up = torch.randn([1, 2, 5, 3, 6], { dtype: "float64", requiresGrad: true });
+    assert.ok(torch.autograd.gradcheck((u) => {
+      const l = x.detach().requiresGrad_();
+      const [g] = torch.autograd.grad([F.interpolate(l, { size: [5, 3, 6], mode: "trilinear", alignCorners: false })], [l], { gradOutputs: [u], createGraph: true });
+      return g!.pow(2).sum();
+    }, [up]));
+  });
 });

@@ -368,15 +368,13 @@ function mixBicubic(x: Floats, xb: number, out: Floats, ob: number, B: number, C
   const readAtL = readAt, weightOfL = weightOf;
   for (let c = 0; c < C; c++, xb += S, ob += P) {
     for (let q = 0; q < B; q++) {
-      // along x, then along y
+      // along x, then along y (the 4 taps of a row unrolled)
       const o = 16 * q;
+      const w0 = weightOfL[o]!, w1 = weightOfL[o + 1]!, w2 = weightOfL[o + 2]!, w3 = weightOfL[o + 3]!;
       let acc = 0;
-      for (let r = 0; r < 4; r++) {
-        let row = 0;
-        for (let j = 0; j < 4; j++) {
-          const i = readAtL[o + 4 * r + j]!;
-          row += weightOfL[o + j]! * (i >= 0 ? x[xb + i]! : 0);
-        }
+      for (let r = 0, k = o; r < 4; r++, k += 4) {
+        const i0 = readAtL[k]!, i1 = readAtL[k + 1]!, i2 = readAtL[k + 2]!, i3 = readAtL[k + 3]!;
+        const row = w0 * (i0 >= 0 ? x[xb + i0]! : 0) + w1 * (i1 >= 0 ? x[xb + i1]! : 0) + w2 * (i2 >= 0 ? x[xb + i2]! : 0) + w3 * (i3 >= 0 ? x[xb + i3]! : 0);
         acc += weightOfL[o + 4 + r]! * row;
       }
       out[ob + q] = acc;
@@ -496,24 +494,31 @@ function backBicubic(x: Floats, xb: number, g: Floats, gb: number, gx: Floats | 
   for (let c = 0; c < C; c++, xb += S, gb += P, ib += S) {
     for (let q = 0; q < B; q++) {
       const gv = g[gb + q]!, o = 16 * q;
-      let gtx = 0, gty = 0;
-      for (let r = 0; r < 4; r++) {
-        const grow = gv * weightOfL[o + 4 + r]!;
-        let row = 0, drow = 0;
-        for (let j = 0; j < 4; j++) {
-          const i = readAtL[o + 4 * r + j]!;
-          // (a tap outside reads 0, which its weights still multiply: a NaN weight gives a NaN gradient, as PyTorch's)
-          const v = i >= 0 ? x[xb + i]! : 0;
-          if (gx !== null && i >= 0) gx[ib + i] = gx[ib + i]! + grow * weightOfL[o + j]!;
-          row += weightOfL[o + j]! * v;
-          drow += weightOfL[o + 8 + j]! * v;
+      const w0 = weightOfL[o]!, w1 = weightOfL[o + 1]!, w2 = weightOfL[o + 2]!, w3 = weightOfL[o + 3]!;
+      if (gx !== null) {
+        // each tap gets g times its y weight times its x weight
+        for (let r = 0, k = o; r < 4; r++, k += 4) {
+          const grow = gv * weightOfL[o + 4 + r]!;
+          const i0 = readAtL[k]!, i1 = readAtL[k + 1]!, i2 = readAtL[k + 2]!, i3 = readAtL[k + 3]!;
+          if (i0 >= 0) gx[ib + i0] = gx[ib + i0]! + grow * w0;
+          if (i1 >= 0) gx[ib + i1] = gx[ib + i1]! + grow * w1;
+          if (i2 >= 0) gx[ib + i2] = gx[ib + i2]! + grow * w2;
+          if (i3 >= 0) gx[ib + i3] = gx[ib + i3]! + grow * w3;
         }
-        gtx += grow * drow;
-        gty += gv * row * weightOfL[o + 12 + r]!;
       }
       if (withGrid) {
-        gradientOfL[2 * q] = gradientOfL[2 * q]! + gtx;
-        gradientOfL[2 * q + 1] = gradientOfL[2 * q + 1]! + gty;
+        // d/dtx: each row mixed with the x weights' derivatives, then the y weights; d/dty: the rows mixed as in the forward, then the y weights' derivatives
+        // (a tap outside reads 0, which its weights still multiply: a NaN weight gives a NaN gradient, as PyTorch's)
+        const d0 = weightOfL[o + 8]!, d1 = weightOfL[o + 9]!, d2 = weightOfL[o + 10]!, d3 = weightOfL[o + 11]!;
+        let gtx = 0, gty = 0;
+        for (let r = 0, k = o; r < 4; r++, k += 4) {
+          const i0 = readAtL[k]!, i1 = readAtL[k + 1]!, i2 = readAtL[k + 2]!, i3 = readAtL[k + 3]!;
+          const v0 = i0 >= 0 ? x[xb + i0]! : 0, v1 = i1 >= 0 ? x[xb + i1]! : 0, v2 = i2 >= 0 ? x[xb + i2]! : 0, v3 = i3 >= 0 ? x[xb + i3]! : 0;
+          gtx += weightOfL[o + 4 + r]! * (d0 * v0 + d1 * v1 + d2 * v2 + d3 * v3);
+          gty += weightOfL[o + 12 + r]! * (w0 * v0 + w1 * v1 + w2 * v2 + w3 * v3);
+        }
+        gradientOfL[2 * q] = gradientOfL[2 * q]! + gv * gtx;
+        gradientOfL[2 * q + 1] = gradientOfL[2 * q + 1]! + gv * gty;
       }
     }
   }
