@@ -8,9 +8,7 @@
  * dim is resampled in turn with index_select, so gradients (summed where
  * sources repeat) come from index_select's. nearest-exact picks
  * floor((i + 0.5) · scale) (pixel centres, as Pillow); bicubic is in
- * interpolate-cubic.ts, trilinear (all three dims in one pass, with the same
- * weights) in interpolate-trilinear.ts. area is adaptive average pooling to
- * the output size.
+ * interpolate-cubic.ts. area is adaptive average pooling to the output size.
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -20,7 +18,6 @@ import { fromTypedArray, zeros } from "./factories.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { reshape } from "./views.js";
 import { cubic } from "./interpolate-cubic.js";
-import { type LinearTable, linearTable, trilinear } from "./interpolate-trilinear.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
 import { adaptiveAvgPool3d } from "./adaptive-pool3d.js";
 
@@ -91,12 +88,6 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
   if (mode === "area") {
     // adaptive average pooling to the sizes (PyTorch ignores the factors beyond the sizes they give)
     return dims === 3 ? adaptiveAvgPool1d(input, sizes[0]!) : dims === 4 ? adaptiveAvgPool2d(input, [sizes[0]!, sizes[1]!]) : adaptiveAvgPool3d(input, [sizes[0]!, sizes[1]!, sizes[2]!]);
-  }
-  if (mode === "trilinear" && sizes.some((m, i) => m !== input.shape[2 + i])) {
-    // all three dims in one pass (interpolate-trilinear.ts), with the tables the one-dim form below would use
-    const f32 = input.dtype === "float32", ac = alignCorners ?? false;
-    const tables = sizes.map((m, i) => linearTable(input.shape[2 + i]!, m, sourceScale(input.shape[2 + i]!, m, factors?.[i] ?? null, ac), ac, f32));
-    return trilinear(input, tables as [LinearTable, LinearTable, LinearTable]);
   }
   let out = input;
   sizes.forEach((m, i) => {
