@@ -4,7 +4,7 @@ Usage: pytorch_ops_extra.py THREADS [NAME-FILTER ...]. Prints one JSON object
 {case: {"forward": ms, "backward": ms}} on stdout, "backward" being forward +
 backward (torch.autograd.grad of the inputs with a fixed output gradient).
 Run with /usr/bin/python3. Timings are medians with bench/ops-extra.ts's rule:
-0.3 s (and at least 2 runs) of warm-up, then as many runs as fit 1.5 s, within
+1 s (and at least 2 runs) of warm-up (V8 needs that long to settle on its optimized code), then as many runs as fit 1.5 s, within
 [5, 30].
 """
 import json
@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 FILTERS = sys.argv[2:]
-BUDGET_S, MIN_REPS, MAX_REPS, WARMUP_S = 1.5, 5, 30, 0.3
+BUDGET_S, MIN_REPS, MAX_REPS, WARMUP_S = 1.5, 5, 30, 1.0
 
 
 def seconds(fn):

@@ -125,14 +125,23 @@ export function affineGrid(theta: Tensor, size: readonly number[], options: Affi
   return grid;
 }
 
-/** out[p, j] = Σ_a base[p, a] · θ[j, a] for one batch item (θ at `to`, k x (k + 1); out at `oo`). */
+/** out[p, j] = Σ_a base[p, a] · θ[j, a] for one batch item (θ at `to`, k x (k + 1); out at `oo`), written out for k = 2 and 3. */
 function transformed(base: Float32Array | Float64Array, t: Float32Array | Float64Array, to: number, out: Float32Array | Float64Array, oo: number, P: number, k: number): void {
-  const w = k + 1;
-  for (let p = 0; p < P; p++) {
-    for (let j = 0; j < k; j++) {
-      let acc = t[to + j * w + k]!;
-      for (let a = 0; a < k; a++) acc += base[p * w + a]! * t[to + j * w + a]!;
-      out[oo + p * k + j] = acc;
+  if (k === 2) {
+    const [a0, a1, a2, b0, b1, b2] = [t[to]!, t[to + 1]!, t[to + 2]!, t[to + 3]!, t[to + 4]!, t[to + 5]!];
+    for (let p = 0, i = 0, o = oo; p < P; p++, i += 3, o += 2) {
+      const x = base[i]!, y = base[i + 1]!;
+      out[o] = a0 * x + a1 * y + a2;
+      out[o + 1] = b0 * x + b1 * y + b2;
     }
+    return;
+  }
+  const r = Array.from({ length: 12 }, (_, j) => t[to + j]!);
+  const [a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3] = r as [number, number, number, number, number, number, number, number, number, number, number, number];
+  for (let p = 0, i = 0, o = oo; p < P; p++, i += 4, o += 3) {
+    const x = base[i]!, y = base[i + 1]!, z = base[i + 2]!;
+    out[o] = a0 * x + a1 * y + a2 * z + a3;
+    out[o + 1] = b0 * x + b1 * y + b2 * z + b3;
+    out[o + 2] = c0 * x + c1 * y + c2 * z + c3;
   }
 }
