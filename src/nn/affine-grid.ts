@@ -1,11 +1,12 @@
 /**
  * `F.affineGrid`: the sampling grid of a batch of affine transforms, for
  * `F.gridSample`. As PyTorch's affine_grid_generator: a base grid of
- * normalized pixel positions (x, y (, z), 1) times θᵀ, one batched matrix
- * product, so the gradient with respect to θ (and higher ones) is the
- * product's.
+ * normalized pixel positions (x, y (, z), 1) times θᵀ, computed in one
+ * typed-array pass; the gradient with respect to θ is the product's, gᵀ
+ * times the base grid, a matrix product and so differentiable again.
  */
-import { shapeStr } from "../ops/core.js";
+import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "../ops/core.js";
 import { fromTypedArray } from "../ops/factories.js";
 import { matmul } from "../ops/linalg.js";
 import { expand, reshape, transpose } from "../ops/views.js";
@@ -36,6 +37,43 @@ function positions(n: number, alignCorners: boolean, dtype: DType): number[] {
     const v = i < half ? round(-1 + round(step * i)) : round(1 - round(step * (n - 1 - i)));
     return alignCorners ? v : round(round(v * (n - 1)) / n);
   });
+}
+
+/** The base grid: (x, y (, z), 1) at every output position of `spatial`, x fastest, as a [1, P, k + 1] tensor. */
+function baseGridOf(spatial: readonly number[], alignCorners: boolean, dtype: DType): Tensor {
+  const k = spatial.length;
+  const axes = [...spatial].reverse().map((n) => positions(n, alignCorners, dtype));
+  const P = spatial.reduce((a, b) => a * b, 1);
+  const base = dtype === "float64" ? new Float64Array(P * (k + 1)) : new Float32Array(P * (k + 1));
+  for (let p = 0; p < P; p++) {
+    let rest = p;
+    for (let a = 0; a < k; a++) {
+      const n = spatial[k - 1 - a]!;
+      base[p * (k + 1) + a] = axes[a]![rest % n]!;
+      rest = Math.floor(rest / n);
+    }
+    base[p * (k + 1) + k] = 1;
+  }
+  return fromTypedArray(base, [1, P, k + 1]);
+}
+
+/**
+ * The last few base grids, by size, corner rule, dtype and inference mode:
+ * a training loop asks for the same one every step. They are never written
+ * (the grid is a new tensor from the product), so sharing them is safe.
+ */
+const baseGrids = new Map<string, Tensor>();
+const BASE_GRIDS_KEPT = 8;
+
+function cachedBaseGrid(spatial: readonly number[], alignCorners: boolean, dtype: DType): Tensor {
+  const key = `${spatial.join(",")}|${alignCorners}|${dtype}|${isInferenceModeEnabled()}`;
+  let grid = baseGrids.get(key);
+  if (grid === undefined) {
+    grid = baseGridOf(spatial, alignCorners, dtype);
+    if (baseGrids.size >= BASE_GRIDS_KEPT) baseGrids.delete(baseGrids.keys().next().value!);
+    baseGrids.set(key, grid);
+  }
+  return grid;
 }
 
 /**
@@ -71,20 +109,39 @@ export function affineGrid(theta: Tensor, size: readonly number[], options: Affi
   if (theta.shape[0] !== N) {
     throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${N}, ${k + 1}] but got: [${theta.shape[0]}, ${k + 1}]. (affine_grid: theta ${shapeStr(theta.shape)}, size ${shapeStr(size)})`);
   }
-  // the base grid: (x, y (, z), 1) at every output position, x fastest
-  const axes = [...spatial].reverse().map((n) => positions(n, alignCorners, theta.dtype));
   const P = spatial.reduce((a, b) => a * b, 1);
-  const base = new Float64Array(P * (k + 1));
-  for (let p = 0; p < P; p++) {
-    let rest = p;
-    for (let a = 0; a < k; a++) {
-      const n = spatial[k - 1 - a]!;
-      base[p * (k + 1) + a] = axes[a]![rest % n]!;
-      rest = Math.floor(rest / n);
-    }
-    base[p * (k + 1) + k] = 1;
+  const baseGrid = cachedBaseGrid(spatial, alignCorners, theta.dtype);
+  // the product base · θᵀ in one typed-array pass (a batched GEMM of inner size k + 1 is mostly overhead)
+  const grid = emptyUninitialized([N, ...spatial, k], theta.dtype);
+  const th = contiguousData(theta), t = th.data as Float32Array | Float64Array;
+  const base = baseGrid.data as Float32Array | Float64Array, out = grid.data as Float32Array | Float64Array;
+  for (let n = 0; n < N; n++) transformed(base, t, th.offset + n * k * (k + 1), out, n * P * k, P, k);
+  if (needsGrad(theta)) {
+    // dθ = gᵀ · base per batch item: a product, differentiable again
+    record("AffineGridGeneratorBackward0", [theta], grid, ([g], [b]) => [
+      matmul(transpose(reshape(g!, [N, P, k]), 1, 2), expand(b!, [N, P, k + 1])),
+    ], [baseGrid]);
   }
-  const baseGrid = fromTypedArray(theta.dtype === "float64" ? base : Float32Array.from(base), [1, P, k + 1]);
-  const grid = matmul(expand(baseGrid, [N, P, k + 1]), transpose(theta, 1, 2));
-  return reshape(grid, [N, ...spatial, k]);
+  return grid;
+}
+
+/** out[p, j] = Σ_a base[p, a] · θ[j, a] for one batch item (θ at `to`, k x (k + 1); out at `oo`), written out for k = 2 and 3. */
+function transformed(base: Float32Array | Float64Array, t: Float32Array | Float64Array, to: number, out: Float32Array | Float64Array, oo: number, P: number, k: number): void {
+  if (k === 2) {
+    const [a0, a1, a2, b0, b1, b2] = [t[to]!, t[to + 1]!, t[to + 2]!, t[to + 3]!, t[to + 4]!, t[to + 5]!];
+    for (let p = 0, i = 0, o = oo; p < P; p++, i += 3, o += 2) {
+      const x = base[i]!, y = base[i + 1]!;
+      out[o] = a0 * x + a1 * y + a2;
+      out[o + 1] = b0 * x + b1 * y + b2;
+    }
+    return;
+  }
+  const r = Array.from({ length: 12 }, (_, j) => t[to + j]!);
+  const [a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3] = r as [number, number, number, number, number, number, number, number, number, number, number, number];
+  for (let p = 0, i = 0, o = oo; p < P; p++, i += 4, o += 3) {
+    const x = base[i]!, y = base[i + 1]!, z = base[i + 2]!;
+    out[o] = a0 * x + a1 * y + a2 * z + a3;
+    out[o + 1] = b0 * x + b1 * y + b2 * z + b3;
+    out[o + 2] = c0 * x + c1 * y + c2 * z + c3;
+  }
 }

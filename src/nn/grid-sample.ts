@@ -15,6 +15,7 @@
 import { contiguousData } from "../ops/core.js";
 import { add, gt, le, lt, mul, rsub, sub, where } from "../ops/elementwise.js";
 import { fromTypedArray, full } from "../ops/factories.js";
+import { gridSampler } from "../ops/grid-sampler.js";
 import { gather } from "../ops/indexing.js";
 import { expand, reshape, select } from "../ops/views.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
@@ -238,6 +239,16 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
   if (options.alignCorners == null) warn(ALIGN_CORNERS_WARNING);
   const alignCorners = options.alignCorners ?? false;
   checkArguments(input, grid, mode);
+  return gridSampler(input, grid, { mode, padding, alignCorners }, (x, g) => composedGridSample(x, g, mode, padding, alignCorners));
+}
+
+/**
+ * `gridSample` in differentiable tensor ops, the definition the kernels of
+ * src/ops/grid-sampler.ts follow (and whose gradient their double backward
+ * takes): output [N, C, P] for the grid's P points. Arguments as checked by
+ * `gridSample`.
+ */
+export function composedGridSample(input: Tensor, grid: Tensor, mode: GridSampleMode, padding: GridSamplePaddingMode, alignCorners: boolean): Tensor {
   const dims = input.dim() - 2;
   const [N, C] = input.shape as [number, number];
   const outSpatial = grid.shape.slice(1, -1);
@@ -258,7 +269,7 @@ export function gridSample(input: Tensor, grid: Tensor, options: GridSampleOptio
     // PyTorch's 3-d backward finds no pixel at a NaN position (a NaN coordinate, or an infinite one reflected): no gradient flows from there
     if (dims === 3 && out.requiresGrad) out = withoutGradAtNaN(out, coords, padding === "reflection", N, P);
   }
-  return reshape(out, [N, C, ...outSpatial]);
+  return out;
 }
 
 /**

@@ -3,16 +3,14 @@
  * input: output cell i of a dim of size `n` covers input
  * [floor(i n / out), ceil((i + 1) n / out)), as PyTorch. The windows are
  * boxes, so the average is separable: adaptive_avg_pool2d over height and
- * width, then over depth. The max finds each window's argmax (PyTorch's
- * order and NaN rule) and gathers the values there, so the gradient flows to
- * the chosen elements (adding up where windows overlap).
+ * width, then over depth. The max is one typed-array pass for each window's
+ * maximum and its position (PyTorch's order and NaN rule); the gradient
+ * flows to the chosen elements (adding up where windows overlap).
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, shapeStr } from "./core.js";
-import { fromTypedArray } from "./factories.js";
-import { gather } from "./indexing.js";
-import { adaptiveAvgPool2d, type AdaptiveMaxPoolOptions, emptyOf } from "./pool.js";
+import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
+import { adaptiveAvgPool2d, type AdaptiveMaxPoolOptions, emptyOf, maxPool2dBackward } from "./pool.js";
 import { reshape } from "./views.js";
 
 /** A 3-d adaptive pool's output size: one for all three dims, or [depth, height, width] where null keeps the input's. */
@@ -63,8 +61,54 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   return reshape(out, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
 }
 
-/** PyTorch's adaptive window of output cell `i` (of `out`) over a dim of size `n`. */
-const adaptiveWindow = (i: number, n: number, out: number): [number, number] => [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)];
+/** PyTorch's adaptive windows over a dim of size `n` for `out` cells: cell i covers [floor(i·n / out), ceil((i + 1)·n / out)). */
+interface Windows {
+  start: Int32Array;
+  end: Int32Array;
+}
+
+function adaptiveWindows(n: number, out: number): Windows {
+  const start = new Int32Array(out), end = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    start[i] = Math.floor((i * n) / out);
+    end[i] = Math.ceil(((i + 1) * n) / out);
+  }
+  return { start, end };
+}
+
+/**
+ * The max of each adaptive window of one volume (at `base` of `x`) and its
+ * position d·H·W + h·W + w, written from `o` on: PyTorch's order (depth,
+ * rows, columns), ties to the first element, a NaN wins (the last of
+ * several). One call per volume, so V8 optimizes it early.
+ */
+function maxOfWindows(x: Float32Array | Float64Array, base: number, values: Float32Array | Float64Array, indices: Int32Array, o: number,
+  H: number, W: number, depth: Windows, rows: Windows, cols: Windows): void {
+  for (let i = 0; i < depth.start.length; i++) {
+    const d0 = depth.start[i]!, d1 = depth.end[i]!;
+    for (let j = 0; j < rows.start.length; j++) {
+      const h0 = rows.start[j]!, h1 = rows.end[j]!;
+      for (let k = 0; k < cols.start.length; k++, o++) {
+        const w0 = cols.start[k]!, w1 = cols.end[k]!;
+        let best = (d0 * H + h0) * W + w0, max = -Infinity;
+        for (let z = d0; z < d1; z++) {
+          for (let y = h0; y < h1; y++) {
+            const row = (z * H + y) * W;
+            for (let w = w0; w < w1; w++) {
+              const v = x[base + row + w]!;
+              if (v > max || v !== v) {
+                max = v;
+                best = row + w;
+              }
+            }
+          }
+        }
+        values[o] = x[base + best]!;
+        indices[o] = best;
+      }
+    }
+  }
+}
 
 /**
  * `F.adaptiveMaxPool3d(input, outputSize, { returnIndices })`: the max of
@@ -83,37 +127,18 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize3d, opt
   const [N, C, D, H, W] = x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = adaptiveOutput("adaptive_max_pool3d", outputSize, [D, H, W], input.shape);
   const planes = N * C, volume = D * H * W, L = oD * oH * oW;
-  const flat = reshape(x, [planes, volume]);
-  const dense = contiguousData(flat);
-  const data = dense.data as Float32Array | Float64Array;
-  const index = new Int32Array(planes * L);
-  for (let p = 0, o = 0; p < planes; p++) {
-    const base = dense.offset + p * volume;
-    for (let i = 0; i < oD; i++) {
-      const [d0, d1] = adaptiveWindow(i, D, oD);
-      for (let j = 0; j < oH; j++) {
-        const [h0, h1] = adaptiveWindow(j, H, oH);
-        for (let k = 0; k < oW; k++, o++) {
-          const [w0, w1] = adaptiveWindow(k, W, oW);
-          let best = (d0 * H + h0) * W + w0, max = -Infinity;
-          for (let z = d0; z < d1; z++) {
-            for (let y = h0; y < h1; y++) {
-              for (let w = w0; w < w1; w++) {
-                const at = (z * H + y) * W + w, v = data[base + at]!;
-                if (v > max || Number.isNaN(v)) {
-                  max = v;
-                  best = at;
-                }
-              }
-            }
-          }
-          index[o] = best;
-        }
-      }
-    }
+  const dense = contiguousData(x);
+  const values = emptyUninitialized([N, C, oD, oH, oW], x.dtype), indices = emptyUninitialized([N, C, oD, oH, oW], "int32");
+  const [depth, rows, cols] = [[D, oD], [H, oH], [W, oW]].map(([n, o]) => adaptiveWindows(n!, o!)) as [Windows, Windows, Windows];
+  const xd = dense.data as Float32Array | Float64Array, vd = values.data as Float32Array | Float64Array, id = indices.data as Int32Array;
+  for (let p = 0; p < planes; p++) maxOfWindows(xd, dense.offset + p * volume, vd, id, p * L, H, W, depth, rows, cols);
+  if (needsGrad(x)) {
+    const inputShape = x.shape;
+    // each gradient to its window's maximum: the 2-d pool's backward over planes of D·H x W (the indices are flat per volume)
+    record("AdaptiveMaxPool3DBackward0", [x], values, ([g], [ix]) => [
+      reshape(maxPool2dBackward(reshape(g!, [N, C, oD * oH, oW]), reshape(ix!, [N, C, oD * oH, oW]), [N, C, D * H, W]), inputShape),
+    ], [indices]);
   }
-  const indices = fromTypedArray(index, [planes, L]);
   const outShape = unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW];
-  const values = reshape(gather(flat, 1, indices), outShape);
-  return options.returnIndices === true ? [values, reshape(indices, outShape)] : values;
+  return options.returnIndices === true ? [reshape(values, outShape), reshape(indices, outShape)] : reshape(values, outShape);
 }

@@ -73,11 +73,39 @@ function checkArguments(logProbs: Tensor, targets: Tensor, inputLengths: readonl
   return { labels, inputLengths: [...inputLengths], blank };
 }
 
-/** log(exp(a) + exp(b) + exp(c)) as PyTorch's kernel writes it: shifted by the largest, 0 when all are -inf. */
+/**
+ * log(exp(a) + exp(b) + exp(c)) as PyTorch's kernel writes it: shifted by
+ * the largest, 0 when all are -inf. The largest term's exp(0) is 1 and a
+ * -inf term's is 0, so most cells take one or two exps instead of three.
+ */
 function logSumExp3(a: number, b: number, c: number): number {
-  let m = Math.max(a, b, c);
-  if (m === -Infinity) m = 0;
-  return Math.log(Math.exp(a - m) + Math.exp(b - m) + Math.exp(c - m)) + m;
+  const m = a >= b ? (a >= c ? a : c) : b >= c ? b : c;
+  if (!(m > -Infinity && m < Infinity) || a !== a || b !== b || c !== c) {
+    // all -inf, an infinite or a NaN term: the formula as written
+    const shift = Math.max(a, b, c) === -Infinity ? 0 : Math.max(a, b, c);
+    return Math.log(Math.exp(a - shift) + Math.exp(b - shift) + Math.exp(c - shift)) + shift;
+  }
+  const ea = a === m ? 1 : a === -Infinity ? 0 : Math.exp(a - m);
+  const eb = b === m ? 1 : b === -Infinity ? 0 : Math.exp(b - m);
+  const ec = c === m ? 1 : c === -Infinity ? 0 : Math.exp(c - m);
+  return Math.log(ea + eb + ec) + m;
+}
+
+/** The extended label sequence l' of batch item `b`: blanks around and between its labels. */
+function primed(labels: Int32Array, blank: number): Int32Array {
+  const L = 2 * labels.length + 1, out = new Int32Array(L).fill(blank);
+  for (let s = 1; s < L; s += 2) out[s] = labels[(s - 1) / 2]!;
+  return out;
+}
+
+/**
+ * Whether the transition from s - 2 to s is allowed (l'[s] is a label, not
+ * the one two back), per position of the extended sequence.
+ */
+function skips(prime: Int32Array): Uint8Array {
+  const out = new Uint8Array(prime.length);
+  for (let s = 2; s < prime.length; s++) out[s] = prime[s - 2] !== prime[s] ? 1 : 0;
+  return out;
 }
 
 /**
@@ -86,31 +114,22 @@ function logSumExp3(a: number, b: number, c: number): number {
  */
 function forward(lp: Tensor, a: Alignment): { nll: Tensor; logAlpha: Tensor } {
   const [T, N] = lp.shape as [number, number, number];
-  const x = lp.data, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
+  const x = lp.data as Float32Array | Float64Array, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
   const width = 2 * a.labels.reduce((m, l) => Math.max(m, l.length), 0) + 1;
   const alpha = new Float64Array(N * T * width).fill(-Infinity);
   const nll = empty([N], lp.dtype);
   for (let b = 0; b < N; b++) {
-    const labels = a.labels[b]!, S = labels.length, L = 2 * S + 1, il = a.inputLengths[b]!;
+    const labels = a.labels[b]!, S = labels.length, il = a.inputLengths[b]!;
     if (il === 0) {
       // no input: only the empty target has an alignment (PyTorch 2.x)
       nll.data[b] = S === 0 ? -0 : Infinity;
       continue;
     }
-    const prime = (s: number) => (s % 2 === 0 ? a.blank : labels[(s - 1) / 2]!);
-    const lpAt = (t: number, c: number) => Number(x[xo + t * st + b * sn + c * sc]);
-    const base = b * T * width;
-    alpha[base] = lpAt(0, a.blank);
-    if (S > 0) alpha[base + 1] = lpAt(0, prime(1));
-    for (let t = 1; t < il; t++) {
-      const prev = base + (t - 1) * width, row = base + t * width;
-      for (let s = 0; s < L; s++) {
-        const p = prime(s);
-        const a2 = s > 0 ? alpha[prev + s - 1]! : -Infinity;
-        const a3 = s > 1 && prime(s - 2) !== p ? alpha[prev + s - 2]! : -Infinity;
-        alpha[row + s] = logSumExp3(alpha[prev + s]!, a2, a3) + lpAt(t, p);
-      }
-    }
+    const prime = primed(labels, a.blank);
+    const base = b * T * width, lpb = xo + b * sn;
+    alpha[base] = x[lpb + a.blank * sc]!;
+    if (S > 0) alpha[base + 1] = x[lpb + prime[1]! * sc]!;
+    alphaRows(alpha, base, width, x, lpb, st, sc, il, prime, skips(prime));
     const last = base + (il - 1) * width;
     if (S === 0) nll.data[b] = -alpha[last]!;
     else {
@@ -123,6 +142,20 @@ function forward(lp: Tensor, a: Alignment): { nll: Tensor; logAlpha: Tensor } {
   return { nll, logAlpha: fromTypedArray(alpha, [N, T, width]) };
 }
 
+/** Rows 1 .. il - 1 of one batch item's log α (row 0 set), at `base` of `alpha`; its log-probabilities at `lpb` with strides `st`, `sc`. */
+function alphaRows(alpha: Float64Array, base: number, width: number, x: Float32Array | Float64Array, lpb: number, st: number, sc: number,
+  il: number, prime: Int32Array, skip: Uint8Array): void {
+  const L = prime.length;
+  for (let t = 1; t < il; t++) {
+    const prev = base + (t - 1) * width, row = base + t * width, lpt = lpb + t * st;
+    for (let s = 0; s < L; s++) {
+      const a2 = s > 0 ? alpha[prev + s - 1]! : -Infinity;
+      const a3 = skip[s] === 1 ? alpha[prev + s - 2]! : -Infinity;
+      alpha[row + s] = logSumExp3(alpha[prev + s]!, a2, a3) + x[lpt + prime[s]! * sc]!;
+    }
+  }
+}
+
 /**
  * PyTorch's ctc_loss_backward: the beta recursion, the log of Σ α·β per
  * label, then eq. 16 times the incoming gradient; zero past each input's
@@ -130,54 +163,63 @@ function forward(lp: Tensor, a: Alignment): { nll: Tensor; logAlpha: Tensor } {
  */
 function backward(g: Tensor, lp: Tensor, logAlpha: Tensor, nll: Tensor, a: Alignment, zeroInfinity: boolean): Tensor {
   const [T, N, C] = lp.shape as [number, number, number];
-  const x = lp.data, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
+  const x = lp.data as Float32Array | Float64Array, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
   const width = logAlpha.shape[2]!, alpha = logAlpha.data as Float64Array;
   const gr = contiguousData(g), losses = contiguousData(nll);
   const out = empty([T, N, C], lp.dtype);
+  const o = out.data as Float32Array | Float64Array;
   const collected = new Float64Array(T * C), beta = new Float64Array(T * width);
   for (let b = 0; b < N; b++) {
     const loss = Number(losses.data[losses.offset + b]);
     const labels = a.labels[b]!, S = labels.length, il = a.inputLengths[b]!;
     if ((zeroInfinity && loss === Infinity) || il === 0) continue;
-    const prime = (s: number) => (s % 2 === 0 ? a.blank : labels[(s - 1) / 2]!);
-    const lpAt = (t: number, c: number) => Number(x[xo + t * st + b * sn + c * sc]);
-    const base = b * T * width;
+    const prime = primed(labels, a.blank);
+    const lpb = xo + b * sn, base = b * T * width;
     collected.fill(-Infinity);
     beta.fill(-Infinity);
-    const end = (il - 1) * width;
-    beta[end + 2 * S] = lpAt(il - 1, a.blank);
+    const end = (il - 1) * width, lpEnd = lpb + (il - 1) * st;
+    beta[end + 2 * S] = x[lpEnd + a.blank * sc]!;
     collected[(il - 1) * C + a.blank] = alpha[base + end + 2 * S]! + beta[end + 2 * S]!;
     if (S > 0) {
-      const p = prime(2 * S - 1);
-      beta[end + 2 * S - 1] = lpAt(il - 1, p);
+      const p = prime[2 * S - 1]!;
+      beta[end + 2 * S - 1] = x[lpEnd + p * sc]!;
       // (assigned, not log-added: PyTorch's kernel, which assumes a label is never the blank)
       collected[(il - 1) * C + p] = alpha[base + end + 2 * S - 1]! + beta[end + 2 * S - 1]!;
     }
-    for (let t = il - 2; t >= 0; t--) {
-      const next = (t + 1) * width, row = t * width;
-      for (let s = 2 * S; s >= 0; s--) {
-        const p = prime(s);
-        const b2 = s < 2 * S ? beta[next + s + 1]! : -Infinity;
-        const b3 = s < 2 * S - 1 && prime(s + 2) !== p ? beta[next + s + 2]! : -Infinity;
-        beta[row + s] = logSumExp3(beta[next + s]!, b2, b3) + lpAt(t, p);
-        const ab = alpha[base + row + s]! + beta[row + s]!;
-        const k = t * C + p, lcab = collected[k]!;
-        if (lcab === -Infinity) collected[k] = ab;
-        else {
-          const m = Math.max(lcab, ab);
-          collected[k] = Math.log(Math.exp(lcab - m) + Math.exp(ab - m)) + m;
-        }
-      }
-    }
+    betaRows(beta, width, alpha, base, collected, C, x, lpb, st, sc, il, prime);
     const scale = Number(gr.data[gr.offset + b]);
     for (let t = 0; t < il; t++) {
+      const lpt = lpb + t * st, ob = (t * N + b) * C;
       for (let c = 0; c < C; c++) {
-        const l = lpAt(t, c);
-        out.data[(t * N + b) * C + c] = (Math.exp(l) - Math.exp(collected[t * C + c]! + loss - l)) * scale;
+        const l = x[lpt + c * sc]!;
+        o[ob + c] = (Math.exp(l) - Math.exp(collected[t * C + c]! + loss - l)) * scale;
       }
     }
   }
   return out;
+}
+
+/** Rows il - 2 .. 0 of one batch item's log β (row il - 1 set), collecting log Σ α·β per (time, label) into `collected`. */
+function betaRows(beta: Float64Array, width: number, alpha: Float64Array, base: number, collected: Float64Array, C: number,
+  x: Float32Array | Float64Array, lpb: number, st: number, sc: number, il: number, prime: Int32Array): void {
+  const L = prime.length;
+  for (let t = il - 2; t >= 0; t--) {
+    const next = (t + 1) * width, row = t * width, lpt = lpb + t * st;
+    for (let s = L - 1; s >= 0; s--) {
+      const p = prime[s]!;
+      const b2 = s < L - 1 ? beta[next + s + 1]! : -Infinity;
+      const b3 = s < L - 2 && prime[s + 2] !== p ? beta[next + s + 2]! : -Infinity;
+      const bt = logSumExp3(beta[next + s]!, b2, b3) + x[lpt + p * sc]!;
+      beta[row + s] = bt;
+      const ab = alpha[base + row + s]! + bt;
+      const k = t * C + p, lcab = collected[k]!;
+      if (lcab === -Infinity) collected[k] = ab;
+      else {
+        const m = Math.max(lcab, ab);
+        collected[k] = Math.log(Math.exp(lcab - m) + Math.exp(ab - m)) + m;
+      }
+    }
+  }
 }
 
 /** What PyTorch's autograd says when a gradient it computes without a formula of its own is differentiated again. */

@@ -266,7 +266,8 @@ export function pow(a: Operand, b: Operand): Tensor {
     if (Number.isInteger(b) && b < 0 && !isFloating(resultType(a, b))) {
       throw new Error(`Integers to negative integer powers are not allowed. (pow: ${a.dtype} tensor of shape [${a.shape.join(", ")}] to the power ${b})`);
     }
-    const out = binaryData("pow", a, b, "pow");
+    // x^2 and x^1 as products (PyTorch's pow special-cases them too): the same values, without a libm pow per element
+    const out = (b === 2 || b === 1) && isFloating(a.dtype) ? binaryData("mul", a, b === 2 ? a : 1, "pow") : binaryData("pow", a, b, "pow");
     if (needsGrad(a)) {
       record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? zeroGrad(g!) : mul(mul(g!, b), pow(as!, b - 1))], [a]);
     }

@@ -2,14 +2,13 @@
  * `F.maxUnpool3d`: the partial inverse of `F.maxPool3d`. Each value goes
  * back to the position its index (flat within its volume, as
  * `maxPool3d(..., { returnIndices: true })` gives it) names, zeros elsewhere:
- * a scatter into zero volumes, whose gradient (a gather at the indices) comes
- * from scatter's.
+ * one typed-array pass (a scatter into zero volumes), whose gradient is a
+ * gather of the output gradient at the indices.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, shapeStr } from "./core.js";
+import { contiguousData, empty, needsGrad, record, shapeStr } from "./core.js";
 import { type Triple, triple } from "./conv3d.js";
-import { zeros } from "./factories.js";
-import { scatter } from "./indexing.js";
+import { gather } from "./indexing.js";
 import { unpoolSize } from "./max-unpool.js";
 import { reshape } from "./views.js";
 
@@ -40,23 +39,44 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   if (indices.shape.length !== input.shape.length || indices.shape.some((s, i) => s !== input.shape[i])) {
     throw new Error(`Expected shape of indices to be same as that of the input tensor (${shapeStr(input.shape)}) but got indices tensor with shape: ${shapeStr(indices.shape)}`);
   }
-  const empty = input.shape.findIndex((s, i) => i > 0 && s === 0);
-  if (empty > 0) {
-    throw new Error(`max_unpooling3d_forward_out(): Expected input to have non-zero size for non-batch dimensions, but got ${shapeStr(input.shape)} with dimension ${empty} being empty.`);
+  const emptyDim = input.shape.findIndex((s, i) => i > 0 && s === 0);
+  if (emptyDim > 0) {
+    throw new Error(`max_unpooling3d_forward_out(): Expected input to have non-zero size for non-batch dimensions, but got ${shapeStr(input.shape)} with dimension ${emptyDim} being empty.`);
   }
   if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
-  const index = contiguousData(indices);
-  const volume = oD * oH * oW;
-  // PyTorch's kernel keeps going and reports the last invalid index it met
-  let invalid: number | null = null;
-  for (let i = 0; i < indices.numel(); i++) {
-    const v = index.data[index.offset + i] as number;
-    if (v < 0 || v >= volume) invalid = v;
+  {
+    const checked = contiguousData(indices), size = oD * oH * oW;
+    // PyTorch's kernel keeps going and reports the last invalid index it met
+    let invalid: number | null = null;
+    for (let i = 0; i < indices.numel(); i++) {
+      const v = checked.data[checked.offset + i] as number;
+      if (v < 0 || v >= size) invalid = v;
+    }
+    // (PyTorch's text has no closing parenthesis)
+    if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
   }
-  // (PyTorch's text has no closing parenthesis)
-  if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
   const [d, h, w] = input.shape.slice(-3) as [number, number, number];
-  const planes = input.numel() / (d * h * w);
-  const flat = scatter(zeros([planes, volume], { dtype: input.dtype }), 1, reshape(indices, [planes, d * h * w]), reshape(input, [planes, d * h * w]));
-  return reshape(flat, [...input.shape.slice(0, -3), oD, oH, oW]);
+  const planes = input.numel() / (d * h * w), inVolume = d * h * w, volume = oD * oH * oW;
+  const index = contiguousData(indices), values = contiguousData(input);
+  const ix = index.data as Int32Array, v = values.data;
+  // one pass: each value to its position in its plane's output volume (a later duplicate wins, as PyTorch's loop), zeros elsewhere
+  const out = empty([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
+  const o = out.data;
+  for (let p = 0; p < planes; p++) {
+    const io = index.offset + p * inVolume, vo = values.offset + p * inVolume, oo = p * volume;
+    for (let i = 0; i < inVolume; i++) {
+      const at = ix[io + i]!;
+      // (PyTorch's text has no closing parenthesis)
+      if (!(at >= 0 && at < volume)) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${oD}x${oH}x${oW}`);
+      o[oo + at] = v[vo + i]!;
+    }
+  }
+  if (needsGrad(input)) {
+    const shape = input.shape;
+    // the gradient is the output gradient at the indices: a gather, differentiable again (its own gradient scatters back)
+    record("MaxUnpool3DBackward0", [input], out, ([g], [idx]) => [
+      reshape(gather(reshape(g!, [planes, volume]), 1, reshape(idx!, [planes, inVolume])), shape),
+    ], [indices]);
+  }
+  return out;
 }

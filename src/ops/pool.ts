@@ -147,7 +147,7 @@ function unextendedIndices(indices: Tensor, W: number, extraW: number): Tensor {
 }
 
 /** The gradient of max_pool2d: `grad` added into zeros of the input's shape at `indices`; differentiable in `grad`. */
-function maxPool2dBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
+export function maxPool2dBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
   const gradInput = empty(inputShape, grad.dtype);
   kernels().maxPool2dBackward(gradInput, grad, indices);
   if (needsGrad(grad)) {
