@@ -171,6 +171,16 @@ test("a view of a tensor that did not require grad requires grad once an in-plac
   b.select(0, 1).copy_(s);
   row.mul(torch.tensor([3, 4])).sum().backward();
   assert.deepEqual(s.grad!.tolist(), [3, 4]);
+
+  // as the second operand, beside one that already requires grad, it still gets its edge
+  // (PyTorch 1.13: (p * v).sum().backward() -> w.grad [2, 3, 0], p.grad [1, 1])
+  const c = torch.zeros([3]);
+  const cv = c.narrow(0, 0, 2);
+  const w2 = torch.ones([3], { requiresGrad: true });
+  c.add_(w2);
+  const p = torch.tensor([2, 3], { requiresGrad: true });
+  p.mul(cv).sum().backward();
+  assert.deepEqual([w2.grad!.tolist(), p.grad!.tolist()], [[2, 3, 0], [1, 1]]);
 });
 
 describe("an in-place op's saved output is the tensor itself: changing it again in place is caught", () => {

@@ -58,27 +58,18 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
 }
 
 /**
- * Whether `t` requires grad, after remaking a view's gradFn if its base was
- * changed in place since (a view of a base that had no graph then may have
- * one now). Ops read this, not `_requiresGrad`, to decide what to record.
+ * True when an op with these inputs must record a graph. Reads grad state only if an input requires grad.
+ * Every input's `requiresGrad` is read (no short cut): reading it remakes the gradFn of a view whose base
+ * gained a graph through an in-place op since, so record() then gives that input its edge too.
  */
-export function requiresGradNow(t: Tensor): boolean {
-  if (t._requiresGrad) return true;
-  if (t._viewVersion >= 0 && t._viewVersion !== t.storage.version) void t.gradFn;
-  return t._requiresGrad;
-}
-
-/** True when an op with these inputs must record a graph. Reads grad state only if an input requires grad. */
 export function needsGrad(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
-  if (a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad)) return isRecording();
-  // the common case, no views: nothing to remake
-  if (a._viewVersion < 0 && (b == null || b._viewVersion < 0) && (c == null || c._viewVersion < 0)) return false;
-  return (requiresGradNow(a) || (b != null && requiresGradNow(b)) || (c != null && requiresGradNow(c))) && isRecording();
+  const ga = a.requiresGrad, gb = b != null && b.requiresGrad, gc = c != null && c.requiresGrad;
+  return (ga || gb || gc) && isRecording();
 }
 
 export function anyNeedsGrad(ts: readonly Tensor[]): boolean {
   let any = false;
-  for (const t of ts) if (requiresGradNow(t)) any = true;
+  for (const t of ts) if (t.requiresGrad) any = true;
   return any && isRecording();
 }
 

@@ -4,7 +4,7 @@ import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, requiresGradNow, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
@@ -83,7 +83,7 @@ export function inplace(
   compute: (old: Tensor) => Tensor,
   convert = false,
 ): Tensor {
-  const recording = (requiresGradNow(self) || others.some((o) => o !== null && requiresGradNow(o))) && isRecording();
+  const recording = (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad)) && isRecording();
   checkInplace(self);
   if (!recording) {
     writeInto(self, compute(self), op, convert);
@@ -176,7 +176,7 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
   if (typeof b === "number") {
     operand = scalarStrided(b, self.dtype);
   } else {
-    if (b.dtype !== self.dtype || (requiresGradNow(b) && isRecording())) return false;
+    if (b.dtype !== self.dtype || (b.requiresGrad && isRecording())) return false;
     if (b.storage === self.storage && !sameLayout(self, b)) return false;
     operand = b;
   }
@@ -187,7 +187,7 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
 
 /** Whether an op may write `self` straight into its memory: a float tensor outside any graph, no element repeated. */
 function directTarget(self: Tensor): boolean {
-  return (self.dtype === "float32" || self.dtype === "float64") && !requiresGradNow(self) && !hasRepeatedElements(self);
+  return (self.dtype === "float32" || self.dtype === "float64") && !self.requiresGrad && !hasRepeatedElements(self);
 }
 
 /** The in-place checks, `write` into self's memory, and the version bump the general path would make. */
