@@ -191,7 +191,7 @@ function directTarget(self: Tensor): boolean {
 }
 
 /** The in-place checks, `write` into self's memory, and the version bump the general path would make. */
-function writeDirect(self: Tensor, write: () => void): true {
+export function writeDirect(self: Tensor, write: () => void): true {
   checkInplace(self);
   write();
   self.storage.version++;

@@ -15,7 +15,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
-import { add_, checkInplace, copy_, fill_, inplace } from "./inplace.js";
+import { add_, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { sameShape } from "../tensor/layout.js";
@@ -204,9 +204,7 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
     inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));
   } else {
     // nothing to record: straight into the tensor's memory, without the out-of-place op's full copy
-    checkInplace(view);
-    indexPutInto(view, ix, values, accumulate);
-    view.storage.version++;
+    writeDirect(view, () => indexPutInto(view, ix, values, accumulate));
   }
   return a;
 }
