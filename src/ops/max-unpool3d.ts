@@ -44,17 +44,6 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
     throw new Error(`max_unpooling3d_forward_out(): Expected input to have non-zero size for non-batch dimensions, but got ${shapeStr(input.shape)} with dimension ${emptyDim} being empty.`);
   }
   if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
-  {
-    const checked = contiguousData(indices), size = oD * oH * oW;
-    // PyTorch's kernel keeps going and reports the last invalid index it met
-    let invalid: number | null = null;
-    for (let i = 0; i < indices.numel(); i++) {
-      const v = checked.data[checked.offset + i] as number;
-      if (v < 0 || v >= size) invalid = v;
-    }
-    // (PyTorch's text has no closing parenthesis)
-    if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
-  }
   const [d, h, w] = input.shape.slice(-3) as [number, number, number];
   const planes = input.numel() / (d * h * w), inVolume = d * h * w, volume = oD * oH * oW;
   const index = contiguousData(indices), values = contiguousData(input);
@@ -62,15 +51,18 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   // one pass: each value to its position in its plane's output volume (a later duplicate wins, as PyTorch's loop), zeros elsewhere
   const out = empty([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
   const o = out.data;
+  // PyTorch's kernel keeps going past an invalid index and reports the last one it met
+  let invalid: number | null = null;
   for (let p = 0; p < planes; p++) {
     const io = index.offset + p * inVolume, vo = values.offset + p * inVolume, oo = p * volume;
     for (let i = 0; i < inVolume; i++) {
       const at = ix[io + i]!;
-      // (PyTorch's text has no closing parenthesis)
-      if (!(at >= 0 && at < volume)) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${oD}x${oH}x${oW}`);
-      o[oo + at] = v[vo + i]!;
+      if (at >= 0 && at < volume) o[oo + at] = v[vo + i]!;
+      else invalid = at;
     }
   }
+  // (PyTorch's text has no closing parenthesis)
+  if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
   if (needsGrad(input)) {
     const shape = input.shape;
     // the gradient is the output gradient at the indices: a gather, differentiable again (its own gradient scatters back)
