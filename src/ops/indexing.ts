@@ -15,12 +15,21 @@ function checkIndexTensor(index: Tensor, op: string): void {
 function checkIndexValues(index: Tensor, input: Tensor, dim: number, op: string): void {
   const d = index.data;
   const size = input.shape[dim] ?? 1;
+  const refuse = (v: number) => {
+    const lead = op === "index_select" ? "index out of range in self: " : "";
+    throw new Error(`${lead}index ${v} is out of bounds for dimension ${dim} with size ${size} (${op}: input ${shapeStr(input.shape)}, index ${shapeStr(index.shape)})`);
+  };
+  if (index.isContiguous()) {
+    // the common case in one straight loop (the strided walk below costs a call per element)
+    for (let o = index.offset, end = index.offset + index.numel(); o < end; o++) {
+      const v = d[o]!;
+      if (v < 0 || v >= size) refuse(v);
+    }
+    return;
+  }
   kernelsForEach(index, (o) => {
     const v = d[o]!;
-    if (v < 0 || v >= size) {
-      const lead = op === "index_select" ? "index out of range in self: " : "";
-      throw new Error(`${lead}index ${v} is out of bounds for dimension ${dim} with size ${size} (${op}: input ${shapeStr(input.shape)}, index ${shapeStr(index.shape)})`);
-    }
+    if (v < 0 || v >= size) refuse(v);
   });
 }
 

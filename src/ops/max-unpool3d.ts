@@ -2,13 +2,14 @@
  * `F.maxUnpool3d`: the partial inverse of `F.maxPool3d`. Each value goes
  * back to the position its index (flat within its volume, as
  * `maxPool3d(..., { returnIndices: true })` gives it) names, zeros elsewhere:
- * one typed-array pass (a scatter into zero volumes), whose gradient is a
- * gather of the output gradient at the indices.
+ * one typed-array pass (a scatter into zero volumes), whose gradient is the
+ * output gradient read at the indices (another pass).
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, empty, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
 import { type Triple, triple } from "./conv3d.js";
-import { gather } from "./indexing.js";
+import { zeros } from "./factories.js";
+import { scatterAdd } from "./indexing.js";
 import { unpoolSize } from "./max-unpool.js";
 import { reshape } from "./views.js";
 
@@ -44,17 +45,6 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
     throw new Error(`max_unpooling3d_forward_out(): Expected input to have non-zero size for non-batch dimensions, but got ${shapeStr(input.shape)} with dimension ${emptyDim} being empty.`);
   }
   if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
-  {
-    const checked = contiguousData(indices), size = oD * oH * oW;
-    // PyTorch's kernel keeps going and reports the last invalid index it met
-    let invalid: number | null = null;
-    for (let i = 0; i < indices.numel(); i++) {
-      const v = checked.data[checked.offset + i] as number;
-      if (v < 0 || v >= size) invalid = v;
-    }
-    // (PyTorch's text has no closing parenthesis)
-    if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
-  }
   const [d, h, w] = input.shape.slice(-3) as [number, number, number];
   const planes = input.numel() / (d * h * w), inVolume = d * h * w, volume = oD * oH * oW;
   const index = contiguousData(indices), values = contiguousData(input);
@@ -62,20 +52,43 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   // one pass: each value to its position in its plane's output volume (a later duplicate wins, as PyTorch's loop), zeros elsewhere
   const out = empty([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
   const o = out.data;
+  // PyTorch's kernel keeps going past an invalid index and reports the last one it met
+  let invalid: number | null = null;
   for (let p = 0; p < planes; p++) {
     const io = index.offset + p * inVolume, vo = values.offset + p * inVolume, oo = p * volume;
     for (let i = 0; i < inVolume; i++) {
       const at = ix[io + i]!;
-      // (PyTorch's text has no closing parenthesis)
-      if (!(at >= 0 && at < volume)) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${oD}x${oH}x${oW}`);
-      o[oo + at] = v[vo + i]!;
+      if (at >= 0 && at < volume) o[oo + at] = v[vo + i]!;
+      else invalid = at;
     }
   }
+  // (PyTorch's text has no closing parenthesis)
+  if (invalid !== null) throw new Error(`Found an invalid max index: ${invalid} (output volumes are of size ${oD}x${oH}x${oW}`);
   if (needsGrad(input)) {
     const shape = input.shape;
-    // the gradient is the output gradient at the indices: a gather, differentiable again (its own gradient scatters back)
-    record("MaxUnpool3DBackward0", [input], out, ([g], [idx]) => [
-      reshape(gather(reshape(g!, [planes, volume]), 1, reshape(idx!, [planes, inVolume])), shape),
+    // the gradient is the output gradient at the indices (PyTorch's max_pool_double_backward, a gather)
+    record("MaxUnpool3DBackward0", [input], out, ([g], [idx]) => [gradientAtIndices(g!, idx!, shape, planes, volume)], [indices]);
+  }
+  return out;
+}
+
+/**
+ * `grad` (planes of `volume`) read at `indices` (checked by the forward),
+ * shaped as the unpool's input: one typed-array pass. Its own gradient adds
+ * back at the indices (gather's), so it is differentiable again.
+ */
+function gradientAtIndices(grad: Tensor, indices: Tensor, shape: readonly number[], planes: number, volume: number): Tensor {
+  const out = emptyUninitialized(shape, grad.dtype);
+  const g = contiguousData(grad), ix = contiguousData(indices);
+  const gd = g.data, id = ix.data as Int32Array, o = out.data, per = out.numel() / Math.max(planes, 1);
+  for (let p = 0; p < planes; p++) {
+    const go = g.offset + p * volume, io = ix.offset + p * per, oo = p * per;
+    for (let i = 0; i < per; i++) o[oo + i] = gd[go + id[io + i]!]!;
+  }
+  if (needsGrad(grad)) {
+    const gradShape = grad.shape;
+    record("MaxPoolDoubleBackwardBackward0", [grad], out, ([gg], [idx]) => [
+      reshape(scatterAdd(zeros([planes, volume], { dtype: gg!.dtype }), 1, reshape(idx!, [planes, per]), reshape(gg!, [planes, per])), gradShape),
     ], [indices]);
   }
   return out;
