@@ -241,7 +241,11 @@ declare module "../tensor/tensor.js" {
     zero_(): Tensor;
     normal_(mean?: number, std?: number, options?: { generator?: Generator }): Tensor;
     uniform_(from?: number, to?: number, options?: { generator?: Generator }): Tensor;
-    /** The value of a one-element tensor. */
+    /**
+     * The value of a one-element tensor, as a JS number: a bool tensor gives
+     * 1 or 0 where PyTorch gives True or False (one return type keeps
+     * `loss.item() < 1e-4` typed; `tolist()` gives booleans).
+     */
     item(): number;
     /** `numel()` under its older PyTorch name. */
     nelement(): number;
