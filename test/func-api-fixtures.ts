@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { Tensor } from "../src/index.js";
 
 export interface Enc { shape: number[]; data: number[] }
 export type Tree = Enc | Tree[] | { __dict__: Record<string, Tree> };
@@ -39,6 +38,6 @@ export function assertTree(got: unknown, want: Tree, where: string, tol = 1e-10)
   }
   assert.ok(got instanceof torch.Tensor, `${where}: PyTorch gives a Tensor`);
   assert.deepEqual(got.shape, want.shape, `${where}: shape`);
-  const vals = Array.from((got as Tensor).detach().contiguous().toArray() as ArrayLike<number>);
+  const vals = Array.from(got.detach().contiguous().toArray() as ArrayLike<number>);
   want.data.forEach((w, i) => assert.ok(Math.abs(vals[i]! - w) <= tol * (1 + Math.abs(w)), `${where}[${i}]: ${vals[i]} vs PyTorch ${w}`));
 }

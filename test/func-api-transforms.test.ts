@@ -99,7 +99,7 @@ describe("grad", () => {
   });
 
   test("an input fn does not use gets a zero gradient", () => {
-    const g = F.grad((x: Tensor, y: Tensor) => x.sum(), { argnums: [0, 1] })(torch.ones([2]), torch.ones([3]));
+    const g = F.grad((x: Tensor, _y: Tensor) => x.sum(), { argnums: [0, 1] })(torch.ones([2]), torch.ones([3]));
     assert.deepEqual(g[1].tolist(), [0, 0, 0]);
   });
 
@@ -114,7 +114,7 @@ describe("grad", () => {
     });
     assert.throws(() => F.grad((x: Tensor) => x.sum(), { argnums: 2 })(x), { message: "Got argnum=2, but only 1 positional inputs" });
     assert.throws(() => F.grad((x: Tensor) => x.sum(), { argnums: [] })(x), { message: "argnums must be non-empty" });
-    assert.throws(() => F.grad((x: Tensor, y: Tensor) => x.sum(), { argnums: [0, 0] })(x, x), { message: "argnums elements must be unique, got (0, 0)" });
+    assert.throws(() => F.grad((x: Tensor, _y: Tensor) => x.sum(), { argnums: [0, 0] })(x, x), { message: "argnums elements must be unique, got (0, 0)" });
   });
 });
 

@@ -135,7 +135,8 @@ export function pyRepr(x: unknown): string {
   if (isPlainObject(x)) return `{${Object.keys(x).map((k) => `'${k}': ${pyRepr(x[k])}`).join(", ")}}`;
   if (typeof x === "string") return `'${x}'`;
   if (typeof x === "boolean") return x ? "True" : "False";
-  return String(x);
+  if (typeof x === "number" || typeof x === "bigint") return String(x);
+  return pyType(x);
 }
 
 /** Python's `type(x)` for messages: `<class 'int'>`, `<class 'torch.Tensor'>`. */
