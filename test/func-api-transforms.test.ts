@@ -98,6 +98,18 @@ describe("grad", () => {
     assert.equal(torch.isGradEnabled(), true);
   });
 
+  test("the caller's graph that fn closes over stays usable afterwards (inside noGrad too)", () => {
+    const w = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+    const h = w.mul(w);
+    const x = torch.tensor([3, 4], { dtype: "float64" });
+    const g = torch.noGrad(() => F.grad((x: Tensor) => x.mul(h).sum())(x));
+    assert.deepEqual(g.tolist(), [1, 4]);
+    assert.equal(g.requiresGrad, false);
+    F.grad((x: Tensor) => x.mul(h).sum())(x);
+    h.sum().backward();
+    assert.deepEqual(w.grad!.tolist(), [2, 4]);
+  });
+
   test("an input fn does not use gets a zero gradient", () => {
     const g = F.grad((x: Tensor, _y: Tensor) => x.sum(), { argnums: [0, 1] })(torch.ones([2]), torch.ones([3]));
     assert.deepEqual(g[1].tolist(), [0, 0, 0]);
