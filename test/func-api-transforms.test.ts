@@ -124,6 +124,7 @@ describe("grad", () => {
     assert.throws(() => F.grad((x: Tensor) => x.sum(), { hasAux: true })(x), {
       message: "grad_and_value(f)(*args): output of function f should be a tuple: (output, aux) if has_aux is True",
     });
+    assert.throws(() => F.grad((k: number) => torch.tensor(k))(3), { message: "Thing passed to transform API must be Tensor, got <class 'int'>" });
     assert.throws(() => F.grad((x: Tensor) => x.sum(), { argnums: 2 })(x), { message: "Got argnum=2, but only 1 positional inputs" });
     assert.throws(() => F.grad((x: Tensor) => x.sum(), { argnums: [] })(x), { message: "argnums must be non-empty" });
     assert.throws(() => F.grad((x: Tensor, _y: Tensor) => x.sum(), { argnums: [0, 0] })(x, x), { message: "argnums elements must be unique, got (0, 0)" });

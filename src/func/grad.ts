@@ -61,7 +61,7 @@ export function gradAndValue<A extends unknown[]>(fn: (...args: A) => unknown, o
     const level = new Level();
     return level.run(() => {
       const pos = resolveArgnums(argnums, args.length);
-      const diffArgs = level.differentiableTree(sliceArgs(args, pos), "grad_and_value(f)(*args)");
+      const diffArgs = level.differentiableTree(sliceArgs(args, pos));
       const [output, aux] = splitAux(fn(...(replaceArgs(args, pos, diffArgs) as A)), hasAux, "grad_and_value(f)(*args)");
       if (!(output instanceof Tensor)) throw new Error(`grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got ${pyType(output)}`);
       if (output.dim() !== 0) {

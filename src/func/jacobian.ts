@@ -44,7 +44,7 @@ function makeJac(api: string, fn: (...args: any[]) => unknown, argnums: Argnums,
     const level = new Level();
     return level.run(() => {
       const pos = resolveArgnums(argnums, args.length);
-      const diff = level.differentiableTree(sliceArgs(args, pos), api);
+      const diff = level.differentiableTree(sliceArgs(args, pos));
       const [out, aux] = splitAux(fn(...replaceArgs(args, pos, diff)), hasAux, api);
       const [flatOut, outSpec] = treeFlatten(out);
       if (flatOut.length === 0) throw new Error(`${api}: Expected f to be a function that has non-empty output (got output = ${String(out)})`);

@@ -14,7 +14,7 @@
 import { AccumulateGrad, nextNodeSequenceNr, type Node } from "../autograd/node.js";
 import { currentMode, runInMode, withGrad } from "../autograd/grad-mode.js";
 import { Tensor } from "../tensor/tensor.js";
-import { treeMap } from "./pytree.js";
+import { pyType, treeMap } from "./pytree.js";
 
 export class Level {
   /** Sequence number of the first node made inside this transform. */
@@ -38,9 +38,9 @@ export class Level {
   }
 
   /** `differentiable` over every tensor leaf of a tree. */
-  differentiableTree(tree: unknown, api: string): unknown {
+  differentiableTree(tree: unknown): unknown {
     return treeMap(tree, (leaf) => {
-      if (!(leaf instanceof Tensor)) throw new Error(`${api}: Thing passed to transform API must be Tensor, got ${typeof leaf}`);
+      if (!(leaf instanceof Tensor)) throw new Error(`Thing passed to transform API must be Tensor, got ${pyType(leaf)}`);
       return this.differentiable(leaf);
     });
   }

@@ -62,7 +62,7 @@ export function vjp(fn: (...primals: any[]) => unknown, ...primalsAndOptions: un
   const hasAux = options.hasAux ?? false;
   const level = new Level();
   const [results, flatOut, outSpec, flatDiff, primalsSpec, aux] = level.run(() => {
-    const diffPrimals = primals.map((p) => level.differentiableTree(p, "vjp(f, *primals)"));
+    const diffPrimals = primals.map((p) => level.differentiableTree(p));
     const [out, aux] = splitAux(fn(...diffPrimals), hasAux, "vjp(f, *primals)");
     const [flatOut, outSpec] = outputTensors(out, "vjp(f, *primals)");
     for (const o of flatOut) {
@@ -87,7 +87,7 @@ export function vjp(fn: (...primals: any[]) => unknown, ...primalsAndOptions: un
 
 /** The first half of the double-backward trick: `fn`'s outputs and `uᵀJ` as a function of dummies `u`. */
 function firstStage(level: Level, fn: (...primals: any[]) => unknown, primals: readonly unknown[], hasAux: boolean, api: string) {
-  const diffPrimals = primals.map((p) => level.differentiableTree(p, api));
+  const diffPrimals = primals.map((p) => level.differentiableTree(p));
   const [out, aux] = splitAux(fn(...diffPrimals), hasAux, api);
   const [flatOut, outSpec] = outputTensors(out, api);
   const [flatDiff] = treeFlatten(diffPrimals) as [Tensor[], TreeSpec];
