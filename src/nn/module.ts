@@ -293,6 +293,55 @@ export class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /** @internal Python's hasattr/getattr on a module: registered members first, then plain fields and methods. */
+  private static attr(m: Module, name: string): { found: boolean; value: unknown } {
+    for (const reg of [m._parameters, m._buffers, m._modules] as Map<string, unknown>[]) if (reg.has(name)) return { found: true, value: reg.get(name) };
+    if (name in m) return { found: true, value: (m as unknown as Record<string, unknown>)[name] };
+    return { found: false, value: undefined };
+  }
+
+  /**
+   * The submodule at the dotted path `target` (`""` is this module), as
+   * PyTorch's `get_submodule`; throws `"<Name> has no attribute \`x\`"`.
+   *
+   * @example
+   * const net = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU());
+   * net.getSubmodule("0"); // the Linear
+   */
+  getSubmodule(target: string): Module {
+    if (target === "") return this;
+    let mod: Module = this;
+    for (const item of target.split(".")) {
+      const { found, value } = Module.attr(mod, item);
+      if (!found) throw new Error(`${mod.constructor.name} has no attribute \`${item}\``);
+      if (!(value instanceof Module)) throw new Error(`\`${item}\` is not an nn.Module`);
+      mod = value;
+    }
+    return mod;
+  }
+
+  /** The parameter at the dotted path `target` (`"0.weight"`), as PyTorch's `get_parameter`. */
+  getParameter(target: string): Parameter {
+    const cut = target.lastIndexOf(".");
+    const mod = this.getSubmodule(cut < 0 ? "" : target.slice(0, cut));
+    const name = target.slice(cut + 1);
+    const { found, value } = Module.attr(mod, name);
+    if (!found) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!(value instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
+    return value;
+  }
+
+  /** The buffer at the dotted path `target` (`"bn.running_mean"`), as PyTorch's `get_buffer`. */
+  getBuffer(target: string): Tensor {
+    const cut = target.lastIndexOf(".");
+    const mod = this.getSubmodule(cut < 0 ? "" : target.slice(0, cut));
+    const name = target.slice(cut + 1);
+    const { found, value } = Module.attr(mod, name);
+    if (!found) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!mod._buffers.has(name)) throw new Error(`\`${name}\` is not a buffer`);
+    return value as Tensor;
+  }
+
   /**
    * Casts every floating-point parameter and buffer (and its gradient) to
    * `dtype`, in place, as PyTorch's `module.to(dtype)`: the Parameter objects

@@ -12,3 +12,4 @@ export { Rprop, rpropUpdate, type RpropOptions } from "./rprop.js";
 export { ASGD, asgdUpdate, type ASGDOptions } from "./asgd.js";
 export { LBFGS, type LBFGSOptions, type LBFGSConstructorOptions } from "./lbfgs.js";
 export * as lrScheduler from "./lr-scheduler.js";
+export * as swaUtils from "./swa-utils.js";
