@@ -9,7 +9,13 @@ Run with the system Python that has PyTorch (1.13 from Debian):
     /usr/bin/python3 scripts/gen_linalg_more_fixtures.py
 
 1.13 already has every function used here, with the values and gradients of
-2.x; where the two differ the test says so and checks 2.x's behaviour.
+2.x; where the two differ the test says so and checks 2.x's behaviour. Two
+exceptions are computed another way here: 1.13's linalg.cond backward fails
+for the norms through the inverse (the cases differentiate ‖A‖·‖A⁻¹‖, which
+equals cond's value, as asserted), and its bessel_j1 / bessel_y1 are off by
+up to ~5e-8 (those cases get a looser tolerance, and mpmath, where installed,
+gives exact reference values), and its matrix_exp gradient at a large norm
+is off by ~3e-7 (mpmath gives that case's exact gradient).
 """
 import json
 import math
@@ -164,6 +170,134 @@ def special_cases():
     return cs
 
 
+def well(*shape):
+    return randn(*shape) + 3 * torch.eye(shape[-1], dtype=D)
+
+
+def spd(*shape):
+    m = randn(*shape)
+    return m @ m.transpose(-2, -1) + shape[-1] * torch.eye(shape[-1], dtype=D)
+
+
+def lower(*shape):
+    return torch.tril(randn(*shape)) + 3 * torch.eye(shape[-1], dtype=D)
+
+
+L = torch.linalg
+INF = float("inf")
+
+
+def linalg_cases():
+    cs = []
+
+    def c(name, fn, fun, inputs, dtype=D, grad=None, **options):
+        cs.append(record(name, fn, fun, inputs, dtype, grad, **options))
+
+    norm = lambda a, ord=None, dim=None, keepdim=False: L.norm(a, ord, dim, keepdim)
+    c("norm of all elements (3-d)", "norm", norm, [randn(2, 3, 4)])
+    c("norm 2-d, no ord", "norm", norm, [randn(3, 4)])
+    c("norm nuc", "norm", norm, [randn(3, 4)], ord="nuc")
+    c("norm matrix 1 (2-d input)", "norm", norm, [randn(3, 4)], ord=1)
+    c("norm vector 3 over dim 1", "norm", norm, [randn(2, 5)], ord=3, dim=[1])
+    c("norm matrix inf over (0, 2) keepdim float32", "norm", norm, [randn(3, 2, 4)], F, ord=INF, dim=[0, 2], keepdim=True)
+    c("norm vector -inf 1-d", "norm", norm, [randn(5)], ord=-INF)
+    c("vecdot broadcast", "vecdot", lambda x, y, dim=-1: L.vecdot(x, y, dim=dim), [randn(2, 3), randn(3)])
+    c("vecdot dim 0 float32", "vecdot", lambda x, y, dim=-1: L.vecdot(x, y, dim=dim), [randn(4, 2), randn(4, 2)], F, dim=0)
+    c("multiDot 4 matrices", "multiDot", lambda *ts: L.multi_dot(ts), [randn(2, 5), randn(5, 3), randn(3, 6), randn(6, 2)])
+    c("multiDot vectors at both ends", "multiDot", lambda *ts: L.multi_dot(ts), [randn(4), randn(4, 3), randn(3)])
+    c("multiDot two, float32", "multiDot", lambda *ts: L.multi_dot(ts), [randn(3, 2), randn(2)], F)
+    mp = lambda a, n: L.matrix_power(a, n)
+    c("matrixPower 3", "matrixPower", mp, [randn(3, 3)], n=3)
+    c("matrixPower -2 batched", "matrixPower", mp, [well(2, 3, 3)], n=-2)
+    c("matrixExp 3x3", "matrixExp", L.matrix_exp, [randn(3, 3)])
+    c("matrixExp large norm", "matrixExp", L.matrix_exp, [3 * randn(4, 4)])
+    try:
+        # 1.13's matrix_exp backward is off by ~3e-7 relative at this norm: the exact gradient, the upper right
+        # block of exp([[Aᵀ, G], [0, Aᵀ]]), from mpmath where it is installed
+        import mpmath
+        mpmath.mp.dps = 40
+        case = cs[-1]
+        A = torch.tensor(case["inputs"][0]["data"], dtype=D).reshape(4, 4)
+        G = torch.tensor(case["gradOutputs"][0], dtype=D).reshape(4, 4)
+        B = torch.zeros(8, 8, dtype=D)
+        B[:4, :4] = A.T
+        B[4:, 4:] = A.T
+        B[:4, 4:] = G
+        E = mpmath.expm(mpmath.matrix(B.tolist()))
+        case["inputGrads"][0] = [float("%.17g" % float(E[i, 4 + j])) for i in range(4) for j in range(4)]
+        case["name"] += " (gradient from mpmath)"
+    except ImportError:
+        cs[-1]["tol"] = 1e-6
+    c("matrixExp batched float32", "matrixExp", L.matrix_exp, [randn(2, 3, 3)], F)
+    c("matrixExp 1x1", "matrixExp", L.matrix_exp, [randn(1, 1)])
+    cond = lambda a, p=None: L.cond(a, p)
+    c("cond default", "cond", cond, [well(3, 3)])
+    c("cond tall (2-norm)", "cond", cond, [randn(5, 3)])
+    # 1.13's cond backward fails for the norms through the inverse (an in-place op on inv_ex's output);
+    # 2.x differentiates ‖A‖·‖A⁻¹‖, which is what these cases compute (the values equal cond's)
+    cond_by_inverse = lambda a, p: L.matrix_norm(a, p) * L.matrix_norm(L.inv(a), p)
+    for p in [1, -1, "fro", "nuc", INF, -INF, 2, -2]:
+        c(f"cond p={p}", "cond", cond if p in (2, -2) else cond_by_inverse, [well(2, 3, 3)], p=p)
+        if p not in (2, -2):
+            with torch.no_grad():
+                a = torch.tensor(cs[-1]["inputs"][0]["data"], dtype=D).reshape(2, 3, 3)
+                assert torch.allclose(L.cond(a, p), cond_by_inverse(a, p))
+    c("cond float32 1", "cond", cond_by_inverse, [well(4, 4)], F, p=1)
+    c("cond singular 1 is inf", "cond", cond, [t([[1.0, 2.0], [2.0, 4.0]])], grad=False, p=1)
+    c("diagonal offset 1 dims (0, 2)", "diagonal", lambda a, offset=0, dim1=-2, dim2=-1: L.diagonal(a, offset=offset, dim1=dim1, dim2=dim2), [randn(3, 2, 4)], offset=1, dim1=0, dim2=2)
+    c("diagonal default", "diagonal", lambda a: L.diagonal(a), [randn(2, 3, 3)])
+    c("tensorinv ind 2", "tensorinv", lambda a, ind=2: L.tensorinv(a, ind=ind), [well(6, 6).reshape(2, 3, 6)], ind=2)
+    c("tensorinv ind 1", "tensorinv", lambda a, ind=2: L.tensorinv(a, ind=ind), [well(6, 6).reshape(6, 2, 3)], ind=1)
+    c("tensorsolve", "tensorsolve", lambda a, b: L.tensorsolve(a, b), [well(6, 6).reshape(2, 3, 6), randn(2, 3)])
+    c("tensorsolve dims", "tensorsolve", lambda a, b, dims=None: L.tensorsolve(a, b, dims=dims), [well(6, 6).reshape(6, 2, 3).permute(1, 0, 2).contiguous(), randn(2, 3)], dims=[1])
+    ex = lambda a, upper=False: tuple(L.cholesky_ex(a, upper=upper))
+    c("choleskyEx", "choleskyEx", ex, [spd(2, 3, 3)])
+    c("choleskyEx upper float32", "choleskyEx", ex, [spd(4, 4)], F, upper=True)
+    c("choleskyEx not positive-definite", "choleskyEx", ex, [t([[4.0, 2.0, 1.0], [2.0, -5.0, 0.0], [1.0, 0.0, 3.0]])], grad=False)
+    c("invEx batched", "invEx", lambda a: tuple(L.inv_ex(a)), [well(2, 3, 3)])
+    c("solveEx", "solveEx", lambda a, b, left=True: tuple(L.solve_ex(a, b, left=left)), [well(3, 3), randn(3, 2)])
+    c("solveEx left=False", "solveEx", lambda a, b, left=True: tuple(L.solve_ex(a, b, left=left)), [well(2, 3, 3), randn(2, 4, 3)], left=False)
+    c("solve left=False", "solve", lambda a, b, left=True: L.solve(a, b, left=left), [well(3, 3), randn(2, 3)], left=False)
+    lu = lambda a: tuple(L.lu(a))
+    c("lu square", "lu", lu, [randn(4, 4)])
+    c("lu wide", "lu", lu, [randn(3, 5)])
+    c("lu tall batched", "lu", lu, [randn(2, 5, 3)])
+    c("lu float32", "lu", lu, [randn(3, 3)], F)
+    luf = lambda a: tuple(L.lu_factor(a))
+    c("luFactor square batched", "luFactor", luf, [randn(2, 4, 4)])
+    c("luFactor wide", "luFactor", luf, [randn(2, 4)])
+    c("luFactor tall", "luFactor", luf, [randn(4, 2)])
+    c("luFactorEx singular", "luFactorEx", lambda a: tuple(L.lu_factor_ex(a)), [t([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])], grad=False)
+    lus = lambda lu_, piv, b, left=True, adjoint=False: L.lu_solve(lu_, piv, b, left=left, adjoint=adjoint)
+    for opts, bshape in [({}, (3, 2)), ({"adjoint": True}, (3, 2)), ({"left": False}, (2, 3)), ({"left": False, "adjoint": True}, (4, 3))]:
+        LU, piv = L.lu_factor(well(3, 3))
+        c(f"luSolve {opts}", "luSolve", lus, [LU, piv, randn(*bshape)], grad=[True, False, True], **opts)
+    LU, piv = L.lu_factor(well(2, 3, 3))
+    c("luSolve batched float32", "luSolve", lus, [LU, piv, randn(2, 3, 1)], F, grad=[True, False, True])
+    st = lambda a, b, upper, left=True, unitriangular=False: L.solve_triangular(a, b, upper=upper, left=left, unitriangular=unitriangular)
+    c("solveTriangular upper", "solveTriangular", st, [randn(4, 4) + 4 * torch.eye(4, dtype=D), randn(4, 2)], upper=True)
+    c("solveTriangular lower broadcast", "solveTriangular", st, [lower(2, 1, 3, 3), randn(3, 3, 2)], upper=False)
+    c("solveTriangular right", "solveTriangular", st, [randn(3, 3) + 3 * torch.eye(3, dtype=D), randn(2, 3)], upper=True, left=False)
+    c("solveTriangular unitriangular lower right float32", "solveTriangular", st, [randn(3, 3), randn(4, 3)], F, upper=False, left=False, unitriangular=True)
+    hh = lambda a, tau: L.householder_product(a, tau)
+    c("householderProduct", "householderProduct", hh, [randn(4, 3), randn(2)])
+    c("householderProduct batched float32", "householderProduct", hh, [randn(2, 3, 3), randn(2, 3)], F)
+    vd = lambda x, N=None: L.vander(x, N=N)
+    c("vander", "vander", vd, [randn(3)])
+    c("vander batched N=4", "vander", vd, [randn(2, 3)], N=4)
+    c("vander int", "vander", vd, [torch.tensor([1, 2, 3], dtype=torch.int32)], grad=False)
+    ts = lambda b, a, upper=True, transpose=False, unitriangular=False: tuple(torch.triangular_solve(b, a, upper=upper, transpose=transpose, unitriangular=unitriangular))
+    c("triangularSolve", "triangularSolve", ts, [randn(3, 2), randn(3, 3) + 3 * torch.eye(3, dtype=D)])
+    c("triangularSolve lower transpose", "triangularSolve", ts, [randn(2, 3, 2), lower(2, 3, 3)], upper=False, transpose=True)
+    csv = lambda b, l, upper=False: torch.cholesky_solve(b, l, upper=upper)
+    c("choleskySolve", "choleskySolve", csv, [randn(3, 2), torch.linalg.cholesky(spd(3, 3))])
+    c("choleskySolve upper broadcast", "choleskySolve", csv, [randn(2, 3, 1), torch.linalg.cholesky(spd(3, 3), upper=True)], upper=True)
+    ci = lambda l, upper=False: torch.cholesky_inverse(l, upper=upper)
+    c("choleskyInverse", "choleskyInverse", ci, [torch.linalg.cholesky(spd(3, 3))])
+    c("choleskyInverse upper batched float32", "choleskyInverse", ci, [torch.linalg.cholesky(spd(2, 3, 3), upper=True)], F, upper=True)
+    return cs
+
+
 def write(name, cases):
     with open(os.path.join(ROOT, "test", "fixtures", "ops", name), "w") as f:
         json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
@@ -171,6 +305,7 @@ def write(name, cases):
 
 def main():
     write("special-more.json", special_cases())
+    write("linalg-more.json", linalg_cases())
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ export {
 } from "./ops/math.js";
 export { diagonal, diag, diagEmbed, diagflat, trace } from "./ops/diagonal.js";
 export { lgamma, digamma, polygamma } from "./ops/gamma.js";
+export { triangularSolve, choleskySolve, choleskyInverse, type TriangularSolveOptions, type TriangularSolveResult } from "./ops/linalg/triangular.js";
+export { matrixExp } from "./ops/linalg/matrix-exp.js";
 export { multigammaln as mvlgamma, gammainc as igamma, gammaincc as igammac } from "./ops/special-more.js";
 export { movedim, swapaxes, tile, repeatInterleave, roll, rot90, flipud, fliplr, unflatten, broadcastTo, broadcastTensors, meshgrid, cartesianProd, combinations } from "./ops/rearrange.js";
 export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
