@@ -232,12 +232,15 @@ export function lu(A: Tensor, options: LuOptions = {}): LuResult {
     const out = cat([L.reshape([...L.shape.slice(0, -2), -1]), U.reshape([...U.shape.slice(0, -2), -1])], -1);
     const m = L.shape[L.dim() - 2]!, k = L.shape[L.dim() - 1]!, n = U.shape[U.dim() - 1]!;
     // one node for both outputs: their values, flattened side by side, split back into L and U below
-    record("LinalgLuBackward0", [A], out, ([g], [Ls, Us, P]) => {
-      const gL = narrow(g!, -1, 0, m * k).reshape(Ls!.shape), gU = narrow(g!, -1, m * k, k * n).reshape(Us!.shape);
-      return [luBackward(gL, gU, P!, Ls!, Us!)];
-    }, [L, U, f.P]);
+    const split = (t: Tensor): [Tensor, Tensor] => [narrow(t, -1, 0, m * k).reshape(L.shape), narrow(t, -1, m * k, k * n).reshape(U.shape)];
+    // the saved output itself (not the L and U it was made of), so that a second derivative reaches A through it
+    record("LinalgLuBackward0", [A], out, ([g], [outs, P]) => {
+      const [gL, gU] = split(g!), [Ls, Us] = split(outs!);
+      return [luBackward(gL, gU, P!, Ls, Us)];
+    }, [out, f.P]);
     // copies, not views into the joint buffer
-    return { P: f.P, L: narrow(out, -1, 0, m * k).reshape(L.shape).clone(), U: narrow(out, -1, m * k, k * n).reshape(U.shape).clone() };
+    const [Lout, Uout] = split(out);
+    return { P: f.P, L: Lout.clone(), U: Uout.clone() };
   }
   return { P: f.P, L, U };
 }

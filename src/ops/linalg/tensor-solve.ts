@@ -42,6 +42,6 @@ export function tensorsolve(A: Tensor, B: Tensor, dims: readonly number[] | null
   }
   const resultShape = a.shape.slice(B.dim());
   const r = numelOf(B.shape), c = numelOf(resultShape);
-  if (r !== c) throw new Error(`Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but got ${c} != ${numelOf(a.shape.slice(0, B.dim()))}`);
+  if (r !== c) throw new Error(`Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but got ${c} != ${r}`);
   return reshape(solve(reshape(a, [r, c]), reshape(B, [r])), resultShape);
 }

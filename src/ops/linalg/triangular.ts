@@ -10,6 +10,7 @@ import { eye } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { tril, triu } from "../masking.js";
 import { expand, transpose } from "../views.js";
+import { warn } from "../../warnings.js";
 import { batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
 
 /** Options of linalg.solveTriangular: `upper` is required, as in PyTorch. */
@@ -116,6 +117,7 @@ export interface TriangularSolveResult {
  */
 export function triangularSolve(b: Tensor, A: Tensor, options: TriangularSolveOptions = {}): TriangularSolveResult {
   const op = "torch.triangular_solve";
+  warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be removed in a future PyTorch release. torch.linalg.solve_triangular has its arguments reversed and does not return a copy of one of the inputs.");
   if (b.dim() < 2) throw new Error(`${op}: Expected b to have at least 2 dimensions, but it has ${b.dim()} dimensions instead`);
   if (A.dim() < 2) throw new Error(`${op}: Expected A to have at least 2 dimensions, but it has ${A.dim()} dimensions instead`);
   const upper = options.upper ?? true, tr = options.transpose ?? false;
