@@ -295,6 +295,19 @@ def linalg_cases():
     ci = lambda l, upper=False: torch.cholesky_inverse(l, upper=upper)
     c("choleskyInverse", "choleskyInverse", ci, [torch.linalg.cholesky(spd(3, 3))])
     c("choleskyInverse upper batched float32", "choleskyInverse", ci, [torch.linalg.cholesky(spd(2, 3, 3), upper=True)], F, upper=True)
+    # LDLᵀ (Bunch–Kaufman): no derivative in PyTorch, values and pivots only
+    sym = lambda a: a + a.transpose(-2, -1)
+    zero_diag = t([[0.0, 1.0, 2.0, 0.5], [1.0, 0.0, 3.0, -1.0], [2.0, 3.0, 0.0, 1.5], [0.5, -1.0, 1.5, 0.0]])
+    ldl = lambda a: tuple(L.ldl_factor(a))
+    c("ldlFactor indefinite", "ldlFactor", ldl, [sym(randn(4, 4))], grad=False)
+    c("ldlFactor zero diagonal (2x2 blocks)", "ldlFactor", ldl, [zero_diag], grad=False)
+    c("ldlFactor batched float32", "ldlFactor", ldl, [sym(randn(2, 5, 5))], F, grad=False)
+    c("ldlFactorEx", "ldlFactorEx", lambda a: tuple(L.ldl_factor_ex(a)), [sym(randn(3, 3))], grad=False)
+    for name, a in [("indefinite", sym(randn(5, 5))), ("zero diagonal", zero_diag)]:
+        LD, piv = L.ldl_factor(a)
+        c(f"ldlSolve {name}", "ldlSolve", lambda ld, p, b: L.ldl_solve(ld, p, b), [LD, piv, randn(a.shape[0], 2)], grad=False)
+    LD, piv = L.ldl_factor(sym(randn(2, 4, 4)))
+    c("ldlSolve batched float32", "ldlSolve", lambda ld, p, b: L.ldl_solve(ld, p, b), [LD, piv, randn(2, 4, 3)], F, grad=False)
     return cs
 
 

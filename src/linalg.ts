@@ -22,3 +22,4 @@ export { tensorinv, tensorsolve } from "./ops/linalg/tensor-solve.js";
 export { eig, eigvals } from "./ops/linalg/eig.js";
 export { matrixPower } from "./ops/products.js";
 export { matmul } from "./ops/linalg.js";
+export { ldlFactor, ldlFactorEx, ldlSolve, type LdlOptions, type LdlFactorExOptions, type LdlFactorResult, type LdlFactorExResult } from "./ops/linalg/ldl.js";

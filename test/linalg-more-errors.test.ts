@@ -145,3 +145,15 @@ test("second derivatives (float64 gradcheck of the gradient)", () => {
     assert.equal(ok, true, name);
   }
 });
+
+test("ldlFactor / ldlSolve: no derivative (PyTorch's error), errors, and L D Lᵀ solves A X = B", () => {
+  const A = f64([[0, 1, 2], [1, 0, 3], [2, 3, 0]]).requiresGrad_(true);
+  const { LD, pivots } = L.ldlFactor(A);
+  assert.throws(() => LD.sum().backward(), /^Error: derivative for aten::linalg_ldl_factor_ex is not implemented$/);
+  const B = f64([[1], [2], [3]]).requiresGrad_(true);
+  const X = L.ldlSolve(LD.detach(), pivots, B);
+  assert.ok(torch.allclose(A.detach().matmul(X.detach()), B.detach(), { atol: 1e-12 }));
+  assert.throws(() => X.sum().backward(), /^Error: derivative for aten::linalg_ldl_solve is not implemented$/);
+  assert.throws(() => L.ldlFactor(torch.ones([2, 3])), /^Error: torch\.linalg\.ldl_factor_ex: A must be batches of square matrices, but they are 2 by 3 matrices$/);
+  assert.equal(L.ldlFactorEx(torch.zeros([2, 2])).info.item(), 1);
+});

@@ -63,6 +63,15 @@ const FNS: MoreFunctions = {
   },
   choleskySolve: ([b, l], o) => [torch.choleskySolve(b!, l!, o.upper === true)],
   choleskyInverse: ([l], o) => [torch.choleskyInverse(l!, o.upper === true)],
+  ldlFactor: ([a]) => {
+    const r = L.ldlFactor(a!);
+    return [r.LD, r.pivots];
+  },
+  ldlFactorEx: ([a]) => {
+    const r = L.ldlFactorEx(a!);
+    return [r.LD, r.pivots, r.info];
+  },
+  ldlSolve: ([ld, piv, b]) => [L.ldlSolve(ld!, piv!, b!)],
 };
 
 testMoreCases("torch.linalg (more) matches PyTorch", CASES, FNS, { float32: 2e-4, float64: 1e-7 }, { ...torch.linalg, triangularSolve: torch.triangularSolve, choleskySolve: torch.choleskySolve, choleskyInverse: torch.choleskyInverse });
