@@ -31,6 +31,9 @@ export {
 } from "./ops/math.js";
 export { diagonal, diag, diagEmbed, diagflat, trace } from "./ops/diagonal.js";
 export { lgamma, digamma, polygamma } from "./ops/gamma.js";
+export { triangularSolve, choleskySolve, choleskyInverse, type TriangularSolveOptions, type TriangularSolveResult } from "./ops/linalg/triangular.js";
+export { matrixExp } from "./ops/linalg/matrix-exp.js";
+export { multigammaln as mvlgamma, gammainc as igamma, gammaincc as igammac } from "./ops/special-more.js";
 export { movedim, swapaxes, tile, repeatInterleave, roll, rot90, flipud, fliplr, unflatten, broadcastTo, broadcastTensors, meshgrid, cartesianProd, combinations } from "./ops/rearrange.js";
 export { nonzero, maskedSelect, unique, countNonzero, takeAlongDim, searchsorted, bucketize, type UniqueOptions } from "./ops/selection.js";
 export { multinomial, bernoulli, normal } from "./ops/sampling.js";
@@ -75,6 +78,7 @@ export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as datasets from "./datasets/index.js";
 export * as linalg from "./linalg.js";
+export * as special from "./special.js";
 export * as indexing from "./indexing.js";
 export * as distributions from "./distributions/index.js";
 export * as func from "./func/index.js";

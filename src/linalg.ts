@@ -11,3 +11,15 @@ export { eigh, eigvalsh, type EighOptions, type EighResult } from "./ops/linalg/
 export { vectorNorm, matrixNorm, type MatrixNormOrd, type NormOptions } from "./ops/linalg/norms.js";
 export { cross } from "./ops/linalg/cross.js";
 export { svd, svdvals, pinv, matrixRank, lstsq, type SvdOptions, type SvdResult, type RankOptions, type LstsqResult } from "./ops/linalg/svd.js";
+export { type SolveOptions } from "./ops/linalg/lu.js";
+export { solveTriangular, type SolveTriangularOptions } from "./ops/linalg/triangular.js";
+export { luFactor, luFactorEx, lu, luSolve, type LuOptions, type LuFactorExOptions, type LuFactorResult, type LuFactorExResult, type LuResult, type LuSolveOptions } from "./ops/linalg/lu-factor.js";
+export { invEx, solveEx, choleskyEx, type CheckErrorsOptions, type InvExResult, type SolveExOptions, type SolveExResult, type CholeskyExOptions, type CholeskyExResult } from "./ops/linalg/ex.js";
+export { norm, cond, type LinalgNormOptions } from "./ops/linalg/norm-cond.js";
+export { vecdot, multiDot, householderProduct, vander, diagonal } from "./ops/linalg/products-more.js";
+export { matrixExp } from "./ops/linalg/matrix-exp.js";
+export { tensorinv, tensorsolve } from "./ops/linalg/tensor-solve.js";
+export { eig, eigvals } from "./ops/linalg/eig.js";
+export { matrixPower } from "./ops/products.js";
+export { matmul } from "./ops/linalg.js";
+export { ldlFactor, ldlFactorEx, ldlSolve, type LdlOptions, type LdlFactorExOptions, type LdlFactorResult, type LdlFactorExResult } from "./ops/linalg/ldl.js";

@@ -84,8 +84,14 @@ export const sinc = floatUnary("SincBackward0", S.sinc, "input", (g, x) => {
  */
 export const erfc = floatUnary("ErfcBackward0", S.erfc, "input", (g, x) => mul(g, mul(exp(neg(mul(x, x))), -2 / Math.sqrt(Math.PI))));
 
-/** I1, i0's derivative (PyTorch's special.i1): its own gradient is i0(x) - i1(x) / x, 1/2 at 0. */
-const i1 = floatUnary("SpecialI1Backward0", S.i1, "input", (g, x) => mul(g, where(eq(x, 0), 0.5, add(i0(x), neg(div(i1(x), x))))));
+/**
+ * The modified Bessel function of the first kind of order 1 (torch.special.i1; i0's derivative); its
+ * own gradient is i0(x) - i1(x) / x, 1/2 at 0.
+ *
+ * @example
+ * torch.special.i1(torch.tensor([0, 1])); // tensor([0.0000, 0.5652])
+ */
+export const i1 = floatUnary("SpecialI1Backward0", S.i1, "input", (g, x) => mul(g, where(eq(x, 0), 0.5, add(i0(x), neg(div(i1(x), x))))));
 
 /**
  * The modified Bessel function of the first kind of order 0.

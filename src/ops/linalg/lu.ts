@@ -85,6 +85,12 @@ export function luSolve(f: LU, n: number, b: Float64Array, offset: number, k: nu
   }
 }
 
+/** Options of linalg.solve. */
+export interface SolveOptions {
+  /** solve A X = B (default), or X A = B when false */
+  left?: boolean;
+}
+
 interface SolveMode {
   /** the op named in errors and the graph node */
   op: string;
@@ -129,14 +135,23 @@ function solveMatrix(A: Tensor, B: Tensor, mode: SolveMode): Tensor {
  * B is a batch of matrices `[..., n, k]` or of vectors `[..., n]` (as in
  * PyTorch 2.x: B is a vector when it is 1-d, or when its shape is A's minus
  * the last dim). Batch dims broadcast. LU with partial pivoting in float64;
- * the result has A's dtype. Differentiable in A and B.
+ * the result has A's dtype. Differentiable in A and B. `left: false` solves
+ * X A = B instead (B a batch of matrices).
  *
  * @example
  * const A = torch.tensor([[3, 1], [1, 2]]);
  * torch.linalg.solve(A, torch.tensor([9, 8])); // tensor([2., 3.])
  */
-export function solve(A: Tensor, B: Tensor): Tensor {
+export function solve(A: Tensor, B: Tensor, options: SolveOptions = {}): Tensor {
   const op = "linalg.solve";
+  if (options.left === false) {
+    // X A = B is Aᵀ Xᵀ = Bᵀ (PyTorch 2.x's left=False)
+    if (B.dim() === 1 || (B.dim() === A.dim() - 1 && shapeStr(B.shape) === shapeStr(A.shape.slice(0, -1)))) {
+      throw new Error("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. In this case linalg.solve is equivalent to B / A.squeeze(-1)");
+    }
+    checkMatrix(A, op);
+    return transpose(solve(transpose(A, -2, -1), transpose(B, -2, -1)), -2, -1);
+  }
   checkMatrix(A, op);
   checkFloating(A, op);
   if (A.dtype !== B.dtype) {
