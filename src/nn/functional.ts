@@ -11,9 +11,11 @@ export { cdist, pdist, type CdistOptions } from "./cdist.js";
 export { bilinear } from "./bilinear.js";
 export { channelShuffle } from "./layers/channel-shuffle.js";
 export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from "./random-activations.js";
+export { leakyRelu_, elu_, celu_, selu_, hardtanh_, threshold_ } from "./activation-nodes.js";
+import { eluAct, hardtanhAct, leakyReluAct, thresholdAct } from "./activation-nodes.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { abs, add, clamp, div, erf, exp, expm1, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { abs, add, clamp, div, erf, exp, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { inplace } from "../ops/inplace.js";
@@ -104,8 +106,8 @@ export function relu(input: Tensor): Tensor {
  * @example
  * F.leakyRelu(x, 0.2);
  */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  return where(gt(input, 0), input, mul(input, negativeSlope));
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, options: InplaceOption = {}): Tensor {
+  return leakyReluAct(input, negativeSlope, options.inplace ?? false);
 }
 
 /**
@@ -114,10 +116,8 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
  * @example
  * F.elu(x);
  */
-export function elu(input: Tensor, alpha = 1): Tensor {
-  // exp of the clamped input: the unused branch must not overflow, or its zero gradient becomes 0·∞ = NaN.
-  // Tested as x <= 0, as PyTorch's kernel does, so a NaN takes the identity branch (gradient 1).
-  return where(le(input, 0), mul(expm1(clamp(input, null, 0)), alpha), input);
+export function elu(input: Tensor, alpha = 1, options: InplaceOption = {}): Tensor {
+  return eluAct(input, alpha, 1, 1, ["EluBackward0", "EluBackward1"], options.inplace ?? false, "elu_");
 }
 
 /**
@@ -194,8 +194,7 @@ function maybeInplace(input: Tensor, options: InplaceOption, op: string, compute
 export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, options: InplaceOption = {}): Tensor {
   // PyTorch 2.x raises (a ValueError); 1.13 clamped to minVal everywhere
   if (minVal > maxVal) throw new Error("min_val cannot be greater than max_val");
-  // scalar branches: no gradient reaches x where it sits on or past a boundary
-  return maybeInplace(input, options, "hardtanh", (x) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x)));
+  return hardtanhAct(input, minVal, maxVal, options.inplace ?? false);
 }
 
 /**
@@ -257,7 +256,7 @@ const SELU_SCALE = 1.0507009873554805;
  * F.selu(x);
  */
 export function selu(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "selu", (x) => mul(elu(x, SELU_ALPHA), SELU_SCALE));
+  return eluAct(input, SELU_ALPHA, SELU_SCALE, 1, ["EluBackward0", "EluBackward1"], options.inplace ?? false, "selu_");
 }
 
 /**
@@ -268,7 +267,7 @@ export function selu(input: Tensor, options: InplaceOption = {}): Tensor {
  */
 export function celu(input: Tensor, alpha = 1, options: InplaceOption = {}): Tensor {
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
-  return maybeInplace(input, options, "celu", (x) => mul(elu(div(x, alpha), 1), alpha));
+  return eluAct(input, alpha, 1, 1 / alpha, ["CeluBackward0", "CeluBackward1"], options.inplace ?? false, "celu_");
 }
 
 /**
@@ -278,8 +277,7 @@ export function celu(input: Tensor, alpha = 1, options: InplaceOption = {}): Ten
  * F.threshold(x, 0.1, 20);
  */
 export function threshold(input: Tensor, threshold: number, value: number, options: InplaceOption = {}): Tensor {
-  // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
-  return maybeInplace(input, options, "threshold", (x) => where(le(x, threshold), value, x));
+  return thresholdAct(input, threshold, value, options.inplace ?? false);
 }
 
 /**
