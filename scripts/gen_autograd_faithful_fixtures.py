@@ -181,6 +181,29 @@ for k, (f, inpl) in acts.items():
         y2.mul_(2)
         y2.sum().backward()
     act_out[k] = {"name": name, "output": enc(y), "grad": enc(x.grad), "versionError": err(later)}
+# composed here, one node in PyTorch (recorded as one node whose backward recomputes the composed gradient)
+one_node = {
+    "gelu": (lambda x: F.gelu(x), False),
+    "geluTanh": (lambda x: F.gelu(x, approximate="tanh"), False),
+    "silu": (lambda x: F.silu(x), False),
+    "silu_": (lambda x: F.silu(x, inplace=True), True),
+    "mish": (lambda x: F.mish(x), False),
+    "mish_": (lambda x: F.mish(x, inplace=True), True),
+    "softplus": (lambda x: F.softplus(x, beta=2.0, threshold=5.0), False),
+    "hardswish": (lambda x: F.hardswish(x), False),
+    "hardswish_": (lambda x: F.hardswish(x, inplace=True), True),
+    "hardsigmoid": (lambda x: F.hardsigmoid(x), False),
+    "hardsigmoid_": (lambda x: F.hardsigmoid(x, inplace=True), True),
+    "logsigmoid": (lambda x: F.logsigmoid(x), False),
+    "softshrink": (lambda x: F.softshrink(x, 0.5), False),
+    "hardshrink": (lambda x: F.hardshrink(x, 0.5), False),
+}
+for k, (f, inpl) in one_node.items():
+    x = X.clone().requires_grad_()
+    y = f(x.clone() if inpl else x)
+    name = y.grad_fn.name()
+    (y * W).sum().backward()
+    act_out[k] = {"name": name, "output": enc(y), "grad": enc(x.grad), "versionError": None}
 neg = {
     "leakyRelu_": err(lambda: F.leaky_relu_(X.clone().requires_grad_().clone(), -0.1).sum().backward()),
     "elu_": err(lambda: F.elu_(X.clone().requires_grad_().clone(), -0.5).sum().backward()),

@@ -199,6 +199,21 @@ describe("activations: PyTorch's nodes, and in place what PyTorch saves", () => 
     relu6_: (x) => F.relu6(x, { inplace: true }),
     threshold: (x) => F.threshold(x, 0.5, -1),
     threshold_: (x) => F.threshold_(x, 0.5, -1),
+    // composed here, one node in PyTorch: recorded as that node, whose backward recomputes the composed gradient
+    gelu: (x) => F.gelu(x),
+    geluTanh: (x) => F.gelu(x, { approximate: "tanh" }),
+    silu: (x) => F.silu(x),
+    silu_: (x) => F.silu(x, { inplace: true }),
+    mish: (x) => F.mish(x),
+    mish_: (x) => F.mish(x, { inplace: true }),
+    softplus: (x) => F.softplus(x, { beta: 2, threshold: 5 }),
+    hardswish: (x) => F.hardswish(x),
+    hardswish_: (x) => F.hardswish(x, { inplace: true }),
+    hardsigmoid: (x) => F.hardsigmoid(x),
+    hardsigmoid_: (x) => F.hardsigmoid(x, { inplace: true }),
+    logsigmoid: (x) => F.logsigmoid(x),
+    softshrink: (x) => F.softshrink(x, 0.5),
+    hardshrink: (x) => F.hardshrink(x, 0.5),
   };
   for (const [name, f] of Object.entries(fns)) {
     const want = fx.cases[name]!;
@@ -234,7 +249,7 @@ describe("activations: PyTorch's nodes, and in place what PyTorch saves", () => 
       const g = name.endsWith("_") ? (t: Tensor) => f(t.clone()) : f;
       assert.ok(torch.autograd.gradcheck(g, [x]), `${name} gradcheck`);
       // (piecewise linear ones have a second derivative of 0: their gradient does not depend on x)
-      if (!/^[cs]?elu_?$/.test(name)) continue;
+      if (!/^([cs]?elu|gelu|geluTanh|silu|mish|softplus|logsigmoid|hardswish)_?$/.test(name)) continue;
       const w = torch.tensor([0.5, -1, 2, 1.5, -0.5, 3], { dtype: "float64" });
       // (gradcheck evaluates f without grad for its finite differences: the inner grad needs grad mode on)
       const first = (t: Tensor) => torch.enableGrad(() => torch.autograd.grad(g(t).mul(w).sum(), [t], { createGraph: true })[0]!);

@@ -8,9 +8,10 @@
  * PyTorch; hardtanh_ and threshold_ save the input as it was.
  * Backward formulas are tensor ops, so double backward works.
  */
-import { runInMode, withGrad } from "../autograd/grad-mode.js";
+import { grad } from "../autograd/engine.js";
+import { isGradEnabled, runInMode, withGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../ops/core.js";
-import { clamp, exp, expm1, gt, le, ge, mul, add, where } from "../ops/elementwise.js";
+import { clamp, erf, exp, expm1, gt, le, ge, mul, add, sigmoid, sub, tanh, where } from "../ops/elementwise.js";
 import { inplace } from "../ops/inplace.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -29,6 +30,27 @@ function activation(
   if (!needsGrad(x)) return forward(x);
   const out = runInMode(withGrad(false), () => forward(x));
   record(name, [x], out, ([g], [s]) => [backward(g!, s!)], [saveResult ? out : x]);
+  return out;
+}
+
+/**
+ * `forward(x)` recorded as the one node `name` (PyTorch's) of an activation
+ * composed of several ops here: its backward is the gradient of the composed
+ * forward, recomputed from the saved input, so the values are the composed
+ * graph's exactly. When the backward is itself recorded (createGraph), so is
+ * the recomputation, through the saved input's own graph.
+ */
+export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => Tensor): Tensor {
+  if (!needsGrad(input)) return forward(input);
+  const out = runInMode(withGrad(false), () => forward(input));
+  record(name, [input], out, ([g], [saved]) => {
+    const createGraph = isGradEnabled();
+    return runInMode(withGrad(true), () => {
+      const x = createGraph ? saved! : saved!.detach().requiresGrad_();
+      const y = forward(x);
+      return y.requiresGrad ? [grad([y], [x], { gradOutputs: [g!], createGraph, allowUnused: true })[0] ?? null] : [null];
+    });
+  }, [input]);
   return out;
 }
 
@@ -157,4 +179,33 @@ export function hardtanh_(input: Tensor, minVal = -1, maxVal = 1): Tensor {
  */
 export function threshold_(input: Tensor, threshold: number, value: number): Tensor {
   return thresholdAct(input, threshold, value, true);
+}
+
+/** SiLU `x·sigmoid(x)` as SiluBackward0 (saves x): gradient `s·(1 + x·(1 - s))`, PyTorch's formula, in tensor ops. */
+export function siluAct(input: Tensor): Tensor {
+  return activation("SiluBackward0", input, (x) => mul(x, sigmoid(x)), false, (g, x) => {
+    const s = sigmoid(x);
+    return mul(g, mul(s, add(mul(x, sub(1, s)), 1)));
+  });
+}
+
+/**
+ * GELU as GeluBackward0 (saves x), with PyTorch's gradient formulas in tensor
+ * ops: `Φ(x) + x·φ(x)` (exact), or the tanh approximation's derivative.
+ */
+export function geluAct(input: Tensor, approximate: "none" | "tanh"): Tensor {
+  if (approximate === "tanh") {
+    const k = Math.sqrt(2 / Math.PI), c = 0.044715;
+    const inner = (x: Tensor) => mul(add(x, mul(mul(mul(x, x), x), c)), k);
+    return activation("GeluBackward0", input, (x) => mul(mul(x, 0.5), add(tanh(inner(x)), 1)), false, (g, x) => {
+      const t = tanh(inner(x));
+      const dInner = mul(add(mul(mul(x, x), 3 * c), 1), k);
+      return mul(g, add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, mul(t, t))), dInner)));
+    });
+  }
+  return activation("GeluBackward0", input, (x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)), false, (g, x) => {
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return mul(g, add(cdf, mul(x, pdf)));
+  });
 }
