@@ -230,4 +230,27 @@ for (shape, ex, op, d) in [([3], [3, 3], "tril_", 0), ([3], [3, 3], "triu_", 0),
     getattr(e, op)(d)
     tri.append({"shape": shape, "expand": ex, "op": op, "diagonal": d, "view": enc(e), "base": enc(base)})
 write("triangle.json", {"cases": tri, "mulExpandedError": err(lambda: torch.ones(3).expand(3, 3).mul_(2))})
+# ---- node names of ~135 common calls (cases: scripts/autograd_names_cases.txt, "name|expression";
+# the test evaluates the same expressions with torchlet's names) ----------------------------------------
+import re
+torch.manual_seed(0)
+def rq(*s): return torch.randn(*s, dtype=torch.float64, requires_grad=True)
+env = dict(torch=torch, F=F, x=rq(3,4), y=rq(3,4), z=rq(3,4), m=rq(3,4), n=rq(4,5), v=rq(4), v3=rq(3), v4=rq(5), c=rq(3,5),
+  b1=rq(2,3,4), b2=rq(2,4,5), b3=rq(2,3,5), p=rq(2,3), q=rq(2,3), sq=rq(3,3), idx=torch.tensor([0,2]), gidx=torch.tensor([[0,1],[2,3],[1,1]]),
+  eidx=torch.tensor([0,2,1]), img=rq(1,4,4,4), k2=rq(2,4,3,3), sig=rq(1,2,8), k1=rq(3,2,3), vol=rq(1,2,4,4,4), k3=rq(2,2,2,2,2),
+  tgt=torch.tensor([0,3,1]), pw=rq(1), bias5=rq(5))
+RENAME = {"clampMin":"clamp_min","logSoftmax":"log_softmax","indexSelect":"index_select","maskedFill":"masked_fill","layerNorm":"layer_norm",
+  "groupNorm":"group_norm","mseLoss":"mse_loss","l1Loss":"l1_loss","smoothL1Loss":"smooth_l1_loss","crossEntropy":"cross_entropy","nllLoss":"nll_loss",
+  "binaryCrossEntropyWithLogits":"binary_cross_entropy_with_logits","binaryCrossEntropy":"binary_cross_entropy","klDiv":"kl_div","maxPool2d":"max_pool2d",
+  "avgPool2d":"avg_pool2d","adaptiveAvgPool2d":"adaptive_avg_pool2d","cosineSimilarity":"cosine_similarity","pairwiseDistance":"pairwise_distance"}
+names = {}
+import warnings
+warnings.simplefilter("ignore")
+for line in open(os.path.join(os.path.dirname(__file__), "autograd_names_cases.txt")):
+    name, expr = line.rstrip("\n").split("|", 1)
+    e = re.sub(r"\b(" + "|".join(sorted(RENAME, key=len, reverse=True)) + r")\b", lambda mm: RENAME[mm.group(1)], expr)
+    e = e.replace("F.gelu(x,tanh)", "F.gelu(x,approximate='tanh')").replace("F.interpolate(img,nearest2)", "F.interpolate(img,scale_factor=2)")
+    t = eval(e, env)
+    names[name] = t.grad_fn.name() if t.grad_fn is not None else None
+write("names.json", names)
 print("ok")
