@@ -51,6 +51,8 @@ const root: Frame = { mode: GRAD, top: null };
 let storage: AsyncLocalStorageType<Frame> | null = null;
 /** Live scopes whose mode has inference on; while 0, `isInferenceModeEnabled()` needn't look up the frame. */
 let inferenceScopes = 0;
+/** Live scopes whose mode has grad off (inference included); while 0, grad mode is on without a frame look-up. */
+let gradOffScopes = 0;
 
 function frame(): Frame {
   return storage === null ? root : (storage.getStore() ?? root);
@@ -91,6 +93,15 @@ export function isInferenceModeEnabled(): boolean {
   return inferenceScopes > 0 && frame().mode.inference;
 }
 
+/**
+ * Grad mode as a view records it at creation (PyTorch's CreationMeta): without
+ * a frame look-up while no scope with grad off is alive, so that views of
+ * tensors outside any graph still never read the async store.
+ */
+export function viewGradMode(): boolean {
+  return gradOffScopes === 0 || frame().mode.grad;
+}
+
 export function currentMode(): Mode {
   return frame().mode;
 }
@@ -124,10 +135,12 @@ export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
 
 function enter(mode: Mode): void {
   if (mode.inference) inferenceScopes++;
+  if (!mode.grad) gradOffScopes++;
 }
 
 function leave(mode: Mode): void {
   if (mode.inference) inferenceScopes--;
+  if (!mode.grad) gradOffScopes--;
 }
 
 /** Runs a synchronous `fn` with `mode`, restoring the previous mode afterwards, also when it throws. */
@@ -164,7 +177,7 @@ function runAsync<R>(mode: Mode, fn: () => R): R {
     leave(mode);
     throw e;
   }
-  if (!mode.inference) return result;
+  if (mode.grad && !mode.inference) return result;
   return Promise.resolve(result).finally(() => leave(mode)) as R;
 }
 

@@ -11,9 +11,11 @@ export { cdist, pdist, type CdistOptions } from "./cdist.js";
 export { bilinear } from "./bilinear.js";
 export { channelShuffle } from "./layers/channel-shuffle.js";
 export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from "./random-activations.js";
+export { leakyRelu_, elu_, celu_, selu_, hardtanh_, threshold_ } from "./activation-nodes.js";
+import { asOneNode, eluAct, geluAct, hardtanhAct, leakyReluAct, siluAct, thresholdAct } from "./activation-nodes.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { shapeStr } from "../ops/core.js";
-import { abs, add, clamp, div, erf, exp, expm1, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
+import { abs, add, clamp, div, exp, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
 import { fromTypedArray, rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { inplace } from "../ops/inplace.js";
@@ -104,8 +106,8 @@ export function relu(input: Tensor): Tensor {
  * @example
  * F.leakyRelu(x, 0.2);
  */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
-  return where(gt(input, 0), input, mul(input, negativeSlope));
+export function leakyRelu(input: Tensor, negativeSlope = 0.01, options: InplaceOption = {}): Tensor {
+  return leakyReluAct(input, negativeSlope, options.inplace ?? false);
 }
 
 /**
@@ -114,10 +116,8 @@ export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
  * @example
  * F.elu(x);
  */
-export function elu(input: Tensor, alpha = 1): Tensor {
-  // exp of the clamped input: the unused branch must not overflow, or its zero gradient becomes 0·∞ = NaN.
-  // Tested as x <= 0, as PyTorch's kernel does, so a NaN takes the identity branch (gradient 1).
-  return where(le(input, 0), mul(expm1(clamp(input, null, 0)), alpha), input);
+export function elu(input: Tensor, alpha = 1, options: InplaceOption = {}): Tensor {
+  return eluAct(input, alpha, 1, 1, ["EluBackward0", "EluBackward1"], options.inplace ?? false, "elu_");
 }
 
 /**
@@ -128,9 +128,11 @@ export function elu(input: Tensor, alpha = 1): Tensor {
  */
 export function softplus(input: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   const beta = options.beta ?? 1, threshold = options.threshold ?? 20;
-  const scaled = mul(input, beta);
-  // (clamped for the same reason as elu's)
-  return where(gt(scaled, threshold), input, div(log1p(exp(clamp(scaled, null, threshold))), beta));
+  return asOneNode("SoftplusBackward0", input, (x) => {
+    const scaled = mul(x, beta);
+    // (clamped for the same reason as elu's)
+    return where(gt(scaled, threshold), x, div(log1p(exp(clamp(scaled, null, threshold))), beta));
+  });
 }
 
 /**
@@ -139,8 +141,8 @@ export function softplus(input: Tensor, options: { beta?: number; threshold?: nu
  * @example
  * F.silu(x);
  */
-export function silu(input: Tensor): Tensor {
-  return mul(input, sigmoidOp(input));
+export function silu(input: Tensor, options: InplaceOption = {}): Tensor {
+  return maybeInplace(input, options, "silu", siluAct);
 }
 
 export function tanh(input: Tensor): Tensor {
@@ -158,11 +160,7 @@ export function sigmoid(input: Tensor): Tensor {
  * F.gelu(x, { approximate: "tanh" });
  */
 export function gelu(input: Tensor, options: { approximate?: "none" | "tanh" } = {}): Tensor {
-  if ((options.approximate ?? "none") === "tanh") {
-    const inner = mul(add(input, mul(mul(mul(input, input), input), 0.044715)), Math.sqrt(2 / Math.PI));
-    return mul(mul(input, 0.5), add(tanhOp(inner), 1));
-  }
-  return mul(mul(input, 0.5), add(erf(mul(input, Math.SQRT1_2)), 1));
+  return geluAct(input, options.approximate ?? "none");
 }
 
 export function softmax(input: Tensor, dim: number): Tensor {
@@ -194,8 +192,7 @@ function maybeInplace(input: Tensor, options: InplaceOption, op: string, compute
 export function hardtanh(input: Tensor, minVal = -1, maxVal = 1, options: InplaceOption = {}): Tensor {
   // PyTorch 2.x raises (a ValueError); 1.13 clamped to minVal everywhere
   if (minVal > maxVal) throw new Error("min_val cannot be greater than max_val");
-  // scalar branches: no gradient reaches x where it sits on or past a boundary
-  return maybeInplace(input, options, "hardtanh", (x) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x)));
+  return hardtanhAct(input, minVal, maxVal, options.inplace ?? false);
 }
 
 /**
@@ -217,11 +214,11 @@ export function relu6(input: Tensor, options: InplaceOption = {}): Tensor {
  * F.hardswish(x);
  */
 export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "hardswish", (x) => {
+  return maybeInplace(input, options, "hardswish", (input) => asOneNode("HardswishBackward0", input, (x) => {
     // the middle branch squares its input: clamped, so that an infinite x, where that branch is not taken, gives no 0·∞ gradient
     const mid = clamp(x, -3, 3);
     return where(le(x, -3), 0, where(lt(x, 3), div(mul(mid, add(mid, 3)), 6), x));
-  });
+  }));
 }
 
 /**
@@ -233,7 +230,8 @@ export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
  */
 export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor {
   // a NaN stays NaN, through a detached branch so that it passes no gradient
-  return maybeInplace(input, options, "hardsigmoid", (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6)))));
+  return maybeInplace(input, options, "hardsigmoid", (input) =>
+    asOneNode("HardsigmoidBackward0", input, (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6))))));
 }
 
 /**
@@ -243,7 +241,7 @@ export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor 
  * F.mish(x);
  */
 export function mish(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "mish", (x) => mul(x, tanhOp(softplus(x))));
+  return maybeInplace(input, options, "mish", (input) => asOneNode("MishBackward0", input, (x) => mul(x, tanhOp(softplus(x)))));
 }
 
 /** SELU's constants (Klambauer et al.), as doubles. */
@@ -257,7 +255,7 @@ const SELU_SCALE = 1.0507009873554805;
  * F.selu(x);
  */
 export function selu(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "selu", (x) => mul(elu(x, SELU_ALPHA), SELU_SCALE));
+  return eluAct(input, SELU_ALPHA, SELU_SCALE, 1, ["EluBackward0", "EluBackward1"], options.inplace ?? false, "selu_");
 }
 
 /**
@@ -268,7 +266,7 @@ export function selu(input: Tensor, options: InplaceOption = {}): Tensor {
  */
 export function celu(input: Tensor, alpha = 1, options: InplaceOption = {}): Tensor {
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
-  return maybeInplace(input, options, "celu", (x) => mul(elu(div(x, alpha), 1), alpha));
+  return eluAct(input, alpha, 1, 1 / alpha, ["CeluBackward0", "CeluBackward1"], options.inplace ?? false, "celu_");
 }
 
 /**
@@ -278,8 +276,7 @@ export function celu(input: Tensor, alpha = 1, options: InplaceOption = {}): Ten
  * F.threshold(x, 0.1, 20);
  */
 export function threshold(input: Tensor, threshold: number, value: number, options: InplaceOption = {}): Tensor {
-  // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
-  return maybeInplace(input, options, "threshold", (x) => where(le(x, threshold), value, x));
+  return thresholdAct(input, threshold, value, options.inplace ?? false);
 }
 
 /**
@@ -304,7 +301,7 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * F.logsigmoid(x);
  */
 export function logsigmoid(input: Tensor): Tensor {
-  return neg(softplus(neg(input)));
+  return asOneNode("LogSigmoidBackward0", input, (x) => neg(softplus(neg(x))));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { abs, add, gt, le, lt, sub, where } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { asOneNode } from "./activation-nodes.js";
 
 /**
  * `x - lambd` above `lambd`, `x + lambd` below `-lambd`, 0 between.
@@ -14,7 +15,7 @@ import type { Tensor } from "../tensor/tensor.js";
  */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
   if (!(lambd >= 0)) throw new Error(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
-  return where(gt(input, lambd), sub(input, lambd), where(lt(input, -lambd), add(input, lambd), 0));
+  return asOneNode("SoftshrinkBackward0", input, (x) => where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), 0)));
 }
 
 /**
@@ -24,5 +25,5 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
  * F.hardshrink(torch.tensor([-1, 0.2, 2])); // [-1, 0, 2]
  */
 export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
-  return where(le(abs(input), lambd), 0, input);
+  return asOneNode("HardshrinkBackward0", input, (x) => where(le(abs(x), lambd), 0, x));
 }

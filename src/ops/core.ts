@@ -7,6 +7,7 @@ import { kernels } from "../backend/select.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
+import { creationMetaOf, VIEW_DEFAULT, VIEW_MULTI_OUTPUT } from "./view-meta.js";
 
 export { kernels };
 
@@ -36,24 +37,23 @@ export function emptyUninitialized(shape: readonly number[], dtype: DType): Tens
   return t;
 }
 
-/** A view over `base`'s storage with a new layout. Views keep the base's inference flag. */
-export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+/**
+ * A view over `base`'s storage with a new layout. Views keep the base's inference flag.
+ * `multiOutput`: one of several views returned by one op (split, chunk, unbind).
+ */
+export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number, multiOutput = false): Tensor {
   const t = new Tensor(base.storage, shape, strides, offset);
   t._inference = base._inference;
   // a leaf that requires grad is the base of its views even when it is itself a view (of a tensor that
   // did not require grad): writing through them must meet the view-of-a-leaf rule, as in PyTorch
   const root = base._base === null || (base._requiresGrad && base._gradFn === null) ? base : base._base;
   t._base = root;
-  if (root._requiresGrad) {
-    if (isRecording()) t._viewVersion = base.storage.version;
-    else t._noGradView = true;
-  } else {
-    // Follows the base's in-place changes, as PyTorch's views do: once an in-place op gives the base a
-    // graph, the view's gradFn is remade through it and the view requires grad. (Without reading the
-    // grad mode, which ops on tensors that don't require grad never do: so unlike PyTorch, a view made
-    // in noGrad mode is followed too, where PyTorch raises that it was made in no_grad mode.)
-    t._viewVersion = base.storage.version;
-  }
+  // Follows the base's in-place changes, as PyTorch's views do: once an in-place op gives the base a graph,
+  // the view's gradFn is remade through it and the view requires grad (or, for a view made in no_grad or
+  // inference mode or by split/unbind, reading its gradFn raises PyTorch's error).
+  t._viewVersion = base.storage.version;
+  // (a view of an inference tensor is no autograd view in PyTorch: nothing to forbid)
+  if (!base._inference) t._creationMeta = creationMetaOf(base, multiOutput ? VIEW_MULTI_OUTPUT : VIEW_DEFAULT);
   return t;
 }
 
@@ -100,6 +100,8 @@ export function record(
   for (let i = 0; i < n; i++) {
     const t = inputs[i]!;
     edges[i] = t !== null && t._requiresGrad ? gradientEdge(t) : null;
+    // a view made in no_grad mode (...) whose base has changed in place since: reading its gradFn raises, as in PyTorch
+    if (t !== null && t._creationMeta !== 0 && edges[i] === null) void t.gradFn;
     metas[i] = t !== null ? { shape: t.shape, dtype: t.dtype } : null;
   }
   const node = new Node(name, edges, metas, backward, saved, outs.length);

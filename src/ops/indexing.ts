@@ -6,6 +6,7 @@ import { asStridedScatter, clone, narrow, select, unsqueeze } from "./views.js";
 import { contiguousStrides } from "../tensor/layout.js";
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { fromTypedArray } from "./factories.js";
+import { splitViews, unbindViews } from "./multi-view.js";
 
 function checkIndexTensor(index: Tensor, op: string): void {
   if (index.dtype !== "int32") throw new Error(`${op}(): Expected dtype int32 for index, got ${index.dtype}`);
@@ -277,16 +278,15 @@ export function split(a: Tensor, size: number | readonly number[], dim = 0): Ten
     if (size.some((s) => !Number.isInteger(s) || s < 0) || size.reduce((x, y) => x + y, 0) !== n) {
       throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=[${size.join(", ")}]`);
     }
-    let at = 0;
-    return size.map((s) => narrow(a, d, (at += s) - s, s));
+    return splitViews(a, d, size, "SplitWithSizesBackward0");
   }
   if (!Number.isInteger(size) || size < 0) throw new Error(`split expects split_size be non-negative, but got split_size=${size}`);
   if (size === 0 && n !== 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
   // an empty dim still gives one (empty) piece, as in PyTorch
   if (n === 0) return [narrow(a, d, 0, 0)];
-  const out: Tensor[] = [];
-  for (let s = 0; s < n; s += size) out.push(narrow(a, d, s, Math.min(size, n - s)));
-  return out;
+  const sizes: number[] = [];
+  for (let s = 0; s < n; s += size) sizes.push(Math.min(size, n - s));
+  return splitViews(a, d, sizes, "SplitBackward0");
 }
 
 /** Splits into `chunks` nearly equal pieces along dim (an empty dim gives `chunks` empty pieces, as in PyTorch). */
@@ -303,7 +303,7 @@ export function chunk(a: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(a: Tensor, dim = 0): Tensor[] {
   if (a.shape.length === 0) throw new Error("Dimension specified as 0 but tensor has no dimensions");
   const d = normalizeDim(dim, a.shape.length, "unbind", a.shape);
-  return Array.from({ length: a.shape[d]! }, (_, i) => select(a, d, i));
+  return unbindViews(a, d);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { isInferenceModeEnabled, isRecording } from "../autograd/grad-mode.js";
 import { Tensor, normalizeDim } from "../tensor/tensor.js";
 import { record } from "./core.js";
+import { checkInplaceGraph } from "./view-meta.js";
 import { reshape, squeeze, t, transpose } from "./views.js";
 
 /** PyTorch's checks of an in-place op on `self` that writes no data. */
@@ -18,10 +19,7 @@ function checkInplaceView(self: Tensor): void {
       "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
     );
   }
-  if (!isRecording()) return;
-  if (self._requiresGrad && self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
-  const base = self._base;
-  if (base !== null && base.isLeaf && base._requiresGrad) throw new Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  checkInplaceGraph(self, self.requiresGrad);
 }
 
 /**

@@ -7,6 +7,7 @@ import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
+import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
@@ -18,8 +19,11 @@ import { defaultGenerator, type Generator } from "./random.js";
  * reached the same way by the old gradFn, so that stays.
  */
 function refreshViewGradFn(view: Tensor): void {
-  view._viewVersion = view.storage.version;
   const base = view._base!;
+  // (PyTorch's grad_fn getter: a view outside any graph, of a base outside any graph, stays as it is)
+  if (view._gradFn === null && !base.requiresGrad) return;
+  if (view._creationMeta !== VIEW_DEFAULT) throw viewRebaseError(view, true);
+  view._viewVersion = view.storage.version;
   if (base.gradFn === null || !base.isContiguous() || hasRepeatedElements(view)) return;
   recordViewOfBase(view, base);
 }
@@ -33,25 +37,20 @@ function recordViewOfBase(view: Tensor, base: Tensor): void {
   view._viewVersion = view.storage.version;
 }
 
-/** The checks every in-place op makes before writing (API rules 8 and 11). */
-export function checkInplace(self: Tensor): void {
+/**
+ * The checks every in-place op makes before writing (API rules 8 and 11).
+ * `requiresGrad`: whether self or another input of the op requires grad;
+ * `allowOverlap`: the op may write a tensor whose elements share memory (tril_ / triu_ only write zeros).
+ */
+export function checkInplace(self: Tensor, requiresGrad: boolean, allowOverlap = false): void {
   if (self._inference && !isInferenceModeEnabled()) {
     throw new Error(
       "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
     );
   }
-  if (self._requiresGrad && isRecording()) {
-    if (self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
-  }
-  if (hasRepeatedElements(self)) {
+  checkInplaceGraph(self, requiresGrad);
+  if (!allowOverlap && hasRepeatedElements(self)) {
     throw new Error("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
-  }
-  if (self._noGradView && isRecording()) {
-    throw new Error("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
-  }
-  const base = self._base;
-  if (base !== null && base.isLeaf && base._requiresGrad && isRecording()) {
-    throw new Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
   }
 }
 
@@ -83,8 +82,9 @@ export function inplace(
   compute: (old: Tensor) => Tensor,
   convert = false,
 ): Tensor {
-  const recording = (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad)) && isRecording();
-  checkInplace(self);
+  const requiresGrad = self.requiresGrad || others.some((o) => o !== null && o.requiresGrad);
+  checkInplace(self, requiresGrad);
+  const recording = requiresGrad && isRecording();
   if (!recording) {
     writeInto(self, compute(self), op, convert);
     return self;
@@ -187,12 +187,12 @@ function binaryDirect(self: Tensor, op: "add" | "sub" | "mul" | "div", b: Operan
 
 /** Whether an op may write `self` straight into its memory: a float tensor outside any graph, no element repeated. */
 function directTarget(self: Tensor): boolean {
-  return (self.dtype === "float32" || self.dtype === "float64") && !self.requiresGrad && !hasRepeatedElements(self);
+  return (self.dtype === "float32" || self.dtype === "float64") && !(self.requiresGrad && isRecording()) && !hasRepeatedElements(self);
 }
 
 /** The in-place checks, `write` into self's memory, and the version bump the general path would make. */
 export function writeDirect(self: Tensor, write: () => void): true {
-  checkInplace(self);
+  checkInplace(self, self.requiresGrad);
   write();
   self.storage.version++;
   return true;

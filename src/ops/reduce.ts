@@ -41,6 +41,8 @@ function dropDims(t: Tensor, axes: readonly number[]): Tensor {
   const strides = t.strides.filter((_, i) => !axes.includes(i));
   const out = makeView(t, shape, strides, t.offset);
   out._base = null;
+  out._viewVersion = -1;
+  out._creationMeta = 0;
   return out;
 }
 

@@ -24,6 +24,8 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
   if (d === last) return out;
   const back = transpose(out, d, last);
   back._base = null;
+  back._viewVersion = -1;
+  back._creationMeta = 0;
   return back;
 }
 

@@ -47,8 +47,8 @@ export class Tensor implements Strided {
   _accumulator: Node | null = null;
   /** @internal a view made while recording from a base that requires grad: the storage version its gradFn is up to date with; -1 otherwise */
   _viewVersion = -1;
-  /** @internal a view of a tensor that requires grad, made while not recording (PyTorch forbids changing it in place while recording) */
-  _noGradView = false;
+  /** @internal how a view was made (PyTorch's CreationMeta, see ops/view-meta.ts): 0 in grad mode, else what forbids changing it in place */
+  _creationMeta = 0;
 
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset = 0) {
     this.storage = storage;
@@ -107,8 +107,12 @@ export class Tensor implements Strided {
 
   /** Whether gradients flow to this tensor. */
   get requiresGrad(): boolean {
+    if (this._requiresGrad || this._viewVersion < 0) return this._requiresGrad;
+    // a view made in no_grad or inference mode (or by split/unbind) requires grad when its base does, as in
+    // PyTorch; its gradFn is remade (or refused) only when read
+    if (this._creationMeta !== 0) return this._base!.requiresGrad;
     // a view whose base gained a graph through an in-place op requires grad from then on
-    if (!this._requiresGrad && this._viewVersion >= 0 && this._viewVersion !== this.storage.version) refreshViewGradFn(this);
+    if (this._viewVersion !== this.storage.version) refreshViewGradFn(this);
     return this._requiresGrad;
   }
 

@@ -260,7 +260,9 @@ export interface SlogdetResult {
 /**
  * The sign and the log of the absolute value of the determinant (batches
  * `[..., n, n]`); a singular matrix gives sign 0 and logabsdet -Infinity.
- * logabsdet is differentiable (gradient `g·A⁻ᵀ`); sign is not.
+ * logabsdet is differentiable (gradient `g·A⁻ᵀ`); sign, as in PyTorch, is an
+ * output of the same node (LinalgSlogdetBackward0) and requires grad, but no
+ * gradient flows through it for real input.
  *
  * @example
  * const { sign, logabsdet } = torch.linalg.slogdet(torch.tensor([[1, 2], [3, 4]]));
@@ -281,12 +283,14 @@ export function slogdet(A: Tensor): SlogdetResult {
     logabs[i] = l;
   });
   const batch = batchShape(A);
-  const logabsdet = fromFloat64(logabs, batch, A.dtype);
+  const logabsdet = fromFloat64(logabs, batch, A.dtype), signs = fromFloat64(sign, batch, A.dtype);
   if (needsGrad(A)) {
-    record("LinalgSlogdetBackward0", [A], logabsdet, ([g], [As]) => {
+    // one node for both outputs, as PyTorch's: sign requires grad too, but (real input) passes none
+    record("LinalgSlogdetBackward0", [A], [signs, logabsdet], ([, g], [As]) => {
+      if (g === null || g === undefined) return [null];
       const invA = inverse(As!, { op: "linalg.slogdet", node: "LinalgSolveExBackward0", singular: null });
-      return [mul(asMatrixScale(g!), transpose(invA, -2, -1))];
+      return [mul(asMatrixScale(g), transpose(invA, -2, -1))];
     }, [A]);
   }
-  return { sign: fromFloat64(sign, batch, A.dtype), logabsdet };
+  return { sign: signs, logabsdet };
 }
