@@ -9,6 +9,7 @@
       "target_name": "torchlet_native",
       "sources": [
         "native/addon.c",
+        "native/advindex.c",
         "native/alloc.cc",
         "native/args.c",
         "native/conv.c",

@@ -22,10 +22,11 @@ const F = torch.nn.functional;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 type Tensor = torch.Tensor;
 
-/** One op at one size: its inputs (those that take a gradient listed) and the call. */
+/** One op at one size: its inputs (those that take a gradient listed) and the call; `forwardOnly` for ops without a gradient (in-place writes, index results). */
 interface Case {
   name: string;
-  setup: () => { inputs: Tensor[]; call: (...xs: Tensor[]) => Tensor };
+  forwardOnly?: boolean;
+  setup: () => { inputs: Tensor[]; call: (...xs: Tensor[]) => Tensor | Tensor[] };
 }
 
 const ac = { alignCorners: false } as const;
@@ -137,6 +138,110 @@ const CASES: Case[] = [
     name: "interpolate area ->[8,16,16] [2,8,16,32,32]",
     setup: () => ({ inputs: [torch.randn([2, 8, 16, 32, 32])], call: (x) => F.interpolate(x, { size: [8, 16, 16], mode: "area" }) }),
   },
+  // indexing: x = randn(100000, 64) and 10000 int32 row indices (the backward of x[idx] is index_put with accumulate)
+  {
+    name: "index x[idx] [100000,64] idx 10000",
+    setup: () => {
+      const idx = torch.randint(0, 100000, [10000], { dtype: "int32" });
+      return { inputs: [torch.randn([100000, 64])], call: (x) => x.index([idx]) };
+    },
+  },
+  {
+    name: "indexSelect dim0 [100000,64] idx 10000",
+    setup: () => {
+      const idx = torch.randint(0, 100000, [10000], { dtype: "int32" });
+      return { inputs: [torch.randn([100000, 64])], call: (x) => x.indexSelect(0, idx) };
+    },
+  },
+  {
+    name: "indexPut_ x[idx]=v [100000,64] idx 10000",
+    forwardOnly: true,
+    setup: () => {
+      const idx = torch.randint(0, 100000, [10000], { dtype: "int32" }), v = torch.randn([10000, 64]), x = torch.randn([100000, 64]);
+      return { inputs: [], call: () => x.indexPut_([idx], v) };
+    },
+  },
+  {
+    name: "indexPut_ accumulate x[idx]+=v [100000,64] idx 10000",
+    forwardOnly: true,
+    setup: () => {
+      const idx = torch.randint(0, 100000, [10000], { dtype: "int32" }), v = torch.randn([10000, 64]), x = torch.randn([100000, 64]);
+      return { inputs: [], call: () => x.indexPut_([idx], v, { accumulate: true }) };
+    },
+  },
+  {
+    name: "index x[idx,i2] [100000,64] idx 10000",
+    setup: () => {
+      const idx = torch.randint(0, 100000, [10000], { dtype: "int32" }), i2 = torch.randint(0, 64, [10000], { dtype: "int32" });
+      return { inputs: [torch.randn([100000, 64])], call: (x) => x.index([idx, i2]) };
+    },
+  },
+  {
+    name: "index x[:,idx] [4096,512] idx 256",
+    setup: () => {
+      const idx = torch.randint(0, 512, [256], { dtype: "int32" });
+      return { inputs: [torch.randn([4096, 512])], call: (x) => x.index([torch.indexing.Slice(), idx]) };
+    },
+  },
+  {
+    name: "index x[rowmask] [100000,64]",
+    setup: () => {
+      const mask = torch.rand([100000]).gt(0.5);
+      return { inputs: [torch.randn([100000, 64])], call: (x) => x.index([mask]) };
+    },
+  },
+  {
+    name: "index x[mask] full mask [1000,1000]",
+    setup: () => {
+      const mask = torch.rand([1000, 1000]).gt(0.5);
+      return { inputs: [torch.randn([1000, 1000])], call: (x) => x.index([mask]) };
+    },
+  },
+  {
+    name: "indexPut_ x[mask]=0 full mask [1000,1000]",
+    forwardOnly: true,
+    setup: () => {
+      const mask = torch.rand([1000, 1000]).gt(0.5), x = torch.randn([1000, 1000]);
+      return { inputs: [], call: () => x.indexPut_([mask], 0) };
+    },
+  },
+  {
+    name: "maskedFill [1000,1000]",
+    setup: () => {
+      const mask = torch.rand([1000, 1000]).gt(0.5);
+      return { inputs: [torch.randn([1000, 1000])], call: (x) => x.maskedFill(mask, 0) };
+    },
+  },
+  {
+    name: "where(c, x, y) [1000,1000]",
+    setup: () => {
+      const c = torch.rand([1000, 1000]).gt(0.5);
+      return { inputs: [torch.randn([1000, 1000]), torch.randn([1000, 1000])], call: (x, y) => torch.where(c, x, y) };
+    },
+  },
+  {
+    name: "nonzero bool [1000,1000]",
+    forwardOnly: true,
+    setup: () => {
+      const m = torch.rand([1000, 1000]).gt(0.5);
+      return { inputs: [], call: () => torch.nonzero(m) };
+    },
+  },
+  {
+    name: "embedding [50000,128] idx 4096",
+    setup: () => {
+      const idx = torch.randint(0, 50000, [4096], { dtype: "int32" });
+      return { inputs: [torch.randn([50000, 128])], call: (w) => F.embedding(idx, w) };
+    },
+  },
+  {
+    name: "oneHot 100000 idx, 100 classes",
+    forwardOnly: true,
+    setup: () => {
+      const idx = torch.randint(0, 100, [100000], { dtype: "int32" });
+      return { inputs: [], call: () => F.oneHot(idx, 100) };
+    },
+  },
 ];
 
 /** Seconds of timed runs per measurement, the bounds on their count, and the warm-up (long enough for V8 to settle on its optimized code); bench/pytorch_ops_extra.py states the same rule. */
@@ -160,7 +265,7 @@ function adaptiveMedian(fn: () => unknown): number {
   return medianOf(Array.from({ length: reps }, () => seconds(fn)));
 }
 
-type Results = Record<string, { forward: number; backward: number }>;
+type Results = Record<string, { forward: number; backward?: number }>;
 
 function runTorchlet(cases: Case[]): Results {
   const out: Results = {};
@@ -168,8 +273,12 @@ function runTorchlet(cases: Case[]): Results {
     torch.manualSeed(0);
     const { inputs, call } = c.setup();
     const forward = torch.noGrad(() => adaptiveMedian(() => call(...inputs)));
+    if (c.forwardOnly === true) {
+      out[c.name] = { forward: forward * 1e3 };
+      continue;
+    }
     const leaves = inputs.map((t) => t.detach().requiresGrad_());
-    const gradOut = torch.randnLike(torch.noGrad(() => call(...inputs)));
+    const gradOut = torch.randnLike(torch.noGrad(() => call(...inputs)) as Tensor);
     const backward = adaptiveMedian(() => torch.autograd.grad(call(...leaves), leaves, { gradOutputs: gradOut }));
     out[c.name] = { forward: forward * 1e3, backward: backward * 1e3 };
   }
@@ -197,7 +306,8 @@ function printTable(ours: Results, theirs: Results | null): void {
   const ratio = (a: number, b: number | undefined) => (b === undefined ? "-" : `${(a / b).toFixed(1)}x`);
   const rows = Object.entries(ours).map(([name, r]) => {
     const p = theirs?.[name];
-    return [name, fmt(r.forward), fmt(p?.forward), ratio(r.forward, p?.forward), fmt(r.backward), fmt(p?.backward), ratio(r.backward, p?.backward)];
+    const back = r.backward === undefined ? "-" : ratio(r.backward, p?.backward);
+    return [name, fmt(r.forward), fmt(p?.forward), ratio(r.forward, p?.forward), fmt(r.backward), fmt(p?.backward), back];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((l) => l[i]!.length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
@@ -211,8 +321,12 @@ function printTable(ours: Results, theirs: Results | null): void {
 function medianOfRounds(rounds: Results[]): Results {
   const out: Results = {};
   for (const name of Object.keys(rounds[0] ?? {})) {
-    const pick = (k: "forward" | "backward") => medianOf(rounds.map((r) => r[name]?.[k]).filter((v): v is number => v !== undefined));
-    out[name] = { forward: pick("forward"), backward: pick("backward") };
+    const pick = (k: "forward" | "backward") => {
+      const xs = rounds.map((r) => r[name]?.[k]).filter((v): v is number => typeof v === "number");
+      return xs.length === 0 ? undefined : medianOf(xs);
+    };
+    const backward = pick("backward");
+    out[name] = { forward: pick("forward") ?? NaN, ...(backward === undefined ? {} : { backward }) };
   }
   return out;
 }

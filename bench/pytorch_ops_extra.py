@@ -71,6 +71,78 @@ def fractional_case():
     return [torch.randn(8, 16, 64, 64)], lambda x: F.fractional_max_pool2d(x, 3, output_size=32, _random_samples=samples)
 
 
+def rows_idx(dtype=torch.int32):
+    return torch.randint(0, 100000, (10000,), dtype=dtype)
+
+
+# PyTorch 1.13's advanced indexing (x[idx], index_put_) takes int64 index tensors only; index_select and embedding take int32
+LONG = torch.int64
+
+
+def index_put_case(accumulate):
+    idx, v, x = rows_idx(LONG), torch.randn(10000, 64), torch.randn(100000, 64)
+    return [], lambda: x.index_put_((idx,), v, accumulate=accumulate)
+
+
+def index_put_mask_case():
+    mask, x = torch.rand(1000, 1000) > 0.5, torch.randn(1000, 1000)
+
+    def call():
+        x[mask] = 0
+        return x
+    return [], call
+
+
+def two_index_case():
+    idx, i2 = rows_idx(LONG), torch.randint(0, 64, (10000,))
+    return [torch.randn(100000, 64)], lambda x: x[idx, i2]
+
+
+def col_index_case():
+    idx = torch.randint(0, 512, (256,))
+    return [torch.randn(4096, 512)], lambda x: x[:, idx]
+
+
+def mask_case(mask, shape):
+    return [torch.randn(*shape)], lambda x: x[mask]
+
+
+def masked_fill_case():
+    mask = torch.rand(1000, 1000) > 0.5
+    return [torch.randn(1000, 1000)], lambda x: x.masked_fill(mask, 0)
+
+
+def where_case():
+    c = torch.rand(1000, 1000) > 0.5
+    return [torch.randn(1000, 1000), torch.randn(1000, 1000)], lambda x, y: torch.where(c, x, y)
+
+
+def nonzero_case():
+    m = torch.rand(1000, 1000) > 0.5
+    return [], lambda: torch.nonzero(m)
+
+
+def embedding_case():
+    idx = torch.randint(0, 50000, (4096,), dtype=torch.int32)
+    return [torch.randn(50000, 128)], lambda w: F.embedding(idx, w)
+
+
+def one_hot_case():
+    # one_hot wants int64 indices in PyTorch
+    idx = torch.randint(0, 100, (100000,))
+    return [], lambda: F.one_hot(idx, 100)
+
+
+def index_rows_case():
+    idx = rows_idx(LONG)
+    return [torch.randn(100000, 64)], lambda x: x[idx]
+
+
+def index_select_case():
+    idx = rows_idx()
+    return [torch.randn(100000, 64)], lambda x: x.index_select(0, idx)
+
+
 CASES = [
     ("gridSample bilinear [8,16,64,64]", lambda: ([torch.randn(8, 16, 64, 64), grid_of(8, 64, 64, 2)], lambda x, g: F.grid_sample(x, g, align_corners=False))),
     ("gridSample nearest [8,16,64,64]", lambda: ([torch.randn(8, 16, 64, 64), grid_of(8, 64, 64, 2)], lambda x, g: F.grid_sample(x, g, mode="nearest", align_corners=False))),
@@ -94,6 +166,20 @@ CASES = [
     ("multilabelMarginLoss [256,100]", multilabel_case),
     ("interpolate trilinear x2 [2,8,16,32,32]", lambda: ([torch.randn(2, 8, 16, 32, 32)], lambda x: F.interpolate(x, scale_factor=2, mode="trilinear", align_corners=False))),
     ("interpolate area ->[8,16,16] [2,8,16,32,32]", lambda: ([torch.randn(2, 8, 16, 32, 32)], lambda x: F.interpolate(x, size=[8, 16, 16], mode="area"))),
+    ("index x[idx] [100000,64] idx 10000", index_rows_case),
+    ("indexSelect dim0 [100000,64] idx 10000", index_select_case),
+    ("indexPut_ x[idx]=v [100000,64] idx 10000", lambda: index_put_case(False)),
+    ("indexPut_ accumulate x[idx]+=v [100000,64] idx 10000", lambda: index_put_case(True)),
+    ("index x[idx,i2] [100000,64] idx 10000", two_index_case),
+    ("index x[:,idx] [4096,512] idx 256", col_index_case),
+    ("index x[rowmask] [100000,64]", lambda: mask_case(torch.rand(100000) > 0.5, (100000, 64))),
+    ("index x[mask] full mask [1000,1000]", lambda: mask_case(torch.rand(1000, 1000) > 0.5, (1000, 1000))),
+    ("indexPut_ x[mask]=0 full mask [1000,1000]", index_put_mask_case),
+    ("maskedFill [1000,1000]", masked_fill_case),
+    ("where(c, x, y) [1000,1000]", where_case),
+    ("nonzero bool [1000,1000]", nonzero_case),
+    ("embedding [50000,128] idx 4096", embedding_case),
+    ("oneHot 100000 idx, 100 classes", one_hot_case),
 ]
 
 out = {}
@@ -106,6 +192,10 @@ for name, setup in CASES:
         probe = call(*inputs)
     with torch.no_grad():
         forward = adaptive_median(lambda: call(*inputs))
+    if not inputs:
+        # an op without a gradient (in-place writes, index results): forward only
+        out[name] = {"forward": forward * 1e3}
+        continue
     leaves = [t.detach().requires_grad_() for t in inputs]
     grad_out = torch.randn_like(probe)
     backward = adaptive_median(lambda: torch.autograd.grad(call(*leaves), leaves, grad_out))

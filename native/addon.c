@@ -726,6 +726,8 @@ napi_value tl_js_allocate(napi_env env, napi_callback_info info);
 napi_value tl_js_alloc_stats(napi_env env, napi_callback_info info);
 napi_value tl_js_empty_cache(napi_env env, napi_callback_info info);
 napi_value tl_js_memory_counts(napi_env env, napi_callback_info info);
+/* advanced-indexing kernels (native/advindex.c): their own argument reading, outside the table */
+napi_value tl_js_index_copy(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -774,6 +776,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"allocStats", NULL, tl_js_alloc_stats, NULL, NULL, NULL, napi_enumerable, NULL},
       {"emptyCache", NULL, tl_js_empty_cache, NULL, NULL, NULL, napi_enumerable, NULL},
       {"memoryCounts", NULL, tl_js_memory_counts, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"indexCopy", NULL, tl_js_index_copy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

@@ -84,6 +84,13 @@ export interface Backend {
   indexSelect(out: Strided, a: Strided, axis: number, index: Strided): void;
   /** out.indexAdd_(axis, index, src) for a 1-d int32 index. */
   indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  /**
+   * out.indexCopy_(axis, index, src) for a 1-d int32 index: src's positions
+   * in row-major order, so where an index repeats the last write wins. `out`
+   * may reach one element from several positions (advanced indexing folds
+   * dims into one axis that way); the walk is sequential.
+   */
+  indexCopy(out: Strided, axis: number, index: Strided, src: Strided): void;
   /** Softmax (or logSoftmax) along the last axis of a contiguous [rows, n] view. */
   softmax(out: Strided, a: Strided, log: boolean): void;
   /** Unfold NCHW input into columns [N, C*kh*kw, oh*ow] (contiguous out); padding reads `padValue`. */

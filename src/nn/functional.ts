@@ -14,9 +14,9 @@ export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } fr
 export { leakyRelu_, elu_, celu_, selu_, hardtanh_, threshold_ } from "./activation-nodes.js";
 import { asOneNode, eluAct, geluAct, hardtanhAct, leakyReluAct, siluAct, thresholdAct } from "./activation-nodes.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { shapeStr } from "../ops/core.js";
+import { empty, shapeStr } from "../ops/core.js";
 import { abs, add, clamp, div, exp, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
-import { fromTypedArray, rand } from "../ops/factories.js";
+import { rand } from "../ops/factories.js";
 import { indexSelect } from "../ops/indexing.js";
 import { inplace } from "../ops/inplace.js";
 import { matmul } from "../ops/linalg.js";
@@ -83,17 +83,23 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  */
 export function oneHot(input: Tensor, numClasses = -1): Tensor {
   if (input.dtype !== "int32") throw new Error(`one_hot is only applicable to index tensor. (got ${input.dtype})`);
-  const indices = Array.from(input.toArray() as Int32Array);
+  // typed loops, not JS arrays: a batch of labels is often 10^5 or more
+  const indices = input.toArray() as Int32Array;
   if (indices.length === 0 && numClasses <= 0) throw new Error("Can not infer total number of classes from empty tensor.");
   // PyTorch's checks, over all indices before anything is allocated
-  if (indices.some((i) => i < 0)) throw new Error("Class values must be non-negative.");
-  const classes = numClasses === -1 ? indices.reduce((a, b) => Math.max(a, b), -1) + 1 : numClasses;
-  if (indices.some((i) => i >= classes) || classes < 0) throw new Error("Class values must be smaller than num_classes.");
-  const out = new Int32Array(indices.length * classes);
-  indices.forEach((i, k) => {
-    out[k * classes + i] = 1;
-  });
-  return fromTypedArray(out, [...input.shape, classes]);
+  let lo = 0, hi = -1;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  if (lo < 0) throw new Error("Class values must be non-negative.");
+  const classes = numClasses === -1 ? hi + 1 : numClasses;
+  if (hi >= classes || classes < 0) throw new Error("Class values must be smaller than num_classes.");
+  // zeroed memory from the tensor allocator's pool: a fresh 40 MB array costs its page faults every call
+  const result = empty([...input.shape, classes], "int32"), out = result.data;
+  for (let k = 0; k < indices.length; k++) out[k * classes + indices[k]!] = 1;
+  return result;
 }
 
 export function relu(input: Tensor): Tensor {

@@ -2,15 +2,16 @@
  * Adaptive pooling over `[N, C, D, H, W]` (or unbatched `[C, D, H, W]`)
  * input: output cell i of a dim of size `n` covers input
  * [floor(i n / out), ceil((i + 1) n / out)), as PyTorch. The windows are
- * boxes, so the average is separable: adaptive_avg_pool2d over height and
- * width, then over depth. The max is one typed-array pass for each window's
+ * boxes, so the average is separable: one adaptive mean per dim
+ * (adaptive-mean.ts). The max is one typed-array pass for each window's
  * maximum and its position (PyTorch's order and NaN rule); the gradient
  * flows to the chosen elements (adding up where windows overlap).
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
-import { adaptiveAvgPool2d, type AdaptiveMaxPoolOptions, emptyOf, maxPool2dBackward } from "./pool.js";
+import { adaptiveMean } from "./adaptive-mean.js";
+import { type AdaptiveMaxPoolOptions, emptyOf, maxPool2dBackward } from "./pool.js";
 import { reshape } from "./views.js";
 
 /** A 3-d adaptive pool's output size: one for all three dims, or [depth, height, width] where null keeps the input's. */
@@ -53,11 +54,13 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   const [oD, oH, oW] = adaptiveOutput("adaptive_avg_pool3d", outputSize, [D, H, W], input.shape);
   // an output size of 0 gives an empty result, as PyTorch's
   if (oD === 0 || oH === 0 || oW === 0) return emptyOf(input, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
-  const planes = reshape(x, [N * C, D, H, W]);
-  const rows = oH === H && oW === W ? planes : adaptiveAvgPool2d(planes, [oH, oW]);
-  const depth = oD === D ? rows : adaptiveAvgPool2d(reshape(rows, [N * C, 1, D, oH * oW]), [oD, null]);
+  // one pass per changed dim, depth first: the largest data goes through the loops with the longest inner runs
+  let out = x;
+  [[2, oD], [3, oH], [4, oW]].forEach(([dim, size]) => {
+    if (out.shape[dim!] !== size) out = adaptiveMean(out, dim!, size!);
+  });
   // (a new tensor even where no dim changed, as PyTorch's)
-  const out = depth === planes ? x.clone() : depth;
+  if (out === x) out = x.clone();
   return reshape(out, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
 }
 

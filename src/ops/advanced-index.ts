@@ -10,9 +10,12 @@
  * tensors), which applies to any tensor of the indexed shape: the gradient of
  * an index is an index_put into zeros through the same indices, and back.
  */
+import type { Strided } from "../backend/backend.js";
 import { scalarTypeName, type TypedArray } from "../tensor/dtype.js";
+import { contiguousStrides } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastView, castData, contiguousData, empty, emptyUninitialized, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
+import { nonzeroColumns } from "./nonzero-columns.js";
 
 export interface AdvancedIndex {
   /** The indexed dims, ascending (a mask's dims count one each). */
@@ -31,7 +34,8 @@ export interface IndexAt {
 
 /** Resolves the index tensors for a tensor of `shape`, with PyTorch's checks and messages. */
 export function resolveIndices(shape: readonly number[], at: readonly IndexAt[]): AdvancedIndex {
-  const dims: number[] = [], values: Int32Array[] = [], shapes: (readonly number[])[] = [];
+  // owned: a fresh array (a mask's columns) that may be wrapped in place
+  const dims: number[] = [], values: Int32Array[] = [], shapes: (readonly number[])[] = [], owned: boolean[] = [];
   for (const { dim, index } of at) {
     if (index.dtype === "bool") {
       // a mask over dims dim..dim+k-1: its true positions, one index tensor per dim
@@ -40,16 +44,19 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
           throw new Error(`The shape of the mask ${shapeStr(index.shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(shape)} at index ${dim + j}`);
         }
       });
-      const columns = maskPositions(index);
+      // a 0-d mask has one position and no columns: it is only reached through a 0-d bool, handled as a new dim
+      const columns = nonzeroColumns(index);
       columns.forEach((c, j) => {
         dims.push(dim + j);
         values.push(c);
         shapes.push([c.length]);
+        owned.push(true);
       });
     } else if (index.dtype === "int32") {
       dims.push(dim);
       values.push(ownValues(index) as Int32Array);
       shapes.push(index.shape);
+      owned.push(false);
     } else {
       throw new Error("tensors used as indices must be long, int, byte or bool tensors");
     }
@@ -61,7 +68,10 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
   const visited = numelOf(indexedShape(shape, { dims, indices: [], shape: target })) > 0;
   const indices = values.map((v, k) => {
     const size = shape[dims[k]!]!;
-    const out = broadcastInts(v, shapes[k]!, target);
+    const same = shapes[k]!.length === target.length && shapes[k]!.every((n, i) => n === target[i]);
+    // a mask's columns are in range and ours; an index tensor's values are copied before negatives are wrapped
+    if (same && owned[k]!) return v;
+    const out = same ? v.slice() : broadcastInts(v, shapes[k]!, target);
     if (!visited) return out;
     for (let i = 0; i < out.length; i++) {
       const x = out[i]!;
@@ -78,26 +88,6 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
 function ownValues(t: Tensor): TypedArray {
   const c = contiguousData(t);
   return c.data.subarray(c.offset, c.offset + numelOf(c.shape));
-}
-
-/** The true positions of a bool tensor, as one int32 column per dim (row-major order, as nonzero()). */
-function maskPositions(mask: Tensor): Int32Array[] {
-  const m = ownValues(mask), nd = mask.shape.length;
-  let count = 0;
-  for (let i = 0; i < m.length; i++) if (m[i]) count++;
-  const columns = Array.from({ length: nd }, () => new Int32Array(count));
-  // a 0-d mask has one position and no columns: it is only reached through a 0-d bool, handled as a new dim
-  let at = 0;
-  for (let i = 0; i < m.length; i++) {
-    if (!m[i]) continue;
-    let rest = i;
-    for (let j = nd - 1; j >= 0; j--) {
-      columns[j]![at] = rest % mask.shape[j]!;
-      rest = Math.floor(rest / mask.shape[j]!);
-    }
-    at++;
-  }
-  return columns;
 }
 
 function broadcastIndexShapes(shapes: readonly (readonly number[])[]): number[] {
@@ -208,16 +198,100 @@ function forEachIndexedRun(
   }
 }
 
+/**
+ * The kernel form of an index over tensor `t`: the indexed dims folded into
+ * one axis of stride 1 over `t`'s storage, whose index is each position's
+ * storage offset (the sum of index * stride over the indexed dims). Then
+ * `t[indices]` is one indexSelect along that axis, `t[indices] = v` one
+ * indexCopy and the accumulating put one indexAdd, with the dims before
+ * (when adjacent) and after the indexed ones walked by the kernel. null
+ * when an offset would not fit an int32 index or a stride is negative.
+ */
+interface Folded {
+  /** `t` with the indexed dims replaced by the folded axis (which reaches elements of other dims too: read and written one at a time). */
+  readonly view: Strided;
+  readonly axis: number;
+  /** int32 offsets, one per index position (row-major over the index shape). */
+  readonly index: Strided;
+  /** The result's shape with the index shape flattened into the axis: [...before, positions, ...after]. */
+  readonly shape: readonly number[];
+}
+
+function fold(t: Tensor, ix: AdvancedIndex): Folded | null {
+  const first = adjacent(ix) ? ix.dims[0]! : 0;
+  const before: number[] = [], after: number[] = [];
+  t.shape.forEach((_, d) => {
+    if (!ix.dims.includes(d)) (d < first ? before : after).push(d);
+  });
+  // the largest offset an index can reach (the indices are already wrapped and checked)
+  let span = 0;
+  for (const d of ix.dims) {
+    const stride = t.strides[d]!;
+    if (stride < 0) return null;
+    span += Math.max(0, t.shape[d]! - 1) * stride;
+  }
+  if (span > 0x7fffffff) return null;
+  const n = numelOf(ix.shape);
+  const at = new Int32Array(n);
+  ix.dims.forEach((d, k) => {
+    const stride = t.strides[d]!, index = ix.indices[k]!;
+    if (stride === 0) return;
+    if (stride === 1) for (let i = 0; i < n; i++) at[i]! += index[i]!;
+    else for (let i = 0; i < n; i++) at[i]! += index[i]! * stride;
+  });
+  const sizes = (ds: number[]) => ds.map((d) => t.shape[d]!), strides = (ds: number[]) => ds.map((d) => t.strides[d]!);
+  return {
+    view: { data: t.data, shape: [...sizes(before), span + 1, ...sizes(after)], strides: [...strides(before), 1, ...strides(after)], offset: t.offset },
+    axis: before.length,
+    index: { data: at, shape: [n], strides: [1], offset: 0 },
+    shape: [...sizes(before), n, ...sizes(after)],
+  };
+}
+
+/**
+ * `s` (of the indexed result's shape) seen in the folded form's `shape`,
+ * the index dims as one: null when their strides don't line up into one.
+ */
+function foldedValues(s: Strided, f: Folded, indexDims: number): Strided | null {
+  const from = f.axis, to = f.axis + indexDims;
+  let stride: number | null = null;
+  // scanned from the innermost index dim out: each non-trivial dim must step by the product of those inside it
+  let expect = 0;
+  for (let d = to - 1; d >= from; d--) {
+    const size = s.shape[d]!, st = s.strides[d]!;
+    if (size === 1) continue;
+    if (stride === null) stride = st;
+    else if (st !== expect) return null;
+    expect = st * size;
+  }
+  const shape = f.shape, strides = [...s.strides.slice(0, from), stride ?? 0, ...s.strides.slice(to)];
+  return { data: s.data, shape, strides, offset: s.offset };
+}
+
 /** `a[indices]`: a copy. The gradient puts the upstream gradient back, duplicates adding up. */
 export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
   // every element is written below
   const out = emptyUninitialized(indexedShape(a.shape, ix), a.dtype);
-  const src = a.data, dst = out.data;
-  forEachIndexedRun(a, ix, MIN_RUN, (k, o, n) => dst.set(src.subarray(o, o + n), k), (k, o) => (dst[k] = src[o]!));
+  const f = out.numel() === 0 ? null : fold(a, ix);
+  if (f !== null) {
+    kernels().indexSelect({ data: out.data, shape: f.shape, strides: contiguousStrides(f.shape), offset: out.offset }, f.view, f.axis, f.index);
+  } else if (out.numel() > 0) {
+    const src = a.data, dst = out.data;
+    forEachIndexedRun(a, ix, MIN_RUN, (k, o, n) => dst.set(src.subarray(o, o + n), k), (k, o) => (dst[k] = src[o]!));
+  }
   if (needsGrad(a)) {
     const shape = a.shape;
-    record("IndexBackward0", [a], out, ([g]) => [indexPut(empty(shape, g!.dtype), ix, g!, true)]);
+    record("IndexBackward0", [a], out, ([g]) => [indexPutIntoZeros(shape, ix, g!)]);
   }
+  return out;
+}
+
+/** `zeros(shape).index_put(indices, g, accumulate=True)` without copying the zeros first; differentiable in `g`. */
+function indexPutIntoZeros(shape: readonly number[], ix: AdvancedIndex, g: Tensor): Tensor {
+  const out = empty(shape, g.dtype);
+  indexPutInto(out, ix, g, true);
+  // the zeros take no gradient: the node has g alone as its input
+  if (needsGrad(g)) record("IndexPutBackward0", [null, g], out, ([gg]) => [null, indexGather(gg!, ix)]);
   return out;
 }
 
@@ -256,6 +330,27 @@ export function indexPutInto(out: Tensor, ix: AdvancedIndex, values: Tensor, acc
   const fits = values.shape.length <= shape.length &&
     values.shape.every((s, i) => s === 1 || s === shape[shape.length - values.shape.length + i]);
   if (!fits) throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values.shape)} cannot be broadcast to indexing result of shape ${shapeStr(shape)}`);
+  if (numelOf(shape) === 0) return;
+  // bool storage holds 0/1: an accumulated true stays 1, which indexAdd would not keep
+  const f = accumulate && out.dtype === "bool" ? null : fold(out, ix);
+  if (f !== null) {
+    // values sharing out's storage are read out first; others are read in place, broadcast
+    let src: Strided = broadcastView(values, shape);
+    if (values.data === out.data) {
+      const copy = emptyUninitialized(shape, out.dtype);
+      kernels().copy(copy, src);
+      src = copy;
+    }
+    let folded = foldedValues(src, f, ix.shape.length);
+    if (folded === null) {
+      const copy = emptyUninitialized(shape, out.dtype);
+      kernels().copy(copy, src);
+      folded = foldedValues(copy, f, ix.shape.length)!;
+    }
+    if (accumulate) kernels().indexAdd(f.view, f.axis, f.index, folded);
+    else kernels().indexCopy(f.view, f.axis, f.index, folded);
+    return;
+  }
   const v = emptyUninitialized(shape, out.dtype);
   kernels().copy(v, broadcastView(values, shape));
   const src = v.data, dst = out.data;

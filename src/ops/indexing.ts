@@ -1,7 +1,7 @@
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { anyNeedsGrad, castData, empty, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
+import { anyNeedsGrad, castData, empty, emptyUninitialized, kernels, makeView, needsGrad, record, shapeStr } from "./core.js";
 import { asStridedScatter, clone, narrow, select, unsqueeze } from "./views.js";
 import { contiguousStrides } from "../tensor/layout.js";
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
@@ -165,13 +165,24 @@ export function indexSelect(a: Tensor, dim: number, index: Tensor): Tensor {
   const idx = index.shape.length === 0 ? unsqueeze(index, 0) : index;
   checkIndexValues(idx, a, d, "index_select");
   const shape = a.shape.length === 0 ? [] : a.shape.map((s, i) => (i === d ? idx.shape[0]! : s));
-  const out = empty(shape, a.dtype);
+  // every element is written below
+  const out = emptyUninitialized(shape, a.dtype);
   if (a.shape.length === 0) kernels().copy(out, a);
   else kernels().indexSelect(out, a, d, idx);
   if (needsGrad(a)) {
     const inShape = a.shape;
-    record("IndexSelectBackward0", [a], out, ([g], [ix]) => [indexAdd(empty(inShape, g!.dtype), d, ix!, g!)], [idx]);
+    record("IndexSelectBackward0", [a], out, ([g], [ix]) => [indexAddIntoZeros(inShape, d, ix!, g!)], [idx]);
   }
+  return out;
+}
+
+/** `zeros(shape).indexAdd(d, index, src)` without copying the zeros first (index checked by indexSelect); differentiable in `src`. */
+function indexAddIntoZeros(shape: readonly number[], d: number, index: Tensor, src: Tensor): Tensor {
+  if (shape.length === 0) return indexAdd(empty(shape, src.dtype), d, index, src);
+  const out = empty(shape, src.dtype);
+  kernels().indexAdd(out, d, index, src);
+  // the zeros take no gradient: the node has src alone as its input
+  if (needsGrad(src)) record("IndexAddBackward0", [null, src], out, ([g], [ix]) => [null, indexSelect(g!, d, ix!)], [index]);
   return out;
 }
 

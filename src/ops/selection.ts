@@ -9,18 +9,10 @@ import { broadcastShapes, castData, needsGrad, record, shapeStr } from "./core.j
 import { normalizeDim } from "../tensor/tensor.js";
 import { ne } from "./elementwise.js";
 import { fromTypedArray, zeros } from "./factories.js";
+import { nonzeroColumns, nonzeroFlat, nonzeroRows } from "./nonzero-columns.js";
 import { gather, indexAdd, indexSelect } from "./indexing.js";
 import { sum, type Dims } from "./reduce.js";
 import { expand, reshape, sumToShape } from "./views.js";
-
-/** Flat (row-major) positions of the nonzero elements of `a`. */
-function nonzeroPositions(a: Tensor): number[] {
-  const flat = castData(a, a.dtype).data;
-  const at: number[] = [];
-  // NaN is nonzero (as in PyTorch, and as countNonzero and bool() have it), though falsy in JS
-  for (let i = 0; i < flat.length; i++) if (flat[i] !== 0) at.push(i);
-  return at;
-}
 
 /**
  * The indices of the nonzero elements, one row `[i0, i1, …]` per element in
@@ -34,19 +26,15 @@ export function nonzero(a: Tensor, options?: { asTuple?: false }): Tensor;
 export function nonzero(a: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(a: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
 export function nonzero(a: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
-  const positions = nonzeroPositions(a);
   const ndim = a.dim();
-  const rows = new Int32Array(positions.length * ndim);
-  positions.forEach((p, r) => {
-    for (let d = ndim - 1; d >= 0; d--) {
-      rows[r * ndim + d] = p % a.shape[d]!;
-      p = Math.floor(p / a.shape[d]!);
-    }
-  });
-  const out = fromTypedArray(rows, [positions.length, ndim]);
-  if (!(options.asTuple ?? false)) return out;
-  if (ndim === 0) return [fromTypedArray(new Int32Array(positions.length))];
-  return Array.from({ length: ndim }, (_, d) => reshape(out.narrow(1, d, 1), [positions.length]));
+  if (ndim === 0) {
+    // a 0-d tensor: one position (of no coordinates) when its value is nonzero
+    const count = nonzeroFlat(a).length;
+    return options.asTuple ?? false ? [fromTypedArray(new Int32Array(count))] : fromTypedArray(new Int32Array(0), [count, 0]);
+  }
+  if (options.asTuple ?? false) return nonzeroColumns(a).map((c) => fromTypedArray(c));
+  const rows = nonzeroRows(a);
+  return fromTypedArray(rows, [rows.length / ndim, ndim]);
 }
 
 /**
@@ -56,7 +44,7 @@ export function nonzero(a: Tensor, options: { asTuple?: boolean } = {}): Tensor 
 export function maskedSelect(a: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== "bool") throw new Error(`masked_select: expected BoolTensor or ByteTensor for mask (got ${mask.dtype}; input ${shapeStr(a.shape)})`);
   const shape = broadcastShapes(a.shape, mask.shape, "masked_select");
-  const index = fromTypedArray(Int32Array.from(nonzeroPositions(expand(mask, shape))));
+  const index = fromTypedArray(nonzeroFlat(expand(mask, shape)));
   // a copy made without recording: the gradient is recorded once, below
   const flat = castData(expand(a, shape), a.dtype);
   const out = indexSelect(reshape(flat, [flat.numel()]), 0, index);

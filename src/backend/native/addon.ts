@@ -37,6 +37,8 @@ export interface NativeAddon {
   scatterAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
   indexSelect(out: Strided, a: Strided, axis: number, index: Strided): void;
   indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
+  /** native/advindex.c: out.indexCopy_(axis, index, src), sequential (the last repeated index wins); plain form only. */
+  indexCopy(out: Strided, axis: number, index: Strided, src: Strided): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

@@ -199,6 +199,13 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       c.call(K.indexAdd, meta, out.data, index.data, src.data);
     },
 
+    indexCopy(out, axis, index, src) {
+      // an older build of the addon lacks it: the reference kernel then
+      const ok = typeof c.indexCopy === "function" && sameType(out, src) && index.data instanceof Int32Array;
+      if (!ok || !big(out, numel(src.shape), THRESHOLDS.index) || src.shape.length > MAX_DIMS) return ref.indexCopy(out, axis, index, src);
+      c.indexCopy(out, axis, index, src);
+    },
+
     softmax(out, a, log) {
       if (!isFloat(a) || !sameType(out, a) || !big(out, numel(a.shape), THRESHOLDS.softmax))
         return ref.softmax(out, a, log);

@@ -204,6 +204,13 @@ function indexAdd(out: Strided, axis: number, index: Strided, src: Strided): voi
   });
 }
 
+function indexCopy(out: Strided, axis: number, index: Strided, src: Strided): void {
+  forEachPosition(src.shape, (pos) => {
+    const at = index.data[index.offset + pos[axis]! * index.strides[0]!]!;
+    out.data[offsetOf(out, pos, axis, at)] = src.data[offsetOf(src, pos, -1, 0)]!;
+  });
+}
+
 function softmax(out: Strided, a: Strided, log: boolean): void {
   const [rows, n] = a.shape as [number, number];
   const ad = a.data, od = out.data;
@@ -265,7 +272,7 @@ function col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void {
 export const referenceBackend: Backend = {
   name: "reference",
   copy, fill, unary, binary, clamp, reduce, argReduce, matmul, where,
-  gather, scatterAdd, indexSelect, indexAdd, softmax, im2col, col2im,
+  gather, scatterAdd, indexSelect, indexAdd, indexCopy, softmax, im2col, col2im,
   conv2d: (out, x, weight, bias, g) => conv2dByColumns(referenceBackend, out, x, weight, bias, g),
   maxPool2d,
   maxPool2dBackward,
