@@ -58,6 +58,16 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
 }
 
 /**
+ * A new layout over `t`'s storage that is not a view in autograd's sense: for an op's fresh result
+ * reshaped before anyone else sees it (it has no base to follow, so no gradFn to remake later).
+ */
+export function relayout(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const out = new Tensor(t.storage, shape, strides, offset);
+  out._inference = t._inference;
+  return out;
+}
+
+/**
  * True when an op with these inputs must record a graph. Reads grad state only if an input requires grad.
  * Every input's `requiresGrad` is read (no short cut): reading it remakes the gradFn of a view whose base
  * gained a graph through an in-place op since, so record() then gives that input its edge too.
@@ -105,6 +115,9 @@ export function record(
   const node = new Node(name, edges, metas, backward, saved, outs.length);
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;
+    // integer and bool results are not differentiable (PyTorch: only floating tensors require grad),
+    // e.g. copy_ of a float that requires grad into an int32 tensor
+    if (o.dtype === "int32" || o.dtype === "bool") continue;
     // an in-place op gives a retaining tensor a new gradFn: its .grad must now come from there (as PyTorch moves the hook)
     if (o._retainsGrad) moveRetained(o, node, i);
     o.gradFn = node;

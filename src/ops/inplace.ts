@@ -43,15 +43,16 @@ export function checkInplace(self: Tensor): void {
   if (self._requiresGrad && isRecording()) {
     if (self.isLeaf) throw new Error("a leaf Variable that requires grad is being used in an in-place operation.");
   }
-  if (hasRepeatedElements(self)) {
-    throw new Error("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
-  }
+  // (PyTorch checks the autograd rules, the no-grad view's first, before the kernel looks at memory overlap)
   if (self._noGradView && isRecording()) {
     throw new Error("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).");
   }
-  const base = self._base;
-  if (base !== null && base.isLeaf && base._requiresGrad && isRecording()) {
+  const root = self._base;
+  if (root !== null && root.isLeaf && root._requiresGrad && isRecording()) {
     throw new Error("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  if (hasRepeatedElements(self)) {
+    throw new Error("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
   }
 }
 
