@@ -115,9 +115,6 @@ export function record(
   const node = new Node(name, edges, metas, backward, saved, outs.length);
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;
-    // integer and bool results are not differentiable (PyTorch: only floating tensors require grad),
-    // e.g. copy_ of a float that requires grad into an int32 tensor
-    if (o.dtype === "int32" || o.dtype === "bool") continue;
     // an in-place op gives a retaining tensor a new gradFn: its .grad must now come from there (as PyTorch moves the hook)
     if (o._retainsGrad) moveRetained(o, node, i);
     o.gradFn = node;

@@ -84,7 +84,9 @@ export function inplace(
   compute: (old: Tensor) => Tensor,
   convert = false,
 ): Tensor {
-  const recording = (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad)) && isRecording();
+  // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
+  // copy_ of a float that requires grad into an int32 tensor records nothing
+  const recording = isFloating(self.dtype) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad)) && isRecording();
   checkInplace(self);
   if (!recording) {
     writeInto(self, compute(self), op, convert);
