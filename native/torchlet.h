@@ -52,8 +52,8 @@ static inline uint8_t tl_to_uint8(double v) {
   return (uint8_t)m;
 }
 
-/* JS truthiness of a number: NaN and ±0 are false. */
-static inline int tl_truthy(double v) { return v != 0 && v == v; }
+/* PyTorch's truth of a number: nonzero, NaN included (logical_not(NaN) is false) */
+static inline int tl_truthy(double v) { return v != 0; }
 
 static inline double tl_load(const char *p, tl_dtype d) {
   switch (d) {

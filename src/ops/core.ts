@@ -58,6 +58,16 @@ export function makeView(base: Tensor, shape: readonly number[], strides: readon
 }
 
 /**
+ * A new layout over `t`'s storage that is not a view in autograd's sense: for an op's fresh result
+ * reshaped before anyone else sees it (it has no base to follow, so no gradFn to remake later).
+ */
+export function relayout(t: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+  const out = new Tensor(t.storage, shape, strides, offset);
+  out._inference = t._inference;
+  return out;
+}
+
+/**
  * True when an op with these inputs must record a graph. Reads grad state only if an input requires grad.
  * Every input's `requiresGrad` is read (no short cut): reading it remakes the gradFn of a view whose base
  * gained a graph through an in-place op since, so record() then gives that input its edge too.

@@ -142,5 +142,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
     acc = contract(acc, next, neededAfter(k), sizes);
   }
   acc = sumAway(acc, (l) => output.includes(l));
-  return permute(acc.t, output.map((l) => acc.labels.indexOf(l)));
+  const order = output.map((l) => acc.labels.indexOf(l));
+  // no identity permute: the result is the reduction's own output (not a view), as PyTorch's
+  return order.every((d, i) => d === i) && !ops.includes(acc.t) ? acc.t : permute(acc.t, order);
 }

@@ -135,7 +135,12 @@ function scaledByAlpha(a: Operand, b: Operand, alpha: number, op: string): Opera
   if (!Number.isInteger(alpha) && !isFloating(resultType(a, b))) {
     throw new Error(`For integral input tensors, argument alpha must not be a floating point number. (${op}: alpha ${alpha})`);
   }
-  return typeof b === "number" ? b * alpha : mul(b, alpha);
+  if (typeof b !== "number") return mul(b, alpha);
+  // a fractional number makes an integer tensor's result floating even when alpha times it is whole
+  // (bool + (-2.5) * 2 is float32 in PyTorch, not int32): the product goes in as a 0-d tensor of that type
+  const dtype = resultType(a, b), scaled = b * alpha;
+  if (typeof a !== "number" && isFloating(dtype) && !isFloating(a.dtype) && Number.isInteger(scaled)) return full([], scaled, { dtype });
+  return scaled;
 }
 
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
@@ -163,6 +168,10 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
   if (typeof b === "boolean" || typeof a === "boolean") return sub(boolOperand(a), boolOperand(b), options);
   checkBoolSubtraction(a, b, "sub");
   const alpha = options.alpha ?? 1;
+  if (alpha !== 1 && typeof a !== "number" && typeof b !== "number" && a.dtype === "bool" && b.dtype === "bool") {
+    // the bool rule comes before alpha's (which would scale b into a number tensor first)
+    throw new Error("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead. (sub)");
+  }
   if (alpha !== 1) return sub(a, scaledByAlpha(a, b, alpha, "sub"));
   if (typeof a === "number") return rsub(b as Tensor, a);
   const out = binaryData("sub", a, b, "sub");

@@ -75,7 +75,7 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
 /** Out-of-place `a.scatterAdd(dim, index, src)`: adds src's values at the indexed positions. */
 export function scatterAdd(a: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, "scatter_add");
-  if (src.dtype !== a.dtype) throw new Error(`scatter_add(): Expected self.dtype to be equal to src.dtype (self ${a.dtype}, src ${src.dtype})`);
+  if (src.dtype !== a.dtype) throw new Error(`scatter(): Expected self.dtype to be equal to src.dtype (self ${a.dtype}, src ${src.dtype})`);
   const d = normalizeDim(dim, a.shape.length, "scatter_add", a.shape);
   const srcShape = src.shape;
   if (index.shape.some((s, i) => s > (srcShape[i] ?? 0))) {

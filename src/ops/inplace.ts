@@ -84,7 +84,9 @@ export function inplace(
 ): Tensor {
   const requiresGrad = self.requiresGrad || others.some((o) => o !== null && o.requiresGrad);
   checkInplace(self, requiresGrad);
-  const recording = requiresGrad && isRecording();
+  // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
+  // copy_ of a float that requires grad into an int32 tensor records nothing
+  const recording = isFloating(self.dtype) && requiresGrad && isRecording();
   if (!recording) {
     writeInto(self, compute(self), op, convert);
     return self;

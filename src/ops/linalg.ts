@@ -2,7 +2,7 @@ import type { Strided } from "../backend/backend.js";
 import { promoteTypes, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
-import { expand, reshape, squeeze, transpose, unsqueeze } from "./views.js";
+import { expand, reshape, transpose, unsafeView, unsqueeze } from "./views.js";
 import { add, mul, where } from "./elementwise.js";
 import { isfinite } from "./math.js";
 
@@ -145,7 +145,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     return dot(x, y);
   }
   if (da === 2 && db === 2) return mmNamed(x, y, "matmul");
-  if (da === 1 && db === 2) return squeeze(mmNamed(unsqueeze(x, 0), y, "matmul"), 0);
+  // the results below are not views (PyTorch squeezes in place, or _unsafe_view's the bmm)
+  if (da === 1 && db === 2) return unsafeView(mmNamed(unsqueeze(x, 0), y, "matmul"), [y.shape[1]!], "SqueezeBackward1");
   if (da === 2 && db === 1) return mv(x, y);
   // batched: promote vectors, broadcast batch dims, fold into one batch dim
   const vecA = da === 1, vecB = db === 1;
@@ -160,10 +161,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const B = batch.reduce((p, q) => p * q, 1);
   const xb = reshape(expand(x, [...batch, m, k]), [B, m, k]);
   const yb = reshape(expand(y, [...batch, k, n]), [B, k, n]);
-  let out = reshape(bmm(xb, yb), [...batch, m, n]);
-  if (vecA) out = squeeze(out, -2);
-  if (vecB) out = squeeze(out, -1);
-  return out;
+  return unsafeView(bmm(xb, yb), [...batch, ...(vecA ? [] : [m]), ...(vecB ? [] : [n])]);
 }
 
 /** The outer product of two vectors: `[n] x [m] -> [n, m]`. */

@@ -50,7 +50,7 @@ export function trunc(a: Tensor): Tensor {
 
 /** `x - trunc(x)`, with the sign of x; its gradient is 1. */
 export function frac(a: Tensor): Tensor {
-  if (!isFloating(a.dtype)) throw new Error(`frac: "frac_cpu" not implemented for '${a.dtype === "bool" ? "Bool" : "Int"}'`);
+  if (!isFloating(a.dtype)) throw new Error(`"frac_cpu" not implemented for '${a.dtype === "bool" ? "Bool" : "Int"}' (frac)`);
   const out = binaryData("sub", a, unaryData("trunc", a, true), "frac");
   if (needsGrad(a)) record("FracBackward0", [a], out, ([g]) => [g!]);
   return out;

@@ -2,7 +2,7 @@ import type { ReduceOp } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
-import { castData, empty, kernels, makeView, needsGrad, numelOf, record } from "./core.js";
+import { castData, empty, kernels, needsGrad, numelOf, record, relayout } from "./core.js";
 import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./views.js";
 import { cat, flip, scatterAdd } from "./indexing.js";
@@ -39,11 +39,7 @@ function reduceData(op: ReduceOp, a: Tensor, axes: readonly number[]): Tensor {
 function dropDims(t: Tensor, axes: readonly number[]): Tensor {
   const shape = t.shape.filter((_, i) => !axes.includes(i));
   const strides = t.strides.filter((_, i) => !axes.includes(i));
-  const out = makeView(t, shape, strides, t.offset);
-  out._base = null;
-  out._viewVersion = -1;
-  out._creationMeta = 0;
-  return out;
+  return relayout(t, shape, strides, t.offset);
 }
 
 /** Re-inserts reduced dims into a gradient so it broadcasts against the input. */
@@ -175,6 +171,14 @@ export function min(a: Tensor, dim?: number, options: ReduceOptions = {}): Tenso
 }
 
 function argExtreme(op: "max" | "min", a: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  // PyTorch has no bool kernel here, but answers a reduction over a dim of size 1 without one
+  let trivial = false;
+  if (dim !== undefined && a.shape.length > 0) {
+    const d = normalizeDim(dim, a.shape.length, `arg${op}`, a.shape);
+    if (a.shape[d] === 0) throw new Error(`arg${op}(): Expected reduction dim ${d} to have non-zero size.`);
+    trivial = a.shape[d] === 1;
+  }
+  if (a.dtype === "bool" && !trivial && a.numel() > 0) throw new Error(`"arg${op}_cpu" not implemented for 'Bool'`);
   if (dim === undefined) {
     const flat = reshape(a.isContiguous() ? a : castData(a, a.dtype), [a.numel()]);
     if (flat.numel() === 0) throw new Error(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);

@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
-import { castData, contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
+import { castData, contiguousData, emptyUninitialized, kernels, needsGrad, record, relayout } from "./core.js";
 import { exp, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./views.js";
@@ -22,11 +22,9 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
     );
   }
   if (d === last) return out;
-  const back = transpose(out, d, last);
-  back._base = null;
-  back._viewVersion = -1;
-  back._creationMeta = 0;
-  return back;
+  const swap = <T>(xs: readonly T[]): T[] => xs.map((v, i) => (i === d ? xs[last]! : i === last ? xs[d]! : v));
+  // contiguous, as PyTorch's result for a contiguous input: x.softmax(0).view(...) must work
+  return contiguousData(relayout(out, swap(out.shape), swap(out.strides), out.offset));
 }
 
 /** PyTorch refuses integer and bool input here; so do we, in its words. */

@@ -47,8 +47,9 @@ function order(a: Tensor, d: number, descending: boolean): Tensor {
 export function sort(a: Tensor, options: { dim?: number; descending?: boolean } = {}): ValuesIndices {
   const d = normalizeDim(options.dim ?? -1, a.shape.length, "sort", a.shape);
   if (a.shape.length === 0) {
-    const r = sort(reshape(a, [1]), options.descending === undefined ? {} : { descending: options.descending });
-    return { values: reshape(r.values, []), indices: reshape(r.indices, []) };
+    // fresh results, not views (PyTorch's are not: detach_() works on them)
+    const indices = full([], 0, { dtype: "int32" });
+    return { values: gather(a, 0, indices), indices };
   }
   const indices = order(a, d, options.descending ?? false);
   return { values: gather(a, d, indices), indices };
@@ -65,7 +66,7 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
   const n = a.shape.length === 0 ? 1 : a.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > n) throw new Error(`selected index k out of range (topk: k=${k}, dim ${d} of size ${n})`);
   if (a.shape.length === 0) return sort(a);
-  const indices = narrow(order(a, d, options.largest ?? true), d, 0, k).contiguous();
+  const indices = castData(narrow(order(a, d, options.largest ?? true), d, 0, k), "int32"); // a copy, not a view
   return { values: gather(a, d, indices), indices };
 }
 

@@ -15,8 +15,9 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
-import { add_, copy_, fill_, inplace, writeDirect } from "./inplace.js";
+import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
+import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { sameShape } from "../tensor/layout.js";
 
@@ -199,6 +200,11 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   }
   // a number becomes a 0-d tensor of the target's dtype (index_put_ wants matching dtypes)
   if (typeof v === "number") v = reshape(tensorFromArray([v], { dtype: view.dtype }), []);
+  // PyTorch's setitem writes a 0-d value through one mask with masked_fill_, which casts it: x[mask] = int tensor
+  // works on a bool x (only index_put_ proper insists on equal dtypes)
+  else if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && v.dim() === 0 && v.dtype !== view.dtype) v = toDtype(v, view.dtype);
+  // the in-place rules come before the indices' bounds, as in PyTorch
+  checkInplace(view, view.requiresGrad || v.requiresGrad);
   const values = v, ix = resolveIndices(view.shape, advanced);
   if (needsGrad(view, values)) {
     inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));

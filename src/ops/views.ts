@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { contiguousStrides, empty, kernels, makeView, needsGrad, numelOf, record, shapeStr } from "./core.js";
+import { contiguousStrides, empty, kernels, makeView, needsGrad, numelOf, record, relayout, shapeStr } from "./core.js";
 // reduce.ts imports this module too; the cycle is safe because neither calls the other while loading.
 import { sum } from "./reduce.js";
 
@@ -85,6 +85,19 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   const strides = viewStrides(a, target);
   if (strides !== null) return viewAs(a, target, strides);
   return view(contiguous(a), target);
+}
+
+/**
+ * PyTorch's `_unsafe_view`: `a` (an op's fresh contiguous result, seen by no one else) with a new shape,
+ * sharing its memory but not a view in autograd's sense (so `detach_()` and in-place ops treat it as
+ * the op's own output, as PyTorch's matmul result). `name` is the node's name.
+ */
+export function unsafeView(a: Tensor, shape: readonly number[], name = "UnsafeViewBackward0"): Tensor {
+  if (!a.isContiguous()) return reshape(a, shape);
+  const out = relayout(a, shape, contiguousStrides(shape), a.offset);
+  const inShape = a.shape;
+  if (needsGrad(a)) record(name, [a], out, ([g]) => [reshape(g!, inShape)]);
+  return out;
 }
 
 /** A contiguous tensor with the same values: `a` itself when already contiguous. */
@@ -183,6 +196,8 @@ export function flatten(a: Tensor, startDim = 0, endDim = -1): Tensor {
   }
   const s = normalizeDim(startDim, a.shape.length, "flatten", a.shape), e = normalizeDim(endDim, a.shape.length, "flatten", a.shape);
   if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
+  // nothing to merge: PyTorch returns the input itself (a leaf stays a leaf), not a view of it
+  if (s === e) return a;
   const shape = [...a.shape.slice(0, s), numelOf(a.shape.slice(s, e + 1)), ...a.shape.slice(e + 1)];
   return reshape(a, shape);
 }

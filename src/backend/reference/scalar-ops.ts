@@ -57,7 +57,7 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   ceil: Math.ceil,
   round: roundHalfEven,
   reciprocal: (x) => 1 / x,
-  not: (x) => (x ? 0 : 1),
+  not: (x) => (x !== 0 ? 0 : 1), // NaN is true, as in PyTorch (JS would call it false)
   log1p: Math.log1p,
   expm1: Math.expm1,
   isnan: (x) => (x !== x ? 1 : 0),
@@ -112,8 +112,8 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  and: (a, b) => (a && b ? 1 : 0),
-  or: (a, b) => (a || b ? 1 : 0),
+  and: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
   // Python's modulo: the result takes the divisor's sign.
   remainder: (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; },
   atan2: Math.atan2,
