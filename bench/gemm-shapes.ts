@@ -7,7 +7,9 @@
  * matmuls, the MLP's forward and backward products, the MLP and CNN steps,
  * batched products with a broadcast B, float64), timed in ms.
  * `--json` prints torchlet's results as JSON instead (for scripts that
- * alternate builds of the addon); `--no-pytorch` skips PyTorch. Arguments
+ * alternate builds of the addon), with `--min` the fastest run of each case
+ * rather than the median (steadier on a loaded host); `--no-pytorch` skips
+ * PyTorch. Arguments
  * keep only the cases whose name contains one of them. Never part of
  * `npm test`.
  */
@@ -125,7 +127,7 @@ const CASES: Case[] = [
 /** Seconds of timed runs per case, bounds on their count, and the warm-up; bench/pytorch_gemm_shapes.py uses the same. */
 const BUDGET = 0.6, MIN_REPS = 5, MAX_REPS = 200, WARMUP = 0.2;
 
-function medianSeconds(fn: () => unknown): number {
+function medianSeconds(fn: () => unknown, fastest = false): number {
   const now = () => Number(process.hrtime.bigint()) / 1e9;
   for (let start = now(), i = 0; i < 2 || now() - start < WARMUP; i++) fn();
   const times: number[] = [];
@@ -134,16 +136,16 @@ function medianSeconds(fn: () => unknown): number {
     fn();
     times.push(now() - t0);
   }
-  return medianOf(times);
+  return fastest ? Math.min(...times) : medianOf(times);
 }
 
 type Results = Record<string, number>;
 
-function runTorchlet(cases: Case[]): Results {
+function runTorchlet(cases: Case[], fastest: boolean): Results {
   const out: Results = {};
   for (const c of cases) {
     torch.manualSeed(0);
-    out[c.name] = medianSeconds(c.setup());
+    out[c.name] = medianSeconds(c.setup(), fastest);
   }
   return out;
 }
@@ -172,7 +174,7 @@ const filters = args.filter((a) => !a.startsWith("--"));
 const all = args.includes("--all");
 const cases = CASES.filter((c) => (all || !c.extra) && (filters.length === 0 || filters.some((f) => c.name.includes(f))));
 console.error(`torchlet backend: ${torch.getBackend()}`);
-const ours = runTorchlet(cases);
+const ours = runTorchlet(cases, args.includes("--json") && args.includes("--min"));
 if (args.includes("--json")) {
   console.log(JSON.stringify(ours));
 } else {

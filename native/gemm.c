@@ -103,12 +103,16 @@
   DEFINE_UKR(NAME##_r1, MR1, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)              \
   DEFINE_UKR(NAME##_r2, MR2, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)              \
   DEFINE_UKR(NAME##_r3, MR, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)               \
-  /* an edge tile of h <= MR rows: the smallest kernel that covers them, into tmp (NR wide) */ \
-  static void NAME##_edge(int64_t kc, const T *restrict a, const T *restrict b, T *restrict tmp, \
-                          int64_t h) {                                                       \
+  /* an edge tile of h <= MR rows: the smallest kernel that covers them, into tmp (NR wide); */ \
+  /* 1 when it wrote C itself (h is exactly its row count, a full NR wide, unit column stride) */ \
+  static int NAME##_edge(int64_t kc, const T *restrict a, const T *restrict b, T *restrict tmp,  \
+                         int64_t h, int direct, T *restrict c, int64_t ldc, int accumulate) {  \
+    if (direct && h == MR1) return NAME##_r1(kc, a, b, c, ldc, accumulate), 1;               \
+    if (direct && h == MR2) return NAME##_r2(kc, a, b, c, ldc, accumulate), 1;               \
     if (h <= MR1) NAME##_r1(kc, a, b, tmp, NR, 0);                                           \
     else if (h <= MR2) NAME##_r2(kc, a, b, tmp, NR, 0);                                      \
     else NAME##_r3(kc, a, b, tmp, NR, 0);                                                    \
+    return 0;                                                                                \
   }
 
 DEFINE_UKRS(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
@@ -347,8 +351,8 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
               if (h == MR && w == NR && j->scn == 1) {                                          \
                 UKR(kc, apanel, bpanel, cp, j->scm, acc);                                       \
               } else {                                                                          \
-                UKR##_edge(kc, apanel, bpanel, tmp, h);                                         \
-                NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
+                if (!UKR##_edge(kc, apanel, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                  NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
               }                                                                                 \
             }                                                                                   \
           }                                                                                     \
@@ -412,8 +416,8 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
               if (h == MR && w == NR && j->scn == 1) {                                          \
                 UKR(kc, ablock + ip * MR * kc, bpanel, cp, j->scm, acc);                        \
               } else {                                                                          \
-                UKR##_edge(kc, ablock + ip * MR * kc, bpanel, tmp, h);                          \
-                NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
+                if (!UKR##_edge(kc, ablock + ip * MR * kc, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                  NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
               }                                                                                 \
             }                                                                                   \
           }                                                                                     \
