@@ -254,6 +254,10 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
       /* k outer: the writes run straight through the panel */                                  \
       for (int64_t k = 0; k < kc; k++)                                                          \
         for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r * j->sam + k];                   \
+    } else if (j->sam == 1 && h == MR) {                                                        \
+      /* A transposed (xᵀ g in a linear layer's backward): MR contiguous values per k */        \
+      for (int64_t k = 0; k < kc; k++)                                                          \
+        for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r + k * j->sak];                   \
     } else {                                                                                    \
       for (int64_t k = 0; k < kc; k++) {                                                        \
         int64_t r = 0;                                                                          \
