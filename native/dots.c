@@ -1,5 +1,6 @@
 /*
- * Matrix products with a few columns (N <= DOTS_MAX_N) whose operands both
+ * Matrix products with a few columns (N <= DOTS_MAX_N), or a few rows
+ * (M <= DOTS_FEW_ROWS, any N, B's columns contiguous), whose operands both
  * run contiguously along K: A's rows and B's columns. That is x Wᵀ in a
  * linear layer with few outputs (a classifier head: [64, 9216] x [9216, 10]).
  * A shared B stored the other way round (x @ W) is first copied so.
@@ -16,6 +17,8 @@
 #define RB 4
 #define CB 4
 #define DOTS_MAX_N 16
+/* or this many rows at most (a vector times a matrix stored transposed: x Wᵀ for a batch of one) */
+#define DOTS_FEW_ROWS 4
 /* below this depth the packed GEMM's overheads are small anyway */
 #define DOTS_MIN_K 64
 
@@ -100,8 +103,10 @@ static int transposed_b(const tl_tensor *b, int64_t batch, tl_tensor *bt) {
 
 int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
   const int64_t batch = a->shape[0], M = a->shape[1], K = a->shape[2], N = b->shape[2];
-  if (N > DOTS_MAX_N || K < DOTS_MIN_K || M == 0 || N == 0 || batch == 0) return 0;
+  if (K < DOTS_MIN_K || M == 0 || N == 0 || batch == 0) return 0;
   if (a->strides[2] != 1) return 0;
+  /* any number of columns when there are a few rows and B's columns are contiguous already */
+  if (N > DOTS_MAX_N && !(M <= DOTS_FEW_ROWS && b->strides[1] == 1)) return 0;
   tl_tensor bt;
   if (b->strides[1] != 1) {
     const int r = transposed_b(b, batch, &bt);

@@ -2,15 +2,29 @@
  * Batched GEMM for float32 and float64 in the BLIS style: B is packed into
  * NR-wide panels and A into MR-tall panels, KC deep (so any operand strides,
  * transposed or broadcast, look alike afterwards), then a register-blocked
- * MR x NR FMA micro-kernel runs over tiles of C.
- * Work is split into tasks of whole MR-row blocks of one product, claimed
- * dynamically by the pool's threads. Each thread packs what it multiplies:
- * its own A rows and its own copy of the product's B. Copying B once per
- * thread costs little next to the product, and keeps every packed panel in
- * the cache of the core that reads it (reading data another core just wrote
- * is ~3x slower here); a descheduled thread delays only the task it holds.
- * A batch item whose B has batch stride 0 (a broadcast weight) reuses the
- * packed B of the item before.
+ * MR x NR FMA micro-kernel runs over tiles of C (tiles of a few edge rows
+ * use a kernel of a third or two thirds of MR rows).
+ *
+ * Row mode, for products with enough MR-row panels to share out (squares,
+ * a layer's x W): work is split into tasks of whole MR-row blocks of one
+ * product, claimed dynamically by the pool's threads. Each thread packs what
+ * it multiplies: its own A rows and its own copy of the product's B. Copying
+ * B once per thread costs little next to the product, and keeps every packed
+ * panel in the cache of the core that reads it (reading data another core
+ * just wrote is ~3x slower here); a descheduled thread delays only the task
+ * it holds. A batch item whose B has batch stride 0 (a broadcast weight)
+ * reuses the packed B of the item before.
+ *
+ * Column mode, for few rows (32 x 432 x 16384: three panels for two
+ * threads) or a B whose per-thread copies would not stay in the scratch
+ * kept between calls: the GotoBLAS order. Tasks are chunks of at most NC_MAX
+ * columns; a task packs its chunk's KC x NC block of B (read once in all,
+ * and small enough for L2) and runs every row of A over it, A being packed
+ * once per thread when small.
+ *
+ * A few rows (M <= SMALL_M) times a B with contiguous rows never pack: see
+ * the small-M kernel below. A batch of products sharing B whose A and C
+ * items lie one after another is one product of batch * M rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,17 +60,20 @@
 #endif
 
 /*
- * C[MR x NR] (= or +=) Apanel[MR x kc] * Bpanel[kc x NR]; C has unit column
- * stride and row stride ldc.
+ * C[ROWS x NR] (= or +=) Apanel[ROWS x kc] * Bpanel[kc x NR], ROWS <= MR:
+ * the first ROWS rows of an MR-row panel; C has unit column stride and row
+ * stride ldc. The MR-row kernel is inlined where it runs (as one call site
+ * it always was); smaller ones serve tiles of a few edge rows, so those do
+ * not pay for MR.
  */
-#define DEFINE_UKR(NAME, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)                    \
-  static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c,      \
-                   int64_t ldc, int accumulate) {                                            \
-    V acc[MR][2];                                                                            \
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = ZERO();                             \
+#define DEFINE_UKR(NAME, ROWS, INLINE, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)      \
+  static INLINE void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c, \
+                          int64_t ldc, int accumulate) {                                     \
+    V acc[ROWS][2];                                                                          \
+    for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = ZERO();                           \
     for (int64_t k = 0; k < kc; k++) {                                                       \
       const V b0 = LOAD(b), b1 = LOAD(b + VL);                                               \
-      for (int r = 0; r < MR; r++) {                                                         \
+      for (int r = 0; r < ROWS; r++) {                                                       \
         const V av = SET1(a[r]);                                                             \
         acc[r][0] = FMA(av, b0, acc[r][0]);                                                  \
         acc[r][1] = FMA(av, b1, acc[r][1]);                                                  \
@@ -65,20 +82,41 @@
       b += NR;                                                                               \
     }                                                                                        \
     if (accumulate) {                                                                        \
-      for (int r = 0; r < MR; r++) {                                                         \
+      for (int r = 0; r < ROWS; r++) {                                                       \
         STORE(c + r * ldc, ADD(LOAD(c + r * ldc), acc[r][0]));                               \
         STORE(c + r * ldc + VL, ADD(LOAD(c + r * ldc + VL), acc[r][1]));                     \
       }                                                                                      \
     } else {                                                                                 \
-      for (int r = 0; r < MR; r++) {                                                         \
+      for (int r = 0; r < ROWS; r++) {                                                       \
         STORE(c + r * ldc, acc[r][0]);                                                       \
         STORE(c + r * ldc + VL, acc[r][1]);                                                  \
       }                                                                                      \
     }                                                                                        \
   }
 
-DEFINE_UKR(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
-DEFINE_UKR(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
+/* row counts of the edge kernels: a third and two thirds of MR */
+#define MR1 (MR / 3 > 0 ? MR / 3 : 1)
+#define MR2 (2 * MR / 3 > MR1 ? 2 * MR / 3 : MR)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define DEFINE_UKRS(NAME, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)                   \
+  DEFINE_UKR(NAME, MR, ALWAYS_INLINE, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)       \
+  DEFINE_UKR(NAME##_r1, MR1, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)              \
+  DEFINE_UKR(NAME##_r2, MR2, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)              \
+  DEFINE_UKR(NAME##_r3, MR, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)               \
+  /* an edge tile of h <= MR rows: the smallest kernel that covers them, into tmp (NR wide); */ \
+  /* 1 when it wrote C itself (h is exactly its row count, a full NR wide, unit column stride) */ \
+  static int NAME##_edge(int64_t kc, const T *restrict a, const T *restrict b, T *restrict tmp,  \
+                         int64_t h, int direct, T *restrict c, int64_t ldc, int accumulate) {  \
+    if (direct && h == MR1) return NAME##_r1(kc, a, b, c, ldc, accumulate), 1;               \
+    if (direct && h == MR2) return NAME##_r2(kc, a, b, c, ldc, accumulate), 1;               \
+    if (h <= MR1) NAME##_r1(kc, a, b, tmp, NR, 0);                                           \
+    else if (h <= MR2) NAME##_r2(kc, a, b, tmp, NR, 0);                                      \
+    else NAME##_r3(kc, a, b, tmp, NR, 0);                                                    \
+    return 0;                                                                                \
+  }
+
+DEFINE_UKRS(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
+DEFINE_UKRS(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
 
 
 #if defined(__AVX512F__)
@@ -138,6 +176,18 @@ static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, fl
 #define pack_bt_f32(...) ((void)0)
 #endif
 
+/* column mode: a chunk's packed B (KC x NC_MAX) stays in L2 */
+#define NC_MAX(NR, es) ((int64_t)(((size_t)512 << 10) / (es) / 256) / (NR) * (NR))
+/* row mode needs this many row tasks per thread (MR-row panels over the batch) */
+#ifndef COL_TASKS
+#define COL_TASKS 4
+#endif
+/* and its threads' copies of an item's packed B at most this size in all (bytes): more than the
+ * scratch keeps between calls (TL_SCRATCH_KEEP, 16 MB) would page-fault fresh memory every call */
+#ifndef ROW_B_LIMIT
+#define ROW_B_LIMIT ((double)(15 << 20))
+#endif
+
 #define MAX_THREADS 64
 #define MAX_ROW_TASKS 256
 
@@ -155,6 +205,10 @@ typedef struct {
   char *work;              /* per thread: [A block][B slab] */
   size_t a_bytes, b_bytes;
   int64_t bkey[MAX_THREADS]; /* the batch item whose slab k0 a thread's B holds (-1: none) */
+  /* column mode (few rows or a large B): tasks are (batch item, chunk of nc columns) */
+  int64_t nc, nchunks, mc; /* chunk width (whole NR panels), chunks per product, A rows packed at once */
+  int a_whole;             /* the whole of an item's A fits A_BUDGET: packed once per thread and item */
+  int64_t akey[MAX_THREADS]; /* the batch item whose A a thread's apack holds whole (-1: none) */
 } mm_job;
 
 /*
@@ -200,6 +254,10 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
       /* k outer: the writes run straight through the panel */                                  \
       for (int64_t k = 0; k < kc; k++)                                                          \
         for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r * j->sam + k];                   \
+    } else if (j->sam == 1 && h == MR) {                                                        \
+      /* A transposed (xᵀ g in a linear layer's backward): MR contiguous values per k */        \
+      for (int64_t k = 0; k < kc; k++)                                                          \
+        for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r + k * j->sak];                   \
     } else {                                                                                    \
       for (int64_t k = 0; k < kc; k++) {                                                        \
         int64_t r = 0;                                                                          \
@@ -225,6 +283,23 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
           for (int64_t k = 0; k < kc; k++) d[k * NR + q] = src[q * j->sbn + k * j->sbk];        \
         else                                                                                    \
           for (int64_t k = 0; k < kc; k++) d[k * NR + q] = 0;                                   \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* a tile's h x w corner (from tmp, NR wide) into C: rows of unit stride run as plain loops */    \
+  static void NAME##_edge(const T *restrict tmp, T *restrict cp, int64_t h, int64_t w, int64_t scm,  \
+                          int64_t scn, int acc) {                                                  \
+    for (int64_t r = 0; r < h; r++) {                                                           \
+      T *restrict o = cp + r * scm;                                                             \
+      const T *restrict s = tmp + r * NR;                                                       \
+      if (scn == 1) {                                                                           \
+        if (acc)                                                                                \
+          for (int64_t x = 0; x < w; x++) o[x] += s[x];                                         \
+        else                                                                                    \
+          for (int64_t x = 0; x < w; x++) o[x] = s[x];                                          \
+      } else {                                                                                  \
+        for (int64_t x = 0; x < w; x++) o[x * scn] = acc ? o[x * scn] + s[x] : s[x];            \
       }                                                                                         \
     }                                                                                           \
   }                                                                                             \
@@ -280,18 +355,100 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
               if (h == MR && w == NR && j->scn == 1) {                                          \
                 UKR(kc, apanel, bpanel, cp, j->scm, acc);                                       \
               } else {                                                                          \
-                UKR(kc, apanel, bpanel, tmp, NR, 0);                                            \
-                for (int64_t r = 0; r < h; r++)                                                 \
-                  for (int64_t x = 0; x < w; x++) {                                             \
-                    T *o = cp + r * j->scm + x * j->scn;                                        \
-                    *o = acc ? *o + tmp[r * NR + x] : tmp[r * NR + x];                          \
-                  }                                                                             \
+                if (!UKR##_edge(kc, apanel, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                  NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
               }                                                                                 \
             }                                                                                   \
           }                                                                                     \
         }                                                                                       \
       }                                                                                         \
     }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* column mode, tasks [t0, t1): task t is the chunk t % nchunks of item t / nchunks, all M */ \
+  /* rows, all of K. Per KC block the chunk's B (KC x nc, in L2) is packed by this task only; */ \
+  /* A is packed whole once per thread and item when small, else MC rows per block. */        \
+  static void NAME##_ctask(void *arg, int64_t t0, int64_t t1, int tid) {                        \
+    mm_job *j = arg;                                                                            \
+    T *apack = (T *)(j->work + (size_t)tid * (j->a_bytes + j->b_bytes));                        \
+    T *bpack = (T *)((char *)apack + j->a_bytes);                                               \
+    T tmp[MR * NR];                                                                             \
+    for (int64_t t = t0; t < t1; t++) {                                                         \
+      const int64_t q = t / j->nchunks, n0 = t % j->nchunks * j->nc;                            \
+      const int64_t ncw = j->N - n0 < j->nc ? j->N - n0 : j->nc, np = (ncw + NR - 1) / NR;      \
+      const T *a = (const T *)j->a + q * j->sab;                                                \
+      const T *b = (const T *)j->b + q * j->sbb + n0 * j->sbn;                                  \
+      T *c = (T *)j->c + q * j->scb + n0 * j->scn;                                              \
+      if (j->a_whole && j->akey[tid] != q) {                                                    \
+        /* [KC block][MR panel] of kc x MR each, as the row mode lays a group out */            \
+        for (int64_t kk = 0; kk < j->K; kk += KC) {                                             \
+          const int64_t kc = j->K - kk < KC ? j->K - kk : KC;                                   \
+          for (int64_t ip = 0; ip < j->mpanels; ip++) {                                         \
+            const int64_t i0 = ip * MR, h = j->M - i0 < MR ? j->M - i0 : MR;                    \
+            NAME##_pack_a(j, a + i0 * j->sam + kk * j->sak, h, kc,                              \
+                          apack + kk * j->mpanels * MR + ip * MR * kc);                         \
+          }                                                                                     \
+        }                                                                                       \
+        j->akey[tid] = q;                                                                       \
+      }                                                                                         \
+      for (int64_t kk = 0; kk < j->K; kk += KC) {                                               \
+        const int64_t kc = j->K - kk < KC ? j->K - kk : KC;                                     \
+        const int acc = kk > 0;                                                                 \
+        for (int64_t jp = 0; jp < np; jp++) {                                                   \
+          const int64_t w = ncw - jp * NR < NR ? ncw - jp * NR : NR;                            \
+          NAME##_pack_b(j, b + kk * j->sbk + jp * NR * j->sbn, w, kc, bpack + jp * NR * kc);    \
+        }                                                                                       \
+        for (int64_t i0 = 0; i0 < j->M; i0 += j->mc) {                                          \
+          const int64_t mc = j->M - i0 < j->mc ? j->M - i0 : j->mc, mp = (mc + MR - 1) / MR;    \
+          const T *ablock;                                                                      \
+          if (j->a_whole) {                                                                     \
+            ablock = apack + kk * j->mpanels * MR + (i0 / MR) * MR * kc;                        \
+          } else {                                                                              \
+            for (int64_t ip = 0; ip < mp; ip++) {                                               \
+              const int64_t h = mc - ip * MR < MR ? mc - ip * MR : MR;                          \
+              NAME##_pack_a(j, a + (i0 + ip * MR) * j->sam + kk * j->sak, h, kc,                \
+                            apack + ip * MR * kc);                                              \
+            }                                                                                   \
+            ablock = apack;                                                                     \
+          }                                                                                     \
+          for (int64_t jp = 0; jp < np; jp++) {                                                 \
+            const int64_t w = ncw - jp * NR < NR ? ncw - jp * NR : NR;                          \
+            const T *bpanel = bpack + jp * NR * kc;                                             \
+            for (int64_t ip = 0; ip < mp; ip++) {                                               \
+              const int64_t h = mc - ip * MR < MR ? mc - ip * MR : MR;                          \
+              T *cp = c + (i0 + ip * MR) * j->scm + jp * NR * j->scn;                           \
+              if (h == MR && w == NR && j->scn == 1) {                                          \
+                UKR(kc, ablock + ip * MR * kc, bpanel, cp, j->scm, acc);                        \
+              } else {                                                                          \
+                if (!UKR##_edge(kc, ablock + ip * MR * kc, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                  NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
+              }                                                                                 \
+            }                                                                                   \
+          }                                                                                     \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  static int NAME##_run_cols(mm_job *j, int nt) {                                               \
+    const size_t es = sizeof(T);                                                                \
+    /* about four chunks per thread over the whole batch, NC_MAX wide at most */                \
+    const int64_t want = (4 * (int64_t)nt + j->batch - 1) / j->batch;                           \
+    int64_t nc = (j->npanels + want - 1) / want * NR;                                           \
+    if (nc > NC_MAX(NR, es)) nc = NC_MAX(NR, es);                                               \
+    j->nc = nc;                                                                                 \
+    j->nchunks = (j->N + nc - 1) / nc;                                                          \
+    const size_t awhole = (size_t)j->mpanels * MR * (size_t)j->K * es;                          \
+    j->a_whole = awhole <= A_BUDGET;                                                            \
+    j->mc = MC;                                                                                 \
+    j->a_bytes = ((j->a_whole ? awhole : (size_t)MC * KC * es) + 63) & ~(size_t)63;             \
+    j->b_bytes = ((size_t)KC * (size_t)nc * es + 63) & ~(size_t)63;                             \
+    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);              \
+    if (!j->work) return -1;                                                                    \
+    for (int t = 0; t < MAX_THREADS; t++) j->akey[t] = -1;                                      \
+    tl_parallel_for(j->batch * j->nchunks, 1, nt, NAME##_ctask, j);                             \
+    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
+    return 0;                                                                                   \
   }                                                                                             \
                                                                                                 \
   static int NAME##_run(mm_job *j) {                                                            \
@@ -301,6 +458,10 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
     const double flops = 2.0 * (double)j->M * (double)j->N * (double)j->K * (double)j->batch;   \
     int nt = flops < 2e6 ? 1 : tl_max_threads();                                                \
     if (nt > MAX_THREADS) nt = MAX_THREADS;                                                     \
+    /* few row panels to share out, or a B too big to copy whole per thread: split N instead */ \
+    const double bfull = (double)j->npanels * NR * (double)es * (double)j->K;                   \
+    if ((double)j->mpanels * (double)j->batch < COL_TASKS * nt || bfull * nt > ROW_B_LIMIT)              \
+      return NAME##_run_cols(j, nt);                                                            \
     const int64_t rows = row_tasks(j, nt, MC / MR) * MR;                                        \
     /* a K slab as deep as the limit allows, in whole KC blocks */                              \
     const size_t brow = (size_t)j->npanels * NR * es;                                           \
@@ -331,6 +492,95 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
 DEFINE_GEMM(gemm_f32, float, NRF, KC_F, MC_F, ukr_f32)
 DEFINE_GEMM(gemm_f64, double, NRD, KC_D, MC_D, ukr_f64)
 
+/*
+ * A few rows (M <= SMALL_M) times a B whose rows are contiguous (a vector
+ * times a matrix, x @ W with a batch of 1..4): B is read in place, once, in
+ * strips of SM_NV vectors; every row's accumulators for the strip stay in
+ * registers over the whole of K. Packing B would copy as much as the product
+ * reads. Tasks are (batch item, strip); the last strip of a row masks its
+ * loads.
+ */
+#define SMALL_M 4
+#define SM_NV 4
+
+#define DEFINE_SMALLM_ROWS(NAME, R, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                  \
+  static void NAME##_r##R(const mm_job *j, const T *a, const T *b, T *c, int64_t w) {              \
+    V acc[R][SM_NV];                                                                              \
+    for (int r = 0; r < R; r++)                                                                   \
+      for (int v = 0; v < SM_NV; v++) acc[r][v] = ZERO();                                         \
+    const int64_t sam = j->sam, sak = j->sak, sbk = j->sbk;                                       \
+    if (w == SM_NV * VL) {                                                                        \
+      for (int64_t k = 0; k < j->K; k++) {                                                        \
+        V bv[SM_NV];                                                                              \
+        for (int v = 0; v < SM_NV; v++) bv[v] = LOAD(b + k * sbk + v * VL);                       \
+        for (int r = 0; r < R; r++) {                                                             \
+          const V av = SET1(a[r * sam + k * sak]);                                                \
+          for (int v = 0; v < SM_NV; v++) acc[r][v] = FMA(av, bv[v], acc[r][v]);                  \
+        }                                                                                         \
+      }                                                                                           \
+    } else {                                                                                      \
+      uint32_t mask[SM_NV];                                                                       \
+      for (int v = 0; v < SM_NV; v++) {                                                           \
+        const int64_t lanes = w - v * VL < 0 ? 0 : w - v * VL > VL ? VL : w - v * VL;             \
+        mask[v] = (uint32_t)(((uint64_t)1 << lanes) - 1);                                         \
+      }                                                                                           \
+      for (int64_t k = 0; k < j->K; k++) {                                                        \
+        V bv[SM_NV];                                                                              \
+        for (int v = 0; v < SM_NV; v++) bv[v] = LOADM(mask[v], b + k * sbk + v * VL);            \
+        for (int r = 0; r < R; r++) {                                                             \
+          const V av = SET1(a[r * sam + k * sak]);                                                \
+          for (int v = 0; v < SM_NV; v++) acc[r][v] = FMA(av, bv[v], acc[r][v]);                  \
+        }                                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+    for (int r = 0; r < R; r++) {                                                                 \
+      T *o = c + r * j->scm;                                                                      \
+      if (w == SM_NV * VL && j->scn == 1) {                                                       \
+        for (int v = 0; v < SM_NV; v++) STORE(o + v * VL, acc[r][v]);                             \
+      } else {                                                                                    \
+        T lanes[SM_NV * VL];                                                                      \
+        for (int v = 0; v < SM_NV; v++) STORE(lanes + v * VL, acc[r][v]);                         \
+        for (int64_t x = 0; x < w; x++) o[x * j->scn] = lanes[x];                                 \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+#define DEFINE_SMALLM(NAME, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                          \
+  DEFINE_SMALLM_ROWS(NAME, 1, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                        \
+  DEFINE_SMALLM_ROWS(NAME, 2, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                        \
+  DEFINE_SMALLM_ROWS(NAME, 3, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                        \
+  DEFINE_SMALLM_ROWS(NAME, 4, T, V, VL, ZERO, LOAD, LOADM, STORE, SET1, FMA)                        \
+  /* tasks [t0, t1): strip t % npanels of item t / npanels (npanels counts strips here) */         \
+  static void NAME##_task(void *arg, int64_t t0, int64_t t1, int tid) {                            \
+    (void)tid;                                                                                    \
+    const mm_job *j = arg;                                                                        \
+    for (int64_t t = t0; t < t1; t++) {                                                           \
+      const int64_t q = t / j->npanels, n0 = t % j->npanels * (SM_NV * VL);                       \
+      const int64_t w = j->N - n0 < SM_NV * VL ? j->N - n0 : SM_NV * VL;                          \
+      const T *a = (const T *)j->a + q * j->sab;                                                  \
+      const T *b = (const T *)j->b + q * j->sbb + n0;                                             \
+      T *c = (T *)j->c + q * j->scb + n0 * j->scn;                                                \
+      switch (j->M) {                                                                             \
+        case 1: NAME##_r1(j, a, b, c, w); break;                                                  \
+        case 2: NAME##_r2(j, a, b, c, w); break;                                                  \
+        case 3: NAME##_r3(j, a, b, c, w); break;                                                  \
+        default: NAME##_r4(j, a, b, c, w); break;                                                 \
+      }                                                                                           \
+    }                                                                                             \
+  }                                                                                               \
+  static void NAME##_run(mm_job *j) {                                                             \
+    j->npanels = (j->N + SM_NV * VL - 1) / (SM_NV * VL);                                          \
+    const int64_t tasks = j->batch * j->npanels;                                                  \
+    /* B's reads dominate: a few rows cost about as much as 8 */                                  \
+    const double work = 16.0 * (double)j->N * (double)j->K * (double)j->batch;                    \
+    const int nt = work < 2e6 ? 1 : tl_max_threads();                                             \
+    int64_t grain = tasks / (8 * (int64_t)nt);                                                    \
+    tl_parallel_for(tasks, grain < 1 ? 1 : grain, nt, NAME##_task, j);                            \
+  }
+
+DEFINE_SMALLM(smallm_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_LOADM, VF_STORE, VF_SET1, VF_FMA)
+DEFINE_SMALLM(smallm_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_LOADM, VD_STORE, VD_SET1, VD_FMA)
+
 int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
   mm_job j;
   memset(&j, 0, sizeof j);
@@ -358,7 +608,18 @@ int tl_matmul(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b) {
         }
     return 0;
   }
-  /* a few columns, both operands contiguous along K (a linear layer's head): plain dot products */
+  /* B shared by every item, A's and C's items one after another: one product of batch * M rows */
+  if (batch > 1 && j.sbb == 0 && j.sab == j.M * j.sam && j.scb == j.M * j.scm) {
+    j.M *= batch;
+    j.batch = 1;
+  }
+  /* a few rows, B's rows contiguous: B read in place */
+  if (j.M <= SMALL_M && j.sbn == 1) {
+    if (a->dtype == TL_F32) smallm_f32_run(&j);
+    else smallm_f64_run(&j);
+    return 0;
+  }
+  /* a few columns (or rows), both operands contiguous along K (a linear layer's head): plain dot products */
   const int dots = tl_matmul_dots(out, a, b);
   if (dots != 0) return dots < 0 ? -1 : 0;
   return a->dtype == TL_F32 ? gemm_f32_run(&j) : gemm_f64_run(&j);
