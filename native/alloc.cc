@@ -20,6 +20,7 @@
  * v8impl::JsValueFromV8LocalValue does). test/native-alloc.test.ts checks it.
  */
 #include <node_api.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <v8.h>
 
@@ -37,6 +38,7 @@ namespace {
 
 constexpr size_t kAlign = 64;            // a cache line / an AVX-512 vector
 constexpr size_t kMinClass = 4096;       // one page
+constexpr size_t kHuge = size_t{2} << 20;  // a transparent huge page on x86-64 and arm64
 constexpr size_t kMaxCap = size_t{1} << 30;  // cache at most 1 GiB ...
 constexpr size_t kRamFraction = 8;       // ... and at most 1/8 of RAM
 
@@ -86,6 +88,26 @@ size_t size_class(size_t n) {
   return (n + step - 1) / step * step;
 }
 
+/*
+ * A fresh block of cls bytes (a multiple of the page size). Blocks of 2 MiB
+ * and more start on a 2 MiB boundary and ask for transparent huge pages
+ * (Linux's "madvise" mode, the usual default, gives them only on request):
+ * an elementwise op on 1M floats touches 12 MiB, 3072 small pages, about
+ * what the TLB holds. Measured with alternated builds on the 2-core dev VM:
+ * the median 1M-float add 10-15% faster (noisy), n=1024 matmul and the MLP
+ * training step of `npm run bench` 13% and 24%, the rest within noise.
+ * Failing to get huge pages is harmless.
+ */
+void *new_block(size_t cls) {
+  void *p = nullptr;
+  if (cls < kHuge) return std::aligned_alloc(kAlign, cls);
+  if (posix_memalign(&p, kHuge, cls) != 0) return nullptr;
+#ifdef MADV_HUGEPAGE
+  madvise(p, cls, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
 void *take_block(size_t cls, bool *hit, uint64_t *seq) {
   {
     std::lock_guard<std::mutex> lock(pool->mu);
@@ -103,7 +125,7 @@ void *take_block(size_t cls, bool *hit, uint64_t *seq) {
     pool->misses++;
   }
   *hit = false;
-  void *p = std::aligned_alloc(kAlign, cls);
+  void *p = new_block(cls);
   if (p) {
     std::lock_guard<std::mutex> lock(pool->mu);
     pool->live_bytes += cls;
