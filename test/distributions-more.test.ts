@@ -291,7 +291,7 @@ describe("PyTorch's messages, reprs and API of the new families (PyTorch 1.13)",
     const c = torch.tensor(2).requiresGrad_(true);
     const out = new D.Gamma(c, 1).cdf(torch.tensor(1.5));
     near([out.item()], [0.4421746]);
-    assert.throws(() => out.backward(), { message: "derivative for aten::igamma is not implemented" });
+    assert.throws(() => out.backward(), { message: "the derivative for 'igamma: input' is not implemented." });
   });
 });
 

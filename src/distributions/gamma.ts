@@ -2,7 +2,8 @@ import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
-import { gammainc, standardGamma } from "./standard-gamma.js";
+import { gammainc } from "../ops/special-more.js";
+import { standardGamma } from "./standard-gamma.js";
 
 /**
  * The gamma distribution with shape `concentration` (α) and `rate` (β): density

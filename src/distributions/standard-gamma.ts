@@ -1,8 +1,7 @@
 /**
  * Draws from Gamma(α, 1) with a gradient with respect to α (PyTorch's
  * `_standard_gamma`, the sampler behind Gamma, Chi2, StudentT, Beta and
- * Dirichlet), and the regularised lower incomplete gamma function P(α, x)
- * (Gamma's cdf, PyTorch's `torch.special.gammainc`).
+ * Dirichlet).
  */
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
@@ -86,56 +85,3 @@ export function standardGamma(alpha: Tensor, generator?: Generator): Tensor {
   return out;
 }
 
-/** P(a, x) by its series where x < a + 1, else 1 - Q(a, x) by Lentz's continued fraction for Q. */
-function gammaincScalar(a: number, x: number, lga: number): number {
-  if (Number.isNaN(a) || Number.isNaN(x) || a < 0 || x < 0) return NaN;
-  if (x === 0) return 0;
-  if (x === Infinity) return 1;
-  const front = Math.exp(a * Math.log(x) - x - lga);
-  if (x < a + 1) {
-    let term = 1 / a, sum = term;
-    for (let n = 1; n < 100000 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
-      term *= x / (a + n);
-      sum += term;
-    }
-    return sum * front;
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-  for (let i = 1; i < 100000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return 1 - front * h;
-}
-
-/**
- * The regularised lower incomplete gamma function P(a, x), elementwise over broadcast
- * tensors; differentiable in `x` only (its derivative is the Gamma(a, 1) density): asking
- * for the gradient in `a` throws PyTorch's error, as PyTorch has no derivative there either.
- */
-export function gammainc(a: Tensor, x: Tensor): Tensor {
-  const [ab, xb] = torch.broadcastTensors(a, x);
-  const dtype = a.dtype === "float64" || x.dtype === "float64" ? "float64" : "float32";
-  const a64 = torch.toDtype(ab!.detach(), "float64");
-  const av = castData(a64, "float64").data, xv = castData(xb!, "float64").data, lga = castData(torch.lgamma(a64), "float64").data;
-  const out = torch.zeros(ab!.shape, { dtype });
-  const o = out.data as Float32Array | Float64Array;
-  for (let i = 0; i < av.length; i++) o[i] = gammaincScalar(av[i]!, xv[i]!, lga[i]!);
-  if (needsGrad(ab!, xb))
-    record("IgammaBackward0", [ab!, xb!], out, ([g], [aa, xx]) => {
-      // PyTorch's error, raised when the gradient is asked for, not on the forward pass
-      if (ab!.requiresGrad) throw new Error("derivative for aten::igamma is not implemented");
-      const logDensity = aa!.sub(1).mul(xx!.log()).sub(xx!).sub(torch.lgamma(aa!));
-      return [null, g!.mul(logDensity.exp())];
-    }, [ab!.detach(), xb!]);
-  return out;
-}
