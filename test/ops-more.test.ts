@@ -151,10 +151,29 @@ test("order statistics and scans: errors, NaNs and zeros", () => {
   const x = torch.tensor([2, 0, 3, 0], { requiresGrad: true });
   torch.cumprod(x, 0).sum().backward();
   assert.deepEqual(x.grad!.tolist(), [1, 2 + 6, 0, 0]);
-  const z = torch.tensor([1, 0, 2], { requiresGrad: true });
-  // (a second derivative through a zero is not implemented: it says so instead of returning a wrong one)
-  assert.throws(() => torch.autograd.grad(torch.cumprod(z, 0).sum(), [z], { createGraph: true }), /cumprod: the gradient of a gradient through an input with zeros is not supported/);
   assert.throws(() => torch.searchsorted(torch.tensor([1, 2]), torch.tensor([1]), { side: "left", right: true }), /side and right can't be set to opposites/);
+});
+
+test("cumprod's second derivative through zeros is PyTorch's", () => {
+  // expected values from PyTorch 1.13: g = autograd.grad(x.cumprod(dim), x, gout, create_graph=True),
+  // then autograd.grad((g * [1, 2, 3, ...]).sum(), x)
+  const cases: [number[] | number[][], number, number[] | number[][], unknown, unknown][] = [
+    [[0, 2, 3], 0, [1, 1, 1], [9, 0, 0], [14, 4, 2]],
+    [[[1, 0, 2, 0.5], [3, 4, 0, 0]], 1, [[1, -2, 0.5, 3], [2, 1, -1, 0.25]], [[1, 2, 0, 0], [6, 3, -12, 0]], [[4, 32, 4, 12], [-22, -16, -14, 21]]],
+    [[[1, 0], [0, 3], [2, 5]], 0, [[1, 2], [3, 4], [5, 6]], [[1, 104], [13, 0], [0, 0]], [[39, 244], [38, 68], [15, 36]]],
+  ];
+  for (const [xs, dim, gout, g1, g2] of cases) {
+    const x = torch.tensor(xs, { dtype: "float64", requiresGrad: true });
+    const [g] = torch.autograd.grad(torch.cumprod(x, dim), [x], { gradOutputs: torch.tensor(gout, { dtype: "float64" }), createGraph: true });
+    assert.deepEqual(g!.tolist(), g1);
+    const weights = torch.arange(1, g!.numel() + 1, { dtype: "float64" }).reshape(g!.shape);
+    const [gg] = torch.autograd.grad(g!.mul(weights).sum(), [x]);
+    assert.deepEqual(gg!.tolist(), g2);
+  }
+  const s = torch.tensor(0, { dtype: "float64", requiresGrad: true });
+  const [gs] = torch.autograd.grad(torch.cumprod(s, 0), [s], { createGraph: true });
+  assert.equal(gs!.item(), 1);
+  assert.equal(gs!.requiresGrad, false);
 });
 
 test("the default generator's state saves and restores a random stream", () => {

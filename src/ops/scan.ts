@@ -2,8 +2,7 @@
  * Scans along a dim: `diff`, `cumsum` and `cumprod` (accumulated in double, as
  * PyTorch's CPU kernels do for float32, and rounded into the result's
  * dtype), `cummax` / `cummin` and `logcumsumexp`. Gradients are built from
- * differentiable ops so higher orders work (cumprod's inputs with zeros
- * excepted, see there).
+ * differentiable ops so higher orders work.
  */
 import { isRecording } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -13,7 +12,7 @@ import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
 import { abs, add, div, eq, exp, gt, log, lt, mul, ne, sub, where } from "./elementwise.js";
 import { cat, flip, gather } from "./indexing.js";
 import { narrow } from "./views.js";
-import type { ValuesIndices } from "./reduce.js";
+import { sum, type ValuesIndices } from "./reduce.js";
 
 /**
  * Running sums along `dim` (bool input sums as int32).
@@ -64,13 +63,32 @@ export function cumprod(a: Tensor, dim: number): Tensor {
     record("CumprodBackward0", [a], out, ([g], [xs, r]) => {
       // d out_k / d x_i = out_k / x_i: the suffix sums of g * out, over x
       if (!eq(xs!, 0).toArray().some((v) => v !== 0)) return [div(reverseCumsum(mul(g!, r!), d), xs!)];
-      if (isRecording() && (g!.requiresGrad || xs!.requiresGrad)) {
-        throw new Error("cumprod: the gradient of a gradient through an input with zeros is not supported");
-      }
+      if (isRecording() && (g!.requiresGrad || xs!.requiresGrad)) return [cumprodGradComposed(g!, xs!, d)];
       return [cumprodGradWithZeros(g!, xs!, d)];
     }, [a, out]);
   }
   return out;
+}
+
+/**
+ * cumprod's gradient with zeros in differentiable ops, for a gradient of the
+ * gradient: grad_i = sum_{k >= i} g_k * prod_{j <= k, j != i} x_j, the last
+ * product being the running product of x with x_i replaced by 1. One
+ * cumprod per position along d, so only used while recording.
+ */
+function cumprodGradComposed(g: Tensor, x: Tensor, d: number): Tensor {
+  if (x.dim() === 0) return g; // a 0-d cumprod is the identity
+  const n = x.shape[d]!;
+  const oneShape = x.shape.map((s, k) => (k === d ? 1 : s));
+  const one = emptyUninitialized(oneShape, x.dtype);
+  one.data.fill(1);
+  const parts: Tensor[] = [];
+  for (let i = 0; i < n; i++) {
+    const pieces = [narrow(x, d, 0, i), one, narrow(x, d, i + 1, n - i - 1)].filter((t) => t.shape[d]! > 0);
+    const products = cumprod(cat(pieces, d), d);
+    parts.push(sum(narrow(mul(g, products), d, i, n - i), d, { keepdim: true }));
+  }
+  return cat(parts, d);
 }
 
 /**
