@@ -34,31 +34,37 @@ export class ReLU extends InplaceActivation {
 
 /** `x` where positive, `negativeSlope * x` elsewhere. @example new nn.LeakyReLU(0.2).forward(x) */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly inplace: boolean;
+
+  constructor(readonly negativeSlope = 0.01, options: InplaceOption = {}) {
     super();
+    this.inplace = options.inplace ?? false;
   }
 
   override forward(input: Tensor): Tensor {
-    return leakyRelu(input, this.negativeSlope);
+    return leakyRelu(input, this.negativeSlope, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
-    return `negative_slope=${this.negativeSlope}`;
+    return `negative_slope=${this.negativeSlope}${inplaceSuffix(this.inplace)}`;
   }
 }
 
 /** `x` where positive, `alpha·(exp(x) - 1)` elsewhere. @example new nn.ELU().forward(x) */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  readonly inplace: boolean;
+
+  constructor(readonly alpha = 1, options: InplaceOption = {}) {
     super();
+    this.inplace = options.inplace ?? false;
   }
 
   override forward(input: Tensor): Tensor {
-    return elu(input, this.alpha);
+    return elu(input, this.alpha, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${inplaceSuffix(this.inplace)}`;
   }
 }
 
@@ -78,9 +84,9 @@ export class Softplus extends Module {
 }
 
 /** `x * sigmoid(x)`. @example new nn.SiLU().forward(x) */
-export class SiLU extends Module {
+export class SiLU extends InplaceActivation {
   override forward(input: Tensor): Tensor {
-    return silu(input);
+    return silu(input, { inplace: this.inplace });
   }
 }
 
