@@ -31,28 +31,50 @@ export interface CholeskyOptions {
 export function cholesky(A: Tensor, options: CholeskyOptions = {}): Tensor {
   const op = "linalg.cholesky";
   const n = checkSquare(A, op);
-  const upper = options.upper ?? false;
   const batch = batchShape(A);
   const a = float64Data(A.detach());
   const out = new Float64Array(a.length);
   for (let b = 0; b < numelOf(batch); b++) {
-    const o = b * n * n;
-    for (let j = 0; j < n; j++) {
-      let d = a[o + j * n + j]!;
-      for (let k = 0; k < j; k++) d -= out[o + j * n + k]! ** 2;
-      if (d <= 0) {
-        throw new Error(`${op}: ${batchPrefix(batch.length > 0, b)}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${j + 1} is not positive-definite).`);
-      }
-      const ljj = Math.sqrt(d);
-      out[o + j * n + j] = ljj;
-      for (let i = j + 1; i < n; i++) {
-        let s = a[o + i * n + j]!;
-        for (let k = 0; k < j; k++) s -= out[o + i * n + k]! * out[o + j * n + k]!;
-        out[o + i * n + j] = s / ljj;
-      }
+    // a NaN pivot is not refused: it propagates into L, as in PyTorch
+    const info = choleskyFactorInto(a, out, b * n * n, n, (d) => !(d <= 0));
+    if (info > 0) {
+      throw new Error(`${op}: ${batchPrefix(batch.length > 0, b)}The factorization could not be completed because the input is not positive-definite (the leading minor of order ${info} is not positive-definite).`);
     }
   }
-  const Lower = fromFloat64(out, A.shape, A.dtype);
+  return choleskyResult(A, out, options.upper ?? false);
+}
+
+/**
+ * Factors the n x n matrix at offset o of `a` into the lower triangle of `out`
+ * (its upper triangle left as it is), column by column. Returns 0, or j + 1
+ * when `accept` refuses the j-th pivot; `out` then holds what LAPACK's potrf
+ * leaves: the first j columns of the factor, the refused pivot, A's entries
+ * after it.
+ */
+export function choleskyFactorInto(a: Float64Array, out: Float64Array, o: number, n: number, accept: (pivot: number) => boolean): number {
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[o + i * n + j] = a[o + i * n + j]!;
+  for (let j = 0; j < n; j++) {
+    let d = a[o + j * n + j]!;
+    for (let k = 0; k < j; k++) d -= out[o + j * n + k]! ** 2;
+    if (!accept(d)) {
+      out[o + j * n + j] = d;
+      return j + 1;
+    }
+    const ljj = Math.sqrt(d);
+    out[o + j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[o + i * n + j]!;
+      for (let k = 0; k < j; k++) s -= out[o + i * n + k]! * out[o + j * n + k]!;
+      out[o + i * n + j] = s / ljj;
+    }
+  }
+  return 0;
+}
+
+/** The factor of A from the lower factors in `lower` (upper triangles zero): L, or U = Lᵀ, with PyTorch's gradient. */
+export function choleskyResult(A: Tensor, lower: Float64Array, upper: boolean): Tensor {
+  const n = A.shape[A.shape.length - 1]!;
+  const Lower = fromFloat64(lower, A.shape, A.dtype);
   const result = upper ? contiguous(transpose(Lower, -2, -1)) : Lower;
   if (needsGrad(A)) {
     record("LinalgCholeskyExBackward0", [A], result, ([g], [Ls]) => [choleskyBackward(upper ? transpose(g!, -2, -1) : g!, Ls!, n)], [Lower]);

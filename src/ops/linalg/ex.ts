@@ -9,7 +9,7 @@ import { fromTypedArray } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { squeeze, transpose, unsqueeze, expand } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
-import { cholesky } from "./cholesky.js";
+import { choleskyFactorInto, choleskyResult } from "./cholesky.js";
 import { inverseUnchecked, luFactor as luFactorSquare, solve } from "./lu.js";
 
 /** Options of the `_ex` functions. */
@@ -135,32 +135,13 @@ export function choleskyEx(A: Tensor, options: CholeskyExOptions = {}): Cholesky
   const a = float64Data(A.detach());
   const out = new Float64Array(a.length);
   const infos = new Int32Array(numelOf(batch));
-  for (let b = 0; b < infos.length; b++) {
-    const o = b * n * n;
-    // A's lower triangle, factored column by column until a pivot is not positive
-    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[o + i * n + j] = a[o + i * n + j]!;
-    for (let j = 0; j < n; j++) {
-      let d = a[o + j * n + j]!;
-      for (let k = 0; k < j; k++) d -= out[o + j * n + k]! ** 2;
-      if (!(d > 0)) {
-        out[o + j * n + j] = d;
-        infos[b] = j + 1;
-        break;
-      }
-      const ljj = Math.sqrt(d);
-      out[o + j * n + j] = ljj;
-      for (let i = j + 1; i < n; i++) {
-        let s = a[o + i * n + j]!;
-        for (let k = 0; k < j; k++) s -= out[o + i * n + k]! * out[o + j * n + k]!;
-        out[o + i * n + j] = s / ljj;
-      }
-    }
-  }
+  // a NaN pivot stops the factorization here, as potrf's `d > 0` test does
+  for (let b = 0; b < infos.length; b++) infos[b] = choleskyFactorInto(a, out, b * n * n, n, (d) => d > 0);
   if (options.checkErrors ?? false) {
     singularError(op, infos, batch.length > 0, (i) => `The factorization could not be completed because the input is not positive-definite (the leading minor of order ${i} is not positive-definite).`);
   }
   const info = fromTypedArray(infos, batch, { dtype: "int32" });
-  if (infos.every((i) => i === 0)) return { L: cholesky(A, { upper }), info };
+  if (infos.every((i) => i === 0)) return { L: choleskyResult(A, out, upper), info };
   const L = fromFloat64(out, A.shape, A.dtype);
   return { L: upper ? transpose(L, -2, -1).contiguous() : L, info };
 }
