@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage as AsyncLocalStorageType } from "node:async_hooks";
-import { createRequire } from "node:module";
+import { newAsyncStorage } from "./new-async-storage.js";
 import { setInferenceModeProbe } from "../tensor/tensor.js";
 
 /**
@@ -60,10 +60,7 @@ function frame(): Frame {
 
 function asyncStorage(): AsyncLocalStorageType<Frame> {
   if (storage === null) {
-    // Loaded on demand so that importing torchlet constructs no AsyncLocalStorage.
-    const require = createRequire(import.meta.url);
-    const { AsyncLocalStorage } = require("node:async_hooks") as typeof import("node:async_hooks");
-    storage = new AsyncLocalStorage<Frame>();
+    storage = newAsyncStorage<Frame>();
   }
   return storage;
 }

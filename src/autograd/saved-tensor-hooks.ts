@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage as AsyncLocalStorageType } from "node:async_hooks";
-import { createRequire } from "node:module";
+import { newAsyncStorage } from "./new-async-storage.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { isPromiseLike, kindOf } from "./grad-mode.js";
 
@@ -48,10 +48,7 @@ function frame(): Frame {
 
 function asyncStorage(): AsyncLocalStorageType<Frame> {
   if (storage === null) {
-    // Loaded on demand, as grad-mode.ts does: no AsyncLocalStorage exists until an async scope needs one.
-    const require = createRequire(import.meta.url);
-    const { AsyncLocalStorage } = require("node:async_hooks") as typeof import("node:async_hooks");
-    storage = new AsyncLocalStorage<Frame>();
+    storage = newAsyncStorage<Frame>();
   }
   return storage;
 }
