@@ -4,6 +4,8 @@ round-trips), and the non-finite values JSON has no literals for as "nan",
 """
 import math
 
+import torch
+
 
 def enc(v):
     if math.isnan(v):
@@ -11,6 +13,31 @@ def enc(v):
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     return float("%.9g" % v)
+
+
+def enc_exact(v, double):
+    """enc() for any element: bools as 0/1, ints as they are, float64 values
+    at full precision (repr round-trips) and float32 ones at 9 digits."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return float(repr(v)) if double else float("%.9g" % v)
+
+
+def tensor_json(t):
+    """{shape, dtype, data} of a float or integer tensor; int64 is written as
+    torchlet's int32."""
+    t = t.detach()
+    if t.dtype in (torch.int64, torch.int32):
+        return {"shape": list(t.shape), "dtype": "int32", "data": [int(v) for v in t.flatten().tolist()]}
+    double = t.dtype == torch.float64
+    return {"shape": list(t.shape), "dtype": "float64" if double else "float32",
+            "data": [enc_exact(v, double) for v in t.flatten().tolist()]}
 
 
 def flat(t):

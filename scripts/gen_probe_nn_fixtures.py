@@ -29,29 +29,11 @@ import torch
 import torch.distributions as D
 import torch.nn.functional as F
 
+from fixture_numbers import tensor_json as tj
+
 warnings.simplefilter("ignore")
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "nn", "probe_nn.json")
 gen = torch.Generator().manual_seed(20240611)
-
-
-def enc(v, double):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return float(repr(v)) if double else float("%.9g" % v)
-
-
-def tj(t):
-    t = t.detach()
-    if t.dtype in (torch.int64, torch.int32):
-        return {"shape": list(t.shape), "dtype": "int32", "data": [int(v) for v in t.flatten().tolist()]}
-    double = t.dtype == torch.float64
-    return {"shape": list(t.shape), "dtype": "float64" if double else "float32", "data": [enc(v, double) for v in t.flatten().tolist()]}
 
 
 def randn(shape, dtype):

@@ -41,6 +41,8 @@ import warnings
 
 import torch
 
+from fixture_numbers import enc_exact as enc
+
 warnings.simplefilter("ignore")
 torch.set_num_threads(1)
 
@@ -49,18 +51,6 @@ DT = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32, 
 
 def dname(t):
     return {torch.float32: "float32", torch.float64: "float64", torch.int32: "int32", torch.int64: "int32", torch.bool: "bool"}.get(t.dtype, str(t.dtype))
-
-
-def enc(v, double):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return float(repr(v)) if double else float("%.9g" % v)
 
 
 def tdata(t):
