@@ -138,7 +138,7 @@ describe("vjp, jvp, linearize", () => {
     assertTree(out, c.out, "out");
     assertTree(vjpFn(dec(c.ct)), c.vjp, "vjp");
     assertTree(vjpFn(dec(c.ct)), c.vjp, "vjp again");
-    assert.throws(() => vjpFn(torch.ones([3])), /^Error: Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function. cotangents: \*, primal output: \(\*, \*\)/);
+    assert.throws(() => vjpFn(torch.ones([3]) as never), /^Error: Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function. cotangents: \*, primal output: \(\*, \*\)/);
   });
 
   test("vjp with hasAux; integer outputs are refused", () => {
@@ -161,7 +161,7 @@ describe("vjp, jvp, linearize", () => {
   test("jvp's errors", () => {
     const x = torch.ones([3]);
     assert.throws(() => F.jvp((x: Tensor) => x, x as any, [x]), { message: "jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid to call f(*primals)." });
-    assert.throws(() => F.jvp((x: Tensor) => x, [x], [x, x]), /^Error: jvp\(f, primals, tangents\): Expected primals and tangents to have the same python structure/);
+    assert.throws(() => F.jvp((x: Tensor) => x, [x], [x, x] as never), /^Error: jvp\(f, primals, tangents\): Expected primals and tangents to have the same python structure/);
     assert.throws(() => F.jvp((x: Tensor) => x, [x], [torch.ones([2])]), /^Error: Trying to set a forward gradient that has a different size than that of the original Tensor/);
   });
 

@@ -8,12 +8,13 @@ import { Tensor } from "../tensor/tensor.js";
 import { resolveArgnums, replaceArgs, sliceArgs, type Argnums } from "./argnums.js";
 import { Level } from "./level.js";
 import { pyType, treeFlatten, treeUnflatten } from "./pytree.js";
+import type { ArgnumsResult, AuxOf } from "./types.js";
 
-export interface GradOptions {
+export interface GradOptions<N extends Argnums = Argnums, H extends boolean = boolean> {
   /** Which positional arguments to differentiate (default 0); an array gives an array of gradients. */
-  argnums?: Argnums;
+  argnums?: N;
   /** `fn` returns `[output, aux]`; `aux` is returned beside the gradient, not differentiated. */
-  hasAux?: boolean;
+  hasAux?: H;
 }
 
 /**
@@ -55,9 +56,12 @@ export function splitAux(out: unknown, hasAux: boolean, api: string): [unknown, 
  * const [g, v] = torch.func.gradAndValue((x: torch.Tensor) => x.pow(2).sum())(x);
  * // g: [2, 4, 6], v: 14
  */
-export function gradAndValue<A extends unknown[]>(fn: (...args: A) => unknown, options: GradOptions = {}): (...args: A) => [any, any] {
-  const argnums = options.argnums ?? 0, hasAux = options.hasAux ?? false;
-  return (...args: A) => {
+export function gradAndValue<A extends unknown[], const R, const N extends Argnums = 0, H extends boolean = false>(
+  fn: (...args: A) => R,
+  options: GradOptions<N, H> = {},
+): (...args: A) => [ArgnumsResult<A, N>, R] {
+  const argnums: Argnums = options.argnums ?? 0, hasAux: boolean = options.hasAux ?? false;
+  return (...args: A): [ArgnumsResult<A, N>, R] => {
     const level = new Level();
     return level.run(() => {
       const pos = resolveArgnums(argnums, args.length);
@@ -75,7 +79,7 @@ export function gradAndValue<A extends unknown[]>(fn: (...args: A) => unknown, o
       const grads = gradOrZeros([output], flatDiff as Tensor[], null, { createGraph, retainGraph });
       const gradInput = treeUnflatten(grads.map((g) => level.unwrap(g)), spec);
       const value = level.unwrap(output);
-      return hasAux ? [gradInput, [value, level.unwrapTree(aux)]] : [gradInput, value];
+      return [gradInput as ArgnumsResult<A, N>, (hasAux ? [value, level.unwrapTree(aux)] : value) as R];
     });
   };
 }
@@ -95,11 +99,15 @@ export function gradAndValue<A extends unknown[]>(fn: (...args: A) => unknown, o
  * dsin(torch.tensor(0)); // 1 (cos 0)
  * torch.func.grad(dsin)(torch.tensor(0)); // 0 (-sin 0)
  */
-export function grad<A extends unknown[]>(fn: (...args: A) => unknown, options: GradOptions = {}): (...args: A) => any {
+export function grad<A extends unknown[], const R, const N extends Argnums = 0, H extends boolean = false>(
+  fn: (...args: A) => R,
+  options: GradOptions<N, H> = {},
+): (...args: A) => H extends true ? [ArgnumsResult<A, N>, AuxOf<R>] : ArgnumsResult<A, N> {
   const gv = gradAndValue(fn, options);
-  const hasAux = options.hasAux ?? false;
-  return (...args: A) => {
+  const hasAux: boolean = options.hasAux ?? false;
+  type Result = H extends true ? [ArgnumsResult<A, N>, AuxOf<R>] : ArgnumsResult<A, N>;
+  return (...args: A): Result => {
     const [g, value] = gv(...args);
-    return hasAux ? [g, (value as unknown[])[1]] : g;
+    return (hasAux ? [g, (value as unknown[])[1]] : g) as Result;
   };
 }

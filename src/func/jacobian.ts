@@ -10,17 +10,23 @@ import { resolveArgnums, replaceArgs, sliceArgs, type Argnums } from "./argnums.
 import { gradOrZeros, splitAux } from "./grad.js";
 import { Level } from "./level.js";
 import { pyType, treeFlatten, treeUnflatten } from "./pytree.js";
+import type { ArgnumsResult, AuxOf, JacobianOf, OutputOf } from "./types.js";
 
-export interface JacOptions {
+/** What `jacrev(fn, argnums)` and `jacfwd` return for `fn: (...args: A) => R`. */
+export type JacobianResult<A extends unknown[], R, N extends Argnums, H extends boolean> = H extends true
+  ? [JacobianOf<OutputOf<R>, ArgnumsResult<A, N>>, AuxOf<R>]
+  : JacobianOf<R, ArgnumsResult<A, N>>;
+
+export interface JacOptions<H extends boolean = boolean> {
   /** `fn` returns `[output, aux]`; the Jacobian function then returns `[jacobian, aux]`. */
-  hasAux?: boolean;
+  hasAux?: H;
   /** Accepted for PyTorch compatibility (rows are always computed one at a time). */
   chunkSize?: number | null;
 }
 
-export interface JacfwdOptions {
+export interface JacfwdOptions<H extends boolean = boolean> {
   /** `fn` returns `[output, aux]`; the Jacobian function then returns `[jacobian, aux]`. */
-  hasAux?: boolean;
+  hasAux?: H;
   /** Accepted for PyTorch compatibility (see `vmap`'s randomness); jacfwd runs `fn` once. */
   randomness?: "error" | "different" | "same";
 }
@@ -39,13 +45,13 @@ function jacobianOf(out: Tensor, inputs: readonly Tensor[], createGraph: boolean
   return rows.map((r, j) => stack(r).reshape([...out.shape, ...inputs[j]!.shape]));
 }
 
-function makeJac(api: string, fn: (...args: any[]) => unknown, argnums: Argnums, hasAux: boolean): (...args: any[]) => any {
+function makeJac(api: string, fn: (...args: never[]) => unknown, argnums: Argnums, hasAux: boolean): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
     const level = new Level();
     return level.run(() => {
       const pos = resolveArgnums(argnums, args.length);
       const diff = level.differentiableTree(sliceArgs(args, pos));
-      const [out, aux] = splitAux(fn(...replaceArgs(args, pos, diff)), hasAux, api);
+      const [out, aux] = splitAux((fn as (...args: unknown[]) => unknown)(...replaceArgs(args, pos, diff)), hasAux, api);
       const [flatOut, outSpec] = treeFlatten(out);
       if (flatOut.length === 0) throw new Error(`${api}: Expected f to be a function that has non-empty output (got output = ${String(out)})`);
       for (const o of flatOut) if (!(o instanceof Tensor)) throw new Error(`${api}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
@@ -73,11 +79,15 @@ function makeJac(api: string, fn: (...args: any[]) => unknown, argnums: Argnums,
  * const J = torch.func.jacrev((x: torch.Tensor) => x.pow(2))(torch.tensor([1, 2]));
  * // [[2, 0], [0, 4]]
  */
-export function jacrev(fn: (...args: any[]) => unknown, argnums: Argnums = 0, options: JacOptions = {}): (...args: any[]) => any {
+export function jacrev<A extends unknown[], const R, const N extends Argnums = 0, H extends boolean = false>(
+  fn: (...args: A) => R,
+  argnums?: N,
+  options: JacOptions<H> = {},
+): (...args: A) => JacobianResult<A, R, N, H> {
   if (options.chunkSize !== undefined && options.chunkSize !== null && !(Number.isInteger(options.chunkSize) && options.chunkSize > 0)) {
     throw new Error("jacrev: `chunk_size` should be greater than 0.");
   }
-  return makeJac("jacrev(f, ...)", fn, argnums, options.hasAux ?? false);
+  return makeJac("jacrev(f, ...)", fn, argnums ?? 0, options.hasAux ?? false) as (...args: A) => JacobianResult<A, R, N, H>;
 }
 
 /**
@@ -89,10 +99,14 @@ export function jacrev(fn: (...args: any[]) => unknown, argnums: Argnums = 0, op
  * const J = torch.func.jacfwd((x: torch.Tensor) => x.sin())(torch.tensor([0, 0]));
  * // [[1, 0], [0, 1]]
  */
-export function jacfwd(fn: (...args: any[]) => unknown, argnums: Argnums = 0, options: JacfwdOptions = {}): (...args: any[]) => any {
+export function jacfwd<A extends unknown[], const R, const N extends Argnums = 0, H extends boolean = false>(
+  fn: (...args: A) => R,
+  argnums?: N,
+  options: JacfwdOptions<H> = {},
+): (...args: A) => JacobianResult<A, R, N, H> {
   const r = options.randomness ?? "error";
   if (r !== "error" && r !== "different" && r !== "same") throw new Error(`Only allowed values for randomness are 'error', 'different', or 'same'. Got ${String(r)}`);
-  return makeJac("jacfwd(f, ...)", fn, argnums, options.hasAux ?? false);
+  return makeJac("jacfwd(f, ...)", fn, argnums ?? 0, options.hasAux ?? false) as (...args: A) => JacobianResult<A, R, N, H>;
 }
 
 /**
@@ -104,6 +118,12 @@ export function jacfwd(fn: (...args: any[]) => unknown, argnums: Argnums = 0, op
  * const H = torch.func.hessian((x: torch.Tensor) => x.pow(3).sum())(torch.tensor([1, 2]));
  * // [[6, 0], [0, 12]]
  */
-export function hessian(fn: (...args: any[]) => unknown, argnums: Argnums = 0): (...args: any[]) => any {
-  return jacfwd(jacrev(fn, argnums), argnums);
+export function hessian<A extends unknown[], const R, const N extends Argnums = 0>(
+  fn: (...args: A) => R,
+  argnums?: N,
+): (...args: A) => JacobianOf<JacobianOf<R, ArgnumsResult<A, N>>, ArgnumsResult<A, N>> {
+  const an: Argnums = argnums ?? 0;
+  return makeJac("jacfwd(f, ...)", makeJac("jacrev(f, ...)", fn, an, false), an, false) as (
+    ...args: A
+  ) => JacobianOf<JacobianOf<R, ArgnumsResult<A, N>>, ArgnumsResult<A, N>>;
 }

@@ -12,10 +12,11 @@ import { Tensor } from "../tensor/tensor.js";
 import { gradOrZeros, splitAux } from "./grad.js";
 import { Level } from "./level.js";
 import { isPlainObject, pyType, specEquals, specString, treeFlatten, treeUnflatten, type TreeSpec } from "./pytree.js";
+import type { AuxOf, OutputOf } from "./types.js";
 
-export interface VjpOptions {
+export interface VjpOptions<H extends boolean = boolean> {
   /** `fn` returns `[output, aux]`; `aux` comes back as a third element. */
-  hasAux?: boolean;
+  hasAux?: H;
 }
 
 export interface VjpFnOptions {
@@ -25,11 +26,11 @@ export interface VjpFnOptions {
   createGraph?: boolean;
 }
 
-/** The function `vjp` returns: cotangents shaped as the output, to vector-Jacobian products, one per primal. */
-export type VjpFn = (cotangents: unknown, options?: VjpFnOptions) => any[];
+/** The function `vjp` returns: cotangents shaped as the output `R`, to vector-Jacobian products, one per primal (shaped as the primals `A`). */
+export type VjpFn<R = unknown, A extends unknown[] = unknown[]> = (cotangents: R, options?: VjpFnOptions) => A;
 
-/** The function `linearize` returns: tangents (one per primal) to the Jacobian-vector product, shaped as the output. */
-export type LinearizeFn = (...tangents: unknown[]) => any;
+/** The function `linearize` returns: tangents shaped as the primals `A`, to the Jacobian-vector product, shaped as the output `R`. */
+export type LinearizeFn<A extends unknown[] = unknown[], R = unknown> = (...tangents: A) => R;
 
 function isVjpOptions(x: unknown): x is VjpOptions {
   if (!isPlainObject(x)) return false;
@@ -55,7 +56,13 @@ function outputTensors(out: unknown, api: string): [Tensor[], TreeSpec] {
  * const [y, vjpFn] = torch.func.vjp((x: torch.Tensor) => x.pow(2), torch.tensor([1, 2]));
  * const [g] = vjpFn(torch.ones([2])); // [2, 4]
  */
-export function vjp(fn: (...primals: any[]) => unknown, ...primalsAndOptions: unknown[]): [any, VjpFn] | [any, VjpFn, any] {
+export function vjp<A extends unknown[], const R>(fn: (...primals: A) => R, ...primals: A): [R, VjpFn<R, A>];
+/** `vjp` of a function that returns `[output, aux]`: `[output, vjpFn, aux]`. */
+export function vjp<A extends unknown[], const R>(
+  fn: (...primals: A) => R,
+  ...primalsAndOptions: [...A, VjpOptions<true>]
+): [OutputOf<R>, VjpFn<OutputOf<R>, A>, AuxOf<R>];
+export function vjp(fn: (...primals: any[]) => unknown, ...primalsAndOptions: unknown[]): [unknown, VjpFn] | [unknown, VjpFn, unknown] {
   const last = primalsAndOptions[primalsAndOptions.length - 1];
   const options = isVjpOptions(last) ? last : {};
   const primals = isVjpOptions(last) ? primalsAndOptions.slice(0, -1) : primalsAndOptions;
@@ -80,7 +87,7 @@ export function vjp(fn: (...primals: any[]) => unknown, ...primalsAndOptions: un
       );
     }
     const grads = level.run(() => gradOrZeros(flatOut, flatDiff, flatCot as Tensor[], { createGraph, retainGraph: fnOptions.retainGraph ?? true }));
-    return treeUnflatten(grads.map((g) => level.unwrap(g)), primalsSpec) as any[];
+    return treeUnflatten(grads.map((g) => level.unwrap(g)), primalsSpec) as unknown[];
   };
   return hasAux ? [results, vjpFn, aux] : [results, vjpFn];
 }
@@ -141,7 +148,13 @@ function checkTangents(flatPrimals: readonly unknown[], flatTangents: readonly u
  * const [y, t] = torch.func.jvp((x: torch.Tensor) => x.sin(), [torch.tensor([0])], [torch.tensor([2])]);
  * // y: [0], t: [2] (cos 0 · 2)
  */
-export function jvp(fn: (...primals: any[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: VjpOptions = {}): [any, any] | [any, any, any] {
+export function jvp<A extends unknown[], const R, H extends boolean = false>(
+  fn: (...primals: A) => R,
+  primals: NoInfer<Readonly<A>>,
+  tangents: NoInfer<Readonly<A>>,
+  options: VjpOptions<H> = {},
+): H extends true ? [OutputOf<R>, OutputOf<R>, AuxOf<R>] : [R, R] {
+  type Result = H extends true ? [OutputOf<R>, OutputOf<R>, AuxOf<R>] : [R, R];
   const api = "jvp(f, primals, tangents)";
   if (!Array.isArray(primals)) throw new Error(`${api}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
   const [flatPrimals, primalsSpec] = treeFlatten(primals);
@@ -153,13 +166,13 @@ export function jvp(fn: (...primals: any[]) => unknown, primals: readonly unknow
     );
   }
   checkTangents(flatPrimals, flatTangents, api);
-  const hasAux = options.hasAux ?? false;
+  const hasAux: boolean = options.hasAux ?? false;
   const level = new Level();
   return level.run(() => {
-    const s = firstStage(level, fn, primals, hasAux, api);
+    const s = firstStage(level, fn as (...primals: unknown[]) => unknown, primals, hasAux, api);
     const jvps = secondStage(level, s, flatTangents as Tensor[], false);
     const out = level.unwrapTree(s.out), tangentOut = treeUnflatten(jvps, s.outSpec);
-    return hasAux ? [out, tangentOut, level.unwrapTree(s.aux)] : [out, tangentOut];
+    return (hasAux ? [out, tangentOut, level.unwrapTree(s.aux)] : [out, tangentOut]) as Result;
   });
 }
 
@@ -172,17 +185,17 @@ export function jvp(fn: (...primals: any[]) => unknown, primals: readonly unknow
  * const [y, jvpFn] = torch.func.linearize((x: torch.Tensor) => x.pow(2), torch.tensor([3]));
  * jvpFn(torch.tensor([1])); // [6]
  */
-export function linearize(fn: (...primals: any[]) => unknown, ...primals: unknown[]): [any, LinearizeFn] {
+export function linearize<A extends unknown[], const R>(fn: (...primals: A) => R, ...primals: A): [R, LinearizeFn<A, R>] {
   const level = new Level();
   const [flatPrimals, primalsSpec] = treeFlatten(primals);
-  const s = level.run(() => firstStage(level, fn, primals, false, "linearize"));
-  const jvpFn: LinearizeFn = (...tangents) => {
+  const s = level.run(() => firstStage(level, fn as (...primals: unknown[]) => unknown, primals, false, "linearize"));
+  const jvpFn: LinearizeFn<A, R> = (...tangents) => {
     const [flatTangents, tangentsSpec] = treeFlatten(tangents);
     if (!specEquals(primalsSpec, tangentsSpec)) {
       throw new Error(`linearize: Expected tangents to have the same structure as primals: ${specString(primalsSpec)}, got ${specString(tangentsSpec)}`);
     }
     checkTangents(flatPrimals, flatTangents, "linearize");
-    return treeUnflatten(level.run(() => secondStage(level, s, flatTangents as Tensor[], true)), s.outSpec);
+    return treeUnflatten(level.run(() => secondStage(level, s, flatTangents as Tensor[], true)), s.outSpec) as R;
   };
-  return [level.unwrapTree(s.out), jvpFn];
+  return [level.unwrapTree(s.out) as R, jvpFn];
 }

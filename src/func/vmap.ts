@@ -116,7 +116,7 @@ function flatOutDims(name: string, outDims: InDims, spec: TreeSpec): (number | n
  * const dot = (a: torch.Tensor, b: torch.Tensor) => a.mul(b).sum();
  * torch.func.vmap(dot)(torch.ones([3, 2]), torch.ones([3, 2])); // [2, 2, 2]
  */
-export function vmap(fn: (...args: any[]) => unknown, options: VmapOptions = {}): (...args: any[]) => any {
+export function vmap<A extends unknown[], const R>(fn: (...args: A) => R, options: VmapOptions = {}): (...args: A) => R {
   const inDims = options.inDims === undefined ? 0 : options.inDims;
   const outDims = options.outDims === undefined ? 0 : options.outDims;
   const randomness = options.randomness ?? "error";
@@ -127,7 +127,8 @@ export function vmap(fn: (...args: any[]) => unknown, options: VmapOptions = {})
   const chunk = options.chunkSize;
   if (chunk !== undefined && chunk !== null && !(Number.isInteger(chunk) && chunk > 0)) throw new Error(`vmap: chunk_size should be None or greater than 0. (got ${chunk})`);
   checkOutDims(name, outDims);
-  return (...args: unknown[]) => {
+  const call = fn as (...args: unknown[]) => unknown;
+  const mapped = (...args: unknown[]): unknown => {
     const [flatArgs, argsSpec] = treeFlatten(args);
     const dims = flatInDims(name, inDims, args, flatArgs, argsSpec);
     const batch = batchSizeOf(dims, flatArgs);
@@ -139,7 +140,7 @@ export function vmap(fn: (...args: any[]) => unknown, options: VmapOptions = {})
       if (randomness === "same") defaultGenerator.setState(start);
       const before = randomness === "error" ? defaultGenerator.getState() : null;
       const sliced = flatArgs.map((a, i) => (dims[i] === null ? a : (a as Tensor).select(dims[i]!, b)));
-      const out = fn(...(treeUnflatten(sliced, argsSpec) as unknown[]));
+      const out = call(...(treeUnflatten(sliced, argsSpec) as unknown[]));
       if (before !== null && defaultGenerator.getState().some((v, i) => !Object.is(v, before[i]))) {
         defaultGenerator.setState(before);
         throw new Error(RANDOM_ERROR);
@@ -169,4 +170,5 @@ export function vmap(fn: (...args: any[]) => unknown, options: VmapOptions = {})
     });
     return treeUnflatten(outs, spec);
   };
+  return mapped as (...args: A) => R;
 }
