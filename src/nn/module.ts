@@ -13,6 +13,7 @@ import { castData, shapeStr } from "../ops/core.js";
 import { type DType, isFloating } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
+import { isUninitialized } from "./uninitialized.js";
 import { BackwardHook, type FullBackwardHook, type FullBackwardPreHook, type BackwardHookGrads } from "./backward-hook.js";
 
 export type { FullBackwardHook, FullBackwardPreHook, BackwardHookGrads };
@@ -424,9 +425,10 @@ export class Module {
     const prefix = options.prefix ?? "";
     for (const [name, m] of this.namedModules({ removeDuplicate: false })) {
       const pre = prefix + (name === "" ? "" : `${name}.`);
-      for (const [k, p] of m._parameters) if (p !== null) out[pre + k] = keep ? p : p.detach();
+      // an uninitialized parameter (of a lazy module) goes in as it is, as PyTorch's
+      for (const [k, p] of m._parameters) if (p !== null) out[pre + k] = keep || isUninitialized(p) ? p : p.detach();
       for (const [k, b] of m._buffers) {
-        if (b !== null && !m._nonPersistent.has(k)) out[pre + k] = keep ? b : b.detach();
+        if (b !== null && !m._nonPersistent.has(k)) out[pre + k] = keep || isUninitialized(b) ? b : b.detach();
       }
     }
     return out;
@@ -462,6 +464,8 @@ export class Module {
         mismatches.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`);
         continue;
       }
+      // a lazy module's uninitialized parameter takes the checkpoint's shape (PyTorch's _lazy_load_hook)
+      if (isUninitialized(target) && !isUninitialized(src)) target.materialize(src.shape);
       // a one-element [1] tensor loads into a 0-d one (PyTorch's backward-compatibility rule)
       if (target.shape.length === 0 && src.shape.length === 1 && src.shape[0] === 1) src = src.reshape([]);
       if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
