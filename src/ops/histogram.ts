@@ -6,6 +6,7 @@ import { scalarTypeName, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { castData, shapeStr } from "./core.js";
 import { linspace, zeros } from "./factories.js";
+import { dataRange } from "./statistics.js";
 
 export interface HistogramOptions {
   /** The leftmost and rightmost edges when `bins` is a number (default: the data's min and max). */
@@ -28,20 +29,7 @@ const printBound = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "i
 /** The edges for `count` equal bins: over `range`, or over the data's min and max (0 to 1 for no data), widened by 0.5 each way if empty. */
 function equalBinEdges(x: Float64Array, count: number, range: readonly [number, number] | undefined, input: Tensor): Tensor {
   if (!Number.isInteger(count) || count <= 0) throw new Error(`torch.histogram(): bins must be > 0, but got ${count} for dimension 0`);
-  let lo = 0, hi = 1;
-  if (range !== undefined) [lo, hi] = range;
-  else if (x.length > 0) {
-    lo = Infinity;
-    hi = -Infinity;
-    for (const v of x) {
-      if (Number.isNaN(v)) {
-        lo = hi = NaN;
-        break;
-      }
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  let [lo, hi] = range ?? (x.length > 0 ? dataRange(x) : [0, 1]);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histogramdd: dimension 0's range [${printBound(lo)}, ${printBound(hi)}] is not finite`);
   if (lo > hi) throw new Error(`torch.histogramdd: min should not exceed max, but got min ${lo} max ${hi} for dimension 0`);
   if (lo === hi) {

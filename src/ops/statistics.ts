@@ -145,6 +145,18 @@ export function corrcoef(input: Tensor): Tensor {
   return clamp(div(div(c, unsqueeze(sd, 1)), unsqueeze(sd, 0)), -1, 1);
 }
 
+/** The smallest and largest of `x` (not empty); NaN and NaN when one is NaN (the histograms then refuse the range). */
+export function dataRange(x: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (Number.isNaN(v)) return [NaN, NaN];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
 /** A bound as PyTorch's C++ prints it in histc's messages. */
 const printBound = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
 
@@ -162,20 +174,7 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
   if (!isFloating(input.dtype)) throw new Error(`"histogram_cpu" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (!Number.isInteger(bins) || bins <= 0) throw new Error(`torch.histogram(): bins must be > 0, but got ${bins} for dimension 0`);
   const x = castData(input, "float64").data;
-  let lo = min, hi = max;
-  if (lo === hi && x.length > 0) {
-    lo = Infinity;
-    hi = -Infinity;
-    for (const v of x) {
-      // a NaN makes the data's range NaN (refused below)
-      if (Number.isNaN(v)) {
-        lo = hi = NaN;
-        break;
-      }
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  let [lo, hi] = min === max && x.length > 0 ? dataRange(x) : [min, max];
   if (lo === hi) {
     lo -= 1;
     hi += 1;
