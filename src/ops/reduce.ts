@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
 import { castData, empty, kernels, needsGrad, numelOf, record, relayout } from "./core.js";
-import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
+import { abs, binaryData, div, eq, exp, isnan, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./views.js";
 import { cat, flip, scatterAdd } from "./indexing.js";
 import { onesLike } from "./factories.js";

@@ -1,0 +1,146 @@
+"""Fixtures for test/faithful-*.test.ts, from PyTorch (run with /usr/bin/python3).
+
+Writes test/fixtures/faithful/*.json, one file per behaviour:
+- logsumexp.json: values, gradients (an upstream gradient 1..n) and node names of
+  logsumexp, the version error after an in-place change of its result, detach_;
+- index-version.json: the version error after an index tensor or mask of x[i] changed in place;
+- var-std.json: var / std with no degrees of freedom left (1.13 where it agrees with 2.x);
+- clamp-messages.json: in-place clamps of int / bool tensors that would promote them.
+Non-finite numbers are written as "nan", "inf", "-inf".
+"""
+import json, math, os
+import torch
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "faithful")
+os.makedirs(OUT, exist_ok=True)
+torch.manual_seed(0)
+
+def enc(t):
+    out = []
+    for v in torch.as_tensor(t).detach().reshape(-1).tolist():
+        v = float(v)
+        out.append("nan" if math.isnan(v) else ("inf" if v == math.inf else ("-inf" if v == -math.inf else v)))
+    return out
+
+def err(f):
+    try:
+        f()
+    except Exception as e:
+        return str(e)
+    return None
+
+def write(name, obj):
+    with open(os.path.join(OUT, name), "w") as fh:
+        json.dump(obj, fh, indent=1)
+        fh.write("\n")
+
+def upstream(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return torch.arange(1.0, n + 1).reshape(shape)
+
+# ---- logsumexp -------------------------------------------------------------------------------
+inf = math.inf
+lse_inputs = [
+    ("rows", torch.randn(3, 4), 0, False),
+    ("cols keepdim", torch.randn(3, 4), 1, True),
+    ("two dims", torch.randn(2, 3, 2), [0, 2], False),
+    ("negative dim", torch.randn(2, 3), -1, False),
+    ("large values", torch.tensor([[1000.0, 1001.0], [-1000.0, -1002.0]]), 1, False),
+    ("a row of -inf", torch.tensor([[-inf, -inf], [0.0, 1.0]]), 1, False),
+    ("an inf", torch.tensor([[inf, 1.0], [0.0, 1.0]]), 1, False),
+    ("0-d", torch.tensor(0.5), 0, False),
+    ("empty dim", torch.zeros(2, 0), 1, False),
+]
+lse_cases = []
+for name, x, dim, keepdim in lse_inputs:
+    x = x.clone().requires_grad_()
+    y = torch.logsumexp(x, dim, keepdim=keepdim)
+    g = upstream(y.shape)
+    y.backward(g)
+    lse_cases.append({"name": name, "shape": list(x.shape), "input": enc(x), "dim": dim, "keepdim": keepdim,
+                      "outShape": list(y.shape), "output": enc(y), "gradOutput": enc(g), "grad": enc(x.grad),
+                      "node": type(y.grad_fn).__name__,
+                      "next": [type(f).__name__ if f is not None else None for f, _ in y.grad_fn.next_functions]})
+x = torch.randn(3, 4, requires_grad=True)
+y = x.logsumexp(0)
+y.add_(1)
+lse_inplace = err(lambda: y.sum().backward())
+x = torch.randn(3, 4, requires_grad=True)
+y = x.logsumexp(0)
+y.detach_()
+lse_detach = {"requiresGrad": y.requires_grad, "gradFn": y.grad_fn is not None}
+xi = torch.randn(3, 4, requires_grad=True).clone()
+y = xi.logsumexp(1)
+xi.mul_(2)
+lse_input_inplace = err(lambda: y.sum().backward())
+write("logsumexp.json", {"cases": lse_cases, "resultInplaceError": lse_inplace, "inputInplaceError": lse_input_inplace,
+                         "detach": lse_detach, "intInput": {"dtype": str(torch.tensor([1, 2], dtype=torch.int32).logsumexp(0).dtype),
+                                                            "value": enc(torch.tensor([1, 2], dtype=torch.int32).logsumexp(0))}})
+
+# ---- x[i] saves its indices ------------------------------------------------------------------
+# (1.13 takes long indices only: its messages name a torch.LongTensor where torchlet's int32 index is a torch.IntTensor)
+def index_then(change):
+    x = torch.randn(5, requires_grad=True)
+    i = torch.tensor([0, 2, 2], dtype=torch.long)
+    y = x[i]
+    change(i)
+    return err(lambda: y.sum().backward())
+def mask_then():
+    x = torch.randn(2, 3, requires_grad=True)
+    m = torch.tensor([True, False])
+    y = x[m]
+    m.logical_not_()
+    return err(lambda: y.sum().backward())
+def two_then():
+    x = torch.randn(3, 4, requires_grad=True)
+    i = torch.tensor([0, 1], dtype=torch.long)
+    j = torch.tensor([[2], [3]], dtype=torch.long)
+    y = x[i, j]
+    j.zero_()
+    return err(lambda: y.sum().backward())
+def untouched():
+    x = torch.randn(5, requires_grad=True)
+    i = torch.tensor([0, 2, 2], dtype=torch.long)
+    y = x[i]
+    y.backward(torch.tensor([1.0, 2.0, 3.0]))
+    return enc(x.grad)
+write("index-version.json", {"indexChanged": index_then(lambda i: i.add_(1)), "maskChanged": mask_then(),
+                             "secondIndexChanged": two_then(), "untouchedGrad": untouched()})
+
+# ---- var / std with no degrees of freedom left -------------------------------------------------
+def moments(f, data, shape, dim, correction):
+    x = torch.tensor(data).reshape(shape).requires_grad_()
+    kw = {} if correction is None else {"correction": correction}
+    y = getattr(x, f)(dim, **kw)
+    y.sum().backward()
+    return {"f": f, "data": data, "shape": shape, "dim": dim, "correction": correction, "output": enc(y), "grad": enc(x.grad)}
+# (1.13 raises "returned an invalid gradient" for a full reduction of one element, and gives var's 0-d
+# gradient as inf: those cases are 2.x's in the test, from its var_backward)
+var_cases = []
+for f in ["var", "std"]:
+    var_cases.append(moments(f, [2.0], [1], 0, None))
+    var_cases.append(moments(f, [2.0, 3.0], [2, 1], 1, None))
+    var_cases.append(moments(f, [2.0, 3.0], [2], 0, 2))
+    var_cases.append(moments(f, [2.0, 2.0], [2], 0, 2))
+    var_cases.append(moments(f, [1.0, 2.0, 4.0], [3], 0, 3))
+write("var-std.json", {"cases": var_cases})
+
+# ---- clamp_ of int / bool tensors that would promote them --------------------------------------
+i32 = lambda: torch.tensor([1, 2, 3], dtype=torch.int32)
+b = lambda: torch.tensor([True, False])
+write("clamp-messages.json", {"cases": [
+    {"op": "clamp_", "dtype": "int32", "min": 0.5, "max": None, "error": err(lambda: i32().clamp_(0.5))},
+    {"op": "clamp_", "dtype": "int32", "min": 0.5, "max": 2, "error": err(lambda: i32().clamp_(0.5, 2))},
+    {"op": "clamp_", "dtype": "int32", "min": None, "max": 2.5, "error": err(lambda: i32().clamp_(max=2.5))},
+    {"op": "clamp_", "dtype": "int32", "min": 1, "max": 2, "error": err(lambda: i32().clamp_(1, 2))},
+    {"op": "clamp_", "dtype": "bool", "min": 1, "max": None, "error": err(lambda: b().clamp_(1))},
+    {"op": "clamp_", "dtype": "bool", "min": 0.5, "max": None, "error": err(lambda: b().clamp_(0.5))},
+    {"op": "clampMin_", "dtype": "int32", "min": 0.5, "max": None, "error": err(lambda: i32().clamp_min_(0.5))},
+    {"op": "clampMin_", "dtype": "bool", "min": 1, "max": None, "error": err(lambda: b().clamp_min_(1))},
+    {"op": "clampMax_", "dtype": "int32", "min": None, "max": 0.5, "error": err(lambda: i32().clamp_max_(0.5))},
+    {"op": "clip_", "dtype": "int32", "min": 0.5, "max": None, "error": err(lambda: i32().clip_(0.5))},
+], "tensorBound": err(lambda: i32().clamp_(torch.tensor(0.5))),
+   "tensorBoundMin": err(lambda: i32().clamp_min_(torch.tensor(0.5)))})
+print("wrote", OUT)
