@@ -143,4 +143,92 @@ write("clamp-messages.json", {"cases": [
     {"op": "clip_", "dtype": "int32", "min": 0.5, "max": None, "error": err(lambda: i32().clip_(0.5))},
 ], "tensorBound": err(lambda: i32().clamp_(torch.tensor(0.5))),
    "tensorBoundMin": err(lambda: i32().clamp_min_(torch.tensor(0.5)))})
+# ---- custom Functions returning inputs and views -------------------------------------------
+class Id(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+class ViewIn(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.view(-1)
+    @staticmethod
+    def backward(ctx, g):
+        return g.view(3, 1)
+class Two(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x, x.view(-1)
+    @staticmethod
+    def backward(ctx, g1, g2):
+        return g1 + g2.view(3)
+class Dirty(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        x.mul_(2)
+        ctx.mark_dirty(x)
+        return x
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+def rg():
+    return torch.ones(3, requires_grad=True)
+def cf_leaf_inplace():
+    Id.apply(rg()).add_(1)
+def cf_nonleaf_inplace():
+    Id.apply(rg().clone()).add_(1)
+def cf_view_inplace():
+    ViewIn.apply(torch.ones(3, 1, requires_grad=True)).add_(1)
+def cf_base_inplace_gradfn():
+    h = rg().clone(); y = Id.apply(h); h.add_(1); y.grad_fn
+def cf_base_inplace_isleaf():
+    h = rg().clone(); y = Id.apply(h); h.add_(1); y.is_leaf
+def cf_two_first():
+    Two.apply(rg().clone())[0].add_(1)
+def cf_two_second():
+    Two.apply(rg().clone())[1].mul_(2)
+def cf_nograd_inplace_then_gradfn():
+    y = Id.apply(rg())
+    with torch.no_grad():
+        y.add_(1)
+    y.grad_fn
+def cf_view_of_output():
+    Id.apply(rg()).view(3).add_(1)
+x = rg(); y = Id.apply(x); y.sum().backward()
+leaf = {"isInput": y is x, "isLeaf": y.is_leaf, "node": type(y.grad_fn).__name__, "baseIsInput": y._base is x, "grad": enc(x.grad)}
+x = torch.ones(3); v0 = x._version; y = Id.apply(x); y.add_(1)
+nograd_input = {"isInput": y is x, "baseIsInput": y._base is x, "requiresGrad": y.requires_grad, "inputAfterAdd": enc(x)}
+x = rg()
+with torch.no_grad():
+    y = Id.apply(x)
+in_no_grad = {"isInput": y is x, "requiresGrad": y.requires_grad, "isView": y._base is not None, "isLeaf": y.is_leaf}
+x = rg().clone(); v0 = x._version; y = Dirty.apply(x)
+dirty = {"isInput": y is x, "versionBump": x._version - v0, "node": type(y.grad_fn).__name__}
+x = torch.ones(3); v0 = x._version; Dirty.apply(x)
+dirty_unrecorded = {"versionBump": x._version - v0}
+write("custom-function.json", {"errors": {
+    "leafInplace": err(cf_leaf_inplace), "nonleafInplace": err(cf_nonleaf_inplace), "viewInplace": err(cf_view_inplace),
+    "baseInplaceGradFn": err(cf_base_inplace_gradfn), "baseInplaceIsLeaf": err(cf_base_inplace_isleaf),
+    "twoFirst": err(cf_two_first), "twoSecond": err(cf_two_second), "nogradInplaceThenGradFn": err(cf_nograd_inplace_then_gradfn),
+    "viewOfOutput": err(cf_view_of_output)},
+    "leaf": leaf, "nogradInput": nograd_input, "inNoGrad": in_no_grad, "dirty": dirty, "dirtyUnrecorded": dirty_unrecorded})
+
+# ---- is_leaf reads grad_fn: it raises where reading grad_fn does ------------------------------
+def split_then_base():
+    x = rg().clone(); a, b = x.split([1, 2])
+    x.mul_(2)
+    return a
+def nograd_view_then_base():
+    x = rg().clone()
+    with torch.no_grad():
+        v = x[:2]
+    x.mul_(2)
+    return v
+write("is-leaf.json", {
+    "splitGradFn": err(lambda: split_then_base().grad_fn), "splitIsLeaf": err(lambda: split_then_base().is_leaf),
+    "splitRequiresGrad": split_then_base().requires_grad,
+    "nogradGradFn": err(lambda: nograd_view_then_base().grad_fn), "nogradIsLeaf": err(lambda: nograd_view_then_base().is_leaf)})
 print("wrote", OUT)
