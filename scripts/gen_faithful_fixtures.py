@@ -5,7 +5,9 @@ Writes test/fixtures/faithful/*.json, one file per behaviour:
   logsumexp, the version error after an in-place change of its result, detach_;
 - index-version.json: the version error after an index tensor or mask of x[i] changed in place;
 - var-std.json: var / std with no degrees of freedom left (1.13 where it agrees with 2.x);
-- clamp-messages.json: in-place clamps of int / bool tensors that would promote them.
+- clamp-messages.json: in-place clamps of int / bool tensors that would promote them;
+- custom-function.json, is-leaf.json: custom Functions returning inputs and views, is_leaf raising;
+- triangle-recorded.json: tril_ / triu_ of an expanded view while recording.
 Non-finite numbers are written as "nan", "inf", "-inf".
 """
 import json, math, os
@@ -231,4 +233,25 @@ write("is-leaf.json", {
     "splitGradFn": err(lambda: split_then_base().grad_fn), "splitIsLeaf": err(lambda: split_then_base().is_leaf),
     "splitRequiresGrad": split_then_base().requires_grad,
     "nogradGradFn": err(lambda: nograd_view_then_base().grad_fn), "nogradIsLeaf": err(lambda: nograd_view_then_base().is_leaf)})
+# ---- tril_ / triu_ of an expanded view while recording --------------------------------------
+tri_cases = []
+for op in ["tril_", "triu_"]:
+    for d in [0, 1, -1]:
+        l = torch.arange(1.0, 4.0).requires_grad_(); x = l.clone(); e = x.expand(3, 3)
+        r = getattr(e, op)(d)
+        case = {"op": op, "diagonal": d, "returnsSelf": r is e, "view": enc(e), "base": enc(x), "viewNode": e.grad_fn.name(),
+                "viewNext": [f.name() for f, _ in e.grad_fn.next_functions], "baseNode": x.grad_fn.name(),
+                "baseNext": [f.name() for f, _ in x.grad_fn.next_functions], "versionBump": e._version}
+        case["viewBackward"] = err(lambda: (e * torch.arange(1.0, 10.0).view(3, 3)).sum().backward())
+        l = torch.arange(1.0, 4.0).requires_grad_(); x = l.clone(); e = x.expand(3, 3)
+        getattr(e, op)(d)
+        case["baseBackward"] = err(lambda: x.sum().backward())
+        tri_cases.append(case)
+def tri_nograd_view():
+    x = torch.ones(3, requires_grad=True).clone()
+    with torch.no_grad():
+        e = x.expand(3, 3)
+    e.tril_()
+write("triangle-recorded.json", {"cases": tri_cases, "leafView": err(lambda: torch.ones(3, requires_grad=True).expand(3, 3).tril_()),
+                                 "nogradView": err(tri_nograd_view)})
 print("wrote", OUT)

@@ -162,3 +162,41 @@ describe("in-place clamps that would promote an int32 or bool tensor", () => {
     throwsStartingWith(() => torch.tensor([1, 2, 3], { dtype: "int32" }).clampMin_(torch.tensor(0.5)), fx.tensorBoundMin, "clampMin_");
   });
 });
+
+describe("tril_ / triu_ of an expanded view while recording (PyTorch records it; backward refuses the overlap)", () => {
+  interface Case {
+    op: "tril_" | "triu_"; diagonal: number; returnsSelf: boolean; view: Encoded[]; base: Encoded[]; viewNode: string; viewNext: string[];
+    baseNode: string; baseNext: string[]; versionBump: number; viewBackward: string; baseBackward: string;
+  }
+  const fx = load<{ cases: Case[]; leafView: string; nogradView: string }>("triangle-recorded.json");
+  // (PyTorch's Node.name() spells CopySlices with its C++ namespace)
+  const short = (n: string) => n.replace("torch::autograd::", "");
+  const setup = (c: Case) => {
+    const x = torch.arange(1, 4, 1, { dtype: "float32" }).requiresGrad_().clone();
+    const e = x.expand([3, 3]);
+    const r = c.op === "tril_" ? e.tril_(c.diagonal) : e.triu_(c.diagonal);
+    return { x, e, r };
+  };
+  for (const c of fx.cases) {
+    test(`${c.op}(${c.diagonal}): values, nodes and the backward error as PyTorch`, () => {
+      const { x, e, r } = setup(c);
+      assert.equal(r === e, c.returnsSelf);
+      assertClose(values(e.detach()), c.view, "view");
+      assertClose(values(x.detach()), c.base, "base");
+      assert.equal(e.version, c.versionBump);
+      assert.equal(e.gradFn!.name, c.viewNode);
+      assert.deepEqual(e.gradFn!.nextFunctions.map(([n]) => n!.name), c.viewNext.map(short));
+      assert.equal(x.gradFn!.name, short(c.baseNode));
+      assert.deepEqual(x.gradFn!.nextFunctions.map(([n]) => n!.name), c.baseNext.map(short));
+      throwsStartingWith(() => e.mul(torch.arange(1, 10, 1, { dtype: "float32" }).view([3, 3])).sum().backward(), c.viewBackward, "through the view");
+      const other = setup(c);
+      throwsStartingWith(() => other.x.sum().backward(), c.baseBackward, "through the base");
+    });
+  }
+  test("an expanded view of a leaf, or one made in no_grad mode: PyTorch's in-place errors", () => {
+    throwsStartingWith(() => torch.ones([3], { requiresGrad: true }).expand([3, 3]).tril_(), fx.leafView, "leaf view");
+    const x = torch.ones([3], { requiresGrad: true }).clone();
+    const e = torch.noGrad(() => x.expand([3, 3]));
+    throwsStartingWith(() => e.tril_(), fx.nogradView, "no_grad view");
+  });
+});

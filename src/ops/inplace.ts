@@ -31,7 +31,7 @@ function refreshViewGradFn(view: Tensor): void {
 setViewGradFnRefresher(refreshViewGradFn);
 
 /** Gives `view` an AsStridedBackward0 node from `base`'s current value, up to date with the storage's version. */
-function recordViewOfBase(view: Tensor, base: Tensor): void {
+export function recordViewOfBase(view: Tensor, base: Tensor): void {
   // (the arrow mentions copies only: V8 would keep what it mentions alive with the node)
   const shape = [...view.shape], strides = [...view.strides], offset = view.offset - base.offset, baseShape = base.shape;
   record("AsStridedBackward0", [base], view, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
