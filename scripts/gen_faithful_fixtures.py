@@ -7,7 +7,8 @@ Writes test/fixtures/faithful/*.json, one file per behaviour:
 - var-std.json: var / std with no degrees of freedom left (1.13 where it agrees with 2.x);
 - clamp-messages.json: in-place clamps of int / bool tensors that would promote them;
 - custom-function.json, is-leaf.json: custom Functions returning inputs and views, is_leaf raising;
-- triangle-recorded.json: tril_ / triu_ of an expanded view while recording.
+- triangle-recorded.json: tril_ / triu_ of an expanded view while recording;
+- rrelu.json: F.rrelu's node (training or not, in place or not), its noise and gradient.
 Non-finite numbers are written as "nan", "inf", "-inf".
 """
 import json, math, os
@@ -254,4 +255,27 @@ def tri_nograd_view():
     e.tril_()
 write("triangle-recorded.json", {"cases": tri_cases, "leafView": err(lambda: torch.ones(3, requires_grad=True).expand(3, 3).tril_()),
                                  "nogradView": err(tri_nograd_view)})
+# ---- rrelu: one RreluWithNoiseBackward node ---------------------------------------------------
+import torch.nn.functional as F
+xr = torch.tensor([1.5, -0.06, -0.45, 0.57, -0.18, -2.0])
+gr = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+rrelu_cases = []
+for training in [True, False]:
+    for inplace in [False, True]:
+        x = xr.clone().requires_grad_()
+        h = x.clone() if inplace else x
+        y = F.rrelu(h, lower=0.1, upper=0.3, training=training, inplace=inplace)
+        node = y.grad_fn
+        noise = node._saved_noise if training else None
+        y.backward(gr)
+        rrelu_cases.append({"training": training, "inplace": inplace, "node": type(node).__name__,
+                            "next": [type(f).__name__ for f, _ in node.next_functions], "returnsInput": y is h,
+                            "output": enc(y), "noise": enc(noise) if noise is not None else None, "grad": enc(x.grad)})
+def rrelu_result_changed():
+    h = xr.clone().requires_grad_().clone()
+    y = F.rrelu(h, training=True, inplace=True)
+    y.add_(1)
+    y.sum().backward()
+write("rrelu.json", {"input": enc(xr), "gradOutput": enc(gr), "lower": 0.1, "upper": 0.3, "cases": rrelu_cases,
+                     "resultChanged": err(rrelu_result_changed)})
 print("wrote", OUT)

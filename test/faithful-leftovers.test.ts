@@ -200,3 +200,51 @@ describe("tril_ / triu_ of an expanded view while recording (PyTorch records it;
     throwsStartingWith(() => e.tril_(), fx.nogradView, "no_grad view");
   });
 });
+
+describe("F.rrelu records one RreluWithNoiseBackward node (0 out of place, 1 in place)", () => {
+  interface Case { training: boolean; inplace: boolean; node: string; next: string[]; returnsInput: boolean; output: Encoded[]; noise: Encoded[] | null; grad: Encoded[] }
+  const fx = load<{ input: Encoded[]; gradOutput: Encoded[]; lower: number; upper: number; cases: Case[]; resultChanged: string }>("rrelu.json");
+  const F = torch.nn.functional;
+  for (const c of fx.cases) {
+    test(`training ${c.training}, inplace ${c.inplace}: node, values and gradient as PyTorch's`, () => {
+      const x = leaf(fx.input, [fx.input.length]);
+      const h = c.inplace ? x.clone() : x;
+      const y = F.rrelu(h, { lower: fx.lower, upper: fx.upper, training: c.training, inplace: c.inplace });
+      assert.equal(y.gradFn!.name, c.node);
+      assert.deepEqual(y.gradFn!.nextFunctions.map(([n]) => n!.name), c.next);
+      assert.equal(y === h, c.returnsInput);
+      const out = values(y.detach()), xs = fx.input.map(decode);
+      if (c.noise === null) {
+        assertClose(out, c.output, "output");
+      } else {
+        // PyTorch's own run: out = x * noise, slopes in [lower, upper] where x <= 0, 1 elsewhere, grad = gradOutput * noise
+        const pn = c.noise.map(decode);
+        assertClose(xs.map((v, i) => v * pn[i]!), c.output, "PyTorch: output = x * noise");
+        assertClose(fx.gradOutput.map((g, i) => decode(g) * pn[i]!), c.grad, "PyTorch: grad = gradOutput * noise");
+        // torchlet's noise (its own random stream) follows the same rules and gives the same gradient formula
+        const noise = out.map((v, i) => (xs[i]! > 0 ? 1 : v / xs[i]!));
+        noise.forEach((n, i) => assert.ok(xs[i]! > 0 ? n === 1 : n >= fx.lower - 1e-6 && n <= fx.upper + 1e-6, `noise[${i}] = ${n}`));
+        y.backward(torch.tensor(fx.gradOutput.map(decode)));
+        assertClose(values(x.grad!), fx.gradOutput.map((g, i) => decode(g) * noise[i]!), "grad = gradOutput * noise");
+        return;
+      }
+      y.backward(torch.tensor(fx.gradOutput.map(decode)));
+      assertClose(values(x.grad!), c.grad, "grad");
+    });
+  }
+  test("in place, changing the saved result raises PyTorch's version error naming RreluWithNoiseBackward1", () => {
+    const h = leaf(fx.input, [fx.input.length]).clone();
+    const y = F.rrelu(h, { training: true, inplace: true });
+    y.add_(1);
+    throwsStartingWith(() => y.sum().backward(), fx.resultChanged, "result changed");
+  });
+  test("float64 gradcheck and gradgradcheck with the noise held fixed (one generator seed per call)", () => {
+    const gen = new torch.Generator();
+    const x = torch.tensor([1.5, -0.6, -0.45, 0.57, -1.8], { dtype: "float64", requiresGrad: true });
+    for (const inplace of [false, true]) {
+      const f = (t: Tensor) => F.rrelu(inplace ? t.clone() : t, { training: true, inplace, generator: gen.manualSeed(7) });
+      assert.ok(torch.autograd.gradcheck(f, [x]), `gradcheck inplace ${inplace}`);
+      assert.ok(torch.autograd.gradgradcheck(f, [x]), `gradgradcheck inplace ${inplace}`);
+    }
+  });
+});
