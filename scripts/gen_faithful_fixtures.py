@@ -8,7 +8,9 @@ Writes test/fixtures/faithful/*.json, one file per behaviour:
 - clamp-messages.json: in-place clamps of int / bool tensors that would promote them;
 - custom-function.json, is-leaf.json: custom Functions returning inputs and views, is_leaf raising;
 - triangle-recorded.json: tril_ / triu_ of an expanded view while recording;
-- rrelu.json: F.rrelu's node (training or not, in place or not), its noise and gradient.
+- rrelu.json: F.rrelu's node (training or not, in place or not), its noise and gradient;
+- activation-backward.json: softplus, mish, hardswish, ... in float64: values, gradients and the
+  second derivatives (w.r.t. the input and the upstream gradient) of their backward formulas.
 Non-finite numbers are written as "nan", "inf", "-inf".
 """
 import json, math, os
@@ -278,4 +280,36 @@ def rrelu_result_changed():
     y.sum().backward()
 write("rrelu.json", {"input": enc(xr), "gradOutput": enc(gr), "lower": 0.1, "upper": 0.3, "cases": rrelu_cases,
                      "resultChanged": err(rrelu_result_changed)})
+# ---- activations' backward formulas: gradients and second derivatives -----------------------
+act_x = [-30.0, -4.0, -3.0, -2.5, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0, 2.5, 3.0, 4.0, 19.0, 21.0, 30.0]
+act_fns = {
+    "softplus": lambda x: F.softplus(x),
+    "softplus beta 2 threshold 3": lambda x: F.softplus(x, beta=2, threshold=3),
+    "mish": lambda x: F.mish(x),
+    "hardswish": lambda x: F.hardswish(x),
+    "hardsigmoid": lambda x: F.hardsigmoid(x),
+    "logsigmoid": lambda x: F.logsigmoid(x),
+    "softshrink": lambda x: F.softshrink(x, 0.5),
+    "hardshrink": lambda x: F.hardshrink(x, 0.5),
+}
+act_cases = []
+for name, f in act_fns.items():
+    x = torch.tensor(act_x, dtype=torch.float64, requires_grad=True)
+    g = torch.linspace(0.5, 2.0, len(act_x), dtype=torch.float64, requires_grad=True)
+    y = f(x)
+    (gx,) = torch.autograd.grad(y, x, g, create_graph=True)
+    w = torch.linspace(-1.0, 1.0, len(act_x), dtype=torch.float64)
+    note = None
+    try:
+        xx, gg = torch.autograd.grad((gx * w).sum(), [x, g], allow_unused=True)
+    except RuntimeError as e:
+        # 1.13 has no derivative of hardsigmoid_backward; 2.x's derivatives.yaml: grad_output gets
+        # hardsigmoid_backward(grad, self), self gets zeros
+        assert name == "hardsigmoid", name
+        note = "2.x (1.13: " + str(e) + ")"
+        xx = torch.zeros_like(x)
+        gg = w * torch.where(x.detach().abs() < 3, 1.0 / 6, 0.0)
+    act_cases.append({"name": name, "node": type(y.grad_fn).__name__, "output": enc(y), "gradOutput": enc(g), "grad": enc(gx),
+                      "weight": enc(w), "secondX": enc(xx) if xx is not None else None, "secondG": enc(gg), "note": note})
+write("activation-backward.json", {"input": act_x, "cases": act_cases})
 print("wrote", OUT)

@@ -248,3 +248,57 @@ describe("F.rrelu records one RreluWithNoiseBackward node (0 out of place, 1 in 
     }
   });
 });
+
+describe("activations' backward formulas (derivatives.yaml) instead of a recomputed forward", () => {
+  interface Case { name: string; node: string; output: Encoded[]; gradOutput: Encoded[]; grad: Encoded[]; weight: Encoded[]; secondX: Encoded[] | null; secondG: Encoded[]; note: string | null }
+  const fx = load<{ input: number[]; cases: Case[] }>("activation-backward.json");
+  const F = torch.nn.functional;
+  const fns: Record<string, (x: Tensor) => Tensor> = {
+    softplus: (x) => F.softplus(x),
+    "softplus beta 2 threshold 3": (x) => F.softplus(x, { beta: 2, threshold: 3 }),
+    mish: (x) => F.mish(x),
+    hardswish: (x) => F.hardswish(x),
+    hardsigmoid: (x) => F.hardsigmoid(x),
+    logsigmoid: (x) => F.logsigmoid(x),
+    softshrink: (x) => F.softshrink(x, 0.5),
+    hardshrink: (x) => F.hardshrink(x, 0.5),
+  };
+  /** PyTorch 2.x's hardswish_backward is 0 at x = -3 and passes the gradient at x = 3 (1.13, the fixture: x/3 + 1/2 at both). */
+  const twoX = (c: Case, grad: number[], g: number[]) =>
+    c.name !== "hardswish" ? grad : grad.map((v, i) => (fx.input[i] === -3 ? 0 : fx.input[i] === 3 ? g[i]! : v));
+  for (const c of fx.cases) {
+    test(`${c.name}${c.note === null ? "" : ` (${c.note.slice(0, 3)})`}: values, gradient and second derivatives as PyTorch's`, () => {
+      const x = torch.tensor(fx.input, { dtype: "float64", requiresGrad: true });
+      const g = torch.tensor(c.gradOutput.map(decode), { dtype: "float64", requiresGrad: true });
+      const y = fns[c.name]!(x);
+      assert.equal(y.gradFn!.name, c.node);
+      assertClose(values(y.detach()), c.output, "output");
+      const [gx] = torch.autograd.grad([y], [x], { gradOutputs: [g], createGraph: true });
+      assertClose(values(gx!.detach()), twoX(c, c.grad.map(decode), c.gradOutput.map(decode)), "grad");
+      const w = torch.tensor(c.weight.map(decode), { dtype: "float64" });
+      const [xx, gg] = torch.autograd.grad([gx!.mul(w).sum()], [x, g], { allowUnused: true });
+      if (c.secondX === null) assert.ok(xx === null || values(xx!).every((v) => v === 0), "second derivative w.r.t. x");
+      else assertClose(values(xx ?? torch.zerosLike(x)), c.secondX, "second derivative w.r.t. x");
+      assertClose(values(gg!), twoX(c, c.secondG.map(decode), c.weight.map(decode)), "second derivative w.r.t. the upstream gradient");
+    });
+  }
+  test("float64 gradgradcheck of each (away from the kinks)", () => {
+    const x = torch.tensor([-3.7, -1.3, -0.2, 0.4, 1.1, 2.2, 3.6], { dtype: "float64", requiresGrad: true });
+    for (const [name, f] of Object.entries(fns)) {
+      assert.ok(torch.autograd.gradcheck(f, [x]), `${name} gradcheck`);
+      assert.ok(torch.autograd.gradgradcheck(f, [x]), `${name} gradgradcheck`);
+    }
+  });
+  test("the in-place forms keep their node and gradient (mish_, hardswish_, hardsigmoid_)", () => {
+    for (const [name, f] of [["mish", F.mish], ["hardswish", F.hardswish], ["hardsigmoid", F.hardsigmoid]] as const) {
+      const c = fx.cases.find((k) => k.name === name)!;
+      const x = torch.tensor(fx.input, { dtype: "float64", requiresGrad: true });
+      const h = x.clone();
+      const y = f(h, { inplace: true });
+      assert.equal(y, h);
+      assert.equal(y.gradFn!.name, c.node);
+      y.backward(torch.tensor(c.gradOutput.map(decode), { dtype: "float64" }));
+      assertClose(values(x.grad!), twoX(c, c.grad.map(decode), c.gradOutput.map(decode)), `${name}_ grad`);
+    }
+  });
+});
