@@ -4,6 +4,7 @@ import { gradientEdge } from "./engine.js";
 import { Node } from "./node.js";
 import { currentSavedTensorsHooks } from "./saved-tensor-hooks.js";
 import { makeView } from "../ops/core.js";
+import { VIEW_IN_CUSTOM_FUNCTION, VIEW_MULTI_OUTPUT } from "../ops/view-meta.js";
 import { zeros } from "../ops/factories.js";
 import { isFloating } from "../tensor/dtype.js";
 
@@ -73,12 +74,33 @@ export function isTensor(x: unknown): x is Tensor {
 /**
  * An input returned as it is (not marked dirty) comes back as a new alias of
  * it, as PyTorch's view_as: giving the input itself the Function's node would
- * turn a leaf into a non-leaf. (A function, not an arrow in apply: an arrow
- * there mentioning the inputs would keep them alive with the backward closure.)
+ * turn a leaf into a non-leaf. Unrecorded, an input that requires grad comes
+ * back detached and any other as an alias made in no_grad mode (PyTorch's
+ * _wrap_outputs). (A function, not an arrow in apply: an arrow there
+ * mentioning the inputs would keep them alive with the backward closure.)
  */
-function aliasReturnedInputs(result: Tensor | Tensor[], inputs: readonly (Tensor | null)[], dirty: readonly Tensor[]): Tensor | Tensor[] {
-  const alias = (o: Tensor) => (isTensor(o) && inputs.includes(o) && !dirty.includes(o) ? makeView(o, o.shape, o.strides, o.offset) : o);
+function aliasReturnedInputs(result: Tensor | Tensor[], inputs: readonly (Tensor | null)[], dirty: readonly Tensor[], recording: boolean): Tensor | Tensor[] {
+  const alias = (o: Tensor): Tensor => {
+    if (!isTensor(o) || !inputs.includes(o) || dirty.includes(o)) return o;
+    if (recording) return makeView(o, o.shape, o.strides, o.offset);
+    return o.requiresGrad ? o.detach() : runInMode(withGrad(false), () => makeView(o, o.shape, o.strides, o.offset));
+  };
   return Array.isArray(result) ? result.map(alias) : alias(result);
+}
+
+/**
+ * PyTorch's rule for the views a custom Function returns (a view made in its
+ * forward, or an input's alias; not an input marked dirty): changing one in
+ * place, or its base, is forbidden, since the view+inplace logic would
+ * bypass the custom backward; where several outputs are differentiable, the
+ * multi-output rule applies instead.
+ */
+function markReturnedViews(outputs: readonly unknown[], dirty: readonly Tensor[], multi: boolean): void {
+  for (const o of outputs) {
+    if (!isTensor(o) || o._base === null || o._inference || dirty.includes(o)) continue;
+    o._creationMeta = multi ? VIEW_MULTI_OUTPUT : VIEW_IN_CUSTOM_FUNCTION;
+    o._viewVersion = o.storage.version;
+  }
 }
 
 /**
@@ -108,11 +130,17 @@ export class Function {
     const recording = ctx.needsInputGrad.some(Boolean) && isRecording();
     // (a helper, not an arrow here: an arrow mentioning `args` would keep the inputs alive in the backward closure's context)
     let result = runForward(this, ctx, args);
-    if (!recording) return result;
+    if (!recording) {
+      // PyTorch bumps the version of what forward marked dirty whether or not it records
+      for (const d of new Set(ctx._dirty)) d.storage.version++;
+      result = aliasReturnedInputs(result, tensorArgs, ctx._dirty, false);
+      markReturnedViews(Array.isArray(result) ? result : [result], ctx._dirty, false);
+      return result;
+    }
     // (before aliasing: ctx names the tensors forward returned)
     const nonDifferentiable = (Array.isArray(result) ? result : [result]).map((o) => ctx._nonDifferentiable.includes(o));
     ctx._nonDifferentiable = [];
-    result = aliasReturnedInputs(result, tensorArgs, ctx._dirty);
+    result = aliasReturnedInputs(result, tensorArgs, ctx._dirty, true);
     const outputs = Array.isArray(result) ? result : [result];
     // what backward needs to make zeros for outputs that got no gradient
     const outMeta = outputs.map((o) => (isTensor(o) ? { shape: o.shape, dtype: o.dtype } : null));
@@ -165,6 +193,7 @@ export class Function {
       o.outputNr = i;
       o._requiresGrad = true;
     });
+    markReturnedViews(outputs, ctx._dirty, outputs.filter((o) => isTensor(o) && o._gradFn === node).length > 1);
     // a saved output (one this node now produces) is named after this node in the in-place error, as PyTorch's
     node.markSavedOutputs(outputs.map((o) => (isTensor(o) && o.gradFn === node ? o : null)));
     // saveForBackward's tensors go through the saved-tensor hooks in force, as PyTorch's save_for_backward

@@ -69,13 +69,14 @@ class SavedTensor {
   /** `owner` is the node that saved this tensor. */
   unpack(owner: Node): Tensor {
     const t = this.tensor;
+    // (PyTorch's message names a bool tensor by its dispatch type, CPUBoolType, not torch.BoolTensor)
     const now = t.storage.version;
     if (now !== this.version) {
       const which =
         this.outputOf >= 0 ? `, which is output ${this.outputOf} of ${owner.name},` : t.gradFn ? `, which is output ${t.outputNr} of ${t.gradFn.name},` : "";
       throw new Error(
         "one of the variables needed for gradient computation has been modified by an inplace operation: " +
-          `[${TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
+          `[${t.dtype === "bool" ? "CPUBoolType" : TYPE_NAMES[t.dtype]} [${t.shape.join(", ")}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
           (isAnomalyEnabled()
             ? "Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
             : "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."),

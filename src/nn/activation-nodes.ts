@@ -35,12 +35,16 @@ function activation(
 
 /**
  * `forward(x)` recorded as the one node `name` (PyTorch's) of an activation
- * composed of several ops here: its backward is the gradient of the composed
- * forward, recomputed from the saved input, so the values are the composed
- * graph's exactly. When the backward is itself recorded (createGraph), so is
- * the recomputation, through the saved input's own graph.
+ * composed of several ops here. With `backward` (PyTorch's formula, see
+ * activation-backward.ts) the node computes the gradient from the saved
+ * input without running the forward again. Without it, the backward is the
+ * gradient of the composed forward, recomputed from the saved input, so the
+ * values are the composed graph's exactly; when the backward is itself
+ * recorded (createGraph), so is the recomputation, through the saved input's
+ * own graph.
  */
-export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => Tensor): Tensor {
+export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => Tensor, backward?: (g: Tensor, x: Tensor) => Tensor): Tensor {
+  if (backward !== undefined) return activation(name, input, forward, false, backward);
   if (!needsGrad(input)) return forward(input);
   const out = runInMode(withGrad(false), () => forward(input));
   record(name, [input], out, ([g], [saved]) => {

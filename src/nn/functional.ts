@@ -12,6 +12,7 @@ export { bilinear } from "./bilinear.js";
 export { channelShuffle } from "./layers/channel-shuffle.js";
 export { rrelu, gumbelSoftmax, type RReLUOptions, type GumbelSoftmaxOptions } from "./random-activations.js";
 export { leakyRelu_, elu_, celu_, selu_, hardtanh_, threshold_ } from "./activation-nodes.js";
+import { hardsigmoidBackward, hardswishBackward, logSigmoidBackward, mishBackward, softplusBackward } from "./activation-backward.js";
 import { asOneNode, eluAct, geluAct, hardtanhAct, leakyReluAct, siluAct, thresholdAct } from "./activation-nodes.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { empty, shapeStr } from "../ops/core.js";
@@ -138,7 +139,7 @@ export function softplus(input: Tensor, options: { beta?: number; threshold?: nu
     const scaled = mul(x, beta);
     // (clamped for the same reason as elu's)
     return where(gt(scaled, threshold), x, div(log1p(exp(clamp(scaled, null, threshold))), beta));
-  });
+  }, softplusBackward(beta, threshold));
 }
 
 /**
@@ -224,7 +225,7 @@ export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
     // the middle branch squares its input: clamped, so that an infinite x, where that branch is not taken, gives no 0·∞ gradient
     const mid = clamp(x, -3, 3);
     return where(le(x, -3), 0, where(lt(x, 3), div(mul(mid, add(mid, 3)), 6), x));
-  }));
+  }, hardswishBackward));
 }
 
 /**
@@ -237,7 +238,7 @@ export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
 export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor {
   // a NaN stays NaN, through a detached branch so that it passes no gradient
   return maybeInplace(input, options, "hardsigmoid", (input) =>
-    asOneNode("HardsigmoidBackward0", input, (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6))))));
+    asOneNode("HardsigmoidBackward0", input, (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6)))), hardsigmoidBackward));
 }
 
 /**
@@ -247,7 +248,7 @@ export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor 
  * F.mish(x);
  */
 export function mish(input: Tensor, options: InplaceOption = {}): Tensor {
-  return maybeInplace(input, options, "mish", (input) => asOneNode("MishBackward0", input, (x) => mul(x, tanhOp(softplus(x)))));
+  return maybeInplace(input, options, "mish", (input) => asOneNode("MishBackward0", input, (x) => mul(x, tanhOp(softplus(x))), mishBackward));
 }
 
 /** SELU's constants (Klambauer et al.), as doubles. */
@@ -307,7 +308,7 @@ export function glu(input: Tensor, dim = -1): Tensor {
  * F.logsigmoid(x);
  */
 export function logsigmoid(input: Tensor): Tensor {
-  return asOneNode("LogSigmoidBackward0", input, (x) => neg(softplus(neg(x))));
+  return asOneNode("LogSigmoidBackward0", input, (x) => neg(softplus(neg(x))), logSigmoidBackward);
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Activations that draw random numbers: `F.rrelu` (a random negative slope
- * per element in training) and `F.gumbelSoftmax` (a softmax of logits plus
- * Gumbel noise). Both are products and sums of differentiable ops with the
- * noise as a constant, so their gradients come free.
+ * per element in training; one node, ops/rrelu.ts) and `F.gumbelSoftmax` (a
+ * softmax of logits plus Gumbel noise, composed of differentiable ops with
+ * the noise as a constant).
  */
-import { add, div, gt, le, log, log1p, mul, neg, sub, where } from "../ops/elementwise.js";
+import { add, div, log, log1p, neg, sub } from "../ops/elementwise.js";
 import { rand, zerosLike } from "../ops/factories.js";
 import { scatter } from "../ops/indexing.js";
-import { inplace as inplaceOp } from "../ops/inplace.js";
+import { rreluWithNoise, rreluWithNoise_ } from "../ops/rrelu.js";
 import type { Generator } from "../ops/random.js";
 import { argmax } from "../ops/reduce.js";
 import { softmax } from "../ops/softmax.js";
@@ -33,17 +33,8 @@ export interface RReLUOptions {
  * F.rrelu(x, { training: true }); // negative entries scaled by slopes in [1/8, 1/3]
  */
 export function rrelu(input: Tensor, options: RReLUOptions = {}): Tensor {
-  const lower = options.lower ?? 1 / 8, upper = options.upper ?? 1 / 3;
-  const compute = (x: Tensor): Tensor => {
-    // leaky ReLU (as F.leakyRelu: the slope is the gradient at 0)
-    if (!(options.training ?? false)) return where(gt(x, 0), x, mul(x, (lower + upper) / 2));
-    if (!(lower <= upper)) throw new Error("Lower bound should be less than or equal to the upper bound");
-    const u = rand(x.shape, { dtype: x.dtype, ...(options.generator !== undefined ? { generator: options.generator } : {}) });
-    // PyTorch's noise: a slope for x <= 0, 1 elsewhere; the gradient is that noise
-    const noise = where(le(x, 0), add(mul(u, upper - lower), lower), 1);
-    return mul(x, noise);
-  };
-  return options.inplace ?? false ? inplaceOp(input, "rrelu_", [], compute) : compute(input);
+  const o = { lower: options.lower ?? 1 / 8, upper: options.upper ?? 1 / 3, training: options.training ?? false, generator: options.generator };
+  return options.inplace ?? false ? rreluWithNoise_(input, o) : rreluWithNoise(input, o);
 }
 
 export interface GumbelSoftmaxOptions {

@@ -5,6 +5,7 @@
  */
 import { abs, add, gt, le, lt, sub, where } from "../ops/elementwise.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { shrinkBackward } from "./activation-backward.js";
 import { asOneNode } from "./activation-nodes.js";
 
 /**
@@ -15,7 +16,7 @@ import { asOneNode } from "./activation-nodes.js";
  */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
   if (!(lambd >= 0)) throw new Error(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
-  return asOneNode("SoftshrinkBackward0", input, (x) => where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), 0)));
+  return asOneNode("SoftshrinkBackward0", input, (x) => where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), 0)), shrinkBackward(lambd));
 }
 
 /**
@@ -25,5 +26,5 @@ export function softshrink(input: Tensor, lambd = 0.5): Tensor {
  * F.hardshrink(torch.tensor([-1, 0.2, 2])); // [-1, 0, 2]
  */
 export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
-  return asOneNode("HardshrinkBackward0", input, (x) => where(le(abs(x), lambd), 0, x));
+  return asOneNode("HardshrinkBackward0", input, (x) => where(le(abs(x), lambd), 0, x), shrinkBackward(lambd));
 }

@@ -268,8 +268,13 @@ function foldedValues(s: Strided, f: Folded, indexDims: number): Strided | null 
   return { data: s.data, shape, strides, offset: s.offset };
 }
 
-/** `a[indices]`: a copy. The gradient puts the upstream gradient back, duplicates adding up. */
-export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
+/**
+ * `a[indices]`: a copy. The gradient puts the upstream gradient back, duplicates adding up.
+ * `indexTensors`: the index tensors and masks `ix` was resolved from; the node saves them
+ * (as PyTorch's IndexBackward0 saves `indices`), so changing one in place before backward
+ * raises PyTorch's version error.
+ */
+export function indexGather(a: Tensor, ix: AdvancedIndex, indexTensors: readonly Tensor[] = []): Tensor {
   // every element is written below
   const out = emptyUninitialized(indexedShape(a.shape, ix), a.dtype);
   const f = out.numel() === 0 ? null : fold(a, ix);
@@ -281,7 +286,7 @@ export function indexGather(a: Tensor, ix: AdvancedIndex): Tensor {
   }
   if (needsGrad(a)) {
     const shape = a.shape;
-    record("IndexBackward0", [a], out, ([g]) => [indexPutIntoZeros(shape, ix, g!)]);
+    record("IndexBackward0", [a], out, ([g]) => [indexPutIntoZeros(shape, ix, g!)], indexTensors);
   }
   return out;
 }

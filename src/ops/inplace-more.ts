@@ -15,6 +15,7 @@ import * as E from "./elementwise.js";
 import type { Operand } from "./elementwise.js";
 import { zeros, zerosLike } from "./factories.js";
 import * as G from "./gamma.js";
+import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { inplace } from "./inplace.js";
 import { triangle_ } from "./triangle-inplace.js";
 import * as Mth from "./math.js";
@@ -88,10 +89,18 @@ export const bitwiseNot_ = unary("bitwise_not_", B.bitwiseNot);
 export const logit_ = (self: Tensor, eps: number | null = null): Tensor => inplace(self, "logit_", [], (s) => Mth.logit(s, eps));
 export const nanToNum_ = (self: Tensor, options: P.NanToNumOptions = {}): Tensor => inplace(self, "nan_to_num_", [], (s) => P.nanToNum(s, options));
 export const polygamma_ = (self: Tensor, n: number): Tensor => inplace(self, "polygamma_", [], (s) => G.polygamma(n, s));
-export const clampMin_ = (self: Tensor, min: number | Tensor): Tensor => inplace(self, "clamp_min_", [tensorOr(min)], (s) => P.clampMin(s, min));
-export const clampMax_ = (self: Tensor, max: number | Tensor): Tensor => inplace(self, "clamp_max_", [tensorOr(max)], (s) => P.clampMax(s, max));
-export const clip_ = (self: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor =>
-  inplace(self, "clip_", [typeof min === "object" ? min : null, typeof max === "object" ? max : null], (s) => E.clamp(s, min, max));
+export const clampMin_ = (self: Tensor, min: number | Tensor): Tensor => {
+  checkClampScalarCast(self, "clamp_min_", [min]);
+  return inplace(self, "clamp_min_", [tensorOr(min)], (s) => P.clampMin(s, min));
+};
+export const clampMax_ = (self: Tensor, max: number | Tensor): Tensor => {
+  checkClampScalarCast(self, "clamp_max_", [max]);
+  return inplace(self, "clamp_max_", [tensorOr(max)], (s) => P.clampMax(s, max));
+};
+export const clip_ = (self: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor => {
+  checkClampScalarCast(self, "clip_", [min, max]);
+  return inplace(self, "clip_", [typeof min === "object" ? min : null, typeof max === "object" ? max : null], (s) => E.clamp(s, min, max));
+};
 
 export const fmod_ = binary("fmod_", Mth.fmod);
 export const remainder_ = binary("remainder_", Mth.remainder);

@@ -7,6 +7,7 @@ import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
+import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
@@ -30,7 +31,7 @@ function refreshViewGradFn(view: Tensor): void {
 setViewGradFnRefresher(refreshViewGradFn);
 
 /** Gives `view` an AsStridedBackward0 node from `base`'s current value, up to date with the storage's version. */
-function recordViewOfBase(view: Tensor, base: Tensor): void {
+export function recordViewOfBase(view: Tensor, base: Tensor): void {
   // (the arrow mentions copies only: V8 would keep what it mentions alive with the node)
   const shape = [...view.shape], strides = [...view.strides], offset = view.offset - base.offset, baseShape = base.shape;
   record("AsStridedBackward0", [base], view, ([g]) => [asStridedScatter(g!, baseShape, shape, strides, offset)]);
@@ -206,8 +207,10 @@ export const sub_ = (self: Tensor, b: Operand, options: { alpha?: number } = {})
   ((options.alpha ?? 1) === 1 && binaryDirect(self, "sub", b)) ? self : inplace(self, "sub_", [other(b)], (s) => sub(s, b, options));
 export const mul_ = (self: Tensor, b: Operand) => binaryDirect(self, "mul", b) ? self : inplace(self, "mul_", [other(b)], (s) => mul(s, b));
 export const div_ = (self: Tensor, b: Operand) => binaryDirect(self, "div", b) ? self : inplace(self, "div_", [other(b)], (s) => div(s, b));
-export const clamp_ = (self: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null) =>
-  inplace(self, "clamp_", [typeof min === "object" ? min : null, typeof max === "object" ? max : null], (s) => clamp(s, min, max));
+export const clamp_ = (self: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor => {
+  checkClampScalarCast(self, "clamp_", [min, max]);
+  return inplace(self, "clamp_", [typeof min === "object" ? min : null, typeof max === "object" ? max : null], (s) => clamp(s, min, max));
+};
 /** relu_ straight into `self` when nothing is recorded: no temporary. */
 function reluDirect(self: Tensor): boolean {
   return directTarget(self) && writeDirect(self, () => kernels().unary("relu", self, self));

@@ -3,7 +3,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
 import { castData, empty, kernels, needsGrad, numelOf, record, relayout } from "./core.js";
-import { abs, add, binaryData, div, eq, exp, isnan, log, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
+import { abs, binaryData, div, eq, exp, isnan, logicalOr, mul, ne, pow, sign, sqrt, sub, unaryData, where } from "./elementwise.js";
 import { expand, narrow, reshape, unsqueeze } from "./views.js";
 import { cat, flip, scatterAdd } from "./indexing.js";
 import { onesLike } from "./factories.js";
@@ -243,21 +243,33 @@ function moments(op: "var" | "std", a: Tensor, dim: Dims | undefined, options: R
 
 /**
  * `log(sum(exp(a)))` over `dim`, computed as `m + log(sum(exp(a - m)))` with
- * `m` the (constant) maximum, so large values do not overflow; an infinite
- * maximum is taken as 0 there, as PyTorch does.
+ * `m` the maximum, so large values do not overflow; an infinite maximum is
+ * taken as 0 there, as PyTorch does. One LogsumexpBackward0 node that saves
+ * the input and the result (PyTorch's logsumexp_backward:
+ * `grad * exp(self - result)`), so the result is no view and an in-place
+ * change of either raises PyTorch's version error in backward.
  *
  * @example
  * torch.logsumexp(logits, 1); // the log of each row's softmax denominator
  */
 export function logsumexp(input: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
   const axes = normalizeDims(dim, input.shape, "logsumexp");
+  const keepdim = options.keepdim ?? false;
   // integers and bools are taken as float32, as PyTorch does
   const a = input.dtype === "int32" || input.dtype === "bool" ? castData(input, toFloating(input.dtype)) : input;
-  // the maximum where it is finite (m - m == 0), else 0; a constant: the gradient is softmax(a) either way
+  // the maximum where it is finite, else 0 (a fresh contiguous tensor: patched in place)
   const m = reduceData("max", a, axes);
-  const safe = where(eq(sub(m, m), 0), m, 0);
-  const out = add(log(sum(exp(sub(a, safe)), axes, { keepdim: true })), safe);
-  return options.keepdim ?? false ? out : reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+  const md = m.data;
+  for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
+  const summed = reduceData("sum", unaryData("exp", binaryData("sub", a, m, "logsumexp")), axes);
+  const kept = binaryData("add", unaryData("log", summed), m, "logsumexp");
+  const out = keepdim ? kept : dropDims(kept, axes);
+  if (needsGrad(input)) {
+    record("LogsumexpBackward0", [input], out, ([g], [x, r]) => [
+      mul(restoreDims(g!, axes, keepdim), exp(sub(x!, restoreDims(r!, axes, keepdim)))),
+    ], [input, out]);
+  }
+  return out;
 }
 
 /**

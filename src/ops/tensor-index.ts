@@ -176,7 +176,7 @@ function alias(a: Tensor): Tensor {
 export function index(a: Tensor, elements: readonly TensorIndex[]): Tensor {
   const { view, advanced } = applyBasic(a, elements);
   if (advanced.length === 0) return view === a ? alias(a) : view;
-  return indexGather(view, resolveIndices(view.shape, advanced));
+  return indexGather(view, resolveIndices(view.shape, advanced), advanced.map((x) => x.index));
 }
 
 /**

@@ -4,21 +4,30 @@
  * elements share memory, such as an expanded one: a shared element becomes 0
  * when any of the places it appears at lies outside the triangle. That case
  * is done here by writing the zeros; every other goes through `inplace`.
+ * Recorded (a view of a tensor that requires grad), the graph is PyTorch's:
+ * the base gets a CopySlices node and the view an AsStridedBackward0 of the
+ * base; CopySlices' backward writes the view's gradient through the same
+ * overlapping layout, which PyTorch refuses: backward raises its
+ * overlapping-memory error.
  */
 import { isRecording } from "../autograd/grad-mode.js";
 import { hasRepeatedElements } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { kernels } from "./core.js";
-import { checkInplace, inplace } from "./inplace.js";
+import { kernels, record } from "./core.js";
+import { checkInplace, inplace, recordViewOfBase } from "./inplace.js";
 import * as M from "./masking.js";
 
 /** Keeps the lower (`lower`) or upper triangle from `diagonal` on and zeroes the rest, in place. */
 export function triangle_(self: Tensor, diagonal: number, lower: boolean): Tensor {
   const op = lower ? "tril_" : "triu_";
-  if (self.dim() < 2 || !hasRepeatedElements(self) || (self.requiresGrad && isRecording())) {
+  if (self.dim() < 2 || !hasRepeatedElements(self)) {
     return inplace(self, op, [], (s) => (lower ? M.tril(s, diagonal) : M.triu(s, diagonal)));
   }
-  checkInplace(self, false, true);
+  const recording = self.requiresGrad && isRecording();
+  checkInplace(self, recording, true);
+  // (the base's edge is taken before the write: it leads to the base's old value)
+  const base = self._base;
+  if (recording && base !== null) record("CopySlices", [base], base, () => { throw new Error(OVERLAP_MESSAGE); });
   const nd = self.dim(), rows = self.shape[nd - 2]!, cols = self.shape[nd - 1]!;
   const rowStride = self.strides[nd - 2]!, colStride = self.strides[nd - 1]!;
   const batch = self.shape.slice(0, nd - 2);
@@ -41,5 +50,9 @@ export function triangle_(self: Tensor, diagonal: number, lower: boolean): Tenso
     }
   }
   self.storage.version++;
+  if (recording && base !== null) recordViewOfBase(self, base);
   return self;
 }
+
+const OVERLAP_MESSAGE =
+  "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.";

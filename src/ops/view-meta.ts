@@ -16,6 +16,8 @@ export const VIEW_NO_GRAD = 1;
 export const VIEW_INFERENCE = 2;
 /** One of several views returned by one op (split, chunk, unbind) while grad mode was on. */
 export const VIEW_MULTI_OUTPUT = 3;
+/** Returned by a custom autograd Function (a view made in its forward, or an input returned as it is). */
+export const VIEW_IN_CUSTOM_FUNCTION = 4;
 
 /**
  * The creation meta of a view made now from `base`: the current mode's
@@ -49,6 +51,9 @@ export function viewRebaseError(view: Tensor, indirect: boolean): Error {
   }
   if (meta === VIEW_MULTI_OUTPUT) {
     msg += " This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.";
+  } else if (meta === VIEW_IN_CUSTOM_FUNCTION) {
+    msg +=
+      " This view was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the output of the custom Function.";
   } else {
     const block = meta === VIEW_INFERENCE ? "inference_mode" : "no_grad";
     msg += ` Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the ${block} block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).`;
