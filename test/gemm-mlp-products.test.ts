@@ -3,8 +3,8 @@
 // A read in place: PyTorch's values and gradients of small MLPs
 // (test/fixtures/ops/gemm-mlp.json, scripts/gen_gemm_mlp_fixtures.py), and
 // products with edge rows and columns, K across 256-deep blocks, row-strided
-// and broadcast A, transposed and strided B, batches and float64 against a
-// float64 reference computed here. The in-place path must give the bits the
+// and broadcast A, transposed and strided B, batches, float64 and a
+// classifier head's few columns against a float64 reference computed here. The in-place path must give the bits the
 // packed path gives for the same values (A stored transposed is packed).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -165,6 +165,16 @@ describeOnBackends((b) => `products with A read in place (${b})`, () => {
       const w = torch.randn([70, 130], { dtype });
       check(`[2,100,70] (rows apart) @ [70,130] ${dtype}`, torch.randn([2, 100, 75], { dtype }).narrow(2, 0, 70), w);
     }
+  });
+
+  test("a classifier head (N <= 16: dot products in blocks of 4 or 5 columns), B either way round", () => {
+    torch.manualSeed(16);
+    for (const dtype of ["float32", "float64"] as const)
+      for (const N of [5, 9, 10, 15, 16]) {
+        mm(70, 300, N, "c", "c", dtype); // x @ W, W [K, N] copied K-contiguous first
+        mm(70, 300, N, "c", "t", dtype); // x Wᵀ
+      }
+    mm(64, 9216, 10, "c", "t", "float32"); // the bench CNN's last layer
   });
 
   test("the same bits as the packed path, and on every run", () => {
