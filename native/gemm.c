@@ -23,7 +23,7 @@
  * once per thread when small.
  *
  * A-in-place mode, for a layer's x W with a few hundred rows (M <= AIP_MAX_M,
- * A's rows contiguous along K): column mode's order, but A is never packed;
+ * A's rows contiguous along K, A small or N >= 2 M): column mode's order, but A is never packed;
  * the micro-kernel broadcasts its values from A's rows where they lie. Each
  * thread packs only its chunks' B, into L2, so B is packed once in all where
  * the row mode packed all of it once per thread (for 256 x 1024 x 1024 on
@@ -231,8 +231,12 @@ static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, fl
 #define ROW_B_LIMIT ((double)(15 << 20))
 #endif
 
-/* A-in-place mode: products of at most this many rows (per item) whose A rows are contiguous */
+/* A-in-place mode: products of at most this many rows (per item) whose A rows are contiguous, */
 #define AIP_MAX_M 512
+/* and whose A fits in this many bytes (it then stays in L2 from chunk to chunk) or has at most */
+/* N / 2 rows: each thread reads A once per chunk, which beats copying all of B per thread only */
+/* when B is the bigger (512 x 512 x 512 stays in row mode) */
+#define AIP_A_L2 ((size_t)512 << 10)
 /* its chunk's packed KC-deep block of B at most (bytes): it stays in L2 */
 #define AIP_B_BYTES ((size_t)256 << 10)
 /* and its A rows per block at most (a block's KC columns of A stay in L2 while every chunk panel passes) */
@@ -599,7 +603,9 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
     const double bfull = (double)j->npanels * NR * (double)es * (double)j->K;                   \
     if ((double)j->mpanels * (double)j->batch < COL_TASKS * nt || bfull * nt > ROW_B_LIMIT)              \
       return NAME##_run_cols(j, nt);                                                            \
-    if (j->sak == 1 && j->M <= AIP_MAX_M) return NAME##_run_ainplace(j, nt);                    \
+    if (j->sak == 1 && j->M <= AIP_MAX_M &&                                                     \
+        ((size_t)(j->M * j->K) * es <= AIP_A_L2 || j->N >= 2 * j->M))                           \
+      return NAME##_run_ainplace(j, nt);                                                        \
     const int64_t rows = row_tasks(j, nt, MC / MR) * MR;                                        \
     /* a K slab as deep as the limit allows, in whole KC blocks */                              \
     const size_t brow = (size_t)j->npanels * NR * es;                                           \

@@ -144,7 +144,8 @@ describeOnBackends((b) => `products with A read in place (${b})`, () => {
       mm(100, 270, 72, "c", "c", dtype); // 4 rows, 8 columns past whole panels
       mm(119, 513, 33, "c", "c", dtype); // 11 rows; K = 2 blocks + 1
       mm(300, 64, 1000, "c", "c", dtype); // two row blocks; N ends in a part panel
-      mm(512, 40, 130, "c", "c", dtype); // the most rows this path takes
+      mm(512, 40, 130, "c", "c", dtype); // the most rows this path takes (A small)
+      mm(150, 1000, 300, "c", "c", dtype); // A past 512 KB (float64), N >= 2 M
     }
   });
 
@@ -180,7 +181,7 @@ describeOnBackends((b) => `products with A read in place (${b})`, () => {
   test("the same bits as the packed path, and on every run", () => {
     torch.manualSeed(15);
     for (const dtype of ["float32", "float64"] as const) {
-      const a = torch.randn([200, 600], { dtype }), w = torch.randn([600, 300], { dtype });
+      const a = torch.randn([200, 600], { dtype }), w = torch.randn([600, 420], { dtype }); // N >= 2 M: in place for float64 too
       const inPlace = a.matmul(w);
       // A stored transposed (rows not contiguous along K) is packed first
       const packed = a.t().contiguous().t().matmul(w);
