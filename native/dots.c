@@ -6,7 +6,9 @@
  * A shared B stored the other way round (x @ W) is first copied so.
  * Every output is a dot product of two contiguous runs, so nothing is
  * packed; blocks of RB rows x CB columns share their loads (RB + CB loads
- * per RB * CB FMAs). The packed GEMM pads N up to its 32-wide panels and
+ * per RB * CB FMAs), CB being 4 or 5, whichever computes fewer columns past
+ * N (10 outputs: two blocks of 5 rather than three of 4, two of which
+ * repeat the last column). The packed GEMM pads N up to its 32-wide panels and
  * copies B transposed, which here costs several times the arithmetic.
  * Each lane sums every VL-th term in order; the lanes are then added in
  * order, then the K % VL remaining terms.
@@ -15,7 +17,6 @@
 #include "vec.h"
 
 #define RB 4
-#define CB 4
 #define DOTS_MAX_N 16
 /* or this many rows at most (a vector times a matrix stored transposed: x Wᵀ for a batch of one) */
 #define DOTS_FEW_ROWS 4
@@ -27,7 +28,7 @@ typedef struct {
   int64_t M, N, K, rblocks, cblocks;
 } dots_job;
 
-#define DEFINE_DOTS(NAME, T, V, VL, ZERO, LOAD, STORE, FMA)                                        \
+#define DEFINE_DOTS(NAME, CB, T, V, VL, ZERO, LOAD, STORE, FMA)                                    \
   /* tasks [t0, t1): task = (batch item, block of RB rows, block of CB columns) */                \
   static void NAME##_part(void *arg, int64_t t0, int64_t t1, int tid) {                            \
     (void)tid;                                                                                     \
@@ -70,8 +71,10 @@ typedef struct {
     }                                                                                              \
   }
 
-DEFINE_DOTS(dots_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_FMA)
-DEFINE_DOTS(dots_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_FMA)
+DEFINE_DOTS(dots_f32_c4, 4, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_FMA)
+DEFINE_DOTS(dots_f32_c5, 5, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_FMA)
+DEFINE_DOTS(dots_f64_c4, 4, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_FMA)
+DEFINE_DOTS(dots_f64_c5, 5, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_FMA)
 
 /*
  * A B that every product shares (batch stride 0, or one item) but stored the
@@ -113,10 +116,14 @@ int tl_matmul_dots(const tl_tensor *out, const tl_tensor *a, const tl_tensor *b)
     if (r <= 0) return r;
     b = &bt;
   }
-  dots_job j = {out, a, b, M, N, K, (M + RB - 1) / RB, (N + CB - 1) / CB};
+  /* 5 columns per block when that computes fewer past N than 4 do */
+  const int cb = (N + 4) / 5 * 5 < (N + 3) / 4 * 4 ? 5 : 4;
+  dots_job j = {out, a, b, M, N, K, (M + RB - 1) / RB, (N + cb - 1) / cb};
   const double flops = 2.0 * (double)M * (double)N * (double)K * (double)batch;
   const int nt = flops < 2e6 ? 1 : tl_max_threads();
-  tl_parallel_for(batch * j.rblocks * j.cblocks, 1, nt, a->dtype == TL_F32 ? dots_f32_part : dots_f64_part, &j);
+  const tl_range_fn part = a->dtype == TL_F32 ? (cb == 5 ? dots_f32_c5_part : dots_f32_c4_part)
+                                              : (cb == 5 ? dots_f64_c5_part : dots_f64_c4_part);
+  tl_parallel_for(batch * j.rblocks * j.cblocks, 1, nt, part, &j);
   if (b == &bt) tl_scratch_trim(TL_SCRATCH_GEMM);
   return 1;
 }

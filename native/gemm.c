@@ -22,6 +22,14 @@
  * and small enough for L2) and runs every row of A over it, A being packed
  * once per thread when small.
  *
+ * A-in-place mode, for a layer's x W with a few hundred rows (M <= AIP_MAX_M,
+ * A's rows contiguous along K, A small or N >= 2 M): column mode's order, but A is never packed;
+ * the micro-kernel broadcasts its values from A's rows where they lie. Each
+ * thread packs only its chunks' B, into L2, so B is packed once in all where
+ * the row mode packed all of it once per thread (for 256 x 1024 x 1024 on
+ * two threads that copy was about a fifth of the time), and what it packs is
+ * read back from L2 rather than from a per-thread copy in L3.
+ *
  * A few rows (M <= SMALL_M) times a B with contiguous rows never pack: see
  * the small-M kernel below. A batch of products sharing B whose A and C
  * items lie one after another is one product of batch * M rows.
@@ -118,6 +126,41 @@
 DEFINE_UKRS(ukr_f32, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
 DEFINE_UKRS(ukr_f64, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
 
+/*
+ * The MR-row kernel with A read in place: row r of the panel starts at
+ * a + r * lda and runs along K with unit stride. The same operations in the
+ * same order as the packed kernel, so the same results to the bit.
+ */
+#define DEFINE_UKR_IP(NAME, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)                       \
+  static ALWAYS_INLINE void NAME(int64_t kc, const T *restrict a, int64_t lda, const T *restrict b, \
+                                 T *restrict c, int64_t ldc, int accumulate) {                     \
+    V acc[MR][2];                                                                                  \
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = ZERO();                                   \
+    for (int64_t k = 0; k < kc; k++) {                                                             \
+      const V b0 = LOAD(b), b1 = LOAD(b + VL);                                                     \
+      for (int r = 0; r < MR; r++) {                                                               \
+        const V av = SET1(a[r * lda + k]);                                                         \
+        acc[r][0] = FMA(av, b0, acc[r][0]);                                                        \
+        acc[r][1] = FMA(av, b1, acc[r][1]);                                                        \
+      }                                                                                            \
+      b += NR;                                                                                     \
+    }                                                                                              \
+    if (accumulate) {                                                                              \
+      for (int r = 0; r < MR; r++) {                                                               \
+        STORE(c + r * ldc, ADD(LOAD(c + r * ldc), acc[r][0]));                                     \
+        STORE(c + r * ldc + VL, ADD(LOAD(c + r * ldc + VL), acc[r][1]));                           \
+      }                                                                                            \
+    } else {                                                                                       \
+      for (int r = 0; r < MR; r++) {                                                               \
+        STORE(c + r * ldc, acc[r][0]);                                                             \
+        STORE(c + r * ldc + VL, acc[r][1]);                                                        \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+DEFINE_UKR_IP(ukr_f32_ip, float, vfs, NRF, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_SET1, VF_FMA, VF_ADD)
+DEFINE_UKR_IP(ukr_f64_ip, double, vds, NRD, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_SET1, VD_FMA, VD_ADD)
+
 
 #if defined(__AVX512F__)
 /* r[0..16) as the rows of a 16 x 16 block -> its columns: unpack 32-bit then 64-bit pairs within 128-bit lanes, then regroup lanes */
@@ -187,6 +230,17 @@ static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, fl
 #ifndef ROW_B_LIMIT
 #define ROW_B_LIMIT ((double)(15 << 20))
 #endif
+
+/* A-in-place mode: products of at most this many rows (per item) whose A rows are contiguous, */
+#define AIP_MAX_M 512
+/* and whose A fits in this many bytes (it then stays in L2 from chunk to chunk) or has at most */
+/* N / 2 rows: each thread reads A once per chunk, which beats copying all of B per thread only */
+/* when B is the bigger (512 x 512 x 512 stays in row mode) */
+#define AIP_A_L2 ((size_t)512 << 10)
+/* its chunk's packed KC-deep block of B at most (bytes): it stays in L2 */
+#define AIP_B_BYTES ((size_t)256 << 10)
+/* and its A rows per block at most (a block's KC columns of A stay in L2 while every chunk panel passes) */
+#define AIP_MC 264
 
 #define MAX_THREADS 64
 #define MAX_ROW_TASKS 256
@@ -284,6 +338,27 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
         else                                                                                    \
           for (int64_t k = 0; k < kc; k++) d[k * NR + q] = 0;                                   \
       }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* B rows [k, k + kc), columns [0, ncw) -> np = ceil(ncw / NR) kc x NR panels one after */      \
+  /* another. B with contiguous rows and whole panels is read row by row (each row's ncw */      \
+  /* values once, in order), not panel by panel (NR values of kc rows far apart, then the */     \
+  /* next NR). */                                                                               \
+  static void NAME##_pack_b_block(const mm_job *j, const T *src, int64_t ncw, int64_t np, int64_t kc, \
+                                  T *d) {                                                       \
+    if (j->sbn == 1 && ncw == np * NR) {                                                        \
+      for (int64_t k = 0; k < kc; k++) {                                                        \
+        const T *s = src + k * j->sbk;                                                          \
+        T *o = d + k * NR;                                                                      \
+        for (int64_t jp = 0; jp < np; jp++)                                                     \
+          for (int64_t x = 0; x < NR; x++) o[jp * NR * kc + x] = s[jp * NR + x];                \
+      }                                                                                         \
+      return;                                                                                   \
+    }                                                                                           \
+    for (int64_t jp = 0; jp < np; jp++) {                                                       \
+      const int64_t w = ncw - jp * NR < NR ? ncw - jp * NR : NR;                                \
+      NAME##_pack_b(j, src + jp * NR * j->sbn, w, kc, d + jp * NR * kc);                        \
     }                                                                                           \
   }                                                                                             \
                                                                                                 \
@@ -451,6 +526,72 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
     return 0;                                                                                   \
   }                                                                                             \
                                                                                                 \
+  /* A-in-place mode, tasks [t0, t1): chunk t % nchunks of item t / nchunks, all M rows. Per */  \
+  /* KC block the chunk's B (in L2) is packed by this task only; A is read where it lies, mc */  \
+  /* rows at a time, except a last panel of fewer than MR rows: that one is packed (its zero */  \
+  /* rows keep the kernel inside A) and runs through the edge kernels. */                        \
+  static void NAME##_atask(void *arg, int64_t t0, int64_t t1, int tid) {                        \
+    mm_job *j = arg;                                                                            \
+    T *apack = (T *)(j->work + (size_t)tid * (j->a_bytes + j->b_bytes));                        \
+    T *bpack = (T *)((char *)apack + j->a_bytes);                                               \
+    T tmp[MR * NR];                                                                             \
+    for (int64_t t = t0; t < t1; t++) {                                                         \
+      const int64_t q = t / j->nchunks, n0 = t % j->nchunks * j->nc;                            \
+      const int64_t ncw = j->N - n0 < j->nc ? j->N - n0 : j->nc, np = (ncw + NR - 1) / NR;      \
+      const T *a = (const T *)j->a + q * j->sab;                                                \
+      const T *b = (const T *)j->b + q * j->sbb + n0 * j->sbn;                                  \
+      T *c = (T *)j->c + q * j->scb + n0 * j->scn;                                              \
+      for (int64_t kk = 0; kk < j->K; kk += KC) {                                               \
+        const int64_t kc = j->K - kk < KC ? j->K - kk : KC;                                     \
+        const int acc = kk > 0;                                                                 \
+        NAME##_pack_b_block(j, b + kk * j->sbk, ncw, np, kc, bpack);                            \
+        for (int64_t i0 = 0; i0 < j->M; i0 += j->mc) {                                          \
+          const int64_t mc = j->M - i0 < j->mc ? j->M - i0 : j->mc, mp = (mc + MR - 1) / MR;    \
+          const int64_t hl = mc - (mp - 1) * MR; /* rows of the last panel */                   \
+          if (hl < MR) NAME##_pack_a(j, a + (i0 + (mp - 1) * MR) * j->sam + kk, hl, kc, apack); \
+          for (int64_t jp = 0; jp < np; jp++) {                                                 \
+            const int64_t w = ncw - jp * NR < NR ? ncw - jp * NR : NR;                          \
+            const T *bpanel = bpack + jp * NR * kc;                                             \
+            const int direct = w == NR && j->scn == 1;                                          \
+            for (int64_t ip = 0; ip < mp; ip++) {                                               \
+              const int64_t h = ip == mp - 1 ? hl : MR;                                         \
+              T *cp = c + (i0 + ip * MR) * j->scm + jp * NR * j->scn;                           \
+              if (h == MR && direct) {                                                          \
+                UKR##_ip(kc, a + (i0 + ip * MR) * j->sam + kk, j->sam, bpanel, cp, j->scm, acc); \
+              } else if (h == MR) {                                                             \
+                UKR##_ip(kc, a + (i0 + ip * MR) * j->sam + kk, j->sam, bpanel, tmp, NR, 0);     \
+                NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
+              } else if (!UKR##_edge(kc, apack, bpanel, tmp, h, direct, cp, j->scm, acc)) {     \
+                NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
+              }                                                                                 \
+            }                                                                                   \
+          }                                                                                     \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  static int NAME##_run_ainplace(mm_job *j, int nt) {                                           \
+    const size_t es = sizeof(T);                                                                \
+    /* about four chunks per thread, as wide as AIP_B_BYTES allows */                          \
+    const int64_t want = (4 * (int64_t)nt + j->batch - 1) / j->batch;                           \
+    int64_t nc = (j->npanels + want - 1) / want * NR;                                           \
+    const int64_t nc_max = (int64_t)(AIP_B_BYTES / ((size_t)KC * es)) / NR * NR;                \
+    if (nc > nc_max) nc = nc_max;                                                               \
+    j->nc = nc;                                                                                 \
+    j->nchunks = (j->N + nc - 1) / nc;                                                          \
+    /* A blocks of equal whole panels, AIP_MC rows at most */                                  \
+    const int64_t blocks = (j->M + AIP_MC - 1) / AIP_MC;                                        \
+    j->mc = ((j->M + blocks - 1) / blocks + MR - 1) / MR * MR;                                  \
+    j->a_bytes = ((size_t)MR * KC * es + 63) & ~(size_t)63;                                     \
+    j->b_bytes = ((size_t)KC * (size_t)nc * es + 63) & ~(size_t)63;                             \
+    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);              \
+    if (!j->work) return -1;                                                                    \
+    tl_parallel_for(j->batch * j->nchunks, 1, nt, NAME##_atask, j);                             \
+    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
+    return 0;                                                                                   \
+  }                                                                                             \
+                                                                                                \
   static int NAME##_run(mm_job *j) {                                                            \
     const size_t es = sizeof(T);                                                                \
     j->mpanels = (j->M + MR - 1) / MR;                                                          \
@@ -462,6 +603,9 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
     const double bfull = (double)j->npanels * NR * (double)es * (double)j->K;                   \
     if ((double)j->mpanels * (double)j->batch < COL_TASKS * nt || bfull * nt > ROW_B_LIMIT)              \
       return NAME##_run_cols(j, nt);                                                            \
+    if (j->sak == 1 && j->M <= AIP_MAX_M &&                                                     \
+        ((size_t)(j->M * j->K) * es <= AIP_A_L2 || j->N >= 2 * j->M))                           \
+      return NAME##_run_ainplace(j, nt);                                                        \
     const int64_t rows = row_tasks(j, nt, MC / MR) * MR;                                        \
     /* a K slab as deep as the limit allows, in whole KC blocks */                              \
     const size_t brow = (size_t)j->npanels * NR * es;                                           \
