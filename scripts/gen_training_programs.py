@@ -1,0 +1,552 @@
+"""Writes the whole-program fixtures of test/training-programs-*.test.ts
+(test/fixtures/programs/*.json): eight small training programs, each run in
+PyTorch from its initial weights (exported with the data) for a few steps,
+with the per-step losses (and the other numbers a user would print), the final
+state dict and some gradients recorded. The TypeScript twins load the same
+weights and data, train the same way and compare.
+
+Run with the system PyTorch: /usr/bin/python3 scripts/gen_training_programs.py
+The tests only read the JSON; CI never runs Python.
+
+PyTorch 1.13 is the oracle; where 2.x behaves differently the programs are
+written the 2.x way (noted where it happens):
+- optimizer.zero_grad() sets gradients to None in 2.x (1.13: zeros), so every
+  program here calls zero_grad(set_to_none=True);
+- 1.13 has no public F.scaled_dot_product_attention: sdpa() below is the
+  formula that 2.x documents (a bool attn_mask is True where attention is allowed).
+"""
+import copy
+import csv
+import gzip
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from fixture_numbers import enc as num  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+OUT = os.path.join(ROOT, "test", "fixtures", "programs")
+
+
+def T(t):
+    """A tensor as {shape, data, dtype?}: 9 significant digits for floats."""
+    t = t.detach()
+    shape = list(t.shape)
+    if t.dtype == torch.bool:
+        return {"shape": shape, "data": [bool(v) for v in t.reshape(-1).tolist()], "dtype": "bool"}
+    if not t.is_floating_point():
+        return {"shape": shape, "data": [int(v) for v in t.reshape(-1).tolist()], "dtype": "int32"}
+    return {"shape": shape, "data": [num(v) for v in t.reshape(-1).tolist()]}
+
+
+def sd(m):
+    return {k: T(v) for k, v in m.state_dict().items()}
+
+
+def grads(m, names=None):
+    return {k: T(p.grad) for k, p in m.named_parameters() if p.grad is not None and (names is None or k in names)}
+
+
+def write(name, obj):
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+
+
+def digits():
+    """The shipped digits (datasets/digits.csv.gz): pixels / 16 as [n, 64] and labels."""
+    with gzip.open(os.path.join(ROOT, "datasets", "digits.csv.gz"), "rt") as f:
+        rows = [[int(v) for v in r] for r in csv.reader(f)]
+    x = torch.tensor([r[:64] for r in rows], dtype=torch.float32) / 16
+    y = torch.tensor([r[64] for r in rows])
+    return x, y
+
+
+def sdpa(q, k, v, attn_mask=None, is_causal=False):
+    """PyTorch 2.x's F.scaled_dot_product_attention, written out."""
+    L, S = q.size(-2), k.size(-2)
+    s = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
+    if is_causal:
+        s = s.masked_fill(~torch.ones(L, S, dtype=torch.bool).tril(), float("-inf"))
+    if attn_mask is not None:
+        s = s.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else s + attn_mask
+    return s.softmax(-1) @ v
+
+
+def scalar(x):
+    return num(float(x))
+
+
+# ------------------------------------------------------------ 1. transformer
+def sinusoid(length, d):
+    pos = torch.arange(length, dtype=torch.float32).unsqueeze(1)
+    div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+    return torch.stack([torch.sin(pos * div), torch.cos(pos * div)], -1).reshape(length, d)
+
+
+class TransformerClassifier(nn.Module):
+    def __init__(self, vocab, d, heads, ff, length, classes):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d, padding_idx=0)
+        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=ff, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2)
+        self.head = nn.Linear(d, classes)
+        self.pe = sinusoid(length, d)
+        self.d = d
+
+    def forward(self, tokens, pad):
+        x = self.embed(tokens) * math.sqrt(self.d) + self.pe
+        h = self.encoder(x, src_key_padding_mask=pad)
+        keep = (~pad).unsqueeze(-1).float()
+        return self.head((h * keep).sum(1) / keep.sum(1))
+
+
+def token_batch(g, batch, length, vocab, min_len):
+    lengths = torch.randint(min_len, length + 1, (batch,), generator=g)
+    tokens = torch.randint(1, vocab, (batch, length), generator=g)
+    pad = torch.arange(length).unsqueeze(0) >= lengths.unsqueeze(1)
+    tokens = tokens.masked_fill(pad, 0)
+    return tokens, pad, lengths
+
+
+def transformer_program():
+    torch.manual_seed(1)
+    g = torch.Generator().manual_seed(11)
+    V, D, H, FF, L, C, B, N = 16, 16, 2, 32, 7, 3, 6, 12
+    model = TransformerClassifier(V, D, H, FF, L, C)
+    init = sd(model)
+    batches = []
+    for _ in range(2):
+        tokens, pad, _ = token_batch(g, B, L, V, 3)
+        y = ((tokens > 0) & (tokens < 6)).sum(1) % C
+        batches.append((tokens, pad, y))
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 4))
+    losses, norms, lrs = [], [], []
+    for step in range(N):
+        tokens, pad, y = batches[step % 2]
+        loss = F.cross_entropy(model(tokens, pad), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norms.append(scalar(nn.utils.clip_grad_norm_(model.parameters(), 1.0)))
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    model.eval()
+    with torch.no_grad():
+        logits = model(batches[0][0], batches[0][1])
+    write("transformer", {
+        "init": init, "data": [{"tokens": T(t), "pad": T(p), "labels": T(y)} for t, p, y in batches],
+        "losses": losses, "norms": norms, "lrs": lrs, "final": sd(model),
+        "grads": grads(model, ["head.weight", "encoder.layers.0.self_attn.in_proj_weight", "embed.weight"]),
+        "evalLogits": T(logits),
+    })
+
+
+# ------------------------------------------------------------ 2. LSTM on packed sequences
+class SeqModel(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(12, 6, padding_idx=0)
+        self.lstm = nn.LSTM(6, 8, num_layers=2, bidirectional=True, batch_first=True)
+        self.head = nn.Linear(32, 4)
+
+    def forward(self, tokens, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embed(tokens), lengths, batch_first=True, enforce_sorted=False)
+        out, (h, _) = self.lstm(packed)
+        padded, lens = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+        mean = padded.sum(1) / lens.unsqueeze(1).float()
+        return self.head(torch.cat([mean, h[-2], h[-1]], 1))
+
+
+def lstm_program():
+    torch.manual_seed(2)
+    g = torch.Generator().manual_seed(22)
+    model = SeqModel()
+    init = sd(model)
+    batches = []
+    for _ in range(2):
+        tokens, _, lengths = token_batch(g, 5, 6, 12, 1)
+        y = tokens[:, 0] % 4
+        batches.append((tokens, lengths, y))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    losses = []
+    for step in range(10):
+        tokens, lengths, y = batches[step % 2]
+        loss = F.cross_entropy(model(tokens, lengths), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(scalar(loss))
+    with torch.no_grad():
+        logits = model(batches[1][0], batches[1][1])
+    write("lstm", {
+        "init": init, "data": [{"tokens": T(t), "lengths": T(n), "labels": T(y)} for t, n, y in batches],
+        "losses": losses, "final": sd(model), "grads": grads(model), "evalLogits": T(logits),
+    })
+
+
+# ------------------------------------------------------------ 3. CNN with BatchNorm and dropout
+class MaskDropout(nn.Module):
+    """Dropout whose mask is given (PyTorch's and torchlet's random streams differ): x * mask / (1 - p) in training, x in eval."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+        self.mask = None
+
+    def forward(self, x):
+        return x * self.mask / (1 - self.p) if self.training else x
+
+
+class ConvNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.bn2 = nn.BatchNorm2d(8)
+        self.drop = MaskDropout(0.25)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
+        x = F.relu(self.bn2(self.conv2(x)))
+        return self.fc(self.drop(F.adaptive_avg_pool2d(x, 1).flatten(1)))
+
+
+def cnn_program():
+    torch.manual_seed(3)
+    g = torch.Generator().manual_seed(33)
+    X, Y = digits()
+    X = X.reshape(-1, 1, 8, 8)
+    model = ConvNet()
+    init = sd(model)
+    B, N = 16, 12
+    masks = (torch.rand(N, B, 8, generator=g) >= 0.25).float()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3)
+    sched = torch.optim.lr_scheduler.StepLR(opt, 4, gamma=0.5)
+    losses, lrs = [], []
+    for step in range(N):
+        x, y = X[step * B:(step + 1) * B], Y[step * B:(step + 1) * B]
+        model.drop.mask = masks[step]
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    model.eval()
+    with torch.no_grad():
+        logits = model(X[500:532])
+        eval_loss = F.cross_entropy(logits, Y[500:532])
+    write("cnn", {
+        "init": init, "batchSize": B, "masks": T(masks), "losses": losses, "lrs": lrs, "final": sd(model),
+        "grads": grads(model), "evalRows": [500, 532], "evalLogits": T(logits), "evalLoss": scalar(eval_loss),
+    })
+
+
+# ------------------------------------------------------------ 4. VAE
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(64, 16)
+        self.mu = nn.Linear(16, 2)
+        self.logvar = nn.Linear(16, 2)
+        self.dec1 = nn.Linear(2, 16)
+        self.dec2 = nn.Linear(16, 64)
+
+    def encode(self, x):
+        h = F.relu(self.enc(x))
+        return self.mu(h), self.logvar(h)
+
+    def decode(self, z):
+        return torch.sigmoid(self.dec2(F.relu(self.dec1(z))))
+
+    def forward(self, x, eps):
+        mu, logvar = self.encode(x)
+        z = mu + eps * torch.exp(0.5 * logvar)
+        return self.decode(z), mu, logvar
+
+
+def vae_program():
+    torch.manual_seed(4)
+    g = torch.Generator().manual_seed(44)
+    X, _ = digits()
+    model = VAE()
+    init = sd(model)
+    B, N, start = 16, 10, 200
+    eps = torch.randn(N, B, 2, generator=g)
+    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+    losses, bces, klds = [], [], []
+    for step in range(N):
+        x = X[start + step * B:start + (step + 1) * B]
+        recon, mu, logvar = model(x, eps[step])
+        bce = F.binary_cross_entropy(recon, x, reduction="sum")
+        kld = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        loss = (bce + kld) / B
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(scalar(loss))
+        bces.append(scalar(bce))
+        klds.append(scalar(kld))
+    model.eval()
+    with torch.no_grad():
+        mu, _ = model.encode(X[:4])
+        recon = model.decode(mu)
+    write("vae", {
+        "init": init, "batchSize": B, "start": start, "eps": T(eps), "losses": losses, "bce": bces, "kld": klds,
+        "final": sd(model), "grads": grads(model), "evalMu": T(mu), "evalRecon": T(recon),
+    })
+
+
+# ------------------------------------------------------------ 5. GAN
+def gan_nets():
+    G = nn.Sequential(nn.Linear(4, 16), nn.LeakyReLU(0.2), nn.Linear(16, 2))
+    D = nn.Sequential(nn.Linear(2, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+    return G, D
+
+
+def ring(g, n, b):
+    angle = torch.rand(n, b, generator=g) * 2 * math.pi
+    return torch.stack([angle.cos(), angle.sin()], -1) * 2 + 0.05 * torch.randn(n, b, 2, generator=g)
+
+
+def gan_program():
+    torch.manual_seed(5)
+    g = torch.Generator().manual_seed(55)
+    G, D = gan_nets()
+    init = {"G": sd(G), "D": sd(D)}
+    N, B = 8, 12
+    real, z, z_eval = ring(g, N, B), torch.randn(N, B, 4, generator=g), torch.randn(6, 4, generator=g)
+    optG = torch.optim.Adam(G.parameters(), lr=2e-3, betas=(0.5, 0.999))
+    optD = torch.optim.Adam(D.parameters(), lr=2e-3, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    loss_d, loss_g, samples, d_grads = [], [], [], []
+    for step in range(N):
+        fake = G(z[step])
+        ld = bce(D(real[step]), torch.ones(B, 1)) + bce(D(fake.detach()), torch.zeros(B, 1))
+        optD.zero_grad(set_to_none=True)
+        ld.backward()
+        optD.step()
+        D.requires_grad_(False)
+        lg = bce(D(fake), torch.ones(B, 1))
+        optG.zero_grad(set_to_none=True)
+        lg.backward()
+        optG.step()
+        D.requires_grad_(True)
+        G.eval()
+        with torch.no_grad():
+            samples.append(T(G(z_eval)))
+        G.train()
+        loss_d.append(scalar(ld))
+        loss_g.append(scalar(lg))
+    write("gan", {
+        "init": init, "real": T(real), "z": T(z), "zEval": T(z_eval), "lossD": loss_d, "lossG": loss_g,
+        "samples": samples, "final": {"G": sd(G), "D": sd(D)}, "grads": {"G": grads(G), "D": grads(D)},
+    })
+
+
+# ------------------------------------------------------------ 6. WGAN-GP: a gradient penalty through autograd.grad(create_graph=True)
+def wgan_program():
+    torch.manual_seed(6)
+    g = torch.Generator().manual_seed(66)
+    C = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+    G = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 2))
+    init = {"C": sd(C), "G": sd(G)}
+    N, B, lam = 10, 8, 10.0
+    real, z, alpha = ring(g, N, B), torch.randn(N, B, 3, generator=g), torch.rand(N, B, 1, generator=g)
+    optC = torch.optim.Adam(C.parameters(), lr=1e-3, betas=(0.5, 0.9))
+    optG = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.9))
+    loss_c, gps, loss_g = [], [], []
+    for step in range(N):
+        fake = G(z[step]).detach()
+        xh = (alpha[step] * real[step] + (1 - alpha[step]) * fake).requires_grad_(True)
+        (gx,) = torch.autograd.grad(C(xh).sum(), xh, create_graph=True)
+        gp = ((gx.norm(2, dim=1) - 1) ** 2).mean()
+        lc = C(fake).mean() - C(real[step]).mean() + lam * gp
+        optC.zero_grad(set_to_none=True)
+        lc.backward()
+        optC.step()
+        loss_c.append(scalar(lc))
+        gps.append(scalar(gp))
+        if step % 2 == 1:
+            C.requires_grad_(False)
+            lg = -C(G(z[step])).mean()
+            optG.zero_grad(set_to_none=True)
+            lg.backward()
+            optG.step()
+            C.requires_grad_(True)
+            loss_g.append(scalar(lg))
+    write("wgan_gp", {
+        "init": init, "real": T(real), "z": T(z), "alpha": T(alpha), "lambda": lam, "lossC": loss_c, "gp": gps,
+        "lossG": loss_g, "final": {"C": sd(C), "G": sd(G)}, "grads": {"C": grads(C), "G": grads(G)},
+    })
+
+
+# ------------------------------------------------------------ 7. ResNet-ish, ReduceLROnPlateau, checkpoint and resume
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.gn1 = nn.GroupNorm(2, c)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=False)
+        self.gn2 = nn.GroupNorm(2, c)
+
+    def forward(self, x):
+        return F.relu(x + self.gn2(self.conv2(F.relu(self.gn1(self.conv1(x))))))
+
+
+class ResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        # no bias before a norm layer: its gradient would be zero in exact arithmetic, rounding noise in
+        # practice, which Adam's normalised steps turn into lr-sized moves in both libraries alike
+        self.stem = nn.Conv2d(1, 8, 3, padding=1, bias=False)
+        self.gn = nn.GroupNorm(2, 8)
+        self.block = Block(8)
+        self.fc1 = nn.Linear(128, 16, bias=False)
+        self.bn = nn.BatchNorm1d(16, momentum=0.5)
+        self.ln = nn.LayerNorm(16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.block(F.relu(self.gn(self.stem(x))))
+        x = F.max_pool2d(x, 2).flatten(1)
+        return self.fc2(self.ln(F.relu(self.bn(self.fc1(x)))))
+
+
+def plateau(opt):
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, patience=0, threshold=0.1)
+
+
+def resnet_program():
+    torch.manual_seed(7)
+    X, Y = digits()
+    X = X.reshape(-1, 1, 8, 8)
+    model = ResNet()
+    init = sd(model)
+    B, steps_per_epoch, epochs, resume_at = 16, 2, 6, 3
+    val_x, val_y = X[1000:1064], Y[1000:1064]
+    # SGD rather than Adam: train-mode BatchNorm1d leaves the loss nearly blind to batch-constant shifts
+    # upstream (the GroupNorm biases), and Adam's normalised steps would turn the rounding noise of those
+    # near-zero gradients into lr-sized moves, differently in every library
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    sched = plateau(opt)
+    losses, val_losses, lrs, row = [], [], [], 0
+    checkpoint = None
+    for epoch in range(epochs):
+        if epoch == resume_at:
+            # what a user does: save everything, build fresh objects, load, go on
+            checkpoint = {"model": sd(model)}
+            state = copy.deepcopy({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()})
+            model = ResNet()
+            model.load_state_dict(state["model"])
+            opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+            opt.load_state_dict(state["opt"])
+            sched = plateau(opt)
+            sched.load_state_dict(state["sched"])
+        model.train()
+        for _ in range(steps_per_epoch):
+            x, y = X[row:row + B], Y[row:row + B]
+            row += B
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            losses.append(scalar(loss))
+        model.eval()
+        with torch.no_grad():
+            val = F.cross_entropy(model(val_x), val_y).item()
+        sched.step(val)
+        val_losses.append(num(val))
+        lrs.append(num(opt.param_groups[0]["lr"]))
+    write("resnet", {
+        "init": init, "batchSize": B, "stepsPerEpoch": steps_per_epoch, "epochs": epochs, "resumeAt": resume_at,
+        "valRows": [1000, 1064], "losses": losses, "valLosses": val_losses, "lrs": lrs, "checkpoint": checkpoint,
+        "final": sd(model), "grads": grads(model),
+    })
+
+
+# ------------------------------------------------------------ 8. EmbeddingBag + masked attention, RMSprop
+class BagAttention(nn.Module):
+    def __init__(self, vocab, d, heads, classes):
+        super().__init__()
+        self.bag = nn.EmbeddingBag(vocab, d, mode="mean")
+        self.embed = nn.Embedding(vocab, d)
+        self.qkv1 = nn.Linear(d, 3 * d)
+        self.qkv2 = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.head = nn.Linear(2 * d, classes)
+        self.heads = heads
+
+    def split(self, x):
+        b, length, d3 = x.shape
+        return [t.reshape(b, length, self.heads, d3 // 3 // self.heads).transpose(1, 2) for t in x.chunk(3, -1)]
+
+    def merge(self, x):
+        b, _, length, _ = x.shape
+        return x.transpose(1, 2).reshape(b, length, -1)
+
+    def forward(self, tokens, keep, flat, offsets):
+        x = self.embed(tokens)
+        x = x + self.proj(self.merge(sdpa(*self.split(self.qkv1(x)), is_causal=True)))
+        x = x + self.merge(sdpa(*self.split(self.qkv2(x)), attn_mask=keep[:, None, None, :]))
+        k = keep.unsqueeze(-1).float()
+        pooled = (x * k).sum(1) / k.sum(1)
+        return self.head(torch.cat([self.bag(flat, offsets), pooled], 1))
+
+
+def bag_attention_program():
+    torch.manual_seed(8)
+    g = torch.Generator().manual_seed(88)
+    V, D, L, B, N = 20, 8, 6, 5, 10
+    model = BagAttention(V, D, 2, 3)
+    init = sd(model)
+    batches = []
+    for _ in range(2):
+        tokens, pad, lengths = token_batch(g, B, L, V, 2)
+        keep = ~pad
+        flat = tokens[keep]
+        offsets = torch.cat([torch.zeros(1, dtype=torch.long), lengths.cumsum(0)[:-1]])
+        y = tokens[:, 0] % 3
+        batches.append((tokens, keep, flat, offsets, y))
+    opt = torch.optim.RMSprop(model.parameters(), lr=5e-3, alpha=0.9, momentum=0.5, centered=True, weight_decay=1e-4)
+    losses = []
+    for step in range(N):
+        tokens, keep, flat, offsets, y = batches[step % 2]
+        loss = F.cross_entropy(model(tokens, keep, flat, offsets), y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(scalar(loss))
+    with torch.no_grad():
+        logits = model(*batches[0][:4])
+    write("bag_attention", {
+        "init": init,
+        "data": [{"tokens": T(t), "keep": T(k), "flat": T(f), "offsets": T(o), "labels": T(y)} for t, k, f, o, y in batches],
+        "losses": losses, "final": sd(model), "grads": grads(model), "evalLogits": T(logits),
+    })
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    transformer_program()
+    lstm_program()
+    cnn_program()
+    vae_program()
+    gan_program()
+    wgan_program()
+    resnet_program()
+    bag_attention_program()
+    for f in sorted(os.listdir(OUT)):
+        print(f, os.path.getsize(os.path.join(OUT, f)))
