@@ -377,6 +377,7 @@ def wgan_program():
         optC.zero_grad(set_to_none=True)
         lc.backward()
         optC.step()
+        xh_grad = xh.grad  # the penalty's backward also reaches the interpolates (a leaf)
         loss_c.append(scalar(lc))
         gps.append(scalar(gp))
         if step % 2 == 1:
@@ -389,7 +390,7 @@ def wgan_program():
             loss_g.append(scalar(lg))
     write("wgan_gp", {
         "init": init, "real": T(real), "z": T(z), "alpha": T(alpha), "lambda": lam, "lossC": loss_c, "gp": gps,
-        "lossG": loss_g, "final": {"C": sd(C), "G": sd(G)}, "grads": {"C": grads(C), "G": grads(G)},
+        "lossG": loss_g, "xhatGrad": T(xh_grad), "final": {"C": sd(C), "G": sd(G)}, "grads": {"C": grads(C), "G": grads(G)},
     })
 
 
