@@ -26,6 +26,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.utils.checkpoint
 
 sys.path.insert(0, os.path.dirname(__file__))
 from fixture_numbers import enc as num  # noqa: E402
@@ -539,6 +540,159 @@ def bag_attention_program():
     })
 
 
+# ------------------------------------------------------------ 9. character LM: tied weights, truncated BPTT, accumulation, two param groups, OneCycleLR, EMA
+class CharLM(nn.Module):
+    def __init__(self, vocab, d):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d, padding_idx=0)
+        self.gru = nn.GRU(d, d, num_layers=2, batch_first=True)
+        self.norm = nn.LayerNorm(d)
+        self.out = nn.Linear(d, vocab)
+        self.out.weight = self.embed.weight  # tied
+
+    def forward(self, x, h):
+        y, h = self.gru(self.embed(x), h)
+        return self.out(self.norm(y)), h
+
+
+def charlm_program():
+    torch.manual_seed(9)
+    g = torch.Generator().manual_seed(99)
+    V, D, B, L, chunks = 14, 12, 4, 6, 3
+    model = CharLM(V, D)
+    ema = copy.deepcopy(model)
+    init = sd(model)
+    stream = torch.randint(1, V, (B, L * chunks + 1), generator=g)
+    stream[torch.rand(B, L * chunks + 1, generator=g) < 0.1] = 0  # some padding, ignored as targets
+    decay = [p for _, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-2)
+    N = chunks * 2
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[1e-2, 5e-3], total_steps=N, pct_start=0.3)
+    lossfn = nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.1)
+    hidden = [None, None]
+    losses, lrs, betas, norms = [], [], [], []
+    for step in range(N):
+        c = step % chunks
+        if c == 0:
+            hidden = [None, None]
+        x, y = stream[:, c * L:(c + 1) * L], stream[:, c * L + 1:(c + 1) * L + 1]
+        opt.zero_grad(set_to_none=True)
+        total = 0.0
+        for m in range(2):  # two micro-batches, gradients accumulated
+            rows = slice(2 * m, 2 * m + 2)
+            logits, h = model(x[rows], hidden[m])
+            hidden[m] = h.detach()
+            loss = lossfn(logits.reshape(-1, V), y[rows].reshape(-1)) / 2
+            loss.backward()
+            total += loss.item()
+        norms.append(scalar(nn.utils.clip_grad_norm_(model.parameters(), float("inf"))))
+        nn.utils.clip_grad_value_(model.parameters(), 0.05)
+        lrs.append([num(gr["lr"]) for gr in opt.param_groups])
+        betas.append(num(opt.param_groups[0]["betas"][0]))
+        opt.step()
+        sched.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), model.parameters()):
+                pe.mul_(0.8).add_(p, alpha=0.2)
+        losses.append(num(total))
+    ema.eval()
+    with torch.no_grad():
+        logits, _ = ema(stream[:, :L], None)
+        eval_loss = lossfn(logits.reshape(-1, V), stream[:, 1:L + 1].reshape(-1))
+    write("charlm", {
+        "init": init, "stream": T(stream), "seqLen": L, "chunks": chunks, "losses": losses, "lrs": lrs, "beta1": betas,
+        "gradNorms": norms, "final": sd(model), "ema": sd(ema), "grads": grads(model), "evalLoss": scalar(eval_loss),
+    })
+
+
+# ------------------------------------------------------------ 10. set regression: MultiheadAttention (padding + float mask, weights), checkpointed FF, NAdam, warm restarts, SWA
+class SetEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(3, 8)
+        self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.norm = nn.LayerNorm(8)
+        self.ff = nn.Sequential(nn.Linear(8, 16), nn.GELU(), nn.Linear(16, 8))
+        self.head = nn.Linear(8, 1)
+
+    def forward(self, x, pad, bias):
+        h = self.proj(x)
+        a, w = self.attn(h, h, h, key_padding_mask=pad, attn_mask=bias, need_weights=True)
+        h = self.norm(h + a)
+        h = h + torch.utils.checkpoint.checkpoint(self.ff, h, use_reentrant=False)
+        keep = (~pad).unsqueeze(-1).float()
+        return self.head((h * keep).sum(1) / keep.sum(1)).squeeze(-1), w
+
+
+class NAdam2x(torch.optim.Optimizer):
+    """NAdam as PyTorch 2.x steps it (no weight decay): 1.13's mu_product_next is mu_product * mu * mu_next,
+    one mu too many, fixed in 2.x to mu_product * mu_next (torchlet follows 2.x)."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, momentum_decay=4e-3):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, momentum_decay=momentum_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, (beta1, beta2), eps, md = group["lr"], group["betas"], group["eps"], group["momentum_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                st = self.state[p]
+                if not st:
+                    st.update(step=0, mu_product=1.0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                st["step"] += 1
+                step, g = st["step"], p.grad
+                mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * md))
+                mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * md))
+                st["mu_product"] *= mu
+                st["exp_avg"].lerp_(g, 1 - beta1)
+                st["exp_avg_sq"].mul_(beta2).addcmul_(g, g, value=1 - beta2)
+                denom = st["exp_avg_sq"].div(1 - beta2 ** step).sqrt().add(eps)
+                p.addcdiv_(g, denom, value=-lr * (1.0 - mu) / (1.0 - st["mu_product"]))
+                p.addcdiv_(st["exp_avg"], denom, value=-lr * mu_next / (1.0 - st["mu_product"] * mu_next))
+
+
+def set_program():
+    torch.manual_seed(10)
+    g = torch.Generator().manual_seed(1010)
+    B, S, N = 6, 5, 10
+    model = SetEncoder()
+    init = sd(model)
+    x = torch.randn(2, B, S, 3, generator=g)
+    lengths = torch.randint(2, S + 1, (2, B), generator=g)
+    pad = torch.arange(S) >= lengths.unsqueeze(-1)
+    y = (x.sum(-1) * (~pad)).sum(-1) / lengths  # mean of the set's coordinate sums
+    idx = torch.arange(S, dtype=torch.float32)
+    bias = -0.5 * (idx.unsqueeze(0) - idx.unsqueeze(1)).abs()  # a float attention mask: nearer items count more
+    opt = NAdam2x(model.parameters(), lr=1e-2)
+    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, 3, T_mult=2, eta_min=1e-3)
+    swa = torch.optim.swa_utils.AveragedModel(model)
+    losses, entropies, lrs = [], [], []
+    for step in range(N):
+        b = step % 2
+        pred, w = model(x[b], pad[b], bias)
+        keep = (~pad[b]).float()
+        entropy = -((w * torch.log(w + 1e-9)).sum(-1) * keep).sum() / keep.sum()
+        loss = F.mse_loss(pred, y[b]) + 0.01 * entropy
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        if step >= 4:
+            swa.update_parameters(model)
+        losses.append(scalar(loss))
+        entropies.append(scalar(entropy))
+    with torch.no_grad():
+        pred, w = swa(x[0], pad[0], bias)
+    write("set_attention", {
+        "init": init, "x": T(x), "pad": T(pad), "y": T(y), "bias": T(bias), "losses": losses, "entropies": entropies,
+        "lrs": lrs, "final": sd(model), "swa": sd(swa), "grads": grads(model), "swaPred": T(pred), "swaWeights": T(w),
+    })
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     transformer_program()
@@ -549,5 +703,7 @@ if __name__ == "__main__":
     wgan_program()
     resnet_program()
     bag_attention_program()
+    charlm_program()
+    set_program()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))
