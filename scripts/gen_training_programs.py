@@ -693,6 +693,127 @@ def set_program():
     })
 
 
+# ------------------------------------------------------------ 11. iris: weight norm, full-batch L-BFGS with strong Wolfe line search
+def iris():
+    """The shipped iris (datasets/iris.csv; header line first): features [150, 4] and labels."""
+    with open(os.path.join(ROOT, "datasets", "iris.csv")) as f:
+        rows = [r for r in csv.reader(f)][1:]
+    return torch.tensor([[float(v) for v in r[:4]] for r in rows]), torch.tensor([int(r[4]) for r in rows])
+
+
+class IrisNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.utils.weight_norm(nn.Linear(4, 8))
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+
+
+def iris_program():
+    torch.manual_seed(11)
+    X, Y = iris()
+    X = (X - X.mean(0)) / X.std(0)
+    model = IrisNet()
+    init = sd(model)
+    opt = torch.optim.LBFGS(model.parameters(), lr=1, max_iter=5, history_size=4, line_search_fn="strong_wolfe")
+    losses, evals = [], []
+
+    def closure():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(X), Y) + 1e-3 * sum(p.pow(2).sum() for p in model.parameters())
+        loss.backward()
+        return loss
+
+    for _ in range(4):  # each step is up to 5 quasi-Newton iterations: rounding differences grow ~3x per step
+        losses.append(scalar(opt.step(closure)))
+        evals.append(opt.state[opt._params[0]]["func_evals"])
+    with torch.no_grad():
+        acc = (model(X).argmax(1) == Y).float().mean()
+    write("iris_lbfgs", {"init": init, "losses": losses, "funcEvals": evals, "final": sd(model), "grads": grads(model), "accuracy": scalar(acc)})
+
+
+# ------------------------------------------------------------ 12. convolutional autoencoder: strided convs, ConvTranspose2d, Upsample, RAdam, ExponentialLR
+class ConvAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ELU(), nn.Conv2d(4, 8, 3, stride=2, padding=1), nn.ELU())
+        self.dec = nn.Sequential(
+            nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), nn.ELU(),
+            nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), nn.Conv2d(4, 1, 3, padding=1), nn.Sigmoid(),
+        )
+
+    def forward(self, x):
+        return self.dec(self.enc(x))
+
+
+def autoencoder_program():
+    torch.manual_seed(12)
+    X, _ = digits()
+    X = X.reshape(-1, 1, 8, 8)
+    model = ConvAE()
+    init = sd(model)
+    B, N, start = 16, 10, 300
+    opt = torch.optim.RAdam(model.parameters(), lr=1e-2)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, 0.9)
+    losses, lrs = [], []
+    for step in range(N):
+        x = X[start + step * B:start + (step + 1) * B]
+        r = model(x)
+        loss = F.smooth_l1_loss(r, x, beta=0.1) + 0.1 * F.l1_loss(r, x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    with torch.no_grad():
+        recon = model(X[:2])
+    write("autoencoder", {"init": init, "batchSize": B, "start": start, "losses": losses, "lrs": lrs, "final": sd(model), "grads": grads(model), "recon": T(recon)})
+
+
+# ------------------------------------------------------------ 13. CTC: bidirectional GRU on variable-length inputs, Adagrad, MultiStepLR
+class CtcNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(5, 8, bidirectional=True)
+        self.fc = nn.Linear(16, 4)
+
+    def forward(self, x):
+        y, _ = self.gru(x)
+        return F.log_softmax(self.fc(y), 2)
+
+
+def ctc_program():
+    torch.manual_seed(13)
+    g = torch.Generator().manual_seed(1313)
+    T_, B, N = 10, 3, 8
+    model = CtcNet()
+    init = sd(model)
+    x = torch.randn(T_, B, 5, generator=g)
+    input_lengths = torch.tensor([10, 8, 9])
+    target_lengths = torch.tensor([3, 2, 4])
+    targets = torch.randint(1, 4, (int(target_lengths.sum()),), generator=g)
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    opt = torch.optim.Adagrad(model.parameters(), lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)
+    sched = torch.optim.lr_scheduler.MultiStepLR(opt, [3, 6], gamma=0.5)
+    losses = []
+    for _ in range(N):
+        loss = ctc(model(x), targets, input_lengths, target_lengths)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    with torch.no_grad():
+        best = model(x).argmax(2)
+    write("ctc", {
+        "init": init, "x": T(x), "inputLengths": T(input_lengths), "targetLengths": T(target_lengths), "targets": T(targets),
+        "losses": losses, "final": sd(model), "grads": grads(model), "bestPath": T(best),
+    })
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     transformer_program()
@@ -705,5 +826,8 @@ if __name__ == "__main__":
     bag_attention_program()
     charlm_program()
     set_program()
+    iris_program()
+    autoencoder_program()
+    ctc_program()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))
