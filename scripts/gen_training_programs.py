@@ -36,9 +36,11 @@ OUT = os.path.join(ROOT, "test", "fixtures", "programs")
 
 
 def T(t):
-    """A tensor as {shape, data, dtype?}: 9 significant digits for floats."""
+    """A tensor as {shape, data, dtype?}: 9 significant digits for float32, all 17 for float64."""
     t = t.detach()
     shape = list(t.shape)
+    if t.dtype == torch.float64:
+        return {"shape": shape, "data": t.reshape(-1).tolist(), "dtype": "float64"}
     if t.dtype == torch.bool:
         return {"shape": shape, "data": [bool(v) for v in t.reshape(-1).tolist()], "dtype": "bool"}
     if not t.is_floating_point():
@@ -814,6 +816,61 @@ def ctc_program():
     })
 
 
+# ------------------------------------------------------------ 14. float64 fine-tuning: frozen backbone, add_param_group, amsgrad, SequentialLR, max_norm
+class TextCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 6, max_norm=1.0)
+        self.conv = nn.Conv1d(6, 8, 3, padding=2, dilation=2)
+        self.conv2 = nn.Conv1d(8, 8, 3, padding=1, groups=2)
+        self.pool = nn.AdaptiveMaxPool1d(1)
+        self.head = nn.Linear(8, 4)
+
+    def backbone(self):
+        return [p for n, p in self.named_parameters() if not n.startswith("head.")]
+
+    def forward(self, tokens):
+        x = F.gelu(self.conv(self.embed(tokens).transpose(1, 2)))
+        x = F.silu(self.conv2(x)) + x
+        return self.head(self.pool(x).squeeze(-1))
+
+
+def finetune_program():
+    torch.manual_seed(14)
+    g = torch.Generator().manual_seed(1414)
+    model = TextCNN().double()
+    init = sd(model)
+    tokens = torch.randint(0, 20, (2, 6, 7), generator=g)
+    targets = (torch.rand(2, 6, 4, generator=g) < 0.4).double()
+    lossfn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor([1.0, 2.0, 0.5, 1.5], dtype=torch.float64))
+    for p in model.backbone():
+        p.requires_grad_(False)
+    opt = torch.optim.Adam(model.head.parameters(), lr=1e-2, amsgrad=True, weight_decay=1e-4)
+    warm = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.2, total_iters=3)
+    cos = torch.optim.lr_scheduler.CosineAnnealingLR(opt, 9, eta_min=1e-4)
+    sched = torch.optim.lr_scheduler.SequentialLR(opt, [warm, cos], milestones=[3])
+    N, unfreeze_at = 10, 4
+    losses, lrs, embed_after_first = [], [], None
+    for step in range(N):
+        if step == unfreeze_at:
+            for p in model.backbone():
+                p.requires_grad_(True)
+            opt.add_param_group({"params": model.backbone(), "lr": 1e-3})
+        loss = lossfn(model(tokens[step % 2]), targets[step % 2])
+        if step == 0:
+            embed_after_first = T(model.embed.weight)  # max_norm renormalised the looked-up rows, in place
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append([gr["lr"] for gr in opt.param_groups])
+        opt.step()
+        sched.step()
+        losses.append(loss.item())
+    write("finetune_f64", {
+        "init": init, "tokens": T(tokens), "targets": T(targets), "unfreezeAt": unfreeze_at, "losses": losses, "lrs": lrs,
+        "embedAfterFirst": embed_after_first, "final": sd(model), "grads": grads(model),
+    })
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     transformer_program()
@@ -829,5 +886,6 @@ if __name__ == "__main__":
     iris_program()
     autoencoder_program()
     ctc_program()
+    finetune_program()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))

@@ -8,9 +8,22 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import { assertClose, fromJson, type TensorJson, values } from "./nn-helpers.js";
+import { assertClose, fromJson as fromJson32, values } from "./nn-helpers.js";
+
+/** A tensor in a program fixture: float32 (9 significant digits) unless `dtype` says otherwise; float64 with all 17. */
+export interface TensorJson {
+  shape: number[];
+  data: number[];
+  dtype?: "float32" | "float64" | "int32" | "bool";
+}
 
 export type StateJson = Record<string, TensorJson>;
+
+/** The fixture's tensor, in its dtype. */
+export function fromJson(t: TensorJson): torch.Tensor {
+  if (t.dtype === "float64") return torch.fromTypedArray(Float64Array.from(t.data), t.shape);
+  return fromJson32({ shape: t.shape, data: t.data, ...(t.dtype === undefined ? {} : { dtype: t.dtype }) });
+}
 
 /** A program's fixture, test/fixtures/programs/`name`.json. */
 export function readProgram<T>(name: string): T {
@@ -94,4 +107,3 @@ export function digits(options: { asImages?: boolean } = {}): { x: torch.Tensor;
   return { x: images.div(16), y: labels };
 }
 
-export { fromJson, type TensorJson };
