@@ -29,10 +29,40 @@ import torch.nn.functional as F
 import torch.utils.checkpoint
 
 sys.path.insert(0, os.path.dirname(__file__))
-from fixture_numbers import enc as num  # noqa: E402
+from fixture_numbers import enc  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "programs")
+
+
+# the float64 pass: each program again from the same float32 initial weights and data, cast to float64
+# (float64 while training), recording its results with all 17 digits in <name>_f64.json
+F64 = False
+INPUT_KEYS = {"init", "data", "masks", "eps", "real", "z", "zEval", "alpha", "stream", "x", "pad", "y", "bias",
+              "inputLengths", "targetLengths", "targets", "tokens"}
+
+
+def num(v):
+    return float(v) if F64 else enc(float(v))
+
+
+def cast(x):
+    """In the float64 pass, a float32 module or tensor (or a list of them) as float64; as it is otherwise."""
+    if not F64:
+        return x
+    if isinstance(x, nn.Module):
+        return x.double()
+    if torch.is_tensor(x):
+        return x.double() if x.is_floating_point() else x
+    if isinstance(x, (list, tuple)):
+        return type(x)(cast(v) for v in x)
+    return x
+
+
+def training():
+    """Model and data are built: from here on, float64 in the float64 pass."""
+    if F64:
+        torch.set_default_dtype(torch.float64)
 
 
 def T(t):
@@ -57,6 +87,8 @@ def grads(m, names=None):
 
 
 def write(name, obj):
+    if F64:
+        name, obj = name + "_f64", {k: v for k, v in obj.items() if k not in INPUT_KEYS}
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(obj, f, separators=(",", ":"))
@@ -87,9 +119,9 @@ def scalar(x):
 
 
 # ------------------------------------------------------------ 1. transformer
-def sinusoid(length, d):
-    pos = torch.arange(length, dtype=torch.float32).unsqueeze(1)
-    div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+def sinusoid(length, d, dtype=torch.float32):
+    pos = torch.arange(length, dtype=dtype).unsqueeze(1)
+    div = torch.exp(torch.arange(0, d, 2, dtype=dtype) * (-math.log(10000.0) / d))
     return torch.stack([torch.sin(pos * div), torch.cos(pos * div)], -1).reshape(length, d)
 
 
@@ -106,7 +138,7 @@ class TransformerClassifier(nn.Module):
     def forward(self, tokens, pad):
         x = self.embed(tokens) * math.sqrt(self.d) + self.pe
         h = self.encoder(x, src_key_padding_mask=pad)
-        keep = (~pad).unsqueeze(-1).float()
+        keep = (~pad).unsqueeze(-1).to(torch.get_default_dtype())
         return self.head((h * keep).sum(1) / keep.sum(1))
 
 
@@ -129,6 +161,10 @@ def transformer_program():
         tokens, pad, _ = token_batch(g, B, L, V, 3)
         y = ((tokens > 0) & (tokens < 6)).sum(1) % C
         batches.append((tokens, pad, y))
+    model = cast(model)
+    if F64:
+        model.pe = sinusoid(L, D, torch.float64)  # computed in float64 (float32's sin and exp differ by an ulp between libraries)
+    training()
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 4))
     losses, norms, lrs = [], [], []
@@ -165,7 +201,7 @@ class SeqModel(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(self.embed(tokens), lengths, batch_first=True, enforce_sorted=False)
         out, (h, _) = self.lstm(packed)
         padded, lens = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
-        mean = padded.sum(1) / lens.unsqueeze(1).float()
+        mean = padded.sum(1) / lens.unsqueeze(1).to(torch.get_default_dtype())
         return self.head(torch.cat([mean, h[-2], h[-1]], 1))
 
 
@@ -179,6 +215,8 @@ def lstm_program():
         tokens, _, lengths = token_batch(g, 5, 6, 12, 1)
         y = tokens[:, 0] % 4
         batches.append((tokens, lengths, y))
+    model = cast(model)
+    training()
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     losses = []
     for step in range(10):
@@ -233,7 +271,9 @@ def cnn_program():
     model = ConvNet()
     init = sd(model)
     B, N = 16, 12
-    masks = (torch.rand(N, B, 8, generator=g) >= 0.25).float()
+    masks = (torch.rand(N, B, 8, generator=g) >= 0.25).to(torch.get_default_dtype())
+    X, masks, model = cast(X), cast(masks), cast(model)
+    training()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-3)
     sched = torch.optim.lr_scheduler.StepLR(opt, 4, gamma=0.5)
     losses, lrs = [], []
@@ -288,6 +328,8 @@ def vae_program():
     init = sd(model)
     B, N, start = 16, 10, 200
     eps = torch.randn(N, B, 2, generator=g)
+    X, eps, model = cast(X), cast(eps), cast(model)
+    training()
     opt = torch.optim.Adam(model.parameters(), lr=5e-3)
     losses, bces, klds = [], [], []
     for step in range(N):
@@ -331,6 +373,8 @@ def gan_program():
     init = {"G": sd(G), "D": sd(D)}
     N, B = 8, 12
     real, z, z_eval = ring(g, N, B), torch.randn(N, B, 4, generator=g), torch.randn(6, 4, generator=g)
+    real, z, z_eval, G, D = cast([real, z, z_eval, G, D])
+    training()
     optG = torch.optim.Adam(G.parameters(), lr=2e-3, betas=(0.5, 0.999))
     optD = torch.optim.Adam(D.parameters(), lr=2e-3, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
@@ -368,6 +412,8 @@ def wgan_program():
     init = {"C": sd(C), "G": sd(G)}
     N, B, lam = 10, 8, 10.0
     real, z, alpha = ring(g, N, B), torch.randn(N, B, 3, generator=g), torch.rand(N, B, 1, generator=g)
+    real, z, alpha, C, G = cast([real, z, alpha, C, G])
+    training()
     optC = torch.optim.Adam(C.parameters(), lr=1e-3, betas=(0.5, 0.9))
     optG = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.9))
     loss_c, gps, loss_g = [], [], []
@@ -440,6 +486,8 @@ def resnet_program():
     model = ResNet()
     init = sd(model)
     B, steps_per_epoch, epochs, resume_at = 16, 2, 6, 3
+    X, model = cast(X), cast(model)
+    training()
     val_x, val_y = X[1000:1064], Y[1000:1064]
     # SGD rather than Adam: train-mode BatchNorm1d leaves the loss nearly blind to batch-constant shifts
     # upstream (the GroupNorm biases), and Adam's normalised steps would turn the rounding noise of those
@@ -453,7 +501,7 @@ def resnet_program():
             # what a user does: save everything, build fresh objects, load, go on
             checkpoint = {"model": sd(model)}
             state = copy.deepcopy({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()})
-            model = ResNet()
+            model = cast(ResNet())
             model.load_state_dict(state["model"])
             opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
             opt.load_state_dict(state["opt"])
@@ -505,7 +553,7 @@ class BagAttention(nn.Module):
         x = self.embed(tokens)
         x = x + self.proj(self.merge(sdpa(*self.split(self.qkv1(x)), is_causal=True)))
         x = x + self.merge(sdpa(*self.split(self.qkv2(x)), attn_mask=keep[:, None, None, :]))
-        k = keep.unsqueeze(-1).float()
+        k = keep.unsqueeze(-1).to(torch.get_default_dtype())
         pooled = (x * k).sum(1) / k.sum(1)
         return self.head(torch.cat([self.bag(flat, offsets), pooled], 1))
 
@@ -524,6 +572,8 @@ def bag_attention_program():
         offsets = torch.cat([torch.zeros(1, dtype=torch.long), lengths.cumsum(0)[:-1]])
         y = tokens[:, 0] % 3
         batches.append((tokens, keep, flat, offsets, y))
+    model = cast(model)
+    training()
     opt = torch.optim.RMSprop(model.parameters(), lr=5e-3, alpha=0.9, momentum=0.5, centered=True, weight_decay=1e-4)
     losses = []
     for step in range(N):
@@ -566,6 +616,8 @@ def charlm_program():
     init = sd(model)
     stream = torch.randint(1, V, (B, L * chunks + 1), generator=g)
     stream[torch.rand(B, L * chunks + 1, generator=g) < 0.1] = 0  # some padding, ignored as targets
+    model, ema = cast(model), cast(ema)
+    training()
     decay = [p for _, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for _, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-2)
@@ -623,7 +675,7 @@ class SetEncoder(nn.Module):
         a, w = self.attn(h, h, h, key_padding_mask=pad, attn_mask=bias, need_weights=True)
         h = self.norm(h + a)
         h = h + torch.utils.checkpoint.checkpoint(self.ff, h, use_reentrant=False)
-        keep = (~pad).unsqueeze(-1).float()
+        keep = (~pad).unsqueeze(-1).to(torch.get_default_dtype())
         return self.head((h * keep).sum(1) / keep.sum(1)).squeeze(-1), w
 
 
@@ -668,6 +720,8 @@ def set_program():
     y = (x.sum(-1) * (~pad)).sum(-1) / lengths  # mean of the set's coordinate sums
     idx = torch.arange(S, dtype=torch.float32)
     bias = -0.5 * (idx.unsqueeze(0) - idx.unsqueeze(1)).abs()  # a float attention mask: nearer items count more
+    x, y, bias, model = cast([x, y, bias, model])
+    training()
     opt = NAdam2x(model.parameters(), lr=1e-2)
     sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, 3, T_mult=2, eta_min=1e-3)
     swa = torch.optim.swa_utils.AveragedModel(model)
@@ -675,7 +729,7 @@ def set_program():
     for step in range(N):
         b = step % 2
         pred, w = model(x[b], pad[b], bias)
-        keep = (~pad[b]).float()
+        keep = (~pad[b]).to(torch.get_default_dtype())
         entropy = -((w * torch.log(w + 1e-9)).sum(-1) * keep).sum() / keep.sum()
         loss = F.mse_loss(pred, y[b]) + 0.01 * entropy
         opt.zero_grad(set_to_none=True)
@@ -732,7 +786,7 @@ def iris_program():
         losses.append(scalar(opt.step(closure)))
         evals.append(opt.state[opt._params[0]]["func_evals"])
     with torch.no_grad():
-        acc = (model(X).argmax(1) == Y).float().mean()
+        acc = (model(X).argmax(1) == Y).to(torch.get_default_dtype()).mean()
     write("iris_lbfgs", {"init": init, "losses": losses, "funcEvals": evals, "final": sd(model), "grads": grads(model), "accuracy": scalar(acc)})
 
 
@@ -757,6 +811,8 @@ def autoencoder_program():
     model = ConvAE()
     init = sd(model)
     B, N, start = 16, 10, 300
+    X, model = cast(X), cast(model)
+    training()
     opt = torch.optim.RAdam(model.parameters(), lr=1e-2)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, 0.9)
     losses, lrs = [], []
@@ -797,6 +853,8 @@ def ctc_program():
     input_lengths = torch.tensor([10, 8, 9])
     target_lengths = torch.tensor([3, 2, 4])
     targets = torch.randint(1, 4, (int(target_lengths.sum()),), generator=g)
+    x, model = cast(x), cast(model)
+    training()
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     opt = torch.optim.Adagrad(model.parameters(), lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, [3, 6], gamma=0.5)
@@ -873,19 +931,14 @@ def finetune_program():
 
 if __name__ == "__main__":
     torch.set_num_threads(1)
-    transformer_program()
-    lstm_program()
-    cnn_program()
-    vae_program()
-    gan_program()
-    wgan_program()
-    resnet_program()
-    bag_attention_program()
-    charlm_program()
-    set_program()
+    for F64 in (False, True):
+        for program in [transformer_program, lstm_program, cnn_program, vae_program, gan_program, wgan_program,
+                        resnet_program, bag_attention_program, charlm_program, set_program, autoencoder_program, ctc_program]:
+            torch.set_default_dtype(torch.float32)
+            program()
+    F64 = False
+    torch.set_default_dtype(torch.float32)
     iris_program()
-    autoencoder_program()
-    ctc_program()
     finetune_program()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))

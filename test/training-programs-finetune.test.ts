@@ -55,7 +55,7 @@ const tight = { rtol: 1e-9, atol: 1e-12 };
 test("float64 fine-tuning: frozen backbone, addParamGroup when unfrozen, Adam amsgrad, SequentialLR, Embedding maxNorm, as in PyTorch to 1e-9", () => {
   const fx = readProgram<FinetuneFixture>("finetune_f64");
   const model = new TextCNN().double();
-  loadInit(model, fx.init);
+  loadInit(model, fx.init, "float64");
   assert.ok(model.parameters().every((p) => p.dtype === "float64"));
   const tokens = fromJson(fx.tokens), targets = fromJson(fx.targets);
   const lossFn = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([1.0, 2.0, 0.5, 1.5], { dtype: "float64" }) });
@@ -73,7 +73,7 @@ test("float64 fine-tuning: frozen backbone, addParamGroup when unfrozen, Adam am
       opt.addParamGroup({ params: model.backbone(), lr: 1e-3 });
     }
     const loss = lossFn.forward(model.forward(tokens.select(0, step % 2)), targets.select(0, step % 2));
-    if (step === 0) checkTensor(model.embed.weight, fx.embedAfterFirst, "embedding after the first lookup (maxNorm renormalises in place)", tight.rtol, tight.atol);
+    if (step === 0) checkTensor(model.embed.weight, fx.embedAfterFirst, "embedding after the first lookup (maxNorm renormalises in place)", tight);
     opt.zeroGrad();
     loss.backward();
     lrs.push(opt.paramGroups.map((g) => g.lr));
@@ -82,8 +82,8 @@ test("float64 fine-tuning: frozen backbone, addParamGroup when unfrozen, Adam am
     losses.push(loss.item());
   }
   assert.deepEqual(lrs.map((l) => l.length), fx.lrs.map((l) => l.length), "param groups per step");
-  lrs.forEach((l, i) => checkSeries(l, fx.lrs[i]!, `lrs of step ${i}`, tight.rtol, tight.atol));
-  checkSeries(losses, fx.losses, "loss", tight.rtol, tight.atol);
+  lrs.forEach((l, i) => checkSeries(l, fx.lrs[i]!, `lrs of step ${i}`, tight));
+  checkSeries(losses, fx.losses, "loss", tight);
   checkState(model, fx.final, "final state", tight);
-  checkGrads(model, fx.grads, "last step's gradients", tight.rtol, tight.atol);
+  checkGrads(model, fx.grads, "last step's gradients", tight);
 });

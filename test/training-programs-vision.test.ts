@@ -6,12 +6,17 @@
  * the middle. Same initial weights, same batches, same losses and final state.
  * PyTorch 2.x semantics where 1.13 differs: zeroGrad sets gradients to null
  * (the generator calls zero_grad(set_to_none=True)).
+ * Each runs in float32 and, cast from the same weights and data, in float64
+ * (tolerance 1e-8). The float64 fixtures hold only results: inputs come from the float32 ones.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { checkGrads, checkSeries, checkState, checkTensor, digits, fromJson, loadInit, readProgram, type StateJson, type TensorJson } from "./training-programs-fixture.js";
+import {
+  castTo, checkGrads, checkSeries, checkState, checkTensor, digits, fromJson, inPrecision, loadInit, PRECISIONS, type Precision, readProgram, readResults,
+  type StateJson, type TensorJson, tolFor,
+} from "./training-programs-fixture.js";
 
 const { nn, optim } = torch;
 const F = nn.functional;
@@ -65,40 +70,44 @@ interface CnnFixture {
   evalLoss: number;
 }
 
-test("CNN with BatchNorm2d and dropout: SGD (momentum, nesterov, weight decay) with StepLR, then eval, as in PyTorch", () => {
-  const fx = readProgram<CnnFixture>("cnn");
-  const { x: X, y: Y } = digits({ asImages: true });
-  const model = new ConvNet();
-  loadInit(model, fx.init);
-  const masks = fromJson(fx.masks);
-  const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
-  const sched = new optim.lrScheduler.StepLR(opt, 4, { gamma: 0.5 });
-  const B = fx.batchSize;
-  const losses: number[] = [], lrs: number[] = [];
-  for (let step = 0; step < fx.losses.length; step++) {
-    model.drop.mask = masks.select(0, step);
-    const loss = F.crossEntropy(model.forward(rows(X, step * B, (step + 1) * B)), rows(Y, step * B, (step + 1) * B));
-    opt.zeroGrad();
-    loss.backward();
-    lrs.push(opt.paramGroups[0]!.lr);
-    opt.step();
-    sched.step();
-    losses.push(loss.item());
-  }
-  checkSeries(lrs, fx.lrs, "lr");
-  checkSeries(losses, fx.losses, "loss");
-  // running means and variances (unbiased) and num_batches_tracked too
-  checkState(model, fx.final, "final state");
-  assert.equal(model.bn1.numBatchesTracked!.item(), fx.losses.length);
-  checkGrads(model, fx.grads, "last step's gradients");
-  model.eval();
-  const [from, to] = fx.evalRows;
-  const logits = torch.noGrad(() => model.forward(rows(X, from, to)));
-  checkTensor(logits, fx.evalLogits, "eval logits (running statistics, no dropout)");
-  checkSeries([F.crossEntropy(logits, rows(Y, from, to)).item()], [fx.evalLoss], "eval loss");
-  // eval() changed nothing it should not: the running statistics stay as they were
-  checkState(model, fx.final, "state after eval");
-});
+for (const dtype of PRECISIONS) {
+  test(`CNN with BatchNorm2d and dropout: SGD (momentum, nesterov, weight decay) with StepLR, then eval, as in PyTorch (${dtype})`, () => {
+    const inputs = readProgram<CnnFixture>("cnn"), fx = readResults<CnnFixture>("cnn", dtype), tol = tolFor(dtype);
+    const { x, y: Y } = digits({ asImages: true });
+    const X = castTo(x, dtype);
+    const model = loadInit(new ConvNet(), inputs.init, dtype);
+    const masks = castTo(fromJson(inputs.masks), dtype);
+    const B = fx.batchSize;
+    const losses: number[] = [], lrs: number[] = [];
+    inPrecision(dtype, () => {
+      const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
+      const sched = new optim.lrScheduler.StepLR(opt, 4, { gamma: 0.5 });
+      for (let step = 0; step < fx.losses.length; step++) {
+        model.drop.mask = masks.select(0, step);
+        const loss = F.crossEntropy(model.forward(rows(X, step * B, (step + 1) * B)), rows(Y, step * B, (step + 1) * B));
+        opt.zeroGrad();
+        loss.backward();
+        lrs.push(opt.paramGroups[0]!.lr);
+        opt.step();
+        sched.step();
+        losses.push(loss.item());
+      }
+    });
+    checkSeries(lrs, fx.lrs, "lr", tol);
+    checkSeries(losses, fx.losses, "loss", tol);
+    // running means and variances (unbiased) and num_batches_tracked too
+    checkState(model, fx.final, "final state", tol);
+    assert.equal(model.bn1.numBatchesTracked!.item(), fx.losses.length);
+    checkGrads(model, fx.grads, "last step's gradients", tol);
+    model.eval();
+    const [from, to] = fx.evalRows;
+    const logits = torch.noGrad(() => model.forward(rows(X, from, to)));
+    checkTensor(logits, fx.evalLogits, "eval logits (running statistics, no dropout)", tol);
+    checkSeries([F.crossEntropy(logits, rows(Y, from, to)).item()], [fx.evalLoss], "eval loss", tol);
+    // eval() changed nothing it should not: the running statistics stay as they were
+    checkState(model, fx.final, "state after eval", tol);
+  });
+}
 
 // ------------------------------------------------------------ 4. VAE
 class VAE extends nn.Module {
@@ -139,41 +148,44 @@ interface VaeFixture {
   evalRecon: TensorJson;
 }
 
-test("VAE (reparameterisation with given noise, BCE + KL) trains with Adam as in PyTorch", () => {
-  const fx = readProgram<VaeFixture>("vae");
-  const { x: X } = digits();
-  const model = new VAE();
-  loadInit(model, fx.init);
-  const eps = fromJson(fx.eps);
-  const opt = new optim.Adam(model.parameters(), { lr: 5e-3 });
-  const B = fx.batchSize;
-  const losses: number[] = [], bces: number[] = [], klds: number[] = [];
-  for (let step = 0; step < fx.losses.length; step++) {
-    const x = rows(X, fx.start + step * B, fx.start + (step + 1) * B);
-    const [recon, mu, logvar] = model.forward(x, eps.select(0, step));
-    const bce = F.binaryCrossEntropy(recon, x, { reduction: "sum" });
-    const kld = torch.sum(logvar.add(1).sub(mu.pow(2)).sub(logvar.exp())).mul(-0.5);
-    const loss = bce.add(kld).div(B);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-    bces.push(bce.item());
-    klds.push(kld.item());
-  }
-  checkSeries(losses, fx.losses, "loss");
-  checkSeries(bces, fx.bce, "BCE");
-  checkSeries(klds, fx.kld, "KL");
-  checkState(model, fx.final, "final state");
-  checkGrads(model, fx.grads, "last step's gradients");
-  model.eval();
-  const [mu, recon] = torch.noGrad(() => {
-    const [m] = model.encode(rows(X, 0, 4));
-    return [m, model.decode(m)];
+for (const dtype of PRECISIONS) {
+  test(`VAE (reparameterisation with given noise, BCE + KL) trains with Adam as in PyTorch (${dtype})`, () => {
+    const inputs = readProgram<VaeFixture>("vae"), fx = readResults<VaeFixture>("vae", dtype), tol = tolFor(dtype);
+    const X = castTo(digits().x, dtype);
+    const model = loadInit(new VAE(), inputs.init, dtype);
+    const eps = castTo(fromJson(inputs.eps), dtype);
+    const B = fx.batchSize;
+    const losses: number[] = [], bces: number[] = [], klds: number[] = [];
+    inPrecision(dtype, () => {
+      const opt = new optim.Adam(model.parameters(), { lr: 5e-3 });
+      for (let step = 0; step < fx.losses.length; step++) {
+        const x = rows(X, fx.start + step * B, fx.start + (step + 1) * B);
+        const [recon, mu, logvar] = model.forward(x, eps.select(0, step));
+        const bce = F.binaryCrossEntropy(recon, x, { reduction: "sum" });
+        const kld = torch.sum(logvar.add(1).sub(mu.pow(2)).sub(logvar.exp())).mul(-0.5);
+        const loss = bce.add(kld).div(B);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        losses.push(loss.item());
+        bces.push(bce.item());
+        klds.push(kld.item());
+      }
+    });
+    checkSeries(losses, fx.losses, "loss", tol);
+    checkSeries(bces, fx.bce, "BCE", tol);
+    checkSeries(klds, fx.kld, "KL", tol);
+    checkState(model, fx.final, "final state", tol);
+    checkGrads(model, fx.grads, "last step's gradients", tol);
+    model.eval();
+    const [mu, recon] = torch.noGrad(() => {
+      const [m] = model.encode(rows(X, 0, 4));
+      return [m, model.decode(m)];
+    });
+    checkTensor(mu, fx.evalMu, "encoded means", tol);
+    checkTensor(recon, fx.evalRecon, "reconstruction from the means", tol);
   });
-  checkTensor(mu, fx.evalMu, "encoded means");
-  checkTensor(recon, fx.evalRecon, "reconstruction from the means");
-});
+}
 
 // ------------------------------------------------------------ 7. ResNet-ish, ReduceLROnPlateau, checkpoint and resume
 class Block extends nn.Module {
@@ -240,12 +252,16 @@ interface ResnetRun {
  * model (safetensors bytes), the optimizer and the scheduler, and goes on with
  * fresh objects loaded from them.
  */
-function resnetProgram(fx: ResnetFixture, resume: boolean): ResnetRun {
-  const { x: X, y: Y } = digits({ asImages: true });
+function resnetProgram(inputs: ResnetFixture, dtype: Precision, resume: boolean): ResnetRun {
+  return inPrecision(dtype, () => resnetRun(inputs, dtype, resume));
+}
+
+function resnetRun(fx: ResnetFixture, dtype: Precision, resume: boolean): ResnetRun {
+  const { x, y: Y } = digits({ asImages: true });
+  const X = castTo(x, dtype);
   const [vFrom, vTo] = fx.valRows;
   const valX = rows(X, vFrom, vTo), valY = rows(Y, vFrom, vTo);
-  let model = new ResNet();
-  loadInit(model, fx.init);
+  let model = loadInit(new ResNet(), fx.init, dtype);
   const plateau = (o: torch.optim.SGD) => new optim.lrScheduler.ReduceLROnPlateau(o, { mode: "min", factor: 0.5, patience: 0, threshold: 0.1 });
   let opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
   let sched = plateau(opt);
@@ -257,6 +273,7 @@ function resnetProgram(fx: ResnetFixture, resume: boolean): ResnetRun {
       const optState = opt.stateDict(), schedState = sched.stateDict();
       run.restored = torch.loadFromBytes(bytes);
       model = new ResNet();
+      if (dtype === "float64") model.double();
       model.loadStateDict(run.restored);
       opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
       opt.loadStateDict(optState);
@@ -282,26 +299,31 @@ function resnetProgram(fx: ResnetFixture, resume: boolean): ResnetRun {
   return run;
 }
 
-test("ResNet-ish net (GroupNorm, BatchNorm1d, LayerNorm): SGD with momentum, ReduceLROnPlateau on eval losses, checkpoint and resume, as in PyTorch", () => {
-  const fx = readProgram<ResnetFixture>("resnet");
-  const run = resnetProgram(fx, true);
-  checkSeries(run.lrs, fx.lrs, "lr after each epoch");
-  assert.ok(new Set(fx.lrs).size > 2 && fx.lrs.some((lr, i) => i > 0 && lr === fx.lrs[i - 1]), "the plateau both held and cut the lr");
-  checkSeries(run.losses, fx.losses, "training loss");
-  checkSeries(run.valLosses, fx.valLosses, "validation loss");
-  // the checkpoint, as read back, is PyTorch's state at that epoch (num_batches_tracked read back as int32)
-  for (const [k, v] of Object.entries(fx.checkpoint.model)) assert.deepEqual(run.restored![k]!.shape, v.shape, k);
-  // (safetensors files keep their tensors sorted, so the keys come back in another order)
-  assert.deepEqual(Object.keys(run.restored!).sort(), Object.keys(fx.checkpoint.model).sort());
-  const checkpointModel = new ResNet();
-  checkpointModel.loadStateDict(run.restored!);
-  checkState(checkpointModel, fx.checkpoint.model, "checkpoint");
-  checkState(run.model, fx.final, "final state");
-  checkGrads(run.model, fx.grads, "last step's gradients");
-  // resuming from the checkpoint changes nothing: the uninterrupted run gives the same numbers, bit for bit
-  const straight = resnetProgram(fx, false);
-  assert.deepEqual(straight.losses, run.losses);
-  assert.deepEqual(straight.valLosses, run.valLosses);
-  assert.deepEqual(straight.lrs, run.lrs);
-  for (const [k, t] of Object.entries(straight.model.stateDict())) assert.deepEqual(t.toArray(), run.model.stateDict()[k]!.toArray(), k);
-});
+for (const dtype of PRECISIONS) {
+  test(`ResNet-ish net (GroupNorm, BatchNorm1d, LayerNorm): SGD with momentum, ReduceLROnPlateau on eval losses, checkpoint and resume, as in PyTorch (${dtype})`, () => {
+    const inputs = readProgram<ResnetFixture>("resnet"), fx = readResults<ResnetFixture>("resnet", dtype), tol = tolFor(dtype);
+    const run = resnetProgram(inputs, dtype, true);
+    checkSeries(run.lrs, fx.lrs, "lr after each epoch", tol);
+    assert.ok(new Set(fx.lrs).size > 2 && fx.lrs.some((lr, i) => i > 0 && lr === fx.lrs[i - 1]), "the plateau both held and cut the lr");
+    checkSeries(run.losses, fx.losses, "training loss", tol);
+    checkSeries(run.valLosses, fx.valLosses, "validation loss", tol);
+    // the checkpoint, as read back, is PyTorch's state at that epoch (num_batches_tracked read back as int32)
+    for (const [k, v] of Object.entries(fx.checkpoint.model)) assert.deepEqual(run.restored![k]!.shape, v.shape, k);
+    // (safetensors files keep their tensors sorted, so the keys come back in another order)
+    assert.deepEqual(Object.keys(run.restored!).sort(), Object.keys(fx.checkpoint.model).sort());
+    const checkpointModel = new ResNet();
+    if (dtype === "float64") checkpointModel.double();
+    checkpointModel.loadStateDict(run.restored!);
+    checkState(checkpointModel, fx.checkpoint.model, "checkpoint", tol);
+    checkState(run.model, fx.final, "final state", tol);
+    checkGrads(run.model, fx.grads, "last step's gradients", tol);
+    // resuming from the checkpoint changes nothing: the uninterrupted run gives the same numbers, bit for bit
+    // (once: in float32)
+    if (dtype === "float64") return;
+    const straight = resnetProgram(inputs, dtype, false);
+    assert.deepEqual(straight.losses, run.losses);
+    assert.deepEqual(straight.valLosses, run.valLosses);
+    assert.deepEqual(straight.lrs, run.lrs);
+    for (const [k, t] of Object.entries(straight.model.stateDict())) assert.deepEqual(t.toArray(), run.model.stateDict()[k]!.toArray(), k);
+  });
+}
