@@ -5,6 +5,11 @@ with the per-step losses (and the other numbers a user would print), the final
 state dict and some gradients recorded. The TypeScript twins load the same
 weights and data, train the same way and compare.
 
+Most programs run twice: in float32 (<name>.json: inputs and results), and
+again from the same float32 weights and data cast to float64 (<name>_f64.json:
+results only, all 17 digits), which the tests compare to 1e-8 so that a
+difference of formula can't hide in float32 rounding.
+
 Run with the system PyTorch: /usr/bin/python3 scripts/gen_training_programs.py
 The tests only read the JSON; CI never runs Python.
 
