@@ -44,7 +44,7 @@ OUT = os.path.join(ROOT, "test", "fixtures", "programs")
 # (float64 while training), recording its results with all 17 digits in <name>_f64.json
 F64 = False
 INPUT_KEYS = {"init", "data", "masks", "eps", "real", "z", "zEval", "alpha", "stream", "x", "pad", "y", "bias",
-              "inputLengths", "targetLengths", "targets", "tokens"}
+              "inputLengths", "targetLengths", "targets", "tokens", "src", "srcPad", "tgt"}
 
 
 def num(v):
@@ -934,11 +934,61 @@ def finetune_program():
     })
 
 
+# ------------------------------------------------------------ 15. seq2seq nn.Transformer (pre-norm, GELU), spectral-normed head, Adamax, CyclicLR
+class Seq2Seq(nn.Module):
+    def __init__(self, vocab, d):
+        super().__init__()
+        self.src_embed = nn.Embedding(vocab, d)
+        self.tgt_embed = nn.Embedding(vocab, d)
+        self.transformer = nn.Transformer(d, 2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
+                                          activation="gelu", batch_first=True, norm_first=True)
+        self.head = nn.utils.spectral_norm(nn.Linear(d, vocab))
+
+    def forward(self, src, tgt_in, src_pad):
+        mask = nn.Transformer.generate_square_subsequent_mask(tgt_in.size(1))
+        h = self.transformer(self.src_embed(src), self.tgt_embed(tgt_in), tgt_mask=mask,
+                             src_key_padding_mask=src_pad, memory_key_padding_mask=src_pad)
+        return self.head(h)
+
+
+def seq2seq_program():
+    torch.manual_seed(15)
+    g = torch.Generator().manual_seed(1515)
+    V, D, B, L, N = 10, 8, 4, 5, 8
+    model = Seq2Seq(V, D)
+    init = sd(model)
+    src, src_pad, _ = token_batch(g, B, L, V, 3)
+    tgt = torch.cat([torch.full((B, 1), 1), src.flip(1)], 1)  # reverse the source, after a start token
+    model = cast(model)
+    training()
+    opt = torch.optim.Adamax(model.parameters(), lr=5e-3, weight_decay=1e-3)
+    sched = torch.optim.lr_scheduler.CyclicLR(opt, 1e-3, 5e-3, step_size_up=3, mode="triangular2", cycle_momentum=False)
+    lossfn = nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.05)
+    losses, lrs = [], []
+    for _ in range(N):
+        logits = model(src, tgt[:, :-1], src_pad)
+        loss = lossfn(logits.reshape(-1, V), tgt[:, 1:].reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    model.eval()
+    with torch.no_grad():
+        logits = model(src, tgt[:, :-1], src_pad)
+    write("seq2seq", {
+        "init": init, "src": T(src), "srcPad": T(src_pad), "tgt": T(tgt), "losses": losses, "lrs": lrs,
+        "final": sd(model), "grads": grads(model), "evalLogits": T(logits),
+    })
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     for F64 in (False, True):
         for program in [transformer_program, lstm_program, cnn_program, vae_program, gan_program, wgan_program,
-                        resnet_program, bag_attention_program, charlm_program, set_program, autoencoder_program, ctc_program]:
+                        resnet_program, bag_attention_program, charlm_program, set_program, autoencoder_program, ctc_program,
+                        seq2seq_program]:
             torch.set_default_dtype(torch.float32)
             program()
     F64 = False
