@@ -44,7 +44,8 @@ OUT = os.path.join(ROOT, "test", "fixtures", "programs")
 # (float64 while training), recording its results with all 17 digits in <name>_f64.json
 F64 = False
 INPUT_KEYS = {"init", "data", "masks", "eps", "real", "z", "zEval", "alpha", "stream", "x", "pad", "y", "bias",
-              "inputLengths", "targetLengths", "targets", "tokens", "src", "srcPad", "tgt"}
+              "inputLengths", "targetLengths", "targets", "tokens", "src", "srcPad", "tgt",
+              "anchor", "positive", "negative", "same"}
 
 
 def num(v):
@@ -983,17 +984,91 @@ def seq2seq_program():
     })
 
 
+# ------------------------------------------------------------ 16. metric learning: ReLU RNN + InstanceNorm1d (running stats), triplet + cosine losses, ASGD, ChainedScheduler
+class MetricEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 8, nonlinearity="relu", batch_first=True)
+        self.inorm = nn.InstanceNorm1d(8, affine=True, track_running_stats=True)
+        self.fc = nn.Linear(8, 6)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        y = self.inorm(y.transpose(1, 2)).transpose(1, 2)
+        return self.fc(y[:, -1])  # the last step (the mean over time of an instance-normed sequence is its bias)
+
+
+def metric_program():
+    torch.manual_seed(16)
+    g = torch.Generator().manual_seed(1616)
+    B, L, N = 6, 5, 8
+    model = MetricEncoder()
+    init = sd(model)
+    anchor = torch.randn(2, B, L, 4, generator=g)
+    positive = anchor + 0.1 * torch.randn(2, B, L, 4, generator=g)
+    negative = torch.randn(2, B, L, 4, generator=g)
+    same = torch.where(torch.rand(2, B, generator=g) < 0.5, 1.0, -1.0)
+    anchor, positive, negative, same, model = cast([anchor, positive, negative, same, model])
+    training()
+    triplet = nn.TripletMarginLoss(margin=0.5, swap=True)
+    cosine = nn.CosineEmbeddingLoss(margin=0.2)
+    opt = torch.optim.ASGD(model.parameters(), lr=0.05, lambd=1e-3, t0=3)
+    sched = torch.optim.lr_scheduler.ChainedScheduler([
+        torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2), torch.optim.lr_scheduler.ExponentialLR(opt, 0.95),
+    ])
+    losses, lrs = [], []
+    for step in range(N):
+        b = step % 2
+        a, p_, n = model(anchor[b]), model(positive[b]), model(negative[b])
+        loss = triplet(a, p_, n) + 0.5 * cosine(a, torch.where(same[b].unsqueeze(1) > 0, p_, n), same[b])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        lrs.append(num(opt.param_groups[0]["lr"]))
+        opt.step()
+        sched.step()
+        losses.append(scalar(loss))
+    model.eval()
+    with torch.no_grad():
+        emb = model(anchor[0])
+    write("metric", {
+        "init": init, "anchor": T(anchor), "positive": T(positive), "negative": T(negative), "same": T(same),
+        "losses": losses, "lrs": lrs, "final": sd(model), "grads": grads(model), "evalEmbeddings": T(emb),
+        "averaged": {k: T(opt.state[p]["ax"]) for k, p in model.named_parameters()},
+    })
+
+
+# ------------------------------------------------------------ regression: ASGD's eta and mu under a float64 default dtype
+def asgd_default_f64():
+    """ASGD keeps eta and mu in 0-d tensors of _get_scalar_dtype(): float64 when the default dtype is float64
+    (torchlet rounded them to float32 always). Steps a quadratic in float64 under that default, to 17 digits."""
+    torch.set_default_dtype(torch.float64)
+    p = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    a = torch.tensor([0.3, 1.7, 2.9])
+    opt = torch.optim.ASGD([p], lr=0.1, lambd=0.01, alpha=0.75, t0=2)
+    trajectory = []
+    for _ in range(6):
+        opt.zero_grad(set_to_none=True)
+        (a * p * p).sum().backward()
+        opt.step()
+        st = opt.state[p]
+        trajectory.append({"p": p.tolist(), "ax": st["ax"].tolist(), "eta": st["eta"].item(), "mu": st["mu"].item()})
+    torch.set_default_dtype(torch.float32)
+    with open(os.path.join(OUT, "asgd_default_f64.json"), "w") as f:
+        json.dump({"trajectory": trajectory}, f, separators=(",", ":"))
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     for F64 in (False, True):
         for program in [transformer_program, lstm_program, cnn_program, vae_program, gan_program, wgan_program,
                         resnet_program, bag_attention_program, charlm_program, set_program, autoencoder_program, ctc_program,
-                        seq2seq_program]:
+                        seq2seq_program, metric_program]:
             torch.set_default_dtype(torch.float32)
             program()
     F64 = False
     torch.set_default_dtype(torch.float32)
     iris_program()
     finetune_program()
+    asgd_default_f64()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))
