@@ -8,8 +8,7 @@
  * PyTorch; hardtanh_ and threshold_ save the input as it was.
  * Backward formulas are tensor ops, so double backward works.
  */
-import { grad } from "../autograd/engine.js";
-import { isGradEnabled, runInMode, withGrad } from "../autograd/grad-mode.js";
+import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../ops/core.js";
 import { clamp, erf, exp, expm1, gt, le, ge, mul, add, sigmoid, sub, tanh, where } from "../ops/elementwise.js";
 import { inplace } from "../ops/inplace.js";
@@ -35,27 +34,11 @@ function activation(
 
 /**
  * `forward(x)` recorded as the one node `name` (PyTorch's) of an activation
- * composed of several ops here. With `backward` (PyTorch's formula, see
- * activation-backward.ts) the node computes the gradient from the saved
- * input without running the forward again. Without it, the backward is the
- * gradient of the composed forward, recomputed from the saved input, so the
- * values are the composed graph's exactly; when the backward is itself
- * recorded (createGraph), so is the recomputation, through the saved input's
- * own graph.
+ * composed of several ops here, whose gradient is `backward` (PyTorch's
+ * formula, see activation-backward.ts) from the saved input.
  */
-export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => Tensor, backward?: (g: Tensor, x: Tensor) => Tensor): Tensor {
-  if (backward !== undefined) return activation(name, input, forward, false, backward);
-  if (!needsGrad(input)) return forward(input);
-  const out = runInMode(withGrad(false), () => forward(input));
-  record(name, [input], out, ([g], [saved]) => {
-    const createGraph = isGradEnabled();
-    return runInMode(withGrad(true), () => {
-      const x = createGraph ? saved! : saved!.detach().requiresGrad_();
-      const y = forward(x);
-      return y.requiresGrad ? [grad([y], [x], { gradOutputs: [g!], createGraph, allowUnused: true })[0] ?? null] : [null];
-    });
-  }, [input]);
-  return out;
+export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => Tensor, backward: (g: Tensor, x: Tensor) => Tensor): Tensor {
+  return activation(name, input, forward, false, backward);
 }
 
 /** `x` where positive, `slope·x` elsewhere; in place (`leaky_relu_`) with `inplace`. */
