@@ -270,6 +270,36 @@ test("the fused optimizer steps check their arrays", { skip }, () => {
   rejects("adamStep", /v has 7 elements/, () => c.adamStep(p, g, f32(8), f32(7), null, 1e-3, 0.9, 0.999, 1e-8, 0, 1, 0));
 });
 
+test("nonzeroCount and nonzero check their operands and the size of out before writing", { skip }, () => {
+  const c = raw();
+  const mask = S(Uint8Array.from([0, 1, 1, 0, 1, 0]), [2, 3]);
+  assert.equal(c.nonzeroCount!(mask), 3);
+  const out = new Int32Array(6).fill(-9);
+  rejects("nonzero", /out has 6 elements but a's 3 nonzero positions need 3/, () => c.nonzero!(S(out, [6]), mask, 2));
+  rejects("nonzero", /out has 3 elements but a's 3 nonzero positions need 6/, () => c.nonzero!(S(out, [3]), mask, 0));
+  rejects("nonzero", /out must be int32/, () => c.nonzero!(S(new Float32Array(6), [6]), mask, 0));
+  rejects("nonzero", /out must be 1-d and contiguous/, () => c.nonzero!(S(out, [3], [2]), mask, 2));
+  rejects("nonzero", /layout = 3 is out of range/, () => c.nonzero!(S(out, [6]), mask, 3));
+  rejects("nonzero", /a must have at least 1 dim/, () => c.nonzero!(S(out, [0]), S(Uint8Array.from([1]), []), 0));
+  rejects("nonzeroCount", /a must have at least 1 dim/, () => c.nonzeroCount!(S(Uint8Array.from([1]), [])));
+  rejects("nonzeroCount", /a\.offset .* past the end|reaches past|out of bounds|outside/, () => c.nonzeroCount!(S(Uint8Array.from([1, 0]), [2], [1], 1)));
+  rejects("nonzero", /expected 3 arguments/, () => (c.nonzero as unknown as (o: Strided) => void)(S(out, [6])));
+  assert.deepEqual(Array.from(out), [-9, -9, -9, -9, -9, -9], "nothing written");
+  c.nonzero!(S(out, [6]), mask, 0);
+  assert.deepEqual(Array.from(out), [0, 1, 0, 2, 1, 1]);
+});
+
+test("indexSelect by blocks refuses an index out of range before writing", { skip }, () => {
+  const c = raw();
+  const a = S(Float32Array.from({ length: 64 }, (_, i) => i), [4, 16]);
+  const out = S(new Float32Array(32).fill(-1), [2, 16]);
+  rejects("indexSelect", /index 4 is out of range for axis 0 of size 4/, () => c.indexSelect(out, a, 0, S(Int32Array.from([1, 4]), [2])));
+  rejects("indexSelect", /index -1 is out of range/, () => c.indexSelect(out, a, 0, S(Int32Array.from([-1, 0]), [2])));
+  assert.ok(Array.from(out.data).every((v) => v === -1), "nothing written");
+  c.indexSelect(out, a, 0, S(Int32Array.from([3, 0]), [2]));
+  assert.deepEqual(Array.from(out.data).slice(0, 3), [48, 49, 50]);
+});
+
 test("after all the rejected calls the addon still computes, and nothing outside was touched", { skip }, () => {
   const c = raw();
   // canaries on both sides of a view inside a larger buffer

@@ -119,4 +119,14 @@ export interface Backend {
    * plane position from `indices` (int32, grad's shape, each in [0, H*W)).
    */
   maxPool2dBackward(gradInput: Strided, grad: Strided, indices: Strided): void;
+  /**
+   * Optional accelerator: the positions of `a`'s nonzero elements (NaN
+   * counts, -0 does not) in row-major order, as a new int32 array laid out
+   * by `layout`; null where the backend leaves the work to the core. `a`
+   * has at least 1 dim.
+   */
+  nonzero?(a: Strided, layout: NonzeroLayout): Int32Array | null;
 }
+
+/** How nonzero positions are laid out: "rows" [count, ndim] (nonzero()), "columns" [ndim, count] (as_tuple), "flat" row-major positions [count]. */
+export type NonzeroLayout = "rows" | "columns" | "flat";

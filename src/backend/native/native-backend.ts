@@ -1,4 +1,5 @@
-import { type Backend, type Conv2dGeometry, isComparison, type Strided, type UnaryOp } from "../backend.js";
+import { type Backend, type Conv2dGeometry, isComparison, type NonzeroLayout, type Strided, type UnaryOp } from "../backend.js";
+import { allocate } from "../../tensor/dtype.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
 import { conv2dByColumns } from "../reference/conv-by-columns.js";
@@ -83,6 +84,8 @@ export function makeNativeBackend(c: NativeAddon): Backend {
   const geometry = (g: Conv2dGeometry): number[] => [
     g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
   ];
+
+  const layoutCode: Record<NonzeroLayout, number> = { rows: 0, columns: 1, flat: 2 };
 
   const backend: Backend = {
     name: "native",
@@ -204,6 +207,17 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       const ok = typeof c.indexCopy === "function" && sameType(out, src) && index.data instanceof Int32Array;
       if (!ok || !big(out, numel(src.shape), THRESHOLDS.index) || src.shape.length > MAX_DIMS) return ref.indexCopy(out, axis, index, src);
       c.indexCopy(out, axis, index, src);
+    },
+
+    nonzero(a, layout) {
+      // an older build of the addon lacks it: the core's loop then
+      const n = numel(a.shape), nd = a.shape.length;
+      if (typeof c.nonzeroCount !== "function" || typeof c.nonzero !== "function" || nd === 0 || nd > MAX_DIMS || n < THRESHOLDS.index) return null;
+      const count = c.nonzeroCount(a);
+      // every element is written by the second call
+      const out = allocate("int32", layout === "flat" ? count : count * nd, true) as Int32Array;
+      c.nonzero({ data: out, shape: [out.length], strides: [1], offset: 0 }, a, layoutCode[layout]);
+      return out;
     },
 
     softmax(out, a, log) {
