@@ -18,6 +18,7 @@
         "native/elementwise.c",
         "native/gather-rows.c",
         "native/gemm.c",
+        "native/grid-sample.c",
         "native/index.c",
         "native/iter.c",
         "native/maxpool.c",

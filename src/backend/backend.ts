@@ -126,7 +126,19 @@ export interface Backend {
    * has at least 1 dim.
    */
   nonzero?(a: Strided, layout: NonzeroLayout): Int32Array | null;
+  /**
+   * Optional accelerator: F.grid_sample's forward, out [N, C, ...] from
+   * x [N, C, H, W] (or 5-d) at grid [N, ..., 2] (or 3), all contiguous and
+   * of one float dtype, bit-equal to the core's loops (src/ops/grid-sampler.ts);
+   * false where the backend leaves the work to them.
+   */
+  gridSample?(out: Strided, x: Strided, grid: Strided, mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean): boolean;
 }
+
+/** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */
+export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
+/** gridSample's rule for positions outside the input. */
+export type GridSamplePadding = "zeros" | "border" | "reflection";
 
 /** How nonzero positions are laid out: "rows" [count, ndim] (nonzero()), "columns" [ndim, count] (as_tuple), "flat" row-major positions [count]. */
 export type NonzeroLayout = "rows" | "columns" | "flat";

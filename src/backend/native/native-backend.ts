@@ -1,4 +1,6 @@
-import { type Backend, type Conv2dGeometry, isComparison, type NonzeroLayout, type Strided, type UnaryOp } from "../backend.js";
+import {
+  type Backend, type Conv2dGeometry, type GridSampleMode, type GridSamplePadding, isComparison, type NonzeroLayout, type Strided, type UnaryOp,
+} from "../backend.js";
 import { allocate } from "../../tensor/dtype.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
@@ -86,6 +88,8 @@ export function makeNativeBackend(c: NativeAddon): Backend {
   ];
 
   const layoutCode: Record<NonzeroLayout, number> = { rows: 0, columns: 1, flat: 2 };
+  const modeCode: Record<GridSampleMode, number> = { bilinear: 0, nearest: 1, bicubic: 2 };
+  const paddingCode: Record<GridSamplePadding, number> = { zeros: 0, border: 1, reflection: 2 };
 
   const backend: Backend = {
     name: "native",
@@ -218,6 +222,13 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       const out = allocate("int32", layout === "flat" ? count : count * nd, true) as Int32Array;
       c.nonzero({ data: out, shape: [out.length], strides: [1], offset: 0 }, a, layoutCode[layout]);
       return out;
+    },
+
+    gridSample(out, x, grid, mode, padding, alignCorners) {
+      // an older build of the addon lacks it: the core's loops then
+      if (typeof c.gridSample !== "function" || !isFloat(x) || !sameType(grid, x) || !sameType(out, x) || numel(out.shape) < THRESHOLDS.index) return false;
+      c.gridSample(out, x, grid, modeCode[mode], paddingCode[padding], alignCorners ? 1 : 0);
+      return true;
     },
 
     softmax(out, a, log) {
