@@ -731,8 +731,9 @@ napi_value tl_js_index_copy(napi_env env, napi_callback_info info);
 /* nonzero positions (native/nonzero.c) */
 napi_value tl_js_nonzero_count(napi_env env, napi_callback_info info);
 napi_value tl_js_nonzero(napi_env env, napi_callback_info info);
-/* F.grid_sample's forward (native/grid-sample.c) */
+/* F.grid_sample's forward and backward (native/grid-sample.c) */
 napi_value tl_js_grid_sample(napi_env env, napi_callback_info info);
+napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -785,6 +786,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"nonzeroCount", NULL, tl_js_nonzero_count, NULL, NULL, NULL, napi_enumerable, NULL},
       {"nonzero", NULL, tl_js_nonzero, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gridSample", NULL, tl_js_grid_sample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gridSampleBackward", NULL, tl_js_grid_sample_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

@@ -94,6 +94,40 @@ test("native gridSample reads strided and offset inputs as the core does, and la
   }
 });
 
+/** The input's and the grid's gradients of `F.gridSample(x, grid, options)` for the output gradient `g` (only those asked for). */
+function gradients(x0: Tensor, grid0: Tensor, g: Tensor, options: Parameters<typeof F.gridSample>[2], want: [boolean, boolean]): (Tensor | null)[] {
+  const x = want[0] ? x0.clone().requiresGrad_() : x0, grid = want[1] ? grid0.clone().requiresGrad_() : grid0;
+  const leaves = [x, grid].filter((_, i) => want[i]);
+  const grads = torch.autograd.grad(F.gridSample(x, grid, options), leaves, { gradOutputs: g });
+  let k = 0;
+  return want.map((w) => (w ? grads[k++]! : null));
+}
+
+test("native gridSample backward is bit-equal to the core's loops: every mode, padding, corner rule, dtype and dims, either gradient alone", { skip }, () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const dims of [2, 3]) {
+      torch.manualSeed(6);
+      const x = dims === 2 ? torch.randn([3, 4, 9, 12], { dtype }) : torch.randn([2, 3, 6, 7, 8], { dtype });
+      const grid = dims === 2 ? gridOf(3, [17, 23], 2, 9, dtype) : gridOf(2, [5, 9, 11], 3, 7, dtype);
+      const g = torch.randn([x.shape[0]!, x.shape[1]!, ...grid.shape.slice(1, -1)], { dtype });
+      for (const mode of dims === 2 ? (["bilinear", "nearest", "bicubic"] as const) : (["bilinear", "nearest"] as const)) {
+        for (const paddingMode of ["zeros", "border", "reflection"] as const) {
+          for (const alignCorners of [false, true]) {
+            for (const want of [[true, true], [true, false], [false, true]] as [boolean, boolean][]) {
+              const what = `${dtype} ${dims}-d ${mode} ${paddingMode} alignCorners=${alignCorners} wanting ${want.join(",")}`;
+              const [r, n] = onBoth(() => gradients(x, grid, g, { mode, paddingMode, alignCorners }, want));
+              r.forEach((t, i) => {
+                if (t === null) return;
+                sameBits(t, n[i]!, `${what}: ${i === 0 ? "input" : "grid"}'s gradient`);
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
 test("with the native forward, gradients equal the reference's", { skip }, () => {
   torch.manualSeed(4);
   const x0 = torch.randn([2, 3, 10, 11], { dtype: "float64" }), g0 = torch.rand([2, 12, 13, 2], { dtype: "float64" }).mul(2.2).sub(1.1);

@@ -133,6 +133,16 @@ export interface Backend {
    * false where the backend leaves the work to them.
    */
   gridSample?(out: Strided, x: Strided, grid: Strided, mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean): boolean;
+  /**
+   * Optional accelerator: gridSample's backward: adds the input's gradient
+   * into `gx` (zero-filled; null when not needed) and writes the grid's into
+   * `gg` (null when not needed) from the output gradient `g`, bit-equal to
+   * the core's loops; false where the backend leaves the work to them.
+   */
+  gridSampleBackward?(
+    gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided,
+    mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean,
+  ): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -565,8 +565,10 @@ export function gridSampler(input: Tensor, grid: Tensor, rule: GridSamplerRule, 
       const gc = contiguousData(go), xc = contiguousData(xt), gridc = contiguousData(gt);
       const gx = needs[0] ? empty(xt.shape, xt.dtype) : null;
       const gg = needs[1] ? empty(gt.shape, gt.dtype) : null;
-      backward({ x: xc.data as Floats, xo: xc.offset, grid: gridc.data as Floats, go: gridc.offset },
-        { g: gc.data as Floats, gOff: gc.offset, gx: gx === null ? null : (gx.data as Floats), gg: gg === null ? null : (gg.data as Floats) }, geo, rule, f32);
+      if (kernels().gridSampleBackward?.(gx, gg, gc, xc, gridc, rule.mode, rule.padding, rule.alignCorners) !== true) {
+        backward({ x: xc.data as Floats, xo: xc.offset, grid: gridc.data as Floats, go: gridc.offset },
+          { g: gc.data as Floats, gOff: gc.offset, gx: gx === null ? null : (gx.data as Floats), gg: gg === null ? null : (gg.data as Floats) }, geo, rule, f32);
+      }
       return [gx, gg];
     }, [input, grid]);
   }

@@ -45,6 +45,8 @@ export interface NativeAddon {
   nonzero?(out: Strided, a: Strided, layout: number): void;
   /** native/grid-sample.c: F.grid_sample's forward; mode 0 bilinear, 1 nearest, 2 bicubic; padding 0 zeros, 1 border, 2 reflection; plain form only. */
   gridSample?(out: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
+  /** native/grid-sample.c: its backward into gx (zero-filled) and gg, either null when not needed; plain form only. */
+  gridSampleBackward?(gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

@@ -231,6 +231,13 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
+      const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
+      if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
+      c.gridSampleBackward(gx, gg, g, x, grid, modeCode[mode], paddingCode[padding], alignCorners ? 1 : 0);
+      return true;
+    },
+
     softmax(out, a, log) {
       if (!isFloat(a) || !sameType(out, a) || !big(out, numel(a.shape), THRESHOLDS.softmax))
         return ref.softmax(out, a, log);
