@@ -23,4 +23,5 @@ LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.s
   node --expose-gc --test dist/test/native-*.test.js dist/test/ops-golden.test.js \
   dist/test/conv-speed-equivalence.test.js dist/test/max-pool2d.test.js dist/test/pool-ceil-mode.test.js dist/test/pad.test.js \
   dist/test/nn-layers.test.js dist/test/inplace-direct.test.js \
-  dist/test/train-digits.test.js dist/test/index-speed-kernels.test.js dist/test/index-speed.test.js dist/test/gemm-shapes.test.js
+  dist/test/train-digits.test.js dist/test/index-speed-kernels.test.js dist/test/index-speed.test.js dist/test/gemm-shapes.test.js \
+  dist/test/index-native-*.test.js dist/test/nn-grid-sample.test.js

@@ -300,6 +300,34 @@ test("indexSelect by blocks refuses an index out of range before writing", { ski
   assert.deepEqual(Array.from(out.data).slice(0, 3), [48, 49, 50]);
 });
 
+test("gridSample and gridSampleBackward check shapes, dtypes, layout and codes before writing", { skip }, () => {
+  const c = raw();
+  const x = S(f32(2 * 3 * 4 * 5), [2, 3, 4, 5]), grid = S(f32(2 * 6 * 7 * 2), [2, 6, 7, 2]);
+  const out = S(new Float32Array(2 * 3 * 6 * 7).fill(-1), [2, 3, 6, 7]);
+  rejects("gridSample", /x \[2,3,4,5\], grid \[2,6,7,2\] and out \[2,3,7,6\] do not agree/, () => c.gridSample!(S(out.data, [2, 3, 7, 6]), x, grid, 0, 0, 0));
+  rejects("gridSample", /do not agree/, () => c.gridSample!(out, x, S(f32(2 * 6 * 7 * 3), [2, 6, 7, 3]), 0, 0, 0));
+  rejects("gridSample", /do not agree/, () => c.gridSample!(out, x, S(f32(6 * 7 * 2), [1, 6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /grid.*float64|dtype/, () => c.gridSample!(out, x, S(new Float64Array(2 * 6 * 7 * 2), [2, 6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /x must be float32 or float64|x.*float/, () => c.gridSample!(out, S(new Int32Array(120), [2, 3, 4, 5]), grid, 0, 0, 0));
+  rejects("gridSample", /must be contiguous/, () => c.gridSample!(out, S(x.data, [2, 3, 4, 5], [60, 1, 15, 3]), grid, 0, 0, 0));
+  rejects("gridSample", /x must have 4 or 5 dims/, () => c.gridSample!(S(out.data, [6, 6, 7]), S(x.data, [6, 4, 5]), S(grid.data, [6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /bicubic takes a 4-d x/, () =>
+    c.gridSample!(S(f32(2 * 3 * 8), [2, 3, 2, 2, 2]), S(f32(2 * 3 * 8), [2, 3, 2, 2, 2]), S(f32(2 * 8 * 3), [2, 2, 2, 2, 3]), 2, 0, 0));
+  rejects("gridSample", /mode = 3 is out of range/, () => c.gridSample!(out, x, grid, 3, 0, 0));
+  rejects("gridSample", /padding = -1 is out of range/, () => c.gridSample!(out, x, grid, 0, -1, 0));
+  rejects("gridSample", /alignCorners = 2 is out of range/, () => c.gridSample!(out, x, grid, 0, 0, 2));
+  rejects("gridSample", /out\.offset .* past the end|reach|outside|out of bounds/, () => c.gridSample!(S(out.data, [2, 3, 6, 7], undefined, 1), x, grid, 0, 0, 0));
+  rejects("gridSample", /expected 6 arguments/, () => (c.gridSample as unknown as (o: Strided) => void)(out));
+  assert.ok(Array.from(out.data).every((v) => v === -1), "nothing written");
+  const gx = S(f32(120), [2, 3, 4, 5]), gg = S(f32(2 * 6 * 7 * 2), [2, 6, 7, 2]);
+  rejects("gridSampleBackward", /gx.*shape|shape.*gx/, () => c.gridSampleBackward!(S(f32(120), [2, 3, 5, 4]), gg, out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /gg.*shape|shape.*gg/, () => c.gridSampleBackward!(gx, S(f32(2 * 6 * 7 * 2), [2, 7, 6, 2]), out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /gg.*float64|dtype/, () => c.gridSampleBackward!(gx, S(new Float64Array(168), [2, 6, 7, 2]), out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /do not agree/, () => c.gridSampleBackward!(gx, null, S(out.data, [2, 3, 7, 6]), x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /expected 8 arguments/, () => (c.gridSampleBackward as unknown as (a: null) => void)(null));
+  assert.ok(Array.from(gx.data).every((v) => v === 0) && Array.from(gg.data).every((v) => v === 0), "nothing written");
+});
+
 test("after all the rejected calls the addon still computes, and nothing outside was touched", { skip }, () => {
   const c = raw();
   // canaries on both sides of a view inside a larger buffer
