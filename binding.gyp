@@ -19,6 +19,7 @@
         "native/gather-rows.c",
         "native/gemm.c",
         "native/grid-sample.c",
+        "native/grid-sample-backward.c",
         "native/index.c",
         "native/iter.c",
         "native/maxpool.c",
