@@ -228,6 +228,13 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "maskedSelect [1000,1000]",
+    setup: () => {
+      const mask = torch.rand([1000, 1000]).gt(0.5);
+      return { inputs: [torch.randn([1000, 1000])], call: (x) => torch.maskedSelect(x, mask) };
+    },
+  },
+  {
     name: "embedding [50000,128] idx 4096",
     setup: () => {
       const idx = torch.randint(0, 50000, [4096], { dtype: "int32" });

@@ -122,6 +122,11 @@ def nonzero_case():
     return [], lambda: torch.nonzero(m)
 
 
+def masked_select_case():
+    mask = torch.rand(1000, 1000) > 0.5
+    return [torch.randn(1000, 1000)], lambda x: torch.masked_select(x, mask)
+
+
 def embedding_case():
     idx = torch.randint(0, 50000, (4096,), dtype=torch.int32)
     return [torch.randn(50000, 128)], lambda w: F.embedding(idx, w)
@@ -178,6 +183,7 @@ CASES = [
     ("maskedFill [1000,1000]", masked_fill_case),
     ("where(c, x, y) [1000,1000]", where_case),
     ("nonzero bool [1000,1000]", nonzero_case),
+    ("maskedSelect [1000,1000]", masked_select_case),
     ("embedding [50000,128] idx 4096", embedding_case),
     ("oneHot 100000 idx, 100 classes", one_hot_case),
 ]

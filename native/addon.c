@@ -728,6 +728,12 @@ napi_value tl_js_empty_cache(napi_env env, napi_callback_info info);
 napi_value tl_js_memory_counts(napi_env env, napi_callback_info info);
 /* advanced-indexing kernels (native/advindex.c): their own argument reading, outside the table */
 napi_value tl_js_index_copy(napi_env env, napi_callback_info info);
+/* nonzero positions (native/nonzero.c) */
+napi_value tl_js_nonzero_count(napi_env env, napi_callback_info info);
+napi_value tl_js_nonzero(napi_env env, napi_callback_info info);
+/* F.grid_sample's forward and backward (native/grid-sample.c) */
+napi_value tl_js_grid_sample(napi_env env, napi_callback_info info);
+napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -777,6 +783,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"emptyCache", NULL, tl_js_empty_cache, NULL, NULL, NULL, napi_enumerable, NULL},
       {"memoryCounts", NULL, tl_js_memory_counts, NULL, NULL, NULL, napi_enumerable, NULL},
       {"indexCopy", NULL, tl_js_index_copy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"nonzeroCount", NULL, tl_js_nonzero_count, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"nonzero", NULL, tl_js_nonzero, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gridSample", NULL, tl_js_grid_sample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gridSampleBackward", NULL, tl_js_grid_sample_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

@@ -133,6 +133,7 @@ void tl_scatter_add(const tl_tensor *out, int axis, const tl_tensor *index, cons
 }
 
 void tl_index_select(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index) {
+  if (tl_select_rows(out, a, axis, index)) return;
   int64_t ist[TL_MAXDIM];
   spread_index(index, out->ndim, axis, ist);
   run_indexed(out, index, ist, a, axis, 0);

@@ -173,6 +173,9 @@ void tl_gather(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tens
 void tl_scatter_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
 void tl_index_select(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
 void tl_index_add(const tl_tensor *out, int axis, const tl_tensor *index, const tl_tensor *src);
+/* gather-rows.c: index_select as parallel block copies when each picked slice is contiguous; 1 when done, 0 when
+ * it does not apply */
+int tl_select_rows(const tl_tensor *out, const tl_tensor *a, int axis, const tl_tensor *index);
 /* 0 when every index value reachable over shape/strides is in [0, limit); else 1 with the value */
 int tl_index_check(const tl_tensor *index, int ndim, const int64_t *shape, const int64_t *strides, int64_t limit,
                    int32_t *bad);

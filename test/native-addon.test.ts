@@ -270,6 +270,64 @@ test("the fused optimizer steps check their arrays", { skip }, () => {
   rejects("adamStep", /v has 7 elements/, () => c.adamStep(p, g, f32(8), f32(7), null, 1e-3, 0.9, 0.999, 1e-8, 0, 1, 0));
 });
 
+test("nonzeroCount and nonzero check their operands and the size of out before writing", { skip }, () => {
+  const c = raw();
+  const mask = S(Uint8Array.from([0, 1, 1, 0, 1, 0]), [2, 3]);
+  assert.equal(c.nonzeroCount!(mask), 3);
+  const out = new Int32Array(6).fill(-9);
+  rejects("nonzero", /out has 6 elements but a's 3 nonzero positions need 3/, () => c.nonzero!(S(out, [6]), mask, 2));
+  rejects("nonzero", /out has 3 elements but a's 3 nonzero positions need 6/, () => c.nonzero!(S(out, [3]), mask, 0));
+  rejects("nonzero", /out must be int32/, () => c.nonzero!(S(new Float32Array(6), [6]), mask, 0));
+  rejects("nonzero", /out must be 1-d and contiguous/, () => c.nonzero!(S(out, [3], [2]), mask, 2));
+  rejects("nonzero", /layout = 3 is out of range/, () => c.nonzero!(S(out, [6]), mask, 3));
+  rejects("nonzero", /a must have at least 1 dim/, () => c.nonzero!(S(out, [0]), S(Uint8Array.from([1]), []), 0));
+  rejects("nonzeroCount", /a must have at least 1 dim/, () => c.nonzeroCount!(S(Uint8Array.from([1]), [])));
+  rejects("nonzeroCount", /a\.offset .* past the end|reaches past|out of bounds|outside/, () => c.nonzeroCount!(S(Uint8Array.from([1, 0]), [2], [1], 1)));
+  rejects("nonzero", /expected 3 arguments/, () => (c.nonzero as unknown as (o: Strided) => void)(S(out, [6])));
+  assert.deepEqual(Array.from(out), [-9, -9, -9, -9, -9, -9], "nothing written");
+  c.nonzero!(S(out, [6]), mask, 0);
+  assert.deepEqual(Array.from(out), [0, 1, 0, 2, 1, 1]);
+});
+
+test("indexSelect by blocks refuses an index out of range before writing", { skip }, () => {
+  const c = raw();
+  const a = S(Float32Array.from({ length: 64 }, (_, i) => i), [4, 16]);
+  const out = S(new Float32Array(32).fill(-1), [2, 16]);
+  rejects("indexSelect", /index 4 is out of range for axis 0 of size 4/, () => c.indexSelect(out, a, 0, S(Int32Array.from([1, 4]), [2])));
+  rejects("indexSelect", /index -1 is out of range/, () => c.indexSelect(out, a, 0, S(Int32Array.from([-1, 0]), [2])));
+  assert.ok(Array.from(out.data).every((v) => v === -1), "nothing written");
+  c.indexSelect(out, a, 0, S(Int32Array.from([3, 0]), [2]));
+  assert.deepEqual(Array.from(out.data).slice(0, 3), [48, 49, 50]);
+});
+
+test("gridSample and gridSampleBackward check shapes, dtypes, layout and codes before writing", { skip }, () => {
+  const c = raw();
+  const x = S(f32(2 * 3 * 4 * 5), [2, 3, 4, 5]), grid = S(f32(2 * 6 * 7 * 2), [2, 6, 7, 2]);
+  const out = S(new Float32Array(2 * 3 * 6 * 7).fill(-1), [2, 3, 6, 7]);
+  rejects("gridSample", /x \[2,3,4,5\], grid \[2,6,7,2\] and out \[2,3,7,6\] do not agree/, () => c.gridSample!(S(out.data, [2, 3, 7, 6]), x, grid, 0, 0, 0));
+  rejects("gridSample", /do not agree/, () => c.gridSample!(out, x, S(f32(2 * 6 * 7 * 3), [2, 6, 7, 3]), 0, 0, 0));
+  rejects("gridSample", /do not agree/, () => c.gridSample!(out, x, S(f32(6 * 7 * 2), [1, 6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /grid.*float64|dtype/, () => c.gridSample!(out, x, S(new Float64Array(2 * 6 * 7 * 2), [2, 6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /x must be float32 or float64|x.*float/, () => c.gridSample!(out, S(new Int32Array(120), [2, 3, 4, 5]), grid, 0, 0, 0));
+  rejects("gridSample", /must be contiguous/, () => c.gridSample!(out, S(x.data, [2, 3, 4, 5], [60, 1, 15, 3]), grid, 0, 0, 0));
+  rejects("gridSample", /x must have 4 or 5 dims/, () => c.gridSample!(S(out.data, [6, 6, 7]), S(x.data, [6, 4, 5]), S(grid.data, [6, 7, 2]), 0, 0, 0));
+  rejects("gridSample", /bicubic takes a 4-d x/, () =>
+    c.gridSample!(S(f32(2 * 3 * 8), [2, 3, 2, 2, 2]), S(f32(2 * 3 * 8), [2, 3, 2, 2, 2]), S(f32(2 * 8 * 3), [2, 2, 2, 2, 3]), 2, 0, 0));
+  rejects("gridSample", /mode = 3 is out of range/, () => c.gridSample!(out, x, grid, 3, 0, 0));
+  rejects("gridSample", /padding = -1 is out of range/, () => c.gridSample!(out, x, grid, 0, -1, 0));
+  rejects("gridSample", /alignCorners = 2 is out of range/, () => c.gridSample!(out, x, grid, 0, 0, 2));
+  rejects("gridSample", /out\.offset .* past the end|reach|outside|out of bounds/, () => c.gridSample!(S(out.data, [2, 3, 6, 7], undefined, 1), x, grid, 0, 0, 0));
+  rejects("gridSample", /expected 6 arguments/, () => (c.gridSample as unknown as (o: Strided) => void)(out));
+  assert.ok(Array.from(out.data).every((v) => v === -1), "nothing written");
+  const gx = S(f32(120), [2, 3, 4, 5]), gg = S(f32(2 * 6 * 7 * 2), [2, 6, 7, 2]);
+  rejects("gridSampleBackward", /gx.*shape|shape.*gx/, () => c.gridSampleBackward!(S(f32(120), [2, 3, 5, 4]), gg, out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /gg.*shape|shape.*gg/, () => c.gridSampleBackward!(gx, S(f32(2 * 6 * 7 * 2), [2, 7, 6, 2]), out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /gg.*float64|dtype/, () => c.gridSampleBackward!(gx, S(new Float64Array(168), [2, 6, 7, 2]), out, x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /do not agree/, () => c.gridSampleBackward!(gx, null, S(out.data, [2, 3, 7, 6]), x, grid, 0, 0, 0));
+  rejects("gridSampleBackward", /expected 8 arguments/, () => (c.gridSampleBackward as unknown as (a: null) => void)(null));
+  assert.ok(Array.from(gx.data).every((v) => v === 0) && Array.from(gg.data).every((v) => v === 0), "nothing written");
+});
+
 test("after all the rejected calls the addon still computes, and nothing outside was touched", { skip }, () => {
   const c = raw();
   // canaries on both sides of a view inside a larger buffer

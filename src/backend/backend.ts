@@ -119,4 +119,36 @@ export interface Backend {
    * plane position from `indices` (int32, grad's shape, each in [0, H*W)).
    */
   maxPool2dBackward(gradInput: Strided, grad: Strided, indices: Strided): void;
+  /**
+   * Optional accelerator: the positions of `a`'s nonzero elements (NaN
+   * counts, -0 does not) in row-major order, as a new int32 array laid out
+   * by `layout`; null where the backend leaves the work to the core. `a`
+   * has at least 1 dim.
+   */
+  nonzero?(a: Strided, layout: NonzeroLayout): Int32Array | null;
+  /**
+   * Optional accelerator: F.grid_sample's forward, out [N, C, ...] from
+   * x [N, C, H, W] (or 5-d) at grid [N, ..., 2] (or 3), all contiguous and
+   * of one float dtype, bit-equal to the core's loops (src/ops/grid-sampler.ts);
+   * false where the backend leaves the work to them.
+   */
+  gridSample?(out: Strided, x: Strided, grid: Strided, mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean): boolean;
+  /**
+   * Optional accelerator: gridSample's backward: adds the input's gradient
+   * into `gx` (zero-filled; null when not needed) and writes the grid's into
+   * `gg` (null when not needed) from the output gradient `g`, bit-equal to
+   * the core's loops; false where the backend leaves the work to them.
+   */
+  gridSampleBackward?(
+    gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided,
+    mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean,
+  ): boolean;
 }
+
+/** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */
+export type GridSampleMode = "bilinear" | "nearest" | "bicubic";
+/** gridSample's rule for positions outside the input. */
+export type GridSamplePadding = "zeros" | "border" | "reflection";
+
+/** How nonzero positions are laid out: "rows" [count, ndim] (nonzero()), "columns" [ndim, count] (as_tuple), "flat" row-major positions [count]. */
+export type NonzeroLayout = "rows" | "columns" | "flat";

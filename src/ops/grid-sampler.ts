@@ -15,7 +15,7 @@
 import { grad as autogradGrad } from "../autograd/engine.js";
 import { isRecording } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, emptyUninitialized, needsGrad, record } from "./core.js";
+import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 import { reshape } from "./views.js";
 
 export type GridSamplerMode = "bilinear" | "nearest" | "bicubic";
@@ -547,7 +547,9 @@ export function gridSampler(input: Tensor, grid: Tensor, rule: GridSamplerRule, 
   const f32 = input.dtype === "float32";
   const out = emptyUninitialized([geo.N, geo.C, ...grid.shape.slice(1, -1)], input.dtype);
   const x = contiguousData(input), gr = contiguousData(grid);
-  forward({ x: x.data as Floats, xo: x.offset, grid: gr.data as Floats, go: gr.offset }, out.data as Floats, geo, rule, f32);
+  // a backend with its own kernel (the native one, multi-threaded) computes the same values
+  if (kernels().gridSample?.(out, x, gr, rule.mode, rule.padding, rule.alignCorners) !== true)
+    forward({ x: x.data as Floats, xo: x.offset, grid: gr.data as Floats, go: gr.offset }, out.data as Floats, geo, rule, f32);
   if (needsGrad(input, grid)) {
     const needs = [input._requiresGrad, grid._requiresGrad];
     record(geo.vectorized ? "GridSampler2DBackward0" : "GridSampler3DBackward0", [input, grid], out, ([g], [xs, gs]) => {
@@ -563,8 +565,10 @@ export function gridSampler(input: Tensor, grid: Tensor, rule: GridSamplerRule, 
       const gc = contiguousData(go), xc = contiguousData(xt), gridc = contiguousData(gt);
       const gx = needs[0] ? empty(xt.shape, xt.dtype) : null;
       const gg = needs[1] ? empty(gt.shape, gt.dtype) : null;
-      backward({ x: xc.data as Floats, xo: xc.offset, grid: gridc.data as Floats, go: gridc.offset },
-        { g: gc.data as Floats, gOff: gc.offset, gx: gx === null ? null : (gx.data as Floats), gg: gg === null ? null : (gg.data as Floats) }, geo, rule, f32);
+      if (kernels().gridSampleBackward?.(gx, gg, gc, xc, gridc, rule.mode, rule.padding, rule.alignCorners) !== true) {
+        backward({ x: xc.data as Floats, xo: xc.offset, grid: gridc.data as Floats, go: gridc.offset },
+          { g: gc.data as Floats, gOff: gc.offset, gx: gx === null ? null : (gx.data as Floats), gg: gg === null ? null : (gg.data as Floats) }, geo, rule, f32);
+      }
       return [gx, gg];
     }, [input, grid]);
   }

@@ -3,11 +3,13 @@
  * `maskedSelect` and mask indexing (`x[mask]`). Two passes over the values
  * (count, then fill preallocated Int32Arrays) with the coordinates carried
  * along instead of divided out, so a million-element mask costs a few
- * milliseconds rather than a JS array of a million numbers.
+ * milliseconds rather than a JS array of a million numbers. A backend with
+ * its own nonzero kernel (the native one, multi-threaded) does the work
+ * instead when it takes the tensor.
  */
 import type { TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, numelOf } from "./core.js";
+import { contiguousData, kernels, numelOf } from "./core.js";
 
 /** `t`'s own values in row-major order (a contiguous tensor may be a window of a longer storage). */
 function rowMajorValues(t: Tensor): TypedArray {
@@ -24,6 +26,8 @@ function countNonzero(v: TypedArray): number {
 
 /** The row-major (flat) positions of `t`'s nonzero values, ascending. */
 export function nonzeroFlat(t: Tensor): Int32Array {
+  const fast = t.shape.length > 0 ? kernels().nonzero?.(t, "flat") : null;
+  if (fast) return fast;
   const v = rowMajorValues(t);
   const out = new Int32Array(countNonzero(v));
   let at = 0;
@@ -70,11 +74,17 @@ export function nonzeroColumns(t: Tensor): Int32Array[] {
   const nd = t.shape.length;
   if (nd === 0) return [];
   if (nd === 1) return [nonzeroFlat(t)];
+  const fast = kernels().nonzero?.(t, "columns");
+  if (fast) {
+    const count = fast.length / nd;
+    return Array.from({ length: nd }, (_, d) => fast.subarray(d * count, (d + 1) * count));
+  }
   const { out, count } = nonzeroCoordinates(t, false);
   return Array.from({ length: nd }, (_, d) => out.subarray(d * count, (d + 1) * count));
 }
 
 /** The coordinates of `t`'s nonzero values as rows `[count, ndim]` (row-major), PyTorch's `nonzero()`; t has at least 1 dim. */
 export function nonzeroRows(t: Tensor): Int32Array {
-  return t.shape.length === 1 ? nonzeroFlat(t) : nonzeroCoordinates(t, true).out;
+  if (t.shape.length === 1) return nonzeroFlat(t);
+  return kernels().nonzero?.(t, "rows") ?? nonzeroCoordinates(t, true).out;
 }

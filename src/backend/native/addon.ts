@@ -39,6 +39,14 @@ export interface NativeAddon {
   indexAdd(out: Strided, axis: number, index: Strided, src: Strided): void;
   /** native/advindex.c: out.indexCopy_(axis, index, src), sequential (the last repeated index wins); plain form only. */
   indexCopy(out: Strided, axis: number, index: Strided, src: Strided): void;
+  /** native/nonzero.c: how many elements of `a` (at least 1 dim) are nonzero; plain form only. */
+  nonzeroCount?(a: Strided): number;
+  /** native/nonzero.c: writes a's nonzero positions into the 1-d int32 `out` (exactly as many as they need); layout 0 rows, 1 columns, 2 flat. */
+  nonzero?(out: Strided, a: Strided, layout: number): void;
+  /** native/grid-sample.c: F.grid_sample's forward; mode 0 bilinear, 1 nearest, 2 bicubic; padding 0 zeros, 1 border, 2 reflection; plain form only. */
+  gridSample?(out: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
+  /** native/grid-sample.c: its backward into gx (zero-filled) and gg, either null when not needed; plain form only. */
+  gridSampleBackward?(gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

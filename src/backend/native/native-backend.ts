@@ -1,4 +1,7 @@
-import { type Backend, type Conv2dGeometry, isComparison, type Strided, type UnaryOp } from "../backend.js";
+import {
+  type Backend, type Conv2dGeometry, type GridSampleMode, type GridSamplePadding, isComparison, type NonzeroLayout, type Strided, type UnaryOp,
+} from "../backend.js";
+import { allocate } from "../../tensor/dtype.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
 import { referenceBackend as ref } from "../reference/index.js";
 import { conv2dByColumns } from "../reference/conv-by-columns.js";
@@ -83,6 +86,10 @@ export function makeNativeBackend(c: NativeAddon): Backend {
   const geometry = (g: Conv2dGeometry): number[] => [
     g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
   ];
+
+  const layoutCode: Record<NonzeroLayout, number> = { rows: 0, columns: 1, flat: 2 };
+  const modeCode: Record<GridSampleMode, number> = { bilinear: 0, nearest: 1, bicubic: 2 };
+  const paddingCode: Record<GridSamplePadding, number> = { zeros: 0, border: 1, reflection: 2 };
 
   const backend: Backend = {
     name: "native",
@@ -204,6 +211,31 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       const ok = typeof c.indexCopy === "function" && sameType(out, src) && index.data instanceof Int32Array;
       if (!ok || !big(out, numel(src.shape), THRESHOLDS.index) || src.shape.length > MAX_DIMS) return ref.indexCopy(out, axis, index, src);
       c.indexCopy(out, axis, index, src);
+    },
+
+    nonzero(a, layout) {
+      // an older build of the addon lacks it: the core's loop then
+      const n = numel(a.shape), nd = a.shape.length;
+      if (typeof c.nonzeroCount !== "function" || typeof c.nonzero !== "function" || nd === 0 || nd > MAX_DIMS || n < THRESHOLDS.index) return null;
+      const count = c.nonzeroCount(a);
+      // every element is written by the second call
+      const out = allocate("int32", layout === "flat" ? count : count * nd, true) as Int32Array;
+      c.nonzero({ data: out, shape: [out.length], strides: [1], offset: 0 }, a, layoutCode[layout]);
+      return out;
+    },
+
+    gridSample(out, x, grid, mode, padding, alignCorners) {
+      // an older build of the addon lacks it: the core's loops then
+      if (typeof c.gridSample !== "function" || !isFloat(x) || !sameType(grid, x) || !sameType(out, x) || numel(out.shape) < THRESHOLDS.index) return false;
+      c.gridSample(out, x, grid, modeCode[mode], paddingCode[padding], alignCorners ? 1 : 0);
+      return true;
+    },
+
+    gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
+      const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
+      if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
+      c.gridSampleBackward(gx, gg, g, x, grid, modeCode[mode], paddingCode[padding], alignCorners ? 1 : 0);
+      return true;
     },
 
     softmax(out, a, log) {
