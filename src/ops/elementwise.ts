@@ -146,6 +146,8 @@ function scaledByAlpha(a: Operand, b: Operand, alpha: number, op: string): Opera
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   if (typeof b === "boolean" || typeof a === "boolean") return add(boolOperand(a), boolOperand(b), options);
   const alpha = options.alpha ?? 1;
+  // two bools add in bool, alpha cast to bool (any nonzero alpha is true), as PyTorch's add kernel: not scaled into int32
+  if (alpha !== 1 && resultType(a, b) === "bool") return add(a, alpha === 0 ? full((b as Tensor).shape, false, { dtype: "bool" }) : b);
   if (alpha !== 1) return add(a, scaledByAlpha(a, b, alpha, "add"));
   const out = binaryData("add", a, b, "add");
   if (needsGrad(typeof a === "number" ? (b as Tensor) : a, t(b))) {
