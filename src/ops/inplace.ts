@@ -221,7 +221,10 @@ function reluDirect(self: Tensor): boolean {
   return directTarget(self) && writeDirect(self, () => kernels().unary("relu", self, self));
 }
 
-export const relu_ = (self: Tensor) => (reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s)));
+export const relu_ = (self: Tensor) => {
+  if (self.dtype === "bool") throw new Error("Boolean inputs not supported for relu");
+  return reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s));
+};
 
 /** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
 export function copy_(self: Tensor, src: Tensor): Tensor {
