@@ -78,7 +78,24 @@ for name, shape in (("empty", [0, 2]), ("one", [1]), ("scalar", []), ("oneByOne"
     yi = xi.cumprod(-1 if shape else 0)
     gi, = torch.autograd.grad(yi, xi, torch.full(shape, 1.5, dtype=torch.float64), create_graph=True)
     cp[name] = {"shape": shape, "grad": tensor_json(gi), "requiresGrad": gi.requires_grad}
+xl = torch.tensor([[0.69], [-2.08]], dtype=torch.float64, requires_grad=True)
+gl, = torch.autograd.grad(xl.cumprod(-1), xl, torch.tensor([[2.92], [0.5]], dtype=torch.float64), create_graph=True)
+cp["linesOfOne"] = {"shape": [2, 1], "grad": tensor_json(gl), "requiresGrad": gl.requires_grad}
 out["cumprodSmall"] = cp
+
+# relu of bools; relu's double backward sends zeros (not nothing) to the input
+bb = torch.tensor([True, False])
+xr = torch.tensor([-1.23, 2.08, -0.5], requires_grad=True)
+gr, = torch.autograd.grad(xr.relu(), xr, torch.tensor([-1.42, 0.7, 0.3]), create_graph=True)
+(gr * torch.tensor([-1.16, 1.11, 0.4])).sum().backward()
+out["relu"] = {"bool": err(lambda: torch.relu(bb)), "boolInplace": err(lambda: bb.clone().relu_()),
+               "grad": tensor_json(gr), "gradRequiresGrad": gr.requires_grad, "leafGrad": tensor_json(xr.grad)}
+
+# integer division by zero of an empty tensor divides nothing
+ei = torch.zeros(0, 3, dtype=torch.int32)
+out["emptyIntDivision"] = {op: err(lambda: getattr(torch, op)(ei, 0)) for op in ("remainder", "fmod")}
+out["emptyIntDivision"]["div"] = err(lambda: torch.div(ei, torch.zeros(3, dtype=torch.int32), rounding_mode="trunc"))
+out["emptyIntDivision"]["nonEmpty"] = err(lambda: torch.remainder(torch.ones(2, dtype=torch.int32), 0))
 
 # copy_ into an integer or bool view made in no_grad mode or by chunk: no error (copy_ checks the dtype first); add_ does
 src = torch.tensor([1.5, -2.5, 3.0], dtype=torch.float64, requires_grad=True)

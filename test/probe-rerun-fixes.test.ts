@@ -99,12 +99,19 @@ describeOnBackends((b) => `probe rerun regressions (${b})`, () => {
 
   test("cumprod of at most one element: the gradient is the incoming one, with no graph through the input", () => {
     for (const [name, c] of Object.entries(cases.cumprodSmall as Record<string, { shape: number[]; grad: TJ; requiresGrad: boolean }>)) {
+      if (name === "linesOfOne") continue;
       const x = torch.full(c.shape, 0.7, { dtype: "float64" }).requiresGrad_();
       const y = x.cumprod(c.shape.length ? -1 : 0);
       const [g] = torch.autograd.grad(y, [x], { gradOutputs: torch.full(c.shape, 1.5, { dtype: "float64" }), createGraph: true });
       assertTensor(g!, c.grad, name);
       assert.equal(g!.requiresGrad, c.requiresGrad, `${name}: requiresGrad`);
     }
+    // lines of one element along the dim: the same
+    const c = cases.cumprodSmall.linesOfOne;
+    const xl = f64([0.69, -2.08], [2, 1]);
+    const [gl] = torch.autograd.grad(xl.cumprod(-1), [xl], { gradOutputs: torch.tensor([[2.92], [0.5]], { dtype: "float64" }), createGraph: true });
+    assertTensor(gl!, c.grad, "lines of one");
+    assert.equal(gl!.requiresGrad, c.requiresGrad);
     // two elements still build the graph (second derivative of x0 * x1)
     const x = f64([0.7, 2]);
     const [g] = torch.autograd.grad(x.cumprod(0), [x], { gradOutputs: torch.ones([2], { dtype: "float64" }), createGraph: true });
@@ -142,5 +149,28 @@ describeOnBackends((b) => `probe rerun regressions (${b})`, () => {
       const r2 = torch[op](p.detach(), q2.mul(1));
       assertTensor(torch.autograd.grad(r2.sum(), [q2])[0]!, c.divisorGrad, `${op} divisor grad`);
     }
+  });
+
+  test("relu of bools raises PyTorch's message; relu's double backward sends zeros to the input (a leaf gets a zero .grad)", () => {
+    const c = cases.relu;
+    assertThrowsStart(() => torch.relu(torch.tensor([true, false])), c.bool);
+    assertThrowsStart(() => torch.tensor([true, false]).relu_(), c.boolInplace);
+    const x = torch.tensor([-1.23, 2.08, -0.5], { requiresGrad: true });
+    const [g] = torch.autograd.grad(x.relu(), [x], { gradOutputs: torch.tensor([-1.42, 0.7, 0.3]), createGraph: true });
+    assertTensor(g!, c.grad, "grad");
+    assert.equal(g!.requiresGrad, c.gradRequiresGrad);
+    g!.mul(torch.tensor([-1.16, 1.11, 0.4])).sum().backward();
+    assert.notEqual(x.grad, null);
+    assertTensor(x.grad!, c.leafGrad, "leaf grad");
+  });
+
+  test("integer division by zero of an empty tensor divides nothing: no error (a non-empty one still raises)", () => {
+    const c = cases.emptyIntDivision;
+    const e = torch.zeros([0, 3], { dtype: "int32" });
+    assert.equal(c.remainder, null);
+    assert.deepEqual(torch.remainder(e, 0).shape, [0, 3]);
+    assert.deepEqual(torch.fmod(e, 0).shape, [0, 3]);
+    assert.deepEqual(torch.div(e, torch.zeros([3], { dtype: "int32" }), { roundingMode: "trunc" }).shape, [0, 3]);
+    assertThrowsStart(() => torch.remainder(torch.ones([2], { dtype: "int32" }), 0), c.nonEmpty);
   });
 });
