@@ -128,6 +128,13 @@ for op in ("fmod", "remainder"):
               "divisorGrad": tensor_json(torch.autograd.grad(r2.sum(), q2)[0])}
 out["remainderSaved"] = fm
 
+# cat of legacy empty tensors only (shape [0]): any dim, shape [0], the promoted dtype, a gradient for each
+ea, eb = torch.zeros(0, requires_grad=True), torch.zeros(0, dtype=torch.float64)
+rc = torch.cat([ea, eb], dim=2)
+rc.sum().backward()
+out["catLegacyEmpty"] = {"shape": list(rc.shape), "dtype": str(rc.dtype).replace("torch.", ""), "gradShape": list(ea.grad.shape),
+                         "negative": list(torch.cat([ea], dim=-5).shape)}
+
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "probe-rerun", "cases.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)

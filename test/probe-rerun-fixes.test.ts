@@ -173,4 +173,15 @@ describeOnBackends((b) => `probe rerun regressions (${b})`, () => {
     assert.deepEqual(torch.div(e, torch.zeros([3], { dtype: "int32" }), { roundingMode: "trunc" }).shape, [0, 3]);
     assertThrowsStart(() => torch.remainder(torch.ones([2], { dtype: "int32" }), 0), c.nonEmpty);
   });
+
+  test("cat of legacy empty tensors only (shape [0]) takes any dim, as PyTorch (which does not wrap it then)", () => {
+    const c = cases.catLegacyEmpty;
+    const a = torch.zeros([0], { requiresGrad: true });
+    const r = torch.cat([a, torch.zeros([0], { dtype: "float64" })], 2);
+    assert.deepEqual(r.shape, c.shape);
+    assert.equal(r.dtype, c.dtype);
+    r.sum().backward();
+    assert.deepEqual(a.grad!.shape, c.gradShape);
+    assert.deepEqual(torch.cat([a], -5).shape, c.negative);
+  });
 });
