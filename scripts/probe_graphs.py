@@ -31,7 +31,19 @@ in sort/topk/max/min (which index wins is unspecified), Python-only argument
 errors (a number where a Tensor is required, slices in index_put_), views
 of int64 index tensors (int32 in torchlet, so to(int32) is a copy in one
 and the tensor itself in the other), and multi-output views or no-grad views
-modified in place (PyTorch raises on reading them; probed elsewhere).
+modified in place (PyTorch raises on reading them; probed elsewhere). Also
+left out: var/std with no degree of freedom over a whole 0-d or one-element
+input (1.13's var_backward returns inf or a wrongly shaped gradient, 2.x NaN),
+atan2 with a bool operand (its backward negates it: PyTorch raises there),
+in-place ops on a view of a tensor that retains grad (2.x moves the retained
+grad to the base's new CopySlices node, 1.13 does not), and autograd.grad
+through hardsigmoid (no double backward in 1.13). After autograd.grad the
+leaves' .grad is put back as it was: 1.13's CopySlices accumulates into it
+there, 2.x does not (pytorch#89812).
+
+Besides tensor methods, steps "F.<name>" call torch.nn.functional
+activations (softplus, mish, hardswish, ..., rrelu in eval mode) on
+floating inputs.
 """
 import json
 import math
@@ -77,6 +89,9 @@ BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "
           "logical_or", "atan2", "fmod", "remainder"]
 INPLACE_BINARY = ["add_", "sub_", "mul_", "div_"]
 INPLACE_UNARY = ["zero_", "exp_", "neg_", "sigmoid_", "tanh_", "relu_", "abs_", "detach_"]
+# torch.nn.functional activations, on floating inputs (rrelu in eval mode: deterministic)
+ACT = ["softplus", "mish", "hardswish", "hardsigmoid", "logsigmoid", "softshrink", "hardshrink", "silu", "gelu", "elu", "selu",
+       "celu", "leaky_relu", "relu6", "hardtanh", "tanhshrink", "softsign", "rrelu"]
 REDUCE = ["sum", "mean", "prod", "amax", "amin", "std", "var", "logsumexp", "norm", "argmax", "argmin", "any", "all"]
 
 
@@ -138,6 +153,11 @@ def run_step(ctx, s):
         return []
     if op == "requires_grad_":
         return [a[0].requires_grad_(kw["v"])]
+    if op.startswith("F."):
+        f = getattr(torch.nn.functional, op[2:])
+        if op == "F.rrelu":
+            return [f(a[0], training=False)]
+        return [f(a[0], approximate=kw["approximate"]) if "approximate" in kw else f(a[0])]
     if op in UNARY or op in INPLACE_UNARY:
         return [getattr(a[0], op)()]
     if op in BINARY or op in INPLACE_BINARY:
@@ -249,7 +269,12 @@ def run_program(p):
     try:
         if b["kind"] == "grad2":
             ins = [ctx.vals[i] for i in leaves]
+            before = [x.grad for x in ins]
             gs = torch.autograd.grad(target, ins, grad_outputs=g, create_graph=True, allow_unused=True)
+            # 1.13's CopySlices (an in-place op on a view) runs its wrapped node's AccumulateGrad even under
+            # autograd.grad, which then fills the leaf's .grad; 2.x leaves .grad alone (pytorch#89812)
+            for x, b0 in zip(ins, before):
+                x.grad = b0
             rec["grads"] = [None if x is None else snap(x) for x in gs]
             second = None
             for x, h in zip(gs, b["h"]):
@@ -346,8 +371,8 @@ def gen_step(g, vals, nvals, extra):
     kind = r.choices(
         ["unary", "binary", "inplace", "clamp", "reduce", "maxmin", "matmul", "einsum", "view", "index", "index_put",
          "copy", "cat", "split", "where", "softmax", "gather", "scatter", "scan", "sort", "detach", "mode", "retain",
-         "hook", "to", "masked", "tril", "noncontig"],
-        [8, 10, 7, 2, 7, 3, 4, 2, 10, 6, 4, 2, 3, 2, 3, 3, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 1, 4])[0]
+         "hook", "to", "masked", "tril", "noncontig", "act"],
+        [8, 10, 7, 2, 7, 3, 4, 2, 10, 6, 4, 2, 3, 2, 3, 3, 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 1, 4, 4])[0]
     pre = []
     x = pick(r, vals)
     if x is None:
@@ -381,10 +406,24 @@ def gen_step(g, vals, nvals, extra):
         op = r.choice(UNARY)
         # (index tensors are int64 in PyTorch: their int() is a copy, torchlet's int32 one returns itself)
         return [{"op": op if (finite and xv.dtype != torch.int64) or op != "int" else "clone", "args": [T(x)]}]
+    if kind == "act":
+        if not is_float(xv):  # (integer inputs: each activation's own message, not what this probes)
+            return [{"op": "float", "args": [T(x)]}]
+        act = r.choice(ACT)
+        s = {"op": "F." + act, "args": [T(x)]}
+        if act == "gelu" and r.random() < 0.5:
+            s["kw"] = {"approximate": "tanh"}
+        return [s]
     if kind == "binary":
         op = r.choice(BINARY)
         # Python refuses a number for maximum, minimum, atan2 and the logical ops (an argument parser error)
         s = {"op": op, "args": [T(x), other(sh, op not in ("maximum", "minimum", "atan2", "logical_and", "logical_or"))]}
+        if op == "atan2":
+            o = s["args"][1]["t"]
+            odt = dname(vals[o]) if o < nvals else pre[o - nvals]["kw"]["dtype"]
+            if xv.dtype == torch.bool or odt == "bool":
+                # atan2's backward negates the operands: PyTorch raises there for a bool one (an accident of its formula)
+                s["op"] = "maximum"
         if op in ("add", "sub") and r.random() < 0.2:
             s["kw"] = {"alpha": r.choice([2, -1, 0.5])}
         return pre + [s]
@@ -400,6 +439,10 @@ def gen_step(g, vals, nvals, extra):
     if kind == "reduce":
         op = r.choice(REDUCE)
         if r.random() < 0.25 and op != "logsumexp":
+            if op in ("std", "var") and xv.numel() <= 1:
+                # no degree of freedom: 1.13's var_backward returns a 0-d gradient (an error for a 1-element input) or
+                # inf for a 0-d one; 2.x's is NaN where x equals its mean (always here)
+                op = "mean"
             return [{"op": op, "args": [T(x)]}]
         if op in ("prod", "argmax", "argmin", "any", "all") or r.random() < 0.6:
             dim = rdim()
@@ -407,6 +450,9 @@ def gen_step(g, vals, nvals, extra):
             dim = sorted(set(rdim() % max(nd, 1) for _ in range(r.randint(1, max(nd, 1)))))
         kw = {"dim": dim, "keepdim": r.random() < 0.4}
         if op in ("std", "var") and r.random() < 0.3:
+            kw["correction"] = 0
+        if op in ("std", "var") and nd == 0 and xv.numel() - kw.get("correction", 1) <= 0:
+            # a 0-d input with no degree of freedom: as above
             kw["correction"] = 0
         return [{"op": op, "args": [T(x)], "kw": kw}]
     if kind == "maxmin":
@@ -677,6 +723,14 @@ def make_program(seed):
         cand = gen_step(g, vals, len(vals), extra)
         if cand[-1]["op"] == "endmode" and not modes:
             continue
+        last = cand[-1]
+        if last["op"].endswith("_") and last["op"] not in ("requires_grad_", "detach_") and last.get("args"):
+            tgt = last["args"][0]
+            tv = vals[tgt["t"]] if isinstance(tgt, dict) and "t" in tgt and tgt["t"] < len(vals) else None
+            if isinstance(tv, torch.Tensor) and tv._base is not None and tv._base.retains_grad:
+                # an in-place op on a view of a tensor that retains grad: 2.x moves the retained-grad hook to the base's
+                # new CopySlices node (update_tensor_hooks_on_new_gradfn), 1.13 leaves it on the old node
+                continue
         nv, _ = replay(steps + cand)
         if nv == "broken":
             continue
@@ -703,6 +757,9 @@ def make_program(seed):
             hooked = [s["args"][0]["t"] for s in steps if s["op"] == "hook"]
             if kind == "grad2" and any(vals[i].is_leaf for i in hooked):
                 # 2.x runs a leaf's hooks on the gradient autograd.grad returns for it, 1.13 does not
+                kind = "once"
+            if kind == "grad2" and any(s["op"] == "F.hardsigmoid" for s in steps):
+                # 1.13 has no double backward for hardsigmoid (2.x has)
                 kind = "once"
             b = {"target": t, "kind": kind}
             if tv.numel() != 1 or r.random() < 0.5:

@@ -106,7 +106,7 @@ interface Kw {
   data: Encoded[]; shape: number[]; dtype: string; rg: boolean; id: number; scale: number; v: never; alpha: number;
   min?: number | null; max?: number | null; dim: never; keepdim: boolean; correction?: number; eq: string; dims: number[];
   d0: number; d1: number; start: number; length: number; index: number; end: number; el: IndexEl[]; accumulate?: boolean;
-  n: never; desc: boolean; k: number; largest: boolean; diag: number;
+  n: never; desc: boolean; k: number; largest: boolean; diag: number; approximate: "none" | "tanh";
 }
 
 type AnyFn = (...a: unknown[]) => unknown;
@@ -159,6 +159,13 @@ function runStep(ctx: Ctx, s: Step): Tensor[] {
     return [];
   }
   if (op === "requires_grad_") return [x.requiresGrad_(kw["v"])];
+  if (op.startsWith("F.")) {
+    // torch.nn.functional activations: the input only (rrelu in eval mode, gelu's approximate)
+    const f = (torch.nn.functional as unknown as Record<string, AnyFn | undefined>)[camel(op.slice(2))];
+    if (typeof f !== "function") throw new Error(`probe runner: no function ${op}`);
+    if (op === "F.rrelu") return [f(x, { training: false }) as Tensor];
+    return [("approximate" in kw ? f(x, { approximate: kw.approximate }) : f(x)) as Tensor];
+  }
   if (UNARY.has(op)) return [call(x, camel(op))];
   if (BINARY.has(op)) {
     if ("alpha" in kw) return [call(x, camel(op), a[1], { alpha: kw["alpha"] })];

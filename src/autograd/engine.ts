@@ -29,7 +29,9 @@ function shapeString(s: readonly number[]): string {
 function rootGradients(outputs: readonly Tensor[], grads: readonly (Tensor | null | undefined)[]): Tensor[] {
   const math = gradMath();
   return outputs.map((t, i) => {
-    if (!t.requiresGrad) {
+    // a view made in no_grad mode of a tensor that requires grad requires grad too, but has neither a gradFn
+    // nor a leaf accumulator of its own: PyTorch's gradient_edge has no function there, and it raises
+    if (!t.requiresGrad || (t.gradFn === null && !t._requiresGrad)) {
       throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
     }
     const g = grads[i];

@@ -146,6 +146,8 @@ function scaledByAlpha(a: Operand, b: Operand, alpha: number, op: string): Opera
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   if (typeof b === "boolean" || typeof a === "boolean") return add(boolOperand(a), boolOperand(b), options);
   const alpha = options.alpha ?? 1;
+  // two bools add in bool, alpha cast to bool (any nonzero alpha is true), as PyTorch's add kernel: not scaled into int32
+  if (alpha !== 1 && resultType(a, b) === "bool") return add(a, alpha === 0 ? full((b as Tensor).shape, false, { dtype: "bool" }) : b);
   if (alpha !== 1) return add(a, scaledByAlpha(a, b, alpha, "add"));
   const out = binaryData("add", a, b, "add");
   if (needsGrad(typeof a === "number" ? (b as Tensor) : a, t(b))) {
@@ -212,6 +214,8 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function checkIntegerDivisor(op: string, a: Operand, b: Operand): void {
   const ints = (x: Operand) => (typeof x === "number" ? Number.isInteger(x) : !isFloating(x.dtype));
   if (!ints(a) || !ints(b)) return;
+  // PyTorch's kernel checks each element it computes: an empty result divides nothing
+  if (numel(broadcastShapes(typeof a === "number" ? [] : a.shape, typeof b === "number" ? [] : b.shape, op)) === 0) return;
   const zero = typeof b === "number" ? b === 0 : eq(b, 0).toArray().some((v) => v !== 0);
   if (zero) throw new Error(`ZeroDivisionError (${op}: integer division by zero)`);
 }
@@ -359,6 +363,7 @@ export function sign(a: Tensor): Tensor {
 }
 
 export function relu(a: Tensor): Tensor {
+  if (a.dtype === "bool") throw new Error("Boolean inputs not supported for relu");
   const out = unaryData("relu", a, true);
   if (needsGrad(a)) record("ReluBackward0", [a], out, ([g], [r]) => [thresholdBackward(g!, r!)], [out]);
   return out;
@@ -371,7 +376,9 @@ export function relu(a: Tensor): Tensor {
  */
 export function thresholdBackward(g: Tensor, r: Tensor): Tensor {
   const out = binaryData("threshold_backward", g, r, "threshold_backward");
-  if (needsGrad(g, r)) record("ThresholdBackwardBackward0", [g, r], out, ([gg], [rs]) => [thresholdBackward(gg!, rs!), null], [r]);
+  // (zeros to r, as PyTorch's zeros_like(grad), not nothing: a leaf under it gets a zero .grad from a double backward)
+  const rNeedsGrad = r._requiresGrad;
+  if (needsGrad(g, r)) record("ThresholdBackwardBackward0", [g, r], out, ([gg], [rs]) => [thresholdBackward(gg!, rs!), rNeedsGrad ? zeroGrad(gg!) : null], [r]);
   return out;
 }
 

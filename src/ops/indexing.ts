@@ -217,7 +217,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const firstShape = parts[0]!.shape;
   const zeroDim = tensors.findIndex((t) => t.shape.length === 0);
   if (zeroDim >= 0) throw new Error(`zero-dimensional tensor (at position ${zeroDim}) cannot be concatenated`);
-  const d = normalizeDim(dim, firstShape.length, "cat", firstShape);
+  // (only legacy empty tensors: PyTorch does not wrap the dim at all, any dim joins them into shape [0])
+  const d = skipsEmpty ? normalizeDim(dim, firstShape.length, "cat", firstShape) : 0;
   let dtype = tensors[0]!.dtype;
   for (const t of tensors) if (t.dtype === "float64" || (t.dtype === "float32" && dtype !== "float64") || (t.dtype === "int32" && dtype === "bool")) dtype = t.dtype;
   parts.forEach((t, i) => {

@@ -9,7 +9,7 @@ import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
-import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand } from "./elementwise.js";
+import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand, where } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
 
@@ -83,7 +83,9 @@ export function inplace(
   compute: (old: Tensor) => Tensor,
   convert = false,
 ): Tensor {
-  const requiresGrad = self.requiresGrad || others.some((o) => o !== null && o.requiresGrad);
+  // (copy_ alone asks whether self's dtype is differentiable first, as PyTorch's hand-written copy_: copying into an integer or
+  // bool view made in no_grad mode or by split is allowed, where add_ into it is not)
+  const requiresGrad = (op !== "copy_" || isFloating(self.dtype)) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad));
   checkInplace(self, requiresGrad);
   // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
   // copy_ of a float that requires grad into an int32 tensor records nothing
@@ -126,9 +128,12 @@ function inplaceOnView(self: Tensor, base: Tensor, op: string, compute: (old: Te
   const outside = asStridedScatter(onesLike(result), base.shape, shape, strides, offset);
   const keep = outside.data;
   for (let i = 0; i < keep.length; i++) keep[i] = keep[i] ? 0 : 1;
+  // (a mask, not a 0/1 factor: the overwritten part's gradient is exactly zero even where the incoming one is NaN or inf, as
+  // PyTorch's CopySlices, which writes over it)
+  const outsideMask = toDtype(outside, "bool");
   const baseHadGrad = base._requiresGrad;
   record("CopySlices", [base, result], base, ([g]) => [
-    baseHadGrad ? mul(g!, outside) : null,
+    baseHadGrad ? where(outsideMask, g!, 0) : null,
     asStrided(g!, shape, strides, offset),
   ]);
   recordViewOfBase(self, base);
@@ -216,7 +221,10 @@ function reluDirect(self: Tensor): boolean {
   return directTarget(self) && writeDirect(self, () => kernels().unary("relu", self, self));
 }
 
-export const relu_ = (self: Tensor) => (reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s)));
+export const relu_ = (self: Tensor) => {
+  if (self.dtype === "bool") throw new Error("Boolean inputs not supported for relu");
+  return reluDirect(self) ? self : inplace(self, "relu_", [], (s) => relu(s));
+};
 
 /** Copies `src` (broadcast, converted to self's dtype) into `self`; gradients flow to `src`. */
 export function copy_(self: Tensor, src: Tensor): Tensor {

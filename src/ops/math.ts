@@ -72,15 +72,20 @@ export function isfinite(a: Tensor): Tensor {
  */
 function remainderOp(op: "fmod" | "remainder", name: string, rounding: "trunc" | "floor") {
   return (a: Tensor, b: Operand): Tensor => {
+    // no bool kernel: PyTorch says so before it looks for a zero divisor
+    if (resultType(a, b) === "bool") throw new Error(`"${op}_cpu" not implemented for 'Bool'`);
     checkIntegerDivisor(op, a, b);
     const out = binaryData(op, a, b, op);
     const tb = typeof b === "number" ? null : b;
     if (needsGrad(a, tb)) {
       const aShape = a.shape, bShape = tb?.shape ?? [];
+      // the operands are saved only for the divisor's gradient (PyTorch saves for the outputs it will compute): an in-place
+      // change of a divisor that needs no gradient must not fail the backward
+      const ga = a._requiresGrad, gb = tb !== null && tb._requiresGrad;
       record(`${name}${tb === null ? 0 : 1}`, [a, tb], out, ([g], [x, y]) => [
-        a._requiresGrad ? sumToShape(g!, aShape) : null,
-        tb?._requiresGrad ? sumToShape(neg(mul(g!, div(x!, y!, { roundingMode: rounding }))), bShape) : null,
-      ], tb === null ? [] : [a, tb]);
+        ga ? sumToShape(g!, aShape) : null,
+        gb ? sumToShape(neg(mul(g!, div(x!, y!, { roundingMode: rounding }))), bShape) : null,
+      ], gb ? [a, tb] : []);
     }
     return out;
   };

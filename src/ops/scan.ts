@@ -61,6 +61,9 @@ export function cumprod(a: Tensor, dim: number): Tensor {
   });
   if (needsGrad(a)) {
     record("CumprodBackward0", [a], out, ([g], [xs, r]) => {
+      // at most one element, or lines of one: cumprod is the identity, its gradient g itself (PyTorch's cumprod_backward,
+      // which then makes no graph through x: the gradient of the gradient is not recorded)
+      if (xs!.numel() <= 1 || xs!.shape[d] === 1) return [g!];
       // d out_k / d x_i = out_k / x_i: the suffix sums of g * out, over x
       if (!eq(xs!, 0).toArray().some((v) => v !== 0)) return [div(reverseCumsum(mul(g!, r!), d), xs!)];
       if (isRecording() && (g!.requiresGrad || xs!.requiresGrad)) return [cumprodGradComposed(g!, xs!, d)];

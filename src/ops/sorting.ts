@@ -66,6 +66,7 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
   const n = a.shape.length === 0 ? 1 : a.shape[d]!;
   if (!Number.isInteger(k) || k < 0 || k > n) throw new Error(`selected index k out of range (topk: k=${k}, dim ${d} of size ${n})`);
   if (a.shape.length === 0) return sort(a);
+  if (a.dtype === "bool") throw new Error(`"topk_cpu" not implemented for 'Bool'`);
   const indices = castData(narrow(order(a, d, options.largest ?? true), d, 0, k), "int32"); // a copy, not a view
   return { values: gather(a, d, indices), indices };
 }
@@ -111,6 +112,8 @@ export function kthvalue(a: Tensor, k: number, dim = -1, options: { keepdim?: bo
   const x = a.dim() === 0 ? reshape(a, [1]) : a;
   const d = normalizeDim(dim, x.dim(), "kthvalue", x.shape);
   if (!Number.isInteger(k) || k < 1 || k > x.shape[d]!) throw new Error(`kthvalue(): selected number k out of range for dimension ${d} (k = ${k}, size ${x.shape[d]})`);
+  // (a 0-d tensor is its own answer, bool too: PyTorch's kernel, which has no bool version, is not reached)
+  if (a.dim() !== 0 && a.dtype === "bool") throw new Error(`"kthvalue_cpu" not implemented for 'Bool'`);
   const r = atSortedPosition(x, d, k - 1, options.keepdim ?? false, false);
   return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
 }
