@@ -10,7 +10,8 @@
  */
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../ops/core.js";
-import { clamp, erf, exp, expm1, gt, le, ge, mul, add, sigmoid, sub, tanh, where } from "../ops/elementwise.js";
+import { clamp, erf, exp, expm1, gt, le, ge, lt, mul, add, sigmoid, sub, tanh, where } from "../ops/elementwise.js";
+import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { inplace } from "../ops/inplace.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -41,8 +42,23 @@ export function asOneNode(name: string, input: Tensor, forward: (x: Tensor) => T
   return activation(name, input, forward, false, backward);
 }
 
+/** PyTorch's missing-kernel error for an activation whose kernel takes only float dtypes. */
+function floatKernelOnly(input: Tensor, kernel: string): void {
+  if (!isFloating(input.dtype)) throw new Error(`"${kernel}" not implemented for '${scalarTypeName(input.dtype)}'`);
+}
+
+/**
+ * `x` where `x < 0`, else 0 with no gradient: the elu family's backward reads
+ * x through it, so that its own derivative is masked by `x < 0` strictly, as
+ * PyTorch's elu_double_backward (the first derivative takes `x <= 0`).
+ */
+function belowZero(x: Tensor): Tensor {
+  return where(lt(x, 0), x, 0);
+}
+
 /** `x` where positive, `slope·x` elsewhere; in place (`leaky_relu_`) with `inplace`. */
 export function leakyReluAct(input: Tensor, slope: number, inplaceOp: boolean): Tensor {
+  floatKernelOnly(input, "leaky_relu_cpu");
   const forward = (x: Tensor) => where(gt(x, 0), x, mul(x, slope));
   if (!inplaceOp) return activation("LeakyReluBackward0", input, forward, false, (g, x) => where(gt(x, 0), g, mul(g, slope)));
   return inplace(input, "leaky_relu_", [], (old) => activation("LeakyReluBackward1", old, forward, true, (g, r) => {
@@ -69,13 +85,14 @@ export function eluAct(
   inplaceOp: boolean,
   opName: string,
 ): Tensor {
+  floatKernelOnly(input, "elu_cpu");
   // exp of the clamped input: the unused branch must not overflow (its zero gradient would become 0·∞ = NaN).
   // Tested as x <= 0, as PyTorch's kernel does, so a NaN takes the identity branch.
   const negative = (x: Tensor) => mul(expm1(mul(clamp(x, null, 0), inputScale)), alpha * scale);
   const forward = (x: Tensor) => where(le(x, 0), negative(x), scale === 1 ? x : mul(x, scale));
   if (!inplaceOp) {
     return activation(names[0], input, forward, false, (g, x) =>
-      where(le(x, 0), mul(g, mul(exp(mul(clamp(x, null, 0), inputScale)), inputScale * alpha * scale)), mul(g, scale)));
+      where(le(x, 0), mul(g, mul(exp(mul(belowZero(x), inputScale)), inputScale * alpha * scale)), mul(g, scale)));
   }
   return inplace(input, opName, [], (old) => activation(names[1], old, forward, true, (g, r) => {
     if (alpha < 0) {
@@ -83,12 +100,13 @@ export function eluAct(
         "In-place elu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead.",
       );
     }
-    return where(le(r, 0), mul(g, mul(add(r, alpha * scale), inputScale)), mul(g, scale));
+    return where(le(r, 0), mul(g, mul(add(belowZero(r), alpha * scale), inputScale)), mul(g, scale));
   }));
 }
 
 /** `x` clamped into [minVal, maxVal], gradient 0 on and past the bounds (HardtanhBackward0, also in place). */
 export function hardtanhAct(input: Tensor, minVal: number, maxVal: number, inplaceOp: boolean): Tensor {
+  if (input.dtype === "bool") throw new Error("Bool inputs not supported for hardtanh");
   const forward = (x: Tensor) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x));
   const compute = (x: Tensor) => activation("HardtanhBackward0", x, forward, false, (g, s) => where(le(s, minVal), 0, where(ge(s, maxVal), 0, g)));
   return inplaceOp ? inplace(input, "hardtanh_", [], compute) : compute(input);
@@ -96,6 +114,7 @@ export function hardtanhAct(input: Tensor, minVal: number, maxVal: number, inpla
 
 /** `x` where `x > threshold`, `value` elsewhere (ThresholdBackward0; ThresholdBackward1 in place). */
 export function thresholdAct(input: Tensor, threshold: number, value: number, inplaceOp: boolean): Tensor {
+  if (input.dtype === "bool") throw new Error(`"threshold_cpu" not implemented for 'Bool'`);
   // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
   const forward = (x: Tensor) => where(le(x, threshold), value, x);
   const compute = (name: string) => (x: Tensor) => activation(name, x, forward, false, (g, s) => where(le(s, threshold), 0, g));
