@@ -505,25 +505,36 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
     }                                                                                           \
   }                                                                                             \
                                                                                                 \
-  static int NAME##_run_cols(mm_job *j, int nt) {                                               \
-    const size_t es = sizeof(T);                                                                \
-    /* about four chunks per thread over the whole batch, NC_MAX wide at most */                \
+  /* the column and A-in-place modes' chunks of N: about four per thread over the whole */      \
+  /* batch, nc_max wide at most */                                                              \
+  static void NAME##_split_n(mm_job *j, int nt, int64_t nc_max) {                               \
     const int64_t want = (4 * (int64_t)nt + j->batch - 1) / j->batch;                           \
     int64_t nc = (j->npanels + want - 1) / want * NR;                                           \
-    if (nc > NC_MAX(NR, es)) nc = NC_MAX(NR, es);                                               \
+    if (nc > nc_max) nc = nc_max;                                                               \
     j->nc = nc;                                                                                 \
     j->nchunks = (j->N + nc - 1) / nc;                                                          \
+  }                                                                                             \
+                                                                                                \
+  /* runs `task` over every (item, chunk of N) with a_bytes of A and a KC x nc block of B of */ \
+  /* scratch per thread; -1 when the scratch cannot be had */                                   \
+  static int NAME##_run_chunks(mm_job *j, int nt, tl_range_fn task) {                           \
+    j->b_bytes = ((size_t)KC * (size_t)j->nc * sizeof(T) + 63) & ~(size_t)63;                   \
+    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);              \
+    if (!j->work) return -1;                                                                    \
+    tl_parallel_for(j->batch * j->nchunks, 1, nt, task, j);                                     \
+    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
+    return 0;                                                                                   \
+  }                                                                                             \
+                                                                                                \
+  static int NAME##_run_cols(mm_job *j, int nt) {                                               \
+    const size_t es = sizeof(T);                                                                \
+    NAME##_split_n(j, nt, NC_MAX(NR, es));                                                      \
     const size_t awhole = (size_t)j->mpanels * MR * (size_t)j->K * es;                          \
     j->a_whole = awhole <= A_BUDGET;                                                            \
     j->mc = MC;                                                                                 \
     j->a_bytes = ((j->a_whole ? awhole : (size_t)MC * KC * es) + 63) & ~(size_t)63;             \
-    j->b_bytes = ((size_t)KC * (size_t)nc * es + 63) & ~(size_t)63;                             \
-    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);              \
-    if (!j->work) return -1;                                                                    \
     for (int t = 0; t < MAX_THREADS; t++) j->akey[t] = -1;                                      \
-    tl_parallel_for(j->batch * j->nchunks, 1, nt, NAME##_ctask, j);                             \
-    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
-    return 0;                                                                                   \
+    return NAME##_run_chunks(j, nt, NAME##_ctask);                                              \
   }                                                                                             \
                                                                                                 \
   /* A-in-place mode, tasks [t0, t1): chunk t % nchunks of item t / nchunks, all M rows. Per */  \
@@ -573,23 +584,13 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
                                                                                                 \
   static int NAME##_run_ainplace(mm_job *j, int nt) {                                           \
     const size_t es = sizeof(T);                                                                \
-    /* about four chunks per thread, as wide as AIP_B_BYTES allows */                          \
-    const int64_t want = (4 * (int64_t)nt + j->batch - 1) / j->batch;                           \
-    int64_t nc = (j->npanels + want - 1) / want * NR;                                           \
-    const int64_t nc_max = (int64_t)(AIP_B_BYTES / ((size_t)KC * es)) / NR * NR;                \
-    if (nc > nc_max) nc = nc_max;                                                               \
-    j->nc = nc;                                                                                 \
-    j->nchunks = (j->N + nc - 1) / nc;                                                          \
+    /* chunks as wide as AIP_B_BYTES allows */                                                  \
+    NAME##_split_n(j, nt, (int64_t)(AIP_B_BYTES / ((size_t)KC * es)) / NR * NR);                \
     /* A blocks of equal whole panels, AIP_MC rows at most */                                  \
     const int64_t blocks = (j->M + AIP_MC - 1) / AIP_MC;                                        \
     j->mc = ((j->M + blocks - 1) / blocks + MR - 1) / MR * MR;                                  \
     j->a_bytes = ((size_t)MR * KC * es + 63) & ~(size_t)63;                                     \
-    j->b_bytes = ((size_t)KC * (size_t)nc * es + 63) & ~(size_t)63;                             \
-    j->work = tl_scratch(TL_SCRATCH_GEMM, (j->a_bytes + j->b_bytes) * (size_t)nt);              \
-    if (!j->work) return -1;                                                                    \
-    tl_parallel_for(j->batch * j->nchunks, 1, nt, NAME##_atask, j);                             \
-    tl_scratch_trim(TL_SCRATCH_GEMM);                                                           \
-    return 0;                                                                                   \
+    return NAME##_run_chunks(j, nt, NAME##_atask);                                              \
   }                                                                                             \
                                                                                                 \
   static int NAME##_run(mm_job *j) {                                                            \
