@@ -15,6 +15,11 @@ import { numel as numelOf, contiguousStrides, sameShape } from "../tensor/layout
 
 export { numelOf, contiguousStrides };
 
+/** A number as PyTorch's messages print it (nan, inf, -inf). */
+export function pyNumber(v: number): string {
+  return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
+}
+
 export function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }

@@ -2,7 +2,7 @@ import { type DType, type TypedArray, defaultFloatDtype, dtypeOfArray, promoteTy
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
-import { contiguousStrides, empty as emptyData, kernels, numelOf, shapeStr } from "./core.js";
+import { contiguousStrides, empty as emptyData, kernels, numelOf, pyNumber, shapeStr } from "./core.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
 export interface FactoryOptions {
@@ -170,11 +170,6 @@ export function arange(start: number, endOrOptions?: number | FactoryOptions, st
   const t = emptyData([n], dtype);
   for (let i = 0; i < n; i++) t.data[i] = first + i * by;
   return finish(t, options);
-}
-
-/** A number as Python prints it in PyTorch's messages (nan, inf). */
-function pyNumber(v: number): string {
-  return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */

@@ -4,7 +4,7 @@
  */
 import { scalarTypeName, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { castData, shapeStr } from "./core.js";
+import { castData, pyNumber, shapeStr } from "./core.js";
 import { linspace, zeros } from "./factories.js";
 import { dataRange } from "./statistics.js";
 
@@ -23,14 +23,11 @@ export interface HistogramResult {
   binEdges: Tensor;
 }
 
-/** A bound as PyTorch's C++ prints it. */
-const printBound = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
-
 /** The edges for `count` equal bins: over `range`, or over the data's min and max (0 to 1 for no data), widened by 0.5 each way if empty. */
 function equalBinEdges(x: Float64Array, count: number, range: readonly [number, number] | undefined, input: Tensor): Tensor {
   if (!Number.isInteger(count) || count <= 0) throw new Error(`torch.histogram(): bins must be > 0, but got ${count} for dimension 0`);
   let [lo, hi] = range ?? (x.length > 0 ? dataRange(x) : [0, 1]);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histogramdd: dimension 0's range [${printBound(lo)}, ${printBound(hi)}] is not finite`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histogramdd: dimension 0's range [${pyNumber(lo)}, ${pyNumber(hi)}] is not finite`);
   if (lo > hi) throw new Error(`torch.histogramdd: min should not exceed max, but got min ${lo} max ${hi} for dimension 0`);
   if (lo === hi) {
     lo -= 0.5;

@@ -7,7 +7,7 @@ import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { warn } from "../warnings.js";
-import { castData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
+import { castData, emptyUninitialized, needsGrad, pyNumber, record, shapeStr } from "./core.js";
 import { clamp, div, lt, mul, sqrt, sub } from "./elementwise.js";
 import { full, zeros } from "./factories.js";
 import { mm } from "./linalg.js";
@@ -157,9 +157,6 @@ export function dataRange(x: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-/** A bound as PyTorch's C++ prints it in histc's messages. */
-const printBound = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
-
 /**
  * A histogram of `input`'s elements in `bins` equal bins over [min, max]
  * (the data's own range when min == max, widened by 1 each way if that is
@@ -179,7 +176,7 @@ export function histc(input: Tensor, bins = 100, min = 0, max = 0): Tensor {
     lo -= 1;
     hi += 1;
   }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histc: range of [${printBound(lo)}, ${printBound(hi)}] is not finite`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histc: range of [${pyNumber(lo)}, ${pyNumber(hi)}] is not finite`);
   if (!(lo < hi)) throw new Error("torch.histc: max must be larger than min");
   const out = zeros([bins], { dtype: input.dtype });
   const counts = out.data;
