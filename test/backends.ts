@@ -38,3 +38,16 @@ export function describeOnBackends(title: (backend: "reference" | "native") => s
     });
   }
 }
+
+/** `fn` on each backend (the active one restored after); returns [reference, native]. */
+export function onBoth<T>(fn: () => T): [T, T] {
+  const previous = torch.getBackend();
+  try {
+    torch.setBackend("reference");
+    const r = fn();
+    torch.setBackend("native");
+    return [r, fn()];
+  } finally {
+    torch.setBackend(previous);
+  }
+}

@@ -13,9 +13,9 @@ import { join } from "node:path";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { describeOnBackends } from "./backends.js";
+import { checkProduct as check, type Float } from "./product-oracle.js";
 import { assertClose, decode, values, type Encoded } from "./fixture-values.js";
 
-type Float = "float32" | "float64";
 
 // ---- PyTorch fixtures --------------------------------------------------------------
 
@@ -86,8 +86,6 @@ describeOnBackends((b) => `MLP-shaped products against PyTorch (${b})`, () => {
 
 // ---- products against a float64 reference --------------------------------------------
 
-const TOL = { float32: 1e-5, float64: 1e-13 } as const;
-
 /** A [rows, cols] operand: contiguous, row-strided (a narrow of wider rows), transposed, or strided both ways. */
 type Layout = "c" | "r" | "t" | "s";
 function operand(rows: number, cols: number, layout: Layout, dtype: Float): Tensor {
@@ -95,36 +93,6 @@ function operand(rows: number, cols: number, layout: Layout, dtype: Float): Tens
   if (layout === "t") return torch.randn([cols, rows], { dtype }).t();
   if (layout === "s") return torch.randn([cols, rows, 2], { dtype }).permute([1, 0, 2]).select(2, 0);
   return torch.randn([rows, cols], { dtype });
-}
-
-/** a.matmul(b) (a [batch?, M, K], b [batch?, K, N]) against the float64 sum, per element within tol * sum |a||b|. */
-function check(label: string, a: Tensor, b: Tensor): Tensor {
-  const out = a.matmul(b);
-  const batch = Math.max(a.dim() === 3 ? a.shape[0]! : 1, b.dim() === 3 ? b.shape[0]! : 1);
-  const M = a.shape[a.dim() - 2]!, K = a.shape[a.dim() - 1]!, N = b.shape[b.dim() - 1]!;
-  const av = values(a.expand([batch, M, K])), bv = values(b.expand([batch, K, N])), ov = values(out);
-  assert.equal(ov.length, batch * M * N, `${label}: size`);
-  const tol = TOL[a.dtype as Float];
-  const sum = new Float64Array(N), bound = new Float64Array(N);
-  for (let q = 0; q < batch; q++)
-    for (let i = 0; i < M; i++) {
-      sum.fill(0);
-      bound.fill(0);
-      for (let k = 0; k < K; k++) {
-        const x = av[(q * M + i) * K + k]!, row = (q * K + k) * N;
-        for (let n = 0; n < N; n++) {
-          const p = x * bv[row + n]!;
-          sum[n] = sum[n]! + p;
-          bound[n] = bound[n]! + Math.abs(p);
-        }
-      }
-      for (let n = 0; n < N; n++) {
-        const got = ov[(q * M + i) * N + n]!;
-        if (!(Math.abs(got - sum[n]!) <= tol * bound[n]! + 1e-300))
-          assert.fail(`${label}: out[${q}, ${i}, ${n}] = ${got}, expected ${sum[n]}`);
-      }
-    }
-  return out;
 }
 
 function mm(M: number, K: number, N: number, la: Layout, lb: Layout, dtype: Float): Tensor {

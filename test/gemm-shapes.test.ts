@@ -10,9 +10,8 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { describeOnBackends } from "./backends.js";
+import { checkProduct as check, type Float } from "./product-oracle.js";
 
-type Float = "float32" | "float64";
-const TOL = { float32: 1e-5, float64: 1e-13 } as const;
 
 /** How an operand is laid out: contiguous, transposed (the other dim unit-stride), or strided along both dims. */
 type Layout = "c" | "t" | "s";
@@ -22,43 +21,6 @@ function operand(rows: number, cols: number, layout: Layout, dtype: Float): Tens
   if (layout === "t") return torch.randn([cols, rows], { dtype }).t();
   if (layout === "s") return torch.randn([cols, rows, 2], { dtype }).permute([1, 0, 2]).select(2, 1); // strides [2, 2 * rows]
   return torch.randn([rows, cols], { dtype });
-}
-
-/**
- * Checks a.matmul(b) against the float64 product of the same values; a is
- * [batch?, M, K], b [batch?, K, N] (a missing batch dim broadcasts).
- */
-function check(label: string, a: Tensor, b: Tensor): void {
-  const out = a.matmul(b);
-  const batch = Math.max(a.dim() === 3 ? a.shape[0]! : 1, b.dim() === 3 ? b.shape[0]! : 1);
-  const M = a.shape[a.dim() - 2]!, K = a.shape[a.dim() - 1]!, N = b.shape[b.dim() - 1]!;
-  assert.deepEqual(out.shape, a.dim() === 3 || b.dim() === 3 ? [batch, M, N] : [M, N], label);
-  const av = Array.from(a.expand([batch, M, K]).contiguous().toArray() as Float32Array | Float64Array);
-  const bv = Array.from(b.expand([batch, K, N]).contiguous().toArray() as Float32Array | Float64Array);
-  const ov = out.contiguous().toArray();
-  const tol = TOL[a.dtype as Float];
-  const sum = new Float64Array(N), bound = new Float64Array(N);
-  let worst = 0;
-  for (let q = 0; q < batch; q++) {
-    for (let i = 0; i < M; i++) {
-      sum.fill(0);
-      bound.fill(0);
-      for (let k = 0; k < K; k++) {
-        const x = av[(q * M + i) * K + k]!, row = (q * K + k) * N;
-        for (let n = 0; n < N; n++) {
-          const p = x * bv[row + n]!;
-          sum[n] = sum[n]! + p;
-          bound[n] = bound[n]! + Math.abs(p);
-        }
-      }
-      for (let n = 0; n < N; n++) {
-        const err = Math.abs(ov[(q * M + i) * N + n]! - sum[n]!) / (bound[n]! + 1e-300);
-        if (!(err <= tol)) assert.fail(`${label}: out[${q}, ${i}, ${n}] = ${ov[(q * M + i) * N + n]}, expected ${sum[n]} (relative to sum |a||b|: ${err})`);
-        worst = Math.max(worst, err);
-      }
-    }
-  }
-  assert.ok(worst <= tol, label);
 }
 
 /** M x K times K x N with the given layouts, in both dtypes. */

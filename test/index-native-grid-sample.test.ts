@@ -11,22 +11,11 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { loadNativeBackend } from "../src/backend/native/load.js";
 import type { Tensor } from "../src/tensor/tensor.js";
+import { onBoth } from "./backends.js";
 
 const F = torch.nn.functional;
 const loaded = loadNativeBackend();
 const skip = loaded.backend === null ? `the native addon is not available (${loaded.error})` : false;
-
-function onBoth<T>(fn: () => T): [T, T] {
-  const previous = torch.getBackend();
-  try {
-    torch.setBackend("reference");
-    const r = fn();
-    torch.setBackend("native");
-    return [r, fn()];
-  } finally {
-    torch.setBackend(previous);
-  }
-}
 
 /** Same bits, NaN included (Object.is tells -0 from 0 too). */
 function sameBits(a: Tensor, b: Tensor, what: string): void {

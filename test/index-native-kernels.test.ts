@@ -13,22 +13,10 @@ import * as torch from "../src/index.js";
 import { loadNativeBackend } from "../src/backend/native/load.js";
 import type { DType } from "../src/tensor/dtype.js";
 import type { Tensor } from "../src/tensor/tensor.js";
+import { onBoth } from "./backends.js";
 
 const loaded = loadNativeBackend();
 const skip = loaded.backend === null ? `the native addon is not available (${loaded.error})` : false;
-
-/** `fn` on each backend (the active one restored after); returns [reference, native]. */
-function onBoth<T>(fn: () => T): [T, T] {
-  const previous = torch.getBackend();
-  try {
-    torch.setBackend("reference");
-    const r = fn();
-    torch.setBackend("native");
-    return [r, fn()];
-  } finally {
-    torch.setBackend(previous);
-  }
-}
 
 /** A tensor of `shape` whose values are 0 about half the time (pseudo-random, fixed), with NaN and -0 among them for floats. */
 function sparse(shape: number[], dtype: DType, seed = 1): Tensor {
