@@ -29,6 +29,21 @@ def enc_exact(v, double):
     return float(repr(v)) if double else float("%.9g" % v)
 
 
+def flat_exact(t):
+    """A tensor's (or list's) elements in row-major order as floats at full
+    precision, non-finite ones encoded."""
+    return [enc_exact(float(v), True) for v in torch.as_tensor(t).detach().reshape(-1).tolist()]
+
+
+def error_text(f):
+    """What calling f raises (None when it raises nothing)."""
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001 - any error PyTorch raises is the expectation
+        return str(e)
+    return None
+
+
 def tensor_json(t):
     """{shape, dtype, data} of a float or integer tensor; int64 is written as
     torchlet's int32."""

@@ -12,22 +12,10 @@ import json, math, os
 import torch
 import torch.nn.functional as F
 
+from fixture_numbers import error_text as err, flat_exact as enc
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "autograd-faithful")
 os.makedirs(OUT, exist_ok=True)
-
-def enc(t):
-    out = []
-    for v in t.detach().reshape(-1).tolist():
-        v = float(v)
-        out.append("nan" if math.isnan(v) else ("inf" if v == math.inf else ("-inf" if v == -math.inf else v)))
-    return out
-
-def err(f):
-    try:
-        f()
-    except Exception as e:
-        return str(e)
-    return None
 
 def write(name, obj):
     with open(os.path.join(OUT, name), "w") as fh:

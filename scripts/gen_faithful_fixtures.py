@@ -16,23 +16,11 @@ Non-finite numbers are written as "nan", "inf", "-inf".
 import json, math, os
 import torch
 
+from fixture_numbers import error_text as err, flat_exact as enc
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "faithful")
 os.makedirs(OUT, exist_ok=True)
 torch.manual_seed(0)
-
-def enc(t):
-    out = []
-    for v in torch.as_tensor(t).detach().reshape(-1).tolist():
-        v = float(v)
-        out.append("nan" if math.isnan(v) else ("inf" if v == math.inf else ("-inf" if v == -math.inf else v)))
-    return out
-
-def err(f):
-    try:
-        f()
-    except Exception as e:
-        return str(e)
-    return None
 
 def write(name, obj):
     with open(os.path.join(OUT, name), "w") as fh:
