@@ -1,3 +1,4 @@
+import { printOptions } from "./print-options.js";
 import type { Tensor } from "./tensor.js";
 
 /** Reads element values row-major from any layout. */
@@ -17,15 +18,9 @@ export function readValues(t: Pick<Tensor, "data" | "shape" | "strides" | "offse
   return out;
 }
 
-// PyTorch's default print options.
-const PRECISION = 4;
-const EDGE = 3;
-const THRESHOLD = 1000;
-const LINEWIDTH = 80;
-
-/** Python's `{:.4e}`: a sign on negative zero and at least two exponent digits. */
+/** Python's `{:.Ne}` (N the print precision): a sign on negative zero and at least two exponent digits. */
 function sci(x: number): string {
-  const s = Math.abs(x).toExponential(PRECISION).replace(/e([+-])(\d)$/, "e$10$2");
+  const s = expHalfEven(Math.abs(x), printOptions.precision).replace(/e([+-])(\d)$/, "e$10$2");
   return (x < 0 || Object.is(x, -0) ? "-" : "") + s;
 }
 
@@ -47,6 +42,20 @@ function fixedHalfEven(a: number, digits: number): string {
   if (!/^50*$/.test(exact.slice(dot + 1 + digits))) return rounded;
   const down = exact.slice(0, digits === 0 ? dot : dot + 1 + digits);
   return Number(down[down.length - 1]) % 2 === 0 ? down : rounded;
+}
+
+/**
+ * `a` (> 0) as `toExponential(digits)`, but an exact tie rounds to even as
+ * in Python (`{:.0e}` of 2.5 is 2e+00; toExponential gives 3e+0).
+ * toExponential(100) gives the exact digits to look for the tie in.
+ */
+function expHalfEven(a: number, digits: number): string {
+  const rounded = a.toExponential(digits);
+  if (!Number.isFinite(a) || a === 0 || digits >= 100) return rounded;
+  const exact = a.toExponential(100), e = exact.indexOf("e");
+  if (!/^50*$/.test(exact.slice(2 + digits, e))) return rounded;
+  const down = exact.slice(0, digits === 0 ? 1 : 2 + digits);
+  return Number(down[down.length - 1]) % 2 === 0 ? down + exact.slice(e) : rounded;
 }
 
 /**
@@ -77,9 +86,11 @@ class Formatter {
     this.intMode = finite.every((v) => Number.isInteger(v));
     this.sciMode = max / min > 1000 || max > 1e8 || (!this.intMode && min < 1e-4);
     for (const v of finite) {
-      const s = this.sciMode ? sci(v) : this.intMode ? `${fixed(v, 0)}.` : fixed(v, PRECISION);
+      const s = this.sciMode ? sci(v) : this.intMode ? `${fixed(v, 0)}.` : fixed(v, printOptions.precision);
       this.width = Math.max(this.width, s.length);
     }
+    // as PyTorch, a forced mode keeps the width measured in the automatic one
+    if (printOptions.sciMode !== undefined) this.sciMode = printOptions.sciMode;
   }
 
   private plain(v: number, bool: boolean): string {
@@ -98,20 +109,22 @@ class Formatter {
     else if (!Number.isFinite(v)) s = v > 0 ? "inf" : "-inf";
     else if (this.sciMode) s = sci(v);
     else if (this.intMode) s = `${fixed(v, 0)}.`;
-    else s = fixed(v, PRECISION);
+    else s = fixed(v, printOptions.precision);
     return s.padStart(this.width);
   }
 }
 
-/** Row-major indices kept along a dim of `size` (first and last EDGE when summarizing). */
+/** Row-major indices kept along a dim of `size` (the first and last `edgeitems` when summarizing). */
 function kept(size: number, summarize: boolean): number[] {
-  if (!summarize || size <= 2 * EDGE) return [...Array(size).keys()];
-  return [...Array(EDGE).keys(), ...Array.from({ length: EDGE }, (_, i) => size - EDGE + i)];
+  const edge = printOptions.edgeitems;
+  if (!summarize || size <= 2 * edge) return [...Array(size).keys()];
+  return [...Array(edge).keys(), ...Array.from({ length: edge }, (_, i) => size - edge + i)];
 }
 
 /**
  * PyTorch-style repr: `tensor([[1., 2.]], requires_grad=True)`, with PyTorch's
- * number styles, summarization past 1000 elements and 80-column line wrapping.
+ * number styles, summarization and line wrapping, under `setPrintoptions`
+ * (by default: 4 digits, summarized past 1000 elements, 80 columns).
  *
  * @example
  * String(torch.tensor([1.5, -2])); // "tensor([ 1.5000, -2.0000])"
@@ -120,7 +133,8 @@ export function formatTensor(t: Tensor): string {
   const values = readValues(t);
   const shape = t.shape;
   const nd = shape.length;
-  const summarize = values.length > THRESHOLD;
+  const { edgeitems, linewidth } = printOptions;
+  const summarize = values.length > printOptions.threshold;
   const strides: number[] = [];
   let acc = 1;
   for (let i = nd - 1; i >= 0; i--) {
@@ -128,6 +142,7 @@ export function formatTensor(t: Tensor): string {
     acc *= shape[i]!;
   }
   // the formatter sees only what is printed, as PyTorch's get_summarized_data
+  // (whose `x[-0:]` shows a whole vector to it, and nothing of a matrix, at 0 edge items)
   const shown: number[] = [];
   const collect = (dim: number, start: number): void => {
     if (dim === nd) {
@@ -136,16 +151,18 @@ export function formatTensor(t: Tensor): string {
     }
     for (const i of kept(shape[dim]!, summarize)) collect(dim + 1, start + i * strides[dim]!);
   };
-  if (values.length > 0) collect(0, 0);
+  if (summarize && edgeitems === 0) shown.push(...(nd === 1 ? values : []));
+  else if (values.length > 0) collect(0, 0);
   const bool = t.dtype === "bool";
   const fmt = new Formatter(shown, t.dtype === "float32" || t.dtype === "float64", bool);
 
   const vector = (start: number, indent: number): string => {
     const size = shape[nd - 1]!;
-    const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (fmt.elementWidth + 2)));
+    const perLine = Math.max(1, Math.floor((linewidth - indent) / (fmt.elementWidth + 2)));
     const idx = kept(size, summarize);
     const data = idx.map((i) => fmt.format(values[start + i]!, bool));
-    if (idx.length < size) data.splice(EDGE, 0, " ...");
+    if (summarize && edgeitems === 0) data.splice(0, data.length, "...");
+    else if (idx.length < size) data.splice(edgeitems, 0, " ...");
     const lines: string[] = [];
     for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
     return `[${lines.join(",\n" + " ".repeat(indent + 1))}]`;
@@ -155,7 +172,7 @@ export function formatTensor(t: Tensor): string {
     const size = shape[dim]!;
     const idx = kept(size, summarize);
     const slices = idx.map((i) => render(dim + 1, start + i * strides[dim]!, indent + 1));
-    if (idx.length < size) slices.splice(EDGE, 0, "...");
+    if (idx.length < size) slices.splice(edgeitems, 0, "...");
     return `[${slices.join("," + "\n".repeat(nd - dim - 1) + " ".repeat(indent + 1))}]`;
   };
 
@@ -176,7 +193,7 @@ export function formatTensor(t: Tensor): string {
   let out = prefix + body;
   let lastLine = out.length - out.lastIndexOf("\n") + 1;
   for (const s of suffixes) {
-    if (lastLine + s.length + 2 > LINEWIDTH) {
+    if (lastLine + s.length + 2 > linewidth) {
       out += ",\n" + " ".repeat(prefix.length) + s;
       lastLine = prefix.length + s.length;
     } else {
