@@ -4,10 +4,12 @@
  */
 import "./ops/methods.js";
 import "./ops/methods-more.js";
+import "./ops/methods-random.js";
 import "./ops/grad-math-impl.js";
 
 export { Tensor, type TensorHook } from "./tensor/tensor.js";
 export type { DType, TypedArray } from "./tensor/dtype.js";
+export type { GeneratorOption } from "./ops/random-fills.js";
 export { setPrintoptions, getPrintoptions, type PrintOptions, type SetPrintOptions } from "./tensor/print-options.js";
 export { memory, settleMemory, resetPeakMemory, setMemoryTracking, type MemoryReport } from "./tensor/memory.js";
 export { setBackend, getBackend } from "./backend/select.js";

@@ -4,13 +4,12 @@ import type { Strided } from "../backend/backend.js";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { setViewGradFnRefresher, type Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, contiguousStrides, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
+import { broadcastShapes, broadcastView, castData, empty, kernels, moveRetained, record, shapeStr } from "./core.js";
 import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand, where } from "./elementwise.js";
-import { defaultGenerator, type Generator } from "./random.js";
 
 
 /**
@@ -270,24 +269,3 @@ function overwrite(self: Tensor, op: string, name: string, write: (t: Tensor) =>
   }, true);
 }
 
-function randomFill(self: Tensor, op: string, name: string, draw: () => number): Tensor {
-  if (!isFloating(self.dtype)) throw new Error(`${op}: expected a floating point tensor, got ${self.dtype}`);
-  return overwrite(self, op, name, (t) => {
-    const n = t.numel();
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = draw();
-    kernels().copy(t, { data: values, shape: t.shape, strides: contiguousStrides(t.shape), offset: 0 });
-  });
-}
-
-/** Fills with samples from N(mean, std²). */
-export function normal_(self: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  return randomFill(self, "normal_", "NormalBackward0", () => mean + std * g.normal());
-}
-
-/** Fills with samples from U[from, to). */
-export function uniform_(self: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  return randomFill(self, "uniform_", "UniformBackward0", () => from + (to - from) * g.random());
-}

@@ -26,6 +26,7 @@ import * as C from "./scan.js";
 import * as O from "./sorting.js";
 import * as V from "./views.js";
 import * as TI from "./tensor-index.js";
+import * as RF from "./random-fills.js";
 import type { Generator } from "./random.js";
 
 type Operand = Tensor | number;
@@ -495,8 +496,8 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   copy_(src: Tensor) { return I.copy_(this, src); },
   fill_(v: number | boolean) { return I.fill_(this, v); },
   zero_() { return I.zero_(this); },
-  normal_(mean?: number, std?: number, opt?: { generator?: Generator }) { return I.normal_(this, mean, std, opt); },
-  uniform_(from?: number, to?: number, opt?: { generator?: Generator }) { return I.uniform_(this, from, to, opt); },
+  normal_(mean?: number, std?: number, opt?: { generator?: Generator }) { return RF.normal_(this, mean, std, opt); },
+  uniform_(from?: number, to?: number, opt?: { generator?: Generator }) { return RF.uniform_(this, from, to, opt); },
   item() {
     const n = this.numel();
     if (n !== 1) throw new Error(`only one element tensors can be converted to Python scalars (item() of a tensor with ${n} elements)`);
