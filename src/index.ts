@@ -13,6 +13,9 @@ export type { GeneratorOption } from "./ops/random-fills.js";
 export { setPrintoptions, getPrintoptions, type PrintOptions, type SetPrintOptions } from "./tensor/print-options.js";
 export { memory, settleMemory, resetPeakMemory, setMemoryTracking, type MemoryReport } from "./tensor/memory.js";
 export { setBackend, getBackend } from "./backend/select.js";
+export { getNumThreads, setNumThreads } from "./backend/threads.js";
+export { finfo, iinfo, FInfo, IInfo } from "./ops/type-info.js";
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, type WindowOptions } from "./ops/windows.js";
 
 export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled, ModeGuard } from "./autograd/grad-mode-api.js";
 export type { GradModeSwitch, InferenceModeSwitch } from "./autograd/grad-mode-api.js";
