@@ -61,6 +61,7 @@ export {
 export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm } from "./ops/bitwise.js";
 export { stdMean, varMean, aminmax, cov, corrcoef, histc, bincount, type MomentOptions, type MinMax, type CovOptions } from "./ops/statistics.js";
 export { histogram, type HistogramOptions, type HistogramResult } from "./ops/histogram.js";
+export { indexReduce, type IndexReduction, type IndexReduceOptions } from "./ops/index-reduce.js";
 export { mode, nanmedian, nanquantile, msort, type NanQuantileInterpolation } from "./ops/order-stats.js";
 export { argwhere, uniqueConsecutive, isin, type UniqueConsecutiveOptions } from "./ops/selection-more.js";
 export { scalarTensor, randintLike } from "./ops/tensor-new.js";

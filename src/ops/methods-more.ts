@@ -10,6 +10,7 @@ import * as DU from "./dtype-utils.js";
 import * as E from "./elementwise.js";
 import type { FactoryOptions, NestedArray } from "./factories.js";
 import * as IF from "./index-fill.js";
+import * as IR from "./index-reduce.js";
 import { inplace } from "./inplace.js";
 import * as IM from "./inplace-more.js";
 import * as IV from "./inplace-views.js";
@@ -134,6 +135,10 @@ declare module "../tensor/tensor.js" {
     cov(options?: St.CovOptions): Tensor;
     corrcoef(): Tensor;
     histc(bins?: number, min?: number, max?: number): Tensor;
+    /** `torch.indexReduce(this, dim, index, source, reduce, options)`. */
+    indexReduce(dim: number, index: Tensor, source: Tensor, reduce: IR.IndexReduction, options?: IR.IndexReduceOptions): Tensor;
+    /** In-place `indexReduce`. */
+    indexReduce_(dim: number, index: Tensor, source: Tensor, reduce: IR.IndexReduction, options?: IR.IndexReduceOptions): Tensor;
     bincount(weights?: Tensor | null, minlength?: number): Tensor;
     argwhere(): Tensor;
     unique(options?: Sel.UniqueOptions): Tensor | Tensor[];
@@ -354,6 +359,8 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   cov(o?: St.CovOptions) { return St.cov(this, o); },
   corrcoef() { return St.corrcoef(this); },
   histc(bins?: number, min?: number, max?: number) { return St.histc(this, bins, min, max); },
+  indexReduce(d: number, ix: Tensor, src: Tensor, r: IR.IndexReduction, o?: IR.IndexReduceOptions) { return IR.indexReduce(this, d, ix, src, r, o); },
+  indexReduce_(d: number, ix: Tensor, src: Tensor, r: IR.IndexReduction, o?: IR.IndexReduceOptions) { return IR.indexReduce_(this, d, ix, src, r, o); },
   bincount(w?: Tensor | null, minlength?: number) { return St.bincount(this, w ?? null, minlength); },
   argwhere() { return SM.argwhere(this); },
   unique(o?: Sel.UniqueOptions) { return Sel.unique(this, o); },
