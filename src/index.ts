@@ -4,7 +4,7 @@
  */
 import "./ops/methods.js";
 import "./ops/methods-more.js";
-import "./ops/methods-random.js";
+import "./ops/methods-extra.js";
 import "./ops/grad-math-impl.js";
 
 export { Tensor, type TensorHook } from "./tensor/tensor.js";
@@ -62,6 +62,13 @@ export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwis
 export { stdMean, varMean, aminmax, cov, corrcoef, histc, bincount, type MomentOptions, type MinMax, type CovOptions } from "./ops/statistics.js";
 export { histogram, type HistogramOptions, type HistogramResult } from "./ops/histogram.js";
 export { indexReduce, type IndexReduction, type IndexReduceOptions } from "./ops/index-reduce.js";
+export { nextafter } from "./ops/nextafter.js";
+export { inner } from "./ops/products.js";
+// PyTorch's torch.* names for functions of torch.nn.functional
+export {
+  pdist, cosineSimilarity, pairwiseDistance, pixelShuffle, pixelUnshuffle, channelShuffle, prelu, selu, celu, hardshrink, threshold,
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, bilinear,
+} from "./nn/functional.js";
 export { mode, nanmedian, nanquantile, msort, type NanQuantileInterpolation } from "./ops/order-stats.js";
 export { argwhere, uniqueConsecutive, isin, type UniqueConsecutiveOptions } from "./ops/selection-more.js";
 export { scalarTensor, randintLike } from "./ops/tensor-new.js";

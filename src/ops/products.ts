@@ -345,3 +345,18 @@ export function ger(input: Tensor, vec2: Tensor): Tensor {
 export function vdot(input: Tensor, other: Tensor): Tensor {
   return dot(input, other);
 }
+
+/**
+ * Sums products over the last dim of `a` and of `b`, as `torch.inner`: a
+ * result with a's other dims, then b's; with a 0-d operand, the product.
+ *
+ * @example
+ * torch.inner(torch.ones([2, 3]), torch.ones([4, 3])).shape; // [2, 4]
+ */
+export function inner(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() === 0 || b.dim() === 0) return mul(a, b);
+  if (a.shape[a.dim() - 1] !== b.shape[b.dim() - 1]) {
+    throw new Error(`inner() the last dimension must match on both input tensors but got shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  }
+  return tensordot(a, b, [[-1], [-1]]);
+}
