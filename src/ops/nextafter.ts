@@ -20,7 +20,7 @@ function next64(x: number, y: number): number {
   f64[0] = x;
   // away from zero when moving outward, toward zero otherwise: the bits of a float order like its magnitude
   i64[0]! += (y > x) === (x > 0) ? 1n : -1n;
-  return f64[0]!;
+  return f64[0];
 }
 
 /** The next float32 after x (a float32 value) toward y. */
@@ -30,7 +30,7 @@ function next32(x: number, y: number): number {
   if (x === 0) return y > 0 ? 2 ** -149 : -(2 ** -149);
   f32[0] = x;
   i32[0]! += (y > x) === (x > 0) ? 1 : -1;
-  return f32[0]!;
+  return f32[0];
 }
 
 /**
