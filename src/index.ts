@@ -63,6 +63,7 @@ export { stdMean, varMean, aminmax, cov, corrcoef, histc, bincount, type MomentO
 export { histogram, type HistogramOptions, type HistogramResult } from "./ops/histogram.js";
 export { indexReduce, type IndexReduction, type IndexReduceOptions } from "./ops/index-reduce.js";
 export { nextafter } from "./ops/nextafter.js";
+export { gradient, type GradientOptions } from "./ops/gradient.js";
 export { inner } from "./ops/products.js";
 // PyTorch's torch.* names for functions of torch.nn.functional
 export {
