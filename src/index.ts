@@ -64,6 +64,7 @@ export { histogram, type HistogramOptions, type HistogramResult } from "./ops/hi
 export { indexReduce, type IndexReduction, type IndexReduceOptions } from "./ops/index-reduce.js";
 export { nextafter } from "./ops/nextafter.js";
 export { gradient, type GradientOptions } from "./ops/gradient.js";
+export { poisson, binomial } from "./ops/count-sampling.js";
 export { inner } from "./ops/products.js";
 // PyTorch's torch.* names for functions of torch.nn.functional
 export {

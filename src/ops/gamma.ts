@@ -14,7 +14,7 @@ const LANCZOS = [
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
-function lgammaScalar(x: number): number {
+export function lgammaScalar(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (!Number.isFinite(x)) return Infinity; // |Γ| grows without bound at +inf; PyTorch gives +inf at -inf too
   if (x <= 0 && Number.isInteger(x)) return Infinity;
