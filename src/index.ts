@@ -65,6 +65,7 @@ export { indexReduce, type IndexReduction, type IndexReduceOptions } from "./ops
 export { nextafter } from "./ops/nextafter.js";
 export { gradient, type GradientOptions } from "./ops/gradient.js";
 export { poisson, binomial } from "./ops/count-sampling.js";
+export { frombuffer, asTensor, emptyStrided, type FromBufferOptions } from "./ops/buffer-factories.js";
 export { inner } from "./ops/products.js";
 // PyTorch's torch.* names for functions of torch.nn.functional
 export {
