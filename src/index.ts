@@ -14,6 +14,8 @@ export { setPrintoptions, getPrintoptions, type PrintOptions, type SetPrintOptio
 export { memory, settleMemory, resetPeakMemory, setMemoryTracking, type MemoryReport } from "./tensor/memory.js";
 export { setBackend, getBackend } from "./backend/select.js";
 export { getNumThreads, setNumThreads } from "./backend/threads.js";
+export { device, Device, cuda, backends, type DeviceLike, type DeviceType } from "./tensor/device.js";
+export type { ToOptions } from "./ops/to.js";
 export { finfo, iinfo, FInfo, IInfo } from "./ops/type-info.js";
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow, type WindowOptions } from "./ops/windows.js";
 

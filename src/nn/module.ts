@@ -10,7 +10,8 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { castData, shapeStr } from "../ops/core.js";
-import { type DType, isFloating } from "../tensor/dtype.js";
+import { DTYPES, type DType, isFloating } from "../tensor/dtype.js";
+import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
 import { isUninitialized } from "./uninitialized.js";
@@ -346,12 +347,23 @@ export class Module {
   /**
    * Casts every floating-point parameter and buffer (and its gradient) to
    * `dtype`, in place, as PyTorch's `module.to(dtype)`: the Parameter objects
-   * stay the same, so make the optimizer afterwards. Returns this.
+   * stay the same, so make the optimizer afterwards. A device is accepted
+   * where PyTorch takes one: the CPU is where everything already is, any
+   * other raises PyTorch's CPU-only error. Returns this.
    *
    * @example
    * const model = new nn.Linear(3, 1).double(); // float64 weights, e.g. for gradcheck
+   * model.to(torch.cuda.isAvailable() ? "cuda" : "cpu"); // unchanged here
    */
-  to(dtype: DType): this {
+  to(dtype: DType): this;
+  to(device: DeviceLike, dtype?: DType): this;
+  to(options: { device?: DeviceLike; dtype?: DType }): this;
+  to(a: DeviceLike | { device?: DeviceLike; dtype?: DType }, b?: DType): this {
+    const isDtype = typeof a === "string" && (DTYPES as readonly string[]).includes(a);
+    const { device: dev, dtype } =
+      isDtype ? { device: undefined, dtype: a as DType } : typeof a === "string" || a instanceof Device ? { device: a, dtype: b } : a;
+    if (dev !== undefined) requireCpu(dev);
+    if (dtype === undefined) return this;
     if (!isFloating(dtype)) throw new Error(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
     noGrad(() => {
       for (const m of this.modules()) {
@@ -362,6 +374,17 @@ export class Module {
         }
       }
     });
+    return this;
+  }
+
+  /** Where everything already is: returns this (PyTorch's `module.cpu()`). */
+  cpu(): this {
+    return this;
+  }
+
+  /** Raises PyTorch's CPU-only error ("Torch not compiled with CUDA enabled"). */
+  cuda(): this {
+    requireCpu("cuda");
     return this;
   }
 

@@ -486,9 +486,9 @@ export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[]
   return out;
 }
 
-/** The same values in `dtype` (a copy unless already that dtype); differentiable between float dtypes. */
-export function toDtype(a: Tensor, dtype: DType): Tensor {
-  if (a.dtype === dtype) return a;
+/** The same values in `dtype` (a copy unless already that dtype, or `copy`); differentiable between float dtypes. */
+export function toDtype(a: Tensor, dtype: DType, copy = false): Tensor {
+  if (a.dtype === dtype && !copy) return a;
   const out = castData(a, dtype);
   const from = a.dtype;
   if (isFloating(dtype) && needsGrad(a)) record("ToCopyBackward0", [a], out, ([g]) => [toDtype(g!, from)]);

@@ -1,4 +1,5 @@
 import { type DType, type TypedArray, defaultFloatDtype, dtypeOfArray, promoteTypes } from "../tensor/dtype.js";
+import { type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -8,6 +9,8 @@ import { defaultGenerator, type Generator } from "./random.js";
 export interface FactoryOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** Only the CPU exists here: any other device raises PyTorch's CPU-only error. */
+  device?: DeviceLike;
 }
 
 export interface RandomOptions extends FactoryOptions {
@@ -18,6 +21,7 @@ export interface RandomOptions extends FactoryOptions {
 export type NestedArray = number | boolean | Tensor | readonly NestedArray[];
 
 function finish(t: Tensor, options: FactoryOptions): Tensor {
+  if (options.device !== undefined) requireCpu(options.device);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }

@@ -7,6 +7,7 @@
  */
 import { hardshrink as hardshrinkFn } from "../nn/shrink-functions.js";
 import { prelu as preluFn } from "../nn/functional.js";
+import { CPU, type Device, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { histogram, type HistogramOptions, type HistogramResult } from "./histogram.js";
 import { inplace } from "./inplace.js";
@@ -69,6 +70,16 @@ declare module "../tensor/tensor.js" {
     lessEqual_(other: Operand): Tensor;
     /** In-place `notEqual` (alias of `ne_`). */
     notEqual_(other: Operand): Tensor;
+    /** The device the tensor lives on: always the CPU here. */
+    readonly device: Device;
+    /** True: every torchlet tensor is on the CPU. */
+    readonly isCpu: boolean;
+    /** False: torchlet has no CUDA. */
+    readonly isCuda: boolean;
+    /** -1, PyTorch's answer for a CPU tensor. */
+    getDevice(): number;
+    /** Raises PyTorch's CPU-only error ("Torch not compiled with CUDA enabled"). */
+    cuda(): Tensor;
   }
 }
 
@@ -96,8 +107,16 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   less_(o: Operand) { return this.lt_(o); },
   lessEqual_(o: Operand) { return this.le_(o); },
   notEqual_(o: Operand) { return this.ne_(o); },
+  getDevice() { return -1; },
+  cuda() {
+    requireCpu("cuda");
+    return this;
+  },
 };
 
 for (const [name, fn] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 }
+Object.defineProperty(Tensor.prototype, "device", { get: () => CPU, configurable: true });
+Object.defineProperty(Tensor.prototype, "isCpu", { get: () => true, configurable: true });
+Object.defineProperty(Tensor.prototype, "isCuda", { get: () => false, configurable: true });

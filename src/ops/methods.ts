@@ -27,6 +27,8 @@ import * as O from "./sorting.js";
 import * as V from "./views.js";
 import * as TI from "./tensor-index.js";
 import * as RF from "./random-fills.js";
+import { to as toFn, type ToOptions } from "./to.js";
+import type { DeviceLike } from "../tensor/device.js";
 import type { Generator } from "./random.js";
 
 type Operand = Tensor | number;
@@ -226,7 +228,16 @@ declare module "../tensor/tensor.js" {
     index(elements: readonly TI.TensorIndex[]): Tensor;
     /** Python's `x[elements] = value` in place (PyTorch C++'s `x.index_put_({...}, value)`); returns this tensor. */
     indexPut_(elements: readonly TI.TensorIndex[], value: Tensor | number, options?: { accumulate?: boolean }): Tensor;
-    to(dtype: DType): Tensor;
+    /** This tensor in `dtype` (itself when already so, unless `copy`), as `Tensor.to(dtype)`. */
+    to(dtype: DType, options?: ToOptions): Tensor;
+    /** This tensor on `device` (only the CPU exists: any other raises PyTorch's CPU-only error), optionally in `dtype`. */
+    to(device: DeviceLike, dtype?: DType, options?: ToOptions): Tensor;
+    /** This tensor on `device`, with options (`copy`). */
+    to(device: DeviceLike, options: ToOptions): Tensor;
+    /** This tensor in `other`'s dtype. */
+    to(other: Tensor, options?: ToOptions): Tensor;
+    /** `to(dtype=..., device=..., copy=...)`. */
+    to(options: ToOptions): Tensor;
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
@@ -482,7 +493,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   select(dim: number, index: number) { return V.select(this, dim, index); },
   index(elements: readonly TI.TensorIndex[]) { return TI.index(this, elements); },
   indexPut_(elements: readonly TI.TensorIndex[], value: Tensor | number, opt?: { accumulate?: boolean }) { return TI.indexPut_(this, elements, value, opt); },
-  to(dtype: DType) { return E.toDtype(this, dtype); },
+  to(a: DeviceLike | Tensor | ToOptions, b?: DType | ToOptions, c?: ToOptions) { return toFn(this, a, b, c); },
   float() { return E.toDtype(this, "float32"); },
   double() { return E.toDtype(this, "float64"); },
   int() { return E.toDtype(this, "int32"); },
