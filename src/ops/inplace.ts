@@ -9,6 +9,7 @@ import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
+import { checkNoPartialOverlap } from "./mem-overlap.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand, where } from "./elementwise.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
@@ -87,6 +88,8 @@ export function inplace(
   // bool view made in no_grad mode or by split is allowed, where add_ into it is not)
   const requiresGrad = (op !== "copy_" || isFloating(self.dtype)) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad));
   checkInplace(self, requiresGrad);
+  // (before the op's shape and dtype errors, as TensorIterator's compute_mem_overlaps)
+  checkNoPartialOverlap(self, others);
   // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
   // copy_ of a float that requires grad into an int32 tensor records nothing
   const recording = isFloating(self.dtype) && requiresGrad && isRecording();
