@@ -63,6 +63,10 @@ out["expanded"] = {
     "maskedFill2d": expanded(lambda e: e.masked_fill_(torch.tensor([[True, False, False], [False, False, True]]), -1.0),
                              lambda: torch.arange(3.).expand(2, 3)),
     "maskedScatter_": expanded(lambda e: e.masked_scatter_(torch.tensor(MASK), torch.ones(3))),
+    "fill_": expanded(lambda e: e.fill_(2.)),
+    "zero_": expanded(lambda e: e.zero_(), lambda: torch.ones(1).expand(3)),
+    "sliceNumber": expanded(lambda e: e.__setitem__(slice(1, None), 5.0)),
+    "uniform_": expanded(lambda e: e.uniform_()),
 }
 
 # ---- 3. x[...] = v on a leaf that requires grad: a view of it, or itself -------------------

@@ -21,7 +21,7 @@ const mask = (xs: number[]) => torch.tensor(xs.map(Boolean));
 
 interface Written { error: string | null; warnings: string[]; values: Encoded[] }
 
-test("index_put_ and masked_fill_ on an expanded tensor warn (once, as Python's filter) and write each position in turn", async () => {
+test("index_put_ and masked_fill_ on an expanded tensor warn (once, as Python's filter) and write each position in turn; fill_ and zero_ just write", async () => {
   const F = section<Record<string, Written>>("expanded");
   const expanded = () => torch.zeros([1]).expand([3]);
   const check = (name: string, e: Tensor, f: () => unknown) => {
@@ -47,6 +47,11 @@ test("index_put_ and masked_fill_ on an expanded tensor warn (once, as Python's 
       ["maskedFill2d", (t) => t.maskedFill_(mask([1, 0, 0, 0, 0, 1]).reshape([2, 3]), -1), () => torch.arange(0, 3).float().expand([2, 3])],
       // masked_scatter_ is no such case: PyTorch refuses it
       ["maskedScatter_", (t) => t.maskedScatter_(mask([1, 0, 1]), torch.ones([3])), expanded],
+      // fill_ and zero_ write one value everywhere: allowed (so is x[1:] = 5, a fill_); a random fill is not
+      ["fill_", (t) => t.fill_(2), expanded],
+      ["zero_", (t) => t.zero_(), () => torch.ones([1]).expand([3])],
+      ["sliceNumber", (t) => t.indexPut_([Slice(1)], 5), expanded],
+      ["uniform_", (t) => t.uniform_(), expanded],
     ];
     for (const [name, f, make] of cases) {
       const t = make();
