@@ -67,6 +67,8 @@ out["expanded"] = {
     "zero_": expanded(lambda e: e.zero_(), lambda: torch.ones(1).expand(3)),
     "sliceNumber": expanded(lambda e: e.__setitem__(slice(1, None), 5.0)),
     "uniform_": expanded(lambda e: e.uniform_()),
+    "slice0d": expanded(lambda e: e.__setitem__(slice(1, None), torch.tensor(5.))),
+    "slice1d": expanded(lambda e: e.__setitem__(slice(1, None), torch.tensor([5.]))),
 }
 
 # ---- 3. x[...] = v on a leaf that requires grad: a view of it, or itself -------------------

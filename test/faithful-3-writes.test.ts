@@ -52,6 +52,9 @@ test("index_put_ and masked_fill_ on an expanded tensor warn (once, as Python's 
       ["zero_", (t) => t.zero_(), () => torch.ones([1]).expand([3])],
       ["sliceNumber", (t) => t.indexPut_([Slice(1)], 5), expanded],
       ["uniform_", (t) => t.uniform_(), expanded],
+      // x[1:] = v fills with a 0-d v, copies any other (refused)
+      ["slice0d", (t) => t.indexPut_([Slice(1)], torch.tensor(5)), expanded],
+      ["slice1d", (t) => t.indexPut_([Slice(1)], torch.tensor([5])), expanded],
     ];
     for (const [name, f, make] of cases) {
       const t = make();

@@ -199,6 +199,8 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   if (advanced.length === 0) {
     if (accumulate) add_(view, v);
     else if (typeof v === "number") fill_(view, v);
+    // Python's setitem fills with a value that is 0-d as given (copy_to): so an expanded target may take it, as fill_'s
+    else if (typeof value !== "number" && value.dim() === 0 && view.dim() > 0 && hasRepeatedElements(view) && !needsGrad(view, v)) fill_(view, v.item());
     // expanded first, as PyTorch's setitem: a value that doesn't fit gets expand's error
     else copy_(view, sameShape(v.shape, view.shape) ? v : expand(v, view.shape));
     return a;
