@@ -17,13 +17,14 @@ export const decode = (v: Encoded): number => (typeof v === "number" ? v : Numbe
 /** A tensor's elements in row-major order, as plain numbers. */
 export const values = (t: Tensor): number[] => Array.from(t.contiguous().data as ArrayLike<number>);
 
-/** `actual` equals PyTorch's `expected` within float32 rounding, NaN where it has NaN. */
+/** `actual` equals PyTorch's `expected` within float32 rounding, NaN exactly where it has NaN. */
 export function assertClose(actual: number[], expected: Encoded[], what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   expected.forEach((e, i) => {
     const want = decode(e), got = actual[i]!;
     // infinities compare exactly (|inf - x| > 1e-5 * inf is never true)
-    const off = Number.isNaN(want) ? !Number.isNaN(got) : !Number.isFinite(want) ? got !== want : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want));
+    // a NaN only matches an encoded NaN (NaN - want compares false with everything)
+    const off = Number.isNaN(want) ? !Number.isNaN(got) : Number.isNaN(got) || (!Number.isFinite(want) ? got !== want : Math.abs(got - want) > 1e-5 * (1 + Math.abs(want)));
     if (off)
       assert.fail(`${what}: [${i}] is ${got}, PyTorch gives ${want}`);
   });

@@ -64,14 +64,18 @@ for (const backend of BACKENDS) {
       const x = square(), want = x.add(x);
       x.add_(x);
       assert.deepEqual(Array.from(x.data), Array.from(want.data), `x.add_(x) n=${n}`);
-      // its own transpose: every element must read the old value
-      const y = square(), wantT = y.add(y.t());
-      y.add_(y.t());
-      assert.deepEqual(Array.from(y.data), Array.from(wantT.data), `y.add_(y.t()) n=${n}`);
-      // shifted rows of one storage
-      const z = square(), wantShift = z.narrow(0, 1, n - 1).mul(z.narrow(0, 0, n - 1));
-      z.narrow(0, 1, n - 1).mul_(z.narrow(0, 0, n - 1));
-      assert.deepEqual(Array.from(z.narrow(0, 1, n - 1).clone().data), Array.from(wantShift.data), `shifted mul_ n=${n}`);
+      // its own transpose, or shifted rows of one storage: PyTorch refuses a partial overlap (1.13 and 2.x alike),
+      // and leaves self as it was
+      const overlap = /unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location/;
+      const y = square(), before = Array.from(y.data);
+      assert.throws(() => y.add_(y.t()), overlap);
+      assert.deepEqual(Array.from(y.data), before, `y.add_(y.t()) n=${n}`);
+      const z = square();
+      assert.throws(() => z.narrow(0, 1, n - 1).mul_(z.narrow(0, 0, n - 1)), overlap);
+      // an expanded (not dense) operand is too hard to judge: allowed, as PyTorch's x[2:5].add_(x[:1].expand(3))
+      const w = torch.arange(0, 6).float().add(1);
+      w.narrow(0, 2, 3).add_(w.narrow(0, 0, 1).expand([3]));
+      assert.deepEqual(Array.from(w.data), [1, 2, 4, 5, 6, 6]);
     }
   }));
 

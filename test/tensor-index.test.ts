@@ -171,10 +171,12 @@ test("a basic index is a view: writes show in the base, one version counter, gra
 
 test("indexPut_ follows the in-place rules and is differentiable in self and value", () => {
   const leaf = torch.zeros([3], { requiresGrad: true });
-  // PyTorch: x[0] = 1 writes a view of x, x[[0]] = 1 and x[:] = 1 write x itself
+  // PyTorch: x[0] = 1 and x[:] = 1 write a view of x, x[[0]] = 1 and x[:3] = 1 write x itself (Python's setitem
+  // skips only a slice spelled 0 to exactly the size: `:` carries stop = sys.maxsize)
   assert.throws(() => leaf.indexPut_([0], 1), { message: "a view of a leaf Variable that requires grad is being used in an in-place operation." });
   assert.throws(() => leaf.indexPut_([[0]], 1), { message: "a leaf Variable that requires grad is being used in an in-place operation." });
-  assert.throws(() => leaf.indexPut_([Slice()], 1), { message: "a leaf Variable that requires grad is being used in an in-place operation." });
+  assert.throws(() => leaf.indexPut_([Slice()], 1), { message: "a view of a leaf Variable that requires grad is being used in an in-place operation." });
+  assert.throws(() => leaf.indexPut_([Slice(null, 3)], 1), { message: "a leaf Variable that requires grad is being used in an in-place operation." });
   torch.noGrad(() => leaf.indexPut_([[0, 2]], 4));
   assert.deepEqual(leaf.tolist(), [4, 0, 4]);
 

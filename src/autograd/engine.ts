@@ -188,7 +188,8 @@ function run(roots: readonly Tensor[], rootGrads: Tensor[], opts: RunOptions): (
           if (node.nodePreHooks !== null) runNodePreHooks(node, grads);
           if (node instanceof AccumulateGrad) {
             const shouldAccumulate = opts.capture === null && (opts.accumulateOnly === null || opts.accumulateOnly.has(node));
-            if (shouldAccumulate && grads[0]) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
+            // (a leaf that stopped requiring grad since, by detach_ or requiresGrad_(false), takes none: PyTorch's AccumulateGrad::apply)
+            if (shouldAccumulate && grads[0] && node.variable.requiresGrad) accumulate(node.variable, grads[0], opts.createGraph, ownedByRun(grads[0]));
             if (node.postHooks !== null) runPostHooks(node, [], grads);
           } else {
             const next = node.next;

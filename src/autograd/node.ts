@@ -206,6 +206,11 @@ export class Node {
     this.numOutputs = numOutputs;
   }
 
+  /** @internal the ready queue's order, highest first: the creation order (an AccumulateGrad goes before every other node) */
+  get priority(): number {
+    return this.sequenceNr;
+  }
+
   /** PyTorch's `next_functions`: `[node, inputNr]` per input, `[null, 0]` where no gradient flows. */
   get nextFunctions(): [Node | null, number][] {
     return this.next.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
@@ -356,5 +361,14 @@ export class AccumulateGrad extends Node {
   constructor(variable: Tensor) {
     super("AccumulateGrad", [], [], () => []);
     this.variable = variable;
+  }
+
+  /**
+   * Ahead of every other node, as PyTorch's AccumulateGrad (sequence number
+   * UINT64_MAX): a leaf takes its gradient as soon as it arrives, so a
+   * backward that fails in a later node leaves the .grad filled so far.
+   */
+  override get priority(): number {
+    return this.sequenceNr + 2 ** 52;
   }
 }

@@ -13,6 +13,7 @@ import { needsGrad, record } from "../ops/core.js";
 import { clamp, erf, exp, expm1, gt, le, ge, lt, mul, add, sigmoid, sub, tanh, where } from "../ops/elementwise.js";
 import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { inplace } from "../ops/inplace.js";
+import { zerosLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /**
@@ -108,8 +109,24 @@ export function eluAct(
 export function hardtanhAct(input: Tensor, minVal: number, maxVal: number, inplaceOp: boolean): Tensor {
   if (input.dtype === "bool") throw new Error("Bool inputs not supported for hardtanh");
   const forward = (x: Tensor) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x));
-  const compute = (x: Tensor) => activation("HardtanhBackward0", x, forward, false, (g, s) => where(le(s, minVal), 0, where(ge(s, maxVal), 0, g)));
+  const compute = (x: Tensor) => activation("HardtanhBackward0", x, forward, false, (g, s) =>
+    gradWhere("HardtanhBackwardBackward0", g, s, (gg, x) => where(le(x, minVal), 0, where(ge(x, maxVal), 0, gg))));
   return inplaceOp ? inplace(input, "hardtanh_", [], compute) : compute(input);
+}
+
+/**
+ * An activation's backward that passes `g` where the saved input `s` allows
+ * and 0 elsewhere (`pass(g, s)`), recorded as one node `name` of `g` and `s`
+ * (PyTorch's HardtanhBackwardBackward0, ThresholdBackwardBackward0). Its
+ * gradient w.r.t. `s` is zeros, not none, as derivatives.yaml's
+ * `self: zeros_like(grad)`: a double backward reaches the input.
+ */
+function gradWhere(name: string, g: Tensor, s: Tensor, pass: (g: Tensor, s: Tensor) => Tensor): Tensor {
+  if (!needsGrad(g, s)) return pass(g, s);
+  const out = runInMode(withGrad(false), () => pass(g, s));
+  const inputNeedsGrad = s.requiresGrad;
+  record(name, [g, s], out, ([gg], [x]) => [gradWhere(name, gg!, x!, pass), inputNeedsGrad ? zerosLike(gg!) : null], [s]);
+  return out;
 }
 
 /** `x` where `x > threshold`, `value` elsewhere (ThresholdBackward0; ThresholdBackward1 in place). */
@@ -117,7 +134,8 @@ export function thresholdAct(input: Tensor, threshold: number, value: number, in
   if (input.dtype === "bool") throw new Error(`"threshold_cpu" not implemented for 'Bool'`);
   // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
   const forward = (x: Tensor) => where(le(x, threshold), value, x);
-  const compute = (name: string) => (x: Tensor) => activation(name, x, forward, false, (g, s) => where(le(s, threshold), 0, g));
+  const compute = (name: string) => (x: Tensor) => activation(name, x, forward, false, (g, s) =>
+    gradWhere("ThresholdBackwardBackward0", g, s, (gg, y) => where(le(y, threshold), 0, gg)));
   return inplaceOp ? inplace(input, "threshold_", [], compute("ThresholdBackward1")) : compute("ThresholdBackward0")(input);
 }
 

@@ -12,11 +12,57 @@ import { Parameter } from "./parameter.js";
 const SHAPE_ERROR =
   "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in `load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call `forward` to initialize the parameters before accessing their attributes.";
 
-/** Hides `t`'s shape behind PyTorch's error, so that an op on an uninitialized tensor fails clearly. */
+/** Where torchlet's own compiled files live (this file is nn/uninitialized.js under it). */
+const SOURCE_ROOT = new URL("..", import.meta.url).href;
+/** The files of the op layer: an op there reading the shape is "using" the parameter. */
+const OP_FILES = /^(ops\/|tensor\/|linalg|special|nn\/functional)/;
+
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The op whose call reached an uninitialized tensor's shape, named as
+ * PyTorch's `__torch_function__` prints it (`<method 'add' of
+ * 'torch._C.TensorBase' objects>` for a method, `<built-in method conv2d of
+ * type object>` for a function), or null when no op of torchlet's did (the
+ * user, or a module such as loadStateDict, read `.shape` itself). Read from
+ * the call stack: the outermost op-layer frame of the run of torchlet frames
+ * that ends at the shape getter. Only runs on this error path.
+ */
+function usingOp(): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  let op: string | null = null, name = "";
+  // (the first two lines are the message and this function; the getter follows)
+  for (const line of stack.split("\n").slice(3)) {
+    const m = /^\s*at (?:(.*?) \()?(.*?):\d+:\d+\)?$/.exec(line);
+    const file = m?.[2] ?? "";
+    if (file.startsWith("node:") || file === "<anonymous>") continue;
+    if (!file.startsWith(SOURCE_ROOT)) break;
+    if (!OP_FILES.test(file.slice(SOURCE_ROOT.length))) continue;
+    op = "";
+    name = m?.[1] ?? "";
+  }
+  if (op === null) return null;
+  const method = /^(?:Tensor|Parameter|UninitializedParameter|UninitializedBuffer)\.(\w+)$/.exec(name);
+  const fn = /^(?:Module\.|Object\.)?(\w+)$/.exec(name);
+  // (an op made by a factory runs as an anonymous function: no name to give)
+  return method ? `<method '${snakeCase(method[1]!)}' of 'torch._C.TensorBase' objects>` : fn ? `<built-in method ${snakeCase(fn[1]!)} of type object>` : "a torch function";
+}
+
+/** Hides `t`'s shape behind PyTorch's errors, so that an op on an uninitialized tensor fails clearly. */
 function hideShape(t: Tensor): void {
   Object.defineProperty(t, "shape", {
     get(): never {
-      throw new Error(SHAPE_ERROR);
+      const op = usingOp();
+      if (op === null) throw new Error(SHAPE_ERROR);
+      const cls = t instanceof UninitializedParameter ? "UninitializedParameter" : "UninitializedBuffer";
+      // (a ValueError in PyTorch)
+      throw new Error(
+        `Attempted to use an uninitialized parameter in ${op}. This error happens when you are using a \`LazyModule\` or explicitly manipulating ` +
+          `\`torch.nn.parameter.${cls}\` objects. When using LazyModules Call \`forward\` with a dummy batch to initialize the parameters before calling torch functions`,
+      );
     },
     configurable: true,
     enumerable: false,

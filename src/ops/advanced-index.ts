@@ -306,9 +306,11 @@ function indexPutIntoZeros(shape: readonly number[], ix: AdvancedIndex, g: Tenso
  * indexed positions, or added there with `accumulate`. Without accumulate a
  * repeated position keeps one of its values. The gradient of `values` is the
  * upstream gradient at the positions; `a`'s is the rest (all of it with
- * accumulate), as PyTorch's IndexPutBackward0.
+ * accumulate), as PyTorch's IndexPutBackward0, which saves the index tensors
+ * and masks `ix` was resolved from (`indexTensors`): changing one in place
+ * before backward raises PyTorch's version error.
  */
-export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulate: boolean): Tensor {
+export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulate: boolean, indexTensors: readonly Tensor[] = []): Tensor {
   const out = castData(a, a.dtype);
   indexPutInto(out, ix, values, accumulate);
   if (needsGrad(a, values)) {
@@ -317,7 +319,7 @@ export function indexPut(a: Tensor, ix: AdvancedIndex, values: Tensor, accumulat
       ga ? (accumulate ? g! : indexPut(g!, ix, empty([], g!.dtype), false)) : null,
       // the engine sums this back to the values' own (broadcast) shape
       gv ? indexGather(g!, ix) : null,
-    ]);
+    ], indexTensors);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { emptyLike, onesLike, zerosLike } from "./factories.js";
 import { asStrided, asStridedScatter } from "./views.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { checkInplaceGraph, VIEW_DEFAULT, viewRebaseError } from "./view-meta.js";
+import { checkNoPartialOverlap } from "./mem-overlap.js";
 import { add, clamp, div, mul, relu, scalarStrided, sub, toDtype, type Operand, where } from "./elementwise.js";
 
 
@@ -73,7 +74,8 @@ function writeInto(self: Tensor, values: Tensor, op: string, convert: boolean): 
  * must be recorded, it runs on a copy of `self`'s old value that stands in for
  * `self` in the graph (same grad_fn edge, no extra node), so saved tensors keep
  * the value before the write and next_functions read as PyTorch's; `self` then
- * takes over the result's grad_fn.
+ * takes over the result's grad_fn. `allowOverlap`: the op may write an
+ * expanded `self` (fill_, zero_).
  */
 export function inplace(
   self: Tensor,
@@ -81,11 +83,14 @@ export function inplace(
   others: readonly (Tensor | null)[],
   compute: (old: Tensor) => Tensor,
   convert = false,
+  allowOverlap = false,
 ): Tensor {
   // (copy_ alone asks whether self's dtype is differentiable first, as PyTorch's hand-written copy_: copying into an integer or
   // bool view made in no_grad mode or by split is allowed, where add_ into it is not)
   const requiresGrad = (op !== "copy_" || isFloating(self.dtype)) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad));
-  checkInplace(self, requiresGrad);
+  checkInplace(self, requiresGrad, allowOverlap);
+  // (before the op's shape and dtype errors, as TensorIterator's compute_mem_overlaps)
+  checkNoPartialOverlap(self, others);
   // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
   // copy_ of a float that requires grad into an int32 tensor records nothing
   const recording = isFloating(self.dtype) && requiresGrad && isRecording();
@@ -246,12 +251,13 @@ function copied(old: Tensor, src: Tensor, dtype: DType): Tensor {
 
 /** Fills with `value`; a zero gradient flows to the old value (PyTorch's FillBackward2). */
 export function fill_(self: Tensor, value: number | boolean): Tensor {
-  return overwrite(self, "fill_", "FillBackward2", (t) => kernels().fill(t, Number(value)));
+  // (an expanded tensor may be filled: every copy of an element gets the same value, so PyTorch's fill_ allows it)
+  return overwrite(self, "fill_", "FillBackward2", (t) => kernels().fill(t, Number(value)), true);
 }
 
-/** Fills with zeros (ZeroBackward0). */
+/** Fills with zeros (ZeroBackward0); an expanded tensor too, as fill_. */
 export function zero_(self: Tensor): Tensor {
-  return overwrite(self, "zero_", "ZeroBackward0", (t) => kernels().fill(t, 0));
+  return overwrite(self, "zero_", "ZeroBackward0", (t) => kernels().fill(t, 0), true);
 }
 
 /**
@@ -260,12 +266,12 @@ export function zero_(self: Tensor): Tensor {
  * PyTorch, a tensor in a graph stays in it: a node `name` passes a zero
  * gradient to the old value.
  */
-function overwrite(self: Tensor, op: string, name: string, write: (t: Tensor) => void): Tensor {
+function overwrite(self: Tensor, op: string, name: string, write: (t: Tensor) => void, allowOverlap = false): Tensor {
   return inplace(self, op, [], (old) => {
     const out = emptyLike(old);
     write(out);
     if (old._requiresGrad && isRecording()) record(name, [old], out, ([g]) => [zerosLike(g!)]);
     return out;
-  }, true);
+  }, true, allowOverlap);
 }
 

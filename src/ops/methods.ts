@@ -3,6 +3,7 @@
  * Tensor class itself stays a plain holder of state and imports point down.
  */
 import { backward as runBackward, gradientEdge, type BackwardOptions } from "../autograd/engine.js";
+import { AccumulateGrad } from "../autograd/node.js";
 import { bytesPerElement, type DType, type TypedArray } from "../tensor/dtype.js";
 import { formatTensor, readValues } from "../tensor/format.js";
 import { Tensor, type TensorHook } from "../tensor/tensor.js";
@@ -543,6 +544,10 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
     if (this._base !== null) {
       throw new Error("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
     }
+    // PyTorch's detach_ keeps the tensor's hooks (they live on the tensor): once it requires grad again, as a
+    // leaf, the hooks registered while it had a gradFn run on its gradient (the same list: a handle still removes)
+    const hooks = this._gradFn?.tensorPreHooks?.get(this.outputNr);
+    if (hooks !== undefined && hooks.length > 0) (((this._accumulator ??= new AccumulateGrad(this)).tensorPreHooks ??= new Map())).set(0, hooks);
     this.gradFn = null;
     this._requiresGrad = false;
     return this;

@@ -19,7 +19,9 @@ import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplac
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
 import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
-import { sameShape } from "../tensor/layout.js";
+import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
+import { isRecording } from "../autograd/grad-mode.js";
+import { warnExpanded } from "./expanded-write.js";
 
 /** A Python slice `start:stop:step`; null (or leaving it out) means the default. */
 export interface Slice {
@@ -103,9 +105,9 @@ function consumed(p: Parsed): number {
 
 /**
  * Applies the basic elements to `a` (a view, or `a` itself when none changes
- * anything) and lists the index tensors by the dim of that view they index.
+ * anything; `setitem`: for `a[...] = v`, with Python setitem's rule for a full slice) and lists the index tensors by the dim of that view they index.
  */
-function applyBasic(a: Tensor, elements: readonly TensorIndex[]): { view: Tensor; advanced: IndexAt[] } {
+function applyBasic(a: Tensor, elements: readonly TensorIndex[], setitem = false): { view: Tensor; advanced: IndexAt[] } {
   const parsed = elements.map(parse);
   if (a.dim() === 0 && parsed.length === 1 && parsed[0]!.kind === "int") {
     // `index([i])` is how the docs spell Python's x[i]: on a 0-d tensor, Python's messages for x[i]
@@ -130,8 +132,11 @@ function applyBasic(a: Tensor, elements: readonly TensorIndex[]): { view: Tensor
       case "slice": {
         const { start, stop, step } = p.slice;
         const size = view.shape[dim]!;
-        // a full slice leaves the tensor as it is (PyTorch skips it too, so `x[:] = v` writes x itself)
-        const full = (start === null || start <= -size || start === 0) && (stop === null || stop >= size) && (step ?? 1) === 1;
+        // a full slice leaves the tensor as it is. Python's setitem skips only a slice spelled from 0 to exactly the size
+        // (its `x[0:]` and `x[:]` carry stop = sys.maxsize), so `x[:3] = v` writes x itself and `x[:] = v` a view of it
+        const full = setitem
+          ? (start === null || start === 0) && stop === size && (step ?? 1) === 1
+          : (start === null || start <= -size || start === 0) && (stop === null || stop >= size) && (step ?? 1) === 1;
         if (!full) view = slice(view, dim, start, stop, step ?? 1);
         dim++;
         break;
@@ -188,12 +193,14 @@ export function index(a: Tensor, elements: readonly TensorIndex[]): Tensor {
  */
 export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Tensor | number, options: { accumulate?: boolean } = {}): Tensor {
   const accumulate = options.accumulate ?? false;
-  const { view, advanced } = applyBasic(a, elements);
+  const { view, advanced } = applyBasic(a, elements, true);
   // every leading size-1 dim of the value is dropped first, as PyTorch's setitem does, so `x[0] = ones([1, 3])` fits
   let v = typeof value === "number" ? value : dropLeadingOnes(value);
   if (advanced.length === 0) {
     if (accumulate) add_(view, v);
     else if (typeof v === "number") fill_(view, v);
+    // Python's setitem fills with a value that is 0-d as given (copy_to): so an expanded target may take it, as fill_'s
+    else if (typeof value !== "number" && value.dim() === 0 && view.dim() > 0 && hasRepeatedElements(view) && !needsGrad(view, v)) fill_(view, v.item());
     // expanded first, as PyTorch's setitem: a value that doesn't fit gets expand's error
     else copy_(view, sameShape(v.shape, view.shape) ? v : expand(v, view.shape));
     return a;
@@ -204,10 +211,20 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   // works on a bool x (only index_put_ proper insists on equal dtypes)
   else if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && v.dim() === 0 && v.dtype !== view.dtype) v = toDtype(v, view.dtype);
   // the in-place rules come before the indices' bounds, as in PyTorch
-  checkInplace(view, view.requiresGrad || v.requiresGrad);
+  const requiresGrad = view.requiresGrad || v.requiresGrad;
+  // writing an expanded tensor is only deprecated for index_put_ (a warning; each position is written in turn)
+  const overlapping = !(requiresGrad && isRecording()) && hasRepeatedElements(view);
+  checkInplace(view, requiresGrad, overlapping);
   const values = v, ix = resolveIndices(view.shape, advanced);
   if (needsGrad(view, values)) {
-    inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));
+    const indexTensors = advanced.map((x) => x.index);
+    inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate, indexTensors));
+  } else if (overlapping) {
+    warnExpanded("index_put_", "tensor[indices] = tensor");
+    // (one mask and one value go on to masked_fill_, which warns too)
+    if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && values.numel() === 1) warnExpanded("masked_fill_", "tensor[mask] = scalar");
+    indexPutInto(view, ix, values, accumulate);
+    view.storage.version++;
   } else {
     // nothing to record: straight into the tensor's memory, without the out-of-place op's full copy
     writeDirect(view, () => indexPutInto(view, ix, values, accumulate));

@@ -113,7 +113,9 @@ export class Tensor implements Strided {
     if (this._creationMeta !== 0) return this._base!.requiresGrad;
     // a view whose base gained a graph through an in-place op requires grad from then on
     if (this._viewVersion !== this.storage.version) refreshViewGradFn(this);
-    return this._requiresGrad;
+    // a view made before its base required grad requires grad as its base does (PyTorch's
+    // DifferentiableViewMeta::requires_grad), though it stays a leaf without an edge until its gradFn is remade
+    return this._requiresGrad || this._base!.requiresGrad;
   }
 
   set requiresGrad(value: boolean) {
