@@ -4,7 +4,7 @@
  * options; `copy` forces a new tensor. Without a change it returns the
  * tensor itself, as PyTorch does.
  */
-import { DTYPES, type DType } from "../tensor/dtype.js";
+import { DTYPES, type DType, unsupportedDType } from "../tensor/dtype.js";
 import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { toDtype } from "./elementwise.js";
@@ -18,12 +18,15 @@ export interface ToOptions {
 }
 
 const isDType = (v: unknown): v is DType => typeof v === "string" && (DTYPES as readonly string[]).includes(v);
+/** PyTorch's other dtype names: a string like these means a dtype torchlet lacks, not a device. */
+const OTHER_DTYPE = /^(u?int\d+|float\d+|bfloat16|complex\d+|half|long|short|double|float|int|cfloat|cdouble|chalf)$/;
 
 /** The dtype, device and copy flag of one of `to`'s call forms. */
 // (a dtype is a string too: DeviceLike covers it, and isDType tells them apart)
 function parse(a: DeviceLike | Tensor | ToOptions, b?: DType | ToOptions, c?: ToOptions): ToOptions {
   if (a instanceof Tensor) return { dtype: a.dtype, copy: (b as ToOptions | undefined)?.copy ?? false };
   if (isDType(a)) return { dtype: a, copy: (b as ToOptions | undefined)?.copy ?? false };
+  if (typeof a === "string" && OTHER_DTYPE.test(a)) throw unsupportedDType(a);
   if (typeof a === "string" || a instanceof Device) {
     return isDType(b) ? { device: a, dtype: b, copy: c?.copy ?? false } : { device: a, copy: b?.copy ?? false };
   }
