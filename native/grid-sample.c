@@ -18,14 +18,30 @@
  */
 #include "grid-sample.h"
 
+/* inside(v, size) without a branch */
+static inline int64_t within(double v, double size) { return (int64_t)(v >= 0) & (int64_t)(v < size); }
+
 void tl_gs_plan_nearest(const gs_job *j, const double *g, int64_t B, plan_t *pl) {
   double dd;
   const int dims = j->dims;
+  if (dims == 2) {
+    const double W = (double)j->size[0], H = (double)j->size[1];
+    const int64_t Wi = j->size[0];
+    for (int64_t q = 0; q < B; q++) {
+      const double x = half_even(source_position(j, g[2 * q], W, 1, &dd));
+      const double y = half_even(source_position(j, g[2 * q + 1], H, 1, &dd));
+      const int64_t in = within(x, W) & within(y, H);
+      /* converted only where inside (0 elsewhere): no out-of-range conversion */
+      const int64_t flat = (int64_t)(in ? y : 0) * Wi + (int64_t)(in ? x : 0);
+      pl->at[q] = in ? flat : -1;
+    }
+    return;
+  }
   for (int64_t q = 0; q < B; q++) {
     int64_t flat = 0, stride = 1;
     for (int k = 0; k < dims; k++) {
       const double size = (double)j->size[k];
-      const double v = half_even(source_position(j, g[q * dims + k], size, dims == 2, &dd));
+      const double v = half_even(source_position(j, g[q * dims + k], size, 0, &dd));
       if (!inside(v, size)) {
         flat = -1;
         break;
