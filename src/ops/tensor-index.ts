@@ -17,6 +17,7 @@ import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
 import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
+import { maskedFillInto } from "./masked-fill-into.js";
 import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { sameShape } from "../tensor/layout.js";
@@ -176,7 +177,7 @@ function alias(a: Tensor): Tensor {
 export function index(a: Tensor, elements: readonly TensorIndex[]): Tensor {
   const { view, advanced } = applyBasic(a, elements);
   if (advanced.length === 0) return view === a ? alias(a) : view;
-  return indexGather(view, resolveIndices(view.shape, advanced), advanced.map((x) => x.index));
+  return indexGather(view, resolveIndices(view.shape, advanced, view.strides), advanced.map((x) => x.index));
 }
 
 /**
@@ -205,7 +206,9 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   else if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && v.dim() === 0 && v.dtype !== view.dtype) v = toDtype(v, view.dtype);
   // the in-place rules come before the indices' bounds, as in PyTorch
   checkInplace(view, view.requiresGrad || v.requiresGrad);
-  const values = v, ix = resolveIndices(view.shape, advanced);
+  // one mask and a single value, nothing to record: masked_fill_ straight into the memory (no positions needed)
+  if (!accumulate && v.dim() === 0 && maskedFillInto(view, advanced, v)) return a;
+  const values = v, ix = resolveIndices(view.shape, advanced, view.strides);
   if (needsGrad(view, values)) {
     inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate));
   } else {
