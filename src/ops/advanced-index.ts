@@ -114,7 +114,9 @@ class Resolved implements AdvancedIndex {
     const indices = this.indices, n = numelOf(this.shape);
     const sources = indices.map((data): Strided => ({ data, shape: [n], strides: [1], offset: 0 }));
     const at = new Int32Array(n);
-    if (kernels().indexOffsets?.(at, sources, this.sizes, strides) === true) return at;
+    // a dim of size 1 has only index 0: its stride (which fold does not bound) adds nothing
+    const steps = strides.map((st, k) => (this.sizes[k]! <= 1 ? 0 : st));
+    if (kernels().indexOffsets?.(at, sources, this.sizes, steps) === true) return at;
     at.fill(0);
     strides.forEach((stride, k) => {
       const index = indices[k]!;
@@ -197,10 +199,11 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[],
   const sizes = dims.map((d) => shape[d]!);
   if (visited && strides !== undefined && owned.every((o) => !o)) {
     // int32 indices only: checked, wrapped and folded into storage offsets in one native pass when the fold applies
-    const fast = foldedOffsets(values, shapes, target, sizes, dims.map((d) => strides[d]!));
+    const over = dims.map((d) => strides[d]!);
+    const fast = foldedOffsets(values, shapes, target, sizes, over);
     if (fast !== null) {
       const ix = new Resolved(dims, target, sizes, null, null, values.map((v, k) => ({ values: v, shape: shapes[k]! })));
-      ix.remember(dims.map((d) => strides[d]!), fast);
+      ix.remember(over, fast);
       return ix;
     }
   }
@@ -232,10 +235,12 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[],
 function foldedOffsets(values: Int32Array[], shapes: (readonly number[])[], target: readonly number[], sizes: number[], strides: number[]): Int32Array | null {
   const indexOffsets = kernels().indexOffsets;
   if (indexOffsets === undefined) return null;
+  // a dim of size 1 has only index 0 (or -1): its stride, whatever it is, adds nothing
+  const steps = strides.map((st, k) => (sizes[k]! <= 1 ? 0 : st));
   let span = 0;
   for (let k = 0; k < sizes.length; k++) {
-    if (strides[k]! < 0) return null;
-    span += Math.max(0, sizes[k]! - 1) * strides[k]!;
+    if (steps[k]! < 0) return null;
+    span += Math.max(0, sizes[k]! - 1) * steps[k]!;
   }
   if (span > 0x7fffffff) return null;
   const n = numelOf(target);
@@ -244,7 +249,7 @@ function foldedOffsets(values: Int32Array[], shapes: (readonly number[])[], targ
     return { data: same ? v : broadcastInts(v, shapes[k]!, target), shape: [n], strides: [1], offset: 0 };
   });
   const at = new Int32Array(n);
-  return indexOffsets.call(kernels(), at, sources, sizes, strides) === true ? at : null;
+  return indexOffsets.call(kernels(), at, sources, sizes, steps) === true ? at : null;
 }
 
 /** `t`'s own values in row-major order (a contiguous tensor may be a window of a longer storage, as topk's indices). */
