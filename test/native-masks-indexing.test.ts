@@ -82,7 +82,15 @@ test("x[mask] with one mask alone equals the reference: full, leading, middle an
   // an expanded mask (stride 0) and an expanded x
   const m = values([1, 200], "bool", 9).expand([300, 200]);
   const x = values([1, 200], "float32", 2).expand([300, 200]);
-  for (const [name, fn] of [["expanded mask", () => values([300, 200], "float32", 4).index([m])], ["expanded x", () => x.index([m])], ["expanded x, full mask", () => x.index([values([300, 200], "bool", 5)])]] as const) {
+  // a size-1 dim inside the mask whose stride is odd (as_strided): the flat positions step by the other dims' strides
+  const odd = torch.asStrided(values([1000], "float32", 6), [50, 1, 20], [20, 999, 1]);
+  const mOdd = values([50, 1], "bool", 8), mOdd2 = values([50, 1, 20], "bool", 10);
+  for (const [name, fn] of [
+    ["expanded mask", () => values([300, 200], "float32", 4).index([m])], ["expanded x", () => x.index([m])],
+    ["expanded x, full mask", () => x.index([values([300, 200], "bool", 5)])],
+    ["size-1 dim with an odd stride, leading mask", () => odd.index([mOdd])], ["size-1 dim with an odd stride, full mask", () => odd.index([mOdd2])],
+    ["size-1 dim with an odd stride, put", () => odd.clone().indexPut_([mOdd], values([20], "float32", 12), { accumulate: true })],
+  ] as const) {
     const [r, n] = onBoth(fn);
     same(n, r, name);
   }

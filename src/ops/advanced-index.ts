@@ -99,7 +99,7 @@ class Resolved implements AdvancedIndex {
   offsets(strides: readonly number[]): Int32Array {
     const c = this.cached;
     if (c !== null && c.strides.length === strides.length && c.strides.every((s, i) => s === strides[i])) return c.at;
-    const at = this.maskFlat !== null && rowMajor(this.sizes, strides) ? scaled(this.maskFlat, strides) : this.foldIndices(strides);
+    const at = this.maskFlat !== null && rowMajor(this.sizes, strides) ? scaled(this.maskFlat, this.sizes, strides) : this.foldIndices(strides);
     this.cached = { strides: strides.slice(), at };
     return at;
   }
@@ -139,11 +139,12 @@ function rowMajor(sizes: readonly number[], strides: readonly number[]): boolean
   return true;
 }
 
-/** flat * the innermost non-trivial stride (flat itself when that is 1). */
-function scaled(flat: Int32Array, strides: readonly number[]): Int32Array {
+/** flat * the stride of the innermost dim of size above 1 (flat itself when that is 1). */
+function scaled(flat: Int32Array, sizes: readonly number[], strides: readonly number[]): Int32Array {
   // with every size 1 there is at most one position, at offset 0 (flat is [0] or empty)
-  let stride = 0;
-  for (let d = strides.length - 1; d >= 0 && stride === 0; d--) stride = strides[d]!;
+  let d = sizes.length - 1;
+  while (d >= 0 && sizes[d] === 1) d--;
+  const stride = d >= 0 ? strides[d]! : 0;
   if (stride === 1 || flat.length === 0) return flat;
   const out = new Int32Array(flat.length);
   for (let i = 0; i < flat.length; i++) out[i] = flat[i]! * stride;
