@@ -28,7 +28,10 @@
         "native/pool.c",
         "native/reduce.c",
         "native/scratch.c",
-        "native/vmath.c"
+        "native/vmath.c",
+        "native/masked-fill.c",
+        "native/index-offsets.c",
+        "native/fractional-max-pool.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -734,6 +734,11 @@ napi_value tl_js_nonzero(napi_env env, napi_callback_info info);
 /* F.grid_sample's forward and backward (native/grid-sample.c) */
 napi_value tl_js_grid_sample(napi_env env, napi_callback_info info);
 napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
+/* mask writes, index offsets and fractional max pooling (native/masked-fill.c, index-offsets.c,
+ * fractional-max-pool.c) */
+napi_value tl_js_masked_fill(napi_env env, napi_callback_info info);
+napi_value tl_js_index_offsets(napi_env env, napi_callback_info info);
+napi_value tl_js_fractional_max_pool2d(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -787,6 +792,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"nonzero", NULL, tl_js_nonzero, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gridSample", NULL, tl_js_grid_sample, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gridSampleBackward", NULL, tl_js_grid_sample_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maskedFill", NULL, tl_js_masked_fill, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"indexOffsets", NULL, tl_js_index_offsets, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"fractionalMaxPool2d", NULL, tl_js_fractional_max_pool2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

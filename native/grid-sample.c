@@ -18,14 +18,30 @@
  */
 #include "grid-sample.h"
 
+/* inside(v, size) without a branch */
+static inline int64_t within(double v, double size) { return (int64_t)(v >= 0) & (int64_t)(v < size); }
+
 void tl_gs_plan_nearest(const gs_job *j, const double *g, int64_t B, plan_t *pl) {
   double dd;
   const int dims = j->dims;
+  if (dims == 2) {
+    const double W = (double)j->size[0], H = (double)j->size[1];
+    const int64_t Wi = j->size[0];
+    for (int64_t q = 0; q < B; q++) {
+      const double x = half_even(source_position(j, g[2 * q], W, 1, &dd));
+      const double y = half_even(source_position(j, g[2 * q + 1], H, 1, &dd));
+      const int64_t in = within(x, W) & within(y, H);
+      /* converted only where inside (0 elsewhere): no out-of-range conversion */
+      const int64_t flat = (int64_t)(in ? y : 0) * Wi + (int64_t)(in ? x : 0);
+      pl->at[q] = in ? flat : -1;
+    }
+    return;
+  }
   for (int64_t q = 0; q < B; q++) {
     int64_t flat = 0, stride = 1;
     for (int k = 0; k < dims; k++) {
       const double size = (double)j->size[k];
-      const double v = half_even(source_position(j, g[q * dims + k], size, dims == 2, &dd));
+      const double v = half_even(source_position(j, g[q * dims + k], size, 0, &dd));
       if (!inside(v, size)) {
         flat = -1;
         break;
@@ -192,6 +208,21 @@ void tl_gs_plan_bicubic(const gs_job *j, const double *g, int64_t B, plan_t *pl,
 MIX(float)
 MIX(double)
 
+/* nearest, every channel: a gather of the element bits (no arithmetic, so float32 and int-sized float64 alike),
+ * masked to +0 for points outside: branch-free with 32-bit positions, so it vectorizes (gathers) */
+#define MIX_NEAREST(U)                                                                                   \
+  static void mix_nearest_##U(const gs_job *j, const int32_t *restrict at, const U *restrict keep,     \
+                               const U *restrict x, U *restrict out, int64_t B) {                      \
+    const int64_t C = j->C, S = j->S, P = j->P;                                                        \
+    for (int64_t c = 0; c < C; c++) {                                                                  \
+      const U *restrict xc = x + c * S;                                                                \
+      U *restrict oc = out + c * P;                                                                    \
+      for (int64_t q = 0; q < B; q++) oc[q] = xc[at[q]] & keep[q];                                     \
+    }                                                                                                  \
+  }
+MIX_NEAREST(uint32_t)
+MIX_NEAREST(uint64_t)
+
 static void run_units(void *arg, int64_t b, int64_t e, int tid) {
   (void)tid;
   const gs_job *j = arg;
@@ -209,6 +240,21 @@ static void run_units(void *arg, int64_t b, int64_t e, int tid) {
     else if (dims == 2) tl_gs_plan_bilinear(j, g, B, &pl, 0);
     else tl_gs_plan_trilinear(j, g, B, &pl, 0);
     const int64_t xo = n * j->C * j->S, oo = n * j->C * j->P + p0;
+    if (j->mode == M_NEAREST && j->S <= INT32_MAX) {
+      /* each point's read (0 for one outside, where its mask then gives +0) and mask, once for all channels */
+      int32_t at[BLOCK];
+      uint64_t keep64[BLOCK];
+      uint32_t keep32[BLOCK];
+      for (int64_t q = 0; q < B; q++) {
+        const int64_t i = pl.at[q];
+        at[q] = (int32_t)(i >= 0 ? i : 0);
+        keep64[q] = i >= 0 ? ~(uint64_t)0 : 0;
+        keep32[q] = (uint32_t)keep64[q];
+      }
+      if (j->f32) mix_nearest_uint32_t(j, at, keep32, (const uint32_t *)j->x + xo, (uint32_t *)j->out + oo, B);
+      else mix_nearest_uint64_t(j, at, keep64, (const uint64_t *)j->x + xo, (uint64_t *)j->out + oo, B);
+      continue;
+    }
     if (j->f32) mix_float(j, &pl, (const float *)j->x + xo, (float *)j->out + oo, B);
     else mix_double(j, &pl, (const double *)j->x + xo, (double *)j->out + oo, B);
   }

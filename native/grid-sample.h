@@ -98,12 +98,10 @@ static inline double source_position(const gs_job *j, double x, double size, int
   return pos;
 }
 
-static inline double half_even(double v) {
-  const double r = js_round(v);
-  /* a half rounded up to an odd r goes back down; r odd: r - 2 floor(r / 2), exact below 2^53 (where alone a
-   * half can be); branch-free as js_round */
-  return r - (double)((r - v == 0.5) & (r - 2 * floor(r * 0.5) != 0));
-}
+/* round half to even: exactly rint(v) in the default rounding mode (JS's Math.round, then halves that went up
+ * to an odd integer back down), one instruction without a branch (a compare there compiled to a branch that
+ * random positions mispredicted half the time); a -0 may come out +0 or -0: only compared and converted after */
+static inline double half_even(double v) { return rint(v); }
 
 static inline double tap_position(const gs_job *j, double v, double size) {
   if (j->padding == P_ZEROS) return js_round(v);

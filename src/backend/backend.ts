@@ -143,6 +143,33 @@ export interface Backend {
     gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided,
     mode: GridSampleMode, padding: GridSamplePadding, alignCorners: boolean,
   ): boolean;
+  /**
+   * Optional accelerator: `out[p] = value` wherever the bool `mask` (out's
+   * shape; a broadcast mask has 0 strides) is true, in place (masked_fill_,
+   * and `x[mask] = scalar`). `value` is one out's dtype holds exactly; no
+   * two elements of `out` share memory. false where the backend leaves the
+   * work to the core.
+   */
+  maskedFill?(out: Strided, mask: Strided, value: number): boolean;
+  /**
+   * Optional accelerator: the storage offsets of an advanced index,
+   * `out[p] = sum over k of wrap(sources[k][p]) * strides[k]` (wrap adds
+   * sizes[k] to a negative index) for 1-d int32 sources of out's length.
+   * true when done; false when some index is outside [-sizes[k], sizes[k])
+   * (out is then unspecified); null where the backend leaves the work to the
+   * core. The caller makes sure every offset fits an int32.
+   */
+  indexOffsets?(out: Int32Array, sources: readonly Strided[], sizes: readonly number[], strides: readonly number[]): boolean | null;
+  /**
+   * Optional accelerator: F.fractional_max_pool2d's forward once the windows
+   * are placed: values and int32 indices [P, oH, oW] get the max of each
+   * kH x kW window of x [P, H, W] (row-major scan, a larger value or a NaN
+   * taking over) and its position h * W + w; window (h, w) of plane p starts
+   * at startsH [P, oH] and startsW [P, oW] (int32). All contiguous, x and
+   * values of one float dtype. false where the backend leaves the work to
+   * the core.
+   */
+  fractionalMaxPool2d?(values: Strided, indices: Strided, x: Strided, startsH: Strided, startsW: Strided, kH: number, kW: number): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

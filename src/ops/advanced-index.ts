@@ -15,15 +15,21 @@ import { scalarTypeName, type TypedArray } from "../tensor/dtype.js";
 import { contiguousStrides } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastView, castData, contiguousData, empty, emptyUninitialized, kernels, needsGrad, numelOf, record, shapeStr } from "./core.js";
-import { nonzeroColumns } from "./nonzero-columns.js";
+import { nonzeroColumns, nonzeroFlat } from "./nonzero-columns.js";
 
 export interface AdvancedIndex {
   /** The indexed dims, ascending (a mask's dims count one each). */
   readonly dims: readonly number[];
-  /** Per indexed dim, its indices (wrapped to >= 0) broadcast to `shape`, row-major. */
+  /** Per indexed dim, its indices (wrapped to >= 0) broadcast to `shape`, row-major (made on first use). */
   readonly indices: readonly Int32Array[];
   /** The shape the index tensors broadcast to. */
   readonly shape: readonly number[];
+  /**
+   * The storage offsets of the index positions (row-major over `shape`) in a
+   * tensor whose strides over `dims` are `strides` (each >= 0, every offset
+   * within int32), as fold wants them; the last ones asked for are kept.
+   */
+  offsets(strides: readonly number[]): Int32Array;
 }
 
 /** An index tensor (int32 or bool) at dim `dim` of the indexed tensor. */
@@ -32,10 +38,128 @@ export interface IndexAt {
   index: Tensor;
 }
 
-/** Resolves the index tensors for a tensor of `shape`, with PyTorch's checks and messages. */
-export function resolveIndices(shape: readonly number[], at: readonly IndexAt[]): AdvancedIndex {
+/**
+ * An AdvancedIndex whose index arrays come on demand. Besides the general
+ * form (every dim's wrapped indices, made eagerly), it keeps the two common
+ * forms in the shape the kernels want: one mask alone as its flat true
+ * positions (the storage offsets themselves in a row-major tensor, with no
+ * per-dim columns), and int32 index tensors as their storage offsets for
+ * the strides they were resolved for (computed, checked and wrapped in one
+ * native pass).
+ */
+class Resolved implements AdvancedIndex {
+  private wrapped: readonly Int32Array[] | null;
+  private cached: { strides: readonly number[]; at: Int32Array } | null = null;
+
+  constructor(
+    readonly dims: readonly number[],
+    readonly shape: readonly number[],
+    /** The indexed dims' sizes. */
+    private readonly sizes: readonly number[],
+    wrapped: readonly Int32Array[] | null,
+    /** One mask alone: its true positions, row-major over its own shape (`sizes`). */
+    private readonly maskFlat: Int32Array | null,
+    /** int32 indices not yet wrapped (checked already): made into `wrapped` on demand. */
+    private readonly pending: { values: Int32Array; shape: readonly number[] }[] | null,
+  ) {
+    this.wrapped = wrapped;
+  }
+
+  get indices(): readonly Int32Array[] {
+    if (this.wrapped === null) this.wrapped = this.maskFlat !== null ? this.maskColumns(this.maskFlat) : this.wrapPending();
+    return this.wrapped;
+  }
+
+  /** The flat positions divided out into one coordinate array per mask dim. */
+  private maskColumns(flat: Int32Array): Int32Array[] {
+    const nd = this.sizes.length, n = flat.length;
+    const columns = Array.from({ length: nd }, () => new Int32Array(n));
+    for (let i = 0; i < n; i++) {
+      let rest = flat[i]!;
+      for (let d = nd - 1; d > 0; d--) {
+        const size = this.sizes[d]!;
+        columns[d]![i] = rest % size;
+        rest = Math.floor(rest / size);
+      }
+      columns[0]![i] = rest;
+    }
+    return columns;
+  }
+
+  private wrapPending(): Int32Array[] {
+    return this.pending!.map(({ values, shape }, k) => {
+      const size = this.sizes[k]!;
+      const same = shape.length === this.shape.length && shape.every((n, i) => n === this.shape[i]);
+      const out = same ? values.slice() : broadcastInts(values, shape, this.shape);
+      for (let i = 0; i < out.length; i++) if (out[i]! < 0) out[i]! += size;
+      return out;
+    });
+  }
+
+  offsets(strides: readonly number[]): Int32Array {
+    const c = this.cached;
+    if (c !== null && c.strides.length === strides.length && c.strides.every((s, i) => s === strides[i])) return c.at;
+    const at = this.maskFlat !== null && rowMajor(this.sizes, strides) ? scaled(this.maskFlat, this.sizes, strides) : this.foldIndices(strides);
+    this.cached = { strides: strides.slice(), at };
+    return at;
+  }
+
+  /** Keeps offsets computed while resolving (for the strides they were computed for). */
+  remember(strides: readonly number[], at: Int32Array): void {
+    this.cached = { strides: strides.slice(), at };
+  }
+
+  /** The offsets from the wrapped per-dim indices. */
+  private foldIndices(strides: readonly number[]): Int32Array {
+    const indices = this.indices, n = numelOf(this.shape);
+    const sources = indices.map((data): Strided => ({ data, shape: [n], strides: [1], offset: 0 }));
+    const at = new Int32Array(n);
+    // a dim of size 1 has only index 0: its stride (which fold does not bound) adds nothing
+    const steps = strides.map((st, k) => (this.sizes[k]! <= 1 ? 0 : st));
+    if (kernels().indexOffsets?.(at, sources, this.sizes, steps) === true) return at;
+    at.fill(0);
+    strides.forEach((stride, k) => {
+      const index = indices[k]!;
+      if (stride === 0) return;
+      if (stride === 1) for (let i = 0; i < n; i++) at[i]! += index[i]!;
+      else for (let i = 0; i < n; i++) at[i]! += index[i]! * stride;
+    });
+    return at;
+  }
+}
+
+/** Whether strides over dims of `sizes` step as a row-major layout does (size-1 dims aside): then offset = flat * last stride. */
+function rowMajor(sizes: readonly number[], strides: readonly number[]): boolean {
+  let expect: number | null = null;
+  for (let d = sizes.length - 1; d >= 0; d--) {
+    if (sizes[d] === 1) continue;
+    if (expect !== null && strides[d] !== expect) return false;
+    expect = strides[d]! * sizes[d]!;
+  }
+  return true;
+}
+
+/** flat * the stride of the innermost dim of size above 1 (flat itself when that is 1). */
+function scaled(flat: Int32Array, sizes: readonly number[], strides: readonly number[]): Int32Array {
+  // with every size 1 there is at most one position, at offset 0 (flat is [0] or empty)
+  let d = sizes.length - 1;
+  while (d >= 0 && sizes[d] === 1) d--;
+  const stride = d >= 0 ? strides[d]! : 0;
+  if (stride === 1 || flat.length === 0) return flat;
+  const out = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = flat[i]! * stride;
+  return out;
+}
+
+/**
+ * Resolves the index tensors for a tensor of `shape`, with PyTorch's checks
+ * and messages. `strides` (the tensor's, when known): int32 indices are then
+ * checked, wrapped and turned into storage offsets in one native pass.
+ */
+export function resolveIndices(shape: readonly number[], at: readonly IndexAt[], strides?: readonly number[]): AdvancedIndex {
   // owned: a fresh array (a mask's columns) that may be wrapped in place
   const dims: number[] = [], values: Int32Array[] = [], shapes: (readonly number[])[] = [], owned: boolean[] = [];
+  let maskFlat: Int32Array | null = null;
   for (const { dim, index } of at) {
     if (index.dtype === "bool") {
       // a mask over dims dim..dim+k-1: its true positions, one index tensor per dim
@@ -44,6 +168,13 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
           throw new Error(`The shape of the mask ${shapeStr(index.shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(shape)} at index ${dim + j}`);
         }
       });
+      if (at.length === 1 && index.dim() > 0) {
+        // one mask alone: its flat positions, which kernels use as they are (columns only on demand)
+        maskFlat = nonzeroFlat(index);
+        index.shape.forEach((_, j) => dims.push(dim + j));
+        const sizes = index.shape.slice();
+        return new Resolved(dims, [maskFlat.length], sizes, null, maskFlat, null);
+      }
       // a 0-d mask has one position and no columns: it is only reached through a 0-d bool, handled as a new dim
       const columns = nonzeroColumns(index);
       columns.forEach((c, j) => {
@@ -65,9 +196,20 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
   // no index fits a dim of size 0 (PyTorch checks this before anything else)
   if (numelOf(target) > 0 && dims.some((d) => shape[d] === 0)) throw new Error("index is out of bounds for dimension with size 0");
   // PyTorch checks only the indices it visits: none when the result is empty
-  const visited = numelOf(indexedShape(shape, { dims, indices: [], shape: target })) > 0;
+  const visited = numelOf(indexedShape(shape, { dims, shape: target })) > 0;
+  const sizes = dims.map((d) => shape[d]!);
+  if (visited && strides !== undefined && owned.every((o) => !o)) {
+    // int32 indices only: checked, wrapped and folded into storage offsets in one native pass when the fold applies
+    const over = dims.map((d) => strides[d]!);
+    const fast = foldedOffsets(values, shapes, target, sizes, over);
+    if (fast !== null) {
+      const ix = new Resolved(dims, target, sizes, null, null, values.map((v, k) => ({ values: v, shape: shapes[k]! })));
+      ix.remember(over, fast);
+      return ix;
+    }
+  }
   const indices = values.map((v, k) => {
-    const size = shape[dims[k]!]!;
+    const size = sizes[k]!;
     const same = shapes[k]!.length === target.length && shapes[k]!.every((n, i) => n === target[i]);
     // a mask's columns are in range and ours; an index tensor's values are copied before negatives are wrapped
     if (same && owned[k]!) return v;
@@ -81,7 +223,34 @@ export function resolveIndices(shape: readonly number[], at: readonly IndexAt[])
     }
     return out;
   });
-  return { dims, indices, shape: target };
+  return new Resolved(dims, target, sizes, indices, null, null);
+}
+
+/**
+ * The storage offsets of int32 indices `values` (of `shapes`, broadcast to
+ * `target`) over dims of `sizes` and `strides`, checked and wrapped, from the
+ * backend's kernel: null when it does not take them, when a stride is
+ * negative or an offset could pass int32, or when an index is out of range
+ * (the caller's checks then raise PyTorch's message).
+ */
+function foldedOffsets(values: Int32Array[], shapes: (readonly number[])[], target: readonly number[], sizes: number[], strides: number[]): Int32Array | null {
+  const indexOffsets = kernels().indexOffsets;
+  if (indexOffsets === undefined) return null;
+  // a dim of size 1 has only index 0 (or -1): its stride, whatever it is, adds nothing
+  const steps = strides.map((st, k) => (sizes[k]! <= 1 ? 0 : st));
+  let span = 0;
+  for (let k = 0; k < sizes.length; k++) {
+    if (steps[k]! < 0) return null;
+    span += Math.max(0, sizes[k]! - 1) * steps[k]!;
+  }
+  if (span > 0x7fffffff) return null;
+  const n = numelOf(target);
+  const sources = values.map((v, k): Strided => {
+    const same = shapes[k]!.length === target.length && shapes[k]!.every((m, i) => m === target[i]);
+    return { data: same ? v : broadcastInts(v, shapes[k]!, target), shape: [n], strides: [1], offset: 0 };
+  });
+  const at = new Int32Array(n);
+  return indexOffsets.call(kernels(), at, sources, sizes, steps) === true ? at : null;
 }
 
 /** `t`'s own values in row-major order (a contiguous tensor may be a window of a longer storage, as topk's indices). */
@@ -115,12 +284,12 @@ function broadcastInts(values: Int32Array, shape: readonly number[], target: rea
 }
 
 /** Whether the indexed dims are consecutive, so the result keeps them in place. */
-function adjacent(ix: AdvancedIndex): boolean {
+function adjacent(ix: Pick<AdvancedIndex, "dims">): boolean {
   return ix.dims[ix.dims.length - 1]! - ix.dims[0]! === ix.dims.length - 1;
 }
 
 /** The shape of `x[indices]` for `x` of `shape`. */
-export function indexedShape(shape: readonly number[], ix: AdvancedIndex): number[] {
+export function indexedShape(shape: readonly number[], ix: Pick<AdvancedIndex, "dims" | "shape">): number[] {
   const rest = shape.filter((_, d) => !ix.dims.includes(d));
   if (!adjacent(ix)) return [...ix.shape, ...rest];
   const first = ix.dims[0]!;
@@ -231,14 +400,8 @@ function fold(t: Tensor, ix: AdvancedIndex): Folded | null {
     span += Math.max(0, t.shape[d]! - 1) * stride;
   }
   if (span > 0x7fffffff) return null;
-  const n = numelOf(ix.shape);
-  const at = new Int32Array(n);
-  ix.dims.forEach((d, k) => {
-    const stride = t.strides[d]!, index = ix.indices[k]!;
-    if (stride === 0) return;
-    if (stride === 1) for (let i = 0; i < n; i++) at[i]! += index[i]!;
-    else for (let i = 0; i < n; i++) at[i]! += index[i]! * stride;
-  });
+  const at = ix.offsets(ix.dims.map((d) => t.strides[d]!));
+  const n = at.length;
   const sizes = (ds: number[]) => ds.map((d) => t.shape[d]!), strides = (ds: number[]) => ds.map((d) => t.strides[d]!);
   return {
     view: { data: t.data, shape: [...sizes(before), span + 1, ...sizes(after)], strides: [...strides(before), 1, ...strides(after)], offset: t.offset },

@@ -7,8 +7,10 @@
  * The gradient goes to each window's maximum, a scatter-add of the
  * incoming gradient, so it is differentiable again.
  */
+import type { Strided } from "../backend/backend.js";
+import type { TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import type { Pair } from "./conv.js";
 import { rand, zeros } from "./factories.js";
 import { scatterAdd } from "./indexing.js";
@@ -39,15 +41,23 @@ function twoInts(v: Pair, name: string): [number, number] {
   return [v[0], v[1]];
 }
 
-/** The start of each of `outputSize` windows of `poolSize` over `inputSize`, PyTorch's generate_intervals in `round`'s precision. */
-function intervals(sample: number, inputSize: number, outputSize: number, poolSize: number, round: (v: number) => number): Int32Array {
-  const starts = new Int32Array(Math.max(outputSize, 0));
+/**
+ * The start of each of `outputSize` windows of `poolSize` over `inputSize`, PyTorch's generate_intervals in
+ * `round`'s precision, written to `out` from `at` on.
+ */
+function intervals(out: Int32Array, at: number, sample: number, inputSize: number, outputSize: number, poolSize: number, round: (v: number) => number): void {
   if (outputSize > 1) {
     const alpha = round((inputSize - poolSize) / (outputSize - 1));
-    for (let i = 0; i < outputSize - 1; i++) starts[i] = Math.trunc(round(round(i + sample) * alpha)) - Math.trunc(round(sample * alpha));
+    const first = Math.trunc(round(sample * alpha));
+    for (let i = 0; i < outputSize - 1; i++) out[at + i] = Math.trunc(round(round(i + sample) * alpha)) - first;
   }
-  if (outputSize > 0) starts[outputSize - 1] = inputSize - poolSize;
-  return starts;
+  if (outputSize > 0) out[at + outputSize - 1] = inputSize - poolSize;
+}
+
+/** Whether every start is in [0, hi]. */
+function allWithin(starts: Int32Array, hi: number): boolean {
+  for (let i = 0; i < starts.length; i++) if (starts[i]! < 0 || starts[i]! > hi) return false;
+  return true;
 }
 
 /** PyTorch 2.x's checks of `_random_samples` against the input. */
@@ -58,6 +68,43 @@ function checkSamples(input: Tensor, samples: Tensor): void {
   if (samples.shape[0]! < batch) throw new Error(`Expect _random_samples.size(0) no less then input batch size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
   if (samples.shape[1] !== channels) throw new Error(`Expect _random_samples.size(1) equals to input channel size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
   if (samples.shape[2] !== 2) throw new Error(`Expect _random_samples.size(2) equals to 2; got ${samples.shape[2]}.`);
+}
+
+/** The sizes poolPlanes walks: planes of H x W pooled by kH x kW windows to oH x oW. */
+interface PoolGeometry {
+  planes: number;
+  H: number;
+  W: number;
+  oH: number;
+  oW: number;
+  kH: number;
+  kW: number;
+}
+
+/** The max (and its h * W + w) of each window of each plane, windows placed by `startsH` [planes, oH] and `startsW` [planes, oW]. */
+function poolPlanes(x: TypedArray, xOffset: number, values: TypedArray, indices: Int32Array, g: PoolGeometry, startsH: Int32Array, startsW: Int32Array): void {
+  const { planes, H, W, oH, oW, kH, kW } = g;
+  for (let plane = 0; plane < planes; plane++) {
+    const xo = xOffset + plane * H * W, oo = plane * oH * oW;
+    for (let h = 0; h < oH; h++) {
+      for (let w = 0; w < oW; w++) {
+        const h0 = startsH[plane * oH + h]!, w0 = startsW[plane * oW + w]!;
+        let best = -Infinity, at = h0 * W + w0;
+        for (let h2 = h0; h2 < h0 + kH; h2++) {
+          for (let w2 = w0; w2 < w0 + kW; w2++) {
+            const v = Number(x[xo + h2 * W + w2]);
+            // a NaN wins (the last one), as in PyTorch
+            if (v > best || Number.isNaN(v)) {
+              best = v;
+              at = h2 * W + w2;
+            }
+          }
+        }
+        values[oo + h * oW + w] = best;
+        indices[oo + h * oW + w] = at;
+      }
+    }
+  }
 }
 
 /**
@@ -109,32 +156,27 @@ export function fractionalMaxPool2d(input: Tensor, kernelSize: Pair, options: Fr
   }
   const x = contiguousData(input), u = contiguousData(samples);
   const planes = input.numel() / (H * W), C = input.shape[nd - 3]!;
-  const values = empty(outShape, input.dtype), indices = empty(outShape, "int32");
+  // every element is written below
+  const values = emptyUninitialized(outShape, input.dtype), indices = emptyUninitialized(outShape, "int32");
   const round = input.dtype === "float32" ? Math.fround : (v: number) => v;
+  // each plane's window starts, rows [planes, oH] and columns [planes, oW]
+  const startsH = new Int32Array(planes * oH), startsW = new Int32Array(planes * oW);
   for (let plane = 0; plane < planes; plane++) {
     // the samples of batch item n, channel c: [n, c, 0] for W, [n, c, 1] for H
     const n = Math.floor(plane / C), c = plane % C, so = u.offset + (n * C + c) * 2;
-    const startsW = intervals(Number(u.data[so]), W, oW, kW, round);
-    const startsH = intervals(Number(u.data[so + 1]), H, oH, kH, round);
-    const xo = x.offset + plane * H * W, oo = plane * oH * oW;
-    for (let h = 0; h < oH; h++) {
-      for (let w = 0; w < oW; w++) {
-        const h0 = startsH[h]!, w0 = startsW[w]!;
-        let best = -Infinity, at = h0 * W + w0;
-        for (let h2 = h0; h2 < h0 + kH; h2++) {
-          for (let w2 = w0; w2 < w0 + kW; w2++) {
-            const v = Number(x.data[xo + h2 * W + w2]);
-            // a NaN wins (the last one), as in PyTorch
-            if (v > best || Number.isNaN(v)) {
-              best = v;
-              at = h2 * W + w2;
-            }
-          }
-        }
-        values.data[oo + h * oW + w] = best;
-        indices.data[oo + h * oW + w] = at;
-      }
-    }
+    intervals(startsW, plane * oW, Number(u.data[so]), W, oW, kW, round);
+    intervals(startsH, plane * oH, Number(u.data[so + 1]), H, oH, kH, round);
+  }
+  // samples far outside [0, 1) can place a window outside the input (PyTorch's int casts are then undefined)
+  if (!allWithin(startsH, H - kH) || !allWithin(startsW, W - kW)) {
+    throw new Error(`fractional_max_pool2d(): _random_samples place a window outside the input ${shapeStr(input.shape)}`);
+  }
+  const plain = (data: Int32Array, o: number): Strided => ({ data, shape: [planes, o], strides: [o, 1], offset: 0 });
+  const xs: Strided = { data: x.data, shape: [planes, H, W], strides: [H * W, W, 1], offset: x.offset };
+  const flat = (t: Tensor): Strided => ({ data: t.data, shape: [planes, oH, oW], strides: [oH * oW, oW, 1], offset: t.offset });
+  // a backend with its own kernel (the native one, multi-threaded) computes the same values and positions
+  if (kernels().fractionalMaxPool2d?.(flat(values), flat(indices), xs, plain(startsH, oH), plain(startsW, oW), kH, kW) !== true) {
+    poolPlanes(x.data, x.offset, values.data, indices.data as Int32Array, { planes, H, W, oH, oW, kH, kW }, startsH, startsW);
   }
   if (needsGrad(input)) {
     const inputShape = input.shape;

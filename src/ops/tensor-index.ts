@@ -17,6 +17,7 @@ import { makeView, needsGrad, record } from "./core.js";
 import { tensor as tensorFromArray } from "./factories.js";
 import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
+import { maskedFillInto } from "./masked-fill-into.js";
 import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
@@ -181,7 +182,7 @@ function alias(a: Tensor): Tensor {
 export function index(a: Tensor, elements: readonly TensorIndex[]): Tensor {
   const { view, advanced } = applyBasic(a, elements);
   if (advanced.length === 0) return view === a ? alias(a) : view;
-  return indexGather(view, resolveIndices(view.shape, advanced), advanced.map((x) => x.index));
+  return indexGather(view, resolveIndices(view.shape, advanced, view.strides), advanced.map((x) => x.index));
 }
 
 /**
@@ -215,7 +216,10 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   // writing an expanded tensor is only deprecated for index_put_ (a warning; each position is written in turn)
   const overlapping = !(requiresGrad && isRecording()) && hasRepeatedElements(view);
   checkInplace(view, requiresGrad, overlapping);
-  const values = v, ix = resolveIndices(view.shape, advanced);
+  // one mask and a single value, nothing to record: masked_fill_ straight into the memory (no positions needed;
+  // it declines an expanded tensor, which takes the warning path below)
+  if (!accumulate && v.dim() === 0 && maskedFillInto(view, advanced, v)) return a;
+  const values = v, ix = resolveIndices(view.shape, advanced, view.strides);
   if (needsGrad(view, values)) {
     const indexTensors = advanced.map((x) => x.index);
     inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate, indexTensors));

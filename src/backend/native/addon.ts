@@ -47,6 +47,12 @@ export interface NativeAddon {
   gridSample?(out: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
   /** native/grid-sample.c: its backward into gx (zero-filled) and gg, either null when not needed; plain form only. */
   gridSampleBackward?(gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
+  /** native/masked-fill.c: out[p] = value where the bool mask (out's shape) is true, in place; value exact in out's dtype; plain form only. */
+  maskedFill?(out: Strided, mask: Strided, value: number): void;
+  /** native/index-offsets.c: out[p] = sum of wrap(sources[k][p]) * strides[k] (1-d int32 operands of out's length); false when an index is out of range. */
+  indexOffsets?(out: Strided, sources: readonly Strided[], sizes: readonly number[], strides: readonly number[]): boolean;
+  /** native/fractional-max-pool.c: the max (and its h * W + w) of each kH x kW window of x [P, H, W] starting at startsH [P, oH] / startsW [P, oW]. */
+  fractionalMaxPool2d?(values: Strided, indices: Strided, x: Strided, startsH: Strided, startsW: Strided, kH: number, kW: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

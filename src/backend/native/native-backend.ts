@@ -238,6 +238,25 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    maskedFill(out, mask, value) {
+      // an older build of the addon lacks it: the core's where then
+      if (typeof c.maskedFill !== "function" || !(mask.data instanceof Uint8Array) || !big(out, numel(out.shape), THRESHOLDS.elementwise)) return false;
+      c.maskedFill(out, mask, value);
+      return true;
+    },
+
+    indexOffsets(out, sources, sizes, strides) {
+      if (typeof c.indexOffsets !== "function" || out.length < THRESHOLDS.index || sources.length > MAX_DIMS) return null;
+      return c.indexOffsets({ data: out, shape: [out.length], strides: [1], offset: 0 }, sources, sizes, strides);
+    },
+
+    fractionalMaxPool2d(values, indices, x, startsH, startsW, kH, kW) {
+      const ok = isFloat(x) && sameType(values, x) && indices.data instanceof Int32Array;
+      if (typeof c.fractionalMaxPool2d !== "function" || !ok || numel(x.shape) < THRESHOLDS.reduce) return false;
+      c.fractionalMaxPool2d(values, indices, x, startsH, startsW, kH, kW);
+      return true;
+    },
+
     softmax(out, a, log) {
       if (!isFloat(a) || !sameType(out, a) || !big(out, numel(a.shape), THRESHOLDS.softmax))
         return ref.softmax(out, a, log);
