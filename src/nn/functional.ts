@@ -544,3 +544,4 @@ export { multilabelMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunct
 export { gridSample, type GridSampleOptions, type GridSampleMode, type GridSamplePaddingMode } from "./grid-sample.js";
 export { affineGrid, type AffineGridOptions } from "./affine-grid.js";
 export { fractionalMaxPool2d, type FractionalMaxPool2dOptions } from "../ops/fractional-max-pool.js";
+export { fractionalMaxPool3d, type FractionalMaxPool3dOptions } from "../ops/fractional-max-pool3d.js";

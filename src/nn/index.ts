@@ -43,6 +43,7 @@ export * as utils from "./utils.js";
 export { CTCLoss, MultiLabelMarginLoss, TripletMarginWithDistanceLoss, type TripletMarginWithDistanceLossLayerOptions } from "./layers/loss-extra.js";
 export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOutput, type AdaptiveLogSoftmaxOptions } from "./layers/adaptive-softmax.js";
 export { FractionalMaxPool2d, type FractionalMaxPool2dLayerOptions } from "./layers/fractional-max-pool.js";
+export { FractionalMaxPool3d, type FractionalMaxPool3dLayerOptions } from "./layers/fractional-max-pool3d.js";
 export {
   LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
   LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d, type LazyNormOptions,

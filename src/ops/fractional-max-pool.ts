@@ -45,7 +45,7 @@ function twoInts(v: Pair, name: string): [number, number] {
  * The start of each of `outputSize` windows of `poolSize` over `inputSize`, PyTorch's generate_intervals in
  * `round`'s precision, written to `out` from `at` on.
  */
-function intervals(out: Int32Array, at: number, sample: number, inputSize: number, outputSize: number, poolSize: number, round: (v: number) => number): void {
+export function intervals(out: Int32Array, at: number, sample: number, inputSize: number, outputSize: number, poolSize: number, round: (v: number) => number): void {
   if (outputSize > 1) {
     const alpha = round((inputSize - poolSize) / (outputSize - 1));
     const first = Math.trunc(round(sample * alpha));
@@ -55,19 +55,19 @@ function intervals(out: Int32Array, at: number, sample: number, inputSize: numbe
 }
 
 /** Whether every start is in [0, hi]. */
-function allWithin(starts: Int32Array, hi: number): boolean {
+export function allWithin(starts: Int32Array, hi: number): boolean {
   for (let i = 0; i < starts.length; i++) if (starts[i]! < 0 || starts[i]! > hi) return false;
   return true;
 }
 
-/** PyTorch 2.x's checks of `_random_samples` against the input. */
-function checkSamples(input: Tensor, samples: Tensor): void {
+/** PyTorch 2.x's checks of `_random_samples` against the input: [N, C, one sample per pooled dim]. */
+export function checkSamples(input: Tensor, samples: Tensor, pooledDims = 2): void {
   if (samples.dtype !== input.dtype) throw new Error(`Expect _random_samples to have the same dtype as input (input ${input.dtype}, _random_samples ${samples.dtype})`);
   if (samples.dim() !== 3) throw new Error(`Expect _random_samples to have 3 dimensions, got ${samples.dim()}`);
-  const batch = input.dim() === 3 ? 1 : input.shape[0]!, channels = input.shape[input.dim() - 3]!;
+  const batch = input.dim() === pooledDims + 1 ? 1 : input.shape[0]!, channels = input.shape[input.dim() - pooledDims - 1]!;
   if (samples.shape[0]! < batch) throw new Error(`Expect _random_samples.size(0) no less then input batch size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
   if (samples.shape[1] !== channels) throw new Error(`Expect _random_samples.size(1) equals to input channel size. (_random_samples ${shapeStr(samples.shape)}, input ${shapeStr(input.shape)})`);
-  if (samples.shape[2] !== 2) throw new Error(`Expect _random_samples.size(2) equals to 2; got ${samples.shape[2]}.`);
+  if (samples.shape[2] !== pooledDims) throw new Error(`Expect _random_samples.size(2) equals to ${pooledDims}; got ${samples.shape[2]}.`);
 }
 
 /** The sizes poolPlanes walks: planes of H x W pooled by kH x kW windows to oH x oW. */
