@@ -28,7 +28,10 @@
         "native/pool.c",
         "native/reduce.c",
         "native/scratch.c",
-        "native/vmath.c"
+        "native/vmath.c",
+        "native/vol3d.c",
+        "native/maxpool3d.c",
+        "native/upsample3d.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

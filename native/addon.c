@@ -734,6 +734,13 @@ napi_value tl_js_nonzero(napi_env env, napi_callback_info info);
 /* F.grid_sample's forward and backward (native/grid-sample.c) */
 napi_value tl_js_grid_sample(napi_env env, napi_callback_info info);
 napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
+/* 3-d kernels: conv3d's columns and forward (native/vol3d.c), max_pool3d (native/maxpool3d.c), trilinear (native/upsample3d.c) */
+napi_value tl_js_vol2col(napi_env env, napi_callback_info info);
+napi_value tl_js_col2vol(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d(napi_env env, napi_callback_info info);
+napi_value tl_js_max_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_upsample_trilinear(napi_env env, napi_callback_info info);
+napi_value tl_js_upsample_trilinear_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -787,6 +794,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"nonzero", NULL, tl_js_nonzero, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gridSample", NULL, tl_js_grid_sample, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gridSampleBackward", NULL, tl_js_grid_sample_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"vol2col", NULL, tl_js_vol2col, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"col2vol", NULL, tl_js_col2vol, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3d", NULL, tl_js_conv3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool3d", NULL, tl_js_max_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"upsampleTrilinear", NULL, tl_js_upsample_trilinear, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"upsampleTrilinearBackward", NULL, tl_js_upsample_trilinear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

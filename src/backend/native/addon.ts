@@ -47,6 +47,19 @@ export interface NativeAddon {
   gridSample?(out: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
   /** native/grid-sample.c: its backward into gx (zero-filled) and gg, either null when not needed; plain form only. */
   gridSampleBackward?(gx: Strided | null, gg: Strided | null, g: Strided, x: Strided, grid: Strided, mode: number, padding: number, alignCorners: number): void;
+  /* 3-d kernels, plain form only; geometry: [kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw] */
+  /** native/vol3d.c: x [N, C, D, H, W] -> out [N, C*kd*kh*kw, oD*oH*oW] (contiguous). */
+  vol2col?(out: Strided, x: Strided, geometry: readonly number[]): void;
+  /** native/vol3d.c: vol2col's adjoint into out [N, C, D, H, W] (contiguous, overwritten). */
+  col2vol?(out: Strided, cols: Strided, geometry: readonly number[]): void;
+  /** native/vol3d.c: conv3d forward; weight contiguous, out contiguous. */
+  conv3d?(out: Strided, x: Strided, weight: Strided, bias: Strided | null, geometry: readonly number[], groups: number): void;
+  /** native/maxpool3d.c: max_pool3d forward with (or without) int32 indices. */
+  maxPool3d?(out: Strided, x: Strided, indices: Strided | null, geometry: readonly number[]): void;
+  /** native/upsample3d.c: trilinear forward; scales are the source steps per dim. */
+  upsampleTrilinear?(out: Strided, x: Strided, scales: readonly number[], alignCorners: number): void;
+  /** native/upsample3d.c: its adjoint into gx (contiguous, overwritten). */
+  upsampleTrilinearBackward?(gx: Strided, g: Strided, scales: readonly number[], alignCorners: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */
