@@ -44,6 +44,7 @@ bool tl_read_geom3(napi_env env, const char *kernel, napi_value v, tl_geom3 *g) 
 }
 
 bool tl_contiguous3(const tl_tensor *t) {
+  if (t->numel == 0) return true;
   int64_t expect = 1;
   for (int d = t->ndim - 1; d >= 0; d--) {
     if (t->shape[d] != 1 && t->strides[d] != expect) return false;

@@ -16,7 +16,7 @@ typedef struct {
  * dd, dh, dw] (kernel, stride, dilation >= 1, padding >= 0), into g.
  */
 bool tl_read_geom3(napi_env env, const char *kernel, napi_value v, tl_geom3 *g);
-/* Whether t has row-major contiguous strides (dims of size 1 may have any stride). */
+/* Whether t has row-major contiguous strides (dims of size 1 may have any stride; empty t is). */
 bool tl_contiguous3(const tl_tensor *t);
 /* The output size of one dim of a window op (floor mode), or -1 when not positive. */
 int64_t tl_window_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d);

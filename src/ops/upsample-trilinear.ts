@@ -53,7 +53,7 @@ function trilinearLoop(dst: Strided, src: Strided, scales: Scales, alignCorners:
     const next = [...sz];
     next[d] = backward ? n : m;
     const outer = N * C * (d === 0 ? 1 : d === 1 ? sz[0]! : sz[0]! * sz[1]!), inner = d === 2 ? 1 : d === 1 ? sz[2]! : sz[1]! * sz[2]!;
-    const from = sz[d]!, to = next[d]!;
+    const from = sz[d]!, to = next[d];
     const out = new Float64Array(outer * to * inner);
     for (let p = 0; p < outer; p++)
       for (let q = 0; q < inner; q++) {

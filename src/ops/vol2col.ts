@@ -6,7 +6,6 @@
  * specification and the fallback.
  */
 import type { Conv3dGeometry, Strided } from "../backend/backend.js";
-import type { TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
@@ -19,7 +18,7 @@ export function windowOutput3d(shape: readonly number[], g: Conv3dGeometry): [nu
 function vol2colLoop(out: Strided, x: Strided, g: Conv3dGeometry): void {
   const [N, C, D, H, W] = x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = windowOutput3d(x.shape, g);
-  const [kd, kh, kw] = g.kernel, xs = x.strides, src = x.data, dst = out.data as TypedArray;
+  const [kd, kh, kw] = g.kernel, xs = x.strides, src = x.data, dst = out.data;
   let o = out.offset;
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++)
