@@ -738,6 +738,8 @@ napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
 napi_value tl_js_vol2col(napi_env env, napi_callback_info info);
 napi_value tl_js_col2vol(napi_env env, napi_callback_info info);
 napi_value tl_js_conv3d(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d_backward_input(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info);
 napi_value tl_js_max_pool3d(napi_env env, napi_callback_info info);
 napi_value tl_js_upsample_trilinear(napi_env env, napi_callback_info info);
 napi_value tl_js_upsample_trilinear_backward(napi_env env, napi_callback_info info);
@@ -797,6 +799,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"vol2col", NULL, tl_js_vol2col, NULL, NULL, NULL, napi_enumerable, NULL},
       {"col2vol", NULL, tl_js_col2vol, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv3d", NULL, tl_js_conv3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3dBackwardInput", NULL, tl_js_conv3d_backward_input, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3dBackwardWeight", NULL, tl_js_conv3d_backward_weight, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPool3d", NULL, tl_js_max_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"upsampleTrilinear", NULL, tl_js_upsample_trilinear, NULL, NULL, NULL, napi_enumerable, NULL},
       {"upsampleTrilinearBackward", NULL, tl_js_upsample_trilinear_backward, NULL, NULL, NULL, napi_enumerable, NULL},

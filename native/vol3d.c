@@ -355,3 +355,189 @@ napi_value tl_js_conv3d(napi_env env, napi_callback_info info) {
   tl_scratch_trim(TL_SCRATCH_CONV);
   return NULL;
 }
+
+/* ---- conv3d's gradients without the whole column matrix -------------------------------------------
+ *
+ *   conv3dBackwardInput(gx, gout, weight, geom, groups)  gx [N, C, D, H, W]
+ *     (contiguous, overwritten) = col2vol of weight^T times gout per group:
+ *     the columns of a few output rows at a time come from the GEMM into
+ *     scratch and are added into their volumes at once.
+ *   conv3dBackwardWeight(gw, gout, x, geom, groups)  gw [O, C/groups, kd, kh,
+ *     kw] (contiguous, overwritten) = the sum over images and chunks of
+ *     output rows of gout times the chunk's columns (transposed).
+ *
+ * gout [N, O, oD, oH, oW] contiguous, weight contiguous, x any strides; all
+ * one float dtype. The sums run in other orders than the composition of
+ * matmul, vol2col and col2vol that they equal, so results differ by rounding.
+ */
+
+typedef struct {
+  const tl_geom3 *g;
+  char *vol;        /* gx's image n */
+  const char *cols; /* [C*taps, (q1 - q0) * oW] */
+  int64_t q0, q1;
+  int f32;
+} acc_job;
+
+#define DEFINE_ACC(NAME, T)                                                                                    \
+  static void NAME(const acc_job *j, int64_t c) {                                                              \
+    const tl_geom3 *g = j->g;                                                                                   \
+    const int64_t D = g->in[0], H = g->in[1], W = g->in[2], oH = g->out[1], oW = g->out[2];                     \
+    const int64_t taps = g->k[0] * g->k[1] * g->k[2], Lc = (j->q1 - j->q0) * oW;                                \
+    T *vol = (T *)j->vol + c * D * H * W;                                                                       \
+    for (int64_t t = 0; t < taps; t++) {                                                                        \
+      const int64_t e = t % g->k[2], b = t / g->k[2] % g->k[1], a = t / (g->k[2] * g->k[1]);                   \
+      const T *row = (const T *)j->cols + (c * taps + t) * Lc;                                                  \
+      const int64_t offw = e * g->d[2] - g->p[2];                                                               \
+      int64_t lo = offw >= 0 ? 0 : ceil_div(-offw, g->s[2]);                                                    \
+      int64_t hi = W - 1 - offw < 0 ? 0 : (W - 1 - offw) / g->s[2] + 1;                                        \
+      if (hi > oW) hi = oW;                                                                                     \
+      if (lo >= hi) continue;                                                                                   \
+      for (int64_t q = j->q0; q < j->q1; q++) {                                                                 \
+        const int64_t od = q / oH, oh = q % oH;                                                                 \
+        const int64_t id = od * g->s[0] - g->p[0] + a * g->d[0], ih = oh * g->s[1] - g->p[1] + b * g->d[1];     \
+        if (id < 0 || id >= D || ih < 0 || ih >= H) continue;                                                   \
+        T *dst = vol + (id * H + ih) * W;                                                                       \
+        const T *src = row + (q - j->q0) * oW;                                                                  \
+        if (g->s[2] == 1) {                                                                                     \
+          for (int64_t w = lo; w < hi; w++) dst[w + offw] += src[w];                                            \
+        } else {                                                                                                \
+          for (int64_t w = lo; w < hi; w++) dst[w * g->s[2] + offw] += src[w];                                  \
+        }                                                                                                       \
+      }                                                                                                         \
+    }                                                                                                           \
+  }
+DEFINE_ACC(acc_f32, float)
+DEFINE_ACC(acc_f64, double)
+
+static void acc_part(void *arg, int64_t c0, int64_t c1, int tid) {
+  (void)tid;
+  const acc_job *j = arg;
+  for (int64_t c = c0; c < c1; c++) {
+    if (j->f32) acc_f32(j, c);
+    else acc_f64(j, c);
+  }
+}
+
+/* the checks both gradients share: gout [N, O, oD, oH, oW] contiguous, weight-shaped `wt` contiguous */
+static bool grad_geometry(napi_env env, const char *K, const tl_tensor *x, const tl_tensor *gout, const tl_tensor *w,
+                          const char *wn, tl_geom3 *g, int64_t groups) {
+  if (!input_geometry(env, K, x, g) || !tl_same_dtype(env, K, gout, "gout", x, x == gout ? "gout" : "x") ||
+      !tl_same_dtype(env, K, w, wn, x, "x"))
+    return false;
+  char sw[160];
+  tl_format_shape(sw, sizeof sw, w->ndim, w->shape);
+  if (w->ndim != 5 || w->shape[2] != g->k[0] || w->shape[3] != g->k[1] || w->shape[4] != g->k[2])
+    return tl_fail(env, K, "%s must be [O, C / groups, %lld, %lld, %lld], got %s", wn, (long long)g->k[0],
+                   (long long)g->k[1], (long long)g->k[2], sw), false;
+  const int64_t O = w->shape[0];
+  if (g->c % groups != 0 || O % groups != 0 || w->shape[1] * groups != g->c)
+    return tl_fail(env, K, "%s %s does not fit %lld channels in %lld groups", wn, sw, (long long)g->c, (long long)groups), false;
+  if (!tl_contiguous3(w)) return tl_fail(env, K, "%s must be contiguous", wn), false;
+  const int64_t oshape[5] = {g->n, O, g->out[0], g->out[1], g->out[2]};
+  if (!expect_shape(env, K, gout, "gout", 5, oshape)) return false;
+  if (!tl_contiguous3(gout)) return tl_fail(env, K, "gout must be contiguous"), false;
+  return true;
+}
+
+/* output rows per chunk: the columns of at least one row, at most COLS_BYTES of them */
+static int64_t rows_per_chunk(const tl_geom3 *g, int64_t rows, size_t es) {
+  int64_t per = (int64_t)(COLS_BYTES / ((size_t)rows * (size_t)g->out[2] * es + 1));
+  if (per < 1) per = 1;
+  if (per > g->out[0] * g->out[1]) per = g->out[0] * g->out[1];
+  return per;
+}
+
+napi_value tl_js_conv3d_backward_input(napi_env env, napi_callback_info info) {
+  static const char *const K = "conv3dBackwardInput", *const names[3] = {"gx", "gout", "weight"};
+  static const char *const int_names[1] = {"groups"};
+  tl_tensor t[3];
+  bool present[3];
+  tl_geom3 g;
+  int64_t groups = 1;
+  if (!read_args(env, info, K, 3, names, 0, t, present, &g, 1, &groups, int_names)) return NULL;
+  const tl_tensor *gx = &t[0], *gout = &t[1], *w = &t[2];
+  if (!grad_geometry(env, K, gx, gout, w, "weight", &g, groups)) return NULL;
+  if (!tl_contiguous3(gx)) return tl_fail(env, K, "gx must be contiguous");
+  const size_t es = (size_t)tl_esize(gx->dtype);
+  if (gx->numel == 0) return NULL;
+  memset(tl_first(gx), 0, (size_t)gx->numel * es);
+  const int64_t O = w->shape[0], taps = g.k[0] * g.k[1] * g.k[2], Cg = g.c / groups, Og = O / groups, Kg = Cg * taps;
+  const int64_t rows = Kg * groups, L = g.out[0] * g.out[1] * g.out[2], oW = g.out[2], nq = g.out[0] * g.out[1];
+  if (gout->numel == 0) return NULL;
+  const int64_t per = rows_per_chunk(&g, rows, es);
+  char *cols = tl_scratch(TL_SCRATCH_CONV, (size_t)rows * (size_t)(per * oW) * es);
+  if (!cols) return tl_fail(env, K, "out of memory");
+  for (int64_t n = 0; n < g.n; n++) {
+    for (int64_t q0 = 0; q0 < nq; q0 += per) {
+      const int64_t q1 = q0 + per < nq ? q0 + per : nq, Lc = (q1 - q0) * oW;
+      for (int64_t gi = 0; gi < groups; gi++) {
+        tl_tensor C = matrix(cols + (size_t)(gi * Kg * Lc) * es, gx->dtype, Kg, Lc, Lc, 1);
+        /* weight^T: element (r, o) of the group at (gi*Og + o)*Kg + r */
+        tl_tensor A = matrix(tl_first(w) + (size_t)(gi * Og * Kg) * es, gx->dtype, Kg, Og, 1, Kg);
+        tl_tensor B = matrix(tl_first(gout) + (size_t)((n * O + gi * Og) * L + q0 * oW) * es, gx->dtype, Og, Lc, L, 1);
+        if (tl_matmul(&C, &A, &B) != 0) {
+          tl_scratch_trim(TL_SCRATCH_CONV);
+          return tl_fail(env, K, "out of memory");
+        }
+      }
+      acc_job aj = {&g, tl_first(gx) + (size_t)(n * g.c * g.in[0] * g.in[1] * g.in[2]) * es, cols, q0, q1,
+                    gx->dtype == TL_F32};
+      const int nt = tl_threads_for((double)rows * (double)Lc);
+      tl_parallel_for(g.c, 1, nt, acc_part, &aj);
+    }
+  }
+  tl_scratch_trim(TL_SCRATCH_CONV);
+  return NULL;
+}
+
+napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info) {
+  static const char *const K = "conv3dBackwardWeight", *const names[3] = {"gw", "gout", "x"};
+  static const char *const int_names[1] = {"groups"};
+  tl_tensor t[3];
+  bool present[3];
+  tl_geom3 g;
+  int64_t groups = 1;
+  if (!read_args(env, info, K, 3, names, 0, t, present, &g, 1, &groups, int_names)) return NULL;
+  const tl_tensor *gw = &t[0], *gout = &t[1], *x = &t[2];
+  if (!grad_geometry(env, K, x, gout, gw, "gw", &g, groups)) return NULL;
+  const size_t es = (size_t)tl_esize(x->dtype);
+  if (gw->numel == 0) return NULL;
+  memset(tl_first(gw), 0, (size_t)gw->numel * es);
+  const int64_t O = gw->shape[0], taps = g.k[0] * g.k[1] * g.k[2], Cg = g.c / groups, Og = O / groups, Kg = Cg * taps;
+  const int64_t rows = Kg * groups, L = g.out[0] * g.out[1] * g.out[2], oW = g.out[2], nq = g.out[0] * g.out[1];
+  if (gout->numel == 0) return NULL;
+  const int64_t per = rows_per_chunk(&g, rows, es);
+  const size_t cols_bytes = ((size_t)rows * (size_t)(per * oW) * es + 63) & ~(size_t)63;
+  char *cols = tl_scratch(TL_SCRATCH_CONV, cols_bytes + (size_t)(O * Kg) * es);
+  if (!cols) return tl_fail(env, K, "out of memory");
+  char *tmp = cols + cols_bytes;
+  for (int64_t n = 0; n < g.n; n++) {
+    for (int64_t q0 = 0; q0 < nq; q0 += per) {
+      const int64_t q1 = q0 + per < nq ? q0 + per : nq, Lc = (q1 - q0) * oW;
+      fill_job fj = {&g, x, n, q0, q1, rows, cols, 0};
+      run_fill(&fj, rows);
+      for (int64_t gi = 0; gi < groups; gi++) {
+        tl_tensor C = matrix(tmp + (size_t)(gi * Og * Kg) * es, x->dtype, Og, Kg, Kg, 1);
+        tl_tensor A = matrix(tl_first(gout) + (size_t)((n * O + gi * Og) * L + q0 * oW) * es, x->dtype, Og, Lc, L, 1);
+        /* the chunk's columns transposed: element (l, r) at (gi*Kg + r)*Lc + l */
+        tl_tensor B = matrix(cols + (size_t)(gi * Kg * Lc) * es, x->dtype, Lc, Kg, 1, Lc);
+        if (tl_matmul(&C, &A, &B) != 0) {
+          tl_scratch_trim(TL_SCRATCH_CONV);
+          return tl_fail(env, K, "out of memory");
+        }
+      }
+      if (x->dtype == TL_F32) {
+        float *d = (float *)tl_first(gw);
+        const float *s = (const float *)tmp;
+        for (int64_t i = 0; i < O * Kg; i++) d[i] += s[i];
+      } else {
+        double *d = (double *)tl_first(gw);
+        const double *s = (const double *)tmp;
+        for (int64_t i = 0; i < O * Kg; i++) d[i] += s[i];
+      }
+    }
+  }
+  tl_scratch_trim(TL_SCRATCH_CONV);
+  return NULL;
+}

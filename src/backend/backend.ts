@@ -159,6 +159,10 @@ export interface Backend {
    * plus bias [O] when given; all one float dtype.
    */
   conv3d?(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv3dGeometry, groups: number): boolean;
+  /** conv3d's input gradient: gx [N, C, D, H, W] (contiguous, overwritten) = col2vol(weightᵀ · gout) per group; gout contiguous. */
+  conv3dBackwardInput?(gx: Strided, gout: Strided, weight: Strided, g: Conv3dGeometry, groups: number): boolean;
+  /** conv3d's weight gradient: gw [O, C / groups, kd, kh, kw] (contiguous, overwritten) = Σₙ gout · vol2col(x)ᵀ per group; gout contiguous. */
+  conv3dBackwardWeight?(gw: Strided, gout: Strided, x: Strided, g: Conv3dGeometry, groups: number): boolean;
   /**
    * max_pool3d forward: out [N, C, oD, oH, oW] (contiguous; ceil mode's sizes
    * allowed) and, when given, indices (int32, out's shape) as PyTorch's

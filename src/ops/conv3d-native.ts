@@ -5,6 +5,8 @@
  * is the weight's transpose times each image's output gradient folded back
  * (col2vol), the weight gradient the output gradient times the columns
  * (vol2col), summed over the batch. So gradients of every order follow.
+ * Where no graph of the gradients is recorded (the usual backward), fused
+ * kernels compute the same products a few output rows at a time instead.
  * Backends without the kernel take conv3d.ts's composition of 2-d ops.
  */
 import type { Conv3dGeometry } from "../backend/backend.js";
@@ -49,12 +51,22 @@ function conv3dBackward(gout: Tensor, x: Tensor | null, weight: Tensor | null, x
   const L = gout.shape[2]! * gout.shape[3]! * gout.shape[4]!;
   const go = reshape(gout, [N, groups, Og, L]);
   let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-  if (needs[0]) {
+  const k = kernels();
+  // no graph of the gradients to record (the usual backward): the fused kernels, without the column matrix
+  if (needs[0] && !needsGrad(gout, weight) && k.conv3dBackwardInput !== undefined) {
+    const out = emptyUninitialized(xShape, gout.dtype);
+    if (k.conv3dBackwardInput(out, contiguousData(gout), contiguousData(weight!), g, groups)) gx = out;
+  }
+  if (needs[1] && !needsGrad(gout, x) && k.conv3dBackwardWeight !== undefined) {
+    const out = emptyUninitialized(wShape, gout.dtype);
+    if (k.conv3dBackwardWeight(out, contiguousData(gout), x!, g, groups)) gw = out;
+  }
+  if (needs[0] && gx === null) {
     const wT = transpose(reshape(weight!, [groups, Og, Kg]), 1, 2); // [G, Kg, Og]
     const cols = groups === 1 ? matmul(reshape(wT, [Kg, Og]), reshape(gout, [N, O, L])) : matmul(wT, go);
     gx = col2vol(reshape(cols, [N, groups * Kg, L]), xShape, g);
   }
-  if (needs[1]) {
+  if (needs[1] && gw === null) {
     const cols = vol2col(x!, g); // [N, C*k, L]
     const prod = groups === 1
       ? bmm(reshape(gout, [N, O, L]), transpose(cols, 1, 2))

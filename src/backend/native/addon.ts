@@ -54,6 +54,10 @@ export interface NativeAddon {
   col2vol?(out: Strided, cols: Strided, geometry: readonly number[]): void;
   /** native/vol3d.c: conv3d forward; weight contiguous, out contiguous. */
   conv3d?(out: Strided, x: Strided, weight: Strided, bias: Strided | null, geometry: readonly number[], groups: number): void;
+  /** native/vol3d.c: conv3d's input gradient into gx (contiguous, overwritten); gout and weight contiguous. */
+  conv3dBackwardInput?(gx: Strided, gout: Strided, weight: Strided, geometry: readonly number[], groups: number): void;
+  /** native/vol3d.c: conv3d's weight gradient into gw (contiguous, overwritten); gout contiguous. */
+  conv3dBackwardWeight?(gw: Strided, gout: Strided, x: Strided, geometry: readonly number[], groups: number): void;
   /** native/maxpool3d.c: max_pool3d forward with (or without) int32 indices. */
   maxPool3d?(out: Strided, x: Strided, indices: Strided | null, geometry: readonly number[]): void;
   /** native/upsample3d.c: trilinear forward; scales are the source steps per dim. */

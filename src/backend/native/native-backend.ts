@@ -253,6 +253,20 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    conv3dBackwardInput(gx, gout, weight, g, groups) {
+      const ok = isFloat(gout) && sameType(gx, gout) && sameType(weight, gout);
+      if (typeof c.conv3dBackwardInput !== "function" || !ok) return false;
+      c.conv3dBackwardInput(gx, gout, weight, geometry3(g), groups);
+      return true;
+    },
+
+    conv3dBackwardWeight(gw, gout, x, g, groups) {
+      const ok = isFloat(gout) && sameType(gw, gout) && sameType(x, gout);
+      if (typeof c.conv3dBackwardWeight !== "function" || !ok) return false;
+      c.conv3dBackwardWeight(gw, gout, x, geometry3(g), groups);
+      return true;
+    },
+
     maxPool3d(out, x, g, indices) {
       const ok = isFloat(x) && sameType(out, x) && (indices === null || indices.data instanceof Int32Array);
       if (typeof c.maxPool3d !== "function" || !ok) return false;
