@@ -9,9 +9,9 @@
  * The window's first real element (PyTorch's clipped start) starts the scan,
  * which runs over depth, rows, then columns; a larger value or a NaN takes
  * over, so ties keep the first maximum and the last NaN wins. A window that
- * lies wholly in the padding (dilation can do that) gives -inf at the index
- * of its clipped start. out's sizes may be ceil mode's (a last window may
- * start in the padding). Work splits over (n, c) volumes; the gradient is
+ * lies wholly in the padding (dilation can do that) is refused: the caller
+ * takes its own path there. out's sizes may be ceil mode's (a last window
+ * may start in the padding). Work splits over (n, c) volumes; the gradient is
  * maxPool2dBackward's over volumes seen as planes.
  */
 #include <stdlib.h>
@@ -25,41 +25,67 @@ typedef struct {
   int64_t *bounds; /* per dim: start[out], end[out] */
 } mp3_job;
 
+/*
+ * One output row (i, y) at a time: every output starts from its window's
+ * first real element, then the taps run in the window's order (depth, rows,
+ * columns) with the outputs as the inner loop where the window is not
+ * clipped along the row (so the compiler vectorizes it: each output still
+ * sees its taps in order), and per output where it is.
+ */
 #define DEFINE_MP3(NAME, T)                                                                                    \
   static void NAME(const mp3_job *j, int64_t v) {                                                              \
     const tl_geom3 *g = j->g;                                                                                   \
     const int64_t n = v / g->c, c = v % g->c;                                                                   \
     const int64_t H = g->in[1], W = g->in[2], oD = g->out[0], oH = g->out[1], oW = g->out[2];                   \
-    const int64_t *xs = j->x->strides, dd = g->d[0], dh = g->d[1], dw = g->d[2];                               \
+    const int64_t *xs = j->x->strides, dd = g->d[0], dh = g->d[1], dw = g->d[2], sw = g->s[2], pw = g->p[2];   \
+    const int64_t xs4 = xs[4];                                                                                  \
     const T *plane = (const T *)tl_first(j->x) + n * xs[0] + c * xs[1];                                         \
     T *dst = (T *)tl_first(j->out) + v * oD * oH * oW;                                                          \
     int32_t *idst = j->ix ? (int32_t *)tl_first(j->ix) + v * oD * oH * oW : NULL;                               \
     const int64_t *ds = j->bounds, *de = ds + oD, *hs = de + oD, *he = hs + oH, *ws = he + oH, *we = ws + oW;     \
+    /* the outputs whose windows are whole along the row: [xa, xb) */                                          \
+    int64_t xa = pw > 0 ? (pw + sw - 1) / sw : 0, xb = oW;                                                      \
+    while (xb > xa && (xb - 1) * sw - pw + (g->k[2] - 1) * dw >= W) xb--;                                       \
+    if (xa > xb) xa = xb;                                                                                       \
     for (int64_t i = 0; i < oD; i++)                                                                            \
-      for (int64_t y = 0; y < oH; y++)                                                                          \
-        for (int64_t x0 = 0; x0 < oW; x0++, dst++) {                                                            \
-          if (ds[i] >= de[i] || hs[y] >= he[y] || ws[x0] >= we[x0]) {                                           \
-            *dst = (T)-INFINITY;                                                                                \
-            if (idst) *idst++ = (int32_t)((ds[i] * H + hs[y]) * W + ws[x0]);                                    \
-            continue;                                                                                           \
-          }                                                                                                     \
-          T best = plane[ds[i] * xs[2] + hs[y] * xs[3] + ws[x0] * xs[4]];                                       \
-          int64_t at = (ds[i] * H + hs[y]) * W + ws[x0];                                                        \
-          for (int64_t z = ds[i]; z < de[i]; z += dd)                                                           \
-            for (int64_t h = hs[y]; h < he[y]; h += dh) {                                                       \
-              const T *row = plane + z * xs[2] + h * xs[3];                                                     \
-              const int64_t base = (z * H + h) * W;                                                             \
+      for (int64_t y = 0; y < oH; y++, dst += oW, idst = idst ? idst + oW : NULL) {                             \
+        for (int64_t x0 = 0; x0 < oW; x0++) {                                                                   \
+          dst[x0] = plane[ds[i] * xs[2] + hs[y] * xs[3] + ws[x0] * xs4];                                        \
+          if (idst) idst[x0] = (int32_t)((ds[i] * H + hs[y]) * W + ws[x0]);                                     \
+        }                                                                                                       \
+        for (int64_t z = ds[i]; z < de[i]; z += dd)                                                             \
+          for (int64_t h = hs[y]; h < he[y]; h += dh) {                                                         \
+            const T *row = plane + z * xs[2] + h * xs[3];                                                       \
+            const int32_t base = (int32_t)((z * H + h) * W);                                                    \
+            for (int64_t x0 = 0; x0 < oW; x0++) {                                                               \
+              if (x0 == xa) x0 = xb;                                                                            \
+              if (x0 >= oW) break;                                                                              \
               for (int64_t w = ws[x0]; w < we[x0]; w += dw) {                                                   \
-                const T val = row[w * xs[4]];                                                                   \
-                if (val > best || val != val) {                                                                 \
-                  best = val;                                                                                   \
-                  at = base + w;                                                                                \
+                const T val = row[w * xs4];                                                                     \
+                const int take = (val > dst[x0]) | (val != val);                                                \
+                dst[x0] = take ? val : dst[x0];                                                                 \
+                if (idst) idst[x0] = take ? base + (int32_t)w : idst[x0];                                       \
+              }                                                                                                 \
+            }                                                                                                   \
+            for (int64_t e = 0; e < g->k[2]; e++) {                                                             \
+              const int64_t off = e * dw - pw;                                                                  \
+              if (idst) {                                                                                       \
+                for (int64_t x0 = xa; x0 < xb; x0++) {                                                          \
+                  const T val = row[(x0 * sw + off) * xs4];                                                     \
+                  const int take = (val > dst[x0]) | (val != val);                                              \
+                  dst[x0] = take ? val : dst[x0];                                                               \
+                  idst[x0] = take ? base + (int32_t)(x0 * sw + off) : idst[x0];                                 \
+                }                                                                                               \
+              } else {                                                                                          \
+                for (int64_t x0 = xa; x0 < xb; x0++) {                                                          \
+                  const T val = row[(x0 * sw + off) * xs4];                                                     \
+                  const int take = (val > dst[x0]) | (val != val);                                              \
+                  dst[x0] = take ? val : dst[x0];                                                               \
                 }                                                                                               \
               }                                                                                                 \
             }                                                                                                   \
-          *dst = best;                                                                                          \
-          if (idst) *idst++ = (int32_t)at;                                                                      \
-        }                                                                                                       \
+          }                                                                                                     \
+      }                                                                                                         \
   }
 DEFINE_MP3(mp3_f32, float)
 DEFINE_MP3(mp3_f64, double)
@@ -128,6 +154,11 @@ napi_value tl_js_max_pool3d(napi_env env, napi_callback_info info) {
       bounds[at + o] = s;
       bounds[at + g.out[d] + o] = e;
     }
+    for (int64_t o = 0; o < g.out[d]; o++)
+      if (bounds[at + o] >= bounds[at + g.out[d] + o]) {
+        free(bounds);
+        return tl_fail(env, K, "a window along dim %d lies wholly in the padding (output %lld)", 2 + d, (long long)o);
+      }
     at += 2 * g.out[d];
   }
   mp3_job j = {&g, &out, &x, with_indices ? &ix : NULL, bounds};

@@ -92,8 +92,8 @@ static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 
     if (hi > oW) hi = oW;                                                                                       \
     if (lo > hi) lo = hi;                                                                                       \
     const int unit = g->s[2] == 1 && xs[4] == 1;                                                                \
-    for (int64_t q = q0; q < q1; q++, dst += oW) {                                                              \
-      const int64_t od = q / oH, oh = q % oH;                                                                   \
+    int64_t od = q0 / oH, oh = q0 % oH;                                                                         \
+    for (int64_t q = q0; q < q1; q++, dst += oW, oh = oh + 1 == oH ? 0 : oh + 1, od += oh == 0) {            \
       const int64_t id = od * g->s[0] - g->p[0] + a * g->d[0], ih = oh * g->s[1] - g->p[1] + b * g->d[1];       \
       if (id < 0 || id >= g->in[0] || ih < 0 || ih >= g->in[1] || lo == hi) {                                   \
         memset(dst, 0, (size_t)oW * sizeof(T));                                                                 \
@@ -104,7 +104,12 @@ static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 
       if (unit) {                                                                                               \
         memcpy(dst + lo, src + (lo + offw), (size_t)(hi - lo) * sizeof(T));                                      \
       } else {                                                                                                  \
-        for (int64_t w = lo; w < hi; w++) dst[w] = src[(w * g->s[2] + offw) * xs[4]];                          \
+        const int64_t sw = g->s[2], xs4 = xs[4];                                                                \
+        if (xs4 == 1) {                                                                                         \
+          for (int64_t w = lo; w < hi; w++) dst[w] = src[w * sw + offw];                                        \
+        } else {                                                                                                \
+          for (int64_t w = lo; w < hi; w++) dst[w] = src[(w * sw + offw) * xs4];                                \
+        }                                                                                                       \
       }                                                                                                         \
       for (int64_t w = hi; w < oW; w++) dst[w] = 0;                                                             \
     }                                                                                                           \
@@ -393,8 +398,8 @@ typedef struct {
       int64_t hi = W - 1 - offw < 0 ? 0 : (W - 1 - offw) / g->s[2] + 1;                                        \
       if (hi > oW) hi = oW;                                                                                     \
       if (lo >= hi) continue;                                                                                   \
-      for (int64_t q = j->q0; q < j->q1; q++) {                                                                 \
-        const int64_t od = q / oH, oh = q % oH;                                                                 \
+      int64_t od = j->q0 / oH, oh = j->q0 % oH;                                                                 \
+      for (int64_t q = j->q0; q < j->q1; q++, oh = oh + 1 == oH ? 0 : oh + 1, od += oh == 0) {                  \
         const int64_t id = od * g->s[0] - g->p[0] + a * g->d[0], ih = oh * g->s[1] - g->p[1] + b * g->d[1];     \
         if (id < 0 || id >= D || ih < 0 || ih >= H) continue;                                                   \
         T *dst = vol + (id * H + ih) * W;                                                                       \

@@ -91,6 +91,8 @@ test("maxPool3d refuses wrong shapes, strides, dtypes and sizes", { skip }, () =
   rejects("maxPool3d", /out.*x|dtype/, () => c().maxPool3d(f64([1, 2, 2, 2, 2]), x, null, geom(2, 2)));
   rejects("maxPool3d", /x must be float32 or float64|float/, () => c().maxPool3d(out, S(new Int32Array(128), [1, 2, 4, 4, 4]), null, geom(2, 2)));
   rejects("maxPool3d", /dilation\[2\] = 0 is out of range/, () => c().maxPool3d(out, x, null, [2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1, 0]));
+  // (dilation 3 with padding 1 over 2 columns: the only window reads none of them)
+  rejects("maxPool3d", /lies wholly in the padding/, () => c().maxPool3d(f32([1, 1, 1, 1, 1]), f32([1, 1, 1, 1, 2]), null, [1, 1, 2, 1, 1, 1, 0, 0, 1, 1, 1, 3]));
   rejects("maxPool3d", /expected 4 arguments/, () => (c().maxPool3d as (a: Strided, b: Strided) => void)(out, x));
 });
 
