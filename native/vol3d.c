@@ -73,6 +73,10 @@ static bool input_geometry(napi_env env, const char *K, const tl_tensor *x, tl_g
       return tl_fail(env, K, "x %s is smaller than the window (kernel %lld, padding %lld, dilation %lld) along dim %d", sx,
                      (long long)g->k[d], (long long)g->p[d], (long long)g->d[d], 2 + d), false;
   }
+  /* (an empty batch binds to any sizes: keep the column matrix's sizes in range) */
+  if ((double)g->c * (double)g->k[0] * (double)g->k[1] * (double)g->k[2] > 1e15 ||
+      (double)g->out[0] * (double)g->out[1] * (double)g->out[2] > 1e15)
+    return tl_fail(env, K, "x %s with this window makes too many columns", sx), false;
   return true;
 }
 
