@@ -219,4 +219,27 @@ describe("trilinear: native kernel vs the reference passes", { skip }, () => {
     assert.ok(torch.autograd.gradcheck((a) => F.interpolate(a, o), [x]));
     assert.ok(torch.autograd.gradcheck((a, b) => torch.autograd.grad([F.interpolate(a, o)], [a], { gradOutputs: [b], createGraph: true })[0]!, [x, g]));
   });
+
+  test("a forward on the native backend and its (double) backward on the reference one: the loops in upsample-trilinear.ts", () => {
+    const x0 = input([2, 2, 3, 4, 5], "float32", 61);
+    const o = { scaleFactor: [2, 0.5, 1.4] as const, mode: "trilinear" as const, alignCorners: true };
+    const [ref] = onBoth(() => {
+      const x = x0.detach().requiresGrad_();
+      const [g] = torch.autograd.grad([F.interpolate(x, o).pow(2).sum()], [x], { createGraph: true }) as [Tensor];
+      const [gg] = torch.autograd.grad([g.pow(2).sum()], [x]) as [Tensor];
+      return { g, gg };
+    });
+    torch.setBackend("native");
+    const x = x0.detach().requiresGrad_();
+    const y = F.interpolate(x, o);
+    torch.setBackend("reference");
+    try {
+      const [g] = torch.autograd.grad([y.pow(2).sum()], [x], { createGraph: true }) as [Tensor];
+      close(g, ref.g, "gradient", 1e-5, 1e-5);
+      const [gg] = torch.autograd.grad([g.pow(2).sum()], [x]) as [Tensor];
+      close(gg, ref.gg, "second gradient", 1e-4, 1e-4);
+    } finally {
+      torch.setBackend("native");
+    }
+  });
 });
