@@ -82,8 +82,32 @@ static bool input_geometry(napi_env env, const char *K, const tl_tensor *x, tl_g
 
 static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+/* d[i] = s[2i] for i < m: 16 at a time from two masked loads (never past s[2m - 2]) and one permute */
+static void gather2_f32(float *d, const float *s, int64_t m) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  for (; m > 0; m -= 16, s += 32, d += 16) {
+    const int64_t k = m < 16 ? m : 16, reach = 2 * k - 1; /* source elements needed */
+    const __mmask16 ma = reach >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << reach) - 1);
+    const __mmask16 mb = reach > 16 ? (__mmask16)((1u << (reach - 16)) - 1) : 0;
+    const __m512 v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(ma, s), even, _mm512_maskz_loadu_ps(mb, s + 16));
+    _mm512_mask_storeu_ps(d, k == 16 ? (__mmask16)0xffff : (__mmask16)((1u << k) - 1), v);
+  }
+}
+#define GATHER2_F32 1
+#else
+#define GATHER2_F32 0
+static void gather2_f32(float *d, const float *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[i] = s[2 * i];
+}
+#endif
+static void gather2_f64(double *d, const double *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[i] = s[2 * i];
+}
+
 /* the columns of x's image n, row r, output rows [q0, q1) of the oD*oH ones, into dst (contiguous) */
-#define DEFINE_FILL(NAME, T)                                                                                   \
+#define DEFINE_FILL(NAME, T, GATHER2, FAST2)                                                                   \
   static void NAME(const tl_geom3 *g, const tl_tensor *x, int64_t n, int64_t r, int64_t q0, int64_t q1, T *dst) { \
     const int64_t e = r % g->k[2], b = r / g->k[2] % g->k[1], a = r / (g->k[2] * g->k[1]) % g->k[0];            \
     const int64_t c = r / (g->k[2] * g->k[1] * g->k[0]);                                                        \
@@ -109,7 +133,9 @@ static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 
         memcpy(dst + lo, src + (lo + offw), (size_t)(hi - lo) * sizeof(T));                                      \
       } else {                                                                                                  \
         const int64_t sw = g->s[2], xs4 = xs[4];                                                                \
-        if (xs4 == 1) {                                                                                         \
+        if (FAST2 && sw == 2 && xs4 == 1) {                                                                     \
+          GATHER2(dst + lo, src + (2 * lo + offw), hi - lo);                                                    \
+        } else if (xs4 == 1) {                                                                                  \
           for (int64_t w = lo; w < hi; w++) dst[w] = src[w * sw + offw];                                        \
         } else {                                                                                                \
           for (int64_t w = lo; w < hi; w++) dst[w] = src[(w * sw + offw) * xs4];                                \
@@ -118,8 +144,8 @@ static inline int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 
       for (int64_t w = hi; w < oW; w++) dst[w] = 0;                                                             \
     }                                                                                                           \
   }
-DEFINE_FILL(fill_f32, float)
-DEFINE_FILL(fill_f64, double)
+DEFINE_FILL(fill_f32, float, gather2_f32, GATHER2_F32)
+DEFINE_FILL(fill_f64, double, gather2_f64, 0)
 
 typedef struct {
   const tl_geom3 *g;

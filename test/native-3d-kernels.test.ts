@@ -66,6 +66,9 @@ const convCases: ConvCase[] = [
   { x: [0, 3, 4, 4, 4], w: [2, 3, 2, 2, 2], bias: true, options: {}, dtype: "float32" }, // empty batch
   { x: [1, 8, 3, 40, 70], w: [16, 8, 3, 3, 3], bias: true, options: { padding: [1, 1, 1] }, dtype: "float32" }, // several column chunks
   { x: [1, 2, 3, 3, 3], w: [3, 2, 3, 3, 3], bias: false, options: {}, dtype: "float64" }, // one output
+  // stride 2 along contiguous rows (the vectorized gather), rows of more than 16 and 32 outputs, padded
+  { x: [1, 2, 3, 5, 41], w: [3, 2, 2, 2, 3], bias: true, options: { stride: [1, 1, 2], padding: [0, 1, 1] }, dtype: "float32" },
+  { x: [2, 2, 2, 3, 70], w: [2, 2, 1, 1, 4], bias: true, options: { stride: [1, 1, 2], padding: [0, 0, 2], dilation: [1, 1, 3] }, dtype: "float32" },
 ];
 
 describe("conv3d: native kernel vs the reference composition", { skip }, () => {
