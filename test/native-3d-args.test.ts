@@ -1,5 +1,6 @@
 // The 3-d entry points of the native addon (vol2col, col2vol, conv3d,
-// maxPool3d, upsampleTrilinear, upsampleTrilinearBackward) check every
+// conv3dBackwardInput, conv3dBackwardWeight, maxPool3d, upsampleTrilinear,
+// upsampleTrilinearBackward) check every
 // argument in C before touching memory: each bad call throws an Error naming
 // the kernel, the process carries on, and a guard element after each output
 // stays untouched.
@@ -74,6 +75,33 @@ test("conv3d refuses wrong shapes, strides, dtypes and groups", { skip }, () => 
   rejects("conv3d", /weight must be a tensor, got null/, () => c().conv3d(out, x, null as unknown as Strided, b, geom(3), 2));
   rejects("conv3d", /weight .*outside its data/, () => c().conv3d(out, x, S(new Float32Array(10), [6, 2, 3, 3, 3]), b, geom(3), 2));
   rejects("conv3d", /x\.data must be/, () => c().conv3d(out, { ...x, data: [1, 2] as unknown as TypedArray }, w, b, geom(3), 2));
+});
+
+test("conv3dBackwardInput and conv3dBackwardWeight refuse wrong shapes, strides, dtypes and groups", { skip }, () => {
+  const x = f32([2, 4, 4, 4, 4]), w = f32([6, 2, 3, 3, 3]), gout = f32([2, 6, 2, 2, 2]), gx = f32([2, 4, 4, 4, 4]), gw = f32([6, 2, 3, 3, 3]);
+  c().conv3dBackwardInput(gx, gout, w, geom(3), 2);
+  guard(gx);
+  c().conv3dBackwardWeight(gw, gout, x, geom(3), 2);
+  guard(gw);
+  const bi = c().conv3dBackwardInput, bw = c().conv3dBackwardWeight;
+  rejects("conv3dBackwardInput", /gout must have shape \[2,6,2,2,2\]/, () => bi(gx, f32([2, 6, 2, 2, 3]), w, geom(3), 2));
+  rejects("conv3dBackwardInput", /gout must be contiguous/, () => bi(gx, S(new Float32Array(200), [2, 6, 2, 2, 2], [48, 8, 4, 1, 2]), w, geom(3), 2));
+  rejects("conv3dBackwardInput", /gx must be contiguous/, () => bi(S(new Float32Array(600), [2, 4, 4, 4, 4], [256, 64, 16, 1, 4]), gout, w, geom(3), 2));
+  rejects("conv3dBackwardInput", /weight must be \[O, C \/ groups, 2, 2, 2\]/, () => bi(gx, gout, w, geom(2), 2));
+  rejects("conv3dBackwardInput", /does not fit 4 channels in 1 groups/, () => bi(gx, gout, w, geom(3), 1));
+  rejects("conv3dBackwardInput", /groups = 0 is out of range/, () => bi(gx, gout, w, geom(3), 0));
+  rejects("conv3dBackwardInput", /weight must be contiguous/, () => bi(gx, gout, S(new Float32Array(400), [6, 2, 3, 3, 3], [54, 27, 1, 3, 9]), geom(3), 2));
+  rejects("conv3dBackwardInput", /gout.*gx|weight.*x|dtype/, () => bi(gx, f64([2, 6, 2, 2, 2]), w, geom(3), 2));
+  rejects("conv3dBackwardInput", /x must have 5 dims/, () => bi(f32([4, 4, 4, 4]), gout, w, geom(3), 2));
+  rejects("conv3dBackwardInput", /smaller than the window/, () => bi(f32([2, 4, 2, 4, 4]), gout, w, geom(3), 2));
+  rejects("conv3dBackwardInput", /outside its data/, () => bi(gx, { ...gout, offset: 2 }, w, geom(3), 2));
+  rejects("conv3dBackwardWeight", /gw must be \[O, C \/ groups, 3, 3, 3\]|gw .* does not fit/, () => bw(f32([6, 2, 3, 3, 2]), gout, x, geom(3), 2));
+  rejects("conv3dBackwardWeight", /gw must be contiguous/, () => bw(S(new Float32Array(400), [6, 2, 3, 3, 3], [54, 27, 1, 3, 9]), gout, x, geom(3), 2));
+  rejects("conv3dBackwardWeight", /gout must have shape/, () => bw(gw, f32([2, 5, 2, 2, 2]), x, geom(3), 2));
+  rejects("conv3dBackwardWeight", /dtype|gw.*x|gout.*x/, () => bw(gw, gout, f64([2, 4, 4, 4, 4]), geom(3), 2));
+  rejects("conv3dBackwardWeight", /x must be float32 or float64|float/, () => bw(gw, gout, S(new Int32Array(512), [2, 4, 4, 4, 4]), geom(3), 2));
+  rejects("conv3dBackwardWeight", /geometry must be an array of 12/, () => bw(gw, gout, x, [3, 3, 3], 2));
+  rejects("conv3dBackwardWeight", /expected 5 arguments/, () => (bw as (a: Strided, b: Strided, x: Strided) => void)(gw, gout, x));
 });
 
 test("maxPool3d refuses wrong shapes, strides, dtypes and sizes", { skip }, () => {
