@@ -31,7 +31,10 @@
         "native/vmath.c",
         "native/masked-fill.c",
         "native/index-offsets.c",
-        "native/fractional-max-pool.c"
+        "native/fractional-max-pool.c",
+        "native/vol3d.c",
+        "native/maxpool3d.c",
+        "native/upsample3d.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -739,6 +739,15 @@ napi_value tl_js_grid_sample_backward(napi_env env, napi_callback_info info);
 napi_value tl_js_masked_fill(napi_env env, napi_callback_info info);
 napi_value tl_js_index_offsets(napi_env env, napi_callback_info info);
 napi_value tl_js_fractional_max_pool2d(napi_env env, napi_callback_info info);
+/* 3-d kernels: conv3d's columns and forward (native/vol3d.c), max_pool3d (native/maxpool3d.c), trilinear (native/upsample3d.c) */
+napi_value tl_js_vol2col(napi_env env, napi_callback_info info);
+napi_value tl_js_col2vol(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d_backward_input(napi_env env, napi_callback_info info);
+napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info);
+napi_value tl_js_max_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_upsample_trilinear(napi_env env, napi_callback_info info);
+napi_value tl_js_upsample_trilinear_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -795,6 +804,14 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maskedFill", NULL, tl_js_masked_fill, NULL, NULL, NULL, napi_enumerable, NULL},
       {"indexOffsets", NULL, tl_js_index_offsets, NULL, NULL, NULL, napi_enumerable, NULL},
       {"fractionalMaxPool2d", NULL, tl_js_fractional_max_pool2d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"vol2col", NULL, tl_js_vol2col, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"col2vol", NULL, tl_js_col2vol, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3d", NULL, tl_js_conv3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3dBackwardInput", NULL, tl_js_conv3d_backward_input, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv3dBackwardWeight", NULL, tl_js_conv3d_backward_weight, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool3d", NULL, tl_js_max_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"upsampleTrilinear", NULL, tl_js_upsample_trilinear, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"upsampleTrilinearBackward", NULL, tl_js_upsample_trilinear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

@@ -170,6 +170,37 @@ export interface Backend {
    * the core.
    */
   fractionalMaxPool2d?(values: Strided, indices: Strided, x: Strided, startsH: Strided, startsW: Strided, kH: number, kW: number): boolean;
+  /*
+   * Optional 3-d accelerators (the core's loops and compositions in
+   * src/ops/conv3d.ts, vol2col.ts, pool3d.ts and upsample-trilinear.ts are
+   * their specification); each returns false where the backend leaves the
+   * work to the core.
+   */
+  /** vol2col: x [N, C, D, H, W] -> out [N, C*kd*kh*kw, oD*oH*oW] (contiguous), zero padding. */
+  vol2col?(out: Strided, x: Strided, g: Conv3dGeometry): boolean;
+  /** col2vol, vol2col's adjoint: out [N, C, D, H, W] (contiguous, overwritten) = the columns summed back. */
+  col2vol?(out: Strided, cols: Strided, g: Conv3dGeometry): boolean;
+  /**
+   * conv3d forward: out [N, O, oD, oH, oW] (contiguous) = weight
+   * [O, C / groups, kd, kh, kw] times each zero-padded window of x, per group,
+   * plus bias [O] when given; all one float dtype.
+   */
+  conv3d?(out: Strided, x: Strided, weight: Strided, bias: Strided | null, g: Conv3dGeometry, groups: number): boolean;
+  /** conv3d's input gradient: gx [N, C, D, H, W] (contiguous, overwritten) = col2vol(weightᵀ · gout) per group; gout contiguous. */
+  conv3dBackwardInput?(gx: Strided, gout: Strided, weight: Strided, g: Conv3dGeometry, groups: number): boolean;
+  /** conv3d's weight gradient: gw [O, C / groups, kd, kh, kw] (contiguous, overwritten) = Σₙ gout · vol2col(x)ᵀ per group; gout contiguous. */
+  conv3dBackwardWeight?(gw: Strided, gout: Strided, x: Strided, g: Conv3dGeometry, groups: number): boolean;
+  /**
+   * max_pool3d forward: out [N, C, oD, oH, oW] (contiguous; ceil mode's sizes
+   * allowed) and, when given, indices (int32, out's shape) as PyTorch's
+   * max_pool3d_with_indices finds them, (d·H + h)·W + w in each volume. No
+   * window may lie wholly in the padding.
+   */
+  maxPool3d?(out: Strided, x: Strided, g: Conv3dGeometry, indices: Strided | null): boolean;
+  /** F.interpolate(mode="trilinear") forward: x [N, C, D, H, W] -> out [N, C, ...] (contiguous), one source step per dim. */
+  upsampleTrilinear?(out: Strided, x: Strided, scales: readonly [number, number, number], alignCorners: boolean): boolean;
+  /** Its adjoint: g [N, C, mD, mH, mW] -> gx [N, C, D, H, W] (contiguous, overwritten). */
+  upsampleTrilinearBackward?(gx: Strided, g: Strided, scales: readonly [number, number, number], alignCorners: boolean): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */
@@ -179,3 +210,11 @@ export type GridSamplePadding = "zeros" | "border" | "reflection";
 
 /** How nonzero positions are laid out: "rows" [count, ndim] (nonzero()), "columns" [ndim, count] (as_tuple), "flat" row-major positions [count]. */
 export type NonzeroLayout = "rows" | "columns" | "flat";
+
+/** Geometry of a 3-d convolution or pooling window over NCDHW input, per dim (depth, height, width). */
+export interface Conv3dGeometry {
+  readonly kernel: readonly [number, number, number];
+  readonly stride: readonly [number, number, number];
+  readonly padding: readonly [number, number, number];
+  readonly dilation: readonly [number, number, number];
+}

@@ -11,6 +11,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { shapeStr } from "./core.js";
 import { checkConvOperands, conv2d, type ConvPadding } from "./conv.js";
+import { conv3dByKernel } from "./conv3d-native.js";
 import { fromTypedArray } from "./factories.js";
 import { indexSelect } from "./indexing.js";
 import { pad } from "./pad.js";
@@ -91,6 +92,14 @@ export function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null = null
     throw new Error(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${extent.join(" x ")}). Kernel size can't be greater than actual input size`);
   }
   const oD = Math.floor((padded[0]! - extent[0]!) / stride[0]) + 1;
+  {
+    // a backend with a conv3d kernel: the odd element of "same" goes on x, the rest to the kernel
+    const [[pd0, pd1], [ph0, ph1], [pw0, pw1]] = sides as [[number, number], [number, number], [number, number]];
+    const odd = [0, pw1 - pw0, 0, ph1 - ph0, 0, pd1 - pd0];
+    const xk = odd.some((v) => v !== 0) ? pad(x, odd) : x;
+    const y = conv3dByKernel(xk, weight, bias, { kernel: [kd, kh, kw], stride, padding: [pd0, ph0, pw0], dilation }, groups);
+    if (y !== null) return dims === 4 ? reshape(y, y.shape.slice(1)) : y;
+  }
   // depth padding, and the odd element of "same" after each dim, go on x itself; the rest of H and W's goes to conv2d
   const [[pdBefore, pdAfter], [ph, phAfter], [pw, pwAfter]] = sides as [[number, number], [number, number], [number, number]];
   const extra = [0, pwAfter - pw, 0, phAfter - ph, pdBefore, pdAfter];

@@ -22,6 +22,7 @@ import { cubic } from "./interpolate-cubic.js";
 import { antialiased } from "./interpolate-aa.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
 import { adaptiveAvgPool3d } from "./adaptive-pool3d.js";
+import { trilinearByKernel } from "./upsample-trilinear.js";
 
 export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear" | "area";
 
@@ -121,6 +122,12 @@ export function interpolate(input: Tensor, options: InterpolateOptions = {}): Te
     return out === input ? input.clone() : out;
   }
   if (mode === "bicubic" && sizes.every((m, i) => m === input.shape[2 + i])) return sameSizeBicubic(input, sizes, factors, alignCorners ?? false);
+  if (mode === "trilinear") {
+    // a backend with a trilinear kernel: the passes below in one op
+    const scales = sizes.map((m, i) => sourceScale(input.shape[2 + i]!, m, factors?.[i] ?? null, alignCorners ?? false)) as [number, number, number];
+    const y = trilinearByKernel(input, sizes, scales, alignCorners ?? false);
+    if (y !== null) return y;
+  }
   let out = input;
   sizes.forEach((m, i) => {
     const factor = factors?.[i] ?? null;

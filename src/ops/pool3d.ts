@@ -22,6 +22,7 @@ import { div, where } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
 import { gather } from "./indexing.js";
 import { avgPool2d, maxPool2d } from "./pool.js";
+import { maxPool3dByKernel } from "./pool3d-native.js";
 import { reshape } from "./views.js";
 
 export interface Pool3dOptions {
@@ -168,6 +169,15 @@ export function maxPool3d(input: Tensor, kernelSize: Triple, options: MaxPool3dO
   const [N, C, D, H, W] = g.x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = g.out, [kd, kh, kw] = g.kernel, [sd, sh, sw] = g.stride, [pd, ph, pw] = g.padding, [dd, dh, dw] = g.dilation;
   const depth = windowBounds(oD, D, kd, sd, pd, dd), rows = windowBounds(oH, H, kh, sh, ph, dh), cols = windowBounds(oW, W, kw, sw, pw, dw);
+  const noEmptyWindow = [depth, rows, cols].every((b) => b.start.every((v, i) => v < b.end[i]!));
+  if (noEmptyWindow) {
+    // a backend with a max_pool3d kernel
+    const r = maxPool3dByKernel(g.x, { kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation }, g.out, options.returnIndices === true);
+    if (r !== null) {
+      const outShape = g.unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW];
+      return options.returnIndices === true ? [reshape(r[0], outShape), reshape(r[1]!, outShape)] : reshape(r[0], outShape);
+    }
+  }
   const planes = N * C, L2 = oH * oW;
   // each depth slice's 2-d window maxima and their positions h·W + w (the backend's kernel; no graph)
   const [maxima, at2d] = maxPool2d(reshape(g.x.detach(), [planes, D, H, W]), [kh, kw], {

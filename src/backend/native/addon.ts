@@ -53,6 +53,23 @@ export interface NativeAddon {
   indexOffsets?(out: Strided, sources: readonly Strided[], sizes: readonly number[], strides: readonly number[]): boolean;
   /** native/fractional-max-pool.c: the max (and its h * W + w) of each kH x kW window of x [P, H, W] starting at startsH [P, oH] / startsW [P, oW]. */
   fractionalMaxPool2d?(values: Strided, indices: Strided, x: Strided, startsH: Strided, startsW: Strided, kH: number, kW: number): void;
+  /* 3-d kernels, plain form only; geometry: [kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw] */
+  /** native/vol3d.c: x [N, C, D, H, W] -> out [N, C*kd*kh*kw, oD*oH*oW] (contiguous). */
+  vol2col?(out: Strided, x: Strided, geometry: readonly number[]): void;
+  /** native/vol3d.c: vol2col's adjoint into out [N, C, D, H, W] (contiguous, overwritten). */
+  col2vol?(out: Strided, cols: Strided, geometry: readonly number[]): void;
+  /** native/vol3d.c: conv3d forward; weight contiguous, out contiguous. */
+  conv3d?(out: Strided, x: Strided, weight: Strided, bias: Strided | null, geometry: readonly number[], groups: number): void;
+  /** native/vol3d.c: conv3d's input gradient into gx (contiguous, overwritten); gout and weight contiguous. */
+  conv3dBackwardInput?(gx: Strided, gout: Strided, weight: Strided, geometry: readonly number[], groups: number): void;
+  /** native/vol3d.c: conv3d's weight gradient into gw (contiguous, overwritten); gout contiguous. */
+  conv3dBackwardWeight?(gw: Strided, gout: Strided, x: Strided, geometry: readonly number[], groups: number): void;
+  /** native/maxpool3d.c: max_pool3d forward with (or without) int32 indices. */
+  maxPool3d?(out: Strided, x: Strided, indices: Strided | null, geometry: readonly number[]): void;
+  /** native/upsample3d.c: trilinear forward; scales are the source steps per dim. */
+  upsampleTrilinear?(out: Strided, x: Strided, scales: readonly number[], alignCorners: number): void;
+  /** native/upsample3d.c: its adjoint into gx (contiguous, overwritten). */
+  upsampleTrilinearBackward?(gx: Strided, g: Strided, scales: readonly number[], alignCorners: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

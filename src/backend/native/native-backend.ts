@@ -1,5 +1,5 @@
 import {
-  type Backend, type Conv2dGeometry, type GridSampleMode, type GridSamplePadding, isComparison, type NonzeroLayout, type Strided, type UnaryOp,
+  type Backend, type Conv2dGeometry, type Conv3dGeometry, type GridSampleMode, type GridSamplePadding, isComparison, type NonzeroLayout, type Strided, type UnaryOp,
 } from "../backend.js";
 import { allocate } from "../../tensor/dtype.js";
 import { hasRepeatedElements, numel } from "../../tensor/layout.js";
@@ -86,6 +86,8 @@ export function makeNativeBackend(c: NativeAddon): Backend {
   const geometry = (g: Conv2dGeometry): number[] => [
     g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
   ];
+
+  const geometry3 = (g: Conv3dGeometry): number[] => [...g.kernel, ...g.stride, ...g.padding, ...g.dilation];
 
   const layoutCode: Record<NonzeroLayout, number> = { rows: 0, columns: 1, flat: 2 };
   const modeCode: Record<GridSampleMode, number> = { bilinear: 0, nearest: 1, bicubic: 2 };
@@ -228,6 +230,59 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       // an older build of the addon lacks it: the core's loops then
       if (typeof c.gridSample !== "function" || !isFloat(x) || !sameType(grid, x) || !sameType(out, x) || numel(out.shape) < THRESHOLDS.index) return false;
       c.gridSample(out, x, grid, modeCode[mode], paddingCode[padding], alignCorners ? 1 : 0);
+      return true;
+    },
+
+    // 3-d kernels (an older build of the addon lacks them: the core's loops then)
+    vol2col(out, x, g) {
+      if (typeof c.vol2col !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.vol2col(out, x, geometry3(g));
+      return true;
+    },
+
+    col2vol(out, cols, g) {
+      if (typeof c.col2vol !== "function" || !isFloat(cols) || !sameType(out, cols)) return false;
+      c.col2vol(out, cols, geometry3(g));
+      return true;
+    },
+
+    conv3d(out, x, weight, bias, g, groups) {
+      const ok = isFloat(x) && sameType(weight, x) && sameType(out, x) && (bias === null || sameType(bias, x));
+      if (typeof c.conv3d !== "function" || !ok) return false;
+      c.conv3d(out, x, weight, bias, geometry3(g), groups);
+      return true;
+    },
+
+    conv3dBackwardInput(gx, gout, weight, g, groups) {
+      const ok = isFloat(gout) && sameType(gx, gout) && sameType(weight, gout);
+      if (typeof c.conv3dBackwardInput !== "function" || !ok) return false;
+      c.conv3dBackwardInput(gx, gout, weight, geometry3(g), groups);
+      return true;
+    },
+
+    conv3dBackwardWeight(gw, gout, x, g, groups) {
+      const ok = isFloat(gout) && sameType(gw, gout) && sameType(x, gout);
+      if (typeof c.conv3dBackwardWeight !== "function" || !ok) return false;
+      c.conv3dBackwardWeight(gw, gout, x, geometry3(g), groups);
+      return true;
+    },
+
+    maxPool3d(out, x, g, indices) {
+      const ok = isFloat(x) && sameType(out, x) && (indices === null || indices.data instanceof Int32Array);
+      if (typeof c.maxPool3d !== "function" || !ok) return false;
+      c.maxPool3d(out, x, indices, geometry3(g));
+      return true;
+    },
+
+    upsampleTrilinear(out, x, scales, alignCorners) {
+      if (typeof c.upsampleTrilinear !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.upsampleTrilinear(out, x, scales, alignCorners ? 1 : 0);
+      return true;
+    },
+
+    upsampleTrilinearBackward(gx, g, scales, alignCorners) {
+      if (typeof c.upsampleTrilinearBackward !== "function" || !isFloat(g) || !sameType(gx, g)) return false;
+      c.upsampleTrilinearBackward(gx, g, scales, alignCorners ? 1 : 0);
       return true;
     },
 

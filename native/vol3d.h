@@ -1,0 +1,24 @@
+/* Shared by the 3-d kernels (vol3d.c, maxpool3d.c, upsample3d.c): a 3-d window geometry and its reading. */
+#ifndef TORCHLET_VOL3D_H
+#define TORCHLET_VOL3D_H
+
+#include "args.h"
+#include "torchlet.h"
+
+/* a window op over [n, c, in[0..2]] giving [n, c, out[0..2]]; per dim (depth, height, width) */
+typedef struct {
+  int64_t k[3], s[3], p[3], d[3];
+  int64_t n, c, in[3], out[3];
+} tl_geom3;
+
+/*
+ * Reads `v`, an array of 12 integers [kd, kh, kw, sd, sh, sw, pd, ph, pw,
+ * dd, dh, dw] (kernel, stride, dilation >= 1, padding >= 0), into g.
+ */
+bool tl_read_geom3(napi_env env, const char *kernel, napi_value v, tl_geom3 *g);
+/* Whether t has row-major contiguous strides (dims of size 1 may have any stride; empty t is). */
+bool tl_contiguous3(const tl_tensor *t);
+/* The output size of one dim of a window op (floor mode), or -1 when not positive. */
+int64_t tl_window_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d);
+
+#endif

@@ -1,0 +1,78 @@
+/**
+ * conv3d on a backend with a conv3d kernel (the native one): the forward is
+ * the kernel (columns of a few output rows at a time times the weight); the
+ * backward is written in differentiable ops, as conv2d's: the input gradient
+ * is the weight's transpose times each image's output gradient folded back
+ * (col2vol), the weight gradient the output gradient times the columns
+ * (vol2col), summed over the batch. So gradients of every order follow.
+ * Where no graph of the gradients is recorded (the usual backward), fused
+ * kernels compute the same products a few output rows at a time instead.
+ * Backends without the kernel take conv3d.ts's composition of 2-d ops.
+ */
+import type { Conv3dGeometry } from "../backend/backend.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
+import { bmm, matmul } from "./linalg.js";
+import { sum } from "./reduce.js";
+import { col2vol, vol2col, windowOutput3d } from "./vol2col.js";
+import { reshape, transpose } from "./views.js";
+
+/**
+ * The convolution of x [N, C, D, H, W] (padding symmetric per dim, in `g`)
+ * with weight [O, C / groups, kd, kh, kw], or null where the backend has no
+ * kernel for it.
+ */
+export function conv3dByKernel(x: Tensor, weight: Tensor, bias: Tensor | null, g: Conv3dGeometry, groups: number): Tensor | null {
+  const k = kernels();
+  if (k.conv3d === undefined || (x.dtype !== "float32" && x.dtype !== "float64")) return null;
+  const [N] = x.shape as [number];
+  const O = weight.shape[0]!;
+  const [oD, oH, oW] = windowOutput3d(x.shape, g);
+  const out = emptyUninitialized([N, O, oD, oH, oW], x.dtype);
+  if (!k.conv3d(out, x, contiguousData(weight), bias, g, groups)) return null;
+  if (needsGrad(x, weight, bias)) {
+    const needs = [x._requiresGrad, weight._requiresGrad, bias?._requiresGrad ?? false];
+    const xShape = x.shape, wShape = weight.shape;
+    // x is needed only for the weight gradient, the weight only for the input gradient
+    record("ConvolutionBackward0", [x, weight, bias], out, ([gout], s) => {
+      let i = 0;
+      const xs = needs[1] ? s[i++]! : null, ws = needs[0] ? s[i++]! : null;
+      return conv3dBackward(gout!, xs, ws, xShape, wShape, g, groups, needs);
+    }, [...(needs[1] ? [x] : []), ...(needs[0] ? [weight] : [])]);
+  }
+  return out;
+}
+
+function conv3dBackward(gout: Tensor, x: Tensor | null, weight: Tensor | null, xShape: readonly number[], wShape: readonly number[],
+  g: Conv3dGeometry, groups: number, needs: readonly boolean[]): (Tensor | null)[] {
+  const [N] = xShape as [number];
+  const [O, Cg, kd, kh, kw] = wShape as [number, number, number, number, number];
+  const Kg = Cg * kd * kh * kw, Og = O / groups;
+  const L = gout.shape[2]! * gout.shape[3]! * gout.shape[4]!;
+  const go = reshape(gout, [N, groups, Og, L]);
+  let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+  const k = kernels();
+  // no graph of the gradients to record (the usual backward): the fused kernels, without the column matrix
+  if (needs[0] && !needsGrad(gout, weight) && k.conv3dBackwardInput !== undefined) {
+    const out = emptyUninitialized(xShape, gout.dtype);
+    if (k.conv3dBackwardInput(out, contiguousData(gout), contiguousData(weight!), g, groups)) gx = out;
+  }
+  if (needs[1] && !needsGrad(gout, x) && k.conv3dBackwardWeight !== undefined) {
+    const out = emptyUninitialized(wShape, gout.dtype);
+    if (k.conv3dBackwardWeight(out, contiguousData(gout), x!, g, groups)) gw = out;
+  }
+  if (needs[0] && gx === null) {
+    const wT = transpose(reshape(weight!, [groups, Og, Kg]), 1, 2); // [G, Kg, Og]
+    const cols = groups === 1 ? matmul(reshape(wT, [Kg, Og]), reshape(gout, [N, O, L])) : matmul(wT, go);
+    gx = col2vol(reshape(cols, [N, groups * Kg, L]), xShape, g);
+  }
+  if (needs[1] && gw === null) {
+    const cols = vol2col(x!, g); // [N, C*k, L]
+    const prod = groups === 1
+      ? bmm(reshape(gout, [N, O, L]), transpose(cols, 1, 2))
+      : matmul(go, transpose(reshape(cols, [N, groups, Kg, L]), 2, 3));
+    gw = reshape(sum(prod, 0), wShape);
+  }
+  if (needs[2]) gb = sum(gout, [0, 2, 3, 4]);
+  return [gx, gw, gb];
+}
