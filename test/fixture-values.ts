@@ -8,11 +8,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { Tensor } from "../src/index.js";
+import type { DType, Tensor } from "../src/index.js";
 
 export type Encoded = number | "nan" | "inf" | "-inf";
 
 export const decode = (v: Encoded): number => (typeof v === "number" ? v : Number(v.replace("inf", "Infinity")));
+
+/** A tensor as scripts/fixture_numbers.py's tensor_json writes it. */
+export interface TensorJson {
+  shape: number[];
+  dtype: DType;
+  data: Encoded[];
+}
+
+/** The tensor a fixture describes. */
+export const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
+
+/** test/fixtures/ops/`file`, parsed. */
+export function readOpsFixture<T>(file: string): T {
+  return JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", file), "utf8")) as T;
+}
 
 /** A tensor's elements in row-major order, as plain numbers. */
 export const values = (t: Tensor): number[] => Array.from(t.contiguous().data as ArrayLike<number>);

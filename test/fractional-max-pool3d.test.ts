@@ -7,17 +7,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { DType, Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import type { Tensor } from "../src/index.js";
+import { assertClose, decode, values, readOpsFixture, tensorOf, type TensorJson } from "./fixture-values.js";
 
-interface TensorJson {
-  shape: number[];
-  dtype: DType;
-  data: Encoded[];
-}
 type Three = number | [number, number, number];
 interface Case {
   name: string;
@@ -31,13 +24,12 @@ interface Case {
   grad: TensorJson;
   inputGrad: TensorJson;
 }
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "fractional-max-pool3d.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: Case[];
   errors: Record<string, string>;
   gradFn: string;
-};
+}>("fractional-max-pool3d.json");
 const F = torch.nn.functional;
-const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
 
 for (const c of FIX.cases) {
   test(`fractionalMaxPool3d: ${c.name}`, () => {

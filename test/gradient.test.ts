@@ -6,17 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { DType, Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import type { Tensor } from "../src/index.js";
+import { assertClose, values, readOpsFixture, tensorOf, type TensorJson } from "./fixture-values.js";
 
-interface TensorJson {
-  shape: number[];
-  dtype: DType;
-  data: Encoded[];
-}
 interface Case {
   name: string;
   input: TensorJson;
@@ -29,11 +22,10 @@ interface Case {
   inputGrad?: TensorJson;
   coordinateGrads?: (TensorJson | null)[];
 }
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "gradient.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: Case[];
   errors: Record<string, string>;
-};
-const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
+}>("gradient.json");
 
 for (const c of FIX.cases) {
   test(`gradient: ${c.name}`, () => {

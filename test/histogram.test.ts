@@ -5,17 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import { assertClose, decode, values, readOpsFixture, tensorOf, type TensorJson } from "./fixture-values.js";
 
-interface TensorJson {
-  shape: number[];
-  dtype: "float32" | "float64";
-  data: Encoded[];
-}
 interface Case {
   name: string;
   input: TensorJson;
@@ -27,11 +19,10 @@ interface Case {
   binEdges: TensorJson;
 }
 
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "histogram.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: Case[];
   errors: Record<string, string>;
-};
-const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
+}>("histogram.json");
 
 for (const c of FIX.cases) {
   test(`histogram: ${c.name}`, () => {

@@ -8,17 +8,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { DType, Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import type { Tensor } from "../src/index.js";
+import { assertClose, decode, values, readOpsFixture, tensorOf, type TensorJson } from "./fixture-values.js";
 
-interface TensorJson {
-  shape: number[];
-  dtype: DType;
-  data: Encoded[];
-}
 interface Case {
   name: string;
   self: TensorJson;
@@ -32,12 +26,11 @@ interface Case {
   selfGrad?: TensorJson;
   sourceGrad?: TensorJson;
 }
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "index-reduce.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: Case[];
   errors: Record<string, string>;
   inplaceGradFn: string;
-};
-const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
+}>("index-reduce.json");
 const int = (v: number[]) => torch.tensor(v, { dtype: "int32" });
 
 for (const c of FIX.cases) {

@@ -6,23 +6,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
-import type { DType, Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import type { Tensor } from "../src/index.js";
+import { assertClose, decode, values, readOpsFixture, tensorOf, type TensorJson } from "./fixture-values.js";
 
-interface TensorJson {
-  shape: number[];
-  dtype: DType;
-  data: Encoded[];
-}
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "nextafter-inner.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   nextafter: { a: TensorJson; b: TensorJson; out: TensorJson }[];
   inner: { a: TensorJson; b: TensorJson; out: TensorJson; grad: TensorJson; aGrad: TensorJson; bGrad: TensorJson }[];
   errors: Record<string, string>;
-};
-const tensorOf = (t: TensorJson): Tensor => torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape);
+}>("nextafter-inner.json");
 
 for (const [i, c] of FIX.nextafter.entries()) {
   test(`nextafter case ${i} (${c.a.dtype}, ${c.b.dtype}): PyTorch's values, bit for bit`, () => {

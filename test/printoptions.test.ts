@@ -5,11 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
 import type { DType, Tensor } from "../src/index.js";
-import { decode, type Encoded } from "./fixture-values.js";
+import { decode, type Encoded, readOpsFixture } from "./fixture-values.js";
 
 interface TensorJson {
   shape: number[];
@@ -26,10 +24,10 @@ interface PyOptions {
   profile?: "default" | "short" | "full";
 }
 
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "printoptions.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   tensors: Record<string, TensorJson>;
   cases: { options: PyOptions; strings: Record<string, string> }[];
-};
+}>("printoptions.json");
 const tensors: Record<string, Tensor> = Object.fromEntries(
   Object.entries(FIX.tensors).map(([name, t]) => [name, torch.tensor(t.data.map(decode), { dtype: t.dtype }).reshape(t.shape).requiresGrad_(t.requiresGrad)]),
 );

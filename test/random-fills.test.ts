@@ -8,9 +8,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
+import { readOpsFixture } from "./fixture-values.js";
 import type { DType, Tensor } from "../src/index.js";
 
 type Arg = number | "inf" | null | { tensor: number[]; dtype: DType };
@@ -23,9 +22,9 @@ interface Case {
   gradFn?: string | null;
   v2?: boolean;
 }
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "random-fills.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: (Case & { dtype: DType })[];
-};
+}>("random-fills.json");
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const arg = (a: Arg) => (a === "inf" ? Infinity : a !== null && typeof a === "object" ? torch.tensor(a.tensor, { dtype: a.dtype }) : a);
 

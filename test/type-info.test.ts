@@ -5,15 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
+import { readOpsFixture } from "./fixture-values.js";
 
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "type-info.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   finfo: Record<"float32" | "float64", { bits: number; eps: number; max: number; min: number; tiny: number; smallestNormal: number; resolution: number; repr: string }>;
   iinfo: Record<"int32", { bits: number; max: number; min: number; repr: string }>;
   errors: Record<string, string>;
-};
+}>("type-info.json");
 
 for (const dtype of ["float32", "float64"] as const) {
   test(`finfo(${dtype}): PyTorch's limits, exactly, and its repr`, () => {

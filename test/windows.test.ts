@@ -5,10 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as torch from "../src/index.js";
-import { assertClose, type Encoded, values } from "./fixture-values.js";
+import { assertClose, type Encoded, values, readOpsFixture } from "./fixture-values.js";
 
 interface Case {
   fn: string;
@@ -17,10 +15,10 @@ interface Case {
   options: { alpha?: number; beta?: number };
   out: { shape: number[]; dtype: "float32" | "float64"; data: Encoded[] };
 }
-const FIX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", "windows.json"), "utf8")) as {
+const FIX = readOpsFixture<{
   cases: Case[];
   errors: Record<string, string>;
-};
+}>("windows.json");
 const FNS: Record<string, (n: number, o: torch.WindowOptions & { alpha?: number; beta?: number }) => torch.Tensor> = {
   hann_window: torch.hannWindow,
   hamming_window: torch.hammingWindow,

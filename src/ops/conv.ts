@@ -179,6 +179,26 @@ export function convInput(op: string, input: Tensor, weight: Tensor): { x: Tenso
   return { x, unbatched };
 }
 
+/** The three gradients of a convolution from the upstream one, the saved input / weight (null when not saved) and which inputs need one. */
+export type ConvolutionBackward = (
+  gout: Tensor, xs: Tensor | null, ws: Tensor | null, xShape: readonly number[], wShape: readonly number[], needs: readonly boolean[],
+) => (Tensor | null)[];
+
+/**
+ * Records PyTorch's ConvolutionBackward0 for `out` when a gradient is needed:
+ * x is saved only for the weight gradient, the weight only for the input's.
+ */
+export function recordConvolution(x: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, backward: ConvolutionBackward): void {
+  if (!needsGrad(x, weight, bias)) return;
+  const needs = [x._requiresGrad, weight._requiresGrad, bias?._requiresGrad ?? false];
+  const xShape = x.shape, wShape = weight.shape;
+  record("ConvolutionBackward0", [x, weight, bias], out, ([gout], s) => {
+    let i = 0;
+    const xs = needs[1] ? s[i++]! : null, ws = needs[0] ? s[i++]! : null;
+    return backward(gout!, xs, ws, xShape, wShape, needs);
+  }, [...(needs[1] ? [x] : []), ...(needs[0] ? [weight] : [])]);
+}
+
 /** PyTorch's dtype checks between a convolution's input, weight and bias, and the bias's shape `[outChannels]`. */
 export function checkConvOperands(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, outChannels: number): void {
   if (x.dtype !== weight.dtype) throw new Error(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)} (${op}: input ${shapeStr(x.shape)} ${x.dtype}, weight ${shapeStr(weight.shape)} ${weight.dtype})`);
@@ -220,15 +240,6 @@ function convolution(input: Tensor, weight: Tensor, bias: Tensor | null, options
   };
   const [oh, ow] = outputSize([N, C, H, W], g, "conv2d");
   const out = convForward(x, weight, bias, g, groups, oh, ow);
-  if (needsGrad(x, weight, bias)) {
-    const needs = [x._requiresGrad, weight._requiresGrad, bias?._requiresGrad ?? false];
-    const xShape = x.shape, wShape = weight.shape;
-    // x is needed only for the weight gradient, the weight only for the input gradient
-    record("ConvolutionBackward0", [x, weight, bias], out, ([gout], s) => {
-      let i = 0;
-      const xs = needs[1] ? s[i++]! : null, ws = needs[0] ? s[i++]! : null;
-      return convBackward(gout!, xs, ws, xShape, wShape, g, groups, needs);
-    }, [...(needs[1] ? [x] : []), ...(needs[0] ? [weight] : [])]);
-  }
+  recordConvolution(x, weight, bias, out, (gout, xs, ws, xShape, wShape, needs) => convBackward(gout, xs, ws, xShape, wShape, g, groups, needs));
   return unbatched ? reshape(out, [O, oh, ow]) : out;
 }

@@ -11,7 +11,8 @@
  */
 import type { Conv3dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad } from "./core.js";
+import { recordConvolution } from "./conv.js";
 import { bmm, matmul } from "./linalg.js";
 import { sum } from "./reduce.js";
 import { col2vol, vol2col, windowOutput3d } from "./vol2col.js";
@@ -30,16 +31,7 @@ export function conv3dByKernel(x: Tensor, weight: Tensor, bias: Tensor | null, g
   const [oD, oH, oW] = windowOutput3d(x.shape, g);
   const out = emptyUninitialized([N, O, oD, oH, oW], x.dtype);
   if (!k.conv3d(out, x, contiguousData(weight), bias, g, groups)) return null;
-  if (needsGrad(x, weight, bias)) {
-    const needs = [x._requiresGrad, weight._requiresGrad, bias?._requiresGrad ?? false];
-    const xShape = x.shape, wShape = weight.shape;
-    // x is needed only for the weight gradient, the weight only for the input gradient
-    record("ConvolutionBackward0", [x, weight, bias], out, ([gout], s) => {
-      let i = 0;
-      const xs = needs[1] ? s[i++]! : null, ws = needs[0] ? s[i++]! : null;
-      return conv3dBackward(gout!, xs, ws, xShape, wShape, g, groups, needs);
-    }, [...(needs[1] ? [x] : []), ...(needs[0] ? [weight] : [])]);
-  }
+  recordConvolution(x, weight, bias, out, (gout, xs, ws, xShape, wShape, needs) => conv3dBackward(gout, xs, ws, xShape, wShape, g, groups, needs));
   return out;
 }
 

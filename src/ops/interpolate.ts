@@ -22,7 +22,7 @@ import { cubic } from "./interpolate-cubic.js";
 import { antialiased } from "./interpolate-aa.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
 import { adaptiveAvgPool3d } from "./adaptive-pool3d.js";
-import { trilinearByKernel } from "./upsample-trilinear.js";
+import { linearAxis, trilinearByKernel } from "./upsample-trilinear.js";
 
 export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear" | "area";
 
@@ -208,17 +208,9 @@ function nearest(x: Tensor, dim: number, m: number, factor: number | null, chann
 }
 
 function linear(x: Tensor, dim: number, m: number, scale: number, alignCorners: boolean): Tensor {
-  const n = x.shape[dim]!;
-  const lo = new Int32Array(m), hi = new Int32Array(m), wLo = new Float64Array(m), wHi = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const src = alignCorners ? j * scale : Math.max((j + 0.5) * scale - 0.5, 0);
-    lo[j] = Math.min(Math.floor(src), n - 1);
-    hi[j] = Math.min(lo[j]! + 1, n - 1);
-    wHi[j] = src - lo[j]!;
-    wLo[j] = 1 - wHi[j]!;
-  }
+  const { lo, hi, wLo, wHi } = linearAxis(x.shape[dim]!, m, scale, alignCorners, x.dtype !== "float64");
   // the weights broadcast along `dim`: shape [m, 1, ...] for the dims after it
-  const weights = (w: Float64Array) => reshape(fromTypedArray(x.dtype === "float64" ? w : Float32Array.from(w)), [m, ...new Array<number>(x.shape.length - dim - 1).fill(1)]);
+  const weights = (w: Float32Array | Float64Array) => reshape(fromTypedArray(w), [m, ...new Array<number>(x.shape.length - dim - 1).fill(1)]);
   return add(mul(indexSelect(x, dim, fromTypedArray(lo)), weights(wLo)), mul(indexSelect(x, dim, fromTypedArray(hi)), weights(wHi)));
 }
 

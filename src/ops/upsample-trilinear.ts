@@ -15,8 +15,12 @@ import { emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
 type Scales = readonly [number, number, number];
 
-/** Per output index along a dim of n -> m: the two sources and their weights (rounded to float32 when `f32`). */
-function axis(n: number, m: number, scale: number, alignCorners: boolean, f32: boolean) {
+/**
+ * Per output index along a dim of n -> m: the two sources and their weights
+ * (PyTorch's linear source index; the weights rounded to float32 when `f32`).
+ * interpolate.ts's linear modes use it too.
+ */
+export function linearAxis(n: number, m: number, scale: number, alignCorners: boolean, f32: boolean) {
   const lo = new Int32Array(m), hi = new Int32Array(m), wLo = new Float64Array(m), wHi = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const src = alignCorners ? j * scale : Math.max((j + 0.5) * scale - 0.5, 0);
@@ -49,7 +53,7 @@ function trilinearLoop(dst: Strided, src: Strided, scales: Scales, alignCorners:
   for (const d of backward ? [2, 1, 0] : [0, 1, 2]) {
     const n = inShape[2 + d]!, m = outShape[2 + d]!;
     if (n === m) continue;
-    const a = axis(n, m, scales[d]!, alignCorners, f32);
+    const a = linearAxis(n, m, scales[d]!, alignCorners, f32);
     const next = [...sz];
     next[d] = backward ? n : m;
     const outer = N * C * (d === 0 ? 1 : d === 1 ? sz[0]! : sz[0]! * sz[1]!), inner = d === 2 ? 1 : d === 1 ? sz[2]! : sz[1]! * sz[2]!;
