@@ -6,14 +6,16 @@
  * `x.to(torch.cuda.isAvailable() ? "cuda" : "cpu")` runs unchanged.
  */
 
+/** A device type PyTorch knows. */
+export type DeviceType =
+  | "cpu" | "cuda" | "ipu" | "xpu" | "mkldnn" | "opengl" | "opencl" | "ideep" | "hip" | "ve" | "fpga" | "maia" | "xla" | "lazy" | "vulkan" | "mps" | "meta"
+  | "hpu" | "mtia" | "privateuseone";
+
 /** PyTorch 2.x's device types, in the order its parse error lists them. */
-const DEVICE_TYPES = [
+const DEVICE_TYPES: readonly DeviceType[] = [
   "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
   "privateuseone",
-] as const;
-
-/** A device type PyTorch knows. */
-export type DeviceType = (typeof DEVICE_TYPES)[number];
+];
 
 /** A device, as `torch.device`: a type and an optional index. */
 export class Device {
