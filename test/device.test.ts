@@ -43,7 +43,9 @@ test("other devices raise a CPU-only PyTorch's errors, from tensors, modules and
   assert.throws(() => x.to("cuda:0", "float64"), /^Error: Torch not compiled with CUDA enabled$/);
   assert.throws(() => x.cuda(), /^Error: Torch not compiled with CUDA enabled$/);
   assert.throws(() => x.to({ device: "mps" }), /^Error: PyTorch is not linked with support for mps devices$/);
-  assert.throws(() => torch.zeros([2], { device: "cuda" }), /^Error: Torch not compiled with CUDA enabled$/);
+  for (const make of [() => torch.zeros([2], { device: "cuda" }), () => torch.emptyStrided([2], [1], { device: "cuda" }), () => torch.hannWindow(4, { device: "cuda" }), () => torch.randperm(3, { device: "cuda" })]) {
+    assert.throws(make, /^Error: Torch not compiled with CUDA enabled$/);
+  }
   assert.throws(() => new torch.nn.Linear(2, 2).to("cuda"), /^Error: Torch not compiled with CUDA enabled$/);
   assert.throws(() => new torch.nn.Linear(2, 2).cuda(), /^Error: Torch not compiled with CUDA enabled$/);
 });

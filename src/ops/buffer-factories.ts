@@ -5,6 +5,7 @@
  * with the given strides), with PyTorch's checks and messages.
  */
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { requireCpu } from "../tensor/device.js";
 import { allocate, bytesPerElement, type DType, type TypedArray } from "../tensor/dtype.js";
 import { Storage } from "../tensor/storage.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -89,6 +90,7 @@ export function emptyStrided(size: readonly number[], stride: readonly number[],
   if (size.length !== stride.length) throw new Error(`dimensionality of sizes (${size.length}) must match dimensionality of strides (${stride.length})`);
   for (const s of size) if (!Number.isInteger(s) || s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${size.join(", ")}]`);
   for (const s of stride) if (!Number.isInteger(s) || s < 0) throw new Error(`emptyStrided: strides must be non-negative integers, got [${stride.join(", ")}]`);
+  if (options.device !== undefined) requireCpu(options.device);
   const dtype = options.dtype ?? getDefaultDtype();
   const n = size.some((s) => s === 0) ? 0 : 1 + size.reduce((acc, s, i) => acc + (s - 1) * stride[i]!, 0);
   const t = new Tensor(new Storage(allocate(dtype, n)), [...size], [...stride], 0);

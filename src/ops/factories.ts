@@ -279,7 +279,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     d[i] = d[j]!;
     d[j] = tmp;
   }
-  return t;
+  return finish(t, options);
 }
 
 const like = (t: Tensor, options: FactoryOptions) => ({ dtype: t.dtype, ...options });

@@ -38,7 +38,7 @@ function window(op: string, length: number, options: WindowOptions, w: (n: numbe
     for (let n = 0; n < length; n++) values[n] = w(n, m);
   }
   const data = dtype === "float32" ? Float32Array.from(values) : values;
-  return fromTypedArray(data, [length], { requiresGrad: options.requiresGrad ?? false });
+  return fromTypedArray(data, [length], { requiresGrad: options.requiresGrad ?? false, ...(options.device === undefined ? {} : { device: options.device }) });
 }
 
 /**
