@@ -6,14 +6,13 @@
  * `torch.tensor([1], dtype=torch.int32).clamp_(0.5)` raises
  * "result type Float can't be cast to the desired output type int".
  */
+import { cppTypeName, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-
-const CPP_TYPE_NAMES: Partial<Record<Tensor["dtype"], string>> = { int32: "int", bool: "bool" };
 
 /** Throws PyTorch's message when number bounds would promote `self` (an integer or bool tensor) in place. */
 export function checkClampScalarCast(self: Tensor, op: string, bounds: readonly (number | Tensor | null)[]): void {
-  const target = CPP_TYPE_NAMES[self.dtype];
-  if (target === undefined) return;
+  if (isFloating(self.dtype)) return;
+  const target = cppTypeName(self.dtype);
   const numbers = bounds.filter((b): b is number => typeof b === "number");
   // a tensor bound goes through the other path (and its message); no bound at all is clamp's own error
   if (numbers.length === 0 || bounds.some((b) => b !== null && typeof b !== "number")) return;

@@ -6,7 +6,7 @@
  * old value through a node of its own name (`ExponentialBackward0`, ...).
  * `normal_` and `uniform_` live here too. The streams are torchlet's, not PyTorch's; the distributions are the same.
  */
-import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
+import { cppTypeName, type DType, isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { warn } from "../warnings.js";
 import { isRecording } from "../autograd/grad-mode.js";
@@ -20,9 +20,6 @@ import { expand } from "./views.js";
 export interface GeneratorOption {
   generator?: Generator;
 }
-
-/** PyTorch's dtype names as its TypeMeta prints them in these messages. */
-const TYPE_META_NAMES: Record<DType, string> = { float32: "float", float64: "double", int32: "int", bool: "bool" };
 
 /** A double as C++'s `<<` prints it in PyTorch's messages (6 significant digits). */
 function cppNumber(v: number): string {
@@ -87,7 +84,7 @@ function float32To(to: number): number {
 
 /** PyTorch's check_from_to_in_range: bounds per dtype, and the precision warning for floats. */
 function checkRandomRange(dtype: DType, from: number, toInc: number): void {
-  const name = TYPE_META_NAMES[dtype];
+  const name = cppTypeName(dtype);
   if (isFloating(dtype)) {
     const max = dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
     if (!(from >= -max && from <= max)) throw new Error(`from is out of bounds for ${name}`);
@@ -237,7 +234,7 @@ export function cauchy_(self: Tensor, median = 0, sigma = 1, options: GeneratorO
   const g = options.generator ?? defaultGenerator;
   if (!(sigma > 0)) throw new Error(`cauchy_ expects sigma > 0.0, but found sigma=${cppNumber(sigma)}`);
   if (!isFloating(self.dtype)) {
-    throw new Error(`Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified ${TYPE_META_NAMES[self.dtype]}`);
+    throw new Error(`Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified ${cppTypeName(self.dtype)}`);
   }
   return fill(self, "cauchy_", "CauchyBackward0", () => median + sigma * Math.tan(Math.PI * (openUniform(g) - 0.5)));
 }

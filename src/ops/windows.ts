@@ -8,7 +8,7 @@
 import { getDefaultDtype } from "./dtype-utils.js";
 import { type FactoryOptions, fromTypedArray } from "./factories.js";
 import { i0 } from "./special-scalar.js";
-import { isFloating } from "../tensor/dtype.js";
+import { cppTypeName, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /** Every window's options: PyTorch's `periodic` (default true), and the factory options. */
@@ -17,17 +17,15 @@ export interface WindowOptions extends FactoryOptions {
   periodic?: boolean;
 }
 
-/** PyTorch's rendering of the options in its dtype error (requires_grad is set after the check, so it always reads false). */
-const TYPE_META = { int32: "int", bool: "bool" } as const;
-
 /** A window from `w(n, m)`, m = the symmetric length minus 1, over n = 0 .. length - 1. */
 function window(op: string, length: number, options: WindowOptions, w: (n: number, m: number) => number): Tensor {
   if (!Number.isInteger(length)) throw new TypeError(`${op}(): argument 'window_length' (position 1) must be int, not float`);
   if (length < 0) throw new Error(`${op} requires non-negative window_length, got window_length=${length}`);
   const dtype = options.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) {
+    // (PyTorch's rendering of the options; requires_grad is set after the check, so it always reads false)
     throw new Error(
-      `${op} expects floating point dtypes, got: TensorOptions(dtype=${TYPE_META[dtype as "int32" | "bool"]}, device=cpu, layout=Strided (default), ` +
+      `${op} expects floating point dtypes, got: TensorOptions(dtype=${cppTypeName(dtype)}, device=cpu, layout=Strided (default), ` +
         "requires_grad=false (default), pinned_memory=false, memory_format=(nullopt))",
     );
   }

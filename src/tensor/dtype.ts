@@ -153,3 +153,14 @@ const SCALAR_TYPE_NAMES: Record<DType, string> = { float32: "Float", float64: "D
 export function scalarTypeName(dtype: DType): string {
   return SCALAR_TYPE_NAMES[dtype];
 }
+
+const CPP_TYPE_NAMES: Record<DType, string> = { float32: "float", float64: "double", int32: "int", bool: "bool" };
+
+/**
+ * A dtype as its C++ type, the way PyTorch's messages print a TypeMeta or
+ * TensorOptions ("float", "double", "int", "bool"), where a ScalarType
+ * prints as scalarTypeName's "Float".
+ */
+export function cppTypeName(dtype: DType): string {
+  return CPP_TYPE_NAMES[dtype];
+}
