@@ -12,24 +12,11 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded } from "./fixture-values.js";
+import { assertClose, decode, type Encoded, throwsExactly, values } from "./fixture-values.js";
 
 const F = torch.nn.functional;
 const load = <T>(name: string): T =>
   JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "autograd-faithful", name), "utf8")) as T;
-const values = (t: Tensor): number[] => Array.from(t.contiguous().data as ArrayLike<number>);
-
-/** `f` throws an error whose message is exactly PyTorch's `expected`. */
-function throwsExactly(f: () => unknown, expected: string | null, what: string): void {
-  assert.ok(expected !== null, `${what}: PyTorch raises`);
-  let message: string | null = null;
-  try {
-    f();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  assert.equal(message, expected, what);
-}
 
 describe("views whose creation forbids in-place changes (PyTorch's CreationMeta)", () => {
   const fx = load<{ errors: Record<string, string | null>; multi: Record<string, { names: string[]; outputNrs: number[]; grad: Encoded[] }> }>("views.json");

@@ -15,21 +15,9 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 
 type FunctionCtx = torch.autograd.FunctionCtx;
-import { assertClose, type Encoded, values } from "./fixture-values.js";
+import { assertClose, type Encoded, throwsExactly, values } from "./fixture-values.js";
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "faithful", name), "utf8")) as T;
-
-/** `f` throws an error whose message is exactly PyTorch's `expected`. */
-function throwsExactly(f: () => unknown, expected: string | null, what: string): void {
-  assert.ok(expected !== null, `${what}: PyTorch raises`);
-  let message: string | null = null;
-  try {
-    f();
-  } catch (e) {
-    message = (e as Error).message;
-  }
-  assert.equal(message, expected, what);
-}
 
 class Id extends torch.autograd.Function {
   static override forward(_ctx: FunctionCtx, x: Tensor): Tensor {

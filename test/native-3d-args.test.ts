@@ -10,18 +10,10 @@ import type { Strided } from "../src/backend/backend.js";
 import { loadNativeBackend, nativeAddon, type NativeAddon } from "../src/backend/native/load.js";
 import type { TypedArray } from "../src/tensor/dtype.js";
 import { S } from "./strided.js";
+import { rejects } from "./native-rejects.js";
 
 const addon = nativeAddon();
 const skip = addon === null || typeof addon.conv3d !== "function" ? `the native addon (with its 3-d kernels) is not available (${loadNativeBackend().error})` : false;
-
-function rejects(kernel: string, what: RegExp, fn: () => void): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof Error, "throws an Error");
-    assert.match(e.message, new RegExp(`^native ${kernel}: `));
-    assert.match(e.message, what);
-    return true;
-  });
-}
 
 type Req<T> = { [K in keyof T]-?: NonNullable<T[K]> };
 const c = () => addon as Req<NativeAddon>;

@@ -8,6 +8,7 @@ import type { Strided } from "../src/backend/backend.js";
 import { loadNativeBackend, nativeAddon, type NativeAddon } from "../src/backend/native/load.js";
 import type { TypedArray } from "../src/tensor/dtype.js";
 import { S } from "./strided.js";
+import { rejects } from "./native-rejects.js";
 
 const addon = nativeAddon();
 const skip = addon === null ? `the native addon is not available (${loadNativeBackend().error})` : false;
@@ -15,16 +16,6 @@ const skip = addon === null ? `the native addon is not available (${loadNativeBa
 
 
 const f32 = (n: number) => new Float32Array(n);
-
-/** Runs fn, which must throw an Error whose message starts with "native <kernel>:" and matches `what`. */
-function rejects(kernel: string, what: RegExp, fn: () => void): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof Error, "throws an Error");
-    assert.match(e.message, new RegExp(`^native ${kernel}: `));
-    assert.match(e.message, what);
-    return true;
-  });
-}
 
 function raw(): NativeAddon {
   assert.ok(addon);

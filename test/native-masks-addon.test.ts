@@ -8,19 +8,10 @@ import assert from "node:assert/strict";
 import type { Strided } from "../src/backend/backend.js";
 import { loadNativeBackend, nativeAddon, type NativeAddon } from "../src/backend/native/load.js";
 import { S } from "./strided.js";
+import { rejects } from "./native-rejects.js";
 
 const addon = nativeAddon();
 const skip = addon === null ? `the native addon is not available (${loadNativeBackend().error})` : false;
-
-/** Runs fn, which must throw an Error whose message starts with "native <kernel>:" and matches `what`. */
-function rejects(kernel: string, what: RegExp, fn: () => void): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof Error, "throws an Error");
-    assert.match(e.message, new RegExp(`^native ${kernel}: `));
-    assert.match(e.message, what);
-    return true;
-  });
-}
 
 function raw(): NativeAddon {
   assert.ok(addon);
