@@ -14,6 +14,7 @@ import { contiguousStrides, kernels, record } from "./core.js";
 import { emptyLike, zeros, zerosLike } from "./factories.js";
 import { inplace } from "./inplace.js";
 import { defaultGenerator, type Generator } from "./random.js";
+import { finfo, iinfo } from "./type-info.js";
 import { expand } from "./views.js";
 
 /** The optional generator every sampler takes. */
@@ -62,9 +63,14 @@ function requireInt(op: string, name: string, position: number, v: number): void
   if (!Number.isInteger(v)) throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be int, not float`);
 }
 
-/** The largest integer each dtype holds exactly as a sample: 2^digits for floats. */
+/** The mantissa digits of a float dtype: its samples are exact up to 2^digits. */
 function digitsOf(dtype: DType): number {
   return dtype === "float32" ? 24 : 53;
+}
+
+/** The top of `random_()`'s range: true for bool, int32's largest, 2^digits for floats. */
+function largestSample(dtype: DType): number {
+  return dtype === "bool" ? 1 : dtype === "int32" ? iinfo("int32").max : 2 ** digitsOf(dtype);
 }
 
 /**
@@ -86,7 +92,7 @@ function float32To(to: number): number {
 function checkRandomRange(dtype: DType, from: number, toInc: number): void {
   const name = cppTypeName(dtype);
   if (isFloating(dtype)) {
-    const max = dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE;
+    const { max } = finfo(dtype);
     if (!(from >= -max && from <= max)) throw new Error(`from is out of bounds for ${name}`);
     if (!(toInc >= -max && toInc <= max)) throw new Error(`to - 1 is out of bounds for ${name}`);
     const digits = digitsOf(dtype), limit = 2 ** digits;
@@ -100,7 +106,7 @@ function checkRandomRange(dtype: DType, from: number, toInc: number): void {
     }
     return;
   }
-  const [min, max] = dtype === "bool" ? [0, 1] : [-(2 ** 31), 2 ** 31 - 1];
+  const { min, max } = dtype === "bool" ? { min: 0, max: 1 } : iinfo(dtype);
   if (from < min || from > max) throw new Error(`from is out of bounds for ${name}`);
   if (toInc < min || toInc > max) throw new Error(`to - 1 is out of bounds for ${name}`);
 }
@@ -136,8 +142,8 @@ export function random_(self: Tensor, fromOrTo?: number, to?: number | null, opt
   let from = 0, toInc: number, name: string;
   if (fromOrTo === undefined) {
     name = "RandomBackward2";
-    toInc = dtype === "bool" ? 1 : dtype === "int32" ? 2 ** 31 - 1 : 2 ** digitsOf(dtype);
-  } else if (to === undefined || to !== null) {
+    toInc = largestSample(dtype);
+  } else if (to !== null) {
     // random_(to) or random_(from, to): [from, to)
     const end = to === undefined ? fromOrTo : to;
     from = to === undefined ? 0 : fromOrTo;
@@ -157,7 +163,7 @@ export function random_(self: Tensor, fromOrTo?: number, to?: number | null, opt
     requireInt("random_", "from", 1, fromOrTo);
     from = fromOrTo;
     name = "RandomBackward0";
-    toInc = dtype === "bool" ? 1 : dtype === "int32" ? 2 ** 31 - 1 : 2 ** digitsOf(dtype);
+    toInc = largestSample(dtype);
     if (dtype === "float32") from = float32From(from);
     if (isFloating(dtype) && !(from < toInc)) {
       throw new Error(`random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from=${from} > to_inc=${toInc}`);
