@@ -10,7 +10,7 @@
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { castData, shapeStr } from "../ops/core.js";
-import { DTYPES, type DType, isFloating } from "../tensor/dtype.js";
+import { type DType, isDType, isFloating } from "../tensor/dtype.js";
 import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
@@ -359,9 +359,7 @@ export class Module {
   to(device: DeviceLike, dtype?: DType): this;
   to(options: { device?: DeviceLike; dtype?: DType }): this;
   to(a: DeviceLike | { device?: DeviceLike; dtype?: DType }, b?: DType): this {
-    const isDtype = typeof a === "string" && (DTYPES as readonly string[]).includes(a);
-    const { device: dev, dtype } =
-      isDtype ? { device: undefined, dtype: a as DType } : typeof a === "string" || a instanceof Device ? { device: a, dtype: b } : a;
+    const { device: dev, dtype } = isDType(a) ? { device: undefined, dtype: a } : typeof a === "string" || a instanceof Device ? { device: a, dtype: b } : a;
     if (dev !== undefined) requireCpu(dev);
     if (dtype === undefined) return this;
     if (!isFloating(dtype)) throw new Error(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);

@@ -4,14 +4,14 @@
  * type promotion (`resultType`, `promoteTypes`, `canCast`) and the small
  * predicates (`isTensor`, `isFloatingPoint`, `isNonzero`, ...).
  */
-import { type DType, DTYPES, defaultFloatDtype, isFloating, promoteTypes as promote, setDefaultFloatDtype, unsupportedDType } from "../tensor/dtype.js";
+import { type DType, defaultFloatDtype, isDType, isFloating, promoteTypes as promote, setDefaultFloatDtype, unsupportedDType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { resultType as operandResultType, toDtype } from "./elementwise.js";
 import { full } from "./factories.js";
 
 function checkDtype(dtype: unknown): DType {
-  if (!DTYPES.includes(dtype as DType)) throw unsupportedDType(dtype);
-  return dtype as DType;
+  if (!isDType(dtype)) throw unsupportedDType(dtype);
+  return dtype;
 }
 
 /**

@@ -4,7 +4,7 @@
  * options; `copy` forces a new tensor. Without a change it returns the
  * tensor itself, as PyTorch does.
  */
-import { DTYPES, type DType, unsupportedDType } from "../tensor/dtype.js";
+import { type DType, isDType, unsupportedDType } from "../tensor/dtype.js";
 import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
 import { toDtype } from "./elementwise.js";
@@ -17,7 +17,6 @@ export interface ToOptions {
   copy?: boolean;
 }
 
-const isDType = (v: unknown): v is DType => typeof v === "string" && (DTYPES as readonly string[]).includes(v);
 /** PyTorch's other dtype names: a string like these means a dtype torchlet lacks, not a device. */
 const OTHER_DTYPE = /^(u?int\d+|float\d+|bfloat16|complex\d+|half|long|short|double|float|int|cfloat|cdouble|chalf)$/;
 

@@ -8,6 +8,11 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
+/** Whether `v` names one of torchlet's dtypes (a device string, "float16" or anything else does not). */
+export function isDType(v: unknown): v is DType {
+  return typeof v === "string" && (DTYPES as readonly string[]).includes(v);
+}
+
 export function isFloating(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
 }
