@@ -9,7 +9,7 @@ import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 import { add, div, mul, neg, sub } from "./elementwise.js";
 import { cat } from "./indexing.js";
 import { diff } from "./scan.js";
-import { reshape, slice } from "./views.js";
+import { reshape, select, slice } from "./views.js";
 
 /** `torch.gradient`'s keyword arguments. */
 export interface GradientOptions {
@@ -75,7 +75,7 @@ function atCoordinates(x: Tensor, d: number, coords: Tensor, edgeOrder: number):
   const b = reshape(div(sub(dx2, dx1), mul(dx1, dx2)), shape);
   const c = reshape(div(dx1, mul(dx2, add(dx1, dx2))), shape);
   const center = add(add(mul(a, s(0, -2)), mul(b, s(1, -1))), mul(c, s(2, null)));
-  const at = (i: number) => slice(dx, 0, i, i === -1 ? null : i + 1).reshape([]);
+  const at = (i: number) => select(dx, 0, i);
   let first: Tensor, last: Tensor;
   if (edgeOrder === 1) {
     first = div(sub(s(1, 2), s(0, 1)), at(0));
