@@ -14,9 +14,6 @@ import { lgammaScalar } from "./gamma.js";
 import { denseValues } from "./js-map.js";
 import { defaultGenerator, type Generator } from "./random.js";
 
-/** Uniform in (0, 1). */
-const open = (g: Generator) => (g.nextUint32() + 0.5) / 4294967296;
-
 /** A Poisson(lambda) draw (lambda >= 0). */
 function poissonDraw(g: Generator, lambda: number): number {
   if (lambda === 0) return 0;
@@ -24,10 +21,10 @@ function poissonDraw(g: Generator, lambda: number): number {
   if (lambda < 10) {
     // multiply uniforms until the product drops below e^-lambda
     const limit = Math.exp(-lambda);
-    let k = 0, prod = open(g);
+    let k = 0, prod = g.randomOpen();
     while (prod > limit) {
       k++;
-      prod *= open(g);
+      prod *= g.randomOpen();
     }
     return k;
   }
@@ -35,7 +32,7 @@ function poissonDraw(g: Generator, lambda: number): number {
   const root = Math.sqrt(lambda), logLambda = Math.log(lambda);
   const b = 0.931 + 2.53 * root, a = -0.059 + 0.02483 * b, invAlpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
   for (;;) {
-    const u = open(g) - 0.5, v = open(g), us = 0.5 - Math.abs(u);
+    const u = g.randomOpen() - 0.5, v = g.randomOpen(), us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
@@ -50,7 +47,7 @@ function binomialDraw(g: Generator, n: number, p: number): number {
     const logQ = Math.log1p(-p);
     let successes = 0, trials = 0;
     for (;;) {
-      trials += Math.ceil(Math.log(open(g)) / logQ);
+      trials += Math.ceil(Math.log(g.randomOpen()) / logQ);
       if (trials > n) return successes;
       successes++;
     }
@@ -61,7 +58,7 @@ function binomialDraw(g: Generator, n: number, p: number): number {
   const alpha = (2.83 + 5.1 / b) * spq, logOdds = Math.log(p / (1 - p));
   const m = Math.floor((n + 1) * p), h = lgammaScalar(m + 1) + lgammaScalar(n - m + 1);
   for (;;) {
-    const u = open(g) - 0.5, v = open(g), us = 0.5 - Math.abs(u);
+    const u = g.randomOpen() - 0.5, v = g.randomOpen(), us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= vr) return k;

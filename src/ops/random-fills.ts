@@ -47,11 +47,6 @@ function fill(self: Tensor, op: string, name: string, draw: () => number, p: Ten
   }, true);
 }
 
-/** Uniform in (0, 1): never exactly 0 or 1, so logs and tangents stay finite. */
-function openUniform(g: Generator): number {
-  return (g.nextUint32() + 0.5) / 4294967296;
-}
-
 /** A uniform integer in [0, range), for any range up to 2^53 + 1. */
 function below(g: Generator, range: number): number {
   if (range <= 4294967296) return g.nextUint32() % range;
@@ -207,7 +202,7 @@ export function exponential_(self: Tensor, lambd = 1, options: GeneratorOption =
   if (!isFloating(self.dtype)) {
     throw new Error(`Exponential distribution is a continuous probability distribution. dtype must be a floating point but you specified ${scalarTypeName(self.dtype)}`);
   }
-  return fill(self, "exponential_", "ExponentialBackward0", () => -Math.log(openUniform(g)) / lambd);
+  return fill(self, "exponential_", "ExponentialBackward0", () => -Math.log(g.randomOpen()) / lambd);
 }
 
 /**
@@ -218,7 +213,7 @@ export function geometric_(self: Tensor, p: number, options: GeneratorOption = {
   const g = options.generator ?? defaultGenerator;
   if (!(p > 0 && p < 1)) throw new Error(`geometric_ expects p to be in (0, 1), but got p=${cppNumber(p)}`);
   if (self.dtype === "bool") throw new Error(`"geometric_cpu" not implemented for 'Bool'`);
-  return fill(self, "geometric_", "GeometricBackward0", () => Math.ceil(Math.log(openUniform(g)) / Math.log1p(-p)));
+  return fill(self, "geometric_", "GeometricBackward0", () => Math.ceil(Math.log(g.randomOpen()) / Math.log1p(-p)));
 }
 
 /**
@@ -242,5 +237,5 @@ export function cauchy_(self: Tensor, median = 0, sigma = 1, options: GeneratorO
   if (!isFloating(self.dtype)) {
     throw new Error(`Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified ${cppTypeName(self.dtype)}`);
   }
-  return fill(self, "cauchy_", "CauchyBackward0", () => median + sigma * Math.tan(Math.PI * (openUniform(g) - 0.5)));
+  return fill(self, "cauchy_", "CauchyBackward0", () => median + sigma * Math.tan(Math.PI * (g.randomOpen() - 0.5)));
 }

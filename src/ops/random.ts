@@ -58,6 +58,11 @@ export class Generator {
     return this.nextUint32() / 4294967296;
   }
 
+  /** Uniform in (0, 1), never exactly 0 or 1, so logs and tangents of it stay finite. */
+  randomOpen(): number {
+    return (this.nextUint32() + 0.5) / 4294967296;
+  }
+
   /** Standard normal by Box–Muller. */
   normal(): number {
     if (this.spare !== null) {
