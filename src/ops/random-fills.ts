@@ -10,7 +10,7 @@ import { cppTypeName, type DType, isFloating, scalarTypeName } from "../tensor/d
 import type { Tensor } from "../tensor/tensor.js";
 import { warn } from "../warnings.js";
 import { isRecording } from "../autograd/grad-mode.js";
-import { contiguousStrides, kernels, record } from "./core.js";
+import { contiguousStrides, kernels, pyNumber, record } from "./core.js";
 import { emptyLike, zeros, zerosLike } from "./factories.js";
 import { inplace } from "./inplace.js";
 import { defaultGenerator, type Generator } from "./random.js";
@@ -22,9 +22,9 @@ export interface GeneratorOption {
   generator?: Generator;
 }
 
-/** A double as C++'s `<<` prints it in PyTorch's messages (6 significant digits). */
+/** A double as C++'s `<<` prints it in PyTorch's messages: 6 significant digits, and pyNumber's nan / inf. */
 function cppNumber(v: number): string {
-  return Number.isNaN(v) ? "nan" : !Number.isFinite(v) ? (v > 0 ? "inf" : "-inf") : String(Number(v.toPrecision(6)));
+  return pyNumber(Number(v.toPrecision(6)));
 }
 
 /**
