@@ -43,7 +43,7 @@ export function frombuffer(buffer: ArrayBufferLike | ArrayBufferView, options: F
   const { dtype, count = -1, offset = 0 } = options;
   const bytes = ArrayBuffer.isView(buffer) ? buffer.buffer : buffer;
   const base = ArrayBuffer.isView(buffer) ? buffer.byteOffset : 0;
-  const length = ArrayBuffer.isView(buffer) ? buffer.byteLength : buffer.byteLength;
+  const length = buffer.byteLength;
   const size = bytesPerElement(dtype);
   if (length === 0 || count === 0) throw new Error(`both buffer length (${length}) and count (${count}) must not be 0`);
   if (!(offset >= 0 && offset <= length - 1)) throw new Error(`offset (${offset} bytes) must be non-negative and no greater than buffer length (${length} bytes) minus 1`);
