@@ -94,6 +94,8 @@ test("indexReduce: PyTorch's errors, in its order", () => {
   expect(() => torch.indexReduce(torch.ones([3], { dtype: "bool" }), 0, int([0]), torch.tensor([true]), "amax"), "bool");
   expect(() => torch.indexReduce(x, 0, idx, torch.ones([2, 3]), "prod"), "slice shapes (v2)");
   expect(() => torch.ones([3], { requiresGrad: true }).indexReduce_(0, int([0]), torch.tensor([2]), "prod"), "in-place on a leaf");
+  // PyTorch 1.13: x.index_reduce_(0, idx, src, 'sum') on a leaf that requires grad raises the leaf error first
+  expect(() => torch.ones([3], { requiresGrad: true }).indexReduce_(0, int([0]), torch.tensor([2]), "sum" as torch.IndexReduction), "in-place on a leaf");
   assert.throws(() => torch.indexReduce(x, 2, idx, src, "prod"), (e: Error) => e.message.startsWith(FIX.errors["dim out of range"]!));
 });
 

@@ -166,8 +166,11 @@ export function indexReduce(self: Tensor, dim: number, index: Tensor, source: Te
   return out;
 }
 
-/** In place: `self` becomes `indexReduce(self, ...)` (the node is IndexReduceBackward0, as PyTorch's). */
+/**
+ * In place: `self` becomes `indexReduce(self, ...)` (the node is
+ * IndexReduceBackward0, as PyTorch's). The in-place rules come before the
+ * argument checks, as in PyTorch, where autograd checks a leaf first.
+ */
 export function indexReduce_(self: Tensor, dim: number, index: Tensor, source: Tensor, reduce: IndexReduction, options: IndexReduceOptions = {}): Tensor {
-  check(self, dim, index, source, reduce);
   return inplace(self, "index_reduce_", [source], (old) => indexReduce(old, dim, index, source, reduce, options));
 }
