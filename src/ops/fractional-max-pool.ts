@@ -4,16 +4,16 @@
  * an H x W plane pools to exactly the requested output size. Each plane's
  * two samples in [0, 1) (one for W, one for H) fix the offsets, as
  * PyTorch's `generate_intervals` computes them in the input's precision.
- * The gradient goes to each window's maximum, a scatter-add of the
- * incoming gradient, so it is differentiable again.
+ * The gradient goes to each window's maximum (max_pool2d's backward, with
+ * the same per-plane positions), so it is differentiable again.
  */
 import type { Strided } from "../backend/backend.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { contiguousData, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import type { Pair } from "./conv.js";
-import { rand, zeros } from "./factories.js";
-import { scatterAdd } from "./indexing.js";
+import { rand } from "./factories.js";
+import { maxPool2dBackward } from "./pool.js";
 import type { Generator } from "./random.js";
 import { reshape } from "./views.js";
 
@@ -180,10 +180,10 @@ export function fractionalMaxPool2d(input: Tensor, kernelSize: Pair, options: Fr
   }
   if (needsGrad(input)) {
     const inputShape = input.shape;
-    record("FractionalMaxPool2DBackward0", [input], values, ([g], [ix]) => {
-      const flatIndex = reshape(ix!, [planes, oH * oW]);
-      return [reshape(scatterAdd(zeros([planes, H * W], { dtype: g!.dtype }), 1, flatIndex, reshape(g!, [planes, oH * oW])), inputShape)];
-    }, [indices]);
+    // max_pool2d's gradient, one plane per (batch, channel): each window's gradient added at its argmax
+    record("FractionalMaxPool2DBackward0", [input], values, ([g], [ix]) => [
+      reshape(maxPool2dBackward(reshape(g!, [1, planes, oH, oW]), reshape(ix!, [1, planes, oH, oW]), [1, planes, H, W]), inputShape),
+    ], [indices]);
   }
   return options.returnIndices ?? false ? [values, indices] : values;
 }

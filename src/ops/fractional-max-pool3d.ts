@@ -8,9 +8,9 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Triple } from "./conv3d.js";
 import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
-import { rand, zeros } from "./factories.js";
+import { rand } from "./factories.js";
 import { allWithin, checkSamples, intervals } from "./fractional-max-pool.js";
-import { scatterAdd } from "./indexing.js";
+import { maxPool2dBackward } from "./pool.js";
 import type { Generator } from "./random.js";
 import { reshape } from "./views.js";
 
@@ -120,10 +120,10 @@ export function fractionalMaxPool3d(input: Tensor, kernelSize: Triple, options: 
   }
   if (needsGrad(input)) {
     const inputShape = input.shape, outPer = oT * oH * oW, inPer = T * H * W;
-    record("FractionalMaxPool3DBackward0", [input], values, ([g], [ix]) => {
-      const flatIndex = reshape(ix!, [planes, outPer]);
-      return [reshape(scatterAdd(zeros([planes, inPer], { dtype: g!.dtype }), 1, flatIndex, reshape(g!, [planes, outPer])), inputShape)];
-    }, [indices]);
+    // max_pool2d's gradient over one row per plane: each window's gradient added at its argmax
+    record("FractionalMaxPool3DBackward0", [input], values, ([g], [ix]) => [
+      reshape(maxPool2dBackward(reshape(g!, [1, planes, 1, outPer]), reshape(ix!, [1, planes, 1, outPer]), [1, planes, 1, inPer]), inputShape),
+    ], [indices]);
   }
   return options.returnIndices ?? false ? [values, indices] : values;
 }
