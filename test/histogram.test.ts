@@ -73,3 +73,11 @@ test("histogram: PyTorch's errors", () => {
   assert.deepEqual(Object.keys(calls).sort(), Object.keys(FIX.errors).sort());
   for (const [name, call] of Object.entries(calls)) assert.throws(call, { message: FIX.errors[name] }, name);
 });
+
+test("histogram: bins defaults to 100, as in PyTorch's signature (histogram.bin_ct: int bins=100)", () => {
+  const x = torch.randn([500]);
+  const byDefault = torch.histogram(x), explicit = torch.histogram(x, 100);
+  assert.equal(byDefault.hist.shape[0], 100);
+  assert.deepEqual(values(byDefault.hist), values(explicit.hist));
+  assert.deepEqual(values(x.histogram().binEdges), values(explicit.binEdges));
+});

@@ -62,7 +62,7 @@ function checkWeight(input: Tensor, weight: Tensor): void {
 }
 
 /**
- * PyTorch's `torch.histogram(input, bins, *, range, weight, density)`:
+ * PyTorch's `torch.histogram(input, bins=100, *, range, weight, density)`:
  * `bins` equal bins (over `range`, default the data's min and max) or the
  * bins between the given increasing edges. Each bin holds its left edge, the
  * last one its right edge too; elements outside the edges (and NaN) are not
@@ -73,7 +73,7 @@ function checkWeight(input: Tensor, weight: Tensor): void {
  * const { hist, binEdges } = torch.histogram(torch.tensor([1, 2, 1]), 2);
  * // hist [2, 1], binEdges [1, 1.5, 2]
  */
-export function histogram(input: Tensor, bins: number | Tensor, options: HistogramOptions = {}): HistogramResult {
+export function histogram(input: Tensor, bins: number | Tensor = 100, options: HistogramOptions = {}): HistogramResult {
   if (!isFloating(input.dtype)) throw new Error(`"histogramdd" not implemented for '${scalarTypeName(input.dtype)}'`);
   const x = castData(input, "float64").data as Float64Array;
   const { weight, density = false } = options;

@@ -36,8 +36,8 @@ declare module "../tensor/tensor.js" {
     logNormal_(mean?: number, std?: number, options?: R.GeneratorOption): Tensor;
     /** Cauchy samples of the given median and scale in place. */
     cauchy_(median?: number, sigma?: number, options?: R.GeneratorOption): Tensor;
-    /** `torch.histogram(this, bins, options)`. */
-    histogram(bins: number | Tensor, options?: HistogramOptions): HistogramResult;
+    /** `torch.histogram(this, bins = 100, options)`. */
+    histogram(bins?: number | Tensor, options?: HistogramOptions): HistogramResult;
     /** `torch.inner(this, other)`. */
     inner(other: Tensor): Tensor;
     /** `torch.nextafter(this, other)`. */
@@ -90,7 +90,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   geometric_(p: number, o?: R.GeneratorOption) { return R.geometric_(this, p, o); },
   logNormal_(mean?: number, std?: number, o?: R.GeneratorOption) { return R.logNormal_(this, mean, std, o); },
   cauchy_(median?: number, sigma?: number, o?: R.GeneratorOption) { return R.cauchy_(this, median, sigma, o); },
-  histogram(bins: number | Tensor, o?: HistogramOptions) { return histogram(this, bins, o); },
+  histogram(bins: number | Tensor = 100, o?: HistogramOptions) { return histogram(this, bins, o); },
   inner(o: Tensor) { return innerFn(this, o); },
   nextafter(o: Tensor) { return nextafterFn(this, o); },
   nextafter_(o: Tensor) { return inplace(this, "nextafter_", [o], (old) => nextafterFn(old, o)); },
