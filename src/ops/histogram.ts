@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { castData, pyNumber, shapeStr } from "./core.js";
 import { linspace, zeros } from "./factories.js";
 import { dataRange } from "./statistics.js";
+import { namedTuple } from "./named-tuple.js";
 
 export interface HistogramOptions {
   /** The leftmost and rightmost edges when `bins` is a number (default: the data's min and max). */
@@ -18,7 +19,7 @@ export interface HistogramOptions {
 }
 
 /** PyTorch's return_types.histogram: the counts and the `bins + 1` edges. */
-export interface HistogramResult {
+export interface HistogramResult extends Iterable<Tensor> {
   hist: Tensor;
   binEdges: Tensor;
 }
@@ -119,5 +120,5 @@ export function histogram(input: Tensor, bins: number | Tensor = 100, options: H
     for (let k = 0; k < count; k++) total = r(total + h[k]!);
     for (let k = 0; k < count; k++) h[k] = r(r(h[k]! / total) / r(edges[k + 1]! - edges[k]!));
   }
-  return { hist, binEdges: edgesTensor };
+  return namedTuple({ hist, binEdges: edgesTensor });
 }

@@ -16,6 +16,7 @@ import { gather } from "./indexing.js";
 import { sum, type ValuesIndices } from "./reduce.js";
 import { sort } from "./sorting.js";
 import { reshape, squeeze } from "./views.js";
+import { namedTuple } from "./named-tuple.js";
 
 /**
  * Visits each line along `d` of a contiguous array of `shape`:
@@ -35,8 +36,8 @@ function eachLine(shape: readonly number[], d: number, visit: (start: number, st
 /** `{ values, indices }` gathered at `indices` (int32, `d` of size 1), with `d` dropped unless keepdim; a 0-d input gives 0-d results. */
 function pick(a: Tensor, x: Tensor, d: number, indices: Tensor, keepdim: boolean): ValuesIndices {
   const values = gather(x, d, indices);
-  if (a.dim() === 0) return { values: reshape(values, []), indices: reshape(indices, []) };
-  return keepdim ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
+  if (a.dim() === 0) return namedTuple({ values: reshape(values, []), indices: reshape(indices, []) });
+  return keepdim ? namedTuple({ values, indices }) : namedTuple({ values: squeeze(values, d), indices: squeeze(indices, d) });
 }
 
 /** Ascending order with NaN after every number (a consistent comparator: `a - b` is NaN for a NaN). */

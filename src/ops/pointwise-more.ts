@@ -16,6 +16,7 @@ import { full, zerosLike } from "./factories.js";
 import { mapBinary, mapUnary } from "./js-map.js";
 import { isfinite, logaddexp } from "./math.js";
 import * as S from "./special-scalar.js";
+import { namedTuple } from "./named-tuple.js";
 
 const untracked = <T>(f: () => T): T => runInMode(withGrad(false), f);
 
@@ -299,7 +300,7 @@ export function clip(a: Tensor, min: number | Tensor | null = null, max: number 
 }
 
 /** `{ mantissa, exponent }` of `frexp`. */
-export interface FrexpResult {
+export interface FrexpResult extends Iterable<Tensor> {
   mantissa: Tensor;
   exponent: Tensor;
 }
@@ -318,7 +319,7 @@ export function frexp(input: Tensor): FrexpResult {
   const mantissa = mapUnary(input, input.dtype, (x) => S.frexp(x)[0]);
   // grad / 2^exponent
   if (needsGrad(input)) record("FrexpBackward0", [input], mantissa, ([g], [e]) => [div(g!, exp2(e!))], [exponent]);
-  return { mantissa, exponent };
+  return namedTuple({ mantissa, exponent });
 }
 
 /**

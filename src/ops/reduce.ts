@@ -8,6 +8,7 @@ import { expand, narrow, reshape, unsqueeze } from "./views.js";
 import { cat, flip, scatterAdd } from "./indexing.js";
 import { onesLike } from "./factories.js";
 import { cumprod } from "./scan.js";
+import { namedTuple } from "./named-tuple.js";
 
 export type Dims = number | readonly number[];
 
@@ -115,7 +116,7 @@ export function productOfOthers(x: Tensor, d: number): Tensor {
 }
 
 /** `{ values, indices }` of the max or min along one dim. */
-export interface ValuesIndices {
+export interface ValuesIndices extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
 }
@@ -138,7 +139,7 @@ function extremeAlong(op: "max" | "min", a: Tensor, dim: number, keepdim: boolea
       scatterAdd(empty(inShape, dtype), d, restoreDims(ix!, [d], kept), restoreDims(g!, [d], kept)),
     ], [idx]);
   }
-  return { values: v, indices: idx };
+  return namedTuple({ values: v, indices: idx });
 }
 
 function extremeAll(op: "max" | "min", a: Tensor): Tensor {

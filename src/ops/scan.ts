@@ -13,6 +13,7 @@ import { abs, add, div, eq, exp, gt, log, lt, mul, ne, sub, where } from "./elem
 import { cat, flip, gather } from "./indexing.js";
 import { narrow } from "./views.js";
 import { sum, type ValuesIndices } from "./reduce.js";
+import { namedTuple } from "./named-tuple.js";
 
 /**
  * Running sums along `dim` (bool input sums as int32).
@@ -147,7 +148,7 @@ function runningExtreme(op: "cummax" | "cummin", a: Tensor, dim: number): Values
       ix[start + k * step] = where;
     }
   });
-  return { values: gather(a, d, indices), indices };
+  return namedTuple({ values: gather(a, d, indices), indices });
 }
 
 /** The running maximum along `dim` and its indices. */

@@ -17,6 +17,7 @@ import { lerp } from "./math.js";
 import { quantileOutput, quantileValues } from "./quantile-args.js";
 import { any, sum, type ValuesIndices } from "./reduce.js";
 import { narrow, reshape } from "./views.js";
+import { namedTuple } from "./named-tuple.js";
 
 /** NaN above everything, else numeric order. */
 function ascending(x: number, y: number): number {
@@ -49,10 +50,10 @@ export function sort(a: Tensor, options: { dim?: number; descending?: boolean } 
   if (a.shape.length === 0) {
     // fresh results, not views (PyTorch's are not: detach_() works on them)
     const indices = full([], 0, { dtype: "int32" });
-    return { values: gather(a, 0, indices), indices };
+    return namedTuple({ values: gather(a, 0, indices), indices });
   }
   const indices = order(a, d, options.descending ?? false);
-  return { values: gather(a, d, indices), indices };
+  return namedTuple({ values: gather(a, d, indices), indices });
 }
 
 /**
@@ -68,7 +69,7 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
   if (a.shape.length === 0) return sort(a);
   if (a.dtype === "bool") throw new Error(`"topk_cpu" not implemented for 'Bool'`);
   const indices = castData(narrow(order(a, d, options.largest ?? true), d, 0, k), "int32"); // a copy, not a view
-  return { values: gather(a, d, indices), indices };
+  return namedTuple({ values: gather(a, d, indices), indices });
 }
 
 /**
@@ -101,7 +102,7 @@ function atSortedPosition(a: Tensor, d: number, pos: number, keepdim: boolean, n
     picked.data[Math.floor(start / (step * n)) * step + (start % step)] = ix[start + first * step]!;
   });
   const values = gather(a, d, picked);
-  return keepdim ? { values, indices: picked } : { values: values.squeeze(d), indices: picked.squeeze(d) };
+  return keepdim ? namedTuple({ values, indices: picked }) : namedTuple({ values: values.squeeze(d), indices: picked.squeeze(d) });
 }
 
 /**
@@ -115,7 +116,7 @@ export function kthvalue(a: Tensor, k: number, dim = -1, options: { keepdim?: bo
   // (a 0-d tensor is its own answer, bool too: PyTorch's kernel, which has no bool version, is not reached)
   if (a.dim() !== 0 && a.dtype === "bool") throw new Error(`"kthvalue_cpu" not implemented for 'Bool'`);
   const r = atSortedPosition(x, d, k - 1, options.keepdim ?? false, false);
-  return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
+  return a.dim() === 0 ? namedTuple({ values: reshape(r.values, []), indices: reshape(r.indices, []) }) : r;
 }
 
 /**
@@ -145,7 +146,7 @@ export function median(a: Tensor, dim?: number, options: { keepdim?: boolean } =
   const d = normalizeDim(dim, x.dim(), "median", x.shape);
   if (x.shape[d] === 0) throw new Error(`median(): Expected reduction dim ${d} to have non-zero size.`);
   const r = atSortedPosition(x, d, Math.floor((x.shape[d]! - 1) / 2), options.keepdim ?? false, true);
-  return a.dim() === 0 ? { values: reshape(r.values, []), indices: reshape(r.indices, []) } : r;
+  return a.dim() === 0 ? namedTuple({ values: reshape(r.values, []), indices: reshape(r.indices, []) }) : r;
 }
 
 /** How `quantile` picks between the two values around a position that falls between them. */

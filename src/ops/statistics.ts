@@ -14,6 +14,7 @@ import { mm } from "./linalg.js";
 import { amax, amin, type Dims, mean, std, sum, variance, type ReduceOptions } from "./reduce.js";
 import { diagonal } from "./diagonal.js";
 import { reshape, squeeze, transpose, unsqueeze } from "./views.js";
+import { namedTuple } from "./named-tuple.js";
 
 /** Options of `stdMean` / `varMean`: the reduced dims' options and the degrees-of-freedom correction (1, Bessel's, by default). */
 export interface MomentOptions extends ReduceOptions {
@@ -45,7 +46,7 @@ export function varMean(input: Tensor, dim?: Dims, options: MomentOptions = {}):
 }
 
 /** `{ min, max }` of `aminmax`. */
-export interface MinMax {
+export interface MinMax extends Iterable<Tensor> {
   min: Tensor;
   max: Tensor;
 }
@@ -63,11 +64,11 @@ export function aminmax(input: Tensor, options: { dim?: number; keepdim?: boolea
   if (options.dim === undefined) {
     if (input.numel() === 0) throw new Error("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
     const dims = [...input.shape.keys()];
-    return { min: amin(input, dims, { keepdim }), max: amax(input, dims, { keepdim }) };
+    return namedTuple({ min: amin(input, dims, { keepdim }), max: amax(input, dims, { keepdim }) });
   }
   const d = normalizeDim(options.dim, input.dim(), "aminmax", input.shape);
   if (input.dim() > 0 && input.shape[d] === 0) throw new Error(`aminmax: Expected reduction dim ${d} to have non-zero size.`);
-  return { min: amin(input, d, { keepdim }), max: amax(input, d, { keepdim }) };
+  return namedTuple({ min: amin(input, d, { keepdim }), max: amax(input, d, { keepdim }) });
 }
 
 /** Options of `cov`. */

@@ -11,6 +11,7 @@ import { matmul } from "../linalg.js";
 import { transpose, unsqueeze } from "../views.js";
 import { batchShape, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
 import { rotatePairs } from "./rotate.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of linalg.eigh and linalg.eigvalsh. */
 export interface EighOptions {
@@ -19,7 +20,7 @@ export interface EighOptions {
 }
 
 /** What linalg.eigh returns: A = V diag(eigenvalues) Vᵀ, eigenvalues ascending, eigenvectors in V's columns. */
-export interface EighResult {
+export interface EighResult extends Iterable<Tensor> {
   eigenvalues: Tensor;
   eigenvectors: Tensor;
 }
@@ -94,7 +95,7 @@ export function eigh(A: Tensor, options: EighOptions = {}): EighResult {
   if (needsGrad(A)) {
     record("LinalgEighBackward0", [A], [w, V], ([gw, gV], [ws, Vs]) => [eighBackward(gw ?? null, gV ?? null, ws!, Vs!)], [w, V]);
   }
-  return { eigenvalues: w, eigenvectors: V };
+  return namedTuple({ eigenvalues: w, eigenvectors: V });
 }
 
 /**

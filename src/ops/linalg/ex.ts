@@ -11,6 +11,7 @@ import { squeeze, transpose, unsqueeze, expand } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
 import { choleskyFactorInto, choleskyResult } from "./cholesky.js";
 import { inverseUnchecked, luFactor as luFactorSquare, solve } from "./lu.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of the `_ex` functions. */
 export interface CheckErrorsOptions {
@@ -19,7 +20,7 @@ export interface CheckErrorsOptions {
 }
 
 /** What linalg.invEx returns. */
-export interface InvExResult {
+export interface InvExResult extends Iterable<Tensor> {
   inverse: Tensor;
   /** int32 `[...]`: 0, or the 1-based index of the first zero pivot of A's LU factorization */
   info: Tensor;
@@ -55,7 +56,7 @@ export function invEx(A: Tensor, options: CheckErrorsOptions = {}): InvExResult 
   if (options.checkErrors ?? false) {
     singularError("linalg.inv_ex", infos, batch.length > 0, (i) => `The diagonal element ${i} is zero, the inversion could not be completed because the input matrix is singular.`);
   }
-  return { inverse: inverseUnchecked(A, "linalg.inv_ex"), info: fromTypedArray(infos, batch, { dtype: "int32" }) };
+  return namedTuple({ inverse: inverseUnchecked(A, "linalg.inv_ex"), info: fromTypedArray(infos, batch, { dtype: "int32" }) });
 }
 
 /** Options of linalg.solveEx. */
@@ -65,7 +66,7 @@ export interface SolveExOptions extends CheckErrorsOptions {
 }
 
 /** What linalg.solveEx returns. */
-export interface SolveExResult {
+export interface SolveExResult extends Iterable<Tensor> {
   result: Tensor;
   info: Tensor;
 }
@@ -103,7 +104,7 @@ export function solveEx(A: Tensor, B: Tensor, options: SolveExOptions = {}): Sol
     const X = left ? matmul(inverseUnchecked(A, op), Bm) : matmul(Bm, inverseUnchecked(A, op));
     result = vector ? squeeze(X, -1) : X;
   }
-  return { result, info };
+  return namedTuple({ result, info });
 }
 
 /** Options of linalg.choleskyEx. */
@@ -112,7 +113,7 @@ export interface CholeskyExOptions extends CheckErrorsOptions {
 }
 
 /** What linalg.choleskyEx returns. */
-export interface CholeskyExResult {
+export interface CholeskyExResult extends Iterable<Tensor> {
   L: Tensor;
   /** int32 `[...]`: 0, or the order of the first leading minor that is not positive-definite */
   info: Tensor;
@@ -141,7 +142,7 @@ export function choleskyEx(A: Tensor, options: CholeskyExOptions = {}): Cholesky
     singularError(op, infos, batch.length > 0, (i) => `The factorization could not be completed because the input is not positive-definite (the leading minor of order ${i} is not positive-definite).`);
   }
   const info = fromTypedArray(infos, batch, { dtype: "int32" });
-  if (infos.every((i) => i === 0)) return { L: choleskyResult(A, out, upper), info };
+  if (infos.every((i) => i === 0)) return namedTuple({ L: choleskyResult(A, out, upper), info });
   const L = fromFloat64(out, A.shape, A.dtype);
-  return { L: upper ? transpose(L, -2, -1).contiguous() : L, info };
+  return namedTuple({ L: upper ? transpose(L, -2, -1).contiguous() : L, info });
 }

@@ -10,6 +10,7 @@ import { anyNeedsGrad, broadcastShapes, numelOf, record } from "../core.js";
 import { fromTypedArray } from "../factories.js";
 import { expand } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of the LDL functions. */
 export interface LdlOptions {
@@ -23,7 +24,7 @@ export interface LdlFactorExOptions extends LdlOptions {
 }
 
 /** What linalg.ldlFactor returns. */
-export interface LdlFactorResult {
+export interface LdlFactorResult extends Iterable<Tensor> {
   /** L (below the diagonal) and the block diagonal D, packed in the lower triangle `[..., n, n]` */
   LD: Tensor;
   /** LAPACK's 1-based pivots `[..., n]` (int32; a pair of equal negative ones marks a 2×2 block) */
@@ -141,7 +142,7 @@ export function ldlFactorEx(A: Tensor, options: LdlFactorExOptions = {}): LdlFac
   }
   const LD = fromFloat64(a, A.shape, A.dtype);
   noDerivative("linalg_ldl_factor_ex", [A], LD);
-  return { LD, pivots: fromTypedArray(ipiv, [...batch, n], { dtype: "int32" }), info: fromTypedArray(info, batch, { dtype: "int32" }) };
+  return namedTuple({ LD, pivots: fromTypedArray(ipiv, [...batch, n], { dtype: "int32" }), info: fromTypedArray(info, batch, { dtype: "int32" }) });
 }
 
 /**
@@ -154,7 +155,7 @@ export function ldlFactorEx(A: Tensor, options: LdlFactorExOptions = {}): LdlFac
  */
 export function ldlFactor(A: Tensor, options: LdlOptions = {}): LdlFactorResult {
   const { LD, pivots } = ldlFactorEx(A, options);
-  return { LD, pivots };
+  return namedTuple({ LD, pivots });
 }
 
 /** LAPACK's dsytrs (lower) for one factorization and one n×k right-hand side, in place. */

@@ -15,6 +15,7 @@ import { tril, triu } from "../masking.js";
 import { narrow, transpose } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
 import { solveTriangular } from "./triangular.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of the LU functions. */
 export interface LuOptions {
@@ -29,7 +30,7 @@ export interface LuFactorExOptions extends LuOptions {
 }
 
 /** What linalg.luFactor returns. */
-export interface LuFactorResult {
+export interface LuFactorResult extends Iterable<Tensor> {
   /** L (below the diagonal, its unit diagonal not stored) and U packed in one `[..., m, n]` tensor */
   LU: Tensor;
   /** LAPACK's 1-based row interchanges `[..., min(m, n)]` (int32) */
@@ -42,7 +43,7 @@ export interface LuFactorExResult extends LuFactorResult {
 }
 
 /** What linalg.lu returns: A = P L U. */
-export interface LuResult {
+export interface LuResult extends Iterable<Tensor> {
   P: Tensor;
   L: Tensor;
   U: Tensor;
@@ -197,7 +198,7 @@ function luFactorNamed(A: Tensor, options: LuOptions, op: string, check: boolean
       return [luBackward(narrow(g!, -1, 0, k), narrow(g!, -2, 0, k), P!, L, U)];
     }, [f.LU, f.P]);
   }
-  return { LU: f.LU, pivots: f.pivots, info: f.info };
+  return namedTuple({ LU: f.LU, pivots: f.pivots, info: f.info });
 }
 
 /**
@@ -211,7 +212,7 @@ function luFactorNamed(A: Tensor, options: LuOptions, op: string, check: boolean
  */
 export function luFactor(A: Tensor, options: LuOptions = {}): LuFactorResult {
   const { LU, pivots } = luFactorNamed(A, options, "torch.linalg.lu_factor", true);
-  return { LU, pivots };
+  return namedTuple({ LU, pivots });
 }
 
 /**
@@ -240,9 +241,9 @@ export function lu(A: Tensor, options: LuOptions = {}): LuResult {
     }, [out, f.P]);
     // copies, not views into the joint buffer
     const [Lout, Uout] = split(out);
-    return { P: f.P, L: Lout.clone(), U: Uout.clone() };
+    return namedTuple({ P: f.P, L: Lout.clone(), U: Uout.clone() });
   }
-  return { P: f.P, L, U };
+  return namedTuple({ P: f.P, L, U });
 }
 
 /** Options of linalg.luSolve. */

@@ -12,6 +12,7 @@ import { eye } from "../factories.js";
 import { matmul } from "../linalg.js";
 import { expand, squeeze, transpose, unsqueeze } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** An LU factorization of one n×n matrix: L (unit, below the diagonal) and U in `lu`, row i swapped with perm[i] at step i. */
 export interface LU {
@@ -252,7 +253,7 @@ function detGradBySvd(g: Tensor, A: Tensor): Tensor {
 }
 
 /** What linalg.slogdet returns: det = sign · exp(logabsdet). */
-export interface SlogdetResult {
+export interface SlogdetResult extends Iterable<Tensor> {
   sign: Tensor;
   logabsdet: Tensor;
 }
@@ -292,5 +293,5 @@ export function slogdet(A: Tensor): SlogdetResult {
       return [mul(asMatrixScale(g), transpose(invA, -2, -1))];
     }, [A]);
   }
-  return { sign: signs, logabsdet };
+  return namedTuple({ sign: signs, logabsdet });
 }

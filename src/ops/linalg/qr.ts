@@ -13,6 +13,7 @@ import { cat } from "../indexing.js";
 import { narrow, transpose } from "../views.js";
 import { batchShape, checkFloating, checkMatrix, float64Data, fromFloat64 } from "./batch.js";
 import { inverseUnchecked } from "./lu.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of linalg.qr. */
 export interface QrOptions {
@@ -21,7 +22,7 @@ export interface QrOptions {
 }
 
 /** What linalg.qr returns: A = Q R with orthonormal columns in Q and upper-triangular R. */
-export interface QrResult {
+export interface QrResult extends Iterable<Tensor> {
   Q: Tensor;
   R: Tensor;
 }
@@ -114,7 +115,7 @@ export function qr(A: Tensor, options: QrOptions = {}): QrResult {
       return [gV ? cat([gX, matmul(Qs!, gV)], d) : cat([gX, zeros(Y.shape, { dtype: Y.dtype })], d)];
     }, mode === "r" ? [] : [Q, R, A]);
   }
-  return { Q, R };
+  return namedTuple({ Q, R });
 }
 
 /**

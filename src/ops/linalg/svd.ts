@@ -13,6 +13,7 @@ import { contiguous, narrow, squeeze, transpose, unsqueeze } from "../views.js";
 import { batchPrefix, batchShape, checkFloating, checkMatrix, float64Data, fromFloat64, typeName } from "./batch.js";
 import { eigh } from "./eigh.js";
 import { rotatePairs } from "./rotate.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of linalg.svd. */
 export interface SvdOptions {
@@ -21,7 +22,7 @@ export interface SvdOptions {
 }
 
 /** What linalg.svd returns: A = U diag(S) Vh, S descending, U and Vhᵀ with orthonormal columns. */
-export interface SvdResult {
+export interface SvdResult extends Iterable<Tensor> {
   U: Tensor;
   S: Tensor;
   Vh: Tensor;
@@ -130,8 +131,8 @@ function decompose(A: Tensor, fullMatrices: boolean, op: string): SvdResult {
   const S = fromFloat64(s, [...batch, k], A.dtype);
   const Ut = fromFloat64(u, [...batch, r, uCols], A.dtype), Vt = fromFloat64(v, [...batch, c, c], A.dtype);
   // m ≥ n: A = Ut S Vtᵀ; m < n: Aᵀ = Ut S Vtᵀ, so A = Vt S Utᵀ
-  if (!trans) return { U: Ut, S, Vh: contiguous(transpose(Vt, -2, -1)) };
-  return { U: Vt, S, Vh: contiguous(transpose(Ut, -2, -1)) };
+  if (!trans) return namedTuple({ U: Ut, S, Vh: contiguous(transpose(Vt, -2, -1)) });
+  return namedTuple({ U: Vt, S, Vh: contiguous(transpose(Ut, -2, -1)) });
 }
 
 /**

@@ -12,6 +12,7 @@ import { tril, triu } from "../masking.js";
 import { expand, transpose } from "../views.js";
 import { warn } from "../../warnings.js";
 import { batchShape, checkFloating, checkMatrix, checkSquare, float64Data, fromFloat64, typeName } from "./batch.js";
+import { namedTuple } from "../named-tuple.js";
 
 /** Options of linalg.solveTriangular: `upper` is required, as in PyTorch. */
 export interface SolveTriangularOptions {
@@ -102,7 +103,7 @@ export interface TriangularSolveOptions {
 }
 
 /** What torch.triangularSolve returns: the solution and a copy of A. */
-export interface TriangularSolveResult {
+export interface TriangularSolveResult extends Iterable<Tensor> {
   solution: Tensor;
   clonedCoefficient: Tensor;
 }
@@ -122,7 +123,7 @@ export function triangularSolve(b: Tensor, A: Tensor, options: TriangularSolveOp
   if (A.dim() < 2) throw new Error(`${op}: Expected A to have at least 2 dimensions, but it has ${A.dim()} dimensions instead`);
   const upper = options.upper ?? true, tr = options.transpose ?? false;
   const solution = solveTriangular(tr ? transpose(A, -2, -1) : A, b, { upper: tr ? !upper : upper, unitriangular: options.unitriangular ?? false });
-  return { solution, clonedCoefficient: A.clone() };
+  return namedTuple({ solution, clonedCoefficient: A.clone() });
 }
 
 /** A⁻¹ B for A = L Lᵀ (or Uᵀ U), by two triangular solves, without autograd. */
