@@ -6,7 +6,7 @@
  * (the step math of rnn-cells.ts, shared with the single-step cells).
  */
 import { empty, zeros } from "../../ops/factories.js";
-import { cat, stack } from "../../ops/indexing.js";
+import { cat, split, stack } from "../../ops/indexing.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { dropout, linear } from "../functional.js";
 import { Module } from "../module.js";
@@ -151,8 +151,6 @@ abstract class RNNBase extends Module {
    */
   private runPacked(data: Tensor, sizes: readonly number[], init0: Tensor[], cell: CellStep): [Tensor, Tensor[][]] {
     const T = sizes.length, N = sizes[0]!, directions = this.bidirectional ? 2 : 1;
-    const offsets: number[] = [];
-    sizes.reduce((at, n) => (offsets.push(at), at + n), 0);
     const finals: Tensor[][] = init0.map(() => []);
     let x = data;
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -161,13 +159,16 @@ abstract class RNNBase extends Module {
         const suffix = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
         const k = layer * directions + dir;
         // the input's share of every step's gates at once: [rows, G·H]
-        const xg = linear(x, this.param(`weight_ih${suffix}`)!, this.param(`bias_ih${suffix}`));
+        // split once into the steps' rows: one backward node that concatenates
+        // the steps' gradients, where a narrow per step would give each step
+        // a zero-filled gradient of all the rows (quadratic in the length)
+        const xgSteps = split(linear(x, this.param(`weight_ih${suffix}`)!, this.param(`bias_ih${suffix}`)), sizes, 0);
         const wHh = this.param(`weight_hh${suffix}`)!, bHh = this.param(`bias_hh${suffix}`), wHr = this.param(`weight_hr${suffix}`);
         let state = init0.map((s) => s.select(0, k));
         const steps: Tensor[] = new Array<Tensor>(T);
         for (let s = 0; s < T; s++) {
           const t = dir === 0 ? s : T - 1 - s, n = sizes[t]!, prev = state;
-          const next = cell(xg.narrow(0, offsets[t]!, n), n === N ? prev : prev.map((v) => v.narrow(0, 0, n)), wHh, bHh);
+          const next = cell(xgSteps[t]!, n === N ? prev : prev.map((v) => v.narrow(0, 0, n)), wHh, bHh);
           // LSTM with projSize: h is the cell's output projected by W_hr
           if (wHr !== null) next[0] = linear(next[0]!, wHr);
           steps[t] = next[0]!;
