@@ -28,7 +28,7 @@ export { Generator, manualSeed, defaultGenerator } from "./ops/random.js";
 export { getRngState, setRngState, initialSeed, seed } from "./ops/rng-state.js";
 export {
   add, sub, rsub, mul, div, pow, neg, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, sign, erf,
-  floor, ceil, round, reciprocal, log1p, expm1, clamp, maximum, minimum,
+  floor, ceil, round, reciprocal, log1p, expm1, clamp, type ClampBounds, maximum, minimum,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalNot, isnan, where, toDtype, type Operand,
   square, rsqrt, isclose, allclose, equal, type CloseOptions,
 } from "./ops/elementwise.js";

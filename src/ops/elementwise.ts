@@ -394,8 +394,25 @@ export const floor = roundingOp("floor", "FloorBackward0");
 export const ceil = roundingOp("ceil", "CeilBackward0");
 export const round = roundingOp("round", "RoundBackward0");
 
-/** Clamps into [min, max]; either bound may be omitted (null). */
-export function clamp(a: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+/** The bounds of `clamp(x, { min, max })`, PyTorch's `clamp(x, min=..., max=...)`. */
+export interface ClampBounds {
+  min?: number | Tensor | null;
+  max?: number | Tensor | null;
+}
+
+/** A bounds object, not a bound: a tensor has a shape, the object does not. */
+function isClampBounds(x: number | Tensor | ClampBounds | null): x is ClampBounds {
+  return x !== null && typeof x === "object" && !("shape" in x);
+}
+
+/** `[min, max]` from either calling form of clamp and its siblings: two bounds, or one object naming them. */
+export function clampBounds(min: number | Tensor | ClampBounds | null, max: number | Tensor | null): [number | Tensor | null, number | Tensor | null] {
+  return isClampBounds(min) ? [min.min ?? null, min.max ?? null] : [min, max];
+}
+
+/** Clamps into [min, max]; either bound may be omitted (null), or both given by name. */
+export function clamp(a: Tensor, min: number | Tensor | ClampBounds | null = null, max: number | Tensor | null = null): Tensor {
+  if (isClampBounds(min)) return clamp(a, ...clampBounds(min, max));
   if (min === null && max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
   if ((min !== null && typeof min === "object") || (max !== null && typeof max === "object")) return clampTensor(a, asBound(min, a), asBound(max, a));
   const lo = min ?? -Infinity, hi = max ?? Infinity;

@@ -26,6 +26,24 @@ function finish(t: Tensor, options: FactoryOptions): Tensor {
   return t;
 }
 
+/**
+ * The size arguments PyTorch's factories take in two forms: one list,
+ * `zeros([2, 3], options)`, or the sizes themselves, `zeros(2, 3)` and
+ * `zeros(2, 3, options)`.
+ */
+export type SizeArgs<O> = [shape: readonly number[], options?: O] | number[] | [...sizes: number[], options: O];
+
+/** The shape and options of either form of {@link SizeArgs}; no size at all is PyTorch's TypeError. */
+function sizeArgs<O extends object>(args: SizeArgs<O>, op: string): [readonly number[], O] {
+  if (Array.isArray(args[0])) return [args[0], (args[1] ?? {}) as O];
+  const last = args[args.length - 1];
+  const hasOptions = typeof last === "object" && last !== null;
+  if (args.length === (hasOptions ? 1 : 0)) {
+    throw new TypeError(`${op}() received an invalid combination of arguments - got no size: pass ${op}([2, 3]) or ${op}(2, 3)`);
+  }
+  return hasOptions ? [args.slice(0, -1) as number[], last as O] : [args as number[], {} as O];
+}
+
 function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of integers, got ${typeof shape}`);
   for (const [i, d] of shape.entries()) {
@@ -135,16 +153,19 @@ function filled(shape: readonly number[], value: number, options: FactoryOptions
   return finish(t, options);
 }
 
-export function zeros(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+export function zeros(...size: SizeArgs<FactoryOptions>): Tensor {
+  const [shape, options] = sizeArgs(size, "zeros");
   return filled(shape, 0, options, "zeros");
 }
 
-export function ones(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+export function ones(...size: SizeArgs<FactoryOptions>): Tensor {
+  const [shape, options] = sizeArgs(size, "ones");
   return filled(shape, 1, options, "ones");
 }
 
 /** Uninitialised in PyTorch; zero-filled here (JS arrays start zeroed). */
-export function empty(shape: readonly number[], options: FactoryOptions = {}): Tensor {
+export function empty(...size: SizeArgs<FactoryOptions>): Tensor {
+  const [shape, options] = sizeArgs(size, "empty");
   return filled(shape, 0, options, "empty");
 }
 
@@ -247,12 +268,14 @@ function random(shape: readonly number[], options: RandomOptions, op: string, dr
 }
 
 /** Uniform in [0, 1). */
-export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function rand(...size: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options] = sizeArgs(size, "rand");
   return random(shape, options, "rand", (g) => g.random());
 }
 
 /** Standard normal. */
-export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function randn(...size: SizeArgs<RandomOptions>): Tensor {
+  const [shape, options] = sizeArgs(size, "randn");
   return random(shape, options, "randn", (g) => g.normal());
 }
 

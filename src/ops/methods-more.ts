@@ -94,6 +94,7 @@ declare module "../tensor/tensor.js" {
     clampMin(min: number | Tensor): Tensor;
     clampMax(max: number | Tensor): Tensor;
     clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clip(bounds: E.ClampBounds): Tensor;
     frexp(): P.FrexpResult;
     ldexp(other: Tensor): Tensor;
     logaddexp2(other: Operand): Tensor;
@@ -239,6 +240,7 @@ declare module "../tensor/tensor.js" {
     clampMin_(min: number | Tensor): Tensor;
     clampMax_(max: number | Tensor): Tensor;
     clip_(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clip_(bounds: E.ClampBounds): Tensor;
     fmod_(other: Operand): Tensor;
     remainder_(other: Operand): Tensor;
     atan2_(other: Operand): Tensor;
@@ -318,7 +320,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   isreal() { return P.isreal(this); },
   clampMin(min: number | Tensor) { return P.clampMin(this, min); },
   clampMax(max: number | Tensor) { return P.clampMax(this, max); },
-  clip(min?: number | Tensor | null, max?: number | Tensor | null) { return P.clip(this, min ?? null, max ?? null); },
+  clip(min?: number | Tensor | E.ClampBounds | null, max?: number | Tensor | null) { return P.clip(this, min ?? null, max ?? null); },
   frexp() { return P.frexp(this); },
   ldexp(o: Tensor) { return P.ldexp(this, o); },
   logaddexp2(o: Operand) { return P.logaddexp2(this, o); },
@@ -459,7 +461,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   nanToNum_(o?: P.NanToNumOptions) { return IM.nanToNum_(this, o); },
   clampMin_(min: number | Tensor) { return IM.clampMin_(this, min); },
   clampMax_(max: number | Tensor) { return IM.clampMax_(this, max); },
-  clip_(min?: number | Tensor | null, max?: number | Tensor | null) { return IM.clip_(this, min ?? null, max ?? null); },
+  clip_(min?: number | Tensor | E.ClampBounds | null, max?: number | Tensor | null) { return IM.clip_(this, ...E.clampBounds(min ?? null, max ?? null)); },
   fmod_(o: Operand) { return IM.fmod_(this, o); },
   remainder_(o: Operand) { return IM.remainder_(this, o); },
   atan2_(o: Operand) { return IM.atan2_(this, o); },

@@ -29,6 +29,7 @@ import * as V from "./views.js";
 import * as TI from "./tensor-index.js";
 import * as RF from "./random-fills.js";
 import { to as toFn, type ToOptions } from "./to.js";
+import { toLong } from "./to-long.js";
 import type { DeviceLike } from "../tensor/device.js";
 import type { Generator } from "./random.js";
 
@@ -60,6 +61,8 @@ declare module "../tensor/tensor.js" {
     log1p(): Tensor;
     expm1(): Tensor;
     clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    /** `x.clamp(min=..., max=...)`: either bound may be left out. */
+    clamp(bounds: E.ClampBounds): Tensor;
     maximum(other: Tensor): Tensor;
     minimum(other: Tensor): Tensor;
     eq(other: Operand): Tensor;
@@ -136,7 +139,7 @@ declare module "../tensor/tensor.js" {
     trace(): Tensor;
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     swapaxes(axis0: number, axis1: number): Tensor;
-    tile(dims: readonly number[]): Tensor;
+    tile(...dims: number[] | [readonly number[]]): Tensor;
     repeatInterleave(repeats: number | Tensor, dim?: number): Tensor;
     roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
     rot90(k?: number, dims?: readonly number[]): Tensor;
@@ -196,7 +199,7 @@ declare module "../tensor/tensor.js" {
     cumsum(dim: number): Tensor;
     sort(options?: { dim?: number; descending?: boolean }): R.ValuesIndices;
     topk(k: number, options?: { dim?: number; largest?: boolean }): R.ValuesIndices;
-    flip(dims: readonly number[]): Tensor;
+    flip(...dims: number[] | [readonly number[]]): Tensor;
     repeat(...sizes: number[] | [readonly number[]]): Tensor;
     softmax(dim: number): Tensor;
     logSoftmax(dim: number): Tensor;
@@ -221,7 +224,7 @@ declare module "../tensor/tensor.js" {
     unsqueeze(dim: number): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
-    expand(shape: readonly number[]): Tensor;
+    expand(...shape: number[] | [readonly number[]]): Tensor;
     expandAs(other: Tensor): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
@@ -242,12 +245,15 @@ declare module "../tensor/tensor.js" {
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
+    /** int32, torchlet's integer dtype (PyTorch's long is int64); a value int32 cannot hold raises. */
+    long(): Tensor;
     bool(): Tensor;
     add_(other: Operand, options?: { alpha?: number }): Tensor;
     sub_(other: Operand, options?: { alpha?: number }): Tensor;
     mul_(other: Operand): Tensor;
     div_(other: Operand): Tensor;
     clamp_(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clamp_(bounds: E.ClampBounds): Tensor;
     relu_(): Tensor;
     copy_(src: Tensor): Tensor;
     fill_(value: number | boolean): Tensor;
@@ -334,7 +340,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   reciprocal() { return E.reciprocal(this); },
   log1p() { return E.log1p(this); },
   expm1() { return E.expm1(this); },
-  clamp(min?: number | Tensor | null, max?: number | Tensor | null) { return E.clamp(this, min ?? null, max ?? null); },
+  clamp(min?: number | Tensor | E.ClampBounds | null, max?: number | Tensor | null) { return E.clamp(this, min ?? null, max ?? null); },
   maximum(o: Tensor) { return E.maximum(this, o); },
   minimum(o: Tensor) { return E.minimum(this, o); },
   eq(o: Operand) { return E.eq(this, o); },
@@ -409,7 +415,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   trace() { return D.trace(this); },
   movedim(source: number | readonly number[], destination: number | readonly number[]) { return Re.movedim(this, source, destination); },
   swapaxes(axis0: number, axis1: number) { return Re.swapaxes(this, axis0, axis1); },
-  tile(dims: readonly number[]) { return Re.tile(this, dims); },
+  tile(...dims: number[] | [readonly number[]]) { return Re.tile(this, shapeArgs(dims)); },
   repeatInterleave(repeats: number | Tensor, dim?: number) { return Re.repeatInterleave(this, repeats, dim); },
   roll(shifts: number | readonly number[], dims?: number | readonly number[]) { return Re.roll(this, shifts, dims); },
   rot90(k?: number, dims?: readonly number[]) { return Re.rot90(this, k, dims); },
@@ -463,7 +469,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   cumsum(dim: number) { return C.cumsum(this, dim); },
   sort(opt?: { dim?: number; descending?: boolean }) { return O.sort(this, opt); },
   topk(k: number, opt?: { dim?: number; largest?: boolean }) { return O.topk(this, k, opt); },
-  flip(dims: readonly number[]) { return X.flip(this, dims); },
+  flip(...dims: number[] | [readonly number[]]) { return X.flip(this, shapeArgs(dims)); },
   repeat(...sizes: number[] | [readonly number[]]) { return V.repeat(this, shapeArgs(sizes)); },
   softmax(dim: number) { return S.softmax(this, dim); },
   logSoftmax(dim: number) { return S.logSoftmax(this, dim); },
@@ -488,7 +494,7 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   unsqueeze(dim: number) { return V.unsqueeze(this, dim); },
   squeeze(dim?: number | readonly number[]) { return V.squeeze(this, dim); },
   flatten(s?: number, e?: number) { return V.flatten(this, s, e); },
-  expand(shape: readonly number[]) { return V.expand(this, shape); },
+  expand(...shape: number[] | [readonly number[]]) { return V.expand(this, shapeArgs(shape)); },
   expandAs(o: Tensor) { return V.expand(this, o.shape); },
   narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
   select(dim: number, index: number) { return V.select(this, dim, index); },
@@ -498,12 +504,13 @@ const methods: Partial<Record<keyof Tensor, unknown>> & ThisType<Tensor> = {
   float() { return E.toDtype(this, "float32"); },
   double() { return E.toDtype(this, "float64"); },
   int() { return E.toDtype(this, "int32"); },
+  long() { return toLong(this); },
   bool() { return E.toDtype(this, "bool"); },
   add_(o: Operand, opt?: { alpha?: number }) { return I.add_(this, o, opt); },
   sub_(o: Operand, opt?: { alpha?: number }) { return I.sub_(this, o, opt); },
   mul_(o: Operand) { return I.mul_(this, o); },
   div_(o: Operand) { return I.div_(this, o); },
-  clamp_(min?: number | Tensor | null, max?: number | Tensor | null) { return I.clamp_(this, min ?? null, max ?? null); },
+  clamp_(min?: number | Tensor | E.ClampBounds | null, max?: number | Tensor | null) { return I.clamp_(this, ...E.clampBounds(min ?? null, max ?? null)); },
   relu_() { return I.relu_(this); },
   copy_(src: Tensor) { return I.copy_(this, src); },
   fill_(v: number | boolean) { return I.fill_(this, v); },

@@ -10,7 +10,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { anyNeedsGrad, needsGrad, record } from "./core.js";
 import {
-  add, clamp, cos, div, eq, exp, ge, isnan, logicalOr, mul, ne, neg, pow, resultType, sin, toDtype, where, type Operand,
+  add, clamp, type ClampBounds, cos, div, eq, exp, ge, isnan, logicalOr, mul, ne, neg, pow, resultType, sin, toDtype, where, type Operand,
 } from "./elementwise.js";
 import { full, zerosLike } from "./factories.js";
 import { mapBinary, mapUnary } from "./js-map.js";
@@ -295,7 +295,7 @@ export function clampMax(a: Tensor, max: number | Tensor): Tensor {
 }
 
 /** `clamp` under NumPy's name. */
-export function clip(a: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+export function clip(a: Tensor, min: number | Tensor | ClampBounds | null = null, max: number | Tensor | null = null): Tensor {
   return clamp(a, min, max);
 }
 
