@@ -44,6 +44,13 @@ class Replay extends torch.Generator {
   override random(): number {
     return this.next();
   }
+  // the fixture's normal_ writes the draws as they are, its uniform_ scales them into [from, to) in double precision
+  override normalFill(values: Float64Array, _dtype: torch.DType, mean: number, std: number): void {
+    for (let i = 0; i < values.length; i++) values[i] = this.next() * std + mean;
+  }
+  override uniformFill(values: Float64Array, _dtype: torch.DType, from: number, to: number): void {
+    for (let i = 0; i < values.length; i++) values[i] = from + (to - from) * this.next();
+  }
 }
 
 test("orthogonal_ gives PyTorch's matrix for the same normal draws (sign rule included)", () => {
@@ -120,7 +127,8 @@ test("truncNormal_: within [a, b], the truncated normal's mean and variance, and
     // inverse CDF: Φ((x - mean) / std), by torch.erf, is the uniform draw scaled into [Φ(a), Φ(b)]
     const cdf = (t: number[]) => values(torch.erf(torch.tensor(t.map((v) => (v - c.mean) / c.std / Math.SQRT2), { dtype: "float64" }))).map((e) => (1 + e) / 2);
     const [lo, hi] = cdf([c.a, c.b]) as [number, number];
-    const u = values(torch.rand([50], { generator: new torch.Generator(3), dtype: "float64" }));
+    // the same draws: float32 uniforms, 24 bits each, as the float32 tensor x drew them
+    const u = values(torch.rand([50], { generator: new torch.Generator(3) }));
     const got = cdf(x.slice(0, 50));
     u.forEach((ui, i) => assert.ok(Math.abs(got[i]! - (lo + (hi - lo) * ui)) < 1e-6, `Φ(x[${i}]) = ${got[i]}, draw ${lo + (hi - lo) * ui}`));
   }

@@ -17,7 +17,7 @@ import { asOneNode, eluAct, geluAct, hardtanhAct, leakyReluAct, siluAct, thresho
 import { noGrad } from "../autograd/grad-mode-api.js";
 import { empty, shapeStr } from "../ops/core.js";
 import { abs, add, clamp, div, exp, ge, gt, isnan, le, log1p, lt, mul, neg, relu as reluOp, sigmoid as sigmoidOp, sqrt, sub, tanh as tanhOp, where } from "../ops/elementwise.js";
-import { rand } from "../ops/factories.js";
+import { bernoulli_ } from "../ops/random-fills.js";
 import { indexSelect } from "../ops/indexing.js";
 import { inplace } from "../ops/inplace.js";
 import { matmul } from "../ops/linalg.js";
@@ -384,9 +384,9 @@ export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): T
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!(options.training ?? true) || p === 0) return input;
   if (p === 1) return mul(input, 0);
-  const keep = lt(rand(input.shape, options.generator !== undefined ? { generator: options.generator } : {}), 1 - p);
-  const scale = div(keep.to(input.dtype), 1 - p);
-  return mul(input, scale);
+  // PyTorch's mask: bernoulli_(1 - p) on a tensor like the input, so the same seed drops the same elements
+  const noise = bernoulli_(empty(input.shape, input.dtype), 1 - p, options.generator !== undefined ? { generator: options.generator } : {});
+  return mul(input, div(noise, 1 - p));
 }
 
 export interface BatchNormOptions {

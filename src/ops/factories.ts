@@ -256,27 +256,28 @@ export function eye(n: number, mOrOptions?: number | FactoryOptions, lastOptions
   return t;
 }
 
-function random(shape: readonly number[], options: RandomOptions, op: string, draw: (g: Generator) => number): Tensor {
+/** A new float tensor filled by `fill` (one of the generator's fills, so PyTorch's values for a seed). */
+function random(shape: readonly number[], options: RandomOptions, op: string, fill: (values: Float64Array, dtype: DType, g: Generator) => void): Tensor {
   checkShape(shape, op);
   const dtype = options.dtype ?? defaultFloatDtype();
   if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
   const t = emptyData([...shape], dtype);
-  const g = options.generator ?? defaultGenerator;
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  const values = new Float64Array(t.data.length);
+  fill(values, dtype, options.generator ?? defaultGenerator);
+  t.data.set(values);
   return finish(t, options);
 }
 
 /** Uniform in [0, 1). */
 export function rand(...size: SizeArgs<RandomOptions>): Tensor {
   const [shape, options] = sizeArgs(size, "rand");
-  return random(shape, options, "rand", (g) => g.random());
+  return random(shape, options, "rand", (values, dtype, g) => g.uniformFill(values, dtype, 0, 1));
 }
 
 /** Standard normal. */
 export function randn(...size: SizeArgs<RandomOptions>): Tensor {
   const [shape, options] = sizeArgs(size, "randn");
-  return random(shape, options, "randn", (g) => g.normal());
+  return random(shape, options, "randn", (values, dtype, g) => g.normalFill(values, dtype, 0, 1));
 }
 
 /** Uniform integers in [low, high); int32 by default. */
@@ -289,15 +290,15 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return finish(t, options);
 }
 
-/** A random permutation of 0..n-1 (int32). */
+/** A random permutation of 0..n-1 (int32), PyTorch's for the same seed: a forward Fisher–Yates shuffle. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   checkShape([n], "randperm");
   const t = emptyData([n], options.dtype ?? "int32");
   const g = options.generator ?? defaultGenerator;
   const d = t.data;
   for (let i = 0; i < n; i++) d[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.integer(0, i + 1);
+  for (let i = 0; i < n - 1; i++) {
+    const j = g.integer(i, n);
     const tmp = d[i]!;
     d[i] = d[j]!;
     d[j] = tmp;

@@ -27,16 +27,23 @@ function cppNumber(v: number): string {
   return pyNumber(Number(v.toPrecision(6)));
 }
 
+/** A filler that calls `draw` once per element, in row-major order. */
+function each(draw: () => number): (values: Float64Array) => void {
+  return (values) => {
+    for (let i = 0; i < values.length; i++) values[i] = draw();
+  };
+}
+
 /**
- * Overwrites `self` with `draw()` per element (row-major), recorded as node
- * `name`, which passes zero gradients to the old value and to `p` (a tensor
- * of probabilities).
+ * Overwrites `self` with the values `draw` writes (row-major), recorded as
+ * node `name`, which passes zero gradients to the old value and to `p` (a
+ * tensor of probabilities).
  */
-function fill(self: Tensor, op: string, name: string, draw: () => number, p: Tensor | null = null): Tensor {
+function fill(self: Tensor, op: string, name: string, draw: (values: Float64Array) => void, p: Tensor | null = null): Tensor {
   return inplace(self, op, p === null ? [] : [p], (old) => {
     const out = emptyLike(old), n = out.numel();
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = draw();
+    draw(values);
     if (n > 0) kernels().copy(out, { data: values, shape: out.shape, strides: contiguousStrides(out.shape), offset: 0 });
     if ((old._requiresGrad || p?._requiresGrad) && isRecording()) {
       // (shapes, not tensors, in the closure: it must not keep p alive)
@@ -111,7 +118,7 @@ export function normal_(self: Tensor, mean = 0, std = 1, options: GeneratorOptio
   const g = options.generator ?? defaultGenerator;
   if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${cppNumber(std)}`);
   if (!isFloating(self.dtype)) throw new Error(`"normal_kernel_cpu" not implemented for '${scalarTypeName(self.dtype)}'`);
-  return fill(self, "normal_", "NormalBackward0", () => mean + std * g.normal());
+  return fill(self, "normal_", "NormalBackward0", (values) => g.normalFill(values, self.dtype, mean, std));
 }
 
 /** Fills with samples from U[from, to), as `Tensor.uniform_` (floating tensors). */
@@ -119,7 +126,7 @@ export function uniform_(self: Tensor, from = 0, to = 1, options: GeneratorOptio
   const g = options.generator ?? defaultGenerator;
   if (!isFloating(self.dtype)) throw new Error(`"check_uniform_bounds" not implemented for '${scalarTypeName(self.dtype)}'`);
   if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${cppNumber(from)} > to=${cppNumber(to)}`);
-  return fill(self, "uniform_", "UniformBackward0", () => from + (to - from) * g.random());
+  return fill(self, "uniform_", "UniformBackward0", (values) => g.uniformFill(values, self.dtype, from, to));
 }
 
 /**
@@ -166,7 +173,7 @@ export function random_(self: Tensor, fromOrTo?: number, to?: number | null, opt
     checkRandomRange(dtype, from, toInc);
   }
   const range = toInc - from + 1;
-  return fill(self, "random_", name, () => from + below(g, range));
+  return fill(self, "random_", name, each(() => from + below(g, range)));
 }
 
 /**
@@ -181,7 +188,7 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, options: Gene
   const g = options.generator ?? defaultGenerator;
   if (typeof p === "number") {
     if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${cppNumber(p)}`);
-    return fill(self, "bernoulli_", "BernoulliBackward2", () => (g.random() < p ? 1 : 0));
+    return fill(self, "bernoulli_", "BernoulliBackward2", each(() => (g.random() < p ? 1 : 0)));
   }
   if (!isFloating(p.dtype)) throw new Error(`"bernoulli_tensor_cpu_p_" not implemented for '${scalarTypeName(p.dtype)}'`);
   const probs = Array.from(expand(p.detach(), self.shape).contiguous().data as Float32Array | Float64Array);
@@ -189,7 +196,7 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, options: Gene
     throw new Error("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
   }
   let i = 0;
-  return fill(self, "bernoulli_", "BernoulliBackward1", () => (g.random() < probs[i++]! ? 1 : 0), p);
+  return fill(self, "bernoulli_", "BernoulliBackward1", each(() => (g.random() < probs[i++]! ? 1 : 0)), p);
 }
 
 /**
@@ -202,7 +209,7 @@ export function exponential_(self: Tensor, lambd = 1, options: GeneratorOption =
   if (!isFloating(self.dtype)) {
     throw new Error(`Exponential distribution is a continuous probability distribution. dtype must be a floating point but you specified ${scalarTypeName(self.dtype)}`);
   }
-  return fill(self, "exponential_", "ExponentialBackward0", () => -Math.log(g.randomOpen()) / lambd);
+  return fill(self, "exponential_", "ExponentialBackward0", each(() => -Math.log(g.randomOpen()) / lambd));
 }
 
 /**
@@ -213,7 +220,7 @@ export function geometric_(self: Tensor, p: number, options: GeneratorOption = {
   const g = options.generator ?? defaultGenerator;
   if (!(p > 0 && p < 1)) throw new Error(`geometric_ expects p to be in (0, 1), but got p=${cppNumber(p)}`);
   if (self.dtype === "bool") throw new Error(`"geometric_cpu" not implemented for 'Bool'`);
-  return fill(self, "geometric_", "GeometricBackward0", () => Math.ceil(Math.log(g.randomOpen()) / Math.log1p(-p)));
+  return fill(self, "geometric_", "GeometricBackward0", each(() => Math.ceil(Math.log(g.randomOpen()) / Math.log1p(-p))));
 }
 
 /**
@@ -224,7 +231,7 @@ export function logNormal_(self: Tensor, mean = 1, std = 2, options: GeneratorOp
   const g = options.generator ?? defaultGenerator;
   if (!(std > 0)) throw new Error(`log_normal_ expects std > 0.0, but found std=${cppNumber(std)}`);
   if (!isFloating(self.dtype)) throw new Error(`"log_normal_cpu" not implemented for '${scalarTypeName(self.dtype)}'`);
-  return fill(self, "log_normal_", "LogNormalBackward0", () => Math.exp(mean + std * g.normal()));
+  return fill(self, "log_normal_", "LogNormalBackward0", each(() => Math.exp(mean + std * g.normal())));
 }
 
 /**
@@ -237,5 +244,5 @@ export function cauchy_(self: Tensor, median = 0, sigma = 1, options: GeneratorO
   if (!isFloating(self.dtype)) {
     throw new Error(`Cauchy distribution is a continuous probability distribution. dtype must be a floating point but you specified ${cppTypeName(self.dtype)}`);
   }
-  return fill(self, "cauchy_", "CauchyBackward0", () => median + sigma * Math.tan(Math.PI * (g.randomOpen() - 0.5)));
+  return fill(self, "cauchy_", "CauchyBackward0", each(() => median + sigma * Math.tan(Math.PI * (g.randomOpen() - 0.5))));
 }

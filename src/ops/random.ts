@@ -1,18 +1,20 @@
+import type { DType } from "../tensor/dtype.js";
+
 /**
- * Pseudo-random numbers: xoshiro128** seeded through splitmix32. Fast with
- * 32-bit integer math, and repeatable from a seed (PyTorch's exact streams
- * are not reproduced).
+ * Pseudo-random numbers from PyTorch's CPU generator: a 32-bit Mersenne
+ * Twister (MT19937) seeded as `torch.manual_seed` seeds it, and PyTorch's
+ * ways of turning its words into samples (see the methods), so that the same
+ * seed gives PyTorch's numbers: `rand`, `uniform_`, `randint`, `randperm`,
+ * `bernoulli_` and dropout exactly, `randn` / `normal_` up to float rounding.
  */
 export class Generator {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
+  private readonly mt = new Uint32Array(624);
+  private mti = 624;
   private seed = 0;
-  /** A second normal from Box–Muller, kept for the next call. */
+  /** The second value of a Box–Muller pair, kept for the next `normal()` (PyTorch's next_double_normal_sample). */
   private spare: number | null = null;
 
-  constructor(seed = 67280421310721 % 2 ** 32) {
+  constructor(seed = 67280421310721) {
     this.manualSeed(seed);
   }
 
@@ -20,18 +22,14 @@ export class Generator {
   manualSeed(seed: number): this {
     if (!Number.isInteger(seed)) throw new Error(`manualSeed: seed must be an integer, got ${seed}`);
     this.seed = seed;
-    let x = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
-    const next = () => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    // PyTorch seeds the twister with the seed's low 32 bits (of its uint64 value, for negative seeds too)
+    const mt = this.mt;
+    mt[0] = ((seed % 4294967296) + 4294967296) % 4294967296;
+    for (let i = 1; i < 624; i++) {
+      const prev = mt[i - 1]!;
+      mt[i] = Math.imul(1812433253, prev ^ (prev >>> 30)) + i;
+    }
+    this.mti = 624;
     this.spare = null;
     return this;
   }
@@ -40,22 +38,34 @@ export class Generator {
     return this.seed;
   }
 
-  /** A uniform 32-bit unsigned integer. */
+  /** The next 32-bit word (PyTorch's `random()`). */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    const mt = this.mt;
+    if (this.mti >= 624) {
+      // regenerate the 624 words at once (the standard MT19937 twist)
+      for (let k = 0; k < 624; k++) {
+        const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % 624]! & 0x7fffffff);
+        mt[k] = mt[(k + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.mti = 0;
+    }
+    let y = mt[this.mti++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
   }
 
-  /** Uniform in [0, 1) with 32 random bits. */
+  /** Uniform in [0, 1) with 53 random bits: PyTorch's uniform double, the low 53 bits of `random64()` (two words, the first the high half). */
   random(): number {
-    return this.nextUint32() / 4294967296;
+    const hi = this.nextUint32(), lo = this.nextUint32();
+    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in [0, 1) with 24 random bits: PyTorch's uniform float, the low 24 bits of one word. */
+  randomFloat(): number {
+    return (this.nextUint32() & 0xffffff) / 16777216;
   }
 
   /** Uniform in (0, 1), never exactly 0 or 1, so logs and tangents of it stay finite. */
@@ -63,41 +73,110 @@ export class Generator {
     return (this.nextUint32() + 0.5) / 4294967296;
   }
 
-  /** Standard normal by Box–Muller. */
+  /**
+   * Standard normal, as PyTorch's normal_distribution<double>: Box–Muller on
+   * two uniform doubles (the first the angle), the sine kept for the next call.
+   */
   normal(): number {
     if (this.spare !== null) {
       const s = this.spare;
       this.spare = null;
       return s;
     }
-    let u = 0;
-    while (u === 0) u = this.random();
-    const v = this.random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const u1 = this.random(), u2 = this.random();
+    const r = Math.sqrt(-2 * Math.log1p(-u2)), theta = 2 * Math.PI * u1;
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
   }
 
-  /** Uniform integer in [low, high). */
+  /** Uniform integer in [low, high): PyTorch's `random() % range` (`random64() % range` past 2^32). */
   integer(low: number, high: number): number {
-    return low + Math.floor(this.random() * (high - low));
+    const range = high - low;
+    if (range <= 4294967296) return low + (this.nextUint32() % range);
+    const hi = this.nextUint32(), lo = this.nextUint32();
+    return low + Number(((BigInt(hi) << 32n) | BigInt(lo)) % BigInt(range));
   }
 
-  /** The internal state, to save and restore a stream. */
+  /**
+   * Fills `values` (row-major) as PyTorch's `uniform_(from, to)` fills a
+   * tensor of `dtype`: float32 draws 24 bits a value and works on bounds
+   * rounded to float, with one rounding of `u * width + from` (PyTorch's
+   * kernel is compiled with fused multiply-adds: checked against its values,
+   * which separate roundings miss in about half the draws); float64 draws 53 bits.
+   */
+  uniformFill(values: Float64Array, dtype: DType, from: number, to: number): void {
+    if (dtype === "float64") {
+      const width = to - from;
+      for (let i = 0; i < values.length; i++) values[i] = fusedMultiplyAdd(this.random(), width, from);
+      return;
+    }
+    const lo = Math.fround(from), width = Math.fround(Math.fround(to) - lo);
+    // u·width is exact in a double (24-bit operands), so this is the fused result
+    for (let i = 0; i < values.length; i++) values[i] = Math.fround(this.randomFloat() * width + lo);
+  }
+
+  /**
+   * Fills `values` as PyTorch's `normal_(mean, std)` fills a tensor of
+   * `dtype`: 16 values or more are filled with uniforms first and then turned
+   * into normals 16 at a time by Box–Muller (the first 8 of a block give the
+   * radii, the last 8 the angles; a ragged end redraws and redoes the last
+   * 16); fewer are drawn one by one from normal().
+   */
+  normalFill(values: Float64Array, dtype: DType, mean: number, std: number): void {
+    const n = values.length;
+    if (n < 16) {
+      for (let i = 0; i < n; i++) values[i] = this.normal() * std + mean;
+      return;
+    }
+    const uniform = dtype === "float32" ? () => this.randomFloat() : () => this.random();
+    for (let i = 0; i < n; i++) values[i] = uniform();
+    for (let i = 0; i + 16 <= n; i += 16) boxMuller16(values, i, mean, std);
+    if (n % 16 !== 0) {
+      for (let i = n - 16; i < n; i++) values[i] = uniform();
+      boxMuller16(values, n - 16, mean, std);
+    }
+  }
+
+  /** The internal state, to save and restore a stream: the seed, the position, the kept normal (NaN for none) and the 624 words. */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.seed, this.spare ?? NaN];
+    return [this.seed, this.mti, this.spare ?? NaN, ...this.mt];
   }
 
   setState(state: readonly number[]): void {
-    [this.s0, this.s1, this.s2, this.s3, this.seed] = state.map((x) => x | 0) as [number, number, number, number, number];
-    this.seed = state[4] ?? 0;
-    const spare = state[5] ?? NaN;
+    this.seed = state[0] ?? 0;
+    this.mti = state[1] ?? 624;
+    const spare = state[2] ?? NaN;
     this.spare = Number.isNaN(spare) ? null : spare;
+    this.mt.set(state.slice(3, 3 + 624));
   }
 }
 
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
+/**
+ * a·b + c with one rounding, as a fused multiply-add gives it: the product's
+ * rounding error comes from Veltkamp's split, the sum's from Knuth's TwoSum,
+ * and both go into the last addition: correctly rounded outside rare
+ * corner cases (it matched every float64 draw of the PyTorch fixtures).
+ */
+function fusedMultiplyAdd(a: number, b: number, c: number): number {
+  const p = a * b, split = (x: number) => {
+    const t = 134217729 * x; // 2^27 + 1
+    const hi = t - (t - x);
+    return [hi, x - hi] as const;
+  };
+  const [ah, al] = split(a), [bh, bl] = split(b);
+  const productError = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  const s = p + c, z = s - p;
+  const sumError = (p - (s - z)) + (c - z);
+  return s + (sumError + productError);
+}
+
+/** Box–Muller over values[at .. at+16): uniforms in, normals out (PyTorch's normal_fill_16). */
+function boxMuller16(values: Float64Array, at: number, mean: number, std: number): void {
+  for (let j = at; j < at + 8; j++) {
+    const radius = Math.sqrt(-2 * Math.log(1 - values[j]!)), theta = 2 * Math.PI * values[j + 8]!;
+    values[j] = radius * Math.cos(theta) * std + mean;
+    values[j + 8] = radius * Math.sin(theta) * std + mean;
+  }
 }
 
 /** The generator used when none is passed. */

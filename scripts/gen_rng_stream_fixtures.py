@@ -1,0 +1,49 @@
+"""PyTorch's CPU random streams for given seeds, for test/rng-pytorch-stream.test.ts:
+torchlet's generator is PyTorch's MT19937 with PyTorch's transformations, so the
+same seed must give these values.
+Run: /usr/bin/python3 scripts/gen_rng_stream_fixtures.py"""
+import json
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+
+
+def stream(seed):
+    torch.manual_seed(seed)
+    out = {}
+    out["rand5"] = torch.rand(5).tolist()
+    out["rand3_f64"] = torch.rand(3, dtype=torch.float64).tolist()
+    out["randn5"] = torch.randn(5).tolist()
+    out["randn20"] = torch.randn(20).tolist()
+    out["randn37_f64"] = torch.randn(37, dtype=torch.float64).tolist()
+    out["randint6"] = torch.randint(0, 10, (6,)).tolist()
+    out["randint_wide"] = torch.randint(-1000, 2**31 - 1, (4,)).tolist()
+    out["randperm10"] = torch.randperm(10).tolist()
+    out["uniform8"] = torch.empty(8).uniform_(-0.3, 0.7).tolist()
+    out["uniform40_f64"] = torch.empty(40, dtype=torch.float64).uniform_(-2, 5).tolist()
+    out["normal5"] = torch.empty(5).normal_(2, 3).tolist()
+    out["normal18"] = torch.empty(18).normal_(-1, 0.5).tolist()
+    out["bernoulli12"] = torch.empty(12).bernoulli_(0.3).tolist()
+    out["dropout12"] = F.dropout(torch.ones(12), 0.25).tolist()
+    lin = nn.Linear(4, 3)
+    out["linear"] = [lin.weight.flatten().tolist(), lin.bias.tolist()]
+    conv = nn.Conv2d(2, 3, 3)
+    out["conv2d"] = [conv.weight.flatten().tolist(), conv.bias.tolist()]
+    out["embedding"] = nn.Embedding(5, 3).weight.flatten().tolist()
+    out["after"] = torch.rand(2).tolist()
+    return out
+
+
+# torch.Generator() starts from PyTorch's default seed (the default generator of a
+# fresh process is seeded at random instead; torchlet's starts from that default seed)
+g = torch.Generator()
+default = {"initialSeed": g.initial_seed(), "rand3": torch.rand(3, generator=g).tolist()}
+data = {
+    "torch": torch.__version__,
+    "seeds": {str(s): stream(s) for s in [0, 42, 2**40 + 7, -1]},
+    "default": default,
+}
+with open("test/fixtures/rng-stream.json", "w") as f:
+    json.dump(data, f)

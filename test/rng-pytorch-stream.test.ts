@@ -1,0 +1,84 @@
+/**
+ * The same seed gives PyTorch's random numbers (test/fixtures/rng-stream.json,
+ * from scripts/gen_rng_stream_fixtures.py): torchlet's generator is PyTorch's
+ * MT19937 with PyTorch's ways of drawing uniforms, integers, permutations,
+ * Bernoulli masks and normals. Exact where PyTorch's kernel is scalar code;
+ * float32 normals of 16 or more values within float rounding, because
+ * PyTorch's AVX2 kernel uses approximate sin/cos/log there.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+
+const { nn } = torch;
+const F = nn.functional;
+
+interface Stream {
+  rand5: number[]; rand3_f64: number[]; randn5: number[]; randn20: number[]; randn37_f64: number[];
+  randint6: number[]; randint_wide: number[]; randperm10: number[]; uniform8: number[]; uniform40_f64: number[];
+  normal5: number[]; normal18: number[]; bernoulli12: number[]; dropout12: number[];
+  linear: [number[], number[]]; conv2d: [number[], number[]]; embedding: number[]; after: number[];
+}
+const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.json", import.meta.url), "utf8")) as {
+  seeds: Record<string, Stream>;
+  default: { initialSeed: number; rand3: number[] };
+};
+
+const exact = (got: torch.Tensor, want: number[], what: string) => assert.deepEqual(got.tolist(), want, what);
+function near(got: torch.Tensor, want: number[], tol: number, what: string): void {
+  const g = got.flatten().tolist() as number[];
+  assert.equal(g.length, want.length, what);
+  g.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= tol, `${what}[${i}]: ${v}, PyTorch ${want[i]}`));
+}
+
+for (const [seed, s] of Object.entries(fixture.seeds)) {
+  test(`manualSeed(${seed}) then PyTorch's sequence of draws gives PyTorch's values`, () => {
+    torch.manualSeed(Number(seed));
+    exact(torch.rand(5), s.rand5, "rand(5)");
+    exact(torch.rand(3, { dtype: "float64" }), s.rand3_f64, "rand(3) float64");
+    exact(torch.randn(5), s.randn5, "randn(5)"); // fewer than 16: scalar Box–Muller, exact
+    near(torch.randn(20), s.randn20, 2e-6, "randn(20)");
+    near(torch.randn(37, { dtype: "float64" }), s.randn37_f64, 1e-14, "randn(37) float64");
+    exact(torch.randint(0, 10, [6]), s.randint6, "randint(0, 10)");
+    exact(torch.randint(-1000, 2 ** 31 - 1, [4]), s.randint_wide, "randint over nearly 2^31");
+    exact(torch.randperm(10), s.randperm10, "randperm(10)");
+    exact(torch.empty(8).uniform_(-0.3, 0.7), s.uniform8, "uniform_");
+    exact(torch.empty(40, { dtype: "float64" }).uniform_(-2, 5), s.uniform40_f64, "uniform_ float64");
+    exact(torch.empty(5).normal_(2, 3), s.normal5, "normal_(2, 3) on 5");
+    near(torch.empty(18).normal_(-1, 0.5), s.normal18, 2e-6, "normal_(-1, 0.5) on 18");
+    exact(torch.empty(12).bernoulli_(0.3), s.bernoulli12, "bernoulli_(0.3)");
+    exact(F.dropout(torch.ones(12), 0.25), s.dropout12, "dropout(p=0.25)");
+    const lin = new nn.Linear(4, 3);
+    exact(lin.weight.flatten(), s.linear[0], "Linear weight");
+    exact(lin.bias!, s.linear[1], "Linear bias");
+    const conv = new nn.Conv2d(2, 3, 3);
+    exact(conv.weight.flatten(), s.conv2d[0], "Conv2d weight");
+    exact(conv.bias!, s.conv2d[1], "Conv2d bias");
+    exact(new nn.Embedding(5, 3).weight.flatten(), s.embedding, "Embedding weight (15 normals)");
+    exact(torch.rand(2), s.after, "the stream after all of them");
+  });
+}
+
+test("a new Generator starts from PyTorch's default seed, 67280421310721", () => {
+  const g = new torch.Generator();
+  assert.equal(g.initialSeed(), fixture.default.initialSeed);
+  exact(torch.rand(3, { generator: g }), fixture.default.rand3, "torch.rand(3, generator=torch.Generator())");
+});
+
+test("getRngState / setRngState replay the stream, the kept normal of a pair included", () => {
+  torch.manualSeed(5);
+  torch.randn(3); // leaves the second value of a Box–Muller pair kept
+  const state = torch.getRngState();
+  const a = [torch.randn(1).item(), torch.rand(1).item(), torch.randn(40).sum().item()];
+  torch.setRngState(state);
+  const b = [torch.randn(1).item(), torch.rand(1).item(), torch.randn(40).sum().item()];
+  assert.deepEqual(b, a);
+  // past the first 624 words the twister regenerates its state: still the same stream after a restore
+  torch.setRngState(state);
+  torch.rand(2000);
+  const c = torch.rand(3).tolist();
+  torch.setRngState(state);
+  torch.rand(2000);
+  assert.deepEqual(torch.rand(3).tolist(), c);
+});
