@@ -50,7 +50,9 @@ class RunsCommand:
 
 def describe(v, storages):
     if isinstance(v, torch.Tensor):
-        key = v.untyped_storage().data_ptr() if hasattr(v, "untyped_storage") else v.storage().data_ptr()
+        key = v.storage().data_ptr()
+        if v.storage().size() == 0:
+            key = ("empty", len(storages))  # every empty storage has data_ptr 0: count each on its own
         if key not in storages:
             storages[key] = len(storages)
         double = v.dtype == torch.float64
