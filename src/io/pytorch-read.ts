@@ -38,9 +38,13 @@ export type CheckpointValue =
 /** The magic that starts a pre-1.6 (non-zip) torch.save file: PROTO 2, then LONG1 of 0x1950a86a20f9469cfc6c. */
 const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 
-/** True when `bytes` start like a zip archive (`PK\x03\x04`), as every torch.save file since 1.6 does. */
+/**
+ * True when `bytes` start like a zip archive: `PK\x03\x04` (a first entry), as every
+ * torch.save file since 1.6 does, or an end record (`PK\x05\x06`, `PK\x06\x06`: an empty archive).
+ */
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return false;
+  return (bytes[2] === 0x03 && bytes[3] === 0x04) || (bytes[2] === 0x05 && bytes[3] === 0x06) || (bytes[2] === 0x06 && bytes[3] === 0x06);
 }
 
 /** True for a pre-1.6 torch.save file (a bare pickle stream). */
