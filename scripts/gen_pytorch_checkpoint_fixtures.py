@@ -78,6 +78,8 @@ def describe(v, storages):
         return {"tuple": [describe(x, storages) for x in v]}
     if isinstance(v, bool) or v is None or isinstance(v, str):
         return v
+    if isinstance(v, (torch.device, torch.dtype)):
+        return str(v).replace("torch.", "")  # torchlet loads both as their names
     if isinstance(v, int):
         return {"int": str(v)}
     if isinstance(v, float):
@@ -179,6 +181,9 @@ def nested():
         "dict": {"inner": {"deep": torch.tensor([1, 2])}, "n": 0},
         "tensors": [torch.ones(2), torch.zeros(1, dtype=torch.float64)],
         "ordered": OrderedDict([("z", 1), ("a", 2)]),
+        "size": torch.Size([2, 3]),
+        "device": torch.device("cpu"),
+        "dtype": torch.float16,
     }
 
 

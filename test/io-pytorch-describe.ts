@@ -98,7 +98,7 @@ export function describeForPython(v: unknown, storages = new Map<Storage, number
   if (typeof v === "bigint") return { int: String(v) };
   if (v instanceof Tensor) {
     const d = describeLoaded(v, storages) as { tensor: TensorDescription };
-    const values = d.tensor.values.map((x) => (Number.isNaN(x) ? "nan" : x === Infinity ? "inf" : x === -Infinity ? "-inf" : x) as Encoded);
+    const values = d.tensor.values.map((x): Encoded => (typeof x !== "number" ? x : Number.isNaN(x) ? "nan" : x === Infinity ? "inf" : x === -Infinity ? "-inf" : x));
     return { tensor: { ...d.tensor, values } };
   }
   if (Array.isArray(v)) {

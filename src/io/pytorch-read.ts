@@ -218,7 +218,9 @@ class CheckpointHooks implements UnpickleHooks {
       case "Size": return Object.freeze(ints(args[0] ?? [], "torch.Size"));
       case "device": {
         if (typeof args[0] !== "string") throw new UnpicklingError(`torch.device expects a str, got ${describeValue(args[0])}`);
-        return args.length > 1 && args[1] !== null ? `${args[0]}:${String(args[1])}` : args[0];
+        const index = args[1];
+        if (index !== undefined && index !== null && typeof index !== "number") throw new UnpicklingError(`torch.device expects an int index, got ${describeValue(index)}`);
+        return typeof index === "number" ? `${args[0]}:${index}` : args[0];
       }
       case "codecs_encode": {
         // bytes objects pickle (protocol 2) as _codecs.encode(text, "latin1").
