@@ -11,8 +11,8 @@ const u32 = (n: number): string => String.fromCharCode(n & 0xff, (n >> 8) & 0xff
 const str = (s: string): string => `X${u32(s.length)}${s}`;
 const global = (module: string, name: string): string => `c${module}\n${name}\n`;
 /** `_rebuild_tensor_v2(storage '0' of `numel` floats, offset, size, stride, False, {})`. */
-const tensor = (numel: number, offset: number, size: number[], stride: number[]): string =>
-  global("torch._utils", "_rebuild_tensor_v2") + "((" + str("storage") + global("torch", "FloatStorage") + str("0") + str("cpu") +
+const tensor = (numel: number, offset: number, size: number[], stride: number[], location = "cpu"): string =>
+  global("torch._utils", "_rebuild_tensor_v2") + "((" + str("storage") + global("torch", "FloatStorage") + str("0") + str(location) +
   `J${u32(numel)}tQJ${u32(offset)}(${size.map((s) => `J${u32(s)}`).join("")}t(${stride.map((s) => `J${u32(s)}`).join("")}t\x89}tR`;
 
 function archive(pickle: string, records: Record<string, Uint8Array> = {}, folder = "archive"): Uint8Array {
@@ -90,12 +90,21 @@ test("storages: the tensor must fit its storage, the record must exist and hold 
     "a tensor of size [3], stride [1] and offset 2 reaches past its storage of 4 elements");
   refused(archive(tensor(4, 0, [2, 2], [3, 1]) + ".", { "data/0": floats(0, 1, 2, 3) }),
     "a tensor of size [2,2], stride [3,1] and offset 0 reaches past its storage of 4 elements");
+  const gpu = torch.loadFromBytes<torch.Tensor>(archive(tensor(2, 0, [2], [1], "cuda:1") + ".", { "data/0": floats(5, 6) }));
+  assert.deepEqual([gpu.tolist(), gpu.device.type], [[5, 6], "cpu"], "a tensor saved on a GPU loads on the CPU, as with map_location='cpu'");
   const empty = torch.loadFromBytes<torch.Tensor>(archive(tensor(0, 0, [0, 5], [5, 1]) + ".", { "data/0": floats() }));
   assert.deepEqual(empty.shape, [0, 5]);
   refused(archive(tensor(4, 0, [4], [1]) + "."), "PytorchStreamReader failed locating file data/0: file not found (archive/data/0)");
   refused(archive(tensor(4, 0, [4], [1]) + ".", { "data/0": floats(0, 1) }), "storage data/0 should hold 4 float32 elements (16 bytes) but the record has 8 bytes");
   assert.throws(() => torch.loadFromBytes(archive(tensor(1, 0, [1], [1]) + ".", { "data/0": floats(1), byteorder: new TextEncoder().encode("big") })),
     /^Error: the checkpoint was written on a big-endian machine; torchlet reads little-endian checkpoints only/);
+});
+
+test("a bare pickle (not in a zip) is named as such; a safetensors file whose header is 640 bytes long is not mistaken for one", () => {
+  assert.throws(() => torch.loadFromBytes(new Uint8Array(Buffer.from("\x80\x02}q\x00.", "latin1"))), /^Error: this is a bare Python pickle, not a torch.save checkpoint \(a zip archive\) or safetensors/);
+  const st = torch.saveToBytes({ ["w".repeat(584)]: torch.ones([1]) });
+  assert.deepEqual([st[0], st[1], st[2]], [0x80, 0x02, 0]);
+  assert.deepEqual(torch.loadFromBytes(st)["w".repeat(584)]!.tolist(), [1]);
 });
 
 test("the archive's layout: files in one folder, with data.pkl; uncompressed records", () => {

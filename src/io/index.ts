@@ -8,7 +8,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents, type TensorRecord } from "./safetensors.js";
-import { decodePytorch, isLegacyTorchSave, isZip, LEGACY_MESSAGE, type CheckpointValue } from "./pytorch-read.js";
+import {
+  BARE_PICKLE_MESSAGE, decodePytorch, isBarePickle, isLegacyTorchSave, isZip, LEGACY_MESSAGE, type CheckpointValue,
+} from "./pytorch-read.js";
 import { archiveNameFor, encodePytorch, type SaveableValue } from "./pytorch-write.js";
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -59,6 +61,7 @@ function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
 function decode(bytes: Uint8Array): CheckpointValue {
   if (isZip(bytes)) return decodePytorch(bytes);
   if (isLegacyTorchSave(bytes)) throw new Error(LEGACY_MESSAGE);
+  if (isBarePickle(bytes)) throw new Error(BARE_PICKLE_MESSAGE);
   return decodeSafetensors(bytes).tensors;
 }
 
@@ -126,7 +129,8 @@ export function save(obj: SaveableValue | TensorRecord, path: string, options: S
  * apart by their first bytes, whatever the extension), ready for
  * `model.loadStateDict(...)`. PyTorch files load as `torch.load(path,
  * weights_only=True)` does: only tensors and plain containers, never other
- * Python objects. The type parameter (a state dict by default) is not checked.
+ * Python objects; tensors saved on a GPU load on the CPU (as with
+ * `map_location="cpu"`). The type parameter (a state dict by default) is not checked.
  *
  * @example
  * model.loadStateDict(torch.load("model.pth"));

@@ -52,6 +52,18 @@ export function isLegacyTorchSave(bytes: Uint8Array): boolean {
   return bytes.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * True for a bare pickle stream (PROTO 2-5 then an opcode). A safetensors file
+ * can start with 0x80 0x02 too (a 640-byte header), but then a zero follows.
+ */
+export function isBarePickle(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5 && bytes[2] !== 0;
+}
+
+export const BARE_PICKLE_MESSAGE =
+  "this is a bare Python pickle, not a torch.save checkpoint (a zip archive) or safetensors; torchlet reads only those two: " +
+  "in Python, save the tensors with torch.save(obj, path) or safetensors.torch.save_file(state_dict, path)";
+
 export const LEGACY_MESSAGE =
   "this is a legacy PyTorch checkpoint (torch.save before PyTorch 1.6, or _use_new_zipfile_serialization=False), which torchlet does not read; " +
   "re-save it in Python with a current PyTorch: torch.save(torch.load(path, weights_only=True), new_path)";
@@ -150,6 +162,7 @@ class CheckpointHooks implements UnpickleHooks {
   persistentLoad(pid: unknown): unknown {
     if (!isTuple(pid)) throw new UnpicklingError(`persistent_load id must be tuple or int, but got ${describeValue(pid)}`);
     if (pid[0] !== "storage") throw new UnpicklingError(`Only persistent_load of storage is allowed, but got ${describeValue(pid[0])} ${String(pid[0])}`);
+    // The location ('cpu', 'cuda:0', ...) is not used: every tensor loads on the CPU, as with map_location="cpu".
     const [, type, key, , numelValue] = pid;
     if (!(type instanceof Global) || type.kind !== "storage") throw new UnpicklingError(`a storage's persistent id must name a storage class, got ${String(type)}`);
     if (typeof key !== "string") throw new UnpicklingError(`a storage's key must be a str, got ${describeValue(key)}`);
