@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
 import { Parameter } from "../src/nn/parameter.js";
-import { crc32, readZip, writeZip } from "../src/io/zip.js";
+import { crc32, readZip, tableCrc32, writeZip } from "../src/io/zip.js";
 import { encodePytorch } from "../src/io/pytorch-write.js";
 import { describeForPython, describeLoaded, expectedFromPython } from "./io-pytorch-describe.js";
 import { exportCases, modelCase, SmallNet } from "./io-pytorch-cases.js";
@@ -161,4 +161,32 @@ test("writeZip and readZip agree on names (UTF-8), empty entries and alignment",
   const zip = writeZip(entries);
   const back = readZip(zip);
   assert.deepEqual(back.map((e) => [e.name, Array.from(e.data), e.dataOffset % 64]), [["archive/ä.txt", [1, 2, 3], 0], ["archive/empty", [], 0]]);
+});
+
+test("CRC-32 (zlib's where Node has it, else a table) gives the standard check value and agrees between the two", () => {
+  const check = new TextEncoder().encode("123456789");
+  assert.deepEqual([crc32(check), tableCrc32(check)], [0xcbf43926, 0xcbf43926]);
+  const data = new Uint8Array(10_000).map((_, i) => (i * 7919) & 0xff);
+  assert.equal(crc32(data), tableCrc32(data));
+  assert.equal(crc32(new Uint8Array(0)), 0);
+});
+
+test("torch.load of a file may keep aligned float32/float64/int32/bool elements in the file's bytes; loadFromBytes never aliases its input", () => {
+  const dir = mkdtempSync(join(tmpdir(), "torchlet-alias-"));
+  try {
+    const path = join(dir, "a.pt");
+    const sd = { f: torch.tensor([1, 2]), d: torch.tensor([3], { dtype: "float64" }), i: torch.tensor([4], { dtype: "int32" }), b: torch.tensor([true, false]) };
+    torch.save(sd, path);
+    const loaded = torch.load(path);
+    for (const [k, t] of Object.entries(sd)) assert.deepEqual(loaded[k]!.tolist(), t.tolist(), k);
+    torch.noGrad(() => loaded.f!.add_(1));
+    assert.deepEqual([loaded.f!.tolist(), loaded.d!.tolist()], [[2, 3], [3]], "writes stay within the tensor's own elements");
+    const bytes = readFileSync(path);
+    const before = Buffer.from(bytes);
+    const fromBytes = torch.loadFromBytes(bytes);
+    torch.noGrad(() => fromBytes.f!.add_(1));
+    assert.ok(Buffer.from(bytes).equals(before), "the caller's bytes are unchanged");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -58,8 +58,8 @@ function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
   return input instanceof Uint8Array ? input : new Uint8Array(input);
 }
 
-function decode(bytes: Uint8Array): CheckpointValue {
-  if (isZip(bytes)) return decodePytorch(bytes);
+function decode(bytes: Uint8Array, ownsBytes = false): CheckpointValue {
+  if (isZip(bytes)) return decodePytorch(bytes, ownsBytes);
   if (isLegacyTorchSave(bytes)) throw new Error(LEGACY_MESSAGE);
   if (isBarePickle(bytes)) throw new Error(BARE_PICKLE_MESSAGE);
   return decodeSafetensors(bytes).tensors;
@@ -141,7 +141,7 @@ export function load<T extends CheckpointValue>(path: string): T;
 export function load(path: string): CheckpointValue {
   const bytes = readFileSync(path);
   try {
-    return decode(bytes);
+    return decode(bytes, true); // the file's bytes are this load's alone: tensors may keep their elements there
   } catch (e) {
     throw new (e instanceof Error ? (e.constructor as ErrorConstructor) : Error)(`load("${path}"): ${(e as Error).message}`, { cause: e });
   }

@@ -16,7 +16,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { Parameter } from "../nn/parameter.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
-import { decodeElements } from "./dtypes.js";
+import { decodeElements, HOST_IS_LITTLE_ENDIAN } from "./dtypes.js";
 import { readZip, type ZipEntry } from "./zip.js";
 import {
   describeValue, isPickledDict, isTuple, newPickledDict, setDictItem, unpickle, UnpicklingError, type UnpickleHooks,
@@ -143,6 +143,9 @@ function ints(x: unknown, what: string): number[] {
   return (x as unknown[]).map((v, i) => int(v, `${what}[${i}]`));
 }
 
+/** Formats whose bytes are already the elements of a torchlet dtype (bool: after normalising to 0/1, done in place). */
+const SAME_IN_TORCHLET = new Set(["F32", "F64", "I32", "BOOL"]);
+
 /** A storage read from `data/<key>`, shared by every tensor that names the key. */
 interface LoadedStorage {
   type: StorageType;
@@ -152,7 +155,7 @@ interface LoadedStorage {
 class CheckpointHooks implements UnpickleHooks {
   private readonly storages = new Map<string, LoadedStorage>();
 
-  constructor(private readonly records: ReadonlyMap<string, ZipEntry>, private readonly prefix: string) {}
+  constructor(private readonly records: ReadonlyMap<string, ZipEntry>, private readonly prefix: string, private readonly ownsBytes: boolean) {}
 
   findGlobal(module: string, name: string): unknown {
     const g = findGlobal(module, name);
@@ -180,9 +183,11 @@ class CheckpointHooks implements UnpickleHooks {
     if (record.data.length < nbytes) {
       throw new UnpicklingError(`storage data/${key} should hold ${numel} ${storageType.torchDtype} elements (${nbytes} bytes) but the record has ${record.data.length} bytes`);
     }
-    // A private, aligned copy: the archive's bytes may be misaligned for the element size.
-    const raw = new Uint8Array(nbytes);
-    raw.set(record.data.subarray(0, nbytes));
+    // Elements torchlet holds as they are stored can stay in the archive's bytes when those are ours (a file read
+    // for this load) and aligned, as torch.save aligns them to 64; otherwise a private, aligned copy.
+    const inPlace = this.ownsBytes && SAME_IN_TORCHLET.has(storageType.format) && record.data.byteOffset % storageType.elementSize === 0;
+    const raw = inPlace ? record.data.subarray(0, nbytes) : new Uint8Array(nbytes);
+    if (!inPlace) raw.set(record.data.subarray(0, nbytes));
     let elements;
     try {
       elements = decodeElements(storageType.format, raw, `data/${key}`);
@@ -286,8 +291,12 @@ function rebuildTensor(args: readonly unknown[], v2: boolean): Tensor {
   return t;
 }
 
-/** Reads a torch.save checkpoint from its bytes (a zip archive). */
-export function decodePytorch(bytes: Uint8Array): CheckpointValue {
+/**
+ * Reads a torch.save checkpoint from its bytes (a zip archive). With
+ * `ownsBytes` (the caller will not use `bytes` again) tensors may keep their
+ * elements in `bytes` instead of copies.
+ */
+export function decodePytorch(bytes: Uint8Array, ownsBytes = false): CheckpointValue {
   const entries = readZip(bytes);
   if (entries.length === 0) throw new Error("invalid PyTorch checkpoint: the archive does not contain any files");
   // Every record sits in one folder, named after the first entry's ("archive", or the saved file's stem before PyTorch 2).
@@ -311,7 +320,7 @@ export function decodePytorch(bytes: Uint8Array): CheckpointValue {
     if (order !== "little") throw new Error(`the checkpoint was written on a ${order}-endian machine; torchlet reads little-endian checkpoints only (load and re-save it on a little-endian machine)`);
   }
   try {
-    return unpickle(pickle.data, new CheckpointHooks(records, prefix)) as CheckpointValue;
+    return unpickle(pickle.data, new CheckpointHooks(records, prefix, ownsBytes && HOST_IS_LITTLE_ENDIAN)) as CheckpointValue;
   } catch (e) {
     if (e instanceof UnpicklingError) throw new UnpicklingError(WEIGHTS_ONLY_MESSAGE + e.message, { cause: e });
     throw e;

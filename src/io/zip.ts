@@ -17,6 +17,8 @@
  * bytes are left to the caller to refuse.
  */
 
+import * as zlib from "node:zlib";
+
 /** Data offsets in the archive are multiples of this (PyTorch's kFieldAlignment). */
 export const ZIP_ALIGNMENT = 64;
 
@@ -49,8 +51,16 @@ export interface ZipEntry {
 
 let crcTable: Uint32Array | null = null;
 
-/** CRC-32 (the zip polynomial), table-driven. */
+/** zlib's CRC-32 where Node has it (20.15+), about 10 times faster than the table below. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+/** CRC-32 (the zip polynomial). */
 export function crc32(bytes: Uint8Array): number {
+  return nativeCrc32 !== undefined ? nativeCrc32(bytes) >>> 0 : tableCrc32(bytes);
+}
+
+/** CRC-32, table-driven, for Node versions without zlib.crc32. */
+export function tableCrc32(bytes: Uint8Array): number {
   if (crcTable === null) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
