@@ -94,6 +94,8 @@ test("save picks the format by extension (.pt .pth .bin .ckpt -> PyTorch) unless
     assert.equal(written("b.safetensors", { format: "pytorch" }), true);
     for (const f of ["a.pt", "a.safetensors", "b.pt", "b.safetensors"]) assert.deepEqual(torch.load(join(dir, f)).w!.tolist(), [1, 1], f);
     assert.equal(isZip(torch.saveToBytes(sd)), false);
+    assert.throws(() => torch.save({ model: sd, epoch: 1 }, join(dir, "c.safetensors")),
+      /^Error: save: the value for "model" is not a Tensor \(got object\); safetensors holds tensors only: save other checkpoints in PyTorch's format \(a .pt path, or \{ format: "pytorch" \}\)$/);
     assert.throws(() => torch.save(sd, join(dir, "c.pt"), { metadata: { a: "b" } }), /^Error: save: metadata is a safetensors feature; PyTorch's format has no place for it/);
     assert.throws(() => torch.saveToBytes(sd, { format: "pickle" as "pytorch" }), /save: format must be "pytorch" or "safetensors", got "pickle"/);
   } finally {

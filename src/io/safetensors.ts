@@ -52,7 +52,9 @@ function tensorEntries(record: TensorRecord): [string, Tensor][] {
   }
   const entries: [string, Tensor][] = record instanceof Map ? [...record.entries()] : Object.entries(record);
   for (const [name, t] of entries) {
-    if (!(t instanceof Tensor)) throw new Error(`save: the value for "${name}" is not a Tensor (got ${t === null ? "null" : typeof t})`);
+    if (!(t instanceof Tensor)) {
+      throw new Error(`save: the value for "${name}" is not a Tensor (got ${t === null ? "null" : typeof t}); safetensors holds tensors only: save other checkpoints in PyTorch's format (a .pt path, or { format: "pytorch" })`);
+    }
     if (name === METADATA_KEY) throw new Error(`save: "${METADATA_KEY}" is reserved for the metadata and cannot name a tensor`);
   }
   return entries;
