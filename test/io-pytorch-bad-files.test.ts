@@ -122,3 +122,22 @@ test("the archive's layout: files in one folder, with data.pkl; uncompressed rec
   assert.equal(readZip(bytes)[0]!.method, 8);
   assert.throws(() => torch.loadFromBytes(bytes), /invalid PyTorch checkpoint: record data.pkl is compressed \(zip method 8\); torch.save stores records uncompressed/);
 });
+
+test("every one-byte change of a small checkpoint loads or throws one of the errors above (nothing else escapes)", () => {
+  const good = torch.saveToBytes({ w: torch.tensor([1, 2, 3]), n: { a: [1, "x"] } }, { format: "pytorch" });
+  const known = /^(invalid zip archive: |invalid PyTorch checkpoint: |invalid safetensors data: |Weights only load failed\. |the checkpoint was written on a big-endian machine|storage data\/)/;
+  let loaded = 0;
+  for (const value of [0x00, 0xff]) {
+    for (let i = 0; i < good.length; i++) {
+      const bytes = good.slice();
+      bytes[i] = value;
+      try {
+        torch.loadFromBytes<torch.CheckpointValue>(bytes);
+        loaded++;
+      } catch (e) {
+        assert.ok(e instanceof Error && known.test(e.message), `byte ${i} = ${value}: ${String(e)}`);
+      }
+    }
+  }
+  assert.ok(loaded > 0 && loaded < 2 * good.length, `${loaded} of ${2 * good.length} changed files loaded (padding and unused fields change nothing)`);
+});

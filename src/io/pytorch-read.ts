@@ -317,7 +317,8 @@ export function decodePytorch(bytes: Uint8Array, ownsBytes = false): CheckpointV
   const byteorder = records.get("byteorder");
   if (byteorder !== undefined) {
     const order = new TextDecoder().decode(byteorder.data);
-    if (order !== "little") throw new Error(`the checkpoint was written on a ${order}-endian machine; torchlet reads little-endian checkpoints only (load and re-save it on a little-endian machine)`);
+    if (order === "big") throw new Error("the checkpoint was written on a big-endian machine; torchlet reads little-endian checkpoints only (load and re-save it on a little-endian machine)");
+    if (order !== "little") throw new Error(`invalid PyTorch checkpoint: the byteorder record holds ${JSON.stringify(order)}, not "little" or "big"`);
   }
   try {
     return unpickle(pickle.data, new CheckpointHooks(records, prefix, ownsBytes && HOST_IS_LITTLE_ENDIAN)) as CheckpointValue;

@@ -135,9 +135,11 @@ export function readZip(bytes: Uint8Array): ZipEntry[] {
       throw invalid(`the name of entry ${i} is not valid UTF-8`);
     }
     // zip64: each field that holds 0xFFFFFFFF continues in the extra field, in this order.
-    for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength;) {
+    const extraEnd = at + 46 + nameLength + extraLength;
+    for (let e = at + 46 + nameLength; e + 4 <= extraEnd;) {
       const id = view.getUint16(e, true);
       const length = view.getUint16(e + 2, true);
+      if (e + 4 + length > extraEnd) throw invalid(`entry "${name}": an extra field of ${length} bytes runs past the entry's extra data`);
       if (id === ZIP64_EXTRA) {
         let f = e + 4;
         const take = (what: string): number => {
