@@ -60,7 +60,7 @@ export function exportCases(): Record<string, SaveableValue> {
       expanded: torch.tensor([1, 2, 3]).expand([2, 3]), permuted: torch.arange(0, 24, 1, { dtype: "float32" }).reshape([2, 3, 4]).permute([2, 0, 1]),
     },
     nested: {
-      int: 3, negative: -300, big: 2 ** 40, huge: -(2n ** 70n), float: 2.5, nan: NaN, text: "héllo ✓", none: null, yes: true, no: false,
+      int: 3, negative: -300, big: 2 ** 40, beyond: 1e300, minus_zero: -0, huge: -(2n ** 70n), float: 2.5, nan: NaN, text: "héllo ✓", none: null, yes: true, no: false,
       list: [1, 2.5, [3, "x"], []], tuple: Object.freeze([1, "a", null]), pair: Object.freeze([4, 5]), one: Object.freeze([9]),
       dict: { inner: { deep: torch.tensor([1, 2], { dtype: "int32" }) }, n: 0 }, many: Array.from({ length: 1003 }, (_, i) => i),
     },

@@ -94,7 +94,7 @@ export function describeLoaded(v: unknown, storages = new Map<Storage, number>()
 /** The description Python writes for a saved value (what check_pytorch_reads.py compares against). */
 export function describeForPython(v: unknown, storages = new Map<Storage, number>()): Description {
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
-  if (typeof v === "number") return Number.isInteger(v) && !Object.is(v, -0) ? { int: String(v) } : { float: Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : v };
+  if (typeof v === "number") return Number.isSafeInteger(v) && !Object.is(v, -0) ? { int: String(v) } : { float: Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : v };
   if (typeof v === "bigint") return { int: String(v) };
   if (v instanceof Tensor) {
     const d = describeLoaded(v, storages) as { tensor: TensorDescription };

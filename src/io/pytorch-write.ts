@@ -56,7 +56,8 @@ class CheckpointPickler {
     if (v === null) return w.none();
     if (typeof v === "boolean") return w.bool(v);
     if (typeof v === "number") {
-      if (Number.isInteger(v) && !Object.is(v, -0)) return w.int(v);
+      // JavaScript has one number type: whole numbers JavaScript holds exactly are Python ints, the rest floats.
+      if (Number.isSafeInteger(v) && !Object.is(v, -0)) return w.int(v);
       return w.float(v);
     }
     if (typeof v === "bigint") return w.int(v);
