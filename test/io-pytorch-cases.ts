@@ -96,8 +96,8 @@ export function writeCases(dir: string): string[] {
   return written;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const dir = process.argv[2];
-  if (dir === undefined) throw new Error("usage: node dist/test/io-pytorch-cases.js DIR");
+// Run as a program with a directory: write the files. (`node --test dist/test/` also runs this file, with no arguments: then nothing happens.)
+const dir = process.argv[2];
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && dir !== undefined) {
   console.log(`wrote ${writeCases(dir).join(", ")} into ${dir}`);
 }
