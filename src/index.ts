@@ -92,7 +92,7 @@ export { asin as arcsin, acos as arccos, atan as arctan, asinh as arcsinh, acosh
 export { swapaxes as swapdims, movedim as moveaxis } from "./ops/rearrange.js";
 export { cat as concat, cat as concatenate } from "./ops/indexing.js";
 export { vstack as rowStack } from "./ops/joining.js";
-export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord } from "./io/index.js";
+export { save, load, loadWithMetadata, saveToBytes, loadFromBytes, loadFromBytesWithMetadata, type SaveOptions, type SafetensorsContents, type TensorRecord, type CheckpointFormat, type CheckpointValue, type SaveableValue } from "./io/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";

@@ -84,7 +84,8 @@ test("negative and non-integer shapes", () => {
   rejects(file({ w: f32([2 ** 40, 2 ** 40], 0, 4) }, 4), /tensor "w": shape \[1099511627776,1099511627776\] of F32 needs/);
 });
 
-test("a PyTorch pickle checkpoint (zip) is named as such", () => {
+test("a PyTorch checkpoint (zip) is read as one by loadFromBytes and named as such by the safetensors-only reader", () => {
   const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0, 0, 0]);
-  rejects(zip, /this is a zip archive \(a PyTorch pickle checkpoint from torch.save\?\), not safetensors/);
+  assert.throws(() => torch.loadFromBytes(zip), /^Error: invalid zip archive: no end of central directory record in the last 12 bytes \(truncated file\?\)$/);
+  assert.throws(() => torch.loadFromBytesWithMetadata(zip), /invalid safetensors data: this is a zip archive \(a PyTorch checkpoint from torch.save\?\), not safetensors; read it with torch.load\(path\)/);
 });

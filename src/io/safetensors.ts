@@ -52,7 +52,9 @@ function tensorEntries(record: TensorRecord): [string, Tensor][] {
   }
   const entries: [string, Tensor][] = record instanceof Map ? [...record.entries()] : Object.entries(record);
   for (const [name, t] of entries) {
-    if (!(t instanceof Tensor)) throw new Error(`save: the value for "${name}" is not a Tensor (got ${t === null ? "null" : typeof t})`);
+    if (!(t instanceof Tensor)) {
+      throw new Error(`save: the value for "${name}" is not a Tensor (got ${t === null ? "null" : typeof t}); safetensors holds tensors only: save other checkpoints in PyTorch's format (a .pt path, or { format: "pytorch" })`);
+    }
     if (name === METADATA_KEY) throw new Error(`save: "${METADATA_KEY}" is reserved for the metadata and cannot name a tensor`);
   }
   return entries;
@@ -130,7 +132,7 @@ function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; data
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    throw invalid("this is a zip archive (a PyTorch pickle checkpoint from torch.save?), not safetensors; save it in Python with safetensors.torch.save_file(model.state_dict(), path)");
+    throw invalid("this is a zip archive (a PyTorch checkpoint from torch.save?), not safetensors; read it with torch.load(path) or torch.loadFromBytes(bytes)");
   }
   if (declared > BigInt(bytes.byteLength - 8)) {
     throw invalid(`the header length ${declared} runs past the end of the data (${bytes.byteLength - 8} bytes follow the length prefix; truncated file?)`);
