@@ -8,7 +8,6 @@ import { abs, exp, floor, log, neg, pow, round, sigmoid, sqrt, tanh, type Operan
 import { inplace } from "./inplace.js";
 import { maskedFillExpanded } from "./expanded-write.js";
 import { hasRepeatedElements } from "../tensor/layout.js";
-import { isRecording } from "../autograd/grad-mode.js";
 import { indexAdd, scatter, scatterAdd } from "./indexing.js";
 import { maskedFill } from "./masking.js";
 import { addcdiv, addcmul, lerp, trunc } from "./math.js";
@@ -37,8 +36,8 @@ export const addcmul_ = (self: Tensor, t1: Tensor, t2: Tensor, options: { value?
 export const addcdiv_ = (self: Tensor, t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor =>
   inplace(self, "addcdiv_", [t1, t2], (s) => addcdiv(s, t1, t2, options));
 export const maskedFill_ = (self: Tensor, mask: Tensor, value: number): Tensor =>
-  // an expanded self outside a graph is written position by position, after PyTorch's deprecation warning
-  hasRepeatedElements(self) && !(self.requiresGrad && isRecording())
+  // an expanded self is written position by position, after PyTorch's deprecation warning (recorded as PyTorch does)
+  hasRepeatedElements(self)
     ? maskedFillExpanded(self, mask, value)
     : inplace(self, "masked_fill_", [], (s) => maskedFill(s, mask, value));
 export const scatter_ = (self: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor =>
