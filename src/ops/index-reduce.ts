@@ -18,6 +18,7 @@ import { indexFill } from "./index-fill.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { inplace } from "./inplace.js";
 import { maskedFill } from "./masking.js";
+import { checkNoOverlap } from "./mem-overlap.js";
 import { warn } from "../warnings.js";
 
 /** How `indexReduce` combines the values that land in one slice. */
@@ -179,5 +180,5 @@ export function indexReduce(self: Tensor, dim: number, index: Tensor, source: Te
  * argument checks, as in PyTorch, where autograd checks a leaf first.
  */
 export function indexReduce_(self: Tensor, dim: number, index: Tensor, source: Tensor, reduce: IndexReduction, options: IndexReduceOptions = {}): Tensor {
-  return inplace(self, "index_reduce_", [source], (old) => indexReduce(old, dim, index, source, reduce, options));
+  return inplace(self, "index_reduce_", [source], (old) => (checkNoOverlap(self, [index, source]), indexReduce(old, dim, index, source, reduce, options)));
 }

@@ -18,6 +18,7 @@ import { tensor as tensorFromArray } from "./factories.js";
 import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
 import { maskedFillInto } from "./masked-fill-into.js";
+import { checkNoOverlap } from "./mem-overlap.js";
 import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
@@ -222,10 +223,14 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   // it declines an expanded tensor, which takes the warning path below)
   if (!accumulate && v.dim() === 0 && maskedFillInto(view, advanced, v)) return a;
   const values = v, ix = resolveIndices(view.shape, advanced, view.strides);
+  // as PyTorch's _index_put_impl_: the value and the indices may not be self's memory, except a one-element value
+  // through one mask, which goes on to masked_fill_ (it reads the value as a number)
+  const toMaskedFill = !accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && values.numel() === 1;
+  checkNoOverlap(view, [toMaskedFill ? null : values, ...advanced.map((x) => x.index)]);
   if (overlapping) {
     warnExpanded("index_put_", "tensor[indices] = tensor");
     // (one mask and one value go on to masked_fill_, which warns too)
-    if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && values.numel() === 1) warnExpanded("masked_fill_", "tensor[mask] = scalar");
+    if (toMaskedFill) warnExpanded("masked_fill_", "tensor[mask] = scalar");
     writeExpanded(view, [values], recording, () => indexPutInto(view, ix, values, accumulate));
   } else if (needsGrad(view, values)) {
     const indexTensors = advanced.map((x) => x.index);
