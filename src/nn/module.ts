@@ -9,7 +9,7 @@
  * receiver) and class fields `fc1 = ...` (which use [[Define]] directly).
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { castData, shapeStr } from "../ops/core.js";
+import { castData } from "../ops/core.js";
 import { type DType, isDType, isFloating } from "../tensor/dtype.js";
 import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -490,7 +490,8 @@ export class Module {
       // a one-element [1] tensor loads into a 0-d one (PyTorch's backward-compatibility rule)
       if (target.shape.length === 0 && src.shape.length === 1 && src.shape[0] === 1) src = src.reshape([]);
       if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
-        mismatches.push(`size mismatch for ${key}: copying a param with shape ${shapeStr(src.shape)} from checkpoint, the shape in current model is ${shapeStr(target.shape)}.`);
+        // (shapes as PyTorch prints them there: torch.Size's repr)
+        mismatches.push(`size mismatch for ${key}: copying a param with shape ${torchSize(src.shape)} from checkpoint, the shape in current model is ${torchSize(target.shape)}.`);
         continue;
       }
       copies.push([target, src]);
@@ -645,4 +646,9 @@ function register(m: Module, name: string, value: unknown): void {
     }
     m._modules.set(name, null);
   }
+}
+
+/** A shape as Python prints a torch.Size: `torch.Size([3, 4])`. */
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(", ")}])`;
 }

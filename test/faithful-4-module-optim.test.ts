@@ -1,0 +1,107 @@
+/**
+ * nn.Module's state-dict API and the optimizers' state_dict layout against
+ * PyTorch: state_dict keys (prefix, non-persistent buffers left out),
+ * load_state_dict's strict errors in PyTorch's order and words (shapes as
+ * torch.Size prints them), named_modules with remove_duplicate, and each
+ * optimizer's per-parameter state keys, in PyTorch's order, after two steps
+ * of two parameter groups. Fixtures: scripts/gen_faithful_4_module_fixtures.py
+ * (PyTorch 1.13).
+ *
+ * Where torchlet differs by design: param-group options are camelCase
+ * (`weightDecay`), and scalar state (`step`, NAdam's `mu_product`, ASGD's
+ * `eta` / `mu`) is a number, where 2.x (and 1.13 for Adam-like optimizers)
+ * keeps a 0-d tensor; those entries are checked by name and order only.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { errorOf } from "./faithful-3-fixtures.js";
+
+const nn = torch.nn;
+interface Fixture {
+  keys: string[]; prefixKeys: string[]; buffers: string[]; loadErrors: Record<string, string | null>;
+  notStrictResult: { missing: string[]; unexpected: string[] }; namedModules: string[]; namedModulesAll: string[];
+  sharedParameters: string[]; sharedStateKeys: string[];
+  optimizers: Record<string, { groups: { lr: number; params: number[] }[]; state: Record<string, [string, number[] | null][]> }>;
+}
+const FX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "faithful-4", "module-optim.json"), "utf8")) as Fixture;
+
+const net = () => {
+  const m = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.BatchNorm1d(3));
+  m.registerBuffer("extra", torch.zeros([2]), { persistent: false });
+  return m;
+};
+
+test("state_dict keys: order, prefix, a non-persistent buffer left out (named_buffers keeps it)", () => {
+  const m = net();
+  assert.deepEqual(Object.keys(m.stateDict()), FX.keys);
+  assert.deepEqual(Object.keys(m.stateDict({ prefix: "p." })), FX.prefixKeys);
+  assert.deepEqual(m.namedBuffers().map(([n]) => n), FX.buffers);
+});
+
+test("load_state_dict: PyTorch's errors (missing, unexpected, then size mismatches as torch.Size) and the non-strict result", () => {
+  const load = (edit: (sd: Record<string, Tensor>) => void, strict = true) => {
+    const sd = { ...net().stateDict() } as Record<string, Tensor>;
+    edit(sd);
+    return errorOf(() => net().loadStateDict(sd, { strict }));
+  };
+  const cases: Record<string, () => string | null> = {
+    allWrong: () => load((sd) => {
+      delete sd["0.bias"];
+      sd["foo"] = torch.zeros([1]);
+      sd["0.weight"] = torch.zeros([4, 2]);
+      sd["2.running_mean"] = torch.zeros([5]);
+    }),
+    twoEach: () => load((sd) => {
+      delete sd["0.weight"];
+      delete sd["0.bias"];
+      sd["x"] = torch.zeros([1]);
+      sd["y"] = torch.zeros([1]);
+    }),
+    mismatchNotStrict: () => load((sd) => (sd["0.weight"] = torch.zeros([4, 2])), false),
+    unexpectedNotStrict: () => load((sd) => (sd["zz"] = torch.zeros([1])), false),
+  };
+  for (const [name, run] of Object.entries(cases)) assert.equal(run(), FX.loadErrors[name], name);
+  const r = net().loadStateDict({ ...net().stateDict(), zz: torch.zeros([1]) }, { strict: false });
+  assert.deepEqual({ missing: r.missingKeys, unexpected: r.unexpectedKeys }, FX.notStrictResult);
+});
+
+test("a module shared three times: named_modules with and without remove_duplicate, named_parameters, state_dict keys", () => {
+  const l = new nn.Linear(2, 2);
+  const s = new nn.Sequential(l, l, new nn.Sequential(l));
+  assert.deepEqual(s.namedModules().map(([n]) => n), FX.namedModules);
+  assert.deepEqual(s.namedModules({ removeDuplicate: false }).map(([n]) => n), FX.namedModulesAll);
+  assert.deepEqual(s.namedParameters().map(([n]) => n), FX.sharedParameters);
+  assert.deepEqual(Object.keys(s.stateDict()), FX.sharedStateKeys);
+});
+
+test("optimizer state_dict: groups' lr and params, each parameter's state keys in PyTorch's order and tensor shapes", () => {
+  const options: Record<string, Record<string, unknown>> = {
+    SGD: { momentum: 0.9 }, AdamW: { amsgrad: true }, RMSprop: { centered: true, momentum: 0.5 },
+  };
+  for (const [name, want] of Object.entries(FX.optimizers)) {
+    const w = new nn.Parameter(torch.tensor([1, -2])), b = new nn.Parameter(torch.tensor([0.5]));
+    const Cls = (torch.optim as unknown as Record<string, new (p: unknown, o: unknown) => torch.optim.Optimizer>)[name]!;
+    const opt = new Cls([{ params: [w] }, { params: [b], lr: 0.5 }], { lr: 0.1, ...(options[name] ?? {}) });
+    for (const g of [[0.1, -0.3], [0.2, 0.4]]) {
+      w.grad = torch.tensor(g);
+      b.grad = torch.tensor([0.7]);
+      opt.step();
+    }
+    const sd = opt.stateDict();
+    assert.deepEqual(sd.paramGroups.map((g) => ({ lr: g["lr"], params: g["params"] })), want.groups, `${name} groups`);
+    for (const [id, entries] of Object.entries(want.state)) {
+      const st = (sd.state as Record<string, Record<string, unknown>>)[id]!;
+      assert.deepEqual(Object.keys(st), entries.map(([k]) => k), `${name} state ${id} keys`);
+      for (const [k, shape] of entries) {
+        const v = st[k];
+        // (a 0-d tensor in PyTorch is a number here: see the header)
+        if (shape !== null && shape.length > 0) assert.deepEqual((v as Tensor).shape, shape, `${name} ${k}`);
+        else assert.ok(typeof v === "number" || (v instanceof torch.Tensor && v.dim() === 0), `${name} ${k}`);
+      }
+    }
+  }
+});
