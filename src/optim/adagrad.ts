@@ -38,12 +38,16 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
     checkOptions("Adagrad", defaults);
     super(params, defaults);
+    // the groups given here start from the constructor's value even where a group sets its own, as PyTorch's
+    // __init__ (1.13 and 2.x alike) fills every sum with its initial_accumulator_value argument
+    for (const g of this.paramGroups) for (const p of g.params) (this.state.get(p)!.sum as Tensor).fill_(defaults.initialAccumulatorValue);
   }
 
   /**
-   * Adds a group and creates its parameters' state. (PyTorch fills the sums
-   * with the constructor's `initial_accumulator_value` even for a group that
-   * sets its own; here a group's own value is used.)
+   * Adds a group and creates its parameters' state. For a group added after
+   * the constructor, PyTorch makes no state (its step then fails with
+   * KeyError 'sum'); here the sums start from the group's own
+   * `initialAccumulatorValue`.
    */
   override addParamGroup(group: Partial<AdagradOptions> & { params: Iterable<Tensor> }): void {
     super.addParamGroup(group);
