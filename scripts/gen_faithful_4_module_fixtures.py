@@ -70,6 +70,24 @@ out["optimizers"] = {
     ]
 }
 
+# hooks' order (1.13 has no full backward pre-hooks and no prepend: the test quotes 2.x for those), apply's order,
+# train / eval flags, requires_grad_, zero_grad
+log = []
+lin = nn.Linear(2, 2)
+lin.register_forward_pre_hook(lambda *a: log.append("pre1")); lin.register_forward_pre_hook(lambda *a: log.append("pre2"))
+lin.register_forward_hook(lambda *a: log.append("f1")); lin.register_forward_hook(lambda *a: log.append("f2"))
+lin.register_full_backward_hook(lambda *a: log.append("b1")); lin.register_full_backward_hook(lambda *a: log.append("b2"))
+lin(torch.ones(1, 2, requires_grad=True)).sum().backward()
+out["hookOrder"] = log
+tree = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU(), nn.Linear(2, 1)))
+visited = []
+tree.apply(lambda mod: visited.append(type(mod).__name__))
+out["applyOrder"] = visited
+tree.eval(); flags = [[x.training for x in tree.modules()]]
+tree[1].train(); flags.append([x.training for x in tree.modules()])
+out["trainingFlags"] = flags
+tree.requires_grad_(False); out["requiresGrad"] = [p.requires_grad for p in tree.parameters()]
+
 with open(os.path.join(OUT, "module-optim.json"), "w") as fh:
     json.dump(out, fh, indent=1)
     fh.write("\n")

@@ -24,7 +24,7 @@ const nn = torch.nn;
 interface Fixture {
   keys: string[]; prefixKeys: string[]; buffers: string[]; loadErrors: Record<string, string | null>;
   notStrictResult: { missing: string[]; unexpected: string[] }; namedModules: string[]; namedModulesAll: string[];
-  sharedParameters: string[]; sharedStateKeys: string[];
+  sharedParameters: string[]; sharedStateKeys: string[]; hookOrder: string[]; applyOrder: string[]; trainingFlags: boolean[][]; requiresGrad: boolean[];
   optimizers: Record<string, { groups: { lr: number; params: number[] }[]; state: Record<string, [string, number[] | null][]> }>;
 }
 const FX = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "faithful-4", "module-optim.json"), "utf8")) as Fixture;
@@ -104,4 +104,53 @@ test("optimizer state_dict: groups' lr and params, each parameter's state keys i
       }
     }
   }
+});
+
+test("hooks run in registration order (pre-hooks, forward hooks, then full backward hooks), as PyTorch", () => {
+  const log: string[] = [];
+  const lin = new nn.Linear(2, 2);
+  lin.registerForwardPreHook(() => void log.push("pre1"));
+  lin.registerForwardPreHook(() => void log.push("pre2"));
+  lin.registerForwardHook(() => void log.push("f1"));
+  lin.registerForwardHook(() => void log.push("f2"));
+  lin.registerFullBackwardHook(() => void log.push("b1"));
+  lin.registerFullBackwardHook(() => void log.push("b2"));
+  (lin.forward(torch.ones([1, 2], { requiresGrad: true }))).sum().backward();
+  assert.deepEqual(log, FX.hookOrder);
+});
+
+test("prepend: a hook registered with { prepend: true } runs before those already there (PyTorch 2.x)", () => {
+  // 2.x's register_*_hook(hook, prepend=True) does `hooks.move_to_end(handle.id, last=False)`, so of two
+  // prepended hooks the later runs first, and removing a handle removes just that hook
+  const log: string[] = [];
+  const lin = new nn.Linear(2, 2);
+  lin.registerForwardPreHook(() => void log.push("pre1"));
+  lin.registerForwardPreHook(() => void log.push("preA"), { prepend: true });
+  const h = lin.registerForwardPreHook(() => void log.push("preB"), { prepend: true });
+  lin.registerForwardHook(() => void log.push("f1"));
+  lin.registerForwardHook(() => void log.push("fA"), { prepend: true });
+  lin.registerFullBackwardPreHook(() => void log.push("bp1"));
+  lin.registerFullBackwardPreHook(() => void log.push("bpA"), { prepend: true });
+  lin.registerFullBackwardHook(() => void log.push("b1"));
+  lin.registerFullBackwardHook(() => void log.push("bA"), { prepend: true });
+  (lin.forward(torch.ones([1, 2], { requiresGrad: true }))).sum().backward();
+  assert.deepEqual(log, ["preB", "preA", "pre1", "fA", "f1", "bpA", "bp1", "bA", "b1"]);
+  h.remove();
+  log.length = 0;
+  lin.forward(torch.ones([1, 2]));
+  assert.deepEqual(log, ["preA", "pre1", "fA", "f1"]);
+});
+
+test("apply visits children first, then the module; train / eval flags; requires_grad_", () => {
+  const tree = new nn.Sequential(new nn.Linear(2, 2), new nn.Sequential(new nn.ReLU(), new nn.Linear(2, 1)));
+  const visited: string[] = [];
+  tree.apply((m) => void visited.push(m.constructor.name));
+  assert.deepEqual(visited, FX.applyOrder);
+  tree.eval();
+  const flags = [tree.modules().map((m) => m.training)];
+  tree.at(1).train();
+  flags.push(tree.modules().map((m) => m.training));
+  assert.deepEqual(flags, FX.trainingFlags);
+  tree.requiresGrad_(false);
+  assert.deepEqual(tree.parameters().map((p) => p.requiresGrad), FX.requiresGrad);
 });
