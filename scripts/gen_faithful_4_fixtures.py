@@ -80,6 +80,20 @@ out["overlap"] = {
     "add_": own(lambda x: x.add_(x), ar),
 }
 
+# masked_scatter_ checks no overlap with its source: one in self's memory is read as the kernel finds it
+M = lambda xs: torch.tensor([bool(v) for v in xs])
+out["maskedScatterOwn"] = {
+    "self": own(lambda x: x.masked_scatter_(M([0, 1, 1]), x), ar),
+    "self5": own(lambda x: x.masked_scatter_(M([0, 1, 1, 0, 1]), x), lambda: torch.arange(5.)),
+    "rows": own(lambda x: x.masked_scatter_(M([1, 0, 1]), x), lambda: torch.arange(6.).view(2, 3)),
+    "flipped": own(lambda x: x.masked_scatter_(M([0, 1, 1, 1]), x.flip(0)), lambda: torch.arange(4.)),
+    "tail": own(lambda x: x.masked_scatter_(M([0, 1, 1, 0, 1]), x[1:]), lambda: torch.arange(5.)),
+    "headTail": own(lambda x: x[:4].masked_scatter_(M([1, 1, 0, 1]), x[1:]), lambda: torch.arange(5.)),
+    "transposed": own(lambda x: x.t().masked_scatter_(M([1, 0]), x.view(-1)), lambda: torch.arange(6.).view(2, 3)),
+    "sourceTransposed": own(lambda x: x.masked_scatter_(M([1, 0, 1]), x.t()), lambda: torch.arange(6.).view(2, 3)),
+    "tooFew": own(lambda x: x.masked_scatter_(M([1, 1, 1]), x[2:]), ar),
+}
+
 # ---- 3. the op an uninitialized parameter's error names ---------------------------------------
 def lazy_errors():
     w = UninitializedParameter()

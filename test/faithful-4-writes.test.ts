@@ -106,6 +106,34 @@ describeOnBackends((b) => `an indexing write whose source or index is self's own
   }
 });
 
+describeOnBackends((b) => `masked_scatter_ whose source is self's memory: read as PyTorch's kernel finds it, part written already (${b})`, () => {
+  const M = section<Record<string, { error: string | null; values: Encoded[] }>>("maskedScatterOwn");
+  const ar = (n: number) => torch.arange(n, { dtype: "float32" });
+  const grid = () => ar(6).view([2, 3]);
+  const cases: Record<string, [() => Tensor, (x: Tensor) => unknown]> = {
+    self: [() => ar(3), (x) => x.maskedScatter_(mask([0, 1, 1]), x)],
+    self5: [() => ar(5), (x) => x.maskedScatter_(mask([0, 1, 1, 0, 1]), x)],
+    rows: [grid, (x) => x.maskedScatter_(mask([1, 0, 1]), x)],
+    flipped: [() => ar(4), (x) => x.maskedScatter_(mask([0, 1, 1, 1]), x.flip([0]))],
+    tail: [() => ar(5), (x) => x.maskedScatter_(mask([0, 1, 1, 0, 1]), x.narrow(0, 1, 4))],
+    headTail: [() => ar(5), (x) => x.narrow(0, 0, 4).maskedScatter_(mask([1, 1, 0, 1]), x.narrow(0, 1, 4))],
+    transposed: [grid, (x) => x.t().maskedScatter_(mask([1, 0]), x.view([-1]))],
+    sourceTransposed: [grid, (x) => x.maskedScatter_(mask([1, 0, 1]), x.t())],
+  };
+  for (const [name, [make, f]] of Object.entries(cases)) {
+    test(name, () => {
+      const x = make();
+      assert.equal(errorOf(() => f(x)), M[name]!.error);
+      assertClose(values(x), M[name]!.values, "values");
+    });
+  }
+  test("too few source elements: PyTorch's error (torchlet adds the counts; it writes nothing, where PyTorch's kernel has written the first)", () => {
+    const x = ar(3);
+    const message = errorOf(() => x.maskedScatter_(mask([1, 1, 1]), x.narrow(0, 2, 1)));
+    assert.ok(message !== null && message.startsWith(M["tooFew"]!.error!), String(message));
+  });
+});
+
 test("an uninitialized parameter's error names the op (in-place ops before the leaf rule; factory-made ops by their name)", () => {
   const U = section<Record<string, string>>("uninitialized");
   const w = new torch.nn.UninitializedParameter();

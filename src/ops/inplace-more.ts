@@ -18,6 +18,7 @@ import * as G from "./gamma.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { inplace } from "./inplace.js";
 import { checkNoOverlap } from "./mem-overlap.js";
+import { maskedScatterAliased, scatterSourceAliases } from "./masked-scatter-aliased.js";
 import { triangle_ } from "./triangle-inplace.js";
 import * as Mth from "./math.js";
 import * as B from "./bitwise.js";
@@ -199,7 +200,12 @@ export const indexFill_ = (self: Tensor, dim: number, index: Tensor, value: numb
   // (a tensor value is read as a number, PyTorch's value.item(): only the index is checked for overlap)
   inplace(self, "index_fill_", [typeof value === "object" ? value : null], (s) => (checkNoOverlap(self, [index]), IF.indexFill(s, dim, index, value)));
 export const maskedScatter_ = (self: Tensor, mask: Tensor, source: Tensor): Tensor =>
-  inplace(self, "masked_scatter_", [source], (s) => IF.maskedScatter(s, mask, source));
+  // (no overlap check on the source, as PyTorch: one in self's memory is read as the kernel finds it, part of it
+  // written already; outside a graph only)
+  inplace(self, "masked_scatter_", [source], (s) =>
+    scatterSourceAliases(self, source) && s === self
+      ? maskedScatterAliased(self, mask, source)
+      : IF.maskedScatter(s, mask, source));
 export const put_ = (self: Tensor, index: Tensor, source: Tensor, accumulate = false): Tensor =>
   inplace(self, "put_", [source], (s) => (checkNoOverlap(self, [index, source]), IF.put(s, index, source, accumulate)));
 export const fillDiagonal_ = (self: Tensor, fillValue: number, wrap = false): Tensor =>

@@ -92,8 +92,9 @@ export function inplace(
   const requiresGrad = (op !== "copy_" || isFloating(self.dtype)) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad));
   checkInplace(self, requiresGrad, allowOverlap);
   // (before the op's shape and dtype errors, as TensorIterator's compute_mem_overlaps)
-  // (index_fill_ reads a tensor value as a number first, PyTorch's value.item(), so that one is never an overlap)
-  checkNoPartialOverlap(self, op === "index_fill_" ? [] : others);
+  // (index_fill_ reads a tensor value as a number first, PyTorch's value.item(), so that one is never an overlap;
+  // masked_scatter_ checks none for its source)
+  checkNoPartialOverlap(self, op === "index_fill_" || op === "masked_scatter_" ? [] : others);
   // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
   // copy_ of a float that requires grad into an int32 tensor records nothing
   const recording = isFloating(self.dtype) && requiresGrad && isRecording();
