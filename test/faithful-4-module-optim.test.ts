@@ -7,10 +7,10 @@
  * of two parameter groups. Fixtures: scripts/gen_faithful_4_module_fixtures.py
  * (PyTorch 1.13).
  *
- * Where torchlet differs by design: param-group options are camelCase
- * (`weightDecay`), and scalar state (`step`, NAdam's `mu_product`, ASGD's
- * `eta` / `mu`) is a number, where 2.x (and 1.13 for Adam-like optimizers)
- * keeps a 0-d tensor; those entries are checked by name and order only.
+ * Param-group options are camelCase by design (`weightDecay`). Scalar state
+ * (`step`, NAdam's `mu_product`, ASGD's `eta` / `mu`) is a 0-d tensor, as
+ * 2.x keeps it for every optimizer (1.13 still had a number for Adadelta's,
+ * RMSprop's and Rprop's `step`).
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -98,9 +98,10 @@ test("optimizer state_dict: groups' lr and params, each parameter's state keys i
       assert.deepEqual(Object.keys(st), entries.map(([k]) => k), `${name} state ${id} keys`);
       for (const [k, shape] of entries) {
         const v = st[k];
-        // (a 0-d tensor in PyTorch is a number here: see the header)
-        if (shape !== null && shape.length > 0) assert.deepEqual((v as Tensor).shape, shape, `${name} ${k}`);
-        else assert.ok(typeof v === "number" || (v instanceof torch.Tensor && v.dim() === 0), `${name} ${k}`);
+        // (a number in 1.13's fixture is a 0-d float32 tensor in 2.x: see the header)
+        assert.ok(v instanceof torch.Tensor, `${name} ${k}: a tensor`);
+        assert.deepEqual(v.shape, shape ?? [], `${name} ${k}`);
+        if (shape === null || shape.length === 0) assert.equal(v.dtype, "float32", `${name} ${k}: _get_scalar_dtype()`);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { fullLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "./checks.js";
-import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, scalarState, stateTensor } from "./optimizer.js";
 
 export interface AdagradOptions {
   lr: number;
@@ -26,7 +26,7 @@ export function adagradUpdate(p: Tensor, grad: Tensor, state: ParamState, o: Ada
 
 /**
  * Adagrad: each element's step is the lr over the root of the sum of its
- * squared gradients so far. As in PyTorch, every parameter's state (`step` 0,
+ * squared gradients so far. As in PyTorch, every parameter's state (`step` 0 in a 0-d tensor,
  * `sum` filled with `initialAccumulatorValue`) exists from the moment its
  * group is added, so a state dict taken before the first step has it.
  *
@@ -52,7 +52,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   override addParamGroup(group: Partial<AdagradOptions> & { params: Iterable<Tensor> }): void {
     super.addParamGroup(group);
     const added = this.paramGroups[this.paramGroups.length - 1]!;
-    for (const p of added.params) this.state.set(p, { step: 0, sum: fullLike(p, added.initialAccumulatorValue) });
+    for (const p of added.params) this.state.set(p, { step: scalarState(0), sum: fullLike(p, added.initialAccumulatorValue) });
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdagradOptions>): void {
