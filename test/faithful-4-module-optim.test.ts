@@ -155,3 +155,23 @@ test("apply visits children first, then the module; train / eval flags; requires
   tree.requiresGrad_(false);
   assert.deepEqual(tree.parameters().map((p) => p.requiresGrad), FX.requiresGrad);
 });
+
+test("a state dict whose step is a number (an older torchlet's, or 1.13's Adadelta) still loads; the step goes on as a 0-d tensor", () => {
+  const w = new nn.Parameter(torch.tensor([1, -2]));
+  const opt = new torch.optim.Adam([w], { lr: 0.1 });
+  w.grad = torch.tensor([0.1, -0.3]);
+  opt.step();
+  const sd = opt.stateDict();
+  const state = sd.state as Record<string, Record<string, unknown>>;
+  state["0"] = { ...state["0"], step: 1 };
+  const w2 = new nn.Parameter(w.detach().clone());
+  const opt2 = new torch.optim.Adam([w2], { lr: 0.1 });
+  opt2.loadStateDict(sd);
+  w2.grad = torch.tensor([0.1, -0.3]);
+  opt2.step();
+  w.grad = torch.tensor([0.1, -0.3]);
+  opt.step();
+  const step = opt2.state.get(w2)!.step as Tensor;
+  assert.ok(step instanceof torch.Tensor && step.dim() === 0 && step.item() === 2);
+  assert.deepEqual(w2.tolist(), w.tolist());
+});
