@@ -103,3 +103,4 @@ export * as indexing from "./indexing.js";
 export * as distributions from "./distributions/index.js";
 export * as func from "./func/index.js";
 export * as utils from "./utils/index.js";
+import "./ops/op-names.js";

@@ -109,7 +109,7 @@ test("loadStateDict reports missing and unexpected keys and size mismatches with
     return true;
   });
   assert.throws(() => m.loadStateDict({ "fc.weight": torch.zeros([2, 4]), "fc.bias": sd["fc.bias"]! }), (e: Error) => {
-    assert.equal(e.message, "Error(s) in loading state_dict for Small:\n\tsize mismatch for fc.weight: copying a param with shape [2, 4] from checkpoint, the shape in current model is [3, 4].");
+    assert.equal(e.message, "Error(s) in loading state_dict for Small:\n\tsize mismatch for fc.weight: copying a param with shape torch.Size([2, 4]) from checkpoint, the shape in current model is torch.Size([3, 4]).");
     return true;
   });
   const r = m.loadStateDict({ "fc.bias": torch.zeros([3]), other: torch.ones([1]) }, { strict: false });

@@ -28,8 +28,10 @@ test("ASGD keeps eta and mu in float64 under a float64 default dtype, as PyTorch
       const state = opt.state.get(p)!;
       assertClose(values(p), want.p, `p after step ${i + 1}`, 1e-14, 1e-15);
       assertClose(values(state.ax as torch.Tensor), want.ax, `ax after step ${i + 1}`, 1e-14, 1e-15);
-      assert.equal(state.eta, want.eta, `eta after step ${i + 1}`);
-      assert.equal(state.mu, want.mu, `mu after step ${i + 1}`);
+      // (0-d tensors of the scalar dtype, as PyTorch keeps them)
+      assert.equal((state.eta as torch.Tensor).dtype, "float64");
+      assert.equal((state.eta as torch.Tensor).item(), want.eta, `eta after step ${i + 1}`);
+      assert.equal((state.mu as torch.Tensor).item(), want.mu, `mu after step ${i + 1}`);
     });
   });
 });
@@ -41,7 +43,9 @@ test("ASGD keeps eta and mu in float32 under the float32 default dtype (PyTorch'
     opt.zeroGrad();
     p.pow(2).sum().backward();
     opt.step();
-    const { eta, mu } = opt.state.get(p)! as { eta: number; mu: number };
+    const state = opt.state.get(p)! as { eta: torch.Tensor; mu: torch.Tensor };
+    assert.deepEqual([state.eta.dtype, state.mu.dtype, state.eta.dim()], ["float32", "float32", 0]);
+    const eta = state.eta.item(), mu = state.mu.item();
     assert.equal(eta, Math.fround(eta));
     assert.equal(mu, Math.fround(mu));
     assert.notEqual(eta, 0.1 / (1 + 0.01 * 0.1 * (i + 1)) ** 0.75, "rounded to float32");

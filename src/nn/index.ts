@@ -1,5 +1,5 @@
 /** `torch.nn`: modules, layers, losses, `nn.init` and `nn.functional`. */
-export { Module, RemovableHandle, type StateDict, type LoadStateDictResult, type ForwardHook, type ForwardPreHook, type FullBackwardHook, type FullBackwardPreHook, type BackwardHookGrads } from "./module.js";
+export { Module, RemovableHandle, type StateDict, type LoadStateDictResult, type ForwardHook, type ForwardPreHook, type FullBackwardHook, type FullBackwardPreHook, type BackwardHookGrads, type HookOptions } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear, type LayerOptions } from "./layers/linear.js";
 export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, type Conv1dLayerOptions, type Conv2dLayerOptions, type ConvTranspose1dLayerOptions, type ConvTranspose2dLayerOptions } from "./layers/conv.js";

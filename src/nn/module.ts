@@ -9,7 +9,7 @@
  * receiver) and class fields `fc1 = ...` (which use [[Define]] directly).
  */
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { castData, shapeStr } from "../ops/core.js";
+import { castData } from "../ops/core.js";
 import { type DType, isDType, isFloating } from "../tensor/dtype.js";
 import { Device, type DeviceLike, requireCpu } from "../tensor/device.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -44,6 +44,27 @@ export class RemovableHandle {
 }
 
 let nextHookId = 0;
+
+/** `register*Hook`'s options: `prepend` runs the hook before those already registered (PyTorch 2.x). */
+export interface HookOptions {
+  prepend?: boolean;
+}
+
+/**
+ * Adds `hook` to `hooks` under a fresh id: last, or first with `prepend`
+ * (PyTorch's move_to_end(last=False): a later prepended hook runs before an
+ * earlier one). Returns the id.
+ */
+function addHook<H>(hooks: Map<number, H>, hook: H, prepend: boolean | undefined): number {
+  const id = nextHookId++;
+  if (prepend === true) {
+    const rest = [...hooks];
+    hooks.clear();
+    hooks.set(id, hook);
+    for (const [k, v] of rest) hooks.set(k, v);
+  } else hooks.set(id, hook);
+  return id;
+}
 /** Marks the forward that runs a module's hooks, so it is installed once. */
 const HOOKED = Symbol("hooked forward");
 
@@ -139,10 +160,10 @@ export class Module {
    * @example
    * const handle = model.registerForwardPreHook((m, [x]) => console.log((x as Tensor).shape));
    * handle.remove();
+   * model.registerForwardPreHook(first, { prepend: true }); // runs before the hooks already there
    */
-  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
-    const id = nextHookId++;
-    this._forwardPreHooks.set(id, hook);
+  registerForwardPreHook(hook: ForwardPreHook, options: HookOptions = {}): RemovableHandle {
+    const id = addHook(this._forwardPreHooks, hook, options.prepend);
     hookForward(this);
     return new RemovableHandle(this._forwardPreHooks, id);
   }
@@ -155,9 +176,8 @@ export class Module {
    * const acts: Tensor[] = [];
    * model.fc1.registerForwardHook((m, args, out) => { acts.push(out as Tensor); });
    */
-  registerForwardHook(hook: ForwardHook): RemovableHandle {
-    const id = nextHookId++;
-    this._forwardHooks.set(id, hook);
+  registerForwardHook(hook: ForwardHook, options: HookOptions = {}): RemovableHandle {
+    const id = addHook(this._forwardHooks, hook, options.prepend);
     hookForward(this);
     return new RemovableHandle(this._forwardHooks, id);
   }
@@ -173,9 +193,8 @@ export class Module {
    * const handle = model.registerFullBackwardHook((m, gradInput, gradOutput) => { console.log(gradOutput[0]?.shape); });
    * handle.remove();
    */
-  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
-    const id = nextHookId++;
-    this._backwardHooks.set(id, hook);
+  registerFullBackwardHook(hook: FullBackwardHook, options: HookOptions = {}): RemovableHandle {
+    const id = addHook(this._backwardHooks, hook, options.prepend);
     hookForward(this);
     return new RemovableHandle(this._backwardHooks, id);
   }
@@ -188,9 +207,8 @@ export class Module {
    * @example
    * model.registerFullBackwardPreHook((m, gradOutput) => gradOutput.map((g) => g?.clamp(-1, 1) ?? null));
    */
-  registerFullBackwardPreHook(hook: FullBackwardPreHook): RemovableHandle {
-    const id = nextHookId++;
-    this._backwardPreHooks.set(id, hook);
+  registerFullBackwardPreHook(hook: FullBackwardPreHook, options: HookOptions = {}): RemovableHandle {
+    const id = addHook(this._backwardPreHooks, hook, options.prepend);
     hookForward(this);
     return new RemovableHandle(this._backwardPreHooks, id);
   }
@@ -490,7 +508,8 @@ export class Module {
       // a one-element [1] tensor loads into a 0-d one (PyTorch's backward-compatibility rule)
       if (target.shape.length === 0 && src.shape.length === 1 && src.shape[0] === 1) src = src.reshape([]);
       if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
-        mismatches.push(`size mismatch for ${key}: copying a param with shape ${shapeStr(src.shape)} from checkpoint, the shape in current model is ${shapeStr(target.shape)}.`);
+        // (shapes as PyTorch prints them there: torch.Size's repr)
+        mismatches.push(`size mismatch for ${key}: copying a param with shape ${torchSize(src.shape)} from checkpoint, the shape in current model is ${torchSize(target.shape)}.`);
         continue;
       }
       copies.push([target, src]);
@@ -645,4 +664,9 @@ function register(m: Module, name: string, value: unknown): void {
     }
     m._modules.set(name, null);
   }
+}
+
+/** A shape as Python prints a torch.Size: `torch.Size([3, 4])`. */
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(", ")}])`;
 }

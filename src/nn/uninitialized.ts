@@ -37,12 +37,14 @@ function usingOp(): string | null {
   // (the first two lines are the message and this function; the getter follows)
   for (const line of stack.split("\n").slice(3)) {
     const m = /^\s*at (?:(.*?) \()?(.*?):\d+:\d+\)?$/.exec(line);
-    const file = m?.[2] ?? "";
+    // (a built-in's frame, `at Array.some (<anonymous>)`, has no position: it runs a callback of the op's, so it is passed over)
+    if (m === null) continue;
+    const file = m[2]!;
     if (file.startsWith("node:") || file === "<anonymous>") continue;
     if (!file.startsWith(SOURCE_ROOT)) break;
     if (!OP_FILES.test(file.slice(SOURCE_ROOT.length))) continue;
     op = "";
-    name = m?.[1] ?? "";
+    name = m[1] ?? "";
   }
   if (op === null) return null;
   const method = /^(?:Tensor|Parameter|UninitializedParameter|UninitializedBuffer)\.(\w+)$/.exec(name);

@@ -9,12 +9,16 @@
 import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 import { castData, needsGrad, record, shapeStr } from "./core.js";
-import { div, eq, logicalAnd, mul, where } from "./elementwise.js";
+import { isRecording } from "../autograd/grad-mode.js";
+import { delayedError } from "./delayed-error.js";
+import { any } from "./reduce.js";
+import { div, eq, gt, logicalAnd, mul, where } from "./elementwise.js";
 import { onesLike, zerosLike } from "./factories.js";
 import { indexFill } from "./index-fill.js";
 import { indexAdd, indexSelect } from "./indexing.js";
 import { inplace } from "./inplace.js";
 import { maskedFill } from "./masking.js";
+import { checkNoOverlap } from "./mem-overlap.js";
 import { warn } from "../warnings.js";
 
 /** How `indexReduce` combines the values that land in one slice. */
@@ -119,6 +123,10 @@ function backward(
     const singleZero = logicalAnd(sourceZero, eq(zerosPerSlot, 1));
     const withoutSingleZero = indexReduce(self, d, index, maskedFill(source, singleZero, 1), reduce, { includeSelf });
     gradSource = where(singleZero, indexSelect(mul(g, withoutSingleZero), d, index), div(indexSelect(mul(g, result), d, index), maskedFill(source, sourceZero, 1)));
+    // two or more zeros in one slot: the value (0) is right, its derivative is not, so a double backward raises (PyTorch 2.x's DelayedError)
+    if (isRecording() && gradSource.requiresGrad && Boolean(any(gt(zerosPerSlot, 1)).item())) {
+      gradSource = delayedError(gradSource, "index_reduce(): Double backward is unsupported for source when >1 zeros in source are scattered to the same position in self");
+    }
   } else if (reduce === "mean") {
     const counts = indexAdd(includeSelf ? onesLike(g) : zerosLike(g), d, index, onesLike(source));
     const n = maskedFill(counts, eq(counts, 0), 1);
@@ -172,5 +180,5 @@ export function indexReduce(self: Tensor, dim: number, index: Tensor, source: Te
  * argument checks, as in PyTorch, where autograd checks a leaf first.
  */
 export function indexReduce_(self: Tensor, dim: number, index: Tensor, source: Tensor, reduce: IndexReduction, options: IndexReduceOptions = {}): Tensor {
-  return inplace(self, "index_reduce_", [source], (old) => indexReduce(old, dim, index, source, reduce, options));
+  return inplace(self, "index_reduce_", [source], (old) => (checkNoOverlap(self, [index, source]), indexReduce(old, dim, index, source, reduce, options)));
 }

@@ -17,6 +17,8 @@ import { zeros, zerosLike } from "./factories.js";
 import * as G from "./gamma.js";
 import { checkClampScalarCast } from "./clamp-cast-check.js";
 import { inplace } from "./inplace.js";
+import { checkNoOverlap } from "./mem-overlap.js";
+import { maskedScatterAliased, scatterSourceAliases } from "./masked-scatter-aliased.js";
 import { triangle_ } from "./triangle-inplace.js";
 import * as Mth from "./math.js";
 import * as B from "./bitwise.js";
@@ -193,14 +195,20 @@ export const baddbmm_ = (self: Tensor, batch1: Tensor, batch2: Tensor, options: 
   inplace(self, "baddbmm_", [batch1, batch2], (s) => Pr.baddbmm(s, batch1, batch2, options));
 
 export const indexCopy_ = (self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor =>
-  inplace(self, "index_copy_", [source], (s) => IF.indexCopy(s, dim, index, source));
+  inplace(self, "index_copy_", [source], (s) => (checkNoOverlap(self, [index, source]), IF.indexCopy(s, dim, index, source)));
 export const indexFill_ = (self: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor =>
-  inplace(self, "index_fill_", [typeof value === "object" ? value : null], (s) => IF.indexFill(s, dim, index, value));
+  // (a tensor value is read as a number, PyTorch's value.item(): only the index is checked for overlap)
+  inplace(self, "index_fill_", [typeof value === "object" ? value : null], (s) => (checkNoOverlap(self, [index]), IF.indexFill(s, dim, index, value)));
 export const maskedScatter_ = (self: Tensor, mask: Tensor, source: Tensor): Tensor =>
-  inplace(self, "masked_scatter_", [source], (s) => IF.maskedScatter(s, mask, source));
+  // (no overlap check on the source, as PyTorch: one in self's memory is read as the kernel finds it, part of it
+  // written already; outside a graph only)
+  inplace(self, "masked_scatter_", [source], (s) =>
+    scatterSourceAliases(self, source) && s === self
+      ? maskedScatterAliased(self, mask, source)
+      : IF.maskedScatter(s, mask, source));
 export const put_ = (self: Tensor, index: Tensor, source: Tensor, accumulate = false): Tensor =>
-  inplace(self, "put_", [source], (s) => IF.put(s, index, source, accumulate));
+  inplace(self, "put_", [source], (s) => (checkNoOverlap(self, [index, source]), IF.put(s, index, source, accumulate)));
 export const fillDiagonal_ = (self: Tensor, fillValue: number, wrap = false): Tensor =>
   inplace(self, "fill_diagonal_", [], (s) => IF.fillDiagonal(s, fillValue, wrap));
 export const scatterReduce_ = (self: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, options: { includeSelf?: boolean } = {}): Tensor =>
-  inplace(self, "scatter_reduce_", [src], (s) => scatterReduce(s, dim, index, src, reduce, options));
+  inplace(self, "scatter_reduce_", [src], (s) => (checkNoOverlap(self, [index, src]), scatterReduce(s, dim, index, src, reduce, options)));

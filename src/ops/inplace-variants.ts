@@ -6,9 +6,9 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { abs, exp, floor, log, neg, pow, round, sigmoid, sqrt, tanh, type Operand } from "./elementwise.js";
 import { inplace } from "./inplace.js";
+import { checkNoOverlap } from "./mem-overlap.js";
 import { maskedFillExpanded } from "./expanded-write.js";
 import { hasRepeatedElements } from "../tensor/layout.js";
-import { isRecording } from "../autograd/grad-mode.js";
 import { indexAdd, scatter, scatterAdd } from "./indexing.js";
 import { maskedFill } from "./masking.js";
 import { addcdiv, addcmul, lerp, trunc } from "./math.js";
@@ -37,13 +37,17 @@ export const addcmul_ = (self: Tensor, t1: Tensor, t2: Tensor, options: { value?
 export const addcdiv_ = (self: Tensor, t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor =>
   inplace(self, "addcdiv_", [t1, t2], (s) => addcdiv(s, t1, t2, options));
 export const maskedFill_ = (self: Tensor, mask: Tensor, value: number): Tensor =>
-  // an expanded self outside a graph is written position by position, after PyTorch's deprecation warning
-  hasRepeatedElements(self) && !(self.requiresGrad && isRecording())
+  // an expanded self is written position by position, after PyTorch's deprecation warning (recorded as PyTorch does)
+  hasRepeatedElements(self)
     ? maskedFillExpanded(self, mask, value)
     : inplace(self, "masked_fill_", [], (s) => maskedFill(s, mask, value));
+// (the indexing writes refuse an index or source that is self's own memory, even all of it: PyTorch's assert_no_overlap)
 export const scatter_ = (self: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor =>
-  inplace(self, "scatter_", [typeof src === "number" ? null : src], (s) => scatter(s, dim, index, src));
+  inplace(self, "scatter_", [typeof src === "number" ? null : src], (s) => {
+    checkNoOverlap(self, [index, typeof src === "number" ? null : src]);
+    return scatter(s, dim, index, src);
+  });
 export const scatterAdd_ = (self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor =>
-  inplace(self, "scatter_add_", [src], (s) => scatterAdd(s, dim, index, src));
+  inplace(self, "scatter_add_", [src], (s) => (checkNoOverlap(self, [index, src]), scatterAdd(s, dim, index, src)));
 export const indexAdd_ = (self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor =>
-  inplace(self, "index_add_", [src], (s) => indexAdd(s, dim, index, src));
+  inplace(self, "index_add_", [src], (s) => (checkNoOverlap(self, [index, src]), indexAdd(s, dim, index, src)));

@@ -44,6 +44,8 @@ export function recordViewOfBase(view: Tensor, base: Tensor): void {
  * `allowOverlap`: the op may write a tensor whose elements share memory (tril_ / triu_ only write zeros).
  */
 export function checkInplace(self: Tensor, requiresGrad: boolean, allowOverlap = false): void {
+  // (an uninitialized parameter names the op before any in-place rule, as PyTorch's __torch_function__ comes first)
+  void self.shape;
   if (self._inference && !isInferenceModeEnabled()) {
     throw new Error(
       "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.",
@@ -90,7 +92,9 @@ export function inplace(
   const requiresGrad = (op !== "copy_" || isFloating(self.dtype)) && (self.requiresGrad || others.some((o) => o !== null && o.requiresGrad));
   checkInplace(self, requiresGrad, allowOverlap);
   // (before the op's shape and dtype errors, as TensorIterator's compute_mem_overlaps)
-  checkNoPartialOverlap(self, others);
+  // (index_fill_ reads a tensor value as a number first, PyTorch's value.item(), so that one is never an overlap;
+  // masked_scatter_ checks none for its source)
+  checkNoPartialOverlap(self, op === "index_fill_" || op === "masked_scatter_" ? [] : others);
   // an integer or bool tensor never joins a graph (only floating tensors require grad, as in PyTorch):
   // copy_ of a float that requires grad into an int32 tensor records nothing
   const recording = isFloating(self.dtype) && requiresGrad && isRecording();

@@ -5,6 +5,9 @@
  * elements in another order, would be read after part of it was
  * overwritten, so the op refuses it. Layouts that are not dense (a strided
  * slice, an expanded input) are "too hard" to judge and pass, as in PyTorch.
+ * The indexing writes (scatter_, index_add_, put_, ...) refuse full overlap
+ * too (assert_no_overlap): their input read through the very memory being
+ * written, in an order of the op's own.
  */
 import type { Tensor } from "../tensor/tensor.js";
 
@@ -34,13 +37,33 @@ export function partiallyOverlaps(self: Tensor, input: Tensor): boolean {
   return aBegin < bEnd && bBegin < aEnd;
 }
 
+/** Whether `input` is exactly `self`'s memory in `self`'s layout (PyTorch's MemOverlapStatus::Full). */
+function fullyOverlaps(self: Tensor, input: Tensor): boolean {
+  if (self === input) return true;
+  if (self.storage !== input.storage || self.numel() === 0 || input.numel() === 0) return false;
+  if (!nonOverlappingAndDense(self) || !nonOverlappingAndDense(input)) return false;
+  return self.offset === input.offset && self.numel() === input.numel() &&
+    self.strides.length === input.strides.length && self.strides.every((s, i) => s === input.strides[i]);
+}
+
+const OVERLAP_MESSAGE =
+  "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.";
+
+/**
+ * PyTorch's assert_no_overlap, which the indexing writes (scatter_, index_add_, index_copy_, put_, index_put_, ...)
+ * make for their index and source: an input that is the written tensor's memory, in full or in part, is refused.
+ */
+export function checkNoOverlap(self: Tensor, inputs: readonly (Tensor | null)[]): void {
+  for (const input of inputs) {
+    if (input !== null && (fullyOverlaps(self, input) || partiallyOverlaps(self, input))) throw new Error(OVERLAP_MESSAGE);
+  }
+}
+
 /** Throws PyTorch's error when an input partially overlaps the tensor an in-place op writes. */
 export function checkNoPartialOverlap(self: Tensor, inputs: readonly (Tensor | null)[]): void {
   for (const input of inputs) {
     if (input !== null && partiallyOverlaps(self, input)) {
-      throw new Error(
-        "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.",
-      );
+      throw new Error(OVERLAP_MESSAGE);
     }
   }
 }

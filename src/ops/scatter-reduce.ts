@@ -9,7 +9,10 @@ import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { castData, needsGrad, record, shapeStr } from "./core.js";
-import { div, eq, logicalAnd, mul, toDtype, where } from "./elementwise.js";
+import { isRecording } from "../autograd/grad-mode.js";
+import { delayedError } from "./delayed-error.js";
+import { any } from "./reduce.js";
+import { div, eq, gt, logicalAnd, mul, toDtype, where } from "./elementwise.js";
 import { maskedFill } from "./masking.js";
 import { ones, onesLike, zerosLike } from "./factories.js";
 import { gather, scatter, scatterAdd } from "./indexing.js";
@@ -161,6 +164,10 @@ function scatterReduceBackward(g: Tensor, d: number, index: Tensor, values: Save
       const maskedSrcResult = scatterReduce(self, d, index, maskedSrc, "prod", { includeSelf });
       const gr = gather(mul(g, result), d, index);
       gSrc = where(singleZero, gather(mul(g, maskedSrcResult), d, index), div(gr, maskedFill(src, srcZero, 1)));
+      // two or more zeros at one position: the value (0) is right, its derivative is not (PyTorch 2.x's DelayedError)
+      if (isRecording() && gSrc.requiresGrad && Boolean(any(gt(zerosAt, 1)).item())) {
+        gSrc = delayedError(gSrc, "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are scattered to the same position in self");
+      }
       break;
     }
     default: {

@@ -18,11 +18,12 @@ import { tensor as tensorFromArray } from "./factories.js";
 import { add_, checkInplace, copy_, fill_, inplace, writeDirect } from "./inplace.js";
 import { type IndexAt, indexGather, indexPut, indexPutInto, resolveIndices } from "./advanced-index.js";
 import { maskedFillInto } from "./masked-fill-into.js";
+import { checkNoOverlap } from "./mem-overlap.js";
 import { toDtype } from "./elementwise.js";
 import { expand, reshape, select, slice, unsqueeze } from "./views.js";
 import { hasRepeatedElements, sameShape } from "../tensor/layout.js";
 import { isRecording } from "../autograd/grad-mode.js";
-import { warnExpanded } from "./expanded-write.js";
+import { expandedWritable, warnExpanded, writeExpanded } from "./expanded-write.js";
 
 /** A Python slice `start:stop:step`; null (or leaving it out) means the default. */
 export interface Slice {
@@ -213,22 +214,27 @@ export function indexPut_(a: Tensor, elements: readonly TensorIndex[], value: Te
   else if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && v.dim() === 0 && v.dtype !== view.dtype) v = toDtype(v, view.dtype);
   // the in-place rules come before the indices' bounds, as in PyTorch
   const requiresGrad = view.requiresGrad || v.requiresGrad;
-  // writing an expanded tensor is only deprecated for index_put_ (a warning; each position is written in turn)
-  const overlapping = !(requiresGrad && isRecording()) && hasRepeatedElements(view);
-  checkInplace(view, requiresGrad, overlapping);
+  // writing an expanded tensor is only deprecated for index_put_ (a warning; each position is written in turn, and
+  // recorded as PyTorch does, whose backward then refuses the overlap)
+  const recording = requiresGrad && isRecording();
+  const overlapping = hasRepeatedElements(view);
+  checkInplace(view, requiresGrad, overlapping && expandedWritable(view, recording));
   // one mask and a single value, nothing to record: masked_fill_ straight into the memory (no positions needed;
   // it declines an expanded tensor, which takes the warning path below)
   if (!accumulate && v.dim() === 0 && maskedFillInto(view, advanced, v)) return a;
   const values = v, ix = resolveIndices(view.shape, advanced, view.strides);
-  if (needsGrad(view, values)) {
-    const indexTensors = advanced.map((x) => x.index);
-    inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate, indexTensors));
-  } else if (overlapping) {
+  // as PyTorch's _index_put_impl_: the value and the indices may not be self's memory, except a one-element value
+  // through one mask, which goes on to masked_fill_ (it reads the value as a number)
+  const toMaskedFill = !accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && values.numel() === 1;
+  checkNoOverlap(view, [toMaskedFill ? null : values, ...advanced.map((x) => x.index)]);
+  if (overlapping) {
     warnExpanded("index_put_", "tensor[indices] = tensor");
     // (one mask and one value go on to masked_fill_, which warns too)
-    if (!accumulate && advanced.length === 1 && advanced[0]!.index.dtype === "bool" && values.numel() === 1) warnExpanded("masked_fill_", "tensor[mask] = scalar");
-    indexPutInto(view, ix, values, accumulate);
-    view.storage.version++;
+    if (toMaskedFill) warnExpanded("masked_fill_", "tensor[mask] = scalar");
+    writeExpanded(view, [values], recording, () => indexPutInto(view, ix, values, accumulate));
+  } else if (needsGrad(view, values)) {
+    const indexTensors = advanced.map((x) => x.index);
+    inplace(view, "index_put_", [values], (old) => indexPut(old, ix, values, accumulate, indexTensors));
   } else {
     // nothing to record: straight into the tensor's memory, without the out-of-place op's full copy
     writeDirect(view, () => indexPutInto(view, ix, values, accumulate));

@@ -1,7 +1,7 @@
 import { fullLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "./checks.js";
-import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, scalarState, stateTensor } from "./optimizer.js";
 
 export interface AdagradOptions {
   lr: number;
@@ -26,7 +26,7 @@ export function adagradUpdate(p: Tensor, grad: Tensor, state: ParamState, o: Ada
 
 /**
  * Adagrad: each element's step is the lr over the root of the sum of its
- * squared gradients so far. As in PyTorch, every parameter's state (`step` 0,
+ * squared gradients so far. As in PyTorch, every parameter's state (`step` 0 in a 0-d tensor,
  * `sum` filled with `initialAccumulatorValue`) exists from the moment its
  * group is added, so a state dict taken before the first step has it.
  *
@@ -38,17 +38,21 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options };
     checkOptions("Adagrad", defaults);
     super(params, defaults);
+    // the groups given here start from the constructor's value even where a group sets its own, as PyTorch's
+    // __init__ (1.13 and 2.x alike) fills every sum with its initial_accumulator_value argument
+    for (const g of this.paramGroups) for (const p of g.params) (this.state.get(p)!.sum as Tensor).fill_(defaults.initialAccumulatorValue);
   }
 
   /**
-   * Adds a group and creates its parameters' state. (PyTorch fills the sums
-   * with the constructor's `initial_accumulator_value` even for a group that
-   * sets its own; here a group's own value is used.)
+   * Adds a group and creates its parameters' state. For a group added after
+   * the constructor, PyTorch makes no state (its step then fails with
+   * KeyError 'sum'); here the sums start from the group's own
+   * `initialAccumulatorValue`.
    */
   override addParamGroup(group: Partial<AdagradOptions> & { params: Iterable<Tensor> }): void {
     super.addParamGroup(group);
     const added = this.paramGroups[this.paramGroups.length - 1]!;
-    for (const p of added.params) this.state.set(p, { step: 0, sum: fullLike(p, added.initialAccumulatorValue) });
+    for (const p of added.params) this.state.set(p, { step: scalarState(0), sum: fullLike(p, added.initialAccumulatorValue) });
   }
 
   protected update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<AdagradOptions>): void {

@@ -1,8 +1,7 @@
 import { zerosLike } from "../ops/factories.js";
-import { defaultFloatDtype } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "./checks.js";
-import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState } from "./optimizer.js";
+import { effectiveGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, scalarState, scalarValue, setScalar } from "./optimizer.js";
 
 export interface ASGDOptions {
   lr: number;
@@ -17,32 +16,23 @@ export interface ASGDOptions {
 }
 
 /**
- * `eta` or `mu` as PyTorch keeps it: in a 0-d tensor of its scalar dtype
- * (`_get_scalar_dtype()`), float64 while the default dtype is float64 and
- * float32 otherwise; here a number, rounded to float32 in the second case.
- */
-function asScalar(v: number): number {
-  return defaultFloatDtype() === "float64" ? v : Math.fround(v);
-}
-
-/**
  * One ASGD update of `p` in place (PyTorch's `_single_tensor_asgd`, the same
- * in 1.13 and 2.x). `eta` and `mu` are kept as PyTorch keeps them (see
- * `asScalar`), so the steps match.
+ * in 1.13 and 2.x). `step`, `eta` and `mu` are kept as PyTorch keeps them, in
+ * 0-d tensors of its scalar dtype (see `scalarState`), so the steps match.
  */
 export function asgdUpdate(p: Tensor, grad: Tensor, state: ParamState, o: ASGDOptions): void {
-  if (state.step === undefined) Object.assign(state, { step: 0, eta: asScalar(o.lr), mu: 1, ax: zerosLike(p) });
+  if (state.step === undefined) Object.assign(state, { step: scalarState(0), eta: scalarState(o.lr), mu: scalarState(1), ax: zerosLike(p) });
   const step = nextStep(state);
   const g = effectiveGrad(p, grad, o.maximize, o.weightDecay);
-  const eta = state.eta as number, mu = state.mu as number;
+  const eta = scalarValue(state, "eta", o.lr), mu = scalarValue(state, "mu", 1);
   p.mul_(1 - o.lambd * eta);
   p.add_(g, { alpha: -eta });
   const ax = state.ax as Tensor;
   // the running average of the iterates; before t0 (mu = 1) it is the iterate itself
   if (mu !== 1) ax.add_(p.sub(ax).mul(mu));
   else ax.copy_(p);
-  state.eta = asScalar(o.lr / (1 + o.lambd * o.lr * step) ** o.alpha);
-  state.mu = asScalar(1 / Math.max(1, step - o.t0));
+  setScalar(state, "eta", o.lr / (1 + o.lambd * o.lr * step) ** o.alpha);
+  setScalar(state, "mu", 1 / Math.max(1, step - o.t0));
 }
 
 /**

@@ -2,7 +2,7 @@ import { zerosLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "./checks.js";
 import { adamDenominator, ema_, emaSquare_ } from "./moments.js";
-import { decayedGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, stateTensor } from "./optimizer.js";
+import { decayedGrad, nextStep, Optimizer, type ParamGroup, type Params, type ParamState, scalarValue, setScalar, stateTensor } from "./optimizer.js";
 
 export interface NAdamOptions {
   lr: number;
@@ -31,8 +31,8 @@ export function nadamUpdate(p: Tensor, grad: Tensor, state: ParamState, o: NAdam
   const [beta1, beta2] = o.betas;
   const mu = momentumAt(beta1, step, o.momentumDecay);
   const muNext = momentumAt(beta1, step + 1, o.momentumDecay);
-  const muProduct = ((state.mu_product as number | undefined) ?? 1) * mu;
-  state.mu_product = muProduct;
+  // (kept in a 0-d tensor, as 2.x: the product is rounded to its scalar dtype at every step)
+  const muProduct = setScalar(state, "mu_product", scalarValue(state, "mu_product", 1) * mu);
   const expAvg = ema_(stateTensor(state, "exp_avg", () => zerosLike(p)), g, beta1);
   const expAvgSq = emaSquare_(stateTensor(state, "exp_avg_sq", () => zerosLike(p)), g, beta2);
   const denom = adamDenominator(expAvgSq, step, beta2, o.eps);

@@ -10,11 +10,13 @@ import { zeroGrads } from "../nn/module.js";
 import type { FloatArray } from "../backend/native/optim.js";
 import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
+import { defaultFloatDtype } from "../tensor/dtype.js";
+import { full } from "../ops/factories.js";
 
-/** One entry of an optimizer's state: a tensor (moment buffer), a number (step count), or, for LBFGS's history, a list of them (null where PyTorch has None). */
+/** One entry of an optimizer's state: a tensor (a moment buffer, or a 0-d step count as in PyTorch 2.x), a number, or, for LBFGS's history, a list of them (null where PyTorch has None). */
 export type StateValue = Tensor | number | null | readonly (Tensor | number | null)[];
 
-/** Per-parameter optimizer state: tensors (moment buffers), numbers (step count), LBFGS's history lists. */
+/** Per-parameter optimizer state: tensors (moment buffers, 0-d step counts), numbers (LBFGS's counters), LBFGS's history lists. */
 export type ParamState = Record<string, StateValue>;
 
 /** A parameter group: its parameters and its options (lr, momentum, ...). */
@@ -135,8 +137,10 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       const p = byIndex[Number(id)];
       if (p === undefined) continue;
       const copy: ParamState = {};
-      const own = (v: Tensor | number | null): Tensor | number | null => (v instanceof Tensor ? noGrad(() => v.to(p.dtype).clone()) : v);
-      for (const [k, v] of Object.entries(s)) copy[k] = Array.isArray(v) ? (v as (Tensor | number | null)[]).map(own) : own(v as Tensor | number | null);
+      // (a float parameter's state takes its dtype, except `step`, which keeps its own, as PyTorch's _process_value_according_to_param_policy)
+      const own = (v: Tensor | number | null, key: string): Tensor | number | null =>
+        v instanceof Tensor ? noGrad(() => (key === "step" ? v : v.to(p.dtype)).clone()) : v;
+      for (const [k, v] of Object.entries(s)) copy[k] = Array.isArray(v) ? (v as (Tensor | number | null)[]).map((x) => own(x, k)) : own(v as Tensor | number | null, k);
       this.state.set(p, copy);
     }
   }
@@ -160,11 +164,38 @@ export function decayedGrad(param: Tensor, grad: Tensor, o: { lr: number; weight
   return effectiveGrad(param, grad, o.maximize, decoupled ? 0 : o.weightDecay);
 }
 
-/** Counts one more step in `state.step` (created at 0) and returns the new count, which the bias corrections use. */
+/**
+ * A scalar state entry (`step`, NAdam's `mu_product`, ASGD's `eta` and `mu`)
+ * as PyTorch 2.x keeps it: a 0-d tensor of `_get_scalar_dtype()`, float64
+ * while the default dtype is float64 and float32 otherwise (1.13 kept some
+ * of them as Python numbers).
+ */
+export function scalarState(value: number): Tensor {
+  return full([], value, { dtype: defaultFloatDtype() === "float64" ? "float64" : "float32" });
+}
+
+/** A scalar state entry's value: a 0-d tensor's, or a number's (a state dict saved by an older torchlet); `absent` when there is none. */
+export function scalarValue(state: ParamState, key: string, absent: number): number {
+  const v = state[key];
+  // (read from the storage: this runs for every parameter at every step)
+  if (v instanceof Tensor) return v.numel() === 1 ? (v.data[v.offset] as number) : (v.item());
+  return typeof v === "number" ? v : absent;
+}
+
+/** Sets a scalar state entry: into its 0-d tensor in place (as PyTorch's `step_t += 1`), or a new one. Returns the value it holds. */
+export function setScalar(state: ParamState, key: string, value: number): number {
+  const v = state[key];
+  if (v instanceof Tensor && v.numel() === 1 && !v.requiresGrad) {
+    // straight into the storage, a version bump as an in-place write (fill_'s checks cost more than the update at this size)
+    v.data[v.offset] = value;
+    v.storage.version++;
+  } else state[key] = scalarState(value);
+  return scalarValue(state, key, value);
+}
+
+/** Counts one more step in `state.step` (a 0-d tensor, created at 0) and returns the new count, which the bias corrections use. */
 export function nextStep(state: ParamState): number {
-  const step = ((state.step as number | undefined) ?? 0) + 1;
-  state.step = step;
-  return step;
+  return setScalar(state, "step", scalarValue(state, "step", 0) + 1);
 }
 
 /**

@@ -19,6 +19,8 @@ export function rmspropUpdate(p: Tensor, grad: Tensor, state: ParamState, o: RMS
   const g = effectiveGrad(p, grad, o.maximize, o.weightDecay);
   nextStep(state);
   const sq = emaSquare_(stateTensor(state, "square_avg", () => zerosLike(p)), g, o.alpha);
+  // (the momentum buffer is made before grad_avg, as PyTorch's _init_group: the state's keys come in that order)
+  if (o.momentum > 0) stateTensor(state, "momentum_buffer", () => zerosLike(p));
   let avg: Tensor;
   if (o.centered) {
     const ga = ema_(stateTensor(state, "grad_avg", () => zerosLike(p)), g, o.alpha);
