@@ -40,10 +40,30 @@ def stream(seed):
 # fresh process is seeded at random instead; torchlet's starts from that default seed)
 g = torch.Generator()
 default = {"initialSeed": g.initial_seed(), "rand3": torch.rand(3, generator=g).tolist()}
+def data_order():
+    from torch.utils.data import DataLoader, RandomSampler, SubsetRandomSampler, random_split
+    out = {}
+    torch.manual_seed(0)
+    dl = DataLoader(list(range(10)), batch_size=4, shuffle=True)
+    out["loader_two_epochs"] = [[b.tolist() for b in dl] for _ in range(2)]
+    out["loader_after"] = torch.rand(1).tolist()
+    torch.manual_seed(1)
+    out["sampler_num_samples"] = list(RandomSampler(range(7), num_samples=10))
+    out["sampler_replacement"] = list(RandomSampler(range(7), replacement=True, num_samples=40))
+    out["subset_sampler"] = list(SubsetRandomSampler([10, 20, 30, 40, 50]))
+    out["random_split"] = [list(s.indices) for s in random_split(list(range(10)), [7, 3])]
+    g = torch.Generator().manual_seed(3)
+    dl = DataLoader(list(range(6)), batch_size=6, shuffle=True, generator=g)
+    out["loader_generator_two_epochs"] = [[b.tolist() for b in dl] for _ in range(2)]
+    out["after"] = torch.rand(1).tolist()
+    return out
+
+
 data = {
     "torch": torch.__version__,
     "seeds": {str(s): stream(s) for s in [0, 42, 2**40 + 7, -1]},
     "default": default,
+    "data": data_order(),
 }
 with open("test/fixtures/rng-stream.json", "w") as f:
     json.dump(data, f)

@@ -23,6 +23,10 @@ interface Stream {
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.json", import.meta.url), "utf8")) as {
   seeds: Record<string, Stream>;
   default: { initialSeed: number; rand3: number[] };
+  data: {
+    loader_two_epochs: number[][][]; loader_after: number[]; sampler_num_samples: number[]; sampler_replacement: number[];
+    subset_sampler: number[]; random_split: number[][]; loader_generator_two_epochs: number[][][]; after: number[];
+  };
 };
 
 const exact = (got: torch.Tensor, want: number[], what: string) => assert.deepEqual(got.tolist(), want, what);
@@ -81,4 +85,22 @@ test("getRngState / setRngState replay the stream, the kept normal of a pair inc
   torch.setRngState(state);
   torch.rand(2000);
   assert.deepEqual(torch.rand(3).tolist(), c);
+});
+
+test("data loading draws as PyTorch's does: the same seed shuffles, samples and splits in PyTorch's order", () => {
+  const d = fixture.data;
+  const { data } = torch;
+  torch.manualSeed(0);
+  const loader = new data.DataLoader(Array.from({ length: 10 }, (_, i) => i), { batchSize: 4, shuffle: true });
+  const epoch = () => [...loader].map((b) => (b as torch.Tensor).tolist());
+  assert.deepEqual([epoch(), epoch()], d.loader_two_epochs);
+  exact(torch.rand(1), d.loader_after, "the default stream after two shuffled epochs");
+  torch.manualSeed(1);
+  assert.deepEqual([...new data.RandomSampler({ length: 7 }, { numSamples: 10 })], d.sampler_num_samples);
+  assert.deepEqual([...new data.RandomSampler({ length: 7 }, { replacement: true, numSamples: 40 })], d.sampler_replacement);
+  assert.deepEqual([...new data.SubsetRandomSampler([10, 20, 30, 40, 50])], d.subset_sampler);
+  assert.deepEqual(data.randomSplit(new data.TensorDataset(torch.arange(0, 10, 1)), [7, 3]).map((s) => [...s.indices]), d.random_split);
+  const own = new data.DataLoader(Array.from({ length: 6 }, (_, i) => i), { batchSize: 6, shuffle: true, generator: new torch.Generator().manualSeed(3) });
+  assert.deepEqual([0, 1].map(() => [...own].map((b) => (b as torch.Tensor).tolist())), d.loader_generator_two_epochs);
+  exact(torch.rand(1), d.after, "the default stream is untouched by a loader with its own generator");
 });

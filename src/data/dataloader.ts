@@ -1,6 +1,6 @@
 import { stack, indexSelect } from "../ops/indexing.js";
 import { fromTypedArray, tensor } from "../ops/factories.js";
-import type { Generator } from "../ops/random.js";
+import { defaultGenerator, type Generator } from "../ops/random.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type Dataset, IterableDataset, listItem, Subset, TensorDataset, tensorRow } from "./dataset.js";
 import { BatchSampler, RandomSampler, SequentialSampler, type Sized } from "./sampler.js";
@@ -257,7 +257,13 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     return this.collateFn === undefined ? (sample as unknown as B) : (this.collateFn as unknown as (s: T) => B)(sample);
   }
 
+  /** Each pass draws a base seed first, as PyTorch's loader iterator does, so the samplers' draws that follow are PyTorch's. */
+  private drawBaseSeed(): void {
+    (this.generator ?? defaultGenerator).drawSeed();
+  }
+
   *[Symbol.iterator](): Iterator<B> {
+    this.drawBaseSeed();
     if (this.dataset instanceof IterableDataset) {
       yield* this.iterateStream(this.dataset);
       return;
@@ -293,6 +299,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
    * batches loading ahead. Yields to the event loop between batches.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    this.drawBaseSeed();
     if (this.dataset instanceof IterableDataset) {
       for (const batch of this.iterateStream(this.dataset)) {
         yield batch;

@@ -1,5 +1,5 @@
 import { randint, randperm, tensor } from "../ops/factories.js";
-import type { Generator } from "../ops/random.js";
+import { defaultGenerator, Generator } from "../ops/random.js";
 import { toDtype } from "../ops/elementwise.js";
 import { multinomial } from "../ops/sampling.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -108,7 +108,8 @@ export class RandomSampler extends Sampler<number> {
   *[Symbol.iterator](): Iterator<number> {
     const n = this.dataSource.length;
     const total = this.numSamples;
-    const opts = genOptions(this.generator);
+    // without a generator, PyTorch's: a new one seeded from the default generator each epoch
+    const opts = { generator: this.generator ?? new Generator(defaultGenerator.drawSeed()) };
     if (this.replacement) {
       // in chunks of 32 draws, as PyTorch does
       for (let done = 0; done < total; done += 32) {
@@ -118,7 +119,8 @@ export class RandomSampler extends Sampler<number> {
     }
     if (n === 0) throw new Error("ZeroDivisionError: integer division or modulo by zero (RandomSampler over an empty data source)");
     for (let k = 0; k < Math.floor(total / n); k++) yield* randperm(n, opts).toArray() as Int32Array;
-    if (total % n > 0) yield* (randperm(n, opts).toArray() as Int32Array).subarray(0, total % n);
+    // a last permutation for the remainder, drawn even when there is none (its draws advance the generator, as in PyTorch)
+    yield* (randperm(n, opts).toArray() as Int32Array).subarray(0, total % n);
   }
 
   get length(): number {

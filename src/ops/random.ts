@@ -89,6 +89,16 @@ export class Generator {
     return r * Math.cos(theta);
   }
 
+  /**
+   * A seed for another generator, drawn as PyTorch draws one with
+   * `torch.empty((), dtype=torch.int64).random_()` (two words): its value
+   * modulo 2^53, which keeps the low 32 bits, all that seed a generator.
+   */
+  drawSeed(): number {
+    const hi = this.nextUint32(), lo = this.nextUint32();
+    return (hi & 0x1fffff) * 4294967296 + lo;
+  }
+
   /** Uniform integer in [low, high): PyTorch's `random() % range` (`random64() % range` past 2^32). */
   integer(low: number, high: number): number {
     const range = high - low;
