@@ -59,11 +59,32 @@ def data_order():
     return out
 
 
+def training_run():
+    """A whole seeded run: data, init, shuffling and dropout all come from the seed."""
+    from torch.utils.data import DataLoader, TensorDataset
+    torch.manual_seed(0)
+    x = torch.randn(64, 8)
+    y = torch.randint(0, 3, (64,))
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loader = DataLoader(TensorDataset(x, y), batch_size=16, shuffle=True)
+    losses = []
+    for _ in range(3):
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    return {"losses": losses, "weight": model[3].weight.flatten().tolist()}
+
+
 data = {
     "torch": torch.__version__,
     "seeds": {str(s): stream(s) for s in [0, 42, 2**40 + 7, -1]},
     "default": default,
     "data": data_order(),
+    "training": training_run(),
 }
 with open("test/fixtures/rng-stream.json", "w") as f:
     json.dump(data, f)

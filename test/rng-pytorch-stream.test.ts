@@ -27,6 +27,7 @@ const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.
     loader_two_epochs: number[][][]; loader_after: number[]; sampler_num_samples: number[]; sampler_replacement: number[];
     subset_sampler: number[]; random_split: number[][]; loader_generator_two_epochs: number[][][]; after: number[];
   };
+  training: { losses: number[]; weight: number[] };
 };
 
 const exact = (got: torch.Tensor, want: number[], what: string) => assert.deepEqual(got.tolist(), want, what);
@@ -103,4 +104,26 @@ test("data loading draws as PyTorch's does: the same seed shuffles, samples and 
   const own = new data.DataLoader(Array.from({ length: 6 }, (_, i) => i), { batchSize: 6, shuffle: true, generator: new torch.Generator().manualSeed(3) });
   assert.deepEqual([0, 1].map(() => [...own].map((b) => (b as torch.Tensor).tolist())), d.loader_generator_two_epochs);
   exact(torch.rand(1), d.after, "the default stream is untouched by a loader with its own generator");
+});
+
+test("a whole seeded training run follows PyTorch's: data, init, shuffling and dropout from one seed give its losses", () => {
+  torch.manualSeed(0);
+  const x = torch.randn(64, 8);
+  const y = torch.randint(0, 3, [64]);
+  const model = new nn.Sequential(new nn.Linear(8, 16), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(16, 3));
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const loader = new torch.data.DataLoader(new torch.data.TensorDataset(x, y), { batchSize: 16, shuffle: true });
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < 3; epoch++) {
+    for (const [xb, yb] of loader) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(xb), yb);
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+  }
+  // float32 sums in another order (and randn's last bits) move the losses by ~1e-6, not by a different mask or batch
+  near(torch.tensor(losses), fixture.training.losses, 1e-4, "losses");
+  near((model.at(3) as torch.nn.Linear).weight, fixture.training.weight, 1e-4, "last layer's weight");
 });
