@@ -32,6 +32,12 @@ def stream(seed):
     conv = nn.Conv2d(2, 3, 3)
     out["conv2d"] = [conv.weight.flatten().tolist(), conv.bias.tolist()]
     out["embedding"] = nn.Embedding(5, 3).weight.flatten().tolist()
+    out["exponential6"] = torch.empty(6).exponential_(2.5).tolist()
+    probs = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0]])
+    out["multinomial1"] = torch.multinomial(probs, 1).tolist()
+    out["multinomial_no_replacement"] = torch.multinomial(probs, 2).tolist()
+    out["multinomial_replacement"] = torch.multinomial(probs, 7, replacement=True).tolist()
+    out["multinomial_f64"] = torch.multinomial(probs[2].double(), 9, replacement=True).tolist()
     out["after"] = torch.rand(2).tolist()
     return out
 

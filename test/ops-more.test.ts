@@ -86,7 +86,8 @@ test("sampling: multinomial, bernoulli and normal draw what they should, repeata
   for (const row of distinct.tolist() as number[][]) assert.deepEqual([...row].sort(), [0, 1, 2, 3, 4]);
   assert.deepEqual(torch.multinomial(w, 2, { generator: new torch.Generator(3) }).tolist(), torch.multinomial(w, 2, { generator: new torch.Generator(3) }).tolist());
   assert.throws(() => torch.multinomial(w, 4), /cannot sample n_sample > prob_dist.size\(-1\) samples without replacement/);
-  assert.throws(() => torch.multinomial(w, 3), /invalid multinomial distribution \(with replacement=False, not enough non-negative category to sample\)/);
+  // more samples than positive weights: PyTorch's CPU kernel (1.13 and 2.x) draws the zero-weight category last, no error
+  assert.deepEqual([...(torch.multinomial(w, 3).tolist() as number[])].sort(), [0, 1, 2]);
   assert.throws(() => torch.multinomial(torch.tensor([1, -1]), 1), /probability tensor contains either `inf`, `nan` or element < 0/);
   assert.throws(() => torch.multinomial(torch.zeros([3]), 1), /invalid multinomial distribution \(sum of probabilities <= 0\)/);
   const b = torch.bernoulli(torch.tensor([0, 1, 0, 1]), { generator: g });

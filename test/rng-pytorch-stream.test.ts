@@ -2,7 +2,7 @@
  * The same seed gives PyTorch's random numbers (test/fixtures/rng-stream.json,
  * from scripts/gen_rng_stream_fixtures.py): torchlet's generator is PyTorch's
  * MT19937 with PyTorch's ways of drawing uniforms, integers, permutations,
- * Bernoulli masks and normals. Exact where PyTorch's kernel is scalar code;
+ * Bernoulli masks, exponentials, multinomial samples and normals. Exact where PyTorch's kernel is scalar code;
  * float32 normals of 16 or more values within float rounding, because
  * PyTorch's AVX2 kernel uses approximate sin/cos/log there.
  */
@@ -19,6 +19,7 @@ interface Stream {
   randint6: number[]; randint_wide: number[]; randperm10: number[]; uniform8: number[]; uniform40_f64: number[];
   normal5: number[]; normal18: number[]; bernoulli12: number[]; dropout12: number[];
   linear: [number[], number[]]; conv2d: [number[], number[]]; embedding: number[]; after: number[];
+  exponential6: number[]; multinomial1: number[][]; multinomial_no_replacement: number[][]; multinomial_replacement: number[][]; multinomial_f64: number[];
 }
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.json", import.meta.url), "utf8")) as {
   seeds: Record<string, Stream>;
@@ -30,7 +31,7 @@ const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.
   training: { losses: number[]; weight: number[] };
 };
 
-const exact = (got: torch.Tensor, want: number[], what: string) => assert.deepEqual(got.tolist(), want, what);
+const exact = (got: torch.Tensor, want: number[] | number[][], what: string) => assert.deepEqual(got.tolist(), want, what);
 function near(got: torch.Tensor, want: number[], tol: number, what: string): void {
   const g = got.flatten().tolist() as number[];
   assert.equal(g.length, want.length, what);
@@ -61,6 +62,12 @@ for (const [seed, s] of Object.entries(fixture.seeds)) {
     exact(conv.weight.flatten(), s.conv2d[0], "Conv2d weight");
     exact(conv.bias!, s.conv2d[1], "Conv2d bias");
     exact(new nn.Embedding(5, 3).weight.flatten(), s.embedding, "Embedding weight (15 normals)");
+    exact(torch.empty(6).exponential_(2.5), s.exponential6, "exponential_(2.5)");
+    const probs = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.5, 0.5, 0, 0], [1, 2, 3, 4]]);
+    exact(torch.multinomial(probs, 1), s.multinomial1, "multinomial, one sample");
+    exact(torch.multinomial(probs, 2), s.multinomial_no_replacement, "multinomial without replacement");
+    exact(torch.multinomial(probs, 7, { replacement: true }), s.multinomial_replacement, "multinomial with replacement");
+    exact(torch.multinomial(probs.select(0, 2).double(), 9, { replacement: true }), s.multinomial_f64, "multinomial float64");
     exact(torch.rand(2), s.after, "the stream after all of them");
   });
 }

@@ -209,7 +209,7 @@ export function exponential_(self: Tensor, lambd = 1, options: GeneratorOption =
   if (!isFloating(self.dtype)) {
     throw new Error(`Exponential distribution is a continuous probability distribution. dtype must be a floating point but you specified ${scalarTypeName(self.dtype)}`);
   }
-  return fill(self, "exponential_", "ExponentialBackward0", each(() => -Math.log(g.randomOpen()) / lambd));
+  return fill(self, "exponential_", "ExponentialBackward0", each(() => -Math.log1p(-g.random()) / lambd));
 }
 
 /**

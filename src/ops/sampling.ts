@@ -25,35 +25,57 @@ export function multinomial(weights: Tensor, numSamples: number, options: { repl
   const replacement = options.replacement ?? false;
   const rows = weights.dim() === 1 ? 1 : weights.shape[0]!, n = weights.shape[weights.dim() - 1]!;
   if (!replacement && numSamples > n) throw new Error(`cannot sample n_sample > prob_dist.size(-1) samples without replacement (multinomial: ${numSamples} > ${n})`);
-  const w = castData(weights, "float64").data;
+  const w = castData(weights, "float64").data as Float64Array;
   for (let i = 0; i < w.length; i++) {
     if (!(w[i]! >= 0) || w[i] === Infinity) throw new Error("probability tensor contains either `inf`, `nan` or element < 0");
   }
   const g = options.generator ?? defaultGenerator;
+  // PyTorch's arithmetic in the weights' dtype, so float32 rows round as its kernels do
+  const round = weights.dtype === "float32" ? Math.fround : (v: number) => v;
   const out = new Int32Array(rows * numSamples);
   for (let r = 0; r < rows; r++) {
-    const row = Array.from(w.subarray(r * n, (r + 1) * n));
-    let total = row.reduce((s, x) => s + x, 0);
-    if (!(total > 0)) throw new Error("invalid multinomial distribution (sum of probabilities <= 0)");
-    for (let k = 0; k < numSamples; k++) {
-      if (!(total > 0)) throw new Error("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)");
-      // the first index whose running sum passes a uniform point of the total
-      const u = g.random() * total;
-      let pick = -1;
-      for (let i = 0, acc = 0; i < n; i++) {
-        if (row[i]! === 0) continue;
-        acc += row[i]!;
-        pick = i;
-        if (acc > u) break;
-      }
-      out[r * numSamples + k] = pick;
-      if (!replacement) {
-        total -= row[pick]!;
-        row[pick] = 0;
-      }
-    }
+    const row = w.subarray(r * n, (r + 1) * n);
+    if (!(row.reduce((s, x) => s + x, 0) > 0)) throw new Error("invalid multinomial distribution (sum of probabilities <= 0)");
+    const picks = replacement && numSamples > 1 ? withReplacement(row, numSamples, g, round) : gumbelTopK(row, numSamples, g, round);
+    out.set(picks, r * numSamples);
   }
   return fromTypedArray(out, weights.dim() === 1 ? [numSamples] : [rows, numSamples]);
+}
+
+/**
+ * PyTorch's draw without replacement (and of a single sample): the `k`
+ * largest of w / q with q ~ Exp(1) per category (the Gumbel top-k trick),
+ * in decreasing order. A zero weight gives 0, so zero-weight categories come
+ * last but can be drawn when k exceeds the positive ones, as in PyTorch.
+ */
+function gumbelTopK(row: Float64Array, k: number, g: Generator, round: (v: number) => number): Int32Array {
+  const keys = Array.from(row, (w) => round(w / round(-Math.log1p(-g.random()))));
+  const order = keys.map((_, i) => i).sort((a, b) => keys[b]! - keys[a]! || a - b);
+  return Int32Array.from(order.slice(0, k));
+}
+
+/**
+ * PyTorch's draw with replacement: the running sums of the weights divided
+ * by their total, then per sample a uniform double and a binary search for
+ * the first running sum not below it.
+ */
+function withReplacement(row: Float64Array, k: number, g: Generator, round: (v: number) => number): Int32Array {
+  const n = row.length, cumulative = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) cumulative[i] = total = round(total + row[i]!);
+  for (let i = 0; i < n; i++) cumulative[i] = round(cumulative[i]! / total);
+  const picks = new Int32Array(k);
+  for (let j = 0; j < k; j++) {
+    const u = g.random();
+    let lo = 0, hi = n;
+    while (hi > lo) {
+      const mid = lo + ((hi - lo) >> 1);
+      if (cumulative[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    picks[j] = lo;
+  }
+  return picks;
 }
 
 /**
