@@ -65,6 +65,26 @@ def data_order():
     return out
 
 
+def layer_inits():
+    """Each layer's parameters, in parameters() order, right after manual_seed(0)."""
+    layers = {
+        "LSTM(3, 4)": lambda: nn.LSTM(3, 4),
+        "GRU(3, 4, num_layers=2, bidirectional)": lambda: nn.GRU(3, 4, num_layers=2, bidirectional=True),
+        "RNNCell(3, 4)": lambda: nn.RNNCell(3, 4),
+        "MultiheadAttention(4, 2)": lambda: nn.MultiheadAttention(4, 2),
+        "TransformerEncoderLayer(4, 2, 8)": lambda: nn.TransformerEncoderLayer(4, 2, dim_feedforward=8),
+        "Conv1d(2, 3, 3)": lambda: nn.Conv1d(2, 3, 3),
+        "ConvTranspose2d(2, 3, 3)": lambda: nn.ConvTranspose2d(2, 3, 3),
+        "Bilinear(2, 3, 4)": lambda: nn.Bilinear(2, 3, 4),
+        "Embedding(10, 4)": lambda: nn.Embedding(10, 4),
+    }
+    out = {}
+    for name, make in layers.items():
+        torch.manual_seed(0)
+        out[name] = [p.detach().flatten().tolist() for p in make().parameters()]
+    return out
+
+
 def training_run():
     """A whole seeded run: data, init, shuffling and dropout all come from the seed."""
     from torch.utils.data import DataLoader, TensorDataset
@@ -91,6 +111,7 @@ data = {
     "default": default,
     "data": data_order(),
     "training": training_run(),
+    "layers": layer_inits(),
 }
 with open("test/fixtures/rng-stream.json", "w") as f:
     json.dump(data, f)

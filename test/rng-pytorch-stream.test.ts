@@ -29,6 +29,7 @@ const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.
     subset_sampler: number[]; random_split: number[][]; loader_generator_two_epochs: number[][][]; after: number[];
   };
   training: { losses: number[]; weight: number[] };
+  layers: Record<string, number[][]>;
 };
 
 const exact = (got: torch.Tensor, want: number[] | number[][], what: string) => assert.deepEqual(got.tolist(), want, what);
@@ -133,4 +134,27 @@ test("a whole seeded training run follows PyTorch's: data, init, shuffling and d
   // float32 sums in another order (and randn's last bits) move the losses by ~1e-6, not by a different mask or batch
   near(torch.tensor(losses), fixture.training.losses, 1e-4, "losses");
   near((model.at(3) as torch.nn.Linear).weight, fixture.training.weight, 1e-4, "last layer's weight");
+});
+
+test("every layer's default initialisation is PyTorch's for the same seed (parameters in PyTorch's order)", () => {
+  const layers: Record<string, () => torch.nn.Module> = {
+    "LSTM(3, 4)": () => new nn.LSTM(3, 4),
+    "GRU(3, 4, num_layers=2, bidirectional)": () => new nn.GRU(3, 4, { numLayers: 2, bidirectional: true }),
+    "RNNCell(3, 4)": () => new nn.RNNCell(3, 4),
+    "MultiheadAttention(4, 2)": () => new nn.MultiheadAttention(4, 2),
+    "TransformerEncoderLayer(4, 2, 8)": () => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }),
+    "Conv1d(2, 3, 3)": () => new nn.Conv1d(2, 3, 3),
+    "ConvTranspose2d(2, 3, 3)": () => new nn.ConvTranspose2d(2, 3, 3),
+    "Bilinear(2, 3, 4)": () => new nn.Bilinear(2, 3, 4),
+    "Embedding(10, 4)": () => new nn.Embedding(10, 4),
+  };
+  assert.deepEqual(Object.keys(layers), Object.keys(fixture.layers));
+  for (const [name, make] of Object.entries(layers)) {
+    torch.manualSeed(0);
+    const params = [...make().parameters()];
+    const want = fixture.layers[name]!;
+    assert.equal(params.length, want.length, name);
+    // exact but for Embedding's 40 normals (PyTorch's AVX2 normal kernel), hence the float-rounding tolerance
+    params.forEach((p, i) => near(p.detach(), want[i]!, 1e-6, `${name} parameter ${i}`));
+  }
 });
