@@ -3,6 +3,8 @@ round-trips), and the non-finite values JSON has no literals for as "nan",
 "inf" and "-inf" (test/fixture-values.ts reads them back).
 """
 import math
+import re
+import warnings
 
 import torch
 
@@ -42,6 +44,19 @@ def error_text(f):
     except Exception as e:  # noqa: BLE001 - any error PyTorch raises is the expectation
         return str(e)
     return None
+
+
+def node_name(fn):
+    """A grad_fn's class name, or None for no node."""
+    return None if fn is None else type(fn).__name__
+
+
+def error_and_warnings(f):
+    """(error text or None, [warning texts, without the "Triggered internally" suffix]) of calling f."""
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        e = error_text(f)
+    return e, [re.sub(r" \(Triggered internally at .*\)$", "", str(w.message), flags=re.S) for w in ws]
 
 
 def tensor_json(t):

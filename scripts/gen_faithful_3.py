@@ -10,22 +10,15 @@ import torch
 import torch.nn.functional as F
 from torch.nn.parameter import UninitializedParameter, UninitializedBuffer
 
-from fixture_numbers import error_text as err, flat_exact as enc
+from fixture_numbers import error_and_warnings, error_text as err, flat_exact as enc, node_name
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "faithful-3")
 os.makedirs(OUT, exist_ok=True)
 warnings.simplefilter("always")
 out = {}
 
-def name(fn):
-    return None if fn is None else type(fn).__name__
-
-def caught(f):
-    """(error text or None, [warning texts]) of calling f."""
-    with warnings.catch_warnings(record=True) as ws:
-        warnings.simplefilter("always")
-        e = err(f)
-    return e, [re.sub(r" \(Triggered internally at .*\)$", "", str(w.message), flags=re.S) for w in ws]
+name = node_name
+caught = error_and_warnings
 
 # ---- 1. a view made before its base requires grad ------------------------------------------
 def view_case():
