@@ -38,6 +38,14 @@ def stream(seed):
     out["multinomial_no_replacement"] = torch.multinomial(probs, 2).tolist()
     out["multinomial_replacement"] = torch.multinomial(probs, 7, replacement=True).tolist()
     out["multinomial_f64"] = torch.multinomial(probs[2].double(), 9, replacement=True).tolist()
+    out["bernoulli_tensor"] = torch.bernoulli(torch.full((10,), 0.5)).tolist()
+    out["bernoulli_tensor_f64"] = torch.bernoulli(torch.full((10,), 0.5, dtype=torch.float64)).tolist()
+    out["bernoulli__tensor"] = torch.zeros(10).bernoulli_(torch.full((10,), 0.3)).tolist()
+    D = torch.distributions
+    out["dist_normal"] = D.Normal(torch.zeros(3), torch.ones(3) * 2).sample((2,)).tolist()
+    out["dist_uniform"] = D.Uniform(torch.zeros(3), torch.ones(3) * 2).sample().tolist()
+    out["dist_bernoulli"] = D.Bernoulli(torch.full((5,), 0.4)).sample().tolist()
+    out["dist_categorical"] = D.Categorical(torch.tensor([0.2, 0.3, 0.5])).sample((6,)).tolist()
     out["after"] = torch.rand(2).tolist()
     return out
 

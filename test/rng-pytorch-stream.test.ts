@@ -20,6 +20,8 @@ interface Stream {
   normal5: number[]; normal18: number[]; bernoulli12: number[]; dropout12: number[];
   linear: [number[], number[]]; conv2d: [number[], number[]]; embedding: number[]; after: number[];
   exponential6: number[]; multinomial1: number[][]; multinomial_no_replacement: number[][]; multinomial_replacement: number[][]; multinomial_f64: number[];
+  bernoulli_tensor: number[]; bernoulli_tensor_f64: number[]; bernoulli__tensor: number[];
+  dist_normal: number[][]; dist_uniform: number[]; dist_bernoulli: number[]; dist_categorical: number[];
 }
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/rng-stream.json", import.meta.url), "utf8")) as {
   seeds: Record<string, Stream>;
@@ -69,6 +71,14 @@ for (const [seed, s] of Object.entries(fixture.seeds)) {
     exact(torch.multinomial(probs, 2), s.multinomial_no_replacement, "multinomial without replacement");
     exact(torch.multinomial(probs, 7, { replacement: true }), s.multinomial_replacement, "multinomial with replacement");
     exact(torch.multinomial(probs.select(0, 2).double(), 9, { replacement: true }), s.multinomial_f64, "multinomial float64");
+    exact(torch.bernoulli(torch.full([10], 0.5)), s.bernoulli_tensor, "bernoulli of float32 probabilities");
+    exact(torch.bernoulli(torch.full([10], 0.5, { dtype: "float64" })), s.bernoulli_tensor_f64, "bernoulli of float64 probabilities");
+    exact(torch.zeros(10).bernoulli_(torch.full([10], 0.3)), s.bernoulli__tensor, "bernoulli_ with a tensor of probabilities");
+    const D = torch.distributions;
+    exact(new D.Normal(torch.zeros(3), torch.ones(3).mul(2)).sample([2]), s.dist_normal, "Normal.sample([2])");
+    exact(new D.Uniform(torch.zeros(3), torch.ones(3).mul(2)).sample(), s.dist_uniform, "Uniform.sample()");
+    exact(new D.Bernoulli({ probs: torch.full([5], 0.4) }).sample(), s.dist_bernoulli, "Bernoulli.sample()");
+    exact(new D.Categorical({ probs: torch.tensor([0.2, 0.3, 0.5]) }).sample([6]), s.dist_categorical, "Categorical.sample([6])");
     exact(torch.rand(2), s.after, "the stream after all of them");
   });
 }

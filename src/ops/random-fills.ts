@@ -196,7 +196,9 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, options: Gene
     throw new Error("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
   }
   let i = 0;
-  return fill(self, "bernoulli_", "BernoulliBackward1", each(() => (g.random() < probs[i++]! ? 1 : 0)), p);
+  // PyTorch's kernel draws a float uniform against float32 probabilities, a double against float64 ones
+  const uniform = p.dtype === "float32" ? () => g.randomFloat() : () => g.random();
+  return fill(self, "bernoulli_", "BernoulliBackward1", each(() => (uniform() < probs[i++]! ? 1 : 0)), p);
 }
 
 /**

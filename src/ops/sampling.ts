@@ -89,10 +89,12 @@ export function bernoulli(p: Tensor, options: { generator?: Generator } = {}): T
   if (p.dtype !== "float32" && p.dtype !== "float64") throw new Error(`bernoulli: expected a floating-point tensor of probabilities, got ${p.dtype}`);
   const probs = castData(p, p.dtype), d = probs.data;
   const g = options.generator ?? defaultGenerator;
+  // PyTorch's kernel draws a float uniform against float32 probabilities, a double against float64 ones
+  const uniform = p.dtype === "float32" ? () => g.randomFloat() : () => g.random();
   for (let i = 0; i < d.length; i++) {
     const q = d[i]!;
     if (!(q >= 0 && q <= 1)) throw new Error(`Expected p_in >= 0 && p_in <= 1 to be true, but got false. (bernoulli: probability ${q})`);
-    d[i] = g.random() < q ? 1 : 0;
+    d[i] = uniform() < q ? 1 : 0;
   }
   return probs;
 }
