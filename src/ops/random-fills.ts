@@ -188,7 +188,10 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, options: Gene
   const g = options.generator ?? defaultGenerator;
   if (typeof p === "number") {
     if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${cppNumber(p)}`);
-    return fill(self, "bernoulli_", "BernoulliBackward2", each(() => (g.random() < p ? 1 : 0)));
+    return fill(self, "bernoulli_", "BernoulliBackward2", (values) => {
+      g.randomDoublesInto(values);
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! < p ? 1 : 0;
+    });
   }
   if (!isFloating(p.dtype)) throw new Error(`"bernoulli_tensor_cpu_p_" not implemented for '${scalarTypeName(p.dtype)}'`);
   const probs = Array.from(expand(p.detach(), self.shape).contiguous().data as Float32Array | Float64Array);

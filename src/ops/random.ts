@@ -10,6 +10,7 @@ import type { DType } from "../tensor/dtype.js";
 export class Generator {
   private readonly mt = new Uint32Array(624);
   private mti = 624;
+  private readonly scratch = new Uint32Array(4096);
   private seed = 0;
   /** The second value of a Box–Muller pair, kept for the next `normal()` (PyTorch's next_double_normal_sample). */
   private spare: number | null = null;
@@ -42,11 +43,7 @@ export class Generator {
   nextUint32(): number {
     const mt = this.mt;
     if (this.mti >= 624) {
-      // regenerate the 624 words at once (the standard MT19937 twist)
-      for (let k = 0; k < 624; k++) {
-        const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % 624]! & 0x7fffffff);
-        mt[k] = mt[(k + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
+      twist(mt);
       this.mti = 0;
     }
     let y = mt[this.mti++]!;
@@ -55,6 +52,41 @@ export class Generator {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /** The next `count` (at most 4096) words, as that many calls of nextUint32 give them, in a buffer reused by the next call. */
+  private nextWords(count: number): Uint32Array {
+    const out = this.scratch, mt = this.mt;
+    let at = this.mti;
+    for (let j = 0; j < count; j++) {
+      if (at >= 624) {
+        twist(mt);
+        at = 0;
+      }
+      let y = mt[at++]!;
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      out[j] = y ^ (y >>> 18);
+    }
+    this.mti = at;
+    return out;
+  }
+
+  /** Fills `out` with uniform doubles, as that many calls of random() give them (the fills' fast path). */
+  randomDoublesInto(out: Float64Array): void {
+    for (let done = 0; done < out.length; done += 2048) {
+      const m = Math.min(2048, out.length - done), w = this.nextWords(2 * m);
+      for (let i = 0; i < m; i++) out[done + i] = ((w[2 * i]! & 0x1fffff) * 4294967296 + w[2 * i + 1]!) / 9007199254740992;
+    }
+  }
+
+  /** Fills `out` with uniform floats, as that many calls of randomFloat() give them. */
+  randomFloatsInto(out: Float64Array): void {
+    for (let done = 0; done < out.length; done += 4096) {
+      const m = Math.min(4096, out.length - done), w = this.nextWords(m);
+      for (let i = 0; i < m; i++) out[done + i] = (w[i]! & 0xffffff) / 16777216;
+    }
   }
 
   /** Uniform in [0, 1) with 53 random bits: PyTorch's uniform double, the low 53 bits of `random64()` (two words, the first the high half). */
@@ -115,14 +147,17 @@ export class Generator {
    * which separate roundings miss in about half the draws); float64 draws 53 bits.
    */
   uniformFill(values: Float64Array, dtype: DType, from: number, to: number): void {
+    const n = values.length;
     if (dtype === "float64") {
+      this.randomDoublesInto(values);
       const width = to - from;
-      for (let i = 0; i < values.length; i++) values[i] = fusedMultiplyAdd(this.random(), width, from);
+      for (let i = 0; i < n; i++) values[i] = fusedMultiplyAdd(values[i]!, width, from);
       return;
     }
+    this.randomFloatsInto(values);
     const lo = Math.fround(from), width = Math.fround(Math.fround(to) - lo);
     // u·width is exact in a double (24-bit operands), so this is the fused result
-    for (let i = 0; i < values.length; i++) values[i] = Math.fround(this.randomFloat() * width + lo);
+    for (let i = 0; i < n; i++) values[i] = Math.fround(values[i]! * width + lo);
   }
 
   /**
@@ -138,11 +173,11 @@ export class Generator {
       for (let i = 0; i < n; i++) values[i] = this.normal() * std + mean;
       return;
     }
-    const uniform = dtype === "float32" ? () => this.randomFloat() : () => this.random();
-    for (let i = 0; i < n; i++) values[i] = uniform();
+    const uniforms = (into: Float64Array) => (dtype === "float32" ? this.randomFloatsInto(into) : this.randomDoublesInto(into));
+    uniforms(values);
     for (let i = 0; i + 16 <= n; i += 16) boxMuller16(values, i, mean, std);
     if (n % 16 !== 0) {
-      for (let i = n - 16; i < n; i++) values[i] = uniform();
+      uniforms(values.subarray(n - 16));
       boxMuller16(values, n - 16, mean, std);
     }
   }
@@ -159,6 +194,18 @@ export class Generator {
     this.spare = Number.isNaN(spare) ? null : spare;
     this.mt.set(state.slice(3, 3 + 624));
   }
+}
+
+/** Regenerates the 624 words at once: the standard MT19937 twist, in three runs so that no index wraps. */
+function twist(mt: Uint32Array): void {
+  const mix = (k: number, next: number, far: number) => {
+    const y = (mt[k]! & 0x80000000) | (mt[next]! & 0x7fffffff);
+    mt[k] = mt[far]! ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+  };
+  let k = 0;
+  for (; k < 227; k++) mix(k, k + 1, k + 397);
+  for (; k < 623; k++) mix(k, k + 1, k - 227);
+  mix(623, 0, 396);
 }
 
 /**
