@@ -175,6 +175,13 @@ class Replay extends torch.Generator {
     if (v === undefined) throw new Error("Replay: out of normals");
     return v;
   }
+  // the tensor fills (torch.rand and friends) draw their uniforms in bulk
+  override randomDoublesInto(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.random();
+  }
+  override randomFloatsInto(out: Float64Array): void {
+    this.randomDoublesInto(out);
+  }
 }
 
 describe("rsample from fixed base draws against PyTorch's: values and gradients in the parameters", () => {
