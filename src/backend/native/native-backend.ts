@@ -286,6 +286,35 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    adaptiveAvgPool3d(out, x) {
+      if (typeof c.adaptiveAvgPool3d !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.adaptiveAvgPool3d(out, x);
+      return true;
+    },
+
+    adaptiveAvgPool3dBackward(gx, g) {
+      if (typeof c.adaptiveAvgPool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g)) return false;
+      c.adaptiveAvgPool3dBackward(gx, g);
+      return true;
+    },
+
+    adaptiveMaxPool3d(values, indices, x) {
+      if (typeof c.adaptiveMaxPool3d !== "function" || !isFloat(x) || !sameType(values, x) || !(indices.data instanceof Int32Array)) return false;
+      c.adaptiveMaxPool3d(values, indices, x);
+      return true;
+    },
+
+    maxUnpool3d(out, x, indices) {
+      if (typeof c.maxUnpool3d !== "function" || !isFloat(x) || !sameType(out, x) || !(indices.data instanceof Int32Array)) return false;
+      return c.maxUnpool3d(out, x, indices);
+    },
+
+    maxUnpool3dBackward(gx, g, indices) {
+      if (typeof c.maxUnpool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g) || !(indices.data instanceof Int32Array)) return false;
+      c.maxUnpool3dBackward(gx, g, indices);
+      return true;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
