@@ -80,22 +80,25 @@ DEFINE_MU(mu_f64, double)
 static void mu_check(const mu_job *j, int64_t v) {
   const tl_tensor *ix = j->ix;
   const int32_t *iv = (const int32_t *)tl_first(ix) + VOL_BASE(ix, v, j->C);
-  int64_t bad = INT64_MIN;
-  for (int64_t p = 0; p < ix->shape[2] && bad == INT64_MIN; p++)
+  const int64_t is = ix->strides[4], c = ix->shape[4];
+  const uint64_t vol = (uint64_t)j->out_vol;
+  j->bad[v] = INT64_MIN;
+  for (int64_t p = 0; p < ix->shape[2]; p++)
     for (int64_t q = 0; q < ix->shape[3]; q++) {
       const int32_t *ir = iv + p * ix->strides[2] + q * ix->strides[3];
-      int ok = 1;
-      for (int64_t r = 0; r < ix->shape[4]; r++) ok &= ir[r * ix->strides[4]] >= 0 && ir[r * ix->strides[4]] < j->out_vol;
-      if (!ok) {
-        for (int64_t r = 0; r < ix->shape[4]; r++)
-          if (!(ir[r * ix->strides[4]] >= 0 && ir[r * ix->strides[4]] < j->out_vol)) {
-            bad = ir[r * ix->strides[4]];
-            break;
-          }
-        break;
-      }
+      /* one unsigned compare per index (a negative one wraps past vol), branch-free so it vectorizes */
+      int out = 0;
+      if (is == 1)
+        for (int64_t r = 0; r < c; r++) out |= (uint64_t)(int64_t)ir[r] >= vol;
+      else
+        for (int64_t r = 0; r < c; r++) out |= (uint64_t)(int64_t)ir[r * is] >= vol;
+      if (!out) continue;
+      for (int64_t r = 0; r < c; r++)
+        if ((uint64_t)(int64_t)ir[r * is] >= vol) {
+          j->bad[v] = ir[r * is];
+          return;
+        }
     }
-  j->bad[v] = bad;
 }
 
 typedef struct {

@@ -51,7 +51,9 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   // one pass: each value to its position in its plane's output volume (a later duplicate wins, as PyTorch's loop), zeros elsewhere
   const out = emptyUninitialized([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
   const as5d = (t: Tensor) => (t.dim() === 4 ? reshape(t, [1, ...t.shape]) : t);
-  const fromKernel = out.numel() === 0 ? false : kernels().maxUnpool3d?.(as5d(out), as5d(input), as5d(indices)) ?? false;
+  // (the kernel's answer: false where it leaves the work here, else the last invalid index or null)
+  const backend = kernels();
+  const fromKernel = out.numel() === 0 || backend.maxUnpool3d === undefined ? false : backend.maxUnpool3d(as5d(out), as5d(input), as5d(indices));
   // PyTorch's kernel keeps going past an invalid index and reports the last one it met
   let invalid: number | null = null;
   if (fromKernel !== false) invalid = fromKernel;
