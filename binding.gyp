@@ -36,7 +36,8 @@
         "native/maxpool3d.c",
         "native/upsample3d.c",
         "native/adaptive-pool3d.c",
-        "native/max-unpool3d.c"
+        "native/max-unpool3d.c",
+        "native/ctc.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

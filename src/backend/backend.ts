@@ -222,6 +222,17 @@ export interface Backend {
   maxUnpool3d?(out: Strided, x: Strided, indices: Strided): false | number | null;
   /** Its gradient: gx [N, C, d, h, w] (contiguous, overwritten) = g [N, C, oD, oH, oW] read at indices (all valid). */
   maxUnpool3dBackward?(gx: Strided, g: Strided, indices: Strided): boolean;
+  /**
+   * The CTC loss's forward recursion (src/ops/ctc.ts's loops are its
+   * specification): nll [N] and log α float64 [N, T, W] (both contiguous,
+   * overwritten) for log-probabilities lp [T, N, C]; labels int32, the
+   * targets' labels one item after another; targetLengths and inputLengths
+   * int32 [N]. false where the backend leaves the work to the core.
+   */
+  ctcLossForward?(nll: Strided, alpha: Strided, lp: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided, blank: number): boolean;
+  /** Its gradient: grad [T, N, C] (contiguous, overwritten) from the beta recursion times g [N]; zero past each input's length. */
+  ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
+    blank: number, zeroInfinity: boolean): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -80,6 +80,11 @@ export interface NativeAddon {
   maxUnpool3d?(out: Strided, x: Strided, indices: Strided): number | null;
   /** native/max-unpool3d.c: its gradient into gx (contiguous, overwritten); throws on an index outside the volume. */
   maxUnpool3dBackward?(gx: Strided, g: Strided, indices: Strided): void;
+  /** native/ctc.c: the CTC forward recursion into nll and alpha (contiguous). */
+  ctcLossForward?(nll: Strided, alpha: Strided, lp: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided, blank: number): void;
+  /** native/ctc.c: the CTC gradient into grad (contiguous, overwritten). */
+  ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
+    blank: number, zeroInfinity: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

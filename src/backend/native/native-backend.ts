@@ -315,6 +315,18 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    ctcLossForward(nll, alpha, lp, labels, targetLengths, inputLengths, blank) {
+      if (typeof c.ctcLossForward !== "function" || !isFloat(lp) || !sameType(nll, lp)) return false;
+      c.ctcLossForward(nll, alpha, lp, labels, targetLengths, inputLengths, blank);
+      return true;
+    },
+
+    ctcLossBackward(grad, g, lp, alpha, nll, labels, targetLengths, inputLengths, blank, zeroInfinity) {
+      if (typeof c.ctcLossBackward !== "function" || !isFloat(lp) || !sameType(grad, lp) || !sameType(g, lp) || !sameType(nll, lp)) return false;
+      c.ctcLossBackward(grad, g, lp, alpha, nll, labels, targetLengths, inputLengths, blank, zeroInfinity ? 1 : 0);
+      return true;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
