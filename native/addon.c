@@ -757,6 +757,9 @@ napi_value tl_js_max_unpool3d_backward(napi_env env, napi_callback_info info);
 /* the CTC loss recursions (native/ctc.c) */
 napi_value tl_js_ctc_loss_forward(napi_env env, napi_callback_info info);
 napi_value tl_js_ctc_loss_backward(napi_env env, napi_callback_info info);
+/* avg_pool3d forward and adjoint (native/avg-pool3d.c) */
+napi_value tl_js_avg_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_avg_pool3d_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -828,6 +831,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maxUnpool3dBackward", NULL, tl_js_max_unpool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ctcLossForward", NULL, tl_js_ctc_loss_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ctcLossBackward", NULL, tl_js_ctc_loss_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

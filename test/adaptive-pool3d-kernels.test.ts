@@ -214,3 +214,61 @@ test("maxUnpool3d: an index outside the volume gives PyTorch's error (the last o
   assert.equal(ref, "Found an invalid max index: -5 (output volumes are of size 4x4x4");
   assert.equal(nat, ref);
 });
+
+test("avgPool3d (and lpPool3d through it): the native kernel and its adjoint agree with the reference composition to rounding", { skip }, () => {
+  type Opts = Parameters<typeof F.avgPool3d>[2];
+  const cases: { kernel: [number, number, number] | number; options: Opts }[] = [
+    { kernel: 2, options: {} },
+    { kernel: [3, 2, 3], options: { stride: [2, 1, 2], padding: [1, 1, 1] } },
+    { kernel: 3, options: { stride: 2, padding: 1, ceilMode: true, countIncludePad: false } },
+    { kernel: [2, 3, 2], options: { stride: 2, ceilMode: true } },
+    { kernel: 2, options: { stride: 1, divisorOverride: 3 } },
+  ];
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const input of INPUTS.slice(0, 5)) {
+      torch.manualSeed(6);
+      const x0 = input.make(dtype);
+      for (const c of cases) {
+        const what = `${dtype} ${input.name} k${JSON.stringify(c.kernel)} ${JSON.stringify(c.options)}`;
+        const [ref, nat] = onBoth(() => {
+          const x = x0.detach().requiresGrad_();
+          const y = F.avgPool3d(x, c.kernel, c.options);
+          torch.manualSeed(7);
+          y.backward(torch.randn(y.shape, { dtype }));
+          return { y: nums(y), gx: nums(x.grad!), node: poolNode(y) };
+        });
+        assert.equal(nat.node, "AvgPool3DBackward0", `${what}: node`);
+        const tol = dtype === "float64" ? 1e-12 : 1e-6;
+        assert.equal(nat.y.length, ref.y.length);
+        nat.y.forEach((v, i) => assert.ok(Math.abs(v - ref.y[i]!) <= tol * Math.max(1, Math.abs(ref.y[i]!)), `${what}: value ${i}: ${ref.y[i]} vs ${v}`));
+        nat.gx.forEach((v, i) => assert.ok(Math.abs(v - ref.gx[i]!) <= tol * Math.max(1, Math.abs(ref.gx[i]!)), `${what}: gradient ${i}: ${ref.gx[i]} vs ${v}`));
+      }
+    }
+  }
+  // lpPool3d composes pow, the pool and a root: the same to rounding, with gradients
+  const x0 = torch.rand([2, 3, 6, 7, 5], { dtype: "float64" }).add(0.1);
+  const [ref, nat] = onBoth(() => {
+    const x = x0.detach().requiresGrad_();
+    const y = F.lpPool3d(x, 2, [2, 3, 2], { stride: 2, ceilMode: true });
+    y.sum().backward();
+    return { y: nums(y), gx: nums(x.grad!) };
+  });
+  nat.y.forEach((v, i) => assert.ok(Math.abs(v - ref.y[i]!) <= 1e-12 * Math.abs(ref.y[i]!), `lpPool3d value ${i}`));
+  nat.gx.forEach((v, i) => assert.ok(Math.abs(v - ref.gx[i]!) <= 1e-12 * Math.max(1, Math.abs(ref.gx[i]!)), `lpPool3d gradient ${i}`));
+});
+
+test("avgPool3d: the native op's gradients of first and second order pass gradcheck", { skip }, () => {
+  const previous = torch.getBackend();
+  torch.setBackend("native");
+  try {
+    const a = torch.randn([1, 2, 5, 4, 6], { dtype: "float64" }).requiresGrad_();
+    const pool = (t: Tensor) => F.avgPool3d(t, [3, 2, 3], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
+    assert.ok(torch.autograd.gradcheck(pool, [a]));
+    assert.ok(torch.autograd.gradcheck((t: Tensor) => {
+      const [g] = torch.autograd.grad(pool(t).pow(2).sum(), [t], { createGraph: true });
+      return g!.pow(2).sum();
+    }, [a]), "double backward");
+  } finally {
+    torch.setBackend(previous);
+  }
+});

@@ -107,3 +107,31 @@ test("maxUnpool3d and its backward refuse wrong shapes, strides, dtypes and (bac
   refuses("maxUnpool3dBackward", /must both be \[N, C, D, H, W\]/, gouts, (o) => bwd(o, f32([1, 2, 64]), idx));
   refuses("maxUnpool3dBackward", /dtype|float32/, gouts, (o) => bwd(o, f64([1, 2, 4, 4, 4]), idx));
 });
+
+test("avgPool3d and its backward refuse wrong shapes, strides, dtypes, geometries and divisors", { skip }, () => {
+  const geom = (k = 2, s = 2, p = 0, d = 1) => [k, k, k, s, s, s, p, p, p, d, d, d];
+  const x = f32([1, 2, 4, 4, 4]), div = S(new Float64Array(8).fill(8), [8]);
+  const ok = f32([1, 2, 2, 2, 2]);
+  c().avgPool3d(ok, x, geom(), div);
+  assert.equal(ok.data[16], 7, "the guard after out is untouched");
+  assert.equal(ok.data[0], 7 * 8 / 8);
+  const fwd = c().avgPool3d, bwd = c().avgPool3dBackward;
+  const outs = () => [f32([1, 2, 2, 2, 2])];
+  refuses("avgPool3d", /does not fit input .* along dim 2/, () => [f32([1, 2, 3, 2, 2])], (o) => fwd(o, x, geom(), S(new Float64Array(12), [12])));
+  refuses("avgPool3d", /divisors must be a contiguous float64 vector of 8 elements/, outs, (o) => fwd(o, x, geom(), S(new Float64Array(7), [7])));
+  refuses("avgPool3d", /divisors.*float64|dtype/, outs, (o) => fwd(o, x, geom(), S(new Float32Array(8), [8])));
+  refuses("avgPool3d", /dilation must be 1/, outs, (o) => fwd(o, x, geom(2, 2, 0, 2), div));
+  refuses("avgPool3d", /stride\[0\] = 0 is out of range/, outs, (o) => fwd(o, x, geom(2, 0), div));
+  refuses("avgPool3d", /out must be contiguous/, () => [S(new Float32Array(40).fill(7), [1, 2, 2, 2, 2], [8, 4, 1, 2, 4])], (o) => fwd(o, x, geom(), div));
+  refuses("avgPool3d", /must be \[N, C, D, H, W\] and \[N, C, oD, oH, oW\]/, () => [f32([1, 3, 2, 2, 2])], (o) => fwd(o, x, geom(), div));
+  refuses("avgPool3d", /dtype|float64/, () => [f64([1, 2, 2, 2, 2])], (o) => fwd(o, x, geom(), div));
+  refuses("avgPool3d", /geometry must be an array of 12/, outs, (o) => fwd(o, x, [2, 2, 2], div));
+  refuses("avgPool3d", /expected 4 arguments/, outs, (o) => (fwd as unknown as (a: Strided, b: Strided) => void)(o, x));
+  const gx = f32([1, 2, 4, 4, 4]);
+  bwd(gx, ok, geom(), div);
+  assert.equal(gx.data[128], 7, "the guard after gx is untouched");
+  const gouts = () => [f32([1, 2, 4, 4, 4])];
+  refuses("avgPool3dBackward", /gx must be contiguous/, () => [S(new Float32Array(200).fill(7), [1, 2, 4, 4, 4], [128, 64, 1, 4, 16])], (o) => bwd(o, ok, geom(), div));
+  refuses("avgPool3dBackward", /does not fit input/, gouts, (o) => bwd(o, f32([1, 2, 1, 2, 2]), geom(), S(new Float64Array(4), [4])));
+  refuses("avgPool3dBackward", /g .*outside its data/, gouts, (o) => bwd(o, S(new Float32Array(3), [1, 2, 2, 2, 2]), geom(), div));
+});

@@ -233,6 +233,15 @@ export interface Backend {
   /** Its gradient: grad [T, N, C] (contiguous, overwritten) from the beta recursion times g [N]; zero past each input's length. */
   ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
     blank: number, zeroInfinity: boolean): boolean;
+  /**
+   * avg_pool3d: out [N, C, oD, oH, oW] (contiguous) = each window's sum over
+   * the input's elements (zero padding) divided by divisors[o] (float64
+   * [oD·oH·oW]); the geometry's dilation is 1. false where the backend
+   * leaves the work to the core.
+   */
+  avgPool3d?(out: Strided, x: Strided, g: Conv3dGeometry, divisors: Strided): boolean;
+  /** Its adjoint: gx [N, C, D, H, W] (contiguous, overwritten) = Σ over the windows holding each element of g[o] / divisors[o]. */
+  avgPool3dBackward?(gx: Strided, g: Strided, geometry: Conv3dGeometry, divisors: Strided): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -85,6 +85,10 @@ export interface NativeAddon {
   /** native/ctc.c: the CTC gradient into grad (contiguous, overwritten). */
   ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
     blank: number, zeroInfinity: number): void;
+  /** native/avg-pool3d.c: avg_pool3d forward with per-window divisors (float64). */
+  avgPool3d?(out: Strided, x: Strided, geometry: readonly number[], divisors: Strided): void;
+  /** native/avg-pool3d.c: its adjoint into gx (contiguous, overwritten). */
+  avgPool3dBackward?(gx: Strided, g: Strided, geometry: readonly number[], divisors: Strided): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

@@ -327,6 +327,18 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    avgPool3d(out, x, g, divisors) {
+      if (typeof c.avgPool3d !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.avgPool3d(out, x, geometry3(g), divisors);
+      return true;
+    },
+
+    avgPool3dBackward(gx, g, geometry, divisors) {
+      if (typeof c.avgPool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g)) return false;
+      c.avgPool3dBackward(gx, g, geometry3(geometry), divisors);
+      return true;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
