@@ -272,3 +272,25 @@ test("avgPool3d: the native op's gradients of first and second order pass gradch
     torch.setBackend(previous);
   }
 });
+
+test("avgPool3d: a graph built on the native backend still differentiates (twice) after switching to the reference backend, through the loops", { skip }, () => {
+  const previous = torch.getBackend();
+  const x0 = torch.randn([2, 2, 5, 6, 7], { dtype: "float64" });
+  const run = (backwardOn: "native" | "reference") => {
+    torch.setBackend("native");
+    const x = x0.detach().requiresGrad_();
+    const y = F.avgPool3d(x, [3, 2, 3], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
+    torch.setBackend(backwardOn);
+    const [g] = torch.autograd.grad(y.pow(2).sum(), [x], { createGraph: true });
+    const [gg] = torch.autograd.grad(g!.pow(2).sum(), [x]);
+    return { g: nums(g!), gg: nums(gg!) };
+  };
+  try {
+    const nat = run("native"), mixed = run("reference");
+    nat.g.forEach((v, i) => assert.ok(Math.abs(v - mixed.g[i]!) <= 1e-12 * Math.max(1, Math.abs(v)), `gradient ${i}: ${v} vs ${mixed.g[i]}`));
+    nat.gg.forEach((v, i) => assert.ok(Math.abs(v - mixed.gg[i]!) <= 1e-12 * Math.max(1, Math.abs(v)), `second gradient ${i}: ${v} vs ${mixed.gg[i]}`));
+    assert.ok(nat.gg.some((v) => v !== 0));
+  } finally {
+    torch.setBackend(previous);
+  }
+});
