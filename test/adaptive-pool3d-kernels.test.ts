@@ -294,3 +294,31 @@ test("avgPool3d: a graph built on the native backend still differentiates (twice
     torch.setBackend(previous);
   }
 });
+
+test("pow(x, 0.5) and pow(x, -0.5) are PyTorch's square root and reciprocal square root (lp pooling's root), on both backends, with pow's node", () => {
+  // PyTorch 1.13 and 2.x: torch.pow(torch.tensor([-0., -inf, 4., 2., 0., inf]), 0.5) and (..., -0.5)
+  const want = {
+    half: [-0, NaN, 2, 1.4142135381698608, 0, Infinity],
+    minusHalf: [-Infinity, NaN, 0.5, 0.7071067690849304, Infinity, 0],
+  };
+  for (const backend of ["reference", "native"] as const) {
+    if (backendSkip(backend) !== false) continue;
+    const previous = torch.getBackend();
+    torch.setBackend(backend);
+    try {
+      const x = torch.tensor([-0, -Infinity, 4, 2, 0, Infinity]);
+      sameBits(want.half, nums(torch.pow(x, 0.5)), `${backend} pow 0.5`);
+      sameBits(want.minusHalf, nums(torch.pow(x, -0.5)), `${backend} pow -0.5`);
+      // float64: 2 ** -0.5 to the last bit (PyTorch: 0x1.6a09e667f3bccp-1)
+      assert.equal(nums(torch.pow(torch.tensor([2], { dtype: "float64" }), -0.5))[0], 0.7071067811865475);
+      const t = torch.tensor([4, 9]).requiresGrad_();
+      const y = torch.pow(t, 0.5);
+      assert.equal(y.gradFn!.name, "PowBackward0");
+      y.sum().backward();
+      // d/dx x^0.5 = 0.5 x^-0.5: 0.25 and 1/6
+      assert.deepEqual(nums(t.grad!), [0.25, Math.fround(0.5 * Math.fround(1 / 3))]);
+    } finally {
+      torch.setBackend(previous);
+    }
+  }
+});
