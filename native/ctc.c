@@ -47,7 +47,7 @@ typedef struct {
   int64_t *offsets; /* per item: its first label */
   int64_t T, N, C, W, blank;
   int zero_infinity, f32;
-  char *scratch; /* backward, per thread: prime (W int64), collected (T·C doubles), beta (T·W doubles) */
+  char *scratch; /* per thread: prime (W int64), then (backward) collected, beta and a row's terms (see run) */
   size_t per_thread;
 } ctc_job;
 
@@ -125,22 +125,43 @@ static void ctc_backward_item(const ctc_job *j, int64_t b, int64_t *prime, doubl
     beta[end + 2 * S - 1] = lp_at(j, il - 1, b, p);
     collected[(il - 1) * C + p] = alpha[end + 2 * S - 1] + beta[end + 2 * S - 1];
   }
+  /* per row: log Σ α·β per label as one shifted sum (the JS loop log-adds them pairwise; the same to rounding) */
+  double *ab = beta + T * W, *top = ab + W, *acc = top + C;
   for (int64_t t = il - 2; t >= 0; t--) {
     const double *next = beta + (t + 1) * W;
     double *row = beta + t * W;
+    for (int64_t c = 0; c < C; c++) top[c] = -INFINITY, acc[c] = 0;
     for (int64_t s = L - 1; s >= 0; s--) {
       const int64_t p = prime[s];
       const double b2 = s < L - 1 ? next[s + 1] : -INFINITY;
       const double b3 = s < L - 2 && prime[s + 2] != p ? next[s + 2] : -INFINITY;
       const double bt = lse3(next[s], b2, b3) + lp_at(j, t, b, p);
       row[s] = bt;
-      const double ab = alpha[t * W + s] + bt;
-      double *k = collected + t * C + p;
-      if (*k == -INFINITY) *k = ab;
+      ab[s] = alpha[t * W + s] + bt;
+      /* the largest term per label (NaN wins, as Math.max's) */
+      if (ab[s] > top[p] || ab[s] != ab[s]) top[p] = ab[s];
+    }
+    for (int64_t s = 0; s < L; s++) {
+      const int64_t p = prime[s];
+      if (top[p] > -INFINITY && top[p] < INFINITY) acc[p] += exp(ab[s] - top[p]);
+    }
+    for (int64_t c = 0; c < C; c++) {
+      const double m = top[c];
+      if (m > -INFINITY && m < INFINITY) collected[t * C + c] = log(acc[c]) + m;
+      else if (m == -INFINITY) collected[t * C + c] = m; /* unreached (or no such label) */
       else {
-        double m = *k > ab ? *k : ab;
-        if (*k != *k || ab != ab) m = NAN;
-        *k = log(exp(*k - m) + exp(ab - m)) + m;
+        /* a +inf or NaN term: the JS loop's pairwise log-adds, in its order, for its exact answer */
+        double k = -INFINITY;
+        for (int64_t q = L - 1; q >= 0; q--) {
+          if (prime[q] != c) continue;
+          if (k == -INFINITY) k = ab[q];
+          else {
+            double mm = k > ab[q] ? k : ab[q];
+            if (k != k || ab[q] != ab[q]) mm = NAN;
+            k = log(exp(k - mm) + exp(ab[q] - mm)) + mm;
+          }
+        }
+        collected[t * C + c] = k;
       }
     }
   }
@@ -259,7 +280,8 @@ static napi_value run(napi_env env, napi_callback_info info, int backward) {
   for (int64_t b = 0, at = 0; b < N; at += tlen[b], b++) j.offsets[b] = at;
   const double work = (double)N * (double)T * (double)(W + C) * 40;
   const int nt = tl_threads_for(work);
-  j.per_thread = sizeof(int64_t) * (size_t)W + (backward ? sizeof(double) * (size_t)(T * C + T * W) : 0);
+  /* per thread: l' (W), then (backward) collected (T·C), beta (T·W), and one row's α·β terms (W), largest terms and sums (2·C) */
+  j.per_thread = sizeof(int64_t) * (size_t)W + (backward ? sizeof(double) * (size_t)(T * C + T * W + W + 2 * C) : 0);
   j.scratch = malloc((size_t)nt * j.per_thread);
   if (!j.scratch) {
     free(j.offsets);

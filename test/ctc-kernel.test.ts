@@ -57,6 +57,19 @@ const CASES: Case[] = [
   { name: "an input of length 0", lp: (d) => logProbs(6, 3, 5, d), targets: i32([[1, 2], [3, 0], [2, 2]]), il: [0, 0, 6], tl: [0, 2, 2] },
   { name: "impossible alignments", lp: (d) => logProbs(4, 2, 5, d), targets: i32([[1, 1, 1, 1], [1, 2, 3, 4]]), il: [4, 4], tl: [4, 4] },
   { name: "impossible alignments, zeroInfinity", lp: (d) => logProbs(4, 2, 5, d), targets: i32([[1, 1, 1, 1], [1, 2, 3, 0]]), il: [4, 4], tl: [4, 3], zeroInfinity: true },
+  {
+    name: "a NaN and a +inf log-probability",
+    lp: (d) => {
+      const x = logProbs(12, 2, 5, d).contiguous();
+      const v = Array.from(x.toArray() as ArrayLike<number>);
+      v[3 * 10 + 1] = NaN;
+      v[7 * 10 + 5 + 2] = Infinity;
+      return torch.tensor(v, { dtype: d }).reshape([12, 2, 5]);
+    },
+    targets: i32([[1, 2, 2], [2, 3, 1]]),
+    il: [12, 12],
+    tl: [3, 3],
+  },
   { name: "unbatched", lp: (d) => logProbs(15, 1, 6, d).squeeze(1), targets: i32([1, 2, 3]), il: [15], tl: [3] },
 ];
 
