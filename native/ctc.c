@@ -1,7 +1,9 @@
 /*
  * The CTC loss recursions, the native twin of the loops in src/ops/ctc.ts
- * step for step (in double, as there; exp and log are the C library's, so
- * results agree with the JS loops to rounding, not bit for bit):
+ * (in double, as there; exp and log are the C library's, and the backward
+ * sums each (time, label)'s α·β terms in one shifted sum where the JS loop
+ * log-adds them in pairs, so results agree with the JS loops to rounding,
+ * not bit for bit):
  *
  *   ctcLossForward(nll, alpha, lp, labels, targetLengths, inputLengths, blank)
  *     lp [T, N, C] (float32 or float64, any strides); labels: int32, the
