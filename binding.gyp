@@ -34,7 +34,11 @@
         "native/fractional-max-pool.c",
         "native/vol3d.c",
         "native/maxpool3d.c",
-        "native/upsample3d.c"
+        "native/upsample3d.c",
+        "native/adaptive-pool3d.c",
+        "native/max-unpool3d.c",
+        "native/ctc.c",
+        "native/avg-pool3d.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -748,6 +748,18 @@ napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info);
 napi_value tl_js_max_pool3d(napi_env env, napi_callback_info info);
 napi_value tl_js_upsample_trilinear(napi_env env, napi_callback_info info);
 napi_value tl_js_upsample_trilinear_backward(napi_env env, napi_callback_info info);
+/* adaptive 3-d pooling (native/adaptive-pool3d.c) and max_unpool3d (native/max-unpool3d.c) */
+napi_value tl_js_adaptive_avg_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_adaptive_avg_pool3d_backward(napi_env env, napi_callback_info info);
+napi_value tl_js_adaptive_max_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_max_unpool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_max_unpool3d_backward(napi_env env, napi_callback_info info);
+/* the CTC loss recursions (native/ctc.c) */
+napi_value tl_js_ctc_loss_forward(napi_env env, napi_callback_info info);
+napi_value tl_js_ctc_loss_backward(napi_env env, napi_callback_info info);
+/* avg_pool3d forward and adjoint (native/avg-pool3d.c) */
+napi_value tl_js_avg_pool3d(napi_env env, napi_callback_info info);
+napi_value tl_js_avg_pool3d_backward(napi_env env, napi_callback_info info);
 
 /* ---- module -------------------------------------------------------------------- */
 
@@ -812,6 +824,15 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maxPool3d", NULL, tl_js_max_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"upsampleTrilinear", NULL, tl_js_upsample_trilinear, NULL, NULL, NULL, napi_enumerable, NULL},
       {"upsampleTrilinearBackward", NULL, tl_js_upsample_trilinear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adaptiveAvgPool3d", NULL, tl_js_adaptive_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adaptiveAvgPool3dBackward", NULL, tl_js_adaptive_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adaptiveMaxPool3d", NULL, tl_js_adaptive_max_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxUnpool3d", NULL, tl_js_max_unpool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxUnpool3dBackward", NULL, tl_js_max_unpool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ctcLossForward", NULL, tl_js_ctc_loss_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ctcLossBackward", NULL, tl_js_ctc_loss_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

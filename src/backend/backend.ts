@@ -201,6 +201,47 @@ export interface Backend {
   upsampleTrilinear?(out: Strided, x: Strided, scales: readonly [number, number, number], alignCorners: boolean): boolean;
   /** Its adjoint: g [N, C, mD, mH, mW] -> gx [N, C, D, H, W] (contiguous, overwritten). */
   upsampleTrilinearBackward?(gx: Strided, g: Strided, scales: readonly [number, number, number], alignCorners: boolean): boolean;
+  /*
+   * Adaptive 3-d pooling and max unpooling (the core's loops in
+   * src/ops/adaptive-mean.ts, adaptive-pool3d.ts and max-unpool3d.ts are
+   * their specification); each returns false where the backend leaves the
+   * work to the core.
+   */
+  /** adaptive_avg_pool3d: x [N, C, D, H, W] -> out [N, C, oD, oH, oW] (contiguous), one mean pass per changed dim, rounded between passes. */
+  adaptiveAvgPool3d?(out: Strided, x: Strided): boolean;
+  /** Its adjoint: g [N, C, oD, oH, oW] -> gx [N, C, D, H, W] (contiguous, overwritten), the passes in reverse order. */
+  adaptiveAvgPool3dBackward?(gx: Strided, g: Strided): boolean;
+  /** adaptive_max_pool3d: values and int32 indices [N, C, oD, oH, oW] (contiguous) = each window's max of x and its d·H·W + h·W + w. */
+  adaptiveMaxPool3d?(values: Strided, indices: Strided, x: Strided): boolean;
+  /**
+   * max_unpool3d: out [N, C, oD, oH, oW] (contiguous, overwritten) = zeros
+   * with each x [N, C, d, h, w] value at its int32 index (indices: x's shape);
+   * false where the backend leaves it to the core, else the last index outside
+   * the volume (skipped), or null.
+   */
+  maxUnpool3d?(out: Strided, x: Strided, indices: Strided): false | number | null;
+  /** Its gradient: gx [N, C, d, h, w] (contiguous, overwritten) = g [N, C, oD, oH, oW] read at indices (all valid). */
+  maxUnpool3dBackward?(gx: Strided, g: Strided, indices: Strided): boolean;
+  /**
+   * The CTC loss's forward recursion (src/ops/ctc.ts's loops are its
+   * specification): nll [N] and log α float64 [N, T, W] (both contiguous,
+   * overwritten) for log-probabilities lp [T, N, C]; labels int32, the
+   * targets' labels one item after another; targetLengths and inputLengths
+   * int32 [N]. false where the backend leaves the work to the core.
+   */
+  ctcLossForward?(nll: Strided, alpha: Strided, lp: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided, blank: number): boolean;
+  /** Its gradient: grad [T, N, C] (contiguous, overwritten) from the beta recursion times g [N]; zero past each input's length. */
+  ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
+    blank: number, zeroInfinity: boolean): boolean;
+  /**
+   * avg_pool3d: out [N, C, oD, oH, oW] (contiguous) = each window's sum over
+   * the input's elements (zero padding) divided by divisors[o] (float64
+   * [oD·oH·oW]); the geometry's dilation is 1. false where the backend
+   * leaves the work to the core.
+   */
+  avgPool3d?(out: Strided, x: Strided, g: Conv3dGeometry, divisors: Strided): boolean;
+  /** Its adjoint: gx [N, C, D, H, W] (contiguous, overwritten) = Σ over the windows holding each element of g[o] / divisors[o]. */
+  avgPool3dBackward?(gx: Strided, g: Strided, geometry: Conv3dGeometry, divisors: Strided): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -40,7 +40,9 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, options: Red
   if (!fits) throw new Error(`inconsistent target size: ${shapeStr(target.shape)} for input of size: ${shapeStr(input.shape)}`);
   if (target.dtype !== "int32") throw new Error(`multilabel_margin_loss: expected target of dtype int32 (class indices), got ${target.dtype}`);
   const labels = Int32Array.from(target.contiguous().toArray());
-  if (labels.some((t) => t < -1 || t >= classes)) throw new Error(`argument #2 'target' is out of range (multilabel_margin_loss: ${classes} classes)`);
+  let inRange = true;
+  for (let k = 0; k < labels.length; k++) inRange &&= labels[k]! >= -1 && labels[k]! < classes;
+  if (!inRange) throw new Error(`argument #2 'target' is out of range (multilabel_margin_loss: ${classes} classes)`);
   if (!isFloating(input.dtype)) throw new Error(`"multilabel_margin_loss_forward_out_frame" not implemented for '${input.dtype === "int32" ? "Int" : "Bool"}'`);
   const loss = multilabelMarginLossRows(input, labels, frames, classes);
   if (reduction === "none") return target.dim() <= 1 ? reshape(loss, []) : loss;

@@ -1,13 +1,14 @@
 /**
- * The means of PyTorch's adaptive windows along one dim, as one typed-array
- * pass: cell i of `out` covers [floor(i n / out), ceil((i + 1) n / out)) of
- * the dim's n. Adaptive average pooling is separable, so the 3-d pool is
- * this op once per dim. The gradient is the adjoint (each window's gradient
- * spread evenly over its elements, adding up where windows overlap), itself
- * an op whose gradient is the mean again, so double backward works.
+ * Adaptive average pooling over [N, C, D, H, W]: cell i of a dim of n with
+ * `out` cells covers [floor(i n / out), ceil((i + 1) n / out)). The windows
+ * are boxes, so the mean is separable: one pass per dim whose size changes,
+ * as one op (a backend kernel where there is one). The gradient is the
+ * adjoint (each window's gradient spread evenly over its elements, adding
+ * up where windows overlap), itself an op whose gradient is the mean again,
+ * so double backward works.
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, emptyUninitialized, needsGrad, record } from "./core.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
 /** The window bounds of the `out` cells over a dim of size `n`. */
 function bounds(n: number, out: number): { start: Int32Array; end: Int32Array } {
@@ -20,16 +21,6 @@ function bounds(n: number, out: number): { start: Int32Array; end: Int32Array } 
 }
 
 type Floats = Float32Array | Float64Array;
-
-/** The shape split around `dim`: [outer, n, inner]. */
-function around(shape: readonly number[], dim: number): [number, number, number] {
-  let outer = 1, inner = 1;
-  shape.forEach((s, d) => {
-    if (d < dim) outer *= s;
-    else if (d > dim) inner *= s;
-  });
-  return [outer, shape[dim]!, inner];
-}
 
 /** y[., i, .] = mean of x[., k, .] over window i (sums in double, then divided). */
 function meanPass(x: Floats, xo: number, y: Floats, outer: number, n: number, inner: number, out: number): void {
@@ -81,25 +72,65 @@ function spreadPass(g: Floats, go: number, gx: Floats, outer: number, n: number,
   }
 }
 
+/** A typed array of `x`'s dtype and `n` elements. */
+function floatsLike(x: Floats, n: number): Floats {
+  return x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+}
+
 /**
- * The adaptive windows' means along `dim` of a float tensor, `out` of them
- * (the caller checks dims and sizes; `out` >= 1).
+ * The loops of the 3-d pool over dense [N·C, D, H, W] data: one mean pass
+ * per dim whose size changes (depth, height, width), each rounded to the
+ * dtype, or (`backward`) the adjoint passes in reverse order. `from` and
+ * `to` are the spatial sizes of src and dst. native/adaptive-pool3d.c does
+ * the same, step for step.
  */
-export function adaptiveMean(x: Tensor, dim: number, out: number): Tensor {
-  const [outer, n, inner] = around(x.shape, dim);
-  const dense = contiguousData(x);
-  const y = emptyUninitialized(x.shape.map((s, d) => (d === dim ? out : s)), x.dtype);
-  meanPass(dense.data as Floats, dense.offset, y.data as Floats, outer, n, inner, out);
-  if (needsGrad(x)) record("AdaptiveAvgPool3DBackward0", [x], y, ([g]) => [adaptiveMeanBackward(g!, dim, n)]);
+function separableLoop(src: Floats, srcOffset: number, dst: Floats, planes: number, from: readonly number[], to: readonly number[], backward: boolean): void {
+  let cur = src, curOffset = srcOffset;
+  const sz = [...from];
+  const dims = [0, 1, 2].filter((d) => from[d] !== to[d]);
+  if (backward) dims.reverse();
+  dims.forEach((d, step) => {
+    const outer = planes * (d === 0 ? 1 : d === 1 ? sz[0]! : sz[0]! * sz[1]!), inner = d === 2 ? 1 : d === 1 ? sz[2]! : sz[1]! * sz[2]!;
+    const next = step === dims.length - 1 ? dst : floatsLike(src, (outer * to[d]! * inner));
+    if (backward) spreadPass(cur, curOffset, next, outer, to[d]!, inner, sz[d]!);
+    else meanPass(cur, curOffset, next, outer, sz[d]!, inner, to[d]!);
+    sz[d] = to[d]!;
+    cur = next;
+    curOffset = 0;
+  });
+}
+
+/**
+ * adaptive_avg_pool3d of a float [N, C, D, H, W] tensor to [oD, oH, oW] (at
+ * least one of them differing from the input's; the caller checks dims and
+ * sizes, all >= 1): one op (a backend kernel where there is one, the
+ * separable loops otherwise), recorded as PyTorch's AdaptiveAvgPool3DBackward0.
+ */
+export function adaptiveMean3d(x: Tensor, outSize: readonly [number, number, number]): Tensor {
+  const [N, C, D, H, W] = x.shape as [number, number, number, number, number];
+  const y = emptyUninitialized([N, C, ...outSize], x.dtype);
+  if (kernels().adaptiveAvgPool3d?.(y, x) !== true) {
+    const dense = contiguousData(x);
+    separableLoop(dense.data as Floats, dense.offset, y.data as Floats, N * C, [D, H, W], outSize, false);
+  }
+  if (needsGrad(x)) {
+    const inSize = [D, H, W] as const;
+    record("AdaptiveAvgPool3DBackward0", [x], y, ([g]) => [adaptiveMean3dBackward(g!, inSize)]);
+  }
   return y;
 }
 
-/** adaptiveMean's gradient: `g` (out cells along `dim`) spread back over the dim's `n`. Differentiable. */
-function adaptiveMeanBackward(g: Tensor, dim: number, n: number): Tensor {
-  const [outer, out, inner] = around(g.shape, dim);
-  const dense = contiguousData(g);
-  const gx = emptyUninitialized(g.shape.map((s, d) => (d === dim ? n : s)), g.dtype);
-  spreadPass(dense.data as Floats, dense.offset, gx.data as Floats, outer, n, inner, out);
-  if (needsGrad(g)) record("AdaptiveAvgPool3DBackwardBackward0", [g], gx, ([gg]) => [adaptiveMean(gg!, dim, out)]);
+/** adaptiveMean3d's gradient: `g` [N, C, oD, oH, oW] spread back over [D, H, W]. Differentiable (its gradient is the mean again). */
+function adaptiveMean3dBackward(g: Tensor, inSize: readonly [number, number, number]): Tensor {
+  const [N, C, oD, oH, oW] = g.shape as [number, number, number, number, number];
+  const gx = emptyUninitialized([N, C, ...inSize], g.dtype);
+  if (kernels().adaptiveAvgPool3dBackward?.(gx, g) !== true) {
+    const dense = contiguousData(g);
+    separableLoop(dense.data as Floats, dense.offset, gx.data as Floats, N * C, [oD, oH, oW], inSize, true);
+  }
+  if (needsGrad(g)) {
+    const outSize = [oD, oH, oW] as const;
+    record("AdaptiveAvgPool3DBackwardBackward0", [g], gx, ([gg]) => [adaptiveMean3d(gg!, outSize)]);
+  }
   return gx;
 }

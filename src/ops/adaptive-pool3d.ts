@@ -2,15 +2,16 @@
  * Adaptive pooling over `[N, C, D, H, W]` (or unbatched `[C, D, H, W]`)
  * input: output cell i of a dim of size `n` covers input
  * [floor(i n / out), ceil((i + 1) n / out)), as PyTorch. The windows are
- * boxes, so the average is separable: one adaptive mean per dim
+ * boxes, so the average is separable: one mean pass per dim, as one op
  * (adaptive-mean.ts). The max is one typed-array pass for each window's
- * maximum and its position (PyTorch's order and NaN rule); the gradient
+ * maximum and its position (PyTorch's order and NaN rule; a backend kernel
+ * where there is one, native/adaptive-pool3d.c); the gradient
  * flows to the chosen elements (adding up where windows overlap).
  */
 import { scalarTypeName } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
-import { adaptiveMean } from "./adaptive-mean.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
+import { adaptiveMean3d } from "./adaptive-mean.js";
 import { type AdaptiveMaxPoolOptions, emptyOf, maxPool2dBackward } from "./pool.js";
 import { reshape } from "./views.js";
 
@@ -54,13 +55,8 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize3d): Te
   const [oD, oH, oW] = adaptiveOutput("adaptive_avg_pool3d", outputSize, [D, H, W], input.shape);
   // an output size of 0 gives an empty result, as PyTorch's
   if (oD === 0 || oH === 0 || oW === 0) return emptyOf(input, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
-  // one pass per changed dim, depth first: the largest data goes through the loops with the longest inner runs
-  let out = x;
-  [[2, oD], [3, oH], [4, oW]].forEach(([dim, size]) => {
-    if (out.shape[dim!] !== size) out = adaptiveMean(out, dim!, size!);
-  });
-  // (a new tensor even where no dim changed, as PyTorch's)
-  if (out === x) out = x.clone();
+  // (a new tensor even where no dim changes, as PyTorch's)
+  const out = oD === D && oH === H && oW === W ? x.clone() : adaptiveMean3d(x, [oD, oH, oW]);
   return reshape(out, unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW]);
 }
 
@@ -130,11 +126,13 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: AdaptiveSize3d, opt
   const [N, C, D, H, W] = x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = adaptiveOutput("adaptive_max_pool3d", outputSize, [D, H, W], input.shape);
   const planes = N * C, volume = D * H * W, L = oD * oH * oW;
-  const dense = contiguousData(x);
   const values = emptyUninitialized([N, C, oD, oH, oW], x.dtype), indices = emptyUninitialized([N, C, oD, oH, oW], "int32");
-  const [depth, rows, cols] = [[D, oD], [H, oH], [W, oW]].map(([n, o]) => adaptiveWindows(n!, o!)) as [Windows, Windows, Windows];
-  const xd = dense.data as Float32Array | Float64Array, vd = values.data as Float32Array | Float64Array, id = indices.data as Int32Array;
-  for (let p = 0; p < planes; p++) maxOfWindows(xd, dense.offset + p * volume, vd, id, p * L, H, W, depth, rows, cols);
+  if (kernels().adaptiveMaxPool3d?.(values, indices, x) !== true) {
+    const dense = contiguousData(x);
+    const [depth, rows, cols] = [[D, oD], [H, oH], [W, oW]].map(([n, o]) => adaptiveWindows(n!, o!)) as [Windows, Windows, Windows];
+    const xd = dense.data as Float32Array | Float64Array, vd = values.data as Float32Array | Float64Array, id = indices.data as Int32Array;
+    for (let p = 0; p < planes; p++) maxOfWindows(xd, dense.offset + p * volume, vd, id, p * L, H, W, depth, rows, cols);
+  }
   if (needsGrad(x)) {
     const inputShape = x.shape;
     // each gradient to its window's maximum: the 2-d pool's backward over planes of D·H x W (the indices are flat per volume)

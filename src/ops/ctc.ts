@@ -5,11 +5,13 @@
  * the beta recursion and PyTorch's `ctc_loss_backward` formula (eq. 16),
  * `grad[t, c] = (exp(lp[t, c]) - exp(log Σ_{s: l'_s = c} α_t(s)β_t(s) + nll - lp[t, c])) · g`,
  * as one autograd node. That formula is not differentiable again: as in
- * PyTorch, a double backward through it throws.
+ * PyTorch, a double backward through it throws. The loops here are the
+ * specification of a backend's kernels (native/ctc.c, the same steps in
+ * double, agreeing to rounding) and the fallback where it has none.
  */
 import { isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { fromTypedArray } from "./factories.js";
 
 /** Where the kernel's checks say they come from, as PyTorch's `CheckedFrom`. */
@@ -21,6 +23,8 @@ interface Alignment {
   labels: Int32Array[];
   inputLengths: number[];
   blank: number;
+  /** The same as int32 tensors for a backend kernel: the labels one item after another, the target lengths and the input lengths. */
+  packed: { labels: Tensor; targetLengths: Tensor; inputLengths: Tensor };
 }
 
 /** PyTorch's argument checks of `ctc_loss_cpu`, in its order, then the labels of each batch item. */
@@ -70,7 +74,10 @@ function checkArguments(logProbs: Tensor, targets: Tensor, inputLengths: readonl
     }
     return out;
   });
-  return { labels, inputLengths: [...inputLengths], blank };
+  const all = new Int32Array(labels.reduce((n, l) => n + l.length, 0));
+  labels.reduce((at, l) => (all.set(l, at), at + l.length), 0);
+  const packed = { labels: fromTypedArray(all), targetLengths: fromTypedArray(Int32Array.from(labels, (l) => l.length)), inputLengths: fromTypedArray(Int32Array.from(inputLengths)) };
+  return { labels, inputLengths: [...inputLengths], blank, packed };
 }
 
 /**
@@ -116,8 +123,11 @@ function forward(lp: Tensor, a: Alignment): { nll: Tensor; logAlpha: Tensor } {
   const [T, N] = lp.shape as [number, number, number];
   const x = lp.data as Float32Array | Float64Array, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
   const width = 2 * a.labels.reduce((m, l) => Math.max(m, l.length), 0) + 1;
-  const alpha = new Float64Array(N * T * width).fill(-Infinity);
+  const logAlpha = fromTypedArray(new Float64Array(N * T * width), [N, T, width]), alpha = logAlpha.data as Float64Array;
   const nll = empty([N], lp.dtype);
+  const { labels: all, targetLengths, inputLengths } = a.packed;
+  if (kernels().ctcLossForward?.(nll, logAlpha, lp, all, targetLengths, inputLengths, a.blank) === true) return { nll, logAlpha };
+  alpha.fill(-Infinity);
   for (let b = 0; b < N; b++) {
     const labels = a.labels[b]!, S = labels.length, il = a.inputLengths[b]!;
     if (il === 0) {
@@ -139,7 +149,7 @@ function forward(lp: Tensor, a: Alignment): { nll: Tensor; logAlpha: Tensor } {
       nll.data[b] = -(Math.log(Math.exp(l1 - m) + Math.exp(l2 - m)) + m);
     }
   }
-  return { nll, logAlpha: fromTypedArray(alpha, [N, T, width]) };
+  return { nll, logAlpha };
 }
 
 /** Rows 1 .. il - 1 of one batch item's log α (row 0 set), at `base` of `alpha`; its log-probabilities at `lpb` with strides `st`, `sc`. */
@@ -166,6 +176,11 @@ function backward(g: Tensor, lp: Tensor, logAlpha: Tensor, nll: Tensor, a: Align
   const x = lp.data as Float32Array | Float64Array, xo = lp.offset, [st, sn, sc] = lp.strides as [number, number, number];
   const width = logAlpha.shape[2]!, alpha = logAlpha.data as Float64Array;
   const gr = contiguousData(g), losses = contiguousData(nll);
+  const { labels: all, targetLengths, inputLengths } = a.packed;
+  if (kernels().ctcLossBackward !== undefined) {
+    const grad = emptyUninitialized([T, N, C], lp.dtype);
+    if (kernels().ctcLossBackward!(grad, g, lp, logAlpha, nll, all, targetLengths, inputLengths, a.blank, zeroInfinity)) return grad;
+  }
   const out = empty([T, N, C], lp.dtype);
   const o = out.data as Float32Array | Float64Array;
   const collected = new Float64Array(T * C), beta = new Float64Array(T * width);

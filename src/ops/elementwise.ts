@@ -280,7 +280,11 @@ export function pow(a: Operand, b: Operand): Tensor {
       throw new Error(`Integers to negative integer powers are not allowed. (pow: ${a.dtype} tensor of shape [${a.shape.join(", ")}] to the power ${b})`);
     }
     // x^2 and x^1 as products (PyTorch's pow special-cases them too): the same values, without a libm pow per element
-    const out = (b === 2 || b === 1) && isFloating(a.dtype) ? binaryData("mul", a, b === 2 ? a : 1, "pow") : binaryData("pow", a, b, "pow");
+    // and x^0.5 and x^-0.5 as a square root and its reciprocal, as PyTorch's pow kernel does (so -0 gives -0 and -inf NaN
+    // there, as here); the node stays pow's
+    const out = (b === 2 || b === 1) && isFloating(a.dtype) ? binaryData("mul", a, b === 2 ? a : 1, "pow")
+      : (b === 0.5 || b === -0.5) && isFloating(a.dtype) ? (b > 0 ? unaryData("sqrt", a) : binaryData("div", 1, unaryData("sqrt", a), "pow"))
+        : binaryData("pow", a, b, "pow");
     if (needsGrad(a)) {
       record("PowBackward0", [a], out, ([g], [as]) => [b === 0 ? zeroGrad(g!) : mul(mul(g!, b), pow(as!, b - 1))], [a]);
     }

@@ -3,10 +3,11 @@
  * back to the position its index (flat within its volume, as
  * `maxPool3d(..., { returnIndices: true })` gives it) names, zeros elsewhere:
  * one typed-array pass (a scatter into zero volumes), whose gradient is the
- * output gradient read at the indices (another pass).
+ * output gradient read at the indices (another pass); a backend kernel for
+ * each where there is one (native/max-unpool3d.c).
  */
 import type { Tensor } from "../tensor/tensor.js";
-import { contiguousData, empty, emptyUninitialized, needsGrad, record, shapeStr } from "./core.js";
+import { contiguousData, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { type Triple, triple } from "./conv3d.js";
 import { zeros } from "./factories.js";
 import { scatterAdd } from "./indexing.js";
@@ -47,19 +48,26 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
   if (stride.some((s) => !(s > 0))) throw new Error(`strides should be greater than zero, but got stride: [${stride.join(", ")}]`);
   const [d, h, w] = input.shape.slice(-3) as [number, number, number];
   const planes = input.numel() / (d * h * w), inVolume = d * h * w, volume = oD * oH * oW;
-  const index = contiguousData(indices), values = contiguousData(input);
-  const ix = index.data as Int32Array, v = values.data;
   // one pass: each value to its position in its plane's output volume (a later duplicate wins, as PyTorch's loop), zeros elsewhere
-  const out = empty([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
-  const o = out.data;
+  const out = emptyUninitialized([...input.shape.slice(0, -3), oD, oH, oW], input.dtype);
+  const as5d = (t: Tensor) => (t.dim() === 4 ? reshape(t, [1, ...t.shape]) : t);
+  // (the kernel's answer: false where it leaves the work here, else the last invalid index or null)
+  const backend = kernels();
+  const fromKernel = out.numel() === 0 || backend.maxUnpool3d === undefined ? false : backend.maxUnpool3d(as5d(out), as5d(input), as5d(indices));
   // PyTorch's kernel keeps going past an invalid index and reports the last one it met
   let invalid: number | null = null;
-  for (let p = 0; p < planes; p++) {
-    const io = index.offset + p * inVolume, vo = values.offset + p * inVolume, oo = p * volume;
-    for (let i = 0; i < inVolume; i++) {
-      const at = ix[io + i]!;
-      if (at >= 0 && at < volume) o[oo + at] = v[vo + i]!;
-      else invalid = at;
+  if (fromKernel !== false) invalid = fromKernel;
+  else {
+    const index = contiguousData(indices), values = contiguousData(input);
+    const ix = index.data as Int32Array, v = values.data, o = out.data;
+    o.fill(0);
+    for (let p = 0; p < planes; p++) {
+      const io = index.offset + p * inVolume, vo = values.offset + p * inVolume, oo = p * volume;
+      for (let i = 0; i < inVolume; i++) {
+        const at = ix[io + i]!;
+        if (at >= 0 && at < volume) o[oo + at] = v[vo + i]!;
+        else invalid = at;
+      }
     }
   }
   // (PyTorch's text has no closing parenthesis)
@@ -79,11 +87,15 @@ export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: Triple, 
  */
 function gradientAtIndices(grad: Tensor, indices: Tensor, shape: readonly number[], planes: number, volume: number): Tensor {
   const out = emptyUninitialized(shape, grad.dtype);
-  const g = contiguousData(grad), ix = contiguousData(indices);
-  const gd = g.data, id = ix.data as Int32Array, o = out.data, per = out.numel() / Math.max(planes, 1);
-  for (let p = 0; p < planes; p++) {
-    const go = g.offset + p * volume, io = ix.offset + p * per, oo = p * per;
-    for (let i = 0; i < per; i++) o[oo + i] = gd[go + id[io + i]!]!;
+  const per = out.numel() / Math.max(planes, 1);
+  const as5d = (t: Tensor) => (t.dim() === 4 ? reshape(t, [1, ...t.shape]) : t);
+  if (out.numel() === 0 || kernels().maxUnpool3dBackward?.(as5d(out), as5d(grad), as5d(indices)) !== true) {
+    const g = contiguousData(grad), ix = contiguousData(indices);
+    const gd = g.data, id = ix.data as Int32Array, o = out.data;
+    for (let p = 0; p < planes; p++) {
+      const go = g.offset + p * volume, io = ix.offset + p * per, oo = p * per;
+      for (let i = 0; i < per; i++) o[oo + i] = gd[go + id[io + i]!]!;
+    }
   }
   if (needsGrad(grad)) {
     const gradShape = grad.shape;

@@ -22,6 +22,7 @@ import { div, where } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
 import { gather } from "./indexing.js";
 import { avgPool2d, maxPool2d } from "./pool.js";
+import { avgPool3dByKernel } from "./avg-pool3d-native.js";
 import { maxPool3dByKernel } from "./pool3d-native.js";
 import { reshape } from "./views.js";
 
@@ -245,15 +246,19 @@ export function avgPool3d(input: Tensor, kernelSize: Triple, options: AvgPool3dO
   const [N, C, D, H, W] = g.x.shape as [number, number, number, number, number];
   const [oD, oH, oW] = g.out, [kd, kh, kw] = g.kernel, [sd, sh, sw] = g.stride, [pd, ph, pw] = g.padding;
   const ceilMode = options.ceilMode ?? false;
-  // window sums over height and width, then over depth
-  const rows = avgPool2d(reshape(g.x, [N * C, D, H, W]), [kh, kw], { stride: [sh, sw], padding: [ph, pw], ceilMode, divisorOverride: 1 });
-  const sums = avgPool2d(reshape(rows, [N * C, 1, D, oH * oW]), [kd, 1], { stride: [sd, 1], padding: [pd, 0], ceilMode, divisorOverride: 1 });
   const outShape = g.unbatched ? [C, oD, oH, oW] : [N, C, oD, oH, oW];
-  if (options.divisorOverride != null) return reshape(div(sums, options.divisorOverride), outShape);
   const includePad = options.countIncludePad ?? true;
   const [cd, ch, cw] = [[D, kd, sd, pd], [H, kh, sh, ph], [W, kw, sw, pw]].map(([n, k, s, p], d) => windowCounts(g.out[d]!, n!, k!, s!, p!, includePad)) as [number[], number[], number[]];
   const count = new Float64Array(oD * oH * oW);
-  for (let i = 0, o = 0; i < oD; i++) for (let j = 0; j < oH; j++) for (let k = 0; k < oW; k++) count[o++] = cd[i]! * ch[j]! * cw[k]!;
+  const override = options.divisorOverride;
+  for (let i = 0, o = 0; i < oD; i++) for (let j = 0; j < oH; j++) for (let k = 0; k < oW; k++) count[o++] = override ?? cd[i]! * ch[j]! * cw[k]!;
+  // one op where the backend has a kernel for it
+  const pooled = avgPool3dByKernel(g.x, { kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: [1, 1, 1] }, g.out, count);
+  if (pooled !== null) return reshape(pooled, outShape);
+  // window sums over height and width, then over depth
+  const rows = avgPool2d(reshape(g.x, [N * C, D, H, W]), [kh, kw], { stride: [sh, sw], padding: [ph, pw], ceilMode, divisorOverride: 1 });
+  const sums = avgPool2d(reshape(rows, [N * C, 1, D, oH * oW]), [kd, 1], { stride: [sd, 1], padding: [pd, 0], ceilMode, divisorOverride: 1 });
+  if (override != null) return reshape(div(sums, override), outShape);
   const divisor = reshape(fromTypedArray(g.x.dtype === "float64" ? count : Float32Array.from(count)), [oD, oH * oW]);
   return reshape(div(sums, divisor), outShape);
 }

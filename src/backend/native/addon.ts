@@ -70,6 +70,25 @@ export interface NativeAddon {
   upsampleTrilinear?(out: Strided, x: Strided, scales: readonly number[], alignCorners: number): void;
   /** native/upsample3d.c: its adjoint into gx (contiguous, overwritten). */
   upsampleTrilinearBackward?(gx: Strided, g: Strided, scales: readonly number[], alignCorners: number): void;
+  /** native/adaptive-pool3d.c: adaptive_avg_pool3d forward (out contiguous). */
+  adaptiveAvgPool3d?(out: Strided, x: Strided): void;
+  /** native/adaptive-pool3d.c: its adjoint into gx (contiguous, overwritten). */
+  adaptiveAvgPool3dBackward?(gx: Strided, g: Strided): void;
+  /** native/adaptive-pool3d.c: adaptive_max_pool3d values and int32 indices (contiguous). */
+  adaptiveMaxPool3d?(values: Strided, indices: Strided, x: Strided): void;
+  /** native/max-unpool3d.c: max_unpool3d into out (contiguous, overwritten); the last invalid index or null. */
+  maxUnpool3d?(out: Strided, x: Strided, indices: Strided): number | null;
+  /** native/max-unpool3d.c: its gradient into gx (contiguous, overwritten); throws on an index outside the volume. */
+  maxUnpool3dBackward?(gx: Strided, g: Strided, indices: Strided): void;
+  /** native/ctc.c: the CTC forward recursion into nll and alpha (contiguous). */
+  ctcLossForward?(nll: Strided, alpha: Strided, lp: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided, blank: number): void;
+  /** native/ctc.c: the CTC gradient into grad (contiguous, overwritten). */
+  ctcLossBackward?(grad: Strided, g: Strided, lp: Strided, alpha: Strided, nll: Strided, labels: Strided, targetLengths: Strided, inputLengths: Strided,
+    blank: number, zeroInfinity: number): void;
+  /** native/avg-pool3d.c: avg_pool3d forward with per-window divisors (float64). */
+  avgPool3d?(out: Strided, x: Strided, geometry: readonly number[], divisors: Strided): void;
+  /** native/avg-pool3d.c: its adjoint into gx (contiguous, overwritten). */
+  avgPool3dBackward?(gx: Strided, g: Strided, geometry: readonly number[], divisors: Strided): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

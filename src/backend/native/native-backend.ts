@@ -286,6 +286,59 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    adaptiveAvgPool3d(out, x) {
+      if (typeof c.adaptiveAvgPool3d !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.adaptiveAvgPool3d(out, x);
+      return true;
+    },
+
+    adaptiveAvgPool3dBackward(gx, g) {
+      if (typeof c.adaptiveAvgPool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g)) return false;
+      c.adaptiveAvgPool3dBackward(gx, g);
+      return true;
+    },
+
+    adaptiveMaxPool3d(values, indices, x) {
+      if (typeof c.adaptiveMaxPool3d !== "function" || !isFloat(x) || !sameType(values, x) || !(indices.data instanceof Int32Array)) return false;
+      c.adaptiveMaxPool3d(values, indices, x);
+      return true;
+    },
+
+    maxUnpool3d(out, x, indices) {
+      if (typeof c.maxUnpool3d !== "function" || !isFloat(x) || !sameType(out, x) || !(indices.data instanceof Int32Array)) return false;
+      return c.maxUnpool3d(out, x, indices);
+    },
+
+    maxUnpool3dBackward(gx, g, indices) {
+      if (typeof c.maxUnpool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g) || !(indices.data instanceof Int32Array)) return false;
+      c.maxUnpool3dBackward(gx, g, indices);
+      return true;
+    },
+
+    ctcLossForward(nll, alpha, lp, labels, targetLengths, inputLengths, blank) {
+      if (typeof c.ctcLossForward !== "function" || !isFloat(lp) || !sameType(nll, lp)) return false;
+      c.ctcLossForward(nll, alpha, lp, labels, targetLengths, inputLengths, blank);
+      return true;
+    },
+
+    ctcLossBackward(grad, g, lp, alpha, nll, labels, targetLengths, inputLengths, blank, zeroInfinity) {
+      if (typeof c.ctcLossBackward !== "function" || !isFloat(lp) || !sameType(grad, lp) || !sameType(g, lp) || !sameType(nll, lp)) return false;
+      c.ctcLossBackward(grad, g, lp, alpha, nll, labels, targetLengths, inputLengths, blank, zeroInfinity ? 1 : 0);
+      return true;
+    },
+
+    avgPool3d(out, x, g, divisors) {
+      if (typeof c.avgPool3d !== "function" || !isFloat(x) || !sameType(out, x)) return false;
+      c.avgPool3d(out, x, geometry3(g), divisors);
+      return true;
+    },
+
+    avgPool3dBackward(gx, g, geometry, divisors) {
+      if (typeof c.avgPool3dBackward !== "function" || !isFloat(g) || !sameType(gx, g)) return false;
+      c.avgPool3dBackward(gx, g, geometry3(geometry), divisors);
+      return true;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
