@@ -34,7 +34,8 @@
         "native/fractional-max-pool.c",
         "native/vol3d.c",
         "native/maxpool3d.c",
-        "native/upsample3d.c"
+        "native/upsample3d.c",
+        "native/conv3d-direct.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -347,6 +347,10 @@ napi_value tl_js_conv3d(napi_env env, napi_callback_info info) {
   if (!expect_shape(env, K, out, "out", 5, oshape)) return NULL;
   if (!tl_contiguous3(out)) return tl_fail(env, K, "out must be contiguous");
   if (out->numel == 0) return NULL;
+  /* the direct kernel where it applies; the columns below otherwise */
+  const int direct = tl_conv3d_direct(out, x, w, bias, &g, groups);
+  if (direct < 0) return tl_fail(env, K, "out of memory");
+  if (direct == 0) return NULL;
   const size_t es = (size_t)tl_esize(x->dtype);
   const int64_t Cg = g.c / groups, Og = O / groups, Kg = Cg * g.k[0] * g.k[1] * g.k[2], rows = Kg * groups;
   const int64_t oHW = g.out[1] * g.out[2], oW = g.out[2], nq = g.out[0] * g.out[1];

@@ -1,0 +1,282 @@
+/*
+ * conv3d forward (float32, float64) as a GEMM whose column matrix is never
+ * built, nor packed: weights [Og, K] times windows [K, positions] per group,
+ * K = Cg * kd * kh * kw, the idea of conv2d.c carried to volumes.
+ *
+ * With unit strides, window element k = (c, a, b, e) of output (z, y, x)
+ * is input element (c, z + a*dd, y + b*dh, x + e*dw): for a fixed output
+ * (z, y, x0) it sits at base + off[k], off[k] = c * channel pitch + a*dd *
+ * plane pitch + b*dh * row pitch + e*dw, the same offsets for every output.
+ * Consecutive outputs along a row read consecutive input elements, so a
+ * vector of the column matrix is one (masked) load from the input itself.
+ *
+ * Unlike conv2d.c, which numbers positions across rows and computes each
+ * row's slack, a vector here covers part of one output row (its lanes past
+ * oW masked): a 3-d input's slack is per row and per plane (about 13% for
+ * 32 x 32 planes padded by 1), and a row of 32 outputs is exactly two
+ * float32 vectors. A tile is NV such vectors (consecutive ones of the
+ * image's output rows), an MR-row weight panel's accumulators for it stay in
+ * registers over all of K, then go straight to out with the bias added.
+ *
+ * Unit strides without padding, whose width stride is 1, read the input in
+ * place. Anything else first copies a chunk of images into a zero-padded
+ * scratch split by stride phase, (c, z % sd, y % sh, x % sw, z / sd, y / sh,
+ * x / sw) of the padded volume, where every stride becomes 1 and the same
+ * loop applies (the copy is about kd * kh * kw times smaller than vol2col's).
+ * Every load stays inside the input or the copy: the last output reads
+ * element (oD-1)*sd + (kd-1)*dd < D + 2 pd along depth, and so on.
+ *
+ * Tasks are (image, group, range of tiles), claimed dynamically by the pool.
+ * Each output sums its K products in the same order wherever it runs, so
+ * results do not depend on the thread count.
+ */
+#include <string.h>
+
+#include "vec.h"
+#include "vol3d.h"
+
+/* vectors per tile; weight rows per panel (24 accumulators either way) */
+#define NV 3
+#if defined(__AVX512F__)
+#define MR 8
+#else
+#define MR 4
+#endif
+
+/* a chunk of padded, phase-split images copied at once (bytes), at least one image */
+#define CHUNK_BYTES ((size_t)4 << 20)
+/* tiles per task: a few hundred thousand multiply-adds per panel, enough tasks to balance */
+#define TILES_PER_TASK 8
+
+typedef struct {
+  const tl_geom3 *g;
+  int64_t groups, Cg, Og, K, ppg; /* ppg: MR-row panels per group */
+  const int64_t *off;         /* [K]: window element k's offset from an output's base */
+  const char *apack;          /* [groups * ppg][K][MR] */
+  /* the images: image n's channel 0 at src + n * src_n (elements); channel c at + c * src_c */
+  const char *src;
+  int64_t src_n, src_c, pitch_d, pitch_h; /* output (z, y, x) reads from base z*pitch_d + y*pitch_h + x */
+  int64_t vpr, slots, ntiles, tranges;    /* vectors per output row, per image, tiles per image */
+  const char *bias;
+  int64_t bias_s;
+  char *out; /* image 0 of this chunk, [N, O, oD, oH, oW] contiguous */
+  /* the copy into phase-split volumes: images [n0, n0 + count) of x */
+  const tl_tensor *x;
+  int64_t n0, q[3];
+  char *phased;
+} c3_job;
+
+#define DEFINE_CONV3D(NAME, T, V, VL, ZERO, LOAD, STORE, LOADM, SET1, FMA, ADD)                       \
+  /* weights [O, Cg, kd, kh, kw] (contiguous) -> MR-row panels per group, zero rows past Og */        \
+  static void NAME##_pack(const c3_job *j, const T *w, T *d) {                                        \
+    for (int64_t gi = 0; gi < j->groups; gi++)                                                        \
+      for (int64_t p = 0; p < j->ppg; p++)                                                            \
+        for (int64_t k = 0; k < j->K; k++, d += MR)                                                   \
+          for (int64_t r = 0; r < MR; r++) {                                                          \
+            const int64_t o = p * MR + r;                                                             \
+            d[r] = o < j->Og ? w[(gi * j->Og + o) * j->K + k] : (T)0;                                 \
+          }                                                                                           \
+  }                                                                                                   \
+                                                                                                      \
+  /* volumes [v0, v1) of the chunk (v = image * C + channel): zero padding, phase-split copy */      \
+  static void NAME##_phase_part(void *arg, int64_t v0, int64_t v1, int tid) {                         \
+    (void)tid;                                                                                        \
+    const c3_job *j = arg;                                                                            \
+    const tl_geom3 *g = j->g;                                                                         \
+    const int64_t *xs = j->x->strides, *s = g->s, *p = g->p, *q = j->q;                              \
+    const int64_t vol = q[0] * q[1] * q[2], chan = s[0] * s[1] * s[2] * vol;                          \
+    for (int64_t v = v0; v < v1; v++) {                                                               \
+      const int64_t n = j->n0 + v / g->c, c = v % g->c;                                               \
+      T *d = (T *)j->phased + v * chan;                                                               \
+      const T *src = (const T *)tl_first(j->x) + n * xs[0] + c * xs[1];                               \
+      memset(d, 0, (size_t)chan * sizeof(T));                                                         \
+      for (int64_t z = 0; z < g->in[0]; z++)                                                          \
+        for (int64_t y = 0; y < g->in[1]; y++) {                                                      \
+          const int64_t zp = z + p[0], yp = y + p[1];                                                 \
+          T *drow = d + ((zp % s[0]) * s[1] + yp % s[1]) * s[2] * vol + (zp / s[0] * q[1] + yp / s[1]) * q[2]; \
+          const T *srow = src + z * xs[2] + y * xs[3];                                                \
+          if (s[2] == 1 && xs[4] == 1) {                                                              \
+            memcpy(drow + p[2], srow, (size_t)g->in[2] * sizeof(T));                                  \
+          } else {                                                                                    \
+            /* phase px holds the x with (x + pw) % sw == px, one after another */                   \
+            for (int64_t px = 0; px < s[2]; px++) {                                                   \
+              const int64_t x0 = ((px - p[2]) % s[2] + s[2]) % s[2];                                  \
+              T *dp = drow + px * vol + (x0 + p[2]) / s[2];                                           \
+              const int64_t step = s[2] * xs[4];                                                      \
+              const T *sp = srow + x0 * xs[4];                                                        \
+              for (int64_t x = x0, i = 0; x < g->in[2]; x += s[2], i++) dp[i] = sp[i * step];         \
+            }                                                                                         \
+          }                                                                                           \
+        }                                                                                             \
+    }                                                                                                 \
+  }                                                                                                   \
+                                                                                                      \
+  /* tile t of an image for group gi's panels: img is the group's first channel, dst image n's out */ \
+  static void NAME##_tile(const c3_job *j, const T *img, T *dst, int64_t gi, int64_t t) {             \
+    const tl_geom3 *g = j->g;                                                                         \
+    const int64_t K = j->K, oW = g->out[2], oH = g->out[1], L = g->out[0] * oH * oW;                  \
+    int64_t base[NV], obase[NV], lanes[NV];                                                           \
+    uint32_t mask[NV];                                                                                \
+    for (int v = 0; v < NV; v++) {                                                                    \
+      const int64_t sl = t * NV + v;                                                                  \
+      base[v] = obase[v] = lanes[v] = 0;                                                              \
+      mask[v] = 0;                                                                                    \
+      if (sl >= j->slots) continue;                                                                   \
+      const int64_t r = sl / j->vpr, x0 = sl % j->vpr * VL, z = r / oH, y = r % oH;                   \
+      base[v] = z * j->pitch_d + y * j->pitch_h + x0;                                                 \
+      obase[v] = r * oW + x0;                                                                         \
+      lanes[v] = oW - x0 < VL ? oW - x0 : VL;                                                         \
+      mask[v] = (uint32_t)((1ull << lanes[v]) - 1);                                                   \
+    }                                                                                                 \
+    const T *s0 = img + base[0], *s1 = img + base[1], *s2 = img + base[2];                            \
+    const int64_t *off = j->off;                                                                      \
+    for (int64_t panel = 0; panel < j->ppg; panel++) {                                                \
+      const T *a = (const T *)j->apack + (gi * j->ppg + panel) * K * MR;                              \
+      V acc[MR][NV];                                                                                  \
+      for (int r = 0; r < MR; r++)                                                                    \
+        for (int v = 0; v < NV; v++) acc[r][v] = ZERO();                                              \
+      for (int64_t k = 0; k < K; k++, a += MR) {                                                      \
+        const int64_t o = off[k];                                                                     \
+        V b[NV];                                                                                      \
+        b[0] = LOADM(mask[0], s0 + o);                                                                \
+        b[1] = LOADM(mask[1], s1 + o);                                                                \
+        b[2] = LOADM(mask[2], s2 + o);                                                                \
+        for (int r = 0; r < MR; r++) {                                                                \
+          const V av = SET1(a[r]);                                                                    \
+          for (int v = 0; v < NV; v++) acc[r][v] = FMA(av, b[v], acc[r][v]);                         \
+        }                                                                                             \
+      }                                                                                               \
+      /* all accumulators to a stage first (stores that depend on the rows and lanes would make the */ \
+      /* compiler keep them in memory), then each valid row's lanes to out with the bias */            \
+      T st[MR][NV * VL];                                                                              \
+      for (int r = 0; r < MR; r++)                                                                    \
+        for (int v = 0; v < NV; v++) STORE(&st[r][v * VL], acc[r][v]);                               \
+      const int64_t rows = j->Og - panel * MR < MR ? j->Og - panel * MR : MR;                         \
+      for (int64_t r = 0; r < rows; r++) {                                                            \
+        const int64_t o = gi * j->Og + panel * MR + r;                                                \
+        const T bias = j->bias ? ((const T *)j->bias)[o * j->bias_s] : (T)0;                          \
+        const V bv = SET1(bias);                                                                      \
+        T *orow = dst + o * L;                                                                        \
+        for (int v = 0; v < NV; v++) {                                                                \
+          if (lanes[v] == VL) {                                                                       \
+            STORE(orow + obase[v], ADD(LOAD(&st[r][v * VL]), bv));                                    \
+          } else {                                                                                    \
+            for (int64_t i = 0; i < lanes[v]; i++) orow[obase[v] + i] = st[r][v * VL + i] + bias;     \
+          }                                                                                           \
+        }                                                                                             \
+      }                                                                                               \
+    }                                                                                                 \
+  }                                                                                                   \
+                                                                                                      \
+  /* tasks [t0, t1): task = (image, group, tile range) */                                            \
+  static void NAME##_part(void *arg, int64_t t0, int64_t t1, int tid) {                               \
+    (void)tid;                                                                                        \
+    const c3_job *j = arg;                                                                            \
+    const int64_t O = j->groups * j->Og, L = j->g->out[0] * j->g->out[1] * j->g->out[2];              \
+    for (int64_t t = t0; t < t1; t++) {                                                               \
+      const int64_t tr = t % j->tranges, gi = t / j->tranges % j->groups, n = t / j->tranges / j->groups; \
+      const int64_t ta = j->ntiles * tr / j->tranges, tb = j->ntiles * (tr + 1) / j->tranges;         \
+      const T *img = (const T *)j->src + n * j->src_n + gi * j->Cg * j->src_c;             \
+      T *dst = (T *)j->out + n * O * L;                                                               \
+      for (int64_t tile = ta; tile < tb; tile++) NAME##_tile(j, img, dst, gi, tile);                  \
+    }                                                                                                 \
+  }                                                                                                   \
+                                                                                                      \
+  static int NAME##_run(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w,                 \
+                        const tl_tensor *bias, const tl_geom3 *g, int64_t groups) {                   \
+    const size_t es = sizeof(T);                                                                      \
+    c3_job j;                                                                                         \
+    memset(&j, 0, sizeof j);                                                                          \
+    j.g = g;                                                                                          \
+    j.groups = groups;                                                                                \
+    j.Og = w->shape[0] / groups;                                                                      \
+    const int64_t Cg = g->c / groups, taps = g->k[0] * g->k[1] * g->k[2];                             \
+    j.K = Cg * taps;                                                                                  \
+    j.Cg = Cg;                                                                                        \
+    j.ppg = (j.Og + MR - 1) / MR;                                                                     \
+    const int64_t *xs = x->strides, *s = g->s, *p = g->p, *d = g->d;                                  \
+    const int in_place = s[0] == 1 && s[1] == 1 && s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && \
+                         xs[4] == 1;                                                                  \
+    int64_t per;                                                                                      \
+    if (in_place) {                                                                                   \
+      j.src_c = xs[1];                                                                                \
+      j.pitch_d = xs[2];                                                                              \
+      j.pitch_h = xs[3];                                                                              \
+      per = g->n;                                                                                     \
+    } else {                                                                                          \
+      for (int i = 0; i < 3; i++) j.q[i] = (g->in[i] + 2 * p[i] + s[i] - 1) / s[i];                    \
+      /* huge paddings: the padded volumes would not fit in memory (and the sizes could overflow) */  \
+      if ((double)g->c * (double)(s[0] * s[1] * s[2]) * (double)j.q[0] * (double)j.q[1] * (double)j.q[2] * \
+              (double)es > 1e12)                                                                      \
+        return 1;                                                                                     \
+      j.pitch_d = j.q[1] * j.q[2];                                                                    \
+      j.pitch_h = j.q[2];                                                                             \
+      j.src_c = s[0] * s[1] * s[2] * j.q[0] * j.q[1] * j.q[2];                                        \
+      per = (int64_t)(CHUNK_BYTES / ((size_t)(g->c * j.src_c) * es + 1));                             \
+      if (per < 1) per = 1;                                                                           \
+      if (per > g->n) per = g->n;                                                                     \
+    }                                                                                                 \
+    j.vpr = (g->out[2] + VL - 1) / VL;                                                                \
+    j.slots = g->out[0] * g->out[1] * j.vpr;                                                          \
+    j.ntiles = (j.slots + NV - 1) / NV;                                                               \
+    j.tranges = (j.ntiles + TILES_PER_TASK - 1) / TILES_PER_TASK;                                     \
+    /* scratch: [packed weights][offsets][phase-split volumes of a chunk] */                          \
+    const size_t a_bytes = ((size_t)(groups * j.ppg * MR * j.K) * es + 63) & ~(size_t)63;             \
+    const size_t o_bytes = ((size_t)j.K * sizeof(int64_t) + 63) & ~(size_t)63;                        \
+    const size_t x_bytes = in_place ? 0 : (size_t)(per * g->c * j.src_c) * es;                       \
+    char *work = tl_scratch(TL_SCRATCH_CONV, a_bytes + o_bytes + x_bytes);                            \
+    if (!work) return -1;                                                                             \
+    j.apack = work;                                                                                   \
+    NAME##_pack(&j, (const T *)tl_first(w), (T *)work);                                               \
+    int64_t *off = (int64_t *)(work + a_bytes);                                                       \
+    j.off = off;                                                                                      \
+    for (int64_t c = 0, k = 0; c < Cg; c++)                                                           \
+      for (int64_t a = 0; a < g->k[0]; a++)                                                           \
+        for (int64_t b = 0; b < g->k[1]; b++)                                                         \
+          for (int64_t e = 0; e < g->k[2]; e++, k++) {                                                \
+            const int64_t da = a * d[0], db = b * d[1], de = e * d[2];                                \
+            if (in_place) {                                                                           \
+              off[k] = c * xs[1] + da * xs[2] + db * xs[3] + de;                                      \
+            } else {                                                                                  \
+              const int64_t phase = ((da % s[0]) * s[1] + db % s[1]) * s[2] + de % s[2];              \
+              off[k] = c * j.src_c + phase * j.q[0] * j.q[1] * j.q[2] +                               \
+                       (da / s[0] * j.q[1] + db / s[1]) * j.q[2] + de / s[2];                         \
+            }                                                                                         \
+          }                                                                                           \
+    j.bias = bias ? tl_first(bias) : NULL;                                                            \
+    j.bias_s = bias ? bias->strides[0] : 0;                                                           \
+    j.x = x;                                                                                          \
+    j.phased = work + a_bytes + o_bytes;                                                              \
+    const int64_t O = w->shape[0], L = g->out[0] * g->out[1] * g->out[2];                             \
+    const double tile_macs = (double)(MR * NV * VL) * (double)j.K * (double)j.ppg;                    \
+    for (int64_t n0 = 0; n0 < g->n; n0 += per) {                                                      \
+      const int64_t nb = g->n - n0 < per ? g->n - n0 : per;                                           \
+      if (in_place) {                                                                                 \
+        j.src = tl_first(x) + (size_t)(n0 * xs[0]) * es;                                              \
+        j.src_n = xs[0];                                                                              \
+      } else {                                                                                        \
+        j.n0 = n0;                                                                                    \
+        const double copy_work = (double)(nb * g->c) * (double)j.src_c;                               \
+        tl_parallel_for(nb * g->c, 1, tl_threads_for(copy_work), NAME##_phase_part, &j);              \
+        j.src = j.phased;                                                                             \
+        j.src_n = g->c * j.src_c;                                                                     \
+      }                                                                                               \
+      j.out = tl_first(out) + (size_t)(n0 * O * L) * es;                                              \
+      const int64_t tasks = nb * groups * j.tranges;                                                  \
+      const int nt = tl_threads_for((double)(nb * groups * j.ntiles) * tile_macs / 8);                \
+      tl_parallel_for(tasks, 1, nt, NAME##_part, &j);                                                 \
+    }                                                                                                 \
+    tl_scratch_trim(TL_SCRATCH_CONV);                                                                 \
+    return 0;                                                                                         \
+  }
+
+DEFINE_CONV3D(c3_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_LOADM, VF_SET1, VF_FMA, VF_ADD)
+DEFINE_CONV3D(c3_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_LOADM, VD_SET1, VD_FMA, VD_ADD)
+
+int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias,
+                     const tl_geom3 *g, int64_t groups) {
+  /* fewer weight rows per group than half a panel: most of each panel's work would be padding */
+  if (w->shape[0] / groups < MR / 2 && MR > 1) return 1;
+  if (out->numel == 0) return 0;
+  return x->dtype == TL_F32 ? c3_f32_run(out, x, w, bias, g, groups) : c3_f64_run(out, x, w, bias, g, groups);
+}
