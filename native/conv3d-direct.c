@@ -66,7 +66,39 @@ typedef struct {
   char *phased;
 } c3_job;
 
-#define DEFINE_CONV3D(NAME, T, V, VL, ZERO, LOAD, STORE, LOADM, SET1, FMA, ADD)                       \
+/* e[i] = s[2i], o[i] = s[2i + 1] for i < m: a row's even and odd elements apart (stride 2 along W) */
+#if defined(__AVX512F__)
+static void split2_f32(float *e, float *o, const float *s, int64_t m) {
+  const __m512i ie = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i io = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  int64_t i = 0;
+  for (; i + 16 <= m; i += 16) {
+    const __m512 a = _mm512_loadu_ps(s + 2 * i), b = _mm512_loadu_ps(s + 2 * i + 16);
+    _mm512_storeu_ps(e + i, _mm512_permutex2var_ps(a, ie, b));
+    _mm512_storeu_ps(o + i, _mm512_permutex2var_ps(a, io, b));
+  }
+  for (; i < m; i++) e[i] = s[2 * i], o[i] = s[2 * i + 1];
+}
+static void split2_f64(double *e, double *o, const double *s, int64_t m) {
+  const __m512i ie = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), io = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+  int64_t i = 0;
+  for (; i + 8 <= m; i += 8) {
+    const __m512d a = _mm512_loadu_pd(s + 2 * i), b = _mm512_loadu_pd(s + 2 * i + 8);
+    _mm512_storeu_pd(e + i, _mm512_permutex2var_pd(a, ie, b));
+    _mm512_storeu_pd(o + i, _mm512_permutex2var_pd(a, io, b));
+  }
+  for (; i < m; i++) e[i] = s[2 * i], o[i] = s[2 * i + 1];
+}
+#else
+static void split2_f32(float *e, float *o, const float *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) e[i] = s[2 * i], o[i] = s[2 * i + 1];
+}
+static void split2_f64(double *e, double *o, const double *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) e[i] = s[2 * i], o[i] = s[2 * i + 1];
+}
+#endif
+
+#define DEFINE_CONV3D(NAME, T, V, VL, ZERO, LOAD, STORE, LOADM, SET1, FMA, ADD, SPLIT2)               \
   /* weights [O, Cg, kd, kh, kw] (contiguous) -> MR-row panels per group, zero rows past Og */        \
   static void NAME##_pack(const c3_job *j, const T *w, T *d) {                                        \
     for (int64_t gi = 0; gi < j->groups; gi++)                                                        \
@@ -78,36 +110,56 @@ typedef struct {
           }                                                                                           \
   }                                                                                                   \
                                                                                                       \
-  /* volumes [v0, v1) of the chunk (v = image * C + channel): zero padding, phase-split copy */      \
+  /* volumes [v0, v1) of the chunk (v = image * C + channel): zero padding, rows split by phase */   \
   static void NAME##_phase_part(void *arg, int64_t v0, int64_t v1, int tid) {                         \
     (void)tid;                                                                                        \
     const c3_job *j = arg;                                                                            \
     const tl_geom3 *g = j->g;                                                                         \
-    const int64_t *xs = j->x->strides, *s = g->s, *p = g->p, *q = j->q;                              \
-    const int64_t vol = q[0] * q[1] * q[2], chan = s[0] * s[1] * s[2] * vol;                          \
+    const int64_t *xs = j->x->strides, *p = g->p, *q = j->q, sw = g->s[2], W = g->in[2];              \
+    const int64_t rw = sw * q[2], chan = q[0] * q[1] * rw;                                            \
+    const size_t row_bytes = (size_t)rw * sizeof(T);                                                  \
     for (int64_t v = v0; v < v1; v++) {                                                               \
       const int64_t n = j->n0 + v / g->c, c = v % g->c;                                               \
       T *d = (T *)j->phased + v * chan;                                                               \
       const T *src = (const T *)tl_first(j->x) + n * xs[0] + c * xs[1];                               \
-      memset(d, 0, (size_t)chan * sizeof(T));                                                         \
-      for (int64_t z = 0; z < g->in[0]; z++)                                                          \
-        for (int64_t y = 0; y < g->in[1]; y++) {                                                      \
-          const int64_t zp = z + p[0], yp = y + p[1];                                                 \
-          T *drow = d + ((zp % s[0]) * s[1] + yp % s[1]) * s[2] * vol + (zp / s[0] * q[1] + yp / s[1]) * q[2]; \
+      for (int64_t zp = 0; zp < q[0]; zp++) {                                                         \
+        const int64_t z = zp - p[0];                                                                  \
+        if (z < 0 || z >= g->in[0]) {                                                                 \
+          memset(d + zp * q[1] * rw, 0, (size_t)q[1] * row_bytes);                                    \
+          continue;                                                                                   \
+        }                                                                                             \
+        for (int64_t yp = 0; yp < q[1]; yp++) {                                                       \
+          T *drow = d + (zp * q[1] + yp) * rw;                                                        \
+          const int64_t y = yp - p[1];                                                                \
+          if (y < 0 || y >= g->in[1]) {                                                               \
+            memset(drow, 0, row_bytes);                                                               \
+            continue;                                                                                 \
+          }                                                                                           \
           const T *srow = src + z * xs[2] + y * xs[3];                                                \
-          if (s[2] == 1 && xs[4] == 1) {                                                              \
-            memcpy(drow + p[2], srow, (size_t)g->in[2] * sizeof(T));                                  \
-          } else {                                                                                    \
-            /* phase px holds the x with (x + pw) % sw == px, one after another */                   \
-            for (int64_t px = 0; px < s[2]; px++) {                                                   \
-              const int64_t x0 = ((px - p[2]) % s[2] + s[2]) % s[2];                                  \
-              T *dp = drow + px * vol + (x0 + p[2]) / s[2];                                           \
-              const int64_t step = s[2] * xs[4];                                                      \
-              const T *sp = srow + x0 * xs[4];                                                        \
-              for (int64_t x = x0, i = 0; x < g->in[2]; x += s[2], i++) dp[i] = sp[i * step];         \
-            }                                                                                         \
+          if (sw == 1 && xs[4] == 1) {                                                                \
+            memset(drow, 0, (size_t)p[2] * sizeof(T));                                               \
+            memcpy(drow + p[2], srow, (size_t)W * sizeof(T));                                         \
+            memset(drow + p[2] + W, 0, (size_t)(rw - p[2] - W) * sizeof(T));                          \
+            continue;                                                                                 \
+          }                                                                                           \
+          memset(drow, 0, row_bytes);                                                                 \
+          if (sw == 2 && xs[4] == 1) {                                                                \
+            /* x even and odd land in phases pw % 2 and 1 - pw % 2, from (pw + x) / 2 on */           \
+            T *de = drow + p[2] % 2 * q[2] + p[2] / 2, *dodd = drow + (1 - p[2] % 2) * q[2] + (p[2] + 1) / 2; \
+            SPLIT2(de, dodd, srow, W / 2);                                                            \
+            if (W % 2) de[W / 2] = srow[W - 1];                                                       \
+            continue;                                                                                 \
+          }                                                                                           \
+          /* phase px holds the padded row's elements X with X % sw == px, one after another */       \
+          for (int64_t px = 0; px < sw; px++) {                                                       \
+            const int64_t x0 = ((px - p[2]) % sw + sw) % sw; /* the first x with (x + pw) % sw == px */ \
+            T *dp = drow + px * q[2] + (x0 + p[2]) / sw;                                              \
+            const T *sp = srow + x0 * xs[4];                                                          \
+            const int64_t step = sw * xs[4];                                                          \
+            for (int64_t x = x0, i = 0; x < W; x += sw, i++) dp[i] = sp[i * step];                    \
           }                                                                                           \
         }                                                                                             \
+      }                                                                                               \
     }                                                                                                 \
   }                                                                                                   \
                                                                                                       \
@@ -195,23 +247,25 @@ typedef struct {
     j.Cg = Cg;                                                                                        \
     j.ppg = (j.Og + MR - 1) / MR;                                                                     \
     const int64_t *xs = x->strides, *s = g->s, *p = g->p, *d = g->d;                                  \
-    const int in_place = s[0] == 1 && s[1] == 1 && s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && \
-                         xs[4] == 1;                                                                  \
+    const int in_place = s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && xs[4] == 1;             \
     int64_t per;                                                                                      \
     if (in_place) {                                                                                   \
       j.src_c = xs[1];                                                                                \
-      j.pitch_d = xs[2];                                                                              \
-      j.pitch_h = xs[3];                                                                              \
+      j.pitch_d = s[0] * xs[2];                                                                       \
+      j.pitch_h = s[1] * xs[3];                                                                       \
       per = g->n;                                                                                     \
     } else {                                                                                          \
-      for (int i = 0; i < 3; i++) j.q[i] = (g->in[i] + 2 * p[i] + s[i] - 1) / s[i];                    \
+      /* padded depth and height; padded rows of sw phases, Wq elements each */                      \
+      j.q[0] = g->in[0] + 2 * p[0];                                                                   \
+      j.q[1] = g->in[1] + 2 * p[1];                                                                   \
+      j.q[2] = (g->in[2] + 2 * p[2] + s[2] - 1) / s[2];                                               \
       /* huge paddings: the padded volumes would not fit in memory (and the sizes could overflow) */  \
-      if ((double)g->c * (double)(s[0] * s[1] * s[2]) * (double)j.q[0] * (double)j.q[1] * (double)j.q[2] * \
-              (double)es > 1e12)                                                                      \
+      if ((double)g->c * (double)j.q[0] * (double)j.q[1] * (double)(s[2] * j.q[2]) * (double)es > 1e12) \
         return 1;                                                                                     \
-      j.pitch_d = j.q[1] * j.q[2];                                                                    \
-      j.pitch_h = j.q[2];                                                                             \
-      j.src_c = s[0] * s[1] * s[2] * j.q[0] * j.q[1] * j.q[2];                                        \
+      const int64_t rw = s[2] * j.q[2];                                                               \
+      j.pitch_d = s[0] * j.q[1] * rw;                                                                 \
+      j.pitch_h = s[1] * rw;                                                                          \
+      j.src_c = j.q[0] * j.q[1] * rw;                                                                 \
       per = (int64_t)(CHUNK_BYTES / ((size_t)(g->c * j.src_c) * es + 1));                             \
       if (per < 1) per = 1;                                                                           \
       if (per > g->n) per = g->n;                                                                     \
@@ -238,9 +292,7 @@ typedef struct {
             if (in_place) {                                                                           \
               off[k] = c * xs[1] + da * xs[2] + db * xs[3] + de;                                      \
             } else {                                                                                  \
-              const int64_t phase = ((da % s[0]) * s[1] + db % s[1]) * s[2] + de % s[2];              \
-              off[k] = c * j.src_c + phase * j.q[0] * j.q[1] * j.q[2] +                               \
-                       (da / s[0] * j.q[1] + db / s[1]) * j.q[2] + de / s[2];                         \
+              off[k] = c * j.src_c + (da * j.q[1] + db) * s[2] * j.q[2] + de % s[2] * j.q[2] + de / s[2]; \
             }                                                                                         \
           }                                                                                           \
     j.bias = bias ? tl_first(bias) : NULL;                                                            \
@@ -270,8 +322,8 @@ typedef struct {
     return 0;                                                                                         \
   }
 
-DEFINE_CONV3D(c3_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_LOADM, VF_SET1, VF_FMA, VF_ADD)
-DEFINE_CONV3D(c3_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_LOADM, VD_SET1, VD_FMA, VD_ADD)
+DEFINE_CONV3D(c3_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_LOADM, VF_SET1, VF_FMA, VF_ADD, split2_f32)
+DEFINE_CONV3D(c3_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_LOADM, VD_SET1, VD_FMA, VD_ADD, split2_f64)
 
 int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias,
                      const tl_geom3 *g, int64_t groups) {
