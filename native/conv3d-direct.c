@@ -45,8 +45,10 @@
 
 /* a chunk of padded, phase-split images copied at once (bytes), at least one image */
 #define CHUNK_BYTES ((size_t)4 << 20)
-/* tiles per task: a few hundred thousand multiply-adds per panel, enough tasks to balance */
+/* tiles per task at most (a few hundred thousand multiply-adds per panel), and tasks per chunk at */
+/* least (a thread descheduled on this shared host then holds up a small part) */
 #define TILES_PER_TASK 8
+#define MIN_TASKS 32
 
 typedef struct {
   const tl_geom3 *g;
@@ -273,7 +275,6 @@ static void split2_f64(double *e, double *o, const double *s, int64_t m) {
     j.vpr = (g->out[2] + VL - 1) / VL;                                                                \
     j.slots = g->out[0] * g->out[1] * j.vpr;                                                          \
     j.ntiles = (j.slots + NV - 1) / NV;                                                               \
-    j.tranges = (j.ntiles + TILES_PER_TASK - 1) / TILES_PER_TASK;                                     \
     /* scratch: [packed weights][offsets][phase-split volumes of a chunk] */                          \
     const size_t a_bytes = ((size_t)(groups * j.ppg * MR * j.K) * es + 63) & ~(size_t)63;             \
     const size_t o_bytes = ((size_t)j.K * sizeof(int64_t) + 63) & ~(size_t)63;                        \
@@ -314,6 +315,9 @@ static void split2_f64(double *e, double *o, const double *s, int64_t m) {
         j.src_n = g->c * j.src_c;                                                                     \
       }                                                                                               \
       j.out = tl_first(out) + (size_t)(n0 * O * L) * es;                                              \
+      j.tranges = (j.ntiles + TILES_PER_TASK - 1) / TILES_PER_TASK;                                   \
+      if (nb * groups * j.tranges < MIN_TASKS) j.tranges = (MIN_TASKS + nb * groups - 1) / (nb * groups); \
+      if (j.tranges > j.ntiles) j.tranges = j.ntiles;                                                 \
       const int64_t tasks = nb * groups * j.tranges;                                                  \
       const int nt = tl_threads_for((double)(nb * groups * j.ntiles) * tile_macs / 8);                \
       tl_parallel_for(tasks, 1, nt, NAME##_part, &j);                                                 \
