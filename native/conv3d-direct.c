@@ -62,9 +62,10 @@ typedef struct {
   const char *bias;
   int64_t bias_s;
   char *out; /* image 0 of this chunk, [N, O, oD, oH, oW] contiguous */
-  /* the copy into phase-split volumes: images [n0, n0 + count) of x */
+  /* the copy into phase-split volumes: images [n0, n0 + count) of x, per at a time */
   const tl_tensor *x;
-  int64_t n0, q[3];
+  int in_place;
+  int64_t n0, q[3], per;
   char *phased;
 } c3_job;
 
@@ -236,84 +237,107 @@ static void split2_f64(double *e, double *o, const double *s, int64_t m) {
     }                                                                                                 \
   }                                                                                                   \
                                                                                                       \
-  static int NAME##_run(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w,                 \
-                        const tl_tensor *bias, const tl_geom3 *g, int64_t groups) {                   \
+  /* j's geometry, the input's layout (in place or copied) and the images per chunk, for weights of */ \
+  /* O output channels; 1 when the padded copy would be too big */                                  \
+  static int NAME##_layout(c3_job *j, const tl_tensor *x, const tl_geom3 *g, int64_t groups, int64_t O) { \
     const size_t es = sizeof(T);                                                                      \
-    c3_job j;                                                                                         \
-    memset(&j, 0, sizeof j);                                                                          \
-    j.g = g;                                                                                          \
-    j.groups = groups;                                                                                \
-    j.Og = w->shape[0] / groups;                                                                      \
-    const int64_t Cg = g->c / groups, taps = g->k[0] * g->k[1] * g->k[2];                             \
-    j.K = Cg * taps;                                                                                  \
-    j.Cg = Cg;                                                                                        \
-    j.ppg = (j.Og + MR - 1) / MR;                                                                     \
-    const int64_t *xs = x->strides, *s = g->s, *p = g->p, *d = g->d;                                  \
-    const int in_place = s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && xs[4] == 1;             \
-    int64_t per;                                                                                      \
-    if (in_place) {                                                                                   \
-      j.src_c = xs[1];                                                                                \
-      j.pitch_d = s[0] * xs[2];                                                                       \
-      j.pitch_h = s[1] * xs[3];                                                                       \
-      per = g->n;                                                                                     \
+    memset(j, 0, sizeof *j);                                                                          \
+    j->g = g;                                                                                         \
+    j->x = x;                                                                                         \
+    j->groups = groups;                                                                               \
+    j->Og = O / groups;                                                                               \
+    j->Cg = g->c / groups;                                                                            \
+    j->K = j->Cg * g->k[0] * g->k[1] * g->k[2];                                                       \
+    j->ppg = (j->Og + MR - 1) / MR;                                                                   \
+    const int64_t *xs = x->strides, *s = g->s, *p = g->p;                                             \
+    j->in_place = s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && xs[4] == 1;                     \
+    if (j->in_place) {                                                                                \
+      j->src_c = xs[1];                                                                               \
+      j->pitch_d = s[0] * xs[2];                                                                      \
+      j->pitch_h = s[1] * xs[3];                                                                      \
+      j->per = g->n;                                                                                  \
     } else {                                                                                          \
       /* padded depth and height; padded rows of sw phases, Wq elements each */                      \
-      j.q[0] = g->in[0] + 2 * p[0];                                                                   \
-      j.q[1] = g->in[1] + 2 * p[1];                                                                   \
-      j.q[2] = (g->in[2] + 2 * p[2] + s[2] - 1) / s[2];                                               \
+      j->q[0] = g->in[0] + 2 * p[0];                                                                  \
+      j->q[1] = g->in[1] + 2 * p[1];                                                                  \
+      j->q[2] = (g->in[2] + 2 * p[2] + s[2] - 1) / s[2];                                              \
       /* huge paddings: the padded volumes would not fit in memory (and the sizes could overflow) */  \
-      if ((double)g->c * (double)j.q[0] * (double)j.q[1] * (double)(s[2] * j.q[2]) * (double)es > 1e12) \
+      if ((double)g->c * (double)j->q[0] * (double)j->q[1] * (double)(s[2] * j->q[2]) * (double)es > 1e12) \
         return 1;                                                                                     \
-      const int64_t rw = s[2] * j.q[2];                                                               \
-      j.pitch_d = s[0] * j.q[1] * rw;                                                                 \
-      j.pitch_h = s[1] * rw;                                                                          \
-      j.src_c = j.q[0] * j.q[1] * rw;                                                                 \
-      per = (int64_t)(CHUNK_BYTES / ((size_t)(g->c * j.src_c) * es + 1));                             \
-      if (per < 1) per = 1;                                                                           \
-      if (per > g->n) per = g->n;                                                                     \
+      const int64_t rw = s[2] * j->q[2];                                                              \
+      j->pitch_d = s[0] * j->q[1] * rw;                                                               \
+      j->pitch_h = s[1] * rw;                                                                         \
+      j->src_c = j->q[0] * j->q[1] * rw;                                                              \
+      j->per = (int64_t)(CHUNK_BYTES / ((size_t)(g->c * j->src_c) * es + 1));                         \
+      if (j->per < 1) j->per = 1;                                                                     \
+      if (j->per > g->n) j->per = g->n;                                                               \
     }                                                                                                 \
-    j.vpr = (g->out[2] + VL - 1) / VL;                                                                \
-    j.slots = g->out[0] * g->out[1] * j.vpr;                                                          \
-    j.ntiles = (j.slots + NV - 1) / NV;                                                               \
-    /* scratch: [packed weights][offsets][phase-split volumes of a chunk] */                          \
-    const size_t a_bytes = ((size_t)(groups * j.ppg * MR * j.K) * es + 63) & ~(size_t)63;             \
-    const size_t o_bytes = ((size_t)j.K * sizeof(int64_t) + 63) & ~(size_t)63;                        \
-    const size_t x_bytes = in_place ? 0 : (size_t)(per * g->c * j.src_c) * es;                       \
-    char *work = tl_scratch(TL_SCRATCH_CONV, a_bytes + o_bytes + x_bytes);                            \
-    if (!work) return -1;                                                                             \
-    j.apack = work;                                                                                   \
-    NAME##_pack(&j, (const T *)tl_first(w), (T *)work);                                               \
-    int64_t *off = (int64_t *)(work + a_bytes);                                                       \
-    j.off = off;                                                                                      \
-    for (int64_t c = 0, k = 0; c < Cg; c++)                                                           \
+    j->vpr = (g->out[2] + VL - 1) / VL;                                                               \
+    j->slots = g->out[0] * g->out[1] * j->vpr;                                                        \
+    j->ntiles = (j->slots + NV - 1) / NV;                                                             \
+    return 0;                                                                                         \
+  }                                                                                                   \
+                                                                                                      \
+  /* bytes of the scratch for the offsets and a chunk's copy */                                       \
+  static size_t NAME##_layout_bytes(const c3_job *j) {                                                \
+    const size_t o_bytes = ((size_t)j->K * sizeof(int64_t) + 63) & ~(size_t)63;                       \
+    return o_bytes + (j->in_place ? 0 : (size_t)(j->per * j->g->c * j->src_c) * sizeof(T));          \
+  }                                                                                                   \
+                                                                                                      \
+  /* the offsets into work, then the copy's place after them */                                       \
+  static void NAME##_offsets(c3_job *j, char *work) {                                                 \
+    const tl_geom3 *g = j->g;                                                                         \
+    const int64_t *xs = j->x->strides, *s = g->s, *d = g->d;                                          \
+    int64_t *off = (int64_t *)work;                                                                   \
+    for (int64_t c = 0, k = 0; c < j->Cg; c++)                                                        \
       for (int64_t a = 0; a < g->k[0]; a++)                                                           \
         for (int64_t b = 0; b < g->k[1]; b++)                                                         \
           for (int64_t e = 0; e < g->k[2]; e++, k++) {                                                \
             const int64_t da = a * d[0], db = b * d[1], de = e * d[2];                                \
-            if (in_place) {                                                                           \
+            if (j->in_place) {                                                                        \
               off[k] = c * xs[1] + da * xs[2] + db * xs[3] + de;                                      \
             } else {                                                                                  \
-              off[k] = c * j.src_c + (da * j.q[1] + db) * s[2] * j.q[2] + de % s[2] * j.q[2] + de / s[2]; \
+              off[k] = c * j->src_c + (da * j->q[1] + db) * s[2] * j->q[2] + de % s[2] * j->q[2] + de / s[2]; \
             }                                                                                         \
           }                                                                                           \
+    j->off = off;                                                                                     \
+    j->phased = work + (((size_t)j->K * sizeof(int64_t) + 63) & ~(size_t)63);                         \
+  }                                                                                                   \
+                                                                                                      \
+  /* images [n0, n0 + nb) as j->src: in place, or copied (padded, phase-split) */                    \
+  static void NAME##_source(c3_job *j, int64_t n0, int64_t nb) {                                      \
+    const size_t es = sizeof(T);                                                                      \
+    if (j->in_place) {                                                                                \
+      j->src = tl_first(j->x) + (size_t)(n0 * j->x->strides[0]) * es;                                 \
+      j->src_n = j->x->strides[0];                                                                    \
+      return;                                                                                         \
+    }                                                                                                 \
+    j->n0 = n0;                                                                                       \
+    const double copy_work = (double)(nb * j->g->c) * (double)j->src_c;                               \
+    tl_parallel_for(nb * j->g->c, 1, tl_threads_for(copy_work), NAME##_phase_part, j);                \
+    j->src = j->phased;                                                                               \
+    j->src_n = j->g->c * j->src_c;                                                                    \
+  }                                                                                                   \
+                                                                                                      \
+  static int NAME##_run(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w,                 \
+                        const tl_tensor *bias, const tl_geom3 *g, int64_t groups) {                   \
+    const size_t es = sizeof(T);                                                                      \
+    c3_job j;                                                                                         \
+    const int64_t O = w->shape[0], L = g->out[0] * g->out[1] * g->out[2];                             \
+    if (NAME##_layout(&j, x, g, groups, O)) return 1;                                                 \
+    /* scratch: [packed weights][offsets][phase-split volumes of a chunk] */                          \
+    const size_t a_bytes = ((size_t)(groups * j.ppg * MR * j.K) * es + 63) & ~(size_t)63;             \
+    char *work = tl_scratch(TL_SCRATCH_CONV, a_bytes + NAME##_layout_bytes(&j));                      \
+    if (!work) return -1;                                                                             \
+    j.apack = work;                                                                                   \
+    NAME##_pack(&j, (const T *)tl_first(w), (T *)work);                                               \
+    NAME##_offsets(&j, work + a_bytes);                                                               \
     j.bias = bias ? tl_first(bias) : NULL;                                                            \
     j.bias_s = bias ? bias->strides[0] : 0;                                                           \
-    j.x = x;                                                                                          \
-    j.phased = work + a_bytes + o_bytes;                                                              \
-    const int64_t O = w->shape[0], L = g->out[0] * g->out[1] * g->out[2];                             \
     const double tile_macs = (double)(MR * NV * VL) * (double)j.K * (double)j.ppg;                    \
-    for (int64_t n0 = 0; n0 < g->n; n0 += per) {                                                      \
-      const int64_t nb = g->n - n0 < per ? g->n - n0 : per;                                           \
-      if (in_place) {                                                                                 \
-        j.src = tl_first(x) + (size_t)(n0 * xs[0]) * es;                                              \
-        j.src_n = xs[0];                                                                              \
-      } else {                                                                                        \
-        j.n0 = n0;                                                                                    \
-        const double copy_work = (double)(nb * g->c) * (double)j.src_c;                               \
-        tl_parallel_for(nb * g->c, 1, tl_threads_for(copy_work), NAME##_phase_part, &j);              \
-        j.src = j.phased;                                                                             \
-        j.src_n = g->c * j.src_c;                                                                     \
-      }                                                                                               \
+    for (int64_t n0 = 0; n0 < g->n; n0 += j.per) {                                                    \
+      const int64_t nb = g->n - n0 < j.per ? g->n - n0 : j.per;                                       \
+      NAME##_source(&j, n0, nb);                                                                      \
       j.out = tl_first(out) + (size_t)(n0 * O * L) * es;                                              \
       j.tranges = (j.ntiles + TILES_PER_TASK - 1) / TILES_PER_TASK;                                   \
       if (nb * groups * j.tranges < MIN_TASKS) j.tranges = (MIN_TASKS + nb * groups - 1) / (nb * groups); \
