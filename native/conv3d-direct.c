@@ -50,6 +50,15 @@
 #define TILES_PER_TASK 8
 #define MIN_TASKS 32
 
+/* the weight gradient's register block: MO output channels x MK window elements */
+#define MO 4
+#define MK 6
+/* its tasks' slots at most (their gout and input stay in L2), tasks per chunk at least, and */
+/* their partial sums at most (bytes) */
+#define GW_SLOTS 128
+#define GW_MIN_TASKS 8
+#define GW_PART_BYTES ((size_t)64 << 20)
+
 typedef struct {
   const tl_geom3 *g;
   int64_t groups, Cg, Og, K, ppg; /* ppg: MR-row panels per group */
@@ -67,6 +76,11 @@ typedef struct {
   int in_place;
   int64_t n0, q[3], per;
   char *phased;
+  /* the weight gradient: gout's images from n0 on, and per task t (image, slot range) the */
+  /* partial sums part + t * O * K */
+  const char *gout;
+  char *part;
+  int64_t sranges;
 } c3_job;
 
 /* e[i] = s[2i], o[i] = s[2i + 1] for i < m: a row's even and odd elements apart (stride 2 along W) */
@@ -101,7 +115,28 @@ static void split2_f64(double *e, double *o, const double *s, int64_t m) {
 }
 #endif
 
-#define DEFINE_CONV3D(NAME, T, V, VL, ZERO, LOAD, STORE, LOADM, SET1, FMA, ADD, SPLIT2)               \
+/* the sum of a vector's lanes */
+#if defined(__AVX512F__)
+#define HSUM_F32(v) _mm512_reduce_add_ps(v)
+#define HSUM_F64(v) _mm512_reduce_add_pd(v)
+#else
+static inline float hsum_f32(vfs v) {
+  float l[VLF], t = 0;
+  VF_STORE(l, v);
+  for (int i = 0; i < VLF; i++) t += l[i];
+  return t;
+}
+static inline double hsum_f64(vds v) {
+  double l[VLD], t = 0;
+  VD_STORE(l, v);
+  for (int i = 0; i < VLD; i++) t += l[i];
+  return t;
+}
+#define HSUM_F32(v) hsum_f32(v)
+#define HSUM_F64(v) hsum_f64(v)
+#endif
+
+#define DEFINE_CONV3D(NAME, T, V, VL, ZERO, LOAD, STORE, LOADM, SET1, FMA, ADD, SPLIT2, HSUM)         \
   /* weights [O, Cg, kd, kh, kw] (contiguous) -> MR-row panels per group, zero rows past Og */        \
   static void NAME##_pack(const c3_job *j, const T *w, T *d) {                                        \
     for (int64_t gi = 0; gi < j->groups; gi++)                                                        \
@@ -348,10 +383,128 @@ static void split2_f64(double *e, double *o, const double *s, int64_t m) {
     }                                                                                                 \
     tl_scratch_trim(TL_SCRATCH_CONV);                                                                 \
     return 0;                                                                                         \
+  }                                                                                                      \
+                                                                                                      \
+  /* the weight gradient over slots [sa, sb) of an image (group gi: img its first channel, go its */ \
+  /* first gout row), added into part [O][K] */                                                       \
+  static void NAME##_gw_range(const c3_job *j, const T *img, const T *go, int64_t gi, int64_t sa,      \
+                              int64_t sb, T *part) {                                                  \
+    const tl_geom3 *g = j->g;                                                                         \
+    const int64_t K = j->K, Og = j->Og, oW = g->out[2], oH = g->out[1], L = g->out[0] * oH * oW;      \
+    int64_t base[GW_SLOTS], obase[GW_SLOTS];                                                          \
+    uint32_t mask[GW_SLOTS];                                                                          \
+    for (int64_t sl = sa; sl < sb; sl++) {                                                            \
+      const int64_t r = sl / j->vpr, x0 = sl % j->vpr * VL, z = r / oH, y = r % oH;                   \
+      const int64_t lanes = oW - x0 < VL ? oW - x0 : VL;                                              \
+      base[sl - sa] = z * j->pitch_d + y * j->pitch_h + x0;                                           \
+      obase[sl - sa] = r * oW + x0;                                                                   \
+      mask[sl - sa] = (uint32_t)((1ull << lanes) - 1);                                                \
+    }                                                                                                 \
+    const int64_t ns = sb - sa;                                                                       \
+    for (int64_t o0 = 0; o0 < Og; o0 += MO) {                                                         \
+      const int64_t mo = Og - o0 < MO ? Og - o0 : MO;                                                 \
+      /* rows past the group's last repeat its first (their sums are dropped) */                      \
+      const T *gp[MO];                                                                                \
+      for (int r = 0; r < MO; r++) gp[r] = go + (o0 + (r < mo ? r : 0)) * L;                          \
+      for (int64_t k0 = 0; k0 < K; k0 += MK) {                                                        \
+        const int64_t mk = K - k0 < MK ? K - k0 : MK;                                                 \
+        int64_t ko[MK];                                                                               \
+        for (int c = 0; c < MK; c++) ko[c] = j->off[k0 + (c < mk ? c : 0)];                           \
+        V acc[MO][MK];                                                                                \
+        for (int r = 0; r < MO; r++)                                                                  \
+          for (int c = 0; c < MK; c++) acc[r][c] = ZERO();                                            \
+        for (int64_t i = 0; i < ns; i++) {                                                            \
+          const T *s = img + base[i];                                                                 \
+          V bv[MK];                                                                                   \
+          for (int c = 0; c < MK; c++) bv[c] = LOADM(mask[i], s + ko[c]);                             \
+          for (int r = 0; r < MO; r++) {                                                              \
+            const V gv = LOADM(mask[i], gp[r] + obase[i]);                                            \
+            for (int c = 0; c < MK; c++) acc[r][c] = FMA(gv, bv[c], acc[r][c]);                       \
+          }                                                                                           \
+        }                                                                                             \
+        /* every sum first (bounds that depend on mo and mk would keep acc in memory), then the valid */ \
+        T sum[MO][MK];                                                                                \
+        for (int r = 0; r < MO; r++)                                                                  \
+          for (int c = 0; c < MK; c++) sum[r][c] = HSUM(acc[r][c]);                                   \
+        for (int64_t r = 0; r < mo; r++) {                                                            \
+          T *dst = part + (gi * Og + o0 + r) * K + k0;                                                \
+          for (int64_t c = 0; c < mk; c++) dst[c] += sum[r][c];                                       \
+        }                                                                                             \
+      }                                                                                               \
+    }                                                                                                 \
+  }                                                                                                   \
+                                                                                                      \
+  /* weight-gradient tasks [t0, t1): task = (image, slot range), every group, into its own part */   \
+  static void NAME##_gw_part(void *arg, int64_t t0, int64_t t1, int tid) {                            \
+    (void)tid;                                                                                        \
+    const c3_job *j = arg;                                                                            \
+    const int64_t O = j->groups * j->Og, L = j->g->out[0] * j->g->out[1] * j->g->out[2];              \
+    for (int64_t t = t0; t < t1; t++) {                                                               \
+      const int64_t sr = t % j->sranges, n = t / j->sranges;                                          \
+      const int64_t sa = j->slots * sr / j->sranges, sb = j->slots * (sr + 1) / j->sranges;           \
+      T *part = (T *)j->part + t * O * j->K;                                                          \
+      memset(part, 0, (size_t)(O * j->K) * sizeof(T));                                                \
+      for (int64_t gi = 0; gi < j->groups; gi++) {                                                    \
+        const T *img = (const T *)j->src + n * j->src_n + gi * j->Cg * j->src_c;                      \
+        const T *go = (const T *)j->gout + ((j->n0 + n) * O + gi * j->Og) * L;                        \
+        for (int64_t s0 = sa; s0 < sb; s0 += GW_SLOTS)                                                \
+          NAME##_gw_range(j, img, go, gi, s0, sb - s0 < GW_SLOTS ? sb : s0 + GW_SLOTS, part);         \
+      }                                                                                               \
+    }                                                                                                 \
+  }                                                                                                   \
+                                                                                                      \
+  typedef struct {                                                                                    \
+    T *gw;                                                                                            \
+    const T *part;                                                                                    \
+    int64_t tasks, size;                                                                              \
+  } NAME##_sum_job;                                                                                   \
+                                                                                                      \
+  /* gw[i] += the tasks' partial sums of element i, in task order, for i in [i0, i1) */              \
+  static void NAME##_gw_sum(void *arg, int64_t i0, int64_t i1, int tid) {                             \
+    (void)tid;                                                                                        \
+    const NAME##_sum_job *sj = arg;                                                                   \
+    for (int64_t t = 0; t < sj->tasks; t++)                                                           \
+      for (int64_t i = i0; i < i1; i++) sj->gw[i] += sj->part[t * sj->size + i];                      \
+  }                                                                                                   \
+                                                                                                      \
+  static int NAME##_gw_run(const tl_tensor *gw, const tl_tensor *gout, const tl_tensor *x,            \
+                           const tl_geom3 *g, int64_t groups) {                                       \
+    const size_t es = sizeof(T);                                                                      \
+    c3_job j;                                                                                         \
+    const int64_t O = gw->shape[0];                                                                   \
+    if (NAME##_layout(&j, x, g, groups, O)) return 1;                                                 \
+    /* tasks: slot ranges of GW_SLOTS or fewer, at least GW_MIN_TASKS per chunk of images */          \
+    j.sranges = (j.slots + GW_SLOTS - 1) / GW_SLOTS;                                                  \
+    if (j.per * j.sranges < GW_MIN_TASKS) j.sranges = (GW_MIN_TASKS + j.per - 1) / j.per;             \
+    if (j.sranges > j.slots) j.sranges = j.slots;                                                     \
+    const size_t part_bytes = (size_t)(j.per * j.sranges) * (size_t)(O * j.K) * es;                   \
+    if ((double)j.per * (double)j.sranges * (double)(O * j.K) * (double)es > (double)GW_PART_BYTES)   \
+      return 1;                                                                                       \
+    const size_t l_bytes = (NAME##_layout_bytes(&j) + 63) & ~(size_t)63;                              \
+    char *work = tl_scratch(TL_SCRATCH_CONV, l_bytes + part_bytes);                                  \
+    if (!work) return -1;                                                                             \
+    NAME##_offsets(&j, work);                                                                         \
+    j.part = work + l_bytes;                                                                          \
+    j.gout = tl_first(gout);                                                                          \
+    T *dst = (T *)tl_first(gw);                                                                       \
+    memset(dst, 0, (size_t)(O * j.K) * es);                                                           \
+    const double macs = (double)g->n * (double)j.slots * (double)VL * (double)(O * j.K);              \
+    const int nt = tl_threads_for(macs / 8);                                                          \
+    for (int64_t n0 = 0; n0 < g->n; n0 += j.per) {                                                    \
+      const int64_t nb = g->n - n0 < j.per ? g->n - n0 : j.per;                                       \
+      NAME##_source(&j, n0, nb);                                                                      \
+      j.n0 = n0;                                                                                      \
+      tl_parallel_for(nb * j.sranges, 1, nt, NAME##_gw_part, &j);                                     \
+      NAME##_sum_job sj = {dst, (const T *)j.part, nb * j.sranges, O * j.K};                          \
+      tl_parallel_for(O * j.K, 1024, tl_threads_for((double)(nb * j.sranges) * (double)(O * j.K)),    \
+                      NAME##_gw_sum, &sj);                                                            \
+    }                                                                                                 \
+    tl_scratch_trim(TL_SCRATCH_CONV);                                                                 \
+    return 0;                                                                                         \
   }
 
-DEFINE_CONV3D(c3_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_LOADM, VF_SET1, VF_FMA, VF_ADD, split2_f32)
-DEFINE_CONV3D(c3_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_LOADM, VD_SET1, VD_FMA, VD_ADD, split2_f64)
+DEFINE_CONV3D(c3_f32, float, vfs, VLF, VF_ZERO, VF_LOAD, VF_STORE, VF_LOADM, VF_SET1, VF_FMA, VF_ADD, split2_f32, HSUM_F32)
+DEFINE_CONV3D(c3_f64, double, vds, VLD, VD_ZERO, VD_LOAD, VD_STORE, VD_LOADM, VD_SET1, VD_FMA, VD_ADD, split2_f64, HSUM_F64)
 
 int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias,
                      const tl_geom3 *g, int64_t groups) {
@@ -359,4 +512,12 @@ int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *
   if (w->shape[0] / groups < MR / 2 && MR > 1) return 1;
   if (out->numel == 0) return 0;
   return x->dtype == TL_F32 ? c3_f32_run(out, x, w, bias, g, groups) : c3_f64_run(out, x, w, bias, g, groups);
+}
+
+int tl_conv3d_direct_grad_weight(const tl_tensor *gw, const tl_tensor *gout, const tl_tensor *x, const tl_geom3 *g,
+                                 int64_t groups) {
+  /* a single output channel per group: three quarters of each block's work would be dropped */
+  if (gw->shape[0] / groups < 2) return 1;
+  if (gw->numel == 0) return 0;
+  return x->dtype == TL_F32 ? c3_f32_gw_run(gw, gout, x, g, groups) : c3_f64_gw_run(gw, gout, x, g, groups);
 }

@@ -540,6 +540,10 @@ napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, K, 3, names, 0, t, present, &g, 1, &groups, int_names)) return NULL;
   const tl_tensor *gw = &t[0], *gout = &t[1], *x = &t[2];
   if (!grad_geometry(env, K, x, gout, gw, "gw", &g, groups)) return NULL;
+  /* the direct kernel where it applies; the columns below otherwise */
+  const int direct = gout->numel == 0 ? 1 : tl_conv3d_direct_grad_weight(gw, gout, x, &g, groups);
+  if (direct < 0) return tl_fail(env, K, "out of memory");
+  if (direct == 0) return NULL;
   const size_t es = (size_t)tl_esize(x->dtype);
   if (gw->numel == 0) return NULL;
   memset(tl_first(gw), 0, (size_t)gw->numel * es);

@@ -29,5 +29,13 @@ int64_t tl_window_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d);
  */
 int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias,
                      const tl_geom3 *g, int64_t groups);
+/*
+ * conv3d's weight gradient straight from the input (conv3d-direct.c): gw [O, C/groups, kd, kh, kw]
+ * (contiguous, overwritten) = gout [N, O, oD, oH, oW] (contiguous) times the windows of x [N, C, D, H, W]
+ * (any strides), summed over images and positions; arguments checked by the caller. 0 when done, 1 when
+ * it leaves the case to the column path, -1 when out of memory.
+ */
+int tl_conv3d_direct_grad_weight(const tl_tensor *gw, const tl_tensor *gout, const tl_tensor *x, const tl_geom3 *g,
+                                 int64_t groups);
 
 #endif
