@@ -180,7 +180,8 @@ static inline double hsum_f64(vds v) {
             memset(drow + p[2] + W, 0, (size_t)(rw - p[2] - W) * sizeof(T));                          \
             continue;                                                                                 \
           }                                                                                           \
-          memset(drow, 0, row_bytes);                                                                 \
+          /* (a row the input fills from end to end needs no zeros) */                                \
+          if (p[2] != 0 || W != rw) memset(drow, 0, row_bytes);                                      \
           if (sw == 2 && xs[4] == 1) {                                                                \
             /* x even and odd land in phases pw % 2 and 1 - pw % 2, from (pw + x) / 2 on */           \
             T *de = drow + p[2] % 2 * q[2] + p[2] / 2, *dodd = drow + (1 - p[2] % 2) * q[2] + (p[2] + 1) / 2; \
