@@ -106,6 +106,33 @@ static void gather2_f64(double *d, const double *s, int64_t m) {
   for (int64_t i = 0; i < m; i++) d[i] = s[2 * i];
 }
 
+/* gather2's adjoint, d[2i] += s[i] for i < m (d's odd elements untouched, never past d[2m - 2]) */
+#if defined(__AVX512F__)
+static void add2_f32(float *d, const float *s, int64_t m) {
+  /* lane 2i of the low (high) half takes s[i] (s[8 + i]); odd lanes are masked off */
+  const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+  const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+  const __mmask16 even = 0x5555;
+  for (; m > 0; m -= 16, s += 16, d += 32) {
+    const int64_t k = m < 16 ? m : 16, reach = 2 * k - 1; /* elements of d touched */
+    const __mmask16 ms = k == 16 ? (__mmask16)0xffff : (__mmask16)((1u << k) - 1);
+    const __mmask16 ma = (reach >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << reach) - 1)) & even;
+    const __mmask16 mb = (reach > 16 ? (__mmask16)((1u << (reach - 16)) - 1) : 0) & even;
+    const __m512 v = _mm512_maskz_loadu_ps(ms, s);
+    const __m512 a = _mm512_maskz_loadu_ps(ma, d), b = _mm512_maskz_loadu_ps(mb, d + 16);
+    _mm512_mask_storeu_ps(d, ma, _mm512_add_ps(a, _mm512_permutexvar_ps(lo, v)));
+    _mm512_mask_storeu_ps(d + 16, mb, _mm512_add_ps(b, _mm512_permutexvar_ps(hi, v)));
+  }
+}
+#else
+static void add2_f32(float *d, const float *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[2 * i] += s[i];
+}
+#endif
+static void add2_f64(double *d, const double *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[2 * i] += s[i];
+}
+
 /* the columns of x's image n, row r, output rows [q0, q1) of the oD*oH ones, into dst (contiguous) */
 #define DEFINE_FILL(NAME, T, GATHER2, FAST2)                                                                   \
   static void NAME(const tl_geom3 *g, const tl_tensor *x, int64_t n, int64_t r, int64_t q0, int64_t q1, T *dst) { \
@@ -418,7 +445,7 @@ typedef struct {
   int f32;
 } acc_job;
 
-#define DEFINE_ACC(NAME, T)                                                                                    \
+#define DEFINE_ACC(NAME, T, ADD2, FAST2)                                                                        \
   static void NAME(const acc_job *j, int64_t c) {                                                              \
     const tl_geom3 *g = j->g;                                                                                   \
     const int64_t D = g->in[0], H = g->in[1], W = g->in[2], oH = g->out[1], oW = g->out[2];                     \
@@ -440,14 +467,16 @@ typedef struct {
         const T *src = row + (q - j->q0) * oW;                                                                  \
         if (g->s[2] == 1) {                                                                                     \
           for (int64_t w = lo; w < hi; w++) dst[w + offw] += src[w];                                            \
+        } else if (FAST2 && g->s[2] == 2) {                                                                     \
+          ADD2(dst + 2 * lo + offw, src + lo, hi - lo);                                                         \
         } else {                                                                                                \
           for (int64_t w = lo; w < hi; w++) dst[w * g->s[2] + offw] += src[w];                                  \
         }                                                                                                       \
       }                                                                                                         \
     }                                                                                                           \
   }
-DEFINE_ACC(acc_f32, float)
-DEFINE_ACC(acc_f64, double)
+DEFINE_ACC(acc_f32, float, add2_f32, GATHER2_F32)
+DEFINE_ACC(acc_f64, double, add2_f64, 0)
 
 static void acc_part(void *arg, int64_t c0, int64_t c1, int tid) {
   (void)tid;
