@@ -57,6 +57,9 @@
 /* their partial sums at most (bytes) */
 #define GW_SLOTS 128
 #define GW_MIN_TASKS 8
+/* and at least this many slots per task where the image has them (each block's 24 sums cost about */
+/* as much as a few slots' products), fewer per image leave the case to the column path */
+#define GW_MIN_SLOTS 64
 #define GW_PART_BYTES ((size_t)64 << 20)
 
 typedef struct {
@@ -476,8 +479,11 @@ static inline double hsum_f64(vds v) {
     if (NAME##_layout(&j, x, g, groups, O)) return 1;                                                 \
     /* tasks: slot ranges of GW_SLOTS or fewer, at least GW_MIN_TASKS per chunk of images */          \
     j.sranges = (j.slots + GW_SLOTS - 1) / GW_SLOTS;                                                  \
-    if (j.per * j.sranges < GW_MIN_TASKS) j.sranges = (GW_MIN_TASKS + j.per - 1) / j.per;             \
-    if (j.sranges > j.slots) j.sranges = j.slots;                                                     \
+    if (j.slots < GW_MIN_SLOTS || 2 * g->out[2] <= VL) return 1;                                       \
+    if (j.per * j.sranges < GW_MIN_TASKS) {                                                           \
+      j.sranges = (GW_MIN_TASKS + j.per - 1) / j.per;                                                 \
+      if (j.sranges > j.slots / GW_MIN_SLOTS) j.sranges = j.slots / GW_MIN_SLOTS;                     \
+    }                                                                                                 \
     const size_t part_bytes = (size_t)(j.per * j.sranges) * (size_t)(O * j.K) * es;                   \
     if ((double)j.per * (double)j.sranges * (double)(O * j.K) * (double)es > (double)GW_PART_BYTES)   \
       return 1;                                                                                       \
@@ -511,6 +517,9 @@ int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *
                      const tl_geom3 *g, int64_t groups) {
   /* fewer weight rows per group than half a panel: most of each panel's work would be padding */
   if (w->shape[0] / groups < MR / 2 && MR > 1) return 1;
+  /* output rows of half a vector or less: half the lanes or more masked off (float32 rows of 4 ran */
+  /* at 0.75x the column path's speed here, rows of 8 at 0.8x to 1.1x, rows of 12 at 1.4x) */
+  if (2 * g->out[2] <= (x->dtype == TL_F32 ? VLF : VLD)) return 1;
   if (out->numel == 0) return 0;
   return x->dtype == TL_F32 ? c3_f32_run(out, x, w, bias, g, groups) : c3_f64_run(out, x, w, bias, g, groups);
 }

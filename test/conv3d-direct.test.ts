@@ -8,8 +8,9 @@
  * (rows with a non-unit step, permuted depth and height, offsets), float64,
  * partial weight panels and rows of several vectors; gradients too (the
  * backward kernels are not changed, but they see this forward's graph).
- * Also: results do not depend on the thread count, and weights of fewer
- * channels per group (the column path) still agree.
+ * Also: values and weight gradients do not depend on the thread count, and
+ * narrow rows or weights of fewer channels per group (the column path)
+ * still agree.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -102,6 +103,13 @@ const cases: Case[] = [
   { x: [1, 2, 4, 6, 17], w: [8, 2, 3, 3, 3], bias: false, options: { stride: 2, padding: 1 }, dtype: "float32", layout: "stepped rows" },
   // many tiles per image, more tasks than threads
   { x: [3, 4, 6, 20, 40], w: [12, 4, 3, 3, 3], bias: true, options: { padding: 1 }, dtype: "float32" },
+  // weight gradients from the input directly (64 or more slots of output rows per image): groups, row
+  // stride 2 on stepped rows in float64, 2 outputs per group (the forward takes columns), partial blocks
+  // of outputs and window elements (7 outputs, 5 elements)
+  { x: [1, 4, 6, 18, 20], w: [16, 2, 3, 3, 3], bias: true, options: { padding: 1, stride: [1, 2, 1], groups: 2 }, dtype: "float32" },
+  { x: [1, 2, 10, 16, 25], w: [6, 2, 3, 3, 3], bias: true, options: { stride: 2, padding: 1 }, dtype: "float64", layout: "stepped rows" },
+  { x: [1, 4, 6, 12, 20], w: [4, 2, 3, 3, 3], bias: false, options: { padding: 1, groups: 2 }, dtype: "float32" },
+  { x: [2, 1, 5, 14, 24], w: [7, 1, 1, 1, 5], bias: true, options: { padding: [0, 0, 2] }, dtype: "float32", layout: "permuted" },
   // fewer than 4 outputs per group: the column path
   { x: [1, 4, 4, 5, 18], w: [6, 2, 3, 3, 3], bias: true, options: { padding: 1, groups: 2 }, dtype: "float32" },
   // one output position, and an empty batch
@@ -130,18 +138,23 @@ describe("conv3d's direct kernel against the reference composition", { skip }, (
     });
   }
 
-  test("the same bits on one thread as on several (each output sums its terms in one order)", () => {
+  test("the same bits on one thread as on several (each output and weight gradient sums its terms in one order)", () => {
     const before = torch.getNumThreads();
     torch.setBackend("native");
     try {
       for (const dtype of ["float32", "float64"] as const) {
         const x = input([3, 4, 6, 20, 40], dtype, 5), w = input([12, 4, 3, 3, 3], dtype, 6), b = input([12], dtype, 7);
         for (const options of [{ padding: 1 }, { stride: 2 }, {}] as Conv3dOptions[]) {
-          torch.setNumThreads(1);
-          const one = torch.noGrad(() => F.conv3d(x, w, b, options));
-          torch.setNumThreads(Math.max(2, before));
-          const many = torch.noGrad(() => F.conv3d(x, w, b, options));
-          assert.deepEqual(Array.from(many.data as ArrayLike<number>), Array.from(one.data as ArrayLike<number>), `${dtype} ${JSON.stringify(options)}`);
+          const run = (threads: number) => {
+            torch.setNumThreads(threads);
+            const wg = w.detach().requiresGrad_();
+            const y = F.conv3d(x, wg, b, options);
+            const [gw] = torch.autograd.grad([y], [wg], { gradOutputs: [y.detach()] });
+            return [y, gw!].map((t) => Array.from(t.data as ArrayLike<number>));
+          };
+          const [one, many] = [run(1), run(Math.max(2, before))];
+          assert.deepEqual(many[0], one[0], `values ${dtype} ${JSON.stringify(options)}`);
+          assert.deepEqual(many[1], one[1], `weight gradient ${dtype} ${JSON.stringify(options)}`);
         }
       }
     } finally {
