@@ -1,7 +1,8 @@
 /*
- * conv3d forward (float32, float64) as a GEMM whose column matrix is never
- * built, nor packed: weights [Og, K] times windows [K, positions] per group,
- * K = Cg * kd * kh * kw, the idea of conv2d.c carried to volumes.
+ * conv3d forward and weight gradient (float32, float64) as GEMMs whose
+ * column matrix is never built, nor packed: weights [Og, K] times windows
+ * [K, positions] per group, K = Cg * kd * kh * kw, the idea of conv2d.c
+ * carried to volumes.
  *
  * With unit strides, window element k = (c, a, b, e) of output (z, y, x)
  * is input element (c, z + a*dd, y + b*dh, x + e*dw): for a fixed output
@@ -14,19 +15,28 @@
  * row's slack, a vector here covers part of one output row (its lanes past
  * oW masked): a 3-d input's slack is per row and per plane (about 13% for
  * 32 x 32 planes padded by 1), and a row of 32 outputs is exactly two
- * float32 vectors. A tile is NV such vectors (consecutive ones of the
- * image's output rows), an MR-row weight panel's accumulators for it stay in
- * registers over all of K, then go straight to out with the bias added.
+ * float32 vectors. A slot is one such vector of an image's output rows.
  *
- * Unit strides without padding, whose width stride is 1, read the input in
- * place. Anything else first copies a chunk of images into a zero-padded
- * scratch split by stride phase, (c, z % sd, y % sh, x % sw, z / sd, y / sh,
- * x / sw) of the padded volume, where every stride becomes 1 and the same
- * loop applies (the copy is about kd * kh * kw times smaller than vol2col's).
- * Every load stays inside the input or the copy: the last output reads
- * element (oD-1)*sd + (kd-1)*dd < D + 2 pd along depth, and so on.
+ * Forward: a tile is NV consecutive slots; an MR-row weight panel's
+ * accumulators for it stay in registers over all of K, then go straight to
+ * out with the bias added. Tasks are (image, group, range of tiles).
  *
- * Tasks are (image, group, range of tiles), claimed dynamically by the pool.
+ * Weight gradient: gw[o, k] sums gout[o, p] * window element k of p over
+ * positions p; blocks of MO outputs x MK window elements keep vector sums
+ * in registers over a task's range of slots (small enough that its gout and
+ * input stay in L2), then add their lanes' totals into the task's own
+ * partial gw. The partials are added in task order, the tasks being the
+ * same on any number of threads, so the result is too.
+ *
+ * Depth and height strides only change the output's pitches, so input
+ * without padding whose rows have unit stride (and no width stride) is read
+ * in place. Anything else first copies a chunk of images into zero-padded
+ * scratch whose padded rows are split by width phase, (c, z, y, x % sw,
+ * x / sw) of the padded volume, where the width stride becomes 1 and the
+ * same loops apply (the copy is about kd * kh * kw times smaller than the
+ * columns). Every load stays inside the input or the copy: the last output
+ * reads element (oD-1)*sd + (kd-1)*dd < D + 2 pd along depth, and so on.
+ *
  * Each output sums its K products in the same order wherever it runs, so
  * results do not depend on the thread count.
  */

@@ -11,7 +11,9 @@
  *     (contiguous) = weight [O, C/groups, kd, kh, kw] (contiguous) times each
  *     image's columns, per group, plus bias [O] (or null): the columns of a
  *     few output rows at a time go to scratch and the packed GEMM (gemm.c)
- *     multiplies them, so the whole column matrix never exists.
+ *     multiplies them, so the whole column matrix never exists. Most
+ *     geometries go to conv3d-direct.c instead, which reads the windows
+ *     from the input itself (as conv3dBackwardWeight's do).
  *
  * float32 or float64, all operands one dtype; geom is [kd, kh, kw, sd, sh,
  * sw, pd, ph, pw, dd, dh, dw]. Work splits over column rows (vol2col) or
