@@ -38,7 +38,8 @@
         "native/adaptive-pool3d.c",
         "native/max-unpool3d.c",
         "native/ctc.c",
-        "native/avg-pool3d.c"
+        "native/avg-pool3d.c",
+        "native/conv3d-direct.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -11,7 +11,9 @@
  *     (contiguous) = weight [O, C/groups, kd, kh, kw] (contiguous) times each
  *     image's columns, per group, plus bias [O] (or null): the columns of a
  *     few output rows at a time go to scratch and the packed GEMM (gemm.c)
- *     multiplies them, so the whole column matrix never exists.
+ *     multiplies them, so the whole column matrix never exists. Most
+ *     geometries go to conv3d-direct.c instead, which reads the windows
+ *     from the input itself (as conv3dBackwardWeight's do).
  *
  * float32 or float64, all operands one dtype; geom is [kd, kh, kw, sd, sh,
  * sw, pd, ph, pw, dd, dh, dw]. Work splits over column rows (vol2col) or
@@ -104,6 +106,33 @@ static void gather2_f32(float *d, const float *s, int64_t m) {
 #endif
 static void gather2_f64(double *d, const double *s, int64_t m) {
   for (int64_t i = 0; i < m; i++) d[i] = s[2 * i];
+}
+
+/* gather2's adjoint, d[2i] += s[i] for i < m (d's odd elements untouched, never past d[2m - 2]) */
+#if defined(__AVX512F__)
+static void add2_f32(float *d, const float *s, int64_t m) {
+  /* lane 2i of the low (high) half takes s[i] (s[8 + i]); odd lanes are masked off */
+  const __m512i lo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+  const __m512i hi = _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+  const __mmask16 even = 0x5555;
+  for (; m > 0; m -= 16, s += 16, d += 32) {
+    const int64_t k = m < 16 ? m : 16, reach = 2 * k - 1; /* elements of d touched */
+    const __mmask16 ms = k == 16 ? (__mmask16)0xffff : (__mmask16)((1u << k) - 1);
+    const __mmask16 ma = (reach >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << reach) - 1)) & even;
+    const __mmask16 mb = (reach > 16 ? (__mmask16)((1u << (reach - 16)) - 1) : 0) & even;
+    const __m512 v = _mm512_maskz_loadu_ps(ms, s);
+    const __m512 a = _mm512_maskz_loadu_ps(ma, d), b = _mm512_maskz_loadu_ps(mb, d + 16);
+    _mm512_mask_storeu_ps(d, ma, _mm512_add_ps(a, _mm512_permutexvar_ps(lo, v)));
+    _mm512_mask_storeu_ps(d + 16, mb, _mm512_add_ps(b, _mm512_permutexvar_ps(hi, v)));
+  }
+}
+#else
+static void add2_f32(float *d, const float *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[2 * i] += s[i];
+}
+#endif
+static void add2_f64(double *d, const double *s, int64_t m) {
+  for (int64_t i = 0; i < m; i++) d[2 * i] += s[i];
 }
 
 /* the columns of x's image n, row r, output rows [q0, q1) of the oD*oH ones, into dst (contiguous) */
@@ -347,6 +376,10 @@ napi_value tl_js_conv3d(napi_env env, napi_callback_info info) {
   if (!expect_shape(env, K, out, "out", 5, oshape)) return NULL;
   if (!tl_contiguous3(out)) return tl_fail(env, K, "out must be contiguous");
   if (out->numel == 0) return NULL;
+  /* the direct kernel where it applies; the columns below otherwise */
+  const int direct = tl_conv3d_direct(out, x, w, bias, &g, groups);
+  if (direct < 0) return tl_fail(env, K, "out of memory");
+  if (direct == 0) return NULL;
   const size_t es = (size_t)tl_esize(x->dtype);
   const int64_t Cg = g.c / groups, Og = O / groups, Kg = Cg * g.k[0] * g.k[1] * g.k[2], rows = Kg * groups;
   const int64_t oHW = g.out[1] * g.out[2], oW = g.out[2], nq = g.out[0] * g.out[1];
@@ -414,7 +447,7 @@ typedef struct {
   int f32;
 } acc_job;
 
-#define DEFINE_ACC(NAME, T)                                                                                    \
+#define DEFINE_ACC(NAME, T, ADD2, FAST2)                                                                        \
   static void NAME(const acc_job *j, int64_t c) {                                                              \
     const tl_geom3 *g = j->g;                                                                                   \
     const int64_t D = g->in[0], H = g->in[1], W = g->in[2], oH = g->out[1], oW = g->out[2];                     \
@@ -436,14 +469,16 @@ typedef struct {
         const T *src = row + (q - j->q0) * oW;                                                                  \
         if (g->s[2] == 1) {                                                                                     \
           for (int64_t w = lo; w < hi; w++) dst[w + offw] += src[w];                                            \
+        } else if (FAST2 && g->s[2] == 2) {                                                                     \
+          ADD2(dst + 2 * lo + offw, src + lo, hi - lo);                                                         \
         } else {                                                                                                \
           for (int64_t w = lo; w < hi; w++) dst[w * g->s[2] + offw] += src[w];                                  \
         }                                                                                                       \
       }                                                                                                         \
     }                                                                                                           \
   }
-DEFINE_ACC(acc_f32, float)
-DEFINE_ACC(acc_f64, double)
+DEFINE_ACC(acc_f32, float, add2_f32, GATHER2_F32)
+DEFINE_ACC(acc_f64, double, add2_f64, 0)
 
 static void acc_part(void *arg, int64_t c0, int64_t c1, int tid) {
   (void)tid;
@@ -536,6 +571,10 @@ napi_value tl_js_conv3d_backward_weight(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, K, 3, names, 0, t, present, &g, 1, &groups, int_names)) return NULL;
   const tl_tensor *gw = &t[0], *gout = &t[1], *x = &t[2];
   if (!grad_geometry(env, K, x, gout, gw, "gw", &g, groups)) return NULL;
+  /* the direct kernel where it applies; the columns below otherwise */
+  const int direct = gout->numel == 0 ? 1 : tl_conv3d_direct_grad_weight(gw, gout, x, &g, groups);
+  if (direct < 0) return tl_fail(env, K, "out of memory");
+  if (direct == 0) return NULL;
   const size_t es = (size_t)tl_esize(x->dtype);
   if (gw->numel == 0) return NULL;
   memset(tl_first(gw), 0, (size_t)gw->numel * es);

@@ -21,4 +21,21 @@ bool tl_contiguous3(const tl_tensor *t);
 /* The output size of one dim of a window op (floor mode), or -1 when not positive. */
 int64_t tl_window_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d);
 
+/*
+ * F.conv3d's forward straight from the input, without columns (conv3d-direct.c): out [N, O, oD, oH, oW]
+ * (contiguous) = weight [O, C/groups, kd, kh, kw] (contiguous) over x [N, C, D, H, W] (any strides) plus
+ * bias [O] (or NULL), g's sizes filled and every argument checked by the caller. 0 when done, 1 when it
+ * leaves the case to the column path (too few output channels per group), -1 when out of memory.
+ */
+int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *w, const tl_tensor *bias,
+                     const tl_geom3 *g, int64_t groups);
+/*
+ * conv3d's weight gradient straight from the input (conv3d-direct.c): gw [O, C/groups, kd, kh, kw]
+ * (contiguous, overwritten) = gout [N, O, oD, oH, oW] (contiguous) times the windows of x [N, C, D, H, W]
+ * (any strides), summed over images and positions; arguments checked by the caller. 0 when done, 1 when
+ * it leaves the case to the column path, -1 when out of memory.
+ */
+int tl_conv3d_direct_grad_weight(const tl_tensor *gw, const tl_tensor *gout, const tl_tensor *x, const tl_geom3 *g,
+                                 int64_t groups);
+
 #endif

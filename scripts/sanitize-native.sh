@@ -26,4 +26,5 @@ LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.s
   dist/test/train-digits.test.js dist/test/index-speed-kernels.test.js dist/test/index-speed.test.js dist/test/gemm-shapes.test.js \
   dist/test/gemm-mlp-products.test.js dist/test/gemm-mlp-conv.test.js \
   dist/test/index-native-*.test.js dist/test/nn-grid-sample.test.js \
-  dist/test/conv3d.test.js dist/test/pool3d.test.js dist/test/interpolate-3d.test.js dist/test/adaptive-pool3d-kernels.test.js dist/test/ctc-kernel.test.js
+  dist/test/conv3d.test.js dist/test/pool3d.test.js dist/test/interpolate-3d.test.js dist/test/adaptive-pool3d-kernels.test.js dist/test/ctc-kernel.test.js \
+  dist/test/conv3d-direct.test.js
