@@ -46,12 +46,7 @@ export class Generator {
       twist(mt);
       this.mti = 0;
     }
-    let y = mt[this.mti++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(mt[this.mti++]!) >>> 0;
   }
 
   /** The next `count` (at most 4096) words, as that many calls of nextUint32 give them, in a buffer reused by the next call. */
@@ -63,11 +58,7 @@ export class Generator {
         twist(mt);
         at = 0;
       }
-      let y = mt[at++]!;
-      y ^= y >>> 11;
-      y ^= (y << 7) & 0x9d2c5680;
-      y ^= (y << 15) & 0xefc60000;
-      out[j] = y ^ (y >>> 18);
+      out[j] = temper(mt[at++]!);
     }
     this.mti = at;
     return out;
@@ -77,7 +68,7 @@ export class Generator {
   randomDoublesInto(out: Float64Array): void {
     for (let done = 0; done < out.length; done += 2048) {
       const m = Math.min(2048, out.length - done), w = this.nextWords(2 * m);
-      for (let i = 0; i < m; i++) out[done + i] = ((w[2 * i]! & 0x1fffff) * 4294967296 + w[2 * i + 1]!) / 9007199254740992;
+      for (let i = 0; i < m; i++) out[done + i] = low53(w[2 * i]!, w[2 * i + 1]!) / 9007199254740992;
     }
   }
 
@@ -92,7 +83,7 @@ export class Generator {
   /** Uniform in [0, 1) with 53 random bits: PyTorch's uniform double, the low 53 bits of `random64()` (two words, the first the high half). */
   random(): number {
     const hi = this.nextUint32(), lo = this.nextUint32();
-    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
+    return low53(hi, lo) / 9007199254740992;
   }
 
   /** Uniform in [0, 1) with 24 random bits: PyTorch's uniform float, the low 24 bits of one word. */
@@ -128,7 +119,7 @@ export class Generator {
    */
   drawSeed(): number {
     const hi = this.nextUint32(), lo = this.nextUint32();
-    return (hi & 0x1fffff) * 4294967296 + lo;
+    return low53(hi, lo);
   }
 
   /** Uniform integer in [low, high): PyTorch's `random() % range` (`random64() % range` past 2^32). */
@@ -194,6 +185,19 @@ export class Generator {
     this.spare = Number.isNaN(spare) ? null : spare;
     this.mt.set(state.slice(3, 3 + 624));
   }
+}
+
+/** The low 53 bits of the 64-bit word hi·2^32 + lo (PyTorch's `random64()` from two draws, the first the high half). */
+function low53(hi: number, lo: number): number {
+  return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
+/** MT19937's tempering of a state word into an output word (as an int32; `>>> 0` makes it unsigned). */
+function temper(y: number): number {
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  return y ^ (y >>> 18);
 }
 
 /** Regenerates the 624 words at once: the standard MT19937 twist, in three runs so that no index wraps. */
