@@ -50,6 +50,12 @@ export function multinomial(weights: Tensor, numSamples: number, options: { repl
  */
 function gumbelTopK(row: Float64Array, k: number, g: Generator, round: (v: number) => number): Int32Array {
   const keys = Array.from(row, (w) => round(w / round(-Math.log1p(-g.random()))));
+  if (k === 1) {
+    // one sample: PyTorch's argmax, the first of equal largest keys (no sort over a vocabulary)
+    let best = 0;
+    for (let i = 1; i < keys.length; i++) if (keys[i]! > keys[best]!) best = i;
+    return Int32Array.of(best);
+  }
   const order = keys.map((_, i) => i).sort((a, b) => keys[b]! - keys[a]! || a - b);
   return Int32Array.from(order.slice(0, k));
 }
