@@ -1,40 +1,11 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { castData } from "../ops/core.js";
-import { defaultGenerator, type Generator } from "../ops/random.js";
 import { binaryProbsLogits, givenParam, type ProbsOrLogits } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
 
 /** `totalCount` (default 1) and exactly one of `probs` or `logits`. */
 export type BinomialParams = { totalCount?: Tensor | number } & ProbsOrLogits;
-
-/**
- * One Binomial(n, p) draw by inversion: walk up the cdf from k = 0 with the ratio
- * P(k+1)/P(k) = (n-k)/(k+1) · p/q, on the smaller of p and q (expected min(np, nq) + 1
- * steps). Where qⁿ underflows, a sum of n Bernoulli draws instead.
- */
-function drawBinomial(n: number, p: number, g: Generator): number {
-  if (!(p >= 0 && p <= 1) || !(n >= 0)) return NaN;
-  const flip = p > 0.5, pp = flip ? 1 - p : p, q = 1 - pp;
-  let k: number;
-  const p0 = Math.pow(q, n);
-  if (pp === 0) k = 0;
-  else if (p0 > 1e-300) {
-    const u = g.random(), r = pp / q;
-    let pk = p0, cdf = p0;
-    k = 0;
-    while (u >= cdf && k < n) {
-      pk *= ((n - k) / (k + 1)) * r;
-      k++;
-      cdf += pk;
-    }
-  } else {
-    k = 0;
-    for (let i = 0; i < n; i++) if (g.random() < pp) k++;
-  }
-  return flip ? n - k : k;
-}
 
 /**
  * The binomial distribution: successes in `totalCount` Bernoulli(`probs`) trials. `totalCount`
@@ -93,15 +64,10 @@ export class Binomial extends Distribution {
     const values = torch.arange(1 + n, { dtype: this.probs.dtype }).reshape([-1, ...this.batchShape.map(() => 1)]);
     return (options.expand ?? true) ? values.expand([1 + n, ...this.batchShape]) : values;
   }
+  /** `torch.binomial` of the counts and probabilities, as PyTorch's Binomial samples. */
   override sample(sampleShape: readonly number[] = [], options: SampleOptions = {}): Tensor {
     const shape = this.extendedShape(sampleShape);
-    const ns = castData(this.totalCount.detach().expand(shape).contiguous(), "float64").data;
-    const ps = castData(this.probs.detach().expand(shape).contiguous(), "float64").data;
-    const g = options.generator ?? defaultGenerator;
-    const out = torch.zeros(shape, { dtype: this.probs.dtype });
-    const o = out.data as Float32Array | Float64Array;
-    for (let i = 0; i < o.length; i++) o[i] = drawBinomial(ns[i]!, ps[i]!, g);
-    return out;
+    return torch.binomial(this.totalCount.detach().expand(shape).to(this.probs.dtype), this.probs.detach().expand(shape), options);
   }
   logProb(value: Tensor): Tensor {
     this.validateSample(value);

@@ -1,11 +1,9 @@
 import * as torch from "../index.js";
 import type { Tensor } from "../index.js";
-import { castData } from "../ops/core.js";
 import { defaultGenerator } from "../ops/random.js";
 import { binaryProbsLogits, givenParam } from "./binary-params.js";
 import * as C from "./constraints.js";
 import { broadcastAll, Distribution, type DistributionOptions, type SampleOptions } from "./distribution.js";
-import { drawPoisson } from "./poisson.js";
 import { standardGamma } from "./standard-gamma.js";
 
 /** `totalCount` (the number of failures to stop at, any nonnegative real) and exactly one of `probs` (of success, in [0, 1)) or `logits`. */
@@ -71,11 +69,7 @@ export class NegativeBinomial extends Distribution {
       // a Gamma(r, rate e^-logits) rate; a count of 0 gives rate 0 (and so 0)
       const r = this.totalCount.expand(shape).contiguous();
       const gamma = standardGamma(torch.where(torch.gt(r, 0), r, 1), g).mul(this.logits.exp());
-      const rates = castData(torch.where(torch.gt(r, 0), gamma, 0), "float64").data;
-      const out = torch.zeros(shape, { dtype: this.probs.dtype });
-      const o = out.data as Float32Array | Float64Array;
-      for (let i = 0; i < o.length; i++) o[i] = drawPoisson(rates[i]!, g);
-      return out;
+      return torch.poisson(torch.where(torch.gt(r, 0), gamma, 0).to(this.probs.dtype), { generator: g });
     });
   }
   logProb(value: Tensor): Tensor {
