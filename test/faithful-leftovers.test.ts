@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
-import { assertClose, decode, type Encoded, values } from "./fixture-values.js";
+import { assertClose, decode, type Encoded, thrownMessage, values } from "./fixture-values.js";
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "faithful", name), "utf8")) as T;
 const leaf = (data: Encoded[], shape: number[], dtype: "float32" | "float64" = "float32"): Tensor =>
@@ -20,12 +20,7 @@ const leaf = (data: Encoded[], shape: number[], dtype: "float32" | "float64" = "
 /** `f` throws an error whose message starts with PyTorch's `expected`. */
 function throwsStartingWith(f: () => unknown, expected: string | null, what: string): void {
   assert.ok(expected !== null, `${what}: PyTorch raises`);
-  let message: string | null = null;
-  try {
-    f();
-  } catch (e) {
-    message = (e as Error).message;
-  }
+  const message = thrownMessage(f);
   assert.ok(message !== null, `${what}: no error`);
   assert.ok(message.startsWith(expected), `${what}:\n  got      ${message}\n  expected ${expected}`);
 }

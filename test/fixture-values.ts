@@ -29,16 +29,20 @@ export function readOpsFixture<T>(file: string): T {
   return JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "test", "fixtures", "ops", file), "utf8")) as T;
 }
 
-/** `f` throws an error whose message is exactly PyTorch's `expected` (null: the fixture says PyTorch raised nothing, which fails). */
-export function throwsExactly(f: () => unknown, expected: string | null, what: string): void {
-  assert.ok(expected !== null, `${what}: PyTorch raises`);
-  let message: string | null = null;
+/** The message of what calling `f` throws, or null when it throws nothing. */
+export function thrownMessage(f: () => unknown): string | null {
   try {
     f();
   } catch (e) {
-    message = (e as Error).message;
+    return (e as Error).message;
   }
-  assert.equal(message, expected, what);
+  return null;
+}
+
+/** `f` throws an error whose message is exactly PyTorch's `expected` (null: the fixture says PyTorch raised nothing, which fails). */
+export function throwsExactly(f: () => unknown, expected: string | null, what: string): void {
+  assert.ok(expected !== null, `${what}: PyTorch raises`);
+  assert.equal(thrownMessage(f), expected, what);
 }
 
 /** A tensor's elements in row-major order, as plain numbers. */
