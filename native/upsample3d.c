@@ -99,42 +99,7 @@ typedef struct {
       }                                                                                                        \
   }                                                                                                            \
   static void NAME##_volume(const up_job *j, int64_t v, int backward, T *buf0, T *buf1) {                      \
-    const int64_t n = v / j->C, c = v % j->C;                                                                  \
-    const tl_tensor *s = j->src;                                                                               \
-    const T *cur = (const T *)tl_first(s) + n * s->strides[0] + c * s->strides[1];                            \
-    int64_t ss[3] = {s->strides[2], s->strides[3], s->strides[4]};                                             \
-    int64_t sz[3] = {s->shape[2], s->shape[3], s->shape[4]};                                                   \
-    const int64_t dvol = j->dst->shape[2] * j->dst->shape[3] * j->dst->shape[4];                               \
-    T *out = (T *)tl_first(j->dst) + v * dvol;                                                                 \
-    /* forward: the last pass is the highest resampled dim; backward: the lowest */                           \
-    int last = -1;                                                                                             \
-    for (int d = 0; d < 3; d++)                                                                                \
-      if (j->ax[d].m != j->ax[d].n && (last < 0 || !backward)) last = d;                                       \
-    if (last < 0) {                                                                                            \
-      for (int64_t i = 0, o = 0; i < sz[0]; i++)                                                               \
-        for (int64_t k = 0; k < sz[1]; k++)                                                                    \
-          for (int64_t l = 0; l < sz[2]; l++) out[o++] = cur[i * ss[0] + k * ss[1] + l * ss[2]];               \
-      return;                                                                                                  \
-    }                                                                                                          \
-    int flip = 0;                                                                                              \
-    for (int step = 0; step < 3; step++) {                                                                     \
-      const int d = backward ? 2 - step : step;                                                                \
-      const axis_t *a = &j->ax[d];                                                                             \
-      if (a->m == a->n) continue;                                                                              \
-      T *target = d == last ? out : flip ? buf1 : buf0;                                                        \
-      if (backward) {                                                                                          \
-        int64_t dz[3] = {sz[0], sz[1], sz[2]};                                                                 \
-        dz[d] = a->n;                                                                                          \
-        NAME##_adjoint(cur, ss, dz, d, a, target);                                                             \
-        sz[d] = a->n;                                                                                          \
-      } else {                                                                                                 \
-        NAME##_pass(cur, ss, sz, d, a, target);                                                                \
-        sz[d] = a->m;                                                                                          \
-      }                                                                                                        \
-      cur = target;                                                                                            \
-      ss[0] = sz[1] * sz[2], ss[1] = sz[2], ss[2] = 1;                                                         \
-      flip = !flip;                                                                                            \
-    }                                                                                                          \
+    TL_SEPARABLE_VOLUME(T, axis_t, NAME##_pass, NAME##_adjoint);                                               \
   }
 DEFINE_UP(up_f32, float)
 DEFINE_UP(up_f64, double)

@@ -1,4 +1,4 @@
-/* Shared by the 3-d kernels (vol3d.c, maxpool3d.c, upsample3d.c): a 3-d window geometry and its reading. */
+/* Shared by the 3-d kernels (vol3d.c, maxpool3d.c, upsample3d.c, adaptive-pool3d.c): a 3-d window geometry and its reading, and the separable per-volume passes. */
 #ifndef TORCHLET_VOL3D_H
 #define TORCHLET_VOL3D_H
 
@@ -37,5 +37,51 @@ int tl_conv3d_direct(const tl_tensor *out, const tl_tensor *x, const tl_tensor *
  */
 int tl_conv3d_direct_grad_weight(const tl_tensor *gw, const tl_tensor *gout, const tl_tensor *x, const tl_geom3 *g,
                                  int64_t groups);
+
+/*
+ * The body of a per-volume function `(j, v, backward, buf0, buf1)` that runs volume v (image v / C,
+ * channel v % C) of j->src [N, C, *] into j->dst [N, C, *] (contiguous) by separable passes, one per
+ * dim whose axis j->ax[d] changes its size (n to m): forward `FORWARD(src, strides, sizes, d, axis,
+ * dst[, extra])` low dims first, backward `BACKWARD(src, strides, dst_sizes, d, axis, dst)` high dims
+ * first, through buf0 / buf1 (each as big as the largest intermediate volume), the last pass writing
+ * j->dst. Shared by trilinear resampling (upsample3d.c) and adaptive average pooling (adaptive-pool3d.c).
+ */
+#define TL_SEPARABLE_VOLUME(T, AXIS, FORWARD, BACKWARD, ...)                                           \
+  const int64_t n = v / j->C, c = v % j->C;                                                           \
+  const tl_tensor *s = j->src;                                                                        \
+  const T *cur = (const T *)tl_first(s) + n * s->strides[0] + c * s->strides[1];                     \
+  int64_t ss[3] = {s->strides[2], s->strides[3], s->strides[4]};                                      \
+  int64_t sz[3] = {s->shape[2], s->shape[3], s->shape[4]};                                            \
+  const int64_t dvol = j->dst->shape[2] * j->dst->shape[3] * j->dst->shape[4];                        \
+  T *out = (T *)tl_first(j->dst) + v * dvol;                                                          \
+  /* forward: the last pass is the highest changed dim; backward: the lowest */                      \
+  int last = -1;                                                                                      \
+  for (int d = 0; d < 3; d++)                                                                         \
+    if (j->ax[d].m != j->ax[d].n && (last < 0 || !backward)) last = d;                                \
+  if (last < 0) {                                                                                     \
+    for (int64_t i = 0, o = 0; i < sz[0]; i++)                                                        \
+      for (int64_t k = 0; k < sz[1]; k++)                                                             \
+        for (int64_t l = 0; l < sz[2]; l++) out[o++] = cur[i * ss[0] + k * ss[1] + l * ss[2]];        \
+    return;                                                                                           \
+  }                                                                                                   \
+  int flip = 0;                                                                                       \
+  for (int step = 0; step < 3; step++) {                                                              \
+    const int d = backward ? 2 - step : step;                                                         \
+    const AXIS *a = &j->ax[d];                                                                        \
+    if (a->m == a->n) continue;                                                                       \
+    T *target = d == last ? out : flip ? buf1 : buf0;                                                 \
+    if (backward) {                                                                                   \
+      int64_t dz[3] = {sz[0], sz[1], sz[2]};                                                          \
+      dz[d] = a->n;                                                                                   \
+      BACKWARD(cur, ss, dz, d, a, target);                                                            \
+      sz[d] = a->n;                                                                                   \
+    } else {                                                                                          \
+      FORWARD(cur, ss, sz, d, a, target, ##__VA_ARGS__);                                              \
+      sz[d] = a->m;                                                                                   \
+    }                                                                                                 \
+    cur = target;                                                                                     \
+    ss[0] = sz[1] * sz[2], ss[1] = sz[2], ss[2] = 1;                                                  \
+    flip = !flip;                                                                                     \
+  }
 
 #endif
