@@ -12,9 +12,8 @@ import json
 import os
 
 import torch
-import torch.nn.functional as F
 
-from gen_vol3d_fixtures import conv_options, multi
+from gen_vol3d_fixtures import conv3d_case
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "test", "fixtures", "ops", "conv3d-direct.json")
 
@@ -28,10 +27,8 @@ def randn(*shape, dtype=torch.float32, scale=1.0):
 def conv3d_cases():
     cases = []
 
-    def c(name, x, w, b, seed, **kw):
-        opts = conv_options(**kw)
-        args = {k: tuple(v) if isinstance(v, list) else v for k, v in opts.items()}
-        cases.append(multi(name, lambda a, k, bb: F.conv3d(a, k, bb, **args), [x, w, b], opts, seed))
+    def c(*args, **kw):
+        cases.append(conv3d_case(*args, **kw))
 
     f64 = torch.float64
     c("9 output channels (a partial panel), rows of 20, padding 1", randn(1, 3, 3, 4, 20), randn(9, 3, 3, 3, 3, scale=0.3),

@@ -93,13 +93,18 @@ def conv_options(stride=1, padding=0, dilation=1, groups=1):
     return {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
 
 
+def conv3d_case(name, x, w, b, seed, **kw):
+    """A conv3d case (output and gradients) with the given conv options."""
+    opts = conv_options(**kw)
+    args = {k: tuple(v) if isinstance(v, list) else v for k, v in opts.items()}
+    return multi(name, lambda a, k, bb: F.conv3d(a, k, bb, **args), [x, w, b], opts, seed)
+
+
 def conv3d_cases():
     cases = []
 
-    def c(name, x, w, b, seed, **kw):
-        opts = conv_options(**kw)
-        args = {k: tuple(v) if isinstance(v, list) else v for k, v in opts.items()}
-        cases.append(multi(name, lambda a, k, bb: F.conv3d(a, k, bb, **args), [x, w, b], opts, seed))
+    def c(*args, **kw):
+        cases.append(conv3d_case(*args, **kw))
 
     f64 = torch.float64
     c("3x3x3 with bias", randn(2, 2, 4, 4, 5), randn(3, 2, 3, 3, 3), randn(3), 1)
