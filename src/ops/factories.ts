@@ -262,9 +262,10 @@ function random(shape: readonly number[], options: RandomOptions, op: string, fi
   const dtype = options.dtype ?? defaultFloatDtype();
   if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
   const t = emptyData([...shape], dtype);
-  const values = new Float64Array(t.data.length);
+  // float64 storage takes the values as they are drawn; float32 through a float64 buffer, rounded on copy
+  const values = dtype === "float64" ? (t.data as Float64Array) : new Float64Array(t.data.length);
   fill(values, dtype, options.generator ?? defaultGenerator);
-  t.data.set(values);
+  if (values !== t.data) t.data.set(values);
   return finish(t, options);
 }
 
