@@ -14,6 +14,7 @@ import { contiguousStrides, kernels, pyNumber, record } from "./core.js";
 import { emptyLike, zeros, zerosLike } from "./factories.js";
 import { inplace } from "./inplace.js";
 import { defaultGenerator, type Generator } from "./random.js";
+import { requireInt } from "./python-args.js";
 import { finfo, iinfo } from "./type-info.js";
 import { expand } from "./views.js";
 
@@ -52,17 +53,6 @@ function fill(self: Tensor, op: string, name: string, draw: (values: Float64Arra
     }
     return out;
   }, true);
-}
-
-/** A uniform integer in [0, range), for any range up to 2^53 + 1. */
-function below(g: Generator, range: number): number {
-  if (range <= 4294967296) return g.nextUint32() % range;
-  const bits53 = (g.nextUint32() >>> 11) * 4294967296 + g.nextUint32();
-  return Math.floor((bits53 / 2 ** 53) * range);
-}
-
-function requireInt(op: string, name: string, position: number, v: number): void {
-  if (!Number.isInteger(v)) throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be int, not float`);
 }
 
 /** The mantissa digits of a float dtype: its samples are exact up to 2^digits. */
@@ -173,7 +163,7 @@ export function random_(self: Tensor, fromOrTo?: number, to?: number | null, opt
     checkRandomRange(dtype, from, toInc);
   }
   const range = toInc - from + 1;
-  return fill(self, "random_", name, each(() => from + below(g, range)));
+  return fill(self, "random_", name, each(() => from + g.integer(0, range)));
 }
 
 /**

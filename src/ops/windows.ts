@@ -10,6 +10,7 @@ import { type FactoryOptions, fromTypedArray } from "./factories.js";
 import { i0 } from "./special-scalar.js";
 import { cppTypeName, isFloating } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { requireInt } from "./python-args.js";
 
 /** Every window's options: PyTorch's `periodic` (default true), and the factory options. */
 export interface WindowOptions extends FactoryOptions {
@@ -19,7 +20,7 @@ export interface WindowOptions extends FactoryOptions {
 
 /** A window from `w(n, m)`, m = the symmetric length minus 1, over n = 0 .. length - 1. */
 function window(op: string, length: number, options: WindowOptions, w: (n: number, m: number) => number): Tensor {
-  if (!Number.isInteger(length)) throw new TypeError(`${op}(): argument 'window_length' (position 1) must be int, not float`);
+  requireInt(op, "window_length", 1, length);
   if (length < 0) throw new Error(`${op} requires non-negative window_length, got window_length=${length}`);
   const dtype = options.dtype ?? getDefaultDtype();
   if (!isFloating(dtype)) {
