@@ -194,29 +194,30 @@ static inline void transpose16(__m512 r[16]) {
 }
 
 /*
- * pack_b for a float B stored transposed (unit stride along K, as a linear
- * layer's weight is): 16 x 16 blocks transposed in registers instead of one
- * strided element at a time. Columns past w are zeros.
+ * A float panel `width` wide (a multiple of 16 or not) from a source whose
+ * `w` rows run along K with unit stride, `stride` apart: d[k * width + q] =
+ * src[q * stride + k], zeros for q >= w. This is pack_b for a B stored
+ * transposed (a linear layer's weight) and pack_a for a row-major A: 16 x 16
+ * blocks transposed in registers instead of one strided element at a time.
  */
-static void pack_bt_f32(const float *src, int64_t sbn, int64_t w, int64_t kc, float *d) {
+static void pack_t_f32(const float *src, int64_t stride, int64_t w, int64_t width, int64_t kc, float *d) {
   int64_t k = 0;
   for (; k + 16 <= kc; k += 16)
-    for (int half = 0; half < NRF / 16; half++) {
+    for (int64_t q0 = 0; q0 < width; q0 += 16) {
       __m512 r[16];
-      for (int i = 0; i < 16; i++) {
-        const int64_t q = 16 * half + i;
-        r[i] = q < w ? _mm512_loadu_ps(src + q * sbn + k) : _mm512_setzero_ps();
-      }
+      for (int i = 0; i < 16; i++)
+        r[i] = q0 + i < w ? _mm512_loadu_ps(src + (q0 + i) * stride + k) : _mm512_setzero_ps();
       transpose16(r);
-      for (int i = 0; i < 16; i++) _mm512_storeu_ps(d + (k + i) * NRF + 16 * half, r[i]);
+      const __mmask16 lanes = width - q0 >= 16 ? 0xffff : (__mmask16)((1u << (width - q0)) - 1);
+      for (int i = 0; i < 16; i++) _mm512_mask_storeu_ps(d + (k + i) * width + q0, lanes, r[i]);
     }
   for (; k < kc; k++)
-    for (int64_t q = 0; q < NRF; q++) d[k * NRF + q] = q < w ? src[q * sbn + k] : 0;
+    for (int64_t q = 0; q < width; q++) d[k * width + q] = q < w ? src[q * stride + k] : 0;
 }
-#define HAVE_PACK_BT 1
+#define HAVE_PACK_T 1
 #else
-#define HAVE_PACK_BT 0
-#define pack_bt_f32(...) ((void)0)
+#define HAVE_PACK_T 0
+#define pack_t_f32(...) ((void)0)
 #endif
 
 /* column mode: a chunk's packed B (KC x NC_MAX) stays in L2 */
@@ -304,7 +305,9 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
 #define DEFINE_GEMM(NAME, T, NR, KC, MC, UKR)                                                    \
   /* A rows [i0, i0 + h) (h <= MR), K range [k, k + kc) -> one MR x kc panel */                   \
   static void NAME##_pack_a(const mm_job *j, const T *src, int64_t h, int64_t kc, T *d) {        \
-    if (j->sak == 1 && h == MR) {                                                               \
+    if (HAVE_PACK_T && sizeof(T) == 4 && j->sak == 1 && j->sam != 1) {                          \
+      pack_t_f32((const float *)src, j->sam, h, MR, kc, (float *)d);                            \
+    } else if (j->sak == 1 && h == MR) {                                                        \
       /* k outer: the writes run straight through the panel */                                  \
       for (int64_t k = 0; k < kc; k++)                                                          \
         for (int64_t r = 0; r < MR; r++) d[k * MR + r] = src[r * j->sam + k];                   \
@@ -323,8 +326,8 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
                                                                                                 \
   /* B rows [k, k + kc), columns [c0, c0 + w) (w <= NR) -> one kc x NR panel */                 \
   static void NAME##_pack_b(const mm_job *j, const T *src, int64_t w, int64_t kc, T *d) {        \
-    if (HAVE_PACK_BT && sizeof(T) == 4 && NR == NRF && j->sbk == 1 && j->sbn != 1) {            \
-      pack_bt_f32((const float *)src, j->sbn, w, kc, (float *)d);                               \
+    if (HAVE_PACK_T && sizeof(T) == 4 && j->sbk == 1 && j->sbn != 1) {                          \
+      pack_t_f32((const float *)src, j->sbn, w, NR, kc, (float *)d);                            \
     } else if (j->sbn == 1) {                                                                   \
       for (int64_t k = 0; k < kc; k++) {                                                        \
         int64_t q = 0;                                                                          \
