@@ -13,7 +13,8 @@
  * panel in the cache of the core that reads it (reading data another core
  * just wrote is ~3x slower here); a descheduled thread delays only the task
  * it holds. A batch item whose B has batch stride 0 (a broadcast weight)
- * reuses the packed B of the item before.
+ * reuses the packed B of the item before. A B with contiguous rows less than
+ * 4 KiB apart is not copied at all: the kernel reads its full panels in place.
  *
  * Column mode, for few rows (32 x 432 x 16384: three panels for two
  * threads) or a B whose per-thread copies would not stay in the scratch
@@ -75,8 +76,8 @@
  * not pay for MR.
  */
 #define DEFINE_UKR(NAME, ROWS, INLINE, T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)      \
-  static INLINE void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *restrict c, \
-                          int64_t ldc, int accumulate) {                                     \
+  static INLINE void NAME(int64_t kc, const T *restrict a, const T *restrict b, int64_t ldb,   \
+                          T *restrict c, int64_t ldc, int accumulate) {                      \
     V acc[ROWS][2];                                                                          \
     for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = ZERO();                           \
     for (int64_t k = 0; k < kc; k++) {                                                       \
@@ -87,7 +88,7 @@
         acc[r][1] = FMA(av, b1, acc[r][1]);                                                  \
       }                                                                                      \
       a += MR;                                                                               \
-      b += NR;                                                                               \
+      b += ldb;                                                                              \
     }                                                                                        \
     if (accumulate) {                                                                        \
       for (int r = 0; r < ROWS; r++) {                                                       \
@@ -113,13 +114,14 @@
   DEFINE_UKR(NAME##_r3, MR, , T, V, NR, VL, ZERO, LOAD, STORE, SET1, FMA, ADD)               \
   /* an edge tile of h <= MR rows: the smallest kernel that covers them, into tmp (NR wide); */ \
   /* 1 when it wrote C itself (h is exactly its row count, a full NR wide, unit column stride) */ \
-  static int NAME##_edge(int64_t kc, const T *restrict a, const T *restrict b, T *restrict tmp,  \
-                         int64_t h, int direct, T *restrict c, int64_t ldc, int accumulate) {  \
-    if (direct && h == MR1) return NAME##_r1(kc, a, b, c, ldc, accumulate), 1;               \
-    if (direct && h == MR2) return NAME##_r2(kc, a, b, c, ldc, accumulate), 1;               \
-    if (h <= MR1) NAME##_r1(kc, a, b, tmp, NR, 0);                                           \
-    else if (h <= MR2) NAME##_r2(kc, a, b, tmp, NR, 0);                                      \
-    else NAME##_r3(kc, a, b, tmp, NR, 0);                                                    \
+  static int NAME##_edge(int64_t kc, const T *restrict a, const T *restrict b, int64_t ldb,     \
+                         T *restrict tmp, int64_t h, int direct, T *restrict c, int64_t ldc,    \
+                         int accumulate) {                                                    \
+    if (direct && h == MR1) return NAME##_r1(kc, a, b, ldb, c, ldc, accumulate), 1;          \
+    if (direct && h == MR2) return NAME##_r2(kc, a, b, ldb, c, ldc, accumulate), 1;          \
+    if (h <= MR1) NAME##_r1(kc, a, b, ldb, tmp, NR, 0);                                      \
+    else if (h <= MR2) NAME##_r2(kc, a, b, ldb, tmp, NR, 0);                                 \
+    else NAME##_r3(kc, a, b, ldb, tmp, NR, 0);                                               \
     return 0;                                                                                \
   }
 
@@ -243,6 +245,12 @@ static void pack_t_f32(const float *src, int64_t stride, int64_t w, int64_t widt
 /* and its A rows per block at most (a block's KC columns of A stay in L2 while every chunk panel passes) */
 #define AIP_MC 264
 
+/* Row mode reads a B with contiguous rows in place, not packed, when its rows lie fewer than */
+/* this many bytes apart: the kernel's NR values of kc rows then spread over enough cache sets */
+/* (a 4 KiB multiple maps them all to a few sets, and large strides miss the TLB) and stream */
+/* from L2 as fast as a packed panel from L1. Each thread's copy of B cost ~3% at 512 x 512. */
+#define B_INPLACE_MAX 4096
+
 #define MAX_THREADS 64
 #define MAX_ROW_TASKS 256
 
@@ -252,6 +260,7 @@ typedef struct {
   char *c;
   int64_t sab, sam, sak, sbb, sbk, sbn, scb, scm, scn; /* element strides */
   int shared_b;            /* B's batch stride is 0 (or one item): pack it once per thread */
+  int b_inplace;           /* row mode reads B's whole panels where they lie (see B_INPLACE_MAX) */
   int64_t batch, mpanels, npanels;
   int64_t k0, ks;          /* the current K slab */
   int64_t tasks_per_item;  /* row tasks per product */
@@ -392,16 +401,19 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
       const int64_t q = t / j->tasks_per_item, rt = t % j->tasks_per_item;                      \
       const int64_t ip0 = j->bounds[rt], ip1 = j->bounds[rt + 1];                                \
       if (ip0 == ip1) continue;                                                                 \
-      /* this thread's B: the item's K slab, all panels, KC block after KC block */            \
+      /* this thread's B: the item's K slab, KC block after KC block, packed from panel jpk */  \
+      /* on: all panels, or with B read in place only a last one narrower than NR */           \
       const int64_t key = j->shared_b ? 0 : q;                                                  \
+      const T *b = (const T *)j->b + key * j->sbb + j->k0 * j->sbk;                             \
+      const int64_t jpk = j->b_inplace ? j->npanels - 1 : 0, np = j->npanels - jpk;             \
       if (j->bkey[tid] != key) {                                                                \
-        const T *b = (const T *)j->b + key * j->sbb + j->k0 * j->sbk;                           \
         for (int64_t kk = 0; kk < j->ks; kk += KC) {                                            \
           const int64_t kc = j->ks - kk < KC ? j->ks - kk : KC;                                 \
-          for (int64_t jp = 0; jp < j->npanels; jp++) {                                         \
+          for (int64_t jp = jpk; jp < j->npanels; jp++) {                                       \
             const int64_t c0 = jp * NR, w = j->N - c0 < NR ? j->N - c0 : NR;                    \
-            NAME##_pack_b(j, b + kk * j->sbk + c0 * j->sbn, w, kc,                              \
-                          bpack + kk * j->npanels * NR + jp * NR * kc);                         \
+            if (!j->b_inplace || w < NR)                                                        \
+              NAME##_pack_b(j, b + kk * j->sbk + c0 * j->sbn, w, kc,                            \
+                            bpack + (kk * np + (jp - jpk) * kc) * NR);                          \
           }                                                                                     \
         }                                                                                       \
         j->bkey[tid] = key;                                                                     \
@@ -425,15 +437,17 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
           for (int64_t kk = g0; kk < g1; kk += KC) {                                            \
             const int64_t kc = j->ks - kk < KC ? j->ks - kk : KC;                               \
             const int acc = j->k0 + kk > 0;                                                     \
-            const T *bpanel = bpack + kk * j->npanels * NR + jp * NR * kc;                      \
+            const int inplace = j->b_inplace && w == NR;                                        \
+            const T *bpanel = inplace ? b + kk * j->sbk + c0 : bpack + (kk * np + (jp - jpk) * kc) * NR; \
+            const int64_t ldb = inplace ? j->sbk : NR;                                          \
             for (int64_t ip = ip0; ip < ip1; ip++) {                                            \
               const int64_t i0 = ip * MR, h = j->M - i0 < MR ? j->M - i0 : MR;                  \
               const T *apanel = apack + (kk - g0) * (ip1 - ip0) * MR + (ip - ip0) * MR * kc;    \
               T *cp = c + i0 * j->scm + c0 * j->scn;                                            \
               if (h == MR && w == NR && j->scn == 1) {                                          \
-                UKR(kc, apanel, bpanel, cp, j->scm, acc);                                       \
+                UKR(kc, apanel, bpanel, ldb, cp, j->scm, acc);                                  \
               } else {                                                                          \
-                if (!UKR##_edge(kc, apanel, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                if (!UKR##_edge(kc, apanel, bpanel, ldb, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
                   NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
               }                                                                                 \
             }                                                                                   \
@@ -496,9 +510,9 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
               const int64_t h = mc - ip * MR < MR ? mc - ip * MR : MR;                          \
               T *cp = c + (i0 + ip * MR) * j->scm + jp * NR * j->scn;                           \
               if (h == MR && w == NR && j->scn == 1) {                                          \
-                UKR(kc, ablock + ip * MR * kc, bpanel, cp, j->scm, acc);                        \
+                UKR(kc, ablock + ip * MR * kc, bpanel, NR, cp, j->scm, acc);                    \
               } else {                                                                          \
-                if (!UKR##_edge(kc, ablock + ip * MR * kc, bpanel, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
+                if (!UKR##_edge(kc, ablock + ip * MR * kc, bpanel, NR, tmp, h, w == NR && j->scn == 1, cp, j->scm, acc))\
                   NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                              \
               }                                                                                 \
             }                                                                                   \
@@ -575,7 +589,7 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
               } else if (h == MR) {                                                             \
                 UKR##_ip(kc, a + (i0 + ip * MR) * j->sam + kk, j->sam, bpanel, tmp, NR, 0);     \
                 NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
-              } else if (!UKR##_edge(kc, apack, bpanel, tmp, h, direct, cp, j->scm, acc)) {     \
+              } else if (!UKR##_edge(kc, apack, bpanel, NR, tmp, h, direct, cp, j->scm, acc)) { \
                 NAME##_edge(tmp, cp, h, w, j->scm, j->scn, acc);                                \
               }                                                                                 \
             }                                                                                   \
@@ -611,8 +625,9 @@ static int64_t row_tasks(mm_job *j, int nt, int64_t max_panels) {
         ((size_t)(j->M * j->K) * es <= AIP_A_L2 || j->N >= 2 * j->M))                           \
       return NAME##_run_ainplace(j, nt);                                                        \
     const int64_t rows = row_tasks(j, nt, MC / MR) * MR;                                        \
+    j->b_inplace = j->sbn == 1 && j->sbk >= 0 && (size_t)j->sbk * es < B_INPLACE_MAX;           \
     /* a K slab as deep as the limit allows, in whole KC blocks */                              \
-    const size_t brow = (size_t)j->npanels * NR * es;                                           \
+    const size_t brow = (size_t)(j->b_inplace ? 1 : j->npanels) * NR * es;                      \
     int64_t ks = j->K;                                                                          \
     if (brow * (size_t)ks > PACK_LIMIT) {                                                       \
       ks = (int64_t)(PACK_LIMIT / brow) / KC * KC;                                              \
