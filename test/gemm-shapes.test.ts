@@ -75,6 +75,17 @@ describeOnBackends((b) => `gemm shapes (${b})`, () => {
     mm(150, 260, 129, "t", "s");
   });
 
+  test("row mode reads a B with contiguous rows in place: full and partial panels, KC blocks, batches, a K-broadcast B", () => {
+    torch.manualSeed(8);
+    mm(200, 600, 96); // full panels only, K across three KC blocks
+    mm(120, 300, 1023); // rows just under 4 KiB apart (float32): in place but the last panel
+    mm(120, 300, 1024); // 4 KiB apart (float32): packed
+    for (const dtype of ["float32", "float64"] as const) {
+      check(`[3,60,300] @ [3,300,100] ${dtype}`, torch.randn([3, 60, 300], { dtype }), torch.randn([3, 300, 100], { dtype }));
+      check(`[150,300] @ [1,100].expand(300,100) ${dtype}`, torch.randn([150, 300], { dtype }), torch.randn([1, 100], { dtype }).expand([300, 100]));
+    }
+  });
+
   test("batches: a broadcast B folded into the rows, or shared when A's items are apart; a broadcast A", () => {
     torch.manualSeed(6);
     for (const dtype of ["float32", "float64"] as const) {
