@@ -39,7 +39,8 @@
         "native/max-unpool3d.c",
         "native/ctc.c",
         "native/avg-pool3d.c",
-        "native/conv3d-direct.c"
+        "native/conv3d-direct.c",
+        "native/random.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -242,6 +242,14 @@ export interface Backend {
   avgPool3d?(out: Strided, x: Strided, g: Conv3dGeometry, divisors: Strided): boolean;
   /** Its adjoint: gx [N, C, D, H, W] (contiguous, overwritten) = Σ over the windows holding each element of g[o] / divisors[o]. */
   avgPool3dBackward?(gx: Strided, g: Strided, geometry: Conv3dGeometry, divisors: Strided): boolean;
+  /**
+   * Optional accelerator: a generator's MT19937 words (src/ops/random.ts):
+   * continues the 624-word state `mt` (updated in place) from position
+   * `mti` (0..624), writes the next `count` tempered words into `out`, and
+   * returns the position after them; null where the backend leaves the work
+   * to the generator.
+   */
+  mtWords?(mt: Uint32Array, mti: number, out: Uint32Array, count: number): number | null;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -4,7 +4,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
 import { contiguousStrides, empty as emptyData, kernels, numelOf, pyNumber, shapeStr } from "./core.js";
-import { defaultGenerator, type Generator } from "./random.js";
+import { defaultGenerator, type Generator, remainder } from "./random.js";
 
 export interface FactoryOptions {
   dtype?: DType;
@@ -286,8 +286,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   checkShape(shape, "randint");
   if (!(low < high)) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const t = emptyData([...shape], options.dtype ?? "int32");
-  const g = options.generator ?? defaultGenerator;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = g.integer(low, high);
+  (options.generator ?? defaultGenerator).integersInto(t.data, low, high);
   return finish(t, options);
 }
 
@@ -298,11 +297,17 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
   const d = t.data;
   for (let i = 0; i < n; i++) d[i] = i;
-  for (let i = 0; i < n - 1; i++) {
-    const j = g.integer(i, n);
-    const tmp = d[i]!;
-    d[i] = d[j]!;
-    d[j] = tmp;
+  // step i swaps with a uniform j in [i, n): PyTorch's random() % (n - i), one word a step
+  const words = new Float64Array(Math.min(n, 4096));
+  for (let i0 = 0; i0 < n - 1; i0 += words.length) {
+    const steps = words.subarray(0, Math.min(words.length, n - 1 - i0));
+    g.integersInto(steps, 0, 4294967296);
+    for (let s = 0; s < steps.length; s++) {
+      const i = i0 + s, j = i + remainder(steps[s]!, n - i);
+      const tmp = d[i]!;
+      d[i] = d[j]!;
+      d[j] = tmp;
+    }
   }
   return finish(t, options);
 }

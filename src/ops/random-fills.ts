@@ -163,7 +163,7 @@ export function random_(self: Tensor, fromOrTo?: number, to?: number | null, opt
     checkRandomRange(dtype, from, toInc);
   }
   const range = toInc - from + 1;
-  return fill(self, "random_", name, each(() => from + g.integer(0, range)));
+  return fill(self, "random_", name, (values) => g.integersInto(values, from, from + range));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { kernels } from "../backend/select.js";
 import type { DType } from "../tensor/dtype.js";
 
 /**
@@ -52,6 +53,12 @@ export class Generator {
   /** The next `count` (at most 4096) words, as that many calls of nextUint32 give them, in a buffer reused by the next call. */
   private nextWords(count: number): Uint32Array {
     const out = this.scratch, mt = this.mt;
+    // the backend's loop when it has one (native: several times faster), else the same words here
+    const next = count >= 64 ? kernels().mtWords?.(mt, this.mti, out, count) : null;
+    if (next != null) {
+      this.mti = next;
+      return out;
+    }
     let at = this.mti;
     for (let j = 0; j < count; j++) {
       if (at >= 624) {
@@ -122,6 +129,19 @@ export class Generator {
     return low53(hi, lo);
   }
 
+  /** Fills `out` with uniform integers in [low, high), as that many calls of integer() give them. */
+  integersInto(out: { length: number; [i: number]: number }, low: number, high: number): void {
+    const range = high - low;
+    if (range > 4294967296) {
+      for (let i = 0; i < out.length; i++) out[i] = this.integer(low, high);
+      return;
+    }
+    for (let done = 0; done < out.length; done += 4096) {
+      const m = Math.min(4096, out.length - done), w = this.nextWords(m);
+      for (let i = 0; i < m; i++) out[done + i] = low + remainder(w[i]!, range);
+    }
+  }
+
   /** Uniform integer in [low, high): PyTorch's `random() % range` (`random64() % range` past 2^32). */
   integer(low: number, high: number): number {
     const range = high - low;
@@ -190,6 +210,17 @@ export class Generator {
 /** The low 53 bits of the 64-bit word hi·2^32 + lo (PyTorch's `random64()` from two draws, the first the high half). */
 function low53(hi: number, lo: number): number {
   return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
+/**
+ * w % r for a word w and 1 <= r <= 2^32, without `%`: words past 2^31 are
+ * not int32s, and V8's `%` on doubles is a slow fmod. The quotient's
+ * rounding can only overshoot by one (w / r just below an integer, for a
+ * large r), which the last step corrects.
+ */
+export function remainder(w: number, r: number): number {
+  const m = w - Math.floor(w / r) * r;
+  return m < 0 ? m + r : m;
 }
 
 /** MT19937's tempering of a state word into an output word (as an int32; `>>> 0` makes it unsigned). */

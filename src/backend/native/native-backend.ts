@@ -339,6 +339,10 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    mtWords(mt, mti, out, count) {
+      return typeof c.mtWords === "function" ? c.mtWords(mt, mti, out, count) : null;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
