@@ -40,7 +40,8 @@
         "native/ctc.c",
         "native/avg-pool3d.c",
         "native/conv3d-direct.c",
-        "native/random.c"
+        "native/random.c",
+        "native/box-muller.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

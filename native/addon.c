@@ -757,8 +757,9 @@ napi_value tl_js_max_unpool3d_backward(napi_env env, napi_callback_info info);
 /* the CTC loss recursions (native/ctc.c) */
 napi_value tl_js_ctc_loss_forward(napi_env env, napi_callback_info info);
 napi_value tl_js_ctc_loss_backward(napi_env env, napi_callback_info info);
-/* MT19937 words for the random samplers (native/random.c) */
+/* MT19937 words and Box–Muller blocks for the random samplers (native/random.c, box-muller.c) */
 napi_value tl_js_mt_words(napi_env env, napi_callback_info info);
+napi_value tl_js_box_muller16(napi_env env, napi_callback_info info);
 /* avg_pool3d forward and adjoint (native/avg-pool3d.c) */
 napi_value tl_js_avg_pool3d(napi_env env, napi_callback_info info);
 napi_value tl_js_avg_pool3d_backward(napi_env env, napi_callback_info info);
@@ -834,6 +835,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"ctcLossForward", NULL, tl_js_ctc_loss_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ctcLossBackward", NULL, tl_js_ctc_loss_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mtWords", NULL, tl_js_mt_words, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"boxMuller16", NULL, tl_js_box_muller16, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},

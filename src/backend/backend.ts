@@ -250,6 +250,14 @@ export interface Backend {
    * to the generator.
    */
   mtWords?(mt: Uint32Array, mti: number, out: Uint32Array, count: number): number | null;
+  /**
+   * Optional accelerator: PyTorch's normal_fill_16 in place over `values`
+   * (a multiple of 16 uniforms): in each block of 16, for j < 8, radius =
+   * sqrt(-2 log(1 - u[j])), theta = 2 pi u[j + 8], u[j] = radius cos(theta)
+   * std + mean, u[j + 8] = radius sin(theta) std + mean; false where the
+   * backend leaves the work to the generator. Within an ulp of the JS loop.
+   */
+  boxMuller16?(values: Float64Array, mean: number, std: number): boolean;
 }
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */

@@ -162,11 +162,13 @@ export class Generator {
     if (dtype === "float64") {
       this.randomDoublesInto(values);
       const width = to - from;
+      if (width === 1 && from === 0) return; // u·1 + 0 is u
       for (let i = 0; i < n; i++) values[i] = fusedMultiplyAdd(values[i]!, width, from);
       return;
     }
     this.randomFloatsInto(values);
     const lo = Math.fround(from), width = Math.fround(Math.fround(to) - lo);
+    if (width === 1 && lo === 0) return;
     // u·width is exact in a double (24-bit operands), so this is the fused result
     for (let i = 0; i < n; i++) values[i] = Math.fround(values[i]! * width + lo);
   }
@@ -186,7 +188,10 @@ export class Generator {
     }
     const uniforms = (into: Float64Array) => (dtype === "float32" ? this.randomFloatsInto(into) : this.randomDoublesInto(into));
     uniforms(values);
-    for (let i = 0; i + 16 <= n; i += 16) boxMuller16(values, i, mean, std);
+    const whole = n - (n % 16);
+    if (kernels().boxMuller16?.(values.subarray(0, whole), mean, std) !== true) {
+      for (let i = 0; i < whole; i += 16) boxMuller16(values, i, mean, std);
+    }
     if (n % 16 !== 0) {
       uniforms(values.subarray(n - 16));
       boxMuller16(values, n - 16, mean, std);

@@ -100,7 +100,7 @@ export function bernoulli(p: Tensor, options: { generator?: Generator } = {}): T
   for (let i = 0; i < d.length; i++) {
     const q = d[i]!;
     if (!(q >= 0 && q <= 1)) throw new Error(`Expected p_in >= 0 && p_in <= 1 to be true, but got false. (bernoulli: probability ${q})`);
-    d[i] = uniform() < q ? 1 : 0;
+    d[i] = +(uniform() < q);
   }
   return probs;
 }

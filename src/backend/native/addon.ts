@@ -91,6 +91,8 @@ export interface NativeAddon {
   avgPool3dBackward?(gx: Strided, g: Strided, geometry: readonly number[], divisors: Strided): void;
   /** native/random.c: the next `count` MT19937 words of state `mt` (624 words, updated) from position `mti` into `out`; returns the new position. */
   mtWords?(mt: Uint32Array, mti: number, out: Uint32Array, count: number): number;
+  /** native/box-muller.c: normal_fill_16 in place over `values` (a multiple of 16 uniforms). */
+  boxMuller16?(values: Float64Array, mean: number, std: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

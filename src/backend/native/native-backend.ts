@@ -343,6 +343,12 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return typeof c.mtWords === "function" ? c.mtWords(mt, mti, out, count) : null;
     },
 
+    boxMuller16(values, mean, std) {
+      if (typeof c.boxMuller16 !== "function") return false;
+      c.boxMuller16(values, mean, std);
+      return true;
+    },
+
     gridSampleBackward(gx, gg, g, x, grid, mode, padding, alignCorners) {
       const typesOk = isFloat(x) && sameType(grid, x) && sameType(g, x) && (gx === null || sameType(gx, x)) && (gg === null || sameType(gg, x));
       if (typeof c.gridSampleBackward !== "function" || !typesOk || numel(g.shape) < THRESHOLDS.index) return false;
