@@ -518,11 +518,18 @@ typedef struct {
 } clamp_ctx;
 
 #define CLAMP(x) ((x) != (x) ? (x) : (x) < lo ? lo : (x) > hi ? hi : (x))
+/* the same where lo <= hi (or a bound is NaN), without branches: a NaN x fails both tests and stays; vectorized (a
+ * branch per element, mispredicted on random data, made clamp ~50x slower than relu) */
+#define CLAMP_LH(T, x, l, h) ({ const T v_ = (x) < (l) ? (l) : (x); v_ > (h) ? (h) : v_; })
 
 static void clamp_row(const void *c, int64_t n, char **p, const int64_t *s) {
   const clamp_ctx *cc = c;
   const double lo = cc->lo, hi = cc->hi;
-  if (cc->din == TL_F32 && cc->dout == TL_F32) {
+  if (!(lo > hi) && cc->din == TL_F32 && cc->dout == TL_F32) {
+    ROW2(float, float, (float)CLAMP_LH(double, (double)x, lo, hi));
+  } else if (!(lo > hi) && cc->din == TL_F64 && cc->dout == TL_F64) {
+    ROW2(double, double, CLAMP_LH(double, x, lo, hi));
+  } else if (cc->din == TL_F32 && cc->dout == TL_F32) {
     ROW2(float, float, (float)CLAMP((double)x));
   } else if (cc->din == TL_F64 && cc->dout == TL_F64) {
     ROW2(double, double, CLAMP(x));

@@ -5,7 +5,7 @@ import { type BinaryOp, isComparison, type Strided, type UnaryOp } from "../back
 import { allocate, type DType, defaultFloatDtype, isFloating, promoteTypes, promoteWithScalar, scalarTypeName, toFloating } from "../tensor/dtype.js";
 import { isContiguous, numel, sameShape } from "../tensor/layout.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { broadcastShapes, broadcastView, castData, empty, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
+import { broadcastShapes, broadcastView, castData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 
 /** A tensor or a JS number, as PyTorch's binary ops accept. */
 export type Operand = Tensor | number;
@@ -425,7 +425,7 @@ export function clamp(a: Tensor, min: number | Tensor | ClampBounds | null = nul
   // each given bound promotes as a scalar operand: bool with an int becomes int32 (PyTorch: int64), an integer
   // tensor with a fraction or an infinity (Python floats both) becomes float32
   const dtype = [min, max].reduce<DType>((d, v) => (v === null ? d : promoteWithScalar(d, v)), a.dtype);
-  const out = empty(a.shape, dtype);
+  const out = emptyUninitialized(a.shape, dtype);
   // min(max(x, lo), hi): with lo > hi every value becomes hi, as in PyTorch (kernels test lo first)
   kernels().clamp(out, asDtype(a, dtype), Math.min(lo, hi), hi);
   if (needsGrad(a)) {
@@ -495,7 +495,7 @@ export function where(cond: Tensor, a?: Operand, b?: Operand): Tensor | Tensor[]
   const dtype = resultType(a, b);
   const aShape = typeof a === "number" ? [] : a.shape, bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(broadcastShapes(cond.shape, aShape, "where"), bShape, "where");
-  const out = empty(shape, dtype);
+  const out = emptyUninitialized(shape, dtype);
   const sa = typeof a === "number" ? scalarStrided(a, dtype) : asDtype(a, dtype);
   const sb = typeof b === "number" ? scalarStrided(b, dtype) : asDtype(b, dtype);
   kernels().where(out, broadcastView(cond, shape), broadcastView(sa, shape), broadcastView(sb, shape));

@@ -62,7 +62,7 @@ export function gather(a: Tensor, dim: number, index: Tensor): Tensor {
     }
   }
   checkIndexValues(index, a, d, "gather");
-  const out = empty(index.shape, a.dtype);
+  const out = emptyUninitialized(index.shape, a.dtype);
   kernels().gather(out, a, d, index);
   if (needsGrad(a)) {
     // backward closures capture shapes and flags, never tensors: a node holds only what it saves

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { contiguousStrides, empty, kernels, makeView, needsGrad, numelOf, record, relayout, shapeStr } from "./core.js";
+import { contiguousStrides, empty, emptyUninitialized, kernels, makeView, needsGrad, numelOf, record, relayout, shapeStr } from "./core.js";
 // reduce.ts imports this module too; the cycle is safe because neither calls the other while loading.
 import { sum } from "./reduce.js";
 
@@ -107,7 +107,7 @@ export function contiguous(a: Tensor): Tensor {
 
 /** A copy with its own storage; gradients flow through unchanged. */
 export function clone(a: Tensor): Tensor {
-  const out = empty(a.shape, a.dtype);
+  const out = emptyUninitialized(a.shape, a.dtype);
   kernels().copy(out, a);
   if (needsGrad(a)) record("CloneBackward0", [a], out, ([g]) => [g!]);
   return out;
