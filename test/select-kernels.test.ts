@@ -1,8 +1,10 @@
-// The native clamp kernel (branch-free max-then-min) against the reference
-// backend, bit for bit: NaN, infinities and signed zeros in the input; bounds
-// that float32 cannot hold, that round to zero, that are NaN or infinite, and
-// a lower bound above the upper one (through the op, and handed to the kernel
-// directly); contiguous and strided, float32 and float64.
+// The native kernels that pick a value per element without branching, clamp
+// (max then min) and where (contiguous rows, scalar operands read once),
+// against the reference backend, bit for bit. clamp: NaN, infinities and
+// signed zeros in the input; bounds that float32 cannot hold, that round to
+// zero, that are NaN or infinite, and a lower bound above the upper one
+// (through the op, and handed to the kernel directly). where: tensor and
+// scalar operands on either side, every dtype. Contiguous and strided.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
@@ -62,5 +64,38 @@ test("clamp: a lower bound above the upper one, handed to the kernels directly, 
       return bits(out);
     });
     sameBits(outs[0]!, outs[1]!, `${dtype} clamp kernel (1, -1)`);
+  }
+});
+
+test("where: tensor or scalar operands on either side give the reference's bits, every dtype, contiguous and strided", { skip: backendSkip("native") }, () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    const x = input("float64"), cond = x.gt(0.3);
+    const a = dtype === "bool" ? x.lt(1) : x.mul(3).to(dtype), b = dtype === "bool" ? x.gt(-1) : x.neg().to(dtype);
+    // (scalars of the tensors' kind: a bool tensor takes JS booleans, which the op turns into bool tensors)
+    const sa = -0, sb = 7;
+    const strided = (t: Tensor) => torch.stack([t, t], 1).select(1, 0);
+    const cases: [string, () => Tensor][] = [
+      ["t, t", () => torch.where(cond, a, b)],
+      ["strided", () => torch.where(strided(cond), strided(a), b)],
+    ];
+    if (dtype !== "bool") {
+      cases.push(
+        ["s, t", () => torch.where(cond, sa, b)],
+        ["t, s", () => torch.where(cond, a, sb)],
+        ["s, s", () => torch.where(cond, sa, sb)],
+        ["strided, s", () => torch.where(strided(cond), strided(a), sb)],
+      );
+    }
+    for (const [name, make] of cases) {
+      const results = (["native", "reference"] as const).map((backend) => {
+        torch.setBackend(backend);
+        try {
+          return bits(make());
+        } finally {
+          torch.setBackend("native");
+        }
+      });
+      sameBits(results[0]!, results[1]!, `${dtype} where(${name})`);
+    }
   }
 });
