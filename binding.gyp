@@ -41,7 +41,8 @@
         "native/avg-pool3d.c",
         "native/conv3d-direct.c",
         "native/random.c",
-        "native/box-muller.c"
+        "native/box-muller.c",
+        "native/activations.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -217,6 +217,19 @@ static bool run_clamp(napi_env env, call_t *c) {
   return true;
 }
 
+static bool run_activation(napi_env env, call_t *c) {
+  const char *K = c->kernel;
+  tl_tensor *out = &c->t[0], *a = &c->t[1];
+  int op;
+  if (!op_scalar(env, c, A_COUNT, &op)) return false;
+  if (c->ns < 3) return tl_fail(env, K, "missing the two parameters"), false;
+  if (!tl_same_shape(env, K, a, "a", out, "out") || !tl_same_dtype(env, K, out, "out", a, "a") ||
+      !tl_float_dtype(env, K, a, "a"))
+    return false;
+  tl_activation(op, out, a, c->s[1], c->s[2]);
+  return true;
+}
+
 static bool run_where(napi_env env, call_t *c) {
   const char *K = c->kernel;
   tl_tensor *out = &c->t[0], *cond = &c->t[1], *a = &c->t[2], *b = &c->t[3];
@@ -512,6 +525,7 @@ static const kernel_t KERNELS[] = {
     {"conv2d", "TTTOG", 4, NULL, 0, {"out", "x", "weight", "bias"}, run_conv2d},
     {"maxPool2d", "TTGO", 3, NULL, 0, {"out", "x", "indices"}, run_max_pool2d},
     {"maxPool2dBackward", "TTT", 3, NULL, 0, {"gradInput", "grad", "indices"}, run_max_pool2d_backward},
+    {"activation", "oTTnn", 2, tl_activation_names, A_COUNT, {"out", "a"}, run_activation},
 };
 #define NKERNELS ((int)(sizeof KERNELS / sizeof KERNELS[0]))
 
@@ -699,10 +713,11 @@ PLAIN(15, js_col2im)
 PLAIN(16, js_conv2d)
 PLAIN(17, js_max_pool2d)
 PLAIN(18, js_max_pool2d_backward)
+PLAIN(19, js_activation)
 static napi_value (*const PLAIN_FNS[])(napi_env, napi_callback_info) = {
     js_copy,   js_fill,   js_unary,        js_binary,      js_clamp,        js_where,    js_reduce, js_arg_reduce,
     js_softmax, js_matmul, js_gather, js_scatter_add, js_index_select, js_index_add, js_im2col, js_col2im,
-    js_conv2d, js_max_pool2d, js_max_pool2d_backward};
+    js_conv2d, js_max_pool2d, js_max_pool2d_backward, js_activation};
 
 /* ---- threads ------------------------------------------------------------------- */
 

@@ -156,6 +156,10 @@ void tl_fill(const tl_tensor *out, double value);
 void tl_unary(int op, const tl_tensor *out, const tl_tensor *a);
 void tl_binary(int op, const tl_tensor *out, const tl_tensor *a, const tl_tensor *b);
 void tl_clamp(const tl_tensor *out, const tl_tensor *a, double lo, double hi);
+/* piecewise-linear activations in one pass (native/activations.c); out and a of one float dtype */
+enum { A_LEAKY_RELU, A_HARDTANH, A_THRESHOLD, A_HARDSIGMOID, A_HARDSWISH, A_COUNT };
+extern const char *const tl_activation_names[A_COUNT];
+void tl_activation(int op, const tl_tensor *out, const tl_tensor *a, double p0, double p1);
 void tl_where(const tl_tensor *out, const tl_tensor *cond, const tl_tensor *a, const tl_tensor *b);
 
 /* Returns 0, or -1 when a scratch allocation failed. */

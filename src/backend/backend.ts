@@ -258,7 +258,20 @@ export interface Backend {
    * backend leaves the work to the generator. Within an ulp of the JS loop.
    */
   boxMuller16?(values: Float64Array, mean: number, std: number): boolean;
+  /**
+   * Optional accelerator: a piecewise-linear activation in one pass, out =
+   * act(a) (same shape, one float dtype), the same bits as its composed
+   * definition in src/nn/activation-nodes.ts / functional.ts (see
+   * native/activations.c): leakyRelu(slope), hardtanh(lo, hi),
+   * threshold(threshold, value), hardsigmoid, hardswish (p0, p1 unused
+   * where not named). false where the backend leaves the work to the
+   * composed ops.
+   */
+  activation?(op: ActivationOp, out: Strided, a: Strided, p0: number, p1: number): boolean;
 }
+
+/** The activations Backend.activation computes in one pass. */
+export type ActivationOp = "leakyRelu" | "hardtanh" | "threshold" | "hardsigmoid" | "hardswish";
 
 /** gridSample's interpolation: bilinear (trilinear in 3-d), nearest or bicubic (2-d). */
 export type GridSampleMode = "bilinear" | "nearest" | "bicubic";

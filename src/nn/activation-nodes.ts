@@ -6,7 +6,9 @@
  * celu_ and selu_ save the *result* (tools/autograd/derivatives.yaml), so
  * changing it in place afterwards raises the version error there, as in
  * PyTorch; hardtanh_ and threshold_ save the input as it was.
- * Backward formulas are tensor ops, so double backward works.
+ * Backward formulas are tensor ops, so double backward works. The forwards of
+ * the piecewise-linear ones run in one pass where the backend can
+ * (fused-activation.ts), with the composed ops' bits.
  */
 import { runInMode, withGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../ops/core.js";
@@ -15,6 +17,7 @@ import { isFloating, scalarTypeName } from "../tensor/dtype.js";
 import { inplace } from "../ops/inplace.js";
 import { zerosLike } from "../ops/factories.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { fusedActivation } from "./fused-activation.js";
 
 /**
  * `forward(x)`, recorded (when x requires grad) as one node `name` whose
@@ -60,7 +63,7 @@ function belowZero(x: Tensor): Tensor {
 /** `x` where positive, `slope·x` elsewhere; in place (`leaky_relu_`) with `inplace`. */
 export function leakyReluAct(input: Tensor, slope: number, inplaceOp: boolean): Tensor {
   floatKernelOnly(input, "leaky_relu_cpu");
-  const forward = (x: Tensor) => where(gt(x, 0), x, mul(x, slope));
+  const forward = (x: Tensor) => fusedActivation(x, "leakyRelu", slope) ?? where(gt(x, 0), x, mul(x, slope));
   if (!inplaceOp) return activation("LeakyReluBackward0", input, forward, false, (g, x) => where(gt(x, 0), g, mul(g, slope)));
   return inplace(input, "leaky_relu_", [], (old) => activation("LeakyReluBackward1", old, forward, true, (g, r) => {
     if (slope < 0) {
@@ -108,7 +111,7 @@ export function eluAct(
 /** `x` clamped into [minVal, maxVal], gradient 0 on and past the bounds (HardtanhBackward0, also in place). */
 export function hardtanhAct(input: Tensor, minVal: number, maxVal: number, inplaceOp: boolean): Tensor {
   if (input.dtype === "bool") throw new Error("Bool inputs not supported for hardtanh");
-  const forward = (x: Tensor) => where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x));
+  const forward = (x: Tensor) => fusedActivation(x, "hardtanh", minVal, maxVal) ?? where(le(x, minVal), minVal, where(ge(x, maxVal), maxVal, x));
   const compute = (x: Tensor) => activation("HardtanhBackward0", x, forward, false, (g, s) =>
     gradWhere("HardtanhBackwardBackward0", g, s, (gg, x) => where(le(x, minVal), 0, where(ge(x, maxVal), 0, gg))));
   return inplaceOp ? inplace(input, "hardtanh_", [], compute) : compute(input);
@@ -133,7 +136,7 @@ function gradWhere(name: string, g: Tensor, s: Tensor, pass: (g: Tensor, s: Tens
 export function thresholdAct(input: Tensor, threshold: number, value: number, inplaceOp: boolean): Tensor {
   if (input.dtype === "bool") throw new Error(`"threshold_cpu" not implemented for 'Bool'`);
   // le, not gt: a NaN input stays NaN, as in PyTorch's kernel
-  const forward = (x: Tensor) => where(le(x, threshold), value, x);
+  const forward = (x: Tensor) => fusedActivation(x, "threshold", threshold, value) ?? where(le(x, threshold), value, x);
   const compute = (name: string) => (x: Tensor) => activation(name, x, forward, false, (g, s) =>
     gradWhere("ThresholdBackwardBackward0", g, s, (gg, y) => where(le(y, threshold), 0, gg)));
   return inplaceOp ? inplace(input, "threshold_", [], compute("ThresholdBackward1")) : compute("ThresholdBackward0")(input);

@@ -29,6 +29,7 @@ import { narrow, reshape, transpose } from "../ops/views.js";
 import { scalarTypeName } from "../tensor/dtype.js";
 import { embeddingRenorm_ } from "./embedding-bag.js";
 import { checkNormalizedShape } from "./norm-functions.js";
+import { fusedActivation } from "./fused-activation.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
@@ -223,6 +224,8 @@ export function relu6(input: Tensor, options: InplaceOption = {}): Tensor {
 export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
   return maybeInplace(input, options, "hardswish", (input) => asOneNode("HardswishBackward0", input, (x) => {
     // the middle branch squares its input: clamped, so that an infinite x, where that branch is not taken, gives no 0·∞ gradient
+    const fused = fusedActivation(x, "hardswish");
+    if (fused !== null) return fused;
     const mid = clamp(x, -3, 3);
     return where(le(x, -3), 0, where(lt(x, 3), div(mul(mid, add(mid, 3)), 6), x));
   }, hardswishBackward));
@@ -238,7 +241,7 @@ export function hardswish(input: Tensor, options: InplaceOption = {}): Tensor {
 export function hardsigmoid(input: Tensor, options: InplaceOption = {}): Tensor {
   // a NaN stays NaN, through a detached branch so that it passes no gradient
   return maybeInplace(input, options, "hardsigmoid", (input) =>
-    asOneNode("HardsigmoidBackward0", input, (x) => where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6)))), hardsigmoidBackward));
+    asOneNode("HardsigmoidBackward0", input, (x) => fusedActivation(x, "hardsigmoid") ?? where(le(x, -3), 0, where(ge(x, 3), 1, where(isnan(x), x.detach(), div(add(x, 3), 6)))), hardsigmoidBackward));
 }
 
 /**

@@ -48,6 +48,8 @@ export function makeNativeBackend(c: NativeAddon): Backend {
   const code = (names: readonly string[]) => new Map(names.map((name, i) => [name, i]));
   const unaryCode = code(c.unaryOps), binaryCode = code(c.binaryOps), reduceCode = code(c.reduceOps);
   const kernel = code(c.kernels);
+  // (native/activations.c's tl_activation_names, in its order)
+  const activationCode = code(["leakyRelu", "hardtanh", "threshold", "hardsigmoid", "hardswish"]), activationKernel = kernel.get("activation");
   const id = (name: string): number => {
     const k = kernel.get(name);
     if (k === undefined) throw new Error(`torchlet native: the addon has no kernel ${name}; rebuild it`);
@@ -341,6 +343,15 @@ export function makeNativeBackend(c: NativeAddon): Backend {
 
     mtWords(mt, mti, out, count) {
       return typeof c.mtWords === "function" ? c.mtWords(mt, mti, out, count) : null;
+    },
+
+    activation(op, out, a, p0, p1) {
+      const opc = activationCode.get(op), n = numel(out.shape);
+      if (activationKernel === undefined || opc === undefined || !isFloat(a) || !sameType(out, a) || !big(out, n, THRESHOLDS.elementwise)) return false;
+      scalars(opc, p0, p1);
+      operands(out, a);
+      c.call(activationKernel, meta, out.data, a.data);
+      return true;
     },
 
     boxMuller16(values, mean, std) {
