@@ -42,7 +42,8 @@
         "native/conv3d-direct.c",
         "native/random.c",
         "native/box-muller.c",
-        "native/activations.c"
+        "native/activations.c",
+        "native/layer-norm.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

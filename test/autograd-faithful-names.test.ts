@@ -30,7 +30,7 @@ const PYTORCH_2: Record<string, string> = {
 /** Composed here from several ops where PyTorch records one node (its name in the fixture). */
 const KNOWN_DIFFERENT = new Set([
   "rsqrt", "clampMin", "addcmul", "addcdiv", "addmm", "addmv", "addbmm", "baddbmm", "addr", "cross", "kron",
-  "trace", "tril", "triu", "diag", "repeat", "maskedFill", "sort", "topk", "cdist", "FlayerNorm", "FgroupNorm",
+  "trace", "tril", "triu", "diag", "repeat", "maskedFill", "sort", "topk", "cdist", "FgroupNorm",
   "Fembedding", "Fconv1d", "FmseLoss", "FsmoothL1", "Fbce", "FbceLogits", "Fglu", "Fprelu", "FavgPool2d",
   "FadaptiveAvg", "Finterp", "FpairDist",
   // the native backend's conv3d kernel records one node; the reference backend composes conv3d from 2-d ops

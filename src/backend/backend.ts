@@ -268,6 +268,16 @@ export interface Backend {
    * composed ops.
    */
   activation?(op: ActivationOp, out: Strided, a: Strided, p0: number, p1: number): boolean;
+  /**
+   * Optional accelerator: layer normalisation of the rows of contiguous
+   * [M, N] float arrays (src/nn/layer-norm-rows.ts's layerNormRows, the
+   * same bits); false where the backend leaves the work to those loops.
+   */
+  layerNorm?(out: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, b: Float32Array | Float64Array | null,
+    mean: Float64Array, rstd: Float64Array, M: number, N: number, eps: number): boolean;
+  /** Its gradients (layerNormBackwardRows, the same bits); false where the backend leaves them to those loops. */
+  layerNormBackward?(gx: Float32Array | Float64Array | null, gw: Float32Array | Float64Array | null, gb: Float32Array | Float64Array | null,
+    g: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, mean: Float64Array, rstd: Float64Array, M: number, N: number): boolean;
 }
 
 /** The activations Backend.activation computes in one pass. */

@@ -30,6 +30,7 @@ import { scalarTypeName } from "../tensor/dtype.js";
 import { embeddingRenorm_ } from "./embedding-bag.js";
 import { checkNormalizedShape } from "./norm-functions.js";
 import { fusedActivation } from "./fused-activation.js";
+import { layerNormFused } from "./layer-norm.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
@@ -465,6 +466,8 @@ export function layerNorm(input: Tensor, normalizedShape: readonly number[], opt
   if (k > input.dim() || tail.some((s, i) => s !== normalizedShape[i])) {
     throw new Error(`Given normalized_shape=${shapeStr(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(", ")}], but got input of size${shapeStr(input.shape)}`);
   }
+  const fused = layerNormFused(input, k, options.weight ?? null, options.bias ?? null, options.eps ?? 1e-5);
+  if (fused !== null) return fused;
   const dims = Array.from({ length: k }, (_, i) => input.dim() - k + i);
   let out = normalized(input, dims, options.eps ?? 1e-5);
   if (options.weight != null) out = mul(out, options.weight);

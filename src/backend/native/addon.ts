@@ -1,6 +1,8 @@
 import type { Conv2dGeometry, Strided } from "../backend.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 
+type Floats = Float32Array | Float64Array;
+
 /**
  * The raw functions of build/Release/torchlet_native.node (sources in
  * native/). Every function checks its arguments in C before touching memory
@@ -93,6 +95,10 @@ export interface NativeAddon {
   mtWords?(mt: Uint32Array, mti: number, out: Uint32Array, count: number): number;
   /** native/box-muller.c: normal_fill_16 in place over `values` (a multiple of 16 uniforms). */
   boxMuller16?(values: Float64Array, mean: number, std: number): void;
+  /** native/layer-norm.c: layer normalisation of the rows of contiguous [M, N] arrays (src/nn/layer-norm-rows.ts's loops). */
+  layerNorm?(out: Floats, x: Floats, w: Floats | null, b: Floats | null, mean: Float64Array, rstd: Float64Array, M: number, N: number, eps: number): void;
+  /** native/layer-norm.c: its gradients (each output may be null). */
+  layerNormBackward?(gx: Floats | null, gw: Floats | null, gb: Floats | null, g: Floats, x: Floats, w: Floats | null, mean: Float64Array, rstd: Float64Array, M: number, N: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

@@ -354,6 +354,18 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    layerNorm(out, x, w, b, mean, rstd, M, N, eps) {
+      if (typeof c.layerNorm !== "function" || M * N < THRESHOLDS.elementwise) return false;
+      c.layerNorm(out, x, w, b, mean, rstd, M, N, eps);
+      return true;
+    },
+
+    layerNormBackward(gx, gw, gb, g, x, w, mean, rstd, M, N) {
+      if (typeof c.layerNormBackward !== "function" || M * N < THRESHOLDS.elementwise) return false;
+      c.layerNormBackward(gx, gw, gb, g, x, w, mean, rstd, M, N);
+      return true;
+    },
+
     boxMuller16(values, mean, std) {
       if (typeof c.boxMuller16 !== "function") return false;
       c.boxMuller16(values, mean, std);

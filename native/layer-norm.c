@@ -1,0 +1,220 @@
+/*
+ * Layer normalisation over the rows of contiguous [M, N] arrays, for
+ * F.layerNorm (src/nn/layer-norm.ts):
+ *
+ *   layerNorm(out, x, w, b, mean, rstd, M, N, eps)
+ *     out[r, i] = (x[r, i] - mean[r]) * rstd[r] * w[i] + b[i] (w, b may be
+ *     null), writing each row's mean and rstd = 1 / sqrt(biased var + eps)
+ *     into the Float64Arrays mean and rstd.
+ *   layerNormBackward(gx, gw, gb, g, x, w, mean, rstd, M, N)
+ *     the gradients from g (gx, gw, gb each null when not wanted).
+ *
+ * The same operations in the same order as src/nn/layer-norm-rows.ts (the
+ * reference's loops): double precision, row sums in eight running sums
+ * (element i into sum i mod 8, which vectorizes) added pairwise, column sums
+ * over rows in row order; so the same bits. Rows are shared out over the
+ * pool's threads, columns for gw and gb.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "args.h"
+
+typedef struct {
+  tl_dtype dtype;
+  void *out;     /* forward: out; backward: gx */
+  void *gw, *gb; /* backward */
+  const void *x, *g, *w, *b;
+  double *mean, *rstd;
+  int64_t M, N;
+  double eps;
+} ln_job;
+
+static double combine8(const double *a) {
+  return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* the sum over I in [0, n) of EXPR (which reads index I), element I into running sum I mod 8 */
+#define SUM8(n, I, EXPR)                                                  \
+  ({                                                                      \
+    double a_[8] = {0, 0, 0, 0, 0, 0, 0, 0};                              \
+    int64_t b_ = 0;                                                       \
+    for (; b_ + 8 <= (n); b_ += 8)                                        \
+      for (int k_ = 0; k_ < 8; k_++) {                                    \
+        const int64_t I = b_ + k_;                                        \
+        a_[k_] += (EXPR);                                                 \
+      }                                                                   \
+    for (int64_t I = b_; I < (n); I++) a_[I & 7] += (EXPR);               \
+    combine8(a_);                                                         \
+  })
+
+#define LN_KERNELS(T)                                                                           \
+  static void ln_forward_##T(void *arg, int64_t r0, int64_t r1, int tid) {                       \
+    (void)tid;                                                                                  \
+    const ln_job *j = arg;                                                                      \
+    const int64_t N = j->N;                                                                     \
+    const T *w = j->w, *b = j->b;                                                               \
+    for (int64_t r = r0; r < r1; r++) {                                                         \
+      const T *x = (const T *)j->x + r * N;                                                     \
+      T *out = (T *)j->out + r * N;                                                             \
+      const double m = SUM8(N, i, (double)x[i]) / (double)N;                                    \
+      const double v = SUM8(N, i, ((double)x[i] - m) * ((double)x[i] - m)) / (double)N;         \
+      const double s = 1.0 / sqrt(v + j->eps);                                                  \
+      for (int64_t i = 0; i < N; i++) {                                                         \
+        double y = ((double)x[i] - m) * s;                                                      \
+        if (w) y = y * (double)w[i];                                                            \
+        if (b) y = y + (double)b[i];                                                            \
+        out[i] = (T)y;                                                                          \
+      }                                                                                         \
+      j->mean[r] = m;                                                                           \
+      j->rstd[r] = s;                                                                           \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  static void ln_backward_rows_##T(void *arg, int64_t r0, int64_t r1, int tid) {                 \
+    (void)tid;                                                                                  \
+    const ln_job *j = arg;                                                                      \
+    const int64_t N = j->N;                                                                     \
+    const T *w = j->w;                                                                          \
+    for (int64_t r = r0; r < r1; r++) {                                                         \
+      const T *x = (const T *)j->x + r * N, *g = (const T *)j->g + r * N;                       \
+      T *gx = (T *)j->out + r * N;                                                              \
+      const double m = j->mean[r], s = j->rstd[r];                                              \
+      const double a = SUM8(N, i, w ? (double)g[i] * (double)w[i] : (double)g[i]) / (double)N;  \
+      const double c = SUM8(N, i, (w ? (double)g[i] * (double)w[i] : (double)g[i]) * (((double)x[i] - m) * s)) / (double)N; \
+      for (int64_t i = 0; i < N; i++) {                                                         \
+        const double gwi = w ? (double)g[i] * (double)w[i] : (double)g[i];                      \
+        const double xhat = ((double)x[i] - m) * s;                                             \
+        gx[i] = (T)(s * ((gwi - a) - xhat * c));                                                \
+      }                                                                                         \
+    }                                                                                           \
+  }                                                                                             \
+                                                                                                \
+  /* gw and gb for columns [c0, c1): sums over the rows in row order, 256 columns at a time */ \
+  static void ln_backward_cols_##T(void *arg, int64_t c0, int64_t c1, int tid) {                 \
+    (void)tid;                                                                                  \
+    const ln_job *j = arg;                                                                      \
+    const int64_t N = j->N, M = j->M;                                                           \
+    T *gw = j->gw, *gb = j->gb;                                                                 \
+    double sw[256], sb[256];                                                                    \
+    for (int64_t q0 = c0; q0 < c1; q0 += 256) {                                                 \
+      const int64_t q1 = q0 + 256 < c1 ? q0 + 256 : c1;                                         \
+      for (int64_t q = q0; q < q1; q++) sw[q - q0] = sb[q - q0] = 0;                            \
+      for (int64_t r = 0; r < M; r++) {                                                         \
+        const T *x = (const T *)j->x + r * N, *g = (const T *)j->g + r * N;                     \
+        const double m = j->mean[r], s = j->rstd[r];                                            \
+        for (int64_t q = q0; q < q1; q++) {                                                     \
+          sw[q - q0] = sw[q - q0] + (double)g[q] * (((double)x[q] - m) * s);                    \
+          sb[q - q0] = sb[q - q0] + (double)g[q];                                               \
+        }                                                                                       \
+      }                                                                                         \
+      for (int64_t q = q0; q < q1; q++) {                                                       \
+        if (gw) gw[q] = (T)sw[q - q0];                                                          \
+        if (gb) gb[q] = (T)sb[q - q0];                                                          \
+      }                                                                                         \
+    }                                                                                           \
+  }
+
+LN_KERNELS(float)
+LN_KERNELS(double)
+
+/* one typed-array argument: its type and length (v may be null when `optional`); false with an error thrown otherwise */
+static bool get_array(napi_env env, const char *kernel, napi_value v, const char *name, bool optional, napi_typedarray_type *type,
+                      size_t *length, void **data) {
+  napi_valuetype vt;
+  if (optional && napi_typeof(env, v, &vt) == napi_ok && (vt == napi_null || vt == napi_undefined)) {
+    *data = NULL;
+    *length = 0;
+    return true;
+  }
+  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, v, type, length, data, NULL, NULL) != napi_ok) {
+    tl_fail(env, kernel, "%s must be a typed array%s", name, optional ? " or null" : "");
+    return false;
+  }
+  return true;
+}
+
+/* the arrays of one call, checked: those of x's float type hold at least `need` elements, the Float64Arrays `stats` */
+typedef struct {
+  const char *name;
+  napi_value v;
+  bool optional, stats;
+  int64_t need_rows; /* 1: M * N elements (or M for stats); 0: N */
+  void *data;
+} ln_arg;
+
+static bool check_args(napi_env env, const char *kernel, ln_arg *args, int n, int64_t M, int64_t N, tl_dtype *dtype) {
+  napi_typedarray_type xtype = napi_float32_array;
+  bool have = false;
+  for (int k = 0; k < n; k++) {
+    napi_typedarray_type t;
+    size_t length;
+    if (!get_array(env, kernel, args[k].v, args[k].name, args[k].optional, &t, &length, &args[k].data)) return false;
+    if (!args[k].data) continue;
+    const int64_t need = args[k].stats ? M : args[k].need_rows ? M * N : N;
+    if (args[k].stats) {
+      if (t != napi_float64_array) return tl_fail(env, kernel, "%s must be a Float64Array", args[k].name), false;
+    } else if (!have) {
+      if (t != napi_float32_array && t != napi_float64_array) return tl_fail(env, kernel, "%s must be a Float32Array or Float64Array", args[k].name), false;
+      xtype = t;
+      have = true;
+    } else if (t != xtype) {
+      return tl_fail(env, kernel, "%s must have the type of the other float arrays", args[k].name), false;
+    }
+    if ((int64_t)length < need)
+      return tl_fail(env, kernel, "%s has %zu elements, fewer than the %lld it needs", args[k].name, length, (long long)need), false;
+  }
+  *dtype = xtype == napi_float64_array ? TL_F64 : TL_F32;
+  return true;
+}
+
+/* rows per chunk of the pool: ~16k elements, so claiming a chunk costs little next to it */
+static int64_t row_grain(int64_t N) {
+  return N >= 16384 ? 1 : 16384 / (N > 0 ? N : 1);
+}
+
+static bool get_dims(napi_env env, const char *kernel, napi_value mv, napi_value nv, int64_t *M, int64_t *N) {
+  return tl_get_integer(env, kernel, "M", mv, 0, 9007199254740991.0, M) && tl_get_integer(env, kernel, "N", nv, 0, 9007199254740991.0, N) &&
+         (*N == 0 || *M <= INT64_MAX / *N || (tl_fail(env, kernel, "M * N is too large"), false));
+}
+
+napi_value tl_js_layer_norm(napi_env env, napi_callback_info info) {
+  const char *K = "layerNorm";
+  size_t argc = 9;
+  napi_value argv[9];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 9) return tl_fail(env, K, "expected (out, x, w, b, mean, rstd, M, N, eps), got %zu arguments", argc);
+  int64_t M, N;
+  double eps;
+  if (!get_dims(env, K, argv[6], argv[7], &M, &N) || !tl_get_number(env, K, "eps", argv[8], &eps)) return NULL;
+  ln_arg args[] = {{"out", argv[0], false, false, 1, NULL}, {"x", argv[1], false, false, 1, NULL}, {"w", argv[2], true, false, 0, NULL},
+                   {"b", argv[3], true, false, 0, NULL}, {"mean", argv[4], false, true, 0, NULL}, {"rstd", argv[5], false, true, 0, NULL}};
+  tl_dtype dtype;
+  if (!check_args(env, K, args, 6, M, N, &dtype)) return NULL;
+  ln_job j = {dtype, args[0].data, NULL, NULL, args[1].data, NULL, args[2].data, args[3].data, args[4].data, args[5].data, M, N, eps};
+  const int threads = tl_threads_for((double)M * (double)N * 4);
+  tl_parallel_for(M, row_grain(N), threads, dtype == TL_F32 ? ln_forward_float : ln_forward_double, &j);
+  return NULL;
+}
+
+napi_value tl_js_layer_norm_backward(napi_env env, napi_callback_info info) {
+  const char *K = "layerNormBackward";
+  size_t argc = 10;
+  napi_value argv[10];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 10) return tl_fail(env, K, "expected (gx, gw, gb, g, x, w, mean, rstd, M, N), got %zu arguments", argc);
+  int64_t M, N;
+  if (!get_dims(env, K, argv[8], argv[9], &M, &N)) return NULL;
+  ln_arg args[] = {{"g", argv[3], false, false, 1, NULL}, {"x", argv[4], false, false, 1, NULL}, {"gx", argv[0], true, false, 1, NULL},
+                   {"gw", argv[1], true, false, 0, NULL}, {"gb", argv[2], true, false, 0, NULL}, {"w", argv[5], true, false, 0, NULL},
+                   {"mean", argv[6], false, true, 0, NULL}, {"rstd", argv[7], false, true, 0, NULL}};
+  tl_dtype dtype;
+  if (!check_args(env, K, args, 8, M, N, &dtype)) return NULL;
+  ln_job j = {dtype, args[2].data, args[3].data, args[4].data, args[1].data, args[0].data, args[5].data, NULL, args[6].data, args[7].data, M, N, 0};
+  const int threads = tl_threads_for((double)M * (double)N * 4);
+  if (j.out) tl_parallel_for(M, row_grain(N), threads, dtype == TL_F32 ? ln_backward_rows_float : ln_backward_rows_double, &j);
+  if (j.gw || j.gb) tl_parallel_for(N, 256, threads, dtype == TL_F32 ? ln_backward_cols_float : ln_backward_cols_double, &j);
+  return NULL;
+}
