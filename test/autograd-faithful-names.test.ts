@@ -32,7 +32,7 @@ const KNOWN_DIFFERENT = new Set([
   "rsqrt", "clampMin", "addcmul", "addcdiv", "addmm", "addmv", "addbmm", "baddbmm", "addr", "cross", "kron",
   "trace", "tril", "triu", "diag", "repeat", "maskedFill", "sort", "topk", "cdist", "FgroupNorm",
   "Fembedding", "Fconv1d", "FmseLoss", "FsmoothL1", "Fbce", "FbceLogits", "Fglu", "Fprelu", "FavgPool2d",
-  "FadaptiveAvg", "Finterp", "FpairDist",
+  "Finterp", "FpairDist",
   // the native backend's conv3d kernel records one node; the reference backend composes conv3d from 2-d ops
   ...(torch.getBackend() === "reference" ? ["Fconv3d"] : []),
 ]);

@@ -13,10 +13,11 @@
  */
 import type { Conv2dGeometry } from "../backend/backend.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { isFloating } from "../tensor/dtype.js";
 import { contiguousData, empty, emptyUninitialized, kernels, needsGrad, record, shapeStr } from "./core.js";
 import { gather, indexSelect } from "./indexing.js";
 import { pair, type Pair, unfold } from "./conv.js";
-import { sum } from "./reduce.js";
+import { mean, sum } from "./reduce.js";
 import { reshape } from "./views.js";
 import { div, where } from "./elementwise.js";
 import { fromTypedArray } from "./factories.js";
@@ -214,6 +215,8 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
   }
   // an output size of 0 gives an empty result, as PyTorch's
   if (oh === 0 || ow === 0) return emptyOf(input, [...input.shape.slice(0, -2), oh, ow]);
+  // a 1 x 1 output is the mean over H and W, as PyTorch computes it (its node is MeanBackward1), one fast reduction
+  if (oh === 1 && ow === 1 && isFloating(input.dtype)) return mean(input, [dims - 2, dims - 1], { keepdim: true });
   if (H % oh === 0 && W % ow === 0) return avgPool2d(input, [H / oh, W / ow]);
   return adaptiveMean(adaptiveMean(input, dims - 2, oh), dims - 1, ow);
 }
