@@ -43,7 +43,9 @@
         "native/random.c",
         "native/box-muller.c",
         "native/activations.c",
-        "native/layer-norm.c"
+        "native/layer-norm.c",
+        "native/batch-norm.c",
+        "native/float-arrays.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

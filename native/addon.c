@@ -778,6 +778,9 @@ napi_value tl_js_box_muller16(napi_env env, napi_callback_info info);
 /* layer normalisation over rows, forward and backward (native/layer-norm.c) */
 napi_value tl_js_layer_norm(napi_env env, napi_callback_info info);
 napi_value tl_js_layer_norm_backward(napi_env env, napi_callback_info info);
+/* batch normalisation per channel, forward and backward (native/batch-norm.c) */
+napi_value tl_js_batch_norm(napi_env env, napi_callback_info info);
+napi_value tl_js_batch_norm_backward(napi_env env, napi_callback_info info);
 /* avg_pool3d forward and adjoint (native/avg-pool3d.c) */
 napi_value tl_js_avg_pool3d(napi_env env, napi_callback_info info);
 napi_value tl_js_avg_pool3d_backward(napi_env env, napi_callback_info info);
@@ -856,6 +859,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"boxMuller16", NULL, tl_js_box_muller16, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerNorm", NULL, tl_js_layer_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerNormBackward", NULL, tl_js_layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNorm", NULL, tl_js_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormBackward", NULL, tl_js_batch_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},

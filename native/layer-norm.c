@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "args.h"
+#include "float-arrays.h"
 
 typedef struct {
   tl_dtype dtype;
@@ -29,10 +30,6 @@ typedef struct {
   int64_t M, N;
   double eps;
 } ln_job;
-
-static double combine8(const double *a) {
-  return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-}
 
 /* the sum over I in [0, n) of EXPR (which reads index I), element I into running sum I mod 8 */
 #define SUM8(n, I, EXPR)                                                  \
@@ -45,7 +42,7 @@ static double combine8(const double *a) {
         a_[k_] += (EXPR);                                                 \
       }                                                                   \
     for (int64_t I = b_; I < (n); I++) a_[I & 7] += (EXPR);               \
-    combine8(a_);                                                         \
+    tl_combine8(a_);                                                         \
   })
 
 #define LN_KERNELS(T)                                                                           \
@@ -118,58 +115,6 @@ static double combine8(const double *a) {
 LN_KERNELS(float)
 LN_KERNELS(double)
 
-/* one typed-array argument: its type and length (v may be null when `optional`); false with an error thrown otherwise */
-static bool get_array(napi_env env, const char *kernel, napi_value v, const char *name, bool optional, napi_typedarray_type *type,
-                      size_t *length, void **data) {
-  napi_valuetype vt;
-  if (optional && napi_typeof(env, v, &vt) == napi_ok && (vt == napi_null || vt == napi_undefined)) {
-    *data = NULL;
-    *length = 0;
-    return true;
-  }
-  bool is_typed = false;
-  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, v, type, length, data, NULL, NULL) != napi_ok) {
-    tl_fail(env, kernel, "%s must be a typed array%s", name, optional ? " or null" : "");
-    return false;
-  }
-  return true;
-}
-
-/* the arrays of one call, checked: those of x's float type hold at least `need` elements, the Float64Arrays `stats` */
-typedef struct {
-  const char *name;
-  napi_value v;
-  bool optional, stats;
-  int64_t need_rows; /* 1: M * N elements (or M for stats); 0: N */
-  void *data;
-} ln_arg;
-
-static bool check_args(napi_env env, const char *kernel, ln_arg *args, int n, int64_t M, int64_t N, tl_dtype *dtype) {
-  napi_typedarray_type xtype = napi_float32_array;
-  bool have = false;
-  for (int k = 0; k < n; k++) {
-    napi_typedarray_type t;
-    size_t length;
-    if (!get_array(env, kernel, args[k].v, args[k].name, args[k].optional, &t, &length, &args[k].data)) return false;
-    if (!args[k].data) continue;
-    const int64_t need = args[k].stats ? M : args[k].need_rows ? M * N : N;
-    if (args[k].stats) {
-      if (t != napi_float64_array) return tl_fail(env, kernel, "%s must be a Float64Array", args[k].name), false;
-    } else if (!have) {
-      if (t != napi_float32_array && t != napi_float64_array) return tl_fail(env, kernel, "%s must be a Float32Array or Float64Array", args[k].name), false;
-      xtype = t;
-      have = true;
-    } else if (t != xtype) {
-      return tl_fail(env, kernel, "%s must have the type of the other float arrays", args[k].name), false;
-    }
-    if ((int64_t)length < need)
-      return tl_fail(env, kernel, "%s has %zu elements, fewer than the %lld it needs", args[k].name, length, (long long)need), false;
-  }
-  *dtype = xtype == napi_float64_array ? TL_F64 : TL_F32;
-  return true;
-}
-
 /* rows per chunk of the pool: ~16k elements, so claiming a chunk costs little next to it */
 static int64_t row_grain(int64_t N) {
   return N >= 16384 ? 1 : 16384 / (N > 0 ? N : 1);
@@ -189,10 +134,11 @@ napi_value tl_js_layer_norm(napi_env env, napi_callback_info info) {
   int64_t M, N;
   double eps;
   if (!get_dims(env, K, argv[6], argv[7], &M, &N) || !tl_get_number(env, K, "eps", argv[8], &eps)) return NULL;
-  ln_arg args[] = {{"out", argv[0], false, false, 1, NULL}, {"x", argv[1], false, false, 1, NULL}, {"w", argv[2], true, false, 0, NULL},
-                   {"b", argv[3], true, false, 0, NULL}, {"mean", argv[4], false, true, 0, NULL}, {"rstd", argv[5], false, true, 0, NULL}};
-  tl_dtype dtype;
-  if (!check_args(env, K, args, 6, M, N, &dtype)) return NULL;
+  tl_float_arg args[] = {{"out", argv[0], false, false, M * N, NULL}, {"x", argv[1], false, false, M * N, NULL}, {"w", argv[2], true, false, N, NULL},
+                         {"b", argv[3], true, false, N, NULL}, {"mean", argv[4], false, true, M, NULL}, {"rstd", argv[5], false, true, M, NULL}};
+  bool f64;
+  if (!tl_check_float_args(env, K, args, 6, &f64)) return NULL;
+  const tl_dtype dtype = f64 ? TL_F64 : TL_F32;
   ln_job j = {dtype, args[0].data, NULL, NULL, args[1].data, NULL, args[2].data, args[3].data, args[4].data, args[5].data, M, N, eps};
   const int threads = tl_threads_for((double)M * (double)N * 4);
   tl_parallel_for(M, row_grain(N), threads, dtype == TL_F32 ? ln_forward_float : ln_forward_double, &j);
@@ -207,11 +153,12 @@ napi_value tl_js_layer_norm_backward(napi_env env, napi_callback_info info) {
   if (argc < 10) return tl_fail(env, K, "expected (gx, gw, gb, g, x, w, mean, rstd, M, N), got %zu arguments", argc);
   int64_t M, N;
   if (!get_dims(env, K, argv[8], argv[9], &M, &N)) return NULL;
-  ln_arg args[] = {{"g", argv[3], false, false, 1, NULL}, {"x", argv[4], false, false, 1, NULL}, {"gx", argv[0], true, false, 1, NULL},
-                   {"gw", argv[1], true, false, 0, NULL}, {"gb", argv[2], true, false, 0, NULL}, {"w", argv[5], true, false, 0, NULL},
-                   {"mean", argv[6], false, true, 0, NULL}, {"rstd", argv[7], false, true, 0, NULL}};
-  tl_dtype dtype;
-  if (!check_args(env, K, args, 8, M, N, &dtype)) return NULL;
+  tl_float_arg args[] = {{"g", argv[3], false, false, M * N, NULL}, {"x", argv[4], false, false, M * N, NULL}, {"gx", argv[0], true, false, M * N, NULL},
+                         {"gw", argv[1], true, false, N, NULL}, {"gb", argv[2], true, false, N, NULL}, {"w", argv[5], true, false, N, NULL},
+                         {"mean", argv[6], false, true, M, NULL}, {"rstd", argv[7], false, true, M, NULL}};
+  bool f64;
+  if (!tl_check_float_args(env, K, args, 8, &f64)) return NULL;
+  const tl_dtype dtype = f64 ? TL_F64 : TL_F32;
   ln_job j = {dtype, args[2].data, args[3].data, args[4].data, args[1].data, args[0].data, args[5].data, NULL, args[6].data, args[7].data, M, N, 0};
   const int threads = tl_threads_for((double)M * (double)N * 4);
   if (j.out) tl_parallel_for(M, row_grain(N), threads, dtype == TL_F32 ? ln_backward_rows_float : ln_backward_rows_double, &j);

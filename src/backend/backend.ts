@@ -278,6 +278,18 @@ export interface Backend {
   /** Its gradients (layerNormBackwardRows, the same bits); false where the backend leaves them to those loops. */
   layerNormBackward?(gx: Float32Array | Float64Array | null, gw: Float32Array | Float64Array | null, gb: Float32Array | Float64Array | null,
     g: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, mean: Float64Array, rstd: Float64Array, M: number, N: number): boolean;
+  /**
+   * Optional accelerator: batch normalisation per channel of contiguous
+   * [N, C, S] float arrays (src/nn/batch-norm-channels.ts's
+   * batchNormChannels, the same bits); false where the backend leaves the
+   * work to those loops.
+   */
+  batchNorm?(out: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, b: Float32Array | Float64Array | null,
+    mean: Float64Array, rstd: Float64Array, variance: Float64Array, N: number, C: number, S: number, eps: number, training: boolean): boolean;
+  /** Its gradients (batchNormBackwardChannels, the same bits); false where the backend leaves them to those loops. */
+  batchNormBackward?(gx: Float32Array | Float64Array | null, gw: Float32Array | Float64Array | null, gb: Float32Array | Float64Array | null,
+    g: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, mean: Float64Array, rstd: Float64Array,
+    N: number, C: number, S: number, training: boolean): boolean;
 }
 
 /** The activations Backend.activation computes in one pass. */

@@ -99,6 +99,12 @@ export interface NativeAddon {
   layerNorm?(out: Floats, x: Floats, w: Floats | null, b: Floats | null, mean: Float64Array, rstd: Float64Array, M: number, N: number, eps: number): void;
   /** native/layer-norm.c: its gradients (each output may be null). */
   layerNormBackward?(gx: Floats | null, gw: Floats | null, gb: Floats | null, g: Floats, x: Floats, w: Floats | null, mean: Float64Array, rstd: Float64Array, M: number, N: number): void;
+  /** native/batch-norm.c: batch normalisation per channel of contiguous [N, C, S] arrays (src/nn/batch-norm-channels.ts's loops). */
+  batchNorm?(out: Floats, x: Floats, w: Floats | null, b: Floats | null, mean: Float64Array, rstd: Float64Array, variance: Float64Array,
+    N: number, C: number, S: number, eps: number, training: boolean): void;
+  /** native/batch-norm.c: its gradients (each output may be null). */
+  batchNormBackward?(gx: Floats | null, gw: Floats | null, gb: Floats | null, g: Floats, x: Floats, w: Floats | null, mean: Float64Array, rstd: Float64Array,
+    N: number, C: number, S: number, training: boolean): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

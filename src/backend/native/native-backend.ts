@@ -366,6 +366,18 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    batchNorm(out, x, w, b, mean, rstd, variance, N, C, S, eps, training) {
+      if (typeof c.batchNorm !== "function" || N * C * S < THRESHOLDS.elementwise) return false;
+      c.batchNorm(out, x, w, b, mean, rstd, variance, N, C, S, eps, training);
+      return true;
+    },
+
+    batchNormBackward(gx, gw, gb, g, x, w, mean, rstd, N, C, S, training) {
+      if (typeof c.batchNormBackward !== "function" || N * C * S < THRESHOLDS.elementwise) return false;
+      c.batchNormBackward(gx, gw, gb, g, x, w, mean, rstd, N, C, S, training);
+      return true;
+    },
+
     boxMuller16(values, mean, std) {
       if (typeof c.boxMuller16 !== "function") return false;
       c.boxMuller16(values, mean, std);
