@@ -1,0 +1,98 @@
+// The native elementwise kernels' dtype-specialised loops, against the
+// reference backend, bit for bit: floor/ceil/trunc (done from nearbyint and
+// a fix-up), isnan and logicalNot (to bool, every input dtype), logicalAnd/Or
+// (every dtype, tensor and scalar operands). Inputs mix NaN, the infinities,
+// signed zeros, halves, values past the last fractional bit and random
+// values; contiguous and strided, 2000+ elements (past the native cut-over).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+import { backendSkip } from "./backends.js";
+
+const specials = [
+  NaN, -NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 5e-324, -5e-324, 0.1, -0.1, 0.5, -0.5, 0.49999997, -0.49999997,
+  0.5000001, -0.5000001, 1, -1, 1.5, -1.5, 2.5, -2.5, 0.7, -0.7, 3.999, -3.999, 8388607.5, -8388607.5, 8388608, -8388609,
+  16777217, 4503599627370495.5, -4503599627370495.5, 4503599627370497, -4503599627370497, 2 ** 60 + 1, 1e30, -1e30, 3.4e38,
+  -3.4e38, 1.7e308, -1.7e308,
+];
+
+type Dtype = "float32" | "float64" | "int32" | "bool";
+
+/** 2400 values: the specials, then randn * 3 (ints: randint; bools: random, about a third true). */
+function input(dtype: Dtype, seed = 9): Tensor {
+  torch.manualSeed(seed);
+  if (dtype === "bool") return torch.rand([2400]).lt(0.35);
+  if (dtype === "int32") return torch.randint(-3, 4, [2400], { dtype: "int32" });
+  const x = torch.randn([2400], { dtype }).mul(3);
+  x.data.set(specials);
+  return x;
+}
+
+/** Every other element of a 4800-element tensor: a strided view of the same 2400 values. */
+function strided(x: Tensor): Tensor {
+  return torch.stack([x, x], 1).select(1, 1);
+}
+
+const values = (t: Tensor) => Array.from(t.contiguous().toArray() as ArrayLike<number | boolean>, (v) => (typeof v === "boolean" ? Number(v) : v));
+
+/** Elementwise Object.is (NaN equals NaN, 0 differs from -0). */
+function sameBits(actual: number[], expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: [${i}] is ${actual[i]} natively, ${expected[i]} on the reference`);
+  }
+}
+
+/** Runs `f` on both backends and compares the results' bits and dtypes. */
+function bothBackends(what: string, f: () => Tensor): void {
+  const results = (["native", "reference"] as const).map((backend) => {
+    torch.setBackend(backend);
+    try {
+      const out = f();
+      return { dtype: out.dtype, v: values(out) };
+    } finally {
+      torch.setBackend("native");
+    }
+  });
+  assert.equal(results[0]!.dtype, results[1]!.dtype, what);
+  sameBits(results[0]!.v, results[1]!.v, what);
+}
+
+test("floor, ceil, trunc, round and frac: the native kernels give the reference's bits", { skip: backendSkip("native") }, () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const x = input(dtype);
+    for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
+      bothBackends(`${dtype} ${name} floor`, () => a.floor());
+      bothBackends(`${dtype} ${name} ceil`, () => a.ceil());
+      bothBackends(`${dtype} ${name} trunc`, () => a.trunc());
+      bothBackends(`${dtype} ${name} round`, () => a.round());
+      bothBackends(`${dtype} ${name} frac`, () => a.frac());
+    }
+  }
+});
+
+test("isnan and logicalNot: the native kernels give the reference's bits for every dtype", { skip: backendSkip("native") }, () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    const x = input(dtype);
+    for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
+      bothBackends(`${dtype} ${name} isnan`, () => a.isnan());
+      bothBackends(`${dtype} ${name} logicalNot`, () => a.logicalNot());
+    }
+  }
+});
+
+test("logicalAnd, logicalOr and logicalXor: the native kernels give the reference's bits for every dtype", { skip: backendSkip("native") }, () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    const x = input(dtype), y = input(dtype, 10);
+    for (const [name, a, b] of [["contiguous", x, y], ["strided", strided(x), y], ["broadcast", x, y.narrow(0, 5, 1)]] as const) {
+      bothBackends(`${dtype} ${name} logicalAnd`, () => a.logicalAnd(b));
+      bothBackends(`${dtype} ${name} logicalOr`, () => a.logicalOr(b));
+      bothBackends(`${dtype} ${name} logicalXor`, () => a.logicalXor(b));
+    }
+    for (const s of [0, 1, NaN, -0]) {
+      bothBackends(`${dtype} logicalAnd(${s})`, () => x.logicalAnd(s));
+      bothBackends(`${dtype} logicalOr(${s})`, () => x.logicalOr(s));
+    }
+  }
+});
