@@ -96,3 +96,19 @@ test("logicalAnd, logicalOr and logicalXor: the native kernels give the referenc
     }
   }
 });
+
+test("nanToNum (clamp and where, no longer a JS map): the native result is the reference's, bit for bit", { skip: backendSkip("native") }, () => {
+  const options = [{}, { nan: 5 }, { posinf: 100 }, { neginf: -7.3 }, { nan: -0, posinf: 0.1, neginf: 1e300 }, { nan: Infinity },
+    { posinf: NaN, neginf: Infinity }, { posinf: 3.4028234663852886e38 }, { posinf: 1e39, neginf: -1e39 }, { posinf: null, neginf: null }];
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    const x = input(dtype);
+    for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
+      for (const o of options) bothBackends(`${dtype} ${name} nanToNum(${JSON.stringify(o)})`, () => a.nanToNum(o));
+    }
+  }
+  // a 0-d input, and the gradient (zero at the replaced elements)
+  bothBackends("0-d nanToNum", () => torch.tensor(-Infinity).nanToNum());
+  const g = torch.tensor([NaN, 1, Infinity, -Infinity, 2], { requiresGrad: true });
+  g.nanToNum().sum().backward();
+  assert.deepEqual(Array.from(g.grad!.toArray() as ArrayLike<number>), [0, 1, 0, 0, 1]);
+});
