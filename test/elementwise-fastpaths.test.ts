@@ -112,3 +112,21 @@ test("nanToNum (clamp and where, no longer a JS map): the native result is the r
   g.nanToNum().sum().backward();
   assert.deepEqual(Array.from(g.grad!.toArray() as ArrayLike<number>), [0, 1, 0, 0, 1]);
 });
+
+test("expm1 and log1p (float32: vectorized in double): the native kernels give the reference's bits", { skip: backendSkip("native") }, () => {
+  // around expm1's switch from the series to exp(x) - 1 (|x| = 0.35), log1p's pole and the tiny inputs where 1 + x rounds
+  const edges = [0.35, -0.35, 0.34999999, -0.34999999, 0.35000002, -0.35000002, -1, -0.99999994, -1.0000001, -2, 1e-10, -1e-10,
+    2 ** -29, -(2 ** -29), 2 ** -30, 88.7, 88.8, -88.8, -103, -104, 200, 201, -201, 709, 710, 1e-38, -1e-38];
+  // float32 only: float64 calls libm's expm1/log1p, which can differ from V8's Math.expm1 in the last bit (as before)
+  for (const dtype of ["float32"] as const) {
+    torch.manualSeed(3);
+    const wide = torch.randn([4000], { dtype }).mul(20), narrow = torch.rand([4000], { dtype }).mul(0.8).sub(0.4);
+    const x = torch.cat([input(dtype), wide, narrow]);
+    x.data.set(edges, specials.length);
+    for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
+      bothBackends(`${dtype} ${name} expm1`, () => a.expm1());
+      bothBackends(`${dtype} ${name} log1p`, () => a.log1p());
+      bothBackends(`${dtype} ${name} log1p of 10^x`, () => torch.pow(10, a.clamp(-30, 30)).log1p());
+    }
+  }
+});
