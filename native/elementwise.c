@@ -355,6 +355,7 @@ static void unary_f32_row(const void *c, int64_t n, char **p, const int64_t *s) 
     case U_SIGMOID: unary_vec_f32(tl_vsigmoid_f32, n, p, s); break;
     case U_EXPM1: unary_vec_f32(tl_vexpm1_f32, n, p, s); break;
     case U_LOG1P: unary_vec_f32(tl_vlog1p_f32, n, p, s); break;
+    case U_ERF: unary_vec_f32(tl_verf_f32, n, p, s); break;
     default: {
       const int op = ((const op_ctx *)c)->op;
       ROW2(float, float, (float)unary_scalar(op, x));

@@ -113,11 +113,13 @@ test("nanToNum (clamp and where, no longer a JS map): the native result is the r
   assert.deepEqual(Array.from(g.grad!.toArray() as ArrayLike<number>), [0, 1, 0, 0, 1]);
 });
 
-test("expm1 and log1p (float32: vectorized in double): the native kernels give the reference's bits", { skip: backendSkip("native") }, () => {
-  // around expm1's switch from the series to exp(x) - 1 (|x| = 0.35), log1p's pole and the tiny inputs where 1 + x rounds
-  const edges = [0.35, -0.35, 0.34999999, -0.34999999, 0.35000002, -0.35000002, -1, -0.99999994, -1.0000001, -2, 1e-10, -1e-10,
+test("expm1, log1p and erf (float32: vectorized in double): the native kernels give the reference's bits", { skip: backendSkip("native") }, () => {
+  // around expm1's switch from the series to exp(x) - 1 (|x| = 0.35), log1p's pole and the tiny inputs where 1 + x rounds,
+  // erf's switches at |x| = 1 and 4 and where it first rounds to 1 in float32 (about 3.92)
+  const edges = [1, -1, 0.99999994, -0.99999994, 1.0000001, 3.9999998, -3.9999998, 4, 4.0000005, -4.0000005, 3.91, 3.92, 3.93, -3.93, 5, 26, 27,
+    0.35, -0.35, 0.34999999, -0.34999999, 0.35000002, -0.35000002, -1, -0.99999994, -1.0000001, -2, 1e-10, -1e-10,
     2 ** -29, -(2 ** -29), 2 ** -30, 88.7, 88.8, -88.8, -103, -104, 200, 201, -201, 709, 710, 1e-38, -1e-38];
-  // float32 only: float64 calls libm's expm1/log1p, which can differ from V8's Math.expm1 in the last bit (as before)
+  // float32 only: float64 calls libm's expm1/log1p/erf, which can differ from the reference's in the last bit (as before)
   for (const dtype of ["float32"] as const) {
     torch.manualSeed(3);
     const wide = torch.randn([4000], { dtype }).mul(20), narrow = torch.rand([4000], { dtype }).mul(0.8).sub(0.4);
@@ -126,7 +128,12 @@ test("expm1 and log1p (float32: vectorized in double): the native kernels give t
     for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
       bothBackends(`${dtype} ${name} expm1`, () => a.expm1());
       bothBackends(`${dtype} ${name} log1p`, () => a.log1p());
+      // + 0 turns -0 into 0: the reference's erf(-0) is 0, the native one -0 as PyTorch's (both as before; checked below)
+      bothBackends(`${dtype} ${name} erf`, () => a.add(0).erf());
+      bothBackends(`${dtype} ${name} erf near 0`, () => a.mul(1e-3).add(0).erf());
       bothBackends(`${dtype} ${name} log1p of 10^x`, () => torch.pow(10, a.clamp(-30, 30)).log1p());
     }
   }
+  const negativeZeros = torch.zeros([3000]).neg();
+  assert.ok(Object.is(negativeZeros.erf().data[0], -0), "native erf(-0) is -0");
 });
