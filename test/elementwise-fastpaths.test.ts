@@ -137,3 +137,19 @@ test("expm1, log1p and erf (float32: vectorized in double): the native kernels g
   const negativeZeros = torch.zeros([3000]).neg();
   assert.ok(Object.is(negativeZeros.erf().data[0], -0), "native erf(-0) is -0");
 });
+
+test("addcmul with the default value (no multiply by 1): the native result is the reference's, every dtype", { skip: backendSkip("native") }, () => {
+  for (const dtype of ["float32", "float64", "int32", "bool"] as const) {
+    const x = input(dtype), y = input(dtype, 10), z = input(dtype, 11);
+    for (const [name, a] of [["contiguous", x], ["strided", strided(x)]] as const) {
+      bothBackends(`${dtype} ${name} addcmul`, () => a.addcmul(y, z));
+      bothBackends(`${dtype} ${name} addcmul value 1`, () => torch.addcmul(a, y, z, { value: 1 }));
+      if (dtype !== "bool") bothBackends(`${dtype} ${name} addcmul value 2`, () => a.addcmul(y, z, { value: 2 }));
+    }
+  }
+  // the graph with gradients is the composed one, as before
+  const a = torch.randn([3], { requiresGrad: true }), b = torch.randn([3]), c = torch.randn([3]);
+  const out = torch.addcmul(a, b, c);
+  out.sum().backward();
+  assert.deepEqual(Array.from(a.grad!.toArray() as ArrayLike<number>), [1, 1, 1]);
+});
