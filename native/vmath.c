@@ -172,9 +172,12 @@ static inline v8d verf(v8d x) {
   const v8l sign = (v8l)x & (int64_t)0x8000000000000000ULL;
   const v8d ax = (v8d)((v8l)x & 0x7fffffffffffffffLL), x2 = x * x;
   v8d series = splat(erf_series[18]);
+  /* unrolled, so the four vectors VMAP hands over at a time interleave through these latency-bound chains */
+#pragma GCC unroll 32
   for (int n = 17; n >= 0; n--) series = fma8(series, x2, splat(erf_series[n]));
   const v8d t = (ax + ax - splat(5.0)) * splat(1.0 / 3.0), t2 = t + t;
   v8d b1 = splat(0.0), b2 = splat(0.0); /* Clenshaw's recurrence */
+#pragma GCC unroll 32
   for (int k = 24; k >= 1; k--) {
     const v8d b0 = fma8(t2, b1, splat(erfcx_chebyshev[k]) - b2);
     b2 = b1;
