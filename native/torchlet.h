@@ -204,6 +204,9 @@ void tl_vexp_f32(float *out, const float *in, int64_t n);
 void tl_vlog_f32(float *out, const float *in, int64_t n);
 void tl_vtanh_f32(float *out, const float *in, int64_t n);
 void tl_vsigmoid_f32(float *out, const float *in, int64_t n);
+void tl_vexpm1_f32(float *out, const float *in, int64_t n);
+void tl_vlog1p_f32(float *out, const float *in, int64_t n);
+void tl_verf_f32(float *out, const float *in, int64_t n);
 /* exp(in[i] - shift) in double, stored to out (float) unless out is NULL; returns the double sum */
 double tl_vexp_shift_sum_f32(float *out, const float *in, int64_t n, double shift);
 

@@ -39,9 +39,15 @@ static inline void store8(float *p, v8d x) {
   memcpy(p, &f, sizeof f);
 }
 
-/* exp, accurate on [-200, 200]; beyond that 0 or +Inf (exact for float32
- * results and for the shifted sums of softmax); NaN passes through. */
-static inline v8d vexp(v8d x0) {
+/* 1 / n! for the Taylor series of exp */
+static const double inverse_factorial[] = {1.0, 1.0, 1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0,
+                                           1.0 / 5040.0, 1.0 / 40320.0, 1.0 / 362880.0, 1.0 / 3628800.0,
+                                           1.0 / 39916800.0, 1.0 / 479001600.0};
+
+/* exp, accurate on [-200, 200]; beyond that 0 or +Inf (exact for float32 results and for the shifted sums of
+ * softmax); NaN passes through. After the reduction |r| <= 0.347, and the Taylor series to `degree` (a constant
+ * at each call, so the loop unrolls) leaves a truncation error below 3e-13 at degree 10, 2e-16 at degree 12. */
+static inline v8d vexp_degree(v8d x0, const int degree) {
   v8d x = sel(x0 > splat(200.0), splat(200.0), x0);
   x = sel(x < splat(-200.0), splat(-200.0), x);
   const v8d shifter = splat(6755399441055744.0); /* 1.5 * 2^52: adding it rounds to an integer */
@@ -49,24 +55,16 @@ static inline v8d vexp(v8d x0) {
   v8d k = t - shifter;
   v8d r = x - k * splat(6.93147180369123816490e-01); /* ln2 hi: k * hi is exact */
   r = r - k * splat(1.90821492927058770002e-10);     /* ln2 lo */
-  /* Taylor series to degree 10: |r| <= 0.347, truncation error < 3e-13 */
-  v8d p = splat(1.0 / 3628800.0);
-  p = fma8(p, r, splat(1.0 / 362880.0));
-  p = fma8(p, r, splat(1.0 / 40320.0));
-  p = fma8(p, r, splat(1.0 / 5040.0));
-  p = fma8(p, r, splat(1.0 / 720.0));
-  p = fma8(p, r, splat(1.0 / 120.0));
-  p = fma8(p, r, splat(1.0 / 24.0));
-  p = fma8(p, r, splat(1.0 / 6.0));
-  p = fma8(p, r, splat(0.5));
-  p = fma8(p, r, splat(1.0));
-  p = fma8(p, r, splat(1.0));
+  v8d p = splat(inverse_factorial[degree]);
+  for (int n = degree - 1; n >= 0; n--) p = fma8(p, r, splat(inverse_factorial[n]));
   v8l ki = __builtin_convertvector(k, v8l);
   v8d scale = (v8d)((ki + 1023) << 52);
   v8d res = p * scale;
   res = sel(x0 > splat(200.0), splat(INFINITY), res);
   return sel(x0 < splat(-200.0), splat(0.0), res);
 }
+
+static inline v8d vexp(v8d x0) { return vexp_degree(x0, 10); }
 
 /* log of values that came from float32 (so no double subnormals). */
 static inline v8d vlog(v8d x) {
@@ -114,6 +112,83 @@ static inline v8d vtanh(v8d x) {
 
 static inline v8d vsigmoid(v8d x) { return splat(1.0) / (splat(1.0) + vexp(-x)); }
 
+/* expm1: near 0, where exp(x) - 1 would cancel, x times its Taylor series (degree 12 in x: |x| < 0.35 leaves a
+ * truncation error under 2e-17 relative); elsewhere exp(x) - 1, which loses at most a factor 3.4 there. x times the
+ * series keeps -0 (and tiny inputs) exact; NaN and the infinities come through exp. */
+static inline v8d vexpm1(v8d x) {
+  v8d p = splat(1.0 / 6227020800.0);
+  p = fma8(p, x, splat(1.0 / 479001600.0));
+  p = fma8(p, x, splat(1.0 / 39916800.0));
+  p = fma8(p, x, splat(1.0 / 3628800.0));
+  p = fma8(p, x, splat(1.0 / 362880.0));
+  p = fma8(p, x, splat(1.0 / 40320.0));
+  p = fma8(p, x, splat(1.0 / 5040.0));
+  p = fma8(p, x, splat(1.0 / 720.0));
+  p = fma8(p, x, splat(1.0 / 120.0));
+  p = fma8(p, x, splat(1.0 / 24.0));
+  p = fma8(p, x, splat(1.0 / 6.0));
+  p = fma8(p, x, splat(0.5));
+  p = fma8(p, x, splat(1.0));
+  v8d ax = (v8d)((v8l)x & 0x7fffffffffffffffLL);
+  /* exp to degree 12: the subtraction would magnify degree 10's error past float32's rounding more often */
+  return sel(ax < splat(0.35), x * p, vexp_degree(x, 12) - splat(1.0));
+}
+
+/* log1p of values from float32: u = 1 + x rounds in double only when |x| < 2^-29, and log(u) - ((u - 1) - x) / u
+ * takes that rounding back out (to second order). The correction is skipped where u is 0 or infinite (log gives
+ * -Inf, +Inf) and at x = +-0, which stays itself; below -1 and at NaN log(u) is already NaN. */
+static inline v8d vlog1p(v8d x) {
+  const v8d u = splat(1.0) + x, lu = vlog(u);
+  const v8d corrected = lu - ((u - splat(1.0)) - x) / u;
+  const v8l finite_u = (u > splat(0.0)) & (u < splat(INFINITY));
+  return sel(x == splat(0.0), x, sel(finite_u, corrected, lu));
+}
+
+/* erf's Maclaurin series, 2/sqrt(pi) (-1)^n / (n! (2n + 1)) for the power x^(2n+1), n = 0..18: on |x| < 1 the
+ * first term left out is below 5e-18 of the sum */
+static const double erf_series[19] = {
+    1.1283791670955126, -0.37612638903183754, 0.11283791670955126, -0.026866170645131252, 0.0052239776254421879,
+    -0.00085483270234508533, 0.00012055332981789664, -1.492565035840625e-05, 1.6462114365889248e-06,
+    -1.6365844691234924e-07, 1.4807192815879218e-08, -1.2290555301717928e-09, 9.4227590646504113e-11,
+    -6.7113668551641105e-12, 4.4632242632864775e-13, -2.7835162072109215e-14, 1.6342614095367152e-15,
+    -9.0639708428086728e-17, 4.7633480405150683e-18,
+};
+
+/* erfcx(x) = exp(x^2) erfc(x) on [1, 4] as a Chebyshev series in t = (2x - 5) / 3, degree 24: interpolated at the
+ * Chebyshev nodes from 40-digit values (mpmath); evaluated in double it is within 5e-16 (relative) of erfcx there */
+static const double erfcx_chebyshev[25] = {
+    0.24442575284923573, -0.13589862891594598, 0.035635114148534972, -0.0088840986182224906, 0.0021184239975531771,
+    -0.00048539876408003704, 0.00010727375453771771, -2.2936634481904863e-05, 4.7568746915755546e-06,
+    -9.5899448326627693e-07, 1.8829006882958966e-07, -3.6063206621430913e-08, 6.7476020519374555e-09,
+    -1.2349070423339859e-09, 2.2131501193372671e-10, -3.887955444797815e-11, 6.7013882532745021e-12,
+    -1.1342374261032895e-12, 1.8865559201718085e-13, -3.0857804889828145e-14, 4.9667102653170587e-15,
+    -7.8711529239667038e-16, 1.2288745382467138e-16, -1.8901614585436611e-17, 2.8062588492721175e-18,
+};
+
+/* erf of values from float32, for float32 results: the series below 1; 1 - exp(-x^2) erfcx(x) on [1, 4] (x^2 is
+ * exact in double, and exp's series is taken to degree 12); from 4 on erfc < 1.6e-8, under half of float32's last
+ * step below 1, so the result rounds to +-1 and is that. -0 stays -0 (x times the series), NaN stays NaN. */
+static inline v8d verf(v8d x) {
+  const v8l sign = (v8l)x & (int64_t)0x8000000000000000ULL;
+  const v8d ax = (v8d)((v8l)x & 0x7fffffffffffffffLL), x2 = x * x;
+  v8d series = splat(erf_series[18]);
+  /* unrolled, so the four vectors VMAP hands over at a time interleave through these latency-bound chains */
+#pragma GCC unroll 32
+  for (int n = 17; n >= 0; n--) series = fma8(series, x2, splat(erf_series[n]));
+  const v8d t = (ax + ax - splat(5.0)) * splat(1.0 / 3.0), t2 = t + t;
+  v8d b1 = splat(0.0), b2 = splat(0.0); /* Clenshaw's recurrence */
+#pragma GCC unroll 32
+  for (int k = 24; k >= 1; k--) {
+    const v8d b0 = fma8(t2, b1, splat(erfcx_chebyshev[k]) - b2);
+    b2 = b1;
+    b1 = b0;
+  }
+  const v8d erfcx = fma8(t, b1, splat(erfcx_chebyshev[0]) - b2);
+  const v8d tail = sel(ax < splat(4.0), splat(1.0) - vexp_degree(-x2, 12) * erfcx, splat(1.0));
+  const v8d result = sel(ax < splat(1.0), x * series, (v8d)((v8l)tail | sign));
+  return sel(x != x, x, result);
+}
+
 /* four independent vectors per step keep the FMA pipes busy through the polynomial chains */
 #define VMAP(name, fn)                                            \
   void name(float *out, const float *in, int64_t n) {            \
@@ -139,6 +214,9 @@ VMAP(tl_vexp_f32, vexp)
 VMAP(tl_vlog_f32, vlog)
 VMAP(tl_vtanh_f32, vtanh)
 VMAP(tl_vsigmoid_f32, vsigmoid)
+VMAP(tl_vexpm1_f32, vexpm1)
+VMAP(tl_vlog1p_f32, vlog1p)
+VMAP(tl_verf_f32, verf)
 
 double tl_vexp_shift_sum_f32(float *out, const float *in, int64_t n, double shift) {
   v8d acc = splat(0.0), acc1 = splat(0.0), acc2 = splat(0.0), acc3 = splat(0.0), sh = splat(shift);

@@ -175,7 +175,11 @@ export function lerp(start: Tensor, end: Tensor, weight: Operand): Tensor {
 
 /** `input + value * t1 * t2`. */
 export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, options: { value?: number } = {}): Tensor {
-  return add(input, mul(mul(t1, t2), options.value ?? 1));
+  const value = options.value ?? 1, product = mul(t1, t2);
+  // a float times 1 is itself (NaN, -0 and the infinities too), so with no graph to record that pass over the
+  // product is skipped; an integer or bool product keeps it, as it promotes bools to int32
+  if (value === 1 && isFloating(product.dtype) && !needsGrad(input, t1, t2)) return add(input, product);
+  return add(input, mul(product, value));
 }
 
 /** `input + value * t1 / t2`. */

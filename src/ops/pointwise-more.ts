@@ -211,11 +211,23 @@ export function nanToNum(input: Tensor, options: NanToNumOptions = {}): Tensor {
   const dtype = input.dtype;
   const big = dtype === "float64" ? Number.MAX_VALUE : FLOAT32_MAX;
   const nan = options.nan ?? 0, posinf = options.posinf ?? big, neginf = options.neginf ?? -big;
-  const out = isFloating(dtype)
-    ? mapUnary(input, dtype, (x) => (Number.isNaN(x) ? nan : x === Infinity ? posinf : x === -Infinity ? neginf : x))
-    : mapUnary(input, dtype, (x) => x);
+  const out = isFloating(dtype) ? replaceNonFinite(input.detach(), big, nan, posinf, neginf) : mapUnary(input, dtype, (x) => x);
   if (needsGrad(input)) record("NanToNumBackward0", [input], out, ([g], [x]) => [where(isfinite(x!), g!, 0)], [input]);
   return out;
+}
+
+/**
+ * nanToNum of a float tensor from whole-tensor kernels (a JS callback per
+ * element took ~40x longer): clamping to the dtype's finite range turns the
+ * infinities into its extremes and leaves NaN and every finite value; other
+ * replacements for the infinities, and NaN's, go in with where(). The
+ * replacements round to the dtype on the way in, as stores into the output did.
+ */
+function replaceNonFinite(x: Tensor, big: number, nan: number, posinf: number, neginf: number): Tensor {
+  let out = clamp(x, -big, big);
+  if (!Object.is(posinf, big)) out = where(eq(x, Infinity), posinf, out);
+  if (!Object.is(neginf, -big)) out = where(eq(x, -Infinity), neginf, out);
+  return where(isnan(x), nan, out);
 }
 
 /** The sign bit of each IEEE value (bool): true for negatives, -0 and NaNs stored with their sign bit set. */
@@ -261,6 +273,8 @@ export function floatPower(a: Operand, b: Operand): Tensor {
  */
 export function logicalXor(a: Tensor, b: Operand): Tensor {
   const other = typeof b === "number" ? full([], b) : b;
+  // bools hold 0 or 1, so their xor is a single ne (each ne against 0 first cast them to int32)
+  if (a.dtype === "bool" && other.dtype === "bool") return ne(a, other);
   return ne(ne(a, 0), ne(other, 0));
 }
 
