@@ -31,6 +31,7 @@ import { embeddingRenorm_ } from "./embedding-bag.js";
 import { checkNormalizedShape } from "./norm-functions.js";
 import { fusedActivation } from "./fused-activation.js";
 import { layerNormFused } from "./layer-norm.js";
+import { batchNormFused } from "./batch-norm.js";
 import { normalizeDim, type Tensor } from "../tensor/tensor.js";
 
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type ConvPadding } from "../ops/conv.js";
@@ -422,12 +423,15 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   for (const [name, t] of Object.entries(perChannel)) {
     if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
   }
+  if (training && input.numel() / C <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${shapeStr(input.shape)}`);
+  if (!training && (runningMean === null || runningVar === null)) throw new Error("batch_norm: running_mean and running_var must be defined in evaluation mode");
+  const fused = batchNormFused(input, { runningMean, runningVar, weight: options.weight ?? null, bias: options.bias ?? null, training, momentum, eps });
+  if (fused !== null) return fused;
   const dims = [...input.shape.keys()].filter((d) => d !== 1);
   const bshape = input.shape.map((s, i) => (i === 1 ? s : 1));
   let m: Tensor, v: Tensor;
   if (training) {
     const n = input.numel() / C;
-    if (n <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${shapeStr(input.shape)}`);
     m = mean(input, dims);
     v = variance(input, dims, { correction: 0 });
     if (runningMean !== null && runningVar !== null) {
