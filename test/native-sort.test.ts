@@ -13,6 +13,7 @@ import type { Tensor } from "../src/index.js";
 import { loadNativeBackend, nativeAddon } from "../src/backend/native/load.js";
 import { backendSkip } from "./backends.js";
 import { rejects } from "./native-rejects.js";
+import { agree } from "./native-agree.js";
 
 const addon = nativeAddon();
 const skip = backendSkip("native") || (typeof addon?.sortIndices !== "function" ? `the native addon (with sortIndices) is not available (${loadNativeBackend().error})` : false);
@@ -32,29 +33,6 @@ function input(shape: number[], dtype: "float32" | "float64" | "int32" | "bool",
   const n = t.numel();
   for (let i = 0; i < specials.length * 8; i++) t.data[(i * 7919) % n] = specials[i % specials.length]!;
   return t;
-}
-
-/** Elementwise Object.is (NaN equals NaN, 0 differs from -0). */
-function sameBits(actual: Tensor, expected: Tensor, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
-  const a = Array.from(actual.contiguous().toArray() as ArrayLike<number>), e = Array.from(expected.contiguous().toArray() as ArrayLike<number>);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], e[i])) assert.fail(`${what}: [${i}] is ${a[i]} natively, ${e[i]} on the reference`);
-  }
-}
-
-/** `f` on each backend (native stays active afterwards); its tensors must agree bit for bit. */
-function agree(what: string, f: () => Tensor[]): void {
-  const results = (["native", "reference"] as const).map((backend) => {
-    torch.setBackend(backend);
-    try {
-      return f();
-    } finally {
-      torch.setBackend("native");
-    }
-  });
-  results[0]!.forEach((t, i) => sameBits(t, results[1]![i]!, `${what} #${i}`));
 }
 
 /** Contiguous inputs and strided views of the same shapes (a transposed copy, every other line). */

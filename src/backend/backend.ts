@@ -299,6 +299,14 @@ export interface Backend {
    * backend leaves the work to the core's comparator sort.
    */
   sortIndices?(out: Strided, a: Strided, dim: number, descending: boolean): boolean;
+  /**
+   * Optional accelerator: cumsum / cumprod of `a` (1..16 dims, any strides;
+   * bool read as 0/1) along `dim` into `out` (a's shape; a's dtype, int32
+   * for bool), accumulated in double and stored into out's dtype at each
+   * step, as the core's loop does; false where the backend leaves the work
+   * to that loop.
+   */
+  scan?(out: Strided, a: Strided, dim: number, op: "sum" | "prod"): boolean;
 }
 
 /** The activations Backend.activation computes in one pass. */

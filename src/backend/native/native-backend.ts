@@ -387,6 +387,13 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    scan(out, a, dim, op) {
+      // an older build of the addon lacks it: the core's loop then
+      if (typeof c.scan !== "function" || a.shape.length === 0 || a.shape.length > MAX_DIMS || numel(a.shape) < THRESHOLDS.elementwise) return false;
+      c.scan(out, a, dim, op === "prod" ? 1 : 0);
+      return true;
+    },
+
     boxMuller16(values, mean, std) {
       if (typeof c.boxMuller16 !== "function") return false;
       c.boxMuller16(values, mean, std);
