@@ -314,10 +314,63 @@ static int64_t arg_two_pass(int is_max, tl_dtype d, const char *p, int64_t n, do
   return k;
 }
 
+/*
+ * Lines side by side (line i + 1 starts one element after line i, the axis
+ * strided): ARG_BLOCK of them walk down the axis together, each with the
+ * reference's step written as selects (no update once a NaN is held; a NaN
+ * or a strictly better value takes over), so the loop over lines vectorizes
+ * and reads whole cache lines instead of one element per line per row.
+ */
+#define ARG_BLOCK 32
+#define ARG_COLUMNS(T)                                                                  \
+  do {                                                                                  \
+    const T *x = (const T *)pa;                                                         \
+    double best[ARG_BLOCK];                                                             \
+    int32_t at[ARG_BLOCK];                                                              \
+    for (int g = 0; g < ARG_BLOCK; g++) {                                               \
+      best[g] = g < m ? x[g] : 0;                                                       \
+      at[g] = 0;                                                                        \
+    }                                                                                   \
+    for (int64_t k = 1; k < len; k++) {                                                 \
+      const T *xk = x + k * step;                                                       \
+      if (m == ARG_BLOCK) {                                                             \
+        for (int g = 0; g < ARG_BLOCK; g++) {                                           \
+          const double v = xk[g], b = best[g];                                          \
+          const int take = (b == b) & ((v != v) | (c->is_max ? v > b : v < b));         \
+          best[g] = take ? v : b;                                                       \
+          at[g] = take ? (int32_t)k : at[g];                                            \
+        }                                                                               \
+      } else {                                                                          \
+        for (int g = 0; g < m; g++) {                                                   \
+          const double v = xk[g], b = best[g];                                          \
+          const int take = (b == b) & ((v != v) | (c->is_max ? v > b : v < b));         \
+          best[g] = take ? v : b;                                                       \
+          at[g] = take ? (int32_t)k : at[g];                                            \
+        }                                                                               \
+      }                                                                                 \
+    }                                                                                   \
+    for (int g = 0; g < m; g++) {                                                       \
+      ((int32_t *)p[0])[(i + g) * s[0]] = at[g];                                        \
+      if (c->has_values) tl_store(p[1] + (i + g) * s[1] * ev, c->dv, best[g]);          \
+    }                                                                                   \
+  } while (0)
+
 static void arg_row(const void *cv, int64_t n, char **p, const int64_t *s) {
   const arg_ctx *c = cv;
   const int64_t len = c->len, step = c->step;
   const int ea = tl_esize(c->d), ev = tl_esize(c->dv);
+  if (s[2] == 1 && step != 1 && c->d != TL_BOOL && n >= 8) {
+    for (int64_t i = 0; i < n; i += ARG_BLOCK) {
+      const char *pa = p[2] + i * ea;
+      const int m = n - i < ARG_BLOCK ? (int)(n - i) : ARG_BLOCK;
+      switch (c->d) {
+        case TL_F32: ARG_COLUMNS(float); break;
+        case TL_F64: ARG_COLUMNS(double); break;
+        default: ARG_COLUMNS(int32_t); break;
+      }
+    }
+    return;
+  }
   for (int64_t i = 0; i < n; i++) {
     const char *pa = p[2] + i * s[2] * ea;
     int64_t at = 0;

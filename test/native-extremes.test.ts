@@ -1,7 +1,8 @@
 // The native max / min kernels (native/reduce.c) against the reference
 // backend, bit for bit: whole-tensor max / min (four vector accumulators) and
 // max / min / argmax / argmin along a dim (contiguous float lines in two
-// passes: the extreme, then the first element equal to it). Lines with a NaN
+// passes: the extreme, then the first element equal to it; lines side by
+// side in memory walked down the axis together, in blocks). Lines with a NaN
 // (anywhere: the first one wins), ties (the first wins), signed zeros in
 // either order, all -Infinity or +Infinity, the extreme in the vector tail;
 // float32, float64 and int32; contiguous and strided.
@@ -48,6 +49,22 @@ test("max, min, argmax, argmin along a dim: native equals the reference on conti
           return [mx.values, mx.indices, mn.values, mn.indices, torch.argmax(x, -1), torch.argmin(x, 0)];
         });
       }
+    }
+  }
+});
+
+test("along the strided dim of side-by-side lines: first NaN and first of tied signed zeros win", { skip }, () => {
+  torch.manualSeed(4);
+  for (const dtype of ["float32", "float64"] as const) {
+    const t = torch.randint(0, 2, [50, 70]).to(dtype), v = t.data;
+    for (let i = 0; i < v.length; i++) v[i] = v[i] ? -0 : 0;
+    for (const [r, c] of [[3, 1], [9, 1], [0, 2], [49, 3], [20, 69], [21, 69], [7, 40]]) v[r! * 70 + c!] = NaN;
+    v[5 * 70 + 4] = -Infinity; v[6 * 70 + 4] = Infinity;
+    for (const [name, x] of [["rows", t], ["a view", t.narrow(1, 1, 66)]] as const) {
+      agree(`${dtype} ${name}`, () => {
+        const mx = torch.max(x, 0), mn = torch.min(x, 0);
+        return [mx.values, mx.indices, mn.values, mn.indices, torch.argmax(x, 0, { keepdim: true }), torch.argmin(x, 0)];
+      });
     }
   }
 });
