@@ -45,7 +45,9 @@
         "native/activations.c",
         "native/layer-norm.c",
         "native/batch-norm.c",
-        "native/float-arrays.c"
+        "native/float-arrays.c",
+        "native/sort.c",
+        "native/scan.c"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags_c": ["-std=gnu11"],

@@ -772,6 +772,10 @@ napi_value tl_js_max_unpool3d_backward(napi_env env, napi_callback_info info);
 /* the CTC loss recursions (native/ctc.c) */
 napi_value tl_js_ctc_loss_forward(napi_env env, napi_callback_info info);
 napi_value tl_js_ctc_loss_backward(napi_env env, napi_callback_info info);
+/* the order of each line along a dim: sort, topk and the order statistics (native/sort.c) */
+napi_value tl_js_sort_indices(napi_env env, napi_callback_info info);
+/* running sums and products along a dim (native/scan.c) */
+napi_value tl_js_scan(napi_env env, napi_callback_info info);
 /* MT19937 words and Box–Muller blocks for the random samplers (native/random.c, box-muller.c) */
 napi_value tl_js_mt_words(napi_env env, napi_callback_info info);
 napi_value tl_js_box_muller16(napi_env env, napi_callback_info info);
@@ -863,6 +867,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"batchNormBackward", NULL, tl_js_batch_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sortIndices", NULL, tl_js_sort_indices, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scan", NULL, tl_js_scan, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernels", NULL, NULL, NULL, NULL, names_array(env, kernel_names, NKERNELS), napi_enumerable, NULL},
       {"unaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_unary_names, U_COUNT), napi_enumerable, NULL},
       {"binaryOps", NULL, NULL, NULL, NULL, names_array(env, tl_binary_names, B_COUNT), napi_enumerable, NULL},

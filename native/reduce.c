@@ -57,22 +57,36 @@ static void fold_contig(int op, tl_dtype d, const char *p, int64_t n, double *ac
     for (int l = 0; l < 8; l++) t += s[l];
     for (; i < n; i++) t += tl_load(p + i * es, d);
     *acc = t;
-  } else { /* max / min: lane extremes plus a NaN flag */
+  } else { /* max / min: lane extremes plus a NaN flag, four vectors apart so their blends overlap */
     if (*acc != *acc) return;
     const double init = *acc;
-    v8d m = {init, init, init, init, init, init, init, init};
+    v8d m0 = {init, init, init, init, init, init, init, init}, m1 = m0, m2 = m0, m3 = m0;
     v8l nan = {0};
+#define TAKE(m, v)                                                  \
+  do {                                                              \
+    v8l take = op == R_MAX ? (v > m) : (v < m);                     \
+    m = (v8d)(((v8l)v & take) | ((v8l)m & ~take));                  \
+    nan |= v != v;                                                  \
+  } while (0)
+    for (; i + 32 <= n; i += 32) {
+      v8d v0 = load8d(p + i * es, d), v1 = load8d(p + (i + 8) * es, d);
+      v8d v2 = load8d(p + (i + 16) * es, d), v3 = load8d(p + (i + 24) * es, d);
+      TAKE(m0, v0);
+      TAKE(m1, v1);
+      TAKE(m2, v2);
+      TAKE(m3, v3);
+    }
     for (; i + 8 <= n; i += 8) {
       v8d v = load8d(p + i * es, d);
-      v8l take = op == R_MAX ? (v > m) : (v < m);
-      m = (v8d)(((v8l)v & take) | ((v8l)m & ~take));
-      nan |= v != v;
+      TAKE(m0, v);
     }
+#undef TAKE
     double t = init;
     int anynan = 0;
     for (int l = 0; l < 8; l++) {
       anynan |= nan[l] != 0;
-      t = op == R_MAX ? (m[l] > t ? m[l] : t) : (m[l] < t ? m[l] : t);
+      const double lane[4] = {m0[l], m1[l], m2[l], m3[l]};
+      for (int q = 0; q < 4; q++) t = op == R_MAX ? (lane[q] > t ? lane[q] : t) : (lane[q] < t ? lane[q] : t);
     }
     if (anynan) {
       *acc = NAN;
@@ -268,15 +282,102 @@ typedef struct {
     bestv = best;                                                         \
   } while (0)
 
+/*
+ * The reference's answer for a contiguous float line, in two vectorized
+ * passes: its extreme (NaN if it holds one), then the first element equal
+ * to it (or the first NaN). That is the element the sequential scan ends
+ * on, since it only moves to a strictly better value, and -0 == 0 makes the
+ * first of a tie of zeros win either way. Returns its index, its value in *best.
+ */
+#define ARG_TWO_PASS_MIN 64
+static int64_t arg_two_pass(int is_max, tl_dtype d, const char *p, int64_t n, double *best) {
+  double m = is_max ? -INFINITY : INFINITY;
+  fold_contig(is_max ? R_MAX : R_MIN, d, p, n, &m);
+  int64_t k = 0;
+  /* both searches stop inside the line: m is one of its elements (or NaN when one is) */
+  if (d == TL_F32) {
+    const float *x = (const float *)p;
+    if (m != m) {
+      while (x[k] == x[k]) k++;
+    } else {
+      while (x[k] != m) k++;
+    }
+  } else {
+    const double *x = (const double *)p;
+    if (m != m) {
+      while (x[k] == x[k]) k++;
+    } else {
+      while (x[k] != m) k++;
+    }
+  }
+  *best = tl_load(p + k * tl_esize(d), d);
+  return k;
+}
+
+/*
+ * Lines side by side (line i + 1 starts one element after line i, the axis
+ * strided): ARG_BLOCK of them walk down the axis together, each with the
+ * reference's step written as selects (no update once a NaN is held; a NaN
+ * or a strictly better value takes over), so the loop over lines vectorizes
+ * and reads whole cache lines instead of one element per line per row.
+ */
+#define ARG_BLOCK 32
+#define ARG_COLUMNS(T)                                                                  \
+  do {                                                                                  \
+    const T *x = (const T *)pa;                                                         \
+    double best[ARG_BLOCK];                                                             \
+    int32_t at[ARG_BLOCK];                                                              \
+    for (int g = 0; g < ARG_BLOCK; g++) {                                               \
+      best[g] = g < m ? x[g] : 0;                                                       \
+      at[g] = 0;                                                                        \
+    }                                                                                   \
+    for (int64_t k = 1; k < len; k++) {                                                 \
+      const T *xk = x + k * step;                                                       \
+      if (m == ARG_BLOCK) {                                                             \
+        for (int g = 0; g < ARG_BLOCK; g++) {                                           \
+          const double v = xk[g], b = best[g];                                          \
+          const int take = (b == b) & ((v != v) | (c->is_max ? v > b : v < b));         \
+          best[g] = take ? v : b;                                                       \
+          at[g] = take ? (int32_t)k : at[g];                                            \
+        }                                                                               \
+      } else {                                                                          \
+        for (int g = 0; g < m; g++) {                                                   \
+          const double v = xk[g], b = best[g];                                          \
+          const int take = (b == b) & ((v != v) | (c->is_max ? v > b : v < b));         \
+          best[g] = take ? v : b;                                                       \
+          at[g] = take ? (int32_t)k : at[g];                                            \
+        }                                                                               \
+      }                                                                                 \
+    }                                                                                   \
+    for (int g = 0; g < m; g++) {                                                       \
+      ((int32_t *)p[0])[(i + g) * s[0]] = at[g];                                        \
+      if (c->has_values) tl_store(p[1] + (i + g) * s[1] * ev, c->dv, best[g]);          \
+    }                                                                                   \
+  } while (0)
+
 static void arg_row(const void *cv, int64_t n, char **p, const int64_t *s) {
   const arg_ctx *c = cv;
   const int64_t len = c->len, step = c->step;
   const int ea = tl_esize(c->d), ev = tl_esize(c->dv);
+  if (s[2] == 1 && step != 1 && c->d != TL_BOOL && n >= 8) {
+    for (int64_t i = 0; i < n; i += ARG_BLOCK) {
+      const char *pa = p[2] + i * ea;
+      const int m = n - i < ARG_BLOCK ? (int)(n - i) : ARG_BLOCK;
+      switch (c->d) {
+        case TL_F32: ARG_COLUMNS(float); break;
+        case TL_F64: ARG_COLUMNS(double); break;
+        default: ARG_COLUMNS(int32_t); break;
+      }
+    }
+    return;
+  }
   for (int64_t i = 0; i < n; i++) {
     const char *pa = p[2] + i * s[2] * ea;
     int64_t at = 0;
     double bestv;
-    switch (c->d) {
+    if (step == 1 && len >= ARG_TWO_PASS_MIN && (c->d == TL_F32 || c->d == TL_F64)) {
+      at = arg_two_pass(c->is_max, c->d, pa, len, &bestv);
+    } else switch (c->d) {
       case TL_F32: ARGSCAN(float); break;
       case TL_F64: ARGSCAN(double); break;
       case TL_I32: ARGSCAN(int32_t); break;

@@ -290,6 +290,23 @@ export interface Backend {
   batchNormBackward?(gx: Float32Array | Float64Array | null, gw: Float32Array | Float64Array | null, gb: Float32Array | Float64Array | null,
     g: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, mean: Float64Array, rstd: Float64Array,
     N: number, C: number, S: number, training: boolean): boolean;
+  /**
+   * Optional accelerator: the order of each line of `a` (1..16 dims, any
+   * dtype and strides) along `dim`, as the reference's stable sort gives it:
+   * NaN above everything, -0 equal to 0, equal values in index order (also
+   * when descending). Writes the first `out.shape[dim]` (<= a's) indices of
+   * each line into the int32 `out` (a's shape otherwise); false where the
+   * backend leaves the work to the core's comparator sort.
+   */
+  sortIndices?(out: Strided, a: Strided, dim: number, descending: boolean): boolean;
+  /**
+   * Optional accelerator: cumsum / cumprod of `a` (1..16 dims, any strides;
+   * bool read as 0/1) along `dim` into `out` (a's shape; a's dtype, int32
+   * for bool), accumulated in double and stored into out's dtype at each
+   * step, as the core's loop does; false where the backend leaves the work
+   * to that loop.
+   */
+  scan?(out: Strided, a: Strided, dim: number, op: "sum" | "prod"): boolean;
 }
 
 /** The activations Backend.activation computes in one pass. */

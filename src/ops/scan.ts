@@ -8,12 +8,41 @@ import { isRecording } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
+import { castData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 import { abs, add, div, eq, exp, gt, log, lt, mul, ne, sub, where } from "./elementwise.js";
 import { cat, flip, gather } from "./indexing.js";
 import { narrow } from "./views.js";
 import { sum, type ValuesIndices } from "./reduce.js";
 import { namedTuple } from "./named-tuple.js";
+
+/**
+ * Running sums or products of `a` along `d` (no autograd), accumulated in
+ * double and rounded into the result's dtype (int32 for bool) at each step.
+ * A backend with its own scan (the native one: several lines at once, over
+ * threads) does the same arithmetic instead.
+ */
+function runningOp(a: Tensor, d: number, op: "sum" | "prod"): Tensor {
+  const dtype = a.dtype === "bool" ? "int32" : a.dtype;
+  const out = emptyUninitialized(a.shape, dtype);
+  if (kernels().scan?.(out, a, d, op)) return out;
+  const src = castData(a, dtype); // contiguous, row-major
+  const x = src.data, y = out.data;
+  forEachLine(a.shape, d, (start, step, n) => {
+    let acc = op === "sum" ? 0 : 1;
+    if (op === "sum") {
+      for (let k = 0, at = start; k < n; k++, at += step) {
+        acc += x[at]!;
+        y[at] = acc;
+      }
+    } else {
+      for (let k = 0, at = start; k < n; k++, at += step) {
+        acc *= x[at]!;
+        y[at] = acc;
+      }
+    }
+  });
+  return out;
+}
 
 /**
  * Running sums along `dim` (bool input sums as int32).
@@ -23,17 +52,7 @@ import { namedTuple } from "./named-tuple.js";
  */
 export function cumsum(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, "cumsum", a.shape);
-  const dtype = a.dtype === "bool" ? "int32" : a.dtype;
-  const src = castData(a, dtype); // contiguous, row-major
-  const out = emptyUninitialized(a.shape, dtype);
-  const x = src.data, y = out.data;
-  forEachLine(a.shape, d, (start, step, n) => {
-    let acc = 0;
-    for (let k = 0, at = start; k < n; k++, at += step) {
-      acc += x[at]!;
-      y[at] = acc;
-    }
-  });
+  const out = runningOp(a, d, "sum");
   if (needsGrad(a)) record("CumsumBackward0", [a], out, ([g]) => [flip(cumsum(flip(g!, [d]), d), [d])]);
   return out;
 }
@@ -49,17 +68,7 @@ const reverseCumsum = (t: Tensor, d: number) => flip(cumsum(flip(t, [d]), d), [d
  */
 export function cumprod(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, "cumprod", a.shape);
-  const dtype = a.dtype === "bool" ? "int32" : a.dtype;
-  const src = castData(a, dtype);
-  const out = emptyUninitialized(a.shape, dtype);
-  const x = src.data, y = out.data;
-  forEachLine(a.shape, d, (start, step, n) => {
-    let acc = 1;
-    for (let k = 0, at = start; k < n; k++, at += step) {
-      acc *= x[at]!;
-      y[at] = acc;
-    }
-  });
+  const out = runningOp(a, d, "prod");
   if (needsGrad(a)) {
     record("CumprodBackward0", [a], out, ([g], [xs, r]) => {
       // at most one element, or lines of one: cumprod is the identity, its gradient g itself (PyTorch's cumprod_backward,

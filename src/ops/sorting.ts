@@ -9,7 +9,7 @@ import { roundHalfEven } from "../backend/reference/scalar-ops.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { forEachLine } from "../tensor/layout.js";
 import { normalizeDim } from "../tensor/tensor.js";
-import { castData, emptyUninitialized, needsGrad, record } from "./core.js";
+import { castData, emptyUninitialized, kernels, needsGrad, record } from "./core.js";
 import { div, eq, isnan, where } from "./elementwise.js";
 import { full } from "./factories.js";
 import { gather } from "./indexing.js";
@@ -26,8 +26,8 @@ function ascending(x: number, y: number): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** int32 indices that order each slice of `a` along `d` (stable). */
-function order(a: Tensor, d: number, descending: boolean): Tensor {
+/** int32 indices that order each slice of `a` along `d` (stable), by the comparator above. */
+function comparatorOrder(a: Tensor, d: number, descending: boolean): Tensor {
   const src = castData(a, a.dtype), x = src.data;
   const indices = emptyUninitialized(a.shape, "int32"), out = indices.data;
   forEachLine(a.shape, d, (start, step, n) => {
@@ -37,6 +37,23 @@ function order(a: Tensor, d: number, descending: boolean): Tensor {
     for (let k = 0; k < n; k++) out[start + k * step] = line[k]!;
   });
   return indices;
+}
+
+/**
+ * The first `k` (all by default) of those indices per slice, a fresh
+ * contiguous int32 tensor. A backend with its own sort (the native one:
+ * radix keys, a partial order when k is small) writes them directly.
+ */
+function order(a: Tensor, d: number, descending: boolean, k = a.shape[d]!): Tensor {
+  const backend = kernels();
+  if (backend.sortIndices) {
+    const shape = a.shape.slice();
+    shape[d] = k;
+    const out = emptyUninitialized(shape, "int32");
+    if (backend.sortIndices(out, a, d, descending)) return out;
+  }
+  const all = comparatorOrder(a, d, descending);
+  return k === a.shape[d] ? all : castData(narrow(all, d, 0, k), "int32"); // a copy, not a view
 }
 
 /**
@@ -68,7 +85,7 @@ export function topk(a: Tensor, k: number, options: { dim?: number; largest?: bo
   if (!Number.isInteger(k) || k < 0 || k > n) throw new Error(`selected index k out of range (topk: k=${k}, dim ${d} of size ${n})`);
   if (a.shape.length === 0) return sort(a);
   if (a.dtype === "bool") throw new Error(`"topk_cpu" not implemented for 'Bool'`);
-  const indices = castData(narrow(order(a, d, options.largest ?? true), d, 0, k), "int32"); // a copy, not a view
+  const indices = order(a, d, options.largest ?? true, k);
   return namedTuple({ values: gather(a, d, indices), indices });
 }
 

@@ -105,6 +105,10 @@ export interface NativeAddon {
   /** native/batch-norm.c: its gradients (each output may be null). */
   batchNormBackward?(gx: Floats | null, gw: Floats | null, gb: Floats | null, g: Floats, x: Floats, w: Floats | null, mean: Float64Array, rstd: Float64Array,
     N: number, C: number, S: number, training: boolean): void;
+  /** native/sort.c: the first out.shape[dim] indices of each line of `a` along `dim` in the reference's stable order into the int32 `out`. */
+  sortIndices?(out: Strided, a: Strided, dim: number, descending: number): void;
+  /** native/scan.c: running sums (op 0) or products (op 1) of `a` along `dim` into `out`, in double, stored per step. */
+  scan?(out: Strided, a: Strided, dim: number, op: number): void;
   im2col(out: Strided, a: Strided, g: Conv2dGeometry, padValue: number): void;
   col2im(out: Strided, cols: Strided, g: Conv2dGeometry): void;
   /** out [N, O, oh, ow] = conv of x with weight (+ bias); float32/float64; out's planes contiguous. */

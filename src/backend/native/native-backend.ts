@@ -25,6 +25,8 @@ export const THRESHOLDS = {
   matmul: 1024,
   index: 512,
   im2col: 512,
+  /** elements of a sort or topk (the core's comparator sort costs ~100 ns per element) */
+  sort: 64,
 } as const;
 
 const MAX_DIMS = 16;
@@ -375,6 +377,20 @@ export function makeNativeBackend(c: NativeAddon): Backend {
     batchNormBackward(gx, gw, gb, g, x, w, mean, rstd, N, C, S, training) {
       if (typeof c.batchNormBackward !== "function" || N * C * S < THRESHOLDS.elementwise) return false;
       c.batchNormBackward(gx, gw, gb, g, x, w, mean, rstd, N, C, S, training);
+      return true;
+    },
+
+    sortIndices(out, a, dim, descending) {
+      // an older build of the addon lacks it: the core's comparator sort then
+      if (typeof c.sortIndices !== "function" || !(out.data instanceof Int32Array) || a.shape.length > MAX_DIMS || numel(a.shape) < THRESHOLDS.sort) return false;
+      c.sortIndices(out, a, dim, descending ? 1 : 0);
+      return true;
+    },
+
+    scan(out, a, dim, op) {
+      // an older build of the addon lacks it: the core's loop then
+      if (typeof c.scan !== "function" || a.shape.length === 0 || a.shape.length > MAX_DIMS || numel(a.shape) < THRESHOLDS.elementwise) return false;
+      c.scan(out, a, dim, op === "prod" ? 1 : 0);
       return true;
     },
 
