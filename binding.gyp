@@ -46,6 +46,7 @@
         "native/layer-norm.c",
         "native/batch-norm.c",
         "native/float-arrays.c",
+        "native/softmax-backward.c",
         "native/sort.c",
         "native/scan.c"
       ],

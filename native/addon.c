@@ -785,6 +785,8 @@ napi_value tl_js_layer_norm_backward(napi_env env, napi_callback_info info);
 /* batch normalisation per channel, forward and backward (native/batch-norm.c) */
 napi_value tl_js_batch_norm(napi_env env, napi_callback_info info);
 napi_value tl_js_batch_norm_backward(napi_env env, napi_callback_info info);
+/* softmax and log_softmax gradients along rows (native/softmax-backward.c) */
+napi_value tl_js_softmax_backward(napi_env env, napi_callback_info info);
 /* avg_pool3d forward and adjoint (native/avg-pool3d.c) */
 napi_value tl_js_avg_pool3d(napi_env env, napi_callback_info info);
 napi_value tl_js_avg_pool3d_backward(napi_env env, napi_callback_info info);
@@ -865,6 +867,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"layerNormBackward", NULL, tl_js_layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, tl_js_batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormBackward", NULL, tl_js_batch_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"softmaxBackward", NULL, tl_js_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3d", NULL, tl_js_avg_pool3d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"avgPool3dBackward", NULL, tl_js_avg_pool3d_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sortIndices", NULL, tl_js_sort_indices, NULL, NULL, NULL, napi_enumerable, NULL},

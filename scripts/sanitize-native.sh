@@ -27,4 +27,4 @@ LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.s
   dist/test/gemm-mlp-products.test.js dist/test/gemm-mlp-conv.test.js \
   dist/test/index-native-*.test.js dist/test/nn-grid-sample.test.js \
   dist/test/conv3d.test.js dist/test/pool3d.test.js dist/test/interpolate-3d.test.js dist/test/adaptive-pool3d-kernels.test.js dist/test/ctc-kernel.test.js \
-  dist/test/conv3d-direct.test.js dist/test/fused-activations.test.js dist/test/select-kernels.test.js dist/test/layer-norm.test.js dist/test/batch-norm.test.js dist/test/elementwise-fastpaths.test.js
+  dist/test/conv3d-direct.test.js dist/test/fused-activations.test.js dist/test/select-kernels.test.js dist/test/layer-norm.test.js dist/test/batch-norm.test.js dist/test/elementwise-fastpaths.test.js dist/test/softmax-backward.test.js

@@ -286,6 +286,13 @@ export interface Backend {
    */
   batchNorm?(out: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, b: Float32Array | Float64Array | null,
     mean: Float64Array, rstd: Float64Array, variance: Float64Array, N: number, C: number, S: number, eps: number, training: boolean): boolean;
+  /**
+   * Optional accelerator: softmax (y its output) or log_softmax (log, y =
+   * exp(output)) gradients along contiguous [rows, n] float arrays
+   * (src/ops/softmax-backward-rows.ts, the same bits); false where the
+   * backend leaves the work to that loop.
+   */
+  softmaxBackward?(gx: Float32Array | Float64Array, g: Float32Array | Float64Array, y: Float32Array | Float64Array, rows: number, n: number, log: boolean): boolean;
   /** Its gradients (batchNormBackwardChannels, the same bits); false where the backend leaves them to those loops. */
   batchNormBackward?(gx: Float32Array | Float64Array | null, gw: Float32Array | Float64Array | null, gb: Float32Array | Float64Array | null,
     g: Float32Array | Float64Array, x: Float32Array | Float64Array, w: Float32Array | Float64Array | null, mean: Float64Array, rstd: Float64Array,

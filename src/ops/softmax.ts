@@ -5,6 +5,8 @@ import { castData, contiguousData, emptyUninitialized, kernels, needsGrad, recor
 import { exp, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./views.js";
+import { isRecording } from "../autograd/grad-mode.js";
+import { softmaxBackwardRows } from "./softmax-backward-rows.js";
 
 /** Runs the row kernel along `dim` by moving that dim last (a copy only when needed). */
 function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
@@ -27,6 +29,23 @@ function softmaxData(a: Tensor, d: number, log: boolean): Tensor {
   return contiguousData(relayout(out, swap(out.shape), swap(out.strides), out.offset));
 }
 
+/**
+ * The gradient as one pass per row (softmax-backward-rows.ts, or the
+ * backend's kernel) where the dim is the last and no graph is built, else
+ * null (the composed formula, which double backward can differentiate).
+ * For log_softmax the exp of the output comes from the exp op first.
+ */
+function fusedBackward(g: Tensor, y: Tensor, d: number, log: boolean): Tensor | null {
+  const last = y.shape.length - 1;
+  if (isRecording() || d !== last || y.numel() === 0 || (y.dtype !== "float32" && y.dtype !== "float64") || g.dtype !== y.dtype) return null;
+  const n = y.shape[last]!, rows = y.numel() / n;
+  const view = (t: Tensor) => (t.data as Float32Array | Float64Array).subarray(t.offset, t.offset + t.numel());
+  const gc = contiguousData(g), yc = log ? exp(y) : contiguousData(y);
+  const gx = emptyUninitialized(y.shape, y.dtype);
+  if (kernels().softmaxBackward?.(view(gx), view(gc), view(yc), rows, n, log) !== true) softmaxBackwardRows(view(gx), view(gc), view(yc), rows, n, log);
+  return gx;
+}
+
 /** PyTorch refuses integer and bool input here; so do we, in its words. */
 function checkFloating(a: Tensor, op: string): void {
   if (a.dtype === "int32" || a.dtype === "bool") {
@@ -40,7 +59,7 @@ export function softmax(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, "softmax", a.shape);
   const out = softmaxData(a, d, false);
   if (needsGrad(a)) {
-    record("SoftmaxBackward0", [a], out, ([g], [r]) => [mul(r!, sub(g!, sum(mul(g!, r!), d, { keepdim: true })))], [out]);
+    record("SoftmaxBackward0", [a], out, ([g], [r]) => [fusedBackward(g!, r!, d, false) ?? mul(r!, sub(g!, sum(mul(g!, r!), d, { keepdim: true })))], [out]);
   }
   return out;
 }
@@ -51,7 +70,7 @@ export function logSoftmax(a: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, a.shape.length, "log_softmax", a.shape);
   const out = softmaxData(a, d, true);
   if (needsGrad(a)) {
-    record("LogSoftmaxBackward0", [a], out, ([g], [r]) => [sub(g!, mul(exp(r!), sum(g!, d, { keepdim: true })))], [out]);
+    record("LogSoftmaxBackward0", [a], out, ([g], [r]) => [fusedBackward(g!, r!, d, true) ?? sub(g!, mul(exp(r!), sum(g!, d, { keepdim: true })))], [out]);
   }
   return out;
 }

@@ -102,6 +102,8 @@ export interface NativeAddon {
   /** native/batch-norm.c: batch normalisation per channel of contiguous [N, C, S] arrays (src/nn/batch-norm-channels.ts's loops). */
   batchNorm?(out: Floats, x: Floats, w: Floats | null, b: Floats | null, mean: Float64Array, rstd: Float64Array, variance: Float64Array,
     N: number, C: number, S: number, eps: number, training: boolean): void;
+  /** native/softmax-backward.c: softmax / log_softmax gradients along contiguous rows (src/ops/softmax-backward-rows.ts's loop). */
+  softmaxBackward?(gx: Floats, g: Floats, y: Floats, rows: number, n: number, log: boolean): void;
   /** native/batch-norm.c: its gradients (each output may be null). */
   batchNormBackward?(gx: Floats | null, gw: Floats | null, gb: Floats | null, g: Floats, x: Floats, w: Floats | null, mean: Float64Array, rstd: Float64Array,
     N: number, C: number, S: number, training: boolean): void;

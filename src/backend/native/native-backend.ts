@@ -394,6 +394,12 @@ export function makeNativeBackend(c: NativeAddon): Backend {
       return true;
     },
 
+    softmaxBackward(gx, g, y, rows, n, log) {
+      if (typeof c.softmaxBackward !== "function" || rows * n < THRESHOLDS.elementwise) return false;
+      c.softmaxBackward(gx, g, y, rows, n, log);
+      return true;
+    },
+
     boxMuller16(values, mean, std) {
       if (typeof c.boxMuller16 !== "function") return false;
       c.boxMuller16(values, mean, std);
