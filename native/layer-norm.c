@@ -31,20 +31,6 @@ typedef struct {
   double eps;
 } ln_job;
 
-/* the sum over I in [0, n) of EXPR (which reads index I), element I into running sum I mod 8 */
-#define SUM8(n, I, EXPR)                                                  \
-  ({                                                                      \
-    double a_[8] = {0, 0, 0, 0, 0, 0, 0, 0};                              \
-    int64_t b_ = 0;                                                       \
-    for (; b_ + 8 <= (n); b_ += 8)                                        \
-      for (int k_ = 0; k_ < 8; k_++) {                                    \
-        const int64_t I = b_ + k_;                                        \
-        a_[k_] += (EXPR);                                                 \
-      }                                                                   \
-    for (int64_t I = b_; I < (n); I++) a_[I & 7] += (EXPR);               \
-    tl_combine8(a_);                                                         \
-  })
-
 #define LN_KERNELS(T)                                                                           \
   static void ln_forward_##T(void *arg, int64_t r0, int64_t r1, int tid) {                       \
     (void)tid;                                                                                  \
@@ -54,8 +40,8 @@ typedef struct {
     for (int64_t r = r0; r < r1; r++) {                                                         \
       const T *x = (const T *)j->x + r * N;                                                     \
       T *out = (T *)j->out + r * N;                                                             \
-      const double m = SUM8(N, i, (double)x[i]) / (double)N;                                    \
-      const double v = SUM8(N, i, ((double)x[i] - m) * ((double)x[i] - m)) / (double)N;         \
+      const double m = TL_SUM8(N, i, (double)x[i]) / (double)N;                                    \
+      const double v = TL_SUM8(N, i, ((double)x[i] - m) * ((double)x[i] - m)) / (double)N;         \
       const double s = 1.0 / sqrt(v + j->eps);                                                  \
       for (int64_t i = 0; i < N; i++) {                                                         \
         double y = ((double)x[i] - m) * s;                                                      \
@@ -77,8 +63,8 @@ typedef struct {
       const T *x = (const T *)j->x + r * N, *g = (const T *)j->g + r * N;                       \
       T *gx = (T *)j->out + r * N;                                                              \
       const double m = j->mean[r], s = j->rstd[r];                                              \
-      const double a = SUM8(N, i, w ? (double)g[i] * (double)w[i] : (double)g[i]) / (double)N;  \
-      const double c = SUM8(N, i, (w ? (double)g[i] * (double)w[i] : (double)g[i]) * (((double)x[i] - m) * s)) / (double)N; \
+      const double a = TL_SUM8(N, i, w ? (double)g[i] * (double)w[i] : (double)g[i]) / (double)N;  \
+      const double c = TL_SUM8(N, i, (w ? (double)g[i] * (double)w[i] : (double)g[i]) * (((double)x[i] - m) * s)) / (double)N; \
       for (int64_t i = 0; i < N; i++) {                                                         \
         const double gwi = w ? (double)g[i] * (double)w[i] : (double)g[i];                      \
         const double xhat = ((double)x[i] - m) * s;                                             \

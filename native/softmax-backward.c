@@ -29,13 +29,7 @@ typedef struct {
     for (int64_t r = r0; r < r1; r++) {                                                \
       const T *g = (const T *)j->g + r * n, *y = (const T *)j->y + r * n;              \
       T *gx = (T *)j->gx + r * n;                                                      \
-      double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                          \
-      int64_t b = 0;                                                                   \
-      for (; b + 8 <= n; b += 8)                                                       \
-        for (int k = 0; k < 8; k++)                                                    \
-          a[k] += j->log ? (double)g[b + k] : (double)g[b + k] * (double)y[b + k];     \
-      for (int64_t i = b; i < n; i++) a[i & 7] += j->log ? (double)g[i] : (double)g[i] * (double)y[i]; \
-      const double s = tl_combine8(a);                                                 \
+      const double s = j->log ? TL_SUM8(n, i, (double)g[i]) : TL_SUM8(n, i, (double)g[i] * (double)y[i]); \
       if (j->log)                                                                      \
         for (int64_t i = 0; i < n; i++) gx[i] = (T)((double)g[i] - (double)y[i] * s);  \
       else                                                                             \

@@ -9,18 +9,11 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { backendSkip } from "./backends.js";
+import { sameValues as sameBits, valuesOf as values } from "./native-agree.js";
 import { nativeAddon } from "../src/backend/native/load.js";
 import { rejects } from "./native-rejects.js";
 
 const F = torch.nn.functional;
-const values = (t: Tensor | null) => (t === null ? [] : Array.from(t.contiguous().toArray() as ArrayLike<number>));
-
-function sameBits(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: [${i}] is ${actual[i]} natively, ${expected[i]} on the reference`);
-  }
-}
 
 /** out, the running statistics after the call, and the gradients of (out * r).sum(), on one backend. */
 function run(backend: "native" | "reference", shape: number[], training: boolean, affine: boolean, dtype: "float32" | "float64"): number[][] {

@@ -3,14 +3,24 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 
-/** Elementwise Object.is (NaN equals NaN, 0 differs from -0). */
+/** A tensor's values in row-major order (none for null). */
+export function valuesOf(t: Tensor | null): number[] {
+  return t === null ? [] : Array.from(t.contiguous().toArray() as ArrayLike<number>);
+}
+
+/** Elementwise Object.is of two value lists (NaN equals NaN, 0 differs from -0). */
+export function sameValues(actual: readonly number[], expected: readonly number[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: [${i}] is ${actual[i]} natively, ${expected[i]} on the reference`);
+  }
+}
+
+/** Elementwise Object.is of two tensors of one shape and dtype. */
 export function sameBits(actual: Tensor, expected: Tensor, what: string): void {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
   assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
-  const a = Array.from(actual.contiguous().toArray() as ArrayLike<number>), e = Array.from(expected.contiguous().toArray() as ArrayLike<number>);
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], e[i])) assert.fail(`${what}: [${i}] is ${a[i]} natively, ${e[i]} on the reference`);
-  }
+  sameValues(valuesOf(actual), valuesOf(expected), what);
 }
 
 /** `f` on each backend (native stays active afterwards); its tensors must agree bit for bit. */

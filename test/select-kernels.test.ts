@@ -6,10 +6,10 @@
 // (through the op, and handed to the kernel directly). where: tensor and
 // scalar operands on either side, every dtype. Contiguous and strided.
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { backendSkip } from "./backends.js";
+import { sameValues as sameBits, valuesOf as bits } from "./native-agree.js";
 import { loadNativeBackend } from "../src/backend/native/load.js";
 import { referenceBackend } from "../src/backend/reference/index.js";
 
@@ -23,15 +23,6 @@ function input(dtype: "float32" | "float64"): Tensor {
   return x;
 }
 
-const bits = (t: Tensor) => Array.from(t.contiguous().toArray() as ArrayLike<number>);
-
-/** Elementwise Object.is (NaN equals NaN, 0 differs from -0). */
-function sameBits(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: [${i}] is ${actual[i]} natively, ${expected[i]} on the reference`);
-  }
-}
 
 const bounds: [number | null, number | null][] = [[0, 1], [-1, 1], [0, null], [null, 0], [0.1, 0.2], [-0, 0], [0, -0], [1e-50, 1], [-1e-50, 1e-50], [NaN, 1], [0, NaN], [-Infinity, Infinity], [2, 1], [1e300, null]];
 

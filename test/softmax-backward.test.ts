@@ -10,18 +10,11 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { backendSkip } from "./backends.js";
+import { sameValues as sameBits, valuesOf as values } from "./native-agree.js";
 import { nativeAddon } from "../src/backend/native/load.js";
 import { rejects } from "./native-rejects.js";
 import { softmaxBackwardRows } from "../src/ops/softmax-backward-rows.js";
 
-const values = (t: Tensor | null) => (t === null ? [] : Array.from(t.contiguous().toArray() as ArrayLike<number>));
-
-function sameBits(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: [${i}] is ${actual[i]} natively, ${expected[i]} on the reference`);
-  }
-}
 
 test("softmax / log_softmax backward: the native kernel gives the reference loop's bits", { skip: backendSkip("native") }, () => {
   const c = nativeAddon()!;
