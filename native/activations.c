@@ -19,6 +19,7 @@
  * The selects compile to compares and blends, not branches (which random
  * signs would mispredict), and contiguous rows vectorize.
  */
+#include "rows.h"
 #include "torchlet.h"
 
 const char *const tl_activation_names[A_COUNT] = {"leakyRelu", "hardtanh", "threshold", "hardsigmoid", "hardswish"};
@@ -32,28 +33,15 @@ typedef struct {
 /* clamp(x, -3, 3) as the clamp kernel gives it (max then min; a NaN stays) */
 #define CLAMP3(T, x) ({ const T v_ = (x) < (T)-3 ? (T)-3 : (x); v_ > (T)3 ? (T)3 : v_; })
 
-/* one row, contiguous (vectorized) or strided */
-#define ACT_LOOP(T, EXPR)                                                                    \
-  do {                                                                                       \
-    if (so == 1 && sa == 1) {                                                                \
-      for (int64_t i = 0; i < n; i++) { const T x = a[i]; o[i] = (EXPR); }                   \
-    } else {                                                                                 \
-      for (int64_t i = 0; i < n; i++) { const T x = a[i * sa]; o[i * so] = (EXPR); }         \
-    }                                                                                        \
-  } while (0)
-
 #define ACT_ROW(T)                                                                                   \
   do {                                                                                               \
-    T *restrict o = (T *)p[0];                                                                       \
-    const T *restrict a = (const T *)p[1];                                                           \
-    const int64_t so = s[0], sa = s[1];                                                              \
     const T p0 = (T)ctx->p0, p1 = (T)ctx->p1;                                                        \
     switch (ctx->op) {                                                                               \
-      case A_LEAKY_RELU: ACT_LOOP(T, x > 0 ? x : x * p0); break;                                     \
-      case A_HARDTANH: ACT_LOOP(T, x <= p0 ? p0 : x >= p1 ? p1 : x); break;                          \
-      case A_THRESHOLD: ACT_LOOP(T, x <= p0 ? p1 : x); break;                                        \
-      case A_HARDSIGMOID: ACT_LOOP(T, x <= -3 ? (T)0 : x >= 3 ? (T)1 : x != x ? x : (x + (T)3) / (T)6); break; \
-      default: ACT_LOOP(T, x <= -3 ? (T)0 : x < 3 ? CLAMP3(T, x) * (CLAMP3(T, x) + (T)3) / (T)6 : x); break; \
+      case A_LEAKY_RELU: ROW2(T, T, x > 0 ? x : x * p0); break;                                     \
+      case A_HARDTANH: ROW2(T, T, x <= p0 ? p0 : x >= p1 ? p1 : x); break;                          \
+      case A_THRESHOLD: ROW2(T, T, x <= p0 ? p1 : x); break;                                        \
+      case A_HARDSIGMOID: ROW2(T, T, x <= -3 ? (T)0 : x >= 3 ? (T)1 : x != x ? x : (x + (T)3) / (T)6); break; \
+      default: ROW2(T, T, x <= -3 ? (T)0 : x < 3 ? CLAMP3(T, x) * (CLAMP3(T, x) + (T)3) / (T)6 : x); break; \
     }                                                                                                \
   } while (0)
 

@@ -197,3 +197,16 @@ void tl_iter_run(const tl_iter *it, tl_row_fn fn, const void *ctx, double cost) 
 void tl_iter_run_tiles(const tl_iter *it, tl_tile_fn tile, const void *ctx, double cost) {
   run(it, NULL, tile, ctx, cost);
 }
+
+void tl_line_offsets(const tl_tensor *a, const tl_tensor *out, int dim, int64_t line, int64_t *ao, int64_t *oo) {
+  int64_t x = 0, y = 0;
+  for (int d = a->ndim - 1; d >= 0; d--) {
+    if (d == dim) continue;
+    const int64_t c = line % a->shape[d];
+    line /= a->shape[d];
+    x += c * a->strides[d];
+    y += c * out->strides[d];
+  }
+  *ao = x;
+  *oo = y;
+}

@@ -28,21 +28,6 @@ typedef struct {
   int64_t run, blocks_per_run; /* block mode: lines per last-dim run, blocks covering one */
 } scan_job;
 
-/* a's and out's offsets (elements) of line `line`: its coordinates over every dim but `dim` */
-static void line_offsets(const scan_job *j, int64_t line, int64_t *ao, int64_t *oo) {
-  const tl_tensor *a = j->a, *out = j->out;
-  int64_t x = 0, y = 0;
-  for (int d = a->ndim - 1; d >= 0; d--) {
-    if (d == j->dim) continue;
-    const int64_t c = line % a->shape[d];
-    line /= a->shape[d];
-    x += c * a->strides[d];
-    y += c * out->strides[d];
-  }
-  *ao = x;
-  *oo = y;
-}
-
 /*
  * One group of LINES lines from input type TI into output type TO (STORE
  * converts the double accumulator). A group short of LINES repeats its last
@@ -122,7 +107,7 @@ static void scan_blocks(void *arg, int64_t begin, int64_t end, int tid) {
     const int64_t start = (b % j->blocks_per_run) * BLOCK;
     const int64_t count = j->run - start < BLOCK ? j->run - start : BLOCK;
     int64_t ao, oo;
-    line_offsets(j, (b / j->blocks_per_run) * j->run + start, &ao, &oo);
+    tl_line_offsets(j->a, j->out, j->dim, (b / j->blocks_per_run) * j->run + start, &ao, &oo);
     const char *pa = tl_first(a) + ao * ea;
     char *po = tl_first(out) + oo * eo;
     switch (a->dtype) {
@@ -146,7 +131,7 @@ static void scan_groups(void *arg, int64_t begin, int64_t end, int tid) {
     for (int g = 0; g < LINES; g++) {
       int64_t line = group * LINES + g, ao, oo;
       if (line >= j->lines) line = j->lines - 1;
-      line_offsets(j, line, &ao, &oo);
+      tl_line_offsets(j->a, j->out, j->dim, line, &ao, &oo);
       pa[g] = tl_first(a) + ao * ea;
       po[g] = tl_first(out) + oo * eo;
     }

@@ -226,21 +226,6 @@ typedef struct {
   int oerr; /* set by a worker that could not get scratch memory */
 } sort_job;
 
-/* a's and out's offsets (elements) of line `line`: its coordinates over every dim but `dim` */
-static void line_offsets(const sort_job *j, int64_t line, int64_t *ao, int64_t *oo) {
-  const tl_tensor *a = j->a, *out = j->out;
-  int64_t x = 0, y = 0;
-  for (int d = a->ndim - 1; d >= 0; d--) {
-    if (d == j->dim) continue;
-    const int64_t c = line % a->shape[d];
-    line /= a->shape[d];
-    x += c * a->strides[d];
-    y += c * out->strides[d];
-  }
-  *ao = x;
-  *oo = y;
-}
-
 static void sort_lines(void *arg, int64_t begin, int64_t end, int tid) {
   (void)tid;
   sort_job *j = arg;
@@ -265,7 +250,7 @@ static void sort_lines(void *arg, int64_t begin, int64_t end, int tid) {
   const uint64_t flip64 = j->descending ? UINT64_MAX : 0;
   for (int64_t line = begin; line < end; line++) {
     int64_t ao, oo;
-    line_offsets(j, line, &ao, &oo);
+    tl_line_offsets(j->a, j->out, j->dim, line, &ao, &oo);
     const char *p = tl_first(a) + ao * tl_esize(a->dtype);
     int32_t *q = (int32_t *)tl_first(out) + oo;
     if (!select)

@@ -131,6 +131,10 @@ typedef void (*tl_tile_fn)(const void *ctx, int64_t rows, int64_t cols, char **p
                            const int64_t *scol);
 /* True when some operand steps far along the last dim and close along the one before. */
 int tl_iter_transposed(const tl_iter *it);
+/* The offsets (elements) in a and out of line `line` along `dim`: its coordinates over every other dim, in
+ * row-major order, applied to each tensor's strides (out has a's shape apart from `dim`). */
+void tl_line_offsets(const tl_tensor *a, const tl_tensor *out, int dim, int64_t line, int64_t *ao, int64_t *oo);
+
 /* Like tl_iter_run, but hands whole tiles of the last two dims to `tile` (needs ndim >= 2). */
 void tl_iter_run_tiles(const tl_iter *it, tl_tile_fn tile, const void *ctx, double cost);
 
