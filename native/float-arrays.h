@@ -1,7 +1,7 @@
 /*
  * Argument checks shared by the entry points that take plain typed arrays
  * (native/layer-norm.c, batch-norm.c, softmax-backward.c), and the eight
- * running sums they sum in (the order their JS twins repeat).
+ * running sums they sum in (src/ops/eight-sums.ts repeats the order in JS).
  */
 #ifndef TORCHLET_FLOAT_ARRAYS_H
 #define TORCHLET_FLOAT_ARRAYS_H

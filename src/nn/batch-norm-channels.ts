@@ -5,24 +5,17 @@
  * backend runs these; the native backend runs native/batch-norm.c, the same
  * operations in the same order, so the same bits).
  *
- * A channel's N·S elements are taken in order (n, then s); sums over them go
- * into eight running sums (element t into sum t mod 8) added pairwise.
+ * A channel's N·S elements are taken in order (n, then s) and summed in
+ * eight-sums.ts's order.
  */
 import type { TypedArray } from "../tensor/dtype.js";
+import { sum8 } from "../ops/eight-sums.js";
 
 type Floats = Float32Array | Float64Array;
 
-const acc = new Float64Array(8);
-
-/** The sum of f(at(t)) over the channel's elements t = n·S + s, in the eight-sum order; at(t) is the element's index in x. */
+/** The sum of f(k) over channel c's elements t = n·S + s (k their index in x), in eight-sums.ts's order. */
 function channelSum(N: number, C: number, S: number, c: number, f: (k: number) => number): number {
-  acc.fill(0);
-  let t = 0;
-  for (let n = 0; n < N; n++) {
-    const base = (n * C + c) * S;
-    for (let s = 0; s < S; s++, t++) acc[t & 7]! += f(base + s);
-  }
-  return ((acc[0]! + acc[1]!) + (acc[2]! + acc[3]!)) + ((acc[4]! + acc[5]!) + (acc[6]! + acc[7]!));
+  return sum8(N * S, (t) => f((Math.floor(t / S) * C + c) * S + (t % S)));
 }
 
 /**

@@ -8,21 +8,13 @@
  */
 import { isRecording } from "../autograd/grad-mode.js";
 import { noGrad } from "../autograd/grad-mode-api.js";
-import { emptyUninitialized, kernels, needsGrad, record } from "../ops/core.js";
+import { contiguousFloats, emptyUninitialized, kernels, needsGrad, record } from "../ops/core.js";
 import { add, div, mul, sqrt, sub } from "../ops/elementwise.js";
 import { fromTypedArray } from "../ops/factories.js";
 import { mean as meanOp, sum, variance as varianceOp } from "../ops/reduce.js";
 import { reshape } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { batchNormBackwardChannels, batchNormChannels } from "./batch-norm-channels.js";
-
-type Floats = Float32Array | Float64Array;
-
-/** The contiguous values of t as a typed array of its numel elements. */
-function flat(t: Tensor): Floats {
-  const c = t.contiguous();
-  return (c.data as Floats).subarray(c.offset, c.offset + c.numel());
-}
 
 export interface BatchNormArgs {
   runningMean: Tensor | null;
@@ -45,17 +37,17 @@ export function batchNormFused(input: Tensor, a: BatchNormArgs): Tensor | null {
   const others = [a.weight, a.bias, a.runningMean, a.runningVar];
   if ((dtype !== "float32" && dtype !== "float64") || others.some((t) => t !== null && t.dtype !== dtype) || input.numel() === 0) return null;
   const N = input.shape[0]!, C = input.shape[1]!, S = input.numel() / (N * C);
-  const x = flat(input), w = a.weight === null ? null : flat(a.weight), b = a.bias === null ? null : flat(a.bias);
+  const x = contiguousFloats(input), w = a.weight === null ? null : contiguousFloats(a.weight), b = a.bias === null ? null : contiguousFloats(a.bias);
   const mean = new Float64Array(C), rstd = new Float64Array(C), variance = new Float64Array(C);
   if (!a.training) {
-    const rm = flat(a.runningMean!), rv = flat(a.runningVar!);
+    const rm = contiguousFloats(a.runningMean!), rv = contiguousFloats(a.runningVar!);
     for (let c = 0; c < C; c++) {
       mean[c] = rm[c]!;
       rstd[c] = 1 / Math.sqrt(rv[c]! + a.eps);
     }
   }
   const out = emptyUninitialized(input.shape, dtype);
-  const y = (out.data as Floats).subarray(0, input.numel());
+  const y = contiguousFloats(out);
   if (kernels().batchNorm?.(y, x, w, b, mean, rstd, variance, N, C, S, a.eps, a.training) !== true) {
     batchNormChannels(y, x, w, b, mean, rstd, variance, N, C, S, a.eps, a.training);
   }
@@ -74,8 +66,8 @@ export function batchNormFused(input: Tensor, a: BatchNormArgs): Tensor | null {
       if (isRecording()) return composedBackward(g!, xs!, ws ?? null, mean, rstd, training, want, a.eps);
       const gx = want[0] ? emptyUninitialized(xs!.shape, dtype) : null;
       const gw = want[1] ? emptyUninitialized(weight!.shape, dtype) : null, gb = want[2] ? emptyUninitialized(bias!.shape, dtype) : null;
-      const view = (t: Tensor | null) => (t === null ? null : (t.data as Floats).subarray(0, t.numel()));
-      const gf = flat(g!), xf = flat(xs!), wf = ws == null ? null : flat(ws);
+      const view = (t: Tensor | null) => (t === null ? null : contiguousFloats(t));
+      const gf = contiguousFloats(g!), xf = contiguousFloats(xs!), wf = ws == null ? null : contiguousFloats(ws);
       if (kernels().batchNormBackward?.(view(gx), view(gw), view(gb), gf, xf, wf, mean, rstd, N, C, S, training) !== true) {
         batchNormBackwardChannels(view(gx), view(gw), view(gb), gf, xf, wf, mean, rstd, N, C, S, training);
       }

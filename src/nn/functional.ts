@@ -441,9 +441,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
       });
     }
   } else {
-    if (runningMean === null || runningVar === null) throw new Error("batch_norm: running_mean and running_var must be defined in evaluation mode");
-    m = runningMean;
-    v = runningVar;
+    // (both defined: checked above)
+    m = runningMean!;
+    v = runningVar!;
   }
   let out = div(sub(input, reshape(m, bshape)), sqrt(add(reshape(v, bshape), eps)));
   if (options.weight != null) out = mul(out, reshape(options.weight, bshape));

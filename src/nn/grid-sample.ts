@@ -12,7 +12,7 @@
  * (whose own positions count as outside for the gradient) and reflecting
  * about the borders, or about the pixel edges without alignCorners.
  */
-import { contiguousData } from "../ops/core.js";
+import { contiguousFloats } from "../ops/core.js";
 import { add, gt, le, lt, mul, rsub, sub, where } from "../ops/elementwise.js";
 import { fromTypedArray, full } from "../ops/factories.js";
 import { gridSampler } from "../ops/grid-sampler.js";
@@ -51,12 +51,6 @@ interface Axis {
   vectorized: boolean;
 }
 
-/** A tensor's elements in row-major order (a view when already contiguous). */
-function dataOf(t: Tensor): ArrayLike<number> {
-  const c = contiguousData(t);
-  return (c.data as Float32Array | Float64Array).subarray(c.offset, c.offset + c.numel());
-}
-
 function constant(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
   return fromTypedArray(dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values), shape);
 }
@@ -85,7 +79,7 @@ function reflect(x: Tensor, a: Axis): Tensor {
   const twiceSpan = a.alignCorners ? 2 * (a.size - 1) : 2 * a.size;
   if (twiceSpan === 0) return where(full(x.shape, true, { dtype: "bool" }), 0, x);
   const shifted = a.alignCorners ? x : add(x, 0.5);
-  const v = dataOf(shifted);
+  const v = contiguousFloats(shifted);
   const sign = new Array<number>(v.length), flipped = new Array<number>(v.length);
   const round = x.dtype === "float32" ? Math.fround : (n: number) => n;
   for (let i = 0; i < v.length; i++) {
@@ -105,7 +99,7 @@ function reflect(x: Tensor, a: Axis): Tensor {
  * int32 by -100, outside every input (its `safe_downgrade_to_int_range`).
  */
 function downgrade(x: Tensor): Tensor {
-  const v = dataOf(x);
+  const v = contiguousFloats(x);
   const bad = Array.from(v, (n) => !(Number.isFinite(n) && n <= 2147483646 && n >= -2147483648));
   if (!bad.some((b) => b)) return x;
   return where(fromTypedArray(Uint8Array.from(bad, Number), x.shape), -100, x);
@@ -277,7 +271,7 @@ export function composedGridSample(input: Tensor, grid: Tensor, mode: GridSample
  * with a NaN grid coordinate (or an infinite one, when `infinityIsNaN`).
  */
 function withoutGradAtNaN(out: Tensor, coords: Tensor, infinityIsNaN: boolean, N: number, P: number): Tensor {
-  const g = dataOf(coords), k = coords.shape[3]!;
+  const g = contiguousFloats(coords), k = coords.shape[3]!;
   const bad = new Uint8Array(N * P);
   for (let i = 0; i < N * P; i++) {
     for (let j = 0; j < k; j++) {
@@ -291,7 +285,7 @@ function withoutGradAtNaN(out: Tensor, coords: Tensor, infinityIsNaN: boolean, N
 /** Bilinear (trilinear) sampling at positions `pos` (x first): the 2^dims corners around each, weighted by their opposite volumes. */
 function linear(flatInput: Tensor, pos: readonly Tensor[], axes: readonly Axis[], N: number, P: number): Tensor {
   const dtype = flatInput.dtype;
-  const floors = pos.map((p) => Array.from(dataOf(p), Math.floor));
+  const floors = pos.map((p) => Array.from(contiguousFloats(p), Math.floor));
   const lower = floors.map((f, k) => constant(f, pos[k]!.shape, dtype));
   // the weight of the upper and the lower corner along each axis
   const upperW = pos.map((p, k) => sub(p, lower[k]!));
@@ -321,7 +315,7 @@ function nearest(flatInput: Tensor, pos: readonly Tensor[], axes: readonly Axis[
     const r = Math.round(v);
     return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
   };
-  return valuesAt(flatInput, reads(pos.map((p) => Array.from(dataOf(p), halfEven)), axes, N, P));
+  return valuesAt(flatInput, reads(pos.map((p) => Array.from(contiguousFloats(p), halfEven)), axes, N, P));
 }
 
 /**
@@ -333,7 +327,7 @@ function nearest(flatInput: Tensor, pos: readonly Tensor[], axes: readonly Axis[
 function bicubic(flatInput: Tensor, grid: readonly [Tensor, Tensor], axes: readonly Axis[], N: number, P: number): Tensor {
   const dtype = flatInput.dtype;
   const pos = grid.map((g, k) => unnormalize(g, axes[k]!));
-  const floors = pos.map((p) => Array.from(dataOf(p), Math.floor));
+  const floors = pos.map((p) => Array.from(contiguousFloats(p), Math.floor));
   const weights = pos.map((p, k) => cubicWeights(sub(p, constant(floors[k]!, p.shape, dtype))));
   const tap = (k: number, j: number) => floors[k]!.map((f) => tapPosition(f - 1 + j, axes[k]!));
   let out: Tensor | null = null;

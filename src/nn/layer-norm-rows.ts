@@ -5,21 +5,12 @@
  * native/layer-norm.c, the same operations in the same order, so the same
  * bits).
  *
- * Sums over a row go into eight running sums (element i into sum i mod 8)
- * added pairwise at the end: an order C can vectorize and JS can repeat.
+ * Sums over a row are in eight-sums.ts's order, which C vectorizes.
  */
 import type { TypedArray } from "../tensor/dtype.js";
+import { sum8 } from "../ops/eight-sums.js";
 
 type Floats = Float32Array | Float64Array;
-
-const acc = new Float64Array(8);
-
-/** The sum of f(i) for i in [0, n), in the eight-sum order. */
-function sum8(n: number, f: (i: number) => number): number {
-  acc.fill(0);
-  for (let i = 0; i < n; i++) acc[i & 7]! += f(i);
-  return ((acc[0]! + acc[1]!) + (acc[2]! + acc[3]!)) + ((acc[4]! + acc[5]!) + (acc[6]! + acc[7]!));
-}
 
 /**
  * out[r, i] = (x[r, i] - mean[r]) · rstd[r] · w[i] + b[i] (w, b optional),

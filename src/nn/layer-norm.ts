@@ -7,20 +7,12 @@
  * with tensor ops of x, so double backward works.
  */
 import { isRecording } from "../autograd/grad-mode.js";
-import { emptyUninitialized, kernels, needsGrad, record } from "../ops/core.js";
+import { contiguousFloats, emptyUninitialized, kernels, needsGrad, record } from "../ops/core.js";
 import { add, mul, sqrt, sub, div } from "../ops/elementwise.js";
 import { mean as meanOp, sum, variance } from "../ops/reduce.js";
 import { reshape } from "../ops/views.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { layerNormBackwardRows, layerNormRows } from "./layer-norm-rows.js";
-
-type Floats = Float32Array | Float64Array;
-
-/** The contiguous values of t as a typed array of its numel elements. */
-function flat(t: Tensor): Floats {
-  const c = t.contiguous();
-  return (c.data as Floats).subarray(c.offset, c.offset + c.numel());
-}
 
 /**
  * layer_norm over the last `k` dims of `input` (already checked by the
@@ -33,10 +25,10 @@ export function layerNormFused(input: Tensor, k: number, weight: Tensor | null, 
   const N = input.shape.slice(input.dim() - k).reduce((a, b) => a * b, 1), total = input.numel();
   if (total === 0 || N === 0) return null;
   const M = total / N;
-  const x = flat(input), w = weight === null ? null : flat(weight), b = bias === null ? null : flat(bias);
+  const x = contiguousFloats(input), w = weight === null ? null : contiguousFloats(weight), b = bias === null ? null : contiguousFloats(bias);
   const out = emptyUninitialized(input.shape, dtype);
   const mean = new Float64Array(M), rstd = new Float64Array(M);
-  const y = (out.data as Floats).subarray(0, total);
+  const y = contiguousFloats(out);
   if (kernels().layerNorm?.(y, x, w, b, mean, rstd, M, N, eps) !== true) layerNormRows(y, x, w, b, mean, rstd, M, N, eps);
   if (needsGrad(input, weight, bias)) {
     const wantX = input.requiresGrad, wantW = weight?.requiresGrad ?? false, wantB = bias?.requiresGrad ?? false;
@@ -45,8 +37,8 @@ export function layerNormFused(input: Tensor, k: number, weight: Tensor | null, 
       if (isRecording()) return composedBackward(g!, xs!, ws ?? null, dims, batchDims, eps, [wantX, wantW, wantB]);
       const gx = wantX ? emptyUninitialized(xs!.shape, dtype) : null;
       const gw = wantW ? emptyUninitialized(weight!.shape, dtype) : null, gb = wantB ? emptyUninitialized(bias!.shape, dtype) : null;
-      const view = (t: Tensor | null) => (t === null ? null : (t.data as Floats).subarray(0, t.numel()));
-      const gf = flat(g!), xf = flat(xs!), wf = ws == null ? null : flat(ws);
+      const view = (t: Tensor | null) => (t === null ? null : contiguousFloats(t));
+      const gf = contiguousFloats(g!), xf = contiguousFloats(xs!), wf = ws == null ? null : contiguousFloats(ws);
       if (kernels().layerNormBackward?.(view(gx), view(gw), view(gb), gf, xf, wf, mean, rstd, M, N) !== true) {
         layerNormBackwardRows(view(gx), view(gw), view(gb), gf, xf, wf, mean, rstd, M, N);
       }

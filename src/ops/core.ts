@@ -191,3 +191,9 @@ export function castData(t: Tensor, dtype: DType): Tensor {
 export function contiguousData(t: Tensor): Tensor {
   return t.isContiguous() ? t : castData(t, t.dtype);
 }
+
+/** A float tensor's elements in row-major order as one typed array: a view of its storage when contiguous, else of a copy. */
+export function contiguousFloats(t: Tensor): Float32Array | Float64Array {
+  const c = contiguousData(t);
+  return (c.data as Float32Array | Float64Array).subarray(c.offset, c.offset + c.numel());
+}

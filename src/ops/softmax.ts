@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/tensor.js";
 import { toFloating } from "../tensor/dtype.js";
-import { castData, contiguousData, emptyUninitialized, kernels, needsGrad, record, relayout } from "./core.js";
+import { castData, contiguousData, contiguousFloats, emptyUninitialized, kernels, needsGrad, record, relayout } from "./core.js";
 import { exp, mul, sub } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./views.js";
@@ -39,10 +39,9 @@ function fusedBackward(g: Tensor, y: Tensor, d: number, log: boolean): Tensor | 
   const last = y.shape.length - 1;
   if (isRecording() || d !== last || y.numel() === 0 || (y.dtype !== "float32" && y.dtype !== "float64") || g.dtype !== y.dtype) return null;
   const n = y.shape[last]!, rows = y.numel() / n;
-  const view = (t: Tensor) => (t.data as Float32Array | Float64Array).subarray(t.offset, t.offset + t.numel());
-  const gc = contiguousData(g), yc = log ? exp(y) : contiguousData(y);
-  const gx = emptyUninitialized(y.shape, y.dtype);
-  if (kernels().softmaxBackward?.(view(gx), view(gc), view(yc), rows, n, log) !== true) softmaxBackwardRows(view(gx), view(gc), view(yc), rows, n, log);
+  const gf = contiguousFloats(g), yf = contiguousFloats(log ? exp(y) : y);
+  const gx = emptyUninitialized(y.shape, y.dtype), gxf = contiguousFloats(gx);
+  if (kernels().softmaxBackward?.(gxf, gf, yf, rows, n, log) !== true) softmaxBackwardRows(gxf, gf, yf, rows, n, log);
   return gx;
 }
 
